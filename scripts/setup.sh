@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every Debian package TwinOps needs to build, run and test. Idempotent and quick when all is present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
+  qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev qtkeychain-qt6-dev libgl-dev
+  libpq-dev libsqlite3-dev postgresql postgresql-contrib libsodium-dev
+  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
+  fonts-dejavu-core
+)
+# Benchmarks only (wrk drives the HTTP endpoint, nginx is its ceiling, pgbench comes with postgresql-contrib).
+if [ "${TWINOPS_SETUP_BENCH:-0}" = 1 ]; then packages+=(wrk nginx-light); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup: all packages present"

@@ -1,0 +1,6 @@
+#include "core/logging.h"
+
+Q_LOGGING_CATEGORY(lcStorage, "twinops.storage", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcMigrations, "twinops.migrations", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcTenancy, "twinops.tenancy", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcCore, "twinops.core", QtInfoMsg)

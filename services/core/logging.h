@@ -1,0 +1,8 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcStorage)
+Q_DECLARE_LOGGING_CATEGORY(lcMigrations)
+Q_DECLARE_LOGGING_CATEGORY(lcTenancy)
+Q_DECLARE_LOGGING_CATEGORY(lcCore)

@@ -1,0 +1,131 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QVariant>
+
+#include <memory>
+
+namespace twinops {
+
+enum class Dialect { Sqlite, Postgres };
+
+class DatabaseUrl;
+
+// One row of a result set. Values are normalised by the drivers: NULL is an invalid QVariant, integers are
+// qint64, PostgreSQL timestamps are QDateTime and SQLite times are integers (ms since the epoch, UTC), so the
+// typed getters below are the one place that knows both representations.
+class Row
+{
+public:
+    explicit Row(const QVariantList *values) : m_values(values) { }
+
+    int size() const { return int(m_values->size()); }
+    const QVariant &value(int column) const { return m_values->at(column); }
+    bool isNull(int column) const { return value(column).isNull(); }
+    QString text(int column) const { return value(column).toString(); }
+    qint64 integer(int column) const { return value(column).toLongLong(); }
+    double real(int column) const { return value(column).toDouble(); }
+    bool boolean(int column) const;
+    QDateTime time(int column) const; // invalid QDateTime for NULL
+    QByteArray bytes(int column) const { return value(column).toByteArray(); }
+
+private:
+    const QVariantList *m_values;
+};
+
+class Rows
+{
+public:
+    Rows() = default;
+    Rows(QList<QVariantList> rows, qint64 rowsAffected) : m_rows(std::move(rows)), m_rowsAffected(rowsAffected) { }
+
+    int size() const { return int(m_rows.size()); }
+    bool isEmpty() const { return m_rows.isEmpty(); }
+    Row at(int row) const { return Row(&m_rows.at(row)); }
+    Row first() const { return at(0); }
+    qint64 rowsAffected() const { return m_rowsAffected; }
+
+    class const_iterator
+    {
+    public:
+        const_iterator(const QList<QVariantList> *rows, qsizetype index) : m_rows(rows), m_index(index) { }
+        Row operator*() const { return Row(&m_rows->at(m_index)); }
+        const_iterator &operator++()
+        {
+            ++m_index;
+            return *this;
+        }
+        bool operator!=(const const_iterator &other) const { return m_index != other.m_index; }
+
+    private:
+        const QList<QVariantList> *m_rows;
+        qsizetype m_index;
+    };
+    const_iterator begin() const { return {&m_rows, 0}; }
+    const_iterator end() const { return {&m_rows, m_rows.size()}; }
+
+private:
+    QList<QVariantList> m_rows;
+    qint64 m_rowsAffected = 0;
+};
+
+// One connection to one database. Not thread-safe: every thread that touches the database opens its own
+// (DESIGN.md, "one connection per thread"). Statements use PostgreSQL's $1..$n placeholders on both drivers and
+// are prepared once per connection. Parameters may be QString, integers, double, bool, QByteArray, QDateTime
+// (UTC) or an invalid QVariant for NULL (a null QString is an empty string, not NULL).
+class Database
+{
+public:
+    virtual ~Database() = default;
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    // Opens (and for SQLite creates) the database the URL names. Fails with Unavailable when it cannot be
+    // reached and with Internal when the file is not a database; a failed open never modifies anything.
+    static Result<std::unique_ptr<Database>> open(const DatabaseUrl &url);
+
+    virtual Dialect dialect() const = 0;
+    // Where this connection points, without credentials: safe for logs and the UI.
+    virtual QString description() const = 0;
+
+    virtual Result<Rows> query(const QString &sql, const QVariantList &params = {}) = 0;
+    // Several statements without parameters, as in a migration file.
+    virtual Status executeScript(const QString &sql) = 0;
+    // A round trip that proves the connection works, re-establishing it if it was lost.
+    virtual Status ping() = 0;
+
+    int transactionDepth() const { return m_transactionDepth; }
+
+protected:
+    Database() = default;
+    friend class Transaction;
+    virtual Status beginTransaction() = 0; // outermost level only; nested levels are savepoints
+    int m_transactionDepth = 0;
+};
+
+// RAII transaction: rolls back unless commit() succeeded. Nested transactions become savepoints, so a
+// repository method can open one whether or not its caller already did.
+class Transaction
+{
+public:
+    static Result<Transaction> begin(Database &db);
+    Transaction(Transaction &&other) noexcept;
+    Transaction &operator=(Transaction &&) = delete;
+    ~Transaction();
+
+    Status commit();
+
+private:
+    Transaction(Database *db, int level) : m_db(db), m_level(level) { }
+    void rollback();
+
+    Database *m_db;
+    int m_level;
+    bool m_done = false;
+};
+
+} // namespace twinops

@@ -1,0 +1,46 @@
+#include "storage/paging.h"
+
+#include "core/ids.h"
+
+#include <QVariant>
+
+namespace twinops {
+
+QString encodeCursor(const QDateTime &createdAt, const QString &id)
+{
+    const QByteArray raw = QByteArray::number(createdAt.toMSecsSinceEpoch()) + '|' + id.toLatin1();
+    return QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+Result<CursorPosition> decodeCursor(const QString &cursor)
+{
+    const auto decoded = QByteArray::fromBase64Encoding(cursor.toLatin1(), QByteArray::Base64UrlEncoding
+                                                                               | QByteArray::AbortOnBase64DecodingErrors);
+    const Error invalid = Error::badRequest(QStringLiteral("invalid cursor"));
+    if (!decoded)
+        return invalid;
+    const QList<QByteArray> parts = decoded.decoded.split('|');
+    bool ok = false;
+    const qint64 msecs = parts.size() == 2 ? parts.at(0).toLongLong(&ok) : 0;
+    const QString id = parts.size() == 2 ? QString::fromLatin1(parts.at(1)) : QString();
+    if (!ok || !isUuid(id))
+        return invalid;
+    return CursorPosition{utcFromMSecs(msecs), id};
+}
+
+Status appendPaging(QString &sql, QVariantList &params, const PageRequest &request, const QString &tableAlias)
+{
+    const QString prefix = tableAlias.isEmpty() ? QString() : tableAlias + u'.';
+    if (!request.cursor.isEmpty()) {
+        auto position = decodeCursor(request.cursor);
+        if (!position.ok())
+            return position.error();
+        sql += QStringLiteral(" AND (%1created_at, %1id) > ($%2, $%3)").arg(prefix).arg(params.size() + 1).arg(params.size() + 2);
+        params << position->createdAt << position->id;
+    }
+    sql += QStringLiteral(" ORDER BY %1created_at, %1id LIMIT $%2").arg(prefix).arg(params.size() + 1);
+    params << std::clamp(request.limit, 1, PageRequest::kMaxLimit) + 1;
+    return {};
+}
+
+} // namespace twinops

@@ -1,0 +1,121 @@
+#include "tenancy/tenantrepository.h"
+
+#include "core/ids.h"
+
+namespace twinops {
+
+namespace {
+
+const QString kColumns = QStringLiteral("id, name, status, created_at, updated_at");
+
+Tenant tenantFromRow(const Row &row)
+{
+    return {row.text(0), row.text(1), tenantStatusFromString(row.text(2)).value_or(TenantStatus::Suspended),
+            row.time(3), row.time(4)};
+}
+
+Error nameTaken(const QString &name) { return Error::conflict(QStringLiteral("a tenant named \"%1\" already exists").arg(name)); }
+
+} // namespace
+
+Result<QString> validatedName(const QString &field, const QString &name, int maxLength)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty())
+        return Error::validation(field, QStringLiteral("must not be empty"));
+    if (trimmed.size() > maxLength)
+        return Error::validation(field, QStringLiteral("must be at most %1 characters").arg(maxLength));
+    return trimmed;
+}
+
+QString likePattern(const QString &text)
+{
+    QString escaped = text.toLower();
+    escaped.replace(u'\\', QLatin1String("\\\\")).replace(u'%', QLatin1String("\\%")).replace(u'_', QLatin1String("\\_"));
+    return u'%' + escaped + u'%';
+}
+
+Result<Tenant> TenantRepository::create(const QString &name)
+{
+    auto valid = validatedName(QStringLiteral("name"), name);
+    if (!valid.ok())
+        return valid.error();
+    const QDateTime now = nowUtc();
+    Tenant tenant{newId(), *valid, TenantStatus::Active, now, now};
+    auto result = m_db.query(QStringLiteral("INSERT INTO tenants (id, name, status, created_at, updated_at) "
+                                            "VALUES ($1, $2, $3, $4, $5)"),
+                             {tenant.id, tenant.name, tenantStatusName(tenant.status), now, now});
+    if (!result.ok())
+        return result.error().code == ErrorCode::Conflict ? nameTaken(tenant.name) : result.error();
+    return tenant;
+}
+
+Result<Tenant> TenantRepository::get(const QString &id)
+{
+    if (!isUuid(id))
+        return Error::notFound(QStringLiteral("tenant not found"));
+    auto rows = m_db.query(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM tenants WHERE id = $1"), {id});
+    if (!rows.ok())
+        return rows.error();
+    if (rows->isEmpty())
+        return Error::notFound(QStringLiteral("tenant not found"));
+    return tenantFromRow(rows->first());
+}
+
+Result<Page<Tenant>> TenantRepository::list(const PageRequest &page, const QString &search)
+{
+    QString sql = QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM tenants WHERE 1 = 1");
+    QVariantList params;
+    if (!search.isEmpty()) {
+        sql += QStringLiteral(" AND lower(name) LIKE $1 ESCAPE '\\'");
+        params << likePattern(search);
+    }
+    TWINOPS_TRY(appendPaging(sql, params, page));
+    auto rows = m_db.query(sql, params);
+    if (!rows.ok())
+        return rows.error();
+    QList<Tenant> items;
+    for (const Row row : *rows)
+        items.append(tenantFromRow(row));
+    return makePage(std::move(items), page, [](const Tenant &t) { return t.createdAt; }, [](const Tenant &t) { return t.id; });
+}
+
+Result<Tenant> TenantRepository::update(const QString &id, const TenantPatch &patch)
+{
+    if (!isUuid(id))
+        return Error::notFound(QStringLiteral("tenant not found"));
+    QString sql = QStringLiteral("UPDATE tenants SET updated_at = $2");
+    QVariantList params{id, nowUtc()};
+    if (patch.name) {
+        auto valid = validatedName(QStringLiteral("name"), *patch.name);
+        if (!valid.ok())
+            return valid.error();
+        params << *valid;
+        sql += QStringLiteral(", name = $%1").arg(params.size());
+    }
+    if (patch.status) {
+        params << tenantStatusName(*patch.status);
+        sql += QStringLiteral(", status = $%1").arg(params.size());
+    }
+    sql += QStringLiteral(" WHERE id = $1 RETURNING ") + kColumns;
+    auto rows = m_db.query(sql, params);
+    if (!rows.ok())
+        return rows.error().code == ErrorCode::Conflict ? nameTaken(patch.name.value_or(QString())) : rows.error();
+    if (rows->isEmpty())
+        return Error::notFound(QStringLiteral("tenant not found"));
+    return tenantFromRow(rows->first());
+}
+
+Status TenantRepository::remove(const QString &id)
+{
+    if (!isUuid(id))
+        return Error::notFound(QStringLiteral("tenant not found"));
+    auto result = m_db.query(QStringLiteral("DELETE FROM tenants WHERE id = $1"), {id});
+    if (!result.ok())
+        return result.error();
+    if (result->rowsAffected() == 0)
+        return Error::notFound(QStringLiteral("tenant not found"));
+    return {};
+}
+
+} // namespace twinops

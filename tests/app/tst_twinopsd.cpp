@@ -1,0 +1,198 @@
+// The real twinopsd binary, as an operator runs it: migrate twice, edited migrations, unreachable servers,
+// corrupt files, usage errors.
+#include "testdatabase.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace twinops;
+using namespace twinops::test;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run twinopsd(const QStringList &arguments)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("TWINOPS_DATABASE_URL"));
+    process.setProcessEnvironment(env);
+    process.start(qEnvironmentVariable("TWINOPSD"), arguments);
+    if (!process.waitForFinished(60000))
+        return {};
+    if (process.exitStatus() != QProcess::NormalExit)
+        return {-2, {}, QStringLiteral("crashed")};
+    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+QStringList nonEmptyLines(const QString &text) { return text.split(u'\n', Qt::SkipEmptyParts); }
+
+QByteArray fileHash(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+}
+
+// Everything that describes the database's schema and migration history, to prove "unchanged".
+QString schemaFingerprint(Database &db)
+{
+    auto rows = db.dialect() == Dialect::Postgres
+        ? db.query(QStringLiteral("SELECT table_name || '.' || column_name FROM information_schema.columns "
+                                  "WHERE table_schema = 'public' ORDER BY 1"))
+        : db.query(QStringLiteral("SELECT name || ':' || sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY 1"));
+    QString fingerprint;
+    for (const Row row : *rows)
+        fingerprint += row.text(0) + u'\n';
+    auto applied = db.query(QStringLiteral("SELECT version, checksum FROM schema_migrations ORDER BY version"));
+    for (const Row row : *applied)
+        fingerprint += row.text(0) + u' ' + row.text(1) + u'\n';
+    return fingerprint;
+}
+
+void writeFile(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(content);
+}
+
+} // namespace
+
+class TestTwinopsd final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase_data() { addBackendRows(); }
+    void initTestCase() { QVERIFY2(QFile::exists(qEnvironmentVariable("TWINOPSD")), "TWINOPSD must name the binary"); }
+
+    void migrateTwiceAppliesNothingTheSecondTime();
+    void editedMigrationIsAOneLineErrorAndChangesNothing();
+    void statusListsAppliedAndPending();
+
+    void unreachablePostgresIsAOneLineError();
+    void corruptSqliteFileIsAClearErrorAndUntouched();
+    void usageErrors();
+};
+
+void TestTwinopsd::migrateTwiceAppliesNothingTheSecondTime()
+{
+    TWINOPS_FRESH_DATABASE(testDb);
+    const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
+    const Run first = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")});
+    QCOMPARE(first.exitCode, 0);
+    QVERIFY2(first.out.contains(QLatin1String("applied 0001 initial")), qPrintable(first.out));
+    const Run second = twinopsd({QStringLiteral("migrate"), QStringLiteral("--database"), url});
+    QCOMPARE(second.exitCode, 0);
+    QVERIFY2(second.out.startsWith(QLatin1String("0 migration(s) applied")), qPrintable(second.out));
+    QVERIFY2(second.err.isEmpty(), qPrintable(second.err));
+}
+
+void TestTwinopsd::editedMigrationIsAOneLineErrorAndChangesNothing()
+{
+    TWINOPS_FRESH_DATABASE(testDb);
+    const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
+    // A copy of the shipped migrations in a directory we can edit, as a developer would.
+    QTemporaryDir dir;
+    const QString shipped = QStringLiteral(TWINOPS_SOURCE_DIR "/migrations/")
+        + (currentDialect() == Dialect::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres"));
+    for (const QString &name : QDir(shipped).entryList({QStringLiteral("*.sql")}))
+        QVERIFY(QFile::copy(QDir(shipped).filePath(name), dir.filePath(name)));
+    QCOMPARE(twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--migrations"), dir.path()}).exitCode, 0);
+
+    auto db = testDb->connect();
+    QVERIFY(db);
+    const QString before = schemaFingerprint(*db);
+    QFile first(dir.filePath(QStringLiteral("0001_initial.sql")));
+    QVERIFY(first.open(QIODevice::Append));
+    first.write("\nCREATE TABLE sneaked_in (x INTEGER);\n");
+    first.close();
+    writeFile(dir.filePath(QStringLiteral("%1_later.sql").arg(QDir(dir.path()).entryList({QStringLiteral("*.sql")}).size() + 1, 4, 10, QLatin1Char('0'))),
+              "CREATE TABLE later_table (x INTEGER);");
+
+    const Run edited = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--migrations"), dir.path()});
+    QCOMPARE(edited.exitCode, 1);
+    QCOMPARE(nonEmptyLines(edited.err).size(), 1);
+    QVERIFY2(edited.err.contains(QLatin1String("was changed after it was applied")), qPrintable(edited.err));
+    QCOMPARE(schemaFingerprint(*db), before);
+}
+
+void TestTwinopsd::statusListsAppliedAndPending()
+{
+    TWINOPS_FRESH_DATABASE(testDb);
+    const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
+    const Run pending = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--status")});
+    QCOMPARE(pending.exitCode, 0);
+    QVERIFY2(pending.out.contains(QLatin1String("0001  initial")) && pending.out.contains(QLatin1String("pending")),
+             qPrintable(pending.out));
+    QVERIFY(pending.out.contains(QLatin1String("0 applied")));
+    QCOMPARE(twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")}).exitCode, 0);
+    const Run applied = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--status")});
+    QVERIFY2(applied.out.contains(QLatin1String(" 0 pending")), qPrintable(applied.out));
+}
+
+void TestTwinopsd::unreachablePostgresIsAOneLineError()
+{
+    if (currentDialect() != Dialect::Postgres)
+        QSKIP("runs once");
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    for (const QString &command : {QStringLiteral("migrate"), QStringLiteral("serve")}) {
+        const Run run = twinopsd({QStringLiteral("--database"),
+                                  QStringLiteral("postgres://twinops:hunter2@127.0.0.1:%1/twinops").arg(port), command});
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(nonEmptyLines(run.err).size(), 1);
+        QVERIFY2(run.err.startsWith(QLatin1String("twinopsd: error:")), qPrintable(run.err));
+        QVERIFY(!run.err.contains(QLatin1String("hunter2")));
+    }
+}
+
+void TestTwinopsd::corruptSqliteFileIsAClearErrorAndUntouched()
+{
+    if (currentDialect() != Dialect::Sqlite)
+        QSKIP("runs once");
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("corrupt.db"));
+    writeFile(path, QByteArray(4096, 'Z') + "this is not a database");
+    const QByteArray before = fileHash(path);
+    const Run run = twinopsd({QStringLiteral("--database"), path, QStringLiteral("migrate")});
+    QCOMPARE(run.exitCode, 1);
+    QCOMPARE(nonEmptyLines(run.err).size(), 1);
+    QVERIFY2(run.err.contains(QLatin1String("not a usable SQLite database")), qPrintable(run.err));
+    QCOMPARE(fileHash(path), before);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("corrupt.db")});
+}
+
+void TestTwinopsd::usageErrors()
+{
+    if (currentDialect() != Dialect::Sqlite)
+        QSKIP("runs once");
+    QCOMPARE(twinopsd({QStringLiteral("frobnicate")}).exitCode, 2);
+    QCOMPARE(twinopsd({}).exitCode, 2);
+    QCOMPARE(twinopsd({QStringLiteral("--no-such-option"), QStringLiteral("migrate")}).exitCode, 2);
+    QCOMPARE(twinopsd({QStringLiteral("--database"), QStringLiteral("mysql://x/y"), QStringLiteral("migrate")}).exitCode, 1);
+    const Run help = twinopsd({QStringLiteral("--help")});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains(QLatin1String("migrate")));
+    const Run version = twinopsd({QStringLiteral("version")});
+    QCOMPARE(version.exitCode, 0);
+    QCOMPARE(version.out.trimmed(), QStringLiteral("twinopsd " TWINOPS_VERSION));
+}
+
+QTEST_GUILESS_MAIN(TestTwinopsd)
+#include "tst_twinopsd.moc"
