@@ -2,6 +2,7 @@
 
 #include "config/databaselocation.h"
 #include "servicecore.h"
+#include "signalwatcher.h"
 #include "storage/migrator.h"
 
 #include <QCommandLineParser>
@@ -86,6 +87,19 @@ int runMigrate(const DatabaseUrl &url, bool statusOnly, const QString &directory
     return 0;
 }
 
+int runServe(const DatabaseUrl &url)
+{
+    auto core = ServiceCore::start({url, true});
+    if (!core.ok())
+        return fail(core.error().message);
+    // Until the HTTP endpoint exists, serve keeps the migrated database open and says plainly what it lacks.
+    QTextStream(stderr) << "twinopsd: serving " << (*core)->database().description()
+                        << " (the HTTP API is not implemented yet); stop with Ctrl+C or SIGTERM" << Qt::endl;
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, QCoreApplication::instance(), &QCoreApplication::quit);
+    return QCoreApplication::exec();
+}
+
 } // namespace
 
 void setApplicationIdentity()
@@ -132,7 +146,7 @@ int runDaemonCommand(const QStringList &arguments)
     if (command == QLatin1String("migrate"))
         return runMigrate(*url, parser.isSet(status), parser.value(migrations));
     if (command == QLatin1String("serve"))
-        return fail(QStringLiteral("serve: the HTTP API is not implemented yet"));
+        return runServe(*url);
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 
