@@ -18,11 +18,12 @@ EmptyStatePanel::EmptyStatePanel(const QString &title, const QString &explanatio
     text->setObjectName(QStringLiteral("emptyStateText"));
     text->setWordWrap(true);
     text->setAlignment(Qt::AlignCenter);
-    text->setMaximumWidth(520);
 
     auto *layout = new QVBoxLayout(this);
     layout->addStretch();
     layout->addWidget(heading, 0, Qt::AlignHCenter);
-    layout->addWidget(text, 0, Qt::AlignHCenter);
+    // A word-wrapped label needs the full width to compute its height; the margins keep lines readable.
+    layout->addWidget(text);
+    layout->setContentsMargins(80, 40, 80, 40);
     layout->addStretch();
 }

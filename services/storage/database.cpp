@@ -41,7 +41,7 @@ Result<Transaction> Transaction::begin(Database &db)
 {
     const int level = db.m_transactionDepth;
     if (level == 0) {
-        TWINOPS_TRY(db.beginTransaction());
+        TWINOPS_TRY(db.query(db.beginStatement()));
     } else {
         TWINOPS_TRY(db.query(QStringLiteral("SAVEPOINT ") + savepointName(level)));
     }

@@ -73,6 +73,14 @@ private:
     qint64 m_rowsAffected = 0;
 };
 
+// For statements whose rows do not matter: keeps only success or the error.
+inline Status discardRows(const Result<Rows> &result)
+{
+    if (!result.ok())
+        return result.error();
+    return {};
+}
+
 // One connection to one database. Not thread-safe: every thread that touches the database opens its own
 // (DESIGN.md, "one connection per thread"). Statements use PostgreSQL's $1..$n placeholders on both drivers and
 // are prepared once per connection. Parameters may be QString, integers, double, bool, QByteArray, QDateTime
@@ -96,14 +104,14 @@ public:
     // Several statements without parameters, as in a migration file.
     virtual Status executeScript(const QString &sql) = 0;
     // A round trip that proves the connection works, re-establishing it if it was lost.
-    virtual Status ping() = 0;
+    Status ping() { return discardRows(query(QStringLiteral("SELECT 1"))); }
 
     int transactionDepth() const { return m_transactionDepth; }
 
 protected:
     Database() = default;
     friend class Transaction;
-    virtual Status beginTransaction() = 0; // outermost level only; nested levels are savepoints
+    virtual QString beginStatement() const = 0; // outermost level only; nested levels are savepoints
     int m_transactionDepth = 0;
 };
 

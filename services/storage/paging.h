@@ -1,10 +1,13 @@
 #pragma once
 
 #include "core/result.h"
+#include "storage/database.h"
 
 #include <QDateTime>
 #include <QList>
 #include <QString>
+
+#include <algorithm>
 
 namespace twinops {
 
@@ -37,17 +40,26 @@ Result<CursorPosition> decodeCursor(const QString &cursor); // BadRequest for an
 // parameters; `limit + 1` rows are fetched so that the caller knows whether a next page exists.
 Status appendPaging(QString &sql, QVariantList &params, const PageRequest &request, const QString &tableAlias = {});
 
-// Cuts the extra row fetched by appendPaging and sets nextCursor from the last item.
-template<typename T, typename CreatedAt, typename Id>
-Page<T> makePage(QList<T> items, const PageRequest &request, CreatedAt createdAt, Id id)
+// Completes `sql` (a SELECT … WHERE …) with appendPaging, maps each row with fromRow, cuts the extra row and sets
+// nextCursor from the last item, whose type has `createdAt` and `id`.
+template<typename FromRow>
+auto fetchPage(Database &db, QString sql, QVariantList params, const PageRequest &request, FromRow fromRow)
+    -> Result<Page<decltype(fromRow(std::declval<Row>()))>>
 {
-    Page<T> page;
+    using Item = decltype(fromRow(std::declval<Row>()));
+    TWINOPS_TRY(appendPaging(sql, params, request));
+    auto rows = db.query(sql, params);
+    if (!rows.ok())
+        return rows.error();
+    Page<Item> page;
+    page.items.reserve(rows->size());
+    for (const Row row : *rows)
+        page.items.append(fromRow(row));
     const int limit = std::clamp(request.limit, 1, PageRequest::kMaxLimit);
-    if (items.size() > limit) {
-        items.resize(limit);
-        page.nextCursor = encodeCursor(createdAt(items.last()), id(items.last()));
+    if (page.items.size() > limit) {
+        page.items.resize(limit);
+        page.nextCursor = encodeCursor(page.items.last().createdAt, page.items.last().id);
     }
-    page.items = std::move(items);
     return page;
 }
 

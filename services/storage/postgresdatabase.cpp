@@ -273,20 +273,4 @@ Status PostgresDatabase::executeScript(const QString &sql)
     return {};
 }
 
-Status PostgresDatabase::ping()
-{
-    auto result = query(QStringLiteral("SELECT 1"));
-    if (!result.ok())
-        return result.error();
-    return {};
-}
-
-Status PostgresDatabase::beginTransaction()
-{
-    auto result = query(QStringLiteral("BEGIN"));
-    if (!result.ok())
-        return result.error();
-    return {};
-}
-
 } // namespace twinops

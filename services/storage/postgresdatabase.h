@@ -22,14 +22,13 @@ public:
     QString description() const override { return m_description; }
     Result<Rows> query(const QString &sql, const QVariantList &params = {}) override;
     Status executeScript(const QString &sql) override;
-    Status ping() override;
 
     // The libpq connection, for LISTEN/NOTIFY (its socket) and COPY. Null while disconnected.
     pg_conn *nativeHandle() const { return m_conn; }
 
 private:
     PostgresDatabase(QString uri, QString description);
-    Status beginTransaction() override;
+    QString beginStatement() const override { return QStringLiteral("BEGIN"); }
     Status ensureConnected();
     Status connect();
     Error resultError(pg_result *result, const char *context);

@@ -214,22 +214,4 @@ Status SqliteDatabase::executeScript(const QString &sql)
     return {};
 }
 
-Status SqliteDatabase::ping()
-{
-    auto result = query(QStringLiteral("SELECT 1"));
-    if (!result.ok())
-        return result.error();
-    return {};
-}
-
-// SQLite's BEGIN DEFERRED upgrades its lock at the first write and fails with SQLITE_BUSY, which the busy timeout
-// cannot help with; IMMEDIATE takes the write lock up front so that concurrent writers queue instead.
-Status SqliteDatabase::beginTransaction()
-{
-    auto result = query(QStringLiteral("BEGIN IMMEDIATE"));
-    if (!result.ok())
-        return result.error();
-    return {};
-}
-
 } // namespace twinops

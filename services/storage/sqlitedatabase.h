@@ -25,11 +25,12 @@ public:
     QString description() const override;
     Result<Rows> query(const QString &sql, const QVariantList &params = {}) override;
     Status executeScript(const QString &sql) override;
-    Status ping() override;
 
 private:
     explicit SqliteDatabase(QString path);
-    Status beginTransaction() override;
+    // BEGIN DEFERRED upgrades its lock at the first write and fails with SQLITE_BUSY, which the busy timeout
+    // cannot help with; IMMEDIATE takes the write lock up front so that concurrent writers queue instead.
+    QString beginStatement() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
     Status configure();
     Error lastError(const QString &context) const;
     struct Statement

@@ -70,14 +70,7 @@ Result<Page<Tenant>> TenantRepository::list(const PageRequest &page, const QStri
         sql += QStringLiteral(" AND lower(name) LIKE $1 ESCAPE '\\'");
         params << likePattern(search);
     }
-    TWINOPS_TRY(appendPaging(sql, params, page));
-    auto rows = m_db.query(sql, params);
-    if (!rows.ok())
-        return rows.error();
-    QList<Tenant> items;
-    for (const Row row : *rows)
-        items.append(tenantFromRow(row));
-    return makePage(std::move(items), page, [](const Tenant &t) { return t.createdAt; }, [](const Tenant &t) { return t.id; });
+    return fetchPage(m_db, sql, params, page, tenantFromRow);
 }
 
 Result<Tenant> TenantRepository::update(const QString &id, const TenantPatch &patch)

@@ -77,14 +77,7 @@ Result<Page<Twin>> TwinRepository::list(const QString &tenantId, const PageReque
         params << twinStatusName(*status);
         sql += QStringLiteral(" AND status = $2");
     }
-    TWINOPS_TRY(appendPaging(sql, params, page));
-    auto rows = m_db.query(sql, params);
-    if (!rows.ok())
-        return rows.error();
-    QList<Twin> items;
-    for (const Row row : *rows)
-        items.append(twinFromRow(row));
-    return makePage(std::move(items), page, [](const Twin &t) { return t.createdAt; }, [](const Twin &t) { return t.id; });
+    return fetchPage(m_db, sql, params, page, twinFromRow);
 }
 
 Result<Twin> TwinRepository::update(const QString &tenantId, const QString &id, const TwinPatch &patch)

@@ -69,16 +69,8 @@ Result<Page<User>> UserRepository::list(const QString &tenantId, const PageReque
 {
     if (!isUuid(tenantId))
         return Page<User>{};
-    QString sql = QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE tenant_id = $1");
-    QVariantList params{tenantId};
-    TWINOPS_TRY(appendPaging(sql, params, page));
-    auto rows = m_db.query(sql, params);
-    if (!rows.ok())
-        return rows.error();
-    QList<User> items;
-    for (const Row row : *rows)
-        items.append(userFromRow(row));
-    return makePage(std::move(items), page, [](const User &u) { return u.createdAt; }, [](const User &u) { return u.id; });
+    return fetchPage(m_db, QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE tenant_id = $1"),
+                     {tenantId}, page, userFromRow);
 }
 
 Result<User> UserRepository::update(const QString &tenantId, const QString &id, const UserPatch &patch)

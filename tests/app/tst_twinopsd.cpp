@@ -6,7 +6,6 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -148,10 +147,7 @@ void TestTwinopsd::unreachablePostgresIsAOneLineError()
 {
     if (currentDialect() != Dialect::Postgres)
         QSKIP("runs once");
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost));
-    const quint16 port = probe.serverPort();
-    probe.close();
+    const quint16 port = closedLoopbackPort();
     for (const QString &command : {QStringLiteral("migrate"), QStringLiteral("serve")}) {
         const Run run = twinopsd({QStringLiteral("--database"),
                                   QStringLiteral("postgres://twinops:hunter2@127.0.0.1:%1/twinops").arg(port), command});

@@ -9,7 +9,6 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QTest>
-#include <QTcpServer>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -235,11 +234,7 @@ void TestStorage::unreachablePostgresIsUnavailable()
 {
     if (currentDialect() != Dialect::Postgres)
         QSKIP("driver-specific; runs once");
-    // A port that is certainly closed: bind one, then release it.
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost));
-    const quint16 port = probe.serverPort();
-    probe.close();
+    const quint16 port = closedLoopbackPort();
     auto url = DatabaseUrl::parse(QStringLiteral("postgres://nobody:secret-password@127.0.0.1:%1/nothing").arg(port));
     QVERIFY(url.ok());
     auto db = Database::open(*url);

@@ -4,6 +4,7 @@
 #include "storage/migrator.h"
 
 #include <QFile>
+#include <QTcpServer>
 #include <QUrl>
 
 namespace twinops::test {
@@ -19,6 +20,14 @@ Dialect currentDialect()
 {
     QFETCH_GLOBAL(Dialect, dialect);
     return dialect;
+}
+
+quint16 closedLoopbackPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost))
+        return 1;
+    return probe.serverPort();
 }
 
 QString postgresAdminDsn()

@@ -15,6 +15,9 @@ namespace twinops::test {
 // each test function then runs once per row ("sqlite", "postgres") with QFETCH_GLOBAL(Dialect, dialect).
 void addBackendRows();
 
+// A loopback TCP port on which nothing listens (bound once, then released).
+quint16 closedLoopbackPort();
+
 // The DSN of the test cluster (TWINOPS_TEST_PG_DSN, else the one the pg fixture wrote), or empty.
 QString postgresAdminDsn();
 
