@@ -71,10 +71,16 @@ int runMigrate(const DatabaseUrl &url, bool statusOnly, const QString &directory
         if (!status.ok())
             return fail(status.error().message);
         for (const AppliedMigration &m : status->applied)
-            out() << QStringLiteral("%1  %2  applied %3\n").arg(m.version, 4, 10, QLatin1Char('0')).arg(m.name, -24).arg(m.appliedAt.toString(Qt::ISODate));
+            out() << QStringLiteral("%1  %2  applied %3\n")
+                         .arg(m.version, 4, 10, QLatin1Char('0'))
+                         .arg(m.name, -24)
+                         .arg(m.appliedAt.toString(Qt::ISODate));
         for (const Migration &m : status->pending)
             out() << QStringLiteral("%1  %2  pending\n").arg(m.version, 4, 10, QLatin1Char('0')).arg(m.name, -24);
-        out() << QStringLiteral("%1 applied, %2 pending on %3").arg(status->applied.size()).arg(status->pending.size()).arg((*db)->description())
+        out() << QStringLiteral("%1 applied, %2 pending on %3")
+                     .arg(status->applied.size())
+                     .arg(status->pending.size())
+                     .arg((*db)->description())
               << Qt::endl;
         return 0;
     }
@@ -83,7 +89,8 @@ int runMigrate(const DatabaseUrl &url, bool statusOnly, const QString &directory
         return fail(applied.error().message);
     for (const Migration &m : *applied)
         out() << QStringLiteral("applied %1 %2\n").arg(m.version, 4, 10, QLatin1Char('0')).arg(m.name);
-    out() << QStringLiteral("%1 migration(s) applied; %2 is up to date").arg(applied->size()).arg((*db)->description()) << Qt::endl;
+    out() << QStringLiteral("%1 migration(s) applied; %2 is up to date").arg(applied->size()).arg((*db)->description())
+          << Qt::endl;
     return 0;
 }
 
@@ -96,7 +103,8 @@ int runServe(const DatabaseUrl &url)
     QTextStream(stderr) << "twinopsd: serving " << (*core)->database().description()
                         << " (the HTTP API is not implemented yet); stop with Ctrl+C or SIGTERM" << Qt::endl;
     SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::terminationRequested, QCoreApplication::instance(), &QCoreApplication::quit);
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, QCoreApplication::instance(),
+                     &QCoreApplication::quit);
     return QCoreApplication::exec();
 }
 
@@ -114,8 +122,8 @@ int runDaemonCommand(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
     const QCommandLineOption database(QStringLiteral("database"), QString(), QStringLiteral("URL"));
-    const QCommandLineOption verbose(QStringList{QStringLiteral("v"), QStringLiteral("verbose")});
-    const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")});
+    const QCommandLineOption verbose(QStringList {QStringLiteral("v"), QStringLiteral("verbose")});
+    const QCommandLineOption help(QStringList {QStringLiteral("h"), QStringLiteral("help")});
     const QCommandLineOption status(QStringLiteral("status"));
     const QCommandLineOption migrations(QStringLiteral("migrations"), QString(), QStringLiteral("DIR"));
     parser.addOptions({database, verbose, help, status, migrations});

@@ -19,7 +19,8 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption database(QStringLiteral("database"),
-                                      QStringLiteral("Database URL (sqlite:///path or postgres://…)."), QStringLiteral("URL"));
+                                      QStringLiteral("Database URL (sqlite:///path or postgres://…)."),
+                                      QStringLiteral("URL"));
     parser.addOption(database);
     parser.process(app);
 

@@ -7,8 +7,7 @@ namespace twinops {
 
 ServiceCore::ServiceCore(CoreOptions options)
     : m_options(std::move(options))
-{
-}
+{ }
 
 ServiceCore::~ServiceCore() = default;
 

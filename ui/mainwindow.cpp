@@ -22,33 +22,40 @@ MainWindow::MainWindow(twinops::ServiceCore &core, QWidget *parent)
     m_panels->setObjectName(QStringLiteral("panels"));
 
     addSection(Tenants, tr("Tenants"),
-               new EmptyStatePanel(tr("Tenants"), tr("Tenants, their users and API keys will be managed here. "
-                                                     "This panel is not built yet."),
+               new EmptyStatePanel(tr("Tenants"),
+                                   tr("Tenants, their users and API keys will be managed here. "
+                                      "This panel is not built yet."),
                                    this));
     addSection(Twins, tr("Twins"),
-               new EmptyStatePanel(tr("Twins"), tr("Each tenant's twins and their knowledge graphs will be listed here. "
-                                                   "This panel is not built yet."),
+               new EmptyStatePanel(tr("Twins"),
+                                   tr("Each tenant's twins and their knowledge graphs will be listed here. "
+                                      "This panel is not built yet."),
                                    this));
     addSection(Sources, tr("Sources"),
-               new EmptyStatePanel(tr("Sources"), tr("Knowledge sources, their approval state and health will be "
-                                                     "shown here. This panel is not built yet."),
+               new EmptyStatePanel(tr("Sources"),
+                                   tr("Knowledge sources, their approval state and health will be "
+                                      "shown here. This panel is not built yet."),
                                    this));
     addSection(Jobs, tr("Jobs"),
-               new EmptyStatePanel(tr("Jobs"), tr("The job queue (indexing and graph extraction) with every attempt "
-                                                  "and its logs will be inspected here. This panel is not built yet."),
+               new EmptyStatePanel(tr("Jobs"),
+                                   tr("The job queue (indexing and graph extraction) with every attempt "
+                                      "and its logs will be inspected here. This panel is not built yet."),
                                    this));
     addSection(Dashboards, tr("Dashboards"),
-               new EmptyStatePanel(tr("Dashboards"), tr("Request rates, error rates, latency and time to first token "
-                                                        "will be charted here. This panel is not built yet."),
+               new EmptyStatePanel(tr("Dashboards"),
+                                   tr("Request rates, error rates, latency and time to first token "
+                                      "will be charted here. This panel is not built yet."),
                                    this));
     addSection(Checklists, tr("Checklists"),
-               new EmptyStatePanel(tr("Checklists"), tr("The staging runbook as runnable checklists will live here. "
-                                                        "This panel is not built yet."),
+               new EmptyStatePanel(tr("Checklists"),
+                                   tr("The staging runbook as runnable checklists will live here. "
+                                      "This panel is not built yet."),
                                    this));
     addSection(Settings, tr("Settings"),
-               new EmptyStatePanel(tr("Settings"), tr("Database: %1\nThe editable settings (endpoint, workers, provider) "
-                                                      "are not built yet.")
-                                                       .arg(core.database().description()),
+               new EmptyStatePanel(tr("Settings"),
+                                   tr("Database: %1\nThe editable settings (endpoint, workers, provider) "
+                                      "are not built yet.")
+                                       .arg(core.database().description()),
                                    this));
 
     auto *splitter = new QSplitter(this);
@@ -75,6 +82,12 @@ void MainWindow::addSection(Section section, const QString &name, QWidget *panel
     m_panels->addWidget(panel);
 }
 
-void MainWindow::showSection(Section section) { m_navigation->setCurrentRow(section); }
+void MainWindow::showSection(Section section)
+{
+    m_navigation->setCurrentRow(section);
+}
 
-MainWindow::Section MainWindow::currentSection() const { return Section(m_navigation->currentRow()); }
+MainWindow::Section MainWindow::currentSection() const
+{
+    return Section(m_navigation->currentRow());
+}

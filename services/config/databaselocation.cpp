@@ -7,7 +7,8 @@ namespace twinops {
 
 QString defaultDatabasePath()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("twinops.db"));
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(QStringLiteral("twinops.db"));
 }
 
 Result<DatabaseUrl> resolveDatabaseUrl(const QString &commandLineValue)

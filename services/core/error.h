@@ -8,24 +8,24 @@ namespace twinops {
 // The one closed set of failure kinds. Services return them as values; the HTTP layer maps each to exactly one
 // status code in one place, and the command line maps them to exit codes.
 enum class ErrorCode {
-    BadRequest,       // malformed input (JSON, ids, query parameters)
-    Unauthorized,     // missing/invalid/expired/revoked credentials
-    Forbidden,        // authenticated, but role/scope/tenant status does not allow it
-    NotFound,         // missing, or belonging to another tenant: never tell which
-    Conflict,         // unique constraint, invalid state transition
-    PayloadTooLarge,  // request body over the limit
+    BadRequest, // malformed input (JSON, ids, query parameters)
+    Unauthorized, // missing/invalid/expired/revoked credentials
+    Forbidden, // authenticated, but role/scope/tenant status does not allow it
+    NotFound, // missing, or belonging to another tenant: never tell which
+    Conflict, // unique constraint, invalid state transition
+    PayloadTooLarge, // request body over the limit
     ValidationFailed, // well-formed but breaks a rule; details name the fields
-    RateLimited,      // throttled; retryAfterSeconds says when to come back
-    Unavailable,      // a dependency (the database) is down; retrying later may succeed
-    Internal,         // a bug or an unexpected state; details are logged, never shown
+    RateLimited, // throttled; retryAfterSeconds says when to come back
+    Unavailable, // a dependency (the database) is down; retrying later may succeed
+    Internal, // a bug or an unexpected state; details are logged, never shown
 };
 
 struct Error
 {
     ErrorCode code = ErrorCode::Internal;
-    QString message;               // human text, safe to show to the caller
+    QString message; // human text, safe to show to the caller
     QHash<QString, QString> details; // field name -> problem, for ValidationFailed
-    int retryAfterSeconds = 0;       // for RateLimited
+    int retryAfterSeconds = 0; // for RateLimited
 
     static Error badRequest(QString message) { return {ErrorCode::BadRequest, std::move(message), {}, 0}; }
     static Error unauthorized(QString message = QStringLiteral("Invalid or missing credentials"))

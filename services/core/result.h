@@ -9,12 +9,15 @@
 namespace twinops {
 
 // A value or an Error (std::expected is C++23; this is the small subset we need).
-template<typename T>
-class [[nodiscard]] Result
+template<typename T> class [[nodiscard]] Result
 {
 public:
-    Result(T value) : m_value(std::move(value)) { }
-    Result(Error error) : m_value(std::move(error)) { }
+    Result(T value)
+        : m_value(std::move(value))
+    { }
+    Result(Error error)
+        : m_value(std::move(error))
+    { }
 
     bool ok() const { return m_value.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -33,12 +36,13 @@ private:
     std::variant<T, Error> m_value;
 };
 
-template<>
-class [[nodiscard]] Result<void>
+template<> class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;
-    Result(Error error) : m_error(std::move(error)) { }
+    Result(Error error)
+        : m_error(std::move(error))
+    { }
 
     bool ok() const { return !m_error.has_value(); }
     explicit operator bool() const { return ok(); }
@@ -53,7 +57,7 @@ using Status = Result<void>;
 } // namespace twinops
 
 // Propagates an error from an expression that yields a Result; the macro keeps early returns one line long.
-#define TWINOPS_TRY(expr)                                                                                             \
+#define TWINOPS_TRY(expr)                                                                                              \
     do {                                                                                                               \
         if (auto twinopsTryResult_ = (expr); !twinopsTryResult_.ok())                                                  \
             return twinopsTryResult_.error();                                                                          \

@@ -29,13 +29,18 @@ QDateTime Row::time(int column) const
 Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url)
 {
     switch (url.dialect()) {
-    case Dialect::Sqlite: return SqliteDatabase::open(url.sqlitePath());
-    case Dialect::Postgres: return PostgresDatabase::open(url.postgresUri(), url.redacted());
+    case Dialect::Sqlite:
+        return SqliteDatabase::open(url.sqlitePath());
+    case Dialect::Postgres:
+        return PostgresDatabase::open(url.postgresUri(), url.redacted());
     }
     return Error::internal(QStringLiteral("unknown database dialect"));
 }
 
-static QString savepointName(int level) { return QStringLiteral("twinops_sp_%1").arg(level); }
+static QString savepointName(int level)
+{
+    return QStringLiteral("twinops_sp_%1").arg(level);
+}
 
 Result<Transaction> Transaction::begin(Database &db)
 {

@@ -21,7 +21,9 @@ class DatabaseUrl;
 class Row
 {
 public:
-    explicit Row(const QVariantList *values) : m_values(values) { }
+    explicit Row(const QVariantList *values)
+        : m_values(values)
+    { }
 
     int size() const { return int(m_values->size()); }
     const QVariant &value(int column) const { return m_values->at(column); }
@@ -41,7 +43,10 @@ class Rows
 {
 public:
     Rows() = default;
-    Rows(QList<QVariantList> rows, qint64 rowsAffected) : m_rows(std::move(rows)), m_rowsAffected(rowsAffected) { }
+    Rows(QList<QVariantList> rows, qint64 rowsAffected)
+        : m_rows(std::move(rows))
+        , m_rowsAffected(rowsAffected)
+    { }
 
     int size() const { return int(m_rows.size()); }
     bool isEmpty() const { return m_rows.isEmpty(); }
@@ -52,7 +57,10 @@ public:
     class const_iterator
     {
     public:
-        const_iterator(const QList<QVariantList> *rows, qsizetype index) : m_rows(rows), m_index(index) { }
+        const_iterator(const QList<QVariantList> *rows, qsizetype index)
+            : m_rows(rows)
+            , m_index(index)
+        { }
         Row operator*() const { return Row(&m_rows->at(m_index)); }
         const_iterator &operator++()
         {
@@ -128,7 +136,10 @@ public:
     Status commit();
 
 private:
-    Transaction(Database *db, int level) : m_db(db), m_level(level) { }
+    Transaction(Database *db, int level)
+        : m_db(db)
+        , m_level(level)
+    { }
     void rollback();
 
     Database *m_db;

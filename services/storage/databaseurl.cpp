@@ -13,7 +13,8 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
     if (trimmed.startsWith(QLatin1String("postgres://")) || trimmed.startsWith(QLatin1String("postgresql://"))) {
         const QUrl url(trimmed, QUrl::StrictMode);
         if (!url.isValid() || url.path().size() < 2)
-            return Error::badRequest(QStringLiteral("invalid PostgreSQL URL (expected postgres://user@host:port/database)"));
+            return Error::badRequest(
+                QStringLiteral("invalid PostgreSQL URL (expected postgres://user@host:port/database)"));
         return DatabaseUrl(Dialect::Postgres, trimmed);
     }
     if (trimmed.startsWith(QLatin1String("sqlite:"))) {
@@ -24,7 +25,8 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
         return sqliteFile(path);
     }
     if (trimmed.contains(QLatin1String("://")))
-        return Error::badRequest(QStringLiteral("unsupported database URL scheme (use sqlite:///path or postgres://…)"));
+        return Error::badRequest(
+            QStringLiteral("unsupported database URL scheme (use sqlite:///path or postgres://…)"));
     return sqliteFile(trimmed);
 }
 

@@ -16,12 +16,15 @@ public:
     static DatabaseUrl sqliteFile(const QString &path);
 
     Dialect dialect() const { return m_dialect; }
-    const QString &sqlitePath() const { return m_value; }   // for Sqlite
-    const QString &postgresUri() const { return m_value; }  // for Postgres: contains credentials, never log it
-    QString redacted() const;                              // safe for logs and messages
+    const QString &sqlitePath() const { return m_value; } // for Sqlite
+    const QString &postgresUri() const { return m_value; } // for Postgres: contains credentials, never log it
+    QString redacted() const; // safe for logs and messages
 
 private:
-    DatabaseUrl(Dialect dialect, QString value) : m_dialect(dialect), m_value(std::move(value)) { }
+    DatabaseUrl(Dialect dialect, QString value)
+        : m_dialect(dialect)
+        , m_value(std::move(value))
+    { }
     Dialect m_dialect;
     QString m_value;
 };

@@ -51,10 +51,11 @@ Result<QList<Migration>> parseFiles(const QString &directory)
     }
     for (qsizetype i = 0; i < migrations.size(); ++i) {
         if (migrations.at(i).version != int(i) + 1)
-            return Error::internal(QStringLiteral("migrations are not numbered 1..N without gaps: expected %1, found %2 (%3)")
-                                       .arg(i + 1)
-                                       .arg(migrations.at(i).version)
-                                       .arg(migrations.at(i).name));
+            return Error::internal(
+                QStringLiteral("migrations are not numbered 1..N without gaps: expected %1, found %2 (%3)")
+                    .arg(i + 1)
+                    .arg(migrations.at(i).version)
+                    .arg(migrations.at(i).name));
     }
     return migrations;
 }
@@ -64,8 +65,7 @@ Result<QList<Migration>> parseFiles(const QString &directory)
 Migrator::Migrator(Database &db, QList<Migration> shipped)
     : m_db(db)
     , m_shipped(std::move(shipped))
-{
-}
+{ }
 
 Result<QList<Migration>> Migrator::embedded(Dialect dialect)
 {
@@ -73,7 +73,10 @@ Result<QList<Migration>> Migrator::embedded(Dialect dialect)
                                                    : QStringLiteral(":/migrations/sqlite"));
 }
 
-Result<QList<Migration>> Migrator::fromDirectory(const QString &directory) { return parseFiles(directory); }
+Result<QList<Migration>> Migrator::fromDirectory(const QString &directory)
+{
+    return parseFiles(directory);
+}
 
 Result<QList<AppliedMigration>> Migrator::readApplied()
 {
@@ -81,8 +84,9 @@ Result<QList<AppliedMigration>> Migrator::readApplied()
     if (!exists.ok())
         return exists.error();
     if (!exists->first().boolean(0))
-        return QList<AppliedMigration>{};
-    auto rows = m_db.query(QStringLiteral("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version"));
+        return QList<AppliedMigration> {};
+    auto rows = m_db.query(
+        QStringLiteral("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version"));
     if (!rows.ok())
         return rows.error();
     QList<AppliedMigration> applied;
@@ -93,7 +97,7 @@ Result<QList<AppliedMigration>> Migrator::readApplied()
 
 Result<MigrationStatus> Migrator::validate(const QList<AppliedMigration> &applied) const
 {
-    MigrationStatus status{m_shipped, applied, {}};
+    MigrationStatus status {m_shipped, applied, {}};
     int highestApplied = 0;
     for (const AppliedMigration &a : applied) {
         if (a.version < 1 || a.version > m_shipped.size())
@@ -146,7 +150,7 @@ Result<QList<Migration>> Migrator::migrate()
     if (!current.ok())
         return current.error();
     if (current->pending.isEmpty())
-        return QList<Migration>{};
+        return QList<Migration> {};
     TWINOPS_TRY(m_db.query(createBookkeeping(m_db.dialect())));
     QList<Migration> applied;
     for (const Migration &migration : current->pending) {
@@ -165,16 +169,19 @@ Status Migrator::apply(const Migration &migration)
         return tx.error();
     // Another process may have applied it since we looked (SQLite has no advisory lock; BEGIN IMMEDIATE
     // serialises us behind it).
-    auto done = m_db.query(QStringLiteral("SELECT count(*) FROM schema_migrations WHERE version = $1"), {migration.version});
+    auto done
+        = m_db.query(QStringLiteral("SELECT count(*) FROM schema_migrations WHERE version = $1"), {migration.version});
     if (!done.ok())
         return done.error();
     if (done->first().integer(0) > 0)
         return {};
     if (auto result = m_db.executeScript(migration.sql); !result.ok())
-        return Error{result.error().code,
-                     QStringLiteral("migration %1 (%2) failed: %3").arg(migration.version).arg(migration.name, result.error().message),
-                     {},
-                     0};
+        return Error {result.error().code,
+                      QStringLiteral("migration %1 (%2) failed: %3")
+                          .arg(migration.version)
+                          .arg(migration.name, result.error().message),
+                      {},
+                      0};
     TWINOPS_TRY(m_db.query(QStringLiteral("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
                                           "VALUES ($1, $2, $3, $4)"),
                            {migration.version, migration.name, migration.checksum, nowUtc()}));

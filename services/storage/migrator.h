@@ -12,7 +12,7 @@ namespace twinops {
 struct Migration
 {
     int version = 0;
-    QString name;     // from the file name: 0001_initial.sql -> "initial"
+    QString name; // from the file name: 0001_initial.sql -> "initial"
     QString sql;
     QString checksum; // SHA-256 of the file, hex
 };

@@ -14,8 +14,8 @@ QString encodeCursor(const QDateTime &createdAt, const QString &id)
 
 Result<CursorPosition> decodeCursor(const QString &cursor)
 {
-    const auto decoded = QByteArray::fromBase64Encoding(cursor.toLatin1(), QByteArray::Base64UrlEncoding
-                                                                               | QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded = QByteArray::fromBase64Encoding(
+        cursor.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     const Error invalid = Error::badRequest(QStringLiteral("invalid cursor"));
     if (!decoded)
         return invalid;
@@ -25,7 +25,7 @@ Result<CursorPosition> decodeCursor(const QString &cursor)
     const QString id = parts.size() == 2 ? QString::fromLatin1(parts.at(1)) : QString();
     if (!ok || !isUuid(id))
         return invalid;
-    return CursorPosition{utcFromMSecs(msecs), id};
+    return CursorPosition {utcFromMSecs(msecs), id};
 }
 
 Status appendPaging(QString &sql, QVariantList &params, const PageRequest &request, const QString &tableAlias)
@@ -35,7 +35,10 @@ Status appendPaging(QString &sql, QVariantList &params, const PageRequest &reque
         auto position = decodeCursor(request.cursor);
         if (!position.ok())
             return position.error();
-        sql += QStringLiteral(" AND (%1created_at, %1id) > ($%2, $%3)").arg(prefix).arg(params.size() + 1).arg(params.size() + 2);
+        sql += QStringLiteral(" AND (%1created_at, %1id) > ($%2, $%3)")
+                   .arg(prefix)
+                   .arg(params.size() + 1)
+                   .arg(params.size() + 2);
         params << position->createdAt << position->id;
     }
     sql += QStringLiteral(" ORDER BY %1created_at, %1id LIMIT $%2").arg(prefix).arg(params.size() + 1);

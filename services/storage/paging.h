@@ -20,8 +20,7 @@ struct PageRequest
     QString cursor; // opaque; empty = first page
 };
 
-template<typename T>
-struct Page
+template<typename T> struct Page
 {
     QList<T> items;
     QString nextCursor; // empty when this is the last page

@@ -6,7 +6,6 @@
 #include <QUuid>
 
 #include <libpq-fe.h>
-
 #include <vector>
 
 namespace twinops {
@@ -70,21 +69,26 @@ QDateTime parseTimestamp(const char *text, int length)
 QVariant fromText(Oid type, const char *text, int length)
 {
     switch (type) {
-    case kBoolOid: return QVariant(length > 0 && text[0] == 't');
+    case kBoolOid:
+        return QVariant(length > 0 && text[0] == 't');
     case kInt2Oid:
     case kInt4Oid:
     case kInt8Oid:
-    case kOidOid: return QVariant(QByteArray::fromRawData(text, length).toLongLong());
+    case kOidOid:
+        return QVariant(QByteArray::fromRawData(text, length).toLongLong());
     case kFloat4Oid:
     case kFloat8Oid:
-    case kNumericOid: return QVariant(QByteArray::fromRawData(text, length).toDouble());
+    case kNumericOid:
+        return QVariant(QByteArray::fromRawData(text, length).toDouble());
     case kTimestampOid:
-    case kTimestampTzOid: return QVariant(parseTimestamp(text, length));
+    case kTimestampTzOid:
+        return QVariant(parseTimestamp(text, length));
     case kByteaOid:
         if (length >= 2 && text[0] == '\\' && text[1] == 'x')
             return QVariant(QByteArray::fromHex(QByteArray::fromRawData(text + 2, length - 2)));
         return QVariant(QByteArray(text, length));
-    default: return QVariant(QString::fromUtf8(text, length));
+    default:
+        return QVariant(QString::fromUtf8(text, length));
     }
 }
 
@@ -109,8 +113,7 @@ void forwardNotice(void *, const char *message)
 PostgresDatabase::PostgresDatabase(QString uri, QString description)
     : m_uri(std::move(uri))
     , m_description(std::move(description))
-{
-}
+{ }
 
 PostgresDatabase::~PostgresDatabase()
 {
@@ -139,13 +142,15 @@ Status PostgresDatabase::connect()
     const char *values[] = {"5", "twinops", "-c TimeZone=UTC -c DateStyle=ISO", uri.constData(), nullptr};
     m_conn = PQconnectdbParams(keywords, values, 1);
     if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
-        const QString reason = m_conn ? QString::fromUtf8(PQerrorMessage(m_conn)).trimmed() : QStringLiteral("out of memory");
+        const QString reason
+            = m_conn ? QString::fromUtf8(PQerrorMessage(m_conn)).trimmed() : QStringLiteral("out of memory");
         if (m_conn) {
             PQfinish(m_conn);
             m_conn = nullptr;
         }
         // libpq's message names host and port but never the password.
-        return Error::unavailable(QStringLiteral("cannot connect to %1: %2").arg(m_description, reason.section(u'\n', 0, 0)));
+        return Error::unavailable(
+            QStringLiteral("cannot connect to %1: %2").arg(m_description, reason.section(u'\n', 0, 0)));
     }
     PQsetNoticeProcessor(m_conn, forwardNotice, nullptr);
     return {};
@@ -175,7 +180,8 @@ Error PostgresDatabase::resultError(pg_result *result, const char *context)
     const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const QString message = result ? QString::fromUtf8(PQresultErrorMessage(result)).trimmed()
                                    : QString::fromUtf8(PQerrorMessage(m_conn)).trimmed();
-    return Error{classify(state), QStringLiteral("%1: %2").arg(QLatin1String(context), message.section(u'\n', 0, 0)), {}, 0};
+    return Error {
+        classify(state), QStringLiteral("%1: %2").arg(QLatin1String(context), message.section(u'\n', 0, 0)), {}, 0};
 }
 
 Result<Rows> PostgresDatabase::query(const QString &sql, const QVariantList &params)
@@ -211,7 +217,9 @@ Result<Rows> PostgresDatabase::query(const QString &sql, const QVariantList &par
         if (v.isNull())
             continue;
         switch (v.typeId()) {
-        case QMetaType::Bool: storage[size_t(i)] = v.toBool() ? "true" : "false"; break;
+        case QMetaType::Bool:
+            storage[size_t(i)] = v.toBool() ? "true" : "false";
+            break;
         case QMetaType::QDateTime:
             storage[size_t(i)] = v.toDateTime().toUTC().toString(Qt::ISODateWithMs).toLatin1();
             break;
@@ -219,8 +227,12 @@ Result<Rows> PostgresDatabase::query(const QString &sql, const QVariantList &par
             storage[size_t(i)] = v.toByteArray();
             formats[size_t(i)] = 1; // binary: bytea as is
             break;
-        case QMetaType::QUuid: storage[size_t(i)] = v.toUuid().toByteArray(QUuid::WithoutBraces); break;
-        default: storage[size_t(i)] = v.toString().toUtf8(); break;
+        case QMetaType::QUuid:
+            storage[size_t(i)] = v.toUuid().toByteArray(QUuid::WithoutBraces);
+            break;
+        default:
+            storage[size_t(i)] = v.toString().toUtf8();
+            break;
         }
         values[size_t(i)] = storage[size_t(i)].constData();
         lengths[size_t(i)] = int(storage[size_t(i)].size());

@@ -29,10 +29,14 @@ QVariant toSqliteValue(const QVariant &value)
         return value.toString().isNull() ? QVariant(QStringLiteral("")) : value;
     case QMetaType::QByteArray:
         return value.toByteArray().isNull() ? QVariant(QByteArray("", 0)) : value;
-    case QMetaType::QDateTime: return value.toDateTime().toMSecsSinceEpoch();
-    case QMetaType::Bool: return qint64(value.toBool() ? 1 : 0);
-    case QMetaType::QUuid: return value.toUuid().toString(QUuid::WithoutBraces);
-    default: return value;
+    case QMetaType::QDateTime:
+        return value.toDateTime().toMSecsSinceEpoch();
+    case QMetaType::Bool:
+        return qint64(value.toBool() ? 1 : 0);
+    case QMetaType::QUuid:
+        return value.toUuid().toString(QUuid::WithoutBraces);
+    default:
+        return value;
     }
 }
 
@@ -43,7 +47,8 @@ ErrorCode classify(int extendedCode)
     case SQLITE_CONSTRAINT_PRIMARYKEY:
     case SQLITE_CONSTRAINT_FOREIGNKEY:
         return ErrorCode::Conflict;
-    default: break;
+    default:
+        break;
     }
     switch (extendedCode & 0xff) {
     case SQLITE_BUSY:
@@ -52,7 +57,8 @@ ErrorCode classify(int extendedCode)
     case SQLITE_IOERR:
     case SQLITE_FULL:
         return ErrorCode::Unavailable;
-    default: return ErrorCode::Internal;
+    default:
+        return ErrorCode::Internal;
     }
 }
 
@@ -128,7 +134,8 @@ Status SqliteDatabase::configure()
 {
     // Read the header before anything writes: a file that is not a database fails here and stays untouched.
     if (auto header = query(QStringLiteral("PRAGMA schema_version")); !header.ok())
-        return Error::internal(QStringLiteral("%1 is not a usable SQLite database: %2").arg(m_path, header.error().message));
+        return Error::internal(
+            QStringLiteral("%1 is not a usable SQLite database: %2").arg(m_path, header.error().message));
     for (const char *pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
                                "PRAGMA temp_store = MEMORY"}) {
         if (auto result = query(QLatin1String(pragma)); !result.ok())
@@ -137,12 +144,16 @@ Status SqliteDatabase::configure()
     return {};
 }
 
-QString SqliteDatabase::description() const { return QStringLiteral("sqlite://") + m_path; }
+QString SqliteDatabase::description() const
+{
+    return QStringLiteral("sqlite://") + m_path;
+}
 
 Error SqliteDatabase::lastError(const QString &context) const
 {
     const int code = sqlite3_extended_errcode(m_handle);
-    Error error{classify(code), QStringLiteral("%1: %2").arg(context, QString::fromUtf8(sqlite3_errmsg(m_handle))), {}, 0};
+    Error error {
+        classify(code), QStringLiteral("%1: %2").arg(context, QString::fromUtf8(sqlite3_errmsg(m_handle))), {}, 0};
     return error;
 }
 
@@ -153,7 +164,7 @@ SqliteDatabase::Statement *SqliteDatabase::prepared(const QString &sql, Error *e
     if (m_statements.size() >= kMaxCachedStatements)
         m_statements.clear();
     SqliteStatementText text = sqlitePlaceholders(sql);
-    Statement statement{std::make_unique<QSqlQuery>(m_db), std::move(text.order)};
+    Statement statement {std::make_unique<QSqlQuery>(m_db), std::move(text.order)};
     statement.query->setForwardOnly(true);
     if (!statement.query->prepare(text.sql)) {
         *error = lastError(QStringLiteral("prepare"));

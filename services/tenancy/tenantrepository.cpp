@@ -14,7 +14,10 @@ Tenant tenantFromRow(const Row &row)
             row.time(3), row.time(4)};
 }
 
-Error nameTaken(const QString &name) { return Error::conflict(QStringLiteral("a tenant named \"%1\" already exists").arg(name)); }
+Error nameTaken(const QString &name)
+{
+    return Error::conflict(QStringLiteral("a tenant named \"%1\" already exists").arg(name));
+}
 
 } // namespace
 
@@ -31,7 +34,9 @@ Result<QString> validatedName(const QString &field, const QString &name, int max
 QString likePattern(const QString &text)
 {
     QString escaped = text.toLower();
-    escaped.replace(u'\\', QLatin1String("\\\\")).replace(u'%', QLatin1String("\\%")).replace(u'_', QLatin1String("\\_"));
+    escaped.replace(u'\\', QLatin1String("\\\\"))
+        .replace(u'%', QLatin1String("\\%"))
+        .replace(u'_', QLatin1String("\\_"));
     return u'%' + escaped + u'%';
 }
 
@@ -41,7 +46,7 @@ Result<Tenant> TenantRepository::create(const QString &name)
     if (!valid.ok())
         return valid.error();
     const QDateTime now = nowUtc();
-    Tenant tenant{newId(), *valid, TenantStatus::Active, now, now};
+    Tenant tenant {newId(), *valid, TenantStatus::Active, now, now};
     auto result = m_db.query(QStringLiteral("INSERT INTO tenants (id, name, status, created_at, updated_at) "
                                             "VALUES ($1, $2, $3, $4, $5)"),
                              {tenant.id, tenant.name, tenantStatusName(tenant.status), now, now});
@@ -78,7 +83,7 @@ Result<Tenant> TenantRepository::update(const QString &id, const TenantPatch &pa
     if (!isUuid(id))
         return Error::notFound(QStringLiteral("tenant not found"));
     QString sql = QStringLiteral("UPDATE tenants SET updated_at = $2");
-    QVariantList params{id, nowUtc()};
+    QVariantList params {id, nowUtc()};
     if (patch.name) {
         auto valid = validatedName(QStringLiteral("name"), *patch.name);
         if (!valid.ok())

@@ -12,7 +12,9 @@ namespace twinops {
 class TenantRepository
 {
 public:
-    explicit TenantRepository(Database &db) : m_db(db) { }
+    explicit TenantRepository(Database &db)
+        : m_db(db)
+    { }
 
     Result<Tenant> create(const QString &name);
     Result<Tenant> get(const QString &id);

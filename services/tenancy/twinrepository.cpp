@@ -24,15 +24,25 @@ Twin twinFromRow(const Row &row)
             row.time(7)};
 }
 
-QString toJson(const QJsonObject &object) { return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)); }
+QString toJson(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
 
-Error twinNotFound() { return Error::notFound(QStringLiteral("twin not found")); }
-Error nameTaken(const QString &name) { return Error::conflict(QStringLiteral("a twin named \"%1\" already exists").arg(name)); }
+Error twinNotFound()
+{
+    return Error::notFound(QStringLiteral("twin not found"));
+}
+Error nameTaken(const QString &name)
+{
+    return Error::conflict(QStringLiteral("a twin named \"%1\" already exists").arg(name));
+}
 
 Status validateDescription(const QString &description)
 {
     if (description.size() > kMaxDescription)
-        return Error::validation(QStringLiteral("description"), QStringLiteral("must be at most %1 characters").arg(kMaxDescription));
+        return Error::validation(QStringLiteral("description"),
+                                 QStringLiteral("must be at most %1 characters").arg(kMaxDescription));
     return {};
 }
 
@@ -45,10 +55,11 @@ Result<Twin> TwinRepository::create(const QString &tenantId, const NewTwin &newT
         return name.error();
     TWINOPS_TRY(validateDescription(newTwin.description));
     const QDateTime now = nowUtc();
-    Twin twin{newId(), tenantId, *name, newTwin.description, newTwin.settings, TwinStatus::Active, now, now};
-    auto result = m_db.query(QStringLiteral("INSERT INTO twins (id, tenant_id, name, description, settings, status, "
-                                            "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
-                             {twin.id, tenantId, twin.name, twin.description, toJson(twin.settings), twinStatusName(twin.status), now, now});
+    Twin twin {newId(), tenantId, *name, newTwin.description, newTwin.settings, TwinStatus::Active, now, now};
+    auto result = m_db.query(
+        QStringLiteral("INSERT INTO twins (id, tenant_id, name, description, settings, status, "
+                       "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
+        {twin.id, tenantId, twin.name, twin.description, toJson(twin.settings), twinStatusName(twin.status), now, now});
     if (!result.ok())
         return result.error().code == ErrorCode::Conflict ? nameTaken(twin.name) : result.error();
     return twin;
@@ -58,7 +69,8 @@ Result<Twin> TwinRepository::get(const QString &tenantId, const QString &id)
 {
     if (!isUuid(id) || !isUuid(tenantId))
         return twinNotFound();
-    auto rows = m_db.query(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM twins WHERE tenant_id = $1 AND id = $2"),
+    auto rows = m_db.query(QStringLiteral("SELECT ") + kColumns
+                               + QStringLiteral(" FROM twins WHERE tenant_id = $1 AND id = $2"),
                            {tenantId, id});
     if (!rows.ok())
         return rows.error();
@@ -67,12 +79,13 @@ Result<Twin> TwinRepository::get(const QString &tenantId, const QString &id)
     return twinFromRow(rows->first());
 }
 
-Result<Page<Twin>> TwinRepository::list(const QString &tenantId, const PageRequest &page, std::optional<TwinStatus> status)
+Result<Page<Twin>> TwinRepository::list(const QString &tenantId, const PageRequest &page,
+                                        std::optional<TwinStatus> status)
 {
     if (!isUuid(tenantId))
-        return Page<Twin>{};
+        return Page<Twin> {};
     QString sql = QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM twins WHERE tenant_id = $1");
-    QVariantList params{tenantId};
+    QVariantList params {tenantId};
     if (status) {
         params << twinStatusName(*status);
         sql += QStringLiteral(" AND status = $2");
@@ -85,7 +98,7 @@ Result<Twin> TwinRepository::update(const QString &tenantId, const QString &id, 
     if (!isUuid(id) || !isUuid(tenantId))
         return twinNotFound();
     QString sql = QStringLiteral("UPDATE twins SET updated_at = $3");
-    QVariantList params{tenantId, id, nowUtc()};
+    QVariantList params {tenantId, id, nowUtc()};
     auto set = [&](const char *column, const QVariant &value) {
         params << value;
         sql += QStringLiteral(", %1 = $%2").arg(QLatin1String(column)).arg(params.size());
@@ -107,7 +120,8 @@ Result<Twin> TwinRepository::update(const QString &tenantId, const QString &id, 
     sql += QStringLiteral(" WHERE tenant_id = $1 AND id = $2 RETURNING ") + kColumns;
     auto rows = m_db.query(sql, params);
     if (!rows.ok())
-        return rows.error().code == ErrorCode::Conflict ? nameTaken(patch.name.value_or(QString()).trimmed()) : rows.error();
+        return rows.error().code == ErrorCode::Conflict ? nameTaken(patch.name.value_or(QString()).trimmed())
+                                                        : rows.error();
     if (rows->isEmpty())
         return twinNotFound();
     return twinFromRow(rows->first());

@@ -20,7 +20,9 @@ struct NewTwin
 class TwinRepository
 {
 public:
-    explicit TwinRepository(Database &db) : m_db(db) { }
+    explicit TwinRepository(Database &db)
+        : m_db(db)
+    { }
 
     Result<Twin> create(const QString &tenantId, const NewTwin &twin);
     Result<Twin> get(const QString &tenantId, const QString &id);

@@ -13,11 +13,14 @@ const QString kColumns = QStringLiteral(
 
 User userFromRow(const Row &row)
 {
-    return {row.text(0),  row.text(1),    row.text(2),    row.text(3),   roleFromString(row.text(4)).value_or(Role::Viewer),
+    return {row.text(0),    row.text(1), row.text(2), row.text(3), roleFromString(row.text(4)).value_or(Role::Viewer),
             row.boolean(5), row.time(6), row.time(7), row.time(8), row.time(9)};
 }
 
-Error userNotFound() { return Error::notFound(QStringLiteral("user not found")); }
+Error userNotFound()
+{
+    return Error::notFound(QStringLiteral("user not found"));
+}
 
 Result<User> single(Result<Rows> rows)
 {
@@ -45,7 +48,7 @@ Result<User> UserRepository::create(const QString &tenantId, const NewUser &newU
     if (!email.ok())
         return email.error();
     const QDateTime now = nowUtc();
-    User user{newId(), tenantId, *email, newUser.passwordHash, newUser.role, true, {}, now, now, {}};
+    User user {newId(), tenantId, *email, newUser.passwordHash, newUser.role, true, {}, now, now, {}};
     auto result = m_db.query(QStringLiteral("INSERT INTO users (id, tenant_id, email, password_hash, role, is_active, "
                                             "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
                              {user.id, tenantId, user.email, user.passwordHash, roleName(user.role), true, now, now});
@@ -61,14 +64,15 @@ Result<User> UserRepository::get(const QString &tenantId, const QString &id)
 {
     if (!isUuid(id) || !isUuid(tenantId))
         return userNotFound();
-    return single(m_db.query(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE tenant_id = $1 AND id = $2"),
+    return single(m_db.query(QStringLiteral("SELECT ") + kColumns
+                                 + QStringLiteral(" FROM users WHERE tenant_id = $1 AND id = $2"),
                              {tenantId, id}));
 }
 
 Result<Page<User>> UserRepository::list(const QString &tenantId, const PageRequest &page)
 {
     if (!isUuid(tenantId))
-        return Page<User>{};
+        return Page<User> {};
     return fetchPage(m_db, QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE tenant_id = $1"),
                      {tenantId}, page, userFromRow);
 }
@@ -78,7 +82,7 @@ Result<User> UserRepository::update(const QString &tenantId, const QString &id, 
     if (!isUuid(id) || !isUuid(tenantId))
         return userNotFound();
     QString sql = QStringLiteral("UPDATE users SET updated_at = $3");
-    QVariantList params{tenantId, id, nowUtc()};
+    QVariantList params {tenantId, id, nowUtc()};
     if (patch.role) {
         params << roleName(*patch.role);
         sql += QStringLiteral(", role = $%1").arg(params.size());
@@ -131,8 +135,9 @@ Result<User> UserRepository::setRevoked(const QString &id, bool revoked)
     if (!isUuid(id))
         return userNotFound();
     const QDateTime now = nowUtc();
-    return single(m_db.query(QStringLiteral("UPDATE users SET revoked_at = $2, updated_at = $3 WHERE id = $1 RETURNING ") + kColumns,
-                             {id, revoked ? QVariant(now) : QVariant(), now}));
+    return single(m_db.query(
+        QStringLiteral("UPDATE users SET revoked_at = $2, updated_at = $3 WHERE id = $1 RETURNING ") + kColumns,
+        {id, revoked ? QVariant(now) : QVariant(), now}));
 }
 
 } // namespace twinops

@@ -19,7 +19,9 @@ struct NewUser
 class UserRepository
 {
 public:
-    explicit UserRepository(Database &db) : m_db(db) { }
+    explicit UserRepository(Database &db)
+        : m_db(db)
+    { }
 
     Result<User> create(const QString &tenantId, const NewUser &user);
     Result<User> get(const QString &tenantId, const QString &id);

@@ -36,7 +36,10 @@ Run twinopsd(const QStringList &arguments)
             QString::fromUtf8(process.readAllStandardError())};
 }
 
-QStringList nonEmptyLines(const QString &text) { return text.split(u'\n', Qt::SkipEmptyParts); }
+QStringList nonEmptyLines(const QString &text)
+{
+    return text.split(u'\n', Qt::SkipEmptyParts);
+}
 
 QByteArray fileHash(const QString &path)
 {
@@ -110,7 +113,10 @@ void TestTwinopsd::editedMigrationIsAOneLineErrorAndChangesNothing()
         + (currentDialect() == Dialect::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres"));
     for (const QString &name : QDir(shipped).entryList({QStringLiteral("*.sql")}))
         QVERIFY(QFile::copy(QDir(shipped).filePath(name), dir.filePath(name)));
-    QCOMPARE(twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--migrations"), dir.path()}).exitCode, 0);
+    QCOMPARE(twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--migrations"),
+                       dir.path()})
+                 .exitCode,
+             0);
 
     auto db = testDb->connect();
     QVERIFY(db);
@@ -119,10 +125,13 @@ void TestTwinopsd::editedMigrationIsAOneLineErrorAndChangesNothing()
     QVERIFY(first.open(QIODevice::Append));
     first.write("\nCREATE TABLE sneaked_in (x INTEGER);\n");
     first.close();
-    writeFile(dir.filePath(QStringLiteral("%1_later.sql").arg(QDir(dir.path()).entryList({QStringLiteral("*.sql")}).size() + 1, 4, 10, QLatin1Char('0'))),
+    writeFile(dir.filePath(
+                  QStringLiteral("%1_later.sql")
+                      .arg(QDir(dir.path()).entryList({QStringLiteral("*.sql")}).size() + 1, 4, 10, QLatin1Char('0'))),
               "CREATE TABLE later_table (x INTEGER);");
 
-    const Run edited = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--migrations"), dir.path()});
+    const Run edited = twinopsd(
+        {QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--migrations"), dir.path()});
     QCOMPARE(edited.exitCode, 1);
     QCOMPARE(nonEmptyLines(edited.err).size(), 1);
     QVERIFY2(edited.err.contains(QLatin1String("was changed after it was applied")), qPrintable(edited.err));
@@ -133,13 +142,15 @@ void TestTwinopsd::statusListsAppliedAndPending()
 {
     TWINOPS_FRESH_DATABASE(testDb);
     const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
-    const Run pending = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--status")});
+    const Run pending
+        = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--status")});
     QCOMPARE(pending.exitCode, 0);
     QVERIFY2(pending.out.contains(QLatin1String("0001  initial")) && pending.out.contains(QLatin1String("pending")),
              qPrintable(pending.out));
     QVERIFY(pending.out.contains(QLatin1String("0 applied")));
     QCOMPARE(twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")}).exitCode, 0);
-    const Run applied = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--status")});
+    const Run applied
+        = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--status")});
     QVERIFY2(applied.out.contains(QLatin1String(" 0 pending")), qPrintable(applied.out));
 }
 
@@ -149,8 +160,9 @@ void TestTwinopsd::unreachablePostgresIsAOneLineError()
         QSKIP("runs once");
     const quint16 port = closedLoopbackPort();
     for (const QString &command : {QStringLiteral("migrate"), QStringLiteral("serve")}) {
-        const Run run = twinopsd({QStringLiteral("--database"),
-                                  QStringLiteral("postgres://twinops:hunter2@127.0.0.1:%1/twinops").arg(port), command});
+        const Run run
+            = twinopsd({QStringLiteral("--database"),
+                        QStringLiteral("postgres://twinops:hunter2@127.0.0.1:%1/twinops").arg(port), command});
         QCOMPARE(run.exitCode, 1);
         QCOMPARE(nonEmptyLines(run.err).size(), 1);
         QVERIFY2(run.err.startsWith(QLatin1String("twinopsd: error:")), qPrintable(run.err));
@@ -171,7 +183,7 @@ void TestTwinopsd::corruptSqliteFileIsAClearErrorAndUntouched()
     QCOMPARE(nonEmptyLines(run.err).size(), 1);
     QVERIFY2(run.err.contains(QLatin1String("not a usable SQLite database")), qPrintable(run.err));
     QCOMPARE(fileHash(path), before);
-    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("corrupt.db")});
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList {QStringLiteral("corrupt.db")});
 }
 
 void TestTwinopsd::usageErrors()
@@ -181,7 +193,8 @@ void TestTwinopsd::usageErrors()
     QCOMPARE(twinopsd({QStringLiteral("frobnicate")}).exitCode, 2);
     QCOMPARE(twinopsd({}).exitCode, 2);
     QCOMPARE(twinopsd({QStringLiteral("--no-such-option"), QStringLiteral("migrate")}).exitCode, 2);
-    QCOMPARE(twinopsd({QStringLiteral("--database"), QStringLiteral("mysql://x/y"), QStringLiteral("migrate")}).exitCode, 1);
+    QCOMPARE(
+        twinopsd({QStringLiteral("--database"), QStringLiteral("mysql://x/y"), QStringLiteral("migrate")}).exitCode, 1);
     const Run help = twinopsd({QStringLiteral("--help")});
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains(QLatin1String("migrate")));

@@ -24,8 +24,7 @@ struct Figure
     qint64 nanoseconds;
 };
 
-template<typename Body>
-Figure measure(const QString &name, int operations, Body body)
+template<typename Body> Figure measure(const QString &name, int operations, Body body)
 {
     QElapsedTimer timer;
     timer.start();
@@ -60,9 +59,8 @@ QList<Figure> run(Database &db, int count)
         if (!tx->commit().ok())
             std::exit(1);
     }
-    figures << measure(QStringLiteral("get twin by id"), count, [&](int i) {
-        return twins.get(tenant->id, ids.at(i % ids.size())).ok();
-    });
+    figures << measure(QStringLiteral("get twin by id"), count,
+                       [&](int i) { return twins.get(tenant->id, ids.at(i % ids.size())).ok(); });
     QString cursor;
     figures << measure(QStringLiteral("list page of 50"), count / 10, [&](int) {
         auto page = twins.list(tenant->id, {50, cursor});
@@ -77,11 +75,15 @@ QList<Figure> run(Database &db, int count)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    const int count = qEnvironmentVariableIntValue("BENCH_COUNT") > 0 ? qEnvironmentVariableIntValue("BENCH_COUNT") : 5000;
+    const int count
+        = qEnvironmentVariableIntValue("BENCH_COUNT") > 0 ? qEnvironmentVariableIntValue("BENCH_COUNT") : 5000;
     QTextStream out(stdout);
     out << "bench_storage: " << count << " operations per figure\n";
-    out << QStringLiteral("%1 %2 %3 %4\n").arg(QStringLiteral("backend"), -9).arg(QStringLiteral("operation"), -30)
-               .arg(QStringLiteral("ops/s"), 10).arg(QStringLiteral("µs/op"), 9);
+    out << QStringLiteral("%1 %2 %3 %4\n")
+               .arg(QStringLiteral("backend"), -9)
+               .arg(QStringLiteral("operation"), -30)
+               .arg(QStringLiteral("ops/s"), 10)
+               .arg(QStringLiteral("µs/op"), 9);
     for (Dialect dialect : {Dialect::Sqlite, Dialect::Postgres}) {
         auto testDb = test::TestDatabase::create(dialect);
         if (!testDb) {

@@ -36,7 +36,8 @@ void writeFile(const QString &path, const QByteArray &content)
 bool tableExists(Database &db, const QString &table)
 {
     auto rows = db.dialect() == Dialect::Postgres
-        ? db.query(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = $1"), {table})
+        ? db.query(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = $1"),
+                   {table})
         : db.query(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1"), {table});
     return rows.ok() && rows->first().integer(0) == 1;
 }
@@ -64,8 +65,9 @@ void TestMigrator::embeddedMigrationsApplyOnceThenNothing()
     auto first = migrator.migrate();
     QVERIFY2(first.ok(), first.ok() ? "" : qPrintable(first.error().message));
     QCOMPARE(first->size(), shipped->size());
-    for (const char *table : {"tenants", "users", "twins", "sources", "chunks", "jobs", "job_logs", "graph_nodes",
-                              "graph_edges", "share_links", "api_keys", "audit_log", "metric_rollups", "checklist_runs"})
+    for (const char *table :
+         {"tenants", "users", "twins", "sources", "chunks", "jobs", "job_logs", "graph_nodes", "graph_edges",
+          "share_links", "api_keys", "audit_log", "metric_rollups", "checklist_runs"})
         QVERIFY2(tableExists(*db, QLatin1String(table)), table);
 
     auto second = migrator.migrate();
@@ -110,7 +112,8 @@ void TestMigrator::gapInNumberingIsRejected()
     writeFile(dir.filePath(QStringLiteral("0003_third.sql")), "CREATE TABLE third_table (z INTEGER);");
     auto shipped = Migrator::fromDirectory(dir.path());
     QVERIFY(!shipped.ok());
-    QVERIFY2(shipped.error().message.contains(QLatin1String("expected 2, found 3")), qPrintable(shipped.error().message));
+    QVERIFY2(shipped.error().message.contains(QLatin1String("expected 2, found 3")),
+             qPrintable(shipped.error().message));
     QVERIFY(!tableExists(*db, QStringLiteral("schema_migrations")));
 }
 
@@ -140,7 +143,8 @@ void TestMigrator::failingMigrationLeavesNoTrace()
               "CREATE TABLE half_done (y INTEGER);\nINSERT INTO no_such_table VALUES (1);");
     auto result = Migrator(*db, *Migrator::fromDirectory(dir.path())).migrate();
     QVERIFY(!result.ok());
-    QVERIFY2(result.error().message.startsWith(QLatin1String("migration 2 (broken) failed")), qPrintable(result.error().message));
+    QVERIFY2(result.error().message.startsWith(QLatin1String("migration 2 (broken) failed")),
+             qPrintable(result.error().message));
     QVERIFY(tableExists(*db, QStringLiteral("first_table")));
     QVERIFY(!tableExists(*db, QStringLiteral("half_done")));
     QCOMPARE(appliedCount(*db), 1);

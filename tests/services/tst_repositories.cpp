@@ -131,7 +131,7 @@ void TestRepositories::pagingVisitsEveryRowOnce()
         created.insert(twin->id);
     }
     QSet<QString> seen;
-    PageRequest request{5, {}};
+    PageRequest request {5, {}};
     int pages = 0;
     do {
         auto page = twins.list(tenant->id, request);
@@ -170,8 +170,9 @@ void TestRepositories::userLifecycleAndEmailRules()
     QCOMPARE(user->email, QStringLiteral("ada@example.com"));
     QVERIFY(user->canAuthenticate());
 
-    QCOMPARE(users.create(tenant->id, {QStringLiteral("ADA@example.com"), QStringLiteral("h"), Role::Viewer}).error().code,
-             ErrorCode::Conflict);
+    QCOMPARE(
+        users.create(tenant->id, {QStringLiteral("ADA@example.com"), QStringLiteral("h"), Role::Viewer}).error().code,
+        ErrorCode::Conflict);
     for (const char *bad : {"", "no-at-sign", "two@@example.com", "spaces in@example.com", "x@nodot"})
         QCOMPARE(users.create(tenant->id, {QLatin1String(bad), QStringLiteral("h"), Role::Viewer}).error().code,
                  ErrorCode::ValidationFailed);
@@ -221,7 +222,8 @@ void TestRepositories::twinLifecycle()
     auto tenant = TenantRepository(*m_db).create(QStringLiteral("Twins Inc"));
     QVERIFY(tenant.ok());
     TwinRepository twins(*m_db);
-    const QJsonObject settings{{QStringLiteral("tone"), QStringLiteral("formal")}, {QStringLiteral("temperature"), 0.2}};
+    const QJsonObject settings {{QStringLiteral("tone"), QStringLiteral("formal")},
+                                {QStringLiteral("temperature"), 0.2}};
     auto twin = twins.create(tenant->id, {QStringLiteral("Ada"), QStringLiteral("Mathematician"), settings});
     QVERIFY2(twin.ok(), twin.ok() ? "" : qPrintable(twin.error().message));
     auto fetched = twins.get(tenant->id, twin->id);
@@ -308,7 +310,9 @@ void TestRepositories::deletingTenantCascades()
     auto tenant = tenants.create(QStringLiteral("Doomed"));
     QVERIFY(tenant.ok());
     QVERIFY(TwinRepository(*m_db).create(tenant->id, {QStringLiteral("T"), {}, {}}).ok());
-    QVERIFY(UserRepository(*m_db).create(tenant->id, {QStringLiteral("d@example.com"), QStringLiteral("h"), Role::Owner}).ok());
+    QVERIFY(UserRepository(*m_db)
+                .create(tenant->id, {QStringLiteral("d@example.com"), QStringLiteral("h"), Role::Owner})
+                .ok());
     QVERIFY(tenants.remove(tenant->id).ok());
     auto leftovers = m_db->query(QStringLiteral("SELECT (SELECT count(*) FROM twins) + (SELECT count(*) FROM users)"));
     QVERIFY(leftovers.ok());

@@ -37,7 +37,8 @@ private slots:
 
 namespace {
 
-const QString kCreateTable = QStringLiteral("CREATE TABLE t (id TEXT PRIMARY KEY, n BIGINT, label TEXT, flag BOOLEAN, at %1, data %2)");
+const QString kCreateTable
+    = QStringLiteral("CREATE TABLE t (id TEXT PRIMARY KEY, n BIGINT, label TEXT, flag BOOLEAN, at %1, data %2)");
 
 QString createTable(Dialect dialect)
 {
@@ -57,13 +58,14 @@ void TestStorage::roundTripsEveryValueType()
     const QDateTime at = utcFromMSecs(1'790'000'000'123);
     const QByteArray blob("\x00\x01\xff binary \x7f", 13);
     const QString label = QStringLiteral("naïve ✓ 'quoted' $1");
-    auto inserted = db->query(QStringLiteral("INSERT INTO t (id, n, label, flag, at, data) VALUES ($1, $2, $3, $4, $5, $6)"),
-                              {QStringLiteral("a"), qint64(9'007'199'254'740'993), label, true, at, blob});
+    auto inserted
+        = db->query(QStringLiteral("INSERT INTO t (id, n, label, flag, at, data) VALUES ($1, $2, $3, $4, $5, $6)"),
+                    {QStringLiteral("a"), qint64(9'007'199'254'740'993), label, true, at, blob});
     TWINOPS_VERIFY_OK(inserted);
     QCOMPARE(inserted->rowsAffected(), 1);
-    TWINOPS_VERIFY_OK(db->query(QStringLiteral("INSERT INTO t (id, n, label, flag, at, data) VALUES ($1, $2, $3, $4, $5, $6)"),
-                      {QStringLiteral("b"), QVariant(), QVariant(), false, QVariant(), QVariant()})
-                );
+    TWINOPS_VERIFY_OK(
+        db->query(QStringLiteral("INSERT INTO t (id, n, label, flag, at, data) VALUES ($1, $2, $3, $4, $5, $6)"),
+                  {QStringLiteral("b"), QVariant(), QVariant(), false, QVariant(), QVariant()}));
 
     auto rows = db->query(QStringLiteral("SELECT id, n, label, flag, at, data FROM t ORDER BY id"));
     TWINOPS_VERIFY_OK(rows);
@@ -180,8 +182,7 @@ void TestStorage::scriptRunsEveryStatement()
     auto db = testDb->connect();
     QVERIFY(db);
     QVERIFY(db->executeScript(QStringLiteral("CREATE TABLE a (x INTEGER); CREATE TABLE b (y INTEGER);\n"
-                                             "-- a comment; with a semicolon\nINSERT INTO b VALUES (7);"))
-                );
+                                             "-- a comment; with a semicolon\nINSERT INTO b VALUES (7);")));
     auto rows = db->query(QStringLiteral("SELECT y FROM b"));
     QVERIFY(rows.ok());
     QCOMPARE(rows->first().integer(0), 7);
@@ -224,10 +225,10 @@ void TestStorage::sqlitePlaceholderRewriting()
         QSKIP("driver-specific; runs once");
     const auto text = sqlitePlaceholders(QStringLiteral("SELECT $2, '$2', \"$3\", $10 FROM x WHERE a = $2 AND b = $1"));
     QCOMPARE(text.sql, QStringLiteral("SELECT ?, '$2', \"$3\", ? FROM x WHERE a = ? AND b = ?"));
-    QCOMPARE(text.order, (QList<int>{1, 9, 1, 0}));
+    QCOMPARE(text.order, (QList<int> {1, 9, 1, 0}));
     const auto quoted = sqlitePlaceholders(QStringLiteral("SELECT 'it''s $1', $1"));
     QCOMPARE(quoted.sql, QStringLiteral("SELECT 'it''s $1', ?"));
-    QCOMPARE(quoted.order, QList<int>{0});
+    QCOMPARE(quoted.order, QList<int> {0});
 }
 
 void TestStorage::unreachablePostgresIsUnavailable()
@@ -260,7 +261,8 @@ void TestStorage::corruptSqliteFileIsLeftAlone()
     }
     auto db = Database::open(DatabaseUrl::sqliteFile(path));
     QVERIFY(!db.ok());
-    QVERIFY2(db.error().message.contains(QLatin1String("not a usable SQLite database")), qPrintable(db.error().message));
+    QVERIFY2(db.error().message.contains(QLatin1String("not a usable SQLite database")),
+             qPrintable(db.error().message));
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), garbage);

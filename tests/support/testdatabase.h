@@ -52,7 +52,7 @@ Q_DECLARE_METATYPE(twinops::Dialect)
 
 // Declares `var`, a fresh database of the current backend, or returns from the test function (failed or skipped).
 #define TWINOPS_FRESH_DATABASE(var)                                                                                    \
-    auto var = ::twinops::test::TestDatabase::create(::twinops::test::currentDialect());                              \
+    auto var = ::twinops::test::TestDatabase::create(::twinops::test::currentDialect());                               \
     if (!var)                                                                                                          \
         return;
 

@@ -30,7 +30,10 @@ void TestMainWindow::init()
     m_core = std::move(core).value();
 }
 
-void TestMainWindow::cleanup() { m_core.reset(); }
+void TestMainWindow::cleanup()
+{
+    m_core.reset();
+}
 
 void TestMainWindow::createsTheDatabaseOnFirstStart()
 {
@@ -50,9 +53,9 @@ void TestMainWindow::navigationShowsEverySection()
     QVERIFY(navigation && panels);
     QCOMPARE(navigation->count(), int(MainWindow::SectionCount));
 
-    const QStringList expected{QStringLiteral("Tenants"), QStringLiteral("Twins"), QStringLiteral("Sources"),
-                               QStringLiteral("Jobs"), QStringLiteral("Dashboards"), QStringLiteral("Checklists"),
-                               QStringLiteral("Settings")};
+    const QStringList expected {QStringLiteral("Tenants"), QStringLiteral("Twins"),      QStringLiteral("Sources"),
+                                QStringLiteral("Jobs"),    QStringLiteral("Dashboards"), QStringLiteral("Checklists"),
+                                QStringLiteral("Settings")};
     for (int row = navigation->count() - 1; row >= 0; --row) {
         QListWidgetItem *item = navigation->item(row);
         QCOMPARE(item->text(), expected.at(row));
