@@ -1,12 +1,16 @@
 #include "commandline.h"
 
 #include "config/databaselocation.h"
+#include "auth/apikeyrepository.h"
+#include "config/secretstore.h"
 #include "servicecore.h"
 #include "signalwatcher.h"
 #include "storage/migrator.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QStandardPaths>
 #include <QLoggingCategory>
 #include <QTextStream>
 
@@ -44,6 +48,8 @@ The TwinOps service core, headless.
 Commands:
   serve                 Run the HTTP API and the job workers.
   migrate [--status]    Apply pending database migrations (or list their state).
+  admin create-key --name NAME
+                        Create a platform-admin API key and print it (once, and nothing else).
   version               Print the version.
 
 Global options:
@@ -51,6 +57,17 @@ Global options:
                         (default: $TWINOPS_DATABASE_URL, else twinops.db in the app-data directory)
   -v, --verbose         Log informational messages.
   -h, --help            Show this help.
+
+serve options:
+  --listen HOST:PORT    Address of the HTTP API (default 127.0.0.1:8710; port 0 picks a free port).
+  --http-threads N      HTTP threads, each with its own database connection (default 2).
+  --allowed-host NAME   Also accept this Host header (repeatable; DNS-rebinding defence).
+
+Environment:
+  TWINOPS_DATABASE_URL  Database URL when --database is not given.
+  TWINOPS_JWT_SECRET    Signing secret (>= 32 bytes) shared by instances; else one is generated and kept
+                        in <app-data>/secrets/ (mode 0600).
+  TWINOPS_PASSWORD_COST minimal|interactive|moderate argon2id cost (default interactive).
 
 migrate options:
   --status              Show applied and pending migrations; change nothing.
@@ -94,18 +111,63 @@ int runMigrate(const DatabaseUrl &url, bool statusOnly, const QString &directory
     return 0;
 }
 
-int runServe(const DatabaseUrl &url)
+Result<EndpointOptions> parseListen(const QString &text)
 {
-    auto core = ServiceCore::start({url, true});
+    EndpointOptions options;
+    const qsizetype colon = text.lastIndexOf(u':');
+    bool ok = false;
+    const int port = colon >= 0 ? text.mid(colon + 1).toInt(&ok) : 0;
+    QString host = colon >= 0 ? text.left(colon) : QString();
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    if (!ok || port < 0 || port > 65535 || (!host.isEmpty() && QHostAddress(host).isNull()))
+        return Error::badRequest(QStringLiteral("--listen expects HOST:PORT with a numeric address, e.g. 127.0.0.1:8710"));
+    options.address = host.isEmpty() ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
+    options.port = quint16(port);
+    return options;
+}
+
+QString secretsDirectory()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("secrets"));
+}
+
+int runServe(const DatabaseUrl &url, EndpointOptions http)
+{
+    auto cost = passwordCostFromEnvironment();
+    if (!cost.ok())
+        return fail(cost.error().message);
+    FileSecretStore secrets(secretsDirectory());
+    auto secret = loadOrCreateJwtSecret(secrets);
+    if (!secret.ok())
+        return fail(secret.error().message);
+    CoreOptions options{url};
+    options.passwordCost = *cost;
+    auto core = ServiceCore::start(std::move(options));
     if (!core.ok())
         return fail(core.error().message);
-    // Until the HTTP endpoint exists, serve keeps the migrated database open and says plainly what it lacks.
-    QTextStream(stderr) << "twinopsd: serving " << (*core)->database().description()
-                        << " (the HTTP API is not implemented yet); stop with Ctrl+C or SIGTERM" << Qt::endl;
+    if (auto serving = (*core)->serveHttp(http, *secret); !serving.ok())
+        return fail(serving.error().message);
+    QTextStream(stderr) << "twinopsd: serving " << (*core)->endpoint()->baseUrl() << " on "
+                        << (*core)->database().description() << "; stop with Ctrl+C or SIGTERM" << Qt::endl;
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, QCoreApplication::instance(),
                      &QCoreApplication::quit);
     return QCoreApplication::exec();
+}
+
+int runCreateAdminKey(const DatabaseUrl &url, const QString &name)
+{
+    if (name.trimmed().isEmpty())
+        return usage(QStringLiteral("admin create-key needs --name NAME"));
+    auto core = ServiceCore::start(CoreOptions{url});
+    if (!core.ok())
+        return fail(core.error().message);
+    auto issued = ApiKeyRepository((*core)->database()).createPlatformAdmin(name);
+    if (!issued.ok())
+        return fail(issued.error().message);
+    out() << issued->secret << Qt::endl;
+    return 0;
 }
 
 } // namespace
@@ -126,7 +188,12 @@ int runDaemonCommand(const QStringList &arguments)
     const QCommandLineOption help(QStringList {QStringLiteral("h"), QStringLiteral("help")});
     const QCommandLineOption status(QStringLiteral("status"));
     const QCommandLineOption migrations(QStringLiteral("migrations"), QString(), QStringLiteral("DIR"));
-    parser.addOptions({database, verbose, help, status, migrations});
+    const QCommandLineOption listen(QStringLiteral("listen"), QString(), QStringLiteral("HOST:PORT"),
+                                    QStringLiteral("127.0.0.1:8710"));
+    const QCommandLineOption httpThreads(QStringLiteral("http-threads"), QString(), QStringLiteral("N"), QStringLiteral("2"));
+    const QCommandLineOption allowedHost(QStringLiteral("allowed-host"), QString(), QStringLiteral("NAME"));
+    const QCommandLineOption name(QStringLiteral("name"), QString(), QStringLiteral("NAME"));
+    parser.addOptions({database, verbose, help, status, migrations, listen, httpThreads, allowedHost, name});
     if (!parser.parse(arguments))
         return usage(parser.errorText());
 
@@ -139,8 +206,9 @@ int runDaemonCommand(const QStringList &arguments)
         QLoggingCategory::setFilterRules(QStringLiteral("twinops.*.info=false"));
 
     const QString command = positional.first();
-    if (positional.size() > 1)
-        return usage(QStringLiteral("unexpected argument '%1'").arg(positional.at(1)));
+    const int expectedArguments = command == QLatin1String("admin") ? 2 : 1;
+    if (positional.size() > expectedArguments)
+        return usage(QStringLiteral("unexpected argument '%1'").arg(positional.at(expectedArguments)));
     if (command == QLatin1String("version")) {
         out() << "twinopsd " << QCoreApplication::applicationVersion() << Qt::endl;
         return 0;
@@ -153,8 +221,22 @@ int runDaemonCommand(const QStringList &arguments)
         return fail(url.error().message);
     if (command == QLatin1String("migrate"))
         return runMigrate(*url, parser.isSet(status), parser.value(migrations));
-    if (command == QLatin1String("serve"))
-        return runServe(*url);
+    if (command == QLatin1String("serve")) {
+        auto http = parseListen(parser.value(listen));
+        if (!http.ok())
+            return usage(http.error().message);
+        bool ok = false;
+        http->threads = parser.value(httpThreads).toInt(&ok);
+        if (!ok || http->threads < 1 || http->threads > 64)
+            return usage(QStringLiteral("--http-threads expects a number from 1 to 64"));
+        http->allowedHosts = parser.values(allowedHost);
+        return runServe(*url, *http);
+    }
+    if (command == QLatin1String("admin")) {
+        if (positional.value(1) != QLatin1String("create-key"))
+            return usage(QStringLiteral("admin expects a subcommand: create-key"));
+        return runCreateAdminKey(*url, parser.value(name));
+    }
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }
 

@@ -1,6 +1,9 @@
-// twinops: the desktop console. It embeds the whole service core on the embedded SQLite database by default.
+// twinops: the desktop console. It embeds the whole service core on the embedded SQLite database by default,
+// and serves the HTTP API on loopback like twinopsd does.
 #include "commandline.h"
 #include "config/databaselocation.h"
+#include "config/secretstore.h"
+#include "core/logging.h"
 #include "mainwindow.h"
 #include "servicecore.h"
 
@@ -19,9 +22,10 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption database(QStringLiteral("database"),
-                                      QStringLiteral("Database URL (sqlite:///path or postgres://…)."),
-                                      QStringLiteral("URL"));
-    parser.addOption(database);
+                                      QStringLiteral("Database URL (sqlite:///path or postgres://…)."), QStringLiteral("URL"));
+    const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Port of the local HTTP endpoint (0 = off)."),
+                                  QStringLiteral("PORT"), QStringLiteral("8710"));
+    parser.addOptions({database, port});
     parser.process(app);
 
     auto url = twinops::resolveDatabaseUrl(parser.value(database));
@@ -29,13 +33,38 @@ int main(int argc, char *argv[])
         QMessageBox::critical(nullptr, QStringLiteral("TwinOps"), url.error().message);
         return 1;
     }
-    auto core = twinops::ServiceCore::start({*url, true});
+    twinops::CoreOptions options{*url};
+    if (auto cost = twinops::passwordCostFromEnvironment(); cost.ok())
+        options.passwordCost = *cost;
+    auto core = twinops::ServiceCore::start(std::move(options));
     if (!core.ok()) {
         QMessageBox::critical(nullptr, QStringLiteral("TwinOps"),
                               QStringLiteral("The service core could not start:\n%1").arg(core.error().message));
         return 1;
     }
+
+    // The local endpoint is a convenience: the console works without it, and says why it is off.
+    QString endpointStatus;
+    const int endpointPort = parser.value(port).toInt();
+    if (endpointPort > 0) {
+        twinops::KeychainSecretStore keychain;
+        auto secret = twinops::loadOrCreateJwtSecret(keychain);
+        if (!secret.ok()) {
+            endpointStatus = QStringLiteral("Local API off: %1").arg(secret.error().message);
+        } else {
+            twinops::EndpointOptions http;
+            http.port = quint16(endpointPort);
+            auto serving = (*core)->serveHttp(http, *secret);
+            endpointStatus = serving.ok() ? QStringLiteral("Local API: %1").arg((*core)->endpoint()->baseUrl())
+                                          : QStringLiteral("Local API off: %1").arg(serving.error().message);
+        }
+    } else {
+        endpointStatus = QStringLiteral("Local API off");
+    }
+    qCInfo(lcCore).noquote() << endpointStatus;
+
     MainWindow window(**core);
+    window.setEndpointStatus(endpointStatus);
     window.show();
     return app.exec();
 }

@@ -1,34 +1,71 @@
 #include "servicecore.h"
 
 #include "core/logging.h"
+#include "http/apicontext.h"
+#include "metrics/metricsregistry.h"
 #include "storage/migrator.h"
+
+#include <QCoreApplication>
+#include <QHostInfo>
 
 namespace twinops {
 
 ServiceCore::ServiceCore(CoreOptions options)
     : m_options(std::move(options))
-{ }
-
-ServiceCore::~ServiceCore() = default;
-
-Result<std::unique_ptr<ServiceCore>> ServiceCore::start(const CoreOptions &options)
+    , m_metrics(std::make_unique<MetricsRegistry>())
 {
-    std::unique_ptr<ServiceCore> core(new ServiceCore(options));
-    auto db = Database::open(options.database);
+}
+
+ServiceCore::~ServiceCore()
+{
+    // Stop serving before the shared state the HTTP threads use goes away.
+    m_endpoint.reset();
+    m_api.reset();
+}
+
+Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
+{
+    if (options.instance.isEmpty())
+        options.instance = QHostInfo::localHostName() + u':' + QString::number(QCoreApplication::applicationPid());
+    std::unique_ptr<ServiceCore> core(new ServiceCore(std::move(options)));
+    const CoreOptions &o = core->m_options;
+    auto db = Database::open(o.database);
     if (!db.ok())
         return db.error();
     core->m_database = std::move(db).value();
-    if (options.migrate) {
+    if (o.migrate) {
         auto shipped = Migrator::embedded(core->m_database->dialect());
         if (!shipped.ok())
             return shipped.error();
-        Migrator migrator(*core->m_database, *shipped);
-        auto applied = migrator.migrate();
+        auto applied = Migrator(*core->m_database, *shipped).migrate();
         if (!applied.ok())
             return applied.error();
     }
     qCInfo(lcCore).noquote() << "service core started on" << core->m_database->description();
     return core;
+}
+
+Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &jwtSecret)
+{
+    m_endpoint.reset();
+    ApiSettings settings;
+    settings.instance = m_options.instance;
+    m_api = std::make_unique<ApiShared>(m_options.database, jwtSecret, m_options.passwordCost, *m_metrics, settings);
+    auto endpoint = std::make_unique<HttpEndpoint>(*m_api, options);
+    TWINOPS_TRY(endpoint->start());
+    m_endpoint = std::move(endpoint);
+    return {};
+}
+
+Result<PasswordHasher::Cost> passwordCostFromEnvironment()
+{
+    const QString name = qEnvironmentVariable("TWINOPS_PASSWORD_COST");
+    if (name.isEmpty())
+        return PasswordHasher::Cost::Interactive;
+    auto cost = PasswordHasher::costFromName(name);
+    if (!cost)
+        return Error::badRequest(QStringLiteral("TWINOPS_PASSWORD_COST must be minimal, interactive or moderate"));
+    return *cost;
 }
 
 } // namespace twinops

@@ -1,17 +1,27 @@
 #pragma once
 
+#include "auth/passwordhasher.h"
 #include "core/result.h"
+#include "http/httpendpoint.h"
 #include "storage/database.h"
 #include "storage/databaseurl.h"
 
 #include <memory>
+#include <optional>
 
 namespace twinops {
 
+class ApiShared;
+class MetricsRegistry;
+
 struct CoreOptions
 {
+    explicit CoreOptions(DatabaseUrl url) : database(std::move(url)) { }
+
     DatabaseUrl database;
-    bool migrate = true; // apply pending migrations on start
+    bool migrate = true;   // apply pending migrations on start
+    PasswordHasher::Cost passwordCost = PasswordHasher::Cost::Interactive;
+    QString instance;      // names this process in /health; default host:pid
 };
 
 // The one composition root: it owns the service objects both programs share. Constructed on the thread that
@@ -19,17 +29,28 @@ struct CoreOptions
 class ServiceCore
 {
 public:
-    static Result<std::unique_ptr<ServiceCore>> start(const CoreOptions &options);
+    static Result<std::unique_ptr<ServiceCore>> start(CoreOptions options);
     ~ServiceCore();
 
     const DatabaseUrl &databaseUrl() const { return m_options.database; }
     Database &database() { return *m_database; }
+    MetricsRegistry &metrics() { return *m_metrics; }
+    // Starts the HTTP API (and its threads); the daemon treats failure as fatal, the console reports it.
+    Status serveHttp(const EndpointOptions &options, const QByteArray &jwtSecret);
+    // Null unless the HTTP API was started.
+    HttpEndpoint *endpoint() { return m_endpoint.get(); }
 
 private:
     explicit ServiceCore(CoreOptions options);
 
     CoreOptions m_options;
     std::unique_ptr<Database> m_database;
+    std::unique_ptr<MetricsRegistry> m_metrics;
+    std::unique_ptr<ApiShared> m_api;
+    std::unique_ptr<HttpEndpoint> m_endpoint;
 };
+
+// TWINOPS_PASSWORD_COST (minimal|interactive|moderate; minimal is for tests), else Interactive.
+Result<PasswordHasher::Cost> passwordCostFromEnvironment();
 
 } // namespace twinops

@@ -14,6 +14,7 @@ MainWindow::MainWindow(twinops::ServiceCore &core, QWidget *parent)
     , m_core(core)
     , m_navigation(new QListWidget(this))
     , m_panels(new QStackedWidget(this))
+    , m_endpointLabel(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("TwinOps"));
@@ -67,6 +68,8 @@ MainWindow::MainWindow(twinops::ServiceCore &core, QWidget *parent)
     auto *databaseLabel = new QLabel(core.database().description(), this);
     databaseLabel->setObjectName(QStringLiteral("databaseLabel"));
     statusBar()->addPermanentWidget(databaseLabel);
+    m_endpointLabel->setObjectName(QStringLiteral("endpointLabel"));
+    statusBar()->addPermanentWidget(m_endpointLabel);
 
     connect(m_navigation, &QListWidget::currentRowChanged, m_panels, &QStackedWidget::setCurrentIndex);
     m_navigation->setCurrentRow(Tenants);
@@ -81,6 +84,8 @@ void MainWindow::addSection(Section section, const QString &name, QWidget *panel
     panel->setObjectName(name.toLower() + QStringLiteral("Panel"));
     m_panels->addWidget(panel);
 }
+
+void MainWindow::setEndpointStatus(const QString &text) { m_endpointLabel->setText(text); }
 
 void MainWindow::showSection(Section section)
 {

@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 
+class QLabel;
 class QListWidget;
 class QStackedWidget;
 
@@ -19,6 +20,7 @@ public:
     explicit MainWindow(twinops::ServiceCore &core, QWidget *parent = nullptr);
 
     void showSection(Section section);
+    void setEndpointStatus(const QString &text);
     Section currentSection() const;
 
 private:
@@ -27,4 +29,5 @@ private:
     twinops::ServiceCore &m_core;
     QListWidget *m_navigation;
     QStackedWidget *m_panels;
+    QLabel *m_endpointLabel;
 };

@@ -13,6 +13,8 @@ QString errorCodeName(ErrorCode code)
         return QStringLiteral("forbidden");
     case ErrorCode::NotFound:
         return QStringLiteral("not_found");
+    case ErrorCode::MethodNotAllowed:
+        return QStringLiteral("method_not_allowed");
     case ErrorCode::Conflict:
         return QStringLiteral("conflict");
     case ErrorCode::PayloadTooLarge:

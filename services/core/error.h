@@ -12,6 +12,7 @@ enum class ErrorCode {
     Unauthorized, // missing/invalid/expired/revoked credentials
     Forbidden, // authenticated, but role/scope/tenant status does not allow it
     NotFound, // missing, or belonging to another tenant: never tell which
+    MethodNotAllowed, // the path exists, the method does not
     Conflict, // unique constraint, invalid state transition
     PayloadTooLarge, // request body over the limit
     ValidationFailed, // well-formed but breaks a rule; details name the fields

@@ -42,11 +42,11 @@ Status appendPaging(QString &sql, QVariantList &params, const PageRequest &reque
 // Completes `sql` (a SELECT … WHERE …) with appendPaging, maps each row with fromRow, cuts the extra row and sets
 // nextCursor from the last item, whose type has `createdAt` and `id`.
 template<typename FromRow>
-auto fetchPage(Database &db, QString sql, QVariantList params, const PageRequest &request, FromRow fromRow)
-    -> Result<Page<decltype(fromRow(std::declval<Row>()))>>
+auto fetchPage(Database &db, QString sql, QVariantList params, const PageRequest &request, FromRow fromRow,
+               const QString &tableAlias = {}) -> Result<Page<decltype(fromRow(std::declval<Row>()))>>
 {
     using Item = decltype(fromRow(std::declval<Row>()));
-    TWINOPS_TRY(appendPaging(sql, params, request));
+    TWINOPS_TRY(appendPaging(sql, params, request, tableAlias));
     auto rows = db.query(sql, params);
     if (!rows.ok())
         return rows.error();

@@ -79,8 +79,8 @@ Result<Twin> TwinRepository::get(const QString &tenantId, const QString &id)
     return twinFromRow(rows->first());
 }
 
-Result<Page<Twin>> TwinRepository::list(const QString &tenantId, const PageRequest &page,
-                                        std::optional<TwinStatus> status)
+Result<Page<Twin>> TwinRepository::list(const QString &tenantId, const PageRequest &page, std::optional<TwinStatus> status,
+                                        const std::optional<QStringList> &onlyIds)
 {
     if (!isUuid(tenantId))
         return Page<Twin> {};
@@ -88,7 +88,18 @@ Result<Page<Twin>> TwinRepository::list(const QString &tenantId, const PageReque
     QVariantList params {tenantId};
     if (status) {
         params << twinStatusName(*status);
-        sql += QStringLiteral(" AND status = $2");
+        sql += QStringLiteral(" AND status = $%1").arg(params.size());
+    }
+    if (onlyIds) {
+        QStringList placeholders;
+        for (const QString &id : *onlyIds) {
+            if (!isUuid(id))
+                continue;
+            params << id;
+            placeholders << QStringLiteral("$%1").arg(params.size());
+        }
+        sql += placeholders.isEmpty() ? QStringLiteral(" AND 1 = 0")
+                                      : QStringLiteral(" AND id IN (%1)").arg(placeholders.join(QStringLiteral(", ")));
     }
     return fetchPage(m_db, sql, params, page, twinFromRow);
 }

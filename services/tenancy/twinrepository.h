@@ -26,8 +26,10 @@ public:
 
     Result<Twin> create(const QString &tenantId, const NewTwin &twin);
     Result<Twin> get(const QString &tenantId, const QString &id);
+    // onlyIds: an API key's twin allow-list; twins outside it are left out in SQL, so pages stay full.
     Result<Page<Twin>> list(const QString &tenantId, const PageRequest &page,
-                            std::optional<TwinStatus> status = std::nullopt);
+                            std::optional<TwinStatus> status = std::nullopt,
+                            const std::optional<QStringList> &onlyIds = std::nullopt);
     Result<Twin> update(const QString &tenantId, const QString &id, const TwinPatch &patch);
     Status remove(const QString &tenantId, const QString &id); // cascades to sources, chats, graph
 

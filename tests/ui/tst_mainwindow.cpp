@@ -25,7 +25,7 @@ private:
 
 void TestMainWindow::init()
 {
-    auto core = ServiceCore::start({DatabaseUrl::sqliteFile(m_dir.filePath(QStringLiteral("console.db"))), true});
+    auto core = ServiceCore::start(CoreOptions{DatabaseUrl::sqliteFile(m_dir.filePath(QStringLiteral("console.db")))});
     QVERIFY2(core.ok(), core.ok() ? "" : qPrintable(core.error().message));
     m_core = std::move(core).value();
 }

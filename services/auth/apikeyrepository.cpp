@@ -1,0 +1,192 @@
+#include "auth/apikeyrepository.h"
+
+#include "auth/crypto.h"
+#include "core/ids.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
+namespace twinops {
+
+namespace {
+
+const QString kColumns = QStringLiteral("id, tenant_id, name, prefix, scopes, twin_ids, is_admin, created_by, "
+                                        "expires_at, revoked_at, last_used_at, created_at");
+constexpr qint64 kLastUsedResolutionMs = 60'000; // last_used_at is written at most once a minute per key
+
+QStringList stringList(const QString &json)
+{
+    QStringList list;
+    for (const QJsonValue &v : QJsonDocument::fromJson(json.toUtf8()).array())
+        list.append(v.toString());
+    return list;
+}
+
+QString jsonList(const QStringList &list)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
+}
+
+ApiKey keyFromRow(const Row &row)
+{
+    ApiKey key {row.text(0),  row.text(1),    row.text(2), row.text(3), stringList(row.text(4)),
+                std::nullopt, row.boolean(6), row.text(7), row.time(8), row.time(9),
+                row.time(10), row.time(11)};
+    if (!row.isNull(5))
+        key.twinIds = stringList(row.text(5));
+    return key;
+}
+
+Error keyNotFound()
+{
+    return Error::notFound(QStringLiteral("API key not found"));
+}
+
+} // namespace
+
+Result<ApiKeyRepository::Issued> ApiKeyRepository::insert(const QString &tenantId, const NewApiKey &request,
+                                                          bool isAdmin)
+{
+    QHash<QString, QString> problems;
+    const QString name = request.name.trimmed();
+    if (name.isEmpty() || name.size() > 100)
+        problems.insert(QStringLiteral("name"), QStringLiteral("must be 1 to 100 characters"));
+    for (const QString &scope : request.scopes) {
+        if (!scopes::all().contains(scope))
+            problems.insert(QStringLiteral("scopes"), QStringLiteral("unknown scope \"%1\"").arg(scope));
+    }
+    if (!isAdmin && request.scopes.isEmpty())
+        problems.insert(QStringLiteral("scopes"), QStringLiteral("must name at least one scope"));
+    if (request.expiresInDays && (*request.expiresInDays < 1 || *request.expiresInDays > 3650))
+        problems.insert(QStringLiteral("expires_in_days"), QStringLiteral("must be between 1 and 3650"));
+    if (request.twinIds) {
+        for (const QString &id : *request.twinIds) {
+            if (!isUuid(id))
+                problems.insert(QStringLiteral("twin_ids"), QStringLiteral("must be twin ids"));
+        }
+    }
+    if (!problems.isEmpty())
+        return Error::validation(problems);
+    if (request.twinIds && !request.twinIds->isEmpty()) {
+        // Every listed twin must be one of this tenant's: a foreign id is as unknown as a missing one.
+        QStringList placeholders;
+        QVariantList params {tenantId};
+        for (const QString &id : *request.twinIds) {
+            params << id;
+            placeholders << QStringLiteral("$%1").arg(params.size());
+        }
+        auto found = m_db.query(QStringLiteral("SELECT count(*) FROM twins WHERE tenant_id = $1 AND id IN (%1)")
+                                    .arg(placeholders.join(QStringLiteral(", "))),
+                                params);
+        if (!found.ok())
+            return found.error();
+        if (found->first().integer(0) != QSet<QString>(request.twinIds->cbegin(), request.twinIds->cend()).size())
+            return Error::notFound(QStringLiteral("twin not found"));
+    }
+
+    const QDateTime now = nowUtc();
+    const QString prefix = QString::fromLatin1(crypto::randomBytes(6).toHex());
+    const QString secret = QStringLiteral("twk_") + prefix + u'_' + crypto::randomToken(32);
+    ApiKey key {newId(),
+                tenantId,
+                name,
+                prefix,
+                request.scopes,
+                request.twinIds,
+                isAdmin,
+                request.createdBy,
+                request.expiresInDays ? now.addDays(*request.expiresInDays) : QDateTime(),
+                {},
+                {},
+                now};
+    auto inserted = m_db.query(
+        QStringLiteral("INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes, twin_ids, is_admin, "
+                       "created_by, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
+        {key.id, isAdmin ? QVariant() : QVariant(tenantId), key.name, prefix, crypto::sha256Hex(secret.toUtf8()),
+         jsonList(key.scopes), key.twinIds ? QVariant(jsonList(*key.twinIds)) : QVariant(), isAdmin,
+         request.createdBy.isEmpty() ? QVariant() : QVariant(request.createdBy),
+         key.expiresAt.isValid() ? QVariant(key.expiresAt) : QVariant(), now});
+    if (!inserted.ok())
+        return inserted.error();
+    return Issued {key, secret};
+}
+
+Result<ApiKeyRepository::Issued> ApiKeyRepository::create(const QString &tenantId, const NewApiKey &key)
+{
+    return insert(tenantId, key, false);
+}
+
+Result<ApiKeyRepository::Issued> ApiKeyRepository::createPlatformAdmin(const QString &name)
+{
+    return insert({}, NewApiKey {name, {}, std::nullopt, std::nullopt, {}}, true);
+}
+
+Result<Page<ApiKey>> ApiKeyRepository::list(const QString &tenantId, const PageRequest &page)
+{
+    if (!isUuid(tenantId))
+        return Page<ApiKey> {};
+    return fetchPage(m_db, QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM api_keys WHERE tenant_id = $1"),
+                     {tenantId}, page, keyFromRow);
+}
+
+Status ApiKeyRepository::revoke(const QString &tenantId, const QString &id)
+{
+    if (!isUuid(id) || !isUuid(tenantId))
+        return keyNotFound();
+    auto result = m_db.query(QStringLiteral("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) "
+                                            "WHERE tenant_id = $1 AND id = $2"),
+                             {tenantId, id, nowUtc()});
+    if (!result.ok())
+        return result.error();
+    if (result->rowsAffected() == 0)
+        return keyNotFound();
+    return {};
+}
+
+Result<Principal> ApiKeyRepository::authenticate(const QString &presentedKey)
+{
+    const Error invalid = Error::unauthorized(QStringLiteral("invalid API key"));
+    const QStringList parts = presentedKey.split(u'_');
+    if (parts.size() != 3 || parts.at(0) != QLatin1String("twk") || parts.at(1).size() != 12
+        || presentedKey.size() > 200)
+        return invalid;
+    auto rows = m_db.query(
+        QStringLiteral("SELECT k.key_hash, k.id, k.tenant_id, k.name, k.prefix, k.scopes, k.twin_ids, k.is_admin, "
+                       "k.created_by, k.expires_at, k.revoked_at, k.last_used_at, k.created_at, t.status "
+                       "FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id WHERE k.prefix = $1"),
+        {parts.at(1)});
+    if (!rows.ok())
+        return rows.error();
+    // Hash and compare even when the prefix is unknown, so timing does not tell which prefixes exist.
+    const QByteArray presentedHash = crypto::sha256Hex(presentedKey.toUtf8()).toLatin1();
+    const QByteArray storedHash = rows->isEmpty() ? QByteArray(64, '0') : rows->first().text(0).toLatin1();
+    if (!crypto::constantTimeEquals(presentedHash, storedHash) || rows->isEmpty())
+        return invalid;
+
+    const Row row = rows->first();
+    const QVariantList keyColumns = [&] {
+        QVariantList values; // the columns after key_hash, in kColumns order
+        for (int i = 1; i <= 12; ++i)
+            values.append(row.value(i));
+        return values;
+    }();
+    const ApiKey key = keyFromRow(Row(&keyColumns));
+    const QDateTime now = nowUtc();
+    if (key.revokedAt.isValid() || (key.expiresAt.isValid() && key.expiresAt <= now))
+        return invalid;
+    if (!key.isAdmin && row.text(13) != QLatin1String("active"))
+        return Error::forbidden(QStringLiteral("the tenant is suspended"));
+    if (!key.lastUsedAt.isValid() || key.lastUsedAt.msecsTo(now) > kLastUsedResolutionMs)
+        (void)m_db.query(QStringLiteral("UPDATE api_keys SET last_used_at = $2 WHERE id = $1"), {key.id, now});
+
+    Principal principal;
+    principal.kind = key.isAdmin ? Principal::Kind::PlatformAdmin : Principal::Kind::ApiKey;
+    principal.tenantId = key.tenantId;
+    principal.apiKeyId = key.id;
+    principal.scopes = key.scopes;
+    principal.twinAllowList = key.twinIds;
+    return principal;
+}
+
+} // namespace twinops

@@ -1,0 +1,242 @@
+#include "auth/authservice.h"
+
+#include "auth/apikeyrepository.h"
+#include "auth/crypto.h"
+#include "core/ids.h"
+#include "core/logging.h"
+#include "tenancy/tenantrepository.h"
+#include "tenancy/userrepository.h"
+
+namespace twinops {
+
+namespace {
+
+Error invalidLogin()
+{
+    return Error::unauthorized(QStringLiteral("invalid email or password"));
+}
+Error invalidRefresh()
+{
+    return Error::unauthorized(QStringLiteral("invalid refresh token"));
+}
+
+} // namespace
+
+AuthConfig::AuthConfig(QByteArray jwtSecret, PasswordHasher::Cost cost)
+    : jwt(std::move(jwtSecret))
+    , hasher(cost)
+    , dummyHash(hasher.hash(crypto::randomToken(16)).value())
+{ }
+
+Result<QString> AuthService::hashPassword(const QString &password) const
+{
+    if (password.size() < m_config.minimumPasswordLength)
+        return Error::validation(QStringLiteral("password"),
+                                 QStringLiteral("must be at least %1 characters").arg(m_config.minimumPasswordLength));
+    if (password.toUtf8().size() > PasswordHasher::kMaximumPasswordBytes)
+        return Error::validation(QStringLiteral("password"), QStringLiteral("is too long"));
+    return m_config.hasher.hash(password);
+}
+
+Result<Session> AuthService::signup(const QString &email, const QString &password, const QString &tenantName)
+{
+    QHash<QString, QString> problems;
+    auto normalisedEmail = validatedEmail(email);
+    if (!normalisedEmail.ok())
+        problems.insert(normalisedEmail.error().details);
+    auto name = validatedName(QStringLiteral("tenant_name"), tenantName);
+    if (!name.ok())
+        problems.insert(name.error().details);
+    auto hash = hashPassword(password);
+    if (!hash.ok()) {
+        if (hash.error().code != ErrorCode::ValidationFailed)
+            return hash.error();
+        problems.insert(hash.error().details);
+    }
+    if (!problems.isEmpty())
+        return Error::validation(problems);
+
+    auto tx = Transaction::begin(m_db);
+    if (!tx.ok())
+        return tx.error();
+    auto tenant = TenantRepository(m_db).create(*name);
+    if (!tenant.ok())
+        return tenant.error();
+    auto user = UserRepository(m_db).create(tenant->id, {*normalisedEmail, *hash, Role::Owner});
+    if (!user.ok())
+        return user.error();
+    auto session = openSession(*user, *tenant, newId());
+    if (!session.ok())
+        return session.error();
+    TWINOPS_TRY(tx->commit());
+    return session;
+}
+
+Result<Session> AuthService::login(const QString &email, const QString &password, const QString &clientAddress)
+{
+    const QString normalised = email.trimmed().toLower();
+    const QString throttleKey = QStringLiteral("login:") + normalised + u'|' + clientAddress;
+    const QDateTime now = nowUtc();
+
+    auto throttle = m_db.query(
+        QStringLiteral("SELECT failures, window_started_at, blocked_until FROM auth_throttle WHERE key = $1"),
+        {throttleKey});
+    if (!throttle.ok())
+        return throttle.error();
+    if (!throttle->isEmpty()) {
+        const QDateTime blockedUntil = throttle->first().time(2);
+        if (blockedUntil.isValid() && blockedUntil > now) {
+            Error limited {ErrorCode::RateLimited, QStringLiteral("too many failed logins; try again later"), {}, 0};
+            limited.retryAfterSeconds = int(now.secsTo(blockedUntil)) + 1;
+            return limited;
+        }
+    }
+
+    auto user = UserRepository(m_db).findByEmail(normalised);
+    if (!user.ok() && user.error().code != ErrorCode::NotFound)
+        return user.error();
+    const bool passwordMatches = m_config.hasher.verify(user.ok() ? user->passwordHash : m_config.dummyHash, password);
+    if (!user.ok() || !passwordMatches || !user->canAuthenticate()) {
+        int failures = 1;
+        QDateTime windowStart = now;
+        if (!throttle->isEmpty() && throttle->first().time(1).secsTo(now) < m_config.loginWindowSeconds) {
+            failures = int(throttle->first().integer(0)) + 1;
+            windowStart = throttle->first().time(1);
+        }
+        const QVariant blockedUntil
+            = failures >= m_config.loginMaxFailures ? QVariant(now.addSecs(m_config.loginBlockSeconds)) : QVariant();
+        TWINOPS_TRY(
+            m_db.query(QStringLiteral("INSERT INTO auth_throttle (key, failures, window_started_at, blocked_until) "
+                                      "VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET "
+                                      "failures = excluded.failures, window_started_at = excluded.window_started_at, "
+                                      "blocked_until = excluded.blocked_until"),
+                       {throttleKey, failures, windowStart, blockedUntil}));
+        qCInfo(lcAuth).noquote() << "failed login from" << clientAddress << "(failure" << failures << "in window)";
+        return invalidLogin();
+    }
+    if (!throttle->isEmpty())
+        TWINOPS_TRY(m_db.query(QStringLiteral("DELETE FROM auth_throttle WHERE key = $1"), {throttleKey}));
+
+    auto tenant = TenantRepository(m_db).get(user->tenantId);
+    if (!tenant.ok())
+        return tenant.error();
+    if (tenant->status != TenantStatus::Active)
+        return Error::forbidden(QStringLiteral("the tenant is suspended"));
+    if (m_config.hasher.needsRehash(user->passwordHash)) {
+        if (auto rehashed = m_config.hasher.hash(password); rehashed.ok())
+            (void)m_db.query(QStringLiteral("UPDATE users SET password_hash = $2 WHERE id = $1"),
+                             {user->id, *rehashed});
+    }
+    TWINOPS_TRY(m_db.query(QStringLiteral("UPDATE users SET last_login_at = $2 WHERE id = $1"), {user->id, now}));
+    return openSession(*user, *tenant, newId());
+}
+
+Result<Session> AuthService::openSession(const User &user, const Tenant &tenant, const QString &familyId)
+{
+    const QDateTime now = nowUtc();
+    const QString refreshToken = QStringLiteral("twr_") + crypto::randomToken(32);
+    const QString tokenId = newId();
+    TWINOPS_TRY(m_db.query(QStringLiteral("INSERT INTO refresh_tokens (id, tenant_id, user_id, family_id, token_hash, "
+                                          "expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+                           {tokenId, user.tenantId, user.id, familyId, crypto::sha256Hex(refreshToken.toUtf8()),
+                            now.addDays(m_config.refreshTokenDays), now}));
+    return Session {user, tenant, m_config.jwt.issue(user.id, user.tenantId, user.role, now), refreshToken,
+                    int(m_config.jwt.lifetime().count())};
+}
+
+Result<Session> AuthService::refresh(const QString &refreshToken)
+{
+    if (!refreshToken.startsWith(QLatin1String("twr_")) || refreshToken.size() > 100)
+        return invalidRefresh();
+    auto tx = Transaction::begin(m_db);
+    if (!tx.ok())
+        return tx.error();
+    auto rows = m_db.query(QStringLiteral("SELECT id, user_id, family_id, expires_at, used_at, revoked_at "
+                                          "FROM refresh_tokens WHERE token_hash = $1"),
+                           {crypto::sha256Hex(refreshToken.toUtf8())});
+    if (!rows.ok())
+        return rows.error();
+    if (rows->isEmpty())
+        return invalidRefresh();
+    const Row row = rows->first();
+    const QString id = row.text(0), userId = row.text(1), familyId = row.text(2);
+    const QDateTime now = nowUtc();
+    if (!row.isNull(4) && row.isNull(5)) {
+        // A rotated token came back: someone holds a copy. Revoke the whole family, the thief's and the owner's.
+        TWINOPS_TRY(m_db.query(QStringLiteral("UPDATE refresh_tokens SET revoked_at = $2 "
+                                              "WHERE family_id = $1 AND revoked_at IS NULL"),
+                               {familyId, now}));
+        TWINOPS_TRY(tx->commit());
+        qCWarning(lcAuth).noquote() << "refresh token reuse detected; revoked family" << familyId;
+        return invalidRefresh();
+    }
+    if (!row.isNull(5) || row.time(3) <= now)
+        return invalidRefresh();
+    auto user = UserRepository(m_db).getAnyTenant(userId);
+    if (!user.ok() || !user->canAuthenticate())
+        return invalidRefresh();
+    auto tenant = TenantRepository(m_db).get(user->tenantId);
+    if (!tenant.ok())
+        return tenant.error();
+    if (tenant->status != TenantStatus::Active)
+        return Error::forbidden(QStringLiteral("the tenant is suspended"));
+    auto used = m_db.query(QStringLiteral("UPDATE refresh_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL"),
+                           {id, now});
+    if (!used.ok())
+        return used.error();
+    if (used->rowsAffected() != 1)
+        return invalidRefresh(); // a concurrent refresh won the race
+    auto session = openSession(*user, *tenant, familyId);
+    if (!session.ok())
+        return session.error();
+    TWINOPS_TRY(tx->commit());
+    return session;
+}
+
+Status AuthService::logout(const QString &refreshToken)
+{
+    // Unknown tokens are fine: logging out twice is not an error, and the answer reveals nothing.
+    return discardRows(
+        m_db.query(QStringLiteral("UPDATE refresh_tokens SET revoked_at = $2 WHERE revoked_at IS NULL AND "
+                                  "family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)"),
+                   {crypto::sha256Hex(refreshToken.toUtf8()), nowUtc()}));
+}
+
+Result<Principal> AuthService::authenticate(const QByteArray &authorizationHeader)
+{
+    if (authorizationHeader.isEmpty())
+        return Error::unauthorized(QStringLiteral("missing credentials"));
+    if (!authorizationHeader.startsWith("Bearer ") || authorizationHeader.size() > 8192)
+        return Error::unauthorized(QStringLiteral("malformed Authorization header (expected: Bearer <token>)"));
+    const QString token = QString::fromLatin1(authorizationHeader.mid(7).trimmed());
+    if (token.startsWith(QLatin1String("twk_")))
+        return ApiKeyRepository(m_db).authenticate(token);
+    return authenticateJwt(token);
+}
+
+Result<Principal> AuthService::authenticateJwt(const QString &token)
+{
+    auto claims = m_config.jwt.verify(token, nowUtc());
+    if (!claims.ok())
+        return claims.error();
+    auto rows = m_db.query(QStringLiteral("SELECT u.role, u.is_active, u.revoked_at, t.status FROM users u "
+                                          "JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.tenant_id = $2"),
+                           {claims->userId, claims->tenantId});
+    if (!rows.ok())
+        return rows.error();
+    if (rows->isEmpty())
+        return Error::unauthorized(QStringLiteral("the user no longer exists"));
+    const Row row = rows->first();
+    if (!row.boolean(1) || !row.isNull(2))
+        return Error::unauthorized(QStringLiteral("the user is revoked or inactive"));
+    if (row.text(3) != QLatin1String("active"))
+        return Error::forbidden(QStringLiteral("the tenant is suspended"));
+    Principal principal;
+    principal.kind = Principal::Kind::User;
+    principal.tenantId = claims->tenantId;
+    principal.userId = claims->userId;
+    principal.role = roleFromString(row.text(0)).value_or(Role::Viewer);
+    return principal;
+}
+
+} // namespace twinops

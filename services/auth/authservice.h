@@ -1,0 +1,64 @@
+#pragma once
+
+#include "auth/jwt.h"
+#include "auth/passwordhasher.h"
+#include "auth/principal.h"
+#include "core/result.h"
+#include "storage/database.h"
+#include "tenancy/tenancy.h"
+
+namespace twinops {
+
+// What the auth service needs that outlives one request; shared read-only by every HTTP thread.
+struct AuthConfig
+{
+    AuthConfig(QByteArray jwtSecret, PasswordHasher::Cost cost);
+
+    JwtCodec jwt;
+    PasswordHasher hasher;
+    QString dummyHash; // verified against when the email is unknown, so timing does not tell
+    int refreshTokenDays = 30;
+    int loginMaxFailures = 5; // per email and client address …
+    int loginWindowSeconds = 900; // … within this window, then
+    int loginBlockSeconds = 300; // 429 for this long
+    int minimumPasswordLength = 10;
+};
+
+struct Session
+{
+    User user;
+    Tenant tenant;
+    QString accessToken;
+    QString refreshToken;
+    int expiresIn = 0; // seconds
+};
+
+// Sign-up, login, token refresh with rotation and reuse detection, logout, and turning an Authorization header
+// into a Principal. Every authentication re-reads the user and tenant, so revocation, deactivation, a role
+// change or a suspension takes effect on the very next request, in every process sharing the database.
+class AuthService
+{
+public:
+    AuthService(Database &db, const AuthConfig &config)
+        : m_db(db)
+        , m_config(config)
+    { }
+
+    Result<Session> signup(const QString &email, const QString &password, const QString &tenantName);
+    Result<Session> login(const QString &email, const QString &password, const QString &clientAddress);
+    Result<Session> refresh(const QString &refreshToken);
+    Status logout(const QString &refreshToken);
+    Result<Principal> authenticate(const QByteArray &authorizationHeader);
+
+    // For user management: the hash a new password gets (also validates its length).
+    Result<QString> hashPassword(const QString &password) const;
+
+private:
+    Result<Session> openSession(const User &user, const Tenant &tenant, const QString &familyId);
+    Result<Principal> authenticateJwt(const QString &token);
+
+    Database &m_db;
+    const AuthConfig &m_config;
+};
+
+} // namespace twinops

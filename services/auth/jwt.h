@@ -1,0 +1,54 @@
+#pragma once
+
+#include "core/result.h"
+#include "tenancy/tenancy.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+
+#include <chrono>
+
+namespace twinops {
+
+// What a verified access token says about its bearer. Times have second precision (JWT NumericDate).
+struct AccessClaims
+{
+    QString userId; // sub
+    QString tenantId; // tid
+    Role role = Role::Viewer;
+    QDateTime issuedAt; // iat
+    QDateTime expiresAt; // exp
+    QString tokenId; // jti
+};
+
+// Issues and verifies the access JWTs of API.md: HS256 only, iss = aud = "twinops". Verification accepts exactly
+// what issue() produces (plus harmless variations: other claim order, aud as an array, typ absent) and nothing
+// else: a token is never trusted to choose its own algorithm. Neither tokens nor the secret are ever logged.
+class JwtCodec final
+{
+public:
+    static constexpr int kMinimumSecretBytes = 32;
+    // Far above anything issue() makes; bounds the work done on hostile input before any decoding.
+    static constexpr int kMaximumTokenLength = 8 * 1024;
+
+    // The secret must be at least kMinimumSecretBytes long; the caller validates configuration, this only asserts.
+    explicit JwtCodec(QByteArray secret, std::chrono::seconds lifetime = std::chrono::minutes(15),
+                      std::chrono::seconds leeway = std::chrono::seconds(30));
+
+    QString issue(const QString &userId, const QString &tenantId, Role role, const QDateTime &now) const;
+
+    // Every failure is Error::unauthorized with one generic message: which check failed is no business of the
+    // caller's, and telling would help an attacker probe.
+    Result<AccessClaims> verify(const QString &token, const QDateTime &now) const;
+
+    std::chrono::seconds lifetime() const { return m_lifetime; }
+    std::chrono::seconds leeway() const { return m_leeway; }
+
+private:
+    QByteArray m_secret;
+    std::chrono::seconds m_lifetime;
+    std::chrono::seconds m_leeway;
+};
+
+} // namespace twinops

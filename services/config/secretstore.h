@@ -1,0 +1,57 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace twinops {
+
+// Where secrets (the JWT signing key, provider keys, remote admin keys) live. Never in logs, responses or plain
+// config files unless the user asked for the file store.
+class SecretStore
+{
+public:
+    virtual ~SecretStore() = default;
+    virtual QString description() const = 0;
+    // NotFound when the key has no secret yet; Unavailable when the store itself cannot be reached.
+    virtual Result<QByteArray> read(const QString &key) = 0;
+    virtual Status write(const QString &key, const QByteArray &secret) = 0;
+    virtual Status remove(const QString &key) = 0;
+};
+
+// The OS keychain through QtKeychain (Secret Service on Linux, over D-Bus). Calls block on a local event loop
+// with a timeout; use them off the GUI thread or at startup.
+class KeychainSecretStore final : public SecretStore
+{
+public:
+    explicit KeychainSecretStore(QString service = QStringLiteral("TwinOps"));
+    QString description() const override { return QStringLiteral("the system keychain"); }
+    Result<QByteArray> read(const QString &key) override;
+    Status write(const QString &key, const QByteArray &secret) override;
+    Status remove(const QString &key) override;
+
+private:
+    QString m_service;
+};
+
+// One file per secret, mode 0600, in a directory only the user can enter (0700). For servers without a
+// keychain, and for a user who explicitly chooses it.
+class FileSecretStore final : public SecretStore
+{
+public:
+    explicit FileSecretStore(QString directory);
+    QString description() const override { return m_directory; }
+    Result<QByteArray> read(const QString &key) override;
+    Status write(const QString &key, const QByteArray &secret) override;
+    Status remove(const QString &key) override;
+
+private:
+    QString path(const QString &key) const;
+    QString m_directory;
+};
+
+// The JWT signing secret: TWINOPS_JWT_SECRET if set (at least 32 bytes), else the store's, created on first use.
+Result<QByteArray> loadOrCreateJwtSecret(SecretStore &store);
+
+} // namespace twinops

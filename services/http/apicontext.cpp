@@ -1,0 +1,66 @@
+#include "http/apicontext.h"
+
+#include "http/routes.h"
+#include "metrics/metricsregistry.h"
+
+namespace twinops {
+
+void HttpMetrics::record(const QString &route, const QByteArray &method, int status, qint64 nanoseconds)
+{
+    const QString latencyKey = QString::fromLatin1(method) + u' ' + route;
+    const QString requestKey = latencyKey + u' ' + QString::number(status);
+    Histogram *latency = nullptr;
+    Counter *requests = nullptr;
+    {
+        QReadLocker locker(&m_lock);
+        latency = m_latency.value(latencyKey);
+        requests = m_requests.value(requestKey);
+    }
+    if (!latency || !requests) {
+        QWriteLocker locker(&m_lock);
+        const MetricsRegistry::Labels labels{{QStringLiteral("method"), QString::fromLatin1(method)},
+                                             {QStringLiteral("route"), route}};
+        latency = &m_registry.histogram(QStringLiteral("twinops_http_request_duration_seconds"),
+                                        QStringLiteral("HTTP request latency by route"), labels);
+        m_latency.insert(latencyKey, latency);
+        MetricsRegistry::Labels withStatus = labels;
+        withStatus.append({QStringLiteral("status"), QString::number(status)});
+        requests = &m_registry.counter(QStringLiteral("twinops_http_requests_total"),
+                                       QStringLiteral("HTTP requests by route and status"), withStatus);
+        m_requests.insert(requestKey, requests);
+    }
+    latency->observe(double(nanoseconds) / 1e9);
+    requests->inc();
+}
+
+ApiShared::ApiShared(DatabaseUrl url, QByteArray jwtSecret, PasswordHasher::Cost passwordCost,
+                     MetricsRegistry &registry, ApiSettings apiSettings)
+    : databaseUrl(std::move(url))
+    , auth(std::move(jwtSecret), passwordCost)
+    , metrics(registry)
+    , httpMetrics(registry)
+    , settings(std::move(apiSettings))
+    , startedAt(QDateTime::currentDateTimeUtc())
+{
+    registerRoutes(router);
+    openApi = openApiDocument(router);
+}
+
+Status ApiContext::ensureDatabase()
+{
+    if (m_database)
+        return {};
+    auto opened = Database::open(m_shared.databaseUrl);
+    if (!opened.ok())
+        return Error::unavailable(QStringLiteral("the database is unavailable"));
+    m_database = std::move(opened).value();
+    return {};
+}
+
+Result<Principal> ApiContext::authenticate(const HttpRequest &request)
+{
+    TWINOPS_TRY(ensureDatabase());
+    return auth().authenticate(request.header("authorization"));
+}
+
+} // namespace twinops

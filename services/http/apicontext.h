@@ -1,0 +1,91 @@
+#pragma once
+
+#include "auth/authservice.h"
+#include "auth/principal.h"
+#include "auth/ratelimiter.h"
+#include "core/result.h"
+#include "http/httpmessage.h"
+#include "http/router.h"
+#include "storage/database.h"
+#include "storage/databaseurl.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonDocument>
+#include <QReadWriteLock>
+
+#include <memory>
+
+namespace twinops {
+
+class Counter;
+class Histogram;
+class MetricsRegistry;
+
+struct ApiSettings
+{
+    qint64 maxBodyBytes = 10 * 1024 * 1024;
+    QString instance;     // names this process in /health and metrics
+    int requestTimeoutSeconds = 30; // a request must arrive completely within this time
+    int idleTimeoutSeconds = 60;    // an idle keep-alive connection is closed after this
+};
+
+// Per-route request metrics, created on first use and then found under a read lock.
+class HttpMetrics
+{
+public:
+    explicit HttpMetrics(MetricsRegistry &registry) : m_registry(registry) { }
+    void record(const QString &route, const QByteArray &method, int status, qint64 nanoseconds);
+
+private:
+    MetricsRegistry &m_registry;
+    QReadWriteLock m_lock;
+    QHash<QString, Histogram *> m_latency;
+    QHash<QString, Counter *> m_requests;
+};
+
+// Everything the HTTP threads share. Immutable after construction except the thread-safe metrics.
+class ApiShared
+{
+public:
+    ApiShared(DatabaseUrl url, QByteArray jwtSecret, PasswordHasher::Cost passwordCost, MetricsRegistry &registry,
+              ApiSettings apiSettings);
+
+    const DatabaseUrl databaseUrl;
+    const AuthConfig auth;
+    MetricsRegistry &metrics;
+    HttpMetrics httpMetrics;
+    const ApiSettings settings;
+    const QDateTime startedAt;
+    Router router;
+    QJsonDocument openApi;
+    RateLimiter publicLimiter{60, 20}; // public share routes, per client address
+};
+
+// One per HTTP thread: the thread's own database connection and the shared state.
+class ApiContext
+{
+public:
+    explicit ApiContext(ApiShared &shared) : m_shared(shared) { }
+
+    HttpResponse handle(const HttpRequest &request) { return m_shared.router.dispatch(request, *this); }
+
+    ApiShared &shared() { return m_shared; }
+    // Opens the connection on first use (and again after an open failed), so a database that is down when the
+    // thread starts is retried on the next request instead of taking the endpoint down.
+    Status ensureDatabase();
+    Database &db() { return *m_database; }
+    AuthService auth() { return AuthService(*m_database, m_shared.auth); }
+
+    Result<Principal> authenticate(const HttpRequest &request);
+    void recordRequest(const QString &route, const QByteArray &method, int status, qint64 nanoseconds)
+    {
+        m_shared.httpMetrics.record(route.isEmpty() ? QStringLiteral("unmatched") : route, method, status, nanoseconds);
+    }
+
+private:
+    ApiShared &m_shared;
+    std::unique_ptr<Database> m_database;
+};
+
+} // namespace twinops

@@ -1,0 +1,366 @@
+#include "http/httpendpoint.h"
+
+#include "core/ids.h"
+#include "core/logging.h"
+#include "http/apicontext.h"
+
+#include <QAbstractHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QPointer>
+#include <QSemaphore>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+#include <QTimer>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace twinops {
+
+namespace {
+
+constexpr qint64 kMaxHeaderBytes = 64 * 1024;
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    default: return "OTHER";
+    }
+}
+
+// Writes a complete response on a raw socket and closes it: for requests rejected before Qt parsed them.
+void rejectOnSocket(QTcpSocket *socket, const Error &error)
+{
+    const HttpResponse response = HttpResponse::error(error);
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
+    out += "Content-Type: " + response.contentType + "\r\nContent-Length: " + QByteArray::number(response.body.size())
+        + "\r\nConnection: close\r\nX-Request-Id: " + newId().toLatin1() + "\r\n\r\n" + response.body;
+    QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr); // Qt's parser must not see the rest
+    socket->write(out);
+    socket->disconnectFromHost();
+}
+
+// Watches one connection before Qt HttpServer reads it: caps header and body sizes (Qt 6.4 buffers any size),
+// and closes connections whose request does not arrive in time or that stay idle.
+class ConnectionGuard final : public QObject
+{
+public:
+    ConnectionGuard(QTcpSocket *socket, ApiContext &api)
+        : QObject(socket)
+        , m_socket(socket)
+        , m_api(api)
+    {
+        const ApiSettings &settings = api.shared().settings;
+        m_requestTimer.setSingleShot(true);
+        m_requestTimer.setInterval(settings.requestTimeoutSeconds * 1000);
+        m_idleTimer.setSingleShot(true);
+        m_idleTimer.setInterval(settings.idleTimeoutSeconds * 1000);
+        connect(&m_requestTimer, &QTimer::timeout, this, [this] { reject(Error::badRequest(QStringLiteral("request timed out")), 408); });
+        connect(&m_idleTimer, &QTimer::timeout, m_socket, &QTcpSocket::disconnectFromHost);
+        connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
+        m_idleTimer.start();
+    }
+
+    void requestHandled()
+    {
+        m_received = 0;
+        m_head.clear();
+        m_headComplete = false;
+        m_requestTimer.stop();
+        m_idleTimer.start();
+    }
+
+private:
+    void onReadyRead()
+    {
+        const qint64 available = m_socket->bytesAvailable();
+        m_received += available;
+        m_idleTimer.stop();
+        if (!m_requestTimer.isActive())
+            m_requestTimer.start();
+        const qint64 maxBody = m_api.shared().settings.maxBodyBytes;
+        if (!m_headComplete) {
+            m_head += m_socket->peek(std::min<qint64>(available, kMaxHeaderBytes + 4));
+            const qsizetype end = m_head.indexOf("\r\n\r\n");
+            if (end < 0) {
+                if (m_head.size() > kMaxHeaderBytes)
+                    reject(Error::badRequest(QStringLiteral("request headers are larger than 64 KiB")), 431);
+                return;
+            }
+            m_headComplete = true;
+            for (const QByteArray &line : m_head.left(end).split('\n')) {
+                const qsizetype colon = line.indexOf(':');
+                if (colon > 0 && line.left(colon).trimmed().toLower() == "content-length"
+                    && line.mid(colon + 1).trimmed().toLongLong() > maxBody) {
+                    reject(Error{ErrorCode::PayloadTooLarge, QStringLiteral("the body is larger than %1 bytes").arg(maxBody), {}, 0}, 413);
+                    return;
+                }
+            }
+        }
+        if (m_received > maxBody + kMaxHeaderBytes) // chunked bodies announce no length
+            reject(Error{ErrorCode::PayloadTooLarge, QStringLiteral("the body is larger than %1 bytes").arg(maxBody), {}, 0}, 413);
+    }
+
+    void reject(const Error &error, int status)
+    {
+        m_requestTimer.stop();
+        m_api.recordRequest(QStringLiteral("transport"), "ANY", status, 0);
+        if (status == 408 || status == 431) {
+            HttpResponse response = HttpResponse::error(error);
+            QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\nContent-Type: "
+                + response.contentType + "\r\nContent-Length: " + QByteArray::number(response.body.size())
+                + "\r\nConnection: close\r\n\r\n" + response.body;
+            QObject::disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
+            m_socket->write(out);
+            m_socket->disconnectFromHost();
+            return;
+        }
+        rejectOnSocket(m_socket, error);
+    }
+
+    QTcpSocket *m_socket;
+    ApiContext &m_api;
+    QTimer m_requestTimer;
+    QTimer m_idleTimer;
+    qint64 m_received = 0;
+    QByteArray m_head;
+    bool m_headComplete = false;
+};
+
+// A QTcpServer on a socket we opened (for SO_REUSEPORT) that attaches a guard to every connection before Qt
+// HttpServer connects its own readyRead handler: slots run in connection order, so the guard sees data first.
+class GuardedTcpServer final : public QTcpServer
+{
+public:
+    explicit GuardedTcpServer(ApiContext &api) : m_api(api) { }
+
+    QTcpSocket *nextPendingConnection() override
+    {
+        QTcpSocket *socket = QTcpServer::nextPendingConnection();
+        if (socket)
+            new ConnectionGuard(socket, m_api);
+        return socket;
+    }
+
+private:
+    ApiContext &m_api;
+};
+
+class TransportServer final : public QAbstractHttpServer
+{
+public:
+    TransportServer(ApiContext &api, QStringList allowedHosts) : m_api(api), m_allowedHosts(std::move(allowedHosts)) { }
+
+protected:
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        QHttpServerResponder responder = makeResponder(request, socket);
+        respond(request, responder);
+        for (QObject *child : socket->children()) {
+            if (auto *guard = dynamic_cast<ConnectionGuard *>(child))
+                guard->requestHandled();
+        }
+        return true;
+    }
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override { }
+#else
+    bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override
+    {
+        respond(request, responder);
+        return true;
+    }
+    void missingHandler(const QHttpServerRequest &, QHttpServerResponder &) override { }
+#endif
+
+private:
+    bool hostAllowed(const QHttpServerRequest &request) const
+    {
+        if (m_allowedHosts.isEmpty())
+            return true;
+        const QString host = QString::fromLatin1(request.value("Host")).toLower();
+        return m_allowedHosts.contains(host);
+    }
+
+    void respond(const QHttpServerRequest &qtRequest, QHttpServerResponder &responder)
+    {
+        HttpRequest request;
+        request.requestId = newId();
+        request.method = methodName(qtRequest.method());
+        request.path = qtRequest.url().path(QUrl::FullyDecoded);
+        request.query = qtRequest.query();
+        for (const auto &[name, value] : qtRequest.headers())
+            request.headers.append({name.toLower(), value});
+        request.body = qtRequest.body();
+        request.peer = qtRequest.remoteAddress().toString();
+
+        const HttpResponse response = hostAllowed(qtRequest)
+            ? m_api.handle(request)
+            : HttpResponse::error(Error::badRequest(QStringLiteral("the Host header names no address this server serves")));
+        responder.writeStatusLine(QHttpServerResponder::StatusCode(response.status));
+        if (!response.contentType.isEmpty())
+            responder.writeHeader("Content-Type", response.contentType);
+        if (response.status != 204)
+            responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
+        responder.writeHeader("X-Request-Id", request.requestId.toLatin1());
+        responder.writeHeader("Cache-Control", "no-store");
+        responder.writeHeader("X-Content-Type-Options", "nosniff");
+        for (const auto &[name, value] : response.headers)
+            responder.writeHeader(name, value);
+        responder.writeBody(response.body);
+    }
+
+    ApiContext &m_api;
+    QStringList m_allowedHosts;
+};
+
+int openListeningSocket(const QHostAddress &address, quint16 port, QString *error)
+{
+    const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol;
+    const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        *error = QString::fromLocal8Bit(strerror(errno));
+        return -1;
+    }
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    int rc = -1;
+    if (v6) {
+        sockaddr_in6 sa{};
+        sa.sin6_family = AF_INET6;
+        sa.sin6_port = htons(port);
+        const Q_IPV6ADDR raw = address.toIPv6Address();
+        memcpy(&sa.sin6_addr, &raw, sizeof raw);
+        rc = ::bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa);
+    } else {
+        sockaddr_in sa{};
+        sa.sin_family = AF_INET;
+        sa.sin_port = htons(port);
+        sa.sin_addr.s_addr = htonl(address.toIPv4Address());
+        rc = ::bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa);
+    }
+    if (rc != 0 || ::listen(fd, 1024) != 0) {
+        *error = QString::fromLocal8Bit(strerror(errno));
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+quint16 boundPort(int fd)
+{
+    sockaddr_storage sa{};
+    socklen_t length = sizeof sa;
+    ::getsockname(fd, reinterpret_cast<sockaddr *>(&sa), &length);
+    if (sa.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<sockaddr_in6 *>(&sa)->sin6_port);
+    return ntohs(reinterpret_cast<sockaddr_in *>(&sa)->sin_port);
+}
+
+} // namespace
+
+// One HTTP thread: its own event loop, database connection, TCP server and HTTP server.
+class EndpointThread final : public QThread
+{
+public:
+    EndpointThread(ApiShared &shared, int fd, QStringList allowedHosts)
+        : m_shared(shared)
+        , m_fd(fd)
+        , m_allowedHosts(std::move(allowedHosts))
+    {
+    }
+
+    QSemaphore ready;
+
+protected:
+    void run() override
+    {
+        ApiContext api(m_shared);
+        (void)api.ensureDatabase(); // failures are retried per request, and reported as 503 until then
+        TransportServer server(api, m_allowedHosts);
+        auto *tcp = new GuardedTcpServer(api);
+        if (!tcp->setSocketDescriptor(m_fd))
+            qCCritical(lcHttp) << "cannot adopt the listening socket:" << tcp->errorString();
+        server.bind(tcp);
+        ready.release();
+        exec();
+    }
+
+private:
+    ApiShared &m_shared;
+    int m_fd;
+    QStringList m_allowedHosts;
+};
+
+HttpEndpoint::HttpEndpoint(ApiShared &shared, EndpointOptions options)
+    : m_shared(shared)
+    , m_options(std::move(options))
+{
+}
+
+HttpEndpoint::~HttpEndpoint() { stop(); }
+
+QString HttpEndpoint::baseUrl() const
+{
+    const QString host = m_options.address.protocol() == QAbstractSocket::IPv6Protocol
+        ? u'[' + m_options.address.toString() + u']'
+        : m_options.address.toString();
+    return QStringLiteral("http://%1:%2").arg(host).arg(m_port);
+}
+
+Status HttpEndpoint::start()
+{
+    QStringList allowed = m_options.allowedHosts;
+    std::vector<int> fds;
+    quint16 port = m_options.port;
+    for (int i = 0; i < std::max(1, m_options.threads); ++i) {
+        QString error;
+        const int fd = openListeningSocket(m_options.address, port, &error);
+        if (fd < 0) {
+            for (int open : fds)
+                ::close(open);
+            return Error::unavailable(QStringLiteral("cannot listen on %1:%2: %3").arg(m_options.address.toString()).arg(port).arg(error));
+        }
+        port = boundPort(fd);
+        fds.push_back(fd);
+    }
+    m_port = port;
+    if (m_options.address.isLoopback()) {
+        for (const QString &name : {QStringLiteral("127.0.0.1"), QStringLiteral("localhost"), QStringLiteral("[::1]")})
+            allowed << name << name + u':' + QString::number(port);
+    } else if (!allowed.isEmpty()) {
+        allowed << m_options.address.toString() + u':' + QString::number(port);
+    }
+    for (int fd : fds) {
+        auto thread = std::make_unique<EndpointThread>(m_shared, fd, allowed);
+        thread->setObjectName(QStringLiteral("http-%1").arg(m_threads.size()));
+        thread->start();
+        thread->ready.acquire();
+        m_threads.push_back(std::move(thread));
+    }
+    qCInfo(lcHttp).noquote() << "listening on" << baseUrl() << "with" << m_threads.size() << "threads";
+    return {};
+}
+
+void HttpEndpoint::stop()
+{
+    for (auto &thread : m_threads) {
+        thread->quit();
+        thread->wait();
+    }
+    m_threads.clear();
+}
+
+} // namespace twinops

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QHostAddress>
+#include <QList>
+#include <QStringList>
+
+#include <memory>
+
+namespace twinops {
+
+class ApiShared;
+class EndpointThread;
+
+struct EndpointOptions
+{
+    QHostAddress address = QHostAddress::LocalHost; // loopback unless the operator asks otherwise
+    quint16 port = 8710;                             // 0 = any free port (tests)
+    int threads = 2;
+    // Host header values accepted besides the bound address (DNS-rebinding defence). On a loopback bind the
+    // loopback names are always accepted; on another bind an empty list accepts any Host.
+    QStringList allowedHosts;
+};
+
+// The HTTP API over Qt HttpServer: one server per thread, each with its own listening socket on the same port
+// (SO_REUSEPORT, so the kernel spreads connections) and its own database connection.
+class HttpEndpoint
+{
+public:
+    HttpEndpoint(ApiShared &shared, EndpointOptions options);
+    ~HttpEndpoint();
+
+    Status start();
+    void stop();
+    quint16 port() const { return m_port; }
+    QString baseUrl() const;
+
+private:
+    ApiShared &m_shared;
+    EndpointOptions m_options;
+    quint16 m_port = 0;
+    std::vector<std::unique_ptr<EndpointThread>> m_threads;
+};
+
+} // namespace twinops

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "auth/principal.h"
+#include "core/result.h"
+#include "http/httpmessage.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace twinops {
+
+class ApiContext;
+
+// Who may call a route. Tenant routes accept a user's JWT or a tenant API key: users need at least
+// `minimumRole`, keys need `scope` (an empty scope means API keys are refused, e.g. user management).
+struct Access
+{
+    enum class Kind { Public, Tenant, PlatformAdmin };
+    Kind kind = Kind::Public;
+    Role minimumRole = Role::Viewer;
+    QString scope;
+
+    static Access publicRoute() { return {}; }
+    static Access platformAdmin() { return {Kind::PlatformAdmin, Role::Owner, {}}; }
+    static Access tenant(Role minimumRole, QString scope) { return {Kind::Tenant, minimumRole, std::move(scope)}; }
+};
+
+struct RouteSpec
+{
+    QByteArray method;
+    QString pattern; // "/api/v1/twins/{id}/sources": {name} matches one segment
+    Access access;
+    bool usesDatabase = true; // false for /health (which reports the database itself) and /metrics
+};
+
+// What a handler gets: the request, its path parameters, the caller, and the thread's services.
+class RequestContext
+{
+public:
+    RequestContext(const HttpRequest &incoming, QHash<QString, QString> pathParams, Principal caller, ApiContext &thread)
+        : request(incoming)
+        , params(std::move(pathParams))
+        , principal(std::move(caller))
+        , api(thread)
+    {
+    }
+    const HttpRequest &request;
+    const QHash<QString, QString> params;
+    const Principal principal;
+    ApiContext &api;
+
+    QString param(const QString &name) const { return params.value(name); }
+};
+
+using Handler = std::function<Result<HttpResponse>(RequestContext &)>;
+
+// Transport-free dispatch: matches the path, authenticates, authorises, runs the handler, maps errors to the
+// API.md body, and records per-route metrics. Built once, then used read-only by every HTTP thread.
+class Router
+{
+public:
+    void add(RouteSpec spec, Handler handler);
+    HttpResponse dispatch(const HttpRequest &request, ApiContext &api) const;
+    QList<RouteSpec> routes() const;
+
+private:
+    struct Route
+    {
+        RouteSpec spec;
+        QStringList segments;
+        Handler handler;
+    };
+    const Route *match(const HttpRequest &request, QHash<QString, QString> *params, bool *pathExists) const;
+    Status authorise(const Route &route, const Principal &principal) const;
+
+    QList<Route> m_routes;
+};
+
+QStringList splitPath(const QString &path);
+
+} // namespace twinops

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "core/result.h"
+#include "http/router.h"
+#include "tenancy/tenancy.h"
+
+#include <QJsonDocument>
+
+namespace twinops {
+
+// Every route of API.md, registered in one place per resource (http/routes/*.cpp).
+void registerRoutes(Router &router);
+void registerAuthRoutes(Router &router);
+void registerTwinRoutes(Router &router);
+void registerSourceRoutes(Router &router);
+void registerPeopleRoutes(Router &router);
+void registerAdminRoutes(Router &router);
+void registerOperationsRoutes(Router &router);
+void registerPublicRoutes(Router &router);
+
+// The OpenAPI description shipped in resources/ (served at /api/v1/openapi.json).
+QJsonDocument openApiDocument(const Router &router);
+
+// The twin a tenant principal may see: 400 for a non-UUID id, 404 if missing, foreign or outside an API key's
+// allow-list.
+Result<Twin> visibleTwin(RequestContext &context, const QString &twinId);
+
+// An entry in audit_log for security-relevant changes; a failure to write it is logged, never fatal.
+void audit(RequestContext &context, const QString &action, const QString &targetType, const QString &targetId,
+           const QJsonObject &details = {});
+
+} // namespace twinops

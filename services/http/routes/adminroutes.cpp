@@ -1,0 +1,133 @@
+// Platform admin: every tenant and user, with an admin-scoped API key (or the console in process).
+#include "http/apicontext.h"
+#include "http/jsonio.h"
+#include "http/resources.h"
+#include "http/routes.h"
+#include "metrics/metricsregistry.h"
+#include "tenancy/tenantrepository.h"
+#include "tenancy/userrepository.h"
+
+namespace twinops {
+
+namespace {
+
+// Counts shown next to each tenant in the console; one grouped query per kind, not one per tenant.
+Result<QJsonObject> tenantWithCounts(Database &db, const Tenant &tenant)
+{
+    auto counts = db.query(QStringLiteral("SELECT (SELECT count(*) FROM users WHERE tenant_id = $1), "
+                                          "(SELECT count(*) FROM twins WHERE tenant_id = $1), "
+                                          "(SELECT count(*) FROM sources WHERE tenant_id = $1), "
+                                          "(SELECT count(*) FROM jobs WHERE tenant_id = $1)"),
+                           {tenant.id});
+    if (!counts.ok())
+        return counts.error();
+    QJsonObject json = tenantJson(tenant);
+    const Row row = counts->first();
+    json.insert(QStringLiteral("counts"), QJsonObject{{QStringLiteral("users"), row.integer(0)},
+                                                      {QStringLiteral("twins"), row.integer(1)},
+                                                      {QStringLiteral("sources"), row.integer(2)},
+                                                      {QStringLiteral("jobs"), row.integer(3)}});
+    return json;
+}
+
+Result<HttpResponse> setRevoked(RequestContext &c, bool revoked)
+{
+    auto id = uuidParam(c.param(QStringLiteral("id")));
+    if (!id.ok())
+        return id.error();
+    auto user = UserRepository(c.api.db()).setRevoked(*id, revoked);
+    if (!user.ok())
+        return user.error();
+    audit(c, revoked ? QStringLiteral("user.revoke") : QStringLiteral("user.restore"), QStringLiteral("user"), *id);
+    return HttpResponse::json(200, userJson(*user));
+}
+
+} // namespace
+
+void registerAdminRoutes(Router &router)
+{
+    const Access admin = Access::platformAdmin();
+
+    router.add({"GET", QStringLiteral("/api/v1/admin/tenants"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto page = pageRequest(c.request);
+        if (!page.ok())
+            return page.error();
+        auto tenants = TenantRepository(c.api.db()).list(*page, c.request.queryValue(QStringLiteral("search")));
+        if (!tenants.ok())
+            return tenants.error();
+        QJsonArray items;
+        for (const Tenant &tenant : tenants->items) {
+            auto json = tenantWithCounts(c.api.db(), tenant);
+            if (!json.ok())
+                return json.error();
+            items.append(*json);
+        }
+        return HttpResponse::json(200, QJsonObject{{QStringLiteral("items"), items},
+                                                   {QStringLiteral("next_cursor"), tenants->nextCursor.isEmpty()
+                                                        ? QJsonValue() : QJsonValue(tenants->nextCursor)}});
+    });
+
+    router.add({"POST", QStringLiteral("/api/v1/admin/tenants"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto body = jsonBody(c.request);
+        if (!body.ok())
+            return body.error();
+        JsonFields fields(*body);
+        const QString name = fields.requiredString(QStringLiteral("name"), 100);
+        TWINOPS_TRY(fields.status());
+        auto tenant = TenantRepository(c.api.db()).create(name);
+        if (!tenant.ok())
+            return tenant.error();
+        audit(c, QStringLiteral("tenant.create"), QStringLiteral("tenant"), tenant->id);
+        return HttpResponse::json(201, tenantJson(*tenant));
+    });
+
+    router.add({"PATCH", QStringLiteral("/api/v1/admin/tenants/{id}"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto id = uuidParam(c.param(QStringLiteral("id")));
+        if (!id.ok())
+            return id.error();
+        auto body = jsonBody(c.request);
+        if (!body.ok())
+            return body.error();
+        JsonFields fields(*body);
+        TenantPatch patch;
+        patch.name = fields.optionalString(QStringLiteral("name"), 100);
+        if (auto status = fields.optionalString(QStringLiteral("status"), 20)) {
+            patch.status = tenantStatusFromString(*status);
+            if (!patch.status)
+                fields.problem(QStringLiteral("status"), QStringLiteral("must be active or suspended"));
+        }
+        TWINOPS_TRY(fields.status());
+        auto tenant = TenantRepository(c.api.db()).update(*id, patch);
+        if (!tenant.ok())
+            return tenant.error();
+        audit(c, QStringLiteral("tenant.update"), QStringLiteral("tenant"), *id, *body);
+        return HttpResponse::json(200, tenantJson(*tenant));
+    });
+
+    router.add({"GET", QStringLiteral("/api/v1/admin/users"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto page = pageRequest(c.request);
+        if (!page.ok())
+            return page.error();
+        const QString tenantId = c.request.queryValue(QStringLiteral("tenant_id"));
+        if (tenantId.isEmpty())
+            return Error::badRequest(QStringLiteral("tenant_id is required"));
+        auto id = uuidParam(tenantId);
+        if (!id.ok())
+            return id.error();
+        auto users = UserRepository(c.api.db()).list(*id, *page);
+        if (!users.ok())
+            return users.error();
+        return HttpResponse::json(200, pageJson(*users, userJson));
+    });
+
+    router.add({"POST", QStringLiteral("/api/v1/admin/users/{id}/revoke"), admin},
+               [](RequestContext &c) { return setRevoked(c, true); });
+    router.add({"POST", QStringLiteral("/api/v1/admin/users/{id}/restore"), admin},
+               [](RequestContext &c) { return setRevoked(c, false); });
+
+    router.add({"GET", QStringLiteral("/api/v1/admin/metrics"), admin, false}, [](RequestContext &c) -> Result<HttpResponse> {
+        return HttpResponse::json(200, c.api.shared().metrics.snapshotJson());
+    });
+}
+
+} // namespace twinops

@@ -1,0 +1,107 @@
+// POST /api/v1/auth/{signup,login,refresh,logout}, GET /api/v1/auth/me
+#include "http/apicontext.h"
+#include "http/jsonio.h"
+#include "http/resources.h"
+#include "http/routes.h"
+#include "tenancy/tenantrepository.h"
+#include "tenancy/userrepository.h"
+
+namespace twinops {
+
+namespace {
+
+HttpResponse sessionResponse(int status, const Session &session)
+{
+    return HttpResponse::json(status, QJsonObject{{QStringLiteral("user"), userJson(session.user)},
+                                                  {QStringLiteral("tenant"), tenantJson(session.tenant)},
+                                                  {QStringLiteral("access_token"), session.accessToken},
+                                                  {QStringLiteral("refresh_token"), session.refreshToken},
+                                                  {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                                                  {QStringLiteral("expires_in"), session.expiresIn}});
+}
+
+Result<QString> refreshTokenField(const HttpRequest &request)
+{
+    auto body = jsonBody(request);
+    if (!body.ok())
+        return body.error();
+    JsonFields fields(*body);
+    const QString token = fields.requiredString(QStringLiteral("refresh_token"), 200);
+    TWINOPS_TRY(fields.status());
+    return token;
+}
+
+} // namespace
+
+void registerAuthRoutes(Router &router)
+{
+    router.add({"POST", QStringLiteral("/api/v1/auth/signup"), Access::publicRoute()}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto body = jsonBody(c.request);
+        if (!body.ok())
+            return body.error();
+        JsonFields fields(*body);
+        const QString email = fields.requiredString(QStringLiteral("email"), 254);
+        const QString password = fields.requiredString(QStringLiteral("password"), 1024);
+        const QString tenantName = fields.requiredString(QStringLiteral("tenant_name"), 100);
+        TWINOPS_TRY(fields.status());
+        auto session = c.api.auth().signup(email, password, tenantName);
+        if (!session.ok())
+            return session.error();
+        return sessionResponse(201, *session);
+    });
+
+    router.add({"POST", QStringLiteral("/api/v1/auth/login"), Access::publicRoute()}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto body = jsonBody(c.request);
+        if (!body.ok())
+            return body.error();
+        JsonFields fields(*body);
+        const QString email = fields.requiredString(QStringLiteral("email"), 254);
+        const QString password = fields.requiredString(QStringLiteral("password"), 1024);
+        TWINOPS_TRY(fields.status());
+        auto session = c.api.auth().login(email, password, c.request.peer);
+        if (!session.ok())
+            return session.error();
+        return sessionResponse(200, *session);
+    });
+
+    router.add({"POST", QStringLiteral("/api/v1/auth/refresh"), Access::publicRoute()}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto token = refreshTokenField(c.request);
+        if (!token.ok())
+            return token.error();
+        auto session = c.api.auth().refresh(*token);
+        if (!session.ok())
+            return session.error();
+        return sessionResponse(200, *session);
+    });
+
+    router.add({"POST", QStringLiteral("/api/v1/auth/logout"), Access::publicRoute()}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto token = refreshTokenField(c.request);
+        if (!token.ok())
+            return token.error();
+        TWINOPS_TRY(c.api.auth().logout(*token));
+        return HttpResponse::noContent();
+    });
+
+    router.add({"GET", QStringLiteral("/api/v1/auth/me"), Access::tenant(Role::Viewer, scopes::twinsRead)},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto tenant = TenantRepository(c.api.db()).get(c.principal.tenantId);
+                   if (!tenant.ok())
+                       return tenant.error();
+                   QJsonObject me{{QStringLiteral("tenant"), tenantJson(*tenant)}};
+                   if (c.principal.kind == Principal::Kind::User) {
+                       auto user = UserRepository(c.api.db()).get(c.principal.tenantId, c.principal.userId);
+                       if (!user.ok())
+                           return user.error();
+                       me.insert(QStringLiteral("user"), QJsonObject{{QStringLiteral("id"), user->id},
+                                                                     {QStringLiteral("email"), user->email},
+                                                                     {QStringLiteral("role"), roleName(user->role)},
+                                                                     {QStringLiteral("tenant_id"), user->tenantId}});
+                   } else {
+                       me.insert(QStringLiteral("api_key"), QJsonObject{{QStringLiteral("id"), c.principal.apiKeyId},
+                                                                        {QStringLiteral("scopes"), QJsonArray::fromStringList(c.principal.scopes)}});
+                   }
+                   return HttpResponse::json(200, me);
+               });
+}
+
+} // namespace twinops

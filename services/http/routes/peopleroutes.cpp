@@ -1,0 +1,170 @@
+// The people and keys of one tenant: /api/v1/users, /api/v1/api-keys (owner and admin users only).
+#include "auth/apikeyrepository.h"
+#include "http/apicontext.h"
+#include "http/jsonio.h"
+#include "http/resources.h"
+#include "http/routes.h"
+#include "tenancy/userrepository.h"
+
+namespace twinops {
+
+namespace {
+
+// Admins manage admins and viewers; only an owner may create, change or remove an owner.
+Status mayManage(const Principal &principal, Role targetRole)
+{
+    if (targetRole == Role::Owner && principal.role != Role::Owner)
+        return Error::forbidden(QStringLiteral("only an owner can manage owners"));
+    return {};
+}
+
+// The last active owner must stay: a tenant without one could never be administered again.
+Status keepsAnOwner(UserRepository &users, const User &user, bool stillActiveOwner)
+{
+    if (user.role != Role::Owner || !user.canAuthenticate() || stillActiveOwner)
+        return {};
+    auto owners = users.countActiveOwners(user.tenantId);
+    if (!owners.ok())
+        return owners.error();
+    if (*owners <= 1)
+        return Error::conflict(QStringLiteral("the tenant's last owner cannot be removed, demoted or deactivated"));
+    return {};
+}
+
+} // namespace
+
+void registerPeopleRoutes(Router &router)
+{
+    // Empty scope: API keys cannot manage people or keys, whatever their scopes.
+    const Access manage = Access::tenant(Role::Admin, QString());
+
+    router.add({"GET", QStringLiteral("/api/v1/users"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto page = pageRequest(c.request);
+        if (!page.ok())
+            return page.error();
+        auto users = UserRepository(c.api.db()).list(c.principal.tenantId, *page);
+        if (!users.ok())
+            return users.error();
+        return HttpResponse::json(200, pageJson(*users, userJson));
+    });
+
+    router.add({"POST", QStringLiteral("/api/v1/users"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto body = jsonBody(c.request);
+        if (!body.ok())
+            return body.error();
+        JsonFields fields(*body);
+        const QString email = fields.requiredString(QStringLiteral("email"), 254);
+        const QString password = fields.requiredString(QStringLiteral("password"), 1024);
+        const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
+        if (!role && !body->value(QStringLiteral("role")).isUndefined())
+            fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
+        TWINOPS_TRY(fields.status());
+        TWINOPS_TRY(mayManage(c.principal, *role));
+        auto hash = c.api.auth().hashPassword(password);
+        if (!hash.ok())
+            return hash.error();
+        auto user = UserRepository(c.api.db()).create(c.principal.tenantId, {email, *hash, *role});
+        if (!user.ok())
+            return user.error();
+        audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user->id, {{QStringLiteral("role"), roleName(*role)}});
+        return HttpResponse::json(201, userJson(*user));
+    });
+
+    router.add({"PATCH", QStringLiteral("/api/v1/users/{id}"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto id = uuidParam(c.param(QStringLiteral("id")));
+        if (!id.ok())
+            return id.error();
+        UserRepository users(c.api.db());
+        auto user = users.get(c.principal.tenantId, *id);
+        if (!user.ok())
+            return user.error();
+        auto body = jsonBody(c.request);
+        if (!body.ok())
+            return body.error();
+        JsonFields fields(*body);
+        UserPatch patch;
+        if (auto role = fields.optionalString(QStringLiteral("role"), 20)) {
+            patch.role = roleFromString(*role);
+            if (!patch.role)
+                fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
+        }
+        patch.isActive = fields.optionalBool(QStringLiteral("is_active"));
+        TWINOPS_TRY(fields.status());
+        TWINOPS_TRY(mayManage(c.principal, user->role));
+        if (patch.role)
+            TWINOPS_TRY(mayManage(c.principal, *patch.role));
+        const bool stillActiveOwner = patch.role.value_or(user->role) == Role::Owner && patch.isActive.value_or(user->isActive);
+        auto tx = Transaction::begin(c.api.db());
+        if (!tx.ok())
+            return tx.error();
+        TWINOPS_TRY(keepsAnOwner(users, *user, stillActiveOwner));
+        auto updated = users.update(c.principal.tenantId, *id, patch);
+        if (!updated.ok())
+            return updated.error();
+        TWINOPS_TRY(tx->commit());
+        audit(c, QStringLiteral("user.update"), QStringLiteral("user"), *id, *body);
+        return HttpResponse::json(200, userJson(*updated));
+    });
+
+    router.add({"DELETE", QStringLiteral("/api/v1/users/{id}"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto id = uuidParam(c.param(QStringLiteral("id")));
+        if (!id.ok())
+            return id.error();
+        UserRepository users(c.api.db());
+        auto user = users.get(c.principal.tenantId, *id);
+        if (!user.ok())
+            return user.error();
+        TWINOPS_TRY(mayManage(c.principal, user->role));
+        auto tx = Transaction::begin(c.api.db());
+        if (!tx.ok())
+            return tx.error();
+        TWINOPS_TRY(keepsAnOwner(users, *user, false));
+        TWINOPS_TRY(users.remove(c.principal.tenantId, *id));
+        TWINOPS_TRY(tx->commit());
+        audit(c, QStringLiteral("user.delete"), QStringLiteral("user"), *id);
+        return HttpResponse::noContent();
+    });
+
+    router.add({"GET", QStringLiteral("/api/v1/api-keys"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto page = pageRequest(c.request);
+        if (!page.ok())
+            return page.error();
+        auto keys = ApiKeyRepository(c.api.db()).list(c.principal.tenantId, *page);
+        if (!keys.ok())
+            return keys.error();
+        return HttpResponse::json(200, pageJson(*keys, apiKeyJson));
+    });
+
+    router.add({"POST", QStringLiteral("/api/v1/api-keys"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto body = jsonBody(c.request);
+        if (!body.ok())
+            return body.error();
+        JsonFields fields(*body);
+        NewApiKey key;
+        key.name = fields.requiredString(QStringLiteral("name"), 100);
+        key.scopes = fields.requiredStringList(QStringLiteral("scopes"), 20);
+        key.twinIds = fields.optionalStringList(QStringLiteral("twin_ids"), 1000);
+        key.expiresInDays = fields.optionalInt(QStringLiteral("expires_in_days"));
+        key.createdBy = c.principal.userId;
+        TWINOPS_TRY(fields.status());
+        auto issued = ApiKeyRepository(c.api.db()).create(c.principal.tenantId, key);
+        if (!issued.ok())
+            return issued.error();
+        audit(c, QStringLiteral("api_key.create"), QStringLiteral("api_key"), issued->key.id,
+              {{QStringLiteral("scopes"), QJsonArray::fromStringList(key.scopes)}});
+        QJsonObject json = apiKeyJson(issued->key);
+        json.insert(QStringLiteral("key"), issued->secret);
+        return HttpResponse::json(201, json);
+    });
+
+    router.add({"DELETE", QStringLiteral("/api/v1/api-keys/{id}"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto id = uuidParam(c.param(QStringLiteral("id")));
+        if (!id.ok())
+            return id.error();
+        TWINOPS_TRY(ApiKeyRepository(c.api.db()).revoke(c.principal.tenantId, *id));
+        audit(c, QStringLiteral("api_key.revoke"), QStringLiteral("api_key"), *id);
+        return HttpResponse::noContent();
+    });
+}
+
+} // namespace twinops

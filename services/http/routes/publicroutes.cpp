@@ -1,0 +1,33 @@
+// Share-link visitors: no credentials, the token in the path is the capability.
+#include "auth/sharelinkrepository.h"
+#include "http/apicontext.h"
+#include "http/jsonio.h"
+#include "http/routes.h"
+#include "tenancy/twinrepository.h"
+
+namespace twinops {
+
+void registerPublicRoutes(Router &router)
+{
+    router.add({"GET", QStringLiteral("/api/v1/public/share/{token}"), Access::publicRoute()},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   // Per client address, so that guessing tokens is slow.
+                   int retryAfter = 0;
+                   if (!c.api.shared().publicLimiter.allow(c.request.peer, &retryAfter)) {
+                       Error limited{ErrorCode::RateLimited, QStringLiteral("too many requests"), {}, retryAfter};
+                       return limited;
+                   }
+                   auto link = ShareLinkRepository(c.api.db()).resolve(c.param(QStringLiteral("token")));
+                   if (!link.ok())
+                       return link.error();
+                   auto twin = TwinRepository(c.api.db()).get(link->tenantId, link->twinId);
+                   if (!twin.ok())
+                       return twin.error();
+                   return HttpResponse::json(200, QJsonObject{{QStringLiteral("twin"),
+                                                               QJsonObject{{QStringLiteral("id"), twin->id},
+                                                                           {QStringLiteral("name"), twin->name},
+                                                                           {QStringLiteral("description"), twin->description}}}});
+               });
+}
+
+} // namespace twinops

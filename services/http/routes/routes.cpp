@@ -1,0 +1,60 @@
+#include "http/routes.h"
+
+#include "core/ids.h"
+#include "core/logging.h"
+#include "http/apicontext.h"
+#include "http/jsonio.h"
+#include "tenancy/twinrepository.h"
+
+#include <QFile>
+
+namespace twinops {
+
+void registerRoutes(Router &router)
+{
+    registerOperationsRoutes(router);
+    registerAuthRoutes(router);
+    registerTwinRoutes(router);
+    registerSourceRoutes(router);
+    registerPeopleRoutes(router);
+    registerPublicRoutes(router);
+    registerAdminRoutes(router);
+}
+
+QJsonDocument openApiDocument(const Router &)
+{
+    QFile file(QStringLiteral(":/api/openapi.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll());
+}
+
+Result<Twin> visibleTwin(RequestContext &context, const QString &twinId)
+{
+    auto id = uuidParam(twinId);
+    if (!id.ok())
+        return id.error();
+    if (!context.principal.canSeeTwin(*id))
+        return Error::notFound(QStringLiteral("twin not found"));
+    return TwinRepository(context.api.db()).get(context.principal.tenantId, *id);
+}
+
+void audit(RequestContext &context, const QString &action, const QString &targetType, const QString &targetId,
+           const QJsonObject &details)
+{
+    const Principal &who = context.principal;
+    const QString actorType = who.kind == Principal::Kind::User       ? QStringLiteral("user")
+        : who.kind == Principal::Kind::ApiKey                        ? QStringLiteral("api_key")
+        : who.kind == Principal::Kind::PlatformAdmin                 ? QStringLiteral("platform_admin")
+                                                                     : QStringLiteral("anonymous");
+    auto written = context.api.db().query(
+        QStringLiteral("INSERT INTO audit_log (tenant_id, actor_type, actor_id, action, target_type, target_id, details, "
+                       "request_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+        {who.tenantId.isEmpty() ? QVariant() : QVariant(who.tenantId), actorType,
+         who.actorId().isEmpty() ? QVariant() : QVariant(who.actorId()), action, targetType, targetId,
+         QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)), context.request.requestId, nowUtc()});
+    if (!written.ok())
+        qCWarning(lcHttp).noquote() << "audit log write failed:" << written.error().message;
+}
+
+} // namespace twinops

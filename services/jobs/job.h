@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace twinops {
+
+enum class JobState { Scheduled, Available, Running, Retryable, Completed, Discarded, Cancelled };
+QString jobStateName(JobState state);
+std::optional<JobState> jobStateFromString(const QString &text);
+
+namespace jobtypes {
+inline const QString sourceIndex = QStringLiteral("source_index");
+inline const QString graphExtraction = QStringLiteral("graph_extraction");
+} // namespace jobtypes
+
+struct Job
+{
+    QString id;
+    QString tenantId; // empty for platform jobs
+    QString twinId;
+    QString type;
+    QJsonObject payload;
+    JobState state = JobState::Available;
+    int priority = 0;
+    int attempt = 0;
+    int maxAttempts = 8;
+    QDateTime runAt;
+    QString idempotencyKey;
+    QString lastError;
+    bool cancelRequested = false;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+    QDateTime startedAt;
+    QDateTime finishedAt;
+};
+
+struct NewJob
+{
+    QString type;
+    QJsonObject payload;
+    QString tenantId;
+    QString twinId;
+    QString idempotencyKey; // (type, key) is unique: enqueueing it again returns the existing job
+    int priority = 0;
+    int maxAttempts = 8;
+    QDateTime runAt; // invalid = now
+};
+
+} // namespace twinops
