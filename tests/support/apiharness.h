@@ -1,0 +1,54 @@
+#pragma once
+
+#include "http/apicontext.h"
+#include "metrics/metricsregistry.h"
+#include "testdatabase.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <memory>
+
+namespace twinops::test {
+
+// The API without sockets: a fresh migrated database of the current backend, the real router and services,
+// and helpers to call a route the way the transport does. Argon2id runs at its minimal cost here.
+class ApiHarness
+{
+public:
+    static constexpr const char *kJwtSecret = "test-secret-test-secret-test-secret-0123456789";
+
+    // Fails the current test (and returns null) when the database cannot be created.
+    static std::unique_ptr<ApiHarness> create(Dialect dialect);
+
+    struct Reply
+    {
+        int status = 0;
+        QJsonObject json;
+        QByteArray body;
+        HttpHeaders headers;
+        QByteArray header(const QByteArray &name) const;
+        QString errorCode() const { return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(); }
+    };
+
+    Reply call(const QByteArray &method, const QString &pathAndQuery, const QJsonObject &body = {},
+               const QByteArray &authorization = {});
+    Reply callRaw(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
+                  const QByteArray &contentType, const QByteArray &authorization = {});
+
+    // Signs up a tenant with its owner; returns the signup reply's JSON (user, tenant, tokens).
+    QJsonObject signup(const QString &email, const QString &tenantName);
+    static QByteArray bearer(const QString &token) { return "Bearer " + token.toLatin1(); }
+
+    Database &db() { return m_context->db(); }
+    ApiShared &shared() { return *m_shared; }
+    const DatabaseUrl &url() const { return m_testDb->url(); }
+
+private:
+    std::unique_ptr<TestDatabase> m_testDb;
+    MetricsRegistry m_metrics;
+    std::unique_ptr<ApiShared> m_shared;
+    std::unique_ptr<ApiContext> m_context;
+};
+
+} // namespace twinops::test
