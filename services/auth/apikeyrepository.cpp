@@ -147,15 +147,16 @@ Status ApiKeyRepository::revoke(const QString &tenantId, const QString &id)
 Result<Principal> ApiKeyRepository::authenticate(const QString &presentedKey)
 {
     const Error invalid = Error::unauthorized(QStringLiteral("invalid API key"));
-    const QStringList parts = presentedKey.split(u'_');
-    if (parts.size() != 3 || parts.at(0) != QLatin1String("twk") || parts.at(1).size() != 12
-        || presentedKey.size() > 200)
+    // "twk_" + 12 hex characters + "_" + secret (base64url, which may itself contain '_').
+    const QString prefix = presentedKey.mid(4, 12);
+    if (!presentedKey.startsWith(QLatin1String("twk_")) || presentedKey.size() < 18 || presentedKey.size() > 200
+        || presentedKey.at(16) != u'_')
         return invalid;
     auto rows = m_db.query(
         QStringLiteral("SELECT k.key_hash, k.id, k.tenant_id, k.name, k.prefix, k.scopes, k.twin_ids, k.is_admin, "
                        "k.created_by, k.expires_at, k.revoked_at, k.last_used_at, k.created_at, t.status "
                        "FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id WHERE k.prefix = $1"),
-        {parts.at(1)});
+        {prefix});
     if (!rows.ok())
         return rows.error();
     // Hash and compare even when the prefix is unknown, so timing does not tell which prefixes exist.

@@ -130,6 +130,11 @@ Result<User> UserRepository::getAnyTenant(const QString &id)
     return single(m_db.query(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE id = $1"), {id}));
 }
 
+Result<Page<User>> UserRepository::listAllTenants(const PageRequest &page)
+{
+    return fetchPage(m_db, QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE 1 = 1"), {}, page, userFromRow);
+}
+
 Result<User> UserRepository::setRevoked(const QString &id, bool revoked)
 {
     if (!isUuid(id))

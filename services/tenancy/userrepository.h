@@ -33,6 +33,7 @@ public:
     // Unscoped, for login (email is unique across the platform) and for the platform admin.
     Result<User> findByEmail(const QString &email);
     Result<User> getAnyTenant(const QString &id);
+    Result<Page<User>> listAllTenants(const PageRequest &page);
     Result<User> setRevoked(const QString &id, bool revoked);
 
 private:

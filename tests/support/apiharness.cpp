@@ -48,7 +48,7 @@ ApiHarness::Reply ApiHarness::callRaw(const QByteArray &method, const QString &p
     if (!authorization.isEmpty())
         request.headers.append({"authorization", authorization});
     request.body = body;
-    request.peer = QStringLiteral("127.0.0.1");
+    request.peer = peer;
     request.requestId = newId();
     const HttpResponse response = m_context->handle(request);
     Reply reply{response.status, QJsonDocument::fromJson(response.body).object(), response.body, response.headers};

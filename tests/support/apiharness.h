@@ -41,6 +41,7 @@ public:
     static QByteArray bearer(const QString &token) { return "Bearer " + token.toLatin1(); }
 
     Database &db() { return m_context->db(); }
+    QString peer = QStringLiteral("127.0.0.1"); // the client address requests come from
     ApiShared &shared() { return *m_shared; }
     const DatabaseUrl &url() const { return m_testDb->url(); }
 

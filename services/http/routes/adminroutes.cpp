@@ -108,13 +108,17 @@ void registerAdminRoutes(Router &router)
         auto page = pageRequest(c.request);
         if (!page.ok())
             return page.error();
+        UserRepository repository(c.api.db());
         const QString tenantId = c.request.queryValue(QStringLiteral("tenant_id"));
-        if (tenantId.isEmpty())
-            return Error::badRequest(QStringLiteral("tenant_id is required"));
-        auto id = uuidParam(tenantId);
-        if (!id.ok())
-            return id.error();
-        auto users = UserRepository(c.api.db()).list(*id, *page);
+        Result<Page<User>> users = Page<User>{};
+        if (tenantId.isEmpty()) {
+            users = repository.listAllTenants(*page);
+        } else {
+            auto id = uuidParam(tenantId);
+            if (!id.ok())
+                return id.error();
+            users = repository.list(*id, *page);
+        }
         if (!users.ok())
             return users.error();
         return HttpResponse::json(200, pageJson(*users, userJson));

@@ -1,0 +1,455 @@
+// The runbook's "auth correctness" as a table: every registered route × every kind of credential, with the exact
+// status API.md prescribes, on SQLite and PostgreSQL. Every refused request must leave the database unchanged.
+//
+// The expected policy of each route is written here from API.md, independently of the router's own Access
+// table, and the test fails when a route is registered without a row here (or a row names no route).
+#include "apiharness.h"
+#include "auth/apikeyrepository.h"
+#include "auth/crypto.h"
+#include "auth/jwt.h"
+#include "core/ids.h"
+#include "http/routes.h"
+
+#include <QJsonArray>
+#include <QMessageAuthenticationCode>
+#include <QTest>
+
+using namespace twinops;
+using namespace twinops::test;
+
+namespace {
+
+enum class Target { None, Twin, Source, User, ApiKey, ShareLink, Tenant, ShareToken, AdminUser };
+enum class Kind { Public, Tenant, Admin };
+
+// What API.md says of a route.
+struct Policy
+{
+    const char *route;       // "METHOD pattern"
+    Kind kind;
+    Role minimumRole;        // for users of the tenant
+    const char *scope;       // for API keys; nullptr: keys may not use it
+    Target target;           // what {id} names; Twin-bound targets are hidden from a key outside its allow-list
+    int success;             // status for an allowed caller
+};
+
+const Policy kPolicies[] = {
+    {"GET /health", Kind::Public, Role::Viewer, nullptr, Target::None, 200},
+    {"GET /metrics", Kind::Public, Role::Viewer, nullptr, Target::None, 200},
+    {"GET /api/v1/openapi.json", Kind::Public, Role::Viewer, nullptr, Target::None, 200},
+    {"POST /api/v1/auth/signup", Kind::Public, Role::Viewer, nullptr, Target::None, 201},
+    {"POST /api/v1/auth/login", Kind::Public, Role::Viewer, nullptr, Target::None, 200},
+    {"POST /api/v1/auth/refresh", Kind::Public, Role::Viewer, nullptr, Target::None, 200},
+    {"POST /api/v1/auth/logout", Kind::Public, Role::Viewer, nullptr, Target::None, 204},
+    {"GET /api/v1/auth/me", Kind::Tenant, Role::Viewer, "twins:read", Target::None, 200},
+    {"GET /api/v1/twins", Kind::Tenant, Role::Viewer, "twins:read", Target::None, 200},
+    {"POST /api/v1/twins", Kind::Tenant, Role::Admin, "twins:write", Target::None, 201},
+    {"GET /api/v1/twins/{id}", Kind::Tenant, Role::Viewer, "twins:read", Target::Twin, 200},
+    {"PATCH /api/v1/twins/{id}", Kind::Tenant, Role::Admin, "twins:write", Target::Twin, 200},
+    {"DELETE /api/v1/twins/{id}", Kind::Tenant, Role::Admin, "twins:write", Target::Twin, 204},
+    {"GET /api/v1/twins/{id}/sources", Kind::Tenant, Role::Viewer, "twins:read", Target::Twin, 200},
+    {"POST /api/v1/twins/{id}/sources", Kind::Tenant, Role::Admin, "sources:write", Target::Twin, 201},
+    {"GET /api/v1/sources/{id}", Kind::Tenant, Role::Viewer, "twins:read", Target::Source, 200},
+    {"DELETE /api/v1/sources/{id}", Kind::Tenant, Role::Admin, "sources:write", Target::Source, 204},
+    {"GET /api/v1/sources/{id}/health", Kind::Tenant, Role::Viewer, "twins:read", Target::Source, 200},
+    {"POST /api/v1/sources/{id}/approve", Kind::Tenant, Role::Admin, "sources:write", Target::Source, 202},
+    {"POST /api/v1/sources/{id}/reject", Kind::Tenant, Role::Admin, "sources:write", Target::Source, 200},
+    {"POST /api/v1/sources/bulk-approve", Kind::Tenant, Role::Admin, "sources:write", Target::Source, 202},
+    {"GET /api/v1/twins/{id}/share-links", Kind::Tenant, Role::Viewer, "twins:read", Target::Twin, 200},
+    {"POST /api/v1/twins/{id}/share-links", Kind::Tenant, Role::Admin, "twins:write", Target::Twin, 201},
+    {"DELETE /api/v1/share-links/{id}", Kind::Tenant, Role::Admin, "twins:write", Target::ShareLink, 204},
+    {"GET /api/v1/users", Kind::Tenant, Role::Admin, nullptr, Target::None, 200},
+    {"POST /api/v1/users", Kind::Tenant, Role::Admin, nullptr, Target::None, 201},
+    {"PATCH /api/v1/users/{id}", Kind::Tenant, Role::Admin, nullptr, Target::User, 200},
+    {"DELETE /api/v1/users/{id}", Kind::Tenant, Role::Admin, nullptr, Target::User, 204},
+    {"GET /api/v1/api-keys", Kind::Tenant, Role::Admin, nullptr, Target::None, 200},
+    {"POST /api/v1/api-keys", Kind::Tenant, Role::Admin, nullptr, Target::None, 201},
+    {"DELETE /api/v1/api-keys/{id}", Kind::Tenant, Role::Admin, nullptr, Target::ApiKey, 204},
+    {"GET /api/v1/public/share/{token}", Kind::Public, Role::Viewer, nullptr, Target::ShareToken, 200},
+    {"GET /api/v1/admin/tenants", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/tenants", Kind::Admin, Role::Owner, nullptr, Target::None, 201},
+    {"PATCH /api/v1/admin/tenants/{id}", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 200},
+    {"GET /api/v1/admin/users", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/users/{id}/revoke", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
+    {"POST /api/v1/admin/users/{id}/restore", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
+    {"GET /api/v1/admin/metrics", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+};
+
+// The callers of the matrix.
+const char *const kCredentials[] = {
+    "owner", "admin", "viewer", "none", "malformed", "wrong_signature", "alg_none", "alg_hs512", "expired",
+    "revoked_user", "suspended_tenant", "other_tenant", "key_full", "key_revoked", "key_expired", "key_missing_scope",
+    "key_outside_allow_list", "platform_admin", "share_bad", "share_expired", "share_revoked",
+};
+
+QString base64Url(const QByteArray &data)
+{
+    return QString::fromLatin1(data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+// A token with the claims of a real one, signed as an attacker would (or not at all).
+QString forgedToken(const QString &validToken, const QByteArray &header, const QByteArray &algorithmKey, bool sha512)
+{
+    const QString payload = validToken.section(u'.', 1, 1);
+    const QString signingInput = base64Url(header) + u'.' + payload;
+    if (algorithmKey.isEmpty())
+        return signingInput + u'.';
+    const QByteArray mac = QMessageAuthenticationCode::hash(signingInput.toLatin1(), algorithmKey,
+                                                            sha512 ? QCryptographicHash::Sha512 : QCryptographicHash::Sha256);
+    return signingInput + u'.' + base64Url(mac);
+}
+
+int roleRank(Role role) { return role == Role::Owner ? 2 : role == Role::Admin ? 1 : 0; }
+
+} // namespace
+
+class TestApiMatrix final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase_data() { addBackendRows(); }
+    void cleanupTestCase() { m_fixtures.clear(); }
+
+    void everyRouteHasAPolicy();
+    void matrix_data();
+    void matrix();
+
+private:
+    struct Fixture
+    {
+        std::unique_ptr<ApiHarness> api;
+        QHash<QString, QByteArray> credentials;
+        QString tenantA, tenantB, ownerAEmail;
+        QString disallowedTwinA; // a twin of A outside key_outside_allow_list's list
+        QString shareBad, shareExpired, shareRevoked;
+        QByteArray platformAdmin;
+        int serial = 0;
+    };
+    Fixture *fixture();
+    Fixture *buildFixture(Dialect dialect);
+    QString createTarget(Fixture &f, Target target, const QString &credential);
+    QJsonObject successBody(Fixture &f, const QString &route, const QString &targetId);
+    QString fingerprint(Database &db);
+
+    std::map<Dialect, std::unique_ptr<Fixture>> m_fixtures;
+};
+
+void TestApiMatrix::everyRouteHasAPolicy()
+{
+    if (currentDialect() != Dialect::Sqlite)
+        QSKIP("runs once");
+    Router router;
+    registerRoutes(router);
+    QSet<QString> registered, described;
+    for (const RouteSpec &spec : router.routes())
+        registered.insert(QString::fromLatin1(spec.method) + u' ' + spec.pattern);
+    for (const Policy &policy : kPolicies)
+        described.insert(QLatin1String(policy.route));
+    const QSet<QString> undescribed = registered - described, unknown = described - registered;
+    QVERIFY2(undescribed.isEmpty(), qPrintable(QStringLiteral("routes without a policy row: ") + undescribed.values().join(u',')));
+    QVERIFY2(unknown.isEmpty(), qPrintable(QStringLiteral("policy rows without a route: ") + unknown.values().join(u',')));
+}
+
+TestApiMatrix::Fixture *TestApiMatrix::fixture()
+{
+    const Dialect dialect = currentDialect();
+    auto it = m_fixtures.find(dialect);
+    if (it != m_fixtures.end())
+        return it->second.get();
+    return buildFixture(dialect);
+}
+
+TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
+{
+    auto f = std::make_unique<Fixture>();
+    f->api = ApiHarness::create(dialect);
+    if (!f->api)
+        return nullptr;
+    ApiHarness &api = *f->api;
+    auto &c = f->credentials;
+
+    const QJsonObject a = api.signup(QStringLiteral("owner@a.example"), QStringLiteral("Tenant A"));
+    const QJsonObject b = api.signup(QStringLiteral("owner@b.example"), QStringLiteral("Tenant B"));
+    const QJsonObject s = api.signup(QStringLiteral("owner@suspended.example"), QStringLiteral("Tenant S"));
+    f->tenantA = a[QStringLiteral("tenant")].toObject()[QStringLiteral("id")].toString();
+    f->tenantB = b[QStringLiteral("tenant")].toObject()[QStringLiteral("id")].toString();
+    f->ownerAEmail = QStringLiteral("owner@a.example");
+    const QString ownerToken = a[QStringLiteral("access_token")].toString();
+    c[QStringLiteral("owner")] = ApiHarness::bearer(ownerToken);
+    c[QStringLiteral("other_tenant")] = ApiHarness::bearer(b[QStringLiteral("access_token")].toString());
+    c[QStringLiteral("suspended_tenant")] = ApiHarness::bearer(s[QStringLiteral("access_token")].toString());
+    c[QStringLiteral("none")] = QByteArray();
+    c[QStringLiteral("malformed")] = "Token " + ownerToken.toLatin1();
+
+    auto issued = ApiKeyRepository(api.db()).createPlatformAdmin(QStringLiteral("matrix"));
+    if (!issued.ok())
+        return nullptr;
+    f->platformAdmin = ApiHarness::bearer(issued->secret);
+    c[QStringLiteral("platform_admin")] = f->platformAdmin;
+
+    auto login = [&](const QString &email) {
+        return ApiHarness::bearer(api.call("POST", QStringLiteral("/api/v1/auth/login"),
+                                           {{QStringLiteral("email"), email}, {QStringLiteral("password"), QStringLiteral("correct horse battery")}})
+                                      .json[QStringLiteral("access_token")]
+                                      .toString());
+    };
+    for (const char *role : {"admin", "viewer", "revoked"}) {
+        const QString email = QStringLiteral("%1@a.example").arg(QLatin1String(role));
+        const auto created = api.call("POST", QStringLiteral("/api/v1/users"),
+                                      {{QStringLiteral("email"), email},
+                                       {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                                       {QStringLiteral("role"), qstrcmp(role, "revoked") == 0 ? QStringLiteral("admin") : QLatin1String(role)}},
+                                      c[QStringLiteral("owner")]);
+        if (created.status != 201)
+            return nullptr;
+        c[qstrcmp(role, "revoked") == 0 ? QStringLiteral("revoked_user") : QLatin1String(role)] = login(email);
+        if (qstrcmp(role, "revoked") == 0)
+            api.call("POST", QStringLiteral("/api/v1/admin/users/%1/revoke").arg(created.json[QStringLiteral("id")].toString()), {}, f->platformAdmin);
+    }
+    api.call("PATCH", QStringLiteral("/api/v1/admin/tenants/%1").arg(s[QStringLiteral("tenant")].toObject()[QStringLiteral("id")].toString()),
+             {{QStringLiteral("status"), QStringLiteral("suspended")}}, f->platformAdmin);
+
+    // Forged and stale tokens for owner A.
+    const QByteArray secret(ApiHarness::kJwtSecret);
+    c[QStringLiteral("wrong_signature")] = ApiHarness::bearer(forgedToken(ownerToken, R"({"alg":"HS256","typ":"JWT"})", "another-secret-another-secret-0123456789", false));
+    c[QStringLiteral("alg_none")] = ApiHarness::bearer(forgedToken(ownerToken, R"({"alg":"none","typ":"JWT"})", {}, false));
+    c[QStringLiteral("alg_hs512")] = ApiHarness::bearer(forgedToken(ownerToken, R"({"alg":"HS512","typ":"JWT"})", secret, true));
+    const QJsonObject ownerUser = a[QStringLiteral("user")].toObject();
+    c[QStringLiteral("expired")] = ApiHarness::bearer(JwtCodec(secret).issue(ownerUser[QStringLiteral("id")].toString(), f->tenantA, Role::Owner,
+                                                                             nowUtc().addSecs(-3600)));
+
+    // API keys of tenant A.
+    auto key = [&](const QStringList &scopes, const std::optional<QStringList> &twins) {
+        QJsonObject body{{QStringLiteral("name"), QStringLiteral("k%1").arg(++f->serial)}, {QStringLiteral("scopes"), QJsonArray::fromStringList(scopes)}};
+        if (twins)
+            body.insert(QStringLiteral("twin_ids"), QJsonArray::fromStringList(*twins));
+        return api.call("POST", QStringLiteral("/api/v1/api-keys"), body, c[QStringLiteral("owner")]).json;
+    };
+    const QString allowedTwin = api.call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("allowed")}},
+                                         c[QStringLiteral("owner")]).json[QStringLiteral("id")].toString();
+    c[QStringLiteral("key_full")] = ApiHarness::bearer(key(scopes::all(), std::nullopt)[QStringLiteral("key")].toString());
+    c[QStringLiteral("key_missing_scope")] = ApiHarness::bearer(key({scopes::chat}, std::nullopt)[QStringLiteral("key")].toString());
+    c[QStringLiteral("key_outside_allow_list")] = ApiHarness::bearer(key(scopes::all(), QStringList{allowedTwin})[QStringLiteral("key")].toString());
+    const QJsonObject revokedKey = key(scopes::all(), std::nullopt);
+    api.call("DELETE", QStringLiteral("/api/v1/api-keys/%1").arg(revokedKey[QStringLiteral("id")].toString()), {}, c[QStringLiteral("owner")]);
+    c[QStringLiteral("key_revoked")] = ApiHarness::bearer(revokedKey[QStringLiteral("key")].toString());
+    const QJsonObject expiredKey = key(scopes::all(), std::nullopt);
+    (void)api.db().query(QStringLiteral("UPDATE api_keys SET expires_at = $2 WHERE id = $1"),
+                         {expiredKey[QStringLiteral("id")].toString(), nowUtc().addSecs(-60)});
+    c[QStringLiteral("key_expired")] = ApiHarness::bearer(expiredKey[QStringLiteral("key")].toString());
+
+    // Share links: the bad, the expired and the revoked.
+    auto link = [&]() {
+        return api.call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(allowedTwin), {}, c[QStringLiteral("owner")]).json;
+    };
+    f->shareBad = QStringLiteral("tws_") + crypto::randomToken(32);
+    const QJsonObject expiredLink = link();
+    (void)api.db().query(QStringLiteral("UPDATE share_links SET expires_at = $2 WHERE id = $1"),
+                         {expiredLink[QStringLiteral("id")].toString(), nowUtc().addSecs(-60)});
+    f->shareExpired = expiredLink[QStringLiteral("token")].toString();
+    const QJsonObject revokedLink = link();
+    api.call("DELETE", QStringLiteral("/api/v1/share-links/%1").arg(revokedLink[QStringLiteral("id")].toString()), {}, c[QStringLiteral("owner")]);
+    f->shareRevoked = revokedLink[QStringLiteral("token")].toString();
+
+    Fixture *raw = f.get();
+    m_fixtures[dialect] = std::move(f);
+    return raw;
+}
+
+// A fresh resource of tenant A for one row, so that a successful DELETE or PATCH touches nothing another row uses.
+QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &credential)
+{
+    ApiHarness &api = *f.api;
+    const QByteArray owner = f.credentials[QStringLiteral("owner")];
+    const int n = ++f.serial;
+    auto twin = [&] {
+        return api.call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("twin %1").arg(n)}}, owner)
+            .json[QStringLiteral("id")].toString();
+    };
+    switch (target) {
+    case Target::None: return {};
+    case Target::Twin: return twin();
+    case Target::Source:
+        return api.call("POST", QStringLiteral("/api/v1/twins/%1/sources").arg(twin()),
+                        {{QStringLiteral("filename"), QStringLiteral("notes.md")}, {QStringLiteral("content"), QStringLiteral("Ada Lovelace wrote the first program.")}},
+                        owner).json[QStringLiteral("id")].toString();
+    case Target::User:
+    case Target::AdminUser:
+        return api.call("POST", QStringLiteral("/api/v1/users"),
+                        {{QStringLiteral("email"), QStringLiteral("user%1@a.example").arg(n)},
+                         {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                         {QStringLiteral("role"), QStringLiteral("viewer")}},
+                        owner).json[QStringLiteral("id")].toString();
+    case Target::ApiKey:
+        return api.call("POST", QStringLiteral("/api/v1/api-keys"),
+                        {{QStringLiteral("name"), QStringLiteral("target %1").arg(n)}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("chat")}}},
+                        owner).json[QStringLiteral("id")].toString();
+    case Target::ShareLink:
+        return api.call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin()), {}, owner).json[QStringLiteral("id")].toString();
+    case Target::Tenant:
+        return api.call("POST", QStringLiteral("/api/v1/admin/tenants"), {{QStringLiteral("name"), QStringLiteral("tenant %1").arg(n)}}, f.platformAdmin)
+            .json[QStringLiteral("id")].toString();
+    case Target::ShareToken:
+        if (credential == QLatin1String("share_bad"))
+            return f.shareBad;
+        if (credential == QLatin1String("share_expired"))
+            return f.shareExpired;
+        if (credential == QLatin1String("share_revoked"))
+            return f.shareRevoked;
+        return api.call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin()), {}, owner).json[QStringLiteral("token")].toString();
+    }
+    return {};
+}
+
+QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const QString &targetId)
+{
+    const int n = ++f.serial;
+    if (route == QLatin1String("POST /api/v1/auth/signup"))
+        return {{QStringLiteral("email"), QStringLiteral("new%1@signup.example").arg(n)},
+                {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                {QStringLiteral("tenant_name"), QStringLiteral("Signup %1").arg(n)}};
+    if (route == QLatin1String("POST /api/v1/auth/login"))
+        return {{QStringLiteral("email"), f.ownerAEmail}, {QStringLiteral("password"), QStringLiteral("correct horse battery")}};
+    if (route == QLatin1String("POST /api/v1/auth/refresh") || route == QLatin1String("POST /api/v1/auth/logout")) {
+        const auto session = f.api->call("POST", QStringLiteral("/api/v1/auth/login"),
+                                         {{QStringLiteral("email"), f.ownerAEmail}, {QStringLiteral("password"), QStringLiteral("correct horse battery")}});
+        return {{QStringLiteral("refresh_token"), session.json[QStringLiteral("refresh_token")].toString()}};
+    }
+    if (route == QLatin1String("POST /api/v1/twins"))
+        return {{QStringLiteral("name"), QStringLiteral("created %1").arg(n)}};
+    if (route == QLatin1String("PATCH /api/v1/twins/{id}"))
+        return {{QStringLiteral("description"), QStringLiteral("patched %1").arg(n)}};
+    if (route == QLatin1String("POST /api/v1/twins/{id}/sources"))
+        return {{QStringLiteral("filename"), QStringLiteral("s%1.txt").arg(n)}, {QStringLiteral("content"), QStringLiteral("Grace Hopper built compilers.")}};
+    if (route == QLatin1String("POST /api/v1/sources/bulk-approve"))
+        return {{QStringLiteral("source_ids"), QJsonArray{targetId}}};
+    if (route == QLatin1String("POST /api/v1/users"))
+        return {{QStringLiteral("email"), QStringLiteral("made%1@a.example").arg(n)},
+                {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                {QStringLiteral("role"), QStringLiteral("viewer")}};
+    if (route == QLatin1String("PATCH /api/v1/users/{id}"))
+        return {{QStringLiteral("role"), QStringLiteral("admin")}};
+    if (route == QLatin1String("POST /api/v1/api-keys"))
+        return {{QStringLiteral("name"), QStringLiteral("made %1").arg(n)}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}};
+    if (route == QLatin1String("POST /api/v1/admin/tenants"))
+        return {{QStringLiteral("name"), QStringLiteral("admin-made %1").arg(n)}};
+    if (route == QLatin1String("PATCH /api/v1/admin/tenants/{id}"))
+        return {{QStringLiteral("status"), QStringLiteral("suspended")}};
+    return {};
+}
+
+QString TestApiMatrix::fingerprint(Database &db)
+{
+    // What a refused request must not change. (api_keys.last_used_at and auth_throttle may legitimately move.)
+    static const QString sql = QStringLiteral(
+        "SELECT (SELECT count(*) FROM tenants), (SELECT max(updated_at) FROM tenants), "
+        "(SELECT count(*) FROM users), (SELECT max(updated_at) FROM users), (SELECT count(revoked_at) FROM users), "
+        "(SELECT count(*) FROM twins), (SELECT max(updated_at) FROM twins), "
+        "(SELECT count(*) FROM sources), (SELECT max(updated_at) FROM sources), (SELECT count(*) FROM jobs), "
+        "(SELECT count(*) FROM api_keys), (SELECT count(revoked_at) FROM api_keys), "
+        "(SELECT count(*) FROM share_links), (SELECT count(revoked_at) FROM share_links), "
+        "(SELECT count(*) FROM refresh_tokens), (SELECT count(revoked_at) FROM refresh_tokens), "
+        "(SELECT count(*) FROM audit_log)");
+    auto rows = db.query(sql);
+    if (!rows.ok())
+        return rows.error().message;
+    QStringList values;
+    for (int i = 0; i < rows->first().size(); ++i)
+        values << rows->first().value(i).toString();
+    return values.join(u'|');
+}
+
+void TestApiMatrix::matrix_data()
+{
+    QTest::addColumn<QString>("route");
+    QTest::addColumn<QString>("credential");
+    QTest::addColumn<int>("expected");
+    const QSet<QString> keyCredentials{QStringLiteral("key_full"), QStringLiteral("key_missing_scope"),
+                                       QStringLiteral("key_outside_allow_list")};
+    const QSet<QString> unauthenticated{QStringLiteral("none"),         QStringLiteral("malformed"), QStringLiteral("wrong_signature"),
+                                        QStringLiteral("alg_none"),     QStringLiteral("alg_hs512"), QStringLiteral("expired"),
+                                        QStringLiteral("revoked_user"), QStringLiteral("key_revoked"), QStringLiteral("key_expired")};
+    const QHash<QString, Role> userRoles{{QStringLiteral("owner"), Role::Owner},
+                                         {QStringLiteral("admin"), Role::Admin},
+                                         {QStringLiteral("viewer"), Role::Viewer},
+                                         {QStringLiteral("other_tenant"), Role::Owner}};
+    for (const Policy &p : kPolicies) {
+        const QString route = QLatin1String(p.route);
+        for (const char *credentialName : kCredentials) {
+            const QString credential = QLatin1String(credentialName);
+            const bool shareCredential = credential.startsWith(QLatin1String("share_"));
+            int expected = 0;
+            if (p.kind == Kind::Public) {
+                if (p.target == Target::ShareToken)
+                    expected = shareCredential ? 404 : p.success; // other credentials are ignored: the token is valid
+                else
+                    expected = p.success; // credentials do not matter on public routes
+            } else if (shareCredential) {
+                continue; // a share token is not a bearer credential
+            } else if (unauthenticated.contains(credential)) {
+                expected = 401;
+            } else if (credential == QLatin1String("suspended_tenant")) {
+                expected = 403;
+            } else if (p.kind == Kind::Admin) {
+                expected = credential == QLatin1String("platform_admin") ? p.success : 403;
+            } else if (credential == QLatin1String("platform_admin")) {
+                expected = 403;
+            } else if (keyCredentials.contains(credential)) {
+                const bool hasScope = p.scope && (credential != QLatin1String("key_missing_scope"));
+                if (!hasScope)
+                    expected = 403;
+                else if (credential == QLatin1String("key_outside_allow_list") && p.target != Target::None)
+                    expected = 404;
+                else if (credential == QLatin1String("key_outside_allow_list") && route.contains(QLatin1String("bulk-approve")))
+                    expected = 404;
+                else
+                    expected = p.success;
+            } else {
+                const Role role = userRoles.value(credential);
+                if (roleRank(role) < roleRank(p.minimumRole))
+                    expected = 403;
+                else if (credential == QLatin1String("other_tenant") && (p.target != Target::None || route.contains(QLatin1String("bulk-approve"))))
+                    expected = 404;
+                else
+                    expected = p.success;
+            }
+            QTest::addRow("%s | %s", p.route, credentialName) << route << credential << expected;
+        }
+    }
+}
+
+void TestApiMatrix::matrix()
+{
+    QFETCH(QString, route);
+    QFETCH(QString, credential);
+    QFETCH(int, expected);
+    Fixture *f = fixture();
+    QVERIFY2(f, "fixture could not be built");
+    const Policy *policy = std::find_if(std::begin(kPolicies), std::end(kPolicies),
+                                        [&](const Policy &p) { return route == QLatin1String(p.route); });
+    const QString method = route.section(u' ', 0, 0), pattern = route.section(u' ', 1);
+    Target target = policy->target;
+    // bulk-approve names its source in the body; the allow-list key must not see a source of another twin.
+    const QString targetId = createTarget(*f, target == Target::None && route.contains(QLatin1String("bulk-approve")) ? Target::Source : target, credential);
+    QString path = pattern;
+    path.replace(QLatin1String("{id}"), targetId).replace(QLatin1String("{token}"), targetId);
+    const QJsonObject body = successBody(*f, route, targetId);
+
+    ApiHarness &api = *f->api;
+    api.peer = QStringLiteral("10.0.%1.%2").arg(f->serial / 250).arg(f->serial % 250); // stay under per-address limits
+    const QString before = fingerprint(api.db());
+    const auto reply = api.call(method.toLatin1(), path, body, f->credentials.value(credential));
+    QVERIFY2(reply.status == expected,
+             qPrintable(QStringLiteral("%1 as %2: expected %3, got %4 %5").arg(route, credential).arg(expected).arg(reply.status)
+                            .arg(QString::fromUtf8(reply.body.left(300)))));
+    if (expected >= 400) {
+        QVERIFY2(!reply.errorCode().isEmpty(), "error responses carry the API.md error body");
+        if (expected == 401)
+            QCOMPARE(reply.header("WWW-Authenticate"), QByteArray("Bearer"));
+        if (!(route.contains(QLatin1String("/auth/login")) || route.contains(QLatin1String("/public/"))))
+            QCOMPARE(fingerprint(api.db()), before);
+    }
+}
+
+QTEST_GUILESS_MAIN(TestApiMatrix)
+#include "tst_api_matrix.moc"
