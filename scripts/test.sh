@@ -18,11 +18,15 @@ for preset in "${presets[@]}"; do
   echo "== build: $preset took $(( $(date +%s) - start )) s"
 done
 
-# One D-Bus session for the whole run, with a keyring unlocked by an empty password.
+# One D-Bus session for the whole run, with a fresh "login" keyring created and unlocked without a prompt
+# (gnome-keyring --login reads its password from stdin). The keychain tests must not skip here.
 exec dbus-run-session -- bash -c '
   set -euo pipefail
-  eval "$(printf "" | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
-  export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
+  export XDG_DATA_HOME="$(mktemp -d)" XDG_RUNTIME_DIR="$(mktemp -d)"
+  chmod 700 "$XDG_RUNTIME_DIR"
+  printf "twinops-test" | gnome-keyring-daemon --daemonize --login >/dev/null 2>&1
+  eval "$(gnome-keyring-daemon --start --components=secrets 2>/dev/null)"
+  export TWINOPS_TEST_REQUIRE_KEYRING=1
   status=0
   for preset in "$@"; do
     echo "== test: $preset"

@@ -1,0 +1,105 @@
+// Secrets: the file store's permissions and atomic writes, the JWT secret's rules, and the real system keychain
+// (gnome-keyring over D-Bus; scripts/test.sh runs the suite inside dbus-run-session with an unlocked keyring).
+#include "config/secretstore.h"
+
+#include <QDBusConnection>
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+
+using namespace twinops;
+
+class TestSecretStore final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init() { qunsetenv("TWINOPS_JWT_SECRET"); }
+
+    void fileStoreWritesOwnerOnlyFiles();
+    void fileStoreRefusesFilesOthersCanRead();
+    void jwtSecretIsCreatedOnceAndReused();
+    void environmentOverridesAndIsValidated();
+    void keychainRoundTrip();
+};
+
+void TestSecretStore::fileStoreWritesOwnerOnlyFiles()
+{
+    QTemporaryDir dir;
+    const QString secrets = dir.filePath(QStringLiteral("secrets"));
+    FileSecretStore store(secrets);
+    QCOMPARE(store.read(QStringLiteral("k")).error().code, ErrorCode::NotFound);
+    QVERIFY(store.write(QStringLiteral("k"), "s3cret").ok());
+    QCOMPARE(*store.read(QStringLiteral("k")), QByteArray("s3cret"));
+    QVERIFY(store.write(QStringLiteral("k"), "replaced").ok());
+    QCOMPARE(*store.read(QStringLiteral("k")), QByteArray("replaced"));
+
+    struct stat info{};
+    QCOMPARE(::stat(QFile::encodeName(QDir(secrets).filePath(QStringLiteral("k"))).constData(), &info), 0);
+    QCOMPARE(info.st_mode & 0777, 0600u);
+    QCOMPARE(::stat(QFile::encodeName(secrets).constData(), &info), 0);
+    QCOMPARE(info.st_mode & 0777, 0700u);
+    QCOMPARE(QDir(secrets).entryList(QDir::Files), QStringList{QStringLiteral("k")}); // no temporary left behind
+    QVERIFY(store.remove(QStringLiteral("k")).ok());
+    QCOMPARE(store.read(QStringLiteral("k")).error().code, ErrorCode::NotFound);
+}
+
+void TestSecretStore::fileStoreRefusesFilesOthersCanRead()
+{
+    QTemporaryDir dir;
+    FileSecretStore store(dir.path());
+    QVERIFY(store.write(QStringLiteral("k"), "s3cret").ok());
+    QVERIFY(QFile::setPermissions(dir.filePath(QStringLiteral("k")), QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+    const auto read = store.read(QStringLiteral("k"));
+    QVERIFY(!read.ok());
+    QVERIFY(read.error().message.contains(QLatin1String("0600")));
+}
+
+void TestSecretStore::jwtSecretIsCreatedOnceAndReused()
+{
+    QTemporaryDir dir;
+    FileSecretStore store(dir.path());
+    auto first = loadOrCreateJwtSecret(store);
+    QVERIFY(first.ok());
+    QVERIFY(first->size() >= 32);
+    FileSecretStore reopened(dir.path()); // as after a restart
+    auto second = loadOrCreateJwtSecret(reopened);
+    QVERIFY(second.ok());
+    QCOMPARE(*second, *first);
+}
+
+void TestSecretStore::environmentOverridesAndIsValidated()
+{
+    QTemporaryDir dir;
+    FileSecretStore store(dir.path());
+    qputenv("TWINOPS_JWT_SECRET", "0123456789abcdef0123456789abcdef-from-env");
+    QCOMPARE(*loadOrCreateJwtSecret(store), QByteArray("0123456789abcdef0123456789abcdef-from-env"));
+    QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty()); // the environment's secret is never written down
+    qputenv("TWINOPS_JWT_SECRET", "too short");
+    QVERIFY(!loadOrCreateJwtSecret(store).ok());
+}
+
+void TestSecretStore::keychainRoundTrip()
+{
+    const bool required = qEnvironmentVariable("TWINOPS_TEST_REQUIRE_KEYRING") == QLatin1String("1");
+    if (!QDBusConnection::sessionBus().isConnected()) {
+        if (required)
+            QFAIL("TWINOPS_TEST_REQUIRE_KEYRING=1 but there is no D-Bus session bus");
+        QSKIP("no D-Bus session bus (scripts/test.sh provides one with a keyring)");
+    }
+    KeychainSecretStore keychain(QStringLiteral("TwinOps tests"));
+    const QString key = QStringLiteral("roundtrip-%1").arg(QCoreApplication::applicationPid());
+    const QByteArray secret("\x00\x01 binary secret \xff", 18);
+    const auto written = keychain.write(key, secret);
+    QVERIFY2(written.ok(), written.ok() ? "" : qPrintable(written.error().message));
+    const auto read = keychain.read(key);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message));
+    QCOMPARE(*read, secret);
+    QVERIFY(keychain.remove(key).ok());
+    QCOMPARE(keychain.read(key).error().code, ErrorCode::NotFound);
+}
+
+QTEST_GUILESS_MAIN(TestSecretStore)
+#include "tst_secretstore.moc"
