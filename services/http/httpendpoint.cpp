@@ -8,6 +8,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QSemaphore>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -40,15 +41,29 @@ QByteArray methodName(QHttpServerRequest::Method method)
 }
 
 // Writes a complete response on a raw socket and closes it: for requests rejected before Qt parsed them.
-void rejectOnSocket(QTcpSocket *socket, const Error &error)
+// `status` may differ from the error's own (408 and 431 have no ErrorCode); every response has an X-Request-Id.
+void rejectOnSocket(QTcpSocket *socket, const Error &error, int status)
 {
     const HttpResponse response = HttpResponse::error(error);
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
     out += "Content-Type: " + response.contentType + "\r\nContent-Length: " + QByteArray::number(response.body.size())
         + "\r\nConnection: close\r\nX-Request-Id: " + newId().toLatin1() + "\r\n\r\n" + response.body;
     QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr); // Qt's parser must not see the rest
     socket->write(out);
     socket->disconnectFromHost();
+}
+
+// False once the request line is complete and is not `METHOD SP target SP HTTP/d.d`. Qt 6.4 closes the connection
+// without a word on a request line it cannot parse, so the guard answers those with a 400 before Qt sees them.
+bool plausibleRequestLine(const QByteArray &head)
+{
+    static const QRegularExpression pattern(
+        QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+ [\\x21-\\x7e]+ HTTP/[0-9]\\.[0-9]\r?$"));
+    qsizetype start = 0; // Qt skips whitespace left over from the previous request
+    while (start < head.size() && QByteArrayLiteral(" \t\r\n\v").contains(head.at(start)))
+        ++start;
+    const qsizetype end = head.indexOf('\n', start);
+    return end < 0 || pattern.match(QString::fromLatin1(head.mid(start, end - start))).hasMatch();
 }
 
 // Watches one connection before Qt HttpServer reads it: caps header and body sizes (Qt 6.4 buffers any size),
@@ -92,6 +107,10 @@ private:
         const qint64 maxBody = m_api.shared().settings.maxBodyBytes;
         if (!m_headComplete) {
             m_head += m_socket->peek(std::min<qint64>(available, kMaxHeaderBytes + 4));
+            if (!plausibleRequestLine(m_head)) {
+                reject(Error::badRequest(QStringLiteral("malformed request line")), 400);
+                return;
+            }
             const qsizetype end = m_head.indexOf("\r\n\r\n");
             if (end < 0) {
                 if (m_head.size() > kMaxHeaderBytes)
@@ -116,17 +135,7 @@ private:
     {
         m_requestTimer.stop();
         m_api.recordRequest(QStringLiteral("transport"), "ANY", status, 0);
-        if (status == 408 || status == 431) {
-            HttpResponse response = HttpResponse::error(error);
-            QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\nContent-Type: "
-                + response.contentType + "\r\nContent-Length: " + QByteArray::number(response.body.size())
-                + "\r\nConnection: close\r\n\r\n" + response.body;
-            QObject::disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
-            m_socket->write(out);
-            m_socket->disconnectFromHost();
-            return;
-        }
-        rejectOnSocket(m_socket, error);
+        rejectOnSocket(m_socket, error, status);
     }
 
     QTcpSocket *m_socket;
@@ -136,6 +145,31 @@ private:
     qint64 m_received = 0;
     QByteArray m_head;
     bool m_headComplete = false;
+};
+
+// Server-sent events straight onto the socket: each event is flushed at once (time to first token is measured
+// at the client), and a socket that is no longer connected ends the stream.
+class SocketEventSink final : public EventSink
+{
+public:
+    SocketEventSink(QHttpServerResponder &responder, QTcpSocket *socket) : m_responder(responder), m_socket(socket) { }
+
+    bool send(const QByteArray &event, const QByteArray &data) override
+    {
+        if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+            return false;
+        QByteArray frame = "event: " + event + '\n';
+        for (const QByteArray &line : data.split('\n'))
+            frame += "data: " + line + '\n';
+        frame += '\n';
+        m_responder.writeBody(frame);
+        m_socket->flush();
+        return m_socket->state() == QAbstractSocket::ConnectedState;
+    }
+
+private:
+    QHttpServerResponder &m_responder;
+    QPointer<QTcpSocket> m_socket;
 };
 
 // A QTcpServer on a socket we opened (for SO_REUSEPORT) that attaches a guard to every connection before Qt
@@ -211,14 +245,25 @@ private:
         responder.writeStatusLine(QHttpServerResponder::StatusCode(response.status));
         if (!response.contentType.isEmpty())
             responder.writeHeader("Content-Type", response.contentType);
-        if (response.status != 204)
+        if (response.stream)
+            responder.writeHeader("Connection", "close"); // no length: the end of the stream is the end of the body
+        else if (response.status != 204)
             responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
         responder.writeHeader("X-Request-Id", request.requestId.toLatin1());
         responder.writeHeader("Cache-Control", "no-store");
         responder.writeHeader("X-Content-Type-Options", "nosniff");
         for (const auto &[name, value] : response.headers)
             responder.writeHeader(name, value);
-        responder.writeBody(response.body);
+        if (!response.stream) {
+            responder.writeBody(response.body);
+            return;
+        }
+        QTcpSocket *socket = responder.socket();
+        responder.writeBody(QByteArray()); // ends the headers
+        SocketEventSink sink(responder, socket);
+        response.stream(sink);
+        if (socket)
+            socket->disconnectFromHost();
     }
 
     ApiContext &m_api;

@@ -15,14 +15,19 @@ QByteArray HttpRequest::header(const QByteArray &lowerCaseName) const
 
 HttpResponse HttpResponse::json(int status, const QJsonDocument &document)
 {
-    return {status, QByteArrayLiteral("application/json; charset=utf-8"), document.toJson(QJsonDocument::Compact), {}};
+    return {status, QByteArrayLiteral("application/json; charset=utf-8"), document.toJson(QJsonDocument::Compact), {}, {}};
 }
 
-HttpResponse HttpResponse::noContent() { return {204, {}, {}, {}}; }
+HttpResponse HttpResponse::noContent() { return {204, {}, {}, {}, {}}; }
+
+HttpResponse HttpResponse::eventStream(std::function<void(EventSink &)> producer)
+{
+    return {200, QByteArrayLiteral("text/event-stream; charset=utf-8"), {}, {}, std::move(producer)};
+}
 
 HttpResponse HttpResponse::text(int status, QByteArray body, QByteArray contentType)
 {
-    return {status, std::move(contentType), std::move(body), {}};
+    return {status, std::move(contentType), std::move(body), {}, {}};
 }
 
 int httpStatus(ErrorCode code)

@@ -9,6 +9,8 @@
 #include <QString>
 #include <QUrlQuery>
 
+#include <functional>
+
 namespace twinops {
 
 using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
@@ -28,17 +30,30 @@ struct HttpRequest
     QString queryValue(const QString &name) const { return query.queryItemValue(name, QUrl::FullyDecoded); }
 };
 
+// Where a streaming response writes server-sent events. send() returns false once the client has gone, so the
+// producer can stop early (and still store what it has).
+class EventSink
+{
+public:
+    virtual ~EventSink() = default;
+    virtual bool send(const QByteArray &event, const QByteArray &data) = 0;
+};
+
 struct HttpResponse
 {
     int status = 200;
     QByteArray contentType;
     QByteArray body;
     HttpHeaders headers;
+    // Set for text/event-stream responses: called on the HTTP thread after the headers went out; the
+    // connection closes when it returns. `body` is unused then.
+    std::function<void(EventSink &)> stream;
 
     static HttpResponse json(int status, const QJsonDocument &document);
     static HttpResponse json(int status, const QJsonObject &object) { return json(status, QJsonDocument(object)); }
     static HttpResponse noContent();
     static HttpResponse text(int status, QByteArray body, QByteArray contentType);
+    static HttpResponse eventStream(std::function<void(EventSink &)> producer);
     // The one place where an ErrorCode becomes an HTTP status and the API.md error body.
     static HttpResponse error(const Error &error);
 };

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "core/result.h"
+#include "jobs/job.h"
+#include "storage/database.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <chrono>
+
+namespace twinops {
+
+// How a job type retries: exponential backoff with jitter and a cap, and how many attempts before it is
+// discarded. Defaults: 15 s, ×2, capped at 30 min, ±25 %, 8 attempts.
+struct RetryPolicy
+{
+    std::chrono::milliseconds base{15'000};
+    double factor = 2.0;
+    std::chrono::milliseconds cap{30 * 60'000};
+    double jitter = 0.25;
+    int maxAttempts = 8;
+    std::chrono::seconds lease{60}; // a claimed job not finished within this is presumed lost and rescued
+
+    // The delay before retrying after failed attempt `attempt` (1-based); `unit` in [0, 1) picks the jitter.
+    std::chrono::milliseconds delayAfter(int attempt, double unit) const;
+};
+
+enum class JobLogLevel { Debug, Info, Warning, Error };
+QString jobLogLevelName(JobLogLevel level);
+
+// What a handler sees while it runs. Everything it writes through db() commits together with the job's
+// completion, or not at all: a worker that lost its lease, crashed or failed leaves no effect behind.
+class JobContext
+{
+public:
+    JobContext(Database &db, const Job &job) : m_db(db), m_job(job) { }
+
+    Database &db() { return m_db; }
+    const Job &job() const { return m_job; }
+    // Lines kept in job_logs with the attempt.
+    void log(JobLogLevel level, const QString &message) { m_lines.append({level, message}); }
+    // Long handlers check this between steps and return jobCancelled() when it is set.
+    bool cancelRequested();
+
+    struct Line
+    {
+        JobLogLevel level;
+        QString message;
+    };
+    const QList<Line> &lines() const { return m_lines; }
+
+private:
+    Database &m_db;
+    const Job &m_job;
+    QList<Line> m_lines;
+};
+
+// A handler returns its result (stored in jobs.result) or an Error. ValidationFailed, NotFound and BadRequest
+// mean retrying cannot help: the job is discarded at once. Every other error is retried per the policy.
+class JobHandler
+{
+public:
+    virtual ~JobHandler() = default;
+    virtual QString type() const = 0;
+    virtual RetryPolicy retryPolicy() const { return {}; }
+    virtual Result<QJsonObject> run(JobContext &context) = 0;
+};
+
+// The error a handler returns when it honoured a cancel request.
+Error jobCancelled();
+bool isPermanentFailure(const Error &error);
+
+} // namespace twinops

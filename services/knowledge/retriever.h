@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/result.h"
+#include "storage/database.h"
+
+#include <QList>
+#include <QString>
+
+namespace twinops {
+
+struct Passage
+{
+    QString chunkId;
+    QString sourceId;
+    QString filename;
+    int ordinal = 0; // position of the chunk in its source
+    QString text;
+    double score = 0; // higher is better
+};
+
+// Full-text retrieval over a twin's indexed chunks with the database's own ranking: FTS5 bm25 on SQLite,
+// ts_rank_cd over the tsvector column on PostgreSQL (the one dialect-specific query of the knowledge layer).
+// Terms are ORed, so a question finds passages that share any significant word with it.
+class Retriever
+{
+public:
+    explicit Retriever(Database &db) : m_db(db) { }
+
+    Result<QList<Passage>> search(const QString &tenantId, const QString &twinId, const QString &question, int limit = 5);
+
+    // The significant words of a question: lower case, letters and digits only, stop words and duplicates removed.
+    static QStringList terms(const QString &text, int maxTerms = 16);
+
+private:
+    Database &m_db;
+};
+
+} // namespace twinops
