@@ -22,7 +22,7 @@ public:
     quint64 value() const { return m_value.load(std::memory_order_relaxed); }
 
 private:
-    std::atomic<quint64> m_value {0};
+    std::atomic<quint64> m_value{0};
 };
 
 // A value that goes up and down (queue depth, open connections). Held as a double so that one type serves
@@ -40,7 +40,7 @@ public:
     double value() const { return m_value.load(std::memory_order_relaxed); }
 
 private:
-    std::atomic<double> m_value {0.0};
+    std::atomic<double> m_value{0.0};
 };
 
 } // namespace twinops

@@ -52,7 +52,7 @@ public:
 private:
     std::vector<double> m_bounds;
     std::unique_ptr<std::atomic<quint64>[]> m_buckets; // m_bounds.size() + 1, the last is +Inf
-    std::atomic<double> m_sum {0.0};
+    std::atomic<double> m_sum{0.0};
 };
 
 } // namespace twinops

@@ -44,12 +44,9 @@ bool require(bool condition, const QString &name, const char *rule)
 QByteArray typeName(MetricsRegistry::Type type)
 {
     switch (type) {
-    case MetricsRegistry::Type::Counter:
-        return QByteArrayLiteral("counter");
-    case MetricsRegistry::Type::Gauge:
-        return QByteArrayLiteral("gauge");
-    case MetricsRegistry::Type::Histogram:
-        return QByteArrayLiteral("histogram");
+    case MetricsRegistry::Type::Counter: return QByteArrayLiteral("counter");
+    case MetricsRegistry::Type::Gauge: return QByteArrayLiteral("gauge");
+    case MetricsRegistry::Type::Histogram: return QByteArrayLiteral("histogram");
     }
     Q_UNREACHABLE();
     return {};
@@ -235,7 +232,7 @@ std::vector<MetricsRegistry::FamilyView> MetricsRegistry::collect() const
     std::vector<FamilyView> views;
     views.reserve(m_families.size());
     for (const auto &[name, family] : m_families) {
-        FamilyView view {&family, {}};
+        FamilyView view{&family, {}};
         view.series.reserve(family.series.size());
         for (const auto &[key, series] : family.series)
             view.series.push_back({&series, series.callback});
@@ -294,11 +291,9 @@ QJsonObject MetricsRegistry::snapshotJson() const
             QJsonObject labels;
             for (const auto &[labelName, labelValue] : series.labels)
                 labels.insert(labelName, labelValue);
-            QJsonObject item {{QStringLiteral("labels"), labels}};
+            QJsonObject item{{QStringLiteral("labels"), labels}};
             switch (family.type) {
-            case Type::Counter:
-                item.insert(QStringLiteral("value"), qint64(series.counter->value()));
-                break;
+            case Type::Counter: item.insert(QStringLiteral("value"), qint64(series.counter->value())); break;
             case Type::Gauge:
                 item.insert(QStringLiteral("value"),
                             jsonNumber(entry.callback ? (*entry.callback)() : series.gauge->value()));
@@ -310,8 +305,8 @@ QJsonObject MetricsRegistry::snapshotJson() const
                 for (size_t i = 0; i < cumulative.size(); ++i) {
                     const QByteArray le
                         = i < snapshot.bounds.size() ? formatValue(snapshot.bounds[i]) : QByteArrayLiteral("+Inf");
-                    buckets.append(QJsonObject {{QStringLiteral("le"), QString::fromLatin1(le)},
-                                                {QStringLiteral("count"), qint64(cumulative[i])}});
+                    buckets.append(QJsonObject{{QStringLiteral("le"), QString::fromLatin1(le)},
+                                               {QStringLiteral("count"), qint64(cumulative[i])}});
                 }
                 item.insert(QStringLiteral("count"), qint64(snapshot.count));
                 item.insert(QStringLiteral("sum"), jsonNumber(snapshot.sum));
@@ -325,9 +320,9 @@ QJsonObject MetricsRegistry::snapshotJson() const
             seriesList.append(item);
         }
         root.insert(family.name,
-                    QJsonObject {{QStringLiteral("type"), QString::fromLatin1(typeName(family.type))},
-                                 {QStringLiteral("help"), family.help},
-                                 {QStringLiteral("series"), seriesList}});
+                    QJsonObject{{QStringLiteral("type"), QString::fromLatin1(typeName(family.type))},
+                                {QStringLiteral("help"), family.help},
+                                {QStringLiteral("series"), seriesList}});
     }
     return root;
 }

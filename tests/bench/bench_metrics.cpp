@@ -29,7 +29,7 @@ std::vector<double> sampleValues()
 template<typename Body> double nsPerOperation(int threads, qint64 perThread, Body body)
 {
     std::latch start(threads + 1);
-    std::atomic<qint64> slowest {0};
+    std::atomic<qint64> slowest{0};
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {
         workers.emplace_back([&, t] {
@@ -58,7 +58,7 @@ int main(int argc, char *argv[])
     const std::vector<double> values = sampleValues();
     MetricsRegistry registry;
     const auto routeLabel = [](int t) {
-        return MetricsRegistry::Labels {{QStringLiteral("route"), QStringLiteral("/bench/%1").arg(t)}};
+        return MetricsRegistry::Labels{{QStringLiteral("route"), QStringLiteral("/bench/%1").arg(t)}};
     };
     std::vector<Histogram *> histograms;
     std::vector<Counter *> counters;
@@ -90,7 +90,7 @@ int main(int argc, char *argv[])
         QString name;
         double ns;
     };
-    const QList<Figure> figures {
+    const QList<Figure> figures{
         {QStringLiteral("observe, 1 thread"), nsPerOperation(1, count, observeInto(shared))},
         {QStringLiteral("observe, 2 threads, one series"), nsPerOperation(2, count, observeInto(shared))},
         {QStringLiteral("observe, 2 threads, a series each"), nsPerOperation(2, count, observeInto(own))},

@@ -44,7 +44,7 @@ private slots:
 
 namespace {
 
-const std::vector<double> kQuarterBounds {0.25, 0.5, 1};
+const std::vector<double> kQuarterBounds{0.25, 0.5, 1};
 
 // The single series a test registered under `name`, as rendered in the text format.
 QByteArray sampleLines(const QByteArray &text, const QByteArray &name)
@@ -390,8 +390,8 @@ void TestMetrics::prometheusTextGolden()
 void TestMetrics::gaugeCallbackIsReadAtScrapeAndCanBeReplaced()
 {
     MetricsRegistry registry;
-    std::atomic<int> depth {3};
-    const MetricsRegistry::Labels labels {{QStringLiteral("queue"), QStringLiteral("ingest")}};
+    std::atomic<int> depth{3};
+    const MetricsRegistry::Labels labels{{QStringLiteral("queue"), QStringLiteral("ingest")}};
     registry.gaugeCallback(QStringLiteral("twinops_jobs_queued"), QStringLiteral("Jobs waiting."), labels,
                            [&depth] { return double(depth.load()); });
     const QByteArray line = "twinops_jobs_queued{queue=\"ingest\"} ";
@@ -399,10 +399,17 @@ void TestMetrics::gaugeCallbackIsReadAtScrapeAndCanBeReplaced()
     depth = 9;
     QCOMPARE(sampleLines(registry.prometheusText(), line), QByteArray(line + "9\n"));
 
-    // The callback may itself use the registry: it runs without the registry's lock.
-    registry.gaugeCallback(QStringLiteral("twinops_jobs_queued"), QStringLiteral("Jobs waiting."), labels,
-                           [&registry] { return double(registry.snapshotJson().size()); });
+    // Replacing it takes effect at the next scrape. The callback may itself register and record (it runs
+    // without the registry's lock, so this would deadlock otherwise).
+    registry.gaugeCallback(QStringLiteral("twinops_jobs_queued"), QStringLiteral("Jobs waiting."), labels, [&registry] {
+        Counter &scrapes = registry.counter(QStringLiteral("twinops_test_scrapes_total"), QStringLiteral("Scrapes."));
+        scrapes.inc();
+        return double(scrapes.value());
+    });
     QCOMPARE(sampleLines(registry.prometheusText(), line), QByteArray(line + "1\n"));
+    QCOMPARE(sampleLines(registry.prometheusText(), "twinops_test_scrapes_total"),
+             QByteArray("twinops_test_scrapes_total 2\n")); // the callback's family sorts first
+    QCOMPARE(sampleLines(registry.prometheusText(), line), QByteArray(line + "3\n"));
 }
 
 void TestMetrics::snapshotJsonShape()
@@ -455,8 +462,8 @@ void TestMetrics::snapshotJsonShape()
     QCOMPARE(series.value(QStringLiteral("p99")).toDouble(), 2.0 + 2.0 * (3.96 - 3.0));
     const QJsonArray buckets = series.value(QStringLiteral("buckets")).toArray();
     QCOMPARE(buckets.size(), 4);
-    const QStringList les {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("4"), QStringLiteral("+Inf")};
-    const QList<int> cumulative {2, 3, 4, 4};
+    const QStringList les{QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("4"), QStringLiteral("+Inf")};
+    const QList<int> cumulative{2, 3, 4, 4};
     for (qsizetype i = 0; i < buckets.size(); ++i) {
         QCOMPARE(buckets.at(i)[QStringLiteral("le")].toString(), les.at(i));
         QCOMPARE(buckets.at(i)[QStringLiteral("count")].toInt(), cumulative.at(i));
