@@ -3,6 +3,8 @@
 #include "config/databaselocation.h"
 #include "auth/apikeyrepository.h"
 #include "config/secretstore.h"
+#include "jobs/jobqueue.h"
+#include "jobs/probehandler.h"
 #include "servicecore.h"
 #include "signalwatcher.h"
 #include "storage/migrator.h"
@@ -50,6 +52,8 @@ Commands:
   migrate [--status]    Apply pending database migrations (or list their state).
   admin create-key --name NAME
                         Create a platform-admin API key and print it (once, and nothing else).
+  admin enqueue-probes --count N
+                        Enqueue N probe jobs (each counts its own runs in job_probes) and print their count.
   version               Print the version.
 
 Global options:
@@ -62,6 +66,8 @@ serve options:
   --listen HOST:PORT    Address of the HTTP API (default 127.0.0.1:8710; port 0 picks a free port).
   --http-threads N      HTTP threads, each with its own database connection (default 2).
   --allowed-host NAME   Also accept this Host header (repeatable; DNS-rebinding defence).
+  --workers N           Job worker threads (default 2; 0 = enqueue only, another process runs the jobs).
+  --job-lease SECONDS   How long a claimed job may run before it is presumed lost and rescued (default 60).
 
 Environment:
   TWINOPS_DATABASE_URL  Database URL when --database is not given.
@@ -132,7 +138,7 @@ QString secretsDirectory()
     return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("secrets"));
 }
 
-int runServe(const DatabaseUrl &url, EndpointOptions http)
+int runServe(const DatabaseUrl &url, EndpointOptions http, int workers, int leaseSeconds)
 {
     auto cost = passwordCostFromEnvironment();
     if (!cost.ok())
@@ -146,6 +152,7 @@ int runServe(const DatabaseUrl &url, EndpointOptions http)
     auto core = ServiceCore::start(std::move(options));
     if (!core.ok())
         return fail(core.error().message);
+    (*core)->startWorkers(workers, std::chrono::seconds(leaseSeconds));
     if (auto serving = (*core)->serveHttp(http, *secret); !serving.ok())
         return fail(serving.error().message);
     QTextStream(stderr) << "twinopsd: serving " << (*core)->endpoint()->baseUrl() << " on "
@@ -167,6 +174,35 @@ int runCreateAdminKey(const DatabaseUrl &url, const QString &name)
     if (!issued.ok())
         return fail(issued.error().message);
     out() << issued->secret << Qt::endl;
+    return 0;
+}
+
+int runEnqueueProbes(const DatabaseUrl &url, int probes)
+{
+    auto core = ServiceCore::start(CoreOptions{url});
+    if (!core.ok())
+        return fail(core.error().message);
+    JobQueue queue((*core)->database());
+    constexpr int kBatch = 1000;
+    int added = 0;
+    for (int start = 0; start < probes; start += kBatch) {
+        QList<NewJob> batch;
+        for (int i = start; i < std::min(probes, start + kBatch); ++i) {
+            NewJob job;
+            job.type = jobtypes::probe;
+            batch << job;
+        }
+        auto tx = Transaction::begin((*core)->database());
+        if (!tx.ok())
+            return fail(tx.error().message);
+        auto inserted = queue.enqueueBatch(batch);
+        if (!inserted.ok())
+            return fail(inserted.error().message);
+        if (auto committed = tx->commit(); !committed.ok())
+            return fail(committed.error().message);
+        added += *inserted;
+    }
+    out() << added << Qt::endl;
     return 0;
 }
 
@@ -193,7 +229,10 @@ int runDaemonCommand(const QStringList &arguments)
     const QCommandLineOption httpThreads(QStringLiteral("http-threads"), QString(), QStringLiteral("N"), QStringLiteral("2"));
     const QCommandLineOption allowedHost(QStringLiteral("allowed-host"), QString(), QStringLiteral("NAME"));
     const QCommandLineOption name(QStringLiteral("name"), QString(), QStringLiteral("NAME"));
-    parser.addOptions({database, verbose, help, status, migrations, listen, httpThreads, allowedHost, name});
+    const QCommandLineOption workers(QStringLiteral("workers"), QString(), QStringLiteral("N"), QStringLiteral("2"));
+    const QCommandLineOption jobLease(QStringLiteral("job-lease"), QString(), QStringLiteral("SECONDS"), QStringLiteral("60"));
+    const QCommandLineOption count(QStringLiteral("count"), QString(), QStringLiteral("N"));
+    parser.addOptions({database, verbose, help, status, migrations, listen, httpThreads, allowedHost, name, workers, jobLease, count});
     if (!parser.parse(arguments))
         return usage(parser.errorText());
 
@@ -230,12 +269,25 @@ int runDaemonCommand(const QStringList &arguments)
         if (!ok || http->threads < 1 || http->threads > 64)
             return usage(QStringLiteral("--http-threads expects a number from 1 to 64"));
         http->allowedHosts = parser.values(allowedHost);
-        return runServe(*url, *http);
+        const int workerCount = parser.value(workers).toInt(&ok);
+        if (!ok || workerCount < 0 || workerCount > 64)
+            return usage(QStringLiteral("--workers expects a number from 0 to 64"));
+        const int lease = parser.value(jobLease).toInt(&ok);
+        if (!ok || lease < 1 || lease > 86400)
+            return usage(QStringLiteral("--job-lease expects seconds from 1 to 86400"));
+        return runServe(*url, *http, workerCount, lease);
     }
     if (command == QLatin1String("admin")) {
-        if (positional.value(1) != QLatin1String("create-key"))
-            return usage(QStringLiteral("admin expects a subcommand: create-key"));
-        return runCreateAdminKey(*url, parser.value(name));
+        if (positional.value(1) == QLatin1String("create-key"))
+            return runCreateAdminKey(*url, parser.value(name));
+        if (positional.value(1) == QLatin1String("enqueue-probes")) {
+            bool ok = false;
+            const int probes = parser.value(count).toInt(&ok);
+            if (!ok || probes < 1 || probes > 10'000'000)
+                return usage(QStringLiteral("enqueue-probes needs --count N (1 to 10,000,000)"));
+            return runEnqueueProbes(*url, probes);
+        }
+        return usage(QStringLiteral("admin expects a subcommand: create-key, enqueue-probes"));
     }
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }

@@ -43,6 +43,8 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    (*core)->startWorkers(2);
+
     // The local endpoint is a convenience: the console works without it, and says why it is off.
     QString endpointStatus;
     const int endpointPort = parser.value(port).toInt();

@@ -1,6 +1,9 @@
 #include "servicecore.h"
 
 #include "core/logging.h"
+#include "graph/graphextractionhandler.h"
+#include "jobs/probehandler.h"
+#include "knowledge/sourceindexhandler.h"
 #include "http/apicontext.h"
 #include "metrics/metricsregistry.h"
 #include "storage/migrator.h"
@@ -18,9 +21,25 @@ ServiceCore::ServiceCore(CoreOptions options)
 
 ServiceCore::~ServiceCore()
 {
-    // Stop serving before the shared state the HTTP threads use goes away.
+    // Stop serving and working before the shared state the threads use goes away.
     m_endpoint.reset();
     m_api.reset();
+    m_workers.reset();
+}
+
+void ServiceCore::startWorkers(int workers, std::chrono::milliseconds lease)
+{
+    m_workers.reset();
+    WorkerPoolOptions options;
+    options.workers = workers;
+    options.lease = lease;
+    options.rescueInterval = std::min(options.rescueInterval, lease / 2);
+    options.owner = m_options.instance;
+    // SQLite has no NOTIFY: poll briskly. PostgreSQL workers are woken by NOTIFY and poll only as a fallback.
+    options.pollInterval = m_options.database.dialect() == Dialect::Sqlite ? std::chrono::milliseconds(200)
+                                                                           : std::chrono::milliseconds(1000);
+    m_workers = std::make_unique<WorkerPool>(m_options.database, m_handlers, *m_metrics, options);
+    m_workers->start();
 }
 
 Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
@@ -33,6 +52,9 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
     if (!db.ok())
         return db.error();
     core->m_database = std::move(db).value();
+    core->m_handlers.add(std::make_shared<SourceIndexHandler>());
+    core->m_handlers.add(std::make_shared<GraphExtractionHandler>());
+    core->m_handlers.add(std::make_shared<ProbeHandler>());
     if (o.migrate) {
         auto shipped = Migrator::embedded(core->m_database->dialect());
         if (!shipped.ok())
@@ -50,6 +72,11 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     m_endpoint.reset();
     ApiSettings settings;
     settings.instance = m_options.instance;
+    auto chat = ChatSettings::fromEnvironment();
+    if (!chat.ok())
+        return chat.error();
+    settings.chat = std::move(chat).value();
+    qCInfo(lcCore).noquote() << "chat provider:" << settings.chat.description();
     m_api = std::make_unique<ApiShared>(m_options.database, jwtSecret, m_options.passwordCost, *m_metrics, settings);
     auto endpoint = std::make_unique<HttpEndpoint>(*m_api, options);
     TWINOPS_TRY(endpoint->start());

@@ -3,6 +3,7 @@
 #include "auth/passwordhasher.h"
 #include "core/result.h"
 #include "http/httpendpoint.h"
+#include "jobs/workerpool.h"
 #include "storage/database.h"
 #include "storage/databaseurl.h"
 
@@ -35,6 +36,10 @@ public:
     const DatabaseUrl &databaseUrl() const { return m_options.database; }
     Database &database() { return *m_database; }
     MetricsRegistry &metrics() { return *m_metrics; }
+    // Starts job workers running every built-in handler (source indexing, graph extraction); 0 workers is valid.
+    void startWorkers(int workers, std::chrono::milliseconds lease = std::chrono::seconds(60));
+    WorkerPool *workers() { return m_workers.get(); }
+
     // Starts the HTTP API (and its threads); the daemon treats failure as fatal, the console reports it.
     Status serveHttp(const EndpointOptions &options, const QByteArray &jwtSecret);
     // Null unless the HTTP API was started.
@@ -48,6 +53,8 @@ private:
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<ApiShared> m_api;
     std::unique_ptr<HttpEndpoint> m_endpoint;
+    JobHandlers m_handlers;
+    std::unique_ptr<WorkerPool> m_workers;
 };
 
 // TWINOPS_PASSWORD_COST (minimal|interactive|moderate; minimal is for tests), else Interactive.

@@ -6,6 +6,8 @@
 #include "core/result.h"
 #include "http/httpmessage.h"
 #include "http/router.h"
+#include "knowledge/chatprovider.h"
+#include "knowledge/chatsettings.h"
 #include "storage/database.h"
 #include "storage/databaseurl.h"
 
@@ -28,6 +30,7 @@ struct ApiSettings
     QString instance;     // names this process in /health and metrics
     int requestTimeoutSeconds = 30; // a request must arrive completely within this time
     int idleTimeoutSeconds = 60;    // an idle keep-alive connection is closed after this
+    ChatSettings chat;              // the chat provider and the share-link chat limits
 };
 
 // Per-route request metrics, created on first use and then found under a read lock.
@@ -60,6 +63,11 @@ public:
     Router router;
     QJsonDocument openApi;
     RateLimiter publicLimiter{60, 20}; // public share routes, per client address
+    // The configured chat provider, one for every HTTP thread (it keeps the provider's connections warm); null
+    // for the built-in grounded provider.
+    std::shared_ptr<ChatProvider> chatProvider = makeChatProvider(settings.chat);
+    RateLimiter shareChatTokenLimiter{settings.chat.shareTokenPerMinute, settings.chat.shareTokenBurst}; // per link
+    RateLimiter shareChatPeerLimiter{settings.chat.sharePeerPerMinute, settings.chat.sharePeerBurst}; // per address
 };
 
 // One per HTTP thread: the thread's own database connection and the shared state.

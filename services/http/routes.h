@@ -12,11 +12,14 @@ namespace twinops {
 void registerRoutes(Router &router);
 void registerAuthRoutes(Router &router);
 void registerTwinRoutes(Router &router);
+void registerGraphRoutes(Router &router);
 void registerSourceRoutes(Router &router);
 void registerPeopleRoutes(Router &router);
 void registerAdminRoutes(Router &router);
 void registerOperationsRoutes(Router &router);
 void registerPublicRoutes(Router &router);
+void registerChatRoutes(Router &router);
+void registerJobRoutes(Router &router);
 
 // The OpenAPI description shipped in resources/ (served at /api/v1/openapi.json).
 QJsonDocument openApiDocument(const Router &router);

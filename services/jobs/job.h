@@ -36,6 +36,9 @@ struct Job
     QDateTime updatedAt;
     QDateTime startedAt;
     QDateTime finishedAt;
+    QJsonObject result;
+    int crashCount = 0;
+    QString leaseOwner;
 };
 
 struct NewJob

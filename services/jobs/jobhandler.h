@@ -12,16 +12,14 @@
 
 namespace twinops {
 
-// How a job type retries: exponential backoff with jitter and a cap, and how many attempts before it is
-// discarded. Defaults: 15 s, ×2, capped at 30 min, ±25 %, 8 attempts.
+// How a job type retries: exponential backoff with jitter and a cap. Defaults: 15 s, ×2, capped at 30 min,
+// ±25 %. How many attempts a job gets is its own max_attempts (8 unless the enqueuer says otherwise).
 struct RetryPolicy
 {
     std::chrono::milliseconds base{15'000};
     double factor = 2.0;
     std::chrono::milliseconds cap{30 * 60'000};
     double jitter = 0.25;
-    int maxAttempts = 8;
-    std::chrono::seconds lease{60}; // a claimed job not finished within this is presumed lost and rescued
 
     // The delay before retrying after failed attempt `attempt` (1-based); `unit` in [0, 1) picks the jitter.
     std::chrono::milliseconds delayAfter(int attempt, double unit) const;

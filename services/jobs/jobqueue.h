@@ -3,20 +3,111 @@
 #include "core/result.h"
 #include "jobs/job.h"
 #include "storage/database.h"
+#include "storage/paging.h"
+
+#include <QJsonObject>
+#include <QList>
+
+#include <optional>
 
 namespace twinops {
 
+struct JobFilter
+{
+    QString tenantId;                 // empty = every tenant (platform admin only)
+    std::optional<JobState> state;
+    QString type;
+    QString twinId;
+    QString text;                     // in the payload or the last error
+};
+
+struct JobLogLine
+{
+    qint64 id = 0;
+    int attempt = 0;
+    QString level;
+    QString message;
+    QDateTime createdAt;
+};
+
+struct QueueStats
+{
+    QHash<QString, qint64> byState;
+    QDateTime oldestAvailable; // run_at of the oldest job that could run now; invalid if none
+    QDateTime lastStarted;     // the most recent claim; invalid if never
+    qint64 available = 0;
+    qint64 running = 0;
+};
+
+// A claimed job and the lease that lets its worker finish it.
+struct Claim
+{
+    QList<Job> jobs;
+    QString leaseToken;
+    QDateTime leaseExpiresAt;
+};
+
 // The durable queue: the jobs table of the same database, so an enqueue commits with the change that caused it.
+// Every state change is one conditional statement, so two processes can never both finish a job: completion and
+// failure require the lease token of the claim, and the rescuer only takes leases that have expired.
 class JobQueue
 {
 public:
     explicit JobQueue(Database &db) : m_db(db) { }
 
+    static constexpr const char *kNotifyChannel = "twinops_jobs";
+
     // Idempotent per (type, idempotency key): a duplicate returns the job that already exists.
     Result<Job> enqueue(const NewJob &job);
-    Result<Job> get(const QString &tenantId, const QString &id);
+    // Many jobs in one transaction (duplicates by idempotency key are skipped); returns how many were new.
+    Result<int> enqueueBatch(const QList<NewJob> &jobs);
+
+    Result<Job> get(const QString &tenantId, const QString &id); // tenantId empty = any tenant (admin)
+    Result<Page<Job>> list(const JobFilter &filter, const PageRequest &page);
+    Result<qint64> count(const JobFilter &filter);
+    Result<QList<JobLogLine>> logs(const QString &tenantId, const QString &jobId);
+    Result<QueueStats> stats(const QString &tenantId = {});
+
+    // Manual operations with the state rules enforced (409 otherwise).
+    Result<Job> cancel(const QString &tenantId, const QString &id, const QString &actor);
+    Result<Job> retry(const QString &tenantId, const QString &id, const QString &actor);
+    // All or nothing over a set of ids; returns the jobs changed.
+    Result<QList<Job>> cancelMany(const QString &tenantId, const QStringList &ids, const QString &actor);
+    Result<QList<Job>> retryMany(const QString &tenantId, const QStringList &ids, const QString &actor);
+    Result<QStringList> ids(const JobFilter &filter, int limit);
+
+    // --- the worker's side ---
+    Result<Claim> claim(const QString &owner, int limit, std::chrono::milliseconds lease);
+    // Extends the lease of every job still running under the token; returns how many it holds.
+    Result<int> heartbeat(const QString &leaseToken, std::chrono::milliseconds lease);
+    // Marks jobs completed if they still hold the lease; returns how many did.
+    struct Completion
+    {
+        QString id;
+        QJsonObject result;
+    };
+    Result<int> complete(const QString &leaseToken, const QList<Completion> &completions);
+    // A failed attempt: retryable with backoff, or discarded (attempts exhausted / permanent), or cancelled.
+    Result<bool> fail(const Job &job, const QString &leaseToken, const Error &error, std::chrono::milliseconds retryDelay,
+                      bool permanent);
+    // Gives back claimed jobs that were never started (graceful shutdown): available again, attempt not spent.
+    Status release(const QString &leaseToken, const QStringList &ids);
+    // Returns expired leases to retryable (or discards jobs that crashed their worker maxCrashes times).
+    Result<QList<Job>> rescueExpired(int maxCrashes);
+
+    struct LogEntry
+    {
+        QString jobId;
+        QString tenantId;
+        int attempt = 0;
+        QString level;
+        QString message;
+    };
+    Status writeLogs(const QList<LogEntry> &entries);
 
 private:
+    Result<Job> transition(const QString &tenantId, const QString &id, const QString &sql, const QVariantList &extra,
+                           const QString &refusal, const QString &logLine);
     Database &m_db;
 };
 

@@ -9,6 +9,7 @@
 #include "auth/jwt.h"
 #include "core/ids.h"
 #include "http/routes.h"
+#include "jobs/jobqueue.h"
 
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>
@@ -19,7 +20,7 @@ using namespace twinops::test;
 
 namespace {
 
-enum class Target { None, Twin, Source, User, ApiKey, ShareLink, Tenant, ShareToken, AdminUser };
+enum class Target { None, Twin, Source, User, ApiKey, ShareLink, Tenant, ShareToken, AdminUser, Conversation, Job, FinishedJob };
 enum class Kind { Public, Tenant, Admin };
 
 // What API.md says of a route.
@@ -55,9 +56,13 @@ const Policy kPolicies[] = {
     {"POST /api/v1/sources/{id}/approve", Kind::Tenant, Role::Admin, "sources:write", Target::Source, 202},
     {"POST /api/v1/sources/{id}/reject", Kind::Tenant, Role::Admin, "sources:write", Target::Source, 200},
     {"POST /api/v1/sources/bulk-approve", Kind::Tenant, Role::Admin, "sources:write", Target::Source, 202},
+    {"GET /api/v1/twins/{id}/graph", Kind::Tenant, Role::Viewer, "twins:read", Target::Twin, 200},
     {"GET /api/v1/twins/{id}/share-links", Kind::Tenant, Role::Viewer, "twins:read", Target::Twin, 200},
     {"POST /api/v1/twins/{id}/share-links", Kind::Tenant, Role::Admin, "twins:write", Target::Twin, 201},
     {"DELETE /api/v1/share-links/{id}", Kind::Tenant, Role::Admin, "twins:write", Target::ShareLink, 204},
+    {"POST /api/v1/twins/{id}/chat", Kind::Tenant, Role::Viewer, "chat", Target::Twin, 200},
+    {"GET /api/v1/twins/{id}/conversations", Kind::Tenant, Role::Viewer, "twins:read", Target::Twin, 200},
+    {"GET /api/v1/conversations/{id}/messages", Kind::Tenant, Role::Viewer, "twins:read", Target::Conversation, 200},
     {"GET /api/v1/users", Kind::Tenant, Role::Admin, nullptr, Target::None, 200},
     {"POST /api/v1/users", Kind::Tenant, Role::Admin, nullptr, Target::None, 201},
     {"PATCH /api/v1/users/{id}", Kind::Tenant, Role::Admin, nullptr, Target::User, 200},
@@ -66,6 +71,7 @@ const Policy kPolicies[] = {
     {"POST /api/v1/api-keys", Kind::Tenant, Role::Admin, nullptr, Target::None, 201},
     {"DELETE /api/v1/api-keys/{id}", Kind::Tenant, Role::Admin, nullptr, Target::ApiKey, 204},
     {"GET /api/v1/public/share/{token}", Kind::Public, Role::Viewer, nullptr, Target::ShareToken, 200},
+    {"POST /api/v1/public/share/{token}/chat", Kind::Public, Role::Viewer, nullptr, Target::ShareToken, 200},
     {"GET /api/v1/admin/tenants", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/tenants", Kind::Admin, Role::Owner, nullptr, Target::None, 201},
     {"PATCH /api/v1/admin/tenants/{id}", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 200},
@@ -73,6 +79,15 @@ const Policy kPolicies[] = {
     {"POST /api/v1/admin/users/{id}/revoke", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"POST /api/v1/admin/users/{id}/restore", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"GET /api/v1/admin/metrics", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"GET /api/v1/jobs", Kind::Tenant, Role::Viewer, "jobs:read", Target::None, 200},
+    {"GET /api/v1/jobs/{id}", Kind::Tenant, Role::Viewer, "jobs:read", Target::Job, 200},
+    {"GET /api/v1/jobs/{id}/logs", Kind::Tenant, Role::Viewer, "jobs:read", Target::Job, 200},
+    {"POST /api/v1/jobs/{id}/retry", Kind::Tenant, Role::Admin, "jobs:write", Target::FinishedJob, 200},
+    {"POST /api/v1/jobs/{id}/cancel", Kind::Tenant, Role::Admin, "jobs:write", Target::Job, 200},
+    {"GET /api/v1/admin/jobs", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"GET /api/v1/admin/jobs/{id}/logs", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
+    {"POST /api/v1/admin/jobs/retry", Kind::Admin, Role::Owner, nullptr, Target::FinishedJob, 200},
+    {"POST /api/v1/admin/jobs/cancel", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
 };
 
 // The callers of the matrix.
@@ -286,9 +301,23 @@ QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &cr
                         owner).json[QStringLiteral("id")].toString();
     case Target::ShareLink:
         return api.call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin()), {}, owner).json[QStringLiteral("id")].toString();
+    case Target::Conversation:
+        return api.call("POST", QStringLiteral("/api/v1/twins/%1/chat").arg(twin()), {{QStringLiteral("message"), QStringLiteral("Who wrote the first program?")}}, owner)
+            .json[QStringLiteral("conversation_id")].toString();
     case Target::Tenant:
         return api.call("POST", QStringLiteral("/api/v1/admin/tenants"), {{QStringLiteral("name"), QStringLiteral("tenant %1").arg(n)}}, f.platformAdmin)
             .json[QStringLiteral("id")].toString();
+    case Target::Job:
+    case Target::FinishedJob: {
+        NewJob job;
+        job.type = QStringLiteral("matrix_job");
+        job.tenantId = f.tenantA;
+        job.twinId = twin();
+        const QString id = JobQueue(api.db()).enqueue(job)->id;
+        if (target == Target::FinishedJob)
+            (void)api.db().query(QStringLiteral("UPDATE jobs SET state = 'discarded' WHERE id = $1"), {id});
+        return id;
+    }
     case Target::ShareToken:
         if (credential == QLatin1String("share_bad"))
             return f.shareBad;
@@ -321,6 +350,8 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
         return {{QStringLiteral("description"), QStringLiteral("patched %1").arg(n)}};
     if (route == QLatin1String("POST /api/v1/twins/{id}/sources"))
         return {{QStringLiteral("filename"), QStringLiteral("s%1.txt").arg(n)}, {QStringLiteral("content"), QStringLiteral("Grace Hopper built compilers.")}};
+    if (route == QLatin1String("POST /api/v1/twins/{id}/chat") || route == QLatin1String("POST /api/v1/public/share/{token}/chat"))
+        return {{QStringLiteral("message"), QStringLiteral("Who built compilers? (%1)").arg(n)}};
     if (route == QLatin1String("POST /api/v1/sources/bulk-approve"))
         return {{QStringLiteral("source_ids"), QJsonArray{targetId}}};
     if (route == QLatin1String("POST /api/v1/users"))
@@ -331,6 +362,8 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
         return {{QStringLiteral("role"), QStringLiteral("admin")}};
     if (route == QLatin1String("POST /api/v1/api-keys"))
         return {{QStringLiteral("name"), QStringLiteral("made %1").arg(n)}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}};
+    if (route == QLatin1String("POST /api/v1/admin/jobs/retry") || route == QLatin1String("POST /api/v1/admin/jobs/cancel"))
+        return {{QStringLiteral("job_ids"), QJsonArray{targetId}}};
     if (route == QLatin1String("POST /api/v1/admin/tenants"))
         return {{QStringLiteral("name"), QStringLiteral("admin-made %1").arg(n)}};
     if (route == QLatin1String("PATCH /api/v1/admin/tenants/{id}"))
@@ -346,10 +379,11 @@ QString TestApiMatrix::fingerprint(Database &db)
         "(SELECT count(*) FROM users), (SELECT max(updated_at) FROM users), (SELECT count(revoked_at) FROM users), "
         "(SELECT count(*) FROM twins), (SELECT max(updated_at) FROM twins), "
         "(SELECT count(*) FROM sources), (SELECT max(updated_at) FROM sources), (SELECT count(*) FROM jobs), "
+        "(SELECT max(updated_at) FROM jobs), "
         "(SELECT count(*) FROM api_keys), (SELECT count(revoked_at) FROM api_keys), "
         "(SELECT count(*) FROM share_links), (SELECT count(revoked_at) FROM share_links), "
         "(SELECT count(*) FROM refresh_tokens), (SELECT count(revoked_at) FROM refresh_tokens), "
-        "(SELECT count(*) FROM audit_log)");
+        "(SELECT count(*) FROM audit_log), (SELECT count(*) FROM conversations), (SELECT count(*) FROM messages)");
     auto rows = db.query(sql);
     if (!rows.ok())
         return rows.error().message;
@@ -395,7 +429,8 @@ void TestApiMatrix::matrix_data()
             } else if (credential == QLatin1String("platform_admin")) {
                 expected = 403;
             } else if (keyCredentials.contains(credential)) {
-                const bool hasScope = p.scope && (credential != QLatin1String("key_missing_scope"));
+                // key_missing_scope holds exactly the chat scope.
+                const bool hasScope = p.scope && (credential != QLatin1String("key_missing_scope") || qstrcmp(p.scope, "chat") == 0);
                 if (!hasScope)
                     expected = 403;
                 else if (credential == QLatin1String("key_outside_allow_list") && p.target != Target::None)

@@ -47,11 +47,13 @@ ApiHarness::Reply ApiHarness::callRaw(const QByteArray &method, const QString &p
         request.headers.append({"content-type", contentType});
     if (!authorization.isEmpty())
         request.headers.append({"authorization", authorization});
+    request.headers.append(headers);
     request.body = body;
     request.peer = peer;
     request.requestId = newId();
     const HttpResponse response = m_context->handle(request);
-    Reply reply{response.status, QJsonDocument::fromJson(response.body).object(), response.body, response.headers};
+    Reply reply{response.status, QJsonDocument::fromJson(response.body).object(), response.body, response.headers,
+                response.stream};
     return reply;
 }
 

@@ -27,6 +27,8 @@ public:
         QJsonObject json;
         QByteArray body;
         HttpHeaders headers;
+        // Set for text/event-stream responses: run it with an EventSink to receive the events.
+        std::function<void(EventSink &)> stream;
         QByteArray header(const QByteArray &name) const;
         QString errorCode() const { return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(); }
     };
@@ -42,6 +44,7 @@ public:
 
     Database &db() { return m_context->db(); }
     QString peer = QStringLiteral("127.0.0.1"); // the client address requests come from
+    HttpHeaders headers; // sent with every request besides Content-Type and Authorization (names lower case)
     ApiShared &shared() { return *m_shared; }
     const DatabaseUrl &url() const { return m_testDb->url(); }
 

@@ -1,11 +1,40 @@
 // GET /health, GET /metrics, GET /api/v1/openapi.json: no credentials.
 #include "http/apicontext.h"
 #include "http/routes.h"
+#include "jobs/jobqueue.h"
 #include "metrics/metricsregistry.h"
 
 #include <QElapsedTimer>
 
 namespace twinops {
+
+namespace {
+
+constexpr qint64 kStallSeconds = 60;
+
+// The stall watchdog: jobs are waiting but nothing has claimed one for a minute (no worker running in any
+// process, or every worker wedged). It reads the database, so it sees every process's workers.
+QJsonObject queueHealth(const QueueStats &stats)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const double oldestAge = stats.oldestAvailable.isValid() ? double(stats.oldestAvailable.msecsTo(now)) / 1000.0 : 0.0;
+    const qint64 sinceClaim = stats.lastStarted.isValid() ? stats.lastStarted.secsTo(now) : std::numeric_limits<qint64>::max();
+    const bool stalled = oldestAge > kStallSeconds && sinceClaim > kStallSeconds;
+    QJsonObject jobs{{QStringLiteral("ok"), !stalled},
+                     {QStringLiteral("available"), stats.available},
+                     {QStringLiteral("running"), stats.running},
+                     {QStringLiteral("oldest_available_age_s"), oldestAge},
+                     {QStringLiteral("stalled"), stalled}};
+    if (stalled)
+        jobs.insert(QStringLiteral("message"),
+                    QStringLiteral("%1 jobs are waiting and none was claimed for over %2 s: no job worker is running, or the "
+                                   "workers are wedged")
+                        .arg(stats.available)
+                        .arg(kStallSeconds));
+    return jobs;
+}
+
+} // namespace
 
 void registerOperationsRoutes(Router &router)
 {
@@ -18,19 +47,10 @@ void registerOperationsRoutes(Router &router)
         bool healthy = c.api.ensureDatabase().ok() && c.api.db().ping().ok();
         if (healthy) {
             database = {{QStringLiteral("ok"), true}, {QStringLiteral("latency_ms"), double(timer.nsecsElapsed()) / 1e6}};
-            auto counts = c.api.db().query(
-                QStringLiteral("SELECT (SELECT count(*) FROM jobs WHERE state IN ('available', 'retryable') AND run_at <= $1), "
-                               "(SELECT count(*) FROM jobs WHERE state = 'running'), "
-                               "(SELECT min(run_at) FROM jobs WHERE state IN ('available', 'retryable') AND run_at <= $1)"),
-                {QDateTime::currentDateTimeUtc()});
-            if (counts.ok()) {
-                const Row row = counts->first();
-                const QDateTime oldest = row.time(2);
-                jobs = {{QStringLiteral("ok"), true},
-                        {QStringLiteral("available"), row.integer(0)},
-                        {QStringLiteral("running"), row.integer(1)},
-                        {QStringLiteral("oldest_available_age_s"),
-                         oldest.isValid() ? double(oldest.msecsTo(QDateTime::currentDateTimeUtc())) / 1000.0 : 0.0}};
+            auto stats = JobQueue(c.api.db()).stats();
+            if (stats.ok()) {
+                jobs = queueHealth(*stats);
+                healthy = jobs.value(QStringLiteral("ok")).toBool();
             } else {
                 healthy = false;
             }
@@ -45,8 +65,25 @@ void registerOperationsRoutes(Router &router)
     });
 
     router.add({"GET", QStringLiteral("/metrics"), Access::publicRoute(), false}, [](RequestContext &c) -> Result<HttpResponse> {
-        return HttpResponse::text(200, c.api.shared().metrics.prometheusText(),
-                                  QByteArray(MetricsRegistry::kPrometheusContentType));
+        // Queue gauges come from the database at scrape time, so they are right whichever process did the work.
+        MetricsRegistry &metrics = c.api.shared().metrics;
+        if (c.api.ensureDatabase().ok()) {
+            if (auto stats = JobQueue(c.api.db()).stats(); stats.ok()) {
+                for (const QString &state : {QStringLiteral("scheduled"), QStringLiteral("available"), QStringLiteral("running"),
+                                             QStringLiteral("retryable"), QStringLiteral("completed"), QStringLiteral("discarded"),
+                                             QStringLiteral("cancelled")})
+                    metrics.gauge(QStringLiteral("twinops_jobs"), QStringLiteral("Jobs in the queue by state"), {{QStringLiteral("state"), state}})
+                        .set(double(stats->byState.value(state)));
+                const QJsonObject health = queueHealth(*stats);
+                metrics.gauge(QStringLiteral("twinops_job_queue_oldest_available_seconds"),
+                              QStringLiteral("Age of the oldest job waiting to run"))
+                    .set(health.value(QStringLiteral("oldest_available_age_s")).toDouble());
+                metrics.gauge(QStringLiteral("twinops_job_queue_stalled"),
+                              QStringLiteral("1 when jobs have waited over 60 s and none was claimed meanwhile"))
+                    .set(health.value(QStringLiteral("stalled")).toBool() ? 1 : 0);
+            }
+        }
+        return HttpResponse::text(200, metrics.prometheusText(), QByteArray(MetricsRegistry::kPrometheusContentType));
     });
 
     router.add({"GET", QStringLiteral("/api/v1/openapi.json"), Access::publicRoute(), false},

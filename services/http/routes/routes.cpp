@@ -15,8 +15,11 @@ void registerRoutes(Router &router)
     registerOperationsRoutes(router);
     registerAuthRoutes(router);
     registerTwinRoutes(router);
+    registerGraphRoutes(router);
     registerSourceRoutes(router);
     registerPeopleRoutes(router);
+    registerChatRoutes(router);
+    registerJobRoutes(router);
     registerPublicRoutes(router);
     registerAdminRoutes(router);
 }

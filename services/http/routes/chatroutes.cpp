@@ -1,0 +1,208 @@
+// Chat with a twin (members and share-link visitors), conversations and their messages.
+#include "auth/sharelinkrepository.h"
+#include "core/ids.h"
+#include "http/apicontext.h"
+#include "http/jsonio.h"
+#include "http/routes.h"
+#include "knowledge/chatprovider.h"
+#include "knowledge/chatservice.h"
+#include "knowledge/conversationrepository.h"
+
+#include <QElapsedTimer>
+
+namespace twinops {
+
+namespace {
+
+QJsonValue textOrNull(const QString &text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+QJsonObject conversationJson(const Conversation &conversation)
+{
+    return {{QStringLiteral("id"), conversation.id},
+            {QStringLiteral("twin_id"), conversation.twinId},
+            {QStringLiteral("title"), conversation.title},
+            {QStringLiteral("share_link_id"), textOrNull(conversation.shareLinkId)},
+            {QStringLiteral("message_count"), conversation.lastSeq},
+            {QStringLiteral("created_at"), isoTime(conversation.createdAt)},
+            {QStringLiteral("updated_at"), isoTime(conversation.updatedAt)}};
+}
+
+QJsonObject messageJson(const Message &message)
+{
+    QJsonObject json{{QStringLiteral("id"), message.id},
+                     {QStringLiteral("conversation_id"), message.conversationId},
+                     {QStringLiteral("role"), message.role},
+                     {QStringLiteral("content"), message.content},
+                     {QStringLiteral("citations"), message.citations},
+                     {QStringLiteral("created_at"), isoTime(message.createdAt)}};
+    if (!message.provider.isEmpty())
+        json.insert(QStringLiteral("provider"), message.provider);
+    if (!message.model.isEmpty())
+        json.insert(QStringLiteral("model"), message.model);
+    if (message.ttftMs)
+        json.insert(QStringLiteral("ttft_ms"), *message.ttftMs);
+    if (message.latencyMs)
+        json.insert(QStringLiteral("latency_ms"), *message.latencyMs);
+    return json;
+}
+
+QJsonObject turnJson(const ChatTurn &turn)
+{
+    const Message &assistant = turn.assistantMessage;
+    return {{QStringLiteral("conversation_id"), turn.conversation.id},
+            {QStringLiteral("message"), messageJson(assistant)},
+            {QStringLiteral("user_message"), messageJson(turn.userMessage)},
+            {QStringLiteral("citations"), assistant.citations},
+            {QStringLiteral("graph_job_id"), turn.jobId},
+            {QStringLiteral("provider"), turn.provider},
+            {QStringLiteral("fallback"), turn.fallback},
+            {QStringLiteral("partial"), turn.partial},
+            {QStringLiteral("ttft_ms"), assistant.ttftMs ? QJsonValue(*assistant.ttftMs) : QJsonValue()},
+            {QStringLiteral("latency_ms"), assistant.latencyMs ? QJsonValue(*assistant.latencyMs) : QJsonValue()}};
+}
+
+struct ChatBody
+{
+    QString message;
+    QString conversationId;
+};
+
+Result<ChatBody> chatBody(const HttpRequest &request)
+{
+    auto body = jsonBody(request);
+    if (!body.ok())
+        return body.error();
+    JsonFields fields(*body);
+    ChatBody chat;
+    chat.message = fields.requiredString(QStringLiteral("message"), ChatSettings::kMaxMessageLength);
+    chat.conversationId = fields.optionalString(QStringLiteral("conversation_id"), 64).value_or(QString());
+    TWINOPS_TRY(fields.status());
+    return chat;
+}
+
+// Checks everything first, so that a refusal is an ordinary error response; then answers as server-sent events
+// when the client accepts them, otherwise with one JSON object once the answer is stored.
+Result<HttpResponse> answer(RequestContext &c, const QString &tenantId, const QString &twinId, const ChatBody &body,
+                            const QString &shareLinkId, const QElapsedTimer &started)
+{
+    ApiShared &shared = c.api.shared();
+    ChatService service(c.api.db(), shared.settings.chat, shared.metrics, shared.chatProvider.get());
+    auto prepared = service.prepare(tenantId, twinId, body.message, body.conversationId, shareLinkId);
+    if (!prepared.ok())
+        return prepared.error();
+    if (!c.request.header("accept").contains("text/event-stream")) {
+        auto turn = service.run(*prepared, {}, started);
+        if (!turn.ok())
+            return turn.error();
+        return HttpResponse::json(200, turnJson(*turn));
+    }
+    // The producer runs on this thread right after the headers went out, while the ApiContext still serves
+    // this request; the RequestContext is gone by then, so it takes what it needs by value.
+    ApiContext *api = &c.api;
+    const QString requestId = c.request.requestId;
+    return HttpResponse::eventStream([api, chat = std::move(prepared).value(), started, requestId](EventSink &sink) {
+        ApiShared &state = api->shared();
+        ChatService streaming(api->db(), state.settings.chat, state.metrics, state.chatProvider.get());
+        auto turn = streaming.run(
+            chat,
+            [&sink](const QByteArray &event, const QJsonObject &data) {
+                return sink.send(event, QJsonDocument(data).toJson(QJsonDocument::Compact));
+            },
+            started);
+        if (!turn.ok()) {
+            qCWarning(lcChat).noquote() << requestId << "chat failed:" << turn.error().message;
+            sink.send("error", HttpResponse::error(turn.error()).body);
+        }
+    });
+}
+
+Error rateLimited(int retryAfter)
+{
+    return Error{ErrorCode::RateLimited, QStringLiteral("too many chat requests, retry later"), {}, retryAfter};
+}
+
+} // namespace
+
+void registerChatRoutes(Router &router)
+{
+    const Access chat = Access::tenant(Role::Viewer, scopes::chat);
+    const Access read = Access::tenant(Role::Viewer, scopes::twinsRead);
+
+    router.add({"POST", QStringLiteral("/api/v1/twins/{id}/chat"), chat},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   QElapsedTimer started;
+                   started.start();
+                   auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
+                   if (!twin.ok())
+                       return twin.error();
+                   auto body = chatBody(c.request);
+                   if (!body.ok())
+                       return body.error();
+                   return answer(c, c.principal.tenantId, twin->id, *body, {}, started);
+               });
+
+    router.add({"GET", QStringLiteral("/api/v1/twins/{id}/conversations"), read},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
+                   if (!twin.ok())
+                       return twin.error();
+                   auto page = pageRequest(c.request);
+                   if (!page.ok())
+                       return page.error();
+                   auto conversations = ConversationRepository(c.api.db()).list(c.principal.tenantId, twin->id, *page);
+                   if (!conversations.ok())
+                       return conversations.error();
+                   return HttpResponse::json(200, pageJson(*conversations, conversationJson));
+               });
+
+    router.add({"GET", QStringLiteral("/api/v1/conversations/{id}/messages"), read},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto id = uuidParam(c.param(QStringLiteral("id")));
+                   if (!id.ok())
+                       return id.error();
+                   ConversationRepository conversations(c.api.db());
+                   auto conversation = conversations.get(c.principal.tenantId, *id);
+                   if (!conversation.ok())
+                       return conversation.error();
+                   if (!c.principal.canSeeTwin(conversation->twinId))
+                       return Error::notFound(QStringLiteral("conversation not found"));
+                   auto page = pageRequest(c.request);
+                   if (!page.ok())
+                       return page.error();
+                   auto messages = conversations.messages(c.principal.tenantId, conversation->id, *page);
+                   if (!messages.ok())
+                       return messages.error();
+                   return HttpResponse::json(200, pageJson(*messages, messageJson));
+               });
+
+    router.add({"POST", QStringLiteral("/api/v1/public/share/{token}/chat"), Access::publicRoute()},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   QElapsedTimer started;
+                   started.start();
+                   ApiShared &shared = c.api.shared();
+                   // Per address before the token is even looked up, so that guessing tokens stays slow; then per
+                   // link, so that one leaked link cannot be used to run up the owner's provider bill.
+                   int retryAfter = 0;
+                   if (!shared.shareChatPeerLimiter.allow(c.request.peer, &retryAfter))
+                       return rateLimited(retryAfter);
+                   auto link = ShareLinkRepository(c.api.db()).resolve(c.param(QStringLiteral("token")));
+                   if (!link.ok())
+                       return link.error();
+                   if (!shared.shareChatTokenLimiter.allow(link->id, &retryAfter))
+                       return rateLimited(retryAfter);
+                   auto body = chatBody(c.request);
+                   if (!body.ok())
+                       return body.error();
+                   // last_used_at at most once a minute: a busy link does not rewrite its row on every message.
+                   const QDateTime now = nowUtc();
+                   (void)c.api.db().query(QStringLiteral("UPDATE share_links SET last_used_at = $2 WHERE id = $1 "
+                                                         "AND (last_used_at IS NULL OR last_used_at < $3)"),
+                                          {link->id, now, now.addSecs(-60)});
+                   return answer(c, link->tenantId, link->twinId, *body, link->id, started);
+               });
+}
+
+} // namespace twinops

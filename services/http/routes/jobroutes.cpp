@@ -1,0 +1,191 @@
+// Jobs: the tenant's own (/api/v1/jobs…) and every tenant's for the platform admin (/api/v1/admin/jobs…).
+#include "http/apicontext.h"
+#include "http/jsonio.h"
+#include "http/resources.h"
+#include "http/routes.h"
+#include "jobs/jobqueue.h"
+
+namespace twinops {
+
+namespace {
+
+constexpr int kMaxBulk = 10'000; // one bulk call changes at most this many jobs
+
+Result<JobFilter> filterFrom(const HttpRequest &request, const QString &tenantId)
+{
+    JobFilter filter;
+    filter.tenantId = tenantId;
+    if (const QString state = request.queryValue(QStringLiteral("state")); !state.isEmpty()) {
+        filter.state = jobStateFromString(state);
+        if (!filter.state)
+            return Error::badRequest(QStringLiteral("unknown state \"%1\"").arg(state.left(40)));
+    }
+    filter.type = request.queryValue(QStringLiteral("type"));
+    if (const QString twin = request.queryValue(QStringLiteral("twin_id")); !twin.isEmpty()) {
+        auto id = uuidParam(twin);
+        if (!id.ok())
+            return id.error();
+        filter.twinId = *id;
+    }
+    filter.text = request.queryValue(QStringLiteral("q"));
+    return filter;
+}
+
+// A job is visible to an API key with a twin allow-list only if it belongs to one of those twins.
+bool visible(const Principal &principal, const Job &job) { return job.twinId.isEmpty() ? !principal.twinAllowList : principal.canSeeTwin(job.twinId); }
+
+Result<Job> visibleJob(RequestContext &c)
+{
+    auto id = uuidParam(c.param(QStringLiteral("id")));
+    if (!id.ok())
+        return id.error();
+    auto job = JobQueue(c.api.db()).get(c.principal.tenantId, *id);
+    if (!job.ok())
+        return job.error();
+    if (!visible(c.principal, *job))
+        return Error::notFound(QStringLiteral("job not found"));
+    return job;
+}
+
+QString actor(const Principal &principal)
+{
+    return principal.kind == Principal::Kind::User ? QStringLiteral("user ") + principal.userId
+                                                   : QStringLiteral("key ") + principal.apiKeyId;
+}
+
+Result<HttpResponse> listJobs(RequestContext &c, const QString &tenantId)
+{
+    auto page = pageRequest(c.request);
+    if (!page.ok())
+        return page.error();
+    auto filter = filterFrom(c.request, tenantId);
+    if (!filter.ok())
+        return filter.error();
+    auto jobs = JobQueue(c.api.db()).list(*filter, *page);
+    if (!jobs.ok())
+        return jobs.error();
+    // Allow-listed keys see their twins' jobs only (a page may come back shorter than the limit).
+    jobs->items.removeIf([&](const Job &job) { return !tenantId.isEmpty() && !visible(c.principal, job); });
+    return HttpResponse::json(200, pageJson(*jobs, jobJson));
+}
+
+QJsonObject logsJson(const QList<JobLogLine> &lines)
+{
+    QJsonArray items;
+    for (const JobLogLine &line : lines)
+        items.append(QJsonObject{{QStringLiteral("id"), line.id},
+                                 {QStringLiteral("attempt"), line.attempt},
+                                 {QStringLiteral("level"), line.level},
+                                 {QStringLiteral("message"), line.message},
+                                 {QStringLiteral("created_at"), isoTime(line.createdAt)}});
+    return {{QStringLiteral("items"), items}};
+}
+
+// POST /api/v1/admin/jobs/{retry,cancel}: {"job_ids": [...]} or {"filter": {state, type, tenant_id, twin_id, q}}.
+Result<HttpResponse> bulk(RequestContext &c, bool retry)
+{
+    auto body = jsonBody(c.request);
+    if (!body.ok())
+        return body.error();
+    JsonFields fields(*body);
+    auto ids = fields.optionalStringList(QStringLiteral("job_ids"), kMaxBulk);
+    auto filterObject = fields.optionalObject(QStringLiteral("filter"));
+    if (fields.status().ok() && !ids == !filterObject)
+        fields.problem(QStringLiteral("job_ids"), QStringLiteral("give either job_ids or filter"));
+    TWINOPS_TRY(fields.status());
+    JobQueue queue(c.api.db());
+    QStringList targets;
+    if (ids) {
+        for (const QString &id : *ids) {
+            auto valid = uuidParam(id);
+            if (!valid.ok())
+                return valid.error();
+            targets << *valid;
+        }
+    } else {
+        HttpRequest asQuery;
+        for (auto it = filterObject->constBegin(); it != filterObject->constEnd(); ++it)
+            asQuery.query.addQueryItem(it.key(), it.value().toString());
+        auto filter = filterFrom(asQuery, asQuery.queryValue(QStringLiteral("tenant_id")));
+        if (!filter.ok())
+            return filter.error();
+        if (!filter->tenantId.isEmpty())
+            TWINOPS_TRY(uuidParam(filter->tenantId));
+        auto matching = queue.ids(*filter, kMaxBulk);
+        if (!matching.ok())
+            return matching.error();
+        targets = *matching;
+    }
+    auto changed = retry ? queue.retryMany({}, targets, QStringLiteral("platform admin"))
+                         : queue.cancelMany({}, targets, QStringLiteral("platform admin"));
+    if (!changed.ok())
+        return changed.error();
+    audit(c, retry ? QStringLiteral("jobs.retry") : QStringLiteral("jobs.cancel"), QStringLiteral("job"), QString(),
+          {{QStringLiteral("count"), int(changed->size())}});
+    return HttpResponse::json(200, QJsonObject{{QStringLiteral("changed"), int(changed->size())}});
+}
+
+} // namespace
+
+void registerJobRoutes(Router &router)
+{
+    const Access read = Access::tenant(Role::Viewer, scopes::jobsRead);
+    const Access write = Access::tenant(Role::Admin, scopes::jobsWrite);
+
+    router.add({"GET", QStringLiteral("/api/v1/jobs"), read},
+               [](RequestContext &c) { return listJobs(c, c.principal.tenantId); });
+    router.add({"GET", QStringLiteral("/api/v1/jobs/{id}"), read}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto job = visibleJob(c);
+        if (!job.ok())
+            return job.error();
+        return HttpResponse::json(200, jobJson(*job));
+    });
+    router.add({"GET", QStringLiteral("/api/v1/jobs/{id}/logs"), read}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto job = visibleJob(c);
+        if (!job.ok())
+            return job.error();
+        auto lines = JobQueue(c.api.db()).logs(c.principal.tenantId, job->id);
+        if (!lines.ok())
+            return lines.error();
+        return HttpResponse::json(200, logsJson(*lines));
+    });
+    router.add({"POST", QStringLiteral("/api/v1/jobs/{id}/retry"), write}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto job = visibleJob(c);
+        if (!job.ok())
+            return job.error();
+        auto retried = JobQueue(c.api.db()).retry(c.principal.tenantId, job->id, actor(c.principal));
+        if (!retried.ok())
+            return retried.error();
+        return HttpResponse::json(200, jobJson(*retried));
+    });
+    router.add({"POST", QStringLiteral("/api/v1/jobs/{id}/cancel"), write}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto job = visibleJob(c);
+        if (!job.ok())
+            return job.error();
+        auto cancelled = JobQueue(c.api.db()).cancel(c.principal.tenantId, job->id, actor(c.principal));
+        if (!cancelled.ok())
+            return cancelled.error();
+        return HttpResponse::json(200, jobJson(*cancelled));
+    });
+
+    const Access admin = Access::platformAdmin();
+    router.add({"GET", QStringLiteral("/api/v1/admin/jobs"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+        const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
+        if (!tenant.isEmpty())
+            TWINOPS_TRY(uuidParam(tenant));
+        return listJobs(c, tenant);
+    });
+    router.add({"GET", QStringLiteral("/api/v1/admin/jobs/{id}/logs"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto id = uuidParam(c.param(QStringLiteral("id")));
+        if (!id.ok())
+            return id.error();
+        auto lines = JobQueue(c.api.db()).logs({}, *id);
+        if (!lines.ok())
+            return lines.error();
+        return HttpResponse::json(200, logsJson(*lines));
+    });
+    router.add({"POST", QStringLiteral("/api/v1/admin/jobs/retry"), admin}, [](RequestContext &c) { return bulk(c, true); });
+    router.add({"POST", QStringLiteral("/api/v1/admin/jobs/cancel"), admin}, [](RequestContext &c) { return bulk(c, false); });
+}
+
+} // namespace twinops

@@ -1,0 +1,92 @@
+#include "knowledge/chatsettings.h"
+
+#include "config/secretstore.h"
+
+#include <QUrl>
+
+Q_LOGGING_CATEGORY(lcChat, "twinops.chat", QtInfoMsg)
+
+namespace twinops {
+
+namespace {
+
+const QString kApiKeySecret = QStringLiteral("llm-api-key");
+
+// A positive number of seconds (fractions allowed, so tests can ask for 0.3) as milliseconds.
+Result<int> secondsVariable(const char *name, int fallbackMs)
+{
+    const QString text = qEnvironmentVariable(name).trimmed();
+    if (text.isEmpty())
+        return fallbackMs;
+    bool ok = false;
+    const double seconds = text.toDouble(&ok);
+    if (!ok || seconds <= 0 || seconds > 3600)
+        return Error::badRequest(
+            QStringLiteral("%1 must be a number of seconds from 0 to 3600").arg(QLatin1String(name)));
+    return int(seconds * 1000);
+}
+
+} // namespace
+
+QString chatProviderName(ChatSettings::Provider provider)
+{
+    return provider == ChatSettings::Provider::OpenAi ? QStringLiteral("openai") : QStringLiteral("grounded");
+}
+
+Result<ChatSettings> ChatSettings::fromEnvironment(SecretStore *secrets)
+{
+    ChatSettings settings;
+    settings.baseUrl = qEnvironmentVariable("TWINOPS_LLM_BASE_URL").trimmed();
+    while (settings.baseUrl.endsWith(u'/'))
+        settings.baseUrl.chop(1);
+    const QString provider = qEnvironmentVariable("TWINOPS_LLM_PROVIDER").trimmed().toLower();
+    if (provider.isEmpty())
+        settings.provider = settings.baseUrl.isEmpty() ? Provider::Grounded : Provider::OpenAi;
+    else if (provider == QLatin1String("grounded"))
+        settings.provider = Provider::Grounded;
+    else if (provider == QLatin1String("openai"))
+        settings.provider = Provider::OpenAi;
+    else
+        return Error::badRequest(QStringLiteral("TWINOPS_LLM_PROVIDER must be grounded or openai"));
+    if (settings.provider == Provider::Grounded)
+        return settings;
+    if (settings.baseUrl.isEmpty())
+        settings.baseUrl = QStringLiteral("https://api.openai.com/v1");
+
+    const QUrl url(settings.baseUrl, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
+        || url.host().isEmpty())
+        return Error::badRequest(QStringLiteral("TWINOPS_LLM_BASE_URL must be an http or https URL"));
+    settings.model = qEnvironmentVariable("TWINOPS_LLM_MODEL").trimmed();
+    if (settings.model.isEmpty())
+        settings.model = QStringLiteral("gpt-4o-mini");
+    settings.apiKey = qgetenv("TWINOPS_LLM_API_KEY").trimmed();
+    if (settings.apiKey.isEmpty() && secrets) {
+        auto stored = secrets->read(kApiKeySecret);
+        if (stored.ok())
+            settings.apiKey = stored->trimmed();
+        else if (stored.error().code != ErrorCode::NotFound)
+            qCWarning(lcChat).noquote() << "cannot read the LLM API key from" << secrets->description() << ":"
+                                        << stored.error().message;
+    }
+    auto firstByte = secondsVariable("TWINOPS_LLM_FIRST_BYTE_TIMEOUT", settings.firstByteTimeoutMs);
+    if (!firstByte.ok())
+        return firstByte.error();
+    auto total = secondsVariable("TWINOPS_LLM_TIMEOUT", settings.totalTimeoutMs);
+    if (!total.ok())
+        return total.error();
+    settings.firstByteTimeoutMs = *firstByte;
+    settings.totalTimeoutMs = std::max(*total, *firstByte);
+    return settings;
+}
+
+QString ChatSettings::description() const
+{
+    if (provider == Provider::Grounded)
+        return QStringLiteral("grounded (built in, offline)");
+    return QStringLiteral("openai-compatible, model %1 at %2%3")
+        .arg(model, QUrl(baseUrl).toString(QUrl::RemoveUserInfo),
+             apiKey.isEmpty() ? QStringLiteral(", no API key") : QString());
+}
+
+} // namespace twinops

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QLoggingCategory>
+#include <QString>
+
+Q_DECLARE_LOGGING_CATEGORY(lcChat)
+
+namespace twinops {
+
+class SecretStore;
+
+// How chat answers: which provider, where it lives, how long we wait for it, and the public-chat limits.
+// The API key is a secret: it is never logged, never part of a response and never written to a config file.
+struct ChatSettings
+{
+    enum class Provider { Grounded, OpenAi };
+
+    Provider provider = Provider::Grounded;
+    QString baseUrl; // OpenAI-compatible root, e.g. https://api.openai.com/v1 (…/chat/completions is appended)
+    QString model;
+    QByteArray apiKey; // empty: no Authorization header (local servers)
+    // Until the provider's response starts (connect, TLS, status line): a dead endpoint is noticed quickly.
+    int firstByteTimeoutMs = 10'000;
+    // The whole answer; a stream that is still running then is cut and kept as a partial answer.
+    int totalTimeoutMs = 120'000;
+
+    int passageLimit = 5; // passages retrieved per question
+    int historyMessages = 6; // earlier messages of the conversation handed to the provider
+
+    // Share-link chat, per link and per client address (token buckets in memory).
+    int shareTokenPerMinute = 20;
+    int shareTokenBurst = 5;
+    int sharePeerPerMinute = 30;
+    int sharePeerBurst = 10;
+
+    static constexpr int kMaxMessageLength = 8000;
+
+    // TWINOPS_LLM_PROVIDER (grounded|openai; default openai when TWINOPS_LLM_BASE_URL is set, else grounded),
+    // TWINOPS_LLM_BASE_URL (default https://api.openai.com/v1 for openai), TWINOPS_LLM_MODEL (default
+    // gpt-4o-mini), TWINOPS_LLM_API_KEY (else the secret store's
+    // "llm-api-key", when a store is given), TWINOPS_LLM_FIRST_BYTE_TIMEOUT and TWINOPS_LLM_TIMEOUT (seconds).
+    // BadRequest names the variable that is wrong; the key's value never appears in a message.
+    static Result<ChatSettings> fromEnvironment(SecretStore *secrets = nullptr);
+
+    // For logs and status lines: provider, model and endpoint, never the key.
+    QString description() const;
+};
+
+QString chatProviderName(ChatSettings::Provider provider);
+
+} // namespace twinops
