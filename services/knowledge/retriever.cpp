@@ -47,6 +47,31 @@ Result<QList<Passage>> Retriever::search(const QString &tenantId, const QString 
     const QStringList words = terms(question);
     if (words.isEmpty())
         return QList<Passage>{};
+    // Passages with every significant word first: few rows to rank, and the most relevant ones. Only if they do
+    // not fill the answer, widen to passages with any of the longest words (length stands in for rarity: ranking
+    // every chunk that shares a common word with the question is what makes naive OR retrieval slow).
+    auto all = run(tenantId, twinId, words, true, limit);
+    if (!all.ok() || all->size() >= limit || words.size() == 1)
+        return all;
+    QStringList longest = words;
+    std::stable_sort(longest.begin(), longest.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    longest = longest.mid(0, 4);
+    auto any = run(tenantId, twinId, longest, false, limit);
+    if (!any.ok())
+        return any.error();
+    QList<Passage> passages = *all;
+    for (const Passage &p : *any) {
+        if (passages.size() >= limit)
+            break;
+        if (std::none_of(passages.cbegin(), passages.cend(), [&](const Passage &q) { return q.chunkId == p.chunkId; }))
+            passages.append(p);
+    }
+    return passages;
+}
+
+Result<QList<Passage>> Retriever::run(const QString &tenantId, const QString &twinId, const QStringList &words, bool everyWord,
+                                      int limit)
+{
     Result<Rows> rows = Rows();
     if (m_db.dialect() == Dialect::Sqlite) {
         // Each term quoted, so FTS5 syntax in the question ("NOT", "*", ":") is only ever text.
@@ -59,7 +84,7 @@ Result<QList<Passage>> Retriever::search(const QString &tenantId, const QString 
                               "JOIN sources s ON s.id = c.source_id "
                               "WHERE chunks_fts MATCH $1 AND c.tenant_id = $2 AND c.twin_id = $3 AND s.status = 'indexed' "
                               "ORDER BY bm25(chunks_fts) LIMIT $4"),
-                          {quoted.join(QStringLiteral(" OR ")), tenantId, twinId, limit});
+                          {quoted.join(everyWord ? QStringLiteral(" AND ") : QStringLiteral(" OR ")), tenantId, twinId, limit});
     } else {
         rows = m_db.query(QStringLiteral(
                               "SELECT c.id, c.source_id, s.filename, c.ordinal, c.content, ts_rank_cd(c.search_vector, q) AS score "
@@ -67,7 +92,7 @@ Result<QList<Passage>> Retriever::search(const QString &tenantId, const QString 
                               "to_tsquery('english', $1) q "
                               "WHERE c.search_vector @@ q AND c.tenant_id = $2 AND c.twin_id = $3 AND s.status = 'indexed' "
                               "ORDER BY score DESC, c.id LIMIT $4"),
-                          {words.join(QStringLiteral(" | ")), tenantId, twinId, limit});
+                          {words.join(everyWord ? QStringLiteral(" & ") : QStringLiteral(" | ")), tenantId, twinId, limit});
     }
     if (!rows.ok())
         return rows.error();

@@ -20,7 +20,8 @@ struct Passage
 
 // Full-text retrieval over a twin's indexed chunks with the database's own ranking: FTS5 bm25 on SQLite,
 // ts_rank_cd over the tsvector column on PostgreSQL (the one dialect-specific query of the knowledge layer).
-// Terms are ORed, so a question finds passages that share any significant word with it.
+// Passages with every significant word of the question rank first; passages with some of its longest words fill
+// the rest.
 class Retriever
 {
 public:
@@ -32,6 +33,7 @@ public:
     static QStringList terms(const QString &text, int maxTerms = 16);
 
 private:
+    Result<QList<Passage>> run(const QString &tenantId, const QString &twinId, const QStringList &words, bool everyWord, int limit);
     Database &m_db;
 };
 
