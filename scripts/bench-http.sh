@@ -6,8 +6,9 @@
 # appends it to docs/benchmarks.md. Everything listens on 127.0.0.1 and is stopped on exit. Missing the issue's
 # targets is reported, not an error; any failing step is (exit status non-zero).
 # Environment: BENCH_DURATION (default 15s), BENCH_WARMUP (3s), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
-# BENCH_BACKENDS ("sqlite postgres"), BENCH_SKIP_BUILD=1 (use the existing build/ci), BENCH_NO_RECORD=1 (do not
-# touch docs/benchmarks.md).
+# BENCH_BACKENDS ("sqlite postgres"), BENCH_SKIP_BUILD=1 (use the existing build), BENCH_BUILD_DIR (the build to
+# measure, default build/ci; with BENCH_SKIP_BUILD=1 for a build made elsewhere), BENCH_NO_RECORD=1 (do not touch
+# docs/benchmarks.md).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -72,7 +73,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   cmake --preset ci >/dev/null
   cmake --build --preset ci
 fi
-twinopsd=$root/build/ci/app/twinopsd
+twinopsd=${BENCH_BUILD_DIR:-$root/build/ci}/app/twinopsd
 [ -x "$twinopsd" ] || die "$twinopsd was not built"
 for tool in wrk nginx curl psql; do command -v "$tool" >/dev/null || die "$tool not found"; done
 nginx_bin=$(command -v nginx)

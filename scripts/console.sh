@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+export CCACHE_BASEDIR="$PWD"
 cmake --preset ci >/dev/null
 cmake --build --preset ci
 

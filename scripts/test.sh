@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# Paths relative to the checkout, so that ccache hits across clones in different folders (CI clones afresh).
+export CCACHE_BASEDIR="$PWD"
 presets=(ci headless)
 [ "${TWINOPS_TEST_ASAN:-0}" = 1 ] && presets+=(asan)
 
