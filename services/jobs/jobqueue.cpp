@@ -368,15 +368,19 @@ Result<Claim> JobQueue::claim(const QString &owner, int limit, std::chrono::mill
     Claim claim{{}, crypto::randomToken(16), now.addMSecs(lease.count())};
     // PostgreSQL: SKIP LOCKED lets many workers in many processes claim side by side. SQLite has one writer at a
     // time anyway (BEGIN IMMEDIATE), so the plain sub-select is already exclusive.
-    const QString lock = m_db.dialect() == Dialect::Postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString();
+    const bool postgres = m_db.dialect() == Dialect::Postgres;
+    const QString lock = postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString();
+    // Without statistics SQLite picks the (state, created_at) index and sorts every waiting job on each claim,
+    // which makes a claim O(queue length); the partial claim index serves the ORDER BY … LIMIT directly.
+    const QString index = postgres ? QString() : QStringLiteral(" INDEXED BY idx_jobs_claim");
     auto tx = Transaction::begin(m_db);
     if (!tx.ok())
         return tx.error();
     auto rows = m_db.query(
         QStringLiteral("UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_token = $1, lease_owner = $2, "
                        "lease_expires_at = $3, started_at = $4, heartbeat_at = $4, updated_at = $4 "
-                       "WHERE id IN (SELECT id FROM jobs WHERE state IN ('available', 'retryable', 'scheduled') AND run_at <= $4 "
-                       "ORDER BY priority DESC, run_at, id LIMIT $5%1) RETURNING ").arg(lock)
+                       "WHERE id IN (SELECT id FROM jobs%2 WHERE state IN ('available', 'retryable', 'scheduled') AND run_at <= $4 "
+                       "ORDER BY priority DESC, run_at, id LIMIT $5%1) RETURNING ").arg(lock, index)
             + jobColumns(),
         {claim.leaseToken, owner, claim.leaseExpiresAt, now, limit});
     if (!rows.ok())
@@ -459,14 +463,15 @@ Result<QList<Job>> JobQueue::rescueExpired(int maxCrashes)
     auto tx = Transaction::begin(m_db);
     if (!tx.ok())
         return tx.error();
+    const QString index = m_db.dialect() == Dialect::Sqlite ? QStringLiteral(" INDEXED BY idx_jobs_lease_expiry") : QString();
     auto rows = m_db.query(
-        QStringLiteral("UPDATE jobs SET "
+        QStringLiteral("UPDATE jobs%1 SET "
                        "state = CASE WHEN crash_count + 1 >= $2 OR attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END, "
                        "finished_at = CASE WHEN crash_count + 1 >= $2 OR attempt >= max_attempts THEN $1 ELSE NULL END, "
                        "last_error = CASE WHEN crash_count + 1 >= $2 THEN 'discarded: crashed its worker ' || (crash_count + 1) || ' times' "
                        "ELSE 'attempt ' || attempt || ' lost its lease (' || COALESCE(lease_owner, 'unknown worker') || ' crashed or stalled)' END, "
                        "crash_count = crash_count + 1, lease_token = NULL, lease_expires_at = NULL, run_at = $1, updated_at = $1 "
-                       "WHERE state = 'running' AND lease_expires_at < $1 RETURNING ")
+                       "WHERE state = 'running' AND lease_expires_at < $1 RETURNING ").arg(index)
             + jobColumns(),
         {now, maxCrashes});
     if (!rows.ok())

@@ -87,7 +87,7 @@ Result<QList<Passage>> Retriever::run(const QString &tenantId, const QString &tw
                           {quoted.join(everyWord ? QStringLiteral(" AND ") : QStringLiteral(" OR ")), tenantId, twinId, limit});
     } else {
         rows = m_db.query(QStringLiteral(
-                              "SELECT c.id, c.source_id, s.filename, c.ordinal, c.content, ts_rank_cd(c.search_vector, q) AS score "
+                              "SELECT c.id, c.source_id, s.filename, c.ordinal, c.content, ts_rank(c.search_vector, q) AS score "
                               "FROM public.chunks c JOIN public.sources s ON s.id = c.source_id, "
                               "to_tsquery('english', $1) q "
                               "WHERE c.search_vector @@ q AND c.tenant_id = $2 AND c.twin_id = $3 AND s.status = 'indexed' "
