@@ -18,9 +18,9 @@ struct Passage
     double score = 0; // higher is better
 };
 
-// Full-text retrieval over a twin's indexed chunks with the database's own ranking: FTS5 bm25 on SQLite,
-// ts_rank over the tsvector column on PostgreSQL (ts_rank_cd, which weighs term proximity, cost twice as much) (the one dialect-specific query of the knowledge layer).
-// Passages with every significant word of the question rank first; passages with some of its longest words fill
+// Full-text retrieval over a twin's indexed chunks with the database's own ranking (the one dialect-specific
+// query of the knowledge layer): FTS5 bm25 on SQLite, ts_rank over the tsvector column on PostgreSQL (ts_rank_cd,
+// which also weighs term proximity, cost twice as much per row). Passages with every significant word of the question rank first; passages with some of its longest words fill
 // the rest.
 class Retriever
 {
