@@ -108,6 +108,11 @@ EOF
 cat >"$work/claim.sql" <<'EOF'
 UPDATE jobs SET state = 'done', locked_by = 'x' WHERE id = (SELECT id FROM jobs WHERE state = 'available' ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED);
 EOF
+# The baseline's plan, for the record: with every run_at equal and no index ending in id, it sorts the whole table
+# on every claim, which is what its tps mostly measures.
+baseline_plan=$(psql "$base_dsn" -XAtq -c "EXPLAIN (COSTS OFF) $(cat "$work/claim.sql")" | sed -E 's/^ *(-> *)?//' \
+  | grep -E '^(Limit|LockRows|Sort|Incremental Sort|Seq Scan|Index Scan|Index Only Scan|Bitmap)' | grep -v '^Sort Key' | paste -sd ';' | sed 's/;/ → /g' || true)
+log "baseline claim plan: $baseline_plan"
 pg_host=$(sed -E 's|^postgres://[^@]*@([^:/]+):([0-9]+)/.*|\1|' <<<"$admin_dsn")
 pg_port=$(sed -E 's|^postgres://[^@]*@([^:/]+):([0-9]+)/.*|\2|' <<<"$admin_dsn")
 log "pgbench -n -c 2 -j 2 -T $pgbench_seconds -f claim.sql baseline (127.0.0.1:$pg_port, $baseline_rows available rows)"
@@ -157,7 +162,7 @@ dirty=""; git diff --quiet HEAD -- services app migrations 2>/dev/null || dirty=
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 when=$(date -u '+%Y-%m-%d %H:%M UTC')
 machine="$(nproc) CPUs, $cpu"
-setup_line="bench_jobs: $single single enqueues (JobQueue::enqueue, autocommit), $jobs jobs via JobQueue::enqueueBatch in batches of 1,000, processed by a WorkerPool of 2 workers with the ProbeHandler (claim batch $(tr ',' '/' <<<"$batch_sizes"), poll 50 ms), from start until all are completed, every probe verified to have run exactly once; SQLite is a WAL file (synchronous=NORMAL), PostgreSQL $pg_version with fsync=on, synchronous_commit=on. Baseline: pgbench -n -c 2 -j 2 -T $pgbench_seconds on the same cluster, one claim per transaction (UPDATE … WHERE id = (SELECT … ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)) over $baseline_rows rows with an index on (state, run_at). Load average (1 min) $load_start before, $load_end after"
+setup_line="bench_jobs: $single single enqueues (JobQueue::enqueue, autocommit), $jobs jobs via JobQueue::enqueueBatch in batches of 1,000, processed by a WorkerPool of 2 workers with the ProbeHandler (claim batch $(tr ',' '/' <<<"$batch_sizes"), poll 50 ms), from start until all are completed, every probe verified to have run exactly once; SQLite is a WAL file (synchronous=NORMAL), PostgreSQL $pg_version with fsync=on, synchronous_commit=on. Baseline: pgbench -n -c 2 -j 2 -T $pgbench_seconds on the same cluster, one claim per transaction (UPDATE … WHERE id = (SELECT … ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)) over $baseline_rows rows with an index on (state, run_at); its claim plan: $baseline_plan. Load average (1 min) $load_start before, $load_end after"
 
 echo
 echo "Job queue benchmark, $when, commit $commit$dirty, $machine"

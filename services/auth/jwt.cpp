@@ -150,6 +150,33 @@ Result<AccessClaims> JwtCodec::verify(const QString &token, const QDateTime &now
 {
     if (token.isEmpty() || token.size() > kMaximumTokenLength || !now.isValid())
         return invalidToken();
+    std::optional<Verified> verified;
+    {
+        QMutexLocker locker(&m_cacheLock);
+        if (const auto it = m_verified.constFind(token); it != m_verified.constEnd())
+            verified = *it;
+    }
+    if (!verified) {
+        auto checked = verifySignedParts(token);
+        if (!checked.ok())
+            return checked.error();
+        verified = std::move(checked).value();
+        QMutexLocker locker(&m_cacheLock);
+        if (m_verified.size() >= kMaxCachedTokens)
+            m_verified.clear();
+        m_verified.insert(token, *verified);
+    }
+    // Compared in milliseconds so that the leeway is exact whatever the sub-second part of now.
+    const qint64 nowMs = now.toMSecsSinceEpoch();
+    const qint64 leewayMs = qint64(m_leeway.count()) * 1000;
+    if (!(verified->expiresAt * 1000 > nowMs - leewayMs) || !(verified->issuedAt * 1000 <= nowMs + leewayMs))
+        return invalidToken();
+    return std::move(verified->claims);
+}
+
+// Everything about a token that does not depend on the time: syntax, header, signature and the claims' shapes.
+Result<JwtCodec::Verified> JwtCodec::verifySignedParts(const QString &token) const
+{
     // Checked on the QString so that no non-ASCII character can turn into an innocent byte by conversion.
     for (const QChar c : token) {
         if (c.unicode() > 0x7f || !(isBase64UrlChar(char(c.unicode())) || c == u'.'))
@@ -183,11 +210,6 @@ Result<AccessClaims> JwtCodec::verify(const QString &token, const QDateTime &now
     const auto issuedAt = integerClaim(*claims, QLatin1String("iat"));
     if (!expiresAt || !issuedAt)
         return invalidToken();
-    // Compared in milliseconds so that the leeway is exact whatever the sub-second part of now.
-    const qint64 nowMs = now.toMSecsSinceEpoch();
-    const qint64 leewayMs = qint64(m_leeway.count()) * 1000;
-    if (!(*expiresAt * 1000 > nowMs - leewayMs) || !(*issuedAt * 1000 <= nowMs + leewayMs))
-        return invalidToken();
 
     if (stringClaim(*claims, QLatin1String("iss")) != QString(kIssuer)
         || !audienceAcceptable(claims->value(QLatin1String("aud"))))
@@ -203,8 +225,9 @@ Result<AccessClaims> JwtCodec::verify(const QString &token, const QDateTime &now
     if (!role)
         return invalidToken();
 
-    return AccessClaims {*userId, *tenantId, *role, utcFromMSecs(*issuedAt * 1000), utcFromMSecs(*expiresAt * 1000),
-                         *tokenId};
+    return Verified {{*userId, *tenantId, *role, utcFromMSecs(*issuedAt * 1000), utcFromMSecs(*expiresAt * 1000), *tokenId},
+                     *issuedAt,
+                     *expiresAt};
 }
 
 } // namespace twinops

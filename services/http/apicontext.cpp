@@ -7,30 +7,30 @@ namespace twinops {
 
 void HttpMetrics::record(const QString &route, const QByteArray &method, int status, qint64 nanoseconds)
 {
-    const QString latencyKey = QString::fromLatin1(method) + u' ' + route;
-    const QString requestKey = latencyKey + u' ' + QString::number(status);
-    Histogram *latency = nullptr;
-    Counter *requests = nullptr;
+    const Key key{route, method, status};
+    Series series{};
+    bool found = false;
     {
         QReadLocker locker(&m_lock);
-        latency = m_latency.value(latencyKey);
-        requests = m_requests.value(requestKey);
+        if (const auto it = m_series.constFind(key); it != m_series.constEnd()) {
+            series = *it;
+            found = true;
+        }
     }
-    if (!latency || !requests) {
+    if (!found) {
         QWriteLocker locker(&m_lock);
         const MetricsRegistry::Labels labels{{QStringLiteral("method"), QString::fromLatin1(method)},
                                              {QStringLiteral("route"), route}};
-        latency = &m_registry.histogram(QStringLiteral("twinops_http_request_duration_seconds"),
-                                        QStringLiteral("HTTP request latency by route"), labels);
-        m_latency.insert(latencyKey, latency);
+        series.latency = &m_registry.histogram(QStringLiteral("twinops_http_request_duration_seconds"),
+                                               QStringLiteral("HTTP request latency by route"), labels);
         MetricsRegistry::Labels withStatus = labels;
         withStatus.append({QStringLiteral("status"), QString::number(status)});
-        requests = &m_registry.counter(QStringLiteral("twinops_http_requests_total"),
-                                       QStringLiteral("HTTP requests by route and status"), withStatus);
-        m_requests.insert(requestKey, requests);
+        series.requests = &m_registry.counter(QStringLiteral("twinops_http_requests_total"),
+                                              QStringLiteral("HTTP requests by route and status"), withStatus);
+        m_series.insert(key, series);
     }
-    latency->observe(double(nanoseconds) / 1e9);
-    requests->inc();
+    series.latency->observe(double(nanoseconds) / 1e9);
+    series.requests->inc();
 }
 
 ApiShared::ApiShared(DatabaseUrl url, QByteArray jwtSecret, PasswordHasher::Cost passwordCost,

@@ -33,7 +33,8 @@ struct ApiSettings
     ChatSettings chat;              // the chat provider and the share-link chat limits
 };
 
-// Per-route request metrics, created on first use and then found under a read lock.
+// Per-route request metrics, created on first use and then found under a read lock. Keyed by the parts
+// themselves, not a string made of them, so that a request allocates nothing here.
 class HttpMetrics
 {
 public:
@@ -41,10 +42,22 @@ public:
     void record(const QString &route, const QByteArray &method, int status, qint64 nanoseconds);
 
 private:
+    struct Key
+    {
+        QString route;
+        QByteArray method;
+        int status;
+        bool operator==(const Key &other) const = default;
+        friend size_t qHash(const Key &key, size_t seed) { return qHashMulti(seed, key.route, key.method, key.status); }
+    };
+    struct Series
+    {
+        Histogram *latency; // per route and method, shared by the statuses
+        Counter *requests;
+    };
     MetricsRegistry &m_registry;
     QReadWriteLock m_lock;
-    QHash<QString, Histogram *> m_latency;
-    QHash<QString, Counter *> m_requests;
+    QHash<Key, Series> m_series;
 };
 
 // Everything the HTTP threads share. Immutable after construction except the thread-safe metrics.

@@ -1,5 +1,7 @@
 #include "http/httpmessage.h"
 
+#include "http/jsonio.h"
+
 #include <QJsonObject>
 
 namespace twinops {
@@ -16,6 +18,11 @@ QByteArray HttpRequest::header(const QByteArray &lowerCaseName) const
 HttpResponse HttpResponse::json(int status, const QJsonDocument &document)
 {
     return {status, QByteArrayLiteral("application/json; charset=utf-8"), document.toJson(QJsonDocument::Compact), {}, {}};
+}
+
+HttpResponse HttpResponse::json(int status, const JsonObjectWriter &object)
+{
+    return {status, QByteArrayLiteral("application/json; charset=utf-8"), object.toJson(), {}, {}};
 }
 
 HttpResponse HttpResponse::noContent() { return {204, {}, {}, {}, {}}; }

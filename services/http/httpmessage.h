@@ -13,6 +13,8 @@
 
 namespace twinops {
 
+class JsonObjectWriter;
+
 using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
 
 // A request as the router sees it: no sockets, so handlers are tested without a network.
@@ -51,6 +53,7 @@ struct HttpResponse
 
     static HttpResponse json(int status, const QJsonDocument &document);
     static HttpResponse json(int status, const QJsonObject &object) { return json(status, QJsonDocument(object)); }
+    static HttpResponse json(int status, const JsonObjectWriter &object);
     static HttpResponse noContent();
     static HttpResponse text(int status, QByteArray body, QByteArray contentType);
     static HttpResponse eventStream(std::function<void(EventSink &)> producer);

@@ -2,6 +2,7 @@
 
 #include "core/ids.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 
@@ -185,6 +186,179 @@ Status JsonFields::status() const
     if (m_problems.isEmpty())
         return {};
     return Error::validation(m_problems);
+}
+
+void appendJsonString(QByteArray &out, QStringView text)
+{
+    // QJsonDocument's rules: the two mandatory escapes, short forms for \b \f \n \r \t, \u00xx for the other
+    // control characters, UTF-8 for the rest, and \uxxxx (lower-case hex) for a surrogate without its pair.
+    // Written through a pointer into room for the worst case (six bytes per UTF-16 unit), then trimmed: appending
+    // byte by byte costs a call each.
+    static constexpr char kHex[] = "0123456789abcdef";
+    const qsizetype start = out.size();
+    out.resize(start + 6 * text.size() + 2);
+    char *cursor = out.data() + start;
+    auto escapeUnit = [&cursor](char16_t unit) {
+        *cursor++ = '\\';
+        *cursor++ = 'u';
+        for (int shift = 12; shift >= 0; shift -= 4)
+            *cursor++ = kHex[(unit >> shift) & 0xf];
+    };
+    *cursor++ = '"';
+    const char16_t *const end = text.utf16() + text.size();
+    for (const char16_t *p = text.utf16(); p != end; ++p) {
+        const char16_t unit = *p;
+        if (unit < 0x80) {
+            if (unit >= 0x20 && unit != u'"' && unit != u'\\') {
+                *cursor++ = char(unit);
+                continue;
+            }
+            char shortForm = 0;
+            switch (unit) {
+            case u'"': shortForm = '"'; break;
+            case u'\\': shortForm = '\\'; break;
+            case u'\b': shortForm = 'b'; break;
+            case u'\f': shortForm = 'f'; break;
+            case u'\n': shortForm = 'n'; break;
+            case u'\r': shortForm = 'r'; break;
+            case u'\t': shortForm = 't'; break;
+            default: break;
+            }
+            if (shortForm) {
+                *cursor++ = '\\';
+                *cursor++ = shortForm;
+            } else {
+                escapeUnit(unit);
+            }
+        } else if (unit < 0x800) {
+            *cursor++ = char(0xc0 | (unit >> 6));
+            *cursor++ = char(0x80 | (unit & 0x3f));
+        } else if (!QChar::isSurrogate(unit)) {
+            *cursor++ = char(0xe0 | (unit >> 12));
+            *cursor++ = char(0x80 | ((unit >> 6) & 0x3f));
+            *cursor++ = char(0x80 | (unit & 0x3f));
+        } else if (QChar::isHighSurrogate(unit) && p + 1 != end && QChar::isLowSurrogate(p[1])) {
+            const char32_t code = QChar::surrogateToUcs4(unit, p[1]);
+            ++p;
+            *cursor++ = char(0xf0 | (code >> 18));
+            *cursor++ = char(0x80 | ((code >> 12) & 0x3f));
+            *cursor++ = char(0x80 | ((code >> 6) & 0x3f));
+            *cursor++ = char(0x80 | (code & 0x3f));
+        } else {
+            escapeUnit(unit);
+        }
+    }
+    *cursor++ = '"';
+    out.truncate(cursor - out.constData());
+}
+
+JsonObjectWriter::JsonObjectWriter()
+{
+    m_json.reserve(256);
+    m_json += '{';
+}
+
+void JsonObjectWriter::appendKey(QByteArrayView key)
+{
+    // Keys are our own ASCII names: nothing to escape. One resize instead of four appends.
+    const bool first = m_json.size() == 1;
+    const qsizetype at = m_json.size();
+    m_json.resize(at + key.size() + (first ? 3 : 4));
+    char *cursor = m_json.data() + at;
+    if (!first)
+        *cursor++ = ',';
+    *cursor++ = '"';
+    memcpy(cursor, key.data(), size_t(key.size()));
+    cursor += key.size();
+    *cursor++ = '"';
+    *cursor = ':';
+}
+
+JsonObjectWriter &JsonObjectWriter::insert(QByteArrayView key, const QString &value)
+{
+    appendKey(key);
+    appendJsonString(m_json, value);
+    return *this;
+}
+
+JsonObjectWriter &JsonObjectWriter::insert(QByteArrayView key, const std::optional<QString> &value)
+{
+    return value ? insert(key, *value) : insert(key, nullptr);
+}
+
+JsonObjectWriter &JsonObjectWriter::insert(QByteArrayView key, qint64 value)
+{
+    appendKey(key);
+    m_json += QByteArray::number(value);
+    return *this;
+}
+
+JsonObjectWriter &JsonObjectWriter::insert(QByteArrayView key, std::optional<qint64> value)
+{
+    return value ? insert(key, *value) : insert(key, nullptr);
+}
+
+JsonObjectWriter &JsonObjectWriter::insert(QByteArrayView key, bool value)
+{
+    appendKey(key);
+    m_json += value ? "true" : "false";
+    return *this;
+}
+
+JsonObjectWriter &JsonObjectWriter::insert(QByteArrayView key, std::nullptr_t)
+{
+    appendKey(key);
+    m_json += "null";
+    return *this;
+}
+
+JsonObjectWriter &JsonObjectWriter::insert(QByteArrayView key, const QStringList &values)
+{
+    appendKey(key);
+    m_json += '[';
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        if (i > 0)
+            m_json += ',';
+        appendJsonString(m_json, values.at(i));
+    }
+    m_json += ']';
+    return *this;
+}
+
+JsonObjectWriter &JsonObjectWriter::insert(QByteArrayView key, const QJsonObject &object)
+{
+    appendKey(key);
+    m_json += object.isEmpty() ? QByteArray("{}") : QJsonDocument(object).toJson(QJsonDocument::Compact);
+    return *this;
+}
+
+JsonObjectWriter &JsonObjectWriter::insert(QByteArrayView key, const QJsonArray &array)
+{
+    appendKey(key);
+    m_json += array.isEmpty() ? QByteArray("[]") : QJsonDocument(array).toJson(QJsonDocument::Compact);
+    return *this;
+}
+
+JsonObjectWriter &JsonObjectWriter::insert(QByteArrayView key, const JsonObjectWriter &object)
+{
+    appendKey(key);
+    m_json += object.m_json;
+    m_json += '}';
+    return *this;
+}
+
+JsonObjectWriter &JsonObjectWriter::insert(QByteArrayView key, const QList<JsonObjectWriter> &objects)
+{
+    appendKey(key);
+    m_json += '[';
+    for (qsizetype i = 0; i < objects.size(); ++i) {
+        if (i > 0)
+            m_json += ',';
+        m_json += objects.at(i).m_json;
+        m_json += '}';
+    }
+    m_json += ']';
+    return *this;
 }
 
 } // namespace twinops

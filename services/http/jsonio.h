@@ -42,14 +42,50 @@ private:
     QHash<QString, QString> m_problems;
 };
 
-template<typename T, typename ToJson>
-QJsonObject pageJson(const Page<T> &page, ToJson toJson)
+// A JSON object written straight to compact UTF-8 as its fields are added: what every resource of resources.cpp is
+// built with. Building QJsonObjects and serialising them with QJsonDocument cost about 40 % of a 10-twin list
+// request's CPU time. Strings are escaped exactly as QJsonDocument escapes them (tst_jsonio compares the two).
+// Fields come out in the order they are added (QJsonObject sorted them; resources add theirs alphabetically so
+// that bodies stayed the same) and duplicates are not detected.
+class JsonObjectWriter
 {
-    QJsonArray items;
+public:
+    JsonObjectWriter();
+
+    JsonObjectWriter &insert(QByteArrayView key, const QString &value);
+    JsonObjectWriter &insert(QByteArrayView key, const std::optional<QString> &value); // null without a value
+    JsonObjectWriter &insert(QByteArrayView key, qint64 value);
+    JsonObjectWriter &insert(QByteArrayView key, int value) { return insert(key, qint64(value)); }
+    JsonObjectWriter &insert(QByteArrayView key, std::optional<qint64> value); // null without a value
+    JsonObjectWriter &insert(QByteArrayView key, bool value);
+    JsonObjectWriter &insert(QByteArrayView key, std::nullptr_t);
+    JsonObjectWriter &insert(QByteArrayView key, const QStringList &values);
+    JsonObjectWriter &insert(QByteArrayView key, const QJsonObject &object); // through QJsonDocument
+    JsonObjectWriter &insert(QByteArrayView key, const QJsonArray &array);   // through QJsonDocument
+    JsonObjectWriter &insert(QByteArrayView key, const JsonObjectWriter &object);
+    JsonObjectWriter &insert(QByteArrayView key, const QList<JsonObjectWriter> &objects);
+    // A C string would otherwise become a bool.
+    JsonObjectWriter &insert(QByteArrayView key, const char *value) = delete;
+
+    QByteArray toJson() const { return m_json + '}'; }
+
+private:
+    void appendKey(QByteArrayView key);
+    QByteArray m_json; // without the closing brace
+};
+
+// The escaped, quoted form of a string, as QJsonDocument writes it.
+void appendJsonString(QByteArray &out, QStringView text);
+
+template<typename T, typename ToJson>
+JsonObjectWriter pageJson(const Page<T> &page, ToJson toJson)
+{
+    QList<JsonObjectWriter> items;
+    items.reserve(page.items.size());
     for (const T &item : page.items)
         items.append(toJson(item));
-    return {{QStringLiteral("items"), items},
-            {QStringLiteral("next_cursor"), page.nextCursor.isEmpty() ? QJsonValue() : QJsonValue(page.nextCursor)}};
+    return JsonObjectWriter().insert("items", items).insert(
+        "next_cursor", page.nextCursor.isEmpty() ? std::nullopt : std::optional<QString>(page.nextCursor));
 }
 
 } // namespace twinops

@@ -1,120 +1,137 @@
 #include "http/resources.h"
 
-#include "http/jsonio.h"
-
-#include <QJsonArray>
-
 namespace twinops {
 
+// Fields are written in alphabetical order: the order QJsonObject gave them before JsonObjectWriter, so that the
+// bodies stayed byte for byte the same.
+
 namespace {
-QJsonValue timeOrNull(const QDateTime &time) { return time.isValid() ? QJsonValue(isoTime(time)) : QJsonValue(); }
-QJsonValue textOrNull(const QString &text) { return text.isEmpty() ? QJsonValue() : QJsonValue(text); }
+std::optional<QString> timeOrNull(const QDateTime &time)
+{
+    return time.isValid() ? std::optional<QString>(isoTime(time)) : std::nullopt;
+}
+std::optional<QString> textOrNull(const QString &text)
+{
+    return text.isEmpty() ? std::nullopt : std::optional<QString>(text);
+}
 } // namespace
 
-QJsonObject tenantJson(const Tenant &tenant)
+JsonObjectWriter tenantJson(const Tenant &tenant)
 {
-    return {{QStringLiteral("id"), tenant.id},
-            {QStringLiteral("name"), tenant.name},
-            {QStringLiteral("status"), tenantStatusName(tenant.status)},
-            {QStringLiteral("created_at"), isoTime(tenant.createdAt)},
-            {QStringLiteral("updated_at"), isoTime(tenant.updatedAt)}};
+    return JsonObjectWriter()
+        .insert("created_at", isoTime(tenant.createdAt))
+        .insert("id", tenant.id)
+        .insert("name", tenant.name)
+        .insert("status", tenantStatusName(tenant.status))
+        .insert("updated_at", isoTime(tenant.updatedAt));
 }
 
-QJsonObject userJson(const User &user)
+JsonObjectWriter userJson(const User &user)
 {
-    return {{QStringLiteral("id"), user.id},
-            {QStringLiteral("tenant_id"), user.tenantId},
-            {QStringLiteral("email"), user.email},
-            {QStringLiteral("role"), roleName(user.role)},
-            {QStringLiteral("is_active"), user.isActive},
-            {QStringLiteral("revoked_at"), timeOrNull(user.revokedAt)},
-            {QStringLiteral("last_login_at"), timeOrNull(user.lastLoginAt)},
-            {QStringLiteral("created_at"), isoTime(user.createdAt)},
-            {QStringLiteral("updated_at"), isoTime(user.updatedAt)}};
+    return JsonObjectWriter()
+        .insert("created_at", isoTime(user.createdAt))
+        .insert("email", user.email)
+        .insert("id", user.id)
+        .insert("is_active", user.isActive)
+        .insert("last_login_at", timeOrNull(user.lastLoginAt))
+        .insert("revoked_at", timeOrNull(user.revokedAt))
+        .insert("role", roleName(user.role))
+        .insert("tenant_id", user.tenantId)
+        .insert("updated_at", isoTime(user.updatedAt));
 }
 
-QJsonObject twinJson(const Twin &twin)
+JsonObjectWriter twinJson(const Twin &twin)
 {
-    return {{QStringLiteral("id"), twin.id},
-            {QStringLiteral("tenant_id"), twin.tenantId},
-            {QStringLiteral("name"), twin.name},
-            {QStringLiteral("description"), twin.description},
-            {QStringLiteral("settings"), twin.settings},
-            {QStringLiteral("status"), twinStatusName(twin.status)},
-            {QStringLiteral("created_at"), isoTime(twin.createdAt)},
-            {QStringLiteral("updated_at"), isoTime(twin.updatedAt)}};
+    return JsonObjectWriter()
+        .insert("created_at", isoTime(twin.createdAt))
+        .insert("description", twin.description)
+        .insert("id", twin.id)
+        .insert("name", twin.name)
+        .insert("settings", twin.settings)
+        .insert("status", twinStatusName(twin.status))
+        .insert("tenant_id", twin.tenantId)
+        .insert("updated_at", isoTime(twin.updatedAt));
 }
 
-QJsonObject sourceJson(const Source &source)
+JsonObjectWriter sourceJson(const Source &source)
 {
-    return {{QStringLiteral("id"), source.id},
-            {QStringLiteral("twin_id"), source.twinId},
-            {QStringLiteral("filename"), source.filename},
-            {QStringLiteral("content_type"), source.mimeType},
-            {QStringLiteral("size_bytes"), source.sizeBytes},
-            {QStringLiteral("content_hash"), source.contentHash},
-            {QStringLiteral("status"), sourceStatusName(source.status)},
-            {QStringLiteral("health"), source.health},
-            {QStringLiteral("chunk_count"), source.chunkCount},
-            {QStringLiteral("last_error"), textOrNull(source.lastError)},
-            {QStringLiteral("approved_at"), timeOrNull(source.approvedAt)},
-            {QStringLiteral("indexed_at"), timeOrNull(source.indexedAt)},
-            {QStringLiteral("created_at"), isoTime(source.createdAt)},
-            {QStringLiteral("updated_at"), isoTime(source.updatedAt)}};
+    return JsonObjectWriter()
+        .insert("approved_at", timeOrNull(source.approvedAt))
+        .insert("chunk_count", source.chunkCount)
+        .insert("content_hash", source.contentHash)
+        .insert("content_type", source.mimeType)
+        .insert("created_at", isoTime(source.createdAt))
+        .insert("filename", source.filename)
+        .insert("health", source.health)
+        .insert("id", source.id)
+        .insert("indexed_at", timeOrNull(source.indexedAt))
+        .insert("last_error", textOrNull(source.lastError))
+        .insert("size_bytes", source.sizeBytes)
+        .insert("status", sourceStatusName(source.status))
+        .insert("twin_id", source.twinId)
+        .insert("updated_at", isoTime(source.updatedAt));
 }
 
-QJsonObject sourceHealthJson(const Source &source)
+JsonObjectWriter sourceHealthJson(const Source &source)
 {
-    return {{QStringLiteral("source_id"), source.id},
-            {QStringLiteral("status"), sourceStatusName(source.status)},
-            {QStringLiteral("health"), source.health},
-            {QStringLiteral("chunk_count"), source.chunkCount},
-            {QStringLiteral("checks"), source.healthChecks},
-            {QStringLiteral("last_error"), textOrNull(source.lastError)}};
+    return JsonObjectWriter()
+        .insert("checks", source.healthChecks)
+        .insert("chunk_count", source.chunkCount)
+        .insert("health", source.health)
+        .insert("last_error", textOrNull(source.lastError))
+        .insert("source_id", source.id)
+        .insert("status", sourceStatusName(source.status));
 }
 
-QJsonObject apiKeyJson(const ApiKey &key)
+JsonObjectWriter apiKeyJson(const ApiKey &key)
 {
-    return {{QStringLiteral("id"), key.id},
-            {QStringLiteral("name"), key.name},
-            {QStringLiteral("prefix"), QString(QStringLiteral("twk_") + key.prefix)},
-            {QStringLiteral("scopes"), QJsonArray::fromStringList(key.scopes)},
-            {QStringLiteral("twin_ids"), key.twinIds ? QJsonValue(QJsonArray::fromStringList(*key.twinIds)) : QJsonValue()},
-            {QStringLiteral("expires_at"), timeOrNull(key.expiresAt)},
-            {QStringLiteral("revoked_at"), timeOrNull(key.revokedAt)},
-            {QStringLiteral("last_used_at"), timeOrNull(key.lastUsedAt)},
-            {QStringLiteral("created_at"), isoTime(key.createdAt)}};
+    JsonObjectWriter json;
+    json.insert("created_at", isoTime(key.createdAt))
+        .insert("expires_at", timeOrNull(key.expiresAt))
+        .insert("id", key.id)
+        .insert("last_used_at", timeOrNull(key.lastUsedAt))
+        .insert("name", key.name)
+        .insert("prefix", QString(QStringLiteral("twk_") + key.prefix))
+        .insert("revoked_at", timeOrNull(key.revokedAt))
+        .insert("scopes", key.scopes);
+    if (key.twinIds)
+        json.insert("twin_ids", *key.twinIds);
+    else
+        json.insert("twin_ids", nullptr);
+    return json;
 }
 
-QJsonObject shareLinkJson(const ShareLink &link)
+JsonObjectWriter shareLinkJson(const ShareLink &link)
 {
-    return {{QStringLiteral("id"), link.id},
-            {QStringLiteral("twin_id"), link.twinId},
-            {QStringLiteral("token_prefix"), link.tokenPrefix},
-            {QStringLiteral("expires_at"), timeOrNull(link.expiresAt)},
-            {QStringLiteral("revoked_at"), timeOrNull(link.revokedAt)},
-            {QStringLiteral("last_used_at"), timeOrNull(link.lastUsedAt)},
-            {QStringLiteral("created_at"), isoTime(link.createdAt)}};
+    return JsonObjectWriter()
+        .insert("created_at", isoTime(link.createdAt))
+        .insert("expires_at", timeOrNull(link.expiresAt))
+        .insert("id", link.id)
+        .insert("last_used_at", timeOrNull(link.lastUsedAt))
+        .insert("revoked_at", timeOrNull(link.revokedAt))
+        .insert("token_prefix", link.tokenPrefix)
+        .insert("twin_id", link.twinId);
 }
 
-QJsonObject jobJson(const Job &job)
+JsonObjectWriter jobJson(const Job &job)
 {
-    return {{QStringLiteral("id"), job.id},
-            {QStringLiteral("tenant_id"), textOrNull(job.tenantId)},
-            {QStringLiteral("twin_id"), textOrNull(job.twinId)},
-            {QStringLiteral("type"), job.type},
-            {QStringLiteral("state"), jobStateName(job.state)},
-            {QStringLiteral("payload"), job.payload},
-            {QStringLiteral("priority"), job.priority},
-            {QStringLiteral("attempt"), job.attempt},
-            {QStringLiteral("max_attempts"), job.maxAttempts},
-            {QStringLiteral("run_at"), isoTime(job.runAt)},
-            {QStringLiteral("last_error"), textOrNull(job.lastError)},
-            {QStringLiteral("cancel_requested"), job.cancelRequested},
-            {QStringLiteral("created_at"), isoTime(job.createdAt)},
-            {QStringLiteral("updated_at"), isoTime(job.updatedAt)},
-            {QStringLiteral("started_at"), timeOrNull(job.startedAt)},
-            {QStringLiteral("finished_at"), timeOrNull(job.finishedAt)}};
+    return JsonObjectWriter()
+        .insert("attempt", job.attempt)
+        .insert("cancel_requested", job.cancelRequested)
+        .insert("created_at", isoTime(job.createdAt))
+        .insert("finished_at", timeOrNull(job.finishedAt))
+        .insert("id", job.id)
+        .insert("last_error", textOrNull(job.lastError))
+        .insert("max_attempts", job.maxAttempts)
+        .insert("payload", job.payload)
+        .insert("priority", job.priority)
+        .insert("run_at", isoTime(job.runAt))
+        .insert("started_at", timeOrNull(job.startedAt))
+        .insert("state", jobStateName(job.state))
+        .insert("tenant_id", textOrNull(job.tenantId))
+        .insert("twin_id", textOrNull(job.twinId))
+        .insert("type", job.type)
+        .insert("updated_at", isoTime(job.updatedAt));
 }
 
 } // namespace twinops

@@ -2,22 +2,21 @@
 
 #include "auth/apikeyrepository.h"
 #include "auth/sharelinkrepository.h"
+#include "http/jsonio.h"
 #include "jobs/job.h"
 #include "knowledge/source.h"
 #include "tenancy/tenancy.h"
 
-#include <QJsonObject>
-
 namespace twinops {
 
 // The JSON shape of each resource, as API.md names its fields. Secrets and hashes never appear here.
-QJsonObject tenantJson(const Tenant &tenant);
-QJsonObject userJson(const User &user);
-QJsonObject twinJson(const Twin &twin);
-QJsonObject sourceJson(const Source &source);
-QJsonObject sourceHealthJson(const Source &source);
-QJsonObject apiKeyJson(const ApiKey &key);
-QJsonObject shareLinkJson(const ShareLink &link);
-QJsonObject jobJson(const Job &job);
+JsonObjectWriter tenantJson(const Tenant &tenant);
+JsonObjectWriter userJson(const User &user);
+JsonObjectWriter twinJson(const Twin &twin);
+JsonObjectWriter sourceJson(const Source &source);
+JsonObjectWriter sourceHealthJson(const Source &source);
+JsonObjectWriter apiKeyJson(const ApiKey &key);
+JsonObjectWriter shareLinkJson(const ShareLink &link);
+JsonObjectWriter jobJson(const Job &job);
 
 } // namespace twinops

@@ -370,7 +370,8 @@ Result<Claim> JobQueue::claim(const QString &owner, int limit, std::chrono::mill
     // time anyway (BEGIN IMMEDIATE), so the plain sub-select is already exclusive.
     const bool postgres = m_db.dialect() == Dialect::Postgres;
     const QString lock = postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString();
-    // Without statistics SQLite picks the (state, created_at) index and sorts every waiting job on each claim,
+    // The batch size is part of the text (an integer, not input): with LIMIT $n PostgreSQL may switch the prepared
+    // claim to a generic plan that scans the whole table. Without statistics SQLite picks the (state, created_at) index and sorts every waiting job on each claim,
     // which makes a claim O(queue length); the partial claim index serves the ORDER BY … LIMIT directly.
     const QString index = postgres ? QString() : QStringLiteral(" INDEXED BY idx_jobs_claim");
     auto tx = Transaction::begin(m_db);
@@ -380,9 +381,9 @@ Result<Claim> JobQueue::claim(const QString &owner, int limit, std::chrono::mill
         QStringLiteral("UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_token = $1, lease_owner = $2, "
                        "lease_expires_at = $3, started_at = $4, heartbeat_at = $4, updated_at = $4 "
                        "WHERE id IN (SELECT id FROM jobs%2 WHERE state IN ('available', 'retryable', 'scheduled') AND run_at <= $4 "
-                       "ORDER BY priority DESC, run_at, id LIMIT $5%1) RETURNING ").arg(lock, index)
+                       "ORDER BY priority DESC, run_at, id LIMIT %3%1) RETURNING ").arg(lock, index).arg(limit)
             + jobColumns(),
-        {claim.leaseToken, owner, claim.leaseExpiresAt, now, limit});
+        {claim.leaseToken, owner, claim.leaseExpiresAt, now});
     if (!rows.ok())
         return rows.error();
     TWINOPS_TRY(tx->commit());
@@ -416,11 +417,24 @@ Result<int> JobQueue::complete(const QString &leaseToken, const QList<Completion
                          "lease_expires_at = NULL, last_error = NULL, finished_at = $2, updated_at = $2 "
                          "FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, result jsonb) "
                          "WHERE j.id = x.id AND j.lease_token = $3 AND j.state = 'running'")
-        : QStringLiteral("UPDATE jobs SET state = 'completed', result = x.result, lease_token = NULL, "
-                         "lease_expires_at = NULL, last_error = NULL, finished_at = $2, updated_at = $2 "
-                         "FROM (SELECT value ->> 'id' AS id, json(value -> 'result') AS result FROM json_each($1)) AS x "
-                         "WHERE jobs.id = x.id AND jobs.lease_token = $3 AND jobs.state = 'running'");
-    auto rows = m_db.query(sql, {compact(items), nowUtc(), leaseToken});
+        : QString();
+    const QDateTime now = nowUtc();
+    if (m_db.dialect() == Dialect::Sqlite) {
+        // In-process statements cost microseconds, and SQLite's UPDATE … FROM json_each rescans the array for
+        // every running row: one primary-key update per job is the cheap form here.
+        int completed = 0;
+        for (const Completion &c : completions) {
+            auto rows = m_db.query(QStringLiteral("UPDATE jobs SET state = 'completed', result = $2, lease_token = NULL, "
+                                                  "lease_expires_at = NULL, last_error = NULL, finished_at = $3, updated_at = $3 "
+                                                  "WHERE id = $1 AND lease_token = $4 AND state = 'running'"),
+                                   {c.id, compact(c.result), now, leaseToken});
+            if (!rows.ok())
+                return rows.error();
+            completed += int(rows->rowsAffected());
+        }
+        return completed;
+    }
+    auto rows = m_db.query(sql, {compact(items), now, leaseToken});
     if (!rows.ok())
         return rows.error();
     return int(rows->rowsAffected());
@@ -464,13 +478,14 @@ Result<QList<Job>> JobQueue::rescueExpired(int maxCrashes)
     if (!tx.ok())
         return tx.error();
     const QString index = m_db.dialect() == Dialect::Sqlite ? QStringLiteral(" INDEXED BY idx_jobs_lease_expiry") : QString();
+    // run_at stays as it was: a rescued job keeps its place at the front of the queue.
     auto rows = m_db.query(
         QStringLiteral("UPDATE jobs%1 SET "
                        "state = CASE WHEN crash_count + 1 >= $2 OR attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END, "
                        "finished_at = CASE WHEN crash_count + 1 >= $2 OR attempt >= max_attempts THEN $1 ELSE NULL END, "
                        "last_error = CASE WHEN crash_count + 1 >= $2 THEN 'discarded: crashed its worker ' || (crash_count + 1) || ' times' "
                        "ELSE 'attempt ' || attempt || ' lost its lease (' || COALESCE(lease_owner, 'unknown worker') || ' crashed or stalled)' END, "
-                       "crash_count = crash_count + 1, lease_token = NULL, lease_expires_at = NULL, run_at = $1, updated_at = $1 "
+                       "crash_count = crash_count + 1, lease_token = NULL, lease_expires_at = NULL, updated_at = $1 "
                        "WHERE state = 'running' AND lease_expires_at < $1 RETURNING ").arg(index)
             + jobColumns(),
         {now, maxCrashes});

@@ -3,12 +3,11 @@
 #include "core/logging.h"
 
 #include <QAtomicInteger>
-#include <QDir>
-#include <QFileInfo>
 #include <QSqlDriver>
 #include <QSqlError>
-#include <QSqlQuery>
-#include <QSqlRecord>
+
+#include <QDir>
+#include <QFileInfo>
 #include <QUuid>
 
 #include <sqlite3.h>
@@ -18,25 +17,58 @@ namespace twinops {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr qsizetype kMaxCachedStatements = 256;
+constexpr size_t kMaxCachedStatements = 256;
 
-// Only an invalid QVariant is NULL; Qt's driver would also bind a null QString or QByteArray as NULL, which
-// PostgreSQL's driver (and Qt 6's QVariant::isNull) treats as empty.
-QVariant toSqliteValue(const QVariant &value)
+// Only an invalid QVariant is NULL: a null QString or QByteArray is stored as empty, as on PostgreSQL. Times are
+// milliseconds since the epoch and booleans 0/1 (docs/decisions.md, Storage).
+int bind(sqlite3_stmt *statement, int index, const QVariant &value)
 {
     switch (value.typeId()) {
-    case QMetaType::QString:
-        return value.toString().isNull() ? QVariant(QStringLiteral("")) : value;
-    case QMetaType::QByteArray:
-        return value.toByteArray().isNull() ? QVariant(QByteArray("", 0)) : value;
-    case QMetaType::QDateTime:
-        return value.toDateTime().toMSecsSinceEpoch();
+    case QMetaType::UnknownType:
+        return sqlite3_bind_null(statement, index);
     case QMetaType::Bool:
-        return qint64(value.toBool() ? 1 : 0);
+        return sqlite3_bind_int64(statement, index, value.toBool() ? 1 : 0);
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+        return sqlite3_bind_int64(statement, index, value.toLongLong());
+    case QMetaType::Double:
+        return sqlite3_bind_double(statement, index, value.toDouble());
+    case QMetaType::QDateTime:
+        return sqlite3_bind_int64(statement, index, value.toDateTime().toMSecsSinceEpoch());
+    case QMetaType::QByteArray: {
+        const QByteArray bytes = value.toByteArray(); // constData() is never null, so an empty array is not NULL
+        return sqlite3_bind_blob64(statement, index, bytes.constData(), sqlite3_uint64(bytes.size()), SQLITE_TRANSIENT);
+    }
     case QMetaType::QUuid:
-        return value.toUuid().toString(QUuid::WithoutBraces);
-    default:
-        return value;
+        return sqlite3_bind_text(statement, index, value.toUuid().toByteArray(QUuid::WithoutBraces).constData(), 36,
+                                 SQLITE_TRANSIENT);
+    default: {
+        const QByteArray text = value.toString().toUtf8();
+        return sqlite3_bind_text64(statement, index, text.constData(), sqlite3_uint64(text.size()), SQLITE_TRANSIENT,
+                                   SQLITE_UTF8);
+    }
+    }
+}
+
+QVariant column(sqlite3_stmt *statement, int index)
+{
+    switch (sqlite3_column_type(statement, index)) {
+    case SQLITE_NULL:
+        return {};
+    case SQLITE_INTEGER:
+        return QVariant(qint64(sqlite3_column_int64(statement, index)));
+    case SQLITE_FLOAT:
+        return QVariant(sqlite3_column_double(statement, index));
+    case SQLITE_BLOB: {
+        const auto *data = static_cast<const char *>(sqlite3_column_blob(statement, index));
+        return QVariant(QByteArray(data, sqlite3_column_bytes(statement, index)));
+    }
+    default: {
+        const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(statement, index));
+        return QVariant(QString::fromUtf8(text, sqlite3_column_bytes(statement, index)));
+    }
     }
 }
 
@@ -90,6 +122,8 @@ SqliteStatementText sqlitePlaceholders(const QString &sql)
     return result;
 }
 
+void SqliteDatabase::Finalizer::operator()(sqlite3_stmt *statement) const { sqlite3_finalize(statement); }
+
 SqliteDatabase::SqliteDatabase(QString path)
     : m_path(std::move(path))
 {
@@ -99,9 +133,9 @@ SqliteDatabase::SqliteDatabase(QString path)
 
 SqliteDatabase::~SqliteDatabase()
 {
-    m_statements.clear();
-    m_db.close();
-    m_db = QSqlDatabase();
+    m_statements.clear(); // finalized before the connection closes
+    m_connection.close();
+    m_connection = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
@@ -114,15 +148,15 @@ Result<std::unique_ptr<Database>> SqliteDatabase::open(const QString &path)
         return Error::unavailable(QStringLiteral("cannot create the directory %1").arg(info.absolutePath()));
 
     std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(path));
-    db->m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), db->m_connectionName);
-    if (!db->m_db.isValid())
+    db->m_connection = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), db->m_connectionName);
+    if (!db->m_connection.isValid())
         return Error::internal(QStringLiteral("the Qt SQLite driver (QSQLITE) is not installed"));
-    db->m_db.setDatabaseName(path);
-    db->m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
-    if (!db->m_db.open())
-        return Error::unavailable(QStringLiteral("cannot open %1: %2").arg(path, db->m_db.lastError().text()));
-    const QVariant handle = db->m_db.driver()->handle();
-    if (qstrcmp(handle.typeName(), "sqlite3*") != 0 || !handle.isValid())
+    db->m_connection.setDatabaseName(path);
+    db->m_connection.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
+    if (!db->m_connection.open())
+        return Error::unavailable(QStringLiteral("cannot open %1: %2").arg(path, db->m_connection.lastError().text()));
+    const QVariant handle = db->m_connection.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
         return Error::internal(QStringLiteral("unexpected SQLite driver handle"));
     db->m_handle = *static_cast<sqlite3 *const *>(handle.constData());
     sqlite3_extended_result_codes(db->m_handle, 1);
@@ -164,12 +198,18 @@ SqliteDatabase::Statement *SqliteDatabase::prepared(const QString &sql, Error *e
     if (m_statements.size() >= kMaxCachedStatements)
         m_statements.clear();
     SqliteStatementText text = sqlitePlaceholders(sql);
-    Statement statement {std::make_unique<QSqlQuery>(m_db), std::move(text.order)};
-    statement.query->setForwardOnly(true);
-    if (!statement.query->prepare(text.sql)) {
+    const QByteArray utf8 = text.sql.toUtf8();
+    sqlite3_stmt *handle = nullptr;
+    if (sqlite3_prepare_v3(m_handle, utf8.constData(), int(utf8.size()), SQLITE_PREPARE_PERSISTENT, &handle, nullptr)
+        != SQLITE_OK) {
         *error = lastError(QStringLiteral("prepare"));
         return nullptr;
     }
+    if (!handle) { // only whitespace or a comment
+        *error = Error::internal(QStringLiteral("prepare: no statement in \"%1\"").arg(sql.left(80)));
+        return nullptr;
+    }
+    Statement statement {std::unique_ptr<sqlite3_stmt, Finalizer>(handle), std::move(text.order)};
     return &m_statements.emplace(sql, std::move(statement)).first->second;
 }
 
@@ -179,35 +219,32 @@ Result<Rows> SqliteDatabase::query(const QString &sql, const QVariantList &param
     Statement *cached = prepared(sql, &error);
     if (!cached)
         return error;
-    QSqlQuery *statement = cached->query.get();
+    sqlite3_stmt *statement = cached->handle.get();
+    // Resets the statement whatever happens below, so that it holds no read lock between queries.
+    const std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_reset)> reset(statement, &sqlite3_reset);
     for (qsizetype i = 0; i < cached->order.size(); ++i) {
         const int parameter = cached->order.at(i);
         if (parameter < 0 || parameter >= params.size())
             return Error::internal(QStringLiteral("query: no value for parameter $%1").arg(parameter + 1));
-        statement->bindValue(int(i), toSqliteValue(params.at(parameter)));
+        if (bind(statement, int(i) + 1, params.at(parameter)) != SQLITE_OK)
+            return lastError(QStringLiteral("bind"));
     }
-    if (!statement->exec()) {
+    QList<QVariantList> rows;
+    const int columns = sqlite3_column_count(statement);
+    int rc;
+    while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+        QVariantList row;
+        row.reserve(columns);
+        for (int c = 0; c < columns; ++c)
+            row.append(column(statement, c));
+        rows.append(std::move(row));
+    }
+    if (rc != SQLITE_DONE) {
         Error failure = lastError(QStringLiteral("query"));
-        if (failure.code == ErrorCode::Internal && failure.message.endsWith(QLatin1String("not an error")))
-            failure.message = statement->lastError().text();
-        statement->finish();
         qCDebug(lcStorage) << "query failed:" << failure.message;
         return failure;
     }
-    QList<QVariantList> rows;
-    if (statement->isSelect()) {
-        const int columns = statement->record().count();
-        while (statement->next()) {
-            QVariantList row;
-            row.reserve(columns);
-            for (int c = 0; c < columns; ++c)
-                row.append(statement->value(c));
-            rows.append(std::move(row));
-        }
-    }
-    const qint64 affected = statement->numRowsAffected();
-    statement->finish(); // resets the statement so that it holds no read lock
-    return Rows(std::move(rows), affected);
+    return Rows(std::move(rows), sqlite3_changes64(m_handle));
 }
 
 Status SqliteDatabase::executeScript(const QString &sql)

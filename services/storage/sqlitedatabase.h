@@ -2,19 +2,20 @@
 
 #include "storage/database.h"
 
-#include <QHash>
 #include <QSqlDatabase>
 
 #include <memory>
 #include <unordered_map>
 
 struct sqlite3;
-class QSqlQuery;
+struct sqlite3_stmt;
 
 namespace twinops {
 
-// SQLite through Qt Sql: WAL, foreign keys on, a busy timeout, statements prepared once per connection.
-// Scripts go through the native handle because QSqlQuery runs only the first statement of a string.
+// SQLite through Qt Sql's QSQLITE driver, which opens and owns the connection; statements run on the sqlite3
+// handle the driver exposes (QSqlDriver::handle), prepared once per connection, because on an indexed read
+// QSqlQuery's record(), QVariant conversions and rebinding cost more than SQLite's own work. WAL, foreign keys
+// on, a busy timeout.
 class SqliteDatabase final : public Database
 {
 public:
@@ -33,23 +34,26 @@ private:
     QString beginStatement() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
     Status configure();
     Error lastError(const QString &context) const;
+    struct Finalizer
+    {
+        void operator()(sqlite3_stmt *statement) const;
+    };
     struct Statement
     {
-        std::unique_ptr<QSqlQuery> query;
+        std::unique_ptr<sqlite3_stmt, Finalizer> handle;
         QList<int> order;
     };
     Statement *prepared(const QString &sql, Error *error);
 
     QString m_path;
     QString m_connectionName;
-    QSqlDatabase m_db;
-    sqlite3 *m_handle = nullptr;
+    QSqlDatabase m_connection;
+    sqlite3 *m_handle = nullptr; // owned by m_connection
     std::unordered_map<QString, Statement> m_statements;
 };
 
 // One SQL text serves both drivers: $1..$n become plain "?" outside literals and quoted identifiers, and
-// `order` lists which parameter (0-based) each "?" takes. Qt's SQLite driver binds by order of appearance, even
-// for ?NNN, so the numbering must be resolved here.
+// `order` lists which parameter (0-based) each "?" takes.
 struct SqliteStatementText
 {
     QString sql;

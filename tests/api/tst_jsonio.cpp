@@ -1,9 +1,10 @@
-// The HTTP layer's JSON helpers: the hand-rolled ISO time formatter against Qt's, page parameters, and the
-// field reader's collected problems.
+// The HTTP layer's JSON helpers: the hand-rolled ISO time formatter and JSON writer against Qt's, page
+// parameters, and the field reader's collected problems.
 #include "core/ids.h"
 #include "http/jsonio.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QTimeZone>
 #include <QTest>
@@ -18,6 +19,9 @@ private slots:
     void isoTimeMatchesQt();
     void isoTimeSweep();
     void fieldsCollectEveryProblem();
+    void writerMatchesQt_data();
+    void writerMatchesQt();
+    void writerStringSweep();
 };
 
 void TestJsonIo::isoTimeMatchesQt_data()
@@ -62,6 +66,65 @@ void TestJsonIo::fieldsCollectEveryProblem()
     QVERIFY(!status.ok());
     QCOMPARE(status.error().code, ErrorCode::ValidationFailed);
     QCOMPARE(status.error().details.size(), 4);
+}
+
+void TestJsonIo::writerMatchesQt_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("empty") << QString();
+    QTest::newRow("plain") << QStringLiteral("Twin 7 of tenant 3");
+    QTest::newRow("quotes and backslashes") << QStringLiteral("say \"hi\" \\ C:\\path /slash");
+    QTest::newRow("short escapes") << QStringLiteral("a\bb\fc\nd\re\tf");
+    QTest::newRow("other controls") << QString(QString(QChar(0)) + QChar(1) + QChar(0x1f) + QChar(0x7f));
+    QTest::newRow("two-byte UTF-8") << QStringLiteral("Zürich, Ångström, ñ");
+    QTest::newRow("three-byte UTF-8") << QString::fromUtf16(u"\u20ac \u4e2d\u6587 \u2028\u2029 \ufeff \uffff");
+    QTest::newRow("surrogate pair") << QString::fromUtf16(u"\U0001F600 \U0010FFFF");
+    QTest::newRow("lone high surrogate") << QString(QString(QChar(0xd83d)) + u'x');
+    QTest::newRow("lone low surrogate") << QString(QStringLiteral("x") + QChar(0xde00));
+    QTest::newRow("high surrogate at the end") << QString(QStringLiteral("x") + QChar(0xd83d));
+}
+
+// Byte for byte what QJsonDocument writes, so that moving a resource to JsonObjectWriter changes no body.
+void TestJsonIo::writerMatchesQt()
+{
+    QFETCH(QString, text);
+    const QJsonObject object{{QStringLiteral("a"), text},
+                             {QStringLiteral("b"), QJsonArray{text, text}},
+                             {QStringLiteral("c"), qint64(-9007199254740991)},
+                             {QStringLiteral("d"), true},
+                             {QStringLiteral("e"), QJsonValue()},
+                             {QStringLiteral("f"), QJsonObject{{QStringLiteral("g"), text}}},
+                             {QStringLiteral("h"), QJsonObject()},
+                             {QStringLiteral("i"), QJsonArray()},
+                             {QStringLiteral("j"), QJsonArray{QJsonObject{{QStringLiteral("k"), 1}}}}};
+    const JsonObjectWriter writer = JsonObjectWriter()
+                                        .insert("a", text)
+                                        .insert("b", QStringList{text, text})
+                                        .insert("c", qint64(-9007199254740991))
+                                        .insert("d", true)
+                                        .insert("e", std::optional<QString>())
+                                        .insert("f", JsonObjectWriter().insert("g", text))
+                                        .insert("h", QJsonObject())
+                                        .insert("i", QJsonArray())
+                                        .insert("j", QList<JsonObjectWriter>{JsonObjectWriter().insert("k", 1)});
+    QCOMPARE(writer.toJson(), QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+void TestJsonIo::writerStringSweep()
+{
+    QRandomGenerator random(20261126);
+    for (int i = 0; i < 20000; ++i) {
+        QString text(int(random.bounded(12)), Qt::Uninitialized);
+        for (QChar &c : text) {
+            // Mostly the interesting ranges: controls, ASCII, Latin-1, BMP, surrogates.
+            static const int ranges[][2] = {{0, 0x20}, {0x20, 0x80}, {0x80, 0x800}, {0x800, 0xd800},
+                                                 {0xd800, 0xe000}, {0xe000, 0x10000}};
+            const auto &range = ranges[random.bounded(6)];
+            c = QChar(char16_t(range[0] + random.bounded(range[1] - range[0])));
+        }
+        QCOMPARE(JsonObjectWriter().insert("s", text).toJson(),
+                 QJsonDocument(QJsonObject{{QStringLiteral("s"), text}}).toJson(QJsonDocument::Compact));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestJsonIo)

@@ -7,6 +7,7 @@
 // enqueues, default 5000), BENCH_BATCH_SIZES (claim batch sizes to try, default "100,500"), BENCH_BACKENDS
 // (default "sqlite,postgres").
 // Prints a table and, per backend, one line "RESULT backend=… key=value…" for scripts.
+#include "core/ids.h"
 #include "jobs/jobqueue.h"
 #include "jobs/probehandler.h"
 #include "jobs/workerpool.h"
@@ -38,7 +39,10 @@ int envInt(const char *name, int fallback)
     return value > 0 ? value : fallback;
 }
 
-QString backendName(Dialect dialect) { return dialect == Dialect::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres"); }
+QString backendName(Dialect dialect)
+{
+    return dialect == Dialect::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
+}
 
 NewJob probeJob()
 {
@@ -98,8 +102,9 @@ double enqueueBatches(Database &db, int count)
 void explainClaim(Database &db, QTextStream &out)
 {
     const bool sqlite = db.dialect() == Dialect::Sqlite;
-    const QString select = QStringLiteral("SELECT id FROM jobs WHERE state IN ('available', 'retryable', 'scheduled') AND run_at <= $1 "
-                                          "ORDER BY priority DESC, run_at, id LIMIT $2")
+    const QString select
+        = QStringLiteral("SELECT id FROM jobs WHERE state IN ('available', 'retryable', 'scheduled') AND run_at <= $1 "
+                         "ORDER BY priority DESC, run_at, id LIMIT $2")
         + (sqlite ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED"));
     auto plan = db.query((sqlite ? QStringLiteral("EXPLAIN QUERY PLAN ") : QStringLiteral("EXPLAIN ")) + select,
                          {nowUtc(), 100});
@@ -158,7 +163,8 @@ Processing process(Database &db, const test::TestDatabase &testDb, int count, in
         result.seconds = double(timer.nsecsElapsed()) / 1e9;
         result.jobsPerSecond = count / result.seconds;
     } // the pool stops here
-    auto check = db.query(QStringLiteral("SELECT count(*), COALESCE(sum(CASE WHEN runs = 1 THEN 1 ELSE 0 END), 0) FROM job_probes"));
+    auto check = db.query(
+        QStringLiteral("SELECT count(*), COALESCE(sum(CASE WHEN runs = 1 THEN 1 ELSE 0 END), 0) FROM job_probes"));
     if (!check.ok())
         die(check.error().message);
     if (check->first().integer(0) != count || check->first().integer(1) != count)
@@ -180,22 +186,26 @@ int main(int argc, char *argv[])
     const int jobs = envInt("BENCH_JOBS", 100'000);
     const int single = envInt("BENCH_JOBS_SINGLE", 5'000);
     QList<int> batchSizes;
-    for (const QString &part : qEnvironmentVariable("BENCH_BATCH_SIZES", QStringLiteral("100,500")).split(u',', Qt::SkipEmptyParts))
+    for (const QString &part :
+         qEnvironmentVariable("BENCH_BATCH_SIZES", QStringLiteral("100,500")).split(u',', Qt::SkipEmptyParts))
         batchSizes << part.trimmed().toInt();
     if (batchSizes.isEmpty() || batchSizes.contains(0))
         die(QStringLiteral("BENCH_BATCH_SIZES must list positive numbers"));
     QList<Dialect> dialects;
-    for (const QString &name : qEnvironmentVariable("BENCH_BACKENDS", QStringLiteral("sqlite,postgres")).split(u',', Qt::SkipEmptyParts))
+    for (const QString &name :
+         qEnvironmentVariable("BENCH_BACKENDS", QStringLiteral("sqlite,postgres")).split(u',', Qt::SkipEmptyParts))
         dialects << (name.trimmed() == QLatin1String("sqlite") ? Dialect::Sqlite : Dialect::Postgres);
 
     QTextStream out(stdout);
-    out << "bench_jobs: " << single << " single enqueues, " << jobs << " jobs enqueued in batches of 1000 and processed by "
-        << "2 workers (claim batch " << [&] {
-               QStringList sizes;
-               for (int size : batchSizes)
-                   sizes << QString::number(size);
-               return sizes.join(QStringLiteral(", "));
-           }()
+    out << "bench_jobs: " << single << " single enqueues, " << jobs
+        << " jobs enqueued in batches of 1000 and processed by "
+        << "2 workers (claim batch " <<
+        [&] {
+            QStringList sizes;
+            for (int size : batchSizes)
+                sizes << QString::number(size);
+            return sizes.join(QStringLiteral(", "));
+        }()
         << "), poll 50 ms\n";
     out.flush();
     for (Dialect dialect : dialects) {
@@ -215,7 +225,8 @@ int main(int argc, char *argv[])
             out.flush();
             explainClaim(*db, out);
             const Processing processed = process(*db, *testDb, jobs, batchSize);
-            out << QStringLiteral("%1 process, claim batch %2  %3 jobs/s  (%4 jobs in %5 s, job_probes: %4 rows, runs = 1)\n")
+            out << QStringLiteral(
+                       "%1 process, claim batch %2  %3 jobs/s  (%4 jobs in %5 s, job_probes: %4 rows, runs = 1)\n")
                        .arg(name, -9)
                        .arg(batchSize, -6)
                        .arg(processed.jobsPerSecond, 10, 'f', 0)

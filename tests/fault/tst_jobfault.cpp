@@ -33,7 +33,10 @@ constexpr double kRescueBoundSeconds = 15.0;
 constexpr int kProcessTimeoutMs = 30'000;
 const QByteArray kSecret = "twinops-job-fault-test-secret-0123456789abcdef";
 
-double secondsSince(const QElapsedTimer &timer) { return double(timer.nsecsElapsed()) / 1e9; }
+double secondsSince(const QElapsedTimer &timer)
+{
+    return double(timer.nsecsElapsed()) / 1e9;
+}
 
 // A `twinopsd serve` whose stderr goes to a file (so a chatty daemon can never block on a full pipe while the
 // test polls the database), stopped with SIGTERM (then SIGKILL) when it goes out of scope.
@@ -133,7 +136,8 @@ bool runTwinopsd(const QStringList &arguments, const QProcessEnvironment &enviro
     if (!process.waitForFinished(60'000)) {
         process.kill();
         process.waitForFinished();
-        QTest::qFail(qPrintable(QStringLiteral("twinopsd %1 did not finish").arg(arguments.join(u' '))), __FILE__, __LINE__);
+        QTest::qFail(qPrintable(QStringLiteral("twinopsd %1 did not finish").arg(arguments.join(u' '))), __FILE__,
+                     __LINE__);
         return false;
     }
     if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
@@ -222,13 +226,14 @@ void TestJobFault::killedProcessLosesNoJobAndDuplicatesNoEffect()
         auto n = queue.count(completedFilter);
         return n.ok() ? *n : -1;
     };
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM jobs WHERE state = 'available' AND type = 'probe'")), qint64(kJobs));
+    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM jobs WHERE state = 'available' AND type = 'probe'")),
+             qint64(kJobs));
 
     // Two processes, started together so that both take part from the beginning.
-    const QStringList serve{QStringLiteral("--database"), url,
-                            QStringLiteral("serve"),      QStringLiteral("--listen"),
+    const QStringList serve{QStringLiteral("--database"),  url,
+                            QStringLiteral("serve"),       QStringLiteral("--listen"),
                             QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"),
-                            QStringLiteral("2"),          QStringLiteral("--job-lease"),
+                            QStringLiteral("2"),           QStringLiteral("--job-lease"),
                             QString::number(kLeaseSeconds)};
     Daemon victim;
     Daemon survivor;
@@ -244,7 +249,8 @@ void TestJobFault::killedProcessLosesNoJobAndDuplicatesNoEffect()
     const QString victimOwner = QStringLiteral("%:%1/worker-%").arg(victim.pid());
     const QString survivorOwner = QStringLiteral("%:%1/worker-%").arg(survivor.pid());
     const QString heldSql = QStringLiteral("SELECT id FROM jobs WHERE state = 'running' AND lease_owner LIKE $1");
-    const QString heldCountSql = QStringLiteral("SELECT count(*) FROM jobs WHERE state = 'running' AND lease_owner LIKE $1");
+    const QString heldCountSql
+        = QStringLiteral("SELECT count(*) FROM jobs WHERE state = 'running' AND lease_owner LIKE $1");
 
     // Kill between 20 % and 80 % completed, preferably while the victim holds a claim (it nearly always does;
     // past 60 % it is killed whatever it holds, so that the window is never missed).
@@ -290,12 +296,13 @@ void TestJobFault::killedProcessLosesNoJobAndDuplicatesNoEffect()
         QThread::msleep(50);
     }
     const double drainSeconds = secondsSince(sinceKill);
-    QVERIFY2(done == kJobs, qPrintable(QStringLiteral("%1 of %2 jobs completed 120 s after the kill; states: %3")
-                                           .arg(done)
-                                           .arg(kJobs)
-                                           .arg(idSet(*db, QStringLiteral("SELECT state || '=' || count(*) FROM jobs GROUP BY state"))
-                                                    .values()
-                                                    .join(u' '))));
+    QVERIFY2(done == kJobs,
+             qPrintable(QStringLiteral("%1 of %2 jobs completed 120 s after the kill; states: %3")
+                            .arg(done)
+                            .arg(kJobs)
+                            .arg(idSet(*db, QStringLiteral("SELECT state || '=' || count(*) FROM jobs GROUP BY state"))
+                                     .values()
+                                     .join(u' '))));
 
     // Every job completed, none discarded or left behind.
     QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM jobs")), qint64(kJobs));
@@ -305,11 +312,13 @@ void TestJobFault::killedProcessLosesNoJobAndDuplicatesNoEffect()
     // Exactly once in effect: one probe row per job, each counting one run, and no row for anything else.
     QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM job_probes")), qint64(kJobs));
     QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM job_probes WHERE runs <> 1")), qint64(0));
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM job_probes p JOIN jobs j ON j.id = p.job_id")), qint64(kJobs));
+    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM job_probes p JOIN jobs j ON j.id = p.job_id")),
+             qint64(kJobs));
 
     // Rescue: the jobs the victim held are exactly the jobs whose lease was lost (unless the survivor stalled
     // past its own lease, which is reported below rather than failed).
-    const QSet<QString> lostLease = idSet(*db, QStringLiteral("SELECT DISTINCT job_id FROM job_logs WHERE message LIKE '%lost its lease%'"));
+    const QSet<QString> lostLease
+        = idSet(*db, QStringLiteral("SELECT DISTINCT job_id FROM job_logs WHERE message LIKE '%lost its lease%'"));
     const QSet<QString> crashed = idSet(*db, QStringLiteral("SELECT id FROM jobs WHERE crash_count > 0"));
     QCOMPARE(crashed, lostLease);
     if (heldAtKill.isEmpty()) {
@@ -317,23 +326,30 @@ void TestJobFault::killedProcessLosesNoJobAndDuplicatesNoEffect()
     } else {
         QVERIFY2(!lostLease.isEmpty(), "the victim held claims, but no job was rescued");
         for (const QString &id : heldAtKill)
-            QVERIFY2(lostLease.contains(id), qPrintable(QStringLiteral("job %1, held by the victim, was never rescued").arg(id)));
+            QVERIFY2(lostLease.contains(id),
+                     qPrintable(QStringLiteral("job %1, held by the victim, was never rescued").arg(id)));
     }
     const QSet<QString> unexpected = lostLease - heldAtKill;
     if (!unexpected.isEmpty())
-        qWarning() << unexpected.size() << "jobs not held by the victim lost their lease too (a stalled survivor worker)";
+        qWarning() << unexpected.size()
+                   << "jobs not held by the victim lost their lease too (a stalled survivor worker)";
     // Rescued jobs ran a second attempt, on the survivor.
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM jobs WHERE crash_count > 0 AND (attempt <> 2 OR lease_owner NOT LIKE $1)"),
-                    {survivorOwner}),
+    QCOMPARE(
+        scalar(*db,
+               QStringLiteral(
+                   "SELECT count(*) FROM jobs WHERE crash_count > 0 AND (attempt <> 2 OR lease_owner NOT LIKE $1)"),
+               {survivorOwner}),
+        qint64(0));
+    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM jobs WHERE crash_count = 0 AND attempt <> 1")),
              qint64(0));
-    QCOMPARE(scalar(*db, QStringLiteral("SELECT count(*) FROM jobs WHERE crash_count = 0 AND attempt <> 1")), qint64(0));
 
     // …and promptly: within lease + rescue interval + slack of the kill.
     double lastRescuedSeconds = 0;
     double firstRescuedSeconds = 0;
     if (!lostLease.isEmpty()) {
-        auto rows = db->query(QStringLiteral("SELECT CAST(EXTRACT(EPOCH FROM min(finished_at)) * 1000 AS bigint), "
-                                             "CAST(EXTRACT(EPOCH FROM max(finished_at)) * 1000 AS bigint) FROM jobs WHERE crash_count > 0"));
+        auto rows = db->query(QStringLiteral(
+            "SELECT CAST(EXTRACT(EPOCH FROM min(finished_at)) * 1000 AS bigint), "
+            "CAST(EXTRACT(EPOCH FROM max(finished_at)) * 1000 AS bigint) FROM jobs WHERE crash_count > 0"));
         QVERIFY2(rows.ok(), rows.ok() ? "" : qPrintable(rows.error().message));
         firstRescuedSeconds = double(rows->first().integer(0) - killedAt.toMSecsSinceEpoch()) / 1000.0;
         lastRescuedSeconds = double(rows->first().integer(1) - killedAt.toMSecsSinceEpoch()) / 1000.0;
@@ -343,21 +359,24 @@ void TestJobFault::killedProcessLosesNoJobAndDuplicatesNoEffect()
     const int health = healthStatus(survivor.port());
     const QString survivorLog = survivor.log();
 
-    qInfo().noquote() << QStringLiteral("enqueue %1 probes: %2 s; both daemons serving after %3 s (%4 completed by then)")
+    qInfo().noquote() << QStringLiteral(
+                             "enqueue %1 probes: %2 s; both daemons serving after %3 s (%4 completed by then)")
                              .arg(kJobs)
                              .arg(enqueueSeconds, 0, 'f', 2)
                              .arg(startSeconds, 0, 'f', 2)
                              .arg(completedWhenServing);
-    qInfo().noquote() << QStringLiteral("SIGKILL at %1 s after start with %2 completed (%3 %), victim held %4 claimed jobs "
-                                        "(%5 just before the kill); kill took %6 ms")
+    qInfo().noquote() << QStringLiteral(
+                             "SIGKILL at %1 s after start with %2 completed (%3 %), victim held %4 claimed jobs "
+                             "(%5 just before the kill); kill took %6 ms")
                              .arg(runningBeforeKill, 0, 'f', 2)
                              .arg(completedAtKill)
                              .arg(100.0 * double(completedAtKill) / kJobs, 0, 'f', 1)
                              .arg(heldAtKill.size())
                              .arg(victimHeldBefore)
                              .arg(killSeconds * 1000, 0, 'f', 1);
-    qInfo().noquote() << QStringLiteral("all %1 completed %2 s after the kill (survivor alone: %3 jobs/s); rescued %4 jobs, "
-                                        "completed %5 s to %6 s after the kill (bound %7 s = lease %8 s + rescue %9 s + slack)")
+    qInfo().noquote() << QStringLiteral(
+                             "all %1 completed %2 s after the kill (survivor alone: %3 jobs/s); rescued %4 jobs, "
+                             "completed %5 s to %6 s after the kill (bound %7 s = lease %8 s + rescue %9 s + slack)")
                              .arg(kJobs)
                              .arg(drainSeconds, 0, 'f', 2)
                              .arg(double(kJobs - completedAtKill) / drainSeconds, 0, 'f', 0)

@@ -12,7 +12,7 @@ namespace twinops {
 namespace {
 
 // Counts shown next to each tenant in the console; one grouped query per kind, not one per tenant.
-Result<QJsonObject> tenantWithCounts(Database &db, const Tenant &tenant)
+Result<JsonObjectWriter> tenantWithCounts(Database &db, const Tenant &tenant)
 {
     auto counts = db.query(QStringLiteral("SELECT (SELECT count(*) FROM users WHERE tenant_id = $1), "
                                           "(SELECT count(*) FROM twins WHERE tenant_id = $1), "
@@ -21,13 +21,12 @@ Result<QJsonObject> tenantWithCounts(Database &db, const Tenant &tenant)
                            {tenant.id});
     if (!counts.ok())
         return counts.error();
-    QJsonObject json = tenantJson(tenant);
     const Row row = counts->first();
-    json.insert(QStringLiteral("counts"), QJsonObject{{QStringLiteral("users"), row.integer(0)},
-                                                      {QStringLiteral("twins"), row.integer(1)},
-                                                      {QStringLiteral("sources"), row.integer(2)},
-                                                      {QStringLiteral("jobs"), row.integer(3)}});
-    return json;
+    return tenantJson(tenant).insert("counts", JsonObjectWriter()
+                                                   .insert("jobs", row.integer(3))
+                                                   .insert("sources", row.integer(2))
+                                                   .insert("twins", row.integer(1))
+                                                   .insert("users", row.integer(0)));
 }
 
 Result<HttpResponse> setRevoked(RequestContext &c, bool revoked)
@@ -55,16 +54,16 @@ void registerAdminRoutes(Router &router)
         auto tenants = TenantRepository(c.api.db()).list(*page, c.request.queryValue(QStringLiteral("search")));
         if (!tenants.ok())
             return tenants.error();
-        QJsonArray items;
+        QList<JsonObjectWriter> items;
         for (const Tenant &tenant : tenants->items) {
             auto json = tenantWithCounts(c.api.db(), tenant);
             if (!json.ok())
                 return json.error();
             items.append(*json);
         }
-        return HttpResponse::json(200, QJsonObject{{QStringLiteral("items"), items},
-                                                   {QStringLiteral("next_cursor"), tenants->nextCursor.isEmpty()
-                                                        ? QJsonValue() : QJsonValue(tenants->nextCursor)}});
+        return HttpResponse::json(200, JsonObjectWriter().insert("items", items).insert(
+                                           "next_cursor", tenants->nextCursor.isEmpty()
+                                               ? std::nullopt : std::optional<QString>(tenants->nextCursor)));
     });
 
     router.add({"POST", QStringLiteral("/api/v1/admin/tenants"), admin}, [](RequestContext &c) -> Result<HttpResponse> {

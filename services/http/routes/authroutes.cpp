@@ -12,12 +12,13 @@ namespace {
 
 HttpResponse sessionResponse(int status, const Session &session)
 {
-    return HttpResponse::json(status, QJsonObject{{QStringLiteral("user"), userJson(session.user)},
-                                                  {QStringLiteral("tenant"), tenantJson(session.tenant)},
-                                                  {QStringLiteral("access_token"), session.accessToken},
-                                                  {QStringLiteral("refresh_token"), session.refreshToken},
-                                                  {QStringLiteral("token_type"), QStringLiteral("Bearer")},
-                                                  {QStringLiteral("expires_in"), session.expiresIn}});
+    return HttpResponse::json(status, JsonObjectWriter()
+                                          .insert("access_token", session.accessToken)
+                                          .insert("expires_in", session.expiresIn)
+                                          .insert("refresh_token", session.refreshToken)
+                                          .insert("tenant", tenantJson(session.tenant))
+                                          .insert("token_type", QStringLiteral("Bearer"))
+                                          .insert("user", userJson(session.user)));
 }
 
 Result<QString> refreshTokenField(const HttpRequest &request)
@@ -87,18 +88,20 @@ void registerAuthRoutes(Router &router)
                    auto tenant = TenantRepository(c.api.db()).get(c.principal.tenantId);
                    if (!tenant.ok())
                        return tenant.error();
-                   QJsonObject me{{QStringLiteral("tenant"), tenantJson(*tenant)}};
+                   JsonObjectWriter me; // fields in alphabetical order, as in the resources
                    if (c.principal.kind == Principal::Kind::User) {
                        auto user = UserRepository(c.api.db()).get(c.principal.tenantId, c.principal.userId);
                        if (!user.ok())
                            return user.error();
-                       me.insert(QStringLiteral("user"), QJsonObject{{QStringLiteral("id"), user->id},
-                                                                     {QStringLiteral("email"), user->email},
-                                                                     {QStringLiteral("role"), roleName(user->role)},
-                                                                     {QStringLiteral("tenant_id"), user->tenantId}});
+                       me.insert("tenant", tenantJson(*tenant))
+                           .insert("user", JsonObjectWriter()
+                                               .insert("email", user->email)
+                                               .insert("id", user->id)
+                                               .insert("role", roleName(user->role))
+                                               .insert("tenant_id", user->tenantId));
                    } else {
-                       me.insert(QStringLiteral("api_key"), QJsonObject{{QStringLiteral("id"), c.principal.apiKeyId},
-                                                                        {QStringLiteral("scopes"), QJsonArray::fromStringList(c.principal.scopes)}});
+                       me.insert("api_key", JsonObjectWriter().insert("id", c.principal.apiKeyId).insert("scopes", c.principal.scopes))
+                           .insert("tenant", tenantJson(*tenant));
                    }
                    return HttpResponse::json(200, me);
                });

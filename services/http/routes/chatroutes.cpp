@@ -14,54 +14,54 @@ namespace twinops {
 
 namespace {
 
-QJsonValue textOrNull(const QString &text)
+// Fields in alphabetical order, as in resources.cpp.
+JsonObjectWriter conversationJson(const Conversation &conversation)
 {
-    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+    return JsonObjectWriter()
+        .insert("created_at", isoTime(conversation.createdAt))
+        .insert("id", conversation.id)
+        .insert("message_count", conversation.lastSeq)
+        .insert("share_link_id", conversation.shareLinkId.isEmpty() ? std::nullopt
+                                                                    : std::optional<QString>(conversation.shareLinkId))
+        .insert("title", conversation.title)
+        .insert("twin_id", conversation.twinId)
+        .insert("updated_at", isoTime(conversation.updatedAt));
 }
 
-QJsonObject conversationJson(const Conversation &conversation)
+JsonObjectWriter messageJson(const Message &message)
 {
-    return {{QStringLiteral("id"), conversation.id},
-            {QStringLiteral("twin_id"), conversation.twinId},
-            {QStringLiteral("title"), conversation.title},
-            {QStringLiteral("share_link_id"), textOrNull(conversation.shareLinkId)},
-            {QStringLiteral("message_count"), conversation.lastSeq},
-            {QStringLiteral("created_at"), isoTime(conversation.createdAt)},
-            {QStringLiteral("updated_at"), isoTime(conversation.updatedAt)}};
-}
-
-QJsonObject messageJson(const Message &message)
-{
-    QJsonObject json{{QStringLiteral("id"), message.id},
-                     {QStringLiteral("conversation_id"), message.conversationId},
-                     {QStringLiteral("role"), message.role},
-                     {QStringLiteral("content"), message.content},
-                     {QStringLiteral("citations"), message.citations},
-                     {QStringLiteral("created_at"), isoTime(message.createdAt)}};
-    if (!message.provider.isEmpty())
-        json.insert(QStringLiteral("provider"), message.provider);
-    if (!message.model.isEmpty())
-        json.insert(QStringLiteral("model"), message.model);
-    if (message.ttftMs)
-        json.insert(QStringLiteral("ttft_ms"), *message.ttftMs);
+    JsonObjectWriter json;
+    json.insert("citations", message.citations)
+        .insert("content", message.content)
+        .insert("conversation_id", message.conversationId)
+        .insert("created_at", isoTime(message.createdAt))
+        .insert("id", message.id);
     if (message.latencyMs)
-        json.insert(QStringLiteral("latency_ms"), *message.latencyMs);
+        json.insert("latency_ms", *message.latencyMs);
+    if (!message.model.isEmpty())
+        json.insert("model", message.model);
+    if (!message.provider.isEmpty())
+        json.insert("provider", message.provider);
+    json.insert("role", message.role);
+    if (message.ttftMs)
+        json.insert("ttft_ms", *message.ttftMs);
     return json;
 }
 
-QJsonObject turnJson(const ChatTurn &turn)
+JsonObjectWriter turnJson(const ChatTurn &turn)
 {
     const Message &assistant = turn.assistantMessage;
-    return {{QStringLiteral("conversation_id"), turn.conversation.id},
-            {QStringLiteral("message"), messageJson(assistant)},
-            {QStringLiteral("user_message"), messageJson(turn.userMessage)},
-            {QStringLiteral("citations"), assistant.citations},
-            {QStringLiteral("graph_job_id"), turn.jobId},
-            {QStringLiteral("provider"), turn.provider},
-            {QStringLiteral("fallback"), turn.fallback},
-            {QStringLiteral("partial"), turn.partial},
-            {QStringLiteral("ttft_ms"), assistant.ttftMs ? QJsonValue(*assistant.ttftMs) : QJsonValue()},
-            {QStringLiteral("latency_ms"), assistant.latencyMs ? QJsonValue(*assistant.latencyMs) : QJsonValue()}};
+    return JsonObjectWriter()
+        .insert("citations", assistant.citations)
+        .insert("conversation_id", turn.conversation.id)
+        .insert("fallback", turn.fallback)
+        .insert("graph_job_id", turn.jobId)
+        .insert("latency_ms", std::optional<qint64>(assistant.latencyMs))
+        .insert("message", messageJson(assistant))
+        .insert("partial", turn.partial)
+        .insert("provider", turn.provider)
+        .insert("ttft_ms", std::optional<qint64>(assistant.ttftMs))
+        .insert("user_message", messageJson(turn.userMessage));
 }
 
 struct ChatBody

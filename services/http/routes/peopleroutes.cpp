@@ -152,9 +152,7 @@ void registerPeopleRoutes(Router &router)
             return issued.error();
         audit(c, QStringLiteral("api_key.create"), QStringLiteral("api_key"), issued->key.id,
               {{QStringLiteral("scopes"), QJsonArray::fromStringList(key.scopes)}});
-        QJsonObject json = apiKeyJson(issued->key);
-        json.insert(QStringLiteral("key"), issued->secret);
-        return HttpResponse::json(201, json);
+        return HttpResponse::json(201, apiKeyJson(issued->key).insert("key", issued->secret));
     });
 
     router.add({"DELETE", QStringLiteral("/api/v1/api-keys/{id}"), manage}, [](RequestContext &c) -> Result<HttpResponse> {

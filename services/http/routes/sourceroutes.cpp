@@ -50,9 +50,9 @@ Result<NewSource> uploadedSource(const HttpRequest &request)
     return source;
 }
 
-QJsonObject approvalJson(const SourceRepository::Approval &approval)
+JsonObjectWriter approvalJson(const SourceRepository::Approval &approval)
 {
-    return {{QStringLiteral("source"), sourceJson(approval.source)}, {QStringLiteral("job_id"), approval.job.id}};
+    return JsonObjectWriter().insert("job_id", approval.job.id).insert("source", sourceJson(approval.source));
 }
 
 } // namespace
@@ -156,10 +156,10 @@ void registerSourceRoutes(Router &router)
         auto approvals = sources.approveAll(c.principal.tenantId, normalised);
         if (!approvals.ok())
             return approvals.error();
-        QJsonArray items;
+        QList<JsonObjectWriter> items;
         for (const auto &approval : *approvals)
             items.append(approvalJson(approval));
-        return HttpResponse::json(202, QJsonObject{{QStringLiteral("items"), items}});
+        return HttpResponse::json(202, JsonObjectWriter().insert("items", items));
     });
 }
 

@@ -115,9 +115,7 @@ void registerTwinRoutes(Router &router)
         if (!issued.ok())
             return issued.error();
         audit(c, QStringLiteral("share_link.create"), QStringLiteral("share_link"), issued->link.id);
-        QJsonObject json = shareLinkJson(issued->link);
-        json.insert(QStringLiteral("token"), issued->token);
-        return HttpResponse::json(201, json);
+        return HttpResponse::json(201, shareLinkJson(issued->link).insert("token", issued->token));
     });
 
     router.add({"DELETE", QStringLiteral("/api/v1/share-links/{id}"), write}, [](RequestContext &c) -> Result<HttpResponse> {
