@@ -167,6 +167,7 @@ private:
                 return;
             }
             m_headComplete = true;
+            int contentLengths = 0;
             for (qsizetype from = 0; from < end;) { // line by line, as views: no copies per request
 
                 qsizetype next = m_head.indexOf('\n', from);
@@ -175,8 +176,14 @@ private:
                 const QByteArrayView line(m_head.constData() + from, next - from);
                 from = next + 1;
                 const qsizetype colon = line.indexOf(':');
-                if (colon > 0 && line.first(colon).trimmed().compare("content-length", Qt::CaseInsensitive) == 0
-                    && line.sliced(colon + 1).trimmed().toLongLong() > maxBody) {
+                if (colon <= 0 || line.first(colon).trimmed().compare("content-length", Qt::CaseInsensitive) != 0)
+                    continue;
+                // Two lengths are how request smuggling starts behind a proxy: refuse rather than pick one.
+                if (++contentLengths > 1) {
+                    reject(Error::badRequest(QStringLiteral("more than one Content-Length header")), 400);
+                    return;
+                }
+                if (line.sliced(colon + 1).trimmed().toLongLong() > maxBody) {
                     reject(Error{ErrorCode::PayloadTooLarge, QStringLiteral("the body is larger than %1 bytes").arg(maxBody), {}, 0}, 413);
                     return;
                 }
@@ -310,7 +317,8 @@ private:
         for (const auto &[name, value] : response.headers)
             responder.writeHeader(name, value);
         if (!response.stream) {
-            responder.writeBody(response.body);
+            // A response to HEAD has no body (RFC 9110): the client reads the next response right after the head.
+            responder.writeBody(request.method == "HEAD" ? QByteArray() : response.body);
             return;
         }
         QTcpSocket *socket = responder.socket();

@@ -791,6 +791,9 @@ void TestHttpEndpoint::malformedRequestsAreAnswered_data()
     QTest::newRow("negative length") << "POST /api/v1/auth/login HTTP/1.1\r\n" + host
             + "Content-Type: application/json\r\nContent-Length: -5\r\n\r\n"
                                      << 400 << false;
+    QTest::newRow("two content lengths") << "POST /api/v1/auth/login HTTP/1.1\r\n" + host
+            + "Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n{}"
+                                         << 400 << true;
     // Bytes that never finish a request line: the request timeout answers.
     QTest::newRow("tls hello") << QByteArray::fromHex("160301002e0100002a0303") + QByteArray(40, '\0') << 408 << true;
 }
