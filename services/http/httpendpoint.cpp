@@ -14,11 +14,10 @@
 #include <QThread>
 #include <QTimer>
 
+#include <arpa/inet.h>
 #include <atomic>
 #include <cctype>
 #include <cstring>
-
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -49,8 +48,9 @@ QByteArray methodName(QHttpServerRequest::Method method)
 QString newRequestId()
 {
     static const quint64 prefix = (QRandomGenerator::system()->generate64() & ~quint64(0xf000)) | 0x4000;
-    static std::atomic<quint64> counter {0};
-    const quint64 sequence = (counter.fetch_add(1, std::memory_order_relaxed) & ~(quint64(3) << 62)) | (quint64(2) << 62);
+    static std::atomic<quint64> counter{0};
+    const quint64 sequence
+        = (counter.fetch_add(1, std::memory_order_relaxed) & ~(quint64(3) << 62)) | (quint64(2) << 62);
     char text[37];
     auto hex = [&text](int at, quint64 value, int digits) {
         for (int i = digits - 1; i >= 0; --i, value >>= 4)
@@ -130,7 +130,8 @@ public:
         m_requestTimer.setInterval(settings.requestTimeoutSeconds * 1000);
         m_idleTimer.setSingleShot(true);
         m_idleTimer.setInterval(settings.idleTimeoutSeconds * 1000);
-        connect(&m_requestTimer, &QTimer::timeout, this, [this] { reject(Error::badRequest(QStringLiteral("request timed out")), 408); });
+        connect(&m_requestTimer, &QTimer::timeout, this,
+                [this] { reject(Error::badRequest(QStringLiteral("request timed out")), 408); });
         connect(&m_idleTimer, &QTimer::timeout, m_socket, &QTcpSocket::disconnectFromHost);
         connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
         m_idleTimer.start();
@@ -184,13 +185,20 @@ private:
                     return;
                 }
                 if (line.sliced(colon + 1).trimmed().toLongLong() > maxBody) {
-                    reject(Error{ErrorCode::PayloadTooLarge, QStringLiteral("the body is larger than %1 bytes").arg(maxBody), {}, 0}, 413);
+                    reject(Error{ErrorCode::PayloadTooLarge,
+                                 QStringLiteral("the body is larger than %1 bytes").arg(maxBody),
+                                 {},
+                                 0},
+                           413);
                     return;
                 }
             }
         }
         if (m_received > maxBody + kMaxHeaderBytes) // chunked bodies announce no length
-            reject(Error{ErrorCode::PayloadTooLarge, QStringLiteral("the body is larger than %1 bytes").arg(maxBody), {}, 0}, 413);
+            reject(
+                Error{
+                    ErrorCode::PayloadTooLarge, QStringLiteral("the body is larger than %1 bytes").arg(maxBody), {}, 0},
+                413);
     }
 
     void reject(const Error &error, int status)
@@ -214,7 +222,10 @@ private:
 class SocketEventSink final : public EventSink
 {
 public:
-    SocketEventSink(QHttpServerResponder &responder, QTcpSocket *socket) : m_responder(responder), m_socket(socket) { }
+    SocketEventSink(QHttpServerResponder &responder, QTcpSocket *socket)
+        : m_responder(responder)
+        , m_socket(socket)
+    { }
 
     bool send(const QByteArray &event, const QByteArray &data) override
     {
@@ -239,7 +250,9 @@ private:
 class GuardedTcpServer final : public QTcpServer
 {
 public:
-    explicit GuardedTcpServer(ApiContext &api) : m_api(api) { }
+    explicit GuardedTcpServer(ApiContext &api)
+        : m_api(api)
+    { }
 
     QTcpSocket *nextPendingConnection() override
     {
@@ -256,7 +269,10 @@ private:
 class TransportServer final : public QAbstractHttpServer
 {
 public:
-    TransportServer(ApiContext &api, QStringList allowedHosts) : m_api(api), m_allowedHosts(std::move(allowedHosts)) { }
+    TransportServer(ApiContext &api, QStringList allowedHosts)
+        : m_api(api)
+        , m_allowedHosts(std::move(allowedHosts))
+    { }
 
 protected:
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
@@ -303,7 +319,8 @@ private:
 
         const HttpResponse response = hostAllowed(qtRequest)
             ? m_api.handle(request)
-            : HttpResponse::error(Error::badRequest(QStringLiteral("the Host header names no address this server serves")));
+            : HttpResponse::error(
+                Error::badRequest(QStringLiteral("the Host header names no address this server serves")));
         responder.writeStatusLine(QHttpServerResponder::StatusCode(response.status));
         if (!response.contentType.isEmpty())
             responder.writeHeader("Content-Type", response.contentType);
@@ -387,8 +404,7 @@ public:
         : m_shared(shared)
         , m_fd(fd)
         , m_allowedHosts(std::move(allowedHosts))
-    {
-    }
+    { }
 
     QSemaphore ready;
 
@@ -415,10 +431,12 @@ private:
 HttpEndpoint::HttpEndpoint(ApiShared &shared, EndpointOptions options)
     : m_shared(shared)
     , m_options(std::move(options))
-{
-}
+{ }
 
-HttpEndpoint::~HttpEndpoint() { stop(); }
+HttpEndpoint::~HttpEndpoint()
+{
+    stop();
+}
 
 QString HttpEndpoint::baseUrl() const
 {
@@ -439,7 +457,8 @@ Status HttpEndpoint::start()
         if (fd < 0) {
             for (int open : fds)
                 ::close(open);
-            return Error::unavailable(QStringLiteral("cannot listen on %1:%2: %3").arg(m_options.address.toString()).arg(port).arg(error));
+            return Error::unavailable(
+                QStringLiteral("cannot listen on %1:%2: %3").arg(m_options.address.toString()).arg(port).arg(error));
         }
         port = boundPort(fd);
         fds.push_back(fd);

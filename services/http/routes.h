@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "http/jsonio.h"
 #include "http/router.h"
 #include "tenancy/tenancy.h"
 
@@ -27,6 +28,23 @@ QJsonDocument openApiDocument(const Router &router);
 // The twin a tenant principal may see: 400 for a non-UUID id, 404 if missing, foreign or outside an API key's
 // allow-list.
 Result<Twin> visibleTwin(RequestContext &context, const QString &twinId);
+
+// GET /api/v1/twins/{id}/<items>: the twin must be visible to the caller; `list(twinId, page)` fetches the
+// tenant's page of items and `toJson` writes each.
+template<typename List, typename ToJson>
+Result<HttpResponse> twinItems(RequestContext &context, List list, ToJson toJson)
+{
+    auto twin = visibleTwin(context, context.param(QStringLiteral("id")));
+    if (!twin.ok())
+        return twin.error();
+    auto page = pageRequest(context.request);
+    if (!page.ok())
+        return page.error();
+    auto items = list(twin->id, *page);
+    if (!items.ok())
+        return items.error();
+    return HttpResponse::json(200, pageJson(*items, toJson));
+}
 
 // An entry in audit_log for security-relevant changes; a failure to write it is logged, never fatal.
 void audit(RequestContext &context, const QString &action, const QString &targetType, const QString &targetId,

@@ -21,7 +21,10 @@ QString compact(const QJsonValue &value)
 // The dialect-specific statements of the queue (batch enqueue, completion, logs) are set-based over one JSON
 // array parameter, so that a batch costs one round trip on either database.
 
-Error jobNotFound() { return Error::notFound(QStringLiteral("job not found")); }
+Error jobNotFound()
+{
+    return Error::notFound(QStringLiteral("job not found"));
+}
 
 } // namespace
 
@@ -53,7 +56,8 @@ const QString &jobColumns()
 {
     static const QString columns = QStringLiteral(
         "id, tenant_id, twin_id, type, payload, state, priority, attempt, max_attempts, run_at, idempotency_key, "
-        "last_error, cancel_requested, created_at, updated_at, started_at, finished_at, result, crash_count, lease_owner");
+        "last_error, cancel_requested, created_at, updated_at, started_at, finished_at, result, crash_count, "
+        "lease_owner");
     return columns;
 }
 
@@ -89,10 +93,11 @@ Result<Job> JobQueue::enqueue(const NewJob &request)
     const QDateTime runAt = request.runAt.isValid() ? request.runAt : now;
     const QString id = newId();
     auto inserted = m_db.query(
-        QStringLiteral("INSERT INTO jobs (id, tenant_id, twin_id, type, payload, state, priority, attempt, max_attempts, "
-                       "run_at, idempotency_key, cancel_requested, crash_count, created_at, updated_at) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, 0, $12, $12) "
-                       "ON CONFLICT (type, idempotency_key) DO NOTHING"),
+        QStringLiteral(
+            "INSERT INTO jobs (id, tenant_id, twin_id, type, payload, state, priority, attempt, max_attempts, "
+            "run_at, idempotency_key, cancel_requested, crash_count, created_at, updated_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, 0, $12, $12) "
+            "ON CONFLICT (type, idempotency_key) DO NOTHING"),
         {id, request.tenantId.isEmpty() ? QVariant() : QVariant(request.tenantId),
          request.twinId.isEmpty() ? QVariant() : QVariant(request.twinId), request.type, compact(request.payload),
          jobStateName(runAt > now ? JobState::Scheduled : JobState::Available), request.priority, request.maxAttempts,
@@ -103,7 +108,8 @@ Result<Job> JobQueue::enqueue(const NewJob &request)
         TWINOPS_TRY(m_db.query(QStringLiteral("SELECT pg_notify($1, '')"), {QString::fromLatin1(kNotifyChannel)}));
     auto rows = inserted->rowsAffected() == 1
         ? m_db.query(QStringLiteral("SELECT ") + jobColumns() + QStringLiteral(" FROM jobs WHERE id = $1"), {id})
-        : m_db.query(QStringLiteral("SELECT ") + jobColumns() + QStringLiteral(" FROM jobs WHERE type = $1 AND idempotency_key = $2"),
+        : m_db.query(QStringLiteral("SELECT ") + jobColumns()
+                         + QStringLiteral(" FROM jobs WHERE type = $1 AND idempotency_key = $2"),
                      {request.type, request.idempotencyKey});
     if (!rows.ok())
         return rows.error();
@@ -120,32 +126,36 @@ Result<int> JobQueue::enqueueBatch(const QList<NewJob> &jobs)
     QJsonArray rows;
     for (const NewJob &job : jobs) {
         const QDateTime runAt = job.runAt.isValid() ? job.runAt : now;
-        rows.append(QJsonObject{{QStringLiteral("id"), newId()},
-                                {QStringLiteral("tenant_id"), job.tenantId.isEmpty() ? QJsonValue() : QJsonValue(job.tenantId)},
-                                {QStringLiteral("twin_id"), job.twinId.isEmpty() ? QJsonValue() : QJsonValue(job.twinId)},
-                                {QStringLiteral("type"), job.type},
-                                {QStringLiteral("payload"), compact(job.payload)},
-                                {QStringLiteral("state"), jobStateName(runAt > now ? JobState::Scheduled : JobState::Available)},
-                                {QStringLiteral("priority"), job.priority},
-                                {QStringLiteral("max_attempts"), job.maxAttempts},
-                                {QStringLiteral("run_at"), runAt.toMSecsSinceEpoch()},
-                                {QStringLiteral("idempotency_key"), job.idempotencyKey.isEmpty() ? QJsonValue() : QJsonValue(job.idempotencyKey)}});
+        rows.append(QJsonObject{
+            {QStringLiteral("id"), newId()},
+            {QStringLiteral("tenant_id"), job.tenantId.isEmpty() ? QJsonValue() : QJsonValue(job.tenantId)},
+            {QStringLiteral("twin_id"), job.twinId.isEmpty() ? QJsonValue() : QJsonValue(job.twinId)},
+            {QStringLiteral("type"), job.type},
+            {QStringLiteral("payload"), compact(job.payload)},
+            {QStringLiteral("state"), jobStateName(runAt > now ? JobState::Scheduled : JobState::Available)},
+            {QStringLiteral("priority"), job.priority},
+            {QStringLiteral("max_attempts"), job.maxAttempts},
+            {QStringLiteral("run_at"), runAt.toMSecsSinceEpoch()},
+            {QStringLiteral("idempotency_key"),
+             job.idempotencyKey.isEmpty() ? QJsonValue() : QJsonValue(job.idempotencyKey)}});
     }
     // Times travel as epoch milliseconds inside the JSON; each dialect turns them back into its own time type.
     const QString sql = m_db.dialect() == Dialect::Postgres
-        ? QStringLiteral("INSERT INTO public.jobs (id, tenant_id, twin_id, type, payload, state, priority, attempt, max_attempts, "
-                         "run_at, idempotency_key, cancel_requested, crash_count, created_at, updated_at) "
-                         "SELECT x.id, x.tenant_id, x.twin_id, x.type, x.payload::jsonb, x.state, x.priority, 0, x.max_attempts, "
-                         "to_timestamp(x.run_at / 1000.0), x.idempotency_key, false, 0, $2, $2 "
-                         "FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, tenant_id uuid, twin_id uuid, type text, payload text, "
-                         "state text, priority int, max_attempts int, run_at bigint, idempotency_key text) "
-                         "ON CONFLICT (type, idempotency_key) DO NOTHING")
-        : QStringLiteral("INSERT INTO jobs (id, tenant_id, twin_id, type, payload, state, priority, attempt, max_attempts, "
-                         "run_at, idempotency_key, cancel_requested, crash_count, created_at, updated_at) "
-                         "SELECT value ->> 'id', value ->> 'tenant_id', value ->> 'twin_id', value ->> 'type', value ->> 'payload', "
-                         "value ->> 'state', value ->> 'priority', 0, value ->> 'max_attempts', value ->> 'run_at', "
-                         "value ->> 'idempotency_key', 0, 0, $2, $2 FROM json_each($1) WHERE true "
-                         "ON CONFLICT (type, idempotency_key) DO NOTHING");
+        ? QStringLiteral(
+            "INSERT INTO public.jobs (id, tenant_id, twin_id, type, payload, state, priority, attempt, max_attempts, "
+            "run_at, idempotency_key, cancel_requested, crash_count, created_at, updated_at) "
+            "SELECT x.id, x.tenant_id, x.twin_id, x.type, x.payload::jsonb, x.state, x.priority, 0, x.max_attempts, "
+            "to_timestamp(x.run_at / 1000.0), x.idempotency_key, false, 0, $2, $2 "
+            "FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, tenant_id uuid, twin_id uuid, type text, payload text, "
+            "state text, priority int, max_attempts int, run_at bigint, idempotency_key text) "
+            "ON CONFLICT (type, idempotency_key) DO NOTHING")
+        : QStringLiteral(
+            "INSERT INTO jobs (id, tenant_id, twin_id, type, payload, state, priority, attempt, max_attempts, "
+            "run_at, idempotency_key, cancel_requested, crash_count, created_at, updated_at) "
+            "SELECT value ->> 'id', value ->> 'tenant_id', value ->> 'twin_id', value ->> 'type', value ->> 'payload', "
+            "value ->> 'state', value ->> 'priority', 0, value ->> 'max_attempts', value ->> 'run_at', "
+            "value ->> 'idempotency_key', 0, 0, $2, $2 FROM json_each($1) WHERE true "
+            "ON CONFLICT (type, idempotency_key) DO NOTHING");
     auto inserted = m_db.query(sql, {compact(rows), now});
     if (!inserted.ok())
         return inserted.error();
@@ -160,7 +170,8 @@ Result<Job> JobQueue::get(const QString &tenantId, const QString &id)
         return jobNotFound();
     auto rows = tenantId.isEmpty()
         ? m_db.query(QStringLiteral("SELECT ") + jobColumns() + QStringLiteral(" FROM jobs WHERE id = $1"), {id})
-        : m_db.query(QStringLiteral("SELECT ") + jobColumns() + QStringLiteral(" FROM jobs WHERE tenant_id = $1 AND id = $2"),
+        : m_db.query(QStringLiteral("SELECT ") + jobColumns()
+                         + QStringLiteral(" FROM jobs WHERE tenant_id = $1 AND id = $2"),
                      {tenantId, id});
     if (!rows.ok())
         return rows.error();
@@ -188,7 +199,8 @@ void appendFilter(const JobFilter &filter, QString &sql, QVariantList &params)
         add(QStringLiteral(" AND twin_id = $%1"), filter.twinId);
     if (!filter.text.isEmpty()) {
         params << likePattern(filter.text);
-        sql += QStringLiteral(" AND (lower(CAST(payload AS TEXT)) LIKE $%1 ESCAPE '\\' OR lower(COALESCE(last_error, '')) LIKE $%1 ESCAPE '\\')")
+        sql += QStringLiteral(" AND (lower(CAST(payload AS TEXT)) LIKE $%1 ESCAPE '\\' OR lower(COALESCE(last_error, "
+                              "'')) LIKE $%1 ESCAPE '\\')")
                    .arg(params.size());
     }
 }
@@ -237,8 +249,9 @@ Result<QList<JobLogLine>> JobQueue::logs(const QString &tenantId, const QString 
     auto job = get(tenantId, jobId);
     if (!job.ok())
         return job.error();
-    auto rows = m_db.query(QStringLiteral("SELECT id, attempt, level, message, created_at FROM job_logs WHERE job_id = $1 ORDER BY id"),
-                           {jobId});
+    auto rows = m_db.query(
+        QStringLiteral("SELECT id, attempt, level, message, created_at FROM job_logs WHERE job_id = $1 ORDER BY id"),
+        {jobId});
     if (!rows.ok())
         return rows.error();
     QList<JobLogLine> lines;
@@ -253,8 +266,9 @@ Result<QueueStats> JobQueue::stats(const QString &tenantId)
         return QueueStats{};
     // One statement per shape, with or without the tenant predicate, so every parameter has a type to infer.
     const bool scoped = !tenantId.isEmpty();
-    auto byState = scoped ? m_db.query(QStringLiteral("SELECT state, count(*) FROM jobs WHERE tenant_id = $1 GROUP BY state"), {tenantId})
-                          : m_db.query(QStringLiteral("SELECT state, count(*) FROM jobs GROUP BY state"));
+    auto byState = scoped
+        ? m_db.query(QStringLiteral("SELECT state, count(*) FROM jobs WHERE tenant_id = $1 GROUP BY state"), {tenantId})
+        : m_db.query(QStringLiteral("SELECT state, count(*) FROM jobs GROUP BY state"));
     if (!byState.ok())
         return byState.error();
     QueueStats stats;
@@ -264,21 +278,23 @@ Result<QueueStats> JobQueue::stats(const QString &tenantId)
     QVariantList params{nowUtc()};
     if (scoped)
         params << tenantId;
-    auto times = m_db.query(QStringLiteral("SELECT (SELECT min(run_at) FROM jobs WHERE state IN ('available', 'retryable', 'scheduled') "
-                                           "AND run_at <= $1%1), (SELECT max(started_at) FROM jobs WHERE started_at <= $1%1)")
-                                .arg(tenantClause),
-                            params);
+    auto times = m_db.query(
+        QStringLiteral("SELECT (SELECT min(run_at) FROM jobs WHERE state IN ('available', 'retryable', 'scheduled') "
+                       "AND run_at <= $1%1), (SELECT max(started_at) FROM jobs WHERE started_at <= $1%1)")
+            .arg(tenantClause),
+        params);
     if (!times.ok())
         return times.error();
     stats.oldestAvailable = times->first().time(0);
     stats.lastStarted = times->first().time(1);
-    stats.available = stats.byState.value(QStringLiteral("available")) + stats.byState.value(QStringLiteral("retryable"));
+    stats.available
+        = stats.byState.value(QStringLiteral("available")) + stats.byState.value(QStringLiteral("retryable"));
     stats.running = stats.byState.value(QStringLiteral("running"));
     return stats;
 }
 
-Result<Job> JobQueue::transition(const QString &tenantId, const QString &id, const QString &sql, const QVariantList &extra,
-                                 const QString &refusal, const QString &logLine)
+Result<Job> JobQueue::transition(const QString &tenantId, const QString &id, const QString &sql,
+                                 const QVariantList &extra, const QString &refusal, const QString &logLine)
 {
     if (!isUuid(id) || (!tenantId.isEmpty() && !isUuid(tenantId)))
         return jobNotFound();
@@ -306,14 +322,14 @@ Result<Job> JobQueue::transition(const QString &tenantId, const QString &id, con
 Result<Job> JobQueue::cancel(const QString &tenantId, const QString &id, const QString &actor)
 {
     // Not yet running: cancelled at once. Running: the handler is asked to stop and decides.
-    return transition(tenantId, id,
-                      QStringLiteral("UPDATE jobs SET "
-                                     "cancel_requested = CASE WHEN state = 'running' THEN $3 ELSE cancel_requested END, "
-                                     "finished_at = CASE WHEN state = 'running' THEN finished_at ELSE $2 END, "
-                                     "state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END, updated_at = $2 "
-                                     "WHERE id = $1 AND state IN ('scheduled', 'available', 'retryable', 'running')"),
-                      {true}, QStringLiteral("a %1 job cannot be cancelled"),
-                      QStringLiteral("cancel requested by %1").arg(actor));
+    return transition(
+        tenantId, id,
+        QStringLiteral("UPDATE jobs SET "
+                       "cancel_requested = CASE WHEN state = 'running' THEN $3 ELSE cancel_requested END, "
+                       "finished_at = CASE WHEN state = 'running' THEN finished_at ELSE $2 END, "
+                       "state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END, updated_at = $2 "
+                       "WHERE id = $1 AND state IN ('scheduled', 'available', 'retryable', 'running')"),
+        {true}, QStringLiteral("a %1 job cannot be cancelled"), QStringLiteral("cancel requested by %1").arg(actor));
 }
 
 Result<Job> JobQueue::retry(const QString &tenantId, const QString &id, const QString &actor)
@@ -322,7 +338,8 @@ Result<Job> JobQueue::retry(const QString &tenantId, const QString &id, const QS
                       QStringLiteral("UPDATE jobs SET state = 'available', attempt = 0, crash_count = 0, run_at = $2, "
                                      "cancel_requested = $3, finished_at = NULL, updated_at = $2 "
                                      "WHERE id = $1 AND state IN ('discarded', 'cancelled', 'completed')"),
-                      {false}, QStringLiteral("a %1 job cannot be retried; only discarded, cancelled or completed ones"),
+                      {false},
+                      QStringLiteral("a %1 job cannot be retried; only discarded, cancelled or completed ones"),
                       QStringLiteral("manual retry by %1").arg(actor));
 }
 
@@ -371,8 +388,9 @@ Result<Claim> JobQueue::claim(const QString &owner, int limit, std::chrono::mill
     const bool postgres = m_db.dialect() == Dialect::Postgres;
     const QString lock = postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString();
     // The batch size is part of the text (an integer, not input): with LIMIT $n PostgreSQL may switch the prepared
-    // claim to a generic plan that scans the whole table. Without statistics SQLite picks the (state, created_at) index and sorts every waiting job on each claim,
-    // which makes a claim O(queue length); the partial claim index serves the ORDER BY … LIMIT directly.
+    // claim to a generic plan that scans the whole table. Without statistics SQLite picks the (state, created_at) index
+    // and sorts every waiting job on each claim, which makes a claim O(queue length); the partial claim index serves
+    // the ORDER BY … LIMIT directly.
     const QString index = postgres ? QString() : QStringLiteral(" INDEXED BY idx_jobs_claim");
     auto tx = Transaction::begin(m_db);
     if (!tx.ok())
@@ -380,8 +398,11 @@ Result<Claim> JobQueue::claim(const QString &owner, int limit, std::chrono::mill
     auto rows = m_db.query(
         QStringLiteral("UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_token = $1, lease_owner = $2, "
                        "lease_expires_at = $3, started_at = $4, heartbeat_at = $4, updated_at = $4 "
-                       "WHERE id IN (SELECT id FROM jobs%2 WHERE state IN ('available', 'retryable', 'scheduled') AND run_at <= $4 "
-                       "ORDER BY priority DESC, run_at, id LIMIT %3%1) RETURNING ").arg(lock, index).arg(limit)
+                       "WHERE id IN (SELECT id FROM jobs%2 WHERE state IN ('available', 'retryable', 'scheduled') AND "
+                       "run_at <= $4 "
+                       "ORDER BY priority DESC, run_at, id LIMIT %3%1) RETURNING ")
+                .arg(lock, index)
+                .arg(limit)
             + jobColumns(),
         {claim.leaseToken, owner, claim.leaseExpiresAt, now});
     if (!rows.ok())
@@ -398,8 +419,10 @@ Result<Claim> JobQueue::claim(const QString &owner, int limit, std::chrono::mill
 Result<int> JobQueue::heartbeat(const QString &leaseToken, std::chrono::milliseconds lease)
 {
     const QDateTime now = nowUtc();
-    auto rows = m_db.query(QStringLiteral("UPDATE jobs SET lease_expires_at = $2, heartbeat_at = $3 WHERE lease_token = $1 AND state = 'running'"),
-                           {leaseToken, now.addMSecs(lease.count()), now});
+    auto rows = m_db.query(
+        QStringLiteral(
+            "UPDATE jobs SET lease_expires_at = $2, heartbeat_at = $3 WHERE lease_token = $1 AND state = 'running'"),
+        {leaseToken, now.addMSecs(lease.count()), now});
     if (!rows.ok())
         return rows.error();
     return int(rows->rowsAffected());
@@ -424,10 +447,11 @@ Result<int> JobQueue::complete(const QString &leaseToken, const QList<Completion
         // every running row: one primary-key update per job is the cheap form here.
         int completed = 0;
         for (const Completion &c : completions) {
-            auto rows = m_db.query(QStringLiteral("UPDATE jobs SET state = 'completed', result = $2, lease_token = NULL, "
-                                                  "lease_expires_at = NULL, last_error = NULL, finished_at = $3, updated_at = $3 "
-                                                  "WHERE id = $1 AND lease_token = $4 AND state = 'running'"),
-                                   {c.id, compact(c.result), now, leaseToken});
+            auto rows = m_db.query(
+                QStringLiteral("UPDATE jobs SET state = 'completed', result = $2, lease_token = NULL, "
+                               "lease_expires_at = NULL, last_error = NULL, finished_at = $3, updated_at = $3 "
+                               "WHERE id = $1 AND lease_token = $4 AND state = 'running'"),
+                {c.id, compact(c.result), now, leaseToken});
             if (!rows.ok())
                 return rows.error();
             completed += int(rows->rowsAffected());
@@ -440,20 +464,22 @@ Result<int> JobQueue::complete(const QString &leaseToken, const QList<Completion
     return int(rows->rowsAffected());
 }
 
-Result<bool> JobQueue::fail(const Job &job, const QString &leaseToken, const Error &error, std::chrono::milliseconds retryDelay,
-                            bool permanent)
+Result<bool> JobQueue::fail(const Job &job, const QString &leaseToken, const Error &error,
+                            std::chrono::milliseconds retryDelay, bool permanent)
 {
     const QDateTime now = nowUtc();
-    const bool cancelled = job.cancelRequested && error.code == jobCancelled().code && error.message == jobCancelled().message;
-    const JobState next = cancelled ? JobState::Cancelled
+    const bool cancelled
+        = job.cancelRequested && error.code == jobCancelled().code && error.message == jobCancelled().message;
+    const JobState next = cancelled                     ? JobState::Cancelled
         : (permanent || job.attempt >= job.maxAttempts) ? JobState::Discarded
-                                                         : JobState::Retryable;
+                                                        : JobState::Retryable;
     const bool final = next != JobState::Retryable;
-    auto rows = m_db.query(QStringLiteral("UPDATE jobs SET state = $3, run_at = $4, last_error = $5, lease_token = NULL, "
-                                          "lease_expires_at = NULL, updated_at = $6, finished_at = $7 "
-                                          "WHERE id = $1 AND lease_token = $2 AND state = 'running'"),
-                           {job.id, leaseToken, jobStateName(next), final ? job.runAt : now.addMSecs(retryDelay.count()),
-                            error.message.left(2000), now, final ? QVariant(now) : QVariant()});
+    auto rows
+        = m_db.query(QStringLiteral("UPDATE jobs SET state = $3, run_at = $4, last_error = $5, lease_token = NULL, "
+                                    "lease_expires_at = NULL, updated_at = $6, finished_at = $7 "
+                                    "WHERE id = $1 AND lease_token = $2 AND state = 'running'"),
+                     {job.id, leaseToken, jobStateName(next), final ? job.runAt : now.addMSecs(retryDelay.count()),
+                      error.message.left(2000), now, final ? QVariant(now) : QVariant()});
     if (!rows.ok())
         return rows.error();
     return rows->rowsAffected() == 1;
@@ -463,12 +489,15 @@ Status JobQueue::release(const QString &leaseToken, const QStringList &ids)
 {
     if (ids.isEmpty())
         return {};
-    const QString idList = m_db.dialect() == Dialect::Postgres ? QStringLiteral("SELECT jsonb_array_elements_text($2::jsonb)::uuid")
-                                                                 : QStringLiteral("SELECT value FROM json_each($2)");
-    return discardRows(m_db.query(QStringLiteral("UPDATE jobs SET state = 'available', attempt = attempt - 1, lease_token = NULL, "
-                                                 "lease_owner = NULL, lease_expires_at = NULL, updated_at = $3 "
-                                                 "WHERE lease_token = $1 AND state = 'running' AND id IN (%1)").arg(idList),
-                                  {leaseToken, compact(QJsonArray::fromStringList(ids)), nowUtc()}));
+    const QString idList = m_db.dialect() == Dialect::Postgres
+        ? QStringLiteral("SELECT jsonb_array_elements_text($2::jsonb)::uuid")
+        : QStringLiteral("SELECT value FROM json_each($2)");
+    return discardRows(
+        m_db.query(QStringLiteral("UPDATE jobs SET state = 'available', attempt = attempt - 1, lease_token = NULL, "
+                                  "lease_owner = NULL, lease_expires_at = NULL, updated_at = $3 "
+                                  "WHERE lease_token = $1 AND state = 'running' AND id IN (%1)")
+                       .arg(idList),
+                   {leaseToken, compact(QJsonArray::fromStringList(ids)), nowUtc()}));
 }
 
 Result<QList<Job>> JobQueue::rescueExpired(int maxCrashes)
@@ -477,16 +506,21 @@ Result<QList<Job>> JobQueue::rescueExpired(int maxCrashes)
     auto tx = Transaction::begin(m_db);
     if (!tx.ok())
         return tx.error();
-    const QString index = m_db.dialect() == Dialect::Sqlite ? QStringLiteral(" INDEXED BY idx_jobs_lease_expiry") : QString();
+    const QString index
+        = m_db.dialect() == Dialect::Sqlite ? QStringLiteral(" INDEXED BY idx_jobs_lease_expiry") : QString();
     // run_at stays as it was: a rescued job keeps its place at the front of the queue.
     auto rows = m_db.query(
-        QStringLiteral("UPDATE jobs%1 SET "
-                       "state = CASE WHEN crash_count + 1 >= $2 OR attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END, "
-                       "finished_at = CASE WHEN crash_count + 1 >= $2 OR attempt >= max_attempts THEN $1 ELSE NULL END, "
-                       "last_error = CASE WHEN crash_count + 1 >= $2 THEN 'discarded: crashed its worker ' || (crash_count + 1) || ' times' "
-                       "ELSE 'attempt ' || attempt || ' lost its lease (' || COALESCE(lease_owner, 'unknown worker') || ' crashed or stalled)' END, "
-                       "crash_count = crash_count + 1, lease_token = NULL, lease_expires_at = NULL, updated_at = $1 "
-                       "WHERE state = 'running' AND lease_expires_at < $1 RETURNING ").arg(index)
+        QStringLiteral(
+            "UPDATE jobs%1 SET "
+            "state = CASE WHEN crash_count + 1 >= $2 OR attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END, "
+            "finished_at = CASE WHEN crash_count + 1 >= $2 OR attempt >= max_attempts THEN $1 ELSE NULL END, "
+            "last_error = CASE WHEN crash_count + 1 >= $2 THEN 'discarded: crashed its worker ' || (crash_count + 1) "
+            "|| ' times' "
+            "ELSE 'attempt ' || attempt || ' lost its lease (' || COALESCE(lease_owner, 'unknown worker') || ' crashed "
+            "or stalled)' END, "
+            "crash_count = crash_count + 1, lease_token = NULL, lease_expires_at = NULL, updated_at = $1 "
+            "WHERE state = 'running' AND lease_expires_at < $1 RETURNING ")
+                .arg(index)
             + jobColumns(),
         {now, maxCrashes});
     if (!rows.ok())
@@ -495,7 +529,8 @@ Result<QList<Job>> JobQueue::rescueExpired(int maxCrashes)
     QList<LogEntry> lines;
     for (const Row row : *rows) {
         rescued.append(jobFromRow(row));
-        lines.append({rescued.last().id, rescued.last().tenantId, rescued.last().attempt, QStringLiteral("error"), rescued.last().lastError});
+        lines.append({rescued.last().id, rescued.last().tenantId, rescued.last().attempt, QStringLiteral("error"),
+                      rescued.last().lastError});
     }
     TWINOPS_TRY(writeLogs(lines));
     TWINOPS_TRY(tx->commit());
@@ -508,15 +543,17 @@ Status JobQueue::writeLogs(const QList<LogEntry> &entries)
         return {};
     QJsonArray items;
     for (const LogEntry &e : entries)
-        items.append(QJsonObject{{QStringLiteral("job_id"), e.jobId},
-                                 {QStringLiteral("tenant_id"), e.tenantId.isEmpty() ? QJsonValue() : QJsonValue(e.tenantId)},
-                                 {QStringLiteral("attempt"), e.attempt},
-                                 {QStringLiteral("level"), e.level},
-                                 {QStringLiteral("message"), e.message.left(4000)}});
+        items.append(
+            QJsonObject{{QStringLiteral("job_id"), e.jobId},
+                        {QStringLiteral("tenant_id"), e.tenantId.isEmpty() ? QJsonValue() : QJsonValue(e.tenantId)},
+                        {QStringLiteral("attempt"), e.attempt},
+                        {QStringLiteral("level"), e.level},
+                        {QStringLiteral("message"), e.message.left(4000)}});
     const QString sql = m_db.dialect() == Dialect::Postgres
         ? QStringLiteral("INSERT INTO public.job_logs (job_id, tenant_id, attempt, level, message, created_at) "
                          "SELECT x.job_id, x.tenant_id, x.attempt, x.level, x.message, $2 "
-                         "FROM jsonb_to_recordset($1::jsonb) AS x(job_id uuid, tenant_id uuid, attempt int, level text, message text)")
+                         "FROM jsonb_to_recordset($1::jsonb) AS x(job_id uuid, tenant_id uuid, attempt int, level "
+                         "text, message text)")
         : QStringLiteral("INSERT INTO job_logs (job_id, tenant_id, attempt, level, message, created_at) "
                          "SELECT value ->> 'job_id', value ->> 'tenant_id', value ->> 'attempt', value ->> 'level', "
                          "value ->> 'message', $2 FROM json_each($1)");

@@ -3,11 +3,10 @@
 #include "core/logging.h"
 
 #include <QAtomicInteger>
-#include <QSqlDriver>
-#include <QSqlError>
-
 #include <QDir>
 #include <QFileInfo>
+#include <QSqlDriver>
+#include <QSqlError>
 #include <QUuid>
 
 #include <sqlite3.h>
@@ -24,19 +23,14 @@ constexpr size_t kMaxCachedStatements = 256;
 int bind(sqlite3_stmt *statement, int index, const QVariant &value)
 {
     switch (value.typeId()) {
-    case QMetaType::UnknownType:
-        return sqlite3_bind_null(statement, index);
-    case QMetaType::Bool:
-        return sqlite3_bind_int64(statement, index, value.toBool() ? 1 : 0);
+    case QMetaType::UnknownType: return sqlite3_bind_null(statement, index);
+    case QMetaType::Bool: return sqlite3_bind_int64(statement, index, value.toBool() ? 1 : 0);
     case QMetaType::Int:
     case QMetaType::UInt:
     case QMetaType::LongLong:
-    case QMetaType::ULongLong:
-        return sqlite3_bind_int64(statement, index, value.toLongLong());
-    case QMetaType::Double:
-        return sqlite3_bind_double(statement, index, value.toDouble());
-    case QMetaType::QDateTime:
-        return sqlite3_bind_int64(statement, index, value.toDateTime().toMSecsSinceEpoch());
+    case QMetaType::ULongLong: return sqlite3_bind_int64(statement, index, value.toLongLong());
+    case QMetaType::Double: return sqlite3_bind_double(statement, index, value.toDouble());
+    case QMetaType::QDateTime: return sqlite3_bind_int64(statement, index, value.toDateTime().toMSecsSinceEpoch());
     case QMetaType::QByteArray: {
         const QByteArray bytes = value.toByteArray(); // constData() is never null, so an empty array is not NULL
         return sqlite3_bind_blob64(statement, index, bytes.constData(), sqlite3_uint64(bytes.size()), SQLITE_TRANSIENT);
@@ -55,12 +49,9 @@ int bind(sqlite3_stmt *statement, int index, const QVariant &value)
 QVariant column(sqlite3_stmt *statement, int index)
 {
     switch (sqlite3_column_type(statement, index)) {
-    case SQLITE_NULL:
-        return {};
-    case SQLITE_INTEGER:
-        return QVariant(qint64(sqlite3_column_int64(statement, index)));
-    case SQLITE_FLOAT:
-        return QVariant(sqlite3_column_double(statement, index));
+    case SQLITE_NULL: return {};
+    case SQLITE_INTEGER: return QVariant(qint64(sqlite3_column_int64(statement, index)));
+    case SQLITE_FLOAT: return QVariant(sqlite3_column_double(statement, index));
     case SQLITE_BLOB: {
         const auto *data = static_cast<const char *>(sqlite3_column_blob(statement, index));
         return QVariant(QByteArray(data, sqlite3_column_bytes(statement, index)));
@@ -77,20 +68,16 @@ ErrorCode classify(int extendedCode)
     switch (extendedCode) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
-    case SQLITE_CONSTRAINT_FOREIGNKEY:
-        return ErrorCode::Conflict;
-    default:
-        break;
+    case SQLITE_CONSTRAINT_FOREIGNKEY: return ErrorCode::Conflict;
+    default: break;
     }
     switch (extendedCode & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
-    case SQLITE_FULL:
-        return ErrorCode::Unavailable;
-    default:
-        return ErrorCode::Internal;
+    case SQLITE_FULL: return ErrorCode::Unavailable;
+    default: return ErrorCode::Internal;
     }
 }
 
@@ -122,7 +109,10 @@ SqliteStatementText sqlitePlaceholders(const QString &sql)
     return result;
 }
 
-void SqliteDatabase::Finalizer::operator()(sqlite3_stmt *statement) const { sqlite3_finalize(statement); }
+void SqliteDatabase::Finalizer::operator()(sqlite3_stmt *statement) const
+{
+    sqlite3_finalize(statement);
+}
 
 SqliteDatabase::SqliteDatabase(QString path)
     : m_path(std::move(path))
@@ -186,7 +176,7 @@ QString SqliteDatabase::description() const
 Error SqliteDatabase::lastError(const QString &context) const
 {
     const int code = sqlite3_extended_errcode(m_handle);
-    Error error {
+    Error error{
         classify(code), QStringLiteral("%1: %2").arg(context, QString::fromUtf8(sqlite3_errmsg(m_handle))), {}, 0};
     return error;
 }
@@ -209,7 +199,7 @@ SqliteDatabase::Statement *SqliteDatabase::prepared(const QString &sql, Error *e
         *error = Error::internal(QStringLiteral("prepare: no statement in \"%1\"").arg(sql.left(80)));
         return nullptr;
     }
-    Statement statement {std::unique_ptr<sqlite3_stmt, Finalizer>(handle), std::move(text.order)};
+    Statement statement{std::unique_ptr<sqlite3_stmt, Finalizer>(handle), std::move(text.order)};
     return &m_statements.emplace(sql, std::move(statement)).first->second;
 }
 

@@ -21,8 +21,8 @@ JsonObjectWriter conversationJson(const Conversation &conversation)
         .insert("created_at", isoTime(conversation.createdAt))
         .insert("id", conversation.id)
         .insert("message_count", conversation.lastSeq)
-        .insert("share_link_id", conversation.shareLinkId.isEmpty() ? std::nullopt
-                                                                    : std::optional<QString>(conversation.shareLinkId))
+        .insert("share_link_id",
+                conversation.shareLinkId.isEmpty() ? std::nullopt : std::optional<QString>(conversation.shareLinkId))
         .insert("title", conversation.title)
         .insert("twin_id", conversation.twinId)
         .insert("updated_at", isoTime(conversation.updatedAt));
@@ -144,19 +144,14 @@ void registerChatRoutes(Router &router)
                    return answer(c, c.principal.tenantId, twin->id, *body, {}, started);
                });
 
-    router.add({"GET", QStringLiteral("/api/v1/twins/{id}/conversations"), read},
-               [](RequestContext &c) -> Result<HttpResponse> {
-                   auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
-                   if (!twin.ok())
-                       return twin.error();
-                   auto page = pageRequest(c.request);
-                   if (!page.ok())
-                       return page.error();
-                   auto conversations = ConversationRepository(c.api.db()).list(c.principal.tenantId, twin->id, *page);
-                   if (!conversations.ok())
-                       return conversations.error();
-                   return HttpResponse::json(200, pageJson(*conversations, conversationJson));
-               });
+    router.add({"GET", QStringLiteral("/api/v1/twins/{id}/conversations"), read}, [](RequestContext &c) {
+        return twinItems(
+            c,
+            [&](const QString &twinId, const PageRequest &page) {
+                return ConversationRepository(c.api.db()).list(c.principal.tenantId, twinId, page);
+            },
+            conversationJson);
+    });
 
     router.add({"GET", QStringLiteral("/api/v1/conversations/{id}/messages"), read},
                [](RequestContext &c) -> Result<HttpResponse> {

@@ -62,32 +62,29 @@ void registerSourceRoutes(Router &router)
     const Access read = Access::tenant(Role::Viewer, scopes::twinsRead);
     const Access write = Access::tenant(Role::Admin, scopes::sourcesWrite);
 
-    router.add({"GET", QStringLiteral("/api/v1/twins/{id}/sources"), read}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
-        if (!twin.ok())
-            return twin.error();
-        auto page = pageRequest(c.request);
-        if (!page.ok())
-            return page.error();
-        auto sources = SourceRepository(c.api.db()).list(c.principal.tenantId, twin->id, *page);
-        if (!sources.ok())
-            return sources.error();
-        return HttpResponse::json(200, pageJson(*sources, sourceJson));
+    router.add({"GET", QStringLiteral("/api/v1/twins/{id}/sources"), read}, [](RequestContext &c) {
+        return twinItems(
+            c,
+            [&](const QString &twinId, const PageRequest &page) {
+                return SourceRepository(c.api.db()).list(c.principal.tenantId, twinId, page);
+            },
+            sourceJson);
     });
 
-    router.add({"POST", QStringLiteral("/api/v1/twins/{id}/sources"), write}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
-        if (!twin.ok())
-            return twin.error();
-        auto upload = uploadedSource(c.request);
-        if (!upload.ok())
-            return upload.error();
-        upload->createdBy = c.principal.actorId();
-        auto source = SourceRepository(c.api.db()).create(c.principal.tenantId, twin->id, *upload);
-        if (!source.ok())
-            return source.error();
-        return HttpResponse::json(201, sourceJson(*source));
-    });
+    router.add({"POST", QStringLiteral("/api/v1/twins/{id}/sources"), write},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
+                   if (!twin.ok())
+                       return twin.error();
+                   auto upload = uploadedSource(c.request);
+                   if (!upload.ok())
+                       return upload.error();
+                   upload->createdBy = c.principal.actorId();
+                   auto source = SourceRepository(c.api.db()).create(c.principal.tenantId, twin->id, *upload);
+                   if (!source.ok())
+                       return source.error();
+                   return HttpResponse::json(201, sourceJson(*source));
+               });
 
     router.add({"GET", QStringLiteral("/api/v1/sources/{id}"), read}, [](RequestContext &c) -> Result<HttpResponse> {
         auto source = visibleSource(c);
@@ -96,71 +93,77 @@ void registerSourceRoutes(Router &router)
         return HttpResponse::json(200, sourceJson(*source));
     });
 
-    router.add({"DELETE", QStringLiteral("/api/v1/sources/{id}"), write}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto source = visibleSource(c);
-        if (!source.ok())
-            return source.error();
-        TWINOPS_TRY(SourceRepository(c.api.db()).remove(c.principal.tenantId, source->id));
-        return HttpResponse::noContent();
-    });
+    router.add({"DELETE", QStringLiteral("/api/v1/sources/{id}"), write},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto source = visibleSource(c);
+                   if (!source.ok())
+                       return source.error();
+                   TWINOPS_TRY(SourceRepository(c.api.db()).remove(c.principal.tenantId, source->id));
+                   return HttpResponse::noContent();
+               });
 
-    router.add({"GET", QStringLiteral("/api/v1/sources/{id}/health"), read}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto source = visibleSource(c);
-        if (!source.ok())
-            return source.error();
-        return HttpResponse::json(200, sourceHealthJson(*source));
-    });
+    router.add({"GET", QStringLiteral("/api/v1/sources/{id}/health"), read},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto source = visibleSource(c);
+                   if (!source.ok())
+                       return source.error();
+                   return HttpResponse::json(200, sourceHealthJson(*source));
+               });
 
-    router.add({"POST", QStringLiteral("/api/v1/sources/{id}/approve"), write}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto source = visibleSource(c);
-        if (!source.ok())
-            return source.error();
-        auto approval = SourceRepository(c.api.db()).approve(c.principal.tenantId, source->id);
-        if (!approval.ok())
-            return approval.error();
-        return HttpResponse::json(202, approvalJson(*approval));
-    });
+    router.add({"POST", QStringLiteral("/api/v1/sources/{id}/approve"), write},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto source = visibleSource(c);
+                   if (!source.ok())
+                       return source.error();
+                   auto approval = SourceRepository(c.api.db()).approve(c.principal.tenantId, source->id);
+                   if (!approval.ok())
+                       return approval.error();
+                   return HttpResponse::json(202, approvalJson(*approval));
+               });
 
-    router.add({"POST", QStringLiteral("/api/v1/sources/{id}/reject"), write}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto source = visibleSource(c);
-        if (!source.ok())
-            return source.error();
-        auto rejected = SourceRepository(c.api.db()).reject(c.principal.tenantId, source->id);
-        if (!rejected.ok())
-            return rejected.error();
-        return HttpResponse::json(200, sourceJson(*rejected));
-    });
+    router.add({"POST", QStringLiteral("/api/v1/sources/{id}/reject"), write},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto source = visibleSource(c);
+                   if (!source.ok())
+                       return source.error();
+                   auto rejected = SourceRepository(c.api.db()).reject(c.principal.tenantId, source->id);
+                   if (!rejected.ok())
+                       return rejected.error();
+                   return HttpResponse::json(200, sourceJson(*rejected));
+               });
 
-    router.add({"POST", QStringLiteral("/api/v1/sources/bulk-approve"), write}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto body = jsonBody(c.request);
-        if (!body.ok())
-            return body.error();
-        JsonFields fields(*body);
-        const QStringList ids = fields.requiredStringList(QStringLiteral("source_ids"), 500);
-        if (fields.status().ok() && ids.isEmpty())
-            fields.problem(QStringLiteral("source_ids"), QStringLiteral("must name at least one source"));
-        TWINOPS_TRY(fields.status());
-        SourceRepository sources(c.api.db());
-        for (const QString &id : ids) {
-            TWINOPS_TRY(uuidParam(id));
-            // A source of a twin outside an API key's allow-list counts as missing, and then nothing changes.
-            auto source = sources.get(c.principal.tenantId, id.toLower());
-            if (!source.ok())
-                return source.error();
-            if (!c.principal.canSeeTwin(source->twinId))
-                return Error::notFound(QStringLiteral("source not found"));
-        }
-        QStringList normalised;
-        for (const QString &id : ids)
-            normalised.append(id.toLower());
-        auto approvals = sources.approveAll(c.principal.tenantId, normalised);
-        if (!approvals.ok())
-            return approvals.error();
-        QList<JsonObjectWriter> items;
-        for (const auto &approval : *approvals)
-            items.append(approvalJson(approval));
-        return HttpResponse::json(202, JsonObjectWriter().insert("items", items));
-    });
+    router.add({"POST", QStringLiteral("/api/v1/sources/bulk-approve"), write},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto body = jsonBody(c.request);
+                   if (!body.ok())
+                       return body.error();
+                   JsonFields fields(*body);
+                   const QStringList ids = fields.requiredStringList(QStringLiteral("source_ids"), 500);
+                   if (fields.status().ok() && ids.isEmpty())
+                       fields.problem(QStringLiteral("source_ids"), QStringLiteral("must name at least one source"));
+                   TWINOPS_TRY(fields.status());
+                   SourceRepository sources(c.api.db());
+                   for (const QString &id : ids) {
+                       TWINOPS_TRY(uuidParam(id));
+                       // A source of a twin outside an API key's allow-list counts as missing, and then nothing
+                       // changes.
+                       auto source = sources.get(c.principal.tenantId, id.toLower());
+                       if (!source.ok())
+                           return source.error();
+                       if (!c.principal.canSeeTwin(source->twinId))
+                           return Error::notFound(QStringLiteral("source not found"));
+                   }
+                   QStringList normalised;
+                   for (const QString &id : ids)
+                       normalised.append(id.toLower());
+                   auto approvals = sources.approveAll(c.principal.tenantId, normalised);
+                   if (!approvals.ok())
+                       return approvals.error();
+                   QList<JsonObjectWriter> items;
+                   for (const auto &approval : *approvals)
+                       items.append(approvalJson(approval));
+                   return HttpResponse::json(202, JsonObjectWriter().insert("items", items));
+               });
 }
 
 } // namespace twinops

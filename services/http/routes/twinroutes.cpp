@@ -80,60 +80,62 @@ void registerTwinRoutes(Router &router)
         if (!twin.ok())
             return twin.error();
         TWINOPS_TRY(TwinRepository(c.api.db()).remove(c.principal.tenantId, twin->id));
-        audit(c, QStringLiteral("twin.delete"), QStringLiteral("twin"), twin->id, {{QStringLiteral("name"), twin->name}});
+        audit(c, QStringLiteral("twin.delete"), QStringLiteral("twin"), twin->id,
+              {{QStringLiteral("name"), twin->name}});
         return HttpResponse::noContent();
     });
 
-    router.add({"GET", QStringLiteral("/api/v1/twins/{id}/share-links"), read}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
-        if (!twin.ok())
-            return twin.error();
-        auto page = pageRequest(c.request);
-        if (!page.ok())
-            return page.error();
-        auto links = ShareLinkRepository(c.api.db()).list(c.principal.tenantId, twin->id, *page);
-        if (!links.ok())
-            return links.error();
-        return HttpResponse::json(200, pageJson(*links, shareLinkJson));
+    router.add({"GET", QStringLiteral("/api/v1/twins/{id}/share-links"), read}, [](RequestContext &c) {
+        return twinItems(
+            c,
+            [&](const QString &twinId, const PageRequest &page) {
+                return ShareLinkRepository(c.api.db()).list(c.principal.tenantId, twinId, page);
+            },
+            shareLinkJson);
     });
 
-    router.add({"POST", QStringLiteral("/api/v1/twins/{id}/share-links"), write}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
-        if (!twin.ok())
-            return twin.error();
-        QJsonObject object;
-        if (!c.request.body.isEmpty()) {
-            auto body = jsonBody(c.request);
-            if (!body.ok())
-                return body.error();
-            object = *body;
-        }
-        JsonFields fields(object);
-        const auto days = fields.optionalInt(QStringLiteral("expires_in_days"));
-        TWINOPS_TRY(fields.status());
-        auto issued = ShareLinkRepository(c.api.db()).create(c.principal.tenantId, twin->id, days, c.principal.userId);
-        if (!issued.ok())
-            return issued.error();
-        audit(c, QStringLiteral("share_link.create"), QStringLiteral("share_link"), issued->link.id);
-        return HttpResponse::json(201, shareLinkJson(issued->link).insert("token", issued->token));
-    });
+    router.add(
+        {"POST", QStringLiteral("/api/v1/twins/{id}/share-links"), write},
+        [](RequestContext &c) -> Result<HttpResponse> {
+            auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
+            if (!twin.ok())
+                return twin.error();
+            QJsonObject object;
+            if (!c.request.body.isEmpty()) {
+                auto body = jsonBody(c.request);
+                if (!body.ok())
+                    return body.error();
+                object = *body;
+            }
+            JsonFields fields(object);
+            const auto days = fields.optionalInt(QStringLiteral("expires_in_days"));
+            TWINOPS_TRY(fields.status());
+            auto issued
+                = ShareLinkRepository(c.api.db()).create(c.principal.tenantId, twin->id, days, c.principal.userId);
+            if (!issued.ok())
+                return issued.error();
+            audit(c, QStringLiteral("share_link.create"), QStringLiteral("share_link"), issued->link.id);
+            return HttpResponse::json(201, shareLinkJson(issued->link).insert("token", issued->token));
+        });
 
-    router.add({"DELETE", QStringLiteral("/api/v1/share-links/{id}"), write}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto id = uuidParam(c.param(QStringLiteral("id")));
-        if (!id.ok())
-            return id.error();
-        ShareLinkRepository links(c.api.db());
-        // A key limited to some twins may only revoke links of those twins.
-        auto rows = c.api.db().query(QStringLiteral("SELECT twin_id FROM share_links WHERE tenant_id = $1 AND id = $2"),
-                                     {c.principal.tenantId, *id});
-        if (!rows.ok())
-            return rows.error();
-        if (rows->isEmpty() || !c.principal.canSeeTwin(rows->first().text(0)))
-            return Error::notFound(QStringLiteral("share link not found"));
-        TWINOPS_TRY(links.revoke(c.principal.tenantId, *id));
-        audit(c, QStringLiteral("share_link.revoke"), QStringLiteral("share_link"), *id);
-        return HttpResponse::noContent();
-    });
+    router.add(
+        {"DELETE", QStringLiteral("/api/v1/share-links/{id}"), write}, [](RequestContext &c) -> Result<HttpResponse> {
+            auto id = uuidParam(c.param(QStringLiteral("id")));
+            if (!id.ok())
+                return id.error();
+            ShareLinkRepository links(c.api.db());
+            // A key limited to some twins may only revoke links of those twins.
+            auto rows
+                = c.api.db().query(QStringLiteral("SELECT twin_id FROM share_links WHERE tenant_id = $1 AND id = $2"),
+                                   {c.principal.tenantId, *id});
+            if (!rows.ok())
+                return rows.error();
+            if (rows->isEmpty() || !c.principal.canSeeTwin(rows->first().text(0)))
+                return Error::notFound(QStringLiteral("share link not found"));
+            TWINOPS_TRY(links.revoke(c.principal.tenantId, *id));
+            audit(c, QStringLiteral("share_link.revoke"), QStringLiteral("share_link"), *id);
+            return HttpResponse::noContent();
+        });
 }
 
 } // namespace twinops
