@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QThread>
 
 int main(int argc, char *argv[])
 {
@@ -22,7 +23,8 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption database(QStringLiteral("database"),
-                                      QStringLiteral("Database URL (sqlite:///path or postgres://…)."), QStringLiteral("URL"));
+                                      QStringLiteral("Database URL (sqlite:///path or postgres://…)."),
+                                      QStringLiteral("URL"));
     const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Port of the local HTTP endpoint (0 = off)."),
                                   QStringLiteral("PORT"), QStringLiteral("8710"));
     parser.addOptions({database, port});
@@ -45,28 +47,37 @@ int main(int argc, char *argv[])
 
     (*core)->startWorkers(2);
 
-    // The local endpoint is a convenience: the console works without it, and says why it is off.
-    QString endpointStatus;
+    MainWindow window(**core);
+    window.show();
+
+    // The local endpoint is a convenience: the console works without it, and says why it is off. Its secret comes
+    // from the keychain, which may take seconds to answer (or not exist), so it is fetched off the GUI thread and
+    // the endpoint started back on it.
     const int endpointPort = parser.value(port).toInt();
     if (endpointPort > 0) {
-        twinops::KeychainSecretStore keychain;
-        auto secret = twinops::loadOrCreateJwtSecret(keychain);
-        if (!secret.ok()) {
-            endpointStatus = QStringLiteral("Local API off: %1").arg(secret.error().message);
-        } else {
-            twinops::EndpointOptions http;
-            http.port = quint16(endpointPort);
-            auto serving = (*core)->serveHttp(http, *secret);
-            endpointStatus = serving.ok() ? QStringLiteral("Local API: %1").arg((*core)->endpoint()->baseUrl())
+        window.setEndpointStatus(QStringLiteral("Local API: starting…"));
+        QThread *lookup = QThread::create([&window, &core, endpointPort] {
+            twinops::KeychainSecretStore keychain(QStringLiteral("TwinOps"), std::chrono::minutes(5));
+            auto secret = twinops::loadOrCreateJwtSecret(keychain);
+            QMetaObject::invokeMethod(&window, [&window, &core, endpointPort, secret] {
+                QString status;
+                if (!secret.ok()) {
+                    status = QStringLiteral("Local API off: %1").arg(secret.error().message);
+                } else {
+                    twinops::EndpointOptions http;
+                    http.port = quint16(endpointPort);
+                    auto serving = (*core)->serveHttp(http, *secret);
+                    status = serving.ok() ? QStringLiteral("Local API: %1").arg((*core)->endpoint()->baseUrl())
                                           : QStringLiteral("Local API off: %1").arg(serving.error().message);
-        }
+                }
+                qCInfo(lcCore).noquote() << status;
+                window.setEndpointStatus(status);
+            });
+        });
+        QObject::connect(lookup, &QThread::finished, lookup, &QObject::deleteLater);
+        lookup->start();
     } else {
-        endpointStatus = QStringLiteral("Local API off");
+        window.setEndpointStatus(QStringLiteral("Local API off"));
     }
-    qCInfo(lcCore).noquote() << endpointStatus;
-
-    MainWindow window(**core);
-    window.setEndpointStatus(endpointStatus);
-    window.show();
     return app.exec();
 }

@@ -3,12 +3,12 @@
 #include "auth/crypto.h"
 #include "auth/jwt.h"
 
+#include <QDBusConnection>
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTimer>
-
 #include <qt6keychain/keychain.h>
 
 #include <cstdio>
@@ -17,11 +17,10 @@ namespace twinops {
 
 namespace {
 
-constexpr int kKeychainTimeoutMs = 10'000;
 const QString kJwtSecretKey = QStringLiteral("jwt-signing-secret");
 
 // Runs a QtKeychain job to completion on a local event loop.
-bool runJob(QKeychain::Job &job, QString *error)
+bool runJob(QKeychain::Job &job, std::chrono::milliseconds timeout, QString *error)
 {
     QEventLoop loop;
     bool finished = false;
@@ -29,13 +28,13 @@ bool runJob(QKeychain::Job &job, QString *error)
         finished = true;
         loop.quit();
     });
-    QTimer::singleShot(kKeychainTimeoutMs, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeout, &loop, &QEventLoop::quit);
     job.setAutoDelete(false);
     job.start();
     if (!finished)
         loop.exec();
     if (!finished) {
-        *error = QStringLiteral("the keychain did not answer within %1 s").arg(kKeychainTimeoutMs / 1000);
+        *error = QStringLiteral("the keychain did not answer within %1 s").arg(timeout.count() / 1000);
         return false;
     }
     return true;
@@ -43,17 +42,27 @@ bool runJob(QKeychain::Job &job, QString *error)
 
 } // namespace
 
-KeychainSecretStore::KeychainSecretStore(QString service)
+KeychainSecretStore::KeychainSecretStore(QString service, std::chrono::milliseconds timeout)
     : m_service(std::move(service))
+    , m_timeout(timeout)
+{ }
+
+// The Secret Service lives on the session bus: without one there is no keychain, and asking would only wait
+// for the timeout.
+Status keychainReachable()
 {
+    if (!QDBusConnection::sessionBus().isConnected())
+        return Error::unavailable(QStringLiteral("no keychain: there is no D-Bus session"));
+    return {};
 }
 
 Result<QByteArray> KeychainSecretStore::read(const QString &key)
 {
+    TWINOPS_TRY(keychainReachable());
     QKeychain::ReadPasswordJob job(m_service);
     job.setKey(key);
     QString error;
-    if (!runJob(job, &error))
+    if (!runJob(job, m_timeout, &error))
         return Error::unavailable(error);
     if (job.error() == QKeychain::EntryNotFound)
         return Error::notFound(QStringLiteral("no secret named %1").arg(key));
@@ -64,11 +73,12 @@ Result<QByteArray> KeychainSecretStore::read(const QString &key)
 
 Status KeychainSecretStore::write(const QString &key, const QByteArray &secret)
 {
+    TWINOPS_TRY(keychainReachable());
     QKeychain::WritePasswordJob job(m_service);
     job.setKey(key);
     job.setBinaryData(secret);
     QString error;
-    if (!runJob(job, &error))
+    if (!runJob(job, m_timeout, &error))
         return Error::unavailable(error);
     if (job.error() != QKeychain::NoError)
         return Error::unavailable(QStringLiteral("the keychain is unavailable: %1").arg(job.errorString()));
@@ -80,7 +90,7 @@ Status KeychainSecretStore::remove(const QString &key)
     QKeychain::DeletePasswordJob job(m_service);
     job.setKey(key);
     QString error;
-    if (!runJob(job, &error))
+    if (!runJob(job, m_timeout, &error))
         return Error::unavailable(error);
     if (job.error() != QKeychain::NoError && job.error() != QKeychain::EntryNotFound)
         return Error::unavailable(QStringLiteral("the keychain is unavailable: %1").arg(job.errorString()));
@@ -89,8 +99,7 @@ Status KeychainSecretStore::remove(const QString &key)
 
 FileSecretStore::FileSecretStore(QString directory)
     : m_directory(std::move(directory))
-{
-}
+{ }
 
 QString FileSecretStore::path(const QString &key) const
 {

@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <chrono>
+
 namespace twinops {
 
 // Where secrets (the JWT signing key, provider keys, remote admin keys) live. Never in logs, responses or plain
@@ -25,7 +27,9 @@ public:
 class KeychainSecretStore final : public SecretStore
 {
 public:
-    explicit KeychainSecretStore(QString service = QStringLiteral("TwinOps"));
+    // The timeout covers a person answering the keychain's own prompt (creating or unlocking a keyring).
+    explicit KeychainSecretStore(QString service = QStringLiteral("TwinOps"),
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
     QString description() const override { return QStringLiteral("the system keychain"); }
     Result<QByteArray> read(const QString &key) override;
     Status write(const QString &key, const QByteArray &secret) override;
@@ -33,6 +37,7 @@ public:
 
 private:
     QString m_service;
+    std::chrono::milliseconds m_timeout;
 };
 
 // One file per secret, mode 0600, in a directory only the user can enter (0700). For servers without a
