@@ -24,7 +24,6 @@ struct Principal
     QString shareLinkId; // ShareLink
     QString shareTwinId; // ShareLink
 
-    bool isTenantMember() const { return kind == Kind::User || kind == Kind::ApiKey; }
     // A twin outside an API key's allow-list does not exist for that key.
     bool canSeeTwin(const QString &twinId) const { return !twinAllowList || twinAllowList->contains(twinId); }
     QString actorId() const { return kind == Kind::User ? userId : apiKeyId; }

@@ -29,21 +29,29 @@ QJsonDocument openApiDocument(const Router &router);
 // allow-list.
 Result<Twin> visibleTwin(RequestContext &context, const QString &twinId);
 
-// GET /api/v1/twins/{id}/<items>: the twin must be visible to the caller; `list(twinId, page)` fetches the
-// tenant's page of items and `toJson` writes each.
+// A paged list of the caller's tenant: `list(page)` fetches it, `toJson` writes each item.
+template<typename List, typename ToJson>
+Result<HttpResponse> pagedItems(RequestContext &context, List list, ToJson toJson)
+{
+    auto page = pageRequest(context.request);
+    if (!page.ok())
+        return page.error();
+    auto items = list(*page);
+    if (!items.ok())
+        return items.error();
+    return HttpResponse::json(200, pageJson(*items, toJson));
+}
+
+// GET /api/v1/twins/{id}/<items>: as pagedItems, once the twin is known to be visible to the caller;
+// `list(twinId, page)`.
 template<typename List, typename ToJson>
 Result<HttpResponse> twinItems(RequestContext &context, List list, ToJson toJson)
 {
     auto twin = visibleTwin(context, context.param(QStringLiteral("id")));
     if (!twin.ok())
         return twin.error();
-    auto page = pageRequest(context.request);
-    if (!page.ok())
-        return page.error();
-    auto items = list(twin->id, *page);
-    if (!items.ok())
-        return items.error();
-    return HttpResponse::json(200, pageJson(*items, toJson));
+    return pagedItems(
+        context, [&](const PageRequest &page) { return list(twin->id, page); }, toJson);
 }
 
 // An entry in audit_log for security-relevant changes; a failure to write it is logged, never fatal.

@@ -38,14 +38,10 @@ void registerPeopleRoutes(Router &router)
     // Empty scope: API keys cannot manage people or keys, whatever their scopes.
     const Access manage = Access::tenant(Role::Admin, QString());
 
-    router.add({"GET", QStringLiteral("/api/v1/users"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto page = pageRequest(c.request);
-        if (!page.ok())
-            return page.error();
-        auto users = UserRepository(c.api.db()).list(c.principal.tenantId, *page);
-        if (!users.ok())
-            return users.error();
-        return HttpResponse::json(200, pageJson(*users, userJson));
+    router.add({"GET", QStringLiteral("/api/v1/users"), manage}, [](RequestContext &c) {
+        return pagedItems(
+            c, [&](const PageRequest &page) { return UserRepository(c.api.db()).list(c.principal.tenantId, page); },
+            userJson);
     });
 
     router.add({"POST", QStringLiteral("/api/v1/users"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
@@ -66,7 +62,8 @@ void registerPeopleRoutes(Router &router)
         auto user = UserRepository(c.api.db()).create(c.principal.tenantId, {email, *hash, *role});
         if (!user.ok())
             return user.error();
-        audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user->id, {{QStringLiteral("role"), roleName(*role)}});
+        audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user->id,
+              {{QStringLiteral("role"), roleName(*role)}});
         return HttpResponse::json(201, userJson(*user));
     });
 
@@ -93,7 +90,8 @@ void registerPeopleRoutes(Router &router)
         TWINOPS_TRY(mayManage(c.principal, user->role));
         if (patch.role)
             TWINOPS_TRY(mayManage(c.principal, *patch.role));
-        const bool stillActiveOwner = patch.role.value_or(user->role) == Role::Owner && patch.isActive.value_or(user->isActive);
+        const bool stillActiveOwner
+            = patch.role.value_or(user->role) == Role::Owner && patch.isActive.value_or(user->isActive);
         auto tx = Transaction::begin(c.api.db());
         if (!tx.ok())
             return tx.error();
@@ -125,14 +123,10 @@ void registerPeopleRoutes(Router &router)
         return HttpResponse::noContent();
     });
 
-    router.add({"GET", QStringLiteral("/api/v1/api-keys"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto page = pageRequest(c.request);
-        if (!page.ok())
-            return page.error();
-        auto keys = ApiKeyRepository(c.api.db()).list(c.principal.tenantId, *page);
-        if (!keys.ok())
-            return keys.error();
-        return HttpResponse::json(200, pageJson(*keys, apiKeyJson));
+    router.add({"GET", QStringLiteral("/api/v1/api-keys"), manage}, [](RequestContext &c) {
+        return pagedItems(
+            c, [&](const PageRequest &page) { return ApiKeyRepository(c.api.db()).list(c.principal.tenantId, page); },
+            apiKeyJson);
     });
 
     router.add({"POST", QStringLiteral("/api/v1/api-keys"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
@@ -155,14 +149,15 @@ void registerPeopleRoutes(Router &router)
         return HttpResponse::json(201, apiKeyJson(issued->key).insert("key", issued->secret));
     });
 
-    router.add({"DELETE", QStringLiteral("/api/v1/api-keys/{id}"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto id = uuidParam(c.param(QStringLiteral("id")));
-        if (!id.ok())
-            return id.error();
-        TWINOPS_TRY(ApiKeyRepository(c.api.db()).revoke(c.principal.tenantId, *id));
-        audit(c, QStringLiteral("api_key.revoke"), QStringLiteral("api_key"), *id);
-        return HttpResponse::noContent();
-    });
+    router.add({"DELETE", QStringLiteral("/api/v1/api-keys/{id}"), manage},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto id = uuidParam(c.param(QStringLiteral("id")));
+                   if (!id.ok())
+                       return id.error();
+                   TWINOPS_TRY(ApiKeyRepository(c.api.db()).revoke(c.principal.tenantId, *id));
+                   audit(c, QStringLiteral("api_key.revoke"), QStringLiteral("api_key"), *id);
+                   return HttpResponse::noContent();
+               });
 }
 
 } // namespace twinops
