@@ -639,6 +639,7 @@ private slots:
     void hostHeaderIsChecked();
     void slowAndIdleConnectionsAreClosed();
     void keepAliveServesSeveralRequests();
+    void headResponsesHaveNoBody();
     void concurrentClientsAreAllServed();
     void databaseOutageIsSurvived();
     void healthIsDegradedWhileDatabaseIsUnreachable();
@@ -990,6 +991,30 @@ void TestHttpEndpoint::keepAliveServesSeveralRequests()
     client.write(twins.mid(30));
     QCOMPARE(client.readReply().status, 200);
     QVERIFY(client.isConnected() && &client.socket() == connection);
+}
+
+void TestHttpEndpoint::headResponsesHaveNoBody()
+{
+    if (currentDialect() != Dialect::Sqlite)
+        QSKIP("transport only: runs once");
+    auto served = serveFresh();
+    if (!served)
+        return;
+    RawClient client(served->port());
+    QVERIFY(client.open());
+    // A body after the HEAD answer would be read as the start of the next response.
+    client.write(client.requestBytes("HEAD", "/health") + client.requestBytes("GET", "/health"));
+    QByteArray received;
+    QElapsedTimer timer;
+    timer.start();
+    while (received.count("HTTP/1.1 ") < 2 || !received.endsWith('}')) {
+        if (timer.elapsed() > kTimeoutMs || !client.socket().waitForReadyRead(1000))
+            break;
+        received += client.socket().readAll();
+    }
+    const qsizetype headEnd = received.indexOf("\r\n\r\n");
+    QVERIFY2(headEnd > 0, received.constData());
+    QVERIFY2(received.mid(headEnd + 4).startsWith("HTTP/1.1 200"), received.constData());
 }
 
 void TestHttpEndpoint::concurrentClientsAreAllServed()
