@@ -59,7 +59,7 @@ function done(summary, latency, requests_)
   local e = summary.errors
   io.write(string.format(
     "bench-http: requests=%d rps=%.1f p50_us=%d p99_us=%d max_us=%d non2xx=%d " ..
-    "connect_errors=%d read_errors=%d write_errors=%d timeouts=%d\n",
+    "connect_errors=%d read_errors=%d write_errors=%d timeouts=%d bytes_per_response=%d\n",
     summary.requests, summary.requests / seconds, latency:percentile(50), latency:percentile(99), latency.max,
-    bad, e.connect, e.read, e.write, e.timeout))
+    bad, e.connect, e.read, e.write, e.timeout, summary.requests > 0 and math.floor(summary.bytes / summary.requests) or 0))
 end

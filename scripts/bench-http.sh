@@ -6,7 +6,7 @@
 # appends it to docs/benchmarks.md. Everything listens on 127.0.0.1 and is stopped on exit. Missing the issue's
 # targets is reported, not an error; any failing step is (exit status non-zero).
 # Environment: BENCH_DURATION (default 15s), BENCH_WARMUP (3s), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
-# BENCH_BACKENDS ("sqlite postgres"), BENCH_SKIP_BUILD=1 (use the existing build), BENCH_BUILD_DIR (the build to
+# BENCH_BACKENDS ("sqlite postgres"), BENCH_HTTP_THREADS (twinopsd --http-threads, default 2), BENCH_SKIP_BUILD=1 (use the existing build), BENCH_BUILD_DIR (the build to
 # measure, default build/ci; with BENCH_SKIP_BUILD=1 for a build made elsewhere), BENCH_NO_RECORD=1 (do not touch
 # docs/benchmarks.md).
 set -euo pipefail
@@ -19,6 +19,7 @@ warmup=${BENCH_WARMUP:-3s}
 connections=${BENCH_CONNECTIONS:-64}
 wrk_threads=${BENCH_THREADS:-2}
 backends=${BENCH_BACKENDS:-sqlite postgres}
+http_threads=${BENCH_HTTP_THREADS:-2}
 tenants=100
 twins_per_tenant=10
 jwt_secret=twinops-http-benchmark-secret-0123456789abcdef
@@ -120,7 +121,7 @@ start_server() {
   mkdir -p "$work/$name.home"
   # XDG_DATA_HOME keeps the app-data directory (secrets, default database) inside $work.
   XDG_DATA_HOME="$work/$name.home" TWINOPS_JWT_SECRET=$jwt_secret TWINOPS_PASSWORD_COST=minimal \
-    "$twinopsd" --database "$database" serve --listen 127.0.0.1:0 --http-threads 2 >"$work/$name.server.out" 2>"$errlog" &
+    "$twinopsd" --database "$database" serve --listen 127.0.0.1:0 --http-threads "$http_threads" >"$work/$name.server.out" 2>"$errlog" &
   server_pid=$!
   local port=""
   for _ in $(seq 1 300); do
@@ -202,6 +203,7 @@ load_start=$(cut -d' ' -f1 /proc/loadavg)
 
 # --- 2./3. twinopsd on each backend -------------------------------------------------------------------------
 body_size=""
+measured_transport=""
 for backend in $backends; do
   case "$backend" in
   sqlite)
@@ -226,6 +228,10 @@ for backend in $backends; do
     pids+=("$postmaster" $(pgrep -P "$postmaster" || true))
   fi
   run_wrk "$backend" "$server_url/api/v1/twins" "$work/$backend.tokens.lua" "${pids[@]}"
+  if [ "$backend" = sqlite ]; then # the floor under every route: Qt HttpServer, our guard and router, no handler
+    run_wrk transport "$server_url/api/v1/no-such-route" "" "$server_pid"
+    measured_transport=1
+  fi
   stop_pid "$server_pid"; server_pid=""
   if [ "$backend" = postgres ]; then
     bash scripts/pg-test-cluster.sh stop "$pg_state" >&2; pg_state=""
@@ -285,7 +291,7 @@ declare -A target=([sqlite]=50 [postgres]=20)
 verdicts=()
 table="| target | requests/s | p50 | p99 | non-2xx | vs nginx | server CPU/request |
 |---|---:|---:|---:|---:|---:|---:|"
-for name in $backends nginx; do
+for name in $backends ${measured_transport:+transport} nginx; do
   rps=$(field "$name" rps)
   bad=$(field "$name" non2xx)
   socket_errors=$(( $(field "$name" connect_errors) + $(field "$name" read_errors) + $(field "$name" write_errors) + $(field "$name" timeouts) ))
@@ -294,11 +300,12 @@ for name in $backends nginx; do
   sqlite) label="twinopsd + SQLite" ;;
   postgres) label="twinopsd + PostgreSQL (durable)" ;;
   nginx) label="nginx, static $body_size B" ;;
+  transport) label="twinopsd transport + router only (404, $(field transport bytes_per_response) B with headers, no handler, no database; non-2xx expected)" ;;
   esac
   ratio="$pct %"; [ "$name" = nginx ] && ratio="100 %"
   table+="
 | $label | $(printf '%.0f' "$rps") | $(ms "$(field "$name" p50_us)") | $(ms "$(field "$name" p99_us)") | $bad | $ratio | $(cat "$work/$name.cpu") µs |"
-  if [ "$name" != nginx ]; then
+  if [ "$name" = sqlite ] || [ "$name" = postgres ]; then
     goal=${target[$name]}
     met=$(awk -v p="$pct" -v g="$goal" 'BEGIN { print (p >= g) ? "yes" : "no" }')
     [ "$bad" -eq 0 ] && [ "$socket_errors" -eq 0 ] || met=no
@@ -310,7 +317,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 when=$(date -u '+%Y-%m-%d %H:%M UTC')
 machine="$(nproc) CPUs, $cpu"
-setup_line="wrk -t$wrk_threads -c$connections -d$duration --latency (after a $warmup warm-up), GET /api/v1/twins: $tenants tenants x $twins_per_tenant twins, one of $tenants JWTs per request, twinopsd --http-threads 2; nginx worker_processes 2 serving a static file of the same size ($body_size B). Load average (1 min) $load_start before, $load_end after: other work on the machine moves requests/s much more than server CPU/request (twinopsd's CPU time, plus PostgreSQL's for that row, or nginx's, divided by the requests served)"
+setup_line="wrk -t$wrk_threads -c$connections -d$duration --latency (after a $warmup warm-up), GET /api/v1/twins: $tenants tenants x $twins_per_tenant twins, one of $tenants JWTs per request, twinopsd --http-threads $http_threads; nginx worker_processes 2 serving a static file of the same size ($body_size B). Load average (1 min) $load_start before, $load_end after: other work on the machine moves requests/s much more than server CPU/request (twinopsd's CPU time, plus PostgreSQL's for that row, or nginx's, divided by the requests served)"
 
 echo
 echo "HTTP benchmark, $when, commit $commit, $machine"

@@ -43,7 +43,8 @@ ApiShared::ApiShared(DatabaseUrl url, QByteArray jwtSecret, PasswordHasher::Cost
     , startedAt(QDateTime::currentDateTimeUtc())
 {
     registerRoutes(router);
-    openApi = openApiDocument(router);
+    if (const QJsonDocument document = openApiDocument(router); !document.isNull())
+        openApiJson = document.toJson(QJsonDocument::Compact);
 }
 
 Status ApiContext::ensureDatabase()

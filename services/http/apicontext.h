@@ -74,7 +74,7 @@ public:
     const ApiSettings settings;
     const QDateTime startedAt;
     Router router;
-    QJsonDocument openApi;
+    QByteArray openApiJson; // compact, serialized once: the document is ~80 KB
     RateLimiter publicLimiter{60, 20}; // public share routes, per client address
     // The configured chat provider, one for every HTTP thread (it keeps the provider's connections warm); null
     // for the built-in grounded provider.

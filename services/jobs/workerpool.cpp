@@ -18,7 +18,10 @@ namespace twinops {
 
 Q_LOGGING_CATEGORY(lcJobs, "twinops.jobs", QtInfoMsg)
 
-void JobHandlers::add(std::shared_ptr<JobHandler> handler) { m_handlers.push_back(std::move(handler)); }
+void JobHandlers::add(std::shared_ptr<JobHandler> handler)
+{
+    m_handlers.push_back(std::move(handler));
+}
 
 JobHandler *JobHandlers::find(const QString &type) const
 {
@@ -39,7 +42,8 @@ QStringList JobHandlers::types() const
 
 namespace {
 
-std::unique_ptr<Database> connectUntilStopped(const DatabaseUrl &url, const std::atomic<bool> &stopping, const char *who)
+std::unique_ptr<Database> connectUntilStopped(const DatabaseUrl &url, const std::atomic<bool> &stopping,
+                                              const char *who)
 {
     bool reported = false;
     while (!stopping) {
@@ -67,8 +71,10 @@ public:
     {
         setObjectName(QStringLiteral("job-worker-%1").arg(index));
         auto &metrics = pool.m_metrics;
-        m_rescued = &metrics.counter(QStringLiteral("twinops_jobs_rescued_total"), QStringLiteral("Jobs whose lease expired and were rescued"));
-        m_claims = &metrics.counter(QStringLiteral("twinops_job_claims_total"), QStringLiteral("Claim queries that returned at least one job"));
+        m_rescued = &metrics.counter(QStringLiteral("twinops_jobs_rescued_total"),
+                                     QStringLiteral("Jobs whose lease expired and were rescued"));
+        m_claims = &metrics.counter(QStringLiteral("twinops_job_claims_total"),
+                                    QStringLiteral("Claim queries that returned at least one job"));
     }
 
 protected:
@@ -172,8 +178,9 @@ private:
                 timer.start();
                 JobHandler *handler = m_pool.m_handlers.find(job.type);
                 auto result = handler ? handler->run(context)
-                                      : Result<QJsonObject>(Error::validation(QStringLiteral("type"),
-                                                                              QStringLiteral("no handler for job type %1 in this build").arg(job.type)));
+                                      : Result<QJsonObject>(Error::validation(
+                                          QStringLiteral("type"),
+                                          QStringLiteral("no handler for job type %1 in this build").arg(job.type)));
                 if (!result.ok()) {
                     failure = result.error();
                     failureLines = context.lines();
@@ -188,17 +195,18 @@ private:
                 QList<JobQueue::LogEntry> logs;
                 for (const Finished &f : finished) {
                     completions.append({f.job.id, f.result});
+                    // A success adds no line of its own: the job row keeps who ran it (lease_owner) and when
+                    // (started_at, finished_at), and a log row per job was a sixth of the queue's cost.
                     for (const JobContext::Line &line : f.lines)
-                        logs.append({f.job.id, f.job.tenantId, f.job.attempt, jobLogLevelName(line.level), line.message});
-                    logs.append({f.job.id, f.job.tenantId, f.job.attempt, QStringLiteral("info"),
-                                 QStringLiteral("attempt %1 by %2 completed in %3 ms")
-                                     .arg(f.job.attempt).arg(m_owner).arg(f.seconds * 1000.0, 0, 'f', 2)});
+                        logs.append(
+                            {f.job.id, f.job.tenantId, f.job.attempt, jobLogLevelName(line.level), line.message});
                 }
                 auto completed = queue.complete(token, completions);
                 if (!completed.ok() || *completed != finished.size()) {
                     if (completed.ok() && finished.size() == 1) {
                         // The only job lost its lease (rescued while we ran it): leave it to its new owner.
-                        qCWarning(lcJobs).noquote() << "job" << finished.first().job.id << "lost its lease; its work is discarded";
+                        qCWarning(lcJobs).noquote()
+                            << "job" << finished.first().job.id << "lost its lease; its work is discarded";
                         count(finished.first().job.type, QStringLiteral("lost"));
                         return 1;
                     }
@@ -207,7 +215,8 @@ private:
                 if (auto written = queue.writeLogs(logs); !written.ok())
                     return -1;
                 if (auto committed = tx->commit(); !committed.ok()) {
-                    qCWarning(lcJobs).noquote() << "commit failed; the claim will expire and be rescued:" << committed.error().message;
+                    qCWarning(lcJobs).noquote()
+                        << "commit failed; the claim will expire and be rescued:" << committed.error().message;
                     return int(jobs.size()); // drop the claim: the rescuer owns these jobs now
                 }
                 for (const Finished &f : finished) {
@@ -238,15 +247,19 @@ private:
         for (const JobContext::Line &line : lines)
             logs.append({job.id, job.tenantId, job.attempt, jobLogLevelName(line.level), line.message});
         const bool retried = !permanent && job.attempt < job.maxAttempts && !job.cancelRequested;
-        logs.append({job.id, job.tenantId, job.attempt, QStringLiteral("error"),
-                     QStringLiteral("attempt %1 by %2 failed: %3%4")
-                         .arg(job.attempt)
-                         .arg(m_owner, error.message,
-                              retried ? QStringLiteral("; retrying in %1 s").arg(double(delay.count()) / 1000.0, 0, 'f', 1)
-                                      : QStringLiteral("; not retried"))});
+        logs.append(
+            {job.id, job.tenantId, job.attempt, QStringLiteral("error"),
+             QStringLiteral("attempt %1 by %2 failed: %3%4")
+                 .arg(job.attempt)
+                 .arg(m_owner, error.message,
+                      retried ? QStringLiteral("; retrying in %1 s").arg(double(delay.count()) / 1000.0, 0, 'f', 1)
+                              : QStringLiteral("; not retried"))});
         (void)queue.writeLogs(logs);
         if (tx->commit().ok())
-            count(job.type, retried ? QStringLiteral("retried") : job.cancelRequested ? QStringLiteral("cancelled") : QStringLiteral("discarded"));
+            count(job.type,
+                  retried                   ? QStringLiteral("retried")
+                      : job.cancelRequested ? QStringLiteral("cancelled")
+                                            : QStringLiteral("discarded"));
     }
 
     void count(const QString &type, const QString &outcome)
@@ -259,7 +272,8 @@ private:
 
     Histogram &duration(const QString &type)
     {
-        return m_pool.m_metrics.histogram(QStringLiteral("twinops_job_duration_seconds"), QStringLiteral("Handler run time by job type"),
+        return m_pool.m_metrics.histogram(QStringLiteral("twinops_job_duration_seconds"),
+                                          QStringLiteral("Handler run time by job type"),
                                           {{QStringLiteral("type"), type}});
     }
 
@@ -275,7 +289,11 @@ private:
 class JobListener final : public QThread
 {
 public:
-    explicit JobListener(WorkerPool &pool) : m_pool(pool) { setObjectName(QStringLiteral("job-listener")); }
+    explicit JobListener(WorkerPool &pool)
+        : m_pool(pool)
+    {
+        setObjectName(QStringLiteral("job-listener"));
+    }
 
 protected:
     void run() override
@@ -315,15 +333,18 @@ private:
     WorkerPool &m_pool;
 };
 
-WorkerPool::WorkerPool(DatabaseUrl url, const JobHandlers &handlers, MetricsRegistry &metrics, WorkerPoolOptions options)
+WorkerPool::WorkerPool(DatabaseUrl url, const JobHandlers &handlers, MetricsRegistry &metrics,
+                       WorkerPoolOptions options)
     : m_url(std::move(url))
     , m_handlers(handlers)
     , m_metrics(metrics)
     , m_options(std::move(options))
-{
-}
+{ }
 
-WorkerPool::~WorkerPool() { stop(); }
+WorkerPool::~WorkerPool()
+{
+    stop();
+}
 
 void WorkerPool::start()
 {

@@ -88,9 +88,10 @@ void registerOperationsRoutes(Router &router)
 
     router.add({"GET", QStringLiteral("/api/v1/openapi.json"), Access::publicRoute(), false},
                [](RequestContext &c) -> Result<HttpResponse> {
-                   if (c.api.shared().openApi.isNull())
+                   const QByteArray &document = c.api.shared().openApiJson;
+                   if (document.isEmpty())
                        return Error::internal(QStringLiteral("the OpenAPI description is missing from the build"));
-                   return HttpResponse::json(200, c.api.shared().openApi);
+                   return HttpResponse::text(200, document, QByteArrayLiteral("application/json; charset=utf-8"));
                });
 }
 
