@@ -1,7 +1,9 @@
 #include "commandline.h"
 
-#include "config/databaselocation.h"
 #include "auth/apikeyrepository.h"
+#include "checks/checklist.h"
+#include "checks/checklistrunner.h"
+#include "config/databaselocation.h"
 #include "config/secretstore.h"
 #include "jobs/jobqueue.h"
 #include "jobs/probehandler.h"
@@ -12,8 +14,9 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
-#include <QStandardPaths>
+#include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QStandardPaths>
 #include <QTextStream>
 
 namespace twinops::app {
@@ -54,6 +57,9 @@ Commands:
                         Create a platform-admin API key and print it (once, and nothing else).
   admin enqueue-probes --count N
                         Enqueue N probe jobs (each counts its own runs in job_probes) and print their count.
+  check                 Run a checklist (default: staging) and print its report; exit 1 if a check failed.
+                        Without --target it starts its own embedded instance (the --database one) and checks
+                        that; every run is recorded in the --database database.
   version               Print the version.
 
 Global options:
@@ -74,6 +80,16 @@ Environment:
   TWINOPS_JWT_SECRET    Signing secret (>= 32 bytes) shared by instances; else one is generated and kept
                         in <app-data>/secrets/ (mode 0600).
   TWINOPS_PASSWORD_COST minimal|interactive|moderate argon2id cost (default interactive).
+
+check options:
+  --target URL          Check a remote deployment's HTTP API (health, smoke tests, /metrics thresholds).
+  --dsn URL             postgres://… of the target's database: migrations and the security lint (read-only).
+  --checklist ID        Built-in checklist to run (default staging).
+  --format FORMAT       text (default), json or markdown.
+  --window SECONDS      Time between the two /metrics scrapes (default 60 with --target, else 0: since start).
+  --threshold N=V       Override a threshold: error_rate (0.01), ttft_p95 (3.0 s), job_success (0.95),
+                        auth_failures (0.05), database_errors (0). Repeatable.
+  TWINOPS_CHECK_ADMIN_KEY  A platform-admin API key; smoke tests then suspend their throwaway tenants.
 
 migrate options:
   --status              Show applied and pending migrations; change nothing.
@@ -127,7 +143,8 @@ Result<EndpointOptions> parseListen(const QString &text)
     if (host.startsWith(u'[') && host.endsWith(u']'))
         host = host.mid(1, host.size() - 2);
     if (!ok || port < 0 || port > 65535 || (!host.isEmpty() && QHostAddress(host).isNull()))
-        return Error::badRequest(QStringLiteral("--listen expects HOST:PORT with a numeric address, e.g. 127.0.0.1:8710"));
+        return Error::badRequest(
+            QStringLiteral("--listen expects HOST:PORT with a numeric address, e.g. 127.0.0.1:8710"));
     options.address = host.isEmpty() ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
     options.port = quint16(port);
     return options;
@@ -206,6 +223,119 @@ int runEnqueueProbes(const DatabaseUrl &url, int probes)
     return 0;
 }
 
+struct CheckOptions
+{
+    QString target;
+    QString dsn;
+    QString checklist = QStringLiteral("staging");
+    QString format = QStringLiteral("text");
+    std::optional<int> windowSeconds;
+    QStringList thresholds;
+};
+
+Status applyThreshold(Thresholds &thresholds, const QString &assignment)
+{
+    const QString name = assignment.section(u'=', 0, 0).trimmed();
+    bool ok = false;
+    const double value = assignment.section(u'=', 1).trimmed().toDouble(&ok);
+    if (!ok || value < 0)
+        return Error::badRequest(QStringLiteral("--threshold expects NAME=NUMBER, got '%1'").arg(assignment));
+    if (name == QLatin1String("error_rate"))
+        thresholds.maxErrorRate = value;
+    else if (name == QLatin1String("ttft_p95"))
+        thresholds.maxTtftP95Seconds = value;
+    else if (name == QLatin1String("job_success"))
+        thresholds.minJobSuccessRate = value;
+    else if (name == QLatin1String("auth_failures"))
+        thresholds.maxAuthFailureRate = value;
+    else if (name == QLatin1String("database_errors"))
+        thresholds.maxDatabaseErrors = value;
+    else
+        return Error::badRequest(QStringLiteral("unknown threshold '%1' (error_rate, ttft_p95, job_success, "
+                                                "auth_failures, database_errors)")
+                                     .arg(name));
+    return {};
+}
+
+int runCheck(const DatabaseUrl &url, const CheckOptions &options)
+{
+    auto checklist = builtInChecklist(options.checklist);
+    if (!checklist.ok())
+        return usage(checklist.error().message);
+    TargetEnvironment target;
+    target.adminApiKey = qEnvironmentVariable("TWINOPS_CHECK_ADMIN_KEY"); // never on the command line (ps)
+    target.postgresDsn = options.dsn;
+    for (const QString &assignment : options.thresholds) {
+        if (auto applied = applyThreshold(target.thresholds, assignment); !applied.ok())
+            return usage(applied.error().message);
+    }
+    // Against its own embedded instance: the same core as `serve`, on a free loopback port, with workers so
+    // that the graph smoke test sees its job run. Metrics are read since start (no window) unless asked.
+    std::unique_ptr<ServiceCore> core;
+    if (options.target.isEmpty()) {
+        auto cost = passwordCostFromEnvironment();
+        if (!cost.ok())
+            return fail(cost.error().message);
+        FileSecretStore secrets(secretsDirectory());
+        auto secret = loadOrCreateJwtSecret(secrets);
+        if (!secret.ok())
+            return fail(secret.error().message);
+        CoreOptions coreOptions{url};
+        coreOptions.passwordCost = *cost;
+        auto started = ServiceCore::start(std::move(coreOptions));
+        if (!started.ok())
+            return fail(started.error().message);
+        core = std::move(started).value();
+        core->startWorkers(2);
+        EndpointOptions http;
+        http.port = 0;
+        if (auto serving = core->serveHttp(http, *secret); !serving.ok())
+            return fail(serving.error().message);
+        target.name = QStringLiteral("local");
+        target.baseUrl = QUrl(core->endpoint()->baseUrl());
+        target.local = true;
+        target.localDatabase = url;
+        target.secretsDirectory = qEnvironmentVariableIsSet("TWINOPS_JWT_SECRET") ? QString() : secretsDirectory();
+        target.thresholds.windowSeconds = options.windowSeconds.value_or(0);
+    } else {
+        target.baseUrl = QUrl(options.target);
+        if (!target.baseUrl.isValid() || !target.baseUrl.scheme().startsWith(QLatin1String("http")))
+            return usage(QStringLiteral("--target expects an http(s) URL, e.g. https://staging.example.com"));
+        target.name = target.baseUrl.host();
+        target.thresholds.windowSeconds = options.windowSeconds.value_or(60);
+    }
+
+    // Every run is recorded: in the embedded instance's database, or for a remote target in the local one.
+    std::unique_ptr<Database> recordDb;
+    if (auto opened = Database::open(url); opened.ok()) {
+        recordDb = std::move(opened).value();
+        if (!core) {
+            if (auto shipped = Migrator::embedded(recordDb->dialect()); shipped.ok())
+                (void)Migrator(*recordDb, *shipped).migrate();
+        }
+    } else {
+        QTextStream(stderr) << "twinopsd: the run is not recorded: " << opened.error().message << Qt::endl;
+    }
+    std::optional<ChecklistRunRepository> repository;
+    if (recordDb)
+        repository.emplace(*recordDb);
+    const QString startedBy = qEnvironmentVariable("USER", QStringLiteral("twinopsd"));
+    const ChecklistRun run = runChecklist(*checklist, target, startedBy + QStringLiteral(" (twinopsd check)"),
+                                          repository ? &*repository : nullptr, [](const ChecklistRun &r, int index) {
+                                              const ChecklistItemResult &item = r.items.at(index);
+                                              QTextStream(stderr) << "twinopsd: " << checkStatusName(item.result.status)
+                                                                  << "  " << item.item.checkId << Qt::endl;
+                                          });
+    if (options.format == QLatin1String("json"))
+        out() << QJsonDocument(run.toJson()).toJson(QJsonDocument::Indented);
+    else if (options.format == QLatin1String("markdown"))
+        out() << run.toMarkdown();
+    else
+        out() << run.toText();
+    out() << Qt::flush;
+    return run.anyFailed() ? 1 : 0;
+}
+
 } // namespace
 
 void setApplicationIdentity()
@@ -220,19 +350,30 @@ int runDaemonCommand(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
     const QCommandLineOption database(QStringLiteral("database"), QString(), QStringLiteral("URL"));
-    const QCommandLineOption verbose(QStringList {QStringLiteral("v"), QStringLiteral("verbose")});
-    const QCommandLineOption help(QStringList {QStringLiteral("h"), QStringLiteral("help")});
+    const QCommandLineOption verbose(QStringList{QStringLiteral("v"), QStringLiteral("verbose")});
+    const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")});
     const QCommandLineOption status(QStringLiteral("status"));
     const QCommandLineOption migrations(QStringLiteral("migrations"), QString(), QStringLiteral("DIR"));
     const QCommandLineOption listen(QStringLiteral("listen"), QString(), QStringLiteral("HOST:PORT"),
                                     QStringLiteral("127.0.0.1:8710"));
-    const QCommandLineOption httpThreads(QStringLiteral("http-threads"), QString(), QStringLiteral("N"), QStringLiteral("2"));
+    const QCommandLineOption httpThreads(QStringLiteral("http-threads"), QString(), QStringLiteral("N"),
+                                         QStringLiteral("2"));
     const QCommandLineOption allowedHost(QStringLiteral("allowed-host"), QString(), QStringLiteral("NAME"));
     const QCommandLineOption name(QStringLiteral("name"), QString(), QStringLiteral("NAME"));
     const QCommandLineOption workers(QStringLiteral("workers"), QString(), QStringLiteral("N"), QStringLiteral("2"));
-    const QCommandLineOption jobLease(QStringLiteral("job-lease"), QString(), QStringLiteral("SECONDS"), QStringLiteral("60"));
+    const QCommandLineOption jobLease(QStringLiteral("job-lease"), QString(), QStringLiteral("SECONDS"),
+                                      QStringLiteral("60"));
     const QCommandLineOption count(QStringLiteral("count"), QString(), QStringLiteral("N"));
-    parser.addOptions({database, verbose, help, status, migrations, listen, httpThreads, allowedHost, name, workers, jobLease, count});
+    const QCommandLineOption target(QStringLiteral("target"), QString(), QStringLiteral("URL"));
+    const QCommandLineOption dsn(QStringLiteral("dsn"), QString(), QStringLiteral("DSN"));
+    const QCommandLineOption checklist(QStringLiteral("checklist"), QString(), QStringLiteral("ID"),
+                                       QStringLiteral("staging"));
+    const QCommandLineOption format(QStringLiteral("format"), QString(), QStringLiteral("FORMAT"),
+                                    QStringLiteral("text"));
+    const QCommandLineOption window(QStringLiteral("window"), QString(), QStringLiteral("SECONDS"));
+    const QCommandLineOption threshold(QStringLiteral("threshold"), QString(), QStringLiteral("NAME=VALUE"));
+    parser.addOptions({database, verbose, help, status, migrations, listen, httpThreads, allowedHost, name, workers,
+                       jobLease, count, target, dsn, checklist, format, window, threshold});
     if (!parser.parse(arguments))
         return usage(parser.errorText());
 
@@ -276,6 +417,24 @@ int runDaemonCommand(const QStringList &arguments)
         if (!ok || lease < 1 || lease > 86400)
             return usage(QStringLiteral("--job-lease expects seconds from 1 to 86400"));
         return runServe(*url, *http, workerCount, lease);
+    }
+    if (command == QLatin1String("check")) {
+        CheckOptions options;
+        options.target = parser.value(target);
+        options.dsn = parser.value(dsn);
+        options.checklist = parser.value(checklist);
+        options.format = parser.value(format);
+        options.thresholds = parser.values(threshold);
+        if (!QStringList{QStringLiteral("text"), QStringLiteral("json"), QStringLiteral("markdown")}.contains(
+                options.format))
+            return usage(QStringLiteral("--format expects text, json or markdown"));
+        if (parser.isSet(window)) {
+            bool ok = false;
+            options.windowSeconds = parser.value(window).toInt(&ok);
+            if (!ok || *options.windowSeconds < 0 || *options.windowSeconds > 3600)
+                return usage(QStringLiteral("--window expects seconds from 0 to 3600"));
+        }
+        return runCheck(*url, options);
     }
     if (command == QLatin1String("admin")) {
         if (positional.value(1) == QLatin1String("create-key"))

@@ -5,6 +5,12 @@
 
 namespace twinops {
 
+HttpMetrics::HttpMetrics(MetricsRegistry &registry)
+    : m_registry(registry)
+    , m_databaseErrors(registry.counter(QStringLiteral("twinops_database_errors_total"),
+                                        QStringLiteral("Requests that failed because the database was unavailable")))
+{ }
+
 void HttpMetrics::record(const QString &route, const QByteArray &method, int status, qint64 nanoseconds)
 {
     const Key key{route, method, status};

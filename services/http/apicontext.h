@@ -8,6 +8,7 @@
 #include "http/router.h"
 #include "knowledge/chatprovider.h"
 #include "knowledge/chatsettings.h"
+#include "metrics/counter.h"
 #include "storage/database.h"
 #include "storage/databaseurl.h"
 
@@ -27,10 +28,10 @@ class MetricsRegistry;
 struct ApiSettings
 {
     qint64 maxBodyBytes = 10 * 1024 * 1024;
-    QString instance;     // names this process in /health and metrics
+    QString instance; // names this process in /health and metrics
     int requestTimeoutSeconds = 30; // a request must arrive completely within this time
-    int idleTimeoutSeconds = 60;    // an idle keep-alive connection is closed after this
-    ChatSettings chat;              // the chat provider and the share-link chat limits
+    int idleTimeoutSeconds = 60; // an idle keep-alive connection is closed after this
+    ChatSettings chat; // the chat provider and the share-link chat limits
 };
 
 // Per-route request metrics, created on first use and then found under a read lock. Keyed by the parts
@@ -38,8 +39,11 @@ struct ApiSettings
 class HttpMetrics
 {
 public:
-    explicit HttpMetrics(MetricsRegistry &registry) : m_registry(registry) { }
+    explicit HttpMetrics(MetricsRegistry &registry);
     void record(const QString &route, const QByteArray &method, int status, qint64 nanoseconds);
+    // A request that failed because the database could not be reached or was busy (the runbook's "no database
+    // connection errors" threshold reads this counter).
+    void recordDatabaseError() { m_databaseErrors.inc(); }
 
 private:
     struct Key
@@ -56,6 +60,7 @@ private:
         Counter *requests;
     };
     MetricsRegistry &m_registry;
+    Counter &m_databaseErrors;
     QReadWriteLock m_lock;
     QHash<Key, Series> m_series;
 };
@@ -87,7 +92,9 @@ public:
 class ApiContext
 {
 public:
-    explicit ApiContext(ApiShared &shared) : m_shared(shared) { }
+    explicit ApiContext(ApiShared &shared)
+        : m_shared(shared)
+    { }
 
     HttpResponse handle(const HttpRequest &request) { return m_shared.router.dispatch(request, *this); }
 

@@ -18,7 +18,10 @@ bool roleAtLeast(Role have, Role need)
 
 } // namespace
 
-QStringList splitPath(const QString &path) { return path.split(u'/', Qt::SkipEmptyParts); }
+QStringList splitPath(const QString &path)
+{
+    return path.split(u'/', Qt::SkipEmptyParts);
+}
 
 void Router::add(RouteSpec spec, Handler handler)
 {
@@ -73,7 +76,8 @@ Status Router::authorise(const Route &route, const Principal &principal) const
     case Access::Kind::Tenant:
         if (principal.kind == Principal::Kind::User) {
             if (!roleAtLeast(principal.role, access.minimumRole))
-                return Error::forbidden(QStringLiteral("your role (%1) does not allow this").arg(roleName(principal.role)));
+                return Error::forbidden(
+                    QStringLiteral("your role (%1) does not allow this").arg(roleName(principal.role)));
             return {};
         }
         if (principal.kind == Principal::Kind::ApiKey) {
@@ -99,7 +103,9 @@ HttpResponse Router::dispatch(const HttpRequest &request, ApiContext &api) const
     auto respond = [&]() -> Result<HttpResponse> {
         if (request.body.size() > api.shared().settings.maxBodyBytes)
             return Error{ErrorCode::PayloadTooLarge,
-                         QStringLiteral("the body is larger than %1 bytes").arg(api.shared().settings.maxBodyBytes), {}, 0};
+                         QStringLiteral("the body is larger than %1 bytes").arg(api.shared().settings.maxBodyBytes),
+                         {},
+                         0};
         if (!route) {
             if (pathExists)
                 return Error{ErrorCode::MethodNotAllowed, QStringLiteral("method not allowed on this path"), {}, 0};
@@ -124,9 +130,11 @@ HttpResponse Router::dispatch(const HttpRequest &request, ApiContext &api) const
     if (result.ok()) {
         response = std::move(result).value();
     } else {
+        if (result.error().code == ErrorCode::Unavailable)
+            api.shared().httpMetrics.recordDatabaseError();
         if (result.error().code == ErrorCode::Internal || result.error().code == ErrorCode::Unavailable)
-            qCWarning(lcHttp).noquote() << request.requestId << request.method << request.path << "failed:"
-                                        << result.error().message;
+            qCWarning(lcHttp).noquote() << request.requestId << request.method << request.path
+                                        << "failed:" << result.error().message;
         response = HttpResponse::error(result.error());
     }
     api.recordRequest(route ? route->spec.pattern : QString(), request.method, response.status, timer.nsecsElapsed());

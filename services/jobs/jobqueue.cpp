@@ -1,5 +1,7 @@
 #include "jobs/jobqueue.h"
 
+#include "core/json.h"
+
 #include "auth/crypto.h"
 #include "core/ids.h"
 #include "jobs/jobhandler.h"
@@ -12,11 +14,6 @@ namespace twinops {
 
 namespace {
 
-QString compact(const QJsonValue &value)
-{
-    return QString::fromUtf8(value.isArray() ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
-                                             : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-}
 
 // The dialect-specific statements of the queue (batch enqueue, completion, logs) are set-based over one JSON
 // array parameter, so that a batch costs one round trip on either database.
@@ -99,7 +96,7 @@ Result<Job> JobQueue::enqueue(const NewJob &request)
             "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, 0, $12, $12) "
             "ON CONFLICT (type, idempotency_key) DO NOTHING"),
         {id, request.tenantId.isEmpty() ? QVariant() : QVariant(request.tenantId),
-         request.twinId.isEmpty() ? QVariant() : QVariant(request.twinId), request.type, compact(request.payload),
+         request.twinId.isEmpty() ? QVariant() : QVariant(request.twinId), request.type, compactJson(request.payload),
          jobStateName(runAt > now ? JobState::Scheduled : JobState::Available), request.priority, request.maxAttempts,
          runAt, request.idempotencyKey.isEmpty() ? QVariant() : QVariant(request.idempotencyKey), false, now});
     if (!inserted.ok())
@@ -131,7 +128,7 @@ Result<int> JobQueue::enqueueBatch(const QList<NewJob> &jobs)
             {QStringLiteral("tenant_id"), job.tenantId.isEmpty() ? QJsonValue() : QJsonValue(job.tenantId)},
             {QStringLiteral("twin_id"), job.twinId.isEmpty() ? QJsonValue() : QJsonValue(job.twinId)},
             {QStringLiteral("type"), job.type},
-            {QStringLiteral("payload"), compact(job.payload)},
+            {QStringLiteral("payload"), compactJson(job.payload)},
             {QStringLiteral("state"), jobStateName(runAt > now ? JobState::Scheduled : JobState::Available)},
             {QStringLiteral("priority"), job.priority},
             {QStringLiteral("max_attempts"), job.maxAttempts},
@@ -156,7 +153,7 @@ Result<int> JobQueue::enqueueBatch(const QList<NewJob> &jobs)
             "value ->> 'state', value ->> 'priority', 0, value ->> 'max_attempts', value ->> 'run_at', "
             "value ->> 'idempotency_key', 0, 0, $2, $2 FROM json_each($1) WHERE true "
             "ON CONFLICT (type, idempotency_key) DO NOTHING");
-    auto inserted = m_db.query(sql, {compact(rows), now});
+    auto inserted = m_db.query(sql, {compactJson(rows), now});
     if (!inserted.ok())
         return inserted.error();
     if (inserted->rowsAffected() > 0 && m_db.dialect() == Dialect::Postgres)
@@ -451,14 +448,14 @@ Result<int> JobQueue::complete(const QString &leaseToken, const QList<Completion
                 QStringLiteral("UPDATE jobs SET state = 'completed', result = $2, lease_token = NULL, "
                                "lease_expires_at = NULL, last_error = NULL, finished_at = $3, updated_at = $3 "
                                "WHERE id = $1 AND lease_token = $4 AND state = 'running'"),
-                {c.id, compact(c.result), now, leaseToken});
+                {c.id, compactJson(c.result), now, leaseToken});
             if (!rows.ok())
                 return rows.error();
             completed += int(rows->rowsAffected());
         }
         return completed;
     }
-    auto rows = m_db.query(sql, {compact(items), now, leaseToken});
+    auto rows = m_db.query(sql, {compactJson(items), now, leaseToken});
     if (!rows.ok())
         return rows.error();
     return int(rows->rowsAffected());
@@ -497,7 +494,7 @@ Status JobQueue::release(const QString &leaseToken, const QStringList &ids)
                                   "lease_owner = NULL, lease_expires_at = NULL, updated_at = $3 "
                                   "WHERE lease_token = $1 AND state = 'running' AND id IN (%1)")
                        .arg(idList),
-                   {leaseToken, compact(QJsonArray::fromStringList(ids)), nowUtc()}));
+                   {leaseToken, compactJson(QJsonArray::fromStringList(ids)), nowUtc()}));
 }
 
 Result<QList<Job>> JobQueue::rescueExpired(int maxCrashes)
@@ -557,7 +554,7 @@ Status JobQueue::writeLogs(const QList<LogEntry> &entries)
         : QStringLiteral("INSERT INTO job_logs (job_id, tenant_id, attempt, level, message, created_at) "
                          "SELECT value ->> 'job_id', value ->> 'tenant_id', value ->> 'attempt', value ->> 'level', "
                          "value ->> 'message', $2 FROM json_each($1)");
-    return discardRows(m_db.query(sql, {compact(items), nowUtc()}));
+    return discardRows(m_db.query(sql, {compactJson(items), nowUtc()}));
 }
 
 } // namespace twinops

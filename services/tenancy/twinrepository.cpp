@@ -1,5 +1,7 @@
 #include "tenancy/twinrepository.h"
 
+#include "core/json.h"
+
 #include "core/ids.h"
 #include "tenancy/tenantrepository.h"
 
@@ -24,10 +26,6 @@ Twin twinFromRow(const Row &row)
             row.time(7)};
 }
 
-QString toJson(const QJsonObject &object)
-{
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
 
 Error twinNotFound()
 {
@@ -59,7 +57,7 @@ Result<Twin> TwinRepository::create(const QString &tenantId, const NewTwin &newT
     auto result = m_db.query(
         QStringLiteral("INSERT INTO twins (id, tenant_id, name, description, settings, status, "
                        "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
-        {twin.id, tenantId, twin.name, twin.description, toJson(twin.settings), twinStatusName(twin.status), now, now});
+        {twin.id, tenantId, twin.name, twin.description, compactJson(twin.settings), twinStatusName(twin.status), now, now});
     if (!result.ok())
         return result.error().code == ErrorCode::Conflict ? nameTaken(twin.name) : result.error();
     return twin;
@@ -125,7 +123,7 @@ Result<Twin> TwinRepository::update(const QString &tenantId, const QString &id, 
         set("description", *patch.description);
     }
     if (patch.settings)
-        set("settings", toJson(*patch.settings));
+        set("settings", compactJson(*patch.settings));
     if (patch.status)
         set("status", twinStatusName(*patch.status));
     sql += QStringLiteral(" WHERE tenant_id = $1 AND id = $2 RETURNING ") + kColumns;

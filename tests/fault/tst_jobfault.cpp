@@ -2,6 +2,7 @@
 // PostgreSQL database, one of them is SIGKILLed mid-run, and the queue must still finish every job exactly once
 // in effect: the killed process's uncommitted transactions leave no trace, its claims are rescued once their
 // lease expires and run by the survivor, nothing is discarded, and the survivor keeps serving.
+#include "daemon.h"
 #include "jobs/job.h"
 #include "jobs/jobqueue.h"
 #include "storage/database.h"
@@ -11,10 +12,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QProcess>
-#include <QRegularExpression>
 #include <QSet>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -30,125 +28,11 @@ constexpr int kLeaseSeconds = 3;
 constexpr double kRescueIntervalSeconds = kLeaseSeconds / 2.0;
 // A rescued job must be completed within lease + rescue interval + slack of the kill: 15 s in all.
 constexpr double kRescueBoundSeconds = 15.0;
-constexpr int kProcessTimeoutMs = 30'000;
 const QByteArray kSecret = "twinops-job-fault-test-secret-0123456789abcdef";
 
 double secondsSince(const QElapsedTimer &timer)
 {
     return double(timer.nsecsElapsed()) / 1e9;
-}
-
-// A `twinopsd serve` whose stderr goes to a file (so a chatty daemon can never block on a full pipe while the
-// test polls the database), stopped with SIGTERM (then SIGKILL) when it goes out of scope.
-class Daemon
-{
-public:
-    ~Daemon() { stop(); }
-
-    void start(const QStringList &arguments, const QProcessEnvironment &environment, const QString &logFile)
-    {
-        m_log = logFile;
-        m_process.setProcessEnvironment(environment);
-        m_process.setStandardOutputFile(QProcess::nullDevice());
-        m_process.setStandardErrorFile(logFile);
-        m_process.start(qEnvironmentVariable("TWINOPSD"), arguments);
-    }
-
-    // Waits for "twinopsd: serving http://127.0.0.1:PORT " in the log.
-    bool waitUntilServing(int timeoutMs)
-    {
-        if (!m_process.waitForStarted(kProcessTimeoutMs))
-            return false;
-        static const QRegularExpression serving(QStringLiteral("twinopsd: serving http://127\\.0\\.0\\.1:(\\d+) "));
-        const QDeadlineTimer deadline(timeoutMs);
-        while (!deadline.hasExpired() && m_process.state() == QProcess::Running) {
-            const QRegularExpressionMatch match = serving.match(log());
-            if (match.hasMatch()) {
-                m_port = quint16(match.captured(1).toUInt());
-                return m_port != 0;
-            }
-            QThread::msleep(10);
-        }
-        return false;
-    }
-
-    void kill()
-    {
-        m_process.kill(); // SIGKILL
-        m_process.waitForFinished(kProcessTimeoutMs);
-    }
-
-    // SIGTERM: the daemon finishes its transaction, gives back what it has not started and exits 0.
-    bool stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return true;
-        m_process.terminate();
-        if (m_process.waitForFinished(kProcessTimeoutMs))
-            return m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;
-        m_process.kill();
-        m_process.waitForFinished(kProcessTimeoutMs);
-        return false;
-    }
-
-    bool running() const { return m_process.state() == QProcess::Running; }
-    qint64 pid() const { return m_process.processId(); }
-    quint16 port() const { return m_port; }
-    QString log() const
-    {
-        QFile file(m_log);
-        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
-    }
-    QString describe() const { return m_process.errorString() + QStringLiteral("; stderr: ") + log().right(4000); }
-
-private:
-    QProcess m_process;
-    QString m_log;
-    quint16 m_port = 0;
-};
-
-// GET /health over a plain socket; returns the status code, or 0 if there was no answer.
-int healthStatus(quint16 port)
-{
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!socket.waitForConnected(5000))
-        return 0;
-    socket.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    QByteArray answer;
-    const QDeadlineTimer deadline(10'000);
-    while (!deadline.hasExpired() && !answer.contains("\r\n")) {
-        if (!socket.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime()))))
-            break;
-        answer += socket.readAll();
-    }
-    static const QRegularExpression statusLine(QStringLiteral("^HTTP/1\\.[01] (\\d{3}) "));
-    const QRegularExpressionMatch match = statusLine.match(QString::fromLatin1(answer));
-    return match.hasMatch() ? match.captured(1).toInt() : 0;
-}
-
-// Runs a short twinopsd command; returns its stdout, or fails the test.
-bool runTwinopsd(const QStringList &arguments, const QProcessEnvironment &environment, QByteArray *output)
-{
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(qEnvironmentVariable("TWINOPSD"), arguments);
-    if (!process.waitForFinished(60'000)) {
-        process.kill();
-        process.waitForFinished();
-        QTest::qFail(qPrintable(QStringLiteral("twinopsd %1 did not finish").arg(arguments.join(u' '))), __FILE__,
-                     __LINE__);
-        return false;
-    }
-    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        QTest::qFail(qPrintable(QStringLiteral("twinopsd %1 failed: %2")
-                                    .arg(arguments.last(), QString::fromUtf8(process.readAllStandardError()))),
-                     __FILE__, __LINE__);
-        return false;
-    }
-    if (output)
-        *output = process.readAllStandardOutput();
-    return true;
 }
 
 QSet<QString> idSet(Database &db, const QString &sql, const QVariantList &params = {})
@@ -200,12 +84,7 @@ void TestJobFault::killedProcessLosesNoJobAndDuplicatesNoEffect()
 
     QTemporaryDir home;
     QVERIFY(home.isValid());
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove(QStringLiteral("TWINOPS_DATABASE_URL"));
-    environment.insert(QStringLiteral("TWINOPS_JWT_SECRET"), QString::fromLatin1(kSecret));
-    environment.insert(QStringLiteral("TWINOPS_PASSWORD_COST"), QStringLiteral("minimal"));
-    environment.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
-    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    const QProcessEnvironment environment = daemonEnvironment(home.path(), kSecret);
 
     // Schema and work, through the same binary an operator would use.
     QVERIFY(runTwinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")}, environment, nullptr));

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "checks/checklist.h"
+#include "checks/checkregistry.h"
+#include "storage/database.h"
+#include "storage/paging.h"
+
+#include <functional>
+
+namespace twinops {
+
+// Stored checklist runs (checklist_runs / checklist_results). Platform-wide, not tenant data.
+class ChecklistRunRepository
+{
+public:
+    explicit ChecklistRunRepository(Database &db)
+        : m_db(db)
+    { }
+
+    // Stores a new run with every item pending.
+    Status create(const ChecklistRun &run);
+    Status saveResult(const QString &runId, const ChecklistItemResult &item);
+    Status finish(const ChecklistRun &run);
+    Result<ChecklistRun> get(const QString &runId);
+    // Newest first, without their items.
+    Result<QList<ChecklistRun>> recent(int limit);
+    // A person ticks a manual item: pass, fail or skipped, with a note. The run's status follows (a failed manual
+    // item fails the run). NotFound for an unknown run or item, Conflict for an automated item.
+    Result<ChecklistRun> tickManual(const QString &runId, const QString &itemId, CheckStatus status,
+                                    const QString &note, const QString &checkedBy);
+
+private:
+    Database &m_db;
+};
+
+// Runs a checklist's automated items one after another against the target (manual items stay pending), storing
+// the run as it goes when a repository is given. `progress` is called after every item (index into run.items).
+ChecklistRun runChecklist(const Checklist &checklist, const TargetEnvironment &target, const QString &startedBy,
+                          ChecklistRunRepository *repository = nullptr,
+                          const std::function<void(const ChecklistRun &, int)> &progress = {});
+
+} // namespace twinops

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "checks/check.h"
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+namespace twinops {
+
+// One sample of Prometheus text format 0.0.4: name{labels} value.
+struct MetricSample
+{
+    QString name;
+    QMap<QString, QString> labels;
+    double value = 0;
+};
+
+// Parses Prometheus text (comments and blank lines skipped). A malformed line is an error naming the line.
+Result<QList<MetricSample>> parsePrometheusText(const QByteArray &text);
+
+// Two scrapes of a target's /metrics and the counter increases between them. With one scrape (window 0) the
+// "before" side is empty, so the deltas are everything since the target started.
+struct MetricsWindow
+{
+    QList<MetricSample> before;
+    QList<MetricSample> after;
+    double seconds = 0;
+    QDateTime scrapedAt;
+
+    // The increase of the sum of every series of `name` whose labels match `filter` (a label → predicate).
+    double increase(const QString &name, const std::function<bool(const QMap<QString, QString> &)> &filter = {}) const;
+    // The p-quantile (0..1) of a histogram's observations in the window, interpolated within the bucket as
+    // Prometheus' histogram_quantile() does; nullopt when nothing was observed.
+    std::optional<double> quantile(const QString &histogram, double p) const;
+};
+
+// Scrapes GET {base}/metrics, waits `windowSeconds`, scrapes again.
+Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target);
+
+// The runbook's monitoring thresholds, each as a check result computed from one window.
+CheckResult errorRateCheck(const MetricsWindow &window, const Thresholds &thresholds);
+CheckResult ttftCheck(const MetricsWindow &window, const Thresholds &thresholds);
+CheckResult jobSuccessCheck(const MetricsWindow &window, const Thresholds &thresholds);
+CheckResult authFailureCheck(const MetricsWindow &window, const Thresholds &thresholds);
+CheckResult databaseErrorCheck(const MetricsWindow &window, const Thresholds &thresholds);
+
+} // namespace twinops

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QByteArray>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+namespace twinops::test {
+
+// A `twinopsd serve` (the binary named by the TWINOPSD environment variable) whose stderr goes to a file, so that
+// a chatty daemon can never block on a full pipe while the test is busy elsewhere; stopped with SIGTERM (then
+// SIGKILL) when it goes out of scope.
+class Daemon
+{
+public:
+    static constexpr int kProcessTimeoutMs = 30'000;
+
+    Daemon() = default;
+    Daemon(const Daemon &) = delete;
+    Daemon &operator=(const Daemon &) = delete;
+    ~Daemon() { stop(); }
+
+    void start(const QStringList &arguments, const QProcessEnvironment &environment, const QString &logFile);
+    // Waits for "twinopsd: serving http://127.0.0.1:PORT " in the log and remembers the port.
+    bool waitUntilServing(int timeoutMs);
+    void kill(); // SIGKILL
+    // SIGTERM: the daemon finishes its transaction, gives back what it has not started and exits 0.
+    bool stop();
+
+    bool running() const { return m_process.state() == QProcess::Running; }
+    qint64 pid() const { return m_process.processId(); }
+    quint16 port() const { return m_port; }
+    QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
+    QString log() const;
+    QString describe() const; // the process error and the tail of its log, for failure messages
+
+private:
+    QProcess m_process;
+    QString m_log;
+    quint16 m_port = 0;
+};
+
+// The environment a test daemon runs with: the caller's, minus TWINOPS_DATABASE_URL (the test names its database
+// on the command line), with a fixed JWT secret, the cheapest password hashing and XDG directories inside `home`
+// (so that no test touches the user's real data or keychain fallback files).
+QProcessEnvironment daemonEnvironment(const QString &home, const QByteArray &jwtSecret);
+
+// GET /health over a plain socket; returns the status code, or 0 if there was no answer.
+int healthStatus(quint16 port);
+
+// Runs a short twinopsd command (migrate, admin …) to completion; fails the current test and returns false if it
+// does not finish or exits non-zero. `output` receives its stdout.
+bool runTwinopsd(const QStringList &arguments, const QProcessEnvironment &environment, QByteArray *output);
+
+} // namespace twinops::test
