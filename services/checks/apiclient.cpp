@@ -98,7 +98,8 @@ ApiReply ApiClient::send(const QByteArray &method, const QString &path, const QJ
         loop.exec();
     reply.elapsedMs = elapsed.elapsed();
     reply.status = network->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    reply.body = network->readAll();
+    if (network->isOpen()) // an aborted reply is closed, and reading it only warns
+        reply.body = network->readAll();
     if (timedOut)
         reply.transportError = QStringLiteral("timed out after %1 ms").arg(m_timeoutMs);
     else if (reply.status == 0)

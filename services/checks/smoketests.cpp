@@ -49,6 +49,14 @@ QJsonValue noBody()
     return QJsonValue(QJsonValue::Undefined);
 }
 
+// "GET /x → 500 internal: … (expected 200)"; a transport error says enough by itself.
+QString expectedStatus(const ApiReply &reply, int expected)
+{
+    if (reply.status == 0)
+        return reply.describe();
+    return QStringLiteral("%1 (expected %2)").arg(reply.describe()).arg(expected);
+}
+
 QJsonArray itemsOf(const ApiReply &reply)
 {
     return reply.object().value(QLatin1String("items")).toArray();
@@ -140,7 +148,7 @@ public:
     {
         ApiReply reply = call(step, method, path, body, bearer);
         if (reply.status != expected) {
-            fail(step, QStringLiteral("%1 (expected %2)").arg(reply.describe()).arg(expected));
+            fail(step, expectedStatus(reply, expected));
             return std::nullopt;
         }
         return reply;
@@ -163,11 +171,11 @@ public:
         account.email = QStringLiteral("smoke-%1@example.invalid").arg(uuid);
         account.password = randomPassword();
         const QString step = QStringLiteral("sign up ") + label;
-        const auto reply = expect(201, step, "POST", QStringLiteral("/api/v1/auth/signup"),
-                                  QJsonObject{{QStringLiteral("email"), account.email},
-                                              {QStringLiteral("password"), account.password},
-                                              {QStringLiteral("tenant_name"),
-                                               QStringLiteral("Smoke test %1").arg(uuid.left(8))}});
+        const auto reply
+            = expect(201, step, "POST", QStringLiteral("/api/v1/auth/signup"),
+                     QJsonObject{{QStringLiteral("email"), account.email},
+                                 {QStringLiteral("password"), account.password},
+                                 {QStringLiteral("tenant_name"), QStringLiteral("Smoke test %1").arg(uuid.left(8))}});
         if (!reply)
             return nullptr;
         const QJsonObject body = reply->object();
@@ -254,8 +262,8 @@ public:
         evidence.insert(QStringLiteral("steps"), m_steps);
         QJsonArray tenants;
         for (const Account &account : m_accounts)
-            tenants.append(QJsonObject{{QStringLiteral("email"), account.email},
-                                       {QStringLiteral("tenant_id"), account.tenantId}});
+            tenants.append(
+                QJsonObject{{QStringLiteral("email"), account.email}, {QStringLiteral("tenant_id"), account.tenantId}});
         evidence.insert(QStringLiteral("tenants"), tenants);
         evidence.insert(QStringLiteral("cleanup"), m_cleanupSteps);
         if (!problems.isEmpty())
@@ -270,9 +278,8 @@ public:
             if (!problems.isEmpty())
                 result.message += QStringLiteral("; cleanup also failed: ") + problems.join(QStringLiteral("; "));
         } else if (!problems.isEmpty()) {
-            result = CheckResult::warn(passMessage + QStringLiteral("; but cleanup failed: ")
-                                           + problems.join(QStringLiteral("; ")),
-                                       evidence);
+            result = CheckResult::warn(
+                passMessage + QStringLiteral("; but cleanup failed: ") + problems.join(QStringLiteral("; ")), evidence);
         } else {
             result = CheckResult::pass(passMessage, evidence);
         }
@@ -318,8 +325,9 @@ private:
                 m_cleanupSteps.append(stepJson(QStringLiteral("wait for job"), reply));
                 if (reply.status == 200 && isFinalJobState(text(reply.object(), QLatin1String("state"))))
                     continue;
-                const ApiReply cancel = cleanupCall(QStringLiteral("cancel job"), "POST", path + QStringLiteral("/cancel"),
-                                                    QJsonObject(), job.owner->accessToken);
+                const ApiReply cancel
+                    = cleanupCall(QStringLiteral("cancel job"), "POST", path + QStringLiteral("/cancel"), QJsonObject(),
+                                  job.owner->accessToken);
                 if (cancel.status != 200) {
                     // 409: it got claimed meanwhile; fine if it has finished by now.
                     const ApiReply again = cleanupCall(QStringLiteral("wait for job"), "GET", path,
@@ -332,9 +340,9 @@ private:
         }
         // 2. Twins (their sources, conversations and graph go with them).
         for (const Twin &twin : m_twins) {
-            const ApiReply reply = cleanupCall(QStringLiteral("delete twin"), "DELETE",
-                                               QStringLiteral("/api/v1/twins/") + twin.id,
-                                               QJsonValue(QJsonValue::Undefined), twin.owner->accessToken);
+            const ApiReply reply
+                = cleanupCall(QStringLiteral("delete twin"), "DELETE", QStringLiteral("/api/v1/twins/") + twin.id,
+                              QJsonValue(QJsonValue::Undefined), twin.owner->accessToken);
             if (reply.status != 204)
                 problems->append(QStringLiteral("delete twin: ") + reply.describe());
         }
@@ -349,10 +357,9 @@ private:
             }
             if (m_env.adminApiKey.isEmpty() || account.tenantId.isEmpty())
                 continue;
-            const ApiReply reply = cleanupCall(QStringLiteral("suspend tenant"), "PATCH",
-                                               QStringLiteral("/api/v1/admin/tenants/") + account.tenantId,
-                                               QJsonObject{{QStringLiteral("status"), QStringLiteral("suspended")}},
-                                               m_env.adminApiKey);
+            const ApiReply reply = cleanupCall(
+                QStringLiteral("suspend tenant"), "PATCH", QStringLiteral("/api/v1/admin/tenants/") + account.tenantId,
+                QJsonObject{{QStringLiteral("status"), QStringLiteral("suspended")}}, m_env.adminApiKey);
             if (reply.status != 200)
                 problems->append(QStringLiteral("suspend tenant: ") + reply.describe());
         }
@@ -409,7 +416,7 @@ CheckResult checkHealth(const TargetEnvironment &env)
     CheckResult result;
     const QString reported = text(body, QLatin1String("status"));
     if (reply.status != 200) {
-        QString message = QStringLiteral("health: ") + reply.describe() + QStringLiteral(" (expected 200)");
+        QString message = QStringLiteral("health: ") + expectedStatus(reply, 200);
         // A degraded answer says which dependency is down: name it.
         QStringList down;
         const QJsonObject checks = body.value(QLatin1String("checks")).toObject();
@@ -431,8 +438,7 @@ CheckResult checkHealth(const TargetEnvironment &env)
             evidence);
     } else {
         result = CheckResult::pass(QStringLiteral("healthy: %1 %2 answered in %3 ms")
-                                       .arg(text(body, QLatin1String("instance")),
-                                            text(body, QLatin1String("version")))
+                                       .arg(text(body, QLatin1String("instance")), text(body, QLatin1String("version")))
                                        .arg(reply.elapsedMs),
                                    evidence);
     }
@@ -450,19 +456,20 @@ CheckResult smokeAuth(const TargetEnvironment &env)
         if (!account)
             return false;
 
-        const auto login = run.expect(200, QStringLiteral("log in"), "POST", QStringLiteral("/api/v1/auth/login"),
-                                      QJsonObject{{QStringLiteral("email"), account->email},
-                                                  {QStringLiteral("password"), account->password}});
+        const auto login = run.expect(
+            200, QStringLiteral("log in"), "POST", QStringLiteral("/api/v1/auth/login"),
+            QJsonObject{{QStringLiteral("email"), account->email}, {QStringLiteral("password"), account->password}});
         if (!login)
             return false;
         const QString access = text(login->object(), QLatin1String("access_token"));
         const QString original = text(login->object(), QLatin1String("refresh_token"));
         if (access.isEmpty() || original.isEmpty())
-            return run.fail(QStringLiteral("log in"), QStringLiteral("the 200 answer lacks access_token or refresh_token"));
+            return run.fail(QStringLiteral("log in"),
+                            QStringLiteral("the 200 answer lacks access_token or refresh_token"));
         account->refreshTokens << original;
 
-        const auto me = run.expect(200, QStringLiteral("token valid"), "GET", QStringLiteral("/api/v1/auth/me"), noBody(),
-                                   access);
+        const auto me = run.expect(200, QStringLiteral("token valid"), "GET", QStringLiteral("/api/v1/auth/me"),
+                                   noBody(), access);
         if (!me)
             return false;
         const QJsonObject user = me->object().value(QLatin1String("user")).toObject();
@@ -474,19 +481,21 @@ CheckResult smokeAuth(const TargetEnvironment &env)
 
         // Rotation: the new refresh token works, and the one it replaced is refused. In this order, because
         // presenting a used token revokes its whole family (reuse detection), the new one included.
-        const auto refreshed = run.expect(200, QStringLiteral("refresh"), "POST", QStringLiteral("/api/v1/auth/refresh"),
-                                          QJsonObject{{QStringLiteral("refresh_token"), original}});
+        const auto refreshed
+            = run.expect(200, QStringLiteral("refresh"), "POST", QStringLiteral("/api/v1/auth/refresh"),
+                         QJsonObject{{QStringLiteral("refresh_token"), original}});
         if (!refreshed)
             return false;
         const QString rotated = text(refreshed->object(), QLatin1String("refresh_token"));
         const QString rotatedAccess = text(refreshed->object(), QLatin1String("access_token"));
         if (rotated.isEmpty() || rotatedAccess.isEmpty())
-            return run.fail(QStringLiteral("refresh"), QStringLiteral("the 200 answer lacks access_token or refresh_token"));
+            return run.fail(QStringLiteral("refresh"),
+                            QStringLiteral("the 200 answer lacks access_token or refresh_token"));
         if (rotated == original)
             return run.fail(QStringLiteral("refresh"), QStringLiteral("the refresh token was not rotated"));
         account->refreshTokens.replace(account->refreshTokens.indexOf(original), rotated);
-        if (!run.expect(200, QStringLiteral("refreshed token valid"), "GET", QStringLiteral("/api/v1/auth/me"), noBody(),
-                        rotatedAccess))
+        if (!run.expect(200, QStringLiteral("refreshed token valid"), "GET", QStringLiteral("/api/v1/auth/me"),
+                        noBody(), rotatedAccess))
             return false;
         const auto again = run.expect(200, QStringLiteral("refresh with rotated token"), "POST",
                                       QStringLiteral("/api/v1/auth/refresh"),
@@ -495,17 +504,18 @@ CheckResult smokeAuth(const TargetEnvironment &env)
             return false;
         if (const QString newest = text(again->object(), QLatin1String("refresh_token")); !newest.isEmpty())
             account->refreshTokens.replace(account->refreshTokens.indexOf(rotated), newest);
-        const ApiReply old = run.call(QStringLiteral("old refresh token refused"), "POST",
-                                      QStringLiteral("/api/v1/auth/refresh"),
-                                      QJsonObject{{QStringLiteral("refresh_token"), original}});
+        const ApiReply old
+            = run.call(QStringLiteral("old refresh token refused"), "POST", QStringLiteral("/api/v1/auth/refresh"),
+                       QJsonObject{{QStringLiteral("refresh_token"), original}});
         if (old.status != 401)
-            return run.fail(QStringLiteral("old refresh token refused"),
-                            QStringLiteral("%1 (expected 401: a used refresh token must not work again)")
-                                .arg(old.describe()));
+            return run.fail(
+                QStringLiteral("old refresh token refused"),
+                QStringLiteral("%1 (expected 401: a used refresh token must not work again)").arg(old.describe()));
         return true;
     }();
-    return run.finish(ok, QStringLiteral("signed up, logged in, token accepted, refresh token rotated and the old "
-                                         "one refused"));
+    return run.finish(ok,
+                      QStringLiteral("signed up, logged in, token accepted, refresh token rotated and the old "
+                                     "one refused"));
 }
 
 CheckResult smokeTwins(const TargetEnvironment &env)
@@ -557,9 +567,9 @@ CheckResult smokeTwins(const TargetEnvironment &env)
         const ApiReply leak = run.call(QStringLiteral("other tenant gets twin"), "GET",
                                        QStringLiteral("/api/v1/twins/") + *twin, noBody(), other->accessToken);
         if (leak.status != 404)
-            return run.fail(QStringLiteral("other tenant gets twin"),
-                            QStringLiteral("%1 (expected 404: another tenant's twin must be invisible)")
-                                .arg(leak.describe()));
+            return run.fail(
+                QStringLiteral("other tenant gets twin"),
+                QStringLiteral("%1 (expected 404: another tenant's twin must be invisible)").arg(leak.describe()));
         return true;
     }();
     return run.finish(ok, QStringLiteral("created a twin; only its tenant lists and gets it, another tenant gets 404"));
@@ -591,12 +601,14 @@ CheckResult smokeSources(const TargetEnvironment &env)
         const QString source = text(uploaded->object(), QLatin1String("id"));
         if (source.isEmpty())
             return run.fail(QStringLiteral("upload source"), QStringLiteral("the 201 answer has no id"));
-        if (const QString status = text(uploaded->object(), QLatin1String("status")); status != QLatin1String("pending"))
+        if (const QString status = text(uploaded->object(), QLatin1String("status"));
+            status != QLatin1String("pending"))
             return run.fail(QStringLiteral("upload source"),
                             QStringLiteral("a new source is \"%1\" (expected \"pending\")").arg(status.left(40)));
         run.note(QStringLiteral("source_id"), source);
 
-        const auto listed = run.expect(200, QStringLiteral("list sources"), "GET", sourcesPath, noBody(), owner->accessToken);
+        const auto listed
+            = run.expect(200, QStringLiteral("list sources"), "GET", sourcesPath, noBody(), owner->accessToken);
         if (!listed)
             return false;
         if (!containsId(itemsOf(*listed), source))
@@ -622,8 +634,9 @@ CheckResult smokeSources(const TargetEnvironment &env)
                            probe.method == "POST" ? QJsonValue(QJsonObject()) : QJsonValue(QJsonValue::Undefined),
                            other->accessToken);
             if (reply.status != 404)
-                return run.fail(probe.step, QStringLiteral("%1 (expected 404: another tenant's source must be invisible)")
-                                                .arg(reply.describe()));
+                return run.fail(probe.step,
+                                QStringLiteral("%1 (expected 404: another tenant's source must be invisible)")
+                                    .arg(reply.describe()));
         }
 
         const auto got = run.expect(200, QStringLiteral("get source"), "GET", sourcePath, noBody(), owner->accessToken);
@@ -638,8 +651,8 @@ CheckResult smokeSources(const TargetEnvironment &env)
             return run.fail(QStringLiteral("approve source"), QStringLiteral("the 202 answer has no job_id"));
         run.trackJob(job, *owner);
 
-        const auto health = run.expect(200, QStringLiteral("source health"), "GET", sourcePath + QStringLiteral("/health"),
-                                       noBody(), owner->accessToken);
+        const auto health = run.expect(200, QStringLiteral("source health"), "GET",
+                                       sourcePath + QStringLiteral("/health"), noBody(), owner->accessToken);
         if (!health)
             return false;
         const QJsonObject report = health->object();
@@ -649,8 +662,9 @@ CheckResult smokeSources(const TargetEnvironment &env)
         run.note(QStringLiteral("source_health"), text(report, QLatin1String("health")));
         return true;
     }();
-    return run.finish(ok, QStringLiteral("uploaded, listed, approved a source and read its health; another tenant "
-                                         "gets 404"));
+    return run.finish(ok,
+                      QStringLiteral("uploaded, listed, approved a source and read its health; another tenant "
+                                     "gets 404"));
 }
 
 CheckResult smokeChatGraph(const TargetEnvironment &env, int jobTimeoutMs)
@@ -696,7 +710,7 @@ CheckResult smokeChatGraph(const TargetEnvironment &env, int jobTimeoutMs)
         const QJsonObject health = indexed.reply.object();
         const QString sourceStatus = text(health, QLatin1String("status"));
         if (indexed.reply.status != 200)
-            return run.fail(QStringLiteral("source indexed"), indexed.reply.describe() + QStringLiteral(" (expected 200)"));
+            return run.fail(QStringLiteral("source indexed"), expectedStatus(indexed.reply, 200));
         if (indexed.timedOut) {
             run.workersSeemIdle();
             return run.fail(QStringLiteral("source indexed"),
@@ -709,9 +723,10 @@ CheckResult smokeChatGraph(const TargetEnvironment &env, int jobTimeoutMs)
                                 .arg(sourceStatus.left(40), text(health, QLatin1String("last_error")).left(200)));
         run.note(QStringLiteral("chunk_count"), health.value(QLatin1String("chunk_count")));
 
-        const auto chat = run.expect(200, QStringLiteral("chat"), "POST", QStringLiteral("/api/v1/twins/%1/chat").arg(*twin),
-                                     QJsonObject{{QStringLiteral("message"), QStringLiteral("What did Ada Lovelace write?")}},
-                                     owner->accessToken);
+        const auto chat
+            = run.expect(200, QStringLiteral("chat"), "POST", QStringLiteral("/api/v1/twins/%1/chat").arg(*twin),
+                         QJsonObject{{QStringLiteral("message"), QStringLiteral("What did Ada Lovelace write?")}},
+                         owner->accessToken);
         if (!chat)
             return false;
         const QJsonObject turn = chat->object();
@@ -734,15 +749,13 @@ CheckResult smokeChatGraph(const TargetEnvironment &env, int jobTimeoutMs)
             return run.fail(QStringLiteral("graph job enqueued"),
                             QStringLiteral("job %1 is not among the twin's graph_extraction jobs").arg(graphJob));
 
-        const Poll processed = run.poll(QStringLiteral("graph job processed"), QStringLiteral("/api/v1/jobs/") + graphJob,
-                                        owner->accessToken, jobTimeoutMs, [](const QJsonObject &job) {
-                                            return isFinalJobState(text(job, QLatin1String("state")));
-                                        });
+        const Poll processed = run.poll(
+            QStringLiteral("graph job processed"), QStringLiteral("/api/v1/jobs/") + graphJob, owner->accessToken,
+            jobTimeoutMs, [](const QJsonObject &job) { return isFinalJobState(text(job, QLatin1String("state"))); });
         const QJsonObject job = processed.reply.object();
         const QString state = text(job, QLatin1String("state"));
         if (processed.reply.status != 200)
-            return run.fail(QStringLiteral("graph job processed"),
-                            processed.reply.describe() + QStringLiteral(" (expected 200)"));
+            return run.fail(QStringLiteral("graph job processed"), expectedStatus(processed.reply, 200));
         if (processed.timedOut) {
             run.workersSeemIdle();
             return run.fail(QStringLiteral("graph job processed"),
@@ -754,8 +767,9 @@ CheckResult smokeChatGraph(const TargetEnvironment &env, int jobTimeoutMs)
                             QStringLiteral("graph_extraction job %1 ended \"%2\": %3")
                                 .arg(graphJob, state.left(40), text(job, QLatin1String("last_error")).left(200)));
 
-        const auto graph = run.expect(200, QStringLiteral("graph"), "GET", QStringLiteral("/api/v1/twins/%1/graph").arg(*twin),
-                                      noBody(), owner->accessToken);
+        const auto graph
+            = run.expect(200, QStringLiteral("graph"), "GET", QStringLiteral("/api/v1/twins/%1/graph").arg(*twin),
+                         noBody(), owner->accessToken);
         if (!graph)
             return false;
         const qsizetype nodes = graph->object().value(QLatin1String("nodes")).toArray().size();
@@ -769,8 +783,9 @@ CheckResult smokeChatGraph(const TargetEnvironment &env, int jobTimeoutMs)
                                 .arg(edges));
         return true;
     }();
-    return run.finish(ok, QStringLiteral("source indexed, chat answered, graph_extraction job completed, graph has "
-                                         "nodes and edges"));
+    return run.finish(ok,
+                      QStringLiteral("source indexed, chat answered, graph_extraction job completed, graph has "
+                                     "nodes and edges"));
 }
 
 CheckResult smokeConversations(const TargetEnvironment &env)
@@ -790,8 +805,9 @@ CheckResult smokeConversations(const TargetEnvironment &env)
             return false;
 
         const QString question = QStringLiteral("Hello from the smoke test");
-        const auto chat = run.expect(200, QStringLiteral("chat"), "POST", QStringLiteral("/api/v1/twins/%1/chat").arg(*twin),
-                                     QJsonObject{{QStringLiteral("message"), question}}, owner->accessToken);
+        const auto chat
+            = run.expect(200, QStringLiteral("chat"), "POST", QStringLiteral("/api/v1/twins/%1/chat").arg(*twin),
+                         QJsonObject{{QStringLiteral("message"), question}}, owner->accessToken);
         if (!chat)
             return false;
         const QString conversation = text(chat->object(), QLatin1String("conversation_id"));
@@ -810,7 +826,8 @@ CheckResult smokeConversations(const TargetEnvironment &env)
                             QStringLiteral("the new conversation is not in the twin's list"));
 
         const QString messagesPath = QStringLiteral("/api/v1/conversations/%1/messages").arg(conversation);
-        const auto messages = run.expect(200, QStringLiteral("get messages"), "GET", messagesPath, noBody(), owner->accessToken);
+        const auto messages
+            = run.expect(200, QStringLiteral("get messages"), "GET", messagesPath, noBody(), owner->accessToken);
         if (!messages)
             return false;
         const QJsonArray items = itemsOf(*messages);
@@ -829,16 +846,17 @@ CheckResult smokeConversations(const TargetEnvironment &env)
             return run.fail(QStringLiteral("other tenant lists conversations"),
                             QStringLiteral("%1 (expected 404: another tenant's twin must be invisible)")
                                 .arg(foreignList.describe()));
-        const ApiReply foreignMessages = run.call(QStringLiteral("other tenant gets messages"), "GET", messagesPath, noBody(),
-                                                  other->accessToken);
+        const ApiReply foreignMessages
+            = run.call(QStringLiteral("other tenant gets messages"), "GET", messagesPath, noBody(), other->accessToken);
         if (foreignMessages.status != 404)
             return run.fail(QStringLiteral("other tenant gets messages"),
                             QStringLiteral("%1 (expected 404: another tenant's conversation must be invisible)")
                                 .arg(foreignMessages.describe()));
         return true;
     }();
-    return run.finish(ok, QStringLiteral("chatted, listed the conversation and read its messages; another tenant "
-                                         "gets 404"));
+    return run.finish(ok,
+                      QStringLiteral("chatted, listed the conversation and read its messages; another tenant "
+                                     "gets 404"));
 }
 
 } // namespace twinops

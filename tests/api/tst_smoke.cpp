@@ -55,7 +55,7 @@ QString describe(const CheckResult &result)
 
 // ---- A fault-injecting HTTP/1.1 proxy ------------------------------------------------------------------------
 
-enum class Fault { None, Refresh500, LeakTwin, Health500 };
+enum class Fault { None, Refresh500, LeakTwin, Health500, HealthStalls };
 
 struct HttpMessage
 {
@@ -73,14 +73,15 @@ struct HttpMessage
     }
 };
 
-// Reads one message from a blocking socket: the head up to the blank line, then a Content-Length body; without a
-// length, a response body runs to the close (`bodyUntilClose`) and a request has none.
-std::optional<HttpMessage> readMessage(QTcpSocket &socket, bool bodyUntilClose, const QDeadlineTimer &deadline)
+// Reads one message from a blocking socket: the head up to the blank line, then a Content-Length body. Without a
+// length a request has no body, nor has a 204 or 304 response; any other response's body runs to the close.
+std::optional<HttpMessage> readMessage(QTcpSocket &socket, bool isResponse, const QDeadlineTimer &deadline)
 {
     QByteArray buffer;
     qsizetype headEnd = -1;
     while ((headEnd = buffer.indexOf("\r\n\r\n")) < 0) {
-        if (socket.bytesAvailable() == 0 && !socket.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime()))))
+        if (socket.bytesAvailable() == 0
+            && !socket.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime()))))
             return std::nullopt;
         buffer += socket.readAll();
     }
@@ -103,7 +104,8 @@ std::optional<HttpMessage> readMessage(QTcpSocket &socket, bool bodyUntilClose, 
             message.body += socket.readAll();
         }
         message.body.truncate(wanted);
-    } else if (bodyUntilClose) {
+    } else if (isResponse && !message.startLine.startsWith("HTTP/1.1 204 ")
+               && !message.startLine.startsWith("HTTP/1.1 304 ")) {
         while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
             if (socket.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime()))))
                 message.body += socket.readAll();
@@ -138,8 +140,7 @@ public:
     FaultProxy(quint16 upstream, Fault fault)
         : m_upstream(upstream)
         , m_fault(fault)
-    {
-    }
+    { }
     ~FaultProxy() override
     {
         m_stop = true;
@@ -183,6 +184,12 @@ private:
         const QString path = QString::fromLatin1(parts.value(1));
 
         HttpMessage response;
+        if (m_fault == Fault::HealthStalls && path == QLatin1String("/health")) {
+            // Holds the connection without a word until the client gives up (or the test ends).
+            while (!m_stop && client.state() == QAbstractSocket::ConnectedState)
+                client.waitForDisconnected(50);
+            return;
+        }
         if (m_fault == Fault::Health500 && path == QLatin1String("/health")) {
             response = injectedError();
         } else if (m_fault == Fault::Refresh500 && method == "POST" && path == QLatin1String("/api/v1/auth/refresh")) {
@@ -216,7 +223,8 @@ private:
             const QByteArray name = header.first.toLower();
             return name == "host" || name == "connection" || name == "keep-alive";
         });
-        request.headers.emplaceBack(QByteArrayLiteral("Host"), QByteArray("127.0.0.1:" + QByteArray::number(m_upstream)));
+        request.headers.emplaceBack(QByteArrayLiteral("Host"),
+                                    QByteArray("127.0.0.1:" + QByteArray::number(m_upstream)));
         request.headers.emplaceBack(QByteArrayLiteral("Connection"), QByteArray("close"));
         QTcpSocket upstream;
         upstream.connectToHost(QHostAddress::LocalHost, m_upstream);
@@ -225,13 +233,7 @@ private:
         upstream.write(serialize(request));
         if (!upstream.waitForBytesWritten(5000))
             return std::nullopt;
-        auto response = readMessage(upstream, true, deadline);
-        if (response) {
-            const QByteArray code = response->startLine.split(' ').value(1);
-            if (code == "204" || code == "304")
-                response->body.clear();
-        }
-        return response;
+        return readMessage(upstream, true, deadline);
     }
 
     // Remembers the twins it saw created; when the daemon rightly answers 404 for one of them (asked by another
@@ -279,6 +281,7 @@ private slots:
     void brokenTargetFails_data();
     void brokenTargetFails();
     void closedPortFailsFast();
+    void withoutWorkersChatGraphFails();
 
 private:
     TargetEnvironment target(quint16 port, bool withAdminKey = true) const;
@@ -337,7 +340,9 @@ void TestSmoke::healthyTargetPasses()
     QFETCH(QString, check);
     const CheckResult result = runCheck(check, target(m_daemon.port()));
     QVERIFY2(result.status == CheckStatus::Pass, qPrintable(describe(result)));
-    QVERIFY(!result.message.isEmpty());
+    qInfo().noquote() << check << "passed in" << result.durationMs << "ms:" << result.message;
+    if (qEnvironmentVariableIsSet("SMOKE_DUMP"))
+        qInfo().noquote() << describe(result);
     QVERIFY(result.durationMs >= 0);
 
     // Steps are evidence; credentials never are.
@@ -400,19 +405,29 @@ void TestSmoke::brokenTargetFails_data()
     QTest::addColumn<QString>("check");
     QTest::addColumn<CheckStatus>("expected");
     QTest::addColumn<QStringList>("mentions");
+    QTest::addColumn<int>("timeoutMs");
 
     // The control: the proxy itself breaks nothing.
-    QTest::newRow("pass-through") << Fault::None << QStringLiteral("twins") << CheckStatus::Pass << QStringList();
-    QTest::newRow("refresh returns 500")
-        << Fault::Refresh500 << QStringLiteral("auth") << CheckStatus::Fail
-        << QStringList{QStringLiteral("refresh:"), QStringLiteral("/api/v1/auth/refresh"), QStringLiteral("500")};
+    QTest::newRow("pass-through") << Fault::None << QStringLiteral("twins") << CheckStatus::Pass << QStringList()
+                                  << 10'000;
+    QTest::newRow("refresh returns 500") << Fault::Refresh500 << QStringLiteral("auth") << CheckStatus::Fail
+                                         << QStringList{QStringLiteral("refresh:"),
+                                                        QStringLiteral("/api/v1/auth/refresh"), QStringLiteral("500")}
+                                         << 10'000;
     QTest::newRow("leaks another tenant's twin")
         << Fault::LeakTwin << QStringLiteral("twins") << CheckStatus::Fail
         << QStringList{QStringLiteral("other tenant gets twin:"), QStringLiteral("→ 200"),
-                       QStringLiteral("expected 404"), QStringLiteral("another tenant")};
+                       QStringLiteral("expected 404"), QStringLiteral("another tenant")}
+        << 10'000;
     QTest::newRow("health 500") << Fault::Health500 << QStringLiteral("health") << CheckStatus::Fail
                                 << QStringList{QStringLiteral("health:"), QStringLiteral("GET /health → 500"),
-                                               QStringLiteral("injected by the test proxy")};
+                                               QStringLiteral("injected by the test proxy")}
+                                << 10'000;
+    // "200 within the timeout": an answer that never comes fails after the timeout, not after the proxy gives up.
+    QTest::newRow("health stalls") << Fault::HealthStalls << QStringLiteral("health") << CheckStatus::Fail
+                                   << QStringList{QStringLiteral("health: GET /health → no answer"),
+                                                  QStringLiteral("timed out after 300 ms")}
+                                   << 300;
 }
 
 void TestSmoke::brokenTargetFails()
@@ -421,12 +436,18 @@ void TestSmoke::brokenTargetFails()
     QFETCH(QString, check);
     QFETCH(CheckStatus, expected);
     QFETCH(QStringList, mentions);
+    QFETCH(int, timeoutMs);
 
     FaultProxy proxy(m_daemon.port(), fault);
     const quint16 port = proxy.listen();
     QVERIFY(port != 0);
-    const CheckResult result = runCheck(check, target(port));
+    TargetEnvironment env = target(port);
+    env.requestTimeoutMs = timeoutMs;
+    QElapsedTimer elapsed;
+    elapsed.start();
+    const CheckResult result = runCheck(check, env);
     QVERIFY2(result.status == expected, qPrintable(describe(result)));
+    QVERIFY2(elapsed.elapsed() < timeoutMs + 5000, qPrintable(QStringLiteral("took %1 ms").arg(elapsed.elapsed())));
     for (const QString &mention : mentions)
         QVERIFY2(result.message.contains(mention),
                  qPrintable(QStringLiteral("\"%1\" not in: %2").arg(mention, result.message)));
@@ -446,13 +467,36 @@ void TestSmoke::closedPortFailsFast()
     elapsed.start();
     const CheckResult health = checkHealth(target(closed));
     QVERIFY2(health.status == CheckStatus::Fail, qPrintable(describe(health)));
-    QVERIFY2(health.message.startsWith(QLatin1String("health: GET /health → no answer")), qPrintable(health.message));
+    QVERIFY2(health.message.startsWith(QStringLiteral("health: GET /health → no answer")), qPrintable(health.message));
     QVERIFY(health.evidence.contains(QLatin1String("error")));
     const CheckResult twins = smokeTwins(target(closed));
     QVERIFY2(twins.status == CheckStatus::Fail, qPrintable(describe(twins)));
-    QVERIFY2(twins.message.startsWith(QLatin1String("sign up owner: POST /api/v1/auth/signup → no answer")),
+    QVERIFY2(twins.message.startsWith(QStringLiteral("sign up owner: POST /api/v1/auth/signup → no answer")),
              qPrintable(twins.message));
     QVERIFY2(elapsed.elapsed() < 3000, qPrintable(QStringLiteral("took %1 ms").arg(elapsed.elapsed())));
+}
+
+void TestSmoke::withoutWorkersChatGraphFails()
+{
+    // A daemon of its own that serves but works no job, on a database of its own.
+    Daemon idle;
+    idle.start({QStringLiteral("--database"), QStringLiteral("sqlite://") + m_home.filePath(QStringLiteral("idle.db")),
+                QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                QStringLiteral("--workers"), QStringLiteral("0")},
+               daemonEnvironment(m_home.path(), kSecret), m_home.filePath(QStringLiteral("idle.log")));
+    QVERIFY2(idle.waitUntilServing(20'000), qPrintable(idle.describe()));
+    TargetEnvironment env = target(idle.port(), false);
+    const CheckResult result = smokeChatGraph(env, 1000);
+    QVERIFY2(result.status == CheckStatus::Fail, qPrintable(describe(result)));
+    QVERIFY2(result.message.startsWith(QLatin1String("source indexed: ")), qPrintable(result.message));
+    QVERIFY2(result.message.contains(QLatin1String("workers may not be running")), qPrintable(result.message));
+    // Cleanup cancelled the indexing job nobody would run, rather than leave it to fail against a deleted twin.
+    QVERIFY2(!result.evidence.contains(QLatin1String("cleanup_problems")), qPrintable(describe(result)));
+    QStringList cleaned;
+    for (const QJsonValue &step : result.evidence.value(QLatin1String("cleanup")).toArray())
+        cleaned << step.toObject().value(QLatin1String("step")).toString();
+    QVERIFY2(cleaned.contains(QLatin1String("cancel job")), qPrintable(cleaned.join(u',')));
+    QVERIFY2(idle.stop(), qPrintable(idle.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestSmoke)

@@ -58,6 +58,8 @@ bool Daemon::stop()
 
 QString Daemon::log() const
 {
+    if (m_log.isEmpty()) // never started
+        return {};
     QFile file(m_log);
     return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
 }
