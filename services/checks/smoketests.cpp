@@ -212,6 +212,23 @@ public:
         return id;
     }
 
+    // The cast of most smoke tests: an owner with a twin, and another tenant who must not see it.
+    struct Cast
+    {
+        const Account *owner;
+        const Account *other;
+        QString twin;
+    };
+    std::optional<Cast> ownerWithTwinAndStranger()
+    {
+        const Account *owner = signup(QStringLiteral("owner"));
+        const Account *other = owner ? signup(QStringLiteral("other tenant")) : nullptr;
+        const auto twin = other ? createTwin(*owner) : std::nullopt;
+        if (!twin)
+            return std::nullopt;
+        return Cast{owner, other, *twin};
+    }
+
     // A job this run caused: cleanup waits for it before deleting its twin.
     void trackJob(const QString &id, const Account &owner)
     {
@@ -386,6 +403,17 @@ std::optional<CheckResult> missingTarget(const TargetEnvironment &env)
     return CheckResult::fail(QStringLiteral("no target: the environment has no valid base URL"));
 }
 
+// The frame of every smoke test: a run against the target, the steps, then cleanup and the verdict.
+CheckResult smoke(const TargetEnvironment &env, const QString &passMessage,
+                  const std::function<bool(SmokeRun &)> &steps)
+{
+    if (auto missing = missingTarget(env))
+        return *missing;
+    SmokeRun run(env);
+    const bool ok = steps(run);
+    return run.finish(ok, passMessage);
+}
+
 QString seconds(int ms)
 {
     return QString::number(double(ms) / 1000.0, 'f', 1);
@@ -448,415 +476,398 @@ CheckResult checkHealth(const TargetEnvironment &env)
 
 CheckResult smokeAuth(const TargetEnvironment &env)
 {
-    if (auto missing = missingTarget(env))
-        return *missing;
-    SmokeRun run(env);
-    const bool ok = [&] {
-        Account *account = run.signup(QStringLiteral("owner"));
-        if (!account)
-            return false;
+    return smoke(
+        env,
+        QStringLiteral("signed up, logged in, token accepted, refresh token rotated and the old "
+                       "one refused"),
+        [&](SmokeRun &run) {
+            Account *account = run.signup(QStringLiteral("owner"));
+            if (!account)
+                return false;
 
-        const auto login = run.expect(
-            200, QStringLiteral("log in"), "POST", QStringLiteral("/api/v1/auth/login"),
-            QJsonObject{{QStringLiteral("email"), account->email}, {QStringLiteral("password"), account->password}});
-        if (!login)
-            return false;
-        const QString access = text(login->object(), QLatin1String("access_token"));
-        const QString original = text(login->object(), QLatin1String("refresh_token"));
-        if (access.isEmpty() || original.isEmpty())
-            return run.fail(QStringLiteral("log in"),
-                            QStringLiteral("the 200 answer lacks access_token or refresh_token"));
-        account->refreshTokens << original;
+            const auto login = run.expect(200, QStringLiteral("log in"), "POST", QStringLiteral("/api/v1/auth/login"),
+                                          QJsonObject{{QStringLiteral("email"), account->email},
+                                                      {QStringLiteral("password"), account->password}});
+            if (!login)
+                return false;
+            const QString access = text(login->object(), QLatin1String("access_token"));
+            const QString original = text(login->object(), QLatin1String("refresh_token"));
+            if (access.isEmpty() || original.isEmpty())
+                return run.fail(QStringLiteral("log in"),
+                                QStringLiteral("the 200 answer lacks access_token or refresh_token"));
+            account->refreshTokens << original;
 
-        const auto me = run.expect(200, QStringLiteral("token valid"), "GET", QStringLiteral("/api/v1/auth/me"),
-                                   noBody(), access);
-        if (!me)
-            return false;
-        const QJsonObject user = me->object().value(QLatin1String("user")).toObject();
-        const QJsonObject tenant = me->object().value(QLatin1String("tenant")).toObject();
-        if (text(user, QLatin1String("email")) != account->email
-            || text(tenant, QLatin1String("id")) != account->tenantId)
-            return run.fail(QStringLiteral("token valid"),
-                            QStringLiteral("GET /api/v1/auth/me names another user or tenant than the one signed up"));
+            const auto me = run.expect(200, QStringLiteral("token valid"), "GET", QStringLiteral("/api/v1/auth/me"),
+                                       noBody(), access);
+            if (!me)
+                return false;
+            const QJsonObject user = me->object().value(QLatin1String("user")).toObject();
+            const QJsonObject tenant = me->object().value(QLatin1String("tenant")).toObject();
+            if (text(user, QLatin1String("email")) != account->email
+                || text(tenant, QLatin1String("id")) != account->tenantId)
+                return run.fail(
+                    QStringLiteral("token valid"),
+                    QStringLiteral("GET /api/v1/auth/me names another user or tenant than the one signed up"));
 
-        // Rotation: the new refresh token works, and the one it replaced is refused. In this order, because
-        // presenting a used token revokes its whole family (reuse detection), the new one included.
-        const auto refreshed
-            = run.expect(200, QStringLiteral("refresh"), "POST", QStringLiteral("/api/v1/auth/refresh"),
-                         QJsonObject{{QStringLiteral("refresh_token"), original}});
-        if (!refreshed)
-            return false;
-        const QString rotated = text(refreshed->object(), QLatin1String("refresh_token"));
-        const QString rotatedAccess = text(refreshed->object(), QLatin1String("access_token"));
-        if (rotated.isEmpty() || rotatedAccess.isEmpty())
-            return run.fail(QStringLiteral("refresh"),
-                            QStringLiteral("the 200 answer lacks access_token or refresh_token"));
-        if (rotated == original)
-            return run.fail(QStringLiteral("refresh"), QStringLiteral("the refresh token was not rotated"));
-        account->refreshTokens.replace(account->refreshTokens.indexOf(original), rotated);
-        if (!run.expect(200, QStringLiteral("refreshed token valid"), "GET", QStringLiteral("/api/v1/auth/me"),
-                        noBody(), rotatedAccess))
-            return false;
-        const auto again = run.expect(200, QStringLiteral("refresh with rotated token"), "POST",
-                                      QStringLiteral("/api/v1/auth/refresh"),
-                                      QJsonObject{{QStringLiteral("refresh_token"), rotated}});
-        if (!again)
-            return false;
-        if (const QString newest = text(again->object(), QLatin1String("refresh_token")); !newest.isEmpty())
-            account->refreshTokens.replace(account->refreshTokens.indexOf(rotated), newest);
-        const ApiReply old
-            = run.call(QStringLiteral("old refresh token refused"), "POST", QStringLiteral("/api/v1/auth/refresh"),
-                       QJsonObject{{QStringLiteral("refresh_token"), original}});
-        if (old.status != 401)
-            return run.fail(
-                QStringLiteral("old refresh token refused"),
-                QStringLiteral("%1 (expected 401: a used refresh token must not work again)").arg(old.describe()));
-        return true;
-    }();
-    return run.finish(ok,
-                      QStringLiteral("signed up, logged in, token accepted, refresh token rotated and the old "
-                                     "one refused"));
+            // Rotation: the new refresh token works, and the one it replaced is refused. In this order, because
+            // presenting a used token revokes its whole family (reuse detection), the new one included.
+            const auto refreshed
+                = run.expect(200, QStringLiteral("refresh"), "POST", QStringLiteral("/api/v1/auth/refresh"),
+                             QJsonObject{{QStringLiteral("refresh_token"), original}});
+            if (!refreshed)
+                return false;
+            const QString rotated = text(refreshed->object(), QLatin1String("refresh_token"));
+            const QString rotatedAccess = text(refreshed->object(), QLatin1String("access_token"));
+            if (rotated.isEmpty() || rotatedAccess.isEmpty())
+                return run.fail(QStringLiteral("refresh"),
+                                QStringLiteral("the 200 answer lacks access_token or refresh_token"));
+            if (rotated == original)
+                return run.fail(QStringLiteral("refresh"), QStringLiteral("the refresh token was not rotated"));
+            account->refreshTokens.replace(account->refreshTokens.indexOf(original), rotated);
+            if (!run.expect(200, QStringLiteral("refreshed token valid"), "GET", QStringLiteral("/api/v1/auth/me"),
+                            noBody(), rotatedAccess))
+                return false;
+            const auto again = run.expect(200, QStringLiteral("refresh with rotated token"), "POST",
+                                          QStringLiteral("/api/v1/auth/refresh"),
+                                          QJsonObject{{QStringLiteral("refresh_token"), rotated}});
+            if (!again)
+                return false;
+            if (const QString newest = text(again->object(), QLatin1String("refresh_token")); !newest.isEmpty())
+                account->refreshTokens.replace(account->refreshTokens.indexOf(rotated), newest);
+            const ApiReply old
+                = run.call(QStringLiteral("old refresh token refused"), "POST", QStringLiteral("/api/v1/auth/refresh"),
+                           QJsonObject{{QStringLiteral("refresh_token"), original}});
+            if (old.status != 401)
+                return run.fail(
+                    QStringLiteral("old refresh token refused"),
+                    QStringLiteral("%1 (expected 401: a used refresh token must not work again)").arg(old.describe()));
+            return true;
+        });
 }
 
 CheckResult smokeTwins(const TargetEnvironment &env)
 {
-    if (auto missing = missingTarget(env))
-        return *missing;
-    SmokeRun run(env);
-    const bool ok = [&] {
-        const Account *owner = run.signup(QStringLiteral("owner"));
-        if (!owner)
-            return false;
-        const Account *other = run.signup(QStringLiteral("other tenant"));
-        if (!other)
-            return false;
-        const auto twin = run.createTwin(*owner);
-        if (!twin)
-            return false;
-        run.note(QStringLiteral("twin_id"), *twin);
+    return smoke(
+        env, QStringLiteral("created a twin; only its tenant lists and gets it, another tenant gets 404"),
+        [&](SmokeRun &run) {
+            const auto cast = run.ownerWithTwinAndStranger();
+            if (!cast)
+                return false;
+            const auto [owner, other, twin] = *cast;
+            run.note(QStringLiteral("twin_id"), twin);
 
-        const auto own = run.expect(200, QStringLiteral("list twins"), "GET", QStringLiteral("/api/v1/twins"), noBody(),
-                                    owner->accessToken);
-        if (!own)
-            return false;
-        if (!containsId(itemsOf(*own), *twin))
-            return run.fail(QStringLiteral("list twins"), QStringLiteral("the new twin is not in its owner's list"));
-        for (const QJsonValue &item : itemsOf(*own)) {
-            const QString tenantId = text(item.toObject(), QLatin1String("tenant_id"));
-            if (!tenantId.isEmpty() && tenantId != owner->tenantId)
+            const auto own = run.expect(200, QStringLiteral("list twins"), "GET", QStringLiteral("/api/v1/twins"),
+                                        noBody(), owner->accessToken);
+            if (!own)
+                return false;
+            if (!containsId(itemsOf(*own), twin))
                 return run.fail(QStringLiteral("list twins"),
-                                QStringLiteral("the list shows twin %1 of another tenant")
-                                    .arg(text(item.toObject(), QLatin1String("id"))));
-        }
+                                QStringLiteral("the new twin is not in its owner's list"));
+            for (const QJsonValue &item : itemsOf(*own)) {
+                const QString tenantId = text(item.toObject(), QLatin1String("tenant_id"));
+                if (!tenantId.isEmpty() && tenantId != owner->tenantId)
+                    return run.fail(QStringLiteral("list twins"),
+                                    QStringLiteral("the list shows twin %1 of another tenant")
+                                        .arg(text(item.toObject(), QLatin1String("id"))));
+            }
 
-        const auto foreign = run.expect(200, QStringLiteral("other tenant lists twins"), "GET",
-                                        QStringLiteral("/api/v1/twins"), noBody(), other->accessToken);
-        if (!foreign)
-            return false;
-        if (containsId(itemsOf(*foreign), *twin))
-            return run.fail(QStringLiteral("other tenant lists twins"),
-                            QStringLiteral("another tenant's list shows the new twin"));
+            const auto foreign = run.expect(200, QStringLiteral("other tenant lists twins"), "GET",
+                                            QStringLiteral("/api/v1/twins"), noBody(), other->accessToken);
+            if (!foreign)
+                return false;
+            if (containsId(itemsOf(*foreign), twin))
+                return run.fail(QStringLiteral("other tenant lists twins"),
+                                QStringLiteral("another tenant's list shows the new twin"));
 
-        const auto got = run.expect(200, QStringLiteral("get twin"), "GET", QStringLiteral("/api/v1/twins/") + *twin,
-                                    noBody(), owner->accessToken);
-        if (!got)
-            return false;
-        if (text(got->object(), QLatin1String("id")) != *twin)
-            return run.fail(QStringLiteral("get twin"), QStringLiteral("the answer is another twin"));
+            const auto got = run.expect(200, QStringLiteral("get twin"), "GET", QStringLiteral("/api/v1/twins/") + twin,
+                                        noBody(), owner->accessToken);
+            if (!got)
+                return false;
+            if (text(got->object(), QLatin1String("id")) != twin)
+                return run.fail(QStringLiteral("get twin"), QStringLiteral("the answer is another twin"));
 
-        const ApiReply leak = run.call(QStringLiteral("other tenant gets twin"), "GET",
-                                       QStringLiteral("/api/v1/twins/") + *twin, noBody(), other->accessToken);
-        if (leak.status != 404)
-            return run.fail(
-                QStringLiteral("other tenant gets twin"),
-                QStringLiteral("%1 (expected 404: another tenant's twin must be invisible)").arg(leak.describe()));
-        return true;
-    }();
-    return run.finish(ok, QStringLiteral("created a twin; only its tenant lists and gets it, another tenant gets 404"));
+            const ApiReply leak = run.call(QStringLiteral("other tenant gets twin"), "GET",
+                                           QStringLiteral("/api/v1/twins/") + twin, noBody(), other->accessToken);
+            if (leak.status != 404)
+                return run.fail(
+                    QStringLiteral("other tenant gets twin"),
+                    QStringLiteral("%1 (expected 404: another tenant's twin must be invisible)").arg(leak.describe()));
+            return true;
+        });
 }
 
 CheckResult smokeSources(const TargetEnvironment &env)
 {
-    if (auto missing = missingTarget(env))
-        return *missing;
-    SmokeRun run(env);
-    const bool ok = [&] {
-        const Account *owner = run.signup(QStringLiteral("owner"));
-        if (!owner)
-            return false;
-        const Account *other = run.signup(QStringLiteral("other tenant"));
-        if (!other)
-            return false;
-        const auto twin = run.createTwin(*owner);
-        if (!twin)
-            return false;
+    return smoke(
+        env,
+        QStringLiteral("uploaded, listed, approved a source and read its health; another tenant "
+                       "gets 404"),
+        [&](SmokeRun &run) {
+            const auto cast = run.ownerWithTwinAndStranger();
+            if (!cast)
+                return false;
+            const auto [owner, other, twin] = *cast;
 
-        const QString sourcesPath = QStringLiteral("/api/v1/twins/%1/sources").arg(*twin);
-        const auto uploaded = run.expect(201, QStringLiteral("upload source"), "POST", sourcesPath,
-                                         QJsonObject{{QStringLiteral("filename"), QStringLiteral("smoke-facts.md")},
-                                                     {QStringLiteral("content"), factsText()}},
-                                         owner->accessToken);
-        if (!uploaded)
-            return false;
-        const QString source = text(uploaded->object(), QLatin1String("id"));
-        if (source.isEmpty())
-            return run.fail(QStringLiteral("upload source"), QStringLiteral("the 201 answer has no id"));
-        if (const QString status = text(uploaded->object(), QLatin1String("status"));
-            status != QLatin1String("pending"))
-            return run.fail(QStringLiteral("upload source"),
-                            QStringLiteral("a new source is \"%1\" (expected \"pending\")").arg(status.left(40)));
-        run.note(QStringLiteral("source_id"), source);
+            const QString sourcesPath = QStringLiteral("/api/v1/twins/%1/sources").arg(twin);
+            const auto uploaded = run.expect(201, QStringLiteral("upload source"), "POST", sourcesPath,
+                                             QJsonObject{{QStringLiteral("filename"), QStringLiteral("smoke-facts.md")},
+                                                         {QStringLiteral("content"), factsText()}},
+                                             owner->accessToken);
+            if (!uploaded)
+                return false;
+            const QString source = text(uploaded->object(), QLatin1String("id"));
+            if (source.isEmpty())
+                return run.fail(QStringLiteral("upload source"), QStringLiteral("the 201 answer has no id"));
+            if (const QString status = text(uploaded->object(), QLatin1String("status"));
+                status != QLatin1String("pending"))
+                return run.fail(QStringLiteral("upload source"),
+                                QStringLiteral("a new source is \"%1\" (expected \"pending\")").arg(status.left(40)));
+            run.note(QStringLiteral("source_id"), source);
 
-        const auto listed
-            = run.expect(200, QStringLiteral("list sources"), "GET", sourcesPath, noBody(), owner->accessToken);
-        if (!listed)
-            return false;
-        if (!containsId(itemsOf(*listed), source))
-            return run.fail(QStringLiteral("list sources"), QStringLiteral("the new source is not in the twin's list"));
+            const auto listed
+                = run.expect(200, QStringLiteral("list sources"), "GET", sourcesPath, noBody(), owner->accessToken);
+            if (!listed)
+                return false;
+            if (!containsId(itemsOf(*listed), source))
+                return run.fail(QStringLiteral("list sources"),
+                                QStringLiteral("the new source is not in the twin's list"));
 
-        // Another tenant, before the owner approves: a leaking approve would still find the source pending.
-        const QString sourcePath = QStringLiteral("/api/v1/sources/") + source;
-        struct Probe
-        {
-            QString step;
-            QByteArray method;
-            QString path;
-        };
-        const Probe probes[] = {
-            {QStringLiteral("other tenant lists sources"), "GET", sourcesPath},
-            {QStringLiteral("other tenant gets source"), "GET", sourcePath},
-            {QStringLiteral("other tenant approves source"), "POST", sourcePath + QStringLiteral("/approve")},
-            {QStringLiteral("other tenant reads source health"), "GET", sourcePath + QStringLiteral("/health")},
-        };
-        for (const Probe &probe : probes) {
-            const ApiReply reply
-                = run.call(probe.step, probe.method, probe.path,
-                           probe.method == "POST" ? QJsonValue(QJsonObject()) : QJsonValue(QJsonValue::Undefined),
-                           other->accessToken);
-            if (reply.status != 404)
-                return run.fail(probe.step,
-                                QStringLiteral("%1 (expected 404: another tenant's source must be invisible)")
-                                    .arg(reply.describe()));
-        }
+            // Another tenant, before the owner approves: a leaking approve would still find the source pending.
+            const QString sourcePath = QStringLiteral("/api/v1/sources/") + source;
+            struct Probe
+            {
+                QString step;
+                QByteArray method;
+                QString path;
+            };
+            const Probe probes[] = {
+                {QStringLiteral("other tenant lists sources"), "GET", sourcesPath},
+                {QStringLiteral("other tenant gets source"), "GET", sourcePath},
+                {QStringLiteral("other tenant approves source"), "POST", sourcePath + QStringLiteral("/approve")},
+                {QStringLiteral("other tenant reads source health"), "GET", sourcePath + QStringLiteral("/health")},
+            };
+            for (const Probe &probe : probes) {
+                const ApiReply reply
+                    = run.call(probe.step, probe.method, probe.path,
+                               probe.method == "POST" ? QJsonValue(QJsonObject()) : QJsonValue(QJsonValue::Undefined),
+                               other->accessToken);
+                if (reply.status != 404)
+                    return run.fail(probe.step,
+                                    QStringLiteral("%1 (expected 404: another tenant's source must be invisible)")
+                                        .arg(reply.describe()));
+            }
 
-        const auto got = run.expect(200, QStringLiteral("get source"), "GET", sourcePath, noBody(), owner->accessToken);
-        if (!got)
-            return false;
-        const auto approved = run.expect(202, QStringLiteral("approve source"), "POST",
-                                         sourcePath + QStringLiteral("/approve"), QJsonObject(), owner->accessToken);
-        if (!approved)
-            return false;
-        const QString job = text(approved->object(), QLatin1String("job_id"));
-        if (job.isEmpty())
-            return run.fail(QStringLiteral("approve source"), QStringLiteral("the 202 answer has no job_id"));
-        run.trackJob(job, *owner);
+            const auto got
+                = run.expect(200, QStringLiteral("get source"), "GET", sourcePath, noBody(), owner->accessToken);
+            if (!got)
+                return false;
+            const auto approved
+                = run.expect(202, QStringLiteral("approve source"), "POST", sourcePath + QStringLiteral("/approve"),
+                             QJsonObject(), owner->accessToken);
+            if (!approved)
+                return false;
+            const QString job = text(approved->object(), QLatin1String("job_id"));
+            if (job.isEmpty())
+                return run.fail(QStringLiteral("approve source"), QStringLiteral("the 202 answer has no job_id"));
+            run.trackJob(job, *owner);
 
-        const auto health = run.expect(200, QStringLiteral("source health"), "GET",
-                                       sourcePath + QStringLiteral("/health"), noBody(), owner->accessToken);
-        if (!health)
-            return false;
-        const QJsonObject report = health->object();
-        if (text(report, QLatin1String("source_id")) != source || text(report, QLatin1String("health")).isEmpty())
-            return run.fail(QStringLiteral("source health"),
-                            QStringLiteral("the answer lacks source_id of this source or a health verdict"));
-        run.note(QStringLiteral("source_health"), text(report, QLatin1String("health")));
-        return true;
-    }();
-    return run.finish(ok,
-                      QStringLiteral("uploaded, listed, approved a source and read its health; another tenant "
-                                     "gets 404"));
+            const auto health = run.expect(200, QStringLiteral("source health"), "GET",
+                                           sourcePath + QStringLiteral("/health"), noBody(), owner->accessToken);
+            if (!health)
+                return false;
+            const QJsonObject report = health->object();
+            if (text(report, QLatin1String("source_id")) != source || text(report, QLatin1String("health")).isEmpty())
+                return run.fail(QStringLiteral("source health"),
+                                QStringLiteral("the answer lacks source_id of this source or a health verdict"));
+            run.note(QStringLiteral("source_health"), text(report, QLatin1String("health")));
+            return true;
+        });
 }
 
 CheckResult smokeChatGraph(const TargetEnvironment &env, int jobTimeoutMs)
 {
-    if (auto missing = missingTarget(env))
-        return *missing;
-    SmokeRun run(env);
     const QString noWorkers = QStringLiteral("job workers may not be running");
-    const bool ok = [&] {
-        const Account *owner = run.signup(QStringLiteral("owner"));
-        if (!owner)
-            return false;
-        const auto twin = run.createTwin(*owner);
-        if (!twin)
-            return false;
+    return smoke(
+        env,
+        QStringLiteral("source indexed, chat answered, graph_extraction job completed, graph has "
+                       "nodes and edges"),
+        [&](SmokeRun &run) {
+            const Account *owner = run.signup(QStringLiteral("owner"));
+            if (!owner)
+                return false;
+            const auto twin = run.createTwin(*owner);
+            if (!twin)
+                return false;
 
-        const auto uploaded = run.expect(201, QStringLiteral("upload source"), "POST",
-                                         QStringLiteral("/api/v1/twins/%1/sources").arg(*twin),
-                                         QJsonObject{{QStringLiteral("filename"), QStringLiteral("smoke-facts.md")},
-                                                     {QStringLiteral("content"), factsText()}},
-                                         owner->accessToken);
-        if (!uploaded)
-            return false;
-        const QString source = text(uploaded->object(), QLatin1String("id"));
-        if (source.isEmpty())
-            return run.fail(QStringLiteral("upload source"), QStringLiteral("the 201 answer has no id"));
-        const QString sourcePath = QStringLiteral("/api/v1/sources/") + source;
-        const auto approved = run.expect(202, QStringLiteral("approve source"), "POST",
-                                         sourcePath + QStringLiteral("/approve"), QJsonObject(), owner->accessToken);
-        if (!approved)
-            return false;
-        const QString indexJob = text(approved->object(), QLatin1String("job_id"));
-        run.trackJob(indexJob, *owner);
-        run.note(QStringLiteral("index_job_id"), indexJob);
+            const auto uploaded = run.expect(201, QStringLiteral("upload source"), "POST",
+                                             QStringLiteral("/api/v1/twins/%1/sources").arg(*twin),
+                                             QJsonObject{{QStringLiteral("filename"), QStringLiteral("smoke-facts.md")},
+                                                         {QStringLiteral("content"), factsText()}},
+                                             owner->accessToken);
+            if (!uploaded)
+                return false;
+            const QString source = text(uploaded->object(), QLatin1String("id"));
+            if (source.isEmpty())
+                return run.fail(QStringLiteral("upload source"), QStringLiteral("the 201 answer has no id"));
+            const QString sourcePath = QStringLiteral("/api/v1/sources/") + source;
+            const auto approved
+                = run.expect(202, QStringLiteral("approve source"), "POST", sourcePath + QStringLiteral("/approve"),
+                             QJsonObject(), owner->accessToken);
+            if (!approved)
+                return false;
+            const QString indexJob = text(approved->object(), QLatin1String("job_id"));
+            run.trackJob(indexJob, *owner);
+            run.note(QStringLiteral("index_job_id"), indexJob);
 
-        // The health route carries last_error, which is what an operator needs if indexing failed.
-        const Poll indexed = run.poll(QStringLiteral("source indexed"), sourcePath + QStringLiteral("/health"),
-                                      owner->accessToken, jobTimeoutMs, [](const QJsonObject &health) {
-                                          const QString status = text(health, QLatin1String("status"));
-                                          return status == QLatin1String("indexed") || status == QLatin1String("failed")
-                                              || status == QLatin1String("rejected");
-                                      });
-        const QJsonObject health = indexed.reply.object();
-        const QString sourceStatus = text(health, QLatin1String("status"));
-        if (indexed.reply.status != 200)
-            return run.fail(QStringLiteral("source indexed"), expectedStatus(indexed.reply, 200));
-        if (indexed.timedOut) {
-            run.workersSeemIdle();
-            return run.fail(QStringLiteral("source indexed"),
-                            QStringLiteral("the source is still \"%1\" after %2 s: %3")
-                                .arg(sourceStatus.left(40), seconds(jobTimeoutMs), noWorkers));
-        }
-        if (sourceStatus != QLatin1String("indexed"))
-            return run.fail(QStringLiteral("source indexed"),
-                            QStringLiteral("the source is \"%1\": %2")
-                                .arg(sourceStatus.left(40), text(health, QLatin1String("last_error")).left(200)));
-        run.note(QStringLiteral("chunk_count"), health.value(QLatin1String("chunk_count")));
+            // The health route carries last_error, which is what an operator needs if indexing failed.
+            const Poll indexed = run.poll(QStringLiteral("source indexed"), sourcePath + QStringLiteral("/health"),
+                                          owner->accessToken, jobTimeoutMs, [](const QJsonObject &health) {
+                                              const QString status = text(health, QLatin1String("status"));
+                                              return status == QLatin1String("indexed")
+                                                  || status == QLatin1String("failed")
+                                                  || status == QLatin1String("rejected");
+                                          });
+            const QJsonObject health = indexed.reply.object();
+            const QString sourceStatus = text(health, QLatin1String("status"));
+            if (indexed.reply.status != 200)
+                return run.fail(QStringLiteral("source indexed"), expectedStatus(indexed.reply, 200));
+            if (indexed.timedOut) {
+                run.workersSeemIdle();
+                return run.fail(QStringLiteral("source indexed"),
+                                QStringLiteral("the source is still \"%1\" after %2 s: %3")
+                                    .arg(sourceStatus.left(40), seconds(jobTimeoutMs), noWorkers));
+            }
+            if (sourceStatus != QLatin1String("indexed"))
+                return run.fail(QStringLiteral("source indexed"),
+                                QStringLiteral("the source is \"%1\": %2")
+                                    .arg(sourceStatus.left(40), text(health, QLatin1String("last_error")).left(200)));
+            run.note(QStringLiteral("chunk_count"), health.value(QLatin1String("chunk_count")));
 
-        const auto chat
-            = run.expect(200, QStringLiteral("chat"), "POST", QStringLiteral("/api/v1/twins/%1/chat").arg(*twin),
-                         QJsonObject{{QStringLiteral("message"), QStringLiteral("What did Ada Lovelace write?")}},
-                         owner->accessToken);
-        if (!chat)
-            return false;
-        const QJsonObject turn = chat->object();
-        const QString answer = text(turn.value(QLatin1String("message")).toObject(), QLatin1String("content"));
-        const QString graphJob = text(turn, QLatin1String("graph_job_id"));
-        if (answer.trimmed().isEmpty())
-            return run.fail(QStringLiteral("chat"), QStringLiteral("the answer has no message content"));
-        if (graphJob.isEmpty())
-            return run.fail(QStringLiteral("chat"), QStringLiteral("the answer names no graph_job_id"));
-        run.trackJob(graphJob, *owner);
-        run.note(QStringLiteral("graph_job_id"), graphJob);
-        run.note(QStringLiteral("citations"), qint64(turn.value(QLatin1String("citations")).toArray().size()));
+            const auto chat
+                = run.expect(200, QStringLiteral("chat"), "POST", QStringLiteral("/api/v1/twins/%1/chat").arg(*twin),
+                             QJsonObject{{QStringLiteral("message"), QStringLiteral("What did Ada Lovelace write?")}},
+                             owner->accessToken);
+            if (!chat)
+                return false;
+            const QJsonObject turn = chat->object();
+            const QString answer = text(turn.value(QLatin1String("message")).toObject(), QLatin1String("content"));
+            const QString graphJob = text(turn, QLatin1String("graph_job_id"));
+            if (answer.trimmed().isEmpty())
+                return run.fail(QStringLiteral("chat"), QStringLiteral("the answer has no message content"));
+            if (graphJob.isEmpty())
+                return run.fail(QStringLiteral("chat"), QStringLiteral("the answer names no graph_job_id"));
+            run.trackJob(graphJob, *owner);
+            run.note(QStringLiteral("graph_job_id"), graphJob);
+            run.note(QStringLiteral("citations"), qint64(turn.value(QLatin1String("citations")).toArray().size()));
 
-        const auto jobs = run.expect(200, QStringLiteral("graph job enqueued"), "GET",
-                                     QStringLiteral("/api/v1/jobs?type=graph_extraction&twin_id=") + *twin, noBody(),
-                                     owner->accessToken);
-        if (!jobs)
-            return false;
-        if (!containsId(itemsOf(*jobs), graphJob))
-            return run.fail(QStringLiteral("graph job enqueued"),
-                            QStringLiteral("job %1 is not among the twin's graph_extraction jobs").arg(graphJob));
+            const auto jobs = run.expect(200, QStringLiteral("graph job enqueued"), "GET",
+                                         QStringLiteral("/api/v1/jobs?type=graph_extraction&twin_id=") + *twin,
+                                         noBody(), owner->accessToken);
+            if (!jobs)
+                return false;
+            if (!containsId(itemsOf(*jobs), graphJob))
+                return run.fail(QStringLiteral("graph job enqueued"),
+                                QStringLiteral("job %1 is not among the twin's graph_extraction jobs").arg(graphJob));
 
-        const Poll processed = run.poll(
-            QStringLiteral("graph job processed"), QStringLiteral("/api/v1/jobs/") + graphJob, owner->accessToken,
-            jobTimeoutMs, [](const QJsonObject &job) { return isFinalJobState(text(job, QLatin1String("state"))); });
-        const QJsonObject job = processed.reply.object();
-        const QString state = text(job, QLatin1String("state"));
-        if (processed.reply.status != 200)
-            return run.fail(QStringLiteral("graph job processed"), expectedStatus(processed.reply, 200));
-        if (processed.timedOut) {
-            run.workersSeemIdle();
-            return run.fail(QStringLiteral("graph job processed"),
-                            QStringLiteral("graph_extraction job %1 is still \"%2\" after %3 s: %4")
-                                .arg(graphJob, state.left(40), seconds(jobTimeoutMs), noWorkers));
-        }
-        if (state != QLatin1String("completed"))
-            return run.fail(QStringLiteral("graph job processed"),
-                            QStringLiteral("graph_extraction job %1 ended \"%2\": %3")
-                                .arg(graphJob, state.left(40), text(job, QLatin1String("last_error")).left(200)));
+            const Poll processed
+                = run.poll(QStringLiteral("graph job processed"), QStringLiteral("/api/v1/jobs/") + graphJob,
+                           owner->accessToken, jobTimeoutMs,
+                           [](const QJsonObject &job) { return isFinalJobState(text(job, QLatin1String("state"))); });
+            const QJsonObject job = processed.reply.object();
+            const QString state = text(job, QLatin1String("state"));
+            if (processed.reply.status != 200)
+                return run.fail(QStringLiteral("graph job processed"), expectedStatus(processed.reply, 200));
+            if (processed.timedOut) {
+                run.workersSeemIdle();
+                return run.fail(QStringLiteral("graph job processed"),
+                                QStringLiteral("graph_extraction job %1 is still \"%2\" after %3 s: %4")
+                                    .arg(graphJob, state.left(40), seconds(jobTimeoutMs), noWorkers));
+            }
+            if (state != QLatin1String("completed"))
+                return run.fail(QStringLiteral("graph job processed"),
+                                QStringLiteral("graph_extraction job %1 ended \"%2\": %3")
+                                    .arg(graphJob, state.left(40), text(job, QLatin1String("last_error")).left(200)));
 
-        const auto graph
-            = run.expect(200, QStringLiteral("graph"), "GET", QStringLiteral("/api/v1/twins/%1/graph").arg(*twin),
-                         noBody(), owner->accessToken);
-        if (!graph)
-            return false;
-        const qsizetype nodes = graph->object().value(QLatin1String("nodes")).toArray().size();
-        const qsizetype edges = graph->object().value(QLatin1String("edges")).toArray().size();
-        run.note(QStringLiteral("nodes"), qint64(nodes));
-        run.note(QStringLiteral("edges"), qint64(edges));
-        if (nodes == 0 || edges == 0)
-            return run.fail(QStringLiteral("graph"),
-                            QStringLiteral("the twin's graph has %1 nodes and %2 edges after the job completed")
-                                .arg(nodes)
-                                .arg(edges));
-        return true;
-    }();
-    return run.finish(ok,
-                      QStringLiteral("source indexed, chat answered, graph_extraction job completed, graph has "
-                                     "nodes and edges"));
+            const auto graph
+                = run.expect(200, QStringLiteral("graph"), "GET", QStringLiteral("/api/v1/twins/%1/graph").arg(*twin),
+                             noBody(), owner->accessToken);
+            if (!graph)
+                return false;
+            const qsizetype nodes = graph->object().value(QLatin1String("nodes")).toArray().size();
+            const qsizetype edges = graph->object().value(QLatin1String("edges")).toArray().size();
+            run.note(QStringLiteral("nodes"), qint64(nodes));
+            run.note(QStringLiteral("edges"), qint64(edges));
+            if (nodes == 0 || edges == 0)
+                return run.fail(QStringLiteral("graph"),
+                                QStringLiteral("the twin's graph has %1 nodes and %2 edges after the job completed")
+                                    .arg(nodes)
+                                    .arg(edges));
+            return true;
+        });
 }
 
 CheckResult smokeConversations(const TargetEnvironment &env)
 {
-    if (auto missing = missingTarget(env))
-        return *missing;
-    SmokeRun run(env);
-    const bool ok = [&] {
-        const Account *owner = run.signup(QStringLiteral("owner"));
-        if (!owner)
-            return false;
-        const Account *other = run.signup(QStringLiteral("other tenant"));
-        if (!other)
-            return false;
-        const auto twin = run.createTwin(*owner);
-        if (!twin)
-            return false;
+    return smoke(
+        env,
+        QStringLiteral("chatted, listed the conversation and read its messages; another tenant "
+                       "gets 404"),
+        [&](SmokeRun &run) {
+            const auto cast = run.ownerWithTwinAndStranger();
+            if (!cast)
+                return false;
+            const auto [owner, other, twin] = *cast;
 
-        const QString question = QStringLiteral("Hello from the smoke test");
-        const auto chat
-            = run.expect(200, QStringLiteral("chat"), "POST", QStringLiteral("/api/v1/twins/%1/chat").arg(*twin),
-                         QJsonObject{{QStringLiteral("message"), question}}, owner->accessToken);
-        if (!chat)
-            return false;
-        const QString conversation = text(chat->object(), QLatin1String("conversation_id"));
-        if (conversation.isEmpty())
-            return run.fail(QStringLiteral("chat"), QStringLiteral("the answer names no conversation_id"));
-        run.trackJob(text(chat->object(), QLatin1String("graph_job_id")), *owner);
-        run.note(QStringLiteral("conversation_id"), conversation);
+            const QString question = QStringLiteral("Hello from the smoke test");
+            const auto chat
+                = run.expect(200, QStringLiteral("chat"), "POST", QStringLiteral("/api/v1/twins/%1/chat").arg(twin),
+                             QJsonObject{{QStringLiteral("message"), question}}, owner->accessToken);
+            if (!chat)
+                return false;
+            const QString conversation = text(chat->object(), QLatin1String("conversation_id"));
+            if (conversation.isEmpty())
+                return run.fail(QStringLiteral("chat"), QStringLiteral("the answer names no conversation_id"));
+            run.trackJob(text(chat->object(), QLatin1String("graph_job_id")), *owner);
+            run.note(QStringLiteral("conversation_id"), conversation);
 
-        const QString conversationsPath = QStringLiteral("/api/v1/twins/%1/conversations").arg(*twin);
-        const auto listed = run.expect(200, QStringLiteral("list conversations"), "GET", conversationsPath, noBody(),
-                                       owner->accessToken);
-        if (!listed)
-            return false;
-        if (!containsId(itemsOf(*listed), conversation))
-            return run.fail(QStringLiteral("list conversations"),
-                            QStringLiteral("the new conversation is not in the twin's list"));
+            const QString conversationsPath = QStringLiteral("/api/v1/twins/%1/conversations").arg(twin);
+            const auto listed = run.expect(200, QStringLiteral("list conversations"), "GET", conversationsPath,
+                                           noBody(), owner->accessToken);
+            if (!listed)
+                return false;
+            if (!containsId(itemsOf(*listed), conversation))
+                return run.fail(QStringLiteral("list conversations"),
+                                QStringLiteral("the new conversation is not in the twin's list"));
 
-        const QString messagesPath = QStringLiteral("/api/v1/conversations/%1/messages").arg(conversation);
-        const auto messages
-            = run.expect(200, QStringLiteral("get messages"), "GET", messagesPath, noBody(), owner->accessToken);
-        if (!messages)
-            return false;
-        const QJsonArray items = itemsOf(*messages);
-        const QJsonObject first = items.isEmpty() ? QJsonObject() : items.first().toObject();
-        const QJsonObject last = items.isEmpty() ? QJsonObject() : items.last().toObject();
-        if (items.size() < 2 || text(first, QLatin1String("role")) != QLatin1String("user")
-            || text(first, QLatin1String("content")) != question
-            || text(last, QLatin1String("role")) != QLatin1String("assistant"))
-            return run.fail(QStringLiteral("get messages"),
-                            QStringLiteral("expected the question then the answer, oldest first; got %1 messages")
-                                .arg(items.size()));
+            const QString messagesPath = QStringLiteral("/api/v1/conversations/%1/messages").arg(conversation);
+            const auto messages
+                = run.expect(200, QStringLiteral("get messages"), "GET", messagesPath, noBody(), owner->accessToken);
+            if (!messages)
+                return false;
+            const QJsonArray items = itemsOf(*messages);
+            const QJsonObject first = items.isEmpty() ? QJsonObject() : items.first().toObject();
+            const QJsonObject last = items.isEmpty() ? QJsonObject() : items.last().toObject();
+            if (items.size() < 2 || text(first, QLatin1String("role")) != QLatin1String("user")
+                || text(first, QLatin1String("content")) != question
+                || text(last, QLatin1String("role")) != QLatin1String("assistant"))
+                return run.fail(QStringLiteral("get messages"),
+                                QStringLiteral("expected the question then the answer, oldest first; got %1 messages")
+                                    .arg(items.size()));
 
-        const ApiReply foreignList = run.call(QStringLiteral("other tenant lists conversations"), "GET",
-                                              conversationsPath, noBody(), other->accessToken);
-        if (foreignList.status != 404)
-            return run.fail(QStringLiteral("other tenant lists conversations"),
-                            QStringLiteral("%1 (expected 404: another tenant's twin must be invisible)")
-                                .arg(foreignList.describe()));
-        const ApiReply foreignMessages
-            = run.call(QStringLiteral("other tenant gets messages"), "GET", messagesPath, noBody(), other->accessToken);
-        if (foreignMessages.status != 404)
-            return run.fail(QStringLiteral("other tenant gets messages"),
-                            QStringLiteral("%1 (expected 404: another tenant's conversation must be invisible)")
-                                .arg(foreignMessages.describe()));
-        return true;
-    }();
-    return run.finish(ok,
-                      QStringLiteral("chatted, listed the conversation and read its messages; another tenant "
-                                     "gets 404"));
+            const ApiReply foreignList = run.call(QStringLiteral("other tenant lists conversations"), "GET",
+                                                  conversationsPath, noBody(), other->accessToken);
+            if (foreignList.status != 404)
+                return run.fail(QStringLiteral("other tenant lists conversations"),
+                                QStringLiteral("%1 (expected 404: another tenant's twin must be invisible)")
+                                    .arg(foreignList.describe()));
+            const ApiReply foreignMessages = run.call(QStringLiteral("other tenant gets messages"), "GET", messagesPath,
+                                                      noBody(), other->accessToken);
+            if (foreignMessages.status != 404)
+                return run.fail(QStringLiteral("other tenant gets messages"),
+                                QStringLiteral("%1 (expected 404: another tenant's conversation must be invisible)")
+                                    .arg(foreignMessages.describe()));
+            return true;
+        });
 }
 
 } // namespace twinops
