@@ -155,23 +155,33 @@ QString secretsDirectory()
     return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("secrets"));
 }
 
-int runServe(const DatabaseUrl &url, EndpointOptions http, int workers, int leaseSeconds)
+// What `serve` runs, and `check` without a target: the core, its workers and the HTTP API, with the daemon's
+// password cost and signing secret.
+Result<std::unique_ptr<ServiceCore>> startServing(const DatabaseUrl &url, const EndpointOptions &http, int workers,
+                                                  std::chrono::seconds lease)
 {
     auto cost = passwordCostFromEnvironment();
     if (!cost.ok())
-        return fail(cost.error().message);
+        return cost.error();
     FileSecretStore secrets(secretsDirectory());
     auto secret = loadOrCreateJwtSecret(secrets);
     if (!secret.ok())
-        return fail(secret.error().message);
+        return secret.error();
     CoreOptions options{url};
     options.passwordCost = *cost;
     auto core = ServiceCore::start(std::move(options));
     if (!core.ok())
+        return core.error();
+    (*core)->startWorkers(workers, lease);
+    TWINOPS_TRY((*core)->serveHttp(http, *secret));
+    return core;
+}
+
+int runServe(const DatabaseUrl &url, EndpointOptions http, int workers, int leaseSeconds)
+{
+    auto core = startServing(url, http, workers, std::chrono::seconds(leaseSeconds));
+    if (!core.ok())
         return fail(core.error().message);
-    (*core)->startWorkers(workers, std::chrono::seconds(leaseSeconds));
-    if (auto serving = (*core)->serveHttp(http, *secret); !serving.ok())
-        return fail(serving.error().message);
     QTextStream(stderr) << "twinopsd: serving " << (*core)->endpoint()->baseUrl() << " on "
                         << (*core)->database().description() << "; stop with Ctrl+C or SIGTERM" << Qt::endl;
     SignalWatcher watcher;
@@ -273,24 +283,12 @@ int runCheck(const DatabaseUrl &url, const CheckOptions &options)
     // that the graph smoke test sees its job run. Metrics are read since start (no window) unless asked.
     std::unique_ptr<ServiceCore> core;
     if (options.target.isEmpty()) {
-        auto cost = passwordCostFromEnvironment();
-        if (!cost.ok())
-            return fail(cost.error().message);
-        FileSecretStore secrets(secretsDirectory());
-        auto secret = loadOrCreateJwtSecret(secrets);
-        if (!secret.ok())
-            return fail(secret.error().message);
-        CoreOptions coreOptions{url};
-        coreOptions.passwordCost = *cost;
-        auto started = ServiceCore::start(std::move(coreOptions));
+        EndpointOptions http;
+        http.port = 0;
+        auto started = startServing(url, http, 2, std::chrono::seconds(60));
         if (!started.ok())
             return fail(started.error().message);
         core = std::move(started).value();
-        core->startWorkers(2);
-        EndpointOptions http;
-        http.port = 0;
-        if (auto serving = core->serveHttp(http, *secret); !serving.ok())
-            return fail(serving.error().message);
         target.name = QStringLiteral("local");
         target.baseUrl = QUrl(core->endpoint()->baseUrl());
         target.local = true;
@@ -305,23 +303,18 @@ int runCheck(const DatabaseUrl &url, const CheckOptions &options)
         target.thresholds.windowSeconds = options.windowSeconds.value_or(60);
     }
 
-    // Every run is recorded: in the embedded instance's database, or for a remote target in the local one.
-    std::unique_ptr<Database> recordDb;
-    if (auto opened = Database::open(url); opened.ok()) {
-        recordDb = std::move(opened).value();
-        if (!core) {
-            if (auto shipped = Migrator::embedded(recordDb->dialect()); shipped.ok())
-                (void)Migrator(*recordDb, *shipped).migrate();
-        }
-    } else {
-        QTextStream(stderr) << "twinopsd: the run is not recorded: " << opened.error().message << Qt::endl;
+    // Every run is recorded: in the embedded instance's database, or for a remote target in the local one
+    // (opened and migrated as any command does).
+    if (!core) {
+        auto started = ServiceCore::start(CoreOptions{url});
+        if (!started.ok())
+            return fail(started.error().message);
+        core = std::move(started).value();
     }
-    std::optional<ChecklistRunRepository> repository;
-    if (recordDb)
-        repository.emplace(*recordDb);
+    ChecklistRunRepository repository(core->database());
     const QString startedBy = qEnvironmentVariable("USER", QStringLiteral("twinopsd"));
     const ChecklistRun run = runChecklist(*checklist, target, startedBy + QStringLiteral(" (twinopsd check)"),
-                                          repository ? &*repository : nullptr, [](const ChecklistRun &r, int index) {
+                                          &repository, [](const ChecklistRun &r, int index) {
                                               const ChecklistItemResult &item = r.items.at(index);
                                               QTextStream(stderr) << "twinopsd: " << checkStatusName(item.result.status)
                                                                   << "  " << item.item.checkId << Qt::endl;
