@@ -28,20 +28,11 @@ log() { echo "bench-http: $*" >&2; }
 die() { echo "bench-http: error: $*" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/twinops-bench-http.XXXXXX)
+. scripts/bench-lib.sh
 chmod 755 "$work" # nginx workers run as an unprivileged user when we are root
 server_pid=""
 nginx_pid=""
 pg_state=""
-child_pid=""
-
-stop_pid() { # stop_pid PID: SIGTERM, up to 10 s, then SIGKILL
-  local pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local status=$?
@@ -55,16 +46,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# run CMD...: runs a long command in the background and waits for it, so that a signal stops the script at once
-# (bash runs traps only between foreground commands) and the cleanup can stop the command too.
-run() {
-  local rc=0
-  "$@" &
-  child_pid=$!
-  wait "$child_pid" || rc=$?
-  child_pid=""
-  return "$rc"
-}
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -313,24 +294,20 @@ for name in $backends ${measured_transport:+transport} nginx; do
   fi
 done
 
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-when=$(date -u '+%Y-%m-%d %H:%M UTC')
-machine="$(nproc) CPUs, $cpu"
+stamp=$(bench_stamp)
 setup_line="wrk -t$wrk_threads -c$connections -d$duration --latency (after a $warmup warm-up), GET /api/v1/twins: $tenants tenants x $twins_per_tenant twins, one of $tenants JWTs per request, twinopsd --http-threads $http_threads; nginx worker_processes 2 serving a static file of the same size ($body_size B). Load average (1 min) $load_start before, $load_end after: other work on the machine moves requests/s much more than server CPU/request (twinopsd's CPU time, plus PostgreSQL's for that row, or nginx's, divided by the requests served)"
 
 echo
-echo "HTTP benchmark, $when, commit $commit, $machine"
+echo "HTTP benchmark, $stamp"
 echo "$setup_line"
 echo
 echo "$table"
 echo
 printf '%s\n' "${verdicts[@]}"
 
-if [ "${BENCH_NO_RECORD:-0}" != 1 ]; then
-  doc=docs/benchmarks.md
-  heading="### HTTP benchmark (issue #3)"
-  entry="#### $when · commit $commit · $machine
+record_benchmark "### HTTP benchmark (issue #3)" \
+  "Written by \`bash scripts/bench-http.sh\` (one entry per run, newest last). Targets on the 2-core machine: SQLite >= 50 % and durable PostgreSQL >= 20 % of nginx's requests/s, zero non-2xx." \
+  "#### $stamp
 
 $setup_line.
 
@@ -338,20 +315,3 @@ $table
 
 $(printf '%s\n' "${verdicts[@]}")
 "
-  [ -f "$doc" ] || printf '# Benchmarks\n' >"$doc"
-  if ! grep -qxF "$heading" "$doc"; then
-    printf '\n%s\n\n%s\n' "$heading" \
-      "Written by \`bash scripts/bench-http.sh\` (one entry per run, newest last). Targets on the 2-core machine: SQLite >= 50 % and durable PostgreSQL >= 20 % of nginx's requests/s, zero non-2xx." >>"$doc"
-  fi
-  # Insert the entry at the end of the section: before the next heading of level 1-3 after ours, or at the end.
-  BENCH_HEADING=$heading BENCH_ENTRY=$entry awk '
-    BEGIN { heading = ENVIRON["BENCH_HEADING"]; entry = ENVIRON["BENCH_ENTRY"] }
-    function put() { if (!done) { if (last != "") printf "\n"; printf "%s", entry; done = 1 } }
-    $0 == heading { inside = 1 }
-    inside && $0 != heading && /^(#|##|###) / { put(); printf "\n"; inside = 0 }
-    { print; last = $0 }
-    END { put() }
-  ' "$doc" >"$work/benchmarks.md"
-  cat "$work/benchmarks.md" >"$doc"
-  log "appended the table to $doc"
-fi

@@ -25,19 +25,14 @@ log() { echo "bench-jobs: $*" >&2; }
 die() { echo "bench-jobs: error: $*" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/twinops-bench-jobs.XXXXXX)
+. scripts/bench-lib.sh
 chmod 755 "$work"
 pg_state=""
-child_pid=""
 
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  if [ -n "$child_pid" ] && kill -0 "$child_pid" 2>/dev/null; then
-    kill -TERM "$child_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$child_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$child_pid" 2>/dev/null || true
-    wait "$child_pid" 2>/dev/null || true
-  fi
+  stop_pid "$child_pid"
   [ -n "$pg_state" ] && bash "$root/scripts/pg-test-cluster.sh" stop "$pg_state" >/dev/null 2>&1 || true
   rm -rf "$work"
   exit "$status"
@@ -45,17 +40,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# run CMD...: runs a long command in the background and waits for it, so that a signal stops the script at once
-# (bash runs traps only between foreground commands) and the cleanup can stop the command too.
-run() {
-  local rc=0
-  "$@" &
-  child_pid=$!
-  wait "$child_pid" || rc=$?
-  child_pid=""
-  return "$rc"
-}
 
 # --- 1. build --------------------------------------------------------------------------------------------------
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
@@ -157,25 +141,20 @@ for backend in sqlite postgres; do
   fi
 done
 
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=""; git diff --quiet HEAD -- services app migrations 2>/dev/null || dirty=" (uncommitted changes in services/app/migrations)"
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-when=$(date -u '+%Y-%m-%d %H:%M UTC')
-machine="$(nproc) CPUs, $cpu"
+stamp=$(bench_stamp)
 setup_line="bench_jobs: $single single enqueues (JobQueue::enqueue, autocommit), $jobs jobs via JobQueue::enqueueBatch in batches of 1,000, processed by a WorkerPool of 2 workers with the ProbeHandler (claim batch $(tr ',' '/' <<<"$batch_sizes"), poll 50 ms), from start until all are completed, every probe verified to have run exactly once; SQLite is a WAL file (synchronous=NORMAL), PostgreSQL $pg_version with fsync=on, synchronous_commit=on. Baseline: pgbench -n -c 2 -j 2 -T $pgbench_seconds on the same cluster, one claim per transaction (UPDATE … WHERE id = (SELECT … ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)) over $baseline_rows rows with an index on (state, run_at); its claim plan: $baseline_plan. Load average (1 min) $load_start before, $load_end after"
 
 echo
-echo "Job queue benchmark, $when, commit $commit$dirty, $machine"
+echo "Job queue benchmark, $stamp"
 echo "$setup_line"
 echo
 echo "$table"
 echo
 printf '%s\n' "${verdicts[@]}"
 
-if [ "${BENCH_NO_RECORD:-0}" != 1 ]; then
-  doc=docs/benchmarks.md
-  heading="### Job queue (issue #4)"
-  entry="#### $when · commit $commit$dirty · $machine
+record_benchmark "### Job queue (issue #4)" \
+  "Written by \`bash scripts/bench-jobs.sh\` (one entry per run, newest last). Targets on the 2-core machine: durable PostgreSQL processing >= 1.5× the pgbench one-claim-per-transaction baseline, SQLite >= 20,000 jobs/s." \
+  "#### $stamp
 
 $setup_line.
 
@@ -183,20 +162,3 @@ $table
 
 $(printf '%s\n' "${verdicts[@]}")
 "
-  [ -f "$doc" ] || printf '# Benchmarks\n' >"$doc"
-  if ! grep -qxF "$heading" "$doc"; then
-    printf '\n%s\n\n%s\n' "$heading" \
-      "Written by \`bash scripts/bench-jobs.sh\` (one entry per run, newest last). Targets on the 2-core machine: durable PostgreSQL processing >= 1.5× the pgbench one-claim-per-transaction baseline, SQLite >= 20,000 jobs/s." >>"$doc"
-  fi
-  # Insert the entry at the end of the section: before the next heading of level 1-3 after ours, or at the end.
-  BENCH_HEADING=$heading BENCH_ENTRY=$entry awk '
-    BEGIN { heading = ENVIRON["BENCH_HEADING"]; entry = ENVIRON["BENCH_ENTRY"] }
-    function put() { if (!done) { if (last != "") printf "\n"; printf "%s", entry; done = 1 } }
-    $0 == heading { inside = 1 }
-    inside && $0 != heading && /^(#|##|###) / { put(); printf "\n"; inside = 0 }
-    { print; last = $0 }
-    END { put() }
-  ' "$doc" >"$work/benchmarks.md"
-  cat "$work/benchmarks.md" >"$doc"
-  log "appended the table to $doc"
-fi
