@@ -289,7 +289,6 @@ int runCheck(const DatabaseUrl &url, const CheckOptions &options)
         if (!started.ok())
             return fail(started.error().message);
         core = std::move(started).value();
-        target.name = QStringLiteral("local");
         target.baseUrl = QUrl(core->endpoint()->baseUrl());
         target.local = true;
         target.localDatabase = url;
@@ -299,7 +298,6 @@ int runCheck(const DatabaseUrl &url, const CheckOptions &options)
         target.baseUrl = QUrl(options.target);
         if (!target.baseUrl.isValid() || !target.baseUrl.scheme().startsWith(QLatin1String("http")))
             return usage(QStringLiteral("--target expects an http(s) URL, e.g. https://staging.example.com"));
-        target.name = target.baseUrl.host();
         target.thresholds.windowSeconds = options.windowSeconds.value_or(60);
     }
 

@@ -13,6 +13,8 @@ namespace twinops {
 // timed out, reset); then `status` is 0.
 struct ApiReply
 {
+    QString method;
+    QString path;
     int status = 0;
     QByteArray body;
     QString transportError;
@@ -22,8 +24,6 @@ struct ApiReply
     QString errorCode() const; // API.md's error.code, or empty
     // "GET /api/v1/twins → 500 internal: message" — for check messages (never includes credentials).
     QString describe() const;
-    QString method;
-    QString path;
 };
 
 // A small blocking JSON client for the checks (smoke tests, health, metrics scrapes). It runs a local event loop

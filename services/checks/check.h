@@ -55,7 +55,6 @@ struct Thresholds
 // What the checks run against. Secrets (the admin key, the DSN's password) never appear in results or logs.
 struct TargetEnvironment
 {
-    QString name = QStringLiteral("local");
     QUrl baseUrl; // http://host:port of a twinopsd (or compatible) API
     QString adminApiKey; // optional: a platform-admin API key (twk_…); smoke tests clean up with it
     QString postgresDsn; // optional: libpq URL or key=value DSN for migrations and the database lint

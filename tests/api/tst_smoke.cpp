@@ -294,7 +294,6 @@ private:
 TargetEnvironment TestSmoke::target(quint16 port, bool withAdminKey) const
 {
     TargetEnvironment env;
-    env.name = QStringLiteral("test");
     env.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
     if (withAdminKey)
         env.adminApiKey = m_adminKey;
