@@ -27,6 +27,14 @@ ChecklistRun runFromRow(const Row &row)
 const QString kRunColumns
     = QStringLiteral("id, checklist_id, title, target, started_by, status, started_at, finished_at");
 
+// A run that cannot be stored still runs: the caller gets the report and the storage error is logged.
+bool stored(const ChecklistRun &run, const Status &status)
+{
+    if (!status.ok())
+        qCWarning(lcChecks).noquote() << "checklist run" << run.id << "is not stored:" << status.error().message;
+    return status.ok();
+}
+
 } // namespace
 
 Status ChecklistRunRepository::create(const ChecklistRun &run)
@@ -151,9 +159,7 @@ Result<ChecklistRun> ChecklistRunRepository::tickManual(const QString &runId, co
     return run;
 }
 
-ChecklistRun runChecklist(const Checklist &checklist, const TargetEnvironment &target, const QString &startedBy,
-                          ChecklistRunRepository *repository,
-                          const std::function<void(const ChecklistRun &, int)> &progress)
+ChecklistRun newRun(const Checklist &checklist, const TargetEnvironment &target, const QString &startedBy)
 {
     ChecklistRun run;
     run.id = newId();
@@ -164,31 +170,42 @@ ChecklistRun runChecklist(const Checklist &checklist, const TargetEnvironment &t
     run.startedAt = nowUtc();
     for (const ChecklistItem &item : checklist.items)
         run.items.append({item, {}, {}, {}, {}});
-    // A run that cannot be stored still runs: the caller gets the report and the storage error is logged.
-    bool stored = false;
-    auto store = [&](const Status &status) {
-        if (!status.ok())
-            qCWarning(lcChecks).noquote() << "checklist run" << run.id << "is not stored:" << status.error().message;
-        return status.ok();
-    };
-    if (repository)
-        stored = store(repository->create(run));
-    CheckContext context(target);
+    return run;
+}
+
+void executeRun(ChecklistRun &run, const TargetEnvironment &target, ChecklistRunRepository *repository,
+                const std::function<void(const ChecklistRun &, int)> &progress,
+                const std::function<bool()> &stopRequested)
+{
+    bool storing = repository != nullptr;
+    bool stopped = false;
+    CheckContext context(target, stopRequested);
     const CheckRegistry &registry = CheckRegistry::builtIn();
     for (int i = 0; i < run.items.size(); ++i) {
         ChecklistItemResult &item = run.items[i];
         if (item.item.manual())
             continue;
-        item.result = registry.run(item.item.checkId, context);
-        if (stored)
-            stored = store(repository->saveResult(run.id, item));
+        stopped = stopped || (stopRequested && stopRequested());
+        item.result = stopped ? CheckResult::skipped(QStringLiteral("not run: the run was stopped"))
+                              : registry.run(item.item.checkId, context);
+        if (storing)
+            storing = stored(run, repository->saveResult(run.id, item));
         if (progress)
             progress(run, i);
     }
-    run.status = run.computedStatus();
+    run.status = stopped ? QStringLiteral("cancelled") : run.computedStatus();
     run.finishedAt = nowUtc();
-    if (stored)
-        store(repository->finish(run));
+    if (storing)
+        stored(run, repository->finish(run));
+}
+
+ChecklistRun runChecklist(const Checklist &checklist, const TargetEnvironment &target, const QString &startedBy,
+                          ChecklistRunRepository *repository,
+                          const std::function<void(const ChecklistRun &, int)> &progress)
+{
+    ChecklistRun run = newRun(checklist, target, startedBy);
+    const bool storing = repository && stored(run, repository->create(run));
+    executeRun(run, target, storing ? repository : nullptr, progress);
     return run;
 }
 

@@ -33,8 +33,17 @@ private:
     Database &m_db;
 };
 
-// Runs a checklist's automated items one after another against the target (manual items stay pending), storing
-// the run as it goes when a repository is given. `progress` is called after every item (index into run.items).
+// A run of the checklist with every item pending, not stored yet.
+ChecklistRun newRun(const Checklist &checklist, const TargetEnvironment &target, const QString &startedBy);
+
+// Runs the automated items of `run` one after another against the target (manual items stay pending), saving each
+// result when a repository is given (the run must be stored already). `progress` is called after every item (index
+// into run.items). When `stopRequested` says so between items, the rest are skipped and the run is cancelled.
+void executeRun(ChecklistRun &run, const TargetEnvironment &target, ChecklistRunRepository *repository = nullptr,
+                const std::function<void(const ChecklistRun &, int)> &progress = {},
+                const std::function<bool()> &stopRequested = {});
+
+// newRun, stored when a repository is given, then executeRun.
 ChecklistRun runChecklist(const Checklist &checklist, const TargetEnvironment &target, const QString &startedBy,
                           ChecklistRunRepository *repository = nullptr,
                           const std::function<void(const ChecklistRun &, int)> &progress = {});

@@ -184,7 +184,7 @@ CheckRegistry::Function targetCheck(CheckResult (*check)(const TargetEnvironment
 const Result<MetricsWindow> &CheckContext::metricsWindow()
 {
     if (!m_window)
-        m_window = scrapeMetricsWindow(m_target);
+        m_window = scrapeMetricsWindow(m_target, m_stopRequested);
     return *m_window;
 }
 

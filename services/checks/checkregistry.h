@@ -17,8 +17,9 @@ namespace twinops {
 class CheckContext
 {
 public:
-    explicit CheckContext(TargetEnvironment target)
+    explicit CheckContext(TargetEnvironment target, std::function<bool()> stopRequested = {})
         : m_target(std::move(target))
+        , m_stopRequested(std::move(stopRequested))
     { }
 
     const TargetEnvironment &target() const { return m_target; }
@@ -28,6 +29,7 @@ public:
 
 private:
     TargetEnvironment m_target;
+    std::function<bool()> m_stopRequested;
     std::optional<Result<MetricsWindow>> m_window;
 };
 

@@ -3,6 +3,7 @@
 #include "checks/apiclient.h"
 
 #include <QJsonArray>
+#include <QDeadlineTimer>
 #include <QThread>
 
 #include <cmath>
@@ -161,7 +162,7 @@ std::optional<double> MetricsWindow::quantile(const QString &histogram, double p
     return lowerBound;
 }
 
-Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target)
+Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target, const std::function<bool()> &stopRequested)
 {
     ApiClient client(target.baseUrl, target.requestTimeoutMs);
     auto scrape = [&]() -> Result<QList<MetricSample>> {
@@ -176,7 +177,12 @@ Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target)
         if (!first.ok())
             return first.error();
         window.before = std::move(first).value();
-        QThread::sleep(static_cast<unsigned long>(target.thresholds.windowSeconds));
+        QDeadlineTimer waited(std::chrono::seconds(target.thresholds.windowSeconds));
+        while (!waited.hasExpired()) {
+            if (stopRequested && stopRequested())
+                return Error::unavailable(QStringLiteral("stopped during the metrics window"));
+            QThread::msleep(static_cast<unsigned long>(std::min<qint64>(100, waited.remainingTime())));
+        }
         window.seconds = target.thresholds.windowSeconds;
     }
     auto second = scrape();

@@ -38,8 +38,10 @@ struct MetricsWindow
     std::optional<double> quantile(const QString &histogram, double p) const;
 };
 
-// Scrapes GET {base}/metrics, waits `windowSeconds`, scrapes again.
-Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target);
+// Scrapes GET {base}/metrics, waits `windowSeconds`, scrapes again. The wait ends early (with an error) when
+// `stopRequested` says so.
+Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target,
+                                          const std::function<bool()> &stopRequested = {});
 
 // The runbook's monitoring thresholds, each as a check result computed from one window.
 CheckResult errorRateCheck(const MetricsWindow &window, const Thresholds &thresholds);

@@ -3,6 +3,7 @@
 #include "auth/authservice.h"
 #include "auth/principal.h"
 #include "auth/ratelimiter.h"
+#include "checks/backgroundchecks.h"
 #include "core/result.h"
 #include "http/httpmessage.h"
 #include "http/router.h"
@@ -86,6 +87,8 @@ public:
     std::shared_ptr<ChatProvider> chatProvider = makeChatProvider(settings.chat);
     RateLimiter shareChatTokenLimiter{settings.chat.shareTokenPerMinute, settings.chat.shareTokenBurst}; // per link
     RateLimiter shareChatPeerLimiter{settings.chat.sharePeerPerMinute, settings.chat.sharePeerBurst}; // per address
+    // Last, so that it is destroyed first: a running checklist stops before what it uses goes away.
+    BackgroundChecks checks{databaseUrl};
 };
 
 // One per HTTP thread: the thread's own database connection and the shared state.

@@ -17,6 +17,7 @@ void registerGraphRoutes(Router &router);
 void registerSourceRoutes(Router &router);
 void registerPeopleRoutes(Router &router);
 void registerAdminRoutes(Router &router);
+void registerCheckRoutes(Router &router);
 void registerOperationsRoutes(Router &router);
 void registerPublicRoutes(Router &router);
 void registerChatRoutes(Router &router);

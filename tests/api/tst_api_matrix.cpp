@@ -7,6 +7,7 @@
 #include "auth/apikeyrepository.h"
 #include "auth/crypto.h"
 #include "auth/jwt.h"
+#include "checks/checklistrunner.h"
 #include "core/ids.h"
 #include "http/routes.h"
 #include "jobs/jobqueue.h"
@@ -20,7 +21,7 @@ using namespace twinops::test;
 
 namespace {
 
-enum class Target { None, Twin, Source, User, ApiKey, ShareLink, Tenant, ShareToken, AdminUser, Conversation, Job, FinishedJob };
+enum class Target { None, Twin, Source, User, ApiKey, ShareLink, Tenant, ShareToken, AdminUser, Conversation, Job, FinishedJob, ChecklistRun };
 enum class Kind { Public, Tenant, Admin };
 
 // What API.md says of a route.
@@ -88,6 +89,10 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/jobs/{id}/logs", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
     {"POST /api/v1/admin/jobs/retry", Kind::Admin, Role::Owner, nullptr, Target::FinishedJob, 200},
     {"POST /api/v1/admin/jobs/cancel", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
+    {"GET /api/v1/admin/checks", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/checks/run", Kind::Admin, Role::Owner, nullptr, Target::None, 202},
+    {"GET /api/v1/admin/checks/runs/{id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun, 200},
+    {"PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun, 200},
 };
 
 // The callers of the matrix.
@@ -304,6 +309,10 @@ QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &cr
     case Target::Conversation:
         return api.call("POST", QStringLiteral("/api/v1/twins/%1/chat").arg(twin()), {{QStringLiteral("message"), QStringLiteral("Who wrote the first program?")}}, owner)
             .json[QStringLiteral("conversation_id")].toString();
+    case Target::ChecklistRun: {
+        const ChecklistRun run = newRun(*builtInChecklist(QStringLiteral("staging")), TargetEnvironment(), QStringLiteral("matrix"));
+        return ChecklistRunRepository(api.db()).create(run).ok() ? run.id : QString();
+    }
     case Target::Tenant:
         return api.call("POST", QStringLiteral("/api/v1/admin/tenants"), {{QStringLiteral("name"), QStringLiteral("tenant %1").arg(n)}}, f.platformAdmin)
             .json[QStringLiteral("id")].toString();
@@ -366,6 +375,10 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
         return {{QStringLiteral("job_ids"), QJsonArray{targetId}}};
     if (route == QLatin1String("POST /api/v1/admin/tenants"))
         return {{QStringLiteral("name"), QStringLiteral("admin-made %1").arg(n)}};
+    if (route == QLatin1String("POST /api/v1/admin/checks/run")) // a dead target: the background run ends at once
+        return {{QStringLiteral("base_url"), QStringLiteral("http://127.0.0.1:%1").arg(closedLoopbackPort())}};
+    if (route == QLatin1String("PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}"))
+        return {{QStringLiteral("status"), QStringLiteral("pass")}, {QStringLiteral("note"), QStringLiteral("seen %1").arg(n)}};
     if (route == QLatin1String("PATCH /api/v1/admin/tenants/{id}"))
         return {{QStringLiteral("status"), QStringLiteral("suspended")}};
     return {};
@@ -383,7 +396,9 @@ QString TestApiMatrix::fingerprint(Database &db)
         "(SELECT count(*) FROM api_keys), (SELECT count(revoked_at) FROM api_keys), "
         "(SELECT count(*) FROM share_links), (SELECT count(revoked_at) FROM share_links), "
         "(SELECT count(*) FROM refresh_tokens), (SELECT count(revoked_at) FROM refresh_tokens), "
-        "(SELECT count(*) FROM audit_log), (SELECT count(*) FROM conversations), (SELECT count(*) FROM messages)");
+        "(SELECT count(*) FROM audit_log), (SELECT count(*) FROM conversations), (SELECT count(*) FROM messages), "
+        // Runs started and manual ticks; a started run's automated results arrive in the background.
+        "(SELECT count(*) FROM checklist_runs), (SELECT count(*) FROM checklist_results WHERE checked_by IS NOT NULL)");
     auto rows = db.query(sql);
     if (!rows.ok())
         return rows.error().message;
@@ -468,6 +483,7 @@ void TestApiMatrix::matrix()
     const QString targetId = createTarget(*f, target == Target::None && route.contains(QLatin1String("bulk-approve")) ? Target::Source : target, credential);
     QString path = pattern;
     path.replace(QLatin1String("{id}"), targetId).replace(QLatin1String("{token}"), targetId);
+    path.replace(QLatin1String("{item_id}"), QLatin1String("startup-logs")); // a manual item of the staging checklist
     const QJsonObject body = successBody(*f, route, targetId);
 
     ApiHarness &api = *f->api;

@@ -1,5 +1,6 @@
 // The checklist engine: built-in definitions, runs stored and read back on both backends, manual ticks, exports,
 // and the monitoring thresholds computed from real /metrics scrapes of a served instance.
+#include "auth/apikeyrepository.h"
 #include "checks/apiclient.h"
 #include "checks/checklist.h"
 #include "checks/checklistrunner.h"
@@ -7,6 +8,7 @@
 #include "servicecore.h"
 #include "testdatabase.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -223,6 +225,103 @@ private slots:
             = window.quantile(QStringLiteral("twinops_http_request_duration_seconds"), 0.95);
         QVERIFY(p95.has_value());
         QVERIFY(*p95 > 0 && *p95 < 5.0);
+    }
+
+    // The admin API over real HTTP: a run of this server against itself, followed to its end, ticked, exported;
+    // one run at a time; a server that stops mid-run cancels it promptly.
+    void adminApiRunsFollowsAndTicks()
+    {
+        TWINOPS_FRESH_DATABASE(testDb);
+        CoreOptions options{testDb->url()};
+        options.passwordCost = PasswordHasher::Cost::Minimal;
+        auto core = ServiceCore::start(std::move(options));
+        TWINOPS_VERIFY_OK(core);
+        (*core)->startWorkers(2);
+        EndpointOptions http;
+        http.port = 0;
+        TWINOPS_VERIFY_OK((*core)->serveHttp(http, QByteArray(32, 'k')));
+        auto key = ApiKeyRepository((*core)->database()).createPlatformAdmin(QStringLiteral("checks"));
+        TWINOPS_VERIFY_OK(key);
+        ApiClient client(QUrl((*core)->endpoint()->baseUrl()), 10'000);
+        const QString admin = key->secret;
+
+        // A 2 s metrics window keeps the first run busy long enough for the second request to meet it.
+        const ApiReply started = client.post(QStringLiteral("/api/v1/admin/checks/run"),
+                                             QJsonObject{{QStringLiteral("window_seconds"), 2}}, admin);
+        QCOMPARE(started.status, 202);
+        const QString runId = started.object().value(QLatin1String("id")).toString();
+        QCOMPARE(started.object().value(QLatin1String("status")).toString(), QStringLiteral("running"));
+        const ApiReply second = client.post(QStringLiteral("/api/v1/admin/checks/run"), QJsonObject{}, admin);
+        QCOMPARE(second.status, 409);
+        QVERIFY2(second.describe().contains(runId), qPrintable(second.describe()));
+        QCOMPARE(client
+                     .post(QStringLiteral("/api/v1/admin/checks/run"),
+                           QJsonObject{{QStringLiteral("window_seconds"), 301}}, admin)
+                     .status,
+                 422);
+
+        QJsonObject run;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (run = client.get(QStringLiteral("/api/v1/admin/checks/runs/") + runId, admin).object(),
+             run.value(QLatin1String("status")).toString() != QLatin1String("running")),
+            60'000);
+        QVERIFY2(run.value(QLatin1String("status")).toString() == QLatin1String("passed"),
+                 qPrintable(QJsonDocument(run).toJson()));
+        QCOMPARE(run.value(QLatin1String("summary")).toObject().value(QLatin1String("pending")).toInt(), 7);
+
+        const ApiReply ticked
+            = client.patch(QStringLiteral("/api/v1/admin/checks/runs/%1/items/startup-logs").arg(runId),
+                           QJsonObject{{QStringLiteral("status"), QStringLiteral("pass")},
+                                       {QStringLiteral("note"), QStringLiteral("no errors since 10:02")}},
+                           admin);
+        QCOMPARE(ticked.status, 200);
+        QCOMPARE(ticked.object().value(QLatin1String("summary")).toObject().value(QLatin1String("pending")).toInt(), 6);
+        QCOMPARE(client
+                     .patch(QStringLiteral("/api/v1/admin/checks/runs/%1/items/health").arg(runId),
+                            QJsonObject{{QStringLiteral("status"), QStringLiteral("pass")},
+                                        {QStringLiteral("note"), QStringLiteral("x")}},
+                            admin)
+                     .status,
+                 409);
+        QCOMPARE(client
+                     .patch(QStringLiteral("/api/v1/admin/checks/runs/%1/items/startup-logs").arg(runId),
+                            QJsonObject{{QStringLiteral("status"), QStringLiteral("warn")},
+                                        {QStringLiteral("note"), QStringLiteral("x")}},
+                            admin)
+                     .status,
+                 422);
+
+        const ApiReply markdown
+            = client.get(QStringLiteral("/api/v1/admin/checks/runs/%1?format=markdown").arg(runId), admin);
+        QCOMPARE(markdown.status, 200);
+        QVERIFY2(markdown.body.startsWith("# Staging deployment: passed"), markdown.body.left(200).constData());
+        QVERIFY(
+            markdown.body.contains("| PASS | Startup logs show no errors | manual | no errors since 10:02 (api-key "));
+        const QJsonObject overview = client.get(QStringLiteral("/api/v1/admin/checks"), admin).object();
+        QCOMPARE(overview.value(QLatin1String("checklists"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QLatin1String("id"))
+                     .toString(),
+                 QStringLiteral("staging"));
+        QCOMPARE(
+            overview.value(QLatin1String("runs")).toArray().first().toObject().value(QLatin1String("id")).toString(),
+            runId);
+
+        // A server stopping in the middle of a long window cancels the run instead of waiting it out.
+        const ApiReply longRun = client.post(QStringLiteral("/api/v1/admin/checks/run"),
+                                             QJsonObject{{QStringLiteral("window_seconds"), 300}}, admin);
+        QCOMPARE(longRun.status, 202);
+        QTest::qWait(1500); // into the smoke tests or the window
+        QElapsedTimer stopping;
+        stopping.start();
+        core->reset();
+        QVERIFY2(stopping.elapsed() < 20'000, qPrintable(QString::number(stopping.elapsed())));
+        auto db = testDb->connect();
+        auto cancelled = ChecklistRunRepository(*db).get(longRun.object().value(QLatin1String("id")).toString());
+        TWINOPS_VERIFY_OK(cancelled);
+        QCOMPARE(cancelled->status, QStringLiteral("cancelled"));
     }
 
     void quantileAndCountersFollowPrometheusSemantics()

@@ -22,6 +22,7 @@ void registerRoutes(Router &router)
     registerJobRoutes(router);
     registerPublicRoutes(router);
     registerAdminRoutes(router);
+    registerCheckRoutes(router);
 }
 
 QJsonDocument openApiDocument(const Router &)

@@ -1,0 +1,137 @@
+// Platform admin: the runbook's checklists, their runs and the manual ticks (services/checks; docs/checks.md).
+#include "checks/checklist.h"
+#include "checks/checklistrunner.h"
+#include "http/apicontext.h"
+#include "http/jsonio.h"
+#include "http/routes.h"
+
+#include <QJsonArray>
+
+namespace twinops {
+
+namespace {
+
+constexpr int kRecentRuns = 20;
+constexpr int kMaxWindowSeconds = 300;
+
+// A run without its items: what lists show.
+QJsonObject runSummaryJson(const ChecklistRun &run)
+{
+    QJsonObject json = run.toJson();
+    json.remove(QStringLiteral("results"));
+    json.remove(QStringLiteral("summary")); // counted from the items, which a summary row does not load
+    return json;
+}
+
+QString actor(const RequestContext &c)
+{
+    return QStringLiteral("api-key %1").arg(c.principal.apiKeyId);
+}
+
+} // namespace
+
+void registerCheckRoutes(Router &router)
+{
+    const Access admin = Access::platformAdmin();
+
+    router.add({"GET", QStringLiteral("/api/v1/admin/checks"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto checklists = builtInChecklists();
+        if (!checklists.ok())
+            return checklists.error();
+        auto runs = ChecklistRunRepository(c.api.db()).recent(kRecentRuns);
+        if (!runs.ok())
+            return runs.error();
+        QJsonArray definitions;
+        for (const Checklist &checklist : *checklists)
+            definitions.append(checklist.toJson());
+        QJsonArray recent;
+        for (const ChecklistRun &run : *runs)
+            recent.append(runSummaryJson(run));
+        return HttpResponse::json(
+            200, QJsonObject{{QStringLiteral("checklists"), definitions}, {QStringLiteral("runs"), recent}});
+    });
+
+    // Starts a run and answers at once (202) with the stored run, every item pending; GET …/runs/{id} follows it.
+    // Without base_url the run checks this server (the address the request was sent to). Secrets (an admin key,
+    // a PostgreSQL DSN) are not accepted over HTTP: the checks that need them run from `twinopsd check`.
+    router.add(
+        {"POST", QStringLiteral("/api/v1/admin/checks/run"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+            auto body = jsonBody(c.request);
+            if (!body.ok())
+                return body.error();
+            JsonFields fields(*body);
+            const QString checklistId
+                = fields.optionalString(QStringLiteral("checklist"), 100).value_or(QStringLiteral("staging"));
+            const std::optional<QString> baseUrl = fields.optionalString(QStringLiteral("base_url"), 2000);
+            const int window = fields.optionalInt(QStringLiteral("window_seconds")).value_or(0);
+            if (window < 0 || window > kMaxWindowSeconds)
+                fields.problem(QStringLiteral("window_seconds"),
+                               QStringLiteral("must be 0 to %1").arg(kMaxWindowSeconds));
+            TargetEnvironment target;
+            if (baseUrl) {
+                target.baseUrl = QUrl(*baseUrl);
+                if (!target.baseUrl.isValid() || !target.baseUrl.scheme().startsWith(QLatin1String("http"))
+                    || target.baseUrl.host().isEmpty())
+                    fields.problem(QStringLiteral("base_url"), QStringLiteral("must be an http(s) URL"));
+            } else if (const QByteArray host = c.request.header("host"); !host.isEmpty()) {
+                target.baseUrl = QUrl(QStringLiteral("http://") + QString::fromLatin1(host));
+                target.localDatabase = c.api.shared().databaseUrl; // this server's own: migrations and lint read it
+            } else {
+                fields.problem(QStringLiteral("base_url"),
+                               QStringLiteral("is required when the request names no Host"));
+            }
+            TWINOPS_TRY(fields.status());
+            target.thresholds.windowSeconds = window;
+            auto checklist = builtInChecklist(checklistId);
+            if (!checklist.ok())
+                return Error::validation(QStringLiteral("checklist"), checklist.error().message);
+            auto run = c.api.shared().checks.start(c.api.db(), *checklist, target, actor(c));
+            if (!run.ok())
+                return run.error();
+            return HttpResponse::json(202, run->toJson());
+        });
+
+    router.add({"GET", QStringLiteral("/api/v1/admin/checks/runs/{id}"), admin},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto id = uuidParam(c.param(QStringLiteral("id")));
+                   if (!id.ok())
+                       return id.error();
+                   auto run = ChecklistRunRepository(c.api.db()).get(*id);
+                   if (!run.ok())
+                       return run.error();
+                   const QString format = c.request.queryValue(QStringLiteral("format"));
+                   if (format == QLatin1String("markdown"))
+                       return HttpResponse::text(200, run->toMarkdown().toUtf8(),
+                                                 QByteArrayLiteral("text/markdown; charset=utf-8"));
+                   if (!format.isEmpty() && format != QLatin1String("json"))
+                       return Error::badRequest(QStringLiteral("format must be json or markdown"));
+                   return HttpResponse::json(200, run->toJson());
+               });
+
+    // A person ticks a manual item: pass, fail or skipped, with a note saying what they saw.
+    router.add({"PATCH", QStringLiteral("/api/v1/admin/checks/runs/{id}/items/{item_id}"), admin},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto id = uuidParam(c.param(QStringLiteral("id")));
+                   if (!id.ok())
+                       return id.error();
+                   auto body = jsonBody(c.request);
+                   if (!body.ok())
+                       return body.error();
+                   JsonFields fields(*body);
+                   const QString statusName = fields.requiredString(QStringLiteral("status"), 20);
+                   const QString note = fields.requiredString(QStringLiteral("note"), 2000);
+                   const std::optional<CheckStatus> status = checkStatusFromString(statusName);
+                   if (!statusName.isEmpty()
+                       && (!status || *status == CheckStatus::Pending || *status == CheckStatus::Warn))
+                       fields.problem(QStringLiteral("status"), QStringLiteral("must be pass, fail or skipped"));
+                   TWINOPS_TRY(fields.status());
+                   auto run = ChecklistRunRepository(c.api.db())
+                                  .tickManual(*id, c.param(QStringLiteral("item_id")), *status, note, actor(c));
+                   if (!run.ok())
+                       return run.error();
+                   audit(c, QStringLiteral("checklist.tick"), QStringLiteral("checklist_run"), *id);
+                   return HttpResponse::json(200, run->toJson());
+               });
+}
+
+} // namespace twinops
