@@ -4,6 +4,7 @@
 #include "checks/apiclient.h"
 #include "checks/checklist.h"
 #include "checks/checklistrunner.h"
+#include "checks/checkregistry.h"
 #include "checks/monitoring.h"
 #include "servicecore.h"
 #include "testdatabase.h"
@@ -322,6 +323,33 @@ private slots:
         auto cancelled = ChecklistRunRepository(*db).get(longRun.object().value(QLatin1String("id")).toString());
         TWINOPS_VERIFY_OK(cancelled);
         QCOMPARE(cancelled->status, QStringLiteral("cancelled"));
+    }
+
+    // A remote target's database is read through --dsn: migrations (pending ones fail) and, on PostgreSQL, the lint.
+    void targetDatabaseThroughTheDsn()
+    {
+        TWINOPS_FRESH_DATABASE(testDb);
+        CheckContext context([&] {
+            TargetEnvironment target;
+            target.postgresDsn
+                = currentDialect() == Dialect::Postgres ? testDb->url().postgresUri() : testDb->url().sqlitePath();
+            return target;
+        }());
+        const CheckRegistry &registry = CheckRegistry::builtIn();
+        if (currentDialect() == Dialect::Sqlite) {
+            const CheckResult refused = registry.run(QStringLiteral("migrations.applied"), context);
+            QCOMPARE(refused.status, CheckStatus::Fail);
+            QVERIFY2(refused.message.contains(QLatin1String("postgres://")), qPrintable(refused.message));
+            return;
+        }
+        const CheckResult pending = registry.run(QStringLiteral("migrations.applied"), context); // nothing applied yet
+        QCOMPARE(pending.status, CheckStatus::Fail);
+        QVERIFY2(pending.message.contains(QLatin1String("are not applied")), qPrintable(pending.message));
+        testDb->connectMigrated();
+        QCOMPARE(registry.run(QStringLiteral("migrations.applied"), context).status, CheckStatus::Pass);
+        const CheckResult lint = registry.run(QStringLiteral("database.lint"), context);
+        QVERIFY2(lint.status == CheckStatus::Pass, qPrintable(lint.message));
+        QVERIFY(!lint.evidence.value(QLatin1String("findings")).isUndefined());
     }
 
     void quantileAndCountersFollowPrometheusSemantics()
