@@ -34,6 +34,7 @@ public:
     ~ServiceCore();
 
     const DatabaseUrl &databaseUrl() const { return m_options.database; }
+    PasswordHasher::Cost passwordCost() const { return m_options.passwordCost; }
     Database &database() { return *m_database; }
     MetricsRegistry &metrics() { return *m_metrics; }
     // Starts job workers running every built-in handler (source indexing, graph extraction); 0 workers is valid.

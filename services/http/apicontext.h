@@ -100,6 +100,10 @@ public:
     { }
 
     HttpResponse handle(const HttpRequest &request) { return m_shared.router.dispatch(request, *this); }
+    HttpResponse handleAs(const HttpRequest &request, const Principal &principal)
+    {
+        return m_shared.router.dispatchAs(request, *this, principal);
+    }
 
     ApiShared &shared() { return m_shared; }
     // Opens the connection on first use (and again after an open failed), so a database that is down when the

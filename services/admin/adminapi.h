@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+
+namespace twinops {
+
+// One answer of the admin API: the HTTP status and JSON body of API.md, or a transport failure (status 0).
+struct AdminReply
+{
+    int status = 0;
+    QJsonObject body;
+    QByteArray raw; // the body as sent (Markdown exports are not JSON)
+    QString transportError;
+
+    bool ok() const { return status >= 200 && status < 300; }
+    // For the window: API.md's error message, or what went wrong on the way.
+    QString errorText() const;
+};
+
+// The console's view of an environment: the platform-admin API of API.md, whoever serves it. Local is the embedded
+// core in this process; a remote environment is a twinopsd reached over HTTP with an admin key. Panels are written
+// once against this interface. Blocking: an AdminClient runs it on a worker thread.
+class AdminApi
+{
+public:
+    virtual ~AdminApi() = default;
+    // `path` may carry a query ("/api/v1/admin/jobs?state=failed"); an undefined body sends none.
+    virtual AdminReply call(const QByteArray &method, const QString &path,
+                            const QJsonValue &body = QJsonValue(QJsonValue::Undefined))
+        = 0;
+    AdminReply get(const QString &path) { return call("GET", path); }
+};
+
+} // namespace twinops

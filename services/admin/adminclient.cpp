@@ -1,0 +1,51 @@
+#include "admin/adminclient.h"
+
+#include <QPointer>
+
+namespace twinops {
+
+AdminClient::AdminClient(QString name, Factory factory, QObject *parent)
+    : QObject(parent)
+    , m_name(std::move(name))
+    , m_worker(new QObject)
+    , m_api(std::make_shared<std::unique_ptr<AdminApi>>())
+    , m_factory(std::move(factory))
+{
+    m_thread.setObjectName(QStringLiteral("admin-") + m_name);
+    m_worker->moveToThread(&m_thread);
+    // The API is destroyed on its own thread, after the last request.
+    connect(&m_thread, &QThread::finished, m_worker, [api = m_api] { api->reset(); });
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread.start();
+}
+
+AdminClient::~AdminClient()
+{
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void AdminClient::call(const QByteArray &method, const QString &path, const QJsonValue &body, QObject *receiver,
+                       Callback done)
+{
+    QPointer<QObject> target(receiver);
+    QMetaObject::invokeMethod(
+        m_worker,
+        [api = m_api, factory = m_factory, method, path, body, target, done = std::move(done)] {
+            if (!*api)
+                *api = factory();
+            const AdminReply reply = (*api)->call(method, path, body);
+            if (!target)
+                return;
+            QMetaObject::invokeMethod(
+                target.data(),
+                [target, done, reply] {
+                    if (target)
+                        done(reply);
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace twinops
