@@ -69,6 +69,8 @@ int main(int argc, char *argv[])
                     auto serving = (*core)->serveHttp(http, *secret);
                     status = serving.ok() ? QStringLiteral("Local API: %1").arg((*core)->endpoint()->baseUrl())
                                           : QStringLiteral("Local API off: %1").arg(serving.error().message);
+                    if (serving.ok())
+                        window.setLocalEndpoint((*core)->endpoint()->baseUrl());
                 }
                 qCInfo(lcCore).noquote() << status;
                 window.setEndpointStatus(status);

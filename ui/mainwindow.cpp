@@ -1,17 +1,29 @@
 #include "mainwindow.h"
 
+#include "admin/adminclient.h"
+#include "admin/httpadminapi.h"
+#include "admin/inprocessadminapi.h"
+#include "checklistspanel.h"
 #include "emptystatepanel.h"
+#include "jobspanel.h"
 #include "servicecore.h"
+#include "tenantspanel.h"
 
+#include <QComboBox>
 #include <QLabel>
 #include <QListWidget>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QToolBar>
+#include <QUrl>
+
+using twinops::AdminClient;
 
 MainWindow::MainWindow(twinops::ServiceCore &core, QWidget *parent)
     : QMainWindow(parent)
     , m_core(core)
+    , m_environmentPicker(new QComboBox(this))
     , m_navigation(new QListWidget(this))
     , m_panels(new QStackedWidget(this))
     , m_endpointLabel(new QLabel(this))
@@ -21,12 +33,20 @@ MainWindow::MainWindow(twinops::ServiceCore &core, QWidget *parent)
     m_navigation->setObjectName(QStringLiteral("navigation"));
     m_navigation->setMaximumWidth(200);
     m_panels->setObjectName(QStringLiteral("panels"));
+    m_environmentPicker->setObjectName(QStringLiteral("environmentPicker"));
 
-    addSection(Tenants, tr("Tenants"),
-               new EmptyStatePanel(tr("Tenants"),
-                                   tr("Tenants, their users and API keys will be managed here. "
-                                      "This panel is not built yet."),
-                                   this));
+    twinops::ServiceCore *local = &core;
+    m_environments.push_back(std::make_unique<AdminClient>(
+        tr("Local"), [local] { return std::make_unique<twinops::InProcessAdminApi>(*local); }));
+    m_environmentPicker->addItem(m_environments.front()->name());
+    auto *toolbar = addToolBar(tr("Environment"));
+    toolbar->setObjectName(QStringLiteral("environmentToolbar"));
+    toolbar->setMovable(false);
+    toolbar->addWidget(new QLabel(tr("Environment: "), toolbar));
+    toolbar->addWidget(m_environmentPicker);
+
+    // Tenants, Jobs and Checklists are replaced by the selected environment's panels in showEnvironment().
+    addSection(Tenants, tr("Tenants"), new QWidget(this));
     addSection(Twins, tr("Twins"),
                new EmptyStatePanel(tr("Twins"),
                                    tr("Each tenant's twins and their knowledge graphs will be listed here. "
@@ -37,21 +57,13 @@ MainWindow::MainWindow(twinops::ServiceCore &core, QWidget *parent)
                                    tr("Knowledge sources, their approval state and health will be "
                                       "shown here. This panel is not built yet."),
                                    this));
-    addSection(Jobs, tr("Jobs"),
-               new EmptyStatePanel(tr("Jobs"),
-                                   tr("The job queue (indexing and graph extraction) with every attempt "
-                                      "and its logs will be inspected here. This panel is not built yet."),
-                                   this));
+    addSection(Jobs, tr("Jobs"), new QWidget(this));
     addSection(Dashboards, tr("Dashboards"),
                new EmptyStatePanel(tr("Dashboards"),
                                    tr("Request rates, error rates, latency and time to first token "
                                       "will be charted here. This panel is not built yet."),
                                    this));
-    addSection(Checklists, tr("Checklists"),
-               new EmptyStatePanel(tr("Checklists"),
-                                   tr("The staging runbook as runnable checklists will live here. "
-                                      "This panel is not built yet."),
-                                   this));
+    addSection(Checklists, tr("Checklists"), new QWidget(this));
     addSection(Settings, tr("Settings"),
                new EmptyStatePanel(tr("Settings"),
                                    tr("Database: %1\nThe editable settings (endpoint, workers, provider) "
@@ -72,8 +84,20 @@ MainWindow::MainWindow(twinops::ServiceCore &core, QWidget *parent)
     statusBar()->addPermanentWidget(m_endpointLabel);
 
     connect(m_navigation, &QListWidget::currentRowChanged, m_panels, &QStackedWidget::setCurrentIndex);
+    connect(m_environmentPicker, &QComboBox::currentIndexChanged, this, &MainWindow::showEnvironment);
+    showEnvironment(0);
     m_navigation->setCurrentRow(Tenants);
-    resize(1100, 720);
+    resize(1200, 760);
+}
+
+MainWindow::~MainWindow()
+{
+    // The panels go first: they hold references to the environments' clients.
+    while (m_panels->count() > 0) {
+        QWidget *panel = m_panels->widget(0);
+        m_panels->removeWidget(panel);
+        delete panel;
+    }
 }
 
 void MainWindow::addSection(Section section, const QString &name, QWidget *panel)
@@ -85,7 +109,52 @@ void MainWindow::addSection(Section section, const QString &name, QWidget *panel
     m_panels->addWidget(panel);
 }
 
-void MainWindow::setEndpointStatus(const QString &text) { m_endpointLabel->setText(text); }
+void MainWindow::replacePanel(Section section, QWidget *panel)
+{
+    QWidget *old = m_panels->widget(section);
+    const int current = m_panels->currentIndex();
+    panel->setObjectName(old->objectName());
+    m_panels->removeWidget(old);
+    m_panels->insertWidget(section, panel);
+    m_panels->setCurrentIndex(current);
+    delete old;
+}
+
+void MainWindow::showEnvironment(int index)
+{
+    if (index < 0 || index >= int(m_environments.size()))
+        return;
+    AdminClient &client = *m_environments[size_t(index)];
+    replacePanel(Tenants, new twinops::TenantsPanel(client, this));
+    replacePanel(Jobs, new twinops::JobsPanel(client, this));
+    // A remote server checks itself when no target is given; Local checks its embedded API when it runs.
+    replacePanel(Checklists, new twinops::ChecklistsPanel(client, index == 0 ? m_localEndpoint : QString(), this));
+}
+
+void MainWindow::setEndpointStatus(const QString &text)
+{
+    m_endpointLabel->setText(text);
+}
+
+void MainWindow::setLocalEndpoint(const QString &baseUrl)
+{
+    m_localEndpoint = baseUrl;
+    if (m_environmentPicker->currentIndex() == 0)
+        showEnvironment(0);
+}
+
+void MainWindow::addRemoteEnvironment(const QString &name, const QUrl &baseUrl, const QString &adminKey)
+{
+    m_environments.push_back(std::make_unique<AdminClient>(
+        name, [baseUrl, adminKey] { return std::make_unique<twinops::HttpAdminApi>(baseUrl, adminKey); }));
+    m_environmentPicker->addItem(QStringLiteral("%1 (%2)").arg(name, baseUrl.toString(QUrl::RemoveUserInfo)));
+    selectEnvironment(m_environmentPicker->count() - 1);
+}
+
+void MainWindow::selectEnvironment(int index)
+{
+    m_environmentPicker->setCurrentIndex(index);
+}
 
 void MainWindow::showSection(Section section)
 {

@@ -2,15 +2,23 @@
 
 #include <QMainWindow>
 
+#include <memory>
+#include <vector>
+
+class QComboBox;
 class QLabel;
 class QListWidget;
 class QStackedWidget;
+class QUrl;
 
 namespace twinops {
+class AdminClient;
 class ServiceCore;
-}
+} // namespace twinops
 
-// The console's frame: navigation on the left, one panel per section on the right.
+// The console's frame: the environment picker on top, navigation on the left, one panel per section on the right.
+// Every panel works on the selected environment through its AdminClient: "Local" is the embedded core, in
+// process; a remote environment is a twinopsd reached over HTTP with an admin key.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -18,15 +26,27 @@ public:
     enum Section { Tenants, Twins, Sources, Jobs, Dashboards, Checklists, Settings, SectionCount };
 
     explicit MainWindow(twinops::ServiceCore &core, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     void showSection(Section section);
-    void setEndpointStatus(const QString &text);
     Section currentSection() const;
+    void setEndpointStatus(const QString &text);
+    // The embedded HTTP API's address, which the Local environment's checklist runs check.
+    void setLocalEndpoint(const QString &baseUrl);
+    // Adds a remote environment and selects it. The key stays in memory only (keychain storage comes with the
+    // environments dialog).
+    void addRemoteEnvironment(const QString &name, const QUrl &baseUrl, const QString &adminKey);
+    void selectEnvironment(int index);
 
 private:
     void addSection(Section section, const QString &name, QWidget *panel);
+    void replacePanel(Section section, QWidget *panel);
+    void showEnvironment(int index);
 
     twinops::ServiceCore &m_core;
+    std::vector<std::unique_ptr<twinops::AdminClient>> m_environments; // [0] is Local
+    QString m_localEndpoint;
+    QComboBox *m_environmentPicker;
     QListWidget *m_navigation;
     QStackedWidget *m_panels;
     QLabel *m_endpointLabel;

@@ -86,6 +86,7 @@ const Policy kPolicies[] = {
     {"POST /api/v1/jobs/{id}/retry", Kind::Tenant, Role::Admin, "jobs:write", Target::FinishedJob, 200},
     {"POST /api/v1/jobs/{id}/cancel", Kind::Tenant, Role::Admin, "jobs:write", Target::Job, 200},
     {"GET /api/v1/admin/jobs", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"GET /api/v1/admin/jobs/stats", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"GET /api/v1/admin/jobs/{id}/logs", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
     {"POST /api/v1/admin/jobs/retry", Kind::Admin, Role::Owner, nullptr, Target::FinishedJob, 200},
     {"POST /api/v1/admin/jobs/cancel", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},

@@ -1,9 +1,14 @@
 // The console's main window under the offscreen platform, driven by clicks like a user would.
+#include "admin/inprocessadminapi.h"
+#include "checks/apiclient.h"
+#include "daemon.h"
 #include "mainwindow.h"
 #include "servicecore.h"
 
+#include <QAbstractItemModel>
 #include <QListWidget>
 #include <QStackedWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -17,6 +22,7 @@ private slots:
     void cleanup();
     void createsTheDatabaseOnFirstStart();
     void navigationShowsEverySection();
+    void environmentsShowTheirOwnTenants();
 
 private:
     QTemporaryDir m_dir;
@@ -53,9 +59,9 @@ void TestMainWindow::navigationShowsEverySection()
     QVERIFY(navigation && panels);
     QCOMPARE(navigation->count(), int(MainWindow::SectionCount));
 
-    const QStringList expected {QStringLiteral("Tenants"), QStringLiteral("Twins"),      QStringLiteral("Sources"),
-                                QStringLiteral("Jobs"),    QStringLiteral("Dashboards"), QStringLiteral("Checklists"),
-                                QStringLiteral("Settings")};
+    const QStringList expected{QStringLiteral("Tenants"), QStringLiteral("Twins"),      QStringLiteral("Sources"),
+                               QStringLiteral("Jobs"),    QStringLiteral("Dashboards"), QStringLiteral("Checklists"),
+                               QStringLiteral("Settings")};
     for (int row = navigation->count() - 1; row >= 0; --row) {
         QListWidgetItem *item = navigation->item(row);
         QCOMPARE(item->text(), expected.at(row));
@@ -66,6 +72,54 @@ void TestMainWindow::navigationShowsEverySection()
         QVERIFY(panels->currentWidget()->isVisible());
     }
     QCOMPARE(window.currentSection(), MainWindow::Tenants);
+}
+
+// The same panel, written once, shows Local (in process) and a remote twinopsd (over HTTP with an admin key).
+void TestMainWindow::environmentsShowTheirOwnTenants()
+{
+    QTemporaryDir home;
+    const QProcessEnvironment environment = test::daemonEnvironment(home.path(), QByteArray(32, 'r'));
+    const QString database = QStringLiteral("sqlite://") + home.filePath(QStringLiteral("remote.db"));
+    QByteArray key;
+    QVERIFY(test::runTwinopsd({QStringLiteral("--database"), database, QStringLiteral("admin"),
+                               QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("console")},
+                              environment, &key));
+    const QString adminKey = QString::fromLatin1(key.trimmed());
+    test::Daemon remote;
+    remote.start({QStringLiteral("--database"), database, QStringLiteral("serve"), QStringLiteral("--listen"),
+                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"), QStringLiteral("0")},
+                 environment, home.filePath(QStringLiteral("remote.log")));
+    QVERIFY2(remote.waitUntilServing(20'000), qPrintable(remote.describe()));
+    ApiClient client((QUrl(remote.baseUrl())));
+    QCOMPARE(client
+                 .post(QStringLiteral("/api/v1/admin/tenants"),
+                       QJsonObject{{QStringLiteral("name"), QStringLiteral("Remote tenant")}}, adminKey)
+                 .status,
+             201);
+    QCOMPARE(InProcessAdminApi(*m_core)
+                 .call("POST", QStringLiteral("/api/v1/admin/tenants"),
+                       QJsonObject{{QStringLiteral("name"), QStringLiteral("Local tenant")}})
+                 .status,
+             201);
+
+    MainWindow window(*m_core);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const auto tenantNames = [&window] {
+        QStringList names;
+        if (auto *table = window.findChild<QTableView *>(QStringLiteral("tenantsTable"))) {
+            for (int row = 0; row < table->model()->rowCount(); ++row)
+                names << table->model()->index(row, 0).data().toString();
+        }
+        return names;
+    };
+    QTRY_COMPARE(tenantNames(), QStringList{QStringLiteral("Local tenant")});
+
+    window.addRemoteEnvironment(QStringLiteral("staging"), QUrl(remote.baseUrl()), adminKey);
+    QTRY_COMPARE(tenantNames(), QStringList{QStringLiteral("Remote tenant")});
+    window.selectEnvironment(0);
+    QTRY_COMPARE(tenantNames(), QStringList{QStringLiteral("Local tenant")});
+    QVERIFY2(remote.stop(), qPrintable(remote.describe()));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -122,7 +122,15 @@ Result<HttpResponse> bulk(RequestContext &c, bool retry)
         return changed.error();
     audit(c, retry ? QStringLiteral("jobs.retry") : QStringLiteral("jobs.cancel"), QStringLiteral("job"), QString(),
           {{QStringLiteral("count"), int(changed->size())}});
-    return HttpResponse::json(200, QJsonObject{{QStringLiteral("changed"), int(changed->size())}});
+    JsonObjectWriter result;
+    result.insert("changed", int(changed->size()));
+    if (ids) { // the caller shows these jobs and updates them in place; a bulk by filter reloads instead
+        QList<JsonObjectWriter> jobs;
+        for (const Job &job : *changed)
+            jobs.append(jobJson(job));
+        result.insert("jobs", jobs);
+    }
+    return HttpResponse::json(200, result);
 }
 
 } // namespace
@@ -174,6 +182,29 @@ void registerJobRoutes(Router &router)
         if (!tenant.isEmpty())
             TWINOPS_TRY(uuidParam(tenant));
         return listJobs(c, tenant);
+    });
+    // Counts per state (of the tenant given, or every tenant) and how many jobs match the whole filter: what the
+    // console shows above the list and before a bulk action, without paging through the jobs.
+    router.add({"GET", QStringLiteral("/api/v1/admin/jobs/stats"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+        const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
+        if (!tenant.isEmpty())
+            TWINOPS_TRY(uuidParam(tenant));
+        auto filter = filterFrom(c.request, tenant);
+        if (!filter.ok())
+            return filter.error();
+        JobQueue queue(c.api.db());
+        auto stats = queue.stats(tenant);
+        if (!stats.ok())
+            return stats.error();
+        auto matching = queue.count(*filter);
+        if (!matching.ok())
+            return matching.error();
+        QJsonObject counts;
+        for (JobState state : {JobState::Scheduled, JobState::Available, JobState::Running, JobState::Retryable,
+                               JobState::Completed, JobState::Discarded, JobState::Cancelled})
+            counts.insert(jobStateName(state), stats->byState.value(jobStateName(state)));
+        return HttpResponse::json(200, QJsonObject{{QStringLiteral("counts"), counts},
+                                                   {QStringLiteral("matching"), *matching}});
     });
     router.add({"GET", QStringLiteral("/api/v1/admin/jobs/{id}/logs"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
         auto id = uuidParam(c.param(QStringLiteral("id")));

@@ -1,0 +1,401 @@
+#include "jobsmodel.h"
+
+#include "admin/adminclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUrl>
+
+#include <algorithm>
+
+namespace twinops {
+
+namespace {
+
+const QString kJobsPath = QStringLiteral("/api/v1/admin/jobs");
+
+QDateTime timeFrom(const QJsonValue &value)
+{
+    return value.isString() ? QDateTime::fromString(value.toString(), Qt::ISODateWithMs) : QDateTime();
+}
+
+QString shownTime(const QDateTime &time)
+{
+    return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
+}
+
+} // namespace
+
+QString JobsFilter::queryString() const
+{
+    QStringList parts;
+    const QJsonObject fields = toJson();
+    for (auto it = fields.constBegin(); it != fields.constEnd(); ++it)
+        parts << it.key() + QLatin1Char('=') + QString::fromLatin1(QUrl::toPercentEncoding(it.value().toString()));
+    return parts.join(QLatin1Char('&'));
+}
+
+QJsonObject JobsFilter::toJson() const
+{
+    QJsonObject object;
+    const auto add = [&](const char *key, const QString &value) {
+        if (!value.trimmed().isEmpty())
+            object.insert(QLatin1String(key), value.trimmed());
+    };
+    add("state", state);
+    add("type", type);
+    add("tenant_id", tenantId);
+    add("twin_id", twinId);
+    add("q", text);
+    return object;
+}
+
+JobRecord JobRecord::fromJson(const QJsonObject &object)
+{
+    JobRecord job;
+    job.id = object.value(QLatin1String("id")).toString();
+    job.type = object.value(QLatin1String("type")).toString();
+    job.state = object.value(QLatin1String("state")).toString();
+    job.tenantId = object.value(QLatin1String("tenant_id")).toString();
+    job.twinId = object.value(QLatin1String("twin_id")).toString();
+    job.lastError = object.value(QLatin1String("last_error")).toString();
+    job.payload = QJsonDocument(object.value(QLatin1String("payload")).toObject()).toJson(QJsonDocument::Compact);
+    job.attempt = object.value(QLatin1String("attempt")).toInt();
+    job.maxAttempts = object.value(QLatin1String("max_attempts")).toInt();
+    job.cancelRequested = object.value(QLatin1String("cancel_requested")).toBool();
+    job.runAt = timeFrom(object.value(QLatin1String("run_at")));
+    job.createdAt = timeFrom(object.value(QLatin1String("created_at")));
+    job.updatedAt = timeFrom(object.value(QLatin1String("updated_at")));
+    job.startedAt = timeFrom(object.value(QLatin1String("started_at")));
+    job.finishedAt = timeFrom(object.value(QLatin1String("finished_at")));
+    return job;
+}
+
+JobsModel::JobsModel(AdminClient &client, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_client(client)
+{ }
+
+void JobsModel::setPageSize(int size)
+{
+    m_pageSize = qBound(1, size, 200); // the API's maximum page
+    reload();
+}
+
+int JobsModel::loadedPageCount() const
+{
+    return int(std::count_if(m_pages.cbegin(), m_pages.cend(), [](const PageSlot &page) { return page.loaded; }));
+}
+
+void JobsModel::setFilter(const JobsFilter &filter)
+{
+    m_filter = filter;
+    reload();
+}
+
+void JobsModel::reload()
+{
+    ++m_generation; // whatever is in flight now answers for the old list
+    beginResetModel();
+    m_pages.clear();
+    m_rowCount = 0;
+    m_nextCursor.clear();
+    m_atEnd = false;
+    m_inFlight = false;
+    m_moreWanted = true; // the first page
+    m_wantedPages.clear();
+    endResetModel();
+    pump();
+}
+
+const JobRecord *JobsModel::job(int row) const
+{
+    if (row < 0 || row >= m_rowCount)
+        return nullptr;
+    const PageSlot &page = m_pages.at(row / m_pageSize);
+    const int offset = row % m_pageSize;
+    if (!page.loaded || offset >= page.jobs.size())
+        return nullptr;
+    return &page.jobs.at(offset);
+}
+
+QString JobsModel::jobId(int row) const
+{
+    const JobRecord *record = job(row);
+    return record ? record->id : QString();
+}
+
+QString JobsModel::listPath(const QString &cursor) const
+{
+    QString query = m_filter.queryString();
+    if (!query.isEmpty())
+        query += QLatin1Char('&');
+    query += QStringLiteral("limit=") + QString::number(m_pageSize);
+    if (!cursor.isEmpty())
+        query += QStringLiteral("&cursor=") + QString::fromLatin1(QUrl::toPercentEncoding(cursor));
+    return kJobsPath + QLatin1Char('?') + query;
+}
+
+void JobsModel::pump()
+{
+    m_pumpQueued = false;
+    if (m_inFlight)
+        return;
+    // What the user looks at first: evicted pages scrolled back into view, then the next page.
+    while (!m_wantedPages.isEmpty()) {
+        const int page = m_wantedPages.takeLast();
+        if (page < m_pages.size() && !m_pages.at(page).loaded) {
+            requestPage(page);
+            return;
+        }
+    }
+    if (m_moreWanted && !m_atEnd) {
+        m_moreWanted = false;
+        requestPage(int(m_pages.size()));
+    }
+}
+
+void JobsModel::requestPage(int page)
+{
+    const QString cursor = page < m_pages.size() ? m_pages.at(page).cursor : m_nextCursor;
+    m_inFlight = true;
+    const quint64 generation = m_generation;
+    m_client.get(listPath(cursor), this, [this, generation, page, cursor](const AdminReply &reply) {
+        pageArrived(generation, page, cursor, reply);
+    });
+}
+
+void JobsModel::pageArrived(quint64 generation, int page, const QString &cursor, const AdminReply &reply)
+{
+    if (generation != m_generation)
+        return; // the list was reloaded meanwhile; its own request is or will be in flight
+    m_inFlight = false;
+    if (!reply.ok()) {
+        emit errorOccurred(tr("Could not load jobs: %1").arg(reply.errorText()));
+        return; // the next fetchMore or scroll tries again
+    }
+    const QJsonArray items = reply.body.value(QLatin1String("items")).toArray();
+    QList<JobRecord> jobs;
+    jobs.reserve(items.size());
+    for (const QJsonValue &item : items)
+        jobs.append(JobRecord::fromJson(item.toObject()));
+
+    if (page < m_pages.size()) {
+        // An evicted page again. The list may have changed under the filter; the row count stays as it was.
+        PageSlot &slot = m_pages[page];
+        if (jobs.size() > slot.count)
+            jobs.resize(slot.count);
+        slot.jobs = std::move(jobs);
+        slot.loaded = true;
+        slot.lastUsed = ++m_clock;
+        const int first = page * m_pageSize;
+        emit dataChanged(index(first, 0), index(first + slot.count - 1, ColumnCount - 1));
+    } else {
+        const QJsonValue next = reply.body.value(QLatin1String("next_cursor"));
+        m_nextCursor = next.toString();
+        m_atEnd = next.isNull() || m_nextCursor.isEmpty();
+        if (!jobs.isEmpty()) {
+            PageSlot slot;
+            slot.cursor = cursor;
+            slot.count = int(jobs.size());
+            slot.loaded = true;
+            slot.lastUsed = ++m_clock;
+            slot.jobs = std::move(jobs);
+            beginInsertRows({}, m_rowCount, m_rowCount + slot.count - 1);
+            m_pages.append(std::move(slot));
+            m_rowCount += m_pages.last().count;
+            endInsertRows();
+        }
+        // Keyset pages are full except the last; a short page that still has a next one would break row → page.
+        if (!m_atEnd && m_pages.last().count != m_pageSize)
+            m_atEnd = true;
+    }
+    evict();
+    emit pageLoaded();
+    pump();
+}
+
+void JobsModel::evict()
+{
+    const int loaded = loadedPageCount();
+    if (loaded <= m_maxCachedPages)
+        return;
+    QList<std::pair<quint64, int>> byAge;
+    for (int i = 0; i < m_pages.size(); ++i)
+        if (m_pages.at(i).loaded)
+            byAge.append({m_pages.at(i).lastUsed, i});
+    std::sort(byAge.begin(), byAge.end());
+    for (int i = 0; i < loaded - m_maxCachedPages; ++i) {
+        PageSlot &slot = m_pages[byAge.at(i).second];
+        slot.loaded = false;
+        slot.jobs = QList<JobRecord>();
+    }
+}
+
+void JobsModel::requestStats()
+{
+    const quint64 generation = m_generation;
+    m_client.get(kJobsPath + QStringLiteral("/stats?") + m_filter.queryString(), this,
+                 [this, generation](const AdminReply &reply) {
+                     if (generation != m_generation)
+                         return;
+                     if (!reply.ok()) {
+                         emit errorOccurred(tr("Could not count jobs: %1").arg(reply.errorText()));
+                         return;
+                     }
+                     emit statsReady(reply.body.value(QLatin1String("counts")).toObject(),
+                                     qint64(reply.body.value(QLatin1String("matching")).toDouble()));
+                 });
+}
+
+void JobsModel::act(const QString &action, const QStringList &ids)
+{
+    if (ids.isEmpty())
+        return;
+    const QJsonObject body{{QStringLiteral("job_ids"), QJsonArray::fromStringList(ids)}};
+    m_client.call("POST", kJobsPath + QLatin1Char('/') + action, body, this, [this, action](const AdminReply &reply) {
+        if (!reply.ok()) {
+            emit errorOccurred(tr("Could not %1 the jobs: %2").arg(action, reply.errorText()));
+            return;
+        }
+        // In place: the rows stay where they are (even if they no longer match the filter) until the next reload.
+        const QJsonArray changed = reply.body.value(QLatin1String("jobs")).toArray();
+        for (const QJsonValue &value : changed) {
+            JobRecord updated = JobRecord::fromJson(value.toObject());
+            for (int p = 0; p < m_pages.size(); ++p) {
+                PageSlot &slot = m_pages[p];
+                if (!slot.loaded)
+                    continue;
+                for (int i = 0; i < slot.jobs.size(); ++i) {
+                    if (slot.jobs.at(i).id != updated.id)
+                        continue;
+                    slot.jobs[i] = updated;
+                    const int row = p * m_pageSize + i;
+                    emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+                }
+            }
+        }
+        emit actionFinished(action, reply.body.value(QLatin1String("changed")).toInt());
+    });
+}
+
+void JobsModel::actOnFilter(const QString &action)
+{
+    const QJsonObject body{{QStringLiteral("filter"), m_filter.toJson()}};
+    m_client.call("POST", kJobsPath + QLatin1Char('/') + action, body, this, [this, action](const AdminReply &reply) {
+        if (!reply.ok()) {
+            emit errorOccurred(tr("Could not %1 the matching jobs: %2").arg(action, reply.errorText()));
+            return;
+        }
+        reload(); // membership under the filter changed everywhere, not just in loaded pages
+        emit actionFinished(action, reply.body.value(QLatin1String("changed")).toInt());
+    });
+}
+
+int JobsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rowCount;
+}
+
+int JobsModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant JobsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const int pageIndex = index.row() / m_pageSize;
+    const PageSlot &page = m_pages.at(pageIndex);
+    page.lastUsed = ++m_clock;
+    if (!page.loaded) {
+        // Scrolled back to an evicted page: fetch it again, after whatever is in flight.
+        if (!m_wantedPages.contains(pageIndex)) {
+            m_wantedPages.append(pageIndex);
+            if (!m_pumpQueued) {
+                m_pumpQueued = true;
+                QMetaObject::invokeMethod(const_cast<JobsModel *>(this), &JobsModel::pump, Qt::QueuedConnection);
+            }
+        }
+        return (role == Qt::DisplayRole && index.column() == Type) ? QVariant(tr("Loading…")) : QVariant();
+    }
+    const int offset = index.row() % m_pageSize;
+    if (offset >= page.jobs.size())
+        return {};
+    const JobRecord &job = page.jobs.at(offset);
+    if (role == IdRole)
+        return job.id;
+    if (role == RawRole) {
+        switch (Column(index.column())) {
+        case Type: return job.type;
+        case State: return job.state;
+        case Tenant: return job.tenantId;
+        case Twin: return job.twinId;
+        case Attempt: return job.attempt;
+        case RunAt: return job.runAt;
+        case Updated: return job.updatedAt;
+        case LastError: return job.lastError;
+        case ColumnCount: break;
+        }
+        return {};
+    }
+    if (role == Qt::ToolTipRole) {
+        if (index.column() == Tenant)
+            return job.tenantId;
+        if (index.column() == Twin)
+            return job.twinId;
+        if (index.column() == LastError)
+            return job.lastError;
+        return {};
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (Column(index.column())) {
+    case Type: return job.type;
+    case State:
+        return job.cancelRequested && job.state == QLatin1String("running") ? tr("running (cancel requested)")
+                                                                            : job.state;
+    case Tenant: return job.tenantId.isEmpty() ? tr("platform") : job.tenantId.left(8);
+    case Twin: return job.twinId.left(8);
+    case Attempt: return QStringLiteral("%1/%2").arg(job.attempt).arg(job.maxAttempts);
+    case RunAt: return shownTime(job.runAt);
+    case Updated: return shownTime(job.updatedAt);
+    case LastError: return job.lastError.section(QLatin1Char('\n'), 0, 0).left(200);
+    case ColumnCount: break;
+    }
+    return {};
+}
+
+QVariant JobsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (Column(section)) {
+    case Type: return tr("Type");
+    case State: return tr("State");
+    case Tenant: return tr("Tenant");
+    case Twin: return tr("Twin");
+    case Attempt: return tr("Attempt");
+    case RunAt: return tr("Next run");
+    case Updated: return tr("Updated");
+    case LastError: return tr("Last error");
+    case ColumnCount: break;
+    }
+    return {};
+}
+
+bool JobsModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_atEnd;
+}
+
+void JobsModel::fetchMore(const QModelIndex &parent)
+{
+    if (parent.isValid() || m_atEnd)
+        return;
+    m_moreWanted = true; // served when the request in flight (if any) has answered
+    pump();
+}
+
+} // namespace twinops

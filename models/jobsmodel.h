@@ -1,0 +1,132 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QByteArray>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace twinops {
+
+class AdminClient;
+struct AdminReply;
+
+// What the Jobs panel filters on: the query parameters of GET /api/v1/admin/jobs (empty = any).
+struct JobsFilter
+{
+    QString state;
+    QString type;
+    QString tenantId;
+    QString twinId;
+    QString text;
+
+    QString queryString() const; // percent-encoded "key=value&…"
+    QJsonObject toJson() const; // the "filter" of a bulk retry/cancel
+    bool operator==(const JobsFilter &other) const = default;
+};
+
+// One job as the admin API returns it, kept compact: only loaded pages hold these.
+struct JobRecord
+{
+    QString id;
+    QString type;
+    QString state;
+    QString tenantId;
+    QString twinId;
+    QString lastError;
+    QByteArray payload; // compact JSON
+    int attempt = 0;
+    int maxAttempts = 0;
+    bool cancelRequested = false;
+    QDateTime runAt;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+    QDateTime startedAt;
+    QDateTime finishedAt;
+
+    static JobRecord fromJson(const QJsonObject &object);
+};
+
+// Every tenant's jobs, page by page (keyset paging with next_cursor). Rows are appended as the view asks for more
+// (fetchMore); only the most recently used pages keep their jobs, older ones keep just their cursor and are fetched
+// again when shown, so scrolling through 1,000,000 jobs costs memory for the row count and a few pages, not the jobs.
+// One page request is in flight at a time; an answer for a filter that was replaced meanwhile is dropped.
+class JobsModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Type, State, Tenant, Twin, Attempt, RunAt, Updated, LastError, ColumnCount };
+    enum Role { RawRole = Qt::UserRole + 1, IdRole };
+
+    explicit JobsModel(AdminClient &client, QObject *parent = nullptr);
+
+    void setPageSize(int size); // 1..200; reloads
+    int pageSize() const { return m_pageSize; }
+    void setMaxCachedPages(int pages) { m_maxCachedPages = qMax(2, pages); }
+    int loadedPageCount() const;
+
+    void setFilter(const JobsFilter &filter); // reloads
+    const JobsFilter &filter() const { return m_filter; }
+    void reload();
+    bool isLoading() const { return m_inFlight; }
+
+    const JobRecord *job(int row) const; // nullptr while the row's page is not loaded
+    QString jobId(int row) const;
+
+    // Per-state counts and the number matching the filter: statsReady when they arrive.
+    void requestStats();
+    // Bulk actions; the changed rows are updated in place (by ids) or the list reloads (by filter).
+    void retry(const QStringList &ids) { act(QStringLiteral("retry"), ids); }
+    void cancel(const QStringList &ids) { act(QStringLiteral("cancel"), ids); }
+    void retryMatching() { actOnFilter(QStringLiteral("retry")); }
+    void cancelMatching() { actOnFilter(QStringLiteral("cancel")); }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+
+signals:
+    void errorOccurred(const QString &message);
+    void pageLoaded();
+    void statsReady(const QJsonObject &counts, qint64 matching);
+    void actionFinished(const QString &action, int changed);
+
+private:
+    struct PageSlot
+    {
+        QString cursor; // the cursor that fetches this page (empty for the first)
+        int count = 0;
+        bool loaded = false;
+        mutable quint64 lastUsed = 0;
+        QList<JobRecord> jobs;
+    };
+
+    void pump();
+    void requestPage(int page);
+    void pageArrived(quint64 generation, int page, const QString &cursor, const AdminReply &reply);
+    void evict();
+    void act(const QString &action, const QStringList &ids);
+    void actOnFilter(const QString &action);
+    QString listPath(const QString &cursor) const;
+
+    AdminClient &m_client;
+    JobsFilter m_filter;
+    int m_pageSize = 200;
+    int m_maxCachedPages = 40;
+    QList<PageSlot> m_pages;
+    int m_rowCount = 0;
+    QString m_nextCursor;
+    bool m_atEnd = false;
+    bool m_inFlight = false;
+    bool m_moreWanted = false;
+    mutable QList<int> m_wantedPages; // evicted pages a view asked for, most recent last
+    mutable quint64 m_clock = 0;
+    mutable bool m_pumpQueued = false;
+    quint64 m_generation = 0;
+};
+
+} // namespace twinops

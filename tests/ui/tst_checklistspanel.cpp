@@ -1,0 +1,249 @@
+// The Checklists panel driven like a user: run the staging checklist against the core's own HTTP endpoint, follow
+// it to the end, read evidence, tick a manual item, browse past runs and export the run, on both backends.
+#include "checklistspanel.h"
+#include "consolefixture.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace twinops;
+using namespace twinops::test;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 60'000;
+
+template<typename T> T *child(QWidget &parent, const char *name)
+{
+    auto *widget = parent.findChild<T *>(QLatin1String(name));
+    if (!widget)
+        qWarning("no %s named %s", T::staticMetaObject.className(), name);
+    return widget;
+}
+
+void clickRow(QTableView *view, const QModelIndex &index)
+{
+    view->scrollTo(index);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+}
+
+int countRows(const QAbstractItemModel *model, int column, const QString &value, int kindColumn = -1,
+              const QString &kind = {})
+{
+    int count = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, column).data(ChecklistRunModel::RawValueRole).toString() != value)
+            continue;
+        if (kindColumn < 0 || model->index(row, kindColumn).data(ChecklistRunModel::RawValueRole).toString() == kind)
+            ++count;
+    }
+    return count;
+}
+
+} // namespace
+
+class TestChecklistsPanel final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase_data() { addBackendRows(); }
+    void runTickBrowseAndExport();
+};
+
+void TestChecklistsPanel::runTickBrowseAndExport()
+{
+    auto fixture = ConsoleFixture::create(currentDialect());
+    if (!fixture)
+        return;
+    fixture->core->startWorkers(2);
+    EndpointOptions endpoint;
+    endpoint.port = 0;
+    TWINOPS_VERIFY_OK(fixture->core->serveHttp(endpoint, QByteArray(32, 's')));
+
+    ChecklistsPanel panel(*fixture->local, fixture->core->endpoint()->baseUrl());
+    panel.resize(1400, 900);
+    auto *picker = child<QComboBox>(panel, "checklistPicker");
+    auto *target = child<QLineEdit>(panel, "checkTarget");
+    auto *window = child<QSpinBox>(panel, "checkWindow");
+    auto *run = child<QPushButton>(panel, "runChecklistButton");
+    auto *status = child<QLabel>(panel, "checklistStatus");
+    auto *progress = child<QProgressBar>(panel, "checklistProgress");
+    auto *error = child<QLabel>(panel, "checklistsError");
+    auto *results = child<QTableView>(panel, "checklistResults");
+    auto *evidence = child<QPlainTextEdit>(panel, "checkEvidence");
+    auto *tickStatus = child<QComboBox>(panel, "tickStatus");
+    auto *tickNote = child<QLineEdit>(panel, "tickNote");
+    auto *tick = child<QPushButton>(panel, "tickItemButton");
+    auto *pastRuns = child<QTableView>(panel, "pastRuns");
+    QVERIFY(picker && target && window && run && status && progress && error && results && evidence && tickStatus
+            && tickNote && tick && pastRuns && child<QPushButton>(panel, "exportMarkdownButton")
+            && child<QPushButton>(panel, "exportJsonButton"));
+    auto *model = qobject_cast<ChecklistRunModel *>(results->model());
+    auto *runs = qobject_cast<ChecklistRunsModel *>(pastRuns->model());
+    QVERIFY(model && runs);
+    QAbstractItemModelTester runTester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QAbstractItemModelTester runsTester(runs, QAbstractItemModelTester::FailureReportingMode::Fatal);
+
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTRY_VERIFY(run->isEnabled());
+    QCOMPARE(picker->currentData().toString(), QStringLiteral("staging"));
+    QVERIFY(target->text().isEmpty());
+    QCOMPARE(target->placeholderText(), fixture->core->endpoint()->baseUrl());
+
+    // A 2 s metrics window keeps the run busy long enough for a second click to meet it.
+    window->setValue(2);
+    QTest::mouseClick(run, Qt::LeftButton);
+    QTRY_COMPARE(model->rowCount(), 21);
+    const QString firstRun = model->runId();
+    QVERIFY(!firstRun.isEmpty());
+    QSignalSpy resets(model, &QAbstractItemModel::modelReset);
+    QCOMPARE(progress->maximum(), 14);
+
+    QTest::mouseClick(run, Qt::LeftButton);
+    QTRY_VERIFY2(error->isVisible() && error->text().contains(QLatin1String("still running")),
+                 qPrintable(error->text()));
+    QVERIFY2(error->text().contains(firstRun), qPrintable(error->text()));
+    QCOMPARE(model->runId(), firstRun); // the running one is still followed
+
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QLatin1String(": passed")), qPrintable(status->text()),
+                              kRunTimeoutMs);
+    QCOMPARE(resets.count(), 0); // polling updated the rows in place
+    QCOMPARE(progress->value(), 14);
+    QCOMPARE(model->rowCount(), 21);
+    QCOMPARE(countRows(model, ChecklistRunModel::Status, QStringLiteral("pending"), ChecklistRunModel::Kind,
+                       QStringLiteral("manual")),
+             7);
+    QCOMPARE(countRows(model, ChecklistRunModel::Status, QStringLiteral("fail")), 0);
+
+    // Evidence of an automated item, pretty-printed.
+    clickRow(results, model->indexOfItem(QStringLiteral("health")));
+    QJsonParseError parseError;
+    const QJsonDocument shown = QJsonDocument::fromJson(evidence->toPlainText().toUtf8(), &parseError);
+    QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(evidence->toPlainText()));
+    QVERIFY2(!shown.object().isEmpty(), qPrintable(evidence->toPlainText()));
+    QVERIFY(evidence->toPlainText().contains(QLatin1Char('\n')));
+    QVERIFY(!tick->isEnabled()); // automated items are not ticked
+
+    // Tick the manual "startup-logs" item.
+    const QModelIndex startupLogs = model->indexOfItem(QStringLiteral("startup-logs"));
+    clickRow(results, startupLogs);
+    QVERIFY(tick->isEnabled());
+    tickStatus->setCurrentIndex(tickStatus->findData(QStringLiteral("pass")));
+    QTest::keyClicks(tickNote, QStringLiteral("no errors since 10:02"));
+    QTest::mouseClick(tick, Qt::LeftButton);
+    const QModelIndex startupStatus = model->index(startupLogs.row(), ChecklistRunModel::Status);
+    QTRY_COMPARE(startupStatus.data(ChecklistRunModel::RawValueRole).toString(), QStringLiteral("pass"));
+    QVERIFY(model->index(startupLogs.row(), ChecklistRunModel::Message)
+                .data()
+                .toString()
+                .contains(QLatin1String("no errors since 10:02")));
+    QVERIFY(tickNote->text().isEmpty());
+    QVERIFY(status->text().contains(QLatin1String("6 manual pending")));
+    QCOMPARE(resets.count(), 0);
+    QVERIFY(!error->isVisible());
+
+    auto stored = fixture->core->database().query(
+        QStringLiteral("SELECT status, note, checked_by FROM checklist_results WHERE run_id = $1 AND item_id = $2"),
+        {firstRun, QStringLiteral("startup-logs")});
+    TWINOPS_VERIFY_OK(stored);
+    QCOMPARE(stored->size(), 1);
+    QCOMPARE(stored->first().text(0), QStringLiteral("pass"));
+    QCOMPARE(stored->first().text(1), QStringLiteral("no errors since 10:02"));
+    QCOMPARE(stored->first().text(2), QStringLiteral("api-key console"));
+
+    // The run is listed with its outcome and counts.
+    const int listed = runs->rowOfRun(firstRun);
+    QVERIFY(listed >= 0);
+    QTRY_COMPARE(runs->index(listed, ChecklistRunsModel::Status).data().toString(), QStringLiteral("passed"));
+    QTRY_VERIFY(runs->index(listed, ChecklistRunsModel::Summary)
+                    .data()
+                    .toString()
+                    .contains(QLatin1String("6 pending (of 21)")));
+    QVERIFY(!runs->index(listed, ChecklistRunsModel::Finished).data().toString().isEmpty());
+
+    // Exports of the shown run, as the button writes them after its file dialog.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QSignalSpy exported(&panel, &ChecklistsPanel::exportFinished);
+    const QString markdownPath = dir.filePath(QStringLiteral("run.md"));
+    panel.exportTo(markdownPath, ChecklistsPanel::Format::Markdown);
+    QTRY_COMPARE(exported.count(), 1);
+    QCOMPARE(exported.at(0).at(1).toBool(), true);
+    QFile markdown(markdownPath);
+    QVERIFY(markdown.open(QIODevice::ReadOnly));
+    const QByteArray report = markdown.readAll();
+    QVERIFY2(report.startsWith("# Staging deployment: passed"), report.left(200).constData());
+    QVERIFY(report.contains("no errors since 10:02"));
+
+    const QString jsonPath = dir.filePath(QStringLiteral("run.json"));
+    panel.exportTo(jsonPath, ChecklistsPanel::Format::Json);
+    QTRY_COMPARE(exported.count(), 2);
+    QCOMPARE(exported.at(1).at(1).toBool(), true);
+    QFile json(jsonPath);
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    const QJsonDocument document = QJsonDocument::fromJson(json.readAll(), &parseError);
+    QCOMPARE(parseError.error, QJsonParseError::NoError);
+    QCOMPARE(document.object().value(QLatin1String("id")).toString(), firstRun);
+    QCOMPARE(document.object().value(QLatin1String("results")).toArray().size(), 21);
+
+    // A second run; then picking the first one in the past runs loads it again, tick included.
+    window->setValue(0);
+    QTest::mouseClick(run, Qt::LeftButton);
+    QTRY_VERIFY(model->runId() != firstRun);
+    const QString secondRun = model->runId();
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QLatin1String(": passed")), qPrintable(status->text()),
+                              kRunTimeoutMs);
+    QVERIFY(!error->isVisible());
+    QTRY_COMPARE(runs->rowOfRun(secondRun), 0);
+    QTRY_COMPARE(runs->rowOfRun(firstRun), 1);
+    clickRow(pastRuns, runs->index(1, ChecklistRunsModel::Title));
+    QTRY_COMPARE(model->runId(), firstRun);
+    QCOMPARE(model->index(model->indexOfItem(QStringLiteral("startup-logs")).row(), ChecklistRunModel::Status)
+                 .data(ChecklistRunModel::RawValueRole)
+                 .toString(),
+             QStringLiteral("pass"));
+    QVERIFY(status->text().contains(QLatin1String("6 manual pending")));
+
+    // A hidden panel stops following its run; shown again, it picks the run up where the server is.
+    window->setValue(2);
+    QTest::mouseClick(run, Qt::LeftButton);
+    QTRY_VERIFY(model->runId() != firstRun && model->runId() != secondRun);
+    const QString thirdRun = model->runId();
+    panel.hide();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            auto row = fixture->core->database().query(
+                QStringLiteral("SELECT status FROM checklist_runs WHERE id = $1"), {thirdRun});
+            return row.ok() && !row->isEmpty() && row->first().text(0) != QLatin1String("running");
+        }(),
+        kRunTimeoutMs);
+    QTest::qWait(1000); // two poll intervals
+    QVERIFY2(status->text().contains(QLatin1String(": running")), qPrintable(status->text()));
+    panel.show();
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QLatin1String(": passed")), qPrintable(status->text()),
+                              kRunTimeoutMs);
+    clickRow(pastRuns, runs->index(runs->rowOfRun(firstRun), ChecklistRunsModel::Title));
+    QTRY_COMPARE(model->runId(), firstRun);
+
+    // Nothing to export is said in words, not silently ignored.
+    panel.exportTo(dir.filePath(QStringLiteral("nowhere/run.md")), ChecklistsPanel::Format::Markdown);
+    QTRY_COMPARE(exported.count(), 3);
+    QCOMPARE(exported.at(2).at(1).toBool(), false);
+    QVERIFY(error->isVisible() && error->text().contains(QLatin1String("Could not write")));
+}
+
+QTEST_MAIN(TestChecklistsPanel)
+#include "tst_checklistspanel.moc"

@@ -1,0 +1,308 @@
+// The Jobs panel (support view) on the Local environment, driven like a user: filter, select, retry, bulk cancel.
+#include "consolefixture.h"
+#include "jobs/jobqueue.h"
+#include "jobsmodel.h"
+#include "jobspanel.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+
+using namespace twinops;
+using namespace twinops::test;
+
+class TestJobsPanel final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase_data() { addBackendRows(); }
+    void init();
+    void cleanup();
+    void showsJobsAndFilters();
+    void detailAndRetryOfAFailedJob();
+    void bulkCancelMatchingAsksFirst();
+    void modelPassesTheTester();
+    void pagesWithFetchMoreAndEvicts();
+
+private:
+    void enqueue(const QString &type, int count, const QString &marker = QStringLiteral("plain"));
+    void discard(const QString &type, const QString &error);
+    qint64 countInState(const QString &state);
+    template<typename T> T *child(QWidget &panel, const char *name)
+    {
+        auto *found = panel.findChild<T *>(QLatin1String(name));
+        if (!found)
+            qWarning("no widget named %s", name);
+        return found;
+    }
+    static void clickRow(QTableView *table, int row)
+    {
+        const QRect rect = table->visualRect(table->model()->index(row, 0));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, rect.center());
+    }
+
+    std::unique_ptr<ConsoleFixture> m_fixture;
+    int m_serial = 0;
+};
+
+void TestJobsPanel::init()
+{
+    m_fixture = ConsoleFixture::create(currentDialect());
+    QVERIFY(m_fixture);
+}
+
+void TestJobsPanel::cleanup()
+{
+    m_fixture.reset();
+}
+
+void TestJobsPanel::enqueue(const QString &type, int count, const QString &marker)
+{
+    QList<NewJob> jobs;
+    for (int i = 0; i < count; ++i) {
+        NewJob job;
+        job.type = type;
+        job.payload = QJsonObject{{QStringLiteral("n"), i}, {QStringLiteral("marker"), marker}};
+        job.idempotencyKey = QStringLiteral("k%1").arg(++m_serial);
+        job.maxAttempts = 3;
+        jobs << job;
+    }
+    auto added = JobQueue(m_fixture->core->database()).enqueueBatch(jobs);
+    TWINOPS_VERIFY_OK(added);
+    QCOMPARE(*added, count);
+}
+
+// A job that failed for good, as the workers leave it: discarded, attempts spent, an error and log lines.
+void TestJobsPanel::discard(const QString &type, const QString &error)
+{
+    Database &db = m_fixture->core->database();
+    TWINOPS_VERIFY_OK(db.query(QStringLiteral("UPDATE jobs SET state = 'discarded', attempt = max_attempts, "
+                                              "last_error = $1 WHERE type = $2"),
+                               {error, type}));
+    auto rows = db.query(QStringLiteral("SELECT id FROM jobs WHERE type = $1"), {type});
+    TWINOPS_VERIFY_OK(rows);
+    QList<JobQueue::LogEntry> lines;
+    for (const Row row : *rows)
+        lines << JobQueue::LogEntry{row.text(0), QString(), 3, QStringLiteral("error"),
+                                    QStringLiteral("attempt 3: ") + error};
+    TWINOPS_VERIFY_OK(JobQueue(db).writeLogs(lines));
+}
+
+qint64 TestJobsPanel::countInState(const QString &state)
+{
+    auto rows
+        = m_fixture->core->database().query(QStringLiteral("SELECT count(*) FROM jobs WHERE state = $1"), {state});
+    return rows.ok() ? rows->first().integer(0) : -1;
+}
+
+void TestJobsPanel::showsJobsAndFilters()
+{
+    enqueue(QStringLiteral("test.alpha"), 5, QStringLiteral("needle-a"));
+    enqueue(QStringLiteral("test.beta"), 3);
+    discard(QStringLiteral("test.beta"), QStringLiteral("provider timeout"));
+
+    JobsPanel panel(*m_fixture->local);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto *table = child<QTableView>(panel, "jobsTable");
+    auto *counts = child<QLabel>(panel, "jobsCounts");
+    auto *state = child<QComboBox>(panel, "jobsState");
+    auto *type = child<QLineEdit>(panel, "jobsType");
+    auto *text = child<QLineEdit>(panel, "jobsText");
+    auto *apply = child<QPushButton>(panel, "applyJobsFilter");
+    QVERIFY(table && counts && state && type && text && apply);
+
+    QTRY_COMPARE(table->model()->rowCount(), 8);
+    QTRY_VERIFY2(counts->text().contains(QLatin1String("discarded: 3")), qPrintable(counts->text()));
+    QVERIFY2(counts->text().contains(QLatin1String("available: 5")), qPrintable(counts->text()));
+    QVERIFY(counts->text().startsWith(QLatin1String("8 matching")));
+
+    state->setCurrentIndex(state->findData(QStringLiteral("discarded")));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QTRY_COMPARE(table->model()->rowCount(), 3);
+    for (int row = 0; row < 3; ++row)
+        QCOMPARE(table->model()->index(row, JobsModel::State).data().toString(), QStringLiteral("discarded"));
+    QTRY_VERIFY2(counts->text().startsWith(QLatin1String("3 matching")), qPrintable(counts->text()));
+
+    state->setCurrentIndex(0);
+    type->setText(QStringLiteral("test.alpha"));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QTRY_COMPARE(table->model()->rowCount(), 5);
+
+    type->clear();
+    text->setText(QStringLiteral("NEEDLE-A")); // in the payload, any case
+    QTest::keyClick(text, Qt::Key_Return);
+    QTRY_COMPARE(table->model()->rowCount(), 5);
+    text->setText(QStringLiteral("provider timeout")); // in the last error
+    QTest::keyClick(text, Qt::Key_Return);
+    QTRY_COMPARE(table->model()->rowCount(), 3);
+
+    // An invalid tenant id is refused by the API: said in words.
+    auto *tenant = child<QLineEdit>(panel, "jobsTenant");
+    auto *error = child<QLabel>(panel, "jobsError");
+    QVERIFY(tenant && error);
+    text->clear();
+    tenant->setText(QStringLiteral("not-a-uuid"));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QTRY_VERIFY(error->isVisible() && !error->text().isEmpty());
+}
+
+void TestJobsPanel::detailAndRetryOfAFailedJob()
+{
+    enqueue(QStringLiteral("test.ok"), 2);
+    enqueue(QStringLiteral("test.failing"), 1);
+    discard(QStringLiteral("test.failing"), QStringLiteral("boom: the provider said 500"));
+
+    JobsPanel panel(*m_fixture->local);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto *table = child<QTableView>(panel, "jobsTable");
+    auto *state = child<QComboBox>(panel, "jobsState");
+    auto *detail = child<QPlainTextEdit>(panel, "jobDetail");
+    auto *retry = child<QPushButton>(panel, "retryJobsButton");
+    QVERIFY(table && state && detail && retry);
+    QTRY_COMPARE(table->model()->rowCount(), 3);
+    QVERIFY(!retry->isEnabled()); // nothing selected
+
+    state->setCurrentIndex(state->findData(QStringLiteral("discarded")));
+    QTest::mouseClick(child<QPushButton>(panel, "applyJobsFilter"), Qt::LeftButton);
+    QTRY_COMPARE(table->model()->rowCount(), 1);
+    clickRow(table, 0);
+    QTRY_VERIFY2(detail->toPlainText().contains(QLatin1String("attempt 3: boom: the provider said 500")),
+                 qPrintable(detail->toPlainText()));
+    const QString shown = detail->toPlainText();
+    QVERIFY(shown.contains(QLatin1String("Last error: boom: the provider said 500")));
+    QVERIFY(shown.contains(QLatin1String("Attempts: 3 of 3")));
+    QVERIFY(shown.contains(QLatin1String("\"marker\": \"plain\"")));
+    QVERIFY(shown.contains(QLatin1String("test.failing")));
+
+    QVERIFY(retry->isEnabled());
+    QTest::mouseClick(retry, Qt::LeftButton);
+    // In place: the row stays (although it no longer matches "discarded") and shows its new state.
+    QTRY_COMPARE(table->model()->index(0, JobsModel::State).data().toString(), QStringLiteral("available"));
+    QCOMPARE(table->model()->rowCount(), 1);
+    QCOMPARE(table->model()->index(0, JobsModel::Attempt).data(JobsModel::RawRole).toInt(), 0);
+    QTRY_VERIFY(detail->toPlainText().contains(QLatin1String("State: available")));
+    QCOMPARE(countInState(QStringLiteral("discarded")), 0);
+    QCOMPARE(countInState(QStringLiteral("available")), 3);
+    QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(QLatin1String("retried")));
+
+    // Retrying it again is refused (it is not finished): the error is shown, the row unchanged.
+    QTest::mouseClick(retry, Qt::LeftButton);
+    auto *error = child<QLabel>(panel, "jobsError");
+    QTRY_VERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QLatin1String("retry")), qPrintable(error->text()));
+    QCOMPARE(table->model()->index(0, JobsModel::State).data().toString(), QStringLiteral("available"));
+}
+
+void TestJobsPanel::bulkCancelMatchingAsksFirst()
+{
+    enqueue(QStringLiteral("test.bulk"), 6);
+    enqueue(QStringLiteral("test.keep"), 2);
+
+    JobsPanel panel(*m_fixture->local);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto *table = child<QTableView>(panel, "jobsTable");
+    auto *type = child<QLineEdit>(panel, "jobsType");
+    auto *cancelMatching = child<QPushButton>(panel, "cancelMatchingButton");
+    auto *confirm = child<QPushButton>(panel, "confirmBulkButton");
+    auto *dismiss = child<QPushButton>(panel, "dismissBulkButton");
+    auto *confirmText = child<QLabel>(panel, "jobsConfirmText");
+    QVERIFY(table && type && cancelMatching && confirm && dismiss && confirmText);
+    QTRY_COMPARE(table->model()->rowCount(), 8);
+
+    type->setText(QStringLiteral("test.bulk"));
+    QTest::keyClick(type, Qt::Key_Return);
+    QTRY_COMPARE(table->model()->rowCount(), 6);
+
+    // Asked, then declined: nothing changes.
+    QTest::mouseClick(cancelMatching, Qt::LeftButton);
+    QTRY_VERIFY(confirm->isVisible() && confirm->isEnabled());
+    QVERIFY2(confirmText->text().contains(QLatin1String("Cancel 6 matching")), qPrintable(confirmText->text()));
+    QTest::mouseClick(dismiss, Qt::LeftButton);
+    QVERIFY(!confirm->isVisible());
+    QCOMPARE(countInState(QStringLiteral("cancelled")), 0);
+
+    // Asked, then confirmed: exactly the matching ones.
+    QTest::mouseClick(cancelMatching, Qt::LeftButton);
+    QTRY_VERIFY(confirm->isVisible() && confirm->isEnabled());
+    QTest::mouseClick(confirm, Qt::LeftButton);
+    QTRY_COMPARE(countInState(QStringLiteral("cancelled")), 6);
+    QCOMPARE(countInState(QStringLiteral("available")), 2);
+    QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(QLatin1String("6 job(s) cancelled")));
+    QTRY_COMPARE(table->model()->rowCount(), 6);
+    QTRY_COMPARE(table->model()->index(5, JobsModel::State).data().toString(), QStringLiteral("cancelled"));
+    QTRY_VERIFY(child<QLabel>(panel, "jobsCounts")->text().contains(QLatin1String("cancelled: 6")));
+}
+
+void TestJobsPanel::modelPassesTheTester()
+{
+    enqueue(QStringLiteral("test.tester"), 30);
+    discard(QStringLiteral("test.tester"), QStringLiteral("no"));
+    enqueue(QStringLiteral("test.other"), 12);
+    JobsModel model(*m_fixture->local);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.setPageSize(10);
+    // The tester calls fetchMore after every insertion, so the model pages through everything.
+    QTRY_COMPARE(model.rowCount(), 42);
+    QVERIFY(!model.canFetchMore({}));
+    JobsFilter filter;
+    filter.state = QStringLiteral("discarded");
+    model.setFilter(filter);
+    QTRY_COMPARE(model.rowCount(), 30);
+    model.retry({model.jobId(0), model.jobId(1)});
+    QTRY_COMPARE(model.index(1, JobsModel::State).data().toString(), QStringLiteral("available"));
+    filter = JobsFilter();
+    filter.type = QStringLiteral("test.other");
+    model.setFilter(filter);
+    QTRY_COMPARE(model.rowCount(), 12);
+    model.cancelMatching();
+    QTRY_COMPARE(countInState(QStringLiteral("cancelled")), 12);
+    QTRY_COMPARE(model.index(0, JobsModel::State).data().toString(), QStringLiteral("cancelled"));
+}
+
+void TestJobsPanel::pagesWithFetchMoreAndEvicts()
+{
+    enqueue(QStringLiteral("test.paged"), 120);
+    JobsModel model(*m_fixture->local);
+    QSignalSpy errors(&model, &JobsModel::errorOccurred);
+    model.setMaxCachedPages(2);
+    model.setPageSize(50);
+    QTRY_COMPARE(model.rowCount(), 50);
+    QVERIFY(model.canFetchMore({}));
+    model.fetchMore({});
+    QTRY_COMPARE(model.rowCount(), 100);
+    model.fetchMore({});
+    QTRY_COMPARE(model.rowCount(), 120);
+    QTRY_VERIFY(!model.canFetchMore({}));
+    QVERIFY(!model.isLoading());
+
+    // Every row once, in keyset order, no duplicates.
+    QSet<QString> seen;
+    for (int row = 50; row < 120; ++row)
+        seen.insert(model.jobId(row));
+    // Three pages seen, two kept: the first went; showing it again fetches it again.
+    QCOMPARE(model.loadedPageCount(), 2);
+    QVERIFY(model.job(0) == nullptr);
+    QCOMPARE(model.index(0, JobsModel::Type).data().toString(), QStringLiteral("Loading…"));
+    QTRY_VERIFY(model.job(0) != nullptr);
+    QCOMPARE(model.index(0, JobsModel::Type).data().toString(), QStringLiteral("test.paged"));
+    for (int row = 0; row < 50; ++row)
+        seen.insert(model.jobId(row));
+    QCOMPARE(seen.size(), 120);
+    QCOMPARE(model.loadedPageCount(), 2);
+    QCOMPARE(errors.size(), 0);
+}
+
+QTEST_MAIN(TestJobsPanel)
+#include "tst_jobspanel.moc"

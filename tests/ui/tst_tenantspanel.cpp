@@ -1,0 +1,312 @@
+// The Tenants panel on the Local environment, driven like a user: type, click, wait for the answer; the database
+// and the HTTP API then show that what the panel said happened did happen.
+#include "checks/apiclient.h"
+#include "consolefixture.h"
+#include "http/httpendpoint.h"
+#include "tenantsmodel.h"
+#include "tenantspanel.h"
+#include "usersmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTest>
+
+#include <chrono>
+#include <future>
+
+using namespace twinops;
+using namespace twinops::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kFatal = QAbstractItemModelTester::FailureReportingMode::Fatal;
+
+// ApiClient blocks in an event loop of its own, so it runs off the GUI thread while this one keeps serving events.
+ApiReply httpCall(const QUrl &base, const QByteArray &method, const QString &path, const QJsonValue &body,
+                  const QString &bearer = {})
+{
+    auto reply = std::async(std::launch::async, [=] { return ApiClient(base).send(method, path, body, bearer); });
+    if (!QTest::qWaitFor([&] { return reply.wait_for(0ms) == std::future_status::ready; }, 20'000))
+        qWarning("%s %s is still running", method.constData(), qPrintable(path));
+    return reply.get();
+}
+
+int rowWithText(const QAbstractItemModel *model, const QString &text, int column = 0)
+{
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, column).data().toString() == text)
+            return row;
+    }
+    return -1;
+}
+
+QString cellText(const QTableView *table, int row, int column)
+{
+    return table->model()->index(row, column).data().toString();
+}
+
+void clickRow(QTableView *table, int row)
+{
+    const QModelIndex index = table->model()->index(row, 0);
+    table->scrollTo(index);
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
+}
+
+// The panel's widgets, found the way a user (or a screen reader) finds them.
+struct PanelWidgets
+{
+    QLabel *error;
+    QLineEdit *search;
+    QTableView *tenants;
+    QLineEdit *newName;
+    QPushButton *create;
+    QPushButton *suspend;
+    QTableView *users;
+    QPushButton *revoke;
+    QPushButton *restore;
+
+    explicit PanelWidgets(const QWidget &panel)
+        : error(panel.findChild<QLabel *>(QStringLiteral("tenantsError")))
+        , search(panel.findChild<QLineEdit *>(QStringLiteral("tenantsSearch")))
+        , tenants(panel.findChild<QTableView *>(QStringLiteral("tenantsTable")))
+        , newName(panel.findChild<QLineEdit *>(QStringLiteral("newTenantName")))
+        , create(panel.findChild<QPushButton *>(QStringLiteral("createTenantButton")))
+        , suspend(panel.findChild<QPushButton *>(QStringLiteral("suspendTenantButton")))
+        , users(panel.findChild<QTableView *>(QStringLiteral("usersTable")))
+        , revoke(panel.findChild<QPushButton *>(QStringLiteral("revokeUserButton")))
+        , restore(panel.findChild<QPushButton *>(QStringLiteral("restoreUserButton")))
+    { }
+    bool complete() const
+    {
+        return error && search && tenants && newName && create && suspend && users && revoke && restore;
+    }
+};
+
+// Every model and proxy of the panel under QAbstractItemModelTester for as long as the test runs.
+struct PanelModelTesters
+{
+    QAbstractItemModelTester tenants, tenantsProxy, users, usersProxy;
+    explicit PanelModelTesters(const TenantsPanel &panel)
+        : tenants(panel.tenantsModel(), kFatal)
+        , tenantsProxy(panel.tenantsProxy(), kFatal)
+        , users(panel.usersModel(), kFatal)
+        , usersProxy(panel.usersProxy(), kFatal)
+    { }
+};
+
+} // namespace
+
+class TestTenantsPanel final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase_data() { addBackendRows(); }
+    void createSearchAndSuspend();
+    void revokedUserIsRefusedOnTheirNextCall();
+    void pagesThroughEveryTenant();
+};
+
+void TestTenantsPanel::createSearchAndSuspend()
+{
+    auto fixture = ConsoleFixture::create(currentDialect());
+    if (!fixture)
+        return;
+    TenantsPanel panel(*fixture->local);
+    PanelModelTesters testers(panel);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const PanelWidgets ui(panel);
+    QVERIFY(ui.complete());
+    QTRY_VERIFY(!panel.tenantsModel()->isLoading());
+    QVERIFY(!ui.create->isEnabled());
+    QVERIFY(!ui.suspend->isEnabled());
+
+    // Creating adds one row; the table is not reset for it.
+    QSignalSpy resets(panel.tenantsModel(), &QAbstractItemModel::modelReset);
+    for (const QString &name : {QStringLiteral("Acme Robotics"), QStringLiteral("Globex")}) {
+        QTest::keyClicks(ui.newName, name);
+        QVERIFY(ui.create->isEnabled());
+        QTest::mouseClick(ui.create, Qt::LeftButton);
+        QTRY_VERIFY(rowWithText(ui.tenants->model(), name) >= 0);
+        QCOMPARE(ui.newName->text(), QString());
+    }
+    QCOMPARE(resets.count(), 0);
+    const int globex = rowWithText(ui.tenants->model(), QStringLiteral("Globex"));
+    QCOMPARE(cellText(ui.tenants, globex, TenantsModel::Status), QStringLiteral("active"));
+    QCOMPARE(cellText(ui.tenants, globex, TenantsModel::Users), QStringLiteral("0"));
+
+    // A name taken: the API's message, in the panel, and no second row.
+    QTest::keyClicks(ui.newName, QStringLiteral("Globex"));
+    QTest::mouseClick(ui.create, Qt::LeftButton);
+    QTRY_VERIFY(ui.error->isVisible());
+    QVERIFY2(!ui.error->text().isEmpty() && !ui.error->text().startsWith(QLatin1String("HTTP")),
+             qPrintable(ui.error->text()));
+    QCOMPARE(panel.tenantsModel()->rowCount(), 2);
+    ui.newName->clear();
+
+    // Search: only the matching tenant, case-insensitive.
+    QTest::keyClicks(ui.search, QStringLiteral("aCmE"));
+    QTRY_COMPARE(ui.tenants->model()->rowCount(), 1);
+    QTRY_VERIFY(!panel.tenantsModel()->isLoading());
+    QCOMPARE(ui.tenants->model()->rowCount(), 1);
+    QCOMPARE(cellText(ui.tenants, 0, TenantsModel::Name), QStringLiteral("Acme Robotics"));
+    QVERIFY(ui.error->isHidden()); // a new action clears the old error
+
+    // Suspend, then reactivate: the row changes in place, and the database says the same.
+    clickRow(ui.tenants, 0);
+    QTRY_VERIFY(ui.suspend->isEnabled());
+    QCOMPARE(ui.suspend->text(), QStringLiteral("Suspend"));
+    const int resetsBefore = resets.count();
+    const auto statusInDatabase = [&] {
+        auto rows = fixture->core->database().query(QStringLiteral("SELECT status FROM tenants WHERE name = $1"),
+                                                    {QStringLiteral("Acme Robotics")});
+        return rows.ok() && rows->size() == 1 ? rows->first().text(0) : QStringLiteral("(query failed)");
+    };
+    QTest::mouseClick(ui.suspend, Qt::LeftButton);
+    QTRY_COMPARE(cellText(ui.tenants, 0, TenantsModel::Status), QStringLiteral("suspended"));
+    QCOMPARE(ui.suspend->text(), QStringLiteral("Reactivate"));
+    QCOMPARE(statusInDatabase(), QStringLiteral("suspended"));
+    QTest::mouseClick(ui.suspend, Qt::LeftButton);
+    QTRY_COMPARE(cellText(ui.tenants, 0, TenantsModel::Status), QStringLiteral("active"));
+    QCOMPARE(ui.suspend->text(), QStringLiteral("Suspend"));
+    QCOMPARE(statusInDatabase(), QStringLiteral("active"));
+    QCOMPARE(resets.count(), resetsBefore);
+
+    // Clearing the search lists everyone again.
+    ui.search->clear();
+    QTRY_VERIFY(rowWithText(ui.tenants->model(), QStringLiteral("Globex")) >= 0);
+}
+
+void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
+{
+    auto fixture = ConsoleFixture::create(currentDialect());
+    if (!fixture)
+        return;
+    EndpointOptions http;
+    http.port = 0;
+    TWINOPS_VERIFY_OK(fixture->core->serveHttp(http, QByteArray(32, 's')));
+    const QUrl base(fixture->core->endpoint()->baseUrl());
+
+    const QString email = QStringLiteral("ada@engines.test");
+    const ApiReply signup
+        = httpCall(base, "POST", QStringLiteral("/api/v1/auth/signup"),
+                   QJsonObject{{QStringLiteral("email"), email},
+                               {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                               {QStringLiteral("tenant_name"), QStringLiteral("Analytical Engines")}});
+    QCOMPARE(signup.status, 201);
+    const QString token = signup.object().value(QLatin1String("access_token")).toString();
+    QVERIFY(!token.isEmpty());
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, token).status, 200);
+
+    TenantsPanel panel(*fixture->local);
+    PanelModelTesters testers(panel);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const PanelWidgets ui(panel);
+    QVERIFY(ui.complete());
+
+    QTest::keyClicks(ui.search, QStringLiteral("analytical"));
+    QTRY_COMPARE(ui.tenants->model()->rowCount(), 1);
+    QTRY_VERIFY(!panel.tenantsModel()->isLoading());
+    QCOMPARE(cellText(ui.tenants, 0, TenantsModel::Users), QStringLiteral("1"));
+    clickRow(ui.tenants, 0);
+    QTRY_COMPARE(ui.users->model()->rowCount(), 1);
+    QCOMPARE(cellText(ui.users, 0, UsersModel::Email), email);
+    QCOMPARE(cellText(ui.users, 0, UsersModel::State), QStringLiteral("active"));
+    QVERIFY(!ui.revoke->isEnabled());
+
+    clickRow(ui.users, 0);
+    QTRY_VERIFY(ui.revoke->isEnabled());
+    QVERIFY(!ui.restore->isEnabled());
+    QTest::mouseClick(ui.revoke, Qt::LeftButton);
+    QTRY_COMPARE(cellText(ui.users, 0, UsersModel::State), QStringLiteral("revoked"));
+    QVERIFY(!ui.revoke->isEnabled());
+    QVERIFY(ui.restore->isEnabled());
+    auto revoked
+        = fixture->core->database().query(QStringLiteral("SELECT revoked_at FROM users WHERE email = $1"), {email});
+    TWINOPS_VERIFY_OK(revoked);
+    QCOMPARE(revoked->size(), 1);
+    QVERIFY(!revoked->first().isNull(0));
+
+    // Their very next call, with the token they already hold, is refused.
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, token).status, 401);
+
+    QTest::mouseClick(ui.restore, Qt::LeftButton);
+    QTRY_COMPARE(cellText(ui.users, 0, UsersModel::State), QStringLiteral("active"));
+    QVERIFY(ui.revoke->isEnabled());
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, token).status, 200);
+}
+
+void TestTenantsPanel::pagesThroughEveryTenant()
+{
+    auto fixture = ConsoleFixture::create(currentDialect());
+    if (!fixture)
+        return;
+    QStringList names;
+    {
+        InProcessAdminApi api(*fixture->core);
+        for (int i = 1; i <= 12; ++i) {
+            names << QStringLiteral("Paged %1").arg(i, 2, 10, QLatin1Char('0'));
+            const AdminReply created = api.call("POST", QStringLiteral("/api/v1/admin/tenants"),
+                                                QJsonObject{{QStringLiteral("name"), names.last()}});
+            QCOMPARE(created.status, 201);
+        }
+        QCOMPARE(api.call("POST", QStringLiteral("/api/v1/admin/tenants"),
+                          QJsonObject{{QStringLiteral("name"), QStringLiteral("Unrelated")}})
+                     .status,
+                 201);
+    }
+
+    // The model alone: one page per fetchMore until there is no next page. (The tester
+    // itself calls fetchMore as rows arrive, so the pages are counted by their rowsInserted, not by our calls.)
+    TenantsModel model(*fixture->local);
+    QAbstractItemModelTester tester(&model, kFatal);
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    model.setPageSize(5);
+    model.setSearch(QStringLiteral("paged"));
+    const auto fetchAll = [&model] {
+        if (model.canFetchMore({}))
+            model.fetchMore({});
+        return model.rowCount();
+    };
+    QTRY_COMPARE(fetchAll(), 12);
+    QVERIFY(!model.canFetchMore({}));
+    QList<QPair<int, int>> pages;
+    for (const QList<QVariant> &signal : std::as_const(inserted))
+        pages.append({signal.at(1).toInt(), signal.at(2).toInt()});
+    QCOMPARE(pages, (QList<QPair<int, int>>{{0, 4}, {5, 9}, {10, 11}}));
+    QStringList listed;
+    for (int row = 0; row < model.rowCount(); ++row)
+        listed << model.index(row, TenantsModel::Name).data().toString();
+    // Every tenant once (the server orders by creation time, then id: equal times come in any order).
+    listed.sort();
+    QCOMPARE(listed, names);
+    QCOMPARE(resets.count(), 1); // the search, not the pages
+
+    // The panel's table asks for more pages by itself while its last row is in view.
+    TenantsPanel panel(*fixture->local);
+    PanelModelTesters testers(panel);
+    panel.tenantsModel()->setPageSize(5);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const PanelWidgets ui(panel);
+    QTest::keyClicks(ui.search, QStringLiteral("Paged"));
+    // A user scrolls down; at the bottom the view asks for the next page.
+    QTRY_VERIFY((ui.tenants->scrollToBottom(), ui.tenants->model()->rowCount() == 12));
+    QTRY_VERIFY(!panel.tenantsModel()->isLoading());
+    QVERIFY(!panel.tenantsModel()->canFetchMore({}));
+    QCOMPARE(rowWithText(ui.tenants->model(), QStringLiteral("Unrelated")), -1);
+}
+
+QTEST_MAIN(TestTenantsPanel)
+#include "tst_tenantspanel.moc"

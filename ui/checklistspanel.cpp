@@ -1,0 +1,461 @@
+#include "checklistspanel.h"
+
+#include "admin/adminclient.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace twinops {
+
+namespace {
+
+constexpr int kPollIntervalMs = 500;
+const QString kChecksPath = QStringLiteral("/api/v1/admin/checks");
+
+QString runPath(const QString &id)
+{
+    return kChecksPath + QStringLiteral("/runs/") + id;
+}
+
+QString summaryLine(const QJsonObject &summary)
+{
+    return ChecklistsPanel::tr("%1 pass, %2 warn, %3 fail, %4 skipped, %5 manual pending (of %6)")
+        .arg(summary.value(QLatin1String("pass")).toInt())
+        .arg(summary.value(QLatin1String("warn")).toInt())
+        .arg(summary.value(QLatin1String("fail")).toInt())
+        .arg(summary.value(QLatin1String("skipped")).toInt())
+        .arg(summary.value(QLatin1String("pending")).toInt())
+        .arg(summary.value(QLatin1String("total")).toInt());
+}
+
+QTableView *makeTable(const QString &name, QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setObjectName(name);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setStretchLastSection(true);
+    return view;
+}
+
+} // namespace
+
+ChecklistsPanel::ChecklistsPanel(AdminClient &client, QString defaultBaseUrl, QWidget *parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_defaultBaseUrl(std::move(defaultBaseUrl))
+    , m_checklistPicker(new QComboBox(this))
+    , m_target(new QLineEdit(this))
+    , m_window(new QSpinBox(this))
+    , m_runButton(new QPushButton(tr("Run"), this))
+    , m_status(new QLabel(tr("No run selected."), this))
+    , m_progress(new QProgressBar(this))
+    , m_error(new QLabel(this))
+    , m_results(makeTable(QStringLiteral("checklistResults"), &m_runModel, this))
+    , m_evidence(new QPlainTextEdit(this))
+    , m_tickStatus(new QComboBox(this))
+    , m_tickNote(new QLineEdit(this))
+    , m_tickButton(new QPushButton(tr("Tick item"), this))
+    , m_pastRuns(makeTable(QStringLiteral("pastRuns"), &m_runsModel, this))
+    , m_exportMarkdown(new QPushButton(tr("Export Markdown…"), this))
+    , m_exportJson(new QPushButton(tr("Export JSON…"), this))
+{
+    setObjectName(QStringLiteral("checklistsPanel"));
+    m_checklistPicker->setObjectName(QStringLiteral("checklistPicker"));
+    m_target->setObjectName(QStringLiteral("checkTarget"));
+    m_target->setPlaceholderText(m_defaultBaseUrl.isEmpty() ? tr("the environment checks itself") : m_defaultBaseUrl);
+    m_target->setClearButtonEnabled(true);
+    m_window->setObjectName(QStringLiteral("checkWindow"));
+    m_window->setRange(0, 300);
+    m_window->setSuffix(tr(" s"));
+    m_window->setToolTip(tr("Time between the two /metrics readings of the monitoring items (0: since the target "
+                            "started)"));
+    m_runButton->setObjectName(QStringLiteral("runChecklistButton"));
+    m_runButton->setEnabled(false); // until the checklists are known
+    m_status->setObjectName(QStringLiteral("checklistStatus"));
+    m_progress->setObjectName(QStringLiteral("checklistProgress"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("%v of %m automated checks done"));
+    m_error->setObjectName(QStringLiteral("checklistsError"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("color: #b31d1d"));
+    m_error->hide();
+    m_evidence->setObjectName(QStringLiteral("checkEvidence"));
+    m_evidence->setReadOnly(true);
+    m_evidence->setPlaceholderText(tr("Select an item to see what its check measured."));
+    m_tickStatus->setObjectName(QStringLiteral("tickStatus"));
+    m_tickStatus->addItem(tr("Pass"), QStringLiteral("pass"));
+    m_tickStatus->addItem(tr("Fail"), QStringLiteral("fail"));
+    m_tickStatus->addItem(tr("Skipped"), QStringLiteral("skipped"));
+    m_tickNote->setObjectName(QStringLiteral("tickNote"));
+    m_tickNote->setPlaceholderText(tr("What you saw (required)"));
+    m_tickButton->setObjectName(QStringLiteral("tickItemButton"));
+    m_exportMarkdown->setObjectName(QStringLiteral("exportMarkdownButton"));
+    m_exportJson->setObjectName(QStringLiteral("exportJsonButton"));
+    m_pastRuns->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Checklist:"), this));
+    top->addWidget(m_checklistPicker);
+    top->addWidget(new QLabel(tr("Target:"), this));
+    top->addWidget(m_target, 1);
+    top->addWidget(new QLabel(tr("Metrics window:"), this));
+    top->addWidget(m_window);
+    top->addWidget(m_runButton);
+
+    auto *tickBox = new QGroupBox(tr("Tick a manual item"), this);
+    auto *tickLayout = new QFormLayout(tickBox);
+    tickLayout->addRow(tr("Result:"), m_tickStatus);
+    tickLayout->addRow(tr("Note:"), m_tickNote);
+    tickLayout->addRow(m_tickButton);
+
+    auto *side = new QWidget(this);
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    sideLayout->addWidget(new QLabel(tr("Evidence"), side));
+    sideLayout->addWidget(m_evidence, 1);
+    sideLayout->addWidget(tickBox);
+
+    auto *resultsSplitter = new QSplitter(Qt::Horizontal, this);
+    resultsSplitter->addWidget(m_results);
+    resultsSplitter->addWidget(side);
+    resultsSplitter->setStretchFactor(0, 3);
+    resultsSplitter->setStretchFactor(1, 1);
+
+    auto *history = new QWidget(this);
+    auto *historyLayout = new QVBoxLayout(history);
+    historyLayout->setContentsMargins(0, 0, 0, 0);
+    auto *historyBar = new QHBoxLayout;
+    historyBar->addWidget(new QLabel(tr("Past runs"), history), 1);
+    historyBar->addWidget(m_exportMarkdown);
+    historyBar->addWidget(m_exportJson);
+    historyLayout->addLayout(historyBar);
+    historyLayout->addWidget(m_pastRuns);
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(resultsSplitter);
+    splitter->addWidget(history);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_status);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_error);
+    layout->addWidget(splitter, 1);
+
+    m_pollTimer.setSingleShot(true);
+    m_pollTimer.setInterval(kPollIntervalMs);
+    connect(&m_pollTimer, &QTimer::timeout, this, &ChecklistsPanel::poll);
+    connect(m_runButton, &QPushButton::clicked, this, &ChecklistsPanel::startRun);
+    connect(m_tickButton, &QPushButton::clicked, this, &ChecklistsPanel::tickCurrentItem);
+    connect(m_tickNote, &QLineEdit::returnPressed, this, &ChecklistsPanel::tickCurrentItem);
+    connect(m_exportMarkdown, &QPushButton::clicked, this, [this] { exportWithDialog(Format::Markdown); });
+    connect(m_exportJson, &QPushButton::clicked, this, [this] { exportWithDialog(Format::Json); });
+    connect(m_results->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ChecklistsPanel::showCurrentItem);
+    // A poll that changes the selected row refreshes what the evidence pane and the tick controls show.
+    connect(&m_runModel, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &to) {
+                const int current = m_results->currentIndex().row();
+                if (current >= from.row() && current <= to.row())
+                    showCurrentItem();
+            });
+    connect(&m_runModel, &QAbstractItemModel::modelReset, this, &ChecklistsPanel::showCurrentItem);
+    connect(m_pastRuns->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                const QString id = m_runsModel.runId(current.row());
+                if (!id.isEmpty() && id != m_runId)
+                    loadRun(id);
+            });
+    showCurrentItem();
+    m_exportMarkdown->setEnabled(false);
+    m_exportJson->setEnabled(false);
+}
+
+// Late answers are dropped by the AdminClient (this is their receiver); the timer dies with the panel.
+ChecklistsPanel::~ChecklistsPanel() = default;
+
+void ChecklistsPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refreshOverview();
+    schedulePoll();
+}
+
+void ChecklistsPanel::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_pollTimer.stop(); // showEvent resumes it
+}
+
+void ChecklistsPanel::refreshOverview()
+{
+    if (m_overviewInFlight)
+        return;
+    m_overviewInFlight = true;
+    m_client.get(kChecksPath, this, [this](const AdminReply &reply) {
+        m_overviewInFlight = false;
+        if (!reply.ok()) {
+            showError(tr("Could not load the checklists: %1").arg(reply.errorText()));
+            return;
+        }
+        const QString picked = m_checklistPicker->currentData().toString();
+        const QJsonArray checklists = reply.body.value(QLatin1String("checklists")).toArray();
+        if (m_checklistPicker->count() != checklists.size()) {
+            m_checklistPicker->clear();
+            for (const QJsonValue &value : checklists) {
+                const QJsonObject checklist = value.toObject();
+                m_checklistPicker->addItem(checklist.value(QLatin1String("title")).toString(),
+                                           checklist.value(QLatin1String("id")).toString());
+                m_checklistPicker->setItemData(m_checklistPicker->count() - 1,
+                                               checklist.value(QLatin1String("description")).toString(),
+                                               Qt::ToolTipRole);
+            }
+            const int index = m_checklistPicker->findData(picked);
+            if (index >= 0)
+                m_checklistPicker->setCurrentIndex(index);
+        }
+        m_runButton->setEnabled(m_checklistPicker->count() > 0);
+
+        m_runsModel.setRuns(reply.body.value(QLatin1String("runs")).toArray());
+        // The list carries no counts: fetch each run once whose summary is not known yet.
+        for (const QString &id : m_runsModel.runsWithoutSummary()) {
+            m_client.get(runPath(id), this, [this](const AdminReply &run) {
+                if (run.ok())
+                    m_runsModel.updateRun(run.body);
+            });
+        }
+    });
+}
+
+void ChecklistsPanel::startRun()
+{
+    clearError();
+    QJsonObject body{{QStringLiteral("checklist"), m_checklistPicker->currentData().toString()},
+                     {QStringLiteral("window_seconds"), m_window->value()}};
+    const QString typed = m_target->text().trimmed();
+    const QString target = typed.isEmpty() ? m_defaultBaseUrl : typed;
+    if (!target.isEmpty())
+        body.insert(QStringLiteral("base_url"), target);
+    m_status->setText(tr("Starting %1…").arg(m_checklistPicker->currentText()));
+    m_client.call("POST", kChecksPath + QStringLiteral("/run"), body, this, [this](const AdminReply &reply) {
+        if (!reply.ok()) {
+            showError(tr("Could not start the checklist: %1").arg(reply.errorText()));
+            if (m_runModel.runId().isEmpty())
+                m_status->setText(tr("No run selected."));
+            else
+                showRun(m_runModel.run()); // back to what is shown
+            return;
+        }
+        m_runId = reply.body.value(QLatin1String("id")).toString();
+        m_pollTimer.stop();
+        showRun(reply.body);
+        schedulePoll();
+    });
+}
+
+void ChecklistsPanel::loadRun(const QString &id)
+{
+    clearError();
+    m_runId = id;
+    m_pollTimer.stop();
+    m_client.get(runPath(id), this, [this, id](const AdminReply &reply) {
+        if (id != m_runId)
+            return; // another run was picked meanwhile
+        if (!reply.ok()) {
+            showError(tr("Could not load the run: %1").arg(reply.errorText()));
+            return;
+        }
+        showRun(reply.body);
+        schedulePoll();
+    });
+}
+
+void ChecklistsPanel::schedulePoll()
+{
+    if (m_runId.isEmpty() || m_runModel.runId() != m_runId || m_runModel.status() != QLatin1String("running"))
+        return;
+    if (!isVisible() || m_pollInFlight || m_pollTimer.isActive())
+        return;
+    m_pollTimer.start();
+}
+
+void ChecklistsPanel::poll()
+{
+    const QString id = m_runId;
+    if (id.isEmpty())
+        return;
+    m_pollInFlight = true;
+    m_client.get(runPath(id), this, [this, id](const AdminReply &reply) {
+        m_pollInFlight = false;
+        if (id != m_runId) {
+            schedulePoll(); // for the run shown now, if it runs
+            return;
+        }
+        if (!reply.ok()) {
+            showError(tr("Lost track of the run: %1").arg(reply.errorText()));
+            return;
+        }
+        showRun(reply.body);
+        if (m_runModel.status() == QLatin1String("running"))
+            schedulePoll();
+        else
+            refreshOverview(); // its finished time and status in the past runs
+    });
+}
+
+void ChecklistsPanel::showRun(const QJsonObject &run)
+{
+    m_runModel.setRun(run);
+    m_runsModel.updateRun(run);
+    const QString id = m_runModel.runId();
+    const int row = m_runsModel.rowOfRun(id);
+    if (row >= 0 && m_pastRuns->currentIndex().row() != row)
+        m_pastRuns->setCurrentIndex(m_runsModel.index(row, 0)); // m_runId already names it: nothing reloads
+
+    m_status->setText(tr("%1: %2 · %3")
+                          .arg(run.value(QLatin1String("title")).toString(), m_runModel.status(),
+                               summaryLine(run.value(QLatin1String("summary")).toObject())));
+    const int automated = m_runModel.automatedCount();
+    m_progress->setRange(0, qMax(1, automated));
+    m_progress->setValue(m_runModel.automatedFinishedCount());
+    m_exportMarkdown->setEnabled(!id.isEmpty());
+    m_exportJson->setEnabled(!id.isEmpty());
+}
+
+void ChecklistsPanel::showCurrentItem()
+{
+    const QModelIndex current = m_results->currentIndex();
+    if (!current.isValid()) {
+        m_evidence->clear();
+    } else {
+        const QJsonObject evidence = current.data(ChecklistRunModel::EvidenceRole).toJsonObject();
+        const QString text = QString::fromUtf8(QJsonDocument(evidence).toJson(QJsonDocument::Indented));
+        if (m_evidence->toPlainText() != text)
+            m_evidence->setPlainText(text);
+    }
+    const bool manual = current.isValid() && current.data(ChecklistRunModel::ManualRole).toBool();
+    m_tickStatus->setEnabled(manual);
+    m_tickNote->setEnabled(manual);
+    m_tickButton->setEnabled(manual);
+}
+
+void ChecklistsPanel::tickCurrentItem()
+{
+    const QModelIndex current = m_results->currentIndex();
+    if (!current.isValid() || !current.data(ChecklistRunModel::ManualRole).toBool()) {
+        showError(tr("Select a manual item to tick."));
+        return;
+    }
+    const QString note = m_tickNote->text().trimmed();
+    if (note.isEmpty()) {
+        showError(tr("Write a note saying what you saw before ticking the item."));
+        return;
+    }
+    clearError();
+    const QString runId = m_runModel.runId();
+    const QString itemId = current.data(ChecklistRunModel::ItemIdRole).toString();
+    const QJsonObject body{{QStringLiteral("status"), m_tickStatus->currentData().toString()},
+                           {QStringLiteral("note"), note}};
+    m_tickButton->setEnabled(false);
+    m_client.call("PATCH", runPath(runId) + QStringLiteral("/items/") + itemId, body, this,
+                  [this, runId, itemId](const AdminReply &reply) {
+                      if (!reply.ok()) {
+                          showError(tr("Could not tick the item: %1").arg(reply.errorText()));
+                          showCurrentItem();
+                          return;
+                      }
+                      if (runId == m_runId && runId == m_runModel.runId()) {
+                          showRun(reply.body);
+                          if (m_results->currentIndex().data(ChecklistRunModel::ItemIdRole).toString() == itemId)
+                              m_tickNote->clear();
+                      } else {
+                          m_runsModel.updateRun(reply.body);
+                      }
+                      showCurrentItem();
+                  });
+}
+
+void ChecklistsPanel::exportWithDialog(Format format)
+{
+    const QString id = m_runModel.runId();
+    if (id.isEmpty()) {
+        showError(tr("Select a run to export."));
+        return;
+    }
+    const bool markdown = format == Format::Markdown;
+    const QString suggested = QStringLiteral("checklist-run-%1.%2")
+                                  .arg(id.left(8), markdown ? QStringLiteral("md") : QStringLiteral("json"));
+    const QString path
+        = QFileDialog::getSaveFileName(this, markdown ? tr("Export the run as Markdown") : tr("Export the run as JSON"),
+                                       suggested, markdown ? tr("Markdown (*.md)") : tr("JSON (*.json)"));
+    if (!path.isEmpty())
+        exportTo(path, format);
+}
+
+void ChecklistsPanel::exportTo(const QString &path, Format format)
+{
+    const QString id = m_runModel.runId();
+    if (id.isEmpty()) {
+        showError(tr("Select a run to export."));
+        emit exportFinished(path, false);
+        return;
+    }
+    clearError();
+    const bool markdown = format == Format::Markdown;
+    // The server renders the report, so the file matches `twinopsd check --format …` and the API.
+    const QString request = runPath(id) + (markdown ? QStringLiteral("?format=markdown") : QString());
+    m_client.get(request, this, [this, path, markdown](const AdminReply &reply) {
+        if (!reply.ok()) {
+            showError(tr("Could not export the run: %1").arg(reply.errorText()));
+            emit exportFinished(path, false);
+            return;
+        }
+        QSaveFile file(path);
+        const QByteArray content = markdown ? reply.raw : QJsonDocument(reply.body).toJson(QJsonDocument::Indented);
+        if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit()) {
+            showError(tr("Could not write %1: %2").arg(path, file.errorString()));
+            emit exportFinished(path, false);
+            return;
+        }
+        emit exportFinished(path, true);
+    });
+}
+
+void ChecklistsPanel::showError(const QString &text)
+{
+    m_error->setText(text);
+    m_error->show();
+}
+
+void ChecklistsPanel::clearError()
+{
+    m_error->clear();
+    m_error->hide();
+}
+
+} // namespace twinops
