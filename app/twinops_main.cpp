@@ -2,6 +2,7 @@
 // and serves the HTTP API on loopback like twinopsd does.
 #include "commandline.h"
 #include "config/databaselocation.h"
+#include "config/environmentstore.h"
 #include "config/secretstore.h"
 #include "core/logging.h"
 #include "mainwindow.h"
@@ -9,7 +10,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QMessageBox>
+#include <QStandardPaths>
 #include <QThread>
 
 int main(int argc, char *argv[])
@@ -47,7 +50,13 @@ int main(int argc, char *argv[])
 
     (*core)->startWorkers(2);
 
-    MainWindow window(**core);
+    // Saved remote environments: the list in a settings file, their keys in the keychain (asked only on the
+    // environments' own threads; a user unlocking the keychain by hand may take minutes).
+    twinops::EnvironmentStore environments(
+        QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+            .filePath(QStringLiteral("environments.ini")),
+        std::make_unique<twinops::KeychainSecretStore>(QStringLiteral("TwinOps"), std::chrono::minutes(5)));
+    MainWindow window(**core, &environments);
     window.show();
 
     // The local endpoint is a convenience: the console works without it, and says why it is off. Its secret comes

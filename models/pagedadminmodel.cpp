@@ -35,12 +35,15 @@ void PagedAdminModel::fetchMore(const QModelIndex &parent)
         path += QStringLiteral("&cursor=") + encoded(m_nextCursor);
     m_started = true;
     setFetching(true);
-    m_client.get(path, this, [this, generation = m_generation](const AdminReply &reply) {
-        if (generation != m_generation)
-            return;
-        setFetching(false);
-        takePage(reply);
-    });
+    m_client.get(
+        path, this,
+        [this, generation = m_generation](const AdminReply &reply) {
+            if (generation != m_generation)
+                return;
+            setFetching(false);
+            takePage(reply);
+        },
+        actingTenant());
 }
 
 QString PagedAdminModel::idAt(int row) const

@@ -48,6 +48,8 @@ protected:
     // The list route with its filters as a path and an encoded query ("/api/v1/admin/users?tenant_id=…"), without
     // paging; empty when there is nothing to list.
     virtual QString listPath() const = 0;
+    // The tenant whose routes are listed (AdminApi::call's actingTenant), empty for the admin routes.
+    virtual QString actingTenant() const { return {}; }
 
     AdminClient &client() const { return m_client; }
     // Merges `fields` into the row of the same id (dataChanged), or appends it (rowsInserted) when `append` is set.

@@ -5,7 +5,9 @@
 #include "jobs/probehandler.h"
 #include "knowledge/sourceindexhandler.h"
 #include "http/apicontext.h"
+#include "http/routes.h"
 #include "metrics/metricsregistry.h"
+#include "metrics/metricsrollup.h"
 #include "storage/migrator.h"
 
 #include <QCoreApplication>
@@ -25,6 +27,7 @@ ServiceCore::~ServiceCore()
     m_endpoint.reset();
     m_api.reset();
     m_workers.reset();
+    m_rollups.reset(); // its last run keeps the final partial minute
 }
 
 void ServiceCore::startWorkers(int workers, std::chrono::milliseconds lease)
@@ -62,6 +65,12 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
         auto applied = Migrator(*core->m_database, *shipped).migrate();
         if (!applied.ok())
             return applied.error();
+    }
+    if (o.metricsRollupInterval.count() > 0) {
+        MetricsRegistry &metrics = *core->m_metrics;
+        core->m_rollups = std::make_unique<MetricsRollupWriter>(
+            o.database, metrics, o.instance, o.metricsRollupInterval,
+            [&metrics](Database &connection) { refreshQueueGauges(connection, metrics); });
     }
     qCInfo(lcCore).noquote() << "service core started on" << core->m_database->description();
     return core;

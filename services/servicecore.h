@@ -14,6 +14,7 @@ namespace twinops {
 
 class ApiShared;
 class MetricsRegistry;
+class MetricsRollupWriter;
 
 struct CoreOptions
 {
@@ -23,6 +24,8 @@ struct CoreOptions
     bool migrate = true;   // apply pending migrations on start
     PasswordHasher::Cost passwordCost = PasswordHasher::Cost::Interactive;
     QString instance;      // names this process in /health; default host:pid
+    // How often the per-minute metric rollups are written (metric_rollups); 0 writes none.
+    std::chrono::milliseconds metricsRollupInterval{std::chrono::minutes(1)};
 };
 
 // The one composition root: it owns the service objects both programs share. Constructed on the thread that
@@ -52,6 +55,7 @@ private:
     CoreOptions m_options;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<MetricsRegistry> m_metrics;
+    std::unique_ptr<MetricsRollupWriter> m_rollups;
     std::unique_ptr<ApiShared> m_api;
     std::unique_ptr<HttpEndpoint> m_endpoint;
     JobHandlers m_handlers;

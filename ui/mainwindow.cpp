@@ -3,12 +3,18 @@
 #include "admin/adminclient.h"
 #include "admin/httpadminapi.h"
 #include "admin/inprocessadminapi.h"
+#include "charts/dashboardspanel.h"
 #include "checklistspanel.h"
+#include "config/environmentstore.h"
 #include "emptystatepanel.h"
+#include "environmentsdialog.h"
 #include "jobspanel.h"
 #include "servicecore.h"
+#include "sourcespanel.h"
 #include "tenantspanel.h"
+#include "twinspanel.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QLabel>
 #include <QListWidget>
@@ -20,9 +26,10 @@
 
 using twinops::AdminClient;
 
-MainWindow::MainWindow(twinops::ServiceCore &core, QWidget *parent)
+MainWindow::MainWindow(twinops::ServiceCore &core, twinops::EnvironmentStore *environments, QWidget *parent)
     : QMainWindow(parent)
     , m_core(core)
+    , m_environmentStore(environments)
     , m_environmentPicker(new QComboBox(this))
     , m_navigation(new QListWidget(this))
     , m_panels(new QStackedWidget(this))
@@ -44,25 +51,26 @@ MainWindow::MainWindow(twinops::ServiceCore &core, QWidget *parent)
     toolbar->setMovable(false);
     toolbar->addWidget(new QLabel(tr("Environment: "), toolbar));
     toolbar->addWidget(m_environmentPicker);
+    if (m_environmentStore) {
+        QAction *manage = toolbar->addAction(tr("Environments…"), this, &MainWindow::openEnvironmentsDialog);
+        manage->setObjectName(QStringLiteral("manageEnvironments"));
+        if (auto saved = m_environmentStore->list(); saved.ok()) {
+            for (const twinops::EnvironmentEntry &entry : *saved) {
+                twinops::EnvironmentStore *store = m_environmentStore;
+                addEnvironment(entry.name, entry.baseUrl, [store, id = entry.id] {
+                    auto key = store->adminKey(id);
+                    return key.ok() ? *key : QString(); // without its key the API answers 401, shown in the panels
+                });
+            }
+        }
+    }
 
-    // Tenants, Jobs and Checklists are replaced by the selected environment's panels in showEnvironment().
+    // Every section but Settings is replaced by the selected environment's panel in showEnvironment().
     addSection(Tenants, tr("Tenants"), new QWidget(this));
-    addSection(Twins, tr("Twins"),
-               new EmptyStatePanel(tr("Twins"),
-                                   tr("Each tenant's twins and their knowledge graphs will be listed here. "
-                                      "This panel is not built yet."),
-                                   this));
-    addSection(Sources, tr("Sources"),
-               new EmptyStatePanel(tr("Sources"),
-                                   tr("Knowledge sources, their approval state and health will be "
-                                      "shown here. This panel is not built yet."),
-                                   this));
+    addSection(Twins, tr("Twins"), new QWidget(this));
+    addSection(Sources, tr("Sources"), new QWidget(this));
     addSection(Jobs, tr("Jobs"), new QWidget(this));
-    addSection(Dashboards, tr("Dashboards"),
-               new EmptyStatePanel(tr("Dashboards"),
-                                   tr("Request rates, error rates, latency and time to first token "
-                                      "will be charted here. This panel is not built yet."),
-                                   this));
+    addSection(Dashboards, tr("Dashboards"), new QWidget(this));
     addSection(Checklists, tr("Checklists"), new QWidget(this));
     addSection(Settings, tr("Settings"),
                new EmptyStatePanel(tr("Settings"),
@@ -75,6 +83,7 @@ MainWindow::MainWindow(twinops::ServiceCore &core, QWidget *parent)
     splitter->addWidget(m_navigation);
     splitter->addWidget(m_panels);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({m_navigation->maximumWidth(), 1000}); // no empty strip beside the navigation
     setCentralWidget(splitter);
 
     auto *databaseLabel = new QLabel(core.database().description(), this);
@@ -126,7 +135,10 @@ void MainWindow::showEnvironment(int index)
         return;
     AdminClient &client = *m_environments[size_t(index)];
     replacePanel(Tenants, new twinops::TenantsPanel(client, this));
+    replacePanel(Twins, new twinops::TwinsPanel(client, this));
+    replacePanel(Sources, new twinops::SourcesPanel(client, this));
     replacePanel(Jobs, new twinops::JobsPanel(client, this));
+    replacePanel(Dashboards, new twinops::DashboardsPanel(client, this));
     // A remote server checks itself when no target is given; Local checks its embedded API when it runs.
     replacePanel(Checklists, new twinops::ChecklistsPanel(client, index == 0 ? m_localEndpoint : QString(), this));
 }
@@ -145,10 +157,27 @@ void MainWindow::setLocalEndpoint(const QString &baseUrl)
 
 void MainWindow::addRemoteEnvironment(const QString &name, const QUrl &baseUrl, const QString &adminKey)
 {
-    m_environments.push_back(std::make_unique<AdminClient>(
-        name, [baseUrl, adminKey] { return std::make_unique<twinops::HttpAdminApi>(baseUrl, adminKey); }));
-    m_environmentPicker->addItem(QStringLiteral("%1 (%2)").arg(name, baseUrl.toString(QUrl::RemoveUserInfo)));
+    addEnvironment(name, baseUrl, [adminKey] { return adminKey; });
     selectEnvironment(m_environmentPicker->count() - 1);
+}
+
+void MainWindow::addEnvironment(const QString &name, const QUrl &baseUrl, std::function<QString()> adminKey)
+{
+    m_environments.push_back(std::make_unique<AdminClient>(name, [baseUrl, adminKey = std::move(adminKey)] {
+        return std::make_unique<twinops::HttpAdminApi>(baseUrl, adminKey());
+    }));
+    m_environmentPicker->addItem(QStringLiteral("%1 (%2)").arg(name, baseUrl.toString(QUrl::RemoveUserInfo)));
+}
+
+void MainWindow::openEnvironmentsDialog()
+{
+    auto *dialog = new EnvironmentsDialog(*m_environmentStore, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &EnvironmentsDialog::environmentAdded, this,
+            [this](const QString &, const QString &name, const QUrl &url, const QString &key) {
+                addRemoteEnvironment(name, url, key);
+            });
+    dialog->open();
 }
 
 void MainWindow::selectEnvironment(int index)

@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -13,6 +14,7 @@ class QUrl;
 
 namespace twinops {
 class AdminClient;
+class EnvironmentStore;
 class ServiceCore;
 } // namespace twinops
 
@@ -25,7 +27,10 @@ class MainWindow final : public QMainWindow
 public:
     enum Section { Tenants, Twins, Sources, Jobs, Dashboards, Checklists, Settings, SectionCount };
 
-    explicit MainWindow(twinops::ServiceCore &core, QWidget *parent = nullptr);
+    // `environments`, when given, lists the saved remote environments (their keys are read from it on each
+    // environment's own thread, never here) and backs the Environments dialog; it must outlive the window.
+    explicit MainWindow(twinops::ServiceCore &core, twinops::EnvironmentStore *environments = nullptr,
+                        QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void showSection(Section section);
@@ -33,8 +38,7 @@ public:
     void setEndpointStatus(const QString &text);
     // The embedded HTTP API's address, which the Local environment's checklist runs check.
     void setLocalEndpoint(const QString &baseUrl);
-    // Adds a remote environment and selects it. The key stays in memory only (keychain storage comes with the
-    // environments dialog).
+    // Adds a remote environment for this session and selects it (saved ones come from the EnvironmentStore).
     void addRemoteEnvironment(const QString &name, const QUrl &baseUrl, const QString &adminKey);
     void selectEnvironment(int index);
 
@@ -42,8 +46,12 @@ private:
     void addSection(Section section, const QString &name, QWidget *panel);
     void replacePanel(Section section, QWidget *panel);
     void showEnvironment(int index);
+    // `adminKey` runs on the environment's worker thread (it may ask the keychain).
+    void addEnvironment(const QString &name, const QUrl &baseUrl, std::function<QString()> adminKey);
+    void openEnvironmentsDialog();
 
     twinops::ServiceCore &m_core;
+    twinops::EnvironmentStore *m_environmentStore;
     std::vector<std::unique_ptr<twinops::AdminClient>> m_environments; // [0] is Local
     QString m_localEndpoint;
     QComboBox *m_environmentPicker;

@@ -48,7 +48,8 @@ InProcessAdminApi::InProcessAdminApi(ServiceCore &core)
 
 InProcessAdminApi::~InProcessAdminApi() = default;
 
-AdminReply InProcessAdminApi::call(const QByteArray &method, const QString &path, const QJsonValue &body)
+AdminReply InProcessAdminApi::call(const QByteArray &method, const QString &path, const QJsonValue &body,
+                                   const QString &actingTenant)
 {
     HttpRequest request;
     request.method = method;
@@ -58,6 +59,8 @@ AdminReply InProcessAdminApi::call(const QByteArray &method, const QString &path
         request.query = QUrlQuery(path.mid(question + 1));
     request.peer = QStringLiteral("console");
     request.requestId = QStringLiteral("console");
+    if (!actingTenant.isEmpty())
+        request.headers.append({QByteArrayLiteral("x-twinops-tenant"), actingTenant.toLatin1()});
     if (!body.isUndefined()) {
         request.headers.append({QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json")});
         request.body = body.isArray() ? QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact)
@@ -72,9 +75,13 @@ HttpAdminApi::HttpAdminApi(QUrl baseUrl, QString adminKey, int timeoutMs)
     , m_adminKey(std::move(adminKey))
 { }
 
-AdminReply HttpAdminApi::call(const QByteArray &method, const QString &path, const QJsonValue &body)
+AdminReply HttpAdminApi::call(const QByteArray &method, const QString &path, const QJsonValue &body,
+                              const QString &actingTenant)
 {
-    const ApiReply reply = m_client.send(method, path, body, m_adminKey);
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!actingTenant.isEmpty())
+        headers.append({QByteArrayLiteral("X-Twinops-Tenant"), actingTenant.toLatin1()});
+    const ApiReply reply = m_client.send(method, path, body, m_adminKey, headers);
     AdminReply result = replyFrom(reply.status, reply.body);
     result.transportError = reply.transportError;
     return result;

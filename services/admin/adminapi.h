@@ -27,11 +27,17 @@ class AdminApi
 {
 public:
     virtual ~AdminApi() = default;
-    // `path` may carry a query ("/api/v1/admin/jobs?state=failed"); an undefined body sends none.
+    // `path` may carry a query ("/api/v1/admin/jobs?state=failed"); an undefined body sends none. With
+    // `actingTenant` (a tenant id) the call is made inside that tenant as its owner (the X-Twinops-Tenant header of
+    // API.md), which is how the console reaches tenant routes such as /api/v1/twins.
     virtual AdminReply call(const QByteArray &method, const QString &path,
-                            const QJsonValue &body = QJsonValue(QJsonValue::Undefined))
+                            const QJsonValue &body = QJsonValue(QJsonValue::Undefined),
+                            const QString &actingTenant = {})
         = 0;
-    AdminReply get(const QString &path) { return call("GET", path); }
+    AdminReply get(const QString &path, const QString &actingTenant = {})
+    {
+        return call("GET", path, QJsonValue(QJsonValue::Undefined), actingTenant);
+    }
 };
 
 } // namespace twinops

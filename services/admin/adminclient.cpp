@@ -26,15 +26,15 @@ AdminClient::~AdminClient()
 }
 
 void AdminClient::call(const QByteArray &method, const QString &path, const QJsonValue &body, QObject *receiver,
-                       Callback done)
+                       Callback done, const QString &actingTenant)
 {
     QPointer<QObject> target(receiver);
     QMetaObject::invokeMethod(
         m_worker,
-        [api = m_api, factory = m_factory, method, path, body, target, done = std::move(done)] {
+        [api = m_api, factory = m_factory, method, path, body, actingTenant, target, done = std::move(done)] {
             if (!*api)
                 *api = factory();
-            const AdminReply reply = (*api)->call(method, path, body);
+            const AdminReply reply = (*api)->call(method, path, body, actingTenant);
             if (!target)
                 return;
             QMetaObject::invokeMethod(

@@ -25,10 +25,12 @@ public:
     ~AdminClient() override;
 
     const QString &name() const { return m_name; }
-    void call(const QByteArray &method, const QString &path, const QJsonValue &body, QObject *receiver, Callback done);
-    void get(const QString &path, QObject *receiver, Callback done)
+    // A non-empty `actingTenant` makes the call inside that tenant (AdminApi::call).
+    void call(const QByteArray &method, const QString &path, const QJsonValue &body, QObject *receiver, Callback done,
+              const QString &actingTenant = {});
+    void get(const QString &path, QObject *receiver, Callback done, const QString &actingTenant = {})
     {
-        call("GET", path, QJsonValue(QJsonValue::Undefined), receiver, std::move(done));
+        call("GET", path, QJsonValue(QJsonValue::Undefined), receiver, std::move(done), actingTenant);
     }
 
 private:

@@ -12,7 +12,9 @@ class HttpAdminApi final : public AdminApi
 public:
     HttpAdminApi(QUrl baseUrl, QString adminKey, int timeoutMs = 15'000);
 
-    AdminReply call(const QByteArray &method, const QString &path, const QJsonValue &body) override;
+    AdminReply call(const QByteArray &method, const QString &path,
+                    const QJsonValue &body = QJsonValue(QJsonValue::Undefined),
+                    const QString &actingTenant = {}) override;
 
 private:
     ApiClient m_client;

@@ -20,7 +20,9 @@ public:
     explicit InProcessAdminApi(ServiceCore &core);
     ~InProcessAdminApi() override;
 
-    AdminReply call(const QByteArray &method, const QString &path, const QJsonValue &body) override;
+    AdminReply call(const QByteArray &method, const QString &path,
+                    const QJsonValue &body = QJsonValue(QJsonValue::Undefined),
+                    const QString &actingTenant = {}) override;
 
 private:
     std::unique_ptr<ApiShared> m_shared;

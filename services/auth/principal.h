@@ -15,9 +15,9 @@ struct Principal
     enum class Kind { Anonymous, User, ApiKey, ShareLink, PlatformAdmin };
 
     Kind kind = Kind::Anonymous;
-    QString tenantId; // empty for PlatformAdmin and Anonymous
+    QString tenantId; // empty for Anonymous, and for PlatformAdmin unless it acts inside a tenant (X-Twinops-Tenant)
     QString userId; // User
-    Role role = Role::Viewer; // User: the role stored now, not the one in the token
+    Role role = Role::Viewer; // User: the role stored now, not the one in the token; Owner for an acting admin
     QString apiKeyId; // ApiKey and admin keys
     QStringList scopes; // ApiKey
     std::optional<QStringList> twinAllowList; // ApiKey: twins outside it are invisible

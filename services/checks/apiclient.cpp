@@ -60,7 +60,8 @@ ApiReply ApiClient::remove(const QString &path, const QString &bearer)
     return send("DELETE", path, QJsonValue(QJsonValue::Undefined), bearer);
 }
 
-ApiReply ApiClient::send(const QByteArray &method, const QString &path, const QJsonValue &body, const QString &bearer)
+ApiReply ApiClient::send(const QByteArray &method, const QString &path, const QJsonValue &body, const QString &bearer,
+                         const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     ApiReply reply;
     reply.method = QString::fromLatin1(method);
@@ -74,6 +75,8 @@ ApiReply ApiClient::send(const QByteArray &method, const QString &path, const QJ
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("twinops-check"));
     if (!bearer.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + bearer.toUtf8());
+    for (const auto &[name, value] : headers)
+        request.setRawHeader(name, value);
     QByteArray payload;
     if (!body.isUndefined()) {
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));

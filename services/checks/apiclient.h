@@ -3,7 +3,9 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QList>
 #include <QNetworkAccessManager>
+#include <QPair>
 #include <QString>
 #include <QUrl>
 
@@ -37,8 +39,9 @@ public:
     ApiReply post(const QString &path, const QJsonValue &body, const QString &bearer = {});
     ApiReply patch(const QString &path, const QJsonValue &body, const QString &bearer = {});
     ApiReply remove(const QString &path, const QString &bearer = {});
-    // Any method; an undefined body sends none.
-    ApiReply send(const QByteArray &method, const QString &path, const QJsonValue &body, const QString &bearer);
+    // Any method; an undefined body sends none. `headers` are sent as given (name, value).
+    ApiReply send(const QByteArray &method, const QString &path, const QJsonValue &body, const QString &bearer,
+                  const QList<QPair<QByteArray, QByteArray>> &headers = {});
 
     const QUrl &baseUrl() const { return m_baseUrl; }
 

@@ -3,9 +3,11 @@
 #include "checks/apiclient.h"
 
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QDeadlineTimer>
 #include <QThread>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -160,6 +162,49 @@ std::optional<double> MetricsWindow::quantile(const QString &histogram, double p
         lowerCount = it.value();
     }
     return lowerBound;
+}
+
+Histogram::Snapshot histogramFromBuckets(const QJsonArray &buckets, double sum)
+{
+    Histogram::Snapshot snapshot;
+    snapshot.sum = sum;
+    quint64 previous = 0;
+    for (const QJsonValue &entry : buckets) {
+        const QJsonObject bucket = entry.toObject();
+        const QString le = bucket.value(QStringLiteral("le")).toString();
+        const auto cumulative = quint64(std::max<qint64>(0, bucket.value(QStringLiteral("count")).toInteger()));
+        const quint64 inBucket = cumulative >= previous ? cumulative - previous : 0;
+        previous = std::max(previous, cumulative);
+        if (le == QLatin1String("+Inf")) {
+            snapshot.counts.push_back(inBucket);
+            break;
+        }
+        bool ok = false;
+        const double bound = le.toDouble(&ok);
+        if (!ok || (!snapshot.bounds.empty() && bound <= snapshot.bounds.back()))
+            continue;
+        snapshot.bounds.push_back(bound);
+        snapshot.counts.push_back(inBucket);
+    }
+    if (snapshot.counts.size() == snapshot.bounds.size())
+        snapshot.counts.push_back(0); // no +Inf entry: nothing above the last bound
+    snapshot.count = previous;
+    return snapshot;
+}
+
+Histogram::Snapshot mergeHistograms(Histogram::Snapshot a, const Histogram::Snapshot &b)
+{
+    if (b.count == 0)
+        return a;
+    if (a.count == 0 && a.bounds.empty())
+        return b;
+    if (a.bounds != b.bounds || a.counts.size() != b.counts.size())
+        return a;
+    for (size_t i = 0; i < a.counts.size(); ++i)
+        a.counts[i] += b.counts[i];
+    a.count += b.count;
+    a.sum += b.sum;
+    return a;
 }
 
 Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target, const std::function<bool()> &stopRequested)

@@ -2,9 +2,11 @@
 
 #include "checks/check.h"
 #include "core/result.h"
+#include "metrics/histogram.h"
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -42,6 +44,14 @@ struct MetricsWindow
 // `stopRequested` says so.
 Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target,
                                           const std::function<bool()> &stopRequested = {});
+
+// A histogram as /admin/metrics and metric_rollups carry it (buckets: [{le, count}], cumulative, le as in the
+// text format) in Histogram's terms, so that Histogram::delta and Histogram::quantile (the same Prometheus
+// interpolation as MetricsWindow::quantile) serve the dashboards too. Malformed entries are skipped.
+Histogram::Snapshot histogramFromBuckets(const QJsonArray &buckets, double sum = 0);
+// Adds b's observations to a (e.g. every route, or every minute of a range); a is returned unchanged when the
+// bounds differ and b has observations, so mismatched series are never mixed.
+Histogram::Snapshot mergeHistograms(Histogram::Snapshot a, const Histogram::Snapshot &b);
 
 // The runbook's monitoring thresholds, each as a check result computed from one window.
 CheckResult errorRateCheck(const MetricsWindow &window, const Thresholds &thresholds);

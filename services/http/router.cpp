@@ -1,8 +1,10 @@
 #include "http/router.h"
 
+#include "core/ids.h"
 #include "core/logging.h"
 #include "http/apicontext.h"
 #include "metrics/metricsregistry.h"
+#include "tenancy/tenantrepository.h"
 
 #include <QElapsedTimer>
 
@@ -87,9 +89,38 @@ Status Router::authorise(const Route &route, const Principal &principal) const
                 return Error::forbidden(QStringLiteral("the API key lacks the %1 scope").arg(access.scope));
             return {};
         }
-        return Error::forbidden(QStringLiteral("platform-admin keys act through /api/v1/admin"));
+        if (principal.kind == Principal::Kind::PlatformAdmin && !principal.tenantId.isEmpty())
+            return {}; // acting inside a tenant as its owner (enterTenant)
+        return Error::forbidden(QStringLiteral("platform-admin keys act through /api/v1/admin, or inside one tenant "
+                                               "with the X-Twinops-Tenant header"));
     }
     return Error::forbidden(QStringLiteral("not allowed"));
+}
+
+Status Router::enterTenant(const Route &route, const HttpRequest &request, ApiContext &api, Principal &principal) const
+{
+    // Only a platform admin may choose its tenant; for anyone else the header means nothing, so a tenant's user or
+    // key can never leave its own tenant with it. Admin routes are not tenant-scoped and ignore it too.
+    if (principal.kind != Principal::Kind::PlatformAdmin || route.spec.access.kind != Access::Kind::Tenant)
+        return {};
+    const QByteArray header = request.header("x-twinops-tenant");
+    if (header.isEmpty())
+        return {};
+    const QString tenantId = QString::fromLatin1(header.trimmed());
+    if (!isUuid(tenantId))
+        return Error::badRequest(QStringLiteral("X-Twinops-Tenant is not a tenant UUID"));
+    TWINOPS_TRY(api.ensureDatabase());
+    auto tenant = TenantRepository(api.db()).get(tenantId.toLower());
+    if (!tenant.ok())
+        return tenant.error();
+    if (tenant->status != TenantStatus::Active)
+        return Error::forbidden(QStringLiteral("the tenant is suspended"));
+    // The tenant's owner for every check and query; kind and key id stay, so the audit log names the admin.
+    principal.tenantId = tenant->id;
+    principal.role = Role::Owner;
+    principal.scopes.clear();
+    principal.twinAllowList.reset();
+    return {};
 }
 
 HttpResponse Router::dispatch(const HttpRequest &request, ApiContext &api) const
@@ -126,12 +157,14 @@ HttpResponse Router::run(const HttpRequest &request, ApiContext &api, const Prin
         Principal principal;
         if (trusted && route->spec.access.kind != Access::Kind::Public) {
             principal = *trusted;
+            TWINOPS_TRY(enterTenant(*route, request, api, principal));
             TWINOPS_TRY(authorise(*route, principal));
         } else if (route->spec.access.kind != Access::Kind::Public) {
             auto authenticated = api.authenticate(request);
             if (!authenticated.ok())
                 return authenticated.error();
             principal = std::move(authenticated).value();
+            TWINOPS_TRY(enterTenant(*route, request, api, principal));
             TWINOPS_TRY(authorise(*route, principal));
         }
         RequestContext context(request, std::move(params), std::move(principal), api);

@@ -80,6 +80,9 @@ private:
         Handler handler;
     };
     const Route *match(const HttpRequest &request, QHash<QString, QString> *params, bool *pathExists) const;
+    // A platform admin that sends `X-Twinops-Tenant: <uuid>` to a tenant route acts as that tenant's owner (see
+    // docs/decisions.md); the header is ignored for every other principal. The one place this rule lives.
+    Status enterTenant(const Route &route, const HttpRequest &request, ApiContext &api, Principal &principal) const;
     Status authorise(const Route &route, const Principal &principal) const;
 
     QList<Route> m_routes;

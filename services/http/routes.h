@@ -9,6 +9,9 @@
 
 namespace twinops {
 
+class Database;
+class MetricsRegistry;
+
 // Every route of API.md, registered in one place per resource (http/routes/*.cpp).
 void registerRoutes(Router &router);
 void registerAuthRoutes(Router &router);
@@ -22,6 +25,10 @@ void registerOperationsRoutes(Router &router);
 void registerPublicRoutes(Router &router);
 void registerChatRoutes(Router &router);
 void registerJobRoutes(Router &router);
+
+// Sets the twinops_jobs{state} and queue-age gauges from the database: they are read from the jobs table, not
+// counted, so they are right whichever process did the work. Called by /metrics, /admin/metrics and the rollups.
+void refreshQueueGauges(Database &db, MetricsRegistry &metrics);
 
 // The OpenAPI description shipped in resources/ (served at /api/v1/openapi.json).
 QJsonDocument openApiDocument(const Router &router);

@@ -80,6 +80,7 @@ const Policy kPolicies[] = {
     {"POST /api/v1/admin/users/{id}/revoke", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"POST /api/v1/admin/users/{id}/restore", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"GET /api/v1/admin/metrics", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"GET /api/v1/admin/metrics/history", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"GET /api/v1/jobs", Kind::Tenant, Role::Viewer, "jobs:read", Target::None, 200},
     {"GET /api/v1/jobs/{id}", Kind::Tenant, Role::Viewer, "jobs:read", Target::Job, 200},
     {"GET /api/v1/jobs/{id}/logs", Kind::Tenant, Role::Viewer, "jobs:read", Target::Job, 200},

@@ -49,8 +49,13 @@ private slots:
             const QJsonArray items = listed.body.value(QLatin1String("items")).toArray();
             QCOMPARE(items.size(), 1);
             QCOMPARE(items.first().toObject().value(QLatin1String("id")).toString(), tenantId);
-            // The platform admin acts through /api/v1/admin only, in process too.
+            // The platform admin acts through /api/v1/admin only, in process too...
             QCOMPARE(api->get(QStringLiteral("/api/v1/twins")).status, 403);
+            // ...unless it names the tenant it acts in (X-Twinops-Tenant), on both transports.
+            const AdminReply twins = api->get(QStringLiteral("/api/v1/twins"), tenantId);
+            QCOMPARE(twins.status, 200);
+            QVERIFY(twins.body.value(QLatin1String("items")).isArray());
+            QCOMPARE(api->get(QStringLiteral("/api/v1/twins"), QStringLiteral("not-a-uuid")).status, 400);
             const AdminReply invalid = api->call("POST", QStringLiteral("/api/v1/admin/tenants"), QJsonObject{});
             QCOMPARE(invalid.status, 422);
             QVERIFY(!invalid.errorText().isEmpty());

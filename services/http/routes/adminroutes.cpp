@@ -4,6 +4,7 @@
 #include "http/resources.h"
 #include "http/routes.h"
 #include "metrics/metricsregistry.h"
+#include "metrics/metricsrollup.h"
 #include "tenancy/tenantrepository.h"
 #include "tenancy/userrepository.h"
 
@@ -128,9 +129,39 @@ void registerAdminRoutes(Router &router)
     router.add({"POST", QStringLiteral("/api/v1/admin/users/{id}/restore"), admin},
                [](RequestContext &c) { return setRevoked(c, false); });
 
-    router.add({"GET", QStringLiteral("/api/v1/admin/metrics"), admin, false}, [](RequestContext &c) -> Result<HttpResponse> {
-        return HttpResponse::json(200, c.api.shared().metrics.snapshotJson());
-    });
+    router.add({"GET", QStringLiteral("/api/v1/admin/metrics"), admin, false},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   // The queue gauges are read from the database; without it the dashboards still get the counters.
+                   if (c.api.ensureDatabase().ok())
+                       refreshQueueGauges(c.api.db(), c.api.shared().metrics);
+                   return HttpResponse::json(200, c.api.shared().metrics.snapshotJson());
+               });
+
+    router.add({"GET", QStringLiteral("/api/v1/admin/metrics/history"), admin},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   const QString name = c.request.queryValue(QStringLiteral("name"));
+                   auto time = [&c](const QString &key, const QDateTime &fallback) -> std::optional<QDateTime> {
+                       const QString text = c.request.queryValue(key);
+                       if (text.isEmpty())
+                           return fallback;
+                       const QDateTime parsed = QDateTime::fromString(text, Qt::ISODateWithMs);
+                       return parsed.isValid() ? std::optional<QDateTime>(parsed.toUTC()) : std::nullopt;
+                   };
+                   const std::optional<QDateTime> to = time(QStringLiteral("to"), QDateTime::currentDateTimeUtc());
+                   if (!to)
+                       return Error::validation(QStringLiteral("to"), QStringLiteral("must be an ISO 8601 time"));
+                   const std::optional<QDateTime> from = time(QStringLiteral("from"), to->addSecs(-3600));
+                   if (!from)
+                       return Error::validation(QStringLiteral("from"), QStringLiteral("must be an ISO 8601 time"));
+                   if (*from > *to)
+                       return Error::validation(QStringLiteral("from"), QStringLiteral("must not be after to"));
+                   if (from->daysTo(*to) > 31)
+                       return Error::validation(QStringLiteral("from"), QStringLiteral("the range is at most 31 days"));
+                   auto points = readMetricHistory(c.api.db(), name, *from, *to);
+                   if (!points.ok())
+                       return points.error();
+                   return HttpResponse::json(200, QJsonObject{{QStringLiteral("points"), *points}});
+               });
 }
 
 } // namespace twinops

@@ -36,6 +36,29 @@ QJsonObject queueHealth(const QueueStats &stats)
 
 } // namespace
 
+void refreshQueueGauges(Database &db, MetricsRegistry &metrics)
+{
+    auto stats = JobQueue(db).stats();
+    if (!stats.ok())
+        return;
+    for (const QString &state : {QStringLiteral("scheduled"), QStringLiteral("available"), QStringLiteral("running"),
+                                 QStringLiteral("retryable"), QStringLiteral("completed"), QStringLiteral("discarded"),
+                                 QStringLiteral("cancelled")})
+        metrics
+            .gauge(QStringLiteral("twinops_jobs"), QStringLiteral("Jobs in the queue by state"),
+                   {{QStringLiteral("state"), state}})
+            .set(double(stats->byState.value(state)));
+    const QJsonObject health = queueHealth(*stats);
+    metrics
+        .gauge(QStringLiteral("twinops_job_queue_oldest_available_seconds"),
+               QStringLiteral("Age of the oldest job waiting to run"))
+        .set(health.value(QStringLiteral("oldest_available_age_s")).toDouble());
+    metrics
+        .gauge(QStringLiteral("twinops_job_queue_stalled"),
+               QStringLiteral("1 when jobs have waited over 60 s and none was claimed meanwhile"))
+        .set(health.value(QStringLiteral("stalled")).toBool() ? 1 : 0);
+}
+
 void registerOperationsRoutes(Router &router)
 {
     router.add({"GET", QStringLiteral("/health"), Access::publicRoute(), false}, [](RequestContext &c) -> Result<HttpResponse> {
@@ -67,22 +90,8 @@ void registerOperationsRoutes(Router &router)
     router.add({"GET", QStringLiteral("/metrics"), Access::publicRoute(), false}, [](RequestContext &c) -> Result<HttpResponse> {
         // Queue gauges come from the database at scrape time, so they are right whichever process did the work.
         MetricsRegistry &metrics = c.api.shared().metrics;
-        if (c.api.ensureDatabase().ok()) {
-            if (auto stats = JobQueue(c.api.db()).stats(); stats.ok()) {
-                for (const QString &state : {QStringLiteral("scheduled"), QStringLiteral("available"), QStringLiteral("running"),
-                                             QStringLiteral("retryable"), QStringLiteral("completed"), QStringLiteral("discarded"),
-                                             QStringLiteral("cancelled")})
-                    metrics.gauge(QStringLiteral("twinops_jobs"), QStringLiteral("Jobs in the queue by state"), {{QStringLiteral("state"), state}})
-                        .set(double(stats->byState.value(state)));
-                const QJsonObject health = queueHealth(*stats);
-                metrics.gauge(QStringLiteral("twinops_job_queue_oldest_available_seconds"),
-                              QStringLiteral("Age of the oldest job waiting to run"))
-                    .set(health.value(QStringLiteral("oldest_available_age_s")).toDouble());
-                metrics.gauge(QStringLiteral("twinops_job_queue_stalled"),
-                              QStringLiteral("1 when jobs have waited over 60 s and none was claimed meanwhile"))
-                    .set(health.value(QStringLiteral("stalled")).toBool() ? 1 : 0);
-            }
-        }
+        if (c.api.ensureDatabase().ok())
+            refreshQueueGauges(c.api.db(), metrics);
         return HttpResponse::text(200, metrics.prometheusText(), QByteArray(MetricsRegistry::kPrometheusContentType));
     });
 

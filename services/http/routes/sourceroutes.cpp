@@ -1,4 +1,5 @@
 // Sources of a twin: upload, list, get, delete, approve (enqueues indexing), reject, bulk approve, health.
+#include "core/ids.h"
 #include "http/apicontext.h"
 #include "http/jsonio.h"
 #include "http/resources.h"
@@ -79,7 +80,9 @@ void registerSourceRoutes(Router &router)
                    auto upload = uploadedSource(c.request);
                    if (!upload.ok())
                        return upload.error();
-                   upload->createdBy = c.principal.actorId();
+                   // The console's trusted principal has no key id that is a UUID (created_by is a uuid column).
+                   if (const QString actor = c.principal.actorId(); isUuid(actor))
+                       upload->createdBy = actor;
                    auto source = SourceRepository(c.api.db()).create(c.principal.tenantId, twin->id, *upload);
                    if (!source.ok())
                        return source.error();

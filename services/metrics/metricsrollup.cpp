@@ -1,0 +1,272 @@
+#include "metrics/metricsrollup.h"
+
+#include "metrics/metricsregistry.h"
+#include "storage/database.h"
+
+#include <QJsonDocument>
+#include <QJsonValue>
+#include <QLoggingCategory>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+
+namespace twinops {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcRollup, "twinops.metrics.rollup")
+
+// Series of a snapshotJson() family by canonical labels.
+QHash<QString, QJsonObject> seriesByLabels(const QJsonObject &family)
+{
+    QHash<QString, QJsonObject> result;
+    const QJsonArray series = family.value(QStringLiteral("series")).toArray();
+    for (const QJsonValue &entry : series) {
+        const QJsonObject item = entry.toObject();
+        result.insert(MetricsRollup::canonicalLabels(item.value(QStringLiteral("labels")).toObject()), item);
+    }
+    return result;
+}
+
+// A counter that went down (it cannot, within one process, but a replaced registry could) counts from zero.
+qint64 increase(qint64 now, qint64 before)
+{
+    return now >= before ? now - before : now;
+}
+
+// Cumulative buckets minus the baseline's, bucket by bucket (same bounds: a family's bounds never change).
+QJsonArray bucketIncrease(const QJsonArray &now, const QJsonArray &before)
+{
+    QJsonArray result;
+    for (qsizetype i = 0; i < now.size(); ++i) {
+        const QJsonObject bucket = now.at(i).toObject();
+        const qint64 earlier
+            = i < before.size() ? before.at(i).toObject().value(QStringLiteral("count")).toInteger() : 0;
+        result.append(QJsonObject{
+            {QStringLiteral("le"), bucket.value(QStringLiteral("le"))},
+            {QStringLiteral("count"), increase(bucket.value(QStringLiteral("count")).toInteger(), earlier)}});
+    }
+    return result;
+}
+
+QVariant optionalReal(bool present, double value)
+{
+    return present && std::isfinite(value) ? QVariant(value) : QVariant();
+}
+
+} // namespace
+
+MetricsRollup::MetricsRollup(MetricsRegistry &metrics, QString instance)
+    : m_metrics(metrics)
+    , m_instance(std::move(instance))
+{ }
+
+QString MetricsRollup::canonicalLabels(const QJsonObject &labels)
+{
+    if (labels.isEmpty())
+        return QString();
+    return QString::fromUtf8(QJsonDocument(labels).toJson(QJsonDocument::Compact));
+}
+
+QDateTime MetricsRollup::minuteOf(const QDateTime &time)
+{
+    const qint64 ms = time.toMSecsSinceEpoch();
+    return QDateTime::fromMSecsSinceEpoch(ms - ((ms % 60'000) + 60'000) % 60'000, Qt::UTC);
+}
+
+Status MetricsRollup::run(Database &db, const QDateTime &now)
+{
+    const QDateTime minute = minuteOf(now);
+    const QJsonObject snapshot = m_metrics.snapshotJson();
+    if (minute != m_minute) {
+        if (m_minute.isValid())
+            m_baseline = m_last; // the previous minute's rows are final; what came after its last run is ours
+        m_minute = minute;
+        m_gauges.clear();
+    }
+    m_last = snapshot;
+
+    struct Pending
+    {
+        QString name;
+        QString labels;
+        qint64 count = 0;
+        double sum = 0;
+        QVariant min;
+        QVariant max;
+        QVariant buckets;
+    };
+    QList<Pending> rows;
+    for (auto family = snapshot.constBegin(); family != snapshot.constEnd(); ++family) {
+        const QJsonObject object = family.value().toObject();
+        const QString type = object.value(QStringLiteral("type")).toString();
+        const QHash<QString, QJsonObject> before = seriesByLabels(m_baseline.value(family.key()).toObject());
+        const QJsonArray series = object.value(QStringLiteral("series")).toArray();
+        for (const QJsonValue &entry : series) {
+            const QJsonObject item = entry.toObject();
+            const QString labels = canonicalLabels(item.value(QStringLiteral("labels")).toObject());
+            const QJsonObject earlier = before.value(labels);
+            Pending row;
+            row.name = family.key();
+            row.labels = labels;
+            if (type == QLatin1String("counter")) {
+                row.count = increase(item.value(QStringLiteral("value")).toInteger(),
+                                     earlier.value(QStringLiteral("value")).toInteger());
+                if (row.count == 0)
+                    continue;
+                row.sum = double(row.count);
+            } else if (type == QLatin1String("histogram")) {
+                row.count = increase(item.value(QStringLiteral("count")).toInteger(),
+                                     earlier.value(QStringLiteral("count")).toInteger());
+                if (row.count == 0)
+                    continue;
+                row.sum = std::max(0.0,
+                                   item.value(QStringLiteral("sum")).toDouble()
+                                       - earlier.value(QStringLiteral("sum")).toDouble());
+                const QJsonArray buckets = bucketIncrease(item.value(QStringLiteral("buckets")).toArray(),
+                                                          earlier.value(QStringLiteral("buckets")).toArray());
+                row.buckets = QString::fromUtf8(QJsonDocument(buckets).toJson(QJsonDocument::Compact));
+            } else {
+                const QJsonValue value = item.value(QStringLiteral("value"));
+                if (!value.isDouble())
+                    continue; // NaN or infinite: nothing to keep
+                GaugeMinute &gauge = m_gauges[family.key() + u'\x1f' + labels];
+                const double v = value.toDouble();
+                gauge.min = gauge.reads == 0 ? v : std::min(gauge.min, v);
+                gauge.max = gauge.reads == 0 ? v : std::max(gauge.max, v);
+                gauge.last = v;
+                ++gauge.reads;
+                row.count = gauge.reads;
+                row.sum = gauge.last;
+                row.min = optionalReal(true, gauge.min);
+                row.max = optionalReal(true, gauge.max);
+            }
+            rows.append(std::move(row));
+        }
+    }
+    if (rows.isEmpty())
+        return {};
+
+    const QString sql
+        = QStringLiteral("INSERT INTO metric_rollups (minute_at, instance, name, labels, count, sum, min, max, "
+                         "buckets) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, %1) "
+                         "ON CONFLICT (minute_at, instance, name, labels) DO UPDATE SET count = excluded.count, "
+                         "sum = excluded.sum, min = excluded.min, max = excluded.max, buckets = excluded.buckets")
+              .arg(db.dialect() == Dialect::Postgres ? QStringLiteral("$9::jsonb") : QStringLiteral("$9"));
+    auto transaction = Transaction::begin(db);
+    if (!transaction.ok())
+        return transaction.error();
+    for (const Pending &row : rows) {
+        TWINOPS_TRY(discardRows(db.query(
+            sql, {m_minute, m_instance, row.name, row.labels, row.count, row.sum, row.min, row.max, row.buckets})));
+    }
+    return transaction->commit();
+}
+
+// The writer's thread: its own connection (opened lazily, so a database that is down at start is retried at
+// every tick) and a timer, both living and dying on this thread.
+class MetricsRollupThread final : public QThread
+{
+public:
+    MetricsRollupThread(DatabaseUrl url, MetricsRegistry &metrics, QString instance, std::chrono::milliseconds interval,
+                        std::function<void(Database &)> beforeRun)
+        : m_url(std::move(url))
+        , m_rollup(metrics, std::move(instance))
+        , m_interval(interval)
+        , m_beforeRun(std::move(beforeRun))
+    {
+        setObjectName(QStringLiteral("metrics-rollup"));
+    }
+
+    std::atomic<int> runs{0};
+
+protected:
+    void run() override
+    {
+        QTimer timer;
+        timer.setInterval(m_interval);
+        QObject::connect(&timer, &QTimer::timeout, &timer, [this] { tick(); });
+        timer.start();
+        exec();
+        tick(); // the partial minute at shutdown
+        m_db.reset();
+    }
+
+private:
+    void tick()
+    {
+        if (!m_db) {
+            auto opened = Database::open(m_url);
+            if (!opened.ok()) {
+                qCWarning(lcRollup).noquote()
+                    << "cannot open the database for metric rollups:" << opened.error().message;
+                ++runs;
+                return;
+            }
+            m_db = std::move(opened).value();
+        }
+        if (m_beforeRun)
+            m_beforeRun(*m_db);
+        if (const Status written = m_rollup.run(*m_db, QDateTime::currentDateTimeUtc()); !written.ok())
+            qCWarning(lcRollup).noquote() << "metric rollup failed:" << written.error().message;
+        ++runs;
+    }
+
+    DatabaseUrl m_url;
+    MetricsRollup m_rollup;
+    std::chrono::milliseconds m_interval;
+    std::function<void(Database &)> m_beforeRun;
+    std::unique_ptr<Database> m_db;
+};
+
+MetricsRollupWriter::MetricsRollupWriter(DatabaseUrl url, MetricsRegistry &metrics, QString instance,
+                                         std::chrono::milliseconds interval, std::function<void(Database &)> beforeRun)
+    : m_thread(std::make_unique<MetricsRollupThread>(std::move(url), metrics, std::move(instance), interval,
+                                                     std::move(beforeRun)))
+{
+    m_thread->start(QThread::LowPriority);
+}
+
+MetricsRollupWriter::~MetricsRollupWriter()
+{
+    m_thread->quit();
+    m_thread->wait();
+}
+
+int MetricsRollupWriter::runs() const
+{
+    return m_thread->runs.load();
+}
+
+Result<QJsonArray> readMetricHistory(Database &db, const QString &name, const QDateTime &from, const QDateTime &to,
+                                     int limit)
+{
+    auto rows = db.query(
+        QStringLiteral("SELECT minute_at, instance, labels, count, sum, min, max, buckets, name "
+                       "FROM metric_rollups WHERE ($1 = '' OR name = $1) AND minute_at >= $2 AND minute_at <= $3 "
+                       "ORDER BY minute_at, name, instance, labels LIMIT $4"),
+        {name, from.toUTC(), to.toUTC(), qint64(limit)});
+    if (!rows.ok())
+        return rows.error();
+    QJsonArray points;
+    for (const Row row : *rows) {
+        const QByteArray buckets = row.bytes(7);
+        points.append(
+            QJsonObject{{QStringLiteral("minute_at"), row.time(0).toUTC().toString(Qt::ISODateWithMs)},
+                        {QStringLiteral("name"), row.text(8)},
+                        {QStringLiteral("instance"), row.text(1)},
+                        {QStringLiteral("labels"), QJsonDocument::fromJson(row.text(2).toUtf8()).object()},
+                        {QStringLiteral("count"), row.integer(3)},
+                        {QStringLiteral("sum"), row.real(4)},
+                        {QStringLiteral("min"), row.isNull(5) ? QJsonValue() : QJsonValue(row.real(5))},
+                        {QStringLiteral("max"), row.isNull(6) ? QJsonValue() : QJsonValue(row.real(6))},
+                        {QStringLiteral("buckets"),
+                         row.isNull(7) ? QJsonValue() : QJsonValue(QJsonDocument::fromJson(buckets).array())}});
+    }
+    return points;
+}
+
+} // namespace twinops

@@ -1,0 +1,185 @@
+// Metric rollups: the per-minute increase of counters and histograms and the last value of gauges land in
+// metric_rollups, a minute is rewritten by later runs within it, the next minute starts where it ended, and the
+// core's writer (on its own thread, at an injected interval) feeds the history route.
+#include "admin/inprocessadminapi.h"
+#include "metrics/metricsregistry.h"
+#include "metrics/metricsrollup.h"
+#include "servicecore.h"
+#include "testdatabase.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace twinops;
+using namespace twinops::test;
+
+class TestMetricsRollup final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase_data() { addBackendRows(); }
+    void rollupStoresPerMinuteIncreases();
+    void coreWriterFeedsTheHistoryRoute();
+    void historyRouteRejectsBadTimes();
+};
+
+namespace {
+
+const QDateTime kMinute = QDateTime(QDate(2026, 3, 1), QTime(12, 0), Qt::UTC);
+
+QJsonObject only(const QJsonArray &points, const QDateTime &minute)
+{
+    QJsonArray matching;
+    for (const QJsonValue &point : points)
+        if (QDateTime::fromString(point.toObject().value(QStringLiteral("minute_at")).toString(), Qt::ISODate)
+            == minute)
+            matching.append(point);
+    if (matching.size() != 1)
+        qWarning("%lld rows at %s", qlonglong(matching.size()), qPrintable(minute.toString(Qt::ISODate)));
+    return matching.size() == 1 ? matching.first().toObject() : QJsonObject();
+}
+
+} // namespace
+
+void TestMetricsRollup::rollupStoresPerMinuteIncreases()
+{
+    TWINOPS_FRESH_DATABASE(database);
+    auto db = database->connectMigrated();
+    QVERIFY(db);
+    MetricsRegistry registry;
+    Counter &hits = registry.counter(QStringLiteral("twinops_test_hits_total"), QStringLiteral("hits"),
+                                     {{QStringLiteral("route"), QStringLiteral("/x")}});
+    Counter &idle = registry.counter(QStringLiteral("twinops_test_idle_total"), QStringLiteral("never moves"));
+    Histogram &latency
+        = registry.histogram(QStringLiteral("twinops_test_seconds"), QStringLiteral("latency"), {}, {0.25, 0.5, 1});
+    Gauge &depth = registry.gauge(QStringLiteral("twinops_test_depth"), QStringLiteral("depth"));
+    Q_UNUSED(idle);
+
+    hits.add(3);
+    latency.observe(0.1);
+    latency.observe(0.3);
+    latency.observe(7);
+    depth.set(7);
+    MetricsRollup rollup(registry, QStringLiteral("test:1"));
+    TWINOPS_VERIFY_OK(rollup.run(*db, kMinute.addSecs(30)));
+    // A later run in the same minute rewrites its rows with everything since the minute began.
+    hits.add(2);
+    depth.set(4);
+    TWINOPS_VERIFY_OK(rollup.run(*db, kMinute.addSecs(50)));
+    // The next minute starts where the previous one's last run ended.
+    hits.add(4);
+    depth.set(9);
+    TWINOPS_VERIFY_OK(rollup.run(*db, kMinute.addSecs(70)));
+
+    const QDateTime from = kMinute.addSecs(-60);
+    const QDateTime to = kMinute.addSecs(600);
+    auto counter = readMetricHistory(*db, QStringLiteral("twinops_test_hits_total"), from, to);
+    TWINOPS_VERIFY_OK(counter);
+    QCOMPARE(counter->size(), 2);
+    const QJsonObject first = only(*counter, kMinute);
+    QCOMPARE(first.value(QStringLiteral("count")).toInteger(), 5);
+    QCOMPARE(first.value(QStringLiteral("instance")).toString(), QStringLiteral("test:1"));
+    QCOMPARE(first.value(QStringLiteral("labels")).toObject(),
+             (QJsonObject{{QStringLiteral("route"), QStringLiteral("/x")}}));
+    QVERIFY(first.value(QStringLiteral("buckets")).isNull());
+    QCOMPARE(only(*counter, kMinute.addSecs(60)).value(QStringLiteral("count")).toInteger(), 4);
+
+    auto quiet = readMetricHistory(*db, QStringLiteral("twinops_test_idle_total"), from, to);
+    TWINOPS_VERIFY_OK(quiet);
+    QVERIFY2(quiet->isEmpty(), "a counter that did not move gets no row");
+
+    auto histogram = readMetricHistory(*db, QStringLiteral("twinops_test_seconds"), from, to);
+    TWINOPS_VERIFY_OK(histogram);
+    QCOMPARE(histogram->size(), 1); // nothing observed in the second minute
+    const QJsonObject observed = only(*histogram, kMinute);
+    QCOMPARE(observed.value(QStringLiteral("count")).toInteger(), 3);
+    QVERIFY(qAbs(observed.value(QStringLiteral("sum")).toDouble() - 7.4) < 1e-9);
+    QVERIFY(observed.value(QStringLiteral("labels")).toObject().isEmpty());
+    const QJsonArray buckets = observed.value(QStringLiteral("buckets")).toArray();
+    QCOMPARE(buckets.size(), 4);
+    QCOMPARE(buckets.at(0).toObject().value(QStringLiteral("le")).toString(), QStringLiteral("0.25"));
+    QCOMPARE(buckets.at(0).toObject().value(QStringLiteral("count")).toInteger(), 1);
+    QCOMPARE(buckets.at(1).toObject().value(QStringLiteral("count")).toInteger(), 2);
+    QCOMPARE(buckets.at(3).toObject().value(QStringLiteral("le")).toString(), QStringLiteral("+Inf"));
+    QCOMPARE(buckets.at(3).toObject().value(QStringLiteral("count")).toInteger(), 3);
+
+    auto gauge = readMetricHistory(*db, QStringLiteral("twinops_test_depth"), from, to);
+    TWINOPS_VERIFY_OK(gauge);
+    QCOMPARE(gauge->size(), 2);
+    const QJsonObject firstGauge = only(*gauge, kMinute);
+    QCOMPARE(firstGauge.value(QStringLiteral("sum")).toDouble(), 4.0); // the last value read in the minute
+    QCOMPARE(firstGauge.value(QStringLiteral("min")).toDouble(), 4.0);
+    QCOMPARE(firstGauge.value(QStringLiteral("max")).toDouble(), 7.0);
+    QCOMPARE(firstGauge.value(QStringLiteral("count")).toInteger(), 2);
+    QCOMPARE(only(*gauge, kMinute.addSecs(60)).value(QStringLiteral("sum")).toDouble(), 9.0);
+
+    // Outside the range: nothing.
+    auto earlier = readMetricHistory(*db, QStringLiteral("twinops_test_hits_total"), from, kMinute.addSecs(-1));
+    TWINOPS_VERIFY_OK(earlier);
+    QVERIFY(earlier->isEmpty());
+}
+
+void TestMetricsRollup::coreWriterFeedsTheHistoryRoute()
+{
+    TWINOPS_FRESH_DATABASE(database);
+    CoreOptions options{database->url()};
+    options.passwordCost = PasswordHasher::Cost::Minimal;
+    options.metricsRollupInterval = std::chrono::milliseconds(50);
+    auto started = ServiceCore::start(std::move(options));
+    TWINOPS_VERIFY_OK(started);
+    std::unique_ptr<ServiceCore> core = std::move(started).value();
+    core->metrics().counter(QStringLiteral("twinops_test_hits_total"), QStringLiteral("hits")).add(6);
+
+    InProcessAdminApi api(*core);
+    // Several runs may fall into two minutes; the minutes' increases add up to what was recorded.
+    qint64 total = 0;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const AdminReply reply
+                = api.call("GET", QStringLiteral("/api/v1/admin/metrics/history?name=twinops_test_hits_total"), {});
+            if (reply.status != 200)
+                return false;
+            total = 0;
+            const QJsonArray points = reply.body.value(QStringLiteral("points")).toArray();
+            for (const QJsonValue &point : points) {
+                if (point.toObject().value(QStringLiteral("name")).toString()
+                    != QLatin1String("twinops_test_hits_total"))
+                    return false;
+                total += point.toObject().value(QStringLiteral("count")).toInteger();
+            }
+            return total == 6;
+        }(),
+        10'000);
+
+    // Without a name, every family of the range (the requests of this very test are not HTTP traffic).
+    const AdminReply all = api.call("GET", QStringLiteral("/api/v1/admin/metrics/history"), {});
+    QCOMPARE(all.status, 200);
+    QVERIFY(!all.body.value(QStringLiteral("points")).toArray().isEmpty());
+}
+
+void TestMetricsRollup::historyRouteRejectsBadTimes()
+{
+    TWINOPS_FRESH_DATABASE(database);
+    CoreOptions options{database->url()};
+    options.passwordCost = PasswordHasher::Cost::Minimal;
+    options.metricsRollupInterval = std::chrono::milliseconds(0);
+    auto started = ServiceCore::start(std::move(options));
+    TWINOPS_VERIFY_OK(started);
+    InProcessAdminApi api(**started);
+    QCOMPARE(api.call("GET", QStringLiteral("/api/v1/admin/metrics/history?from=yesterday"), {}).status, 422);
+    QCOMPARE(api.call("GET",
+                      QStringLiteral("/api/v1/admin/metrics/history?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z"),
+                      {})
+                 .status,
+             422);
+    const AdminReply empty = api.call(
+        "GET",
+        QStringLiteral(
+            "/api/v1/admin/metrics/history?name=twinops_none_total&from=2026-03-01T00:00:00Z&to=2026-03-01T01:00:00Z"),
+        {});
+    QCOMPARE(empty.status, 200);
+    QCOMPARE(empty.body.value(QStringLiteral("points")).toArray().size(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestMetricsRollup)
+#include "tst_metricsrollup.moc"

@@ -1,0 +1,189 @@
+// The environments dialog driven like a user: type, click, wait for the answer from the store's thread. The
+// keychain is stood in for (a file store that answers, or one that reports no keychain), so the test is the same
+// on every machine; tst_environmentstore covers the real keychain.
+#include "config/environmentstore.h"
+#include "environmentsdialog.h"
+
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+
+using namespace twinops;
+
+namespace {
+
+// What KeychainSecretStore answers without a D-Bus session.
+class UnreachableKeychain final : public SecretStore
+{
+public:
+    QString description() const override { return QStringLiteral("the system keychain"); }
+    Result<QByteArray> read(const QString &) override { return unreachable(); }
+    Status write(const QString &, const QByteArray &) override { return unreachable(); }
+    Status remove(const QString &) override { return unreachable(); }
+
+private:
+    static Error unreachable() { return Error::unavailable(QStringLiteral("no keychain: there is no D-Bus session")); }
+};
+
+template<typename T> T *child(QWidget &parent, const QString &name)
+{
+    auto *widget = parent.findChild<T *>(name);
+    if (!widget)
+        qWarning("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
+    return widget;
+}
+
+void fillForm(QWidget &dialog, const QString &name, const QString &url, const QString &key, const QString &dsn = {})
+{
+    QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("environmentName")), name);
+    QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("environmentUrl")), url);
+    QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("environmentAdminKey")), key);
+    QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("environmentDsn")), dsn);
+}
+
+unsigned modeOf(const QString &path)
+{
+    struct stat info
+    {
+    };
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
+        return 0;
+    return info.st_mode & 0777;
+}
+
+} // namespace
+
+class TestEnvironmentsDialog final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void addAndRemoveWithKeychain();
+    void invalidInputIsExplained();
+    void noKeychainOffersTheFileFallback();
+};
+
+void TestEnvironmentsDialog::addAndRemoveWithKeychain()
+{
+    QTemporaryDir dir;
+    EnvironmentStore store(dir.filePath(QStringLiteral("environments.ini")),
+                           std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keychain"))));
+    EnvironmentsDialog dialog(store);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *list = child<QListWidget>(dialog, QStringLiteral("environmentsList"));
+    auto *add = child<QPushButton>(dialog, QStringLiteral("addEnvironmentButton"));
+    QVERIFY(list && add);
+    QTRY_VERIFY(add->isEnabled());
+    QVERIFY(!child<QWidget>(dialog, QStringLiteral("environmentsFallback"))->isVisible());
+    QCOMPARE(child<QLineEdit>(dialog, QStringLiteral("environmentAdminKey"))->echoMode(), QLineEdit::Password);
+    QCOMPARE(child<QLineEdit>(dialog, QStringLiteral("environmentDsn"))->echoMode(), QLineEdit::Password);
+
+    QSignalSpy added(&dialog, &EnvironmentsDialog::environmentAdded);
+    fillForm(dialog, QStringLiteral("Staging"), QStringLiteral("https://staging.example.com"),
+             QStringLiteral("tok_staging_key"), QStringLiteral("postgresql://u:p@db/twinops"));
+    QTest::mouseClick(add, Qt::LeftButton);
+    QTRY_COMPARE(added.count(), 1);
+    const QString id = added.first().at(0).toString();
+    QCOMPARE(added.first().at(1).toString(), QStringLiteral("Staging"));
+    QCOMPARE(added.first().at(2).toUrl(), QUrl(QStringLiteral("https://staging.example.com")));
+    QCOMPARE(added.first().at(3).toString(), QStringLiteral("tok_staging_key"));
+    QTRY_COMPARE(list->count(), 1);
+    QVERIFY(list->item(0)->text().contains(QLatin1String("Staging")));
+    QVERIFY(child<QLineEdit>(dialog, QStringLiteral("environmentAdminKey"))->text().isEmpty());
+    QCOMPARE(*store.adminKey(id), QStringLiteral("tok_staging_key"));
+    QCOMPARE(*store.dsn(id), QStringLiteral("postgresql://u:p@db/twinops"));
+
+    auto *remove = child<QPushButton>(dialog, QStringLiteral("removeEnvironmentButton"));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
+    QTRY_VERIFY(remove->isEnabled());
+    QTest::mouseClick(remove, Qt::LeftButton);
+    QTRY_COMPARE(list->count(), 0);
+    QVERIFY(store.list()->isEmpty());
+    QCOMPARE(store.adminKey(id).error().code, ErrorCode::NotFound);
+    QVERIFY(!child<QLabel>(dialog, QStringLiteral("environmentsError"))->isVisible());
+}
+
+void TestEnvironmentsDialog::invalidInputIsExplained()
+{
+    QTemporaryDir dir;
+    EnvironmentStore store(dir.filePath(QStringLiteral("environments.ini")),
+                           std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keychain"))));
+    EnvironmentsDialog dialog(store);
+    dialog.show();
+    auto *add = child<QPushButton>(dialog, QStringLiteral("addEnvironmentButton"));
+    QTRY_VERIFY(add->isEnabled());
+    QSignalSpy added(&dialog, &EnvironmentsDialog::environmentAdded);
+    fillForm(dialog, QStringLiteral("Staging"), QStringLiteral("https://staging.example.com"), {});
+    QTest::mouseClick(add, Qt::LeftButton);
+    auto *error = child<QLabel>(dialog, QStringLiteral("environmentsError"));
+    QTRY_VERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QLatin1String("admin API key")), qPrintable(error->text()));
+    QCOMPARE(added.count(), 0);
+    QVERIFY(store.list()->isEmpty());
+}
+
+void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
+{
+    QTemporaryDir dir;
+    const QString settingsPath = dir.filePath(QStringLiteral("environments.ini"));
+    const QString secrets = dir.filePath(QStringLiteral("secrets"));
+    EnvironmentStore store(settingsPath, std::make_unique<UnreachableKeychain>());
+    EnvironmentsDialog dialog(store);
+    dialog.setFileFallbackDirectory(secrets);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+
+    auto *fallback = child<QWidget>(dialog, QStringLiteral("environmentsFallback"));
+    auto *message = child<QLabel>(dialog, QStringLiteral("environmentsFallbackMessage"));
+    auto *useFiles = child<QPushButton>(dialog, QStringLiteral("useFileFallbackButton"));
+    auto *add = child<QPushButton>(dialog, QStringLiteral("addEnvironmentButton"));
+    QTRY_VERIFY(fallback->isVisible());
+    QVERIFY2(message->text().contains(secrets), qPrintable(message->text()));
+    QVERIFY(message->text().contains(QLatin1String("readable by this OS user only")));
+    QVERIFY(message->text().contains(QLatin1String("No keychain")));
+    QTRY_VERIFY(useFiles->isEnabled());
+    QVERIFY(!add->isEnabled()); // nothing can be stored yet
+
+    // Cancelling the confirmation changes nothing.
+    QTest::mouseClick(useFiles, Qt::LeftButton);
+    QMessageBox *question = nullptr;
+    QTRY_VERIFY((question = dialog.findChild<QMessageBox *>(QStringLiteral("confirmFileFallback"))));
+    QVERIFY(question->text().contains(secrets));
+    QTest::mouseClick(question->button(QMessageBox::Cancel), Qt::LeftButton);
+    QTRY_VERIFY(!dialog.findChild<QMessageBox *>(QStringLiteral("confirmFileFallback")));
+    QCOMPARE(store.backend(), SecretBackend::Unavailable);
+    QVERIFY(!QDir(secrets).exists());
+
+    // Confirming enables it.
+    QTest::mouseClick(useFiles, Qt::LeftButton);
+    QTRY_VERIFY((question = dialog.findChild<QMessageBox *>(QStringLiteral("confirmFileFallback"))));
+    QTest::mouseClick(question->findChild<QPushButton *>(QStringLiteral("confirmFileFallbackButton")), Qt::LeftButton);
+    QTRY_VERIFY(!fallback->isVisible());
+    QTRY_VERIFY(add->isEnabled());
+    QCOMPARE(store.backend(), SecretBackend::File);
+    QVERIFY(child<QLabel>(dialog, QStringLiteral("environmentsBackend"))->text().contains(secrets));
+
+    QSignalSpy added(&dialog, &EnvironmentsDialog::environmentAdded);
+    fillForm(dialog, QStringLiteral("Production"), QStringLiteral("https://prod.example.com"),
+             QStringLiteral("tok_prod_key"));
+    QTest::mouseClick(add, Qt::LeftButton);
+    QTRY_COMPARE(added.count(), 1);
+    QCOMPARE(added.first().at(3).toString(), QStringLiteral("tok_prod_key"));
+    const QString id = added.first().at(0).toString();
+    QCOMPARE(*store.adminKey(id), QStringLiteral("tok_prod_key"));
+    QCOMPARE(modeOf(secrets), 0700u);
+    const QStringList files = QDir(secrets).entryList(QDir::Files);
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(modeOf(QDir(secrets).filePath(files.first())), 0600u);
+}
+
+QTEST_MAIN(TestEnvironmentsDialog)
+#include "tst_environmentsdialog.moc"

@@ -1,0 +1,335 @@
+#include "environmentsdialog.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QThread>
+#include <QVBoxLayout>
+
+#include <memory>
+#include <optional>
+#include <type_traits>
+
+using namespace twinops;
+
+namespace {
+
+QString describeEntry(const EnvironmentEntry &entry)
+{
+    return QStringLiteral("%1 — %2").arg(entry.name, entry.baseUrl.toDisplayString());
+}
+
+} // namespace
+
+EnvironmentsDialog::EnvironmentsDialog(EnvironmentStore &store, QWidget *parent)
+    : QDialog(parent)
+    , m_store(store)
+    , m_fallbackDirectory(EnvironmentStore::defaultFileFallbackDirectory())
+    , m_list(new QListWidget(this))
+    , m_name(new QLineEdit(this))
+    , m_url(new QLineEdit(this))
+    , m_adminKey(new QLineEdit(this))
+    , m_dsn(new QLineEdit(this))
+    , m_addButton(new QPushButton(tr("Add environment"), this))
+    , m_removeButton(new QPushButton(tr("Remove"), this))
+    , m_backendLabel(new QLabel(this))
+    , m_fallbackBox(new QWidget(this))
+    , m_fallbackMessage(new QLabel(m_fallbackBox))
+    , m_fallbackButton(new QPushButton(tr("Store secrets in files…"), m_fallbackBox))
+    , m_error(new QLabel(this))
+{
+    setWindowTitle(tr("Environments"));
+    m_list->setObjectName(QStringLiteral("environmentsList"));
+    m_name->setObjectName(QStringLiteral("environmentName"));
+    m_name->setPlaceholderText(tr("Staging"));
+    m_name->setMaxLength(100);
+    m_url->setObjectName(QStringLiteral("environmentUrl"));
+    m_url->setPlaceholderText(tr("https://twinops.example.com"));
+    m_adminKey->setObjectName(QStringLiteral("environmentAdminKey"));
+    m_adminKey->setEchoMode(QLineEdit::Password);
+    m_dsn->setObjectName(QStringLiteral("environmentDsn"));
+    m_dsn->setEchoMode(QLineEdit::Password);
+    m_dsn->setPlaceholderText(tr("optional: postgresql://user:password@host/database"));
+    m_addButton->setObjectName(QStringLiteral("addEnvironmentButton"));
+    m_removeButton->setObjectName(QStringLiteral("removeEnvironmentButton"));
+    m_backendLabel->setObjectName(QStringLiteral("environmentsBackend"));
+    m_backendLabel->setWordWrap(true);
+    m_fallbackBox->setObjectName(QStringLiteral("environmentsFallback"));
+    m_fallbackMessage->setObjectName(QStringLiteral("environmentsFallbackMessage"));
+    m_fallbackMessage->setWordWrap(true);
+    m_fallbackButton->setObjectName(QStringLiteral("useFileFallbackButton"));
+    m_fallbackBox->hide();
+    m_error->setObjectName(QStringLiteral("environmentsError"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_error->hide();
+
+    auto *fallbackLayout = new QVBoxLayout(m_fallbackBox);
+    fallbackLayout->setContentsMargins(0, 0, 0, 0);
+    fallbackLayout->addWidget(m_fallbackMessage);
+    fallbackLayout->addWidget(m_fallbackButton, 0, Qt::AlignLeft);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Name"), m_name);
+    form->addRow(tr("Base URL"), m_url);
+    form->addRow(tr("Admin API key"), m_adminKey);
+    form->addRow(tr("PostgreSQL DSN"), m_dsn);
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_addButton);
+    actions->addStretch();
+    actions->addWidget(m_removeButton);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_error);
+    layout->addWidget(m_fallbackBox);
+    layout->addWidget(m_backendLabel);
+    layout->addWidget(m_list, 1);
+    layout->addLayout(form);
+    layout->addLayout(actions);
+    layout->addWidget(buttons);
+
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_addButton, &QPushButton::clicked, this, &EnvironmentsDialog::addEnvironment);
+    connect(m_removeButton, &QPushButton::clicked, this, &EnvironmentsDialog::removeEnvironment);
+    connect(m_fallbackButton, &QPushButton::clicked, this, &EnvironmentsDialog::confirmFileFallback);
+    connect(m_list, &QListWidget::currentRowChanged, this, &EnvironmentsDialog::updateButtons);
+
+    updateButtons();
+    refresh();
+}
+
+EnvironmentsDialog::~EnvironmentsDialog()
+{
+    // The calls still running use the store, which the caller may destroy right after the dialog. They end within
+    // the keychain's timeout; their answers are dropped (the connections die with this object).
+    for (const QPointer<QThread> &thread : std::as_const(m_threads)) {
+        if (thread)
+            thread->wait();
+    }
+}
+
+void EnvironmentsDialog::setFileFallbackDirectory(const QString &directory)
+{
+    m_fallbackDirectory = directory;
+    updateFallbackMessage();
+}
+
+EnvironmentsDialog::Snapshot EnvironmentsDialog::takeSnapshot(EnvironmentStore &store)
+{
+    Snapshot snapshot;
+    snapshot.backend = store.backend();
+    snapshot.unavailableReason = store.unavailableReason();
+    snapshot.fileDirectory = store.fileFallbackDirectory();
+    auto entries = store.list();
+    if (entries.ok())
+        snapshot.entries = *entries;
+    else
+        snapshot.listError = entries.error().message;
+    return snapshot;
+}
+
+// Runs work() on a thread of its own and done(result) on this object's thread, unless this object is gone by then.
+template<typename Work, typename Done> void EnvironmentsDialog::runInBackground(Work work, Done done)
+{
+    using Value = std::invoke_result_t<Work>;
+    auto result = std::make_shared<std::optional<Value>>();
+    QThread *thread = QThread::create([work = std::move(work), result] { result->emplace(work()); });
+    connect(thread, &QThread::finished, this, [this, result, done = std::move(done)] {
+        --m_pending;
+        updateButtons();
+        if (*result)
+            done(std::move(**result));
+    });
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    m_threads.removeAll(nullptr);
+    m_threads.append(thread);
+    ++m_pending;
+    updateButtons();
+    thread->start();
+}
+
+void EnvironmentsDialog::refresh()
+{
+    const quint64 request = ++m_lastRequest;
+    EnvironmentStore *store = &m_store;
+    runInBackground([store] { return takeSnapshot(*store); },
+                    [this, request](const Snapshot &snapshot) { applySnapshot(request, snapshot); });
+}
+
+void EnvironmentsDialog::applySnapshot(quint64 request, const Snapshot &snapshot)
+{
+    // An older answer arriving after a newer one must not bring back a stale list.
+    if (request < m_appliedRequest)
+        return;
+    m_appliedRequest = request;
+    m_backend = snapshot.backend;
+
+    switch (m_backend) {
+    case SecretBackend::Keychain:
+        m_backendLabel->setText(tr("Admin keys and DSNs are kept in the system keychain."));
+        m_fallbackBox->hide();
+        break;
+    case SecretBackend::File:
+        if (!snapshot.fileDirectory.isEmpty())
+            m_backendLabel->setText(tr("No keychain: admin keys and DSNs are kept in files in %1, readable by this "
+                                       "OS user only.")
+                                        .arg(snapshot.fileDirectory));
+        m_fallbackBox->hide();
+        break;
+    case SecretBackend::Unavailable:
+        m_backendLabel->setText(tr("Admin keys and DSNs cannot be stored yet."));
+        m_unavailableReason = snapshot.unavailableReason;
+        updateFallbackMessage();
+        m_fallbackBox->show();
+        break;
+    }
+    if (!snapshot.listError.isEmpty())
+        showError(snapshot.listError);
+
+    const QString selected = m_list->currentItem() ? m_list->currentItem()->data(Qt::UserRole).toString() : QString();
+    m_list->clear();
+    for (const EnvironmentEntry &entry : snapshot.entries) {
+        auto *item = new QListWidgetItem(describeEntry(entry), m_list);
+        item->setData(Qt::UserRole, entry.id);
+        if (entry.id == selected)
+            m_list->setCurrentItem(item);
+    }
+    updateButtons();
+}
+
+void EnvironmentsDialog::updateFallbackMessage()
+{
+    m_fallbackMessage->setText(
+        tr("No keychain is available%1, so the admin keys and DSNs of remote environments are not stored anywhere. "
+           "You can keep them in files instead: in %2, readable by this OS user only (files 0600 in a 0700 folder), "
+           "but not encrypted.")
+            .arg(m_unavailableReason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m_unavailableReason),
+                 m_fallbackDirectory));
+}
+
+void EnvironmentsDialog::addEnvironment()
+{
+    m_error->hide();
+    const QString name = m_name->text().trimmed();
+    const QUrl url = QUrl::fromUserInput(m_url->text().trimmed());
+    const QString adminKey = m_adminKey->text();
+    const QString dsn = m_dsn->text();
+    struct Added
+    {
+        Result<QString> id;
+        Snapshot snapshot;
+    };
+    const quint64 request = ++m_lastRequest;
+    EnvironmentStore *store = &m_store;
+    runInBackground(
+        [store, name, url, adminKey, dsn] {
+            auto id = store->add(name, url, adminKey, dsn);
+            return Added{std::move(id), takeSnapshot(*store)};
+        },
+        [this, request, name, url, adminKey](const Added &added) {
+            applySnapshot(request, added.snapshot);
+            if (!added.id.ok()) {
+                showError(tr("The environment was not added: %1").arg(added.id.error().message));
+                return;
+            }
+            m_name->clear();
+            m_url->clear();
+            m_adminKey->clear();
+            m_dsn->clear();
+            emit environmentAdded(*added.id, name, url, adminKey);
+        });
+}
+
+void EnvironmentsDialog::removeEnvironment()
+{
+    QListWidgetItem *item = m_list->currentItem();
+    if (!item)
+        return;
+    m_error->hide();
+    const QString id = item->data(Qt::UserRole).toString();
+    const QString name = item->text();
+    struct Removed
+    {
+        Status status;
+        Snapshot snapshot;
+    };
+    const quint64 request = ++m_lastRequest;
+    EnvironmentStore *store = &m_store;
+    runInBackground(
+        [store, id] {
+            auto status = store->remove(id);
+            return Removed{std::move(status), takeSnapshot(*store)};
+        },
+        [this, request, name](const Removed &removed) {
+            applySnapshot(request, removed.snapshot);
+            if (!removed.status.ok())
+                showError(tr("%1 was not removed: %2").arg(name, removed.status.error().message));
+        });
+}
+
+void EnvironmentsDialog::confirmFileFallback()
+{
+    // Not exec(): the question must not spin a nested event loop while answers from the store arrive.
+    auto *question = new QMessageBox(QMessageBox::Question, tr("Store secrets in files?"),
+                                     tr("Admin keys and DSNs will be written to files in %1. The files are "
+                                        "readable by this OS user only (0600, in a 0700 folder), but they are not "
+                                        "encrypted: anyone who can act as this user, or read a backup of the folder, "
+                                        "can read them.")
+                                         .arg(m_fallbackDirectory),
+                                     QMessageBox::Cancel, this);
+    question->setObjectName(QStringLiteral("confirmFileFallback"));
+    QPushButton *confirm = question->addButton(tr("Store in files"), QMessageBox::AcceptRole);
+    confirm->setObjectName(QStringLiteral("confirmFileFallbackButton"));
+    question->setDefaultButton(QMessageBox::Cancel);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    connect(question, &QMessageBox::buttonClicked, this, [this, confirm](QAbstractButton *button) {
+        if (button == confirm)
+            enableFileFallback();
+    });
+    question->open();
+}
+
+void EnvironmentsDialog::enableFileFallback()
+{
+    m_error->hide();
+    struct Enabled
+    {
+        Status status;
+        Snapshot snapshot;
+    };
+    const quint64 request = ++m_lastRequest;
+    EnvironmentStore *store = &m_store;
+    const QString directory = m_fallbackDirectory;
+    runInBackground(
+        [store, directory] {
+            auto status = store->useFileFallback(directory);
+            return Enabled{std::move(status), takeSnapshot(*store)};
+        },
+        [this, request](const Enabled &enabled) {
+            applySnapshot(request, enabled.snapshot);
+            if (!enabled.status.ok())
+                showError(tr("The file fallback was not enabled: %1").arg(enabled.status.error().message));
+        });
+}
+
+void EnvironmentsDialog::showError(const QString &text)
+{
+    m_error->setText(text);
+    m_error->show();
+}
+
+void EnvironmentsDialog::updateButtons()
+{
+    // One change at a time; the list and the form stay usable meanwhile.
+    const bool idle = m_pending == 0;
+    m_addButton->setEnabled(idle && m_backend != SecretBackend::Unavailable);
+    m_removeButton->setEnabled(idle && m_list->currentItem() != nullptr);
+    m_fallbackButton->setEnabled(idle);
+}

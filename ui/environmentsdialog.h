@@ -1,0 +1,81 @@
+#pragma once
+
+#include "config/environmentstore.h"
+
+#include <QDialog>
+#include <QList>
+#include <QPointer>
+#include <QUrl>
+
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QThread;
+
+// The remote environments a user keeps: the list, an add form (name, base URL, admin API key, optional
+// PostgreSQL DSN) and remove. Secrets go to the OS keychain; when there is none the dialog says so and offers the
+// owner-only file fallback, which is used only after the user confirms. Every store call may block on the
+// keychain, so it runs on a thread of its own and the answer comes back to this thread; the dialog stays usable.
+// The store must outlive the dialog (its destructor waits for calls still running).
+class EnvironmentsDialog final : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit EnvironmentsDialog(twinops::EnvironmentStore &store, QWidget *parent = nullptr);
+    ~EnvironmentsDialog() override;
+
+    // Where the file fallback would go; EnvironmentStore::defaultFileFallbackDirectory() unless set.
+    void setFileFallbackDirectory(const QString &directory);
+    QString fileFallbackDirectory() const { return m_fallbackDirectory; }
+    // Reads the list and the secret backend again (off the GUI thread).
+    void refresh();
+
+signals:
+    // A new environment was stored; the main window adds it to its picker.
+    void environmentAdded(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey);
+
+private:
+    // What the store looks like after an operation, read on the worker thread.
+    struct Snapshot
+    {
+        twinops::SecretBackend backend = twinops::SecretBackend::Unavailable;
+        QString unavailableReason;
+        QString fileDirectory;
+        QList<twinops::EnvironmentEntry> entries;
+        QString listError;
+    };
+
+    static Snapshot takeSnapshot(twinops::EnvironmentStore &store);
+    template<typename Work, typename Done> void runInBackground(Work work, Done done);
+    void applySnapshot(quint64 request, const Snapshot &snapshot);
+    void addEnvironment();
+    void removeEnvironment();
+    void confirmFileFallback();
+    void enableFileFallback();
+    void updateFallbackMessage();
+    void showError(const QString &text);
+    void updateButtons();
+
+    twinops::EnvironmentStore &m_store;
+    QString m_fallbackDirectory;
+    QList<QPointer<QThread>> m_threads;
+    int m_pending = 0;
+    quint64 m_lastRequest = 0;
+    quint64 m_appliedRequest = 0;
+    twinops::SecretBackend m_backend = twinops::SecretBackend::Unavailable;
+    QString m_unavailableReason;
+
+    QListWidget *m_list;
+    QLineEdit *m_name;
+    QLineEdit *m_url;
+    QLineEdit *m_adminKey;
+    QLineEdit *m_dsn;
+    QPushButton *m_addButton;
+    QPushButton *m_removeButton;
+    QLabel *m_backendLabel;
+    QWidget *m_fallbackBox;
+    QLabel *m_fallbackMessage;
+    QPushButton *m_fallbackButton;
+    QLabel *m_error;
+};

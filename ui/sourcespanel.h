@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+class QTimer;
+
+namespace twinops {
+
+class AdminClient;
+class SourcesModel;
+class TenantPicker;
+struct AdminReply;
+
+// The sources of one twin: pick tenant and twin, see each source's state, health, chunk count and last error,
+// upload a file, approve (one or in bulk) or reject, and the health detail of the selected source. Rows the
+// workers are busy with are polled until they settle. Works inside the tenant as the platform admin
+// (X-Twinops-Tenant), on any AdminClient; errors are shown in the panel, in words.
+class SourcesPanel final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SourcesPanel(AdminClient &client, QWidget *parent = nullptr);
+
+    SourcesModel *sourcesModel() const { return m_sources; }
+    QSortFilterProxyModel *sourcesProxy() const { return m_sourcesProxy; }
+    // Uploads the file at `path` to the selected twin (what the upload button does after its file dialog).
+    void uploadFile(const QString &path);
+    // Lists the tenants again (the panel does on every show).
+    void reloadTenants();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    QStringList selectedSourceIds() const;
+    void loadTwins(const QString &cursor, quint64 generation);
+    void twinChanged();
+    void selectionChanged();
+    void updateButtons();
+    void chooseFile();
+    void approveSelected();
+    void rejectSelected();
+    void loadHealth();
+    void showHealth(const AdminReply &reply);
+    void showError(const QString &message);
+    void clearError();
+
+    AdminClient &m_client;
+    SourcesModel *m_sources;
+    QSortFilterProxyModel *m_sourcesProxy;
+    QLabel *m_error;
+    TenantPicker *m_tenant;
+    QComboBox *m_twin;
+    QTableView *m_sourcesTable;
+    QPushButton *m_uploadButton;
+    QPushButton *m_approveButton;
+    QPushButton *m_rejectButton;
+    QLabel *m_health;
+    QTimer *m_poll;
+    quint64 m_twinsGeneration = 0; // twin lists of an earlier tenant are dropped
+    quint64 m_healthGeneration = 0; // health of an earlier selection is dropped
+};
+
+} // namespace twinops
