@@ -15,7 +15,7 @@
 #include <optional>
 #include <type_traits>
 
-using namespace twinops;
+namespace twinops {
 
 namespace {
 
@@ -333,3 +333,5 @@ void EnvironmentsDialog::updateButtons()
     m_removeButton->setEnabled(idle && m_list->currentItem() != nullptr);
     m_fallbackButton->setEnabled(idle);
 }
+
+} // namespace twinops

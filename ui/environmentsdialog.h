@@ -13,6 +13,8 @@ class QListWidget;
 class QPushButton;
 class QThread;
 
+namespace twinops {
+
 // The remote environments a user keeps: the list, an add form (name, base URL, admin API key, optional
 // PostgreSQL DSN) and remove. Secrets go to the OS keychain; when there is none the dialog says so and offers the
 // owner-only file fallback, which is used only after the user confirms. Every store call may block on the
@@ -22,7 +24,7 @@ class EnvironmentsDialog final : public QDialog
 {
     Q_OBJECT
 public:
-    explicit EnvironmentsDialog(twinops::EnvironmentStore &store, QWidget *parent = nullptr);
+    explicit EnvironmentsDialog(EnvironmentStore &store, QWidget *parent = nullptr);
     ~EnvironmentsDialog() override;
 
     // Where the file fallback would go; EnvironmentStore::defaultFileFallbackDirectory() unless set.
@@ -39,14 +41,14 @@ private:
     // What the store looks like after an operation, read on the worker thread.
     struct Snapshot
     {
-        twinops::SecretBackend backend = twinops::SecretBackend::Unavailable;
+        SecretBackend backend = SecretBackend::Unavailable;
         QString unavailableReason;
         QString fileDirectory;
-        QList<twinops::EnvironmentEntry> entries;
+        QList<EnvironmentEntry> entries;
         QString listError;
     };
 
-    static Snapshot takeSnapshot(twinops::EnvironmentStore &store);
+    static Snapshot takeSnapshot(EnvironmentStore &store);
     template<typename Work, typename Done> void runInBackground(Work work, Done done);
     void applySnapshot(quint64 request, const Snapshot &snapshot);
     void addEnvironment();
@@ -57,13 +59,13 @@ private:
     void showError(const QString &text);
     void updateButtons();
 
-    twinops::EnvironmentStore &m_store;
+    EnvironmentStore &m_store;
     QString m_fallbackDirectory;
     QList<QPointer<QThread>> m_threads;
     int m_pending = 0;
     quint64 m_lastRequest = 0;
     quint64 m_appliedRequest = 0;
-    twinops::SecretBackend m_backend = twinops::SecretBackend::Unavailable;
+    SecretBackend m_backend = SecretBackend::Unavailable;
     QString m_unavailableReason;
 
     QListWidget *m_list;
@@ -79,3 +81,5 @@ private:
     QPushButton *m_fallbackButton;
     QLabel *m_error;
 };
+
+} // namespace twinops

@@ -171,9 +171,9 @@ void MainWindow::addEnvironment(const QString &name, const QUrl &baseUrl, std::f
 
 void MainWindow::openEnvironmentsDialog()
 {
-    auto *dialog = new EnvironmentsDialog(*m_environmentStore, this);
+    auto *dialog = new twinops::EnvironmentsDialog(*m_environmentStore, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &EnvironmentsDialog::environmentAdded, this,
+    connect(dialog, &twinops::EnvironmentsDialog::environmentAdded, this,
             [this](const QString &, const QString &name, const QUrl &url, const QString &key) {
                 addRemoteEnvironment(name, url, key);
             });

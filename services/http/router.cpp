@@ -155,15 +155,15 @@ HttpResponse Router::run(const HttpRequest &request, ApiContext &api, const Prin
         if (route->spec.usesDatabase)
             TWINOPS_TRY(api.ensureDatabase());
         Principal principal;
-        if (trusted && route->spec.access.kind != Access::Kind::Public) {
-            principal = *trusted;
-            TWINOPS_TRY(enterTenant(*route, request, api, principal));
-            TWINOPS_TRY(authorise(*route, principal));
-        } else if (route->spec.access.kind != Access::Kind::Public) {
-            auto authenticated = api.authenticate(request);
-            if (!authenticated.ok())
-                return authenticated.error();
-            principal = std::move(authenticated).value();
+        if (route->spec.access.kind != Access::Kind::Public) {
+            if (trusted) {
+                principal = *trusted;
+            } else {
+                auto authenticated = api.authenticate(request);
+                if (!authenticated.ok())
+                    return authenticated.error();
+                principal = std::move(authenticated).value();
+            }
             TWINOPS_TRY(enterTenant(*route, request, api, principal));
             TWINOPS_TRY(authorise(*route, principal));
         }
@@ -184,7 +184,8 @@ HttpResponse Router::run(const HttpRequest &request, ApiContext &api, const Prin
         response = HttpResponse::error(result.error());
     }
     if (!trusted)
-        api.recordRequest(route ? route->spec.pattern : QString(), request.method, response.status, timer.nsecsElapsed());
+        api.recordRequest(route ? route->spec.pattern : QString(), request.method, response.status,
+                          timer.nsecsElapsed());
     return response;
 }
 
