@@ -203,10 +203,21 @@ void TestJobFault::killedProcessLosesNoJobAndDuplicatesNoEffect()
     if (heldAtKill.isEmpty()) {
         qInfo("the victim held no claim at the kill (between batches): nothing to rescue");
     } else {
-        QVERIFY2(!lostLease.isEmpty(), "the victim held claims, but no job was rescued");
+        // A COMMIT the victim had already sent still lands after the SIGKILL (the server finishes it), so a job
+        // seen running at the kill may have been completed by the victim itself: its row keeps the victim as owner
+        // and no crash. Every other job it held must have been rescued.
+        const QSet<QString> finishedByVictim
+            = idSet(*db,
+                    QStringLiteral("SELECT id FROM jobs WHERE state = 'completed' AND crash_count = 0 "
+                                   "AND lease_owner LIKE $1"),
+                    {victimOwner});
+        QVERIFY2(!lostLease.isEmpty() || heldAtKill == (heldAtKill & finishedByVictim),
+                 "the victim held claims, but no job was rescued");
         for (const QString &id : heldAtKill)
-            QVERIFY2(lostLease.contains(id),
+            QVERIFY2(lostLease.contains(id) || finishedByVictim.contains(id),
                      qPrintable(QStringLiteral("job %1, held by the victim, was never rescued").arg(id)));
+        if (const qsizetype landed = (heldAtKill & finishedByVictim).size(); landed > 0)
+            qInfo("%lld jobs held at the kill were completed by the victim's in-flight commit", qint64(landed));
     }
     const QSet<QString> unexpected = lostLease - heldAtKill;
     if (!unexpected.isEmpty())
