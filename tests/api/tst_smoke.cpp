@@ -278,6 +278,7 @@ private slots:
     void healthyTargetPasses();
     void cleanupSuspendsThrowawayTenants();
     void withoutAdminKeyTenantsStayButPass();
+    void runnerDatabaseSuspendsItsOwnTenants();
     void brokenTargetFails_data();
     void brokenTargetFails();
     void closedPortFailsFast();
@@ -396,6 +397,30 @@ void TestSmoke::withoutAdminKeyTenantsStayButPass()
     const CheckResult result = smokeAuth(target(m_daemon.port(), false));
     QVERIFY2(result.status == CheckStatus::Pass, qPrintable(describe(result)));
     QVERIFY(result.evidence.value(QLatin1String("cleanup_note")).toString().contains(QLatin1String("admin API key")));
+}
+
+// Checks the server runs on itself (POST /admin/checks/run) need no admin key to clean up: the throwaway tenants are
+// suspended in its own database.
+void TestSmoke::runnerDatabaseSuspendsItsOwnTenants()
+{
+    TargetEnvironment env = target(m_daemon.port(), false);
+    env.runnerDatabase = DatabaseUrl::sqliteFile(m_home.filePath(QStringLiteral("smoke.db")));
+    const CheckResult result = smokeTwins(env);
+    QVERIFY2(result.status == CheckStatus::Pass, qPrintable(describe(result)));
+    QVERIFY2(!result.evidence.contains(QLatin1String("cleanup_note")), qPrintable(describe(result)));
+
+    ApiClient admin(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_daemon.port())));
+    const ApiReply tenants = admin.get(QStringLiteral("/api/v1/admin/tenants?limit=200"), m_adminKey);
+    QCOMPARE(tenants.status, 200);
+    QHash<QString, QString> statusById;
+    for (const QJsonValue &tenant : tenants.object().value(QLatin1String("items")).toArray())
+        statusById.insert(tenant.toObject().value(QLatin1String("id")).toString(),
+                          tenant.toObject().value(QLatin1String("status")).toString());
+    const QJsonArray used = result.evidence.value(QLatin1String("tenants")).toArray();
+    QCOMPARE(used.size(), 2);
+    for (const QJsonValue &tenant : used)
+        QCOMPARE(statusById.value(tenant.toObject().value(QLatin1String("tenant_id")).toString()),
+                 QStringLiteral("suspended"));
 }
 
 void TestSmoke::brokenTargetFails_data()
