@@ -1,6 +1,7 @@
 #include "jobspanel.h"
 
 #include "admin/adminclient.h"
+#include "jobs/jobhandler.h"
 #include "jobsmodel.h"
 
 #include <QComboBox>
@@ -91,6 +92,11 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     // Fixed row heights: the view never measures rows, which keeps scrolling over many rows cheap.
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // Fixed widths that fit the type names and the times (measuring contents would read every row).
+    m_table->horizontalHeader()->resizeSection(JobsModel::Type, 150);
+    m_table->horizontalHeader()->resizeSection(JobsModel::Attempt, 70);
+    m_table->horizontalHeader()->resizeSection(JobsModel::RunAt, 150);
+    m_table->horizontalHeader()->resizeSection(JobsModel::Updated, 150);
     m_table->setWordWrap(false);
 
     m_detail = new QPlainTextEdit(this);
@@ -244,6 +250,18 @@ void JobsPanel::showDetail()
     const bool waiting = job->state == QLatin1String("available") || job->state == QLatin1String("retryable")
         || job->state == QLatin1String("scheduled");
     text += waiting ? tr("Next run: %1\n").arg(time(job->runAt)) : tr("Next run: none (%1)\n").arg(job->state);
+    // The retries ahead, with the default backoff every built-in job type uses (services/jobs/jobhandler.h).
+    const bool running = job->state == QLatin1String("running");
+    const QList<RetryPolicy::Window> ahead = waiting
+        ? RetryPolicy().schedule(job->attempt + 1, job->runAt, job->maxAttempts)
+        : running ? RetryPolicy().schedule(job->attempt, QDateTime::currentDateTimeUtc(), job->maxAttempts)
+                  : QList<RetryPolicy::Window>();
+    if (!ahead.isEmpty()) {
+        text += running ? tr("Retries ahead if this attempt fails now and every later one fails:\n")
+                        : tr("Retries ahead if every attempt fails:\n");
+        for (const RetryPolicy::Window &window : ahead)
+            text += tr("  attempt %1: %2 … %3\n").arg(window.attempt).arg(time(window.earliest), time(window.latest));
+    }
     text += tr("Created: %1   Started: %2   Finished: %3   Updated: %4\n")
                 .arg(time(job->createdAt), time(job->startedAt), time(job->finishedAt), time(job->updatedAt));
     text += tr("Last error: %1\n").arg(job->lastError.isEmpty() ? tr("none") : job->lastError);

@@ -13,6 +13,19 @@ std::chrono::milliseconds RetryPolicy::delayAfter(int attempt, double unit) cons
     return std::chrono::milliseconds(qint64(std::max(0.0, jittered)));
 }
 
+QList<RetryPolicy::Window> RetryPolicy::schedule(int nextAttempt, const QDateTime &nextRun, int maxAttempts) const
+{
+    QList<Window> windows;
+    QDateTime earliest = nextRun;
+    QDateTime latest = nextRun;
+    for (int failed = nextAttempt; failed < maxAttempts; ++failed) {
+        earliest = earliest.addMSecs(delayAfter(failed, 0.0).count());
+        latest = latest.addMSecs(delayAfter(failed, 1.0).count());
+        windows.append({failed + 1, earliest, latest});
+    }
+    return windows;
+}
+
 QString jobLogLevelName(JobLogLevel level)
 {
     switch (level) {

@@ -4,6 +4,7 @@
 #include "jobs/job.h"
 #include "storage/database.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -23,6 +24,16 @@ struct RetryPolicy
 
     // The delay before retrying after failed attempt `attempt` (1-based); `unit` in [0, 1) picks the jitter.
     std::chrono::milliseconds delayAfter(int attempt, double unit) const;
+
+    // When each attempt after `nextAttempt` (which runs at `nextRun`) would start if every attempt failed at
+    // once: the window the jitter allows, up to `maxAttempts`. What support staff read as "the retries ahead".
+    struct Window
+    {
+        int attempt;
+        QDateTime earliest;
+        QDateTime latest;
+    };
+    QList<Window> schedule(int nextAttempt, const QDateTime &nextRun, int maxAttempts) const;
 };
 
 enum class JobLogLevel { Debug, Info, Warning, Error };

@@ -248,6 +248,21 @@ void TestJobQueue::backoffSchedule()
         QCOMPARE(policy.delayAfter(attempt, 0.0).count(), qint64(expected[attempt - 1] * 0.75));
         QCOMPARE(policy.delayAfter(attempt, 1.0).count(), qint64(expected[attempt - 1] * 1.25));
     }
+
+    // The retries ahead of a job whose attempt 3 of 6 runs at t0: attempts 4, 5 and 6, each window the sum of
+    // the delays before it (jitter at its extremes).
+    const QDateTime t0 = utcFromMSecs(1'800'000'000'000);
+    const QList<RetryPolicy::Window> ahead = policy.schedule(3, t0, 6);
+    QCOMPARE(ahead.size(), 3);
+    qint64 low = 0, high = 0;
+    for (int i = 0; i < 3; ++i) {
+        low += qint64(expected[2 + i] * 0.75);
+        high += qint64(expected[2 + i] * 1.25);
+        QCOMPARE(ahead[i].attempt, 4 + i);
+        QCOMPARE(ahead[i].earliest, t0.addMSecs(low));
+        QCOMPARE(ahead[i].latest, t0.addMSecs(high));
+    }
+    QVERIFY(policy.schedule(6, t0, 6).isEmpty()); // the last attempt has nothing after it
 }
 
 void TestJobQueue::claimTakesAvailableJobsInOrderWithALease()

@@ -183,6 +183,7 @@ void TestJobsPanel::detailAndRetryOfAFailedJob()
     QVERIFY(shown.contains(QLatin1String("Attempts: 3 of 3")));
     QVERIFY(shown.contains(QLatin1String("\"marker\": \"plain\"")));
     QVERIFY(shown.contains(QLatin1String("test.failing")));
+    QVERIFY(!shown.contains(QLatin1String("Retries ahead"))); // discarded: nothing ahead
 
     QVERIFY(retry->isEnabled());
     QTest::mouseClick(retry, Qt::LeftButton);
@@ -191,6 +192,11 @@ void TestJobsPanel::detailAndRetryOfAFailedJob()
     QCOMPARE(table->model()->rowCount(), 1);
     QCOMPARE(table->model()->index(0, JobsModel::Attempt).data(JobsModel::RawRole).toInt(), 0);
     QTRY_VERIFY(detail->toPlainText().contains(QLatin1String("State: available")));
+    // Attempt 1 runs next; if it and attempt 2 fail, attempts 2 and 3 follow with the backoff; nothing after 3.
+    const QString retried = detail->toPlainText();
+    QVERIFY2(retried.contains(QLatin1String("Retries ahead if every attempt fails:\n  attempt 2: "))
+                 && retried.contains(QLatin1String("\n  attempt 3: ")) && !retried.contains(QLatin1String("attempt 4: ")),
+             qPrintable(retried));
     QCOMPARE(countInState(QStringLiteral("discarded")), 0);
     QCOMPARE(countInState(QStringLiteral("available")), 3);
     QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(QLatin1String("retried")));
