@@ -165,15 +165,30 @@ void SourcesModel::refreshInProgress()
     for (int row = 0; row < rowCount(); ++row) {
         if (statusAt(row) != QLatin1String("approved"))
             continue;
-        callHere("GET", QStringLiteral("/api/v1/sources/%1").arg(encoded(idAt(row))), QJsonValue(QJsonValue::Undefined),
-                 [this](const AdminReply &reply) {
-                     const QString id = reply.body.value(QLatin1String("id")).toString();
-                     const int at = rowOf(id);
-                     if (at < 0 || item(at) == reply.body)
-                         return; // nothing new: no dataChanged on every tick
-                     upsert(reply.body, false);
-                     emit sourcesChanged({id});
-                 });
+        client().call(
+            "GET", QStringLiteral("/api/v1/sources/%1").arg(encoded(idAt(row))), QJsonValue(QJsonValue::Undefined),
+            this,
+            [this, twin = m_twinId](const AdminReply &reply) {
+                if (twin != m_twinId)
+                    return;
+                if (reply.status == 404) {
+                    // Deleted meanwhile (by the tenant, or another console): the list is out of date. Without this the
+                    // row stayed "approved" and was asked for, and reported missing, every second.
+                    reload();
+                    return;
+                }
+                if (!reply.ok()) {
+                    reportError(reply);
+                    return;
+                }
+                const QString id = reply.body.value(QLatin1String("id")).toString();
+                const int at = rowOf(id);
+                if (at < 0 || item(at) == reply.body)
+                    return; // nothing new: no dataChanged on every tick
+                upsert(reply.body, false);
+                emit sourcesChanged({id});
+            },
+            m_tenantId);
     }
 }
 

@@ -76,15 +76,19 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
     return core;
 }
 
-Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &jwtSecret)
+Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &jwtSecret,
+                              std::optional<ChatSettings> chat)
 {
     m_endpoint.reset();
     ApiSettings settings;
     settings.instance = m_options.instance;
-    auto chat = ChatSettings::fromEnvironment();
-    if (!chat.ok())
-        return chat.error();
-    settings.chat = std::move(chat).value();
+    if (!chat) {
+        auto fromEnvironment = ChatSettings::fromEnvironment();
+        if (!fromEnvironment.ok())
+            return fromEnvironment.error();
+        chat = std::move(fromEnvironment).value();
+    }
+    settings.chat = std::move(*chat);
     qCInfo(lcCore).noquote() << "chat provider:" << settings.chat.description();
     m_api = std::make_unique<ApiShared>(m_options.database, jwtSecret, m_options.passwordCost, *m_metrics, settings);
     auto endpoint = std::make_unique<HttpEndpoint>(*m_api, options);

@@ -4,6 +4,7 @@
 #include "core/result.h"
 #include "http/httpendpoint.h"
 #include "jobs/workerpool.h"
+#include "knowledge/chatsettings.h"
 #include "storage/database.h"
 #include "storage/databaseurl.h"
 
@@ -44,8 +45,10 @@ public:
     void startWorkers(int workers, std::chrono::milliseconds lease = std::chrono::seconds(60));
     WorkerPool *workers() { return m_workers.get(); }
 
-    // Starts the HTTP API (and its threads); the daemon treats failure as fatal, the console reports it.
-    Status serveHttp(const EndpointOptions &options, const QByteArray &jwtSecret);
+    // Starts the HTTP API (and its threads); the daemon treats failure as fatal, the console reports it. The chat
+    // provider is `chat`, else the TWINOPS_LLM_* environment's (ChatSettings::fromEnvironment).
+    Status serveHttp(const EndpointOptions &options, const QByteArray &jwtSecret,
+                     std::optional<ChatSettings> chat = std::nullopt);
     // Null unless the HTTP API was started.
     HttpEndpoint *endpoint() { return m_endpoint.get(); }
 

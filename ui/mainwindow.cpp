@@ -6,10 +6,10 @@
 #include "charts/dashboardspanel.h"
 #include "checklistspanel.h"
 #include "config/environmentstore.h"
-#include "emptystatepanel.h"
 #include "environmentsdialog.h"
 #include "jobspanel.h"
 #include "servicecore.h"
+#include "settingspanel.h"
 #include "sourcespanel.h"
 #include "tenantspanel.h"
 #include "twinspanel.h"
@@ -72,12 +72,7 @@ MainWindow::MainWindow(twinops::ServiceCore &core, twinops::EnvironmentStore *en
     addSection(Jobs, tr("Jobs"), new QWidget(this));
     addSection(Dashboards, tr("Dashboards"), new QWidget(this));
     addSection(Checklists, tr("Checklists"), new QWidget(this));
-    addSection(Settings, tr("Settings"),
-               new EmptyStatePanel(tr("Settings"),
-                                   tr("Database: %1\nThe editable settings (endpoint, workers, provider) "
-                                      "are not built yet.")
-                                       .arg(core.database().description()),
-                                   this));
+    addSection(Settings, tr("Settings"), new twinops::SettingsPanel(twinops::SettingsPanelOptions{}, this));
 
     auto *splitter = new QSplitter(this);
     splitter->addWidget(m_navigation);
@@ -153,6 +148,11 @@ void MainWindow::setLocalEndpoint(const QString &baseUrl)
     m_localEndpoint = baseUrl;
     if (m_environmentPicker->currentIndex() == 0)
         showEnvironment(0);
+}
+
+void MainWindow::setSettings(const twinops::SettingsPanelOptions &options)
+{
+    replacePanel(Settings, new twinops::SettingsPanel(options, this));
 }
 
 void MainWindow::addRemoteEnvironment(const QString &name, const QUrl &baseUrl, const QString &adminKey)

@@ -16,6 +16,7 @@ namespace twinops {
 class AdminClient;
 class EnvironmentStore;
 class ServiceCore;
+struct SettingsPanelOptions;
 } // namespace twinops
 
 // The console's frame: the environment picker on top, navigation on the left, one panel per section on the right.
@@ -38,6 +39,8 @@ public:
     void setEndpointStatus(const QString &text);
     // The embedded HTTP API's address, which the Local environment's checklist runs check.
     void setLocalEndpoint(const QString &baseUrl);
+    // The Settings section's file, keychain and values in effect (without them it can show but not save).
+    void setSettings(const twinops::SettingsPanelOptions &options);
     // Adds a remote environment for this session and selects it (saved ones come from the EnvironmentStore).
     void addRemoteEnvironment(const QString &name, const QUrl &baseUrl, const QString &adminKey);
     void selectEnvironment(int index);

@@ -69,6 +69,8 @@ SourcesPanel::SourcesPanel(AdminClient &client, QWidget *parent)
     m_sourcesTable->sortByColumn(SourcesModel::Updated, Qt::AscendingOrder);
     m_sourcesTable->verticalHeader()->hide();
     m_sourcesTable->horizontalHeader()->setStretchLastSection(true);
+    m_sourcesTable->horizontalHeader()->resizeSection(SourcesModel::Filename, 240); // file names are long
+    m_sourcesTable->horizontalHeader()->resizeSection(SourcesModel::LastError, 240);
     m_uploadButton->setObjectName(QStringLiteral("uploadSourceButton"));
     m_approveButton->setObjectName(QStringLiteral("approveSourcesButton"));
     m_rejectButton->setObjectName(QStringLiteral("rejectSourceButton"));
@@ -148,8 +150,9 @@ void SourcesPanel::reloadTenants()
 void SourcesPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    if (!event->spontaneous() && m_tenant->count() > 0)
-        m_tenant->reload(); // tenants created in the Tenants panel meanwhile
+    // Tenants created in the Tenants panel meanwhile, also the first ones of a fresh database (an empty picker).
+    if (!event->spontaneous())
+        m_tenant->reload();
 }
 
 void SourcesPanel::loadTwins(const QString &cursor, quint64 generation)

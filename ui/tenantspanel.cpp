@@ -1,15 +1,21 @@
 #include "tenantspanel.h"
 
+#include "apikeysecretdialog.h"
+#include "apikeysmodel.h"
+#include "createapikeydialog.h"
 #include "tenantsmodel.h"
 #include "usersmodel.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -32,6 +38,7 @@ QTableView *makeTable(const QString &objectName, QAbstractItemModel *model, int 
     table->sortByColumn(sortColumn, Qt::AscendingOrder);
     table->verticalHeader()->hide();
     table->horizontalHeader()->setStretchLastSection(true);
+    table->horizontalHeader()->resizeSection(0, 240); // names and e-mail addresses, unwrapped
     return table;
 }
 
@@ -47,10 +54,13 @@ QSortFilterProxyModel *makeProxy(QAbstractItemModel *source, QObject *parent)
 
 TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     : QWidget(parent)
+    , m_client(client)
     , m_tenants(new TenantsModel(client, this))
     , m_users(new UsersModel(client, this))
+    , m_keys(new ApiKeysModel(client, this))
     , m_tenantsProxy(makeProxy(m_tenants, this))
     , m_usersProxy(makeProxy(m_users, this))
+    , m_keysProxy(makeProxy(m_keys, this))
     , m_error(new QLabel(this))
     , m_search(new QLineEdit(this))
     , m_searchDelay(new QTimer(this))
@@ -58,10 +68,15 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     , m_newTenantName(new QLineEdit(this))
     , m_createButton(new QPushButton(tr("Create tenant"), this))
     , m_suspendButton(new QPushButton(tr("Suspend"), this))
+    , m_details(new QTabWidget(this))
     , m_usersTitle(new QLabel(this))
     , m_usersTable(makeTable(QStringLiteral("usersTable"), m_usersProxy, UsersModel::Created, this))
     , m_revokeButton(new QPushButton(tr("Revoke"), this))
     , m_restoreButton(new QPushButton(tr("Restore"), this))
+    , m_keysTitle(new QLabel(this))
+    , m_keysTable(makeTable(QStringLiteral("apiKeysTable"), m_keysProxy, ApiKeysModel::Created, this))
+    , m_createKeyButton(new QPushButton(tr("Create key…"), this))
+    , m_revokeKeyButton(new QPushButton(tr("Revoke"), this))
 {
     m_error->setObjectName(QStringLiteral("tenantsError"));
     m_error->setWordWrap(true);
@@ -80,24 +95,45 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     m_suspendButton->setObjectName(QStringLiteral("suspendTenantButton"));
     m_revokeButton->setObjectName(QStringLiteral("revokeUserButton"));
     m_restoreButton->setObjectName(QStringLiteral("restoreUserButton"));
+    m_details->setObjectName(QStringLiteral("tenantDetailsTabs"));
+    m_keysTitle->setObjectName(QStringLiteral("apiKeysTitle"));
+    m_keysTitle->setWordWrap(true);
+    // The prefix is what tells keys apart: shown whole.
+    m_keysTable->horizontalHeader()->setSectionResizeMode(ApiKeysModel::Prefix, QHeaderView::ResizeToContents);
+    m_createKeyButton->setObjectName(QStringLiteral("createApiKeyButton"));
+    m_revokeKeyButton->setObjectName(QStringLiteral("revokeApiKeyButton"));
 
     auto *tenantActions = new QHBoxLayout;
     tenantActions->addWidget(m_newTenantName, 1);
     tenantActions->addWidget(m_createButton);
     tenantActions->addStretch();
     tenantActions->addWidget(m_suspendButton);
+    auto *usersPage = new QWidget(m_details);
     auto *userActions = new QHBoxLayout;
     userActions->addStretch();
     userActions->addWidget(m_revokeButton);
     userActions->addWidget(m_restoreButton);
+    auto *usersLayout = new QVBoxLayout(usersPage);
+    usersLayout->addWidget(m_usersTitle);
+    usersLayout->addWidget(m_usersTable, 1);
+    usersLayout->addLayout(userActions);
+    m_details->addTab(usersPage, tr("Users"));
+    auto *keysPage = new QWidget(m_details);
+    auto *keyActions = new QHBoxLayout;
+    keyActions->addWidget(m_createKeyButton);
+    keyActions->addStretch();
+    keyActions->addWidget(m_revokeKeyButton);
+    auto *keysLayout = new QVBoxLayout(keysPage);
+    keysLayout->addWidget(m_keysTitle);
+    keysLayout->addWidget(m_keysTable, 1);
+    keysLayout->addLayout(keyActions);
+    m_details->addTab(keysPage, tr("API keys"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_error);
     layout->addWidget(m_search);
     layout->addWidget(m_tenantsTable, 3);
     layout->addLayout(tenantActions);
-    layout->addWidget(m_usersTitle);
-    layout->addWidget(m_usersTable, 2);
-    layout->addLayout(userActions);
+    layout->addWidget(m_details, 2);
 
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_searchDelay, &QTimer::timeout, this, [this] {
@@ -106,7 +142,12 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     });
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
         m_searchDelay->stop();
-        m_tenants->setSearch(m_search->text());
+        clearError();
+        // Enter always asks again: after an error (the server was unreachable) the same search is the retry.
+        if (m_tenants->search() == m_search->text().trimmed())
+            m_tenants->reload();
+        else
+            m_tenants->setSearch(m_search->text());
     });
     connect(m_newTenantName, &QLineEdit::textChanged, this, &TenantsPanel::updateButtons);
     connect(m_newTenantName, &QLineEdit::returnPressed, this, &TenantsPanel::createTenant);
@@ -114,15 +155,23 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     connect(m_suspendButton, &QPushButton::clicked, this, &TenantsPanel::toggleSuspended);
     connect(m_revokeButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(true); });
     connect(m_restoreButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(false); });
+    connect(m_createKeyButton, &QPushButton::clicked, this, &TenantsPanel::openCreateKeyDialog);
+    connect(m_revokeKeyButton, &QPushButton::clicked, this, &TenantsPanel::confirmRevokeKey);
 
     connect(m_tenantsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &TenantsPanel::tenantSelectionChanged);
     connect(m_usersTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TenantsPanel::updateButtons);
+    connect(m_keysTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TenantsPanel::updateButtons);
     // A reset (new search) clears the selection without selectionChanged.
     connect(m_tenants, &QAbstractItemModel::modelReset, this, &TenantsPanel::tenantSelectionChanged);
-    connect(m_tenants, &QAbstractItemModel::dataChanged, this, &TenantsPanel::updateButtons);
+    // Suspending or reactivating the selected tenant hides or lists its keys (a suspended tenant's routes say 403).
+    connect(m_tenants, &QAbstractItemModel::dataChanged, this, &TenantsPanel::updateKeysTenant);
     connect(m_users, &QAbstractItemModel::dataChanged, this, &TenantsPanel::updateButtons);
     connect(m_users, &QAbstractItemModel::modelReset, this, &TenantsPanel::updateButtons);
+    connect(m_keys, &QAbstractItemModel::dataChanged, this, &TenantsPanel::updateButtons);
+    connect(m_keys, &QAbstractItemModel::modelReset, this, &TenantsPanel::updateButtons);
+    connect(m_keys, &ApiKeysModel::errorOccurred, this, &TenantsPanel::showError);
+    connect(m_keys, &ApiKeysModel::keyCreated, this, &TenantsPanel::showCreatedKey);
     connect(m_tenants, &TenantsModel::errorOccurred, this, &TenantsPanel::showError);
     connect(m_users, &UsersModel::errorOccurred, this, &TenantsPanel::showError);
     connect(m_tenants, &TenantsModel::tenantCreated, this, [this](const QString &id) {
@@ -156,6 +205,12 @@ int TenantsPanel::selectedUserRow() const
     return rows.isEmpty() ? -1 : m_usersProxy->mapToSource(rows.first()).row();
 }
 
+int TenantsPanel::selectedKeyRow() const
+{
+    const QModelIndexList rows = m_keysTable->selectionModel()->selectedRows();
+    return rows.isEmpty() ? -1 : m_keysProxy->mapToSource(rows.first()).row();
+}
+
 void TenantsPanel::tenantSelectionChanged()
 {
     const int row = selectedTenantRow();
@@ -163,6 +218,23 @@ void TenantsPanel::tenantSelectionChanged()
     m_usersTitle->setText(row < 0
                               ? tr("Select a tenant to see its users.")
                               : tr("Users of %1").arg(m_tenants->item(row).value(QLatin1String("name")).toString()));
+    updateKeysTenant();
+}
+
+void TenantsPanel::updateKeysTenant()
+{
+    const int row = selectedTenantRow();
+    const QString name = row < 0 ? QString() : m_tenants->item(row).value(QLatin1String("name")).toString();
+    if (row < 0) {
+        m_keys->setTenantId({});
+        m_keysTitle->setText(tr("Select a tenant to see its API keys."));
+    } else if (m_tenants->isSuspended(row)) {
+        m_keys->setTenantId({});
+        m_keysTitle->setText(tr("%1 is suspended: reactivate it to see or manage its API keys.").arg(name));
+    } else {
+        m_keys->setTenantId(m_tenants->idAt(row));
+        m_keysTitle->setText(tr("API keys of %1").arg(name));
+    }
     updateButtons();
 }
 
@@ -175,6 +247,9 @@ void TenantsPanel::updateButtons()
     const int user = selectedUserRow();
     m_revokeButton->setEnabled(user >= 0 && !m_users->isRevoked(user));
     m_restoreButton->setEnabled(user >= 0 && m_users->isRevoked(user));
+    m_createKeyButton->setEnabled(!m_keys->tenantId().isEmpty());
+    const int key = selectedKeyRow();
+    m_revokeKeyButton->setEnabled(key >= 0 && !m_keys->isRevoked(key));
 }
 
 void TenantsPanel::createTenant()
@@ -202,6 +277,64 @@ void TenantsPanel::setSelectedUserRevoked(bool revoked)
         return;
     clearError();
     m_users->setRevoked(m_users->idAt(row), revoked);
+}
+
+void TenantsPanel::openCreateKeyDialog()
+{
+    const QString tenantId = m_keys->tenantId();
+    const int row = m_tenants->rowOf(tenantId);
+    if (tenantId.isEmpty() || row < 0)
+        return;
+    clearError();
+    // Not exec(): no nested event loop while answers arrive; the dialog is window-modal all the same.
+    auto *dialog = new CreateApiKeyDialog(m_client, tenantId,
+                                          m_tenants->item(row).value(QLatin1String("name")).toString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, tenantId] {
+        // The selection cannot move while the dialog is open, but a suspension from elsewhere can clear it.
+        if (m_keys->tenantId() == tenantId)
+            m_keys->createKey(dialog->newKey());
+    });
+    dialog->open();
+}
+
+void TenantsPanel::showCreatedKey(const QString &tenantId, const QJsonObject &key, const QString &secret)
+{
+    const int row = m_tenants->rowOf(tenantId);
+    const QString tenantName
+        = row < 0 ? tr("the tenant") : m_tenants->item(row).value(QLatin1String("name")).toString();
+    auto *dialog = new ApiKeySecretDialog(key.value(QLatin1String("name")).toString(), tenantName, secret, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    const int keyRow = m_keys->rowOf(key.value(QLatin1String("id")).toString());
+    if (keyRow >= 0)
+        m_keysTable->selectRow(m_keysProxy->mapFromSource(m_keys->index(keyRow, 0)).row());
+}
+
+void TenantsPanel::confirmRevokeKey()
+{
+    const int row = selectedKeyRow();
+    if (row < 0 || m_keys->isRevoked(row))
+        return;
+    clearError();
+    const QString keyId = m_keys->idAt(row);
+    const QString name = m_keys->item(row).value(QLatin1String("name")).toString();
+    auto *question = new QMessageBox(QMessageBox::Question, tr("Revoke API key?"),
+                                     tr("Revoke the API key \"%1\" (%2)? Every request made with it fails from then "
+                                        "on; this cannot be undone.")
+                                         .arg(name, m_keys->item(row).value(QLatin1String("prefix")).toString()),
+                                     QMessageBox::Cancel, this);
+    question->setObjectName(QStringLiteral("confirmRevokeApiKey"));
+    question->setTextFormat(Qt::PlainText);
+    QPushButton *confirm = question->addButton(tr("Revoke key"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(QStringLiteral("confirmRevokeApiKeyButton"));
+    question->setDefaultButton(QMessageBox::Cancel);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    connect(question, &QMessageBox::buttonClicked, this, [this, confirm, keyId](QAbstractButton *button) {
+        if (button == confirm)
+            m_keys->revokeKey(keyId);
+    });
+    question->open();
 }
 
 void TenantsPanel::showError(const QString &message)

@@ -59,6 +59,7 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     m_twinsTable->sortByColumn(TwinsModel::Created, Qt::AscendingOrder);
     m_twinsTable->verticalHeader()->hide();
     m_twinsTable->horizontalHeader()->setStretchLastSection(true);
+    m_twinsTable->horizontalHeader()->resizeSection(0, 240);
     m_newTwinName->setObjectName(QStringLiteral("newTwinName"));
     m_newTwinName->setPlaceholderText(tr("New twin name"));
     m_newTwinName->setMaxLength(100);
@@ -129,8 +130,9 @@ void TwinsPanel::reloadTenants()
 void TwinsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    if (!event->spontaneous() && m_tenant->count() > 0)
-        m_tenant->reload(); // tenants created in the Tenants panel meanwhile
+    // Tenants created in the Tenants panel meanwhile, also the first ones of a fresh database (an empty picker).
+    if (!event->spontaneous())
+        m_tenant->reload();
 }
 
 int TwinsPanel::selectedTwinRow() const

@@ -1,45 +1,117 @@
 // Screenshots of every console panel for the docs (scripts/screenshots.sh runs this under Xvfb): a throwaway
 // database with demo data, the real main window, one PNG per section.
 #include "admin/inprocessadminapi.h"
+#include "checks/apiclient.h"
+#include "config/consolesettings.h"
+#include "config/secretstore.h"
 #include "jobs/jobqueue.h"
 #include "mainwindow.h"
 #include "servicecore.h"
+#include "settingspanel.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QJsonArray>
 #include <QListWidget>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <cstdio>
+#include <optional>
 
 using namespace twinops;
 
 namespace {
 
-// Tenants, a finished checklist run, and jobs (some failed) that no worker touches.
-bool seed(ServiceCore &core, const QString &baseUrl)
+QString idOf(const ApiReply &reply)
 {
+    return reply.object().value(QLatin1String("id")).toString();
+}
+
+// A tenant that uses the platform (an owner signed up over HTTP, twins, sources indexed or waiting, chats that
+// grew the graph), two quiet tenants, a finished checklist run, and demo jobs (some failed) no worker touches.
+struct Demo
+{
+    QString token; // the owner's, for the live traffic
+    QString twin;  // the twin with sources and chats
+};
+
+std::optional<Demo> seed(ServiceCore &core, const QString &baseUrl)
+{
+    ApiClient api((QUrl(baseUrl)));
+    const ApiReply signup =
+        api.post(QStringLiteral("/api/v1/auth/signup"),
+                 QJsonObject{{QStringLiteral("email"), QStringLiteral("owner@acme.example")},
+                             {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                             {QStringLiteral("tenant_name"), QStringLiteral("Acme Research")}});
+    const QString token = signup.object().value(QLatin1String("access_token")).toString();
+    if (signup.status != 201 || token.isEmpty())
+        return {};
+    const QString support = idOf(api.post(QStringLiteral("/api/v1/twins"),
+                                          QJsonObject{{QStringLiteral("name"), QStringLiteral("Support agent")}}, token));
+    const QString engineer = idOf(api.post(
+        QStringLiteral("/api/v1/twins"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Field engineer")}}, token));
+    if (support.isEmpty() || engineer.isEmpty())
+        return {};
+    const QList<QPair<QString, QString>> files{
+        {QStringLiteral("pump-manual.md"),
+         QStringLiteral("# Pump manual\n\nThe main pump feeds the boiler at 40 bar. Acme Research maintains "
+                        "the pump.\n\n## Maintenance\n\nReplace the seals every 2000 hours.\n")},
+        {QStringLiteral("faq.md"), QStringLiteral("# FAQ\n\nThe boiler heats the turbine. The turbine drives the "
+                                                  "generator. Support answers within one day.\n")},
+        {QStringLiteral("release-notes.txt"), QStringLiteral("Version 2 adds remote monitoring of the pump.\n")},
+        {QStringLiteral("draft-pricing.txt"), QStringLiteral("Not for the twin yet.\n")}};
+    for (int i = 0; i < files.size(); ++i) {
+        const QString source = idOf(api.post(QStringLiteral("/api/v1/twins/%1/sources").arg(support),
+                                             QJsonObject{{QStringLiteral("filename"), files[i].first},
+                                                         {QStringLiteral("content"), files[i].second}},
+                                             token));
+        if (source.isEmpty())
+            return {};
+        if (i < 2 && api.post(QStringLiteral("/api/v1/sources/%1/approve").arg(source), QJsonObject{}, token).status != 202)
+            return {};
+        if (i == 2 && api.post(QStringLiteral("/api/v1/sources/%1/reject").arg(source), QJsonObject{}, token).status != 200)
+            return {};
+    }
+    for (const char *question : {"What does the main pump feed?", "When are the seals replaced?"}) {
+        if (api.post(QStringLiteral("/api/v1/twins/%1/chat").arg(support),
+                     QJsonObject{{QStringLiteral("message"), QLatin1String(question)}}, token)
+                .status
+            != 200)
+            return {};
+    }
+
     InProcessAdminApi admin(core);
-    for (const char *name : {"Acme Research", "Globex Support", "Initech Labs"}) {
+    for (const char *name : {"Globex Support", "Initech Labs"}) {
         if (admin
                 .call("POST", QStringLiteral("/api/v1/admin/tenants"),
                       QJsonObject{{QStringLiteral("name"), QLatin1String(name)}})
                 .status
             != 201)
-            return false;
+            return {};
     }
     const AdminReply run = admin.call("POST", QStringLiteral("/api/v1/admin/checks/run"),
                                       QJsonObject{{QStringLiteral("base_url"), baseUrl}});
     if (run.status != 202)
-        return false;
+        return {};
     const QString path = QStringLiteral("/api/v1/admin/checks/runs/") + run.body.value(QLatin1String("id")).toString();
     if (!QTest::qWaitFor(
             [&] { return admin.get(path).body.value(QLatin1String("status")) != QLatin1String("running"); }, 120'000))
-        return false;
-    // The workers have served the checklist's smoke tests; the demo jobs below stay as they are put.
+        return {};
+    // Indexing, graph extraction and the checklist's smoke tests are done; the demo jobs below stay as they are put.
+    if (!QTest::qWaitFor(
+            [&] {
+                auto waiting = core.database().query(
+                    QStringLiteral("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')"));
+                return waiting.ok() && waiting->first().integer(0) == 0;
+            },
+            60'000))
+        return {};
     core.workers()->stop();
     JobQueue queue(core.database());
     QList<NewJob> jobs;
@@ -50,11 +122,48 @@ bool seed(ServiceCore &core, const QString &baseUrl)
         jobs << job;
     }
     if (!queue.enqueueBatch(jobs).ok())
-        return false;
+        return {};
     (void)core.database().query(QStringLiteral("UPDATE jobs SET state = 'discarded', attempt = max_attempts, "
-                                               "last_error = 'provider timed out after 30 s' WHERE rowid % 7 = 0"));
-    return true;
+                                               "last_error = 'provider timed out after 30 s' "
+                                               "WHERE payload LIKE '%demo%' AND rowid % 7 = 0"));
+    return Demo{token, support};
 }
+
+// Live traffic for the dashboards: the owner's list calls, a few chats and some requests with a bad token.
+class DemoTraffic final : public QObject
+{
+public:
+    DemoTraffic(const QString &baseUrl, const QString &token, const QString &twin)
+        : m_baseUrl(baseUrl), m_token(token.toLatin1()), m_twin(twin)
+    {
+        connect(&m_timer, &QTimer::timeout, this, &DemoTraffic::tick);
+        m_timer.start(20);
+    }
+
+private:
+    void tick()
+    {
+        ++m_ticks;
+        QNetworkRequest request(QUrl(m_baseUrl + QStringLiteral("/api/v1/twins")));
+        request.setRawHeader("Authorization", "Bearer " + (m_ticks % 25 == 0 ? QByteArray("expired") : m_token));
+        QNetworkReply *reply = m_network.get(request);
+        connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        if (m_ticks % 50 == 0 && !m_twin.isEmpty()) { // a chat a second, for time to first token
+            QNetworkRequest chat(QUrl(m_baseUrl + QStringLiteral("/api/v1/twins/%1/chat").arg(m_twin)));
+            chat.setRawHeader("Authorization", "Bearer " + m_token);
+            chat.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+            QNetworkReply *answer = m_network.post(chat, QByteArray(R"({"message":"Who maintains the pump?"})"));
+            connect(answer, &QNetworkReply::finished, answer, &QObject::deleteLater);
+        }
+    }
+
+    QString m_baseUrl;
+    QByteArray m_token;
+    QString m_twin;
+    QNetworkAccessManager m_network;
+    QTimer m_timer;
+    int m_ticks = 0;
+};
 
 } // namespace
 
@@ -78,11 +187,30 @@ int main(int argc, char **argv)
     (*core)->startWorkers(2); // the checklist's chat smoke test needs its graph job run
     EndpointOptions http;
     http.port = 0;
-    if (!(*core)->serveHttp(http, QByteArray(32, 'd')).ok() || !seed(**core, (*core)->endpoint()->baseUrl())) {
+    std::optional<Demo> demo;
+    if ((*core)->serveHttp(http, QByteArray(32, 'd')).ok())
+        demo = seed(**core, (*core)->endpoint()->baseUrl());
+    if (!demo) {
         std::fprintf(stderr, "make_screenshots: seeding the demo data failed\n");
         return 1;
     }
+    DemoTraffic traffic((*core)->endpoint()->baseUrl(), demo->token, demo->twin);
     MainWindow window(**core);
+    // Settings as a user saved them, with the values this demo runs with in effect.
+    ConsoleSettings effective = ConsoleSettings::defaults();
+    effective.databaseUrl = QStringLiteral("sqlite://") + (*core)->databaseUrl().sqlitePath();
+    effective.port = QUrl((*core)->endpoint()->baseUrl()).port();
+    ConsoleSettings saved = effective;
+    saved.port = ConsoleSettings::kDefaultPort;
+    saved.workers = 4;
+    const QString settingsPath = home.filePath(QStringLiteral("console.ini"));
+    FileSecretStore secrets(home.filePath(QStringLiteral("secrets")));
+    if (!saved.save(settingsPath).ok()) {
+        std::fprintf(stderr, "make_screenshots: cannot write the demo settings\n");
+        return 1;
+    }
+    window.setSettings(SettingsPanelOptions{settingsPath, &secrets, effective,
+                                            {QStringLiteral("--port 0 (a free port) is used over the saved port")}});
     window.setLocalEndpoint((*core)->endpoint()->baseUrl());
     window.setEndpointStatus(QStringLiteral("Local API: %1").arg((*core)->endpoint()->baseUrl()));
     window.resize(1280, 800);
@@ -93,6 +221,37 @@ int main(int argc, char **argv)
     for (int section = 0; section < MainWindow::SectionCount; ++section) {
         window.showSection(MainWindow::Section(section));
         QTest::qWait(1500); // panels load asynchronously; give them time to show their data
+        // The tenant and the twin with data, where a panel lets the user pick one.
+        if (auto *tenants = window.findChild<QTableView *>(QStringLiteral("tenantsTable"));
+            tenants && tenants->isVisible()) {
+            for (int row = 0; row < tenants->model()->rowCount(); ++row) {
+                if (tenants->model()->index(row, 0).data().toString() == QLatin1String("Acme Research"))
+                    tenants->selectRow(row);
+            }
+            QTest::qWait(1000);
+        }
+        if (auto *twins = window.findChild<QTableView *>(QStringLiteral("twinsTable")); twins && twins->isVisible()) {
+            for (int row = 0; row < twins->model()->rowCount(); ++row) {
+                if (twins->model()->index(row, 0).data().toString() == QLatin1String("Support agent"))
+                    twins->selectRow(row);
+            }
+            QTest::qWait(1000);
+        }
+        if (auto *twin = window.findChild<QComboBox *>(QStringLiteral("sourcesTwin")); twin && twin->isVisible()) {
+            twin->setCurrentIndex(twin->findText(QStringLiteral("Support agent")));
+            QTest::qWait(1000);
+        }
+        if (auto *jobs = window.findChild<QTableView *>(QStringLiteral("jobsTable")); jobs && jobs->isVisible()) {
+            for (int row = 0; row < jobs->model()->rowCount(); ++row) {
+                if (jobs->model()->index(row, 1).data().toString() == QLatin1String("discarded")) {
+                    jobs->selectRow(row); // its detail: payload, attempts, log lines
+                    break;
+                }
+            }
+            QTest::qWait(1000);
+        }
+        if (section == MainWindow::Dashboards)
+            QTest::qWait(8000); // the live charts fill at one point a second
         if (auto *runs = window.findChild<QTableView *>(QStringLiteral("pastRuns")); runs && runs->isVisible()
             && runs->model()->rowCount() > 0) {
             runs->setCurrentIndex(runs->model()->index(0, 0)); // show the newest run's results

@@ -147,19 +147,21 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
         chart->chart->addAxis(chart->x, Qt::AlignBottom);
         chart->left = new QValueAxis(chart->chart);
         chart->left->setMin(0);
+        chart->left->setLabelFormat(QStringLiteral("%.3g")); // 0.004 s, 250, 99.5: short enough for a small chart
         chart->chart->addAxis(chart->left, Qt::AlignLeft);
         chart->view = new QChartView(chart->chart, this);
         chart->view->setObjectName(objectName);
         chart->view->setRenderHint(QPainter::Antialiasing);
-        chart->view->setMinimumSize(320, 200);
+        chart->view->setMinimumSize(280, 200);
         grid->addWidget(chart->view, row, column);
         m_charts.append(chart);
         return chart;
     };
-    auto addRight = [](Chart *chart, const QString &title) {
+    // Axes carry no titles: the legend names every series, and a title does not fit beside a small chart.
+    auto addRight = [](Chart *chart) {
         chart->right = new QValueAxis(chart->chart);
         chart->right->setMin(0);
-        chart->right->setTitleText(title);
+        chart->right->setLabelFormat(QStringLiteral("%.3g"));
         chart->chart->addAxis(chart->right, Qt::AlignRight);
     };
 
@@ -170,32 +172,30 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
     errors->addSeries(m_model, M::ErrorRatePercent, tr("5xx %"));
     errors->addThreshold(QStringLiteral("errorRateThreshold"), tr("runbook limit"), runbook.maxErrorRate * 100.0);
 
-    Chart *auth = make(QStringLiteral("authChart"), tr("Authentication failures per second"), 1, 0);
+    Chart *auth = make(QStringLiteral("authChart"), tr("Authentication failures per second"), 0, 2);
     auth->addSeries(m_model, M::UnauthorizedPerSecond, tr("401/s"));
     auth->addSeries(m_model, M::ForbiddenPerSecond, tr("403/s"));
 
-    Chart *latency = make(QStringLiteral("latencyChart"), tr("Request latency (s)"), 1, 1);
+    Chart *latency = make(QStringLiteral("latencyChart"), tr("Request latency (s)"), 1, 0);
     latency->leftAtLeast = 0.01;
     latency->addSeries(m_model, M::LatencyP50Seconds, tr("p50"));
     latency->addSeries(m_model, M::LatencyP95Seconds, tr("p95"));
     latency->addSeries(m_model, M::LatencyP99Seconds, tr("p99"));
 
-    Chart *ttft = make(QStringLiteral("ttftChart"), tr("Chat time to first token, p95 (s)"), 2, 0);
+    Chart *ttft = make(QStringLiteral("ttftChart"), tr("Chat time to first token, p95 (s)"), 1, 1);
     ttft->addSeries(m_model, M::TtftP95Seconds, tr("TTFT p95"));
     ttft->addThreshold(QStringLiteral("ttftThreshold"), tr("runbook limit"), runbook.maxTtftP95Seconds);
 
-    Chart *jobs = make(QStringLiteral("jobsChart"), tr("Jobs"), 2, 1);
-    addRight(jobs, tr("success %"));
+    Chart *jobs = make(QStringLiteral("jobsChart"), tr("Jobs"), 1, 2);
+    addRight(jobs);
     jobs->rightIsPercent = true;
-    jobs->left->setTitleText(tr("completed/s"));
-    jobs->addSeries(m_model, M::JobsCompletedPerSecond, tr("completed/s"));
+    jobs->addSeries(m_model, M::JobsCompletedPerSecond, tr("done/s"));
     jobs->addSeries(m_model, M::JobSuccessPercent, tr("success %"), true);
-    jobs->addThreshold(QStringLiteral("jobSuccessThreshold"), tr("runbook minimum"), runbook.minJobSuccessRate * 100.0,
+    jobs->addThreshold(QStringLiteral("jobSuccessThreshold"), tr("runbook min"), runbook.minJobSuccessRate * 100.0,
                        true);
 
-    Chart *queue = make(QStringLiteral("queueChart"), tr("Job queue"), 3, 0);
-    addRight(queue, tr("oldest waiting (s)"));
-    queue->left->setTitleText(tr("waiting jobs"));
+    Chart *queue = make(QStringLiteral("queueChart"), tr("Job queue"), 2, 0);
+    addRight(queue);
     queue->addSeries(m_model, M::QueueDepth, tr("waiting jobs"));
     queue->addSeries(m_model, M::OldestWaitingSeconds, tr("oldest waiting (s)"), true);
 
