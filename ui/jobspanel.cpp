@@ -243,15 +243,17 @@ void JobsPanel::showDetail()
     text += tr("Tenant: %1   Twin: %2\n")
                 .arg(job->tenantId.isEmpty() ? tr("platform") : job->tenantId,
                      job->twinId.isEmpty() ? tr("—") : job->twinId);
-    text += tr("Attempts: %1 of %2 (%3 left)\n")
-                .arg(job->attempt)
-                .arg(job->maxAttempts)
-                .arg(qMax(0, job->maxAttempts - job->attempt));
     const bool waiting = job->state == QLatin1String("available") || job->state == QLatin1String("retryable")
         || job->state == QLatin1String("scheduled");
+    const bool running = job->state == QLatin1String("running");
+    // A finished job has no attempts left, whatever its maximum was (a retry starts it afresh).
+    text += waiting || running ? tr("Attempts: %1 of %2 (%3 left)\n")
+                                     .arg(job->attempt)
+                                     .arg(job->maxAttempts)
+                                     .arg(qMax(0, job->maxAttempts - job->attempt))
+                               : tr("Attempts: %1 of %2\n").arg(job->attempt).arg(job->maxAttempts);
     text += waiting ? tr("Next run: %1\n").arg(time(job->runAt)) : tr("Next run: none (%1)\n").arg(job->state);
     // The retries ahead, with the default backoff every built-in job type uses (services/jobs/jobhandler.h).
-    const bool running = job->state == QLatin1String("running");
     const QList<RetryPolicy::Window> ahead = waiting
         ? RetryPolicy().schedule(job->attempt + 1, job->runAt, job->maxAttempts)
         : running ? RetryPolicy().schedule(job->attempt, QDateTime::currentDateTimeUtc(), job->maxAttempts)

@@ -1,6 +1,20 @@
 #include "core/error.h"
 
+#include <QStringList>
+
 namespace twinops {
+
+QString Error::describe() const
+{
+    if (details.isEmpty())
+        return message;
+    QStringList fields = details.keys();
+    fields.sort();
+    QStringList problems;
+    for (const QString &field : std::as_const(fields))
+        problems << field + QStringLiteral(": ") + details.value(field);
+    return message + QStringLiteral(" (") + problems.join(QStringLiteral("; ")) + u')';
+}
 
 QString errorCodeName(ErrorCode code)
 {

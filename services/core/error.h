@@ -46,6 +46,9 @@ struct Error
     static Error validation(const QString &field, const QString &problem) { return validation({{field, problem}}); }
     static Error unavailable(QString message) { return {ErrorCode::Unavailable, std::move(message), {}, 0}; }
     static Error internal(QString message) { return {ErrorCode::Internal, std::move(message), {}, 0}; }
+
+    // The message with the field problems, for logs and stored errors: "Validation failed (type: no handler…)".
+    QString describe() const;
 };
 
 QString errorCodeName(ErrorCode code); // snake_case, as in API.md

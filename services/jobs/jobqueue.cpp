@@ -476,7 +476,7 @@ Result<bool> JobQueue::fail(const Job &job, const QString &leaseToken, const Err
                                     "lease_expires_at = NULL, updated_at = $6, finished_at = $7 "
                                     "WHERE id = $1 AND lease_token = $2 AND state = 'running'"),
                      {job.id, leaseToken, jobStateName(next), final ? job.runAt : now.addMSecs(retryDelay.count()),
-                      error.message.left(2000), now, final ? QVariant(now) : QVariant()});
+                      error.describe().left(2000), now, final ? QVariant(now) : QVariant()});
     if (!rows.ok())
         return rows.error();
     return rows->rowsAffected() == 1;

@@ -251,7 +251,7 @@ private:
             {job.id, job.tenantId, job.attempt, QStringLiteral("error"),
              QStringLiteral("attempt %1 by %2 failed: %3%4")
                  .arg(job.attempt)
-                 .arg(m_owner, error.message,
+                 .arg(m_owner, error.describe(),
                       retried ? QStringLiteral("; retrying in %1 s").arg(double(delay.count()) / 1000.0, 0, 'f', 1)
                               : QStringLiteral("; not retried"))});
         (void)queue.writeLogs(logs);

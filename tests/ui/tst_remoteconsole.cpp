@@ -626,11 +626,10 @@ void TestRemoteConsole::jobsShowIndexingAndRetryAFailure()
     QVERIFY(detail->toPlainText().contains(QLatin1String("Attempts: 1 of 3")));
     QCOMPARE(detail->toPlainText().count(notRetried), 1);
     const QString noHandler = QStringLiteral("no handler for job type %1 in this build").arg(kUnknownJobType);
-    QEXPECT_FAIL("",
-                 "known bug: a job failing with Error::validation keeps only \"Validation failed\" as its last error "
-                 "and log line (JobQueue::fail stores Error::message, not the field problem), so the reason is lost",
-                 Continue);
-    QVERIFY2(detail->toPlainText().contains(QStringLiteral("Last error: ") + noHandler),
+    // The reason, not just "Validation failed": the stored error and the log line carry the field's problem.
+    QVERIFY2(detail->toPlainText().contains(QStringLiteral("Last error: Validation failed (type: %1)").arg(noHandler)),
+             qPrintable(detail->toPlainText()));
+    QVERIFY2(detail->toPlainText().contains(QStringLiteral("failed: Validation failed (type: %1)").arg(noHandler)),
              qPrintable(detail->toPlainText()));
 
     // Retry: the row shows the state the daemon gave it, in place.
