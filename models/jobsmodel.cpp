@@ -7,12 +7,14 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <utility>
 
 namespace twinops {
 
 namespace {
 
 const QString kJobsPath = QStringLiteral("/api/v1/admin/jobs");
+constexpr int kMaxRefreshIds = 200; // what one ids= request may name (the API's page)
 
 QDateTime timeFrom(const QJsonValue &value)
 {
@@ -105,6 +107,7 @@ void JobsModel::reload()
     m_moreWanted = true; // the first page
     m_wantedPages.clear();
     endResetModel();
+    setNewerJobs(false);
     pump();
 }
 
@@ -169,11 +172,13 @@ void JobsModel::pageArrived(quint64 generation, int page, const QString &cursor,
 {
     if (generation != m_generation)
         return; // the list was reloaded meanwhile; its own request is or will be in flight
-    m_inFlight = false;
     if (!reply.ok()) {
+        m_inFlight = false;
         emit errorOccurred(tr("Could not load jobs: %1").arg(reply.errorText()));
         return; // the next fetchMore or scroll tries again
     }
+    // Still "in flight" until the pages are updated: a view or tester may call fetchMore from inside
+    // beginInsertRows, and a request made then would take the new cursor for the old page count.
     const QJsonArray items = reply.body.value(QLatin1String("items")).toArray();
     QList<JobRecord> jobs;
     jobs.reserve(items.size());
@@ -210,6 +215,7 @@ void JobsModel::pageArrived(quint64 generation, int page, const QString &cursor,
         if (!m_atEnd && m_pages.last().count != m_pageSize)
             m_atEnd = true;
     }
+    m_inFlight = false;
     evict();
     emit pageLoaded();
     pump();
@@ -232,20 +238,202 @@ void JobsModel::evict()
     }
 }
 
-void JobsModel::requestStats()
+quint64 JobsModel::requestStats()
+{
+    return sendStats(false);
+}
+
+quint64 JobsModel::sendStats(bool forRefresh)
 {
     const quint64 generation = m_generation;
+    const quint64 serial = ++m_statsSerial;
+    if (forRefresh)
+        ++m_refreshPending;
     m_client.get(kJobsPath + QStringLiteral("/stats?") + m_filter.queryString(), this,
-                 [this, generation](const AdminReply &reply) {
-                     if (generation != m_generation)
-                         return;
-                     if (!reply.ok()) {
-                         emit errorOccurred(tr("Could not count jobs: %1").arg(reply.errorText()));
-                         return;
+                 [this, generation, serial, forRefresh](const AdminReply &reply) {
+                     if (generation != m_generation) {
+                         // the list was reloaded meanwhile, and its counts asked for again
+                     } else if (!reply.ok()) {
+                         failed(forRefresh, tr("Could not count jobs: %1").arg(reply.errorText()));
+                     } else {
+                         emit statsReady(reply.body.value(QLatin1String("counts")).toObject(),
+                                         qint64(reply.body.value(QLatin1String("matching")).toDouble()), serial);
                      }
-                     emit statsReady(reply.body.value(QLatin1String("counts")).toObject(),
-                                     qint64(reply.body.value(QLatin1String("matching")).toDouble()));
+                     if (forRefresh)
+                         refreshAnswered();
                  });
+    return serial;
+}
+
+bool JobsModel::refresh(int first, int last, int current)
+{
+    if (m_refreshPending > 0)
+        return false;
+    // At the end of the list the last page is asked again as a whole: that refreshes its rows and brings the jobs
+    // created after them. Not while it is evicted (nobody looks at it then).
+    const int lastPage = int(m_pages.size()) - 1;
+    const bool tail = m_atEnd && lastPage >= 0 && m_pages.at(lastPage).loaded;
+
+    // By id, including rows of the last page: the page itself no longer brings the ones that left the filter.
+    QStringList ids;
+    const auto want = [&](int row) {
+        if (row < 0 || row >= m_rowCount || ids.size() >= kMaxRefreshIds)
+            return;
+        if (const JobRecord *record = job(row); record && !ids.contains(record->id))
+            ids << record->id;
+    };
+    want(current); // never cut off by the limit
+    first = qMax(0, first);
+    last = qMin(last, qMin(m_rowCount, first + kMaxRefreshIds) - 1);
+    for (int row = first; row <= last; ++row)
+        want(row);
+
+    const quint64 generation = m_generation;
+    if (!ids.isEmpty()) {
+        ++m_refreshPending;
+        m_client.get(kJobsPath + QStringLiteral("?limit=%1&ids=").arg(kMaxRefreshIds) + ids.join(QLatin1Char(',')),
+                     this, [this, generation, first, last, current](const AdminReply &reply) {
+                         refreshRowsArrived(generation, first, last, current, reply);
+                     });
+    }
+    if (tail) {
+        ++m_refreshPending;
+        const QString cursor = m_pages.at(lastPage).cursor;
+        m_client.get(listPath(cursor), this,
+                     [this, generation, pageCount = lastPage + 1, cursor](const AdminReply &reply) {
+                         tailArrived(generation, pageCount, cursor, reply);
+                     });
+    }
+    sendStats(true);
+    return true;
+}
+
+void JobsModel::refreshRowsArrived(quint64 generation, int first, int last, int current, const AdminReply &reply)
+{
+    if (generation == m_generation) {
+        if (!reply.ok()) {
+            failed(true, tr("Could not refresh the jobs shown: %1").arg(reply.errorText()));
+        } else {
+            QHash<QString, JobRecord> fresh;
+            const QJsonArray items = reply.body.value(QLatin1String("items")).toArray();
+            for (const QJsonValue &item : items) {
+                JobRecord record = JobRecord::fromJson(item.toObject());
+                fresh.insert(record.id, std::move(record));
+            }
+            updateInPlace(fresh, first, last);
+            if (current >= 0 && (current < first || current > last))
+                updateInPlace(fresh, current, current);
+        }
+    }
+    refreshAnswered();
+}
+
+void JobsModel::tailArrived(quint64 generation, int pageCount, const QString &cursor, const AdminReply &reply)
+{
+    // Only onto the list this was asked for: same filter, still at its end, the last page loaded and complete.
+    const bool current = generation == m_generation && m_atEnd && m_pages.size() == pageCount
+        && m_pages.last().cursor == cursor && m_pages.last().loaded
+        && m_pages.last().jobs.size() == m_pages.last().count;
+    if (current && !reply.ok())
+        failed(true, tr("Could not refresh the jobs shown: %1").arg(reply.errorText()));
+    if (!current || !reply.ok()) {
+        refreshAnswered();
+        return;
+    }
+    const QJsonArray items = reply.body.value(QLatin1String("items")).toArray();
+    QList<JobRecord> jobs;
+    jobs.reserve(items.size());
+    QHash<QString, JobRecord> fresh;
+    for (const QJsonValue &item : items) {
+        jobs.append(JobRecord::fromJson(item.toObject()));
+        fresh.insert(jobs.last().id, jobs.last());
+    }
+    const int page = pageCount - 1;
+    updateInPlace(fresh, page * m_pageSize, m_rowCount - 1);
+
+    // Keyset order (created_at, id): whatever sorts after the last row is newer than every row shown, so appending it
+    // keeps the order. The answer is sorted the same way, so the newer jobs are its tail.
+    PageSlot &slot = m_pages[page];
+    const JobRecord lastRow = slot.jobs.last();
+    const auto newer = std::find_if(jobs.cbegin(), jobs.cend(), [&](const JobRecord &job) {
+        return lastRow.createdAt < job.createdAt || (lastRow.createdAt == job.createdAt && lastRow.id < job.id);
+    });
+    const int newCount = int(jobs.cend() - newer);
+    const int take = qMin(newCount, m_pageSize - slot.count); // pages stay full except the last
+    if (take > 0) {
+        beginInsertRows({}, m_rowCount, m_rowCount + take - 1);
+        slot.jobs.append(QList<JobRecord>(newer, newer + take));
+        slot.count += take;
+        m_rowCount += take;
+        endInsertRows();
+    }
+    slot.lastUsed = ++m_clock;
+    const QString next = reply.body.value(QLatin1String("next_cursor")).toString();
+    // When the page now ends where this answer ends, the answer's next cursor continues it exactly.
+    const bool endsTogether = take == newCount && !jobs.isEmpty() && jobs.last().id == slot.jobs.last().id;
+    if (!next.isEmpty() && endsTogether && slot.count == m_pageSize) {
+        m_nextCursor = next;
+        m_atEnd = false;
+        m_moreWanted = true; // the end was in view: follow it
+        setNewerJobs(false);
+        pump();
+    } else {
+        setNewerJobs(take < newCount || (!next.isEmpty() && endsTogether));
+    }
+    refreshAnswered();
+}
+
+void JobsModel::failed(bool inRefresh, const QString &message)
+{
+    if (!inRefresh)
+        emit errorOccurred(message);
+    else if (m_refreshError.isEmpty())
+        m_refreshError = message;
+}
+
+void JobsModel::refreshAnswered()
+{
+    if (m_refreshPending == 0 || --m_refreshPending > 0)
+        return;
+    emit refreshFinished(std::exchange(m_refreshError, QString()));
+}
+
+void JobsModel::updateInPlace(const QHash<QString, JobRecord> &fresh, int first, int last)
+{
+    first = qMax(0, first);
+    last = qMin(last, m_rowCount - 1);
+    int runStart = -1;
+    const auto endRun = [&](int row) {
+        if (runStart >= 0)
+            emit dataChanged(index(runStart, 0), index(row - 1, ColumnCount - 1));
+        runStart = -1;
+    };
+    for (int row = first; row <= last; ++row) {
+        PageSlot &page = m_pages[row / m_pageSize];
+        if (!page.loaded) { // nothing of it to update: go to the next page
+            endRun(row);
+            row = (row / m_pageSize + 1) * m_pageSize - 1;
+            continue;
+        }
+        const int offset = row % m_pageSize;
+        const auto found = offset < page.jobs.size() ? fresh.constFind(page.jobs.at(offset).id) : fresh.cend();
+        if (found == fresh.cend() || *found == page.jobs.at(offset)) {
+            endRun(row);
+            continue;
+        }
+        page.jobs[offset] = *found;
+        if (runStart < 0)
+            runStart = row;
+    }
+    endRun(last + 1);
+}
+
+void JobsModel::setNewerJobs(bool newer)
+{
+    if (newer == m_newerJobs)
+        return;
+    m_newerJobs = newer;
+    emit newerJobsChanged(newer);
 }
 
 void JobsModel::act(const QString &action, const QStringList &ids)
@@ -259,22 +447,13 @@ void JobsModel::act(const QString &action, const QStringList &ids)
             return;
         }
         // In place: the rows stay where they are (even if they no longer match the filter) until the next reload.
+        QHash<QString, JobRecord> fresh;
         const QJsonArray changed = reply.body.value(QLatin1String("jobs")).toArray();
         for (const QJsonValue &value : changed) {
             JobRecord updated = JobRecord::fromJson(value.toObject());
-            for (int p = 0; p < m_pages.size(); ++p) {
-                PageSlot &slot = m_pages[p];
-                if (!slot.loaded)
-                    continue;
-                for (int i = 0; i < slot.jobs.size(); ++i) {
-                    if (slot.jobs.at(i).id != updated.id)
-                        continue;
-                    slot.jobs[i] = updated;
-                    const int row = p * m_pageSize + i;
-                    emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
-                }
-            }
+            fresh.insert(updated.id, std::move(updated));
         }
+        updateInPlace(fresh, 0, m_rowCount - 1);
         emit actionFinished(action, reply.body.value(QLatin1String("changed")).toInt());
     });
 }

@@ -3,6 +3,7 @@
 #include <QAbstractTableModel>
 #include <QByteArray>
 #include <QDateTime>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -46,12 +47,15 @@ struct JobRecord
     QDateTime finishedAt;
 
     static JobRecord fromJson(const QJsonObject &object);
+    bool operator==(const JobRecord &other) const = default;
 };
 
 // Every tenant's jobs, page by page (keyset paging with next_cursor). Rows are appended as the view asks for more
 // (fetchMore); only the most recently used pages keep their jobs, older ones keep just their cursor and are fetched
 // again when shown, so scrolling through 1,000,000 jobs costs memory for the row count and a few pages, not the jobs.
 // One page request is in flight at a time; an answer for a filter that was replaced meanwhile is dropped.
+// refresh() keeps what is on screen current without a reset: rows are updated in place (dataChanged), and jobs newer
+// than the last row are appended once the list has reached its end (keyset order puts new jobs there).
 class JobsModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -74,8 +78,21 @@ public:
     const JobRecord *job(int row) const; // nullptr while the row's page is not loaded
     QString jobId(int row) const;
 
-    // Per-state counts and the number matching the filter: statsReady when they arrive.
-    void requestStats();
+    // Per-state counts and the number matching the filter: statsReady, with the number returned here, when they
+    // arrive (answers come in the order asked, so a caller waiting for a fresh count takes the first one >= it).
+    quint64 requestStats();
+
+    // One live tick: re-reads the loaded rows first..last and `current` by id (at most one page of them, and whatever
+    // the filter says of them now: a row stays where it is), and updates the ones that changed in place; at the end of
+    // the list, asks for the jobs after the last row and appends them; asks for the counts. Does nothing and answers
+    // false while the previous tick is unanswered, so a slow environment never queues ticks up. refreshFinished
+    // when every answer of the tick has arrived (or been dropped by a reload), with the first failure of the tick
+    // (empty if none): a tick reports its errors there, not through errorOccurred.
+    bool refresh(int first, int last, int current = -1);
+    bool isRefreshing() const { return m_refreshPending > 0; }
+    // Newer matching jobs exist but cannot be appended in place (jobs of the last page left or joined the filter,
+    // so no cursor continues it exactly): a reload shows them.
+    bool hasNewerJobs() const { return m_newerJobs; }
     // Bulk actions; the changed rows are updated in place (by ids) or the list reloads (by filter).
     void retry(const QStringList &ids) { act(QStringLiteral("retry"), ids); }
     void cancel(const QStringList &ids) { act(QStringLiteral("cancel"), ids); }
@@ -92,8 +109,10 @@ public:
 signals:
     void errorOccurred(const QString &message);
     void pageLoaded();
-    void statsReady(const QJsonObject &counts, qint64 matching);
+    void statsReady(const QJsonObject &counts, qint64 matching, quint64 serial);
     void actionFinished(const QString &action, int changed);
+    void refreshFinished(const QString &error);
+    void newerJobsChanged(bool newer);
 
 private:
     struct PageSlot
@@ -109,6 +128,14 @@ private:
     void requestPage(int page);
     void pageArrived(quint64 generation, int page, const QString &cursor, const AdminReply &reply);
     void evict();
+    quint64 sendStats(bool forRefresh);
+    void refreshRowsArrived(quint64 generation, int first, int last, int current, const AdminReply &reply);
+    void tailArrived(quint64 generation, int pageCount, const QString &cursor, const AdminReply &reply);
+    void failed(bool inRefresh, const QString &message);
+    void refreshAnswered();
+    // Replaces the loaded rows in first..last whose job is in `fresh` and differs; one dataChanged per run of rows.
+    void updateInPlace(const QHash<QString, JobRecord> &fresh, int first, int last);
+    void setNewerJobs(bool newer);
     void act(const QString &action, const QStringList &ids);
     void actOnFilter(const QString &action);
     QString listPath(const QString &cursor) const;
@@ -127,6 +154,10 @@ private:
     mutable quint64 m_clock = 0;
     mutable bool m_pumpQueued = false;
     quint64 m_generation = 0;
+    quint64 m_statsSerial = 0;
+    int m_refreshPending = 0; // answers of the current tick still to come
+    QString m_refreshError; // its first failure
+    bool m_newerJobs = false;
 };
 
 } // namespace twinops

@@ -4,6 +4,7 @@
 #include "jobs/jobhandler.h"
 #include "jobsmodel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFormLayout>
@@ -17,8 +18,10 @@
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace twinops {
@@ -29,6 +32,7 @@ const QStringList kStates{QStringLiteral("scheduled"), QStringLiteral("available
                           QStringLiteral("retryable"), QStringLiteral("completed"), QStringLiteral("discarded"),
                           QStringLiteral("cancelled")};
 constexpr qint64 kMaxBulk = 10'000; // what one bulk call of the API changes at most
+constexpr qint64 kMaxLivePauseMs = 60'000;
 
 QLineEdit *filterEdit(const QString &name, const QString &placeholder, QWidget *parent)
 {
@@ -63,6 +67,10 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     m_twin = filterEdit(QStringLiteral("jobsTwin"), tr("Twin id"), this);
     m_text = filterEdit(QStringLiteral("jobsText"), tr("Text in payload or error"), this);
     auto *apply = button(QStringLiteral("applyJobsFilter"), tr("Apply"), this);
+    m_live = new QCheckBox(tr("Live"), this);
+    m_live->setObjectName(QStringLiteral("jobsLive"));
+    m_live->setToolTip(tr("Keep the counts, the rows shown and the selected job current while this panel is visible"));
+    m_live->setChecked(true);
 
     auto *filterBar = new QHBoxLayout;
     filterBar->addWidget(m_state);
@@ -71,10 +79,15 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     filterBar->addWidget(m_twin);
     filterBar->addWidget(m_text, 2);
     filterBar->addWidget(apply);
+    filterBar->addWidget(m_live);
 
     m_counts = new QLabel(this);
     m_counts->setObjectName(QStringLiteral("jobsCounts"));
     m_counts->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Shown when jobs newer than the last row match but cannot be appended where they belong (JobsModel).
+    m_newerJobs = new QLabel(tr("Newer jobs match the filter. <a href=\"reload\">Reload the list</a>"), this);
+    m_newerJobs->setObjectName(QStringLiteral("jobsNewerHint"));
+    m_newerJobs->hide();
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("jobsError"));
     m_error->setWordWrap(true);
@@ -139,6 +152,7 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(filterBar);
     layout->addWidget(m_counts);
+    layout->addWidget(m_newerJobs);
     layout->addWidget(m_error);
     layout->addWidget(splitter, 1);
     layout->addWidget(m_confirmBar);
@@ -151,6 +165,21 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     connect(m_state, &QComboBox::activated, this, &JobsPanel::applyFilter);
     connect(m_model, &JobsModel::errorOccurred, this, &JobsPanel::showError);
     connect(m_model, &JobsModel::statsReady, this, &JobsPanel::showCounts);
+    m_liveTimer = new QTimer(this);
+    m_liveTimer->setSingleShot(true); // re-armed when a tick has answered: never two in flight
+    connect(m_liveTimer, &QTimer::timeout, this, &JobsPanel::liveTick);
+    connect(m_model, &JobsModel::refreshFinished, this, &JobsPanel::liveTickFinished);
+    connect(m_live, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            scheduleLive(true);
+        else
+            m_liveTimer->stop();
+    });
+    connect(m_model, &JobsModel::newerJobsChanged, m_newerJobs, &QLabel::setVisible);
+    connect(m_newerJobs, &QLabel::linkActivated, this, [this] {
+        m_model->reload(); // the filter applied, not what the fields may say by now
+        m_model->requestStats();
+    });
     connect(m_model, &JobsModel::pageLoaded, this, [this] {
         m_error->hide();
         updateButtons();
@@ -198,9 +227,65 @@ void JobsPanel::applyFilter()
     m_matching = -1;
     m_model->setFilter(filter); // the first page is asked before the counts: rows show first
     m_model->requestStats();
+    scheduleLive(); // a full pause before the next tick: this already asked for everything
 }
 
-void JobsPanel::showCounts(const QJsonObject &counts, qint64 matching)
+void JobsPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    m_shown = true;
+    scheduleLive();
+}
+
+void JobsPanel::hideEvent(QHideEvent *event)
+{
+    m_shown = false; // also when minimised: nobody looks
+    m_liveTimer->stop();
+    QWidget::hideEvent(event);
+}
+
+void JobsPanel::scheduleLive(bool soon)
+{
+    if (!m_shown || !m_live->isChecked() || m_model->isRefreshing())
+        return; // a tick in flight schedules the next one when it has answered
+    // A slow environment is asked less often: at least twice what the last tick took, so it is never busy with the
+    // panel for more than a third of the time.
+    m_liveTimer->start(soon ? 0 : int(qMax<qint64>(m_liveInterval, qMin(2 * m_lastTickMs, kMaxLivePauseMs))));
+}
+
+void JobsPanel::liveTick()
+{
+    if (!m_shown || !m_live->isChecked())
+        return;
+    if (m_model->isLoading()) {
+        // The user is paging: what arrives is fresh, and a tick's counts would only delay the page behind them.
+        scheduleLive();
+        return;
+    }
+    // What is on screen, and the selected job wherever it is: a window of rows, never the whole table.
+    const int first = m_table->rowAt(0);
+    int last = m_table->rowAt(m_table->viewport()->height() - 1);
+    if (last < 0)
+        last = m_model->rowCount() - 1;
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    m_tickClock.start();
+    m_model->refresh(first, last, current.isValid() ? current.row() : -1);
+}
+
+void JobsPanel::liveTickFinished(const QString &error)
+{
+    m_lastTickMs = m_tickClock.isValid() ? m_tickClock.elapsed() : 0;
+    if (!error.isEmpty()) {
+        showError(error);
+        m_liveError = true;
+    } else if (m_liveError) {
+        m_error->hide();
+        m_liveError = false;
+    }
+    scheduleLive();
+}
+
+void JobsPanel::showCounts(const QJsonObject &counts, qint64 matching, quint64 serial)
 {
     QStringList parts;
     const QLocale locale;
@@ -208,7 +293,7 @@ void JobsPanel::showCounts(const QJsonObject &counts, qint64 matching)
         parts << QStringLiteral("%1: %2").arg(state, locale.toString(qint64(counts.value(state).toDouble())));
     m_matching = matching;
     m_counts->setText(tr("%1 matching · %2").arg(locale.toString(matching), parts.join(QStringLiteral(" · "))));
-    if (m_awaitingCount) {
+    if (m_awaitingCount && serial >= m_countSerial) { // not a live tick's count asked before the button was pressed
         m_awaitingCount = false;
         if (matching == 0) {
             m_confirmText->setText(tr("No job matches the filter."));
@@ -298,7 +383,9 @@ void JobsPanel::showLogs(const QString &jobId, const AdminReply &reply)
                              line.value(QLatin1String("message")).toString());
         }
     }
+    const int scrolled = m_detail->verticalScrollBar()->value();
     m_detail->setPlainText(m_detailText + logs);
+    m_detail->verticalScrollBar()->setValue(scrolled); // a live update keeps the reader's place
 }
 
 QStringList JobsPanel::selectedIds() const
@@ -332,7 +419,7 @@ void JobsPanel::askBulk(Bulk bulk)
     m_confirm->setEnabled(false);
     m_confirmText->setText(tr("Counting the jobs that match the filter…"));
     m_confirmBar->show();
-    m_model->requestStats(); // a fresh count, not the one shown when the filter was applied
+    m_countSerial = m_model->requestStats(); // a fresh count, not the one shown when the filter was applied
 }
 
 void JobsPanel::confirmBulk()
@@ -358,6 +445,7 @@ void JobsPanel::dismissBulk()
 
 void JobsPanel::showError(const QString &message)
 {
+    m_liveError = false;
     m_error->setText(message);
     m_error->show();
     m_status->clear();

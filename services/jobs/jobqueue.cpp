@@ -180,7 +180,7 @@ Result<Job> JobQueue::get(const QString &tenantId, const QString &id)
 namespace {
 
 // WHERE clause (after "WHERE 1 = 1") and parameters of a filter.
-void appendFilter(const JobFilter &filter, QString &sql, QVariantList &params)
+void appendFilter(Dialect dialect, const JobFilter &filter, QString &sql, QVariantList &params)
 {
     auto add = [&](const QString &clause, const QVariant &value) {
         params << value;
@@ -200,6 +200,11 @@ void appendFilter(const JobFilter &filter, QString &sql, QVariantList &params)
                               "'')) LIKE $%1 ESCAPE '\\')")
                    .arg(params.size());
     }
+    if (!filter.ids.isEmpty()) // one JSON array parameter, so the statement text does not depend on the count
+        add(dialect == Dialect::Postgres
+                ? QStringLiteral(" AND id IN (SELECT jsonb_array_elements_text($%1::jsonb)::uuid)")
+                : QStringLiteral(" AND id IN (SELECT value FROM json_each($%1))"),
+            compactJson(QJsonArray::fromStringList(filter.ids)));
 }
 
 } // namespace
@@ -210,7 +215,7 @@ Result<Page<Job>> JobQueue::list(const JobFilter &filter, const PageRequest &pag
         return Page<Job>{};
     QString sql = QStringLiteral("SELECT ") + jobColumns() + QStringLiteral(" FROM jobs WHERE 1 = 1");
     QVariantList params;
-    appendFilter(filter, sql, params);
+    appendFilter(m_db.dialect(), filter, sql, params);
     return fetchPage(m_db, sql, params, page, jobFromRow);
 }
 
@@ -218,18 +223,34 @@ Result<qint64> JobQueue::count(const JobFilter &filter)
 {
     QString sql = QStringLiteral("SELECT count(*) FROM jobs WHERE 1 = 1");
     QVariantList params;
-    appendFilter(filter, sql, params);
+    appendFilter(m_db.dialect(), filter, sql, params);
     auto rows = m_db.query(sql, params);
     if (!rows.ok())
         return rows.error();
     return rows->first().integer(0);
 }
 
+Result<QHash<QString, qint64>> JobQueue::countByState(const JobFilter &filter)
+{
+    if (!filter.tenantId.isEmpty() && !isUuid(filter.tenantId))
+        return QHash<QString, qint64>{};
+    QString sql = QStringLiteral("SELECT state, count(*) FROM jobs WHERE 1 = 1");
+    QVariantList params;
+    appendFilter(m_db.dialect(), filter, sql, params);
+    auto rows = m_db.query(sql + QStringLiteral(" GROUP BY state"), params);
+    if (!rows.ok())
+        return rows.error();
+    QHash<QString, qint64> counts;
+    for (const Row row : *rows)
+        counts.insert(row.text(0), row.integer(1));
+    return counts;
+}
+
 Result<QStringList> JobQueue::ids(const JobFilter &filter, int limit)
 {
     QString sql = QStringLiteral("SELECT id FROM jobs WHERE 1 = 1");
     QVariantList params;
-    appendFilter(filter, sql, params);
+    appendFilter(m_db.dialect(), filter, sql, params);
     params << limit;
     sql += QStringLiteral(" ORDER BY created_at, id LIMIT $%1").arg(params.size());
     auto rows = m_db.query(sql, params);

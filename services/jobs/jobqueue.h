@@ -19,6 +19,8 @@ struct JobFilter
     QString type;
     QString twinId;
     QString text;                     // in the payload or the last error
+    QStringList ids = {};             // only these jobs (well-formed uuids); empty = no restriction. The initialiser
+                                      // keeps brace-initialisations that name only the fields above complete.
 };
 
 struct JobLogLine
@@ -65,6 +67,8 @@ public:
     Result<Job> get(const QString &tenantId, const QString &id); // tenantId empty = any tenant (admin)
     Result<Page<Job>> list(const JobFilter &filter, const PageRequest &page);
     Result<qint64> count(const JobFilter &filter);
+    // How many jobs of each state match the filter (states without jobs are absent), in one statement.
+    Result<QHash<QString, qint64>> countByState(const JobFilter &filter);
     Result<QList<JobLogLine>> logs(const QString &tenantId, const QString &jobId);
     Result<QueueStats> stats(const QString &tenantId = {});
 

@@ -1,15 +1,18 @@
-// The Jobs panel (support view) on the Local environment, driven like a user: filter, select, retry, bulk cancel.
+// The Jobs panel (support view) on the Local environment, driven like a user: filter, select, retry, bulk cancel;
+// counts that follow the filter; live refresh of the rows shown, the selected job and new jobs, without a reset.
 #include "consolefixture.h"
 #include "jobs/jobqueue.h"
 #include "jobsmodel.h"
 #include "jobspanel.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -29,6 +32,12 @@ private slots:
     void bulkCancelMatchingAsksFirst();
     void modelPassesTheTester();
     void pagesWithFetchMoreAndEvicts();
+    void countsFollowTheFilter();
+    void liveRefreshUpdatesRowsInPlace();
+    void liveRefreshAppendsAFullLastPage();
+    void newerJobsHintWhenTheLastPageChanged();
+    void liveOffOrHiddenChangesNothing();
+    void oneRefreshAtATime();
 
 private:
     void enqueue(const QString &type, int count, const QString &marker = QStringLiteral("plain"));
@@ -47,9 +56,38 @@ private:
         QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, rect.center());
     }
 
+    static QString stateOf(QAbstractItemModel *model, int row)
+    {
+        return model->index(row, JobsModel::State).data().toString();
+    }
+    std::unique_ptr<JobsPanel> livePanel(int pageSize = 0);
+    int rowOf(JobsModel *model, const QString &id);
+
     std::unique_ptr<ConsoleFixture> m_fixture;
     int m_serial = 0;
 };
+
+// A panel shown and refreshing live every 20 ms (the pause a real one takes is 2 s).
+std::unique_ptr<JobsPanel> TestJobsPanel::livePanel(int pageSize)
+{
+    auto panel = std::make_unique<JobsPanel>(*m_fixture->local);
+    panel->setLiveInterval(20);
+    if (pageSize > 0)
+        panel->model()->setPageSize(pageSize);
+    panel->resize(1000, 700);
+    panel->show();
+    if (!QTest::qWaitForWindowExposed(panel.get()))
+        qWarning("the panel was not exposed");
+    return panel;
+}
+
+int TestJobsPanel::rowOf(JobsModel *model, const QString &id)
+{
+    for (int row = 0; row < model->rowCount(); ++row)
+        if (model->jobId(row) == id)
+            return row;
+    return -1;
+}
 
 void TestJobsPanel::init()
 {
@@ -262,6 +300,11 @@ void TestJobsPanel::modelPassesTheTester()
     // The tester calls fetchMore after every insertion, so the model pages through everything.
     QTRY_COMPARE(model.rowCount(), 42);
     QVERIFY(!model.canFetchMore({}));
+    // Each job once: the tester's fetchMore from inside an insertion must not ask for a page twice.
+    QSet<QString> ids;
+    for (int row = 0; row < 42; ++row)
+        ids.insert(model.jobId(row));
+    QCOMPARE(ids.size(), 42);
     JobsFilter filter;
     filter.state = QStringLiteral("discarded");
     model.setFilter(filter);
@@ -308,6 +351,241 @@ void TestJobsPanel::pagesWithFetchMoreAndEvicts()
     QCOMPARE(seen.size(), 120);
     QCOMPARE(model.loadedPageCount(), 2);
     QCOMPARE(errors.size(), 0);
+}
+
+void TestJobsPanel::countsFollowTheFilter()
+{
+    enqueue(QStringLiteral("test.alpha"), 5, QStringLiteral("needle-a"));
+    enqueue(QStringLiteral("test.beta"), 3);
+    discard(QStringLiteral("test.beta"), QStringLiteral("provider timeout"));
+    enqueue(QStringLiteral("test.gamma"), 2, QStringLiteral("needle-a"));
+
+    auto panel = livePanel(); // the counts of every tick follow the filter too
+    auto *counts = child<QLabel>(*panel, "jobsCounts");
+    auto *state = child<QComboBox>(*panel, "jobsState");
+    auto *type = child<QLineEdit>(*panel, "jobsType");
+    auto *text = child<QLineEdit>(*panel, "jobsText");
+    auto *apply = child<QPushButton>(*panel, "applyJobsFilter");
+    QVERIFY(counts && state && type && text && apply);
+    const auto shows = [&](const char *start, std::initializer_list<const char *> parts) {
+        if (!counts->text().startsWith(QLatin1String(start)))
+            return false;
+        for (const char *part : parts)
+            if (!counts->text().contains(QLatin1String(part)))
+                return false;
+        return true;
+    };
+    QTRY_VERIFY2(shows("10 matching", {"available: 7", "discarded: 3"}), qPrintable(counts->text()));
+
+    type->setText(QStringLiteral("test.beta"));
+    QTest::keyClick(type, Qt::Key_Return);
+    QTRY_VERIFY2(shows("3 matching", {"available: 0", "discarded: 3"}), qPrintable(counts->text()));
+
+    type->clear();
+    text->setText(QStringLiteral("needle-a"));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QTRY_VERIFY2(shows("7 matching", {"available: 7", "discarded: 0"}), qPrintable(counts->text()));
+
+    // The state narrows what matches, not the breakdown: where the other matching jobs are stays in view.
+    text->clear();
+    state->setCurrentIndex(state->findData(QStringLiteral("discarded")));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QTRY_VERIFY2(shows("3 matching", {"available: 7", "discarded: 3"}), qPrintable(counts->text()));
+    text->setText(QStringLiteral("needle-a"));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QTRY_VERIFY2(shows("0 matching", {"available: 7", "discarded: 0"}), qPrintable(counts->text()));
+}
+
+void TestJobsPanel::liveRefreshUpdatesRowsInPlace()
+{
+    enqueue(QStringLiteral("test.live"), 120);
+    auto panel = livePanel(50); // three pages: the middle one is refreshed by id, the last one as the list's end
+    JobsModel *model = panel->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    auto *table = child<QTableView>(*panel, "jobsTable");
+    auto *detail = child<QPlainTextEdit>(*panel, "jobDetail");
+    auto *counts = child<QLabel>(*panel, "jobsCounts");
+    auto *error = child<QLabel>(*panel, "jobsError");
+    auto *live = child<QCheckBox>(*panel, "jobsLive");
+    QVERIFY(table && detail && counts && error && live);
+    QVERIFY(live->isChecked()); // on by default
+    QTRY_COMPARE(model->rowCount(), 120); // the tester fetches every page
+    QSignalSpy resets(model, &QAbstractItemModel::modelReset);
+
+    // Scrolled into the list, one job selected and its detail read.
+    const int row = 60;
+    table->scrollTo(model->index(row, 0), QAbstractItemView::PositionAtTop);
+    QCOMPARE(table->rowAt(0), row);
+    clickRow(table, row);
+    QTRY_VERIFY2(detail->toPlainText().contains(QLatin1String("State: available"))
+                     && detail->toPlainText().contains(QLatin1String("Log lines (0)")),
+                 qPrintable(detail->toPlainText()));
+    const QString id = model->jobId(row);
+    const int scrolled = table->verticalScrollBar()->value();
+    QVERIFY(scrolled > 0);
+
+    // Elsewhere, a worker claims every job, then completes the selected one.
+    JobQueue queue(m_fixture->core->database());
+    auto claim = queue.claim(QStringLiteral("test-worker"), 200, std::chrono::minutes(1));
+    TWINOPS_VERIFY_OK(claim);
+    QCOMPARE(claim->jobs.size(), 120);
+    QTRY_COMPARE(stateOf(model, row), QStringLiteral("running"));
+    QTRY_VERIFY2(detail->toPlainText().contains(QLatin1String("State: running")), qPrintable(detail->toPlainText()));
+    QTRY_COMPARE(stateOf(model, 119), QStringLiteral("running")); // the last page, in view or not
+    TWINOPS_VERIFY_OK(queue.complete(claim->leaseToken, {{id, QJsonObject()}}));
+    QTRY_COMPARE(stateOf(model, row), QStringLiteral("completed"));
+    QTRY_VERIFY2(detail->toPlainText().contains(QLatin1String("State: completed"))
+                     && detail->toPlainText().contains(QLatin1String("Log lines (0)")),
+                 qPrintable(detail->toPlainText()));
+    QTRY_VERIFY2(counts->text().startsWith(QLatin1String("120 matching"))
+                     && counts->text().contains(QLatin1String("running: 119"))
+                     && counts->text().contains(QLatin1String("completed: 1")),
+                 qPrintable(counts->text()));
+    // In place: no reset, the same job selected at the same place, the view where it was.
+    QCOMPARE(resets.size(), 0);
+    QCOMPARE(model->jobId(row), id);
+    QCOMPARE(table->selectionModel()->currentIndex().row(), row);
+    QVERIFY(table->selectionModel()->isRowSelected(row, {}));
+    QCOMPARE(table->selectionModel()->selectedRows().size(), 1);
+    QCOMPARE(table->verticalScrollBar()->value(), scrolled);
+
+    // Only what is in view is re-read: the first page, scrolled away, still shows what it showed. Back in view,
+    // it follows.
+    QCOMPARE(stateOf(model, 0), QStringLiteral("available"));
+    table->scrollToTop();
+    QTRY_COMPARE(stateOf(model, 0), QStringLiteral("running"));
+
+    // A new job: keyset order puts it after the last row, where it is appended.
+    enqueue(QStringLiteral("test.live"), 1, QStringLiteral("newcomer"));
+    QTRY_COMPARE(model->rowCount(), 121);
+    QCOMPARE(stateOf(model, 120), QStringLiteral("available"));
+    QCOMPARE(model->index(120, JobsModel::Type).data().toString(), QStringLiteral("test.live"));
+    QTRY_VERIFY2(counts->text().startsWith(QLatin1String("121 matching")), qPrintable(counts->text()));
+    QCOMPARE(resets.size(), 0);
+    QCOMPARE(table->selectionModel()->currentIndex().row(), row);
+    QCOMPARE(model->jobId(row), id);
+    QVERIFY2(error->isHidden(), qPrintable(error->text()));
+}
+
+void TestJobsPanel::liveRefreshAppendsAFullLastPage()
+{
+    // Five jobs in pages of five: the list ends on a full page, which has no cursor after it yet.
+    enqueue(QStringLiteral("test.full"), 5);
+    auto panel = livePanel(5);
+    JobsModel *model = panel->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QTRY_VERIFY(model->rowCount() == 5 && !model->canFetchMore({}) && !model->isLoading());
+    QSignalSpy resets(model, &QAbstractItemModel::modelReset);
+    enqueue(QStringLiteral("test.full"), 7);
+    QTRY_COMPARE(model->rowCount(), 12); // a page appended, then the two left over
+    QSet<QString> ids;
+    for (int row = 0; row < 12; ++row)
+        ids.insert(model->jobId(row));
+    QCOMPARE(ids.size(), 12);
+    QCOMPARE(resets.size(), 0);
+}
+
+void TestJobsPanel::newerJobsHintWhenTheLastPageChanged()
+{
+    enqueue(QStringLiteral("test.hint"), 3);
+    auto panel = livePanel(5);
+    JobsModel *model = panel->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    auto *state = child<QComboBox>(*panel, "jobsState");
+    auto *hint = child<QLabel>(*panel, "jobsNewerHint");
+    QVERIFY(state && hint);
+    state->setCurrentIndex(state->findData(QStringLiteral("available")));
+    QTest::mouseClick(child<QPushButton>(*panel, "applyJobsFilter"), Qt::LeftButton);
+    QTRY_VERIFY(model->rowCount() == 3 && !model->isLoading());
+    QVERIFY(hint->isHidden());
+
+    // The first job leaves the filter and three new ones come: the last page no longer lines up with the list, so
+    // two are appended (the page's room) and the third is announced.
+    const QString first = model->jobId(0);
+    TWINOPS_VERIFY_OK(JobQueue(m_fixture->core->database()).cancel({}, first, QStringLiteral("test")));
+    enqueue(QStringLiteral("test.hint"), 3);
+    QTRY_VERIFY(hint->isVisible());
+    QCOMPARE(model->rowCount(), 5);
+    QTRY_COMPARE(stateOf(model, 0), QStringLiteral("cancelled")); // still in its place, in its new state
+
+    // Following the link reloads: the list as the filter has it now.
+    QSignalSpy resets(model, &QAbstractItemModel::modelReset);
+    Q_EMIT hint->linkActivated(QStringLiteral("reload"));
+    QTRY_VERIFY(resets.size() == 1 && model->rowCount() == 5 && !model->isLoading());
+    QVERIFY(rowOf(model, first) < 0);
+    QTRY_VERIFY(hint->isHidden());
+}
+
+void TestJobsPanel::liveOffOrHiddenChangesNothing()
+{
+    enqueue(QStringLiteral("test.still"), 3);
+    auto panel = livePanel();
+    JobsModel *model = panel->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    auto *live = child<QCheckBox>(*panel, "jobsLive");
+    auto *counts = child<QLabel>(*panel, "jobsCounts");
+    QVERIFY(live && counts);
+    QTRY_COMPARE(model->rowCount(), 3);
+    QSignalSpy ticks(model, &JobsModel::refreshFinished);
+    QTRY_VERIFY(ticks.size() >= 2); // live by default
+
+    // Live off: whatever happens in the database, the panel asks nothing and shows what it showed.
+    QTest::mouseClick(live, Qt::LeftButton);
+    QVERIFY(!live->isChecked());
+    QTRY_VERIFY(!model->isRefreshing()); // a tick already asked still answers
+    const QString shownCounts = counts->text();
+    QVERIFY2(shownCounts.contains(QLatin1String("available: 3")), qPrintable(shownCounts));
+    ticks.clear();
+    JobQueue queue(m_fixture->core->database());
+    for (int row = 0; row < 3; ++row)
+        TWINOPS_VERIFY_OK(queue.cancel({}, model->jobId(row), QStringLiteral("test")));
+    QTest::qWait(200); // ten pauses of the live refresh
+    QCOMPARE(ticks.size(), 0);
+    for (int row = 0; row < 3; ++row)
+        QCOMPARE(stateOf(model, row), QStringLiteral("available"));
+    QCOMPARE(counts->text(), shownCounts);
+
+    // Hidden, with live on: nothing either, until shown again.
+    panel->hide();
+    QTest::mouseClick(live, Qt::LeftButton);
+    QVERIFY(live->isChecked());
+    QTest::qWait(200);
+    QCOMPARE(ticks.size(), 0);
+    QCOMPARE(stateOf(model, 0), QStringLiteral("available"));
+    panel->show();
+    QTRY_COMPARE(stateOf(model, 0), QStringLiteral("cancelled"));
+    QTRY_COMPARE(stateOf(model, 2), QStringLiteral("cancelled"));
+    QTRY_VERIFY2(counts->text().contains(QLatin1String("cancelled: 3")), qPrintable(counts->text()));
+}
+
+void TestJobsPanel::oneRefreshAtATime()
+{
+    enqueue(QStringLiteral("test.once"), 12);
+    JobsModel model(*m_fixture->local);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.setPageSize(5);
+    QTRY_VERIFY(model.rowCount() == 12 && !model.isLoading());
+    QSignalSpy finished(&model, &JobsModel::refreshFinished);
+    QSignalSpy stats(&model, &JobsModel::statsReady);
+
+    QVERIFY(model.refresh(0, 11));
+    QVERIFY(model.isRefreshing());
+    QVERIFY(!model.refresh(0, 11)); // refused, not queued
+    QVERIFY(!model.refresh(0, 11));
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().first().toString(), QString()); // no failure
+    QCOMPARE(stats.size(), 1);
+    QVERIFY(!model.isRefreshing());
+
+    // A reload drops what the tick brings but still ends it.
+    QVERIFY(model.refresh(0, 11));
+    model.setFilter(JobsFilter());
+    QTRY_COMPARE(finished.size(), 2);
+    QVERIFY(!model.isRefreshing());
+    QCOMPARE(stats.size(), 1);
+    QTRY_VERIFY(model.rowCount() >= 5);
+    QVERIFY(model.refresh(0, 4));
+    QTRY_COMPARE(finished.size(), 3);
 }
 
 QTEST_MAIN(TestJobsPanel)

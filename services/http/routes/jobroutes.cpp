@@ -10,6 +10,7 @@ namespace twinops {
 namespace {
 
 constexpr int kMaxBulk = 10'000; // one bulk call changes at most this many jobs
+constexpr int kMaxIds = PageRequest::kMaxLimit; // ids= names at most one page of jobs
 
 Result<JobFilter> filterFrom(const HttpRequest &request, const QString &tenantId)
 {
@@ -29,6 +30,24 @@ Result<JobFilter> filterFrom(const HttpRequest &request, const QString &tenantId
     }
     filter.text = request.queryValue(QStringLiteral("q"));
     return filter;
+}
+
+// GET /api/v1/admin/jobs?ids=<uuid>,<uuid>,…: the console re-reads the rows it shows, whatever the filter says now.
+Status idsFrom(const HttpRequest &request, JobFilter &filter)
+{
+    const QString ids = request.queryValue(QStringLiteral("ids"));
+    if (ids.isEmpty())
+        return {};
+    const QStringList parts = ids.split(QLatin1Char(','));
+    if (parts.size() > kMaxIds)
+        return Error::badRequest(QStringLiteral("ids names more than %1 jobs").arg(kMaxIds));
+    for (const QString &part : parts) {
+        auto id = uuidParam(part.trimmed());
+        if (!id.ok())
+            return id.error();
+        filter.ids << *id;
+    }
+    return {};
 }
 
 // A job is visible to an API key with a twin allow-list only if it belongs to one of those twins.
@@ -53,7 +72,7 @@ QString actor(const Principal &principal)
                                                    : QStringLiteral("key ") + principal.apiKeyId;
 }
 
-Result<HttpResponse> listJobs(RequestContext &c, const QString &tenantId)
+Result<HttpResponse> listJobs(RequestContext &c, const QString &tenantId, bool byIds = false)
 {
     auto page = pageRequest(c.request);
     if (!page.ok())
@@ -61,6 +80,8 @@ Result<HttpResponse> listJobs(RequestContext &c, const QString &tenantId)
     auto filter = filterFrom(c.request, tenantId);
     if (!filter.ok())
         return filter.error();
+    if (byIds)
+        TWINOPS_TRY(idsFrom(c.request, *filter));
     auto jobs = JobQueue(c.api.db()).list(*filter, *page);
     if (!jobs.ok())
         return jobs.error();
@@ -181,10 +202,12 @@ void registerJobRoutes(Router &router)
         const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
         if (!tenant.isEmpty())
             TWINOPS_TRY(uuidParam(tenant));
-        return listJobs(c, tenant);
+        return listJobs(c, tenant, true);
     });
-    // Counts per state (of the tenant given, or every tenant) and how many jobs match the whole filter: what the
-    // console shows above the list and before a bulk action, without paging through the jobs.
+    // What the console shows above the list and before a bulk action, without paging through the jobs: how the jobs
+    // matching the filter split across states, and how many match it. The breakdown leaves the state filter out (with
+    // it, every state but one would read 0), so a filter on "discarded" still shows where the rest of its jobs are;
+    // `matching` honours every filter, the state included, and comes from the same single count.
     router.add({"GET", QStringLiteral("/api/v1/admin/jobs/stats"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
         const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
         if (!tenant.isEmpty())
@@ -192,19 +215,22 @@ void registerJobRoutes(Router &router)
         auto filter = filterFrom(c.request, tenant);
         if (!filter.ok())
             return filter.error();
-        JobQueue queue(c.api.db());
-        auto stats = queue.stats(tenant);
-        if (!stats.ok())
-            return stats.error();
-        auto matching = queue.count(*filter);
-        if (!matching.ok())
-            return matching.error();
+        JobFilter anyState = *filter;
+        anyState.state.reset();
+        auto byState = JobQueue(c.api.db()).countByState(anyState);
+        if (!byState.ok())
+            return byState.error();
         QJsonObject counts;
+        qint64 matching = 0;
         for (JobState state : {JobState::Scheduled, JobState::Available, JobState::Running, JobState::Retryable,
-                               JobState::Completed, JobState::Discarded, JobState::Cancelled})
-            counts.insert(jobStateName(state), stats->byState.value(jobStateName(state)));
+                               JobState::Completed, JobState::Discarded, JobState::Cancelled}) {
+            const qint64 count = byState->value(jobStateName(state));
+            counts.insert(jobStateName(state), count);
+            if (!filter->state || *filter->state == state)
+                matching += count;
+        }
         return HttpResponse::json(200, QJsonObject{{QStringLiteral("counts"), counts},
-                                                   {QStringLiteral("matching"), *matching}});
+                                                   {QStringLiteral("matching"), matching}});
     });
     router.add({"GET", QStringLiteral("/api/v1/admin/jobs/{id}/logs"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
         auto id = uuidParam(c.param(QStringLiteral("id")));
