@@ -2,7 +2,6 @@
 
 #include "admin/adminclient.h"
 
-#include <QColor>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -64,29 +63,12 @@ QVariant shownTime(const QDateTime &time, int role, const QString &whenNone)
 } // namespace
 
 ApiKeysModel::ApiKeysModel(AdminClient &client, QObject *parent)
-    : PagedAdminModel(client, parent)
+    : TenantScopedModel(client, ColumnCount, parent)
 { }
 
-int ApiKeysModel::columnCount(const QModelIndex &parent) const
+QVariant ApiKeysModel::cellData(const QModelIndex &index, int role) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant ApiKeysModel::data(const QModelIndex &index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
     const QJsonObject key = item(index.row());
-    const bool revoked = isRevoked(index.row());
-    if (role == IdRole)
-        return key.value(QLatin1String("id")).toString();
-    if (role == RevokedRole)
-        return revoked;
-    if (role == Qt::ForegroundRole)
-        return revoked ? QVariant(QColor(Qt::gray)) : QVariant();
-    if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
-        return {};
-
     switch (index.column()) {
     case Name: {
         const QString name = key.value(QLatin1String("name")).toString();
@@ -109,7 +91,7 @@ QVariant ApiKeysModel::data(const QModelIndex &index, int role) const
     case Expires: return shownTime(timeField(key, QLatin1String("expires_at")), role, tr("never"));
     case LastUsed: return shownTime(timeField(key, QLatin1String("last_used_at")), role, tr("never"));
     case State: {
-        if (revoked)
+        if (isRevoked(index.row()))
             return tr("revoked");
         const QDateTime expires = timeField(key, QLatin1String("expires_at"));
         return expires.isValid() && expires <= QDateTime::currentDateTimeUtc() ? tr("expired") : tr("active");
@@ -135,23 +117,9 @@ QVariant ApiKeysModel::headerData(int section, Qt::Orientation orientation, int 
     }
 }
 
-void ApiKeysModel::setTenantId(const QString &tenantId)
-{
-    if (tenantId == m_tenantId)
-        return;
-    m_tenantId = tenantId;
-    reload();
-}
-
-bool ApiKeysModel::isRevoked(int row) const
-{
-    const QJsonValue revokedAt = item(row).value(QLatin1String("revoked_at"));
-    return revokedAt.isString() && !revokedAt.toString().isEmpty();
-}
-
 void ApiKeysModel::createKey(const NewKey &key)
 {
-    if (m_tenantId.isEmpty())
+    if (tenantId().isEmpty())
         return;
     QJsonObject body{{QStringLiteral("name"), key.name},
                      {QStringLiteral("scopes"), QJsonArray::fromStringList(key.scopes)}};
@@ -161,7 +129,7 @@ void ApiKeysModel::createKey(const NewKey &key)
         body.insert(QStringLiteral("expires_in_days"), *key.expiresInDays);
     client().call(
         "POST", QStringLiteral("/api/v1/api-keys"), body, this,
-        [this, tenant = m_tenantId](const AdminReply &reply) {
+        [this, tenant = tenantId()](const AdminReply &reply) {
             if (!reply.ok()) {
                 emit errorOccurred(tr("The API key was not created: %1").arg(describe(reply)));
                 return;
@@ -170,26 +138,26 @@ void ApiKeysModel::createKey(const NewKey &key)
             const QString secret = row.take(QLatin1String("key")).toString();
             // The answer of another tenant's request (the selection moved on) belongs to no row here; its secret
             // is still handed on, since it can never be read again.
-            if (tenant == m_tenantId)
+            if (tenant == tenantId())
                 upsert(row, true);
             emit keyCreated(tenant, row, secret);
         },
-        m_tenantId);
+        tenantId());
 }
 
 void ApiKeysModel::revokeKey(const QString &keyId)
 {
-    if (m_tenantId.isEmpty() || keyId.isEmpty())
+    if (tenantId().isEmpty() || keyId.isEmpty())
         return;
     client().call(
         "DELETE", QStringLiteral("/api/v1/api-keys/") + encoded(keyId), QJsonValue(QJsonValue::Undefined), this,
-        [this, keyId, tenant = m_tenantId](const AdminReply &reply) {
+        [this, keyId, tenant = tenantId()](const AdminReply &reply) {
             if (!reply.ok()) {
                 emit errorOccurred(tr("The API key was not revoked: %1").arg(describe(reply)));
                 return;
             }
             // 204 has no body: the row takes this moment as its revocation time (the server's differs by the trip).
-            if (tenant == m_tenantId) {
+            if (tenant == tenantId()) {
                 upsert(QJsonObject{{QStringLiteral("id"), keyId},
                                    {QStringLiteral("revoked_at"),
                                     QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}},
@@ -197,12 +165,12 @@ void ApiKeysModel::revokeKey(const QString &keyId)
             }
             emit keyRevoked(keyId);
         },
-        m_tenantId);
+        tenantId());
 }
 
 QString ApiKeysModel::listPath() const
 {
-    return m_tenantId.isEmpty() ? QString() : QStringLiteral("/api/v1/api-keys");
+    return tenantId().isEmpty() ? QString() : QStringLiteral("/api/v1/api-keys");
 }
 
 } // namespace twinops

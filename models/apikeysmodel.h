@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pagedadminmodel.h"
+#include "tenantscopedmodel.h"
 
 #include <QStringList>
 
@@ -11,14 +11,11 @@ namespace twinops {
 // The API keys of one tenant (/api/v1/api-keys, reached inside that tenant: AdminApi's actingTenant), paged like
 // the admin lists. Create appends the new row and revoke changes its row in place; only another tenant resets the
 // table. The secret of a new key is handed on once, in keyCreated, and never kept here.
-class ApiKeysModel final : public PagedAdminModel
+class ApiKeysModel final : public TenantScopedModel
 {
     Q_OBJECT
 public:
     enum Column { Name, Prefix, Scopes, Twins, Created, Expires, LastUsed, State, ColumnCount };
-    enum KeyRole {
-        RevokedRole = IdRole + 1, // bool
-    };
 
     // What POST /api/v1/api-keys takes.
     struct NewKey
@@ -31,15 +28,8 @@ public:
 
     explicit ApiKeysModel(AdminClient &client, QObject *parent = nullptr);
 
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    const QString &tenantId() const { return m_tenantId; }
-    // Lists the keys of `tenantId` (none when empty); reloads when it changed.
-    void setTenantId(const QString &tenantId);
-
-    bool isRevoked(int row) const;
     void createKey(const NewKey &key);
     void revokeKey(const QString &keyId);
 
@@ -50,10 +40,8 @@ signals:
 
 protected:
     QString listPath() const override;
-    QString actingTenant() const override { return m_tenantId; }
-
-private:
-    QString m_tenantId;
+    QString actingTenant() const override { return tenantId(); }
+    QVariant cellData(const QModelIndex &index, int role) const override;
 };
 
 } // namespace twinops

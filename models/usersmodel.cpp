@@ -2,7 +2,6 @@
 
 #include "admin/adminclient.h"
 
-#include <QColor>
 #include <QDateTime>
 #include <QJsonObject>
 #include <QLocale>
@@ -10,29 +9,12 @@
 namespace twinops {
 
 UsersModel::UsersModel(AdminClient &client, QObject *parent)
-    : PagedAdminModel(client, parent)
+    : TenantScopedModel(client, ColumnCount, parent)
 { }
 
-int UsersModel::columnCount(const QModelIndex &parent) const
+QVariant UsersModel::cellData(const QModelIndex &index, int role) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant UsersModel::data(const QModelIndex &index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
     const QJsonObject user = item(index.row());
-    const bool revoked = isRevoked(index.row());
-    if (role == IdRole)
-        return user.value(QLatin1String("id")).toString();
-    if (role == RevokedRole)
-        return revoked;
-    if (role == Qt::ForegroundRole)
-        return revoked ? QVariant(QColor(Qt::gray)) : QVariant();
-    if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
-        return {};
-
     switch (index.column()) {
     case Email: {
         const QString email = user.value(QLatin1String("email")).toString();
@@ -40,7 +22,7 @@ QVariant UsersModel::data(const QModelIndex &index, int role) const
     }
     case Role: return user.value(QLatin1String("role")).toString();
     case State:
-        if (revoked)
+        if (isRevoked(index.row()))
             return tr("revoked");
         return user.value(QLatin1String("is_active")).toBool() ? tr("active") : tr("inactive");
     case Created: {
@@ -67,20 +49,6 @@ QVariant UsersModel::headerData(int section, Qt::Orientation orientation, int ro
     }
 }
 
-void UsersModel::setTenantId(const QString &tenantId)
-{
-    if (tenantId == m_tenantId)
-        return;
-    m_tenantId = tenantId;
-    reload();
-}
-
-bool UsersModel::isRevoked(int row) const
-{
-    const QJsonValue revokedAt = item(row).value(QLatin1String("revoked_at"));
-    return revokedAt.isString() && !revokedAt.toString().isEmpty();
-}
-
 void UsersModel::setRevoked(const QString &userId, bool revoked)
 {
     const QString path = QStringLiteral("/api/v1/admin/users/%1/%2")
@@ -97,9 +65,9 @@ void UsersModel::setRevoked(const QString &userId, bool revoked)
 
 QString UsersModel::listPath() const
 {
-    if (m_tenantId.isEmpty())
+    if (tenantId().isEmpty())
         return {};
-    return QStringLiteral("/api/v1/admin/users?tenant_id=") + encoded(m_tenantId);
+    return QStringLiteral("/api/v1/admin/users?tenant_id=") + encoded(tenantId());
 }
 
 } // namespace twinops

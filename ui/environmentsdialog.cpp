@@ -8,12 +8,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QThread>
 #include <QVBoxLayout>
-
-#include <memory>
-#include <optional>
-#include <type_traits>
 
 namespace twinops {
 
@@ -30,6 +25,7 @@ EnvironmentsDialog::EnvironmentsDialog(EnvironmentStore &store, QWidget *parent)
     : QDialog(parent)
     , m_store(store)
     , m_fallbackDirectory(EnvironmentStore::defaultFileFallbackDirectory())
+    , m_calls(this, [this] { updateButtons(); })
     , m_list(new QListWidget(this))
     , m_name(new QLineEdit(this))
     , m_url(new QLineEdit(this))
@@ -105,16 +101,6 @@ EnvironmentsDialog::EnvironmentsDialog(EnvironmentStore &store, QWidget *parent)
     refresh();
 }
 
-EnvironmentsDialog::~EnvironmentsDialog()
-{
-    // The calls still running use the store, which the caller may destroy right after the dialog. They end within
-    // the keychain's timeout; their answers are dropped (the connections die with this object).
-    for (const QPointer<QThread> &thread : std::as_const(m_threads)) {
-        if (thread)
-            thread->wait();
-    }
-}
-
 void EnvironmentsDialog::setFileFallbackDirectory(const QString &directory)
 {
     m_fallbackDirectory = directory;
@@ -135,40 +121,19 @@ EnvironmentsDialog::Snapshot EnvironmentsDialog::takeSnapshot(EnvironmentStore &
     return snapshot;
 }
 
-// Runs work() on a thread of its own and done(result) on this object's thread, unless this object is gone by then.
-template<typename Work, typename Done> void EnvironmentsDialog::runInBackground(Work work, Done done)
-{
-    using Value = std::invoke_result_t<Work>;
-    auto result = std::make_shared<std::optional<Value>>();
-    QThread *thread = QThread::create([work = std::move(work), result] { result->emplace(work()); });
-    connect(thread, &QThread::finished, this, [this, result, done = std::move(done)] {
-        --m_pending;
-        updateButtons();
-        if (*result)
-            done(std::move(**result));
-    });
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    m_threads.removeAll(nullptr);
-    m_threads.append(thread);
-    ++m_pending;
-    updateButtons();
-    thread->start();
-}
-
 void EnvironmentsDialog::refresh()
 {
-    const quint64 request = ++m_lastRequest;
+    const quint64 request = m_calls.nextRequest();
     EnvironmentStore *store = &m_store;
-    runInBackground([store] { return takeSnapshot(*store); },
-                    [this, request](const Snapshot &snapshot) { applySnapshot(request, snapshot); });
+    m_calls.run([store] { return takeSnapshot(*store); },
+                [this, request](const Snapshot &snapshot) { applySnapshot(request, snapshot); });
 }
 
 void EnvironmentsDialog::applySnapshot(quint64 request, const Snapshot &snapshot)
 {
     // An older answer arriving after a newer one must not bring back a stale list.
-    if (request < m_appliedRequest)
+    if (!m_calls.accept(request))
         return;
-    m_appliedRequest = request;
     m_backend = snapshot.backend;
 
     switch (m_backend) {
@@ -226,9 +191,9 @@ void EnvironmentsDialog::addEnvironment()
         Result<QString> id;
         Snapshot snapshot;
     };
-    const quint64 request = ++m_lastRequest;
+    const quint64 request = m_calls.nextRequest();
     EnvironmentStore *store = &m_store;
-    runInBackground(
+    m_calls.run(
         [store, name, url, adminKey, dsn] {
             auto id = store->add(name, url, adminKey, dsn);
             return Added{std::move(id), takeSnapshot(*store)};
@@ -260,9 +225,9 @@ void EnvironmentsDialog::removeEnvironment()
         Status status;
         Snapshot snapshot;
     };
-    const quint64 request = ++m_lastRequest;
+    const quint64 request = m_calls.nextRequest();
     EnvironmentStore *store = &m_store;
-    runInBackground(
+    m_calls.run(
         [store, id] {
             auto status = store->remove(id);
             return Removed{std::move(status), takeSnapshot(*store)};
@@ -304,10 +269,10 @@ void EnvironmentsDialog::enableFileFallback()
         Status status;
         Snapshot snapshot;
     };
-    const quint64 request = ++m_lastRequest;
+    const quint64 request = m_calls.nextRequest();
     EnvironmentStore *store = &m_store;
     const QString directory = m_fallbackDirectory;
-    runInBackground(
+    m_calls.run(
         [store, directory] {
             auto status = store->useFileFallback(directory);
             return Enabled{std::move(status), takeSnapshot(*store)};
@@ -328,7 +293,7 @@ void EnvironmentsDialog::showError(const QString &text)
 void EnvironmentsDialog::updateButtons()
 {
     // One change at a time; the list and the form stay usable meanwhile.
-    const bool idle = m_pending == 0;
+    const bool idle = m_calls.idle();
     m_addButton->setEnabled(idle && m_backend != SecretBackend::Unavailable);
     m_removeButton->setEnabled(idle && m_list->currentItem() != nullptr);
     m_fallbackButton->setEnabled(idle);

@@ -1,17 +1,16 @@
 #pragma once
 
+#include "backgroundcalls.h"
 #include "config/environmentstore.h"
 
 #include <QDialog>
 #include <QList>
-#include <QPointer>
 #include <QUrl>
 
 class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
-class QThread;
 
 namespace twinops {
 
@@ -25,7 +24,6 @@ class EnvironmentsDialog final : public QDialog
     Q_OBJECT
 public:
     explicit EnvironmentsDialog(EnvironmentStore &store, QWidget *parent = nullptr);
-    ~EnvironmentsDialog() override;
 
     // Where the file fallback would go; EnvironmentStore::defaultFileFallbackDirectory() unless set.
     void setFileFallbackDirectory(const QString &directory);
@@ -49,7 +47,6 @@ private:
     };
 
     static Snapshot takeSnapshot(EnvironmentStore &store);
-    template<typename Work, typename Done> void runInBackground(Work work, Done done);
     void applySnapshot(quint64 request, const Snapshot &snapshot);
     void addEnvironment();
     void removeEnvironment();
@@ -61,10 +58,7 @@ private:
 
     EnvironmentStore &m_store;
     QString m_fallbackDirectory;
-    QList<QPointer<QThread>> m_threads;
-    int m_pending = 0;
-    quint64 m_lastRequest = 0;
-    quint64 m_appliedRequest = 0;
+    BackgroundCalls m_calls;
     SecretBackend m_backend = SecretBackend::Unavailable;
     QString m_unavailableReason;
 

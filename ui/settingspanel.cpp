@@ -11,11 +11,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QThread>
 #include <QVBoxLayout>
-
-#include <memory>
-#include <type_traits>
 
 namespace twinops {
 
@@ -55,6 +51,7 @@ QString describeDatabase(const ConsoleSettings &settings)
 SettingsPanel::SettingsPanel(SettingsPanelOptions options, QWidget *parent)
     : QWidget(parent)
     , m_options(std::move(options))
+    , m_calls(this, [this] { updateButtons(); })
     , m_error(wrappingLabel(QStringLiteral("settingsError"), this))
     , m_status(wrappingLabel(QStringLiteral("settingsStatus"), this))
     , m_overrides(wrappingLabel(QStringLiteral("settingsOverrides"), this))
@@ -190,16 +187,6 @@ SettingsPanel::SettingsPanel(SettingsPanelOptions options, QWidget *parent)
     updateButtons();
 }
 
-SettingsPanel::~SettingsPanel()
-{
-    // A call still running uses the secret store, which the caller may destroy right after the panel. It ends
-    // within the keychain's timeout; its answer is dropped (the connections die with this object).
-    for (const QPointer<QThread> &thread : std::as_const(m_threads)) {
-        if (thread)
-            thread->wait();
-    }
-}
-
 void SettingsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
@@ -233,51 +220,30 @@ SettingsPanel::Snapshot SettingsPanel::takeSnapshot(const QString &path, SecretS
     return snapshot;
 }
 
-// Runs work() on a thread of its own and done(result) on this object's thread, unless this object is gone by then.
-template<typename Work, typename Done> void SettingsPanel::runInBackground(Work work, Done done)
-{
-    using Value = std::invoke_result_t<Work>;
-    auto result = std::make_shared<std::optional<Value>>();
-    QThread *thread = QThread::create([work = std::move(work), result] { result->emplace(work()); });
-    connect(thread, &QThread::finished, this, [this, result, done = std::move(done)] {
-        --m_pending;
-        updateButtons();
-        if (*result)
-            done(std::move(**result));
-    });
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    m_threads.removeAll(nullptr);
-    m_threads.append(thread);
-    ++m_pending;
-    updateButtons();
-    thread->start();
-}
-
 void SettingsPanel::reload()
 {
     clearError();
     m_status->setText(tr("Reading the saved settings…"));
-    const quint64 request = ++m_lastRequest;
+    const quint64 request = m_calls.nextRequest();
     const QString path = m_options.settingsPath;
     SecretStore *secrets = m_options.secrets;
-    runInBackground([path, secrets] { return takeSnapshot(path, secrets); },
-                    [this, request](const Snapshot &snapshot) {
-                        m_status->clear();
-                        applySnapshot(request, snapshot);
-                        if (!snapshot.file.problems.isEmpty())
-                            showError(tr("The settings file has values that are not valid; their defaults are "
-                                         "shown and used:\n• %1")
-                                          .arg(snapshot.file.problems.join(QStringLiteral("\n• "))));
-                        emit loaded();
-                    });
+    m_calls.run([path, secrets] { return takeSnapshot(path, secrets); },
+                [this, request](const Snapshot &snapshot) {
+                    m_status->clear();
+                    applySnapshot(request, snapshot);
+                    if (!snapshot.file.problems.isEmpty())
+                        showError(tr("The settings file has values that are not valid; their defaults are "
+                                     "shown and used:\n• %1")
+                                      .arg(snapshot.file.problems.join(QStringLiteral("\n• "))));
+                    emit loaded();
+                });
 }
 
 void SettingsPanel::applySnapshot(quint64 request, const Snapshot &snapshot)
 {
     // An older answer arriving after a newer one must not bring back stale values.
-    if (request < m_appliedRequest)
+    if (!m_calls.accept(request))
         return;
-    m_appliedRequest = request;
     m_saved = snapshot.file.settings;
     m_keyState = snapshot.key;
     showSaved(snapshot.file.settings);
@@ -400,10 +366,10 @@ void SettingsPanel::save()
         Snapshot snapshot;
     };
     m_status->setText(tr("Saving…"));
-    const quint64 request = ++m_lastRequest;
+    const quint64 request = m_calls.nextRequest();
     const QString path = m_options.settingsPath;
     SecretStore *secrets = m_options.secrets;
-    runInBackground(
+    m_calls.run(
         [path, secrets, settings, newKey, forgetKey] {
             // The key first: a file that was written means everything the user asked for was stored.
             Status status;
@@ -465,8 +431,8 @@ void SettingsPanel::updateExposureWarning()
 void SettingsPanel::updateButtons()
 {
     // One read or write at a time, so the secret store is never used by two threads at once.
-    const bool idle = m_pending == 0;
-    m_saveButton->setEnabled(idle && !m_options.settingsPath.isEmpty() && m_appliedRequest > 0);
+    const bool idle = m_calls.idle();
+    m_saveButton->setEnabled(idle && !m_options.settingsPath.isEmpty() && m_calls.anyApplied());
     m_revertButton->setEnabled(idle && !m_options.settingsPath.isEmpty());
 }
 

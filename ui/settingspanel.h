@@ -1,9 +1,9 @@
 #pragma once
 
+#include "backgroundcalls.h"
 #include "config/consolesettings.h"
 
 #include <QList>
-#include <QPointer>
 #include <QWidget>
 
 #include <optional>
@@ -14,7 +14,6 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
-class QThread;
 
 namespace twinops {
 
@@ -40,8 +39,6 @@ class SettingsPanel final : public QWidget
     Q_OBJECT
 public:
     explicit SettingsPanel(SettingsPanelOptions options, QWidget *parent = nullptr);
-    // Waits for a keychain or file call still running (the store may be destroyed right after the panel).
-    ~SettingsPanel() override;
 
     // Reads the file and whether a key is stored again, off the GUI thread (the first show does it too).
     void reload();
@@ -67,7 +64,6 @@ private:
     };
 
     static Snapshot takeSnapshot(const QString &path, SecretStore *secrets);
-    template<typename Work, typename Done> void runInBackground(Work work, Done done);
     void applySnapshot(quint64 request, const Snapshot &snapshot);
     void showSaved(const ConsoleSettings &settings);
     void showInEffect();
@@ -80,10 +76,7 @@ private:
     void clearError();
 
     SettingsPanelOptions m_options;
-    QList<QPointer<QThread>> m_threads;
-    int m_pending = 0;
-    quint64 m_lastRequest = 0;
-    quint64 m_appliedRequest = 0;
+    BackgroundCalls m_calls;
     bool m_everLoaded = false;
     std::optional<ConsoleSettings> m_saved; // the file's values, as last read
     KeyState m_keyState = KeyState::Unknown;

@@ -24,8 +24,6 @@ const QString ConsoleSettings::kProviderApiKeySecret = QStringLiteral("llm-api-k
 
 namespace {
 
-const QString kDefaultProviderBaseUrl = QStringLiteral("https://api.openai.com/v1");
-const QString kDefaultProviderModel = QStringLiteral("gpt-4o-mini");
 constexpr int kMaxModelLength = 200;
 
 // The fields in the order a person reads them, for messages that list several.
@@ -99,7 +97,7 @@ QString providerBaseUrlProblem(ChatSettings::Provider provider, const QString &t
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
         || url.host().isEmpty())
         return QStringLiteral("The provider base URL must be an http or https URL, such as %1.")
-            .arg(kDefaultProviderBaseUrl);
+            .arg(ChatSettings::kDefaultBaseUrl);
     return {};
 }
 
@@ -132,20 +130,6 @@ std::optional<QString> textValue(const QSettings &file, const QString &key)
     if (value.typeId() == QMetaType::QStringList)
         return value.toStringList().join(QStringLiteral(", "));
     return value.toString();
-}
-
-// A positive number of seconds from the environment (as ChatSettings::fromEnvironment reads it), in milliseconds.
-Result<int> secondsVariable(const char *name, int fallbackMs)
-{
-    const QString text = qEnvironmentVariable(name).trimmed();
-    if (text.isEmpty())
-        return fallbackMs;
-    bool ok = false;
-    const double seconds = text.toDouble(&ok);
-    if (!ok || seconds <= 0 || seconds > 3600)
-        return Error::badRequest(
-            QStringLiteral("%1 must be a number of seconds from 0 to 3600").arg(QLatin1String(name)));
-    return int(seconds * 1000);
 }
 
 bool environmentSet(const char *name)
@@ -239,32 +223,7 @@ Result<DatabaseUrl> ConsoleSettings::database() const
 
 Result<ChatSettings> ConsoleSettings::chatSettings(SecretStore *secrets) const
 {
-    ChatSettings chat;
-    chat.provider = provider;
-    if (provider == ChatSettings::Provider::Grounded)
-        return chat;
-    chat.baseUrl = providerBaseUrl.trimmed().isEmpty() ? kDefaultProviderBaseUrl : providerBaseUrl.trimmed();
-    while (chat.baseUrl.endsWith(u'/'))
-        chat.baseUrl.chop(1);
-    chat.model = providerModel.trimmed().isEmpty() ? kDefaultProviderModel : providerModel.trimmed();
-    chat.apiKey = qgetenv("TWINOPS_LLM_API_KEY").trimmed();
-    if (chat.apiKey.isEmpty() && secrets) {
-        auto stored = secrets->read(kProviderApiKeySecret);
-        if (stored.ok())
-            chat.apiKey = stored->trimmed();
-        else if (stored.error().code != ErrorCode::NotFound)
-            qCWarning(lcChat).noquote() << "cannot read the LLM API key from" << secrets->description() << ":"
-                                        << stored.error().message;
-    }
-    auto firstByte = secondsVariable("TWINOPS_LLM_FIRST_BYTE_TIMEOUT", chat.firstByteTimeoutMs);
-    if (!firstByte.ok())
-        return firstByte.error();
-    auto total = secondsVariable("TWINOPS_LLM_TIMEOUT", chat.totalTimeoutMs);
-    if (!total.ok())
-        return total.error();
-    chat.firstByteTimeoutMs = *firstByte;
-    chat.totalTimeoutMs = std::max(*total, *firstByte);
-    return chat;
+    return ChatSettings::forProvider(provider, providerBaseUrl, providerModel, secrets);
 }
 
 Result<ConsoleSettings> ConsoleSettings::withEnvironment(QStringList *overrides) const
@@ -396,13 +355,13 @@ ConsoleSettings::Loaded ConsoleSettings::load(const QString &path)
         if (const QString problem = providerBaseUrlProblem(settings.provider, *baseUrl); problem.isEmpty())
             settings.providerBaseUrl = baseUrl->trimmed();
         else
-            reject(kProviderBaseUrlKey, problem, kDefaultProviderBaseUrl);
+            reject(kProviderBaseUrlKey, problem, ChatSettings::kDefaultBaseUrl);
     }
     if (auto model = textValue(file, kProviderModelKey)) {
         if (const QString problem = providerModelProblem(*model); problem.isEmpty())
             settings.providerModel = model->trimmed();
         else
-            reject(kProviderModelKey, problem, kDefaultProviderModel);
+            reject(kProviderModelKey, problem, ChatSettings::kDefaultModel);
     }
     return loaded;
 }

@@ -28,6 +28,9 @@ Result<int> secondsVariable(const char *name, int fallbackMs)
 
 } // namespace
 
+const QString ChatSettings::kDefaultBaseUrl = QStringLiteral("https://api.openai.com/v1");
+const QString ChatSettings::kDefaultModel = QStringLiteral("gpt-4o-mini");
+
 QString chatProviderName(ChatSettings::Provider provider)
 {
     return provider == ChatSettings::Provider::OpenAi ? QStringLiteral("openai") : QStringLiteral("grounded");
@@ -50,16 +53,25 @@ Result<ChatSettings> ChatSettings::fromEnvironment(SecretStore *secrets)
         return Error::badRequest(QStringLiteral("TWINOPS_LLM_PROVIDER must be grounded or openai"));
     if (settings.provider == Provider::Grounded)
         return settings;
-    if (settings.baseUrl.isEmpty())
-        settings.baseUrl = QStringLiteral("https://api.openai.com/v1");
-
-    const QUrl url(settings.baseUrl, QUrl::StrictMode);
+    const QString baseUrl = settings.baseUrl.isEmpty() ? kDefaultBaseUrl : settings.baseUrl;
+    const QUrl url(baseUrl, QUrl::StrictMode);
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
         || url.host().isEmpty())
         return Error::badRequest(QStringLiteral("TWINOPS_LLM_BASE_URL must be an http or https URL"));
-    settings.model = qEnvironmentVariable("TWINOPS_LLM_MODEL").trimmed();
-    if (settings.model.isEmpty())
-        settings.model = QStringLiteral("gpt-4o-mini");
+    return forProvider(settings.provider, baseUrl, qEnvironmentVariable("TWINOPS_LLM_MODEL"), secrets);
+}
+
+Result<ChatSettings> ChatSettings::forProvider(Provider provider, const QString &baseUrl, const QString &model,
+                                               SecretStore *secrets)
+{
+    ChatSettings settings;
+    settings.provider = provider;
+    if (provider == Provider::Grounded)
+        return settings;
+    settings.baseUrl = baseUrl.trimmed().isEmpty() ? kDefaultBaseUrl : baseUrl.trimmed();
+    while (settings.baseUrl.endsWith(u'/'))
+        settings.baseUrl.chop(1);
+    settings.model = model.trimmed().isEmpty() ? kDefaultModel : model.trimmed();
     settings.apiKey = qgetenv("TWINOPS_LLM_API_KEY").trimmed();
     if (settings.apiKey.isEmpty() && secrets) {
         auto stored = secrets->read(kApiKeySecret);

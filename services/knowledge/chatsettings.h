@@ -37,6 +37,9 @@ struct ChatSettings
     int sharePeerBurst = 10;
 
     static constexpr int kMaxMessageLength = 8000;
+    // What an openai provider uses when no base URL or model is given.
+    static const QString kDefaultBaseUrl;
+    static const QString kDefaultModel;
 
     // TWINOPS_LLM_PROVIDER (grounded|openai; default openai when TWINOPS_LLM_BASE_URL is set, else grounded),
     // TWINOPS_LLM_BASE_URL (default https://api.openai.com/v1 for openai), TWINOPS_LLM_MODEL (default
@@ -44,6 +47,11 @@ struct ChatSettings
     // "llm-api-key", when a store is given), TWINOPS_LLM_FIRST_BYTE_TIMEOUT and TWINOPS_LLM_TIMEOUT (seconds).
     // BadRequest names the variable that is wrong; the key's value never appears in a message.
     static Result<ChatSettings> fromEnvironment(SecretStore *secrets = nullptr);
+    // The settings of `provider` at `baseUrl` with `model` (empty: the defaults; the URL is not checked here), with
+    // the API key and timeouts read as fromEnvironment() reads them. Shared with ConsoleSettings::chatSettings(), so
+    // that the console's file and the environment give one provider the same key, defaults and timeouts.
+    static Result<ChatSettings> forProvider(Provider provider, const QString &baseUrl, const QString &model,
+                                            SecretStore *secrets);
 
     // For logs and status lines: provider, model and endpoint, never the key.
     QString description() const;

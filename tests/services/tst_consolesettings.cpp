@@ -4,53 +4,22 @@
 #include "config/consolesettings.h"
 #include "config/databaselocation.h"
 #include "config/secretstore.h"
+#include "fakesecretstores.h"
 
 #include <QDBusConnection>
 #include <QDir>
 #include <QFile>
-#include <QMutex>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <functional>
-#include <map>
 
 using namespace twinops;
+using twinops::test::MemorySecretStore;
 
 namespace {
-
-// A secret store in memory, for the tests that are about what is read, not about the keychain.
-class MemorySecretStore final : public SecretStore
-{
-public:
-    QString description() const override { return QStringLiteral("memory"); }
-    Result<QByteArray> read(const QString &key) override
-    {
-        QMutexLocker lock(&m_mutex);
-        const auto it = m_secrets.find(key);
-        if (it == m_secrets.end())
-            return Error::notFound();
-        return it->second;
-    }
-    Status write(const QString &key, const QByteArray &secret) override
-    {
-        QMutexLocker lock(&m_mutex);
-        m_secrets[key] = secret;
-        return {};
-    }
-    Status remove(const QString &key) override
-    {
-        QMutexLocker lock(&m_mutex);
-        m_secrets.erase(key);
-        return {};
-    }
-
-private:
-    QMutex m_mutex;
-    std::map<QString, QByteArray> m_secrets;
-};
 
 QByteArray fileBytes(const QString &path)
 {

@@ -11,6 +11,7 @@
 #include "http/httpendpoint.h"
 #include "tenantsmodel.h"
 #include "tenantspanel.h"
+#include "uitesting.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -34,13 +35,10 @@
 #include <QTest>
 
 #include <algorithm>
-#include <chrono>
-#include <future>
 #include <optional>
 
 using namespace twinops;
 using namespace twinops::test;
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -86,16 +84,6 @@ private:
     QStringList m_lines;
 };
 
-// ApiClient blocks in an event loop of its own, so it runs off the GUI thread while this one keeps serving events.
-ApiReply httpCall(const QUrl &base, const QByteArray &method, const QString &path, const QJsonValue &body,
-                  const QString &bearer)
-{
-    auto reply = std::async(std::launch::async, [=] { return ApiClient(base).send(method, path, body, bearer); });
-    if (!QTest::qWaitFor([&] { return reply.wait_for(0ms) == std::future_status::ready; }, 20'000))
-        qWarning("%s %s is still running", method.constData(), qPrintable(path));
-    return reply.get();
-}
-
 QStringList names(const ApiReply &reply)
 {
     QStringList list;
@@ -104,30 +92,10 @@ QStringList names(const ApiReply &reply)
     return list;
 }
 
-QString cellText(const QAbstractItemModel *model, int row, int column)
-{
-    return model->index(row, column).data().toString();
-}
-
 // Where a user clicks a check box: on its indicator (the widget may be wider than indicator and text).
 void tick(QCheckBox *box)
 {
     QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(6, box->height() / 2));
-}
-
-void clickRow(QAbstractItemView *view, int row, int column = 0)
-{
-    const QModelIndex index = view->model()->index(row, column);
-    view->scrollTo(index);
-    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
-}
-
-template<typename T> T *child(const QObject &parent, const QString &name)
-{
-    T *found = parent.findChild<T *>(name);
-    if (!found)
-        qWarning("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
-    return found;
 }
 
 // A tenant with two twins, made through the admin API in process; returns the tenant id.
@@ -290,7 +258,7 @@ void TestApiKeys::createUseAndRevoke()
     QTRY_COMPARE(twinList->model()->rowCount(), 2);
     const int alpha = cellText(twinList->model(), 0, 0) == QLatin1String("Alpha") ? 0 : 1;
     QCOMPARE(cellText(twinList->model(), alpha, 0), QStringLiteral("Alpha"));
-    clickRow(twinList, alpha, twinList->modelColumn());
+    clickIndex(twinList, twinList->model()->index(alpha, twinList->modelColumn()));
     QTRY_VERIFY(confirmCreate->isEnabled());
     tick(expires);
     QVERIFY(expiryDays->isEnabled());

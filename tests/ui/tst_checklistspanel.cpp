@@ -2,6 +2,7 @@
 // it to the end, read evidence, tick a manual item, browse past runs and export the run, on both backends.
 #include "checklistspanel.h"
 #include "consolefixture.h"
+#include "uitesting.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -24,20 +25,6 @@ using namespace twinops::test;
 namespace {
 
 constexpr int kRunTimeoutMs = 60'000;
-
-template<typename T> T *child(QWidget &parent, const char *name)
-{
-    auto *widget = parent.findChild<T *>(QLatin1String(name));
-    if (!widget)
-        qWarning("no %s named %s", T::staticMetaObject.className(), name);
-    return widget;
-}
-
-void clickRow(QTableView *view, const QModelIndex &index)
-{
-    view->scrollTo(index);
-    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
-}
 
 int countRows(const QAbstractItemModel *model, int column, const QString &value, int kindColumn = -1,
               const QString &kind = {})
@@ -129,7 +116,7 @@ void TestChecklistsPanel::runTickBrowseAndExport()
     QCOMPARE(countRows(model, ChecklistRunModel::Status, QStringLiteral("fail")), 0);
 
     // Evidence of an automated item, pretty-printed.
-    clickRow(results, model->indexOfItem(QStringLiteral("health")));
+    clickIndex(results, model->indexOfItem(QStringLiteral("health")));
     QJsonParseError parseError;
     const QJsonDocument shown = QJsonDocument::fromJson(evidence->toPlainText().toUtf8(), &parseError);
     QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(evidence->toPlainText()));
@@ -139,7 +126,7 @@ void TestChecklistsPanel::runTickBrowseAndExport()
 
     // Tick the manual "startup-logs" item.
     const QModelIndex startupLogs = model->indexOfItem(QStringLiteral("startup-logs"));
-    clickRow(results, startupLogs);
+    clickIndex(results, startupLogs);
     QVERIFY(tick->isEnabled());
     tickStatus->setCurrentIndex(tickStatus->findData(QStringLiteral("pass")));
     QTest::keyClicks(tickNote, QStringLiteral("no errors since 10:02"));
@@ -209,7 +196,7 @@ void TestChecklistsPanel::runTickBrowseAndExport()
     QVERIFY(!error->isVisible());
     QTRY_COMPARE(runs->rowOfRun(secondRun), 0);
     QTRY_COMPARE(runs->rowOfRun(firstRun), 1);
-    clickRow(pastRuns, runs->index(1, ChecklistRunsModel::Title));
+    clickIndex(pastRuns, runs->index(1, ChecklistRunsModel::Title));
     QTRY_COMPARE(model->runId(), firstRun);
     QCOMPARE(model->index(model->indexOfItem(QStringLiteral("startup-logs")).row(), ChecklistRunModel::Status)
                  .data(ChecklistRunModel::RawValueRole)
@@ -235,7 +222,7 @@ void TestChecklistsPanel::runTickBrowseAndExport()
     panel.show();
     QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QLatin1String(": passed")), qPrintable(status->text()),
                               kRunTimeoutMs);
-    clickRow(pastRuns, runs->index(runs->rowOfRun(firstRun), ChecklistRunsModel::Title));
+    clickIndex(pastRuns, runs->index(runs->rowOfRun(firstRun), ChecklistRunsModel::Title));
     QTRY_COMPARE(model->runId(), firstRun);
 
     // Nothing to export is said in words, not silently ignored.

@@ -19,6 +19,7 @@
 #include "tenantspanel.h"
 #include "twinsmodel.h"
 #include "twinspanel.h"
+#include "uitesting.h"
 #include "usersmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -46,15 +47,12 @@
 #include <QTest>
 #include <QTimer>
 
-#include <chrono>
 #include <functional>
-#include <future>
 #include <memory>
 #include <vector>
 
 using namespace twinops;
 using namespace twinops::test;
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -67,46 +65,6 @@ const QString kTwin = QStringLiteral("Pump station");
 const QString kEmail = QStringLiteral("grace@acme.test");
 const QString kPassword = QStringLiteral("correct horse battery");
 
-template<typename T> T *child(const QObject &parent, const char *name)
-{
-    auto *found = parent.findChild<T *>(QLatin1String(name));
-    if (!found)
-        qWarning("no %s named %s", T::staticMetaObject.className(), name);
-    return found;
-}
-
-// ApiClient blocks in an event loop of its own, so it runs off the GUI thread while this one keeps serving events.
-ApiReply httpCall(const QUrl &base, const QByteArray &method, const QString &path,
-                  const QJsonValue &body = QJsonValue(QJsonValue::Undefined), const QString &bearer = {})
-{
-    auto reply = std::async(std::launch::async, [=] { return ApiClient(base).send(method, path, body, bearer); });
-    if (!QTest::qWaitFor([&] { return reply.wait_for(0ms) == std::future_status::ready; }, 20'000))
-        qWarning("%s %s is still running", method.constData(), qPrintable(path));
-    return reply.get();
-}
-
-int rowWithText(const QAbstractItemModel *model, const QString &text, int column = 0)
-{
-    for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->index(row, column).data().toString() == text)
-            return row;
-    }
-    return -1;
-}
-
-QString cellText(const QTableView *table, const QString &key, int column, int keyColumn = 0)
-{
-    const int row = rowWithText(table->model(), key, keyColumn);
-    return row < 0 ? QString() : table->model()->index(row, column).data().toString();
-}
-
-void clickRow(QTableView *table, int row)
-{
-    const QModelIndex index = table->model()->index(row, 0);
-    table->scrollTo(index);
-    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
-}
-
 // Types the entry's name on the combo box, as a keyboard user does (the combo box jumps to the entry it starts and
 // reports it activated, as a click into its list would).
 bool pickInComboBox(QComboBox *combo, const QString &text)
@@ -114,14 +72,6 @@ bool pickInComboBox(QComboBox *combo, const QString &text)
     combo->setFocus(Qt::TabFocusReason);
     QTest::keyClicks(combo, text);
     return combo->currentText() == text;
-}
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
-{
-    QFile file(dir.filePath(name));
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
-        return {};
-    return file.fileName();
 }
 
 // Clicks "Upload file…" and answers the file dialog it opens as a user does: goes to the folder, types the file's

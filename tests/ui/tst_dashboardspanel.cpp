@@ -7,6 +7,7 @@
 #include "metrics/metricsregistry.h"
 #include "metrics/metricsrollup.h"
 #include "metricsseriesmodel.h"
+#include "uitesting.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -31,28 +32,6 @@ private slots:
     void historyRangeLoadsMinutes();
 
 private:
-    static QLineSeries *series(QWidget &panel, const char *chart, const QString &name)
-    {
-        auto *view = panel.findChild<QChartView *>(QLatin1String(chart));
-        if (!view)
-            return nullptr;
-        const QList<QAbstractSeries *> all = view->chart()->series();
-        for (QAbstractSeries *s : all)
-            if (s->objectName() == name || s->name() == name)
-                return qobject_cast<QLineSeries *>(s);
-        return nullptr;
-    }
-    static double highest(const QLineSeries *s)
-    {
-        double top = -1;
-        if (s) {
-            const QList<QPointF> points = s->points();
-            for (const QPointF &p : points)
-                top = std::max(top, p.y());
-        }
-        return top;
-    }
-
     std::unique_ptr<ConsoleFixture> m_fixture;
 };
 
@@ -91,12 +70,12 @@ void TestDashboardsPanel::liveChartsFollowRealTraffic()
         QCOMPARE(client.get(QStringLiteral("/api/v1/twins"), QStringLiteral("not-a-token")).status, 401);
     };
     QTRY_VERIFY_WITH_TIMEOUT((traffic(),
-                              highest(series(panel, "requestsChart", QStringLiteral("requests/s"))) > 0
-                                  && highest(series(panel, "authChart", QStringLiteral("401/s"))) > 0),
+                              highest(chartSeries(panel, "requestsChart", QStringLiteral("requests/s"))) > 0
+                                  && highest(chartSeries(panel, "authChart", QStringLiteral("401/s"))) > 0),
                              20'000);
     // 401s are not server errors, and nobody was forbidden.
-    QCOMPARE(highest(series(panel, "errorsChart", QStringLiteral("5xx %"))), 0.0);
-    QCOMPARE(highest(series(panel, "authChart", QStringLiteral("403/s"))), 0.0);
+    QCOMPARE(highest(chartSeries(panel, "errorsChart", QStringLiteral("5xx %"))), 0.0);
+    QCOMPARE(highest(chartSeries(panel, "authChart", QStringLiteral("403/s"))), 0.0);
     bool sawUnauthorized = false;
     for (int row = 0; row < model->rowCount(); ++row)
         sawUnauthorized |= model->index(row, MetricsSeriesModel::UnauthorizedPerSecond).data().toDouble() > 0;
@@ -107,7 +86,7 @@ void TestDashboardsPanel::liveChartsFollowRealTraffic()
     for (const char *name :
          {"requestsChart", "errorsChart", "authChart", "latencyChart", "ttftChart", "jobsChart", "queueChart"})
         QVERIFY2(panel.findChild<QChartView *>(QLatin1String(name)), name);
-    QCOMPARE(series(panel, "latencyChart", QStringLiteral("p95"))->count(), model->rowCount());
+    QCOMPARE(chartSeries(panel, "latencyChart", QStringLiteral("p95"))->count(), model->rowCount());
 
     // The route picker lists the routes seen; picking one rewrites the latency columns in place.
     auto *route = panel.findChild<QComboBox *>(QStringLiteral("latencyRoute"));
@@ -137,7 +116,7 @@ void TestDashboardsPanel::thresholdsAreTheRunbooks()
                     {"ttftChart", "ttftThreshold", 3.0},
                     {"jobsChart", "jobSuccessThreshold", 95.0}};
     for (const auto &threshold : expected) {
-        QLineSeries *line = series(panel, threshold.chart, QLatin1String(threshold.line));
+        QLineSeries *line = chartSeries(panel, threshold.chart, QLatin1String(threshold.line));
         QVERIFY2(line, threshold.line);
         QCOMPARE(line->pen().style(), Qt::DashLine);
         QCOMPARE(line->count(), 2);
@@ -185,7 +164,7 @@ void TestDashboardsPanel::historyRangeLoadsMinutes()
     QCOMPARE(model->index(withTraffic, MetricsSeriesModel::RequestsPerSecond).data().toDouble(), 2.0);
     QCOMPARE(model->index(withTraffic, MetricsSeriesModel::UnauthorizedPerSecond).data().toDouble(), 2.0);
     QCOMPARE(model->index(withTraffic, MetricsSeriesModel::ErrorRatePercent).data().toDouble(), 0.0);
-    QCOMPARE(highest(series(panel, "authChart", QStringLiteral("401/s"))), 2.0);
+    QCOMPARE(highest(chartSeries(panel, "authChart", QStringLiteral("401/s"))), 2.0);
     range->setCurrentIndex(2);
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 24 * 60, 10'000);
 }

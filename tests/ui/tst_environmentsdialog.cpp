@@ -3,6 +3,8 @@
 // on every machine; tst_environmentstore covers the real keychain.
 #include "config/environmentstore.h"
 #include "environmentsdialog.h"
+#include "fakesecretstores.h"
+#include "uitesting.h"
 
 #include <QDir>
 #include <QLabel>
@@ -17,29 +19,9 @@
 #include <sys/stat.h>
 
 using namespace twinops;
+using namespace twinops::test;
 
 namespace {
-
-// What KeychainSecretStore answers without a D-Bus session.
-class UnreachableKeychain final : public SecretStore
-{
-public:
-    QString description() const override { return QStringLiteral("the system keychain"); }
-    Result<QByteArray> read(const QString &) override { return unreachable(); }
-    Status write(const QString &, const QByteArray &) override { return unreachable(); }
-    Status remove(const QString &) override { return unreachable(); }
-
-private:
-    static Error unreachable() { return Error::unavailable(QStringLiteral("no keychain: there is no D-Bus session")); }
-};
-
-template<typename T> T *child(QWidget &parent, const QString &name)
-{
-    auto *widget = parent.findChild<T *>(name);
-    if (!widget)
-        qWarning("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
-    return widget;
-}
 
 void fillForm(QWidget &dialog, const QString &name, const QString &url, const QString &key, const QString &dsn = {})
 {

@@ -4,6 +4,7 @@
 #include "jobs/jobqueue.h"
 #include "jobsmodel.h"
 #include "jobspanel.h"
+#include "uitesting.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -43,18 +44,6 @@ private:
     void enqueue(const QString &type, int count, const QString &marker = QStringLiteral("plain"));
     void discard(const QString &type, const QString &error);
     qint64 countInState(const QString &state);
-    template<typename T> T *child(QWidget &panel, const char *name)
-    {
-        auto *found = panel.findChild<T *>(QLatin1String(name));
-        if (!found)
-            qWarning("no widget named %s", name);
-        return found;
-    }
-    static void clickRow(QTableView *table, int row)
-    {
-        const QRect rect = table->visualRect(table->model()->index(row, 0));
-        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, rect.center());
-    }
 
     static QString stateOf(QAbstractItemModel *model, int row)
     {

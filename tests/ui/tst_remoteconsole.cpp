@@ -23,6 +23,7 @@
 #include "testdatabase.h"
 #include "twinsmodel.h"
 #include "twinspanel.h"
+#include "uitesting.h"
 #include "usersmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -48,7 +49,6 @@
 #include <QtCharts/QLineSeries>
 
 #include <chrono>
-#include <future>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -66,20 +66,6 @@ const QString kTenant = QStringLiteral("Remote Acme");
 // upgrade: the workers discard it with an error, which is what the Jobs panel's retry is for.
 const QString kUnknownJobType = QStringLiteral("report.render_pdf");
 
-// ApiClient blocks in an event loop of its own, so it runs off the GUI thread while this one keeps serving events.
-ApiReply httpCall(const QUrl &base, const QByteArray &method, const QString &path, const QJsonValue &body,
-                  const QString &bearer, const QString &actingTenant = {})
-{
-    QList<QPair<QByteArray, QByteArray>> headers;
-    if (!actingTenant.isEmpty())
-        headers.append({QByteArrayLiteral("X-Twinops-Tenant"), actingTenant.toLatin1()});
-    auto reply
-        = std::async(std::launch::async, [=] { return ApiClient(base).send(method, path, body, bearer, headers); });
-    if (!QTest::qWaitFor([&] { return reply.wait_for(0ms) == std::future_status::ready; }, kAnswerMs))
-        qWarning("%s %s is still running", method.constData(), qPrintable(path));
-    return reply.get();
-}
-
 QJsonObject findByField(const QJsonArray &items, const QString &field, const QString &value)
 {
     for (const QJsonValue &item : items) {
@@ -89,64 +75,13 @@ QJsonObject findByField(const QJsonArray &items, const QString &field, const QSt
     return {};
 }
 
-int rowWithText(const QAbstractItemModel *model, const QString &text, int column = 0)
+// Picks the entry whose data is `data` once the picker lists it (pickers fill from the server).
+bool pickOnceListed(QComboBox *picker, const QString &data)
 {
-    for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->index(row, column).data().toString() == text)
-            return row;
-    }
-    return -1;
-}
-
-QString cellText(const QTableView *table, const QString &key, int column)
-{
-    const int row = rowWithText(table->model(), key);
-    return row < 0 ? QString() : table->model()->index(row, column).data().toString();
-}
-
-void clickRow(QTableView *table, int row)
-{
-    const QModelIndex index = table->model()->index(row, 0);
-    table->scrollTo(index);
-    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
-}
-
-void clickIndex(QTableView *table, const QModelIndex &index)
-{
-    table->scrollTo(index);
-    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
-}
-
-template<typename T> T *child(const QWidget &parent, const char *name)
-{
-    auto *widget = parent.findChild<T *>(QLatin1String(name));
-    if (!widget)
-        qWarning("no %s named %s", T::staticMetaObject.className(), name);
-    return widget;
-}
-
-QLineSeries *chartSeries(const QWidget &panel, const char *chart, const QString &name)
-{
-    auto *view = panel.findChild<QChartView *>(QLatin1String(chart));
-    if (!view)
-        return nullptr;
-    const QList<QAbstractSeries *> all = view->chart()->series();
-    for (QAbstractSeries *series : all) {
-        if (series->objectName() == name || series->name() == name)
-            return qobject_cast<QLineSeries *>(series);
-    }
-    return nullptr;
-}
-
-double highest(const QLineSeries *series)
-{
-    double top = -1;
-    if (series) {
-        const QList<QPointF> points = series->points();
-        for (const QPointF &point : points)
-            top = std::max(top, point.y());
-    }
-    return top;
+    if (!QTest::qWaitFor([&] { return picker->findData(data) >= 0; }, kAnswerMs))
+        return false;
+    picker->setCurrentIndex(picker->findData(data));
+    return picker->currentData().toString() == data;
 }
 
 void showPanel(QWidget &panel)
@@ -154,14 +89,6 @@ void showPanel(QWidget &panel)
     panel.resize(1200, 800);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
-}
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
-{
-    QFile file(dir.filePath(name));
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
-        return {};
-    return file.fileName();
 }
 
 } // namespace
@@ -409,8 +336,7 @@ void TestRemoteConsole::twinsCreateAndShowTheGraph()
     auto *error = child<QLabel>(panel, "twinsError");
     QVERIFY(picker && table && newName && create && summary && refresh && error);
 
-    QTRY_VERIFY_WITH_TIMEOUT(picker->findData(tenant) >= 0, kAnswerMs);
-    picker->setCurrentIndex(picker->findData(tenant));
+    QVERIFY2(pickOnceListed(picker, tenant), qPrintable(tenant));
     QCOMPARE(picker->currentText(), kTenant);
     QTRY_COMPARE(panel.twinsModel()->tenantId(), tenant);
     QTRY_VERIFY_WITH_TIMEOUT(!panel.twinsModel()->isLoading(), kAnswerMs);
@@ -490,10 +416,8 @@ void TestRemoteConsole::sourcesUploadApproveAndReject()
     auto *error = child<QLabel>(panel, "sourcesError");
     QVERIFY(tenantPicker && twinPicker && table && approve && reject && health && error);
 
-    QTRY_VERIFY_WITH_TIMEOUT(tenantPicker->findData(tenant) >= 0, kAnswerMs);
-    tenantPicker->setCurrentIndex(tenantPicker->findData(tenant));
-    QTRY_VERIFY_WITH_TIMEOUT(twinPicker->findData(twin) >= 0, kAnswerMs);
-    twinPicker->setCurrentIndex(twinPicker->findData(twin));
+    QVERIFY2(pickOnceListed(tenantPicker, tenant), qPrintable(tenant));
+    QVERIFY2(pickOnceListed(twinPicker, twin), qPrintable(twin));
     QCOMPARE(twinPicker->currentText(), QStringLiteral("Manuals"));
     QTRY_COMPARE(panel.sourcesModel()->twinId(), twin);
     QTRY_VERIFY_WITH_TIMEOUT(!panel.sourcesModel()->isLoading(), kAnswerMs);

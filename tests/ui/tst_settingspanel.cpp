@@ -3,7 +3,9 @@
 // keychain), so the test is the same on every machine; tst_consolesettings covers the real keychain.
 #include "config/consolesettings.h"
 #include "config/secretstore.h"
+#include "fakesecretstores.h"
 #include "settingspanel.h"
+#include "uitesting.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -12,7 +14,6 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMutex>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -20,62 +21,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <map>
 
 using namespace twinops;
+using namespace twinops::test;
 
 namespace {
-
-class MemorySecretStore final : public SecretStore
-{
-public:
-    QString description() const override { return QStringLiteral("the test keychain"); }
-    Result<QByteArray> read(const QString &key) override
-    {
-        QMutexLocker lock(&m_mutex);
-        const auto it = m_secrets.find(key);
-        if (it == m_secrets.end())
-            return Error::notFound();
-        return it->second;
-    }
-    Status write(const QString &key, const QByteArray &secret) override
-    {
-        QMutexLocker lock(&m_mutex);
-        m_secrets[key] = secret;
-        return {};
-    }
-    Status remove(const QString &key) override
-    {
-        QMutexLocker lock(&m_mutex);
-        m_secrets.erase(key);
-        return {};
-    }
-
-private:
-    QMutex m_mutex;
-    std::map<QString, QByteArray> m_secrets;
-};
-
-// What KeychainSecretStore answers without a D-Bus session.
-class UnreachableKeychain final : public SecretStore
-{
-public:
-    QString description() const override { return QStringLiteral("the system keychain"); }
-    Result<QByteArray> read(const QString &) override { return unreachable(); }
-    Status write(const QString &, const QByteArray &) override { return unreachable(); }
-    Status remove(const QString &) override { return unreachable(); }
-
-private:
-    static Error unreachable() { return Error::unavailable(QStringLiteral("no keychain: there is no D-Bus session")); }
-};
-
-template<typename T> T *child(QWidget &parent, const QString &name)
-{
-    auto *widget = parent.findChild<T *>(name);
-    if (!widget)
-        qWarning("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
-    return widget;
-}
 
 void replaceText(QWidget &panel, const QString &name, const QString &text)
 {

@@ -4,6 +4,7 @@
 #include "consolefixture.h"
 #include "sourcesmodel.h"
 #include "sourcespanel.h"
+#include "uitesting.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -22,43 +23,6 @@ using namespace twinops::test;
 namespace {
 
 constexpr auto kFatal = QAbstractItemModelTester::FailureReportingMode::Fatal;
-
-int rowWithText(const QAbstractItemModel *model, const QString &text, int column = 0)
-{
-    for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->index(row, column).data().toString() == text)
-            return row;
-    }
-    return -1;
-}
-
-QString cellText(const QTableView *table, const QString &filename, int column)
-{
-    const int row = rowWithText(table->model(), filename);
-    return row < 0 ? QString() : table->model()->index(row, column).data().toString();
-}
-
-void clickRow(QTableView *table, int row, Qt::KeyboardModifiers modifiers = {})
-{
-    const QModelIndex index = table->model()->index(row, 0);
-    table->scrollTo(index);
-    QTest::mouseClick(table->viewport(), Qt::LeftButton, modifiers, table->visualRect(index).center());
-}
-
-QString postJson(ServiceCore &core, const QString &path, const QJsonObject &body, const QString &tenant = {})
-{
-    InProcessAdminApi api(core);
-    const AdminReply reply = api.call("POST", path, body, tenant);
-    return reply.status == 201 ? reply.body.value(QLatin1String("id")).toString() : QString();
-}
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
-{
-    QFile file(dir.filePath(name));
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
-        return {};
-    return file.fileName();
-}
 
 } // namespace
 

@@ -5,6 +5,7 @@
 #include "http/httpendpoint.h"
 #include "tenantsmodel.h"
 #include "tenantspanel.h"
+#include "uitesting.h"
 #include "usersmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -16,47 +17,13 @@
 #include <QTableView>
 #include <QTest>
 
-#include <chrono>
-#include <future>
 
 using namespace twinops;
 using namespace twinops::test;
-using namespace std::chrono_literals;
 
 namespace {
 
 constexpr auto kFatal = QAbstractItemModelTester::FailureReportingMode::Fatal;
-
-// ApiClient blocks in an event loop of its own, so it runs off the GUI thread while this one keeps serving events.
-ApiReply httpCall(const QUrl &base, const QByteArray &method, const QString &path, const QJsonValue &body,
-                  const QString &bearer = {})
-{
-    auto reply = std::async(std::launch::async, [=] { return ApiClient(base).send(method, path, body, bearer); });
-    if (!QTest::qWaitFor([&] { return reply.wait_for(0ms) == std::future_status::ready; }, 20'000))
-        qWarning("%s %s is still running", method.constData(), qPrintable(path));
-    return reply.get();
-}
-
-int rowWithText(const QAbstractItemModel *model, const QString &text, int column = 0)
-{
-    for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->index(row, column).data().toString() == text)
-            return row;
-    }
-    return -1;
-}
-
-QString cellText(const QTableView *table, int row, int column)
-{
-    return table->model()->index(row, column).data().toString();
-}
-
-void clickRow(QTableView *table, int row)
-{
-    const QModelIndex index = table->model()->index(row, 0);
-    table->scrollTo(index);
-    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
-}
 
 // The panel's widgets, found the way a user (or a screen reader) finds them.
 struct PanelWidgets
@@ -139,8 +106,8 @@ void TestTenantsPanel::createSearchAndSuspend()
     }
     QCOMPARE(resets.count(), 0);
     const int globex = rowWithText(ui.tenants->model(), QStringLiteral("Globex"));
-    QCOMPARE(cellText(ui.tenants, globex, TenantsModel::Status), QStringLiteral("active"));
-    QCOMPARE(cellText(ui.tenants, globex, TenantsModel::Users), QStringLiteral("0"));
+    QCOMPARE(cellText(ui.tenants->model(), globex, TenantsModel::Status), QStringLiteral("active"));
+    QCOMPARE(cellText(ui.tenants->model(), globex, TenantsModel::Users), QStringLiteral("0"));
 
     // A name taken: the API's message, in the panel, and no second row.
     QTest::keyClicks(ui.newName, QStringLiteral("Globex"));
@@ -156,7 +123,7 @@ void TestTenantsPanel::createSearchAndSuspend()
     QTRY_COMPARE(ui.tenants->model()->rowCount(), 1);
     QTRY_VERIFY(!panel.tenantsModel()->isLoading());
     QCOMPARE(ui.tenants->model()->rowCount(), 1);
-    QCOMPARE(cellText(ui.tenants, 0, TenantsModel::Name), QStringLiteral("Acme Robotics"));
+    QCOMPARE(cellText(ui.tenants->model(), 0, TenantsModel::Name), QStringLiteral("Acme Robotics"));
     QVERIFY(ui.error->isHidden()); // a new action clears the old error
 
     // Suspend, then reactivate: the row changes in place, and the database says the same.
@@ -170,11 +137,11 @@ void TestTenantsPanel::createSearchAndSuspend()
         return rows.ok() && rows->size() == 1 ? rows->first().text(0) : QStringLiteral("(query failed)");
     };
     QTest::mouseClick(ui.suspend, Qt::LeftButton);
-    QTRY_COMPARE(cellText(ui.tenants, 0, TenantsModel::Status), QStringLiteral("suspended"));
+    QTRY_COMPARE(cellText(ui.tenants->model(), 0, TenantsModel::Status), QStringLiteral("suspended"));
     QCOMPARE(ui.suspend->text(), QStringLiteral("Reactivate"));
     QCOMPARE(statusInDatabase(), QStringLiteral("suspended"));
     QTest::mouseClick(ui.suspend, Qt::LeftButton);
-    QTRY_COMPARE(cellText(ui.tenants, 0, TenantsModel::Status), QStringLiteral("active"));
+    QTRY_COMPARE(cellText(ui.tenants->model(), 0, TenantsModel::Status), QStringLiteral("active"));
     QCOMPARE(ui.suspend->text(), QStringLiteral("Suspend"));
     QCOMPARE(statusInDatabase(), QStringLiteral("active"));
     QCOMPARE(resets.count(), resetsBefore);
@@ -216,18 +183,18 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     QTest::keyClicks(ui.search, QStringLiteral("analytical"));
     QTRY_COMPARE(ui.tenants->model()->rowCount(), 1);
     QTRY_VERIFY(!panel.tenantsModel()->isLoading());
-    QCOMPARE(cellText(ui.tenants, 0, TenantsModel::Users), QStringLiteral("1"));
+    QCOMPARE(cellText(ui.tenants->model(), 0, TenantsModel::Users), QStringLiteral("1"));
     clickRow(ui.tenants, 0);
     QTRY_COMPARE(ui.users->model()->rowCount(), 1);
-    QCOMPARE(cellText(ui.users, 0, UsersModel::Email), email);
-    QCOMPARE(cellText(ui.users, 0, UsersModel::State), QStringLiteral("active"));
+    QCOMPARE(cellText(ui.users->model(), 0, UsersModel::Email), email);
+    QCOMPARE(cellText(ui.users->model(), 0, UsersModel::State), QStringLiteral("active"));
     QVERIFY(!ui.revoke->isEnabled());
 
     clickRow(ui.users, 0);
     QTRY_VERIFY(ui.revoke->isEnabled());
     QVERIFY(!ui.restore->isEnabled());
     QTest::mouseClick(ui.revoke, Qt::LeftButton);
-    QTRY_COMPARE(cellText(ui.users, 0, UsersModel::State), QStringLiteral("revoked"));
+    QTRY_COMPARE(cellText(ui.users->model(), 0, UsersModel::State), QStringLiteral("revoked"));
     QVERIFY(!ui.revoke->isEnabled());
     QVERIFY(ui.restore->isEnabled());
     auto revoked
@@ -240,7 +207,7 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, token).status, 401);
 
     QTest::mouseClick(ui.restore, Qt::LeftButton);
-    QTRY_COMPARE(cellText(ui.users, 0, UsersModel::State), QStringLiteral("active"));
+    QTRY_COMPARE(cellText(ui.users->model(), 0, UsersModel::State), QStringLiteral("active"));
     QVERIFY(ui.revoke->isEnabled());
     QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, token).status, 200);
 }

@@ -5,6 +5,7 @@
 #include "tenantpicker.h"
 #include "twinsmodel.h"
 #include "twinspanel.h"
+#include "uitesting.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -22,33 +23,7 @@ using namespace twinops;
 using namespace twinops::test;
 
 namespace {
-
 constexpr auto kFatal = QAbstractItemModelTester::FailureReportingMode::Fatal;
-
-int rowWithText(const QAbstractItemModel *model, const QString &text, int column = 0)
-{
-    for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->index(row, column).data().toString() == text)
-            return row;
-    }
-    return -1;
-}
-
-void clickRow(QTableView *table, int row)
-{
-    const QModelIndex index = table->model()->index(row, 0);
-    table->scrollTo(index);
-    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
-}
-
-QString createTenant(ServiceCore &core, const QString &name)
-{
-    InProcessAdminApi api(core);
-    const AdminReply reply
-        = api.call("POST", QStringLiteral("/api/v1/admin/tenants"), QJsonObject{{QStringLiteral("name"), name}});
-    return reply.status == 201 ? reply.body.value(QLatin1String("id")).toString() : QString();
-}
-
 } // namespace
 
 class TestTwinsPanel final : public QObject
@@ -65,8 +40,9 @@ void TestTwinsPanel::createTwinAndSeeItsGraph()
     if (!fixture)
         return;
     fixture->core->startWorkers(2);
-    const QString other = createTenant(*fixture->core, QStringLiteral("Initech"));
-    const QString acme = createTenant(*fixture->core, QStringLiteral("Acme Robotics"));
+    const QString other = postJson(*fixture->core, QStringLiteral("/api/v1/admin/tenants"), {{QStringLiteral("name"), QStringLiteral("Initech")}});
+    const QString acme = postJson(*fixture->core, QStringLiteral("/api/v1/admin/tenants"),
+                                     {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
     QVERIFY(!other.isEmpty() && !acme.isEmpty());
     // A twin of another tenant, which the panel must never list under Acme.
     {

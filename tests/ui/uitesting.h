@@ -1,0 +1,132 @@
+#pragma once
+
+// What the console (GUI) tests do the way a user does, one way each: find a widget by its object name, find and click
+// a row, read a cell, call the HTTP API without blocking the GUI thread, create through the admin API in process,
+// write a file to upload, read a chart's line.
+#include "admin/inprocessadminapi.h"
+#include "checks/apiclient.h"
+#include "servicecore.h"
+
+#include <QAbstractItemModel>
+#include <QAbstractItemView>
+#include <QFile>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QLineSeries>
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+
+namespace twinops::test {
+
+// The widget (or other object) below `parent` named `name`; null, with a warning naming it, when there is none.
+template<typename T> T *child(const QObject &parent, const QString &name)
+{
+    auto *found = parent.findChild<T *>(name);
+    if (!found)
+        qWarning("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
+    return found;
+}
+
+// The first row whose `column` shows `text`, or -1.
+inline int rowWithText(const QAbstractItemModel *model, const QString &text, int column = 0)
+{
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, column).data().toString() == text)
+            return row;
+    }
+    return -1;
+}
+
+// What the cell at (`row`, `column`) shows.
+inline QString cellText(const QAbstractItemModel *model, int row, int column)
+{
+    return model->index(row, column).data().toString();
+}
+
+// What `column` shows in the row whose `keyColumn` shows `key`; empty when no row does.
+inline QString cellText(const QAbstractItemView *view, const QString &key, int column, int keyColumn = 0)
+{
+    const int row = rowWithText(view->model(), key, keyColumn);
+    return row < 0 ? QString() : cellText(view->model(), row, column);
+}
+
+// Scrolls to the cell and clicks its middle, with `modifiers` held.
+inline void clickIndex(QAbstractItemView *view, const QModelIndex &index, Qt::KeyboardModifiers modifiers = {})
+{
+    view->scrollTo(index);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, view->visualRect(index).center());
+}
+
+// Clicks the first column of `row`.
+inline void clickRow(QAbstractItemView *view, int row, Qt::KeyboardModifiers modifiers = {})
+{
+    clickIndex(view, view->model()->index(row, 0), modifiers);
+}
+
+// A request to a running endpoint. ApiClient blocks in an event loop of its own, so it runs off the GUI thread while
+// this one keeps serving events. With `actingTenant` it is sent inside that tenant (X-Twinops-Tenant).
+inline ApiReply httpCall(const QUrl &base, const QByteArray &method, const QString &path,
+                         const QJsonValue &body = QJsonValue(QJsonValue::Undefined), const QString &bearer = {},
+                         const QString &actingTenant = {})
+{
+    using namespace std::chrono_literals;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!actingTenant.isEmpty())
+        headers.append({QByteArrayLiteral("X-Twinops-Tenant"), actingTenant.toLatin1()});
+    auto reply
+        = std::async(std::launch::async, [=] { return ApiClient(base).send(method, path, body, bearer, headers); });
+    // Generous: the answer may cross a socket to another process, on a machine that may be busy building.
+    if (!QTest::qWaitFor([&] { return reply.wait_for(0ms) == std::future_status::ready; }, 30'000))
+        qWarning("%s %s is still running", method.constData(), qPrintable(path));
+    return reply.get();
+}
+
+// POSTs `body` through the admin API in process (inside `tenant` when given); the new item's id, or empty unless 201.
+inline QString postJson(ServiceCore &core, const QString &path, const QJsonObject &body, const QString &tenant = {})
+{
+    InProcessAdminApi api(core);
+    const AdminReply reply = api.call("POST", path, body, tenant);
+    return reply.status == 201 ? reply.body.value(QLatin1String("id")).toString() : QString();
+}
+
+// Writes `content` to `name` in `dir`; the file's path, or empty when it could not be written.
+inline QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
+{
+    QFile file(dir.filePath(name));
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        return {};
+    return file.fileName();
+}
+
+// The line named `name` (object name or legend) in the chart view `chart` below `panel`, or null.
+inline QLineSeries *chartSeries(const QWidget &panel, const QString &chart, const QString &name)
+{
+    auto *view = panel.findChild<QChartView *>(chart);
+    if (!view)
+        return nullptr;
+    const QList<QAbstractSeries *> all = view->chart()->series();
+    for (QAbstractSeries *series : all) {
+        if (series->objectName() == name || series->name() == name)
+            return qobject_cast<QLineSeries *>(series);
+    }
+    return nullptr;
+}
+
+// The highest value of the line, or -1 for no line or no points.
+inline double highest(const QLineSeries *series)
+{
+    double top = -1;
+    if (series) {
+        const QList<QPointF> points = series->points();
+        for (const QPointF &point : points)
+            top = std::max(top, point.y());
+    }
+    return top;
+}
+
+} // namespace twinops::test

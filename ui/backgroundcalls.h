@@ -1,0 +1,83 @@
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QThread>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace twinops {
+
+// The blocking store calls (settings file, keychain) of one widget, each on a thread of its own so that the GUI
+// never waits for them, with the request numbers that let the widget drop an answer overtaken by a newer one.
+class BackgroundCalls
+{
+public:
+    // `pendingChanged` runs on the owner's thread whenever a call starts or ends (to enable buttons).
+    BackgroundCalls(QObject *owner, std::function<void()> pendingChanged)
+        : m_owner(owner)
+        , m_pendingChanged(std::move(pendingChanged))
+    { }
+    // A call still running uses a store the owner's creator may destroy right after the owner. It ends within the
+    // keychain's timeout; its answer is dropped (the connections die with the owner).
+    ~BackgroundCalls()
+    {
+        for (const QPointer<QThread> &thread : std::as_const(m_threads)) {
+            if (thread)
+                thread->wait();
+        }
+    }
+    BackgroundCalls(const BackgroundCalls &) = delete;
+    BackgroundCalls &operator=(const BackgroundCalls &) = delete;
+
+    bool idle() const { return m_pending == 0; }
+
+    // The number of a new request; answers are to be handed to accept() with it.
+    quint64 nextRequest() { return ++m_lastRequest; }
+    // Whether the answer to `request` is still wanted: an older answer arriving after a newer one must not bring
+    // back stale data. Records it as the latest applied one when it is.
+    bool accept(quint64 request)
+    {
+        if (request < m_appliedRequest)
+            return false;
+        m_appliedRequest = request;
+        return true;
+    }
+    // Whether any answer was applied yet.
+    bool anyApplied() const { return m_appliedRequest > 0; }
+
+    // Runs work() on a thread of its own and done(result) on the owner's thread, unless the owner is gone by then.
+    template<typename Work, typename Done> void run(Work work, Done done)
+    {
+        using Value = std::invoke_result_t<Work>;
+        auto result = std::make_shared<std::optional<Value>>();
+        QThread *thread = QThread::create([work = std::move(work), result] { result->emplace(work()); });
+        QObject::connect(thread, &QThread::finished, m_owner, [this, result, done = std::move(done)] {
+            --m_pending;
+            m_pendingChanged();
+            if (*result)
+                done(std::move(**result));
+        });
+        QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+        m_threads.removeAll(nullptr);
+        m_threads.append(thread);
+        ++m_pending;
+        m_pendingChanged();
+        thread->start();
+    }
+
+private:
+    QObject *m_owner;
+    std::function<void()> m_pendingChanged;
+    QList<QPointer<QThread>> m_threads;
+    int m_pending = 0;
+    quint64 m_lastRequest = 0;
+    quint64 m_appliedRequest = 0;
+};
+
+} // namespace twinops
