@@ -59,9 +59,11 @@ void PagedAdminModel::reload()
     m_nextCursor.clear();
     m_started = false;
     ++m_generation;
+    // Before the views hear of the reset: a view may ask for the first page at once, and that request must stay
+    // marked in flight (clearing the flag after it made isLoading() false while the page was still coming).
+    m_fetching = false;
     endResetModel();
-    setFetching(false);
-    fetchMore({});
+    fetchMore({}); // unless a view already asked
 }
 
 void PagedAdminModel::upsert(const QJsonObject &fields, bool append)
