@@ -50,8 +50,8 @@ int main(int argc, char *argv[])
     // The settings this run uses: the command line over the environment over the saved file over the defaults. A
     // saved value that is not valid falls back to its default (the Settings panel shows why); a bad command line or
     // environment stops here.
-    const QString settingsPath = QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
-                                     .filePath(QStringLiteral("console.ini"));
+    const QDir configDirectory(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation));
+    const QString settingsPath = configDirectory.filePath(QStringLiteral("console.ini"));
     const twinops::ConsoleSettings::Loaded saved = twinops::ConsoleSettings::load(settingsPath);
     for (const QString &problem : saved.problems)
         qCWarning(lcCore).noquote() << problem;
@@ -111,8 +111,7 @@ int main(int argc, char *argv[])
     // Saved remote environments: the list in a settings file, their keys in the keychain (asked only on the
     // environments' own threads; a user unlocking the keychain by hand may take minutes).
     twinops::EnvironmentStore environments(
-        QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
-            .filePath(QStringLiteral("environments.ini")),
+        configDirectory.filePath(QStringLiteral("environments.ini")),
         std::make_unique<twinops::KeychainSecretStore>(QStringLiteral("TwinOps"), std::chrono::minutes(5)));
     // The provider's API key, asked by the Settings panel on its own threads only.
     twinops::KeychainSecretStore settingsKeychain(QStringLiteral("TwinOps"), std::chrono::minutes(5));

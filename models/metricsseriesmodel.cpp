@@ -68,22 +68,6 @@ QJsonArray seriesOf(const QJsonObject &snapshot, const QString &name)
     return snapshot.value(name).toObject().value(QStringLiteral("series")).toArray();
 }
 
-QHash<QString, QJsonObject> byLabels(const QJsonArray &series)
-{
-    QHash<QString, QJsonObject> result;
-    for (const QJsonValue &entry : series) {
-        const QJsonObject item = entry.toObject();
-        result.insert(MetricsRollup::canonicalLabels(item.value(QStringLiteral("labels")).toObject()), item);
-    }
-    return result;
-}
-
-// A counter series' increase; one that went down belongs to a restarted process and counts from zero.
-double increase(double now, double before)
-{
-    return now >= before ? now - before : now;
-}
-
 Histogram::Snapshot histogramOf(const QJsonObject &series)
 {
     return histogramFromBuckets(series.value(QStringLiteral("buckets")).toArray(),
@@ -210,16 +194,18 @@ void MetricsSeriesModel::setRange(Range range)
     m_range = range;
     ++m_generation; // late answers for the old range are dropped
     m_pollInFlight = false;
-    m_historyPending = 0;
+    if (m_historyPending > 0) {
+        m_historyPending = 0;
+        emit loadingChanged(false); // the dropped load never ends by itself
+    }
     m_previous = {};
     m_previousAt = {};
     beginResetModel();
     m_points.clear();
     endResetModel();
-    const bool active = m_active;
     m_timer.stop();
     m_timer.setInterval(range == Range::Live ? m_pollIntervalMs : 60'000);
-    if (active) {
+    if (m_active) {
         range == Range::Live ? poll() : loadHistory();
         m_timer.start();
     }
@@ -291,13 +277,14 @@ void MetricsSeriesModel::addSnapshot(const QJsonObject &snapshot, const QDateTim
     Interval interval;
     interval.seconds = double(previousAt.msecsTo(at)) / 1000.0;
     auto counters = [&](const QString &name, auto count) {
-        const QHash<QString, QJsonObject> before = byLabels(seriesOf(previous, name));
+        const QHash<QString, QJsonObject> before = MetricsRollup::seriesByLabels(seriesOf(previous, name));
         for (const QJsonValue &entry : seriesOf(snapshot, name)) {
             const QJsonObject item = entry.toObject();
             const QJsonObject labels = item.value(QStringLiteral("labels")).toObject();
             const double earlier
                 = before.value(MetricsRollup::canonicalLabels(labels)).value(QStringLiteral("value")).toDouble();
-            const double amount = increase(item.value(QStringLiteral("value")).toDouble(), earlier);
+            const double amount
+                = MetricsRollup::counterIncrease(item.value(QStringLiteral("value")).toDouble(), earlier);
             if (amount > 0)
                 count(labels, amount);
         }
@@ -305,7 +292,7 @@ void MetricsSeriesModel::addSnapshot(const QJsonObject &snapshot, const QDateTim
     counters(kRequests, [&](const QJsonObject &labels, double amount) { interval.countRequest(labels, amount); });
     counters(kJobs, [&](const QJsonObject &labels, double amount) { interval.countJob(labels, amount); });
 
-    const QHash<QString, QJsonObject> latencyBefore = byLabels(seriesOf(previous, kLatency));
+    const QHash<QString, QJsonObject> latencyBefore = MetricsRollup::seriesByLabels(seriesOf(previous, kLatency));
     for (const QJsonValue &entry : seriesOf(snapshot, kLatency)) {
         const QJsonObject item = entry.toObject();
         const Histogram::Snapshot moved = histogramIncrease(
@@ -315,7 +302,7 @@ void MetricsSeriesModel::addSnapshot(const QJsonObject &snapshot, const QDateTim
             route = mergeHistograms(route, moved);
         }
     }
-    const QHash<QString, QJsonObject> ttftBefore = byLabels(seriesOf(previous, kTtft));
+    const QHash<QString, QJsonObject> ttftBefore = MetricsRollup::seriesByLabels(seriesOf(previous, kTtft));
     for (const QJsonValue &entry : seriesOf(snapshot, kTtft)) {
         const QJsonObject item = entry.toObject();
         interval.ttft = mergeHistograms(interval.ttft,

@@ -11,6 +11,7 @@
 #include <QUuid>
 
 #include <deque>
+#include <memory>
 #include <functional>
 
 namespace twinops {
@@ -394,7 +395,7 @@ private:
     {
         QJsonObject step{{QStringLiteral("step"), QStringLiteral("suspend tenant in this server's database")},
                          {QStringLiteral("tenant_id"), tenantId}};
-        auto db = Database::open(*m_env.runnerDatabase);
+        auto db = runnerDatabase();
         Result<Tenant> suspended = db.ok() ? TenantRepository(**db).update(tenantId, {{}, TenantStatus::Suspended})
                                            : Result<Tenant>(db.error());
         if (suspended.ok()) {
@@ -410,8 +411,21 @@ private:
             ++m_suspendedHere;
     }
 
+    // This server's database, opened at the first tenant to suspend and kept for the rest of the cleanup.
+    Result<Database *> runnerDatabase()
+    {
+        if (!m_runnerDb) {
+            auto opened = Database::open(*m_env.runnerDatabase);
+            if (!opened.ok())
+                return opened.error();
+            m_runnerDb = std::move(opened).value();
+        }
+        return m_runnerDb.get();
+    }
+
     const TargetEnvironment &m_env;
     int m_suspendedHere = 0;
+    std::unique_ptr<Database> m_runnerDb;
     ApiClient m_client;
     QElapsedTimer m_timer;
     QJsonArray m_steps;

@@ -20,7 +20,7 @@ const QString ConsoleSettings::kDatabaseUrlKey = QStringLiteral("database/url");
 const QString ConsoleSettings::kProviderKey = QStringLiteral("provider/name");
 const QString ConsoleSettings::kProviderBaseUrlKey = QStringLiteral("provider/baseUrl");
 const QString ConsoleSettings::kProviderModelKey = QStringLiteral("provider/model");
-const QString ConsoleSettings::kProviderApiKeySecret = QStringLiteral("llm-api-key");
+const QString &ConsoleSettings::kProviderApiKeySecret = ChatSettings::kApiKeySecret;
 
 namespace {
 
@@ -93,9 +93,7 @@ QString providerBaseUrlProblem(ChatSettings::Provider provider, const QString &t
 {
     if (provider != ChatSettings::Provider::OpenAi || text.trimmed().isEmpty())
         return {};
-    const QUrl url(text.trimmed(), QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
-        || url.host().isEmpty())
+    if (!ChatSettings::isHttpUrl(text.trimmed()))
         return QStringLiteral("The provider base URL must be an http or https URL, such as %1.")
             .arg(ChatSettings::kDefaultBaseUrl);
     return {};

@@ -30,8 +30,8 @@ struct ConsoleSettings
     static const QString kProviderKey;
     static const QString kProviderBaseUrlKey;
     static const QString kProviderModelKey;
-    // The secret store key of the provider's API key: the one ChatSettings::fromEnvironment reads as well.
-    static const QString kProviderApiKeySecret;
+    // The secret store key of the provider's API key: ChatSettings::kApiKeySecret, which fromEnvironment reads too.
+    static const QString &kProviderApiKeySecret;
 
     static constexpr int kDefaultPort = 8710;
     static constexpr int kDefaultWorkers = 2;

@@ -282,16 +282,15 @@ Result<QueueStats> JobQueue::stats(const QString &tenantId)
 {
     if (!tenantId.isEmpty() && !isUuid(tenantId))
         return QueueStats{};
-    // One statement per shape, with or without the tenant predicate, so every parameter has a type to infer.
-    const bool scoped = !tenantId.isEmpty();
-    auto byState = scoped
-        ? m_db.query(QStringLiteral("SELECT state, count(*) FROM jobs WHERE tenant_id = $1 GROUP BY state"), {tenantId})
-        : m_db.query(QStringLiteral("SELECT state, count(*) FROM jobs GROUP BY state"));
+    JobFilter tenantJobs;
+    tenantJobs.tenantId = tenantId;
+    auto byState = countByState(tenantJobs);
     if (!byState.ok())
         return byState.error();
     QueueStats stats;
-    for (const Row row : *byState)
-        stats.byState.insert(row.text(0), row.integer(1));
+    stats.byState = std::move(byState).value();
+    // One statement per shape, with or without the tenant predicate, so every parameter has a type to infer.
+    const bool scoped = !tenantId.isEmpty();
     const QString tenantClause = scoped ? QStringLiteral(" AND tenant_id = $2") : QString();
     QVariantList params{nowUtc()};
     if (scoped)

@@ -10,8 +10,6 @@ namespace twinops {
 
 namespace {
 
-const QString kApiKeySecret = QStringLiteral("llm-api-key");
-
 // A positive number of seconds (fractions allowed, so tests can ask for 0.3) as milliseconds.
 Result<int> secondsVariable(const char *name, int fallbackMs)
 {
@@ -30,6 +28,7 @@ Result<int> secondsVariable(const char *name, int fallbackMs)
 
 const QString ChatSettings::kDefaultBaseUrl = QStringLiteral("https://api.openai.com/v1");
 const QString ChatSettings::kDefaultModel = QStringLiteral("gpt-4o-mini");
+const QString ChatSettings::kApiKeySecret = QStringLiteral("llm-api-key");
 
 QString chatProviderName(ChatSettings::Provider provider)
 {
@@ -54,11 +53,16 @@ Result<ChatSettings> ChatSettings::fromEnvironment(SecretStore *secrets)
     if (settings.provider == Provider::Grounded)
         return settings;
     const QString baseUrl = settings.baseUrl.isEmpty() ? kDefaultBaseUrl : settings.baseUrl;
-    const QUrl url(baseUrl, QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
-        || url.host().isEmpty())
+    if (!isHttpUrl(baseUrl))
         return Error::badRequest(QStringLiteral("TWINOPS_LLM_BASE_URL must be an http or https URL"));
     return forProvider(settings.provider, baseUrl, qEnvironmentVariable("TWINOPS_LLM_MODEL"), secrets);
+}
+
+bool ChatSettings::isHttpUrl(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    return url.isValid() && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"))
+        && !url.host().isEmpty();
 }
 
 Result<ChatSettings> ChatSettings::forProvider(Provider provider, const QString &baseUrl, const QString &model,

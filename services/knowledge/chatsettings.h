@@ -40,6 +40,10 @@ struct ChatSettings
     // What an openai provider uses when no base URL or model is given.
     static const QString kDefaultBaseUrl;
     static const QString kDefaultModel;
+    // The secret store key of the provider's API key.
+    static const QString kApiKeySecret;
+    // Whether `text` is what a provider base URL must be: an http or https URL with a host.
+    static bool isHttpUrl(const QString &text);
 
     // TWINOPS_LLM_PROVIDER (grounded|openai; default openai when TWINOPS_LLM_BASE_URL is set, else grounded),
     // TWINOPS_LLM_BASE_URL (default https://api.openai.com/v1 for openai), TWINOPS_LLM_MODEL (default

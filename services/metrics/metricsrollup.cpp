@@ -19,24 +19,6 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcRollup, "twinops.metrics.rollup")
 
-// Series of a snapshotJson() family by canonical labels.
-QHash<QString, QJsonObject> seriesByLabels(const QJsonObject &family)
-{
-    QHash<QString, QJsonObject> result;
-    const QJsonArray series = family.value(QStringLiteral("series")).toArray();
-    for (const QJsonValue &entry : series) {
-        const QJsonObject item = entry.toObject();
-        result.insert(MetricsRollup::canonicalLabels(item.value(QStringLiteral("labels")).toObject()), item);
-    }
-    return result;
-}
-
-// A counter that went down (it cannot, within one process, but a replaced registry could) counts from zero.
-qint64 increase(qint64 now, qint64 before)
-{
-    return now >= before ? now - before : now;
-}
-
 // Cumulative buckets minus the baseline's, bucket by bucket (same bounds: a family's bounds never change).
 QJsonArray bucketIncrease(const QJsonArray &now, const QJsonArray &before)
 {
@@ -47,7 +29,8 @@ QJsonArray bucketIncrease(const QJsonArray &now, const QJsonArray &before)
             = i < before.size() ? before.at(i).toObject().value(QStringLiteral("count")).toInteger() : 0;
         result.append(QJsonObject{
             {QStringLiteral("le"), bucket.value(QStringLiteral("le"))},
-            {QStringLiteral("count"), increase(bucket.value(QStringLiteral("count")).toInteger(), earlier)}});
+            {QStringLiteral("count"),
+             MetricsRollup::counterIncrease(bucket.value(QStringLiteral("count")).toInteger(), earlier)}});
     }
     return result;
 }
@@ -69,6 +52,16 @@ QString MetricsRollup::canonicalLabels(const QJsonObject &labels)
     if (labels.isEmpty())
         return QString();
     return QString::fromUtf8(QJsonDocument(labels).toJson(QJsonDocument::Compact));
+}
+
+QHash<QString, QJsonObject> MetricsRollup::seriesByLabels(const QJsonArray &series)
+{
+    QHash<QString, QJsonObject> result;
+    for (const QJsonValue &entry : series) {
+        const QJsonObject item = entry.toObject();
+        result.insert(canonicalLabels(item.value(QStringLiteral("labels")).toObject()), item);
+    }
+    return result;
 }
 
 QDateTime MetricsRollup::minuteOf(const QDateTime &time)
@@ -103,7 +96,8 @@ Status MetricsRollup::run(Database &db, const QDateTime &now)
     for (auto family = snapshot.constBegin(); family != snapshot.constEnd(); ++family) {
         const QJsonObject object = family.value().toObject();
         const QString type = object.value(QStringLiteral("type")).toString();
-        const QHash<QString, QJsonObject> before = seriesByLabels(m_baseline.value(family.key()).toObject());
+        const QHash<QString, QJsonObject> before
+            = seriesByLabels(m_baseline.value(family.key()).toObject().value(QStringLiteral("series")).toArray());
         const QJsonArray series = object.value(QStringLiteral("series")).toArray();
         for (const QJsonValue &entry : series) {
             const QJsonObject item = entry.toObject();
@@ -113,13 +107,13 @@ Status MetricsRollup::run(Database &db, const QDateTime &now)
             row.name = family.key();
             row.labels = labels;
             if (type == QLatin1String("counter")) {
-                row.count = increase(item.value(QStringLiteral("value")).toInteger(),
+                row.count = counterIncrease(item.value(QStringLiteral("value")).toInteger(),
                                      earlier.value(QStringLiteral("value")).toInteger());
                 if (row.count == 0)
                     continue;
                 row.sum = double(row.count);
             } else if (type == QLatin1String("histogram")) {
-                row.count = increase(item.value(QStringLiteral("count")).toInteger(),
+                row.count = counterIncrease(item.value(QStringLiteral("count")).toInteger(),
                                      earlier.value(QStringLiteral("count")).toInteger());
                 if (row.count == 0)
                     continue;

@@ -42,6 +42,11 @@ public:
     Status run(Database &db, const QDateTime &now);
 
     static QString canonicalLabels(const QJsonObject &labels);
+    // The "series" of a snapshotJson() family by canonicalLabels(), to pair each series with its earlier read.
+    static QHash<QString, QJsonObject> seriesByLabels(const QJsonArray &series);
+    // What a counter (or a histogram's count or bucket) grew by between two reads. One that went down belongs to a
+    // restarted process or a replaced registry and counts from zero.
+    template<typename T> static T counterIncrease(T now, T before) { return now >= before ? now - before : now; }
     static QDateTime minuteOf(const QDateTime &time); // UTC, seconds and milliseconds cut off
 
 private:
