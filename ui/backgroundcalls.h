@@ -13,8 +13,8 @@
 
 namespace twinops {
 
-// The blocking store calls (settings file, keychain) of one widget, each on a thread of its own so that the GUI
-// never waits for them, with the request numbers that let the widget drop an answer overtaken by a newer one.
+// The blocking calls (settings file, keychain, files to upload) of one widget, each on a thread of its own so that the
+// GUI never waits for them, with the request numbers that let the widget drop an answer overtaken by a newer one.
 class BackgroundCalls
 {
 public:

@@ -32,6 +32,44 @@ namespace {
 constexpr int kPollMs = 1000; // while the workers index a source
 constexpr qint64 kMaxUploadBytes = 9 * 1024 * 1024; // under the API's 10 MiB body limit, with room for JSON escaping
 
+// A file to upload as read on a worker thread: its text and type, or why it cannot be uploaded.
+struct UploadFile
+{
+    QString error;
+    QString content;
+    QString contentType;
+};
+
+UploadFile readUploadFile(const QString &path)
+{
+    UploadFile result;
+    QFile file(path);
+    const QString name = QFileInfo(path).fileName();
+    if (file.size() > kMaxUploadBytes) {
+        result.error = SourcesPanel::tr("%1 is too large to upload (at most %2 MiB).")
+                           .arg(name)
+                           .arg(kMaxUploadBytes / (1024 * 1024));
+        return result;
+    }
+    if (!file.open(QIODevice::ReadOnly)) {
+        result.error = SourcesPanel::tr("%1 could not be read: %2").arg(name, file.errorString());
+        return result;
+    }
+    const QByteArray bytes = file.readAll();
+    QStringDecoder decoder(QStringDecoder::Utf8);
+    result.content = decoder(bytes);
+    if (decoder.hasError()) {
+        result.error
+            = SourcesPanel::tr("%1 is not a UTF-8 text file; only text and Markdown can be uploaded.").arg(name);
+        result.content.clear();
+        return result;
+    }
+    const QString mime = QMimeDatabase().mimeTypeForFileNameAndData(path, bytes).name();
+    if (mime == QLatin1String("text/markdown") || mime == QLatin1String("text/plain"))
+        result.contentType = mime;
+    return result;
+}
+
 } // namespace
 
 SourcesPanel::SourcesPanel(AdminClient &client, QWidget *parent)
@@ -48,6 +86,7 @@ SourcesPanel::SourcesPanel(AdminClient &client, QWidget *parent)
     , m_rejectButton(new QPushButton(tr("Reject"), this))
     , m_health(new QLabel(this))
     , m_poll(new QTimer(this))
+    , m_fileReads(this, [this] { updateButtons(); })
 {
     m_sourcesProxy->setSourceModel(m_sources);
     m_sourcesProxy->setSortRole(PagedAdminModel::SortRole);
@@ -142,17 +181,19 @@ SourcesPanel::SourcesPanel(AdminClient &client, QWidget *parent)
     m_tenant->reload();
 }
 
-void SourcesPanel::reloadTenants()
-{
-    m_tenant->reload();
-}
-
 void SourcesPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     // Tenants created in the Tenants panel meanwhile, also the first ones of a fresh database (an empty picker).
     if (!event->spontaneous())
         m_tenant->reload();
+    updateButtons(); // resumes polling the rows the workers are busy with
+}
+
+void SourcesPanel::hideEvent(QHideEvent *event)
+{
+    m_poll->stop(); // nobody looks: showEvent starts it again
+    QWidget::hideEvent(event);
 }
 
 void SourcesPanel::loadTwins(const QString &cursor, quint64 generation)
@@ -212,7 +253,7 @@ void SourcesPanel::selectionChanged()
 
 void SourcesPanel::updateButtons()
 {
-    m_uploadButton->setEnabled(!m_sources->twinId().isEmpty());
+    m_uploadButton->setEnabled(!m_sources->twinId().isEmpty() && m_fileReads.idle());
     const QStringList ids = selectedSourceIds();
     bool approvable = !ids.isEmpty();
     bool rejectable = ids.size() == 1;
@@ -224,7 +265,7 @@ void SourcesPanel::updateButtons()
     m_approveButton->setEnabled(approvable);
     m_approveButton->setText(ids.size() > 1 ? tr("Approve %1").arg(ids.size()) : tr("Approve"));
     m_rejectButton->setEnabled(rejectable);
-    if (m_sources->hasWorkInProgress() && !m_poll->isActive())
+    if (isVisible() && m_sources->hasWorkInProgress() && !m_poll->isActive())
         m_poll->start();
 }
 
@@ -243,27 +284,18 @@ void SourcesPanel::uploadFile(const QString &path)
         showError(tr("Pick a twin before uploading."));
         return;
     }
-    QFile file(path);
-    const QString name = QFileInfo(path).fileName();
-    if (file.size() > kMaxUploadBytes) {
-        showError(tr("%1 is too large to upload (at most %2 MiB).").arg(name).arg(kMaxUploadBytes / (1024 * 1024)));
-        return;
-    }
-    // Small text files only, so reading on the GUI thread takes no noticeable time.
-    if (!file.open(QIODevice::ReadOnly)) {
-        showError(tr("%1 could not be read: %2").arg(name, file.errorString()));
-        return;
-    }
-    const QByteArray bytes = file.readAll();
-    QStringDecoder decoder(QStringDecoder::Utf8);
-    const QString content = decoder(bytes);
-    if (decoder.hasError()) {
-        showError(tr("%1 is not a UTF-8 text file; only text and Markdown can be uploaded.").arg(name));
-        return;
-    }
-    const QString mime = QMimeDatabase().mimeTypeForFileNameAndData(path, bytes).name();
-    m_sources->upload(name, content,
-                      mime == QLatin1String("text/markdown") || mime == QLatin1String("text/plain") ? mime : QString());
+    // Read on a worker thread: a file of several MiB (or one on a slow network share) must not freeze the window.
+    const QString twinId = m_sources->twinId();
+    m_fileReads.run([path] { return readUploadFile(path); },
+                    [this, twinId, name = QFileInfo(path).fileName()](const UploadFile &file) {
+                        if (m_sources->twinId() != twinId)
+                            return; // another twin was picked meanwhile: the file was meant for the old one
+                        if (!file.error.isEmpty()) {
+                            showError(file.error);
+                            return;
+                        }
+                        m_sources->upload(name, file.content, file.contentType);
+                    });
 }
 
 void SourcesPanel::approveSelected()
@@ -294,7 +326,8 @@ void SourcesPanel::loadHealth()
         return;
     }
     m_client.get(
-        QStringLiteral("/api/v1/sources/%1/health").arg(ids.first()), this,
+        QStringLiteral("/api/v1/sources/%1/health").arg(QString::fromLatin1(QUrl::toPercentEncoding(ids.first()))),
+        this,
         [this, generation](const AdminReply &reply) {
             if (generation == m_healthGeneration)
                 showHealth(reply);

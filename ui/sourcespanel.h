@@ -1,5 +1,7 @@
 #pragma once
 
+#include "backgroundcalls.h"
+
 #include <QWidget>
 
 class QComboBox;
@@ -28,13 +30,13 @@ public:
 
     SourcesModel *sourcesModel() const { return m_sources; }
     QSortFilterProxyModel *sourcesProxy() const { return m_sourcesProxy; }
-    // Uploads the file at `path` to the selected twin (what the upload button does after its file dialog).
+    // Uploads the file at `path` to the selected twin (what the upload button does after its file dialog). The file
+    // is read off the GUI thread; a file that cannot be uploaded is reported in the panel when the read ends.
     void uploadFile(const QString &path);
-    // Lists the tenants again (the panel does on every show).
-    void reloadTenants();
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
 
 private:
     QStringList selectedSourceIds() const;
@@ -61,7 +63,8 @@ private:
     QPushButton *m_approveButton;
     QPushButton *m_rejectButton;
     QLabel *m_health;
-    QTimer *m_poll;
+    QTimer *m_poll; // runs only while visible and a row waits for the workers
+    BackgroundCalls m_fileReads; // upload files are read here, never on the GUI thread
     quint64 m_twinsGeneration = 0; // twin lists of an earlier tenant are dropped
     quint64 m_healthGeneration = 0; // health of an earlier selection is dropped
 };

@@ -68,7 +68,6 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     , m_newTenantName(new QLineEdit(this))
     , m_createButton(new QPushButton(tr("Create tenant"), this))
     , m_suspendButton(new QPushButton(tr("Suspend"), this))
-    , m_details(new QTabWidget(this))
     , m_usersTitle(new QLabel(this))
     , m_usersTable(makeTable(QStringLiteral("usersTable"), m_usersProxy, UsersModel::Created, this))
     , m_revokeButton(new QPushButton(tr("Revoke"), this))
@@ -95,7 +94,6 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     m_suspendButton->setObjectName(QStringLiteral("suspendTenantButton"));
     m_revokeButton->setObjectName(QStringLiteral("revokeUserButton"));
     m_restoreButton->setObjectName(QStringLiteral("restoreUserButton"));
-    m_details->setObjectName(QStringLiteral("tenantDetailsTabs"));
     m_keysTitle->setObjectName(QStringLiteral("apiKeysTitle"));
     m_keysTitle->setWordWrap(true);
     // The prefix is what tells keys apart: shown whole.
@@ -108,7 +106,9 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     tenantActions->addWidget(m_createButton);
     tenantActions->addStretch();
     tenantActions->addWidget(m_suspendButton);
-    auto *usersPage = new QWidget(m_details);
+    auto *details = new QTabWidget(this); // "Users" and "API keys" of the selected tenant
+    details->setObjectName(QStringLiteral("tenantDetailsTabs"));
+    auto *usersPage = new QWidget(details);
     auto *userActions = new QHBoxLayout;
     userActions->addStretch();
     userActions->addWidget(m_revokeButton);
@@ -117,8 +117,8 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     usersLayout->addWidget(m_usersTitle);
     usersLayout->addWidget(m_usersTable, 1);
     usersLayout->addLayout(userActions);
-    m_details->addTab(usersPage, tr("Users"));
-    auto *keysPage = new QWidget(m_details);
+    details->addTab(usersPage, tr("Users"));
+    auto *keysPage = new QWidget(details);
     auto *keyActions = new QHBoxLayout;
     keyActions->addWidget(m_createKeyButton);
     keyActions->addStretch();
@@ -127,13 +127,13 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     keysLayout->addWidget(m_keysTitle);
     keysLayout->addWidget(m_keysTable, 1);
     keysLayout->addLayout(keyActions);
-    m_details->addTab(keysPage, tr("API keys"));
+    details->addTab(keysPage, tr("API keys"));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_error);
     layout->addWidget(m_search);
     layout->addWidget(m_tenantsTable, 3);
     layout->addLayout(tenantActions);
-    layout->addWidget(m_details, 2);
+    layout->addWidget(details, 2);
 
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_searchDelay, &QTimer::timeout, this, [this] {

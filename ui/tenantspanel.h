@@ -7,7 +7,6 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
-class QTabWidget;
 class QTableView;
 class QTimer;
 
@@ -66,7 +65,6 @@ private:
     QLineEdit *m_newTenantName;
     QPushButton *m_createButton;
     QPushButton *m_suspendButton;
-    QTabWidget *m_details; // "Users" and "API keys" of the selected tenant
     QLabel *m_usersTitle;
     QTableView *m_usersTable;
     QPushButton *m_revokeButton;

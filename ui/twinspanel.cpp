@@ -16,6 +16,7 @@
 #include <QShowEvent>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -122,11 +123,6 @@ QString TwinsPanel::selectedTwinId() const
     return row < 0 ? QString() : m_twins->idAt(row);
 }
 
-void TwinsPanel::reloadTenants()
-{
-    m_tenant->reload();
-}
-
 void TwinsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
@@ -172,7 +168,10 @@ void TwinsPanel::loadGraph()
     }
     m_graphSummary->setText(tr("Loading the graph…"));
     m_client.get(
-        QStringLiteral("/api/v1/twins/%1/graph?limit=%2").arg(twinId).arg(kGraphNodeLimit), this,
+        QStringLiteral("/api/v1/twins/%1/graph?limit=%2")
+            .arg(QString::fromLatin1(QUrl::toPercentEncoding(twinId)))
+            .arg(kGraphNodeLimit),
+        this,
         [this, generation](const AdminReply &reply) {
             if (generation == m_graphGeneration)
                 showGraph(reply);

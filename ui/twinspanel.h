@@ -27,8 +27,6 @@ public:
     TwinsModel *twinsModel() const { return m_twins; }
     QSortFilterProxyModel *twinsProxy() const { return m_twinsProxy; }
     QString selectedTwinId() const;
-    // Lists the tenants again (the panel does on every show).
-    void reloadTenants();
 
 protected:
     void showEvent(QShowEvent *event) override;

@@ -132,7 +132,6 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
     layout->addLayout(bar);
     layout->addWidget(m_error);
     layout->addLayout(grid, 1);
-    setLayout(layout);
 
     const Thresholds runbook;
     using M = MetricsSeriesModel;

@@ -2,7 +2,6 @@
 
 #include <QWidget>
 
-class QChartView;
 class QComboBox;
 class QLabel;
 
