@@ -5,8 +5,9 @@
 #include "config/databaselocation.h"
 #include "config/secretstore.h"
 #include "fakesecretstores.h"
+#include "keychaintesting.h"
+#include "testfiles.h"
 
-#include <QDBusConnection>
 #include <QDir>
 #include <QFile>
 #include <QSettings>
@@ -17,15 +18,10 @@
 #include <functional>
 
 using namespace twinops;
+using twinops::test::fileBytes;
 using twinops::test::MemorySecretStore;
 
 namespace {
-
-QByteArray fileBytes(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 void writeFile(const QString &path, const QByteArray &bytes)
 {
@@ -421,12 +417,7 @@ void TestConsoleSettings::chatSettingsReadTheKeyFromTheStore()
 
 void TestConsoleSettings::keychainHoldsTheApiKey()
 {
-    const bool required = qEnvironmentVariable("TWINOPS_TEST_REQUIRE_KEYRING") == QLatin1String("1");
-    if (!QDBusConnection::sessionBus().isConnected()) {
-        if (required)
-            QFAIL("TWINOPS_TEST_REQUIRE_KEYRING=1 but there is no D-Bus session bus");
-        QSKIP("no D-Bus session bus (scripts/test.sh provides one with a keyring)");
-    }
+    TWINOPS_REQUIRE_SESSION_BUS();
     // A service of its own, so that the test never sees or changes a real console's key.
     KeychainSecretStore keychain(QStringLiteral("TwinOps tests %1").arg(QCoreApplication::applicationPid()));
     const Status written = keychain.write(ConsoleSettings::kProviderApiKeySecret, "sk-keychain-test");

@@ -2,6 +2,8 @@
 // D-Bus; scripts/test.sh runs the suite inside dbus-run-session with an unlocked keyring), and, without a
 // keychain, nothing stored until the user chooses the owner-only file fallback.
 #include "config/environmentstore.h"
+#include "keychaintesting.h"
+#include "testfiles.h"
 
 #include <QDBusConnection>
 #include <QDir>
@@ -11,9 +13,9 @@
 #include <QTest>
 
 #include <chrono>
-#include <sys/stat.h>
 
 using namespace twinops;
+using namespace twinops::test;
 using namespace std::chrono_literals;
 
 namespace {
@@ -21,22 +23,6 @@ namespace {
 const QString kAdminKey = QStringLiteral("tok_admin_4f1c9e0b7a2d");
 const QString kDsn = QStringLiteral("postgresql://twinops:pg-p4ss-8e31@db.example.com/twinops");
 const QUrl kUrl(QStringLiteral("https://staging.example.com"));
-
-QByteArray fileBytes(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-unsigned modeOf(const QString &path)
-{
-    struct stat info
-    {
-    };
-    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
-        return 0;
-    return info.st_mode & 0777;
-}
 
 } // namespace
 
@@ -66,12 +52,7 @@ void TestEnvironmentStore::rejectsIncompleteEnvironments()
 
 void TestEnvironmentStore::keychainHoldsTheSecrets()
 {
-    const bool required = qEnvironmentVariable("TWINOPS_TEST_REQUIRE_KEYRING") == QLatin1String("1");
-    if (!QDBusConnection::sessionBus().isConnected()) {
-        if (required)
-            QFAIL("TWINOPS_TEST_REQUIRE_KEYRING=1 but there is no D-Bus session bus");
-        QSKIP("no D-Bus session bus (scripts/test.sh provides one with a keyring)");
-    }
+    TWINOPS_REQUIRE_SESSION_BUS();
     QTemporaryDir dir;
     const QString settingsPath = dir.filePath(QStringLiteral("environments.ini"));
     const QString service = QStringLiteral("TwinOps tests");

@@ -39,6 +39,21 @@ QJsonObject only(const QJsonArray &points, const QDateTime &minute)
     return matching.size() == 1 ? matching.first().toObject() : QJsonObject();
 }
 
+// A core on the test's database whose rollup writer runs every `interval` (0: never); null, with a warning, when it
+// does not start.
+std::unique_ptr<ServiceCore> startCore(const TestDatabase &database, std::chrono::milliseconds interval)
+{
+    CoreOptions options{database.url()};
+    options.passwordCost = PasswordHasher::Cost::Minimal;
+    options.metricsRollupInterval = interval;
+    auto started = ServiceCore::start(std::move(options));
+    if (!started.ok()) {
+        qWarning("the core did not start: %s", qPrintable(started.error().message));
+        return nullptr;
+    }
+    return std::move(started).value();
+}
+
 } // namespace
 
 void TestMetricsRollup::rollupStoresPerMinuteIncreases()
@@ -122,12 +137,8 @@ void TestMetricsRollup::rollupStoresPerMinuteIncreases()
 void TestMetricsRollup::coreWriterFeedsTheHistoryRoute()
 {
     TWINOPS_FRESH_DATABASE(database);
-    CoreOptions options{database->url()};
-    options.passwordCost = PasswordHasher::Cost::Minimal;
-    options.metricsRollupInterval = std::chrono::milliseconds(50);
-    auto started = ServiceCore::start(std::move(options));
-    TWINOPS_VERIFY_OK(started);
-    std::unique_ptr<ServiceCore> core = std::move(started).value();
+    const std::unique_ptr<ServiceCore> core = startCore(*database, std::chrono::milliseconds(50));
+    QVERIFY(core);
     core->metrics().counter(QStringLiteral("twinops_test_hits_total"), QStringLiteral("hits")).add(6);
 
     InProcessAdminApi api(*core);
@@ -160,12 +171,9 @@ void TestMetricsRollup::coreWriterFeedsTheHistoryRoute()
 void TestMetricsRollup::historyRouteRejectsBadTimes()
 {
     TWINOPS_FRESH_DATABASE(database);
-    CoreOptions options{database->url()};
-    options.passwordCost = PasswordHasher::Cost::Minimal;
-    options.metricsRollupInterval = std::chrono::milliseconds(0);
-    auto started = ServiceCore::start(std::move(options));
-    TWINOPS_VERIFY_OK(started);
-    InProcessAdminApi api(**started);
+    const std::unique_ptr<ServiceCore> core = startCore(*database, std::chrono::milliseconds(0));
+    QVERIFY(core);
+    InProcessAdminApi api(*core);
     QCOMPARE(api.call("GET", QStringLiteral("/api/v1/admin/metrics/history?from=yesterday"), {}).status, 422);
     QCOMPARE(api.call("GET",
                       QStringLiteral("/api/v1/admin/metrics/history?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z"),

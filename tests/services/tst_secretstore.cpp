@@ -1,14 +1,13 @@
 // Secrets: the file store's permissions and atomic writes, the JWT secret's rules, and the real system keychain
 // (gnome-keyring over D-Bus; scripts/test.sh runs the suite inside dbus-run-session with an unlocked keyring).
 #include "config/secretstore.h"
+#include "keychaintesting.h"
+#include "testfiles.h"
 
-#include <QDBusConnection>
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <sys/stat.h>
 
 using namespace twinops;
 
@@ -36,11 +35,8 @@ void TestSecretStore::fileStoreWritesOwnerOnlyFiles()
     QVERIFY(store.write(QStringLiteral("k"), "replaced").ok());
     QCOMPARE(*store.read(QStringLiteral("k")), QByteArray("replaced"));
 
-    struct stat info{};
-    QCOMPARE(::stat(QFile::encodeName(QDir(secrets).filePath(QStringLiteral("k"))).constData(), &info), 0);
-    QCOMPARE(info.st_mode & 0777, 0600u);
-    QCOMPARE(::stat(QFile::encodeName(secrets).constData(), &info), 0);
-    QCOMPARE(info.st_mode & 0777, 0700u);
+    QCOMPARE(twinops::test::modeOf(QDir(secrets).filePath(QStringLiteral("k"))), 0600u);
+    QCOMPARE(twinops::test::modeOf(secrets), 0700u);
     QCOMPARE(QDir(secrets).entryList(QDir::Files), QStringList{QStringLiteral("k")}); // no temporary left behind
     QVERIFY(store.remove(QStringLiteral("k")).ok());
     QCOMPARE(store.read(QStringLiteral("k")).error().code, ErrorCode::NotFound);
@@ -51,7 +47,8 @@ void TestSecretStore::fileStoreRefusesFilesOthersCanRead()
     QTemporaryDir dir;
     FileSecretStore store(dir.path());
     QVERIFY(store.write(QStringLiteral("k"), "s3cret").ok());
-    QVERIFY(QFile::setPermissions(dir.filePath(QStringLiteral("k")), QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+    QVERIFY(QFile::setPermissions(dir.filePath(QStringLiteral("k")),
+                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
     const auto read = store.read(QStringLiteral("k"));
     QVERIFY(!read.ok());
     QVERIFY(read.error().message.contains(QLatin1String("0600")));
@@ -83,12 +80,7 @@ void TestSecretStore::environmentOverridesAndIsValidated()
 
 void TestSecretStore::keychainRoundTrip()
 {
-    const bool required = qEnvironmentVariable("TWINOPS_TEST_REQUIRE_KEYRING") == QLatin1String("1");
-    if (!QDBusConnection::sessionBus().isConnected()) {
-        if (required)
-            QFAIL("TWINOPS_TEST_REQUIRE_KEYRING=1 but there is no D-Bus session bus");
-        QSKIP("no D-Bus session bus (scripts/test.sh provides one with a keyring)");
-    }
+    TWINOPS_REQUIRE_SESSION_BUS();
     KeychainSecretStore keychain(QStringLiteral("TwinOps tests"));
     const QString key = QStringLiteral("roundtrip-%1").arg(QCoreApplication::applicationPid());
     const QByteArray secret("\x00\x01 binary secret \xff", 18);

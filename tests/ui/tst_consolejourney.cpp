@@ -236,9 +236,7 @@ void TestConsoleJourney::operatorJourney()
     Database &db = m_fixture->core->database();
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString manual = writeFile(dir, QStringLiteral("manual.md"),
-                                     "# Pump manual\n\nThe main pump feeds the boiler at 40 bar.\n\n"
-                                     "## Maintenance\n\nReplace the seals every 2000 hours.\n");
+    const QString manual = writeFile(dir, QStringLiteral("manual.md"), kPumpManual);
     const QString obsolete
         = writeFile(dir, QStringLiteral("obsolete.md"), "# Old pump\n\nThe old pump was replaced in 2019.\n");
     QVERIFY(!manual.isEmpty() && !obsolete.isEmpty());

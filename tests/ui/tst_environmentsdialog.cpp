@@ -4,6 +4,7 @@
 #include "config/environmentstore.h"
 #include "environmentsdialog.h"
 #include "fakesecretstores.h"
+#include "testfiles.h"
 #include "uitesting.h"
 
 #include <QDir>
@@ -16,8 +17,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sys/stat.h>
-
 using namespace twinops;
 using namespace twinops::test;
 
@@ -29,16 +28,6 @@ void fillForm(QWidget &dialog, const QString &name, const QString &url, const QS
     QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("environmentUrl")), url);
     QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("environmentAdminKey")), key);
     QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("environmentDsn")), dsn);
-}
-
-unsigned modeOf(const QString &path)
-{
-    struct stat info
-    {
-    };
-    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
-        return 0;
-    return info.st_mode & 0777;
 }
 
 } // namespace

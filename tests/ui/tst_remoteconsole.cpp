@@ -397,9 +397,7 @@ void TestRemoteConsole::sourcesUploadApproveAndReject()
     QVERIFY(!twin.isEmpty());
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString manual = writeFile(dir, QStringLiteral("manual.md"),
-                                     "# Pump manual\n\nThe main pump feeds the boiler at 40 bar.\n\n"
-                                     "## Maintenance\n\nReplace the seals every 2000 hours.\n");
+    const QString manual = writeFile(dir, QStringLiteral("manual.md"), kPumpManual);
     const QString spam = writeFile(dir, QStringLiteral("spam.txt"), "Buy now!\n");
     QVERIFY(!manual.isEmpty() && !spam.isEmpty());
 

@@ -5,6 +5,7 @@
 #include "config/secretstore.h"
 #include "fakesecretstores.h"
 #include "settingspanel.h"
+#include "testfiles.h"
 #include "uitesting.h"
 
 #include <QCheckBox>
@@ -20,7 +21,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
 
 using namespace twinops;
 using namespace twinops::test;
@@ -45,12 +45,6 @@ QString textOf(QWidget &panel, const QString &name)
         return label->text();
     qWarning("no line edit or label named %s", qPrintable(name));
     return {};
-}
-
-QByteArray fileBytes(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
 // Shows the panel and waits until it has read the file and the keychain (Save is enabled only then).

@@ -48,9 +48,7 @@ void TestSourcesPanel::uploadApproveRejectAndBulk()
     QVERIFY(!twinId.isEmpty());
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString manual = writeFile(dir, QStringLiteral("manual.md"),
-                                     "# Pump manual\n\nThe main pump feeds the boiler at 40 bar.\n\n"
-                                     "## Maintenance\n\nReplace the seals every 2000 hours.\n");
+    const QString manual = writeFile(dir, QStringLiteral("manual.md"), kPumpManual);
     const QString spam = writeFile(dir, QStringLiteral("spam.txt"), "Buy now!\n");
     const QString notes1 = writeFile(dir, QStringLiteral("notes-1.txt"), "The boiler heats the turbine.\n");
     const QString notes2 = writeFile(dir, QStringLiteral("notes-2.txt"), "The turbine drives the generator.\n");

@@ -94,6 +94,10 @@ inline QString postJson(ServiceCore &core, const QString &path, const QJsonObjec
     return reply.status == 201 ? reply.body.value(QLatin1String("id")).toString() : QString();
 }
 
+// A small manual for the sources tests to upload and index: two sections, a few facts.
+inline constexpr char kPumpManual[] = "# Pump manual\n\nThe main pump feeds the boiler at 40 bar.\n\n"
+                                      "## Maintenance\n\nReplace the seals every 2000 hours.\n";
+
 // Writes `content` to `name` in `dir`; the file's path, or empty when it could not be written.
 inline QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
 {
