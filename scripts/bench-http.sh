@@ -8,7 +8,8 @@
 # Environment: BENCH_DURATION (default 15s), BENCH_WARMUP (3s), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
 # BENCH_BACKENDS ("sqlite postgres"), BENCH_HTTP_THREADS (twinopsd --http-threads, default 2), BENCH_SKIP_BUILD=1 (use the existing build), BENCH_BUILD_DIR (the build to
 # measure, default build/ci; with BENCH_SKIP_BUILD=1 for a build made elsewhere), BENCH_NO_RECORD=1 (do not touch
-# docs/benchmarks.md).
+# docs/benchmarks.md), BENCH_PERF_DIR (a directory: each measured run is also recorded there with `perf record --call-graph dwarf`,
+# as NAME.perf.data, for `perf report -i`).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -84,9 +85,16 @@ run_wrk() {
   log "$name: wrk -t$wrk_threads -c$connections -d$duration --latency -s scripts/bench-http.lua $url"
   local before after
   before=$(cpu_ticks "$@")
+  local perf_pid=""
+  if [ -n "${BENCH_PERF_DIR:-}" ]; then
+    mkdir -p "$BENCH_PERF_DIR"
+    perf record -q --call-graph dwarf,32768 -F 499 -o "$BENCH_PERF_DIR/$name.perf.data" -p "$(IFS=,; echo "$*")" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   run env TWINOPS_BENCH_TOKENS="$tokens" timeout 300 wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency \
     -s scripts/bench-http.lua "$url" >"$work/$name.wrk" 2>&1 || { cat "$work/$name.wrk" >&2; die "$name: wrk failed"; }
   after=$(cpu_ticks "$@")
+  if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" || true; fi
   cat "$work/$name.wrk" >&2
   grep -q '^bench-http: requests=' "$work/$name.wrk" || die "$name: no summary line from bench-http.lua"
   awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$(field "$name" requests)" \

@@ -46,6 +46,7 @@ public:
     QString peer = QStringLiteral("127.0.0.1"); // the client address requests come from
     HttpHeaders headers; // sent with every request besides Content-Type and Authorization (names lower case)
     ApiShared &shared() { return *m_shared; }
+    ApiContext &context() { return *m_context; }
     const DatabaseUrl &url() const { return m_testDb->url(); }
 
 private:
