@@ -4,7 +4,6 @@
 #include "core/json.h"
 #include "core/logging.h"
 
-#include <QJsonDocument>
 
 namespace twinops {
 
@@ -105,7 +104,7 @@ Result<ChecklistRun> ChecklistRunRepository::get(const QString &runId)
                      row.text(3) == QLatin1String("automated") ? row.text(4) : QString()};
         item.result.status = checkStatusFromString(row.text(5)).value_or(CheckStatus::Pending);
         item.result.message = row.text(6);
-        item.result.evidence = QJsonDocument::fromJson(row.text(7).toUtf8()).object();
+        item.result.evidence = row.jsonObject(7);
         item.result.durationMs = row.integer(8);
         item.note = row.text(9);
         item.checkedBy = row.text(10);

@@ -8,7 +8,6 @@
 #include "tenancy/tenantrepository.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 
 namespace twinops {
 
@@ -65,7 +64,7 @@ Job jobFromRow(const Row &row)
     job.tenantId = row.text(1);
     job.twinId = row.text(2);
     job.type = row.text(3);
-    job.payload = QJsonDocument::fromJson(row.text(4).toUtf8()).object();
+    job.payload = row.jsonObject(4);
     job.state = jobStateFromString(row.text(5)).value_or(JobState::Discarded);
     job.priority = int(row.integer(6));
     job.attempt = int(row.integer(7));
@@ -78,7 +77,7 @@ Job jobFromRow(const Row &row)
     job.updatedAt = row.time(14);
     job.startedAt = row.time(15);
     job.finishedAt = row.time(16);
-    job.result = QJsonDocument::fromJson(row.text(17).toUtf8()).object();
+    job.result = row.jsonObject(17);
     job.crashCount = int(row.integer(18));
     job.leaseOwner = row.text(19);
     return job;

@@ -38,7 +38,7 @@ Message messageFromRow(const Row &row)
     message.seq = row.integer(4);
     message.role = row.text(5);
     message.content = row.text(6);
-    message.citations = QJsonDocument::fromJson(row.text(7).toUtf8()).array();
+    message.citations = row.jsonArray(7);
     message.provider = row.text(8);
     message.model = row.text(9);
     message.ttftMs = optionalInt(row, 10);

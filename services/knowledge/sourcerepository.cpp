@@ -5,7 +5,6 @@
 #include "jobs/jobqueue.h"
 
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QSet>
 
 namespace twinops {
@@ -28,7 +27,7 @@ Source sourceFromRow(const Row &row)
     s.sizeBytes = row.integer(6);
     s.status = sourceStatusFromString(row.text(7)).value_or(SourceStatus::Failed);
     s.health = row.text(8);
-    s.healthChecks = QJsonDocument::fromJson(row.text(9).toUtf8()).array();
+    s.healthChecks = row.jsonArray(9);
     s.chunkCount = int(row.integer(10));
     s.lastError = row.text(11);
     s.createdBy = row.text(12);

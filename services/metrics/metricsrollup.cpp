@@ -252,7 +252,7 @@ Result<QJsonArray> readMetricHistory(Database &db, const QString &name, const QD
             QJsonObject{{QStringLiteral("minute_at"), row.time(0).toUTC().toString(Qt::ISODateWithMs)},
                         {QStringLiteral("name"), row.text(8)},
                         {QStringLiteral("instance"), row.text(1)},
-                        {QStringLiteral("labels"), QJsonDocument::fromJson(row.text(2).toUtf8()).object()},
+                        {QStringLiteral("labels"), row.jsonObject(2)},
                         {QStringLiteral("count"), row.integer(3)},
                         {QStringLiteral("sum"), row.real(4)},
                         {QStringLiteral("min"), row.isNull(5) ? QJsonValue() : QJsonValue(row.real(5))},

@@ -3,6 +3,8 @@
 #include "core/result.h"
 
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QVariant>
@@ -34,6 +36,9 @@ public:
     bool boolean(int column) const;
     QDateTime time(int column) const; // invalid QDateTime for NULL
     QByteArray bytes(int column) const { return value(column).toByteArray(); }
+    // A JSON column (written by compactJson): empty when NULL or not an object / array.
+    QJsonObject jsonObject(int column) const;
+    QJsonArray jsonArray(int column) const;
 
 private:
     const QVariantList *m_values;

@@ -5,7 +5,6 @@
 #include "core/ids.h"
 #include "tenancy/tenantrepository.h"
 
-#include <QJsonDocument>
 
 namespace twinops {
 
@@ -20,7 +19,7 @@ Twin twinFromRow(const Row &row)
             row.text(1),
             row.text(2),
             row.text(3),
-            QJsonDocument::fromJson(row.text(4).toUtf8()).object(),
+            row.jsonObject(4),
             twinStatusFromString(row.text(5)).value_or(TwinStatus::Archived),
             row.time(6),
             row.time(7)};
