@@ -80,6 +80,7 @@ Environment:
   TWINOPS_JWT_SECRET    Signing secret (>= 32 bytes) shared by instances; else one is generated and kept
                         in <app-data>/secrets/ (mode 0600).
   TWINOPS_PASSWORD_COST minimal|interactive|moderate argon2id cost (default interactive).
+  TWINOPS_METRICS_RETENTION_DAYS  Days of per-minute metric history kept (default 30; 0 keeps all).
 
 check options:
   --target URL          Check a remote deployment's HTTP API (health, smoke tests, /metrics thresholds).
@@ -163,12 +164,16 @@ Result<std::unique_ptr<ServiceCore>> startServing(const DatabaseUrl &url, const 
     auto cost = passwordCostFromEnvironment();
     if (!cost.ok())
         return cost.error();
+    auto retention = metricsRetentionFromEnvironment();
+    if (!retention.ok())
+        return retention.error();
     FileSecretStore secrets(secretsDirectory());
     auto secret = loadOrCreateJwtSecret(secrets);
     if (!secret.ok())
         return secret.error();
     CoreOptions options{url};
     options.passwordCost = *cost;
+    options.metricsRetention = *retention;
     auto core = ServiceCore::start(std::move(options));
     if (!core.ok())
         return core.error();

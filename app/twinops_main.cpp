@@ -93,6 +93,10 @@ int main(int argc, char *argv[])
     twinops::CoreOptions options{*url};
     if (auto cost = twinops::passwordCostFromEnvironment(); cost.ok())
         options.passwordCost = *cost;
+    auto retention = twinops::metricsRetentionFromEnvironment();
+    if (!retention.ok())
+        return fail(retention.error().message);
+    options.metricsRetention = *retention;
     auto core = twinops::ServiceCore::start(std::move(options));
     if (!core.ok()) {
         // A database saved in the settings that no longer opens must not lock the user out of the console.

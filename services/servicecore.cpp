@@ -70,7 +70,7 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
         MetricsRegistry &metrics = *core->m_metrics;
         core->m_rollups = std::make_unique<MetricsRollupWriter>(
             o.database, metrics, o.instance, o.metricsRollupInterval,
-            [&metrics](Database &connection) { refreshQueueGauges(connection, metrics); });
+            [&metrics](Database &connection) { refreshQueueGauges(connection, metrics); }, o.metricsRetention);
     }
     qCInfo(lcCore).noquote() << "service core started on" << core->m_database->description();
     return core;
@@ -106,6 +106,19 @@ Result<PasswordHasher::Cost> passwordCostFromEnvironment()
     if (!cost)
         return Error::badRequest(QStringLiteral("TWINOPS_PASSWORD_COST must be minimal, interactive or moderate"));
     return *cost;
+}
+
+Result<std::chrono::hours> metricsRetentionFromEnvironment()
+{
+    const QString text = qEnvironmentVariable("TWINOPS_METRICS_RETENTION_DAYS").trimmed();
+    if (text.isEmpty())
+        return kDefaultMetricsRetention;
+    bool ok = false;
+    const int days = text.toInt(&ok);
+    if (!ok || days < 0 || days > 36'500)
+        return Error::badRequest(
+            QStringLiteral("TWINOPS_METRICS_RETENTION_DAYS must be a whole number of days from 0 (keep forever) to 36500"));
+    return std::chrono::hours(24 * days);
 }
 
 } // namespace twinops

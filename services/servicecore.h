@@ -5,6 +5,7 @@
 #include "http/httpendpoint.h"
 #include "jobs/workerpool.h"
 #include "knowledge/chatsettings.h"
+#include "metrics/metricsrollup.h"
 #include "storage/database.h"
 #include "storage/databaseurl.h"
 
@@ -27,6 +28,8 @@ struct CoreOptions
     QString instance;      // names this process in /health; default host:pid
     // How often the per-minute metric rollups are written (metric_rollups); 0 writes none.
     std::chrono::milliseconds metricsRollupInterval{std::chrono::minutes(1)};
+    // How long the rollups are kept (older ones are deleted hourly); 0 keeps them forever.
+    std::chrono::hours metricsRetention = kDefaultMetricsRetention;
 };
 
 // The one composition root: it owns the service objects both programs share. Constructed on the thread that
@@ -67,5 +70,7 @@ private:
 
 // TWINOPS_PASSWORD_COST (minimal|interactive|moderate; minimal is for tests), else Interactive.
 Result<PasswordHasher::Cost> passwordCostFromEnvironment();
+// TWINOPS_METRICS_RETENTION_DAYS (a whole number of days, 0 = forever), else kDefaultMetricsRetention.
+Result<std::chrono::hours> metricsRetentionFromEnvironment();
 
 } // namespace twinops

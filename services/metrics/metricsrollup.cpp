@@ -166,11 +166,12 @@ class MetricsRollupThread final : public QThread
 {
 public:
     MetricsRollupThread(DatabaseUrl url, MetricsRegistry &metrics, QString instance, std::chrono::milliseconds interval,
-                        std::function<void(Database &)> beforeRun)
+                        std::function<void(Database &)> beforeRun, std::chrono::hours retention)
         : m_url(std::move(url))
         , m_rollup(metrics, std::move(instance))
         , m_interval(interval)
         , m_beforeRun(std::move(beforeRun))
+        , m_retention(retention)
     {
         setObjectName(QStringLiteral("metrics-rollup"));
     }
@@ -204,22 +205,43 @@ private:
         }
         if (m_beforeRun)
             m_beforeRun(*m_db);
-        if (const Status written = m_rollup.run(*m_db, QDateTime::currentDateTimeUtc()); !written.ok())
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (const Status written = m_rollup.run(*m_db, now); !written.ok())
             qCWarning(lcRollup).noquote() << "metric rollup failed:" << written.error().message;
+        prune(now);
         ++runs;
+    }
+
+    void prune(const QDateTime &now)
+    {
+        if (m_retention.count() <= 0 || (m_lastPrune.isValid() && m_lastPrune.secsTo(now) < 3600))
+            return;
+        const auto removed
+            = pruneMetricHistory(*m_db, now.addSecs(-std::chrono::duration_cast<std::chrono::seconds>(m_retention).count()));
+        if (!removed.ok()) {
+            qCWarning(lcRollup).noquote() << "pruning metric history failed:" << removed.error().message;
+            return; // tried again at the next tick
+        }
+        m_lastPrune = now;
+        if (*removed > 0)
+            qCInfo(lcRollup).noquote() << "deleted" << *removed << "metric rollup rows older than"
+                                       << m_retention.count() / 24 << "days";
     }
 
     DatabaseUrl m_url;
     MetricsRollup m_rollup;
     std::chrono::milliseconds m_interval;
     std::function<void(Database &)> m_beforeRun;
+    std::chrono::hours m_retention;
+    QDateTime m_lastPrune; // invalid until the first successful prune
     std::unique_ptr<Database> m_db;
 };
 
 MetricsRollupWriter::MetricsRollupWriter(DatabaseUrl url, MetricsRegistry &metrics, QString instance,
-                                         std::chrono::milliseconds interval, std::function<void(Database &)> beforeRun)
+                                         std::chrono::milliseconds interval, std::function<void(Database &)> beforeRun,
+                                         std::chrono::hours retention)
     : m_thread(std::make_unique<MetricsRollupThread>(std::move(url), metrics, std::move(instance), interval,
-                                                     std::move(beforeRun)))
+                                                     std::move(beforeRun), retention))
 {
     m_thread->start(QThread::LowPriority);
 }
@@ -261,6 +283,26 @@ Result<QJsonArray> readMetricHistory(Database &db, const QString &name, const QD
                          row.isNull(7) ? QJsonValue() : QJsonValue(QJsonDocument::fromJson(buckets).array())}});
     }
     return points;
+}
+
+Result<qint64> pruneMetricHistory(Database &db, const QDateTime &before)
+{
+    qint64 removed = 0;
+    for (;;) {
+        // The primary key starts with minute_at: both statements are index range reads.
+        auto oldest = db.query(QStringLiteral("SELECT min(minute_at) FROM metric_rollups WHERE minute_at < $1"), {before});
+        if (!oldest.ok())
+            return oldest.error();
+        if (oldest->isEmpty() || oldest->first().isNull(0))
+            return removed;
+        const QDateTime upTo = std::min(before, oldest->first().time(0).addDays(1));
+        auto deleted = db.query(QStringLiteral("DELETE FROM metric_rollups WHERE minute_at < $1"), {upTo});
+        if (!deleted.ok())
+            return deleted.error();
+        removed += deleted->rowsAffected();
+        if (upTo == before)
+            return removed;
+    }
 }
 
 } // namespace twinops

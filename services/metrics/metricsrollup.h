@@ -19,6 +19,9 @@ class Database;
 class MetricsRegistry;
 class MetricsRollupThread;
 
+// How long per-minute metric history is kept unless configured (TWINOPS_METRICS_RETENTION_DAYS).
+inline constexpr std::chrono::hours kDefaultMetricsRetention{24 * 30};
+
 // Turns the process's MetricsRegistry into per-minute history in metric_rollups (DESIGN.md, "Metrics and
 // checks"), so that the dashboards can show more than the console has watched live and history survives
 // restarts. One row per minute, instance, metric and label set:
@@ -68,13 +71,15 @@ private:
 
 // Runs a MetricsRollup every `interval` on a thread of its own with its own database connection (never on the
 // GUI thread), and once more when destroyed so that the last partial minute is kept. `beforeRun` is called on
-// that thread with its connection just before each run (the core refreshes the queue gauges there).
+// that thread with its connection just before each run (the core refreshes the queue gauges there). Once an hour
+// (and at its first run) it deletes the rows older than `retention`, every instance's; zero keeps them all.
 class MetricsRollupWriter final
 {
 public:
     MetricsRollupWriter(DatabaseUrl url, MetricsRegistry &metrics, QString instance,
                         std::chrono::milliseconds interval = std::chrono::minutes(1),
-                        std::function<void(Database &)> beforeRun = {});
+                        std::function<void(Database &)> beforeRun = {},
+                        std::chrono::hours retention = kDefaultMetricsRetention);
     ~MetricsRollupWriter();
     Q_DISABLE_COPY_MOVE(MetricsRollupWriter)
 
@@ -90,5 +95,9 @@ private:
 // buckets null where absent). At most `limit` rows.
 Result<QJsonArray> readMetricHistory(Database &db, const QString &name, const QDateTime &from, const QDateTime &to,
                                      int limit = 50'000);
+
+// Deletes the rows of every instance with minute_at before `before`; how many. A day of minutes per statement,
+// so a first prune of a long history never holds the (SQLite: only) write lock for long.
+Result<qint64> pruneMetricHistory(Database &db, const QDateTime &before);
 
 } // namespace twinops

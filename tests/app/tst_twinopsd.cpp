@@ -211,6 +211,16 @@ void TestTwinopsd::usageErrors()
     QCOMPARE(twinopsd({QStringLiteral("--no-such-option"), QStringLiteral("migrate")}).exitCode, 2);
     QCOMPARE(
         twinopsd({QStringLiteral("--database"), QStringLiteral("mysql://x/y"), QStringLiteral("migrate")}).exitCode, 1);
+    // A bad retention stops `serve` before it listens, with the variable's rule.
+    QTemporaryDir home;
+    QProcessEnvironment badRetention = checkEnvironment(home.path());
+    badRetention.insert(QStringLiteral("TWINOPS_METRICS_RETENTION_DAYS"), QStringLiteral("a month"));
+    const Run retention = twinopsd({QStringLiteral("--database"), home.filePath(QStringLiteral("t.db")),
+                                    QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")},
+                                   badRetention);
+    QCOMPARE(retention.exitCode, 1);
+    QVERIFY2(retention.err.contains(QLatin1String("TWINOPS_METRICS_RETENTION_DAYS must be a whole number")),
+             qPrintable(retention.err));
     const Run help = twinopsd({QStringLiteral("--help")});
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains(QLatin1String("migrate")));

@@ -1,6 +1,7 @@
 // Metric rollups: the per-minute increase of counters and histograms and the last value of gauges land in
 // metric_rollups, a minute is rewritten by later runs within it, the next minute starts where it ended, and the
-// core's writer (on its own thread, at an injected interval) feeds the history route.
+// core's writer (on its own thread, at an injected interval) feeds the history route, and rows past the retention
+// are deleted.
 #include "admin/inprocessadminapi.h"
 #include "metrics/metricsregistry.h"
 #include "metrics/metricsrollup.h"
@@ -21,6 +22,8 @@ private slots:
     void rollupStoresPerMinuteIncreases();
     void coreWriterFeedsTheHistoryRoute();
     void historyRouteRejectsBadTimes();
+    void pruneDeletesOnlyOlderRows();
+    void writerPrunesPastTheRetention();
 };
 
 namespace {
@@ -52,6 +55,21 @@ std::unique_ptr<ServiceCore> startCore(const TestDatabase &database, std::chrono
         return nullptr;
     }
     return std::move(started).value();
+}
+
+// One row of `name` at `minute`, as the writer of `instance` would leave it.
+bool insertRow(Database &db, const QDateTime &minute, const QString &name, const QString &instance = QStringLiteral("a"))
+{
+    return db.query(QStringLiteral("INSERT INTO metric_rollups (minute_at, instance, name, labels, count, sum) "
+                                   "VALUES ($1, $2, $3, '', 1, 1)"),
+                    {minute, instance, name})
+        .ok();
+}
+
+qint64 rowCount(Database &db, const QString &name)
+{
+    auto rows = db.query(QStringLiteral("SELECT count(*) FROM metric_rollups WHERE name = $1"), {name});
+    return rows.ok() ? rows->first().integer(0) : -1;
 }
 
 } // namespace
@@ -187,6 +205,64 @@ void TestMetricsRollup::historyRouteRejectsBadTimes()
         {});
     QCOMPARE(empty.status, 200);
     QCOMPARE(empty.body.value(QStringLiteral("points")).toArray().size(), 0);
+}
+
+void TestMetricsRollup::pruneDeletesOnlyOlderRows()
+{
+    TWINOPS_FRESH_DATABASE(database);
+    auto db = database->connectMigrated();
+    QVERIFY(db);
+    // Three days and a half of minutes every 30 minutes, from two instances: more than one day per statement.
+    const QDateTime start = kMinute.addDays(-3);
+    int inserted = 0;
+    for (QDateTime minute = start; minute <= kMinute.addSecs(12 * 3600); minute = minute.addSecs(1800)) {
+        QVERIFY(insertRow(*db, minute, QStringLiteral("old_and_new"), QStringLiteral("a")));
+        QVERIFY(insertRow(*db, minute, QStringLiteral("old_and_new"), QStringLiteral("b")));
+        inserted += 2;
+    }
+    QCOMPARE(rowCount(*db, QStringLiteral("old_and_new")), inserted);
+
+    // Before kMinute: 3 days x 48 half hours x 2 instances; kMinute itself and later stay.
+    const auto removed = pruneMetricHistory(*db, kMinute);
+    TWINOPS_VERIFY_OK(removed);
+    QCOMPARE(*removed, qint64(3 * 48 * 2));
+    QCOMPARE(rowCount(*db, QStringLiteral("old_and_new")), inserted - 3 * 48 * 2);
+    auto oldest = db->query(QStringLiteral("SELECT min(minute_at) FROM metric_rollups"));
+    TWINOPS_VERIFY_OK(oldest);
+    QCOMPARE(oldest->first().time(0), kMinute);
+
+    // Nothing older left: a second prune deletes nothing, as does one on an empty range.
+    QCOMPARE(*pruneMetricHistory(*db, kMinute), qint64(0));
+    QCOMPARE(*pruneMetricHistory(*db, start), qint64(0));
+}
+
+void TestMetricsRollup::writerPrunesPastTheRetention()
+{
+    TWINOPS_FRESH_DATABASE(database);
+    auto db = database->connectMigrated();
+    QVERIFY(db);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QVERIFY(insertRow(*db, MetricsRollup::minuteOf(now.addDays(-3)), QStringLiteral("expired")));
+    QVERIFY(insertRow(*db, MetricsRollup::minuteOf(now.addSecs(-3600)), QStringLiteral("kept")));
+
+    MetricsRegistry metrics;
+    {
+        // A retention of two days: the first run prunes.
+        MetricsRollupWriter writer(database->url(), metrics, QStringLiteral("test"), std::chrono::milliseconds(20), {},
+                                   std::chrono::hours(48));
+        QTRY_VERIFY_WITH_TIMEOUT(writer.runs() >= 1, 10'000);
+    }
+    QCOMPARE(rowCount(*db, QStringLiteral("expired")), 0);
+    QCOMPARE(rowCount(*db, QStringLiteral("kept")), 1);
+
+    // Zero keeps everything.
+    QVERIFY(insertRow(*db, MetricsRollup::minuteOf(now.addDays(-400)), QStringLiteral("ancient")));
+    {
+        MetricsRollupWriter writer(database->url(), metrics, QStringLiteral("test"), std::chrono::milliseconds(20), {},
+                                   std::chrono::hours(0));
+        QTRY_VERIFY_WITH_TIMEOUT(writer.runs() >= 1, 10'000);
+    }
+    QCOMPARE(rowCount(*db, QStringLiteral("ancient")), 1);
 }
 
 QTEST_GUILESS_MAIN(TestMetricsRollup)
