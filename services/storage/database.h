@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QThread>
 #include <QVariant>
 
 #include <memory>
@@ -124,8 +125,22 @@ public:
 protected:
     Database() = default;
     friend class Transaction;
+    // Debug builds: fails when a second thread uses this connection (SQLite runs without per-connection mutexes,
+    // docs/decisions.md, Storage). The first thread to run a statement owns the connection.
+    void assertOneThread()
+    {
+#ifndef QT_NO_DEBUG
+        const QThread *current = QThread::currentThread();
+        if (!m_owningThread)
+            m_owningThread = current;
+        Q_ASSERT_X(m_owningThread == current, "Database", "a connection is used by more than one thread");
+#endif
+    }
     virtual QString beginStatement() const = 0; // outermost level only; nested levels are savepoints
     int m_transactionDepth = 0;
+#ifndef QT_NO_DEBUG
+    const QThread *m_owningThread = nullptr;
+#endif
 };
 
 // RAII transaction: rolls back unless commit() succeeded. Nested transactions become savepoints, so a

@@ -186,6 +186,7 @@ Error PostgresDatabase::resultError(pg_result *result, const char *context)
 
 Result<Rows> PostgresDatabase::query(const QString &sql, const QVariantList &params)
 {
+    assertOneThread();
     // Reconnecting inside a transaction would silently lose its earlier statements.
     if (m_transactionDepth == 0)
         TWINOPS_TRY(ensureConnected());

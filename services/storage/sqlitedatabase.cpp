@@ -219,6 +219,7 @@ SqliteDatabase::Statement *SqliteDatabase::prepared(const QString &sql, Error *e
 
 Result<Rows> SqliteDatabase::query(const QString &sql, const QVariantList &params)
 {
+    assertOneThread();
     Error error;
     Statement *cached = prepared(sql, &error);
     if (!cached)
