@@ -1178,27 +1178,48 @@ QList<SocketEvent> readChatStream(quint16 port, const QString &twinId, const QBy
     return events;
 }
 
+// The real HTTP endpoint on loopback over the test's database, its chat answered by a provider that sends five
+// tokens `delayMs` apart.
+struct SlowChatEndpoint
+{
+    SlowChatEndpoint(const DatabaseUrl &url, int delayMs)
+        : shared(url, QByteArray(ApiHarness::kJwtSecret), PasswordHasher::Cost::Minimal, metrics, chatSettings())
+        , provider(std::make_shared<ScriptedProvider>())
+        , endpoint(shared, EndpointOptions{QHostAddress::LocalHost, 0, 2, {}})
+    {
+        provider->tokens = {QStringLiteral("One "), QStringLiteral("two "), QStringLiteral("three "),
+                            QStringLiteral("four "), QStringLiteral("five [1]")};
+        provider->delayMs = delayMs;
+        shared.chatProvider = provider;
+    }
+
+    static ApiSettings chatSettings()
+    {
+        ApiSettings settings;
+        settings.instance = QStringLiteral("tst_chat");
+        return settings;
+    }
+
+    MetricsRegistry metrics;
+    ApiShared shared;
+    std::shared_ptr<ScriptedProvider> provider;
+    HttpEndpoint endpoint;
+};
+
 } // namespace
 
 void TestChat::realSocketStreamsTokensAsTheyAreGenerated()
 {
     indexChunks(m_twin, QStringLiteral("lovelace.md"), {kLovelace});
-    MetricsRegistry metrics;
-    ApiSettings settings;
-    settings.instance = QStringLiteral("tst_chat");
-    ApiShared shared(m_api->url(), QByteArray(ApiHarness::kJwtSecret), PasswordHasher::Cost::Minimal, metrics,
-                     settings);
-    auto slow = std::make_shared<ScriptedProvider>();
-    slow->tokens = {QStringLiteral("One "), QStringLiteral("two "), QStringLiteral("three "), QStringLiteral("four "),
-                    QStringLiteral("five [1]")};
-    slow->delayMs = 60;
-    shared.chatProvider = slow;
-    HttpEndpoint endpoint(shared, EndpointOptions{QHostAddress::LocalHost, 0, 2, {}});
-    TWINOPS_VERIFY_OK(endpoint.start());
+    SlowChatEndpoint served(m_api->url(), 60);
+    TWINOPS_VERIFY_OK(served.endpoint.start());
+    const std::shared_ptr<ScriptedProvider> &slow = served.provider;
+    MetricsRegistry &metrics = served.metrics;
 
     QByteArray head;
     const QList<SocketEvent> events
-        = readChatStream(endpoint.port(), m_twin, m_owner, QStringLiteral("Who wrote the first program?"), &head);
+        = readChatStream(served.endpoint.port(), m_twin, m_owner, QStringLiteral("Who wrote the first program?"),
+                         &head);
     QVERIFY2(head.startsWith("HTTP/1.1 200"), head.constData());
     QVERIFY(head.toLower().contains("content-type: text/event-stream"));
     QVERIFY(!events.isEmpty());
@@ -1227,22 +1248,15 @@ void TestChat::realSocketStreamsTokensAsTheyAreGenerated()
 void TestChat::realSocketClientThatLeavesStillGetsItsAnswerStored()
 {
     indexChunks(m_twin, QStringLiteral("lovelace.md"), {kLovelace});
-    MetricsRegistry metrics;
-    ApiSettings settings;
-    settings.instance = QStringLiteral("tst_chat");
-    ApiShared shared(m_api->url(), QByteArray(ApiHarness::kJwtSecret), PasswordHasher::Cost::Minimal, metrics,
-                     settings);
-    auto slow = std::make_shared<ScriptedProvider>();
-    slow->tokens = {QStringLiteral("One "), QStringLiteral("two "), QStringLiteral("three "), QStringLiteral("four "),
-                    QStringLiteral("five [1]")};
-    slow->delayMs = 40;
-    shared.chatProvider = slow;
-    HttpEndpoint endpoint(shared, EndpointOptions{QHostAddress::LocalHost, 0, 2, {}});
-    TWINOPS_VERIFY_OK(endpoint.start());
+    SlowChatEndpoint served(m_api->url(), 40);
+    TWINOPS_VERIFY_OK(served.endpoint.start());
+    const std::shared_ptr<ScriptedProvider> &slow = served.provider;
+    MetricsRegistry &metrics = served.metrics;
 
     QByteArray head;
     const QList<SocketEvent> events
-        = readChatStream(endpoint.port(), m_twin, m_owner, QStringLiteral("Who wrote the first program?"), &head, 1);
+        = readChatStream(served.endpoint.port(), m_twin, m_owner, QStringLiteral("Who wrote the first program?"),
+                         &head, 1);
     QCOMPARE(events.size(), 2); // meta, one token, then the client hung up
     const QString messageId = events.first().data[QStringLiteral("message_id")].toString();
     QVERIFY(isUuid(messageId));
