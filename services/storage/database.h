@@ -125,8 +125,8 @@ public:
 protected:
     Database() = default;
     friend class Transaction;
-    // Debug builds: fails when a second thread uses this connection (SQLite runs without per-connection mutexes,
-    // docs/decisions.md, Storage). The first thread to run a statement owns the connection.
+    // Debug builds: fails when a second thread uses this connection (neither driver locks a connection: libpq never
+    // does, QSQLITE opens SQLite's with SQLITE_OPEN_NOMUTEX). The first thread to run a statement owns it.
     void assertOneThread()
     {
 #ifndef QT_NO_DEBUG

@@ -131,17 +131,6 @@ SqliteDatabase::~SqliteDatabase()
 
 Result<std::unique_ptr<Database>> SqliteDatabase::open(const QString &path)
 {
-    // Before the first connection of the process (sqlite3_config refuses once SQLite is initialised): a connection
-    // is only ever used by one thread at a time (DESIGN.md), so SQLite need not lock each connection on every call,
-    // and memory statistics (a process-wide mutex taken by every allocation) are never read.
-    static const bool configured = [] {
-        const bool threading = sqlite3_config(SQLITE_CONFIG_MULTITHREAD) == SQLITE_OK;
-        const bool statistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
-        if (!threading || !statistics) // initialised earlier by another user in this process: correct, only slower
-            qCDebug(lcStorage) << "SQLite keeps its default threading mode and memory statistics";
-        return threading && statistics;
-    }();
-    Q_UNUSED(configured);
     const QFileInfo info(path);
     if (info.exists() && !info.isFile())
         return Error::unavailable(QStringLiteral("%1 is not a file").arg(path));
