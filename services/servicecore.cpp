@@ -116,8 +116,8 @@ Result<std::chrono::hours> metricsRetentionFromEnvironment()
     bool ok = false;
     const int days = text.toInt(&ok);
     if (!ok || days < 0 || days > 36'500)
-        return Error::badRequest(
-            QStringLiteral("TWINOPS_METRICS_RETENTION_DAYS must be a whole number of days from 0 (keep forever) to 36500"));
+        return Error::badRequest(QStringLiteral(
+            "TWINOPS_METRICS_RETENTION_DAYS must be a whole number of days from 0 (keep forever) to 36500"));
     return std::chrono::hours(24 * days);
 }
 

@@ -4,7 +4,6 @@
 #include "core/json.h"
 #include "core/logging.h"
 
-
 namespace twinops {
 
 namespace {

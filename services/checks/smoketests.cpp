@@ -11,8 +11,8 @@
 #include <QUuid>
 
 #include <deque>
-#include <memory>
 #include <functional>
+#include <memory>
 
 namespace twinops {
 

@@ -1,9 +1,8 @@
 #include "jobs/jobqueue.h"
 
-#include "core/json.h"
-
 #include "auth/crypto.h"
 #include "core/ids.h"
+#include "core/json.h"
 #include "jobs/jobhandler.h"
 #include "tenancy/tenantrepository.h"
 

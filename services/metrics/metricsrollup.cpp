@@ -27,10 +27,10 @@ QJsonArray bucketIncrease(const QJsonArray &now, const QJsonArray &before)
         const QJsonObject bucket = now.at(i).toObject();
         const qint64 earlier
             = i < before.size() ? before.at(i).toObject().value(QStringLiteral("count")).toInteger() : 0;
-        result.append(QJsonObject{
-            {QStringLiteral("le"), bucket.value(QStringLiteral("le"))},
-            {QStringLiteral("count"),
-             MetricsRollup::counterIncrease(bucket.value(QStringLiteral("count")).toInteger(), earlier)}});
+        result.append(
+            QJsonObject{{QStringLiteral("le"), bucket.value(QStringLiteral("le"))},
+                        {QStringLiteral("count"),
+                         MetricsRollup::counterIncrease(bucket.value(QStringLiteral("count")).toInteger(), earlier)}});
     }
     return result;
 }
@@ -108,13 +108,13 @@ Status MetricsRollup::run(Database &db, const QDateTime &now)
             row.labels = labels;
             if (type == QLatin1String("counter")) {
                 row.count = counterIncrease(item.value(QStringLiteral("value")).toInteger(),
-                                     earlier.value(QStringLiteral("value")).toInteger());
+                                            earlier.value(QStringLiteral("value")).toInteger());
                 if (row.count == 0)
                     continue;
                 row.sum = double(row.count);
             } else if (type == QLatin1String("histogram")) {
                 row.count = counterIncrease(item.value(QStringLiteral("count")).toInteger(),
-                                     earlier.value(QStringLiteral("count")).toInteger());
+                                            earlier.value(QStringLiteral("count")).toInteger());
                 if (row.count == 0)
                     continue;
                 row.sum = std::max(0.0,
@@ -216,8 +216,8 @@ private:
     {
         if (m_retention.count() <= 0 || (m_lastPrune.isValid() && m_lastPrune.secsTo(now) < 3600))
             return;
-        const auto removed
-            = pruneMetricHistory(*m_db, now.addSecs(-std::chrono::duration_cast<std::chrono::seconds>(m_retention).count()));
+        const auto removed = pruneMetricHistory(
+            *m_db, now.addSecs(-std::chrono::duration_cast<std::chrono::seconds>(m_retention).count()));
         if (!removed.ok()) {
             qCWarning(lcRollup).noquote() << "pruning metric history failed:" << removed.error().message;
             return; // tried again at the next tick
@@ -290,7 +290,8 @@ Result<qint64> pruneMetricHistory(Database &db, const QDateTime &before)
     qint64 removed = 0;
     for (;;) {
         // The primary key starts with minute_at: both statements are index range reads.
-        auto oldest = db.query(QStringLiteral("SELECT min(minute_at) FROM metric_rollups WHERE minute_at < $1"), {before});
+        auto oldest
+            = db.query(QStringLiteral("SELECT min(minute_at) FROM metric_rollups WHERE minute_at < $1"), {before});
         if (!oldest.ok())
             return oldest.error();
         if (oldest->isEmpty() || oldest->first().isNull(0))

@@ -5,7 +5,6 @@
 #include "core/ids.h"
 #include "tenancy/tenantrepository.h"
 
-
 namespace twinops {
 
 namespace {

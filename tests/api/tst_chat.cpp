@@ -1217,9 +1217,8 @@ void TestChat::realSocketStreamsTokensAsTheyAreGenerated()
     MetricsRegistry &metrics = served.metrics;
 
     QByteArray head;
-    const QList<SocketEvent> events
-        = readChatStream(served.endpoint.port(), m_twin, m_owner, QStringLiteral("Who wrote the first program?"),
-                         &head);
+    const QList<SocketEvent> events = readChatStream(served.endpoint.port(), m_twin, m_owner,
+                                                     QStringLiteral("Who wrote the first program?"), &head);
     QVERIFY2(head.startsWith("HTTP/1.1 200"), head.constData());
     QVERIFY(head.toLower().contains("content-type: text/event-stream"));
     QVERIFY(!events.isEmpty());
@@ -1254,9 +1253,8 @@ void TestChat::realSocketClientThatLeavesStillGetsItsAnswerStored()
     MetricsRegistry &metrics = served.metrics;
 
     QByteArray head;
-    const QList<SocketEvent> events
-        = readChatStream(served.endpoint.port(), m_twin, m_owner, QStringLiteral("Who wrote the first program?"),
-                         &head, 1);
+    const QList<SocketEvent> events = readChatStream(served.endpoint.port(), m_twin, m_owner,
+                                                     QStringLiteral("Who wrote the first program?"), &head, 1);
     QCOMPARE(events.size(), 2); // meta, one token, then the client hung up
     const QString messageId = events.first().data[QStringLiteral("message_id")].toString();
     QVERIFY(isUuid(messageId));

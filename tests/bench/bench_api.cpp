@@ -41,10 +41,11 @@ QList<QByteArray> seed(ApiHarness &api)
             fail(QStringLiteral("sign-up %1 failed").arg(t));
         bearers << ApiHarness::bearer(token);
         for (int i = 0; i < kTwinsPerTenant; ++i) {
-            const auto created = api.call("POST", QStringLiteral("/api/v1/twins"),
-                                          {{QStringLiteral("name"), QStringLiteral("Twin %1 of tenant %2").arg(i).arg(t)},
-                                           {QStringLiteral("description"), QStringLiteral("Benchmark twin %1").arg(i)}},
-                                          bearers.last());
+            const auto created
+                = api.call("POST", QStringLiteral("/api/v1/twins"),
+                           {{QStringLiteral("name"), QStringLiteral("Twin %1 of tenant %2").arg(i).arg(t)},
+                            {QStringLiteral("description"), QStringLiteral("Benchmark twin %1").arg(i)}},
+                           bearers.last());
             if (created.status != 201)
                 fail(QStringLiteral("creating a twin answered %1").arg(created.status));
         }
@@ -92,8 +93,8 @@ template<typename Call> Figure measure(const QString &name, int count, Call call
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    const int count = qEnvironmentVariableIntValue("BENCH_COUNT") > 0 ? qEnvironmentVariableIntValue("BENCH_COUNT")
-                                                                       : 20000;
+    const int count
+        = qEnvironmentVariableIntValue("BENCH_COUNT") > 0 ? qEnvironmentVariableIntValue("BENCH_COUNT") : 20000;
     QTextStream out(stdout);
     out << "bench_api: GET /api/v1/twins through ApiContext::handle, " << kTenants << " tenants x " << kTwinsPerTenant
         << " twins, one of " << kTenants << " JWTs per request; median of 5 rounds of " << count << "\n";
@@ -117,10 +118,10 @@ int main(int argc, char *argv[])
         health.method = "GET";
         health.path = QStringLiteral("/health");
         ApiContext &context = api->context();
-        for (const Figure &f : {measure(QStringLiteral("GET /api/v1/twins"), count,
-                                        [&](int i) { return context.handle(lists.at(i % lists.size())); }),
-                                measure(QStringLiteral("GET /health"), count,
-                                        [&](int) { return context.handle(health); })}) {
+        for (const Figure &f :
+             {measure(QStringLiteral("GET /api/v1/twins"), count,
+                      [&](int i) { return context.handle(lists.at(i % lists.size())); }),
+              measure(QStringLiteral("GET /health"), count, [&](int) { return context.handle(health); })}) {
             out << QStringLiteral("%1 %2 %3 µs/request %4 requests/s\n")
                        .arg(backend, -9)
                        .arg(f.name, -20)

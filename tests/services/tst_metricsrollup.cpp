@@ -58,11 +58,13 @@ std::unique_ptr<ServiceCore> startCore(const TestDatabase &database, std::chrono
 }
 
 // One row of `name` at `minute`, as the writer of `instance` would leave it.
-bool insertRow(Database &db, const QDateTime &minute, const QString &name, const QString &instance = QStringLiteral("a"))
+bool insertRow(Database &db, const QDateTime &minute, const QString &name,
+               const QString &instance = QStringLiteral("a"))
 {
-    return db.query(QStringLiteral("INSERT INTO metric_rollups (minute_at, instance, name, labels, count, sum) "
-                                   "VALUES ($1, $2, $3, '', 1, 1)"),
-                    {minute, instance, name})
+    return db
+        .query(QStringLiteral("INSERT INTO metric_rollups (minute_at, instance, name, labels, count, sum) "
+                              "VALUES ($1, $2, $3, '', 1, 1)"),
+               {minute, instance, name})
         .ok();
 }
 
