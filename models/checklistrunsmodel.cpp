@@ -1,5 +1,7 @@
 #include "checklistrunsmodel.h"
 
+#include "checks/checklist.h"
+
 #include <QSet>
 
 namespace twinops {
@@ -117,19 +119,6 @@ int ChecklistRunsModel::columnCount(const QModelIndex &parent) const
 
 namespace {
 
-QString summaryText(const QJsonObject &summary)
-{
-    if (summary.isEmpty())
-        return {};
-    return ChecklistRunsModel::tr("%1 pass, %2 warn, %3 fail, %4 skipped, %5 pending (of %6)")
-        .arg(summary.value(QLatin1String("pass")).toInt())
-        .arg(summary.value(QLatin1String("warn")).toInt())
-        .arg(summary.value(QLatin1String("fail")).toInt())
-        .arg(summary.value(QLatin1String("skipped")).toInt())
-        .arg(summary.value(QLatin1String("pending")).toInt())
-        .arg(summary.value(QLatin1String("total")).toInt());
-}
-
 QString timeText(const QDateTime &time)
 {
     return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
@@ -154,7 +143,8 @@ QVariant ChecklistRunsModel::data(const QModelIndex &index, int role) const
     case Started: return raw ? QVariant(row.started) : QVariant(timeText(row.started));
     case Finished: return raw ? QVariant(row.finished) : QVariant(timeText(row.finished));
     case Summary:
-        return raw ? QVariant(row.summary.value(QLatin1String("fail")).toInt()) : QVariant(summaryText(row.summary));
+        return raw ? QVariant(row.summary.value(QLatin1String("fail")).toInt())
+                   : QVariant(row.summary.isEmpty() ? QString() : checklistSummaryLine(row.summary));
     case ColumnCount: break;
     }
     return {};

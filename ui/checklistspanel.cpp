@@ -1,6 +1,7 @@
 #include "checklistspanel.h"
 
 #include "admin/adminclient.h"
+#include "checks/checklist.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -31,17 +32,6 @@ const QString kChecksPath = QStringLiteral("/api/v1/admin/checks");
 QString runPath(const QString &id)
 {
     return kChecksPath + QStringLiteral("/runs/") + id;
-}
-
-QString summaryLine(const QJsonObject &summary)
-{
-    return ChecklistsPanel::tr("%1 pass, %2 warn, %3 fail, %4 skipped, %5 manual pending (of %6)")
-        .arg(summary.value(QLatin1String("pass")).toInt())
-        .arg(summary.value(QLatin1String("warn")).toInt())
-        .arg(summary.value(QLatin1String("fail")).toInt())
-        .arg(summary.value(QLatin1String("skipped")).toInt())
-        .arg(summary.value(QLatin1String("pending")).toInt())
-        .arg(summary.value(QLatin1String("total")).toInt());
 }
 
 QTableView *makeTable(const QString &name, QAbstractItemModel *model, QWidget *parent)
@@ -339,7 +329,7 @@ void ChecklistsPanel::showRun(const QJsonObject &run)
 
     m_status->setText(tr("%1: %2 · %3")
                           .arg(run.value(QLatin1String("title")).toString(), m_runModel.status(),
-                               summaryLine(run.value(QLatin1String("summary")).toObject())));
+                               checklistSummaryLine(run.value(QLatin1String("summary")).toObject())));
     const int automated = m_runModel.automatedCount();
     m_progress->setRange(0, qMax(1, automated));
     m_progress->setValue(m_runModel.automatedFinishedCount());

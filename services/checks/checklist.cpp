@@ -3,6 +3,7 @@
 #include "checks/checkregistry.h"
 #include "http/jsonio.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -227,17 +228,6 @@ QString statusMark(CheckStatus status)
     return {};
 }
 
-QString summaryLine(const QJsonObject &summary)
-{
-    return QStringLiteral("%1 pass, %2 warn, %3 fail, %4 skipped, %5 manual pending (of %6)")
-        .arg(summary.value(QLatin1String("pass")).toInt())
-        .arg(summary.value(QLatin1String("warn")).toInt())
-        .arg(summary.value(QLatin1String("fail")).toInt())
-        .arg(summary.value(QLatin1String("skipped")).toInt())
-        .arg(summary.value(QLatin1String("pending")).toInt())
-        .arg(summary.value(QLatin1String("total")).toInt());
-}
-
 // Markdown table cells: one line, pipes escaped.
 QString cell(QString text)
 {
@@ -246,6 +236,17 @@ QString cell(QString text)
 
 } // namespace
 
+QString checklistSummaryLine(const QJsonObject &summary)
+{
+    return QCoreApplication::translate("Checklist", "%1 pass, %2 warn, %3 fail, %4 skipped, %5 manual pending (of %6)")
+        .arg(summary.value(QLatin1String("pass")).toInt())
+        .arg(summary.value(QLatin1String("warn")).toInt())
+        .arg(summary.value(QLatin1String("fail")).toInt())
+        .arg(summary.value(QLatin1String("skipped")).toInt())
+        .arg(summary.value(QLatin1String("pending")).toInt())
+        .arg(summary.value(QLatin1String("total")).toInt());
+}
+
 QString ChecklistRun::toMarkdown() const
 {
     QString out;
@@ -253,7 +254,7 @@ QString ChecklistRun::toMarkdown() const
     out += QStringLiteral("- Target: %1\n- Started by: %2\n- Started: %3\n- Finished: %4\n- Run: %5\n- Result: %6\n")
                .arg(target, startedBy, isoTime(startedAt),
                     finishedAt.isValid() ? isoTime(finishedAt) : QStringLiteral("(running)"), id,
-                    summaryLine(summary()));
+                    checklistSummaryLine(summary()));
     QString section;
     for (const ChecklistItemResult &item : items) {
         if (item.item.sectionTitle != section) {
@@ -288,7 +289,7 @@ QString ChecklistRun::toText() const
             : item.result.message;
         out += QStringLiteral("  [%1] %2: %3\n").arg(statusMark(item.result.status), item.item.title, details);
     }
-    out += QStringLiteral("\n%1: %2\n").arg(status.toUpper(), summaryLine(summary()));
+    out += QStringLiteral("\n%1: %2\n").arg(status.toUpper(), checklistSummaryLine(summary()));
     return out;
 }
 

@@ -39,6 +39,10 @@ struct Checklist
 Result<QList<Checklist>> builtInChecklists();
 Result<Checklist> builtInChecklist(const QString &id);
 
+// One line for a ChecklistRun::summary(): "5 pass, 0 warn, 1 fail, 0 skipped, 2 manual pending (of 8)" (the
+// exports, the console's run view and its list of runs).
+QString checklistSummaryLine(const QJsonObject &summary);
+
 // One item's outcome in a run. For manual items, checkedBy / checkedAt / note say who ticked it.
 struct ChecklistItemResult
 {

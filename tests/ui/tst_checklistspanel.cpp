@@ -158,7 +158,7 @@ void TestChecklistsPanel::runTickBrowseAndExport()
     QTRY_VERIFY(runs->index(listed, ChecklistRunsModel::Summary)
                     .data()
                     .toString()
-                    .contains(QLatin1String("6 pending (of 21)")));
+                    .contains(QLatin1String("6 manual pending (of 21)")));
     QVERIFY(!runs->index(listed, ChecklistRunsModel::Finished).data().toString().isEmpty());
 
     // Exports of the shown run, as the button writes them after its file dialog.
