@@ -2,7 +2,6 @@
 // routes as its owner, stays inside that tenant (other tenants' twins are 404 and unchanged), the header means
 // nothing for a tenant's own credentials, and malformed, unknown or suspended tenants are refused.
 #include "apiharness.h"
-#include "auth/apikeyrepository.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -40,13 +39,12 @@ void TestActingTenant::init()
     QVERIFY(m_api);
     const QJsonObject a = m_api->signup(QStringLiteral("owner@a.example"), QStringLiteral("Tenant A"));
     const QJsonObject b = m_api->signup(QStringLiteral("owner@b.example"), QStringLiteral("Tenant B"));
-    m_tenantA = a[QStringLiteral("tenant")].toObject()[QStringLiteral("id")].toString();
-    m_tenantB = b[QStringLiteral("tenant")].toObject()[QStringLiteral("id")].toString();
+    m_tenantA = ApiHarness::tenantIdOf(a);
+    m_tenantB = ApiHarness::tenantIdOf(b);
     m_ownerA = ApiHarness::bearer(a[QStringLiteral("access_token")].toString());
     m_ownerB = ApiHarness::bearer(b[QStringLiteral("access_token")].toString());
-    auto issued = ApiKeyRepository(m_api->db()).createPlatformAdmin(QStringLiteral("acting"));
-    QVERIFY(issued.ok());
-    m_admin = ApiHarness::bearer(issued->secret);
+    m_admin = m_api->platformAdmin(QStringLiteral("acting"));
+    QVERIFY(!m_admin.isEmpty());
 
     const auto twinA = m_api->call("POST", QStringLiteral("/api/v1/twins"),
                                    {{QStringLiteral("name"), QStringLiteral("Plant A")}}, m_ownerA);

@@ -2,7 +2,6 @@
 // counts per state under the same filters as the list (the state filter narrows `matching`, not the breakdown), and
 // GET /api/v1/admin/jobs?ids=… returns exactly the jobs named, which is how the console refreshes the rows it shows.
 #include "apiharness.h"
-#include "auth/apikeyrepository.h"
 #include "jobs/jobqueue.h"
 
 #include <QJsonArray>
@@ -44,11 +43,10 @@ void TestAdminJobs::init()
     QVERIFY(m_api);
     const QJsonObject a = m_api->signup(QStringLiteral("owner@a.example"), QStringLiteral("Tenant A"));
     const QJsonObject b = m_api->signup(QStringLiteral("owner@b.example"), QStringLiteral("Tenant B"));
-    m_tenantA = a[QStringLiteral("tenant")].toObject()[QStringLiteral("id")].toString();
-    m_tenantB = b[QStringLiteral("tenant")].toObject()[QStringLiteral("id")].toString();
-    auto issued = ApiKeyRepository(m_api->db()).createPlatformAdmin(QStringLiteral("jobs"));
-    QVERIFY(issued.ok());
-    m_admin = ApiHarness::bearer(issued->secret);
+    m_tenantA = ApiHarness::tenantIdOf(a);
+    m_tenantB = ApiHarness::tenantIdOf(b);
+    m_admin = m_api->platformAdmin(QStringLiteral("jobs"));
+    QVERIFY(!m_admin.isEmpty());
     const auto twin
         = m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("Plant A")}},
                       ApiHarness::bearer(a[QStringLiteral("access_token")].toString()));

@@ -4,7 +4,6 @@
 // The expected policy of each route is written here from API.md, independently of the router's own Access
 // table, and the test fails when a route is registered without a row here (or a row names no route).
 #include "apiharness.h"
-#include "auth/apikeyrepository.h"
 #include "auth/crypto.h"
 #include "auth/jwt.h"
 #include "checks/checklistrunner.h"
@@ -193,8 +192,8 @@ TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
     const QJsonObject a = api.signup(QStringLiteral("owner@a.example"), QStringLiteral("Tenant A"));
     const QJsonObject b = api.signup(QStringLiteral("owner@b.example"), QStringLiteral("Tenant B"));
     const QJsonObject s = api.signup(QStringLiteral("owner@suspended.example"), QStringLiteral("Tenant S"));
-    f->tenantA = a[QStringLiteral("tenant")].toObject()[QStringLiteral("id")].toString();
-    f->tenantB = b[QStringLiteral("tenant")].toObject()[QStringLiteral("id")].toString();
+    f->tenantA = ApiHarness::tenantIdOf(a);
+    f->tenantB = ApiHarness::tenantIdOf(b);
     f->ownerAEmail = QStringLiteral("owner@a.example");
     const QString ownerToken = a[QStringLiteral("access_token")].toString();
     c[QStringLiteral("owner")] = ApiHarness::bearer(ownerToken);
@@ -203,10 +202,9 @@ TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
     c[QStringLiteral("none")] = QByteArray();
     c[QStringLiteral("malformed")] = "Token " + ownerToken.toLatin1();
 
-    auto issued = ApiKeyRepository(api.db()).createPlatformAdmin(QStringLiteral("matrix"));
-    if (!issued.ok())
+    f->platformAdmin = api.platformAdmin(QStringLiteral("matrix"));
+    if (f->platformAdmin.isEmpty())
         return nullptr;
-    f->platformAdmin = ApiHarness::bearer(issued->secret);
     c[QStringLiteral("platform_admin")] = f->platformAdmin;
 
     auto login = [&](const QString &email) {
@@ -228,7 +226,7 @@ TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
         if (qstrcmp(role, "revoked") == 0)
             api.call("POST", QStringLiteral("/api/v1/admin/users/%1/revoke").arg(created.json[QStringLiteral("id")].toString()), {}, f->platformAdmin);
     }
-    api.call("PATCH", QStringLiteral("/api/v1/admin/tenants/%1").arg(s[QStringLiteral("tenant")].toObject()[QStringLiteral("id")].toString()),
+    api.call("PATCH", QStringLiteral("/api/v1/admin/tenants/%1").arg(ApiHarness::tenantIdOf(s)),
              {{QStringLiteral("status"), QStringLiteral("suspended")}}, f->platformAdmin);
 
     // Forged and stale tokens for owner A.

@@ -332,7 +332,7 @@ void TestChat::init()
     QVERIFY(m_api);
     const QJsonObject session = m_api->signup(QStringLiteral("ada@example.com"), QStringLiteral("Analytical Engines"));
     m_owner = ApiHarness::bearer(session[QStringLiteral("access_token")].toString());
-    m_tenant = session[QStringLiteral("tenant")].toObject()[QStringLiteral("id")].toString();
+    m_tenant = ApiHarness::tenantIdOf(session);
     m_twin = createTwin(QStringLiteral("Ada"), m_owner);
     QVERIFY(isUuid(m_twin));
 }

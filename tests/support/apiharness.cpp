@@ -1,5 +1,6 @@
 #include "apiharness.h"
 
+#include "auth/apikeyrepository.h"
 #include "core/ids.h"
 
 #include <QUrl>
@@ -75,6 +76,17 @@ QJsonObject ApiHarness::signup(const QString &email, const QString &tenantName)
         QTest::qFail(qPrintable(QStringLiteral("signup failed: %1 %2").arg(reply.status).arg(QString::fromUtf8(reply.body))),
                      __FILE__, __LINE__);
     return reply.json;
+}
+
+QByteArray ApiHarness::platformAdmin(const QString &name)
+{
+    auto issued = ApiKeyRepository(db()).createPlatformAdmin(name);
+    if (!issued.ok()) {
+        QTest::qFail(qPrintable(QStringLiteral("no platform-admin key: %1").arg(issued.error().message)), __FILE__,
+                     __LINE__);
+        return {};
+    }
+    return bearer(issued->secret);
 }
 
 } // namespace twinops::test

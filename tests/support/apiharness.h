@@ -41,6 +41,13 @@ public:
     // Signs up a tenant with its owner; returns the signup reply's JSON (user, tenant, tokens).
     QJsonObject signup(const QString &email, const QString &tenantName);
     static QByteArray bearer(const QString &token) { return "Bearer " + token.toLatin1(); }
+    // The tenant id of a signup reply.
+    static QString tenantIdOf(const QJsonObject &signup)
+    {
+        return signup.value(QLatin1String("tenant")).toObject().value(QLatin1String("id")).toString();
+    }
+    // The bearer header of a new platform-admin API key; empty (and the test failed) when it could not be made.
+    QByteArray platformAdmin(const QString &name);
 
     Database &db() { return m_context->db(); }
     QString peer = QStringLiteral("127.0.0.1"); // the client address requests come from
