@@ -26,7 +26,7 @@ struct Error
     ErrorCode code = ErrorCode::Internal;
     QString message; // human text, safe to show to the caller
     QHash<QString, QString> details; // field name -> problem, for ValidationFailed
-    int retryAfterSeconds = 0; // for RateLimited
+    int retryAfterSeconds = 0; // for RateLimited, and Unavailable when the server knows when to come back
 
     static Error badRequest(QString message) { return {ErrorCode::BadRequest, std::move(message), {}, 0}; }
     static Error unauthorized(QString message = QStringLiteral("Invalid or missing credentials"))

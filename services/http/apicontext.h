@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/authservice.h"
+#include "auth/concurrencylimiter.h"
 #include "auth/principal.h"
 #include "auth/ratelimiter.h"
 #include "checks/backgroundchecks.h"
@@ -17,6 +18,7 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QReadWriteLock>
+#include <QThread>
 
 #include <memory>
 
@@ -32,6 +34,10 @@ struct ApiSettings
     QString instance; // names this process in /health and metrics
     int requestTimeoutSeconds = 30; // a request must arrive completely within this time
     int idleTimeoutSeconds = 60; // an idle keep-alive connection is closed after this
+    // The work pool (Lane::Work: password hashing, uploads, scans): threads, and requests that may wait for one.
+    // Beyond both, 503 with Retry-After.
+    int workThreads = std::max(2, QThread::idealThreadCount());
+    int workQueue = 16;
     ChatSettings chat; // the chat provider and the share-link chat limits
 };
 
@@ -87,6 +93,8 @@ public:
     std::shared_ptr<ChatProvider> chatProvider = makeChatProvider(settings.chat);
     RateLimiter shareChatTokenLimiter{settings.chat.shareTokenPerMinute, settings.chat.shareTokenBurst}; // per link
     RateLimiter shareChatPeerLimiter{settings.chat.sharePeerPerMinute, settings.chat.sharePeerBurst}; // per address
+    ConcurrencyLimiter tenantChats{settings.chat.maxStreamsPerTenant}; // answers being generated, per tenant
+    ConcurrencyLimiter shareLinkChats{settings.chat.maxStreamsPerShareLink}; // … and per share link
     // Last, so that it is destroyed first: a running checklist stops before what it uses goes away.
     BackgroundChecks checks{databaseUrl};
 };

@@ -2,11 +2,11 @@
 
 #include "core/logging.h"
 #include "http/apicontext.h"
+#include "http/workpool.h"
 
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
-#include <QHttpServerResponder>
-#include <QPointer>
+#include <QMutex>
 #include <QRandomGenerator>
 #include <QSemaphore>
 #include <QTcpServer>
@@ -16,6 +16,7 @@
 
 #include <arpa/inet.h>
 #include <atomic>
+#include <deque>
 #include <cctype>
 #include <cstring>
 #include <netinet/in.h>
@@ -137,13 +138,20 @@ public:
         m_idleTimer.start();
     }
 
-    void requestHandled()
+    // Qt parsed a whole request: the next one is measured from here.
+    void requestReceived()
     {
         m_received = 0;
         m_head.clear();
         m_headComplete = false;
         m_requestTimer.stop();
-        m_idleTimer.start();
+    }
+    // Every answer is out: a connection with nothing to do counts as idle from now (never while a pool thread
+    // still works on its request, which may take minutes for a chat).
+    void responsesDone()
+    {
+        if (!m_requestTimer.isActive())
+            m_idleTimer.start();
     }
 
 private:
@@ -217,96 +225,304 @@ private:
     bool m_headComplete = false;
 };
 
-// Server-sent events straight onto the socket: each event is flushed at once (time to first token is measured
-// at the client), and a socket that is no longer connected ends the stream.
-class SocketEventSink final : public EventSink
+} // namespace
+
+// The slow lanes of one endpoint (see Lane in router.h), shared by its HTTP threads.
+struct EndpointPools
 {
-public:
-    SocketEventSink(QHttpServerResponder &responder, QTcpSocket *socket)
-        : m_responder(responder)
-        , m_socket(socket)
+    explicit EndpointPools(ApiShared &shared)
+        : work(shared, QStringLiteral("http-work"), shared.settings.workThreads, shared.settings.workQueue)
+        , chat(shared, QStringLiteral("chat"), shared.settings.chat.maxStreams, 0)
     { }
 
-    bool send(const QByteArray &event, const QByteArray &data) override
+    WorkPool *of(Lane lane) { return lane == Lane::Work ? &work : lane == Lane::Chat ? &chat : nullptr; }
+
+    WorkPool work;
+    WorkPool chat;
+};
+
+namespace {
+
+class Connection;
+
+// What a pool thread holds of a connection while it works on one of its requests. The link outlives the
+// connection; posting runs a function on the connection's thread only while the connection exists, and `gone`
+// tells a producer that nobody is listening any more (the client disconnected, or the server is stopping).
+class ConnectionLink
+{
+public:
+    explicit ConnectionLink(Connection *connection)
+        : m_connection(connection)
+    { }
+
+    void post(std::function<void(Connection &)> function);
+    bool gone() const { return m_gone.load(std::memory_order_relaxed); }
+    void markGone() { m_gone.store(true, std::memory_order_relaxed); }
+    // From the connection's destructor: after this, nothing more is posted, and Qt drops what was posted before.
+    void detach()
     {
-        if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
-            return false;
-        QByteArray frame = "event: " + event + '\n';
-        for (const QByteArray &line : data.split('\n'))
-            frame += "data: " + line + '\n';
-        frame += '\n';
-        m_responder.writeBody(frame);
-        m_socket->flush();
-        return m_socket->state() == QAbstractSocket::ConnectedState;
+        QMutexLocker locker(&m_mutex);
+        m_connection = nullptr;
+        markGone();
     }
 
 private:
-    QHttpServerResponder &m_responder;
-    QPointer<QTcpSocket> m_socket;
+    QMutex m_mutex;
+    Connection *m_connection;
+    std::atomic<bool> m_gone{false};
 };
+
+// The head of a response; `stream` ones have no length, so they end with the connection.
+QByteArray responseHead(const HttpRequest &request, const HttpResponse &response)
+{
+    QByteArray head;
+    head.reserve(256);
+    head += "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
+    if (!response.contentType.isEmpty())
+        head += "Content-Type: " + response.contentType + "\r\n";
+    if (response.stream)
+        head += "Connection: close\r\n";
+    else if (response.status != 204)
+        head += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+    head += "X-Request-Id: " + request.requestId.toLatin1() + "\r\n";
+    head += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
+    for (const auto &[name, value] : response.headers)
+        head += name + ": " + value + "\r\n";
+    head += "\r\n";
+    return head;
+}
+
+// Server-sent events from a pool thread: each frame is handed to the connection's thread and written at once
+// (time to first token is measured at the client); once the connection is gone, send() says so and the
+// producer stops.
+class LinkedEventSink final : public EventSink
+{
+public:
+    explicit LinkedEventSink(std::shared_ptr<ConnectionLink> link)
+        : m_link(std::move(link))
+    { }
+
+    bool send(const QByteArray &event, const QByteArray &data) override;
+
+private:
+    std::shared_ptr<ConnectionLink> m_link;
+};
+
+// One client connection on its HTTP thread. Requests are answered in the order they arrived (HTTP/1.1
+// pipelining): while one is with a pool thread, the ones behind it wait here, at most kMaxPipelined of them.
+class Connection final : public QObject
+{
+public:
+    Connection(QTcpSocket *socket, ApiContext &api, EndpointPools &pools, const QStringList &allowedHosts,
+               ConnectionGuard *guard)
+        : QObject(socket)
+        , m_socket(socket)
+        , m_api(api)
+        , m_pools(pools)
+        , m_allowedHosts(allowedHosts)
+        , m_guard(guard)
+        , m_link(std::make_shared<ConnectionLink>(this))
+    {
+        connect(socket, &QTcpSocket::disconnected, this, [link = m_link] { link->markGone(); });
+    }
+    ~Connection() override { m_link->detach(); }
+
+    void received(HttpRequest request)
+    {
+        m_guard->requestReceived();
+        if (m_busy) {
+            if (m_waiting.size() >= kMaxPipelined) {
+                m_socket->abort(); // a client that pipelines this much without reading is not one we serve
+                return;
+            }
+            m_waiting.push_back(std::move(request));
+            return;
+        }
+        start(std::move(request));
+    }
+
+    void write(const QByteArray &bytes)
+    {
+        if (m_socket->state() == QAbstractSocket::ConnectedState)
+            m_socket->write(bytes);
+    }
+
+private:
+    static constexpr size_t kMaxPipelined = 16;
+
+    // DNS-rebinding defence: see EndpointOptions::allowedHosts.
+    bool hostAllowed(const HttpRequest &request) const
+    {
+        return m_allowedHosts.isEmpty()
+            || m_allowedHosts.contains(QString::fromLatin1(request.header("host")).toLower());
+    }
+
+    void start(HttpRequest request)
+    {
+        if (!hostAllowed(request)) {
+            respond(request, HttpResponse::error(Error::badRequest(
+                                 QStringLiteral("the Host header names no address this server serves"))));
+            return;
+        }
+        const Router &router = m_api.shared().router;
+        Router::Routed routed = router.route(request, m_api);
+        auto *call = std::get_if<Router::Call>(&routed);
+        if (!call) {
+            respond(request, std::get<HttpResponse>(routed));
+            return;
+        }
+        WorkPool *pool = m_pools.of(call->lane());
+        if (!pool) {
+            respond(request, router.execute(*call, request, m_api));
+            return;
+        }
+        m_busy = true;
+        request.clientGone = [link = m_link] { return link->gone(); };
+        auto pending = std::make_shared<Pending>(Pending{std::move(request), std::move(*call)});
+        if (pool->trySubmit([&router, pending, link = m_link](ApiContext &worker) { answer(router, *pending, link, worker); }))
+            return;
+        // The pool is full: say so at once rather than queue without bound. Counted as the route's 503.
+        m_busy = false;
+        Error busy = Error::unavailable(QStringLiteral("the server is busy; retry later"));
+        busy.retryAfterSeconds = pending->call.lane() == Lane::Chat ? 5 : 1;
+        const HttpResponse response = HttpResponse::error(busy);
+        router.record(pending->call, pending->request, m_api, response.status);
+        respond(pending->request, response);
+    }
+
+    // A request handed to a pool.
+    struct Pending
+    {
+        HttpRequest request;
+        Router::Call call;
+    };
+
+    // On the pool thread: runs the handler and hands the answer to the connection's thread; a stream's producer then
+    // runs here, frame by frame, until it ends or the client is gone.
+    static void answer(const Router &router, Pending &pending, const std::shared_ptr<ConnectionLink> &link,
+                       ApiContext &worker)
+    {
+        HttpResponse response = router.execute(pending.call, pending.request, worker);
+        const auto stream = std::move(response.stream);
+        const bool streaming = bool(stream);
+        if (streaming)
+            response.stream = [](EventSink &) {}; // the head says "stream"; the producer stays here
+        QByteArray bytes = responseHead(pending.request, response);
+        if (!streaming && pending.request.method != "HEAD") // a response to HEAD has no body (RFC 9110)
+            bytes += response.body;
+        link->post([bytes = std::move(bytes), streaming](Connection &connection) {
+            connection.write(bytes);
+            if (!streaming)
+                connection.done();
+        });
+        if (!streaming)
+            return;
+        LinkedEventSink sink(link);
+        stream(sink);
+        link->post([](Connection &connection) { connection.m_socket->disconnectFromHost(); });
+    }
+
+    // Writes a whole response on this thread and moves on to the next request.
+    void respond(const HttpRequest &request, const HttpResponse &response)
+    {
+        QByteArray bytes = responseHead(request, response);
+        if (response.stream) {
+            // A streamed answer of an inline route (none today) would block this thread: refuse to run it here.
+            qCCritical(lcHttp) << "a streaming response on the HTTP thread; routes that stream must use a pool";
+            m_socket->abort();
+            return;
+        }
+        if (request.method != "HEAD")
+            bytes += response.body;
+        write(bytes);
+        done();
+    }
+
+    void done()
+    {
+        m_busy = false;
+        if (m_waiting.empty()) {
+            m_guard->responsesDone();
+            return;
+        }
+        HttpRequest next = std::move(m_waiting.front());
+        m_waiting.pop_front();
+        start(std::move(next));
+    }
+
+    QTcpSocket *m_socket;
+    ApiContext &m_api;
+    EndpointPools &m_pools;
+    const QStringList &m_allowedHosts;
+    ConnectionGuard *m_guard;
+    std::shared_ptr<ConnectionLink> m_link;
+    std::deque<HttpRequest> m_waiting;
+    bool m_busy = false;
+};
+
+bool LinkedEventSink::send(const QByteArray &event, const QByteArray &data)
+{
+    if (m_link->gone())
+        return false;
+    QByteArray frame = "event: " + event + '\n';
+    for (const QByteArray &line : data.split('\n'))
+        frame += "data: " + line + '\n';
+    frame += '\n';
+    m_link->post([frame](Connection &connection) { connection.write(frame); });
+    return !m_link->gone();
+}
+
+void ConnectionLink::post(std::function<void(Connection &)> function)
+{
+    QMutexLocker locker(&m_mutex);
+    if (!m_connection)
+        return;
+    Connection *connection = m_connection;
+    QMetaObject::invokeMethod(
+        connection, [connection, function = std::move(function)] { function(*connection); }, Qt::QueuedConnection);
+}
 
 // A QTcpServer on a socket we opened (for SO_REUSEPORT) that attaches a guard to every connection before Qt
 // HttpServer connects its own readyRead handler: slots run in connection order, so the guard sees data first.
 class GuardedTcpServer final : public QTcpServer
 {
 public:
-    explicit GuardedTcpServer(ApiContext &api)
+    GuardedTcpServer(ApiContext &api, EndpointPools &pools, QStringList allowedHosts)
         : m_api(api)
+        , m_pools(pools)
+        , m_allowedHosts(std::move(allowedHosts))
     { }
 
     QTcpSocket *nextPendingConnection() override
     {
         QTcpSocket *socket = QTcpServer::nextPendingConnection();
         if (socket)
-            new ConnectionGuard(socket, m_api);
+            new Connection(socket, m_api, m_pools, m_allowedHosts, new ConnectionGuard(socket, m_api));
         return socket;
     }
 
 private:
     ApiContext &m_api;
+    EndpointPools &m_pools;
+    const QStringList m_allowedHosts;
 };
 
+// Qt HttpServer parses; every request goes to its connection, which answers in order.
 class TransportServer final : public QAbstractHttpServer
 {
-public:
-    TransportServer(ApiContext &api, QStringList allowedHosts)
-        : m_api(api)
-        , m_allowedHosts(std::move(allowedHosts))
-    { }
-
 protected:
-#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        QHttpServerResponder responder = makeResponder(request, socket);
-        respond(request, responder);
-        for (QObject *child : socket->children()) {
-            if (auto *guard = dynamic_cast<ConnectionGuard *>(child))
-                guard->requestHandled();
-        }
-        return true;
-    }
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override { }
-#else
-    bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override
-    {
-        respond(request, responder);
-        return true;
-    }
-    void missingHandler(const QHttpServerRequest &, QHttpServerResponder &) override { }
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+#error "The transport uses Qt HttpServer 6.4's socket-level handleRequest(); port Connection to QHttpServerResponder"
 #endif
-
-private:
-    bool hostAllowed(const QHttpServerRequest &request) const
+    bool handleRequest(const QHttpServerRequest &qtRequest, QTcpSocket *socket) override
     {
-        if (m_allowedHosts.isEmpty())
-            return true;
-        const QString host = QString::fromLatin1(request.value("Host")).toLower();
-        return m_allowedHosts.contains(host);
-    }
-
-    void respond(const QHttpServerRequest &qtRequest, QHttpServerResponder &responder)
-    {
+        Connection *connection = nullptr;
+        for (QObject *child : socket->children()) {
+            if ((connection = dynamic_cast<Connection *>(child)))
+                break;
+        }
+        if (!connection)
+            return false;
         HttpRequest request;
         request.requestId = newRequestId();
         request.method = methodName(qtRequest.method());
@@ -316,38 +532,10 @@ private:
             request.headers.append({name.toLower(), value});
         request.body = qtRequest.body();
         request.peer = qtRequest.remoteAddress().toString();
-
-        const HttpResponse response = hostAllowed(qtRequest)
-            ? m_api.handle(request)
-            : HttpResponse::error(
-                Error::badRequest(QStringLiteral("the Host header names no address this server serves")));
-        responder.writeStatusLine(QHttpServerResponder::StatusCode(response.status));
-        if (!response.contentType.isEmpty())
-            responder.writeHeader("Content-Type", response.contentType);
-        if (response.stream)
-            responder.writeHeader("Connection", "close"); // no length: the end of the stream is the end of the body
-        else if (response.status != 204)
-            responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
-        responder.writeHeader("X-Request-Id", request.requestId.toLatin1());
-        responder.writeHeader("Cache-Control", "no-store");
-        responder.writeHeader("X-Content-Type-Options", "nosniff");
-        for (const auto &[name, value] : response.headers)
-            responder.writeHeader(name, value);
-        if (!response.stream) {
-            // A response to HEAD has no body (RFC 9110): the client reads the next response right after the head.
-            responder.writeBody(request.method == "HEAD" ? QByteArray() : response.body);
-            return;
-        }
-        QTcpSocket *socket = responder.socket();
-        responder.writeBody(QByteArray()); // ends the headers
-        SocketEventSink sink(responder, socket);
-        response.stream(sink);
-        if (socket)
-            socket->disconnectFromHost();
+        connection->received(std::move(request));
+        return true;
     }
-
-    ApiContext &m_api;
-    QStringList m_allowedHosts;
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *socket) override { socket->abort(); }
 };
 
 int openListeningSocket(const QHostAddress &address, quint16 port, QString *error)
@@ -400,8 +588,9 @@ quint16 boundPort(int fd)
 class EndpointThread final : public QThread
 {
 public:
-    EndpointThread(ApiShared &shared, int fd, QStringList allowedHosts)
+    EndpointThread(ApiShared &shared, EndpointPools &pools, int fd, QStringList allowedHosts)
         : m_shared(shared)
+        , m_pools(pools)
         , m_fd(fd)
         , m_allowedHosts(std::move(allowedHosts))
     { }
@@ -413,8 +602,8 @@ protected:
     {
         ApiContext api(m_shared);
         (void)api.ensureDatabase(); // failures are retried per request, and reported as 503 until then
-        TransportServer server(api, m_allowedHosts);
-        auto *tcp = new GuardedTcpServer(api);
+        TransportServer server;
+        auto *tcp = new GuardedTcpServer(api, m_pools, m_allowedHosts);
         if (!tcp->setSocketDescriptor(m_fd))
             qCCritical(lcHttp) << "cannot adopt the listening socket:" << tcp->errorString();
         server.bind(tcp);
@@ -424,6 +613,7 @@ protected:
 
 private:
     ApiShared &m_shared;
+    EndpointPools &m_pools;
     int m_fd;
     QStringList m_allowedHosts;
 };
@@ -470,8 +660,9 @@ Status HttpEndpoint::start()
     } else if (!allowed.isEmpty()) {
         allowed << m_options.address.toString() + u':' + QString::number(port);
     }
+    m_pools = std::make_unique<EndpointPools>(m_shared);
     for (int fd : fds) {
-        auto thread = std::make_unique<EndpointThread>(m_shared, fd, allowed);
+        auto thread = std::make_unique<EndpointThread>(m_shared, *m_pools, fd, allowed);
         thread->setObjectName(QStringLiteral("http-%1").arg(m_threads.size()));
         thread->start();
         thread->ready.acquire();
@@ -483,11 +674,14 @@ Status HttpEndpoint::start()
 
 void HttpEndpoint::stop()
 {
+    // The HTTP threads first: their connections go, so every answer still being made sees its client gone (a
+    // chat stops generating) and what it posts is dropped. Then the pools finish what they hold.
     for (auto &thread : m_threads) {
         thread->quit();
         thread->wait();
     }
     m_threads.clear();
+    m_pools.reset();
 }
 
 } // namespace twinops

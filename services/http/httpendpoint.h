@@ -12,6 +12,7 @@ namespace twinops {
 
 class ApiShared;
 class EndpointThread;
+struct EndpointPools;
 
 struct EndpointOptions
 {
@@ -40,6 +41,7 @@ private:
     ApiShared &m_shared;
     EndpointOptions m_options;
     quint16 m_port = 0;
+    std::unique_ptr<EndpointPools> m_pools;
     std::vector<std::unique_ptr<EndpointThread>> m_threads;
 };
 

@@ -70,7 +70,7 @@ HttpResponse HttpResponse::error(const Error &error)
     HttpResponse response = json(httpStatus(error.code), QJsonObject{{QStringLiteral("error"), body}});
     if (error.code == ErrorCode::Unauthorized)
         response.headers.append({QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer")});
-    if (error.code == ErrorCode::RateLimited)
+    if (error.code == ErrorCode::RateLimited || error.retryAfterSeconds > 0)
         response.headers.append({QByteArrayLiteral("Retry-After"), QByteArray::number(std::max(1, error.retryAfterSeconds))});
     return response;
 }

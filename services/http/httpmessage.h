@@ -27,6 +27,9 @@ struct HttpRequest
     QByteArray body;
     QString peer; // client address, for rate limits and logs
     QString requestId;
+    // Set by the transport for requests it runs on a pool: true once the client has disconnected, so that long
+    // work (a chat answer) can stop. Null for callers that never go away (tests, the console in process).
+    std::function<bool()> clientGone;
 
     QByteArray header(const QByteArray &lowerCaseName) const;
     QString queryValue(const QString &name) const { return query.queryItemValue(name, QUrl::FullyDecoded); }
@@ -47,8 +50,8 @@ struct HttpResponse
     QByteArray contentType;
     QByteArray body;
     HttpHeaders headers;
-    // Set for text/event-stream responses: called on the HTTP thread after the headers went out; the
-    // connection closes when it returns. `body` is unused then.
+    // Set for text/event-stream responses: called on the thread that ran the handler (a pool thread, see Lane) after
+    // the handler returned; the connection closes when it returns. `body` is unused then.
     std::function<void(EventSink &)> stream;
 
     static HttpResponse json(int status, const QJsonDocument &document);

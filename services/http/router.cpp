@@ -6,7 +6,6 @@
 #include "metrics/metricsregistry.h"
 #include "tenancy/tenantrepository.h"
 
-#include <QElapsedTimer>
 
 namespace twinops {
 
@@ -123,55 +122,95 @@ Status Router::enterTenant(const Route &route, const HttpRequest &request, ApiCo
     return {};
 }
 
+Lane Router::Call::lane() const
+{
+    return route->spec.lane;
+}
+
+const QString &Router::Call::pattern() const
+{
+    return route->spec.pattern;
+}
+
 HttpResponse Router::dispatch(const HttpRequest &request, ApiContext &api) const
 {
-    return run(request, api, nullptr);
+    Routed routed = route(request, api, nullptr);
+    if (auto *call = std::get_if<Call>(&routed))
+        return execute(*call, request, api);
+    return std::get<HttpResponse>(std::move(routed));
 }
 
 HttpResponse Router::dispatchAs(const HttpRequest &request, ApiContext &api, const Principal &principal) const
 {
-    return run(request, api, &principal);
+    Routed routed = route(request, api, &principal);
+    if (auto *call = std::get_if<Call>(&routed))
+        return execute(*call, request, api);
+    return std::get<HttpResponse>(std::move(routed));
 }
 
-HttpResponse Router::run(const HttpRequest &request, ApiContext &api, const Principal *trusted) const
+Router::Routed Router::route(const HttpRequest &request, ApiContext &api) const
 {
-    QElapsedTimer timer;
-    timer.start();
-    QHash<QString, QString> params;
-    bool pathExists = false;
-    const Route *route = match(request, &params, &pathExists);
+    return route(request, api, nullptr);
+}
 
-    auto respond = [&]() -> Result<HttpResponse> {
+Router::Routed Router::route(const HttpRequest &request, ApiContext &api, const Principal *trusted) const
+{
+    Call call;
+    call.started = std::chrono::steady_clock::now();
+    call.counted = trusted == nullptr;
+    bool pathExists = false;
+    call.route = match(request, &call.params, &pathExists);
+
+    auto authorised = [&]() -> Status {
         if (request.body.size() > api.shared().settings.maxBodyBytes)
             return Error{ErrorCode::PayloadTooLarge,
                          QStringLiteral("the body is larger than %1 bytes").arg(api.shared().settings.maxBodyBytes),
                          {},
                          0};
-        if (!route) {
+        if (!call.route) {
             if (pathExists)
                 return Error{ErrorCode::MethodNotAllowed, QStringLiteral("method not allowed on this path"), {}, 0};
             return Error::notFound(QStringLiteral("no such route"));
         }
-        if (route->spec.usesDatabase)
-            TWINOPS_TRY(api.ensureDatabase());
-        Principal principal;
-        if (route->spec.access.kind != Access::Kind::Public) {
-            if (trusted) {
-                principal = *trusted;
-            } else {
-                auto authenticated = api.authenticate(request);
-                if (!authenticated.ok())
-                    return authenticated.error();
-                principal = std::move(authenticated).value();
-            }
-            TWINOPS_TRY(enterTenant(*route, request, api, principal));
-            TWINOPS_TRY(authorise(*route, principal));
+        if (call.route->spec.access.kind == Access::Kind::Public)
+            return {};
+        if (trusted) {
+            call.principal = *trusted;
+        } else {
+            auto authenticated = api.authenticate(request);
+            if (!authenticated.ok())
+                return authenticated.error();
+            call.principal = std::move(authenticated).value();
         }
-        RequestContext context(request, std::move(params), std::move(principal), api);
-        return route->handler(context);
+        TWINOPS_TRY(enterTenant(*call.route, request, api, call.principal));
+        return authorise(*call.route, call.principal);
     };
+    if (Status status = authorised(); !status.ok())
+        return finish(status.error(), call, request, api);
+    return call;
+}
 
-    Result<HttpResponse> result = respond();
+HttpResponse Router::execute(Call &call, const HttpRequest &request, ApiContext &api) const
+{
+    auto run = [&]() -> Result<HttpResponse> {
+        if (call.route->spec.usesDatabase)
+            TWINOPS_TRY(api.ensureDatabase());
+        RequestContext context(request, std::move(call.params), std::move(call.principal), api);
+        return call.route->handler(context);
+    };
+    return finish(run(), call, request, api);
+}
+
+void Router::record(const Call &call, const HttpRequest &request, ApiContext &api, int status) const
+{
+    if (call.counted)
+        api.recordRequest(call.route ? call.route->spec.pattern : QString(), request.method, status,
+                          std::chrono::nanoseconds(std::chrono::steady_clock::now() - call.started).count());
+}
+
+HttpResponse Router::finish(Result<HttpResponse> result, const Call &call, const HttpRequest &request,
+                            ApiContext &api) const
+{
     HttpResponse response;
     if (result.ok()) {
         response = std::move(result).value();
@@ -183,9 +222,7 @@ HttpResponse Router::run(const HttpRequest &request, ApiContext &api, const Prin
                                         << "failed:" << result.error().message;
         response = HttpResponse::error(result.error());
     }
-    if (!trusted)
-        api.recordRequest(route ? route->spec.pattern : QString(), request.method, response.status,
-                          timer.nsecsElapsed());
+    record(call, request, api, response.status);
     return response;
 }
 

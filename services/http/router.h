@@ -8,8 +8,10 @@
 #include <QList>
 #include <QString>
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <variant>
 
 namespace twinops {
 
@@ -29,12 +31,27 @@ struct Access
     static Access tenant(Role minimumRole, QString scope) { return {Kind::Tenant, minimumRole, std::move(scope)}; }
 };
 
+// Where the transport runs a route's handler. The HTTP threads only parse, route, authorise and write; a handler
+// that can take more than a millisecond or two runs on a bounded pool instead (see docs/decisions.md).
+enum class Lane {
+    Inline, // on the HTTP thread: indexed reads and small writes
+    Work, // the work pool: password hashing, large uploads, scans over many rows
+    Chat, // the chat pool: generation, one thread per concurrent answer
+};
+
 struct RouteSpec
 {
     QByteArray method;
     QString pattern; // "/api/v1/twins/{id}/sources": {name} matches one segment
     Access access;
     bool usesDatabase = true; // false for /health (which reports the database itself) and /metrics
+    Lane lane = Lane::Inline;
+
+    RouteSpec on(Lane where) &&
+    {
+        lane = where;
+        return std::move(*this);
+    }
 };
 
 // What a handler gets: the request, its path parameters, the caller, and the thread's services.
@@ -62,9 +79,36 @@ using Handler = std::function<Result<HttpResponse>(RequestContext &)>;
 // API.md body, and records per-route metrics. Built once, then used read-only by every HTTP thread.
 class Router
 {
+    struct Route;
+
 public:
+    // A request that was matched, authenticated and authorised, ready for its handler: the transport makes one on
+    // the HTTP thread and may run it on another thread, with that thread's ApiContext.
+    class Call
+    {
+    public:
+        Lane lane() const;
+        const QString &pattern() const;
+
+    private:
+        friend class Router;
+        const Route *route = nullptr;
+        QHash<QString, QString> params;
+        Principal principal;
+        std::chrono::steady_clock::time_point started; // when routing began, so the latency includes any wait
+        bool counted = true; // false for dispatchAs: in-process calls are not HTTP traffic
+    };
+    // Either the answer (no such route, bad credentials, not allowed …) or the call to make.
+    using Routed = std::variant<HttpResponse, Call>;
+
     void add(RouteSpec spec, Handler handler);
+    // dispatch() = route() + execute() on one thread.
     HttpResponse dispatch(const HttpRequest &request, ApiContext &api) const;
+    Routed route(const HttpRequest &request, ApiContext &api) const;
+    // Runs the handler on the calling thread with its `api`, maps errors and records the request's metrics.
+    HttpResponse execute(Call &call, const HttpRequest &request, ApiContext &api) const;
+    // Records a call's request under its route's metrics (also one answered without its handler: "busy").
+    void record(const Call &call, const HttpRequest &request, ApiContext &api, int status) const;
     // The same for a caller inside this process that is already trusted as `principal` (the console's local
     // environment): no credentials are read, and the call is not counted as HTTP traffic in the metrics. Never
     // reachable from a socket: the transport only calls dispatch().
@@ -72,7 +116,9 @@ public:
     QList<RouteSpec> routes() const;
 
 private:
-    HttpResponse run(const HttpRequest &request, ApiContext &api, const Principal *trusted) const;
+    Routed route(const HttpRequest &request, ApiContext &api, const Principal *trusted) const;
+    HttpResponse finish(Result<HttpResponse> result, const Call &call, const HttpRequest &request,
+                        ApiContext &api) const;
     struct Route
     {
         RouteSpec spec;

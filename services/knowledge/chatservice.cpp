@@ -216,8 +216,8 @@ Result<ChatTurn> ChatService::run(const PreparedChat &chat, const ChatEventSink 
         return failed(passages.error());
     request.passages = std::move(passages).value();
 
-    // Tokens go to the client as they come. A client that leaves does not cut the answer: it is still
-    // generated and stored, so the conversation and the graph see the whole exchange.
+    // Tokens go to the client as they come. A client that leaves stops the generation (a provider's tokens cost
+    // money and a chat thread): what was generated is stored as a partial answer.
     QString answer;
     std::optional<int> ttftMs;
     CitationScanner citations(request.passages);
@@ -232,12 +232,18 @@ Result<ChatTurn> ChatService::run(const PreparedChat &chat, const ChatEventSink 
         }
         for (const QJsonObject &citation : citations.scan(answer))
             send("citation", citation);
-        return true;
+        return !turn.clientGone;
     };
 
     ChatProvider *provider = m_provider;
     Status generated = provider->generate(request, onToken);
-    if (answer.trimmed().isEmpty() && provider != &m_grounded) {
+    if (turn.clientGone) {
+        turn.partial = true;
+        if (answer.trimmed().isEmpty()) { // nothing to keep: the question stays, unanswered
+            count(QStringLiteral("client_gone"));
+            return turn;
+        }
+    } else if (answer.trimmed().isEmpty() && provider != &m_grounded) {
         // Nothing usable arrived: answer from the sources rather than not at all, and say so.
         qCWarning(lcChat).noquote() << "provider" << provider->name() << "failed before its first token, answering"
                                     << "with the grounded provider:"
@@ -260,8 +266,8 @@ Result<ChatTurn> ChatService::run(const PreparedChat &chat, const ChatEventSink 
         auto transaction = Transaction::begin(m_db);
         if (!transaction.ok())
             return failed(transaction.error());
-        NewMessage assistant{assistantId,   messageroles::assistant, answer.trimmed(), citations.all(),
-                             turn.provider, provider->model(),       ttftMs,           latencyMs};
+        NewMessage assistant{assistantId, messageroles::assistant, answer.trimmed(), citations.all(), turn.provider,
+                             provider->model(), ttftMs, latencyMs, turn.partial, turn.fallback};
         auto stored = conversations.append(tenantId, turn.conversation.id, assistant);
         if (!stored.ok())
             return failed(stored.error());
@@ -284,9 +290,9 @@ Result<ChatTurn> ChatService::run(const PreparedChat &chat, const ChatEventSink 
     turn.conversation.lastSeq = turn.assistantMessage.seq;
     turn.conversation.updatedAt = turn.assistantMessage.createdAt;
     m_duration.observe(double(started.nsecsElapsed()) / 1e9);
-    count(turn.partial          ? QStringLiteral("partial")
+    count(turn.clientGone       ? QStringLiteral("client_gone")
+              : turn.partial    ? QStringLiteral("partial")
               : turn.fallback   ? QStringLiteral("fallback")
-              : turn.clientGone ? QStringLiteral("client_gone")
                                 : QStringLiteral("ok"));
 
     send("done",

@@ -22,7 +22,7 @@ class Histogram;
 class MetricsRegistry;
 
 // Where a chat reports progress: "meta", "token", "citation", "done" (the SSE events of API.md). Returns false
-// once the client has gone; the chat then stops sending but still finishes and stores the answer.
+// once the client has gone; the chat then stops generating and stores what it has as a partial answer.
 using ChatEventSink = std::function<bool(const QByteArray &event, const QJsonObject &data)>;
 
 // A checked request, ready to run: everything that can be refused with an ordinary error response has been.
@@ -42,8 +42,8 @@ struct ChatTurn
     QString jobId; // the graph_extraction job of this exchange
     QString provider; // who answered in the end
     bool fallback = false; // the configured provider failed before its first token; the grounded one answered
-    bool partial = false; // the provider failed mid-answer: the message holds what it had streamed
-    bool clientGone = false;
+    bool partial = false; // the provider failed or the client left mid-answer: the message holds what was generated
+    bool clientGone = false; // generation stopped because the client left; no answer is stored if none had begun
 };
 
 // One chat turn: store the question, retrieve passages, stream the provider's answer, store it with its

@@ -24,6 +24,19 @@ Result<int> secondsVariable(const char *name, int fallbackMs)
     return int(seconds * 1000);
 }
 
+// A whole number from 1 to `maximum`.
+Result<int> countVariable(const char *name, int fallback, int maximum)
+{
+    const QString text = qEnvironmentVariable(name).trimmed();
+    if (text.isEmpty())
+        return fallback;
+    bool ok = false;
+    const int value = text.toInt(&ok);
+    if (!ok || value < 1 || value > maximum)
+        return Error::badRequest(QStringLiteral("%1 must be a whole number from 1 to %2").arg(QLatin1String(name)).arg(maximum));
+    return value;
+}
+
 } // namespace
 
 const QString ChatSettings::kDefaultBaseUrl = QStringLiteral("https://api.openai.com/v1");
@@ -51,7 +64,7 @@ Result<ChatSettings> ChatSettings::fromEnvironment(SecretStore *secrets)
     else
         return Error::badRequest(QStringLiteral("TWINOPS_LLM_PROVIDER must be grounded or openai"));
     if (settings.provider == Provider::Grounded)
-        return settings;
+        return forProvider(Provider::Grounded, {}, {}, secrets);
     const QString baseUrl = settings.baseUrl.isEmpty() ? kDefaultBaseUrl : settings.baseUrl;
     if (!isHttpUrl(baseUrl))
         return Error::badRequest(QStringLiteral("TWINOPS_LLM_BASE_URL must be an http or https URL"));
@@ -70,6 +83,18 @@ Result<ChatSettings> ChatSettings::forProvider(Provider provider, const QString 
 {
     ChatSettings settings;
     settings.provider = provider;
+    auto streams = countVariable("TWINOPS_CHAT_MAX_STREAMS", settings.maxStreams, 1024);
+    if (!streams.ok())
+        return streams.error();
+    auto perTenant = countVariable("TWINOPS_CHAT_MAX_STREAMS_PER_TENANT", settings.maxStreamsPerTenant, 1024);
+    if (!perTenant.ok())
+        return perTenant.error();
+    auto perLink = countVariable("TWINOPS_CHAT_MAX_STREAMS_PER_LINK", settings.maxStreamsPerShareLink, 1024);
+    if (!perLink.ok())
+        return perLink.error();
+    settings.maxStreams = *streams;
+    settings.maxStreamsPerTenant = *perTenant;
+    settings.maxStreamsPerShareLink = *perLink;
     if (provider == Provider::Grounded)
         return settings;
     settings.baseUrl = baseUrl.trimmed().isEmpty() ? kDefaultBaseUrl : baseUrl.trimmed();

@@ -36,6 +36,13 @@ struct ChatSettings
     int sharePeerPerMinute = 30;
     int sharePeerBurst = 10;
 
+    // Answers being generated at once (each holds a thread of the chat pool until it ends): in all, per tenant
+    // (members and share-link visitors together) and per share link. Beyond the total 503, beyond the others 429,
+    // both with Retry-After.
+    int maxStreams = 32;
+    int maxStreamsPerTenant = 8;
+    int maxStreamsPerShareLink = 2;
+
     static constexpr int kMaxMessageLength = 8000;
     // What an openai provider uses when no base URL or model is given.
     static const QString kDefaultBaseUrl;
@@ -48,7 +55,8 @@ struct ChatSettings
     // TWINOPS_LLM_PROVIDER (grounded|openai; default openai when TWINOPS_LLM_BASE_URL is set, else grounded),
     // TWINOPS_LLM_BASE_URL (default https://api.openai.com/v1 for openai), TWINOPS_LLM_MODEL (default
     // gpt-4o-mini), TWINOPS_LLM_API_KEY (else the secret store's
-    // "llm-api-key", when a store is given), TWINOPS_LLM_FIRST_BYTE_TIMEOUT and TWINOPS_LLM_TIMEOUT (seconds).
+    // "llm-api-key", when a store is given), TWINOPS_LLM_FIRST_BYTE_TIMEOUT and TWINOPS_LLM_TIMEOUT (seconds);
+    // TWINOPS_CHAT_MAX_STREAMS, TWINOPS_CHAT_MAX_STREAMS_PER_TENANT and TWINOPS_CHAT_MAX_STREAMS_PER_LINK.
     // BadRequest names the variable that is wrong; the key's value never appears in a message.
     static Result<ChatSettings> fromEnvironment(SecretStore *secrets = nullptr);
     // The settings of `provider` at `baseUrl` with `model` (empty: the defaults; the URL is not checked here), with

@@ -36,6 +36,8 @@ struct Message
     std::optional<int> ttftMs;
     std::optional<int> latencyMs;
     QDateTime createdAt;
+    bool partial = false; // assistant: cut short (the provider failed mid-answer, or the client left)
+    bool fallback = false; // assistant: the grounded provider answered because the configured one failed
 };
 
 struct NewMessage
@@ -48,6 +50,8 @@ struct NewMessage
     QString model;
     std::optional<int> ttftMs;
     std::optional<int> latencyMs;
+    bool partial = false;
+    bool fallback = false;
 };
 
 namespace messageroles {

@@ -14,7 +14,7 @@ const QString kConversationColumns
     = QStringLiteral("c.id, c.tenant_id, c.twin_id, c.share_link_id, c.title, c.last_seq, c.created_at, c.updated_at");
 const QString kMessageColumns
     = QStringLiteral("m.id, m.tenant_id, m.conversation_id, m.twin_id, m.seq, m.role, m.content, "
-                     "m.citations, m.provider, m.model, m.ttft_ms, m.latency_ms, m.created_at");
+                     "m.citations, m.provider, m.model, m.ttft_ms, m.latency_ms, m.created_at, m.partial, m.fallback");
 
 Conversation conversationFromRow(const Row &row)
 {
@@ -44,6 +44,8 @@ Message messageFromRow(const Row &row)
     message.ttftMs = optionalInt(row, 10);
     message.latencyMs = optionalInt(row, 11);
     message.createdAt = row.time(12);
+    message.partial = row.boolean(13);
+    message.fallback = row.boolean(14);
     return message;
 }
 
@@ -167,14 +169,17 @@ Result<Message> ConversationRepository::append(const QString &tenantId, const QS
     message.model = newMessage.model;
     message.ttftMs = newMessage.ttftMs;
     message.latencyMs = newMessage.latencyMs;
+    message.partial = newMessage.partial;
+    message.fallback = newMessage.fallback;
     message.createdAt = now;
     auto inserted = m_db.query(
         QStringLiteral("INSERT INTO messages (id, tenant_id, conversation_id, twin_id, seq, role, content, citations, "
-                       "provider, model, ttft_ms, latency_ms, created_at) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"),
+                       "provider, model, ttft_ms, latency_ms, created_at, partial, fallback) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"),
         {message.id, tenantId, conversationId, message.twinId, message.seq, message.role, message.content,
          QString::fromUtf8(QJsonDocument(message.citations).toJson(QJsonDocument::Compact)), nullable(message.provider),
-         nullable(message.model), nullable(message.ttftMs), nullable(message.latencyMs), now});
+         nullable(message.model), nullable(message.ttftMs), nullable(message.latencyMs), now, message.partial,
+         message.fallback});
     if (!inserted.ok())
         return inserted.error();
     TWINOPS_TRY(transaction->commit());

@@ -46,6 +46,7 @@ private slots:
     void securityIsEmptyExactlyOnPublicRoutes();
     void everyPathParameterIsDeclared();
     void errorResponsesUseTheErrorSchema();
+    void busyAnswersAreDocumentedOnPooledRoutes();
     void documentIsServed();
 
 private:
@@ -152,6 +153,28 @@ void TestOpenApi::everyOperationHasASuccessResponse()
         const bool hasSuccess = std::any_of(statuses.cbegin(), statuses.cend(),
                                             [](const QString &status) { return status.startsWith(u'2'); });
         QVERIFY2(hasSuccess, qPrintable(routeKey(op.method, op.path) + QStringLiteral(": no 2xx response")));
+    }
+}
+
+// A route that runs on a pool can be answered 503 when the pool is full; a chat also 429 for its tenant's or link's
+// limit on answers generated at once.
+void TestOpenApi::busyAnswersAreDocumentedOnPooledRoutes()
+{
+    const QJsonObject paths = m_document.value(QStringLiteral("paths")).toObject();
+    for (const RouteSpec &route : m_router.routes()) {
+        if (route.lane == Lane::Inline)
+            continue;
+        const QString method = QString::fromLatin1(route.method).toLower();
+        const QJsonObject responses = paths.value(route.pattern)
+                                          .toObject()
+                                          .value(method)
+                                          .toObject()
+                                          .value(QStringLiteral("responses"))
+                                          .toObject();
+        const QString key = routeKey(method, route.pattern);
+        QVERIFY2(responses.contains(QStringLiteral("503")), qPrintable(key + QStringLiteral(": no 503 response")));
+        if (route.lane == Lane::Chat)
+            QVERIFY2(responses.contains(QStringLiteral("429")), qPrintable(key + QStringLiteral(": no 429 response")));
     }
 }
 

@@ -137,7 +137,7 @@ void registerAdminRoutes(Router &router)
                    return HttpResponse::json(200, c.api.shared().metrics.snapshotJson());
                });
 
-    router.add({"GET", QStringLiteral("/api/v1/admin/metrics/history"), admin},
+    router.add(RouteSpec{"GET", QStringLiteral("/api/v1/admin/metrics/history"), admin}.on(Lane::Work),
                [](RequestContext &c) -> Result<HttpResponse> {
                    const QString name = c.request.queryValue(QStringLiteral("name"));
                    auto time = [&c](const QString &key, const QDateTime &fallback) -> std::optional<QDateTime> {

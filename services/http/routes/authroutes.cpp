@@ -36,7 +36,7 @@ Result<QString> refreshTokenField(const HttpRequest &request)
 
 void registerAuthRoutes(Router &router)
 {
-    router.add({"POST", QStringLiteral("/api/v1/auth/signup"), Access::publicRoute()}, [](RequestContext &c) -> Result<HttpResponse> {
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/signup"), Access::publicRoute()}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
         auto body = jsonBody(c.request);
         if (!body.ok())
             return body.error();
@@ -51,7 +51,7 @@ void registerAuthRoutes(Router &router)
         return sessionResponse(201, *session);
     });
 
-    router.add({"POST", QStringLiteral("/api/v1/auth/login"), Access::publicRoute()}, [](RequestContext &c) -> Result<HttpResponse> {
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/login"), Access::publicRoute()}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
         auto body = jsonBody(c.request);
         if (!body.ok())
             return body.error();

@@ -1,4 +1,5 @@
 // Chat with a twin (members and share-link visitors), conversations and their messages.
+#include "auth/concurrencylimiter.h"
 #include "auth/sharelinkrepository.h"
 #include "core/ids.h"
 #include "http/apicontext.h"
@@ -30,16 +31,21 @@ JsonObjectWriter conversationJson(const Conversation &conversation)
 
 JsonObjectWriter messageJson(const Message &message)
 {
+    const bool assistant = message.role == messageroles::assistant;
     JsonObjectWriter json;
     json.insert("citations", message.citations)
         .insert("content", message.content)
         .insert("conversation_id", message.conversationId)
-        .insert("created_at", isoTime(message.createdAt))
-        .insert("id", message.id);
+        .insert("created_at", isoTime(message.createdAt));
+    if (assistant)
+        json.insert("fallback", message.fallback);
+    json.insert("id", message.id);
     if (message.latencyMs)
         json.insert("latency_ms", *message.latencyMs);
     if (!message.model.isEmpty())
         json.insert("model", message.model);
+    if (assistant)
+        json.insert("partial", message.partial);
     if (!message.provider.isEmpty())
         json.insert("provider", message.provider);
     json.insert("role", message.role);
@@ -83,45 +89,83 @@ Result<ChatBody> chatBody(const HttpRequest &request)
     return chat;
 }
 
+Error rateLimited(int retryAfter)
+{
+    return Error{ErrorCode::RateLimited, QStringLiteral("too many chat requests, retry later"), {}, retryAfter};
+}
+
+// The places an answer holds while it is generated: one of its tenant's and, for a share-link visitor, one of its
+// link's (ChatSettings' limits). The chat pool's size bounds the total.
+struct ChatPlaces
+{
+    std::unique_ptr<ConcurrencyLimiter::Slot> tenant;
+    std::unique_ptr<ConcurrencyLimiter::Slot> shareLink;
+};
+
+Result<std::shared_ptr<ChatPlaces>> acquireChatPlaces(ApiShared &shared, const QString &tenantId,
+                                                    const QString &shareLinkId)
+{
+    // An answer takes seconds, so a client refused here may well get a place a few seconds later.
+    auto refused = [](const QString &what) {
+        return Error{ErrorCode::RateLimited,
+                     QStringLiteral("too many answers are being generated at once for this %1; retry later").arg(what),
+                     {},
+                     5};
+    };
+    auto places = std::make_shared<ChatPlaces>();
+    places->tenant = shared.tenantChats.tryAcquire(tenantId);
+    if (!places->tenant)
+        return refused(QStringLiteral("tenant"));
+    if (!shareLinkId.isEmpty()) {
+        places->shareLink = shared.shareLinkChats.tryAcquire(shareLinkId);
+        if (!places->shareLink)
+            return refused(QStringLiteral("share link"));
+    }
+    return places;
+}
+
 // Checks everything first, so that a refusal is an ordinary error response; then answers as server-sent events
-// when the client accepts them, otherwise with one JSON object once the answer is stored.
+// when the client accepts them, otherwise with one JSON object once the answer is stored. Either way a client that
+// disconnects stops the generation (what was generated is stored as a partial answer).
 Result<HttpResponse> answer(RequestContext &c, const QString &tenantId, const QString &twinId, const ChatBody &body,
                             const QString &shareLinkId, const QElapsedTimer &started)
 {
     ApiShared &shared = c.api.shared();
+    auto places = acquireChatPlaces(shared, tenantId, shareLinkId);
+    if (!places.ok())
+        return places.error();
     ChatService service(c.api.db(), shared.settings.chat, shared.metrics, shared.chatProvider.get());
     auto prepared = service.prepare(tenantId, twinId, body.message, body.conversationId, shareLinkId);
     if (!prepared.ok())
         return prepared.error();
     if (!c.request.header("accept").contains("text/event-stream")) {
-        auto turn = service.run(*prepared, {}, started);
+        ChatEventSink stillThere;
+        if (c.request.clientGone)
+            stillThere = [gone = c.request.clientGone](const QByteArray &, const QJsonObject &) { return !gone(); };
+        auto turn = service.run(*prepared, stillThere, started);
         if (!turn.ok())
             return turn.error();
         return HttpResponse::json(200, turnJson(*turn));
     }
-    // The producer runs on this thread right after the headers went out, while the ApiContext still serves
-    // this request; the RequestContext is gone by then, so it takes what it needs by value.
+    // The producer runs on this thread right after the handler returned, with the same ApiContext; the
+    // RequestContext is gone by then, so it takes what it needs by value (its places too: held until the end).
     ApiContext *api = &c.api;
     const QString requestId = c.request.requestId;
-    return HttpResponse::eventStream([api, chat = std::move(prepared).value(), started, requestId](EventSink &sink) {
-        ApiShared &state = api->shared();
-        ChatService streaming(api->db(), state.settings.chat, state.metrics, state.chatProvider.get());
-        auto turn = streaming.run(
-            chat,
-            [&sink](const QByteArray &event, const QJsonObject &data) {
-                return sink.send(event, QJsonDocument(data).toJson(QJsonDocument::Compact));
-            },
-            started);
-        if (!turn.ok()) {
-            qCWarning(lcChat).noquote() << requestId << "chat failed:" << turn.error().message;
-            sink.send("error", HttpResponse::error(turn.error()).body);
-        }
-    });
-}
-
-Error rateLimited(int retryAfter)
-{
-    return Error{ErrorCode::RateLimited, QStringLiteral("too many chat requests, retry later"), {}, retryAfter};
+    return HttpResponse::eventStream(
+        [api, chat = std::move(prepared).value(), started, requestId, held = *places](EventSink &sink) {
+            ApiShared &state = api->shared();
+            ChatService streaming(api->db(), state.settings.chat, state.metrics, state.chatProvider.get());
+            auto turn = streaming.run(
+                chat,
+                [&sink](const QByteArray &event, const QJsonObject &data) {
+                    return sink.send(event, QJsonDocument(data).toJson(QJsonDocument::Compact));
+                },
+                started);
+            if (!turn.ok()) {
+                qCWarning(lcChat).noquote() << requestId << "chat failed:" << turn.error().message;
+                sink.send("error", HttpResponse::error(turn.error()).body);
+            }
+        });
 }
 
 } // namespace
@@ -131,7 +175,7 @@ void registerChatRoutes(Router &router)
     const Access chat = Access::tenant(Role::Viewer, scopes::chat);
     const Access read = Access::tenant(Role::Viewer, scopes::twinsRead);
 
-    router.add({"POST", QStringLiteral("/api/v1/twins/{id}/chat"), chat},
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/twins/{id}/chat"), chat}.on(Lane::Chat),
                [](RequestContext &c) -> Result<HttpResponse> {
                    QElapsedTimer started;
                    started.start();
@@ -173,7 +217,7 @@ void registerChatRoutes(Router &router)
                    return HttpResponse::json(200, pageJson(*messages, messageJson));
                });
 
-    router.add({"POST", QStringLiteral("/api/v1/public/share/{token}/chat"), Access::publicRoute()},
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/public/share/{token}/chat"), Access::publicRoute()}.on(Lane::Chat),
                [](RequestContext &c) -> Result<HttpResponse> {
                    QElapsedTimer started;
                    started.start();

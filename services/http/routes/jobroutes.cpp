@@ -198,7 +198,7 @@ void registerJobRoutes(Router &router)
     });
 
     const Access admin = Access::platformAdmin();
-    router.add({"GET", QStringLiteral("/api/v1/admin/jobs"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+    router.add(RouteSpec{"GET", QStringLiteral("/api/v1/admin/jobs"), admin}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
         const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
         if (!tenant.isEmpty())
             TWINOPS_TRY(uuidParam(tenant));
@@ -208,7 +208,7 @@ void registerJobRoutes(Router &router)
     // matching the filter split across states, and how many match it. The breakdown leaves the state filter out (with
     // it, every state but one would read 0), so a filter on "discarded" still shows where the rest of its jobs are;
     // `matching` honours every filter, the state included, and comes from the same single count.
-    router.add({"GET", QStringLiteral("/api/v1/admin/jobs/stats"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+    router.add(RouteSpec{"GET", QStringLiteral("/api/v1/admin/jobs/stats"), admin}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
         const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
         if (!tenant.isEmpty())
             TWINOPS_TRY(uuidParam(tenant));
@@ -241,8 +241,8 @@ void registerJobRoutes(Router &router)
             return lines.error();
         return HttpResponse::json(200, logsJson(*lines));
     });
-    router.add({"POST", QStringLiteral("/api/v1/admin/jobs/retry"), admin}, [](RequestContext &c) { return bulk(c, true); });
-    router.add({"POST", QStringLiteral("/api/v1/admin/jobs/cancel"), admin}, [](RequestContext &c) { return bulk(c, false); });
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/retry"), admin}.on(Lane::Work), [](RequestContext &c) { return bulk(c, true); });
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/cancel"), admin}.on(Lane::Work), [](RequestContext &c) { return bulk(c, false); });
 }
 
 } // namespace twinops

@@ -44,7 +44,7 @@ void registerPeopleRoutes(Router &router)
             userJson);
     });
 
-    router.add({"POST", QStringLiteral("/api/v1/users"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/users"), manage}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
         auto body = jsonBody(c.request);
         if (!body.ok())
             return body.error();

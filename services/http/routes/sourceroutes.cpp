@@ -72,7 +72,7 @@ void registerSourceRoutes(Router &router)
             sourceJson);
     });
 
-    router.add({"POST", QStringLiteral("/api/v1/twins/{id}/sources"), write},
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/twins/{id}/sources"), write}.on(Lane::Work),
                [](RequestContext &c) -> Result<HttpResponse> {
                    auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
                    if (!twin.ok())
@@ -135,7 +135,7 @@ void registerSourceRoutes(Router &router)
                    return HttpResponse::json(200, sourceJson(*rejected));
                });
 
-    router.add({"POST", QStringLiteral("/api/v1/sources/bulk-approve"), write},
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/sources/bulk-approve"), write}.on(Lane::Work),
                [](RequestContext &c) -> Result<HttpResponse> {
                    auto body = jsonBody(c.request);
                    if (!body.ok())
