@@ -35,7 +35,8 @@ void registerGraphRoutes(Router &router)
     const Access read = Access::tenant(Role::Viewer, scopes::twinsRead);
 
     router.add(
-        {"GET", QStringLiteral("/api/v1/twins/{id}/graph"), read}, [](RequestContext &c) -> Result<HttpResponse> {
+        RouteSpec{"GET", QStringLiteral("/api/v1/twins/{id}/graph"), read}.on(Lane::Work),
+        [](RequestContext &c) -> Result<HttpResponse> {
             auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
             if (!twin.ok())
                 return twin.error();

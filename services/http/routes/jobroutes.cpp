@@ -161,7 +161,7 @@ void registerJobRoutes(Router &router)
     const Access read = Access::tenant(Role::Viewer, scopes::jobsRead);
     const Access write = Access::tenant(Role::Admin, scopes::jobsWrite);
 
-    router.add({"GET", QStringLiteral("/api/v1/jobs"), read},
+    router.add(RouteSpec{"GET", QStringLiteral("/api/v1/jobs"), read}.on(Lane::Work),
                [](RequestContext &c) { return listJobs(c, c.principal.tenantId); });
     router.add({"GET", QStringLiteral("/api/v1/jobs/{id}"), read}, [](RequestContext &c) -> Result<HttpResponse> {
         auto job = visibleJob(c);

@@ -96,7 +96,7 @@ void registerSourceRoutes(Router &router)
         return HttpResponse::json(200, sourceJson(*source));
     });
 
-    router.add({"DELETE", QStringLiteral("/api/v1/sources/{id}"), write},
+    router.add(RouteSpec{"DELETE", QStringLiteral("/api/v1/sources/{id}"), write}.on(Lane::Work),
                [](RequestContext &c) -> Result<HttpResponse> {
                    auto source = visibleSource(c);
                    if (!source.ok())

@@ -75,7 +75,7 @@ void registerTwinRoutes(Router &router)
         return HttpResponse::json(200, twinJson(*updated));
     });
 
-    router.add({"DELETE", QStringLiteral("/api/v1/twins/{id}"), write}, [](RequestContext &c) -> Result<HttpResponse> {
+    router.add(RouteSpec{"DELETE", QStringLiteral("/api/v1/twins/{id}"), write}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
         auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
         if (!twin.ok())
             return twin.error();
