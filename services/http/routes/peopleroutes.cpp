@@ -1,5 +1,6 @@
 // The people and keys of one tenant: /api/v1/users, /api/v1/api-keys (owner and admin users only).
 #include "auth/apikeyrepository.h"
+#include "auth/useraccess.h"
 #include "http/apicontext.h"
 #include "http/jsonio.h"
 #include "http/resources.h"
@@ -32,6 +33,17 @@ Status keepsAnOwner(UserRepository &users, const User &user, bool stillActiveOwn
 }
 
 } // namespace
+
+Status endAccessAudited(RequestContext &c, const QString &userId, KeyRevocation reason)
+{
+    auto keys = endUserAccess(c.api.db(), userId, reason);
+    if (!keys.ok())
+        return keys.error();
+    for (const QString &key : *keys)
+        audit(c, QStringLiteral("api_key.revoke"), QStringLiteral("api_key"), key,
+              {{QStringLiteral("reason"), keyRevocationName(reason)}, {QStringLiteral("user_id"), userId}});
+    return {};
+}
 
 void registerPeopleRoutes(Router &router)
 {
@@ -99,8 +111,10 @@ void registerPeopleRoutes(Router &router)
         auto updated = users.update(c.principal.tenantId, *id, patch);
         if (!updated.ok())
             return updated.error();
-        TWINOPS_TRY(tx->commit());
+        if (patch.isActive == false)
+            TWINOPS_TRY(endAccessAudited(c, *id, KeyRevocation::CreatorDeactivated));
         audit(c, QStringLiteral("user.update"), QStringLiteral("user"), *id, *body);
+        TWINOPS_TRY(tx->commit());
         return HttpResponse::json(200, userJson(*updated));
     });
 
@@ -117,9 +131,11 @@ void registerPeopleRoutes(Router &router)
         if (!tx.ok())
             return tx.error();
         TWINOPS_TRY(keepsAnOwner(users, *user, false));
+        // First: deleting the user sets created_by of the user's keys to NULL, after which they are nobody's.
+        TWINOPS_TRY(endAccessAudited(c, *id, KeyRevocation::CreatorDeleted));
         TWINOPS_TRY(users.remove(c.principal.tenantId, *id));
-        TWINOPS_TRY(tx->commit());
         audit(c, QStringLiteral("user.delete"), QStringLiteral("user"), *id);
+        TWINOPS_TRY(tx->commit());
         return HttpResponse::noContent();
     });
 
