@@ -242,9 +242,9 @@ int runListAdminKeys(const DatabaseUrl &url)
         if (!listed.ok())
             return fail(listed.error().message);
         for (const ApiKey &key : listed->items) {
-            const QString state = key.revokedAt.isValid()                               ? QStringLiteral("revoked")
-                : key.expiresAt.isValid() && key.expiresAt <= now                       ? QStringLiteral("expired")
-                                                                                        : QStringLiteral("active");
+            const QString state = key.revokedAt.isValid()         ? QStringLiteral("revoked")
+                : key.expiresAt.isValid() && key.expiresAt <= now ? QStringLiteral("expired")
+                                                                  : QStringLiteral("active");
             out() << QStringLiteral("%1  twk_%2  %3  expires %4  %5\n")
                          .arg(key.id, key.prefix, state.leftJustified(7),
                               key.expiresAt.isValid() ? key.expiresAt.toString(Qt::ISODate) : QStringLiteral("never"),
@@ -449,9 +449,9 @@ int runDaemonCommand(const QStringList &arguments)
         QLoggingCategory::setFilterRules(QStringLiteral("twinops.*.info=false"));
 
     const QString command = positional.first();
-    const int expectedArguments = command != QLatin1String("admin")  ? 1
-        : positional.value(1) == QLatin1String("revoke-key")            ? 3
-                                                                        : 2;
+    const int expectedArguments = command != QLatin1String("admin") ? 1
+        : positional.value(1) == QLatin1String("revoke-key")        ? 3
+                                                                    : 2;
     if (positional.size() > expectedArguments)
         return usage(QStringLiteral("unexpected argument '%1'").arg(positional.at(expectedArguments)));
     if (command == QLatin1String("version")) {

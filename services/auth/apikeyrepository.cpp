@@ -34,9 +34,9 @@ QString jsonList(const QStringList &list)
 
 ApiKey keyFromRow(const Row &row)
 {
-    ApiKey key {row.text(0),  row.text(1),    row.text(2), row.text(3), stringList(row.text(4)),
-                std::nullopt, row.boolean(6), row.text(7), row.time(8), row.time(9),
-                row.time(10), row.time(11), row.text(12), {}};
+    ApiKey key{row.text(0),  row.text(1),    row.text(2),  row.text(3), stringList(row.text(4)),
+               std::nullopt, row.boolean(6), row.text(7),  row.time(8), row.time(9),
+               row.time(10), row.time(11),   row.text(12), {}};
     if (!row.isNull(5))
         key.twinIds = stringList(row.text(5));
     if (row.size() > kColumnCount)
@@ -105,20 +105,20 @@ Result<ApiKeyRepository::Issued> ApiKeyRepository::insert(const QString &tenantI
     const QDateTime now = nowUtc();
     const QString prefix = QString::fromLatin1(crypto::randomBytes(6).toHex());
     const QString secret = QStringLiteral("twk_") + prefix + u'_' + crypto::randomToken(32);
-    ApiKey key {newId(),
-                tenantId,
-                name,
-                prefix,
-                request.scopes,
-                request.twinIds,
-                isAdmin,
-                request.createdBy,
-                request.expiresInDays ? now.addDays(*request.expiresInDays) : QDateTime(),
-                {},
-                {},
-                now,
-                {},
-                {}};
+    ApiKey key{newId(),
+               tenantId,
+               name,
+               prefix,
+               request.scopes,
+               request.twinIds,
+               isAdmin,
+               request.createdBy,
+               request.expiresInDays ? now.addDays(*request.expiresInDays) : QDateTime(),
+               {},
+               {},
+               now,
+               {},
+               {}};
     auto inserted = m_db.query(
         QStringLiteral("INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes, twin_ids, is_admin, "
                        "created_by, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
@@ -146,7 +146,7 @@ Result<ApiKeyRepository::Issued> ApiKeyRepository::create(const QString &tenantI
 Result<ApiKeyRepository::Issued> ApiKeyRepository::createPlatformAdmin(const QString &name,
                                                                        std::optional<int> expiresInDays)
 {
-    return insert({}, NewApiKey {name, {}, std::nullopt, expiresInDays, {}}, true);
+    return insert({}, NewApiKey{name, {}, std::nullopt, expiresInDays, {}}, true);
 }
 
 Result<Page<ApiKey>> ApiKeyRepository::list(const QString &tenantId, const PageRequest &page)

@@ -147,8 +147,8 @@ Result<Session> AuthService::openSession(const User &user, const Tenant &tenant,
                                           "expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
                            {tokenId, user.tenantId, user.id, familyId, crypto::sha256Hex(refreshToken.toUtf8()),
                             now.addDays(m_config.refreshTokenDays), now}));
-    return Session {user, tenant, m_config.jwt.issue(user.id, user.tenantId, user.role, issuedAt), refreshToken,
-                    int(m_config.jwt.lifetime().count())};
+    return Session{user, tenant, m_config.jwt.issue(user.id, user.tenantId, user.role, issuedAt), refreshToken,
+                   int(m_config.jwt.lifetime().count())};
 }
 
 Result<Session> AuthService::refresh(const QString &refreshToken)

@@ -185,11 +185,10 @@ public:
         account.password = randomPassword();
         account.tenantName = QStringLiteral("Smoke test %1").arg(uuid);
         const QString step = QStringLiteral("sign up ") + label;
-        const auto reply
-            = expect(201, step, "POST", QStringLiteral("/api/v1/auth/signup"),
-                     QJsonObject{{QStringLiteral("email"), account.email},
-                                 {QStringLiteral("password"), account.password},
-                                 {QStringLiteral("tenant_name"), account.tenantName}});
+        const auto reply = expect(201, step, "POST", QStringLiteral("/api/v1/auth/signup"),
+                                  QJsonObject{{QStringLiteral("email"), account.email},
+                                              {QStringLiteral("password"), account.password},
+                                              {QStringLiteral("tenant_name"), account.tenantName}});
         if (!reply)
             return nullptr;
         const QJsonObject body = reply->object();
@@ -394,14 +393,15 @@ private:
                 continue;
             }
             // The admin key acts on the target: first make sure the tenant it would suspend holds this run's account.
-            const ApiReply users = cleanupCall(
-                QStringLiteral("find the tenant's users"), "GET",
-                QStringLiteral("/api/v1/admin/users?tenant_id=") + QString::fromLatin1(QUrl::toPercentEncoding(account.tenantId)),
-                noBody(), m_env.adminApiKey);
+            const ApiReply users = cleanupCall(QStringLiteral("find the tenant's users"), "GET",
+                                               QStringLiteral("/api/v1/admin/users?tenant_id=")
+                                                   + QString::fromLatin1(QUrl::toPercentEncoding(account.tenantId)),
+                                               noBody(), m_env.adminApiKey);
             if (users.status != 200 || !containsEmail(itemsOf(users), account.email)) {
-                problems->append(QStringLiteral("suspend tenant: tenant %1 of the target does not hold this run's account; "
-                                                "left alone")
-                                     .arg(account.tenantId));
+                problems->append(
+                    QStringLiteral("suspend tenant: tenant %1 of the target does not hold this run's account; "
+                                   "left alone")
+                        .arg(account.tenantId));
                 continue;
             }
             const ApiReply reply = cleanupCall(
@@ -449,18 +449,23 @@ private:
         }
         const QString tenantId = own->first().text(0);
         if (tenantId != account.tenantId)
-            step->insert(QStringLiteral("note"), QStringLiteral("the target answered another tenant id than the one "
-                                                                "this run's account is in; that one was left alone"));
+            step->insert(QStringLiteral("note"),
+                         QStringLiteral("the target answered another tenant id than the one "
+                                        "this run's account is in; that one was left alone"));
         auto suspended = TenantRepository(**db).update(tenantId, {{}, TenantStatus::Suspended});
         if (!suspended.ok())
             return suspended.error();
-        TWINOPS_TRY(writeAudit(**db, {tenantId, QStringLiteral("system"), {}, QStringLiteral("tenant.suspend"),
-                                      QStringLiteral("tenant"), tenantId,
-                                      QJsonObject{{QStringLiteral("reason"), QStringLiteral("checklist cleanup")},
-                                                  {QStringLiteral("target"),
-                                                   m_env.baseUrl.toString(QUrl::RemoveUserInfo)},
-                                                  {QStringLiteral("account"), account.email}},
-                                      {}}));
+        TWINOPS_TRY(writeAudit(**db,
+                               {tenantId,
+                                QStringLiteral("system"),
+                                {},
+                                QStringLiteral("tenant.suspend"),
+                                QStringLiteral("tenant"),
+                                tenantId,
+                                QJsonObject{{QStringLiteral("reason"), QStringLiteral("checklist cleanup")},
+                                            {QStringLiteral("target"), m_env.baseUrl.toString(QUrl::RemoveUserInfo)},
+                                            {QStringLiteral("account"), account.email}},
+                                {}}));
         TWINOPS_TRY(tx->commit());
         step->insert(QStringLiteral("result"), QStringLiteral("suspended"));
         step->insert(QStringLiteral("tenant_id"), tenantId);

@@ -86,9 +86,7 @@ JsonObjectWriter sourceHealthJson(const Source &source)
 JsonObjectWriter apiKeyJson(const ApiKey &key)
 {
     JsonObjectWriter json;
-    auto textOrNull = [](const QString &text) {
-        return text.isEmpty() ? std::nullopt : std::optional<QString>(text);
-    };
+    auto textOrNull = [](const QString &text) { return text.isEmpty() ? std::nullopt : std::optional<QString>(text); };
     json.insert("created_at", isoTime(key.createdAt))
         .insert("created_by", textOrNull(key.createdBy))
         .insert("created_by_email", textOrNull(key.createdByEmail))

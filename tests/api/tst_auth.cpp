@@ -307,18 +307,21 @@ TestAuth::Member TestAuth::addAdmin(const QString &email)
 
 QJsonObject TestAuth::login(const QString &email)
 {
-    return m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
-                       {{QStringLiteral("email"), email}, {QStringLiteral("password"), kPassword}})
+    return m_api
+        ->call("POST", QStringLiteral("/api/v1/auth/login"),
+               {{QStringLiteral("email"), email}, {QStringLiteral("password"), kPassword}})
         .json;
 }
 
 int TestAuth::endAccess(const QString &how, const QString &userId, const QByteArray &platformAdmin)
 {
     if (how == QLatin1String("revoke"))
-        return m_api->call("POST", QStringLiteral("/api/v1/admin/users/%1/revoke").arg(userId), {}, platformAdmin).status;
+        return m_api->call("POST", QStringLiteral("/api/v1/admin/users/%1/revoke").arg(userId), {}, platformAdmin)
+            .status;
     if (how == QLatin1String("deactivate"))
-        return m_api->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(userId), {{QStringLiteral("is_active"), false}},
-                           owner())
+        return m_api
+            ->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(userId), {{QStringLiteral("is_active"), false}},
+                   owner())
             .status;
     return m_api->call("DELETE", QStringLiteral("/api/v1/users/%1").arg(userId), {}, owner()).status;
 }
@@ -326,9 +329,10 @@ int TestAuth::endAccess(const QString &how, const QString &userId, const QByteAr
 int TestAuth::restoreAccess(const QString &how, const QString &userId, const QByteArray &platformAdmin)
 {
     if (how == QLatin1String("revoke"))
-        return m_api->call("POST", QStringLiteral("/api/v1/admin/users/%1/restore").arg(userId), {}, platformAdmin).status;
-    return m_api->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(userId), {{QStringLiteral("is_active"), true}},
-                       owner())
+        return m_api->call("POST", QStringLiteral("/api/v1/admin/users/%1/restore").arg(userId), {}, platformAdmin)
+            .status;
+    return m_api
+        ->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(userId), {{QStringLiteral("is_active"), true}}, owner())
         .status;
 }
 
@@ -350,9 +354,9 @@ void TestAuth::keysDieWithTheirCreatorsAccess()
     const QByteArray platformAdmin = m_api->platformAdmin(QStringLiteral("ops"));
     const Member grace = addAdmin(QStringLiteral("grace@example.com"));
     auto createKey = [&](const QByteArray &as, const QString &name) {
-        return m_api->call("POST", QStringLiteral("/api/v1/api-keys"),
-                           {{QStringLiteral("name"), name}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}},
-                           as);
+        return m_api->call(
+            "POST", QStringLiteral("/api/v1/api-keys"),
+            {{QStringLiteral("name"), name}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}}, as);
     };
     const auto gracesKey = createKey(grace.bearer(), QStringLiteral("grace's"));
     QCOMPARE(gracesKey.status, 201);
@@ -382,8 +386,9 @@ void TestAuth::keysDieWithTheirCreatorsAccess()
     // The user is gone, so is the reference to them (ON DELETE SET NULL); the reason says why.
     QCOMPARE(listed[QStringLiteral("created_by")].toString(), how == QLatin1String("delete") ? QString() : grace.id);
 
-    auto audited = m_api->db().query(QStringLiteral("SELECT details FROM audit_log WHERE action = 'api_key.revoke' AND target_id = $1"),
-                                     {gracesKey.json[QStringLiteral("id")].toString()});
+    auto audited = m_api->db().query(
+        QStringLiteral("SELECT details FROM audit_log WHERE action = 'api_key.revoke' AND target_id = $1"),
+        {gracesKey.json[QStringLiteral("id")].toString()});
     QVERIFY(audited.ok());
     QCOMPARE(audited->size(), 1);
     QVERIFY2(audited->first().text(0).contains(reason), qPrintable(audited->first().text(0)));
@@ -400,16 +405,19 @@ void TestAuth::keyOfACreatorWhoMayNotSignInIsRefused()
 {
     const Member grace = addAdmin(QStringLiteral("grace@example.com"));
     const auto created = m_api->call("POST", QStringLiteral("/api/v1/api-keys"),
-                                     {{QStringLiteral("name"), QStringLiteral("k")}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}},
+                                     {{QStringLiteral("name"), QStringLiteral("k")},
+                                      {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}},
                                      grace.bearer());
     const QByteArray key = ApiHarness::bearer(created.json[QStringLiteral("key")].toString());
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, key).status, 200);
-    TWINOPS_VERIFY_OK(m_api->db().query(QStringLiteral("UPDATE users SET is_active = $2 WHERE id = $1"), {grace.id, false}));
+    TWINOPS_VERIFY_OK(
+        m_api->db().query(QStringLiteral("UPDATE users SET is_active = $2 WHERE id = $1"), {grace.id, false}));
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, key).status, 401);
-    TWINOPS_VERIFY_OK(m_api->db().query(QStringLiteral("UPDATE users SET is_active = $2, revoked_at = $3 WHERE id = $1"),
-                                        {grace.id, true, nowUtc()}));
+    TWINOPS_VERIFY_OK(m_api->db().query(
+        QStringLiteral("UPDATE users SET is_active = $2, revoked_at = $3 WHERE id = $1"), {grace.id, true, nowUtc()}));
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, key).status, 401);
-    TWINOPS_VERIFY_OK(m_api->db().query(QStringLiteral("UPDATE users SET revoked_at = NULL WHERE id = $1"), {grace.id}));
+    TWINOPS_VERIFY_OK(
+        m_api->db().query(QStringLiteral("UPDATE users SET revoked_at = NULL WHERE id = $1"), {grace.id}));
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, key).status, 200);
 }
 
@@ -436,43 +444,72 @@ void TestAuth::endedSessionsStayEndedAfterRestore()
     QCOMPARE(restoreAccess(how, grace.id, platformAdmin), 200);
 
     for (const QJsonObject &session : {laptop, rotated.json}) {
-        QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"), {{QStringLiteral("refresh_token"), session[QStringLiteral("refresh_token")]}}).status,
+        QCOMPARE(m_api
+                     ->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                            {{QStringLiteral("refresh_token"), session[QStringLiteral("refresh_token")]}})
+                     .status,
                  401);
-        QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, ApiHarness::bearer(session[QStringLiteral("access_token")].toString())).status,
+        QCOMPARE(m_api
+                     ->call("GET", QStringLiteral("/api/v1/twins"), {},
+                            ApiHarness::bearer(session[QStringLiteral("access_token")].toString()))
+                     .status,
                  401);
     }
-    auto live = m_api->db().query(QStringLiteral("SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL"), {grace.id});
+    auto live = m_api->db().query(
+        QStringLiteral("SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL"), {grace.id});
     QCOMPARE(live->first().integer(0), 0);
 
     // A new login, at once (within the same second as the restore), is a new session that works.
     const QJsonObject again = login(QStringLiteral("grace@example.com"));
-    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, ApiHarness::bearer(again[QStringLiteral("access_token")].toString())).status, 200);
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"), {{QStringLiteral("refresh_token"), again[QStringLiteral("refresh_token")]}}).status,
+    QCOMPARE(m_api
+                 ->call("GET", QStringLiteral("/api/v1/twins"), {},
+                        ApiHarness::bearer(again[QStringLiteral("access_token")].toString()))
+                 .status,
+             200);
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                        {{QStringLiteral("refresh_token"), again[QStringLiteral("refresh_token")]}})
+                 .status,
              200);
 }
 
 // A key limited to some twins cannot see a twin it would create, so it may not create one: 403, nothing created.
 void TestAuth::allowListedKeysCannotCreateTwins()
 {
-    const QString twin = m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("allowed")}}, owner())
-                             .json[QStringLiteral("id")].toString();
+    const QString twin = m_api
+                             ->call("POST", QStringLiteral("/api/v1/twins"),
+                                    {{QStringLiteral("name"), QStringLiteral("allowed")}}, owner())
+                             .json[QStringLiteral("id")]
+                             .toString();
     auto key = [&](const std::optional<QJsonArray> &twins) {
-        QJsonObject body{{QStringLiteral("name"), QStringLiteral("writer")}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:write"), QStringLiteral("twins:read")}}};
+        QJsonObject body{
+            {QStringLiteral("name"), QStringLiteral("writer")},
+            {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:write"), QStringLiteral("twins:read")}}};
         if (twins)
             body.insert(QStringLiteral("twin_ids"), *twins);
-        return ApiHarness::bearer(m_api->call("POST", QStringLiteral("/api/v1/api-keys"), body, owner()).json[QStringLiteral("key")].toString());
+        return ApiHarness::bearer(m_api->call("POST", QStringLiteral("/api/v1/api-keys"), body, owner())
+                                      .json[QStringLiteral("key")]
+                                      .toString());
     };
     for (const QJsonArray &allowList : {QJsonArray{twin}, QJsonArray{}}) {
-        const auto refused = m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("sneaky")}}, key(allowList));
+        const auto refused = m_api->call("POST", QStringLiteral("/api/v1/twins"),
+                                         {{QStringLiteral("name"), QStringLiteral("sneaky")}}, key(allowList));
         QCOMPARE(refused.status, 403);
         QCOMPARE(refused.errorCode(), QStringLiteral("forbidden"));
     }
     auto count = m_api->db().query(QStringLiteral("SELECT count(*) FROM twins"));
     QCOMPARE(count->first().integer(0), 1);
     // The same key may still change the twins it holds; a key without a list may create.
-    QCOMPARE(m_api->call("PATCH", QStringLiteral("/api/v1/twins/%1").arg(twin), {{QStringLiteral("description"), QStringLiteral("d")}}, key(QJsonArray{twin})).status,
+    QCOMPARE(m_api
+                 ->call("PATCH", QStringLiteral("/api/v1/twins/%1").arg(twin),
+                        {{QStringLiteral("description"), QStringLiteral("d")}}, key(QJsonArray{twin}))
+                 .status,
              200);
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("fine")}}, key(std::nullopt)).status, 201);
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("fine")}},
+                        key(std::nullopt))
+                 .status,
+             201);
 }
 
 // Platform-admin keys: created (optionally expiring), listed without their secret, revoked, all audit-logged; a
@@ -480,8 +517,9 @@ void TestAuth::allowListedKeysCannotCreateTwins()
 void TestAuth::adminKeysAreListedRevokedAndExpire()
 {
     const QByteArray root = m_api->platformAdmin(QStringLiteral("root"));
-    const auto created = m_api->call("POST", QStringLiteral("/api/v1/admin/keys"),
-                                     {{QStringLiteral("name"), QStringLiteral("ci")}, {QStringLiteral("expires_in_days"), 30}}, root);
+    const auto created
+        = m_api->call("POST", QStringLiteral("/api/v1/admin/keys"),
+                      {{QStringLiteral("name"), QStringLiteral("ci")}, {QStringLiteral("expires_in_days"), 30}}, root);
     QCOMPARE(created.status, 201);
     const QString secret = created.json[QStringLiteral("key")].toString();
     const QString id = created.json[QStringLiteral("id")].toString();
@@ -489,9 +527,16 @@ void TestAuth::adminKeysAreListedRevokedAndExpire()
     QVERIFY(!created.json[QStringLiteral("expires_at")].isNull());
     const QByteArray ci = ApiHarness::bearer(secret);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/admin/tenants"), {}, ci).status, 200);
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/admin/keys"), {{QStringLiteral("name"), QStringLiteral("x")}, {QStringLiteral("expires_in_days"), 0}}, root).status,
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/admin/keys"),
+                        {{QStringLiteral("name"), QStringLiteral("x")}, {QStringLiteral("expires_in_days"), 0}}, root)
+                 .status,
              422);
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/admin/keys"), {{QStringLiteral("name"), QStringLiteral("x")}}, owner()).status, 403);
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/admin/keys"), {{QStringLiteral("name"), QStringLiteral("x")}},
+                        owner())
+                 .status,
+             403);
 
     const auto listed = m_api->call("GET", QStringLiteral("/api/v1/admin/keys"), {}, root);
     QCOMPARE(listed.status, 200);
@@ -500,14 +545,19 @@ void TestAuth::adminKeysAreListedRevokedAndExpire()
     QVERIFY(listed.body.contains(secret.left(16).toUtf8())); // the public prefix
 
     // Tenant keys are no admin keys: not listed, not revocable here.
-    const QString tenantKey = m_api->call("POST", QStringLiteral("/api/v1/api-keys"),
-                                          {{QStringLiteral("name"), QStringLiteral("t")}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("chat")}}}, owner())
-                                  .json[QStringLiteral("id")].toString();
+    const QString tenantKey = m_api
+                                  ->call("POST", QStringLiteral("/api/v1/api-keys"),
+                                         {{QStringLiteral("name"), QStringLiteral("t")},
+                                          {QStringLiteral("scopes"), QJsonArray{QStringLiteral("chat")}}},
+                                         owner())
+                                  .json[QStringLiteral("id")]
+                                  .toString();
     QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/admin/keys/%1").arg(tenantKey), {}, root).status, 404);
 
     QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/admin/keys/%1").arg(id), {}, root).status, 204);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/admin/tenants"), {}, ci).status, 401);
-    QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/admin/keys/%1").arg(id), {}, root).status, 204); // again: no error
+    QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/admin/keys/%1").arg(id), {}, root).status,
+             204); // again: no error
     const auto afterRevoke = m_api->call("GET", QStringLiteral("/api/v1/admin/keys"), {}, root);
     for (const QJsonValue &item : afterRevoke.json[QStringLiteral("items")].toArray()) {
         if (item[QStringLiteral("id")].toString() == id) {
@@ -516,12 +566,20 @@ void TestAuth::adminKeysAreListedRevokedAndExpire()
         }
     }
 
-    const auto expiring = m_api->call("POST", QStringLiteral("/api/v1/admin/keys"), {{QStringLiteral("name"), QStringLiteral("short")}, {QStringLiteral("expires_in_days"), 1}}, root);
+    const auto expiring = m_api->call(
+        "POST", QStringLiteral("/api/v1/admin/keys"),
+        {{QStringLiteral("name"), QStringLiteral("short")}, {QStringLiteral("expires_in_days"), 1}}, root);
     TWINOPS_VERIFY_OK(m_api->db().query(QStringLiteral("UPDATE api_keys SET expires_at = $2 WHERE id = $1"),
                                         {expiring.json[QStringLiteral("id")].toString(), nowUtc().addSecs(-1)}));
-    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/admin/tenants"), {}, ApiHarness::bearer(expiring.json[QStringLiteral("key")].toString())).status, 401);
+    QCOMPARE(m_api
+                 ->call("GET", QStringLiteral("/api/v1/admin/tenants"), {},
+                        ApiHarness::bearer(expiring.json[QStringLiteral("key")].toString()))
+                 .status,
+             401);
 
-    auto audited = m_api->db().query(QStringLiteral("SELECT action FROM audit_log WHERE target_type = 'api_key' AND target_id = $1 ORDER BY id"), {id});
+    auto audited = m_api->db().query(
+        QStringLiteral("SELECT action FROM audit_log WHERE target_type = 'api_key' AND target_id = $1 ORDER BY id"),
+        {id});
     QCOMPARE(audited->size(), 3);
     QCOMPARE(audited->at(0).text(0), QStringLiteral("admin_key.create"));
     QCOMPARE(audited->at(1).text(0), QStringLiteral("admin_key.revoke"));

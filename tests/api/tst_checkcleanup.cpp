@@ -168,7 +168,8 @@ void TestCheckCleanup::ownTenantsAreSuspendedAndAudited()
                                  {id});
         QCOMPARE(audited->size(), 1);
         QCOMPARE(audited->first().text(0), QStringLiteral("system"));
-        QVERIFY2(audited->first().text(1).contains(QLatin1String("checklist cleanup")), qPrintable(audited->first().text(1)));
+        QVERIFY2(audited->first().text(1).contains(QLatin1String("checklist cleanup")),
+                 qPrintable(audited->first().text(1)));
     }
     QCOMPARE(TenantRepository(*db).get(bystander->id)->status, TenantStatus::Active);
     QVERIFY2(daemon.stop(), qPrintable(daemon.describe()));

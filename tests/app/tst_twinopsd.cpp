@@ -340,7 +340,8 @@ void TestTwinopsd::adminKeysAreListedRevokedAndExpire()
         QVERIFY2(line.contains(QLatin1String("revoked")) == line.startsWith(ciId), qPrintable(relisted.out));
 
     auto db = testDb->connect();
-    auto audited = db->query(QStringLiteral("SELECT action, actor_type FROM audit_log WHERE target_id = $1 ORDER BY id"), {ciId});
+    auto audited = db->query(
+        QStringLiteral("SELECT action, actor_type FROM audit_log WHERE target_id = $1 ORDER BY id"), {ciId});
     QCOMPARE(audited->size(), 2);
     QCOMPARE(audited->at(0).text(0), QStringLiteral("admin_key.create"));
     QCOMPARE(audited->at(1).text(0), QStringLiteral("admin_key.revoke"));
@@ -351,8 +352,8 @@ void TestTwinopsd::adminKeysAreListedRevokedAndExpire()
     QCOMPARE(unknown.exitCode, 1);
     QVERIFY2(unknown.err.contains(QLatin1String("API key not found")), qPrintable(unknown.err));
     QCOMPARE(admin({QStringLiteral("revoke-key")}).exitCode, 2);
-    QCOMPARE(admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("x"), QStringLiteral("--expires-in"),
-                    QStringLiteral("0")})
+    QCOMPARE(admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("x"),
+                    QStringLiteral("--expires-in"), QStringLiteral("0")})
                  .exitCode,
              2);
     QCOMPARE(nonEmptyLines(admin({QStringLiteral("list-keys")}).out).size(), 2);
