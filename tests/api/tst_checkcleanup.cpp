@@ -92,6 +92,7 @@ private slots:
     void initTestCase_data() { addBackendRows(); }
 
     void aRemoteCannotGetALocalTenantSuspended();
+    void withAnAdminKeyOnlyATenantHoldingTheRunsAccountIsSuspended();
     void ownTenantsAreSuspendedAndAudited();
 };
 
@@ -126,6 +127,26 @@ void TestCheckCleanup::aRemoteCannotGetALocalTenantSuspended()
     // The evidence says why the tenant named by the target was left alone.
     const QByteArray cleanup = QJsonDocument(result.evidence.value(QLatin1String("cleanup")).toArray()).toJson();
     QVERIFY2(cleanup.contains("not created by this run on this server"), cleanup.constData());
+}
+
+// With an admin key, cleanup suspends through the target's admin API, and only a tenant the target shows to hold the
+// run's account: the hostile target answers nothing useful, so no suspension is even asked for.
+void TestCheckCleanup::withAnAdminKeyOnlyATenantHoldingTheRunsAccountIsSuspended()
+{
+    if (currentDialect() != Dialect::Sqlite)
+        QSKIP("no database of this server is involved");
+    HostileTarget remote(QStringLiteral("00000000-0000-4000-8000-000000000001"));
+    const quint16 port = remote.listen();
+    QVERIFY(port != 0);
+    TargetEnvironment env;
+    env.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+    env.requestTimeoutMs = 10'000;
+    env.adminApiKey = QStringLiteral("twk_000000000000_notakey");
+    const CheckResult result = smokeAuth(env);
+    QCOMPARE(result.status, CheckStatus::Fail);
+    for (const QString &request : remote.requests())
+        QVERIFY2(!request.startsWith(QLatin1String("PATCH ")), qPrintable(remote.requests().join(u'\n')));
+    QVERIFY2(result.message.contains(QLatin1String("does not hold this run's account")), qPrintable(result.message));
 }
 
 // The control: against this server itself (a twinopsd on the same database), the run's own throwaway tenants are

@@ -190,12 +190,12 @@ void TestMigrator::accessEndsWithUserMigrationEndsWhatTheOldRuleLeftAlive()
         TWINOPS_VERIFY_OK(db->query(
             QStringLiteral("INSERT INTO users (id, tenant_id, email, password_hash, role, is_active, revoked_at, "
                            "created_at, updated_at) VALUES ($1, $2, $3, 'x', 'admin', $4, $5, $6, $6)"),
-            {user[who], tenant, who + QStringLiteral("@example.com"), who != QLatin1String("off"),
+            {user[who], tenant, QString(who + QStringLiteral("@example.com")), who != QLatin1String("off"),
              who == QLatin1String("gone") ? QVariant(now) : QVariant(), now}));
         TWINOPS_VERIFY_OK(
             db->query(QStringLiteral("INSERT INTO refresh_tokens (id, tenant_id, user_id, family_id, "
-                                     "token_hash, expires_at, created_at) VALUES ($1, $2, $3, $1, $1, $4, $5)"),
-                      {newId(), tenant, user[who], now.addDays(30), now}));
+                                     "token_hash, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+                      {newId(), tenant, user[who], newId(), who, now.addDays(30), now}));
     }
     QHash<QString, QString> key;
     auto addKey = [&](const QString &name, const QVariant &creator, const QVariant &revokedAt, const QString &madeBy) {
