@@ -209,7 +209,16 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     QTest::mouseClick(ui.restore, Qt::LeftButton);
     QTRY_COMPARE(cellText(ui.users->model(), 0, UsersModel::State), QStringLiteral("active"));
     QVERIFY(ui.revoke->isEnabled());
-    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, token).status, 200);
+    // Restored: they may sign in again, but the session the revocation ended stays ended (issue #12).
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, token).status, 401);
+    const ApiReply login = httpCall(base, "POST", QStringLiteral("/api/v1/auth/login"),
+                                    QJsonObject{{QStringLiteral("email"), email},
+                                                {QStringLiteral("password"), QStringLiteral("correct horse battery")}});
+    QCOMPARE(login.status, 200);
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {},
+                      login.object().value(QLatin1String("access_token")).toString())
+                 .status,
+             200);
 }
 
 void TestTenantsPanel::pagesThroughEveryTenant()
