@@ -1,6 +1,5 @@
 // The people and keys of one tenant: /api/v1/users, /api/v1/api-keys (owner and admin users only).
 #include "auth/apikeyrepository.h"
-#include "auth/useraccess.h"
 #include "http/apicontext.h"
 #include "http/jsonio.h"
 #include "http/resources.h"
@@ -33,17 +32,6 @@ Status keepsAnOwner(UserRepository &users, const User &user, bool stillActiveOwn
 }
 
 } // namespace
-
-Status endAccessAudited(RequestContext &c, const QString &userId, KeyRevocation reason)
-{
-    auto keys = endUserAccess(c.api.db(), userId, reason);
-    if (!keys.ok())
-        return keys.error();
-    for (const QString &key : *keys)
-        audit(c, QStringLiteral("api_key.revoke"), QStringLiteral("api_key"), key,
-              {{QStringLiteral("reason"), keyRevocationName(reason)}, {QStringLiteral("user_id"), userId}});
-    return {};
-}
 
 void registerPeopleRoutes(Router &router)
 {

@@ -1,5 +1,6 @@
 #include "http/routes.h"
 
+#include "auth/useraccess.h"
 #include "core/ids.h"
 #include "core/logging.h"
 #include "http/apicontext.h"
@@ -57,6 +58,17 @@ void audit(RequestContext &context, const QString &action, const QString &target
         {who.tenantId, actorType, who.actorId(), action, targetType, targetId, details, context.request.requestId});
     if (!written.ok())
         qCWarning(lcHttp).noquote() << "audit log write failed:" << written.error().message;
+}
+
+Status endAccessAudited(RequestContext &c, const QString &userId, KeyRevocation reason)
+{
+    auto keys = endUserAccess(c.api.db(), userId, reason);
+    if (!keys.ok())
+        return keys.error();
+    for (const QString &key : *keys)
+        audit(c, QStringLiteral("api_key.revoke"), QStringLiteral("api_key"), key,
+              {{QStringLiteral("reason"), keyRevocationName(reason)}, {QStringLiteral("user_id"), userId}});
+    return {};
 }
 
 } // namespace twinops
