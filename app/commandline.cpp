@@ -9,6 +9,7 @@
 #include "jobs/probehandler.h"
 #include "servicecore.h"
 #include "signalwatcher.h"
+#include "storage/auditlog.h"
 #include "storage/migrator.h"
 
 #include <QCommandLineParser>
@@ -53,8 +54,11 @@ The TwinOps service core, headless.
 Commands:
   serve                 Run the HTTP API and the job workers.
   migrate [--status]    Apply pending database migrations (or list their state).
-  admin create-key --name NAME
-                        Create a platform-admin API key and print it (once, and nothing else).
+  admin create-key --name NAME [--expires-in DAYS]
+                        Create a platform-admin API key and print it (once, and nothing else); it expires after
+                        DAYS (1 to 3650) when given, else never.
+  admin list-keys       List the platform-admin API keys: id, prefix, state, expiry, name (never the secret).
+  admin revoke-key ID   Revoke a platform-admin API key: from then on it is refused (401).
   admin enqueue-probes --count N
                         Enqueue N probe jobs (each counts its own runs in job_probes) and print their count.
   check                 Run a checklist (default: staging) and print its report; exit 1 if a check failed.
@@ -195,17 +199,79 @@ int runServe(const DatabaseUrl &url, EndpointOptions http, int workers, int leas
     return QCoreApplication::exec();
 }
 
-int runCreateAdminKey(const DatabaseUrl &url, const QString &name)
+// An audit entry for what the operator did on the command line (actor "cli"), in the caller's transaction.
+Status auditCli(Database &db, const QString &action, const QString &keyId, const QJsonObject &details = {})
+{
+    return writeAudit(db, {{}, QStringLiteral("cli"), {}, action, QStringLiteral("api_key"), keyId, details, {}});
+}
+
+int runCreateAdminKey(const DatabaseUrl &url, const QString &name, std::optional<int> expiresInDays)
 {
     if (name.trimmed().isEmpty())
         return usage(QStringLiteral("admin create-key needs --name NAME"));
     auto core = ServiceCore::start(CoreOptions{url});
     if (!core.ok())
         return fail(core.error().message);
-    auto issued = ApiKeyRepository((*core)->database()).createPlatformAdmin(name);
+    Database &db = (*core)->database();
+    auto tx = Transaction::begin(db);
+    if (!tx.ok())
+        return fail(tx.error().message);
+    auto issued = ApiKeyRepository(db).createPlatformAdmin(name, expiresInDays);
     if (!issued.ok())
         return fail(issued.error().message);
+    if (auto audited = auditCli(db, QStringLiteral("admin_key.create"), issued->key.id,
+                                {{QStringLiteral("name"), issued->key.name}});
+        !audited.ok())
+        return fail(audited.error().message);
+    if (auto committed = tx->commit(); !committed.ok())
+        return fail(committed.error().message);
     out() << issued->secret << Qt::endl;
+    return 0;
+}
+
+int runListAdminKeys(const DatabaseUrl &url)
+{
+    auto core = ServiceCore::start(CoreOptions{url});
+    if (!core.ok())
+        return fail(core.error().message);
+    ApiKeyRepository keys((*core)->database());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    PageRequest page{PageRequest::kMaxLimit, {}};
+    do {
+        auto listed = keys.listPlatformAdmin(page);
+        if (!listed.ok())
+            return fail(listed.error().message);
+        for (const ApiKey &key : listed->items) {
+            const QString state = key.revokedAt.isValid()         ? QStringLiteral("revoked")
+                : key.expiresAt.isValid() && key.expiresAt <= now ? QStringLiteral("expired")
+                                                                  : QStringLiteral("active");
+            out() << QStringLiteral("%1  twk_%2  %3  expires %4  %5\n")
+                         .arg(key.id, key.prefix, state.leftJustified(7),
+                              key.expiresAt.isValid() ? key.expiresAt.toString(Qt::ISODate) : QStringLiteral("never"),
+                              key.name);
+        }
+        page.cursor = listed->nextCursor;
+    } while (!page.cursor.isEmpty());
+    out() << Qt::flush;
+    return 0;
+}
+
+int runRevokeAdminKey(const DatabaseUrl &url, const QString &id)
+{
+    auto core = ServiceCore::start(CoreOptions{url});
+    if (!core.ok())
+        return fail(core.error().message);
+    Database &db = (*core)->database();
+    auto tx = Transaction::begin(db);
+    if (!tx.ok())
+        return fail(tx.error().message);
+    auto revoked = ApiKeyRepository(db).revokePlatformAdmin(id);
+    if (!revoked.ok())
+        return fail(revoked.error().message);
+    if (auto audited = auditCli(db, QStringLiteral("admin_key.revoke"), revoked->id); !audited.ok())
+        return fail(audited.error().message);
+    if (auto committed = tx->commit(); !committed.ok())
+        return fail(committed.error().message);
     return 0;
 }
 
@@ -356,6 +422,7 @@ int runDaemonCommand(const QStringList &arguments)
                                          QStringLiteral("2"));
     const QCommandLineOption allowedHost(QStringLiteral("allowed-host"), QString(), QStringLiteral("NAME"));
     const QCommandLineOption name(QStringLiteral("name"), QString(), QStringLiteral("NAME"));
+    const QCommandLineOption expiresIn(QStringLiteral("expires-in"), QString(), QStringLiteral("DAYS"));
     const QCommandLineOption workers(QStringLiteral("workers"), QString(), QStringLiteral("N"), QStringLiteral("2"));
     const QCommandLineOption jobLease(QStringLiteral("job-lease"), QString(), QStringLiteral("SECONDS"),
                                       QStringLiteral("60"));
@@ -368,8 +435,8 @@ int runDaemonCommand(const QStringList &arguments)
                                     QStringLiteral("text"));
     const QCommandLineOption window(QStringLiteral("window"), QString(), QStringLiteral("SECONDS"));
     const QCommandLineOption threshold(QStringLiteral("threshold"), QString(), QStringLiteral("NAME=VALUE"));
-    parser.addOptions({database, verbose, help, status, migrations, listen, httpThreads, allowedHost, name, workers,
-                       jobLease, count, target, dsn, checklist, format, window, threshold});
+    parser.addOptions({database, verbose, help, status, migrations, listen, httpThreads, allowedHost, name, expiresIn,
+                       workers, jobLease, count, target, dsn, checklist, format, window, threshold});
     if (!parser.parse(arguments))
         return usage(parser.errorText());
 
@@ -382,7 +449,9 @@ int runDaemonCommand(const QStringList &arguments)
         QLoggingCategory::setFilterRules(QStringLiteral("twinops.*.info=false"));
 
     const QString command = positional.first();
-    const int expectedArguments = command == QLatin1String("admin") ? 2 : 1;
+    const int expectedArguments = command != QLatin1String("admin") ? 1
+        : positional.value(1) == QLatin1String("revoke-key")        ? 3
+                                                                    : 2;
     if (positional.size() > expectedArguments)
         return usage(QStringLiteral("unexpected argument '%1'").arg(positional.at(expectedArguments)));
     if (command == QLatin1String("version")) {
@@ -433,8 +502,23 @@ int runDaemonCommand(const QStringList &arguments)
         return runCheck(*url, options);
     }
     if (command == QLatin1String("admin")) {
-        if (positional.value(1) == QLatin1String("create-key"))
-            return runCreateAdminKey(*url, parser.value(name));
+        if (positional.value(1) == QLatin1String("create-key")) {
+            std::optional<int> days;
+            if (parser.isSet(expiresIn)) {
+                bool ok = false;
+                days = parser.value(expiresIn).toInt(&ok);
+                if (!ok || *days < 1 || *days > 3650)
+                    return usage(QStringLiteral("--expires-in expects days from 1 to 3650"));
+            }
+            return runCreateAdminKey(*url, parser.value(name), days);
+        }
+        if (positional.value(1) == QLatin1String("list-keys"))
+            return runListAdminKeys(*url);
+        if (positional.value(1) == QLatin1String("revoke-key")) {
+            if (positional.size() < 3)
+                return usage(QStringLiteral("admin revoke-key needs the key's ID (see admin list-keys)"));
+            return runRevokeAdminKey(*url, positional.at(2));
+        }
         if (positional.value(1) == QLatin1String("enqueue-probes")) {
             bool ok = false;
             const int probes = parser.value(count).toInt(&ok);
@@ -442,7 +526,7 @@ int runDaemonCommand(const QStringList &arguments)
                 return usage(QStringLiteral("enqueue-probes needs --count N (1 to 10,000,000)"));
             return runEnqueueProbes(*url, probes);
         }
-        return usage(QStringLiteral("admin expects a subcommand: create-key, enqueue-probes"));
+        return usage(QStringLiteral("admin expects a subcommand: create-key, list-keys, revoke-key, enqueue-probes"));
     }
     return usage(QStringLiteral("unknown command '%1'").arg(command));
 }

@@ -53,6 +53,18 @@ QString describe(const AdminReply &reply)
     return text;
 }
 
+// A key ends with its creator's access (docs/decisions.md): the state says when that is why it was revoked.
+QString revocationText(const QString &reason)
+{
+    if (reason == QLatin1String("creator_revoked"))
+        return ApiKeysModel::tr("revoked (creator revoked)");
+    if (reason == QLatin1String("creator_deactivated"))
+        return ApiKeysModel::tr("revoked (creator deactivated)");
+    if (reason == QLatin1String("creator_deleted"))
+        return ApiKeysModel::tr("revoked (creator deleted)");
+    return ApiKeysModel::tr("revoked");
+}
+
 QVariant shownTime(const QDateTime &time, int role, const QString &whenNone)
 {
     if (role == PagedAdminModel::SortRole)
@@ -87,12 +99,26 @@ QVariant ApiKeysModel::cellData(const QModelIndex &index, int role) const
             return ids.isEmpty() ? tr("no twins") : ids.join(u'\n');
         return ids.size() == 1 ? tr("1 twin") : tr("%1 twins").arg(ids.size());
     }
+    case CreatedBy: {
+        const QString email = key.value(QLatin1String("created_by_email")).toString();
+        const QString id = key.value(QLatin1String("created_by")).toString();
+        if (role == Qt::ToolTipRole)
+            return id;
+        if (!email.isEmpty())
+            return email;
+        if (!id.isEmpty())
+            return id;
+        // No creator: made by a platform admin (or the console), or the creator was deleted.
+        return key.value(QLatin1String("revoked_reason")).toString() == QLatin1String("creator_deleted")
+            ? tr("deleted user")
+            : tr("platform admin");
+    }
     case Created: return shownTime(timeField(key, QLatin1String("created_at")), role, QString());
     case Expires: return shownTime(timeField(key, QLatin1String("expires_at")), role, tr("never"));
     case LastUsed: return shownTime(timeField(key, QLatin1String("last_used_at")), role, tr("never"));
     case State: {
         if (isRevoked(index.row()))
-            return tr("revoked");
+            return revocationText(key.value(QLatin1String("revoked_reason")).toString());
         const QDateTime expires = timeField(key, QLatin1String("expires_at"));
         return expires.isValid() && expires <= QDateTime::currentDateTimeUtc() ? tr("expired") : tr("active");
     }
@@ -109,6 +135,7 @@ QVariant ApiKeysModel::headerData(int section, Qt::Orientation orientation, int 
     case Prefix: return tr("Key prefix");
     case Scopes: return tr("Scopes");
     case Twins: return tr("Twins");
+    case CreatedBy: return tr("Created by");
     case Created: return tr("Created");
     case Expires: return tr("Expires");
     case LastUsed: return tr("Last used");
@@ -160,7 +187,8 @@ void ApiKeysModel::revokeKey(const QString &keyId)
             if (tenant == tenantId()) {
                 upsert(QJsonObject{{QStringLiteral("id"), keyId},
                                    {QStringLiteral("revoked_at"),
-                                    QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}},
+                                    QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                                   {QStringLiteral("revoked_reason"), QStringLiteral("manual")}},
                        false);
             }
             emit keyRevoked(keyId);

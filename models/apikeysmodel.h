@@ -15,7 +15,7 @@ class ApiKeysModel final : public TenantScopedModel
 {
     Q_OBJECT
 public:
-    enum Column { Name, Prefix, Scopes, Twins, Created, Expires, LastUsed, State, ColumnCount };
+    enum Column { Name, Prefix, Scopes, Twins, CreatedBy, Created, Expires, LastUsed, State, ColumnCount };
 
     // What POST /api/v1/api-keys takes.
     struct NewKey

@@ -174,6 +174,11 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     connect(m_keys, &ApiKeysModel::keyCreated, this, &TenantsPanel::showCreatedKey);
     connect(m_tenants, &TenantsModel::errorOccurred, this, &TenantsPanel::showError);
     connect(m_users, &UsersModel::errorOccurred, this, &TenantsPanel::showError);
+    // Revoking a user revokes the keys the user created (docs/decisions.md): the key list says so at once.
+    connect(m_users, &UsersModel::userUpdated, m_keys, [this] {
+        if (!m_keys->tenantId().isEmpty())
+            m_keys->reload();
+    });
     connect(m_tenants, &TenantsModel::tenantCreated, this, [this](const QString &id) {
         m_newTenantName->clear();
         const int row = m_tenants->rowOf(id);

@@ -12,7 +12,11 @@ namespace twinops {
 namespace {
 
 const QString kColumns = QStringLiteral("id, tenant_id, name, prefix, scopes, twin_ids, is_admin, created_by, "
-                                        "expires_at, revoked_at, last_used_at, created_at");
+                                        "expires_at, revoked_at, last_used_at, created_at, revoked_reason");
+constexpr int kColumnCount = 13;
+// kColumns and the creator's address, for lists.
+const QString kSelectWithCreator = QStringLiteral("SELECT ") + kColumns
+    + QStringLiteral(", (SELECT email FROM users WHERE users.id = api_keys.created_by) FROM api_keys");
 constexpr qint64 kLastUsedResolutionMs = 60'000; // last_used_at is written at most once a minute per key
 
 QStringList stringList(const QString &json)
@@ -30,11 +34,13 @@ QString jsonList(const QStringList &list)
 
 ApiKey keyFromRow(const Row &row)
 {
-    ApiKey key {row.text(0),  row.text(1),    row.text(2), row.text(3), stringList(row.text(4)),
-                std::nullopt, row.boolean(6), row.text(7), row.time(8), row.time(9),
-                row.time(10), row.time(11)};
+    ApiKey key{row.text(0),  row.text(1),    row.text(2),  row.text(3), stringList(row.text(4)),
+               std::nullopt, row.boolean(6), row.text(7),  row.time(8), row.time(9),
+               row.time(10), row.time(11),   row.text(12), {}};
     if (!row.isNull(5))
         key.twinIds = stringList(row.text(5));
+    if (row.size() > kColumnCount)
+        key.createdByEmail = row.text(kColumnCount);
     return key;
 }
 
@@ -44,6 +50,17 @@ Error keyNotFound()
 }
 
 } // namespace
+
+QString keyRevocationName(KeyRevocation reason)
+{
+    switch (reason) {
+    case KeyRevocation::Manual: return QStringLiteral("manual");
+    case KeyRevocation::CreatorRevoked: return QStringLiteral("creator_revoked");
+    case KeyRevocation::CreatorDeactivated: return QStringLiteral("creator_deactivated");
+    case KeyRevocation::CreatorDeleted: return QStringLiteral("creator_deleted");
+    }
+    return QStringLiteral("manual");
+}
 
 Result<ApiKeyRepository::Issued> ApiKeyRepository::insert(const QString &tenantId, const NewApiKey &request,
                                                           bool isAdmin)
@@ -88,18 +105,20 @@ Result<ApiKeyRepository::Issued> ApiKeyRepository::insert(const QString &tenantI
     const QDateTime now = nowUtc();
     const QString prefix = QString::fromLatin1(crypto::randomBytes(6).toHex());
     const QString secret = QStringLiteral("twk_") + prefix + u'_' + crypto::randomToken(32);
-    ApiKey key {newId(),
-                tenantId,
-                name,
-                prefix,
-                request.scopes,
-                request.twinIds,
-                isAdmin,
-                request.createdBy,
-                request.expiresInDays ? now.addDays(*request.expiresInDays) : QDateTime(),
-                {},
-                {},
-                now};
+    ApiKey key{newId(),
+               tenantId,
+               name,
+               prefix,
+               request.scopes,
+               request.twinIds,
+               isAdmin,
+               request.createdBy,
+               request.expiresInDays ? now.addDays(*request.expiresInDays) : QDateTime(),
+               {},
+               {},
+               now,
+               {},
+               {}};
     auto inserted = m_db.query(
         QStringLiteral("INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes, twin_ids, is_admin, "
                        "created_by, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
@@ -109,6 +128,13 @@ Result<ApiKeyRepository::Issued> ApiKeyRepository::insert(const QString &tenantI
          key.expiresAt.isValid() ? QVariant(key.expiresAt) : QVariant(), now});
     if (!inserted.ok())
         return inserted.error();
+    if (!request.createdBy.isEmpty()) {
+        auto creator = m_db.query(QStringLiteral("SELECT email FROM users WHERE id = $1"), {request.createdBy});
+        if (!creator.ok())
+            return creator.error();
+        if (!creator->isEmpty())
+            key.createdByEmail = creator->first().text(0);
+    }
     return Issued {key, secret};
 }
 
@@ -117,31 +143,70 @@ Result<ApiKeyRepository::Issued> ApiKeyRepository::create(const QString &tenantI
     return insert(tenantId, key, false);
 }
 
-Result<ApiKeyRepository::Issued> ApiKeyRepository::createPlatformAdmin(const QString &name)
+Result<ApiKeyRepository::Issued> ApiKeyRepository::createPlatformAdmin(const QString &name,
+                                                                       std::optional<int> expiresInDays)
 {
-    return insert({}, NewApiKey {name, {}, std::nullopt, std::nullopt, {}}, true);
+    return insert({}, NewApiKey{name, {}, std::nullopt, expiresInDays, {}}, true);
 }
 
 Result<Page<ApiKey>> ApiKeyRepository::list(const QString &tenantId, const PageRequest &page)
 {
     if (!isUuid(tenantId))
         return Page<ApiKey> {};
-    return fetchPage(m_db, QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM api_keys WHERE tenant_id = $1"),
-                     {tenantId}, page, keyFromRow);
+    return fetchPage(m_db, kSelectWithCreator + QStringLiteral(" WHERE tenant_id = $1"), {tenantId}, page, keyFromRow);
 }
 
-Status ApiKeyRepository::revoke(const QString &tenantId, const QString &id)
+Result<Page<ApiKey>> ApiKeyRepository::listPlatformAdmin(const PageRequest &page)
+{
+    return fetchPage(m_db, kSelectWithCreator + QStringLiteral(" WHERE is_admin = $1"), {true}, page, keyFromRow);
+}
+
+Result<ApiKey> ApiKeyRepository::revokeWhere(const QString &condition, const QVariantList &params)
+{
+    // COALESCE: a second revocation changes nothing, so the first time and reason stay.
+    QVariantList all = params;
+    all << nowUtc() << keyRevocationName(KeyRevocation::Manual);
+    auto rows = m_db.query(QStringLiteral("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $%1), "
+                                          "revoked_reason = COALESCE(revoked_reason, $%2) WHERE %3 RETURNING ")
+                                   .arg(all.size() - 1)
+                                   .arg(all.size())
+                                   .arg(condition)
+                               + kColumns,
+                           all);
+    if (!rows.ok())
+        return rows.error();
+    if (rows->isEmpty())
+        return keyNotFound();
+    return keyFromRow(rows->first());
+}
+
+Result<ApiKey> ApiKeyRepository::revoke(const QString &tenantId, const QString &id)
 {
     if (!isUuid(id) || !isUuid(tenantId))
         return keyNotFound();
-    auto result = m_db.query(QStringLiteral("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) "
-                                            "WHERE tenant_id = $1 AND id = $2"),
-                             {tenantId, id, nowUtc()});
-    if (!result.ok())
-        return result.error();
-    if (result->rowsAffected() == 0)
+    return revokeWhere(QStringLiteral("tenant_id = $1 AND id = $2"), {tenantId, id});
+}
+
+Result<ApiKey> ApiKeyRepository::revokePlatformAdmin(const QString &id)
+{
+    if (!isUuid(id))
         return keyNotFound();
-    return {};
+    return revokeWhere(QStringLiteral("is_admin = $1 AND id = $2"), {true, id});
+}
+
+Result<QStringList> ApiKeyRepository::revokeCreatedBy(const QString &userId, KeyRevocation reason)
+{
+    if (!isUuid(userId))
+        return QStringList();
+    auto rows = m_db.query(QStringLiteral("UPDATE api_keys SET revoked_at = $2, revoked_reason = $3 "
+                                          "WHERE created_by = $1 AND revoked_at IS NULL RETURNING id"),
+                           {userId, nowUtc(), keyRevocationName(reason)});
+    if (!rows.ok())
+        return rows.error();
+    QStringList ids;
+    for (const Row &row : *rows)
+        ids << row.text(0);
+    return ids;
 }
 
 Result<Principal> ApiKeyRepository::authenticate(const QString &presentedKey)
@@ -154,8 +219,9 @@ Result<Principal> ApiKeyRepository::authenticate(const QString &presentedKey)
         return invalid;
     auto rows = m_db.query(
         QStringLiteral("SELECT k.key_hash, k.id, k.tenant_id, k.name, k.prefix, k.scopes, k.twin_ids, k.is_admin, "
-                       "k.created_by, k.expires_at, k.revoked_at, k.last_used_at, k.created_at, t.status "
-                       "FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id WHERE k.prefix = $1"),
+                       "k.created_by, k.expires_at, k.revoked_at, k.last_used_at, k.created_at, k.revoked_reason, "
+                       "t.status, u.is_active, u.revoked_at FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id "
+                       "LEFT JOIN users u ON u.id = k.created_by WHERE k.prefix = $1"),
         {prefix});
     if (!rows.ok())
         return rows.error();
@@ -168,7 +234,7 @@ Result<Principal> ApiKeyRepository::authenticate(const QString &presentedKey)
     const Row row = rows->first();
     const QVariantList keyColumns = [&] {
         QVariantList values; // the columns after key_hash, in kColumns order
-        for (int i = 1; i <= 12; ++i)
+        for (int i = 1; i <= kColumnCount; ++i)
             values.append(row.value(i));
         return values;
     }();
@@ -176,7 +242,12 @@ Result<Principal> ApiKeyRepository::authenticate(const QString &presentedKey)
     const QDateTime now = nowUtc();
     if (key.revokedAt.isValid() || (key.expiresAt.isValid() && key.expiresAt <= now))
         return invalid;
-    if (!key.isAdmin && row.text(13) != QLatin1String("active"))
+    // A key dies with its creator's access. Revoking, deactivating or deleting the user revokes the key too; this
+    // holds even where that did not happen (a row changed by hand, or written by an older version).
+    const bool creatorMaySignIn = row.isNull(15) || (row.boolean(15) && row.isNull(16));
+    if (!key.createdBy.isEmpty() && !creatorMaySignIn)
+        return invalid;
+    if (!key.isAdmin && row.text(14) != QLatin1String("active"))
         return Error::forbidden(QStringLiteral("the tenant is suspended"));
     if (!key.lastUsedAt.isValid() || key.lastUsedAt.msecsTo(now) > kLastUsedResolutionMs)
         (void)m_db.query(QStringLiteral("UPDATE api_keys SET last_used_at = $2 WHERE id = $1"), {key.id, now});

@@ -12,6 +12,10 @@
 
 namespace twinops {
 
+// Why a key stopped working (api_keys.revoked_reason): revoked by hand, or ended with its creator's access.
+enum class KeyRevocation { Manual, CreatorRevoked, CreatorDeactivated, CreatorDeleted };
+QString keyRevocationName(KeyRevocation reason);
+
 struct ApiKey
 {
     QString id;
@@ -21,11 +25,14 @@ struct ApiKey
     QStringList scopes;
     std::optional<QStringList> twinIds;
     bool isAdmin = false;
-    QString createdBy;
+    QString createdBy; // the user who created it; empty for admin keys, keys made by a platform admin, and keys
+                       // whose creator was deleted (revoked then, see revokedReason)
     QDateTime expiresAt; // invalid = never
     QDateTime revokedAt;
     QDateTime lastUsedAt;
     QDateTime createdAt;
+    QString revokedReason; // keyRevocationName(); empty unless revoked
+    QString createdByEmail; // the creator's address, in lists and in the answer to a creation
 };
 
 struct NewApiKey
@@ -52,16 +59,22 @@ public:
         QString secret; // the full key, shown once
     };
     Result<Issued> create(const QString &tenantId, const NewApiKey &key);
-    Result<Issued> createPlatformAdmin(const QString &name);
+    Result<Issued> createPlatformAdmin(const QString &name, std::optional<int> expiresInDays = std::nullopt);
     Result<Page<ApiKey>> list(const QString &tenantId, const PageRequest &page);
-    Status revoke(const QString &tenantId, const QString &id);
+    Result<Page<ApiKey>> listPlatformAdmin(const PageRequest &page);
+    // Revoking a revoked key again is not an error and keeps its first revocation time and reason.
+    Result<ApiKey> revoke(const QString &tenantId, const QString &id);
+    Result<ApiKey> revokePlatformAdmin(const QString &id);
+    // Revokes every key the user created that still works; returns their ids (for the audit log).
+    Result<QStringList> revokeCreatedBy(const QString &userId, KeyRevocation reason);
 
-    // The principal a presented key stands for: Unauthorized unless it exists, matches, is not revoked and has
-    // not expired; Forbidden when its tenant is suspended.
+    // The principal a presented key stands for: Unauthorized unless it exists, matches, is not revoked, has not
+    // expired and its creator (if any) may still sign in; Forbidden when its tenant is suspended.
     Result<Principal> authenticate(const QString &presentedKey);
 
 private:
     Result<Issued> insert(const QString &tenantId, const NewApiKey &key, bool isAdmin);
+    Result<ApiKey> revokeWhere(const QString &condition, const QVariantList &params);
     Database &m_db;
 };
 

@@ -134,14 +134,21 @@ Result<Session> AuthService::login(const QString &email, const QString &password
 Result<Session> AuthService::openSession(const User &user, const Tenant &tenant, const QString &familyId)
 {
     const QDateTime now = nowUtc();
+    // Never older than the user's sessions_valid_after: a login within a second of the end of the user's previous
+    // access (revoked, then restored) would otherwise get a token refused as one of the ended sessions'.
+    auto validAfter = m_db.query(QStringLiteral("SELECT sessions_valid_after FROM users WHERE id = $1"), {user.id});
+    if (!validAfter.ok())
+        return validAfter.error();
+    const QDateTime sessionsValidAfter = validAfter->isEmpty() ? QDateTime() : validAfter->first().time(0);
+    const QDateTime issuedAt = sessionsValidAfter.isValid() && sessionsValidAfter > now ? sessionsValidAfter : now;
     const QString refreshToken = QStringLiteral("twr_") + crypto::randomToken(32);
     const QString tokenId = newId();
     TWINOPS_TRY(m_db.query(QStringLiteral("INSERT INTO refresh_tokens (id, tenant_id, user_id, family_id, token_hash, "
                                           "expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
                            {tokenId, user.tenantId, user.id, familyId, crypto::sha256Hex(refreshToken.toUtf8()),
                             now.addDays(m_config.refreshTokenDays), now}));
-    return Session {user, tenant, m_config.jwt.issue(user.id, user.tenantId, user.role, now), refreshToken,
-                    int(m_config.jwt.lifetime().count())};
+    return Session{user, tenant, m_config.jwt.issue(user.id, user.tenantId, user.role, issuedAt), refreshToken,
+                   int(m_config.jwt.lifetime().count())};
 }
 
 Result<Session> AuthService::refresh(const QString &refreshToken)
@@ -219,8 +226,9 @@ Result<Principal> AuthService::authenticateJwt(const QString &token)
     auto claims = m_config.jwt.verify(token, nowUtc());
     if (!claims.ok())
         return claims.error();
-    auto rows = m_db.query(QStringLiteral("SELECT u.role, u.is_active, u.revoked_at, t.status FROM users u "
-                                          "JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.tenant_id = $2"),
+    auto rows = m_db.query(QStringLiteral("SELECT u.role, u.is_active, u.revoked_at, t.status, u.sessions_valid_after "
+                                          "FROM users u JOIN tenants t ON t.id = u.tenant_id "
+                                          "WHERE u.id = $1 AND u.tenant_id = $2"),
                            {claims->userId, claims->tenantId});
     if (!rows.ok())
         return rows.error();
@@ -229,6 +237,9 @@ Result<Principal> AuthService::authenticateJwt(const QString &token)
     const Row row = rows->first();
     if (!row.boolean(1) || !row.isNull(2))
         return Error::unauthorized(QStringLiteral("the user is revoked or inactive"));
+    // Issued before the user's access last ended (revoked, deactivated): that session is over even after a restore.
+    if (!row.isNull(4) && claims->issuedAt < row.time(4))
+        return Error::unauthorized(QStringLiteral("the session has ended; sign in again"));
     if (row.text(3) != QLatin1String("active"))
         return Error::forbidden(QStringLiteral("the tenant is suspended"));
     Principal principal;

@@ -1,6 +1,7 @@
 #include "checks/smoketests.h"
 
 #include "checks/apiclient.h"
+#include "storage/auditlog.h"
 #include "tenancy/tenantrepository.h"
 
 #include <QElapsedTimer>
@@ -64,6 +65,15 @@ QJsonArray itemsOf(const ApiReply &reply)
     return reply.object().value(QLatin1String("items")).toArray();
 }
 
+bool containsEmail(const QJsonArray &items, const QString &email)
+{
+    for (const QJsonValue &item : items) {
+        if (item.toObject().value(QLatin1String("email")).toString() == email)
+            return true;
+    }
+    return false;
+}
+
 bool containsId(const QJsonArray &items, const QString &id)
 {
     for (const QJsonValue &item : items) {
@@ -98,7 +108,8 @@ struct Account
     QString label; // "owner", "other tenant": how steps name it
     QString email;
     QString password;
-    QString tenantId;
+    QString tenantName;
+    QString tenantId; // as the target answered: trusted for requests to the target only, never for this server
     QString accessToken;
     QStringList refreshTokens; // one per session (token family), the newest of each; logged out in cleanup
 };
@@ -172,12 +183,12 @@ public:
         account.label = label;
         account.email = QStringLiteral("smoke-%1@example.invalid").arg(uuid);
         account.password = randomPassword();
+        account.tenantName = QStringLiteral("Smoke test %1").arg(uuid);
         const QString step = QStringLiteral("sign up ") + label;
-        const auto reply
-            = expect(201, step, "POST", QStringLiteral("/api/v1/auth/signup"),
-                     QJsonObject{{QStringLiteral("email"), account.email},
-                                 {QStringLiteral("password"), account.password},
-                                 {QStringLiteral("tenant_name"), QStringLiteral("Smoke test %1").arg(uuid.left(8))}});
+        const auto reply = expect(201, step, "POST", QStringLiteral("/api/v1/auth/signup"),
+                                  QJsonObject{{QStringLiteral("email"), account.email},
+                                              {QStringLiteral("password"), account.password},
+                                              {QStringLiteral("tenant_name"), account.tenantName}});
         if (!reply)
             return nullptr;
         const QJsonObject body = reply->object();
@@ -378,7 +389,19 @@ private:
                 continue;
             if (m_env.adminApiKey.isEmpty()) {
                 if (m_env.runnerDatabase)
-                    suspendInRunnerDatabase(account.tenantId, problems);
+                    suspendInRunnerDatabase(account, problems);
+                continue;
+            }
+            // The admin key acts on the target: first make sure the tenant it would suspend holds this run's account.
+            const ApiReply users = cleanupCall(QStringLiteral("find the tenant's users"), "GET",
+                                               QStringLiteral("/api/v1/admin/users?tenant_id=")
+                                                   + QString::fromLatin1(QUrl::toPercentEncoding(account.tenantId)),
+                                               noBody(), m_env.adminApiKey);
+            if (users.status != 200 || !containsEmail(itemsOf(users), account.email)) {
+                problems->append(
+                    QStringLiteral("suspend tenant: tenant %1 of the target does not hold this run's account; "
+                                   "left alone")
+                        .arg(account.tenantId));
                 continue;
             }
             const ApiReply reply = cleanupCall(
@@ -391,24 +414,63 @@ private:
 
     // The server running the checks is the target more often than not (the console's Local environment, or a
     // remote one checking itself): then the run's own throwaway tenants are in its database and get suspended there.
-    void suspendInRunnerDatabase(const QString &tenantId, QStringList *problems)
+    // Which tenant that is follows from what this run chose itself (its account's random address and the tenant's
+    // name), never from the id the target answered: a hostile target could answer with any tenant of this server.
+    void suspendInRunnerDatabase(const Account &account, QStringList *problems)
     {
         QJsonObject step{{QStringLiteral("step"), QStringLiteral("suspend tenant in this server's database")},
-                         {QStringLiteral("tenant_id"), tenantId}};
-        auto db = runnerDatabase();
-        Result<Tenant> suspended = db.ok() ? TenantRepository(**db).update(tenantId, {{}, TenantStatus::Suspended})
-                                           : Result<Tenant>(db.error());
-        if (suspended.ok()) {
-            step.insert(QStringLiteral("result"), QStringLiteral("suspended"));
-        } else if (suspended.error().code == ErrorCode::NotFound) {
-            step.insert(QStringLiteral("result"), QStringLiteral("not here: the target is another server"));
-        } else {
+                         {QStringLiteral("tenant_id"), account.tenantId}};
+        const Status suspended = suspendOwnTenant(account, &step);
+        if (!suspended.ok()) {
             step.insert(QStringLiteral("result"), suspended.error().message);
             problems->append(QStringLiteral("suspend tenant: ") + suspended.error().message);
         }
         m_cleanupSteps.append(step);
-        if (suspended.ok())
-            ++m_suspendedHere;
+    }
+
+    Status suspendOwnTenant(const Account &account, QJsonObject *step)
+    {
+        auto db = runnerDatabase();
+        if (!db.ok())
+            return db.error();
+        auto tx = Transaction::begin(**db);
+        if (!tx.ok())
+            return tx.error();
+        auto own = (*db)->query(QStringLiteral("SELECT t.id FROM users u JOIN tenants t ON t.id = u.tenant_id "
+                                               "WHERE u.email = $1 AND t.name = $2"),
+                                {account.email, account.tenantName});
+        if (!own.ok())
+            return own.error();
+        if (own->isEmpty()) {
+            step->insert(QStringLiteral("result"),
+                         QStringLiteral("left alone: not created by this run on this server (the target is another "
+                                        "server)"));
+            return {};
+        }
+        const QString tenantId = own->first().text(0);
+        if (tenantId != account.tenantId)
+            step->insert(QStringLiteral("note"),
+                         QStringLiteral("the target answered another tenant id than the one "
+                                        "this run's account is in; that one was left alone"));
+        auto suspended = TenantRepository(**db).update(tenantId, {{}, TenantStatus::Suspended});
+        if (!suspended.ok())
+            return suspended.error();
+        TWINOPS_TRY(writeAudit(**db,
+                               {tenantId,
+                                QStringLiteral("system"),
+                                {},
+                                QStringLiteral("tenant.suspend"),
+                                QStringLiteral("tenant"),
+                                tenantId,
+                                QJsonObject{{QStringLiteral("reason"), QStringLiteral("checklist cleanup")},
+                                            {QStringLiteral("target"), m_env.baseUrl.toString(QUrl::RemoveUserInfo)},
+                                            {QStringLiteral("account"), account.email}},
+                                {}}));
+        TWINOPS_TRY(tx->commit());
+        step->insert(QStringLiteral("result"), QStringLiteral("suspended"));
+        step->insert(QStringLiteral("tenant_id"), tenantId);
+        ++m_suspendedHere;
+        return {};
     }
 
     // This server's database, opened at the first tenant to suspend and kept for the rest of the cleanup.

@@ -86,13 +86,17 @@ JsonObjectWriter sourceHealthJson(const Source &source)
 JsonObjectWriter apiKeyJson(const ApiKey &key)
 {
     JsonObjectWriter json;
+    auto textOrNull = [](const QString &text) { return text.isEmpty() ? std::nullopt : std::optional<QString>(text); };
     json.insert("created_at", isoTime(key.createdAt))
+        .insert("created_by", textOrNull(key.createdBy))
+        .insert("created_by_email", textOrNull(key.createdByEmail))
         .insert("expires_at", timeOrNull(key.expiresAt))
         .insert("id", key.id)
         .insert("last_used_at", timeOrNull(key.lastUsedAt))
         .insert("name", key.name)
         .insert("prefix", QString(QStringLiteral("twk_") + key.prefix))
         .insert("revoked_at", timeOrNull(key.revokedAt))
+        .insert("revoked_reason", textOrNull(key.revokedReason))
         .insert("scopes", key.scopes);
     if (key.twinIds)
         json.insert("twin_ids", *key.twinIds);

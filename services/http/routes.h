@@ -62,6 +62,11 @@ Result<HttpResponse> twinItems(RequestContext &context, List list, ToJson toJson
         context, [&](const PageRequest &page) { return list(twin->id, page); }, toJson);
 }
 
+// Ends a user's access (endUserAccess: sessions and the keys the user created) inside the caller's transaction, with
+// an audit entry per revoked key.
+enum class KeyRevocation;
+Status endAccessAudited(RequestContext &context, const QString &userId, KeyRevocation reason);
+
 // An entry in audit_log for security-relevant changes; a failure to write it is logged, never fatal.
 void audit(RequestContext &context, const QString &action, const QString &targetType, const QString &targetId,
            const QJsonObject &details = {});

@@ -20,7 +20,22 @@ using namespace twinops::test;
 
 namespace {
 
-enum class Target { None, Twin, Source, User, ApiKey, ShareLink, Tenant, ShareToken, AdminUser, Conversation, Job, FinishedJob, ChecklistRun };
+enum class Target {
+    None,
+    Twin,
+    Source,
+    User,
+    ApiKey,
+    ShareLink,
+    Tenant,
+    ShareToken,
+    AdminUser,
+    Conversation,
+    Job,
+    FinishedJob,
+    ChecklistRun,
+    AdminKey
+};
 enum class Kind { Public, Tenant, Admin };
 
 // What API.md says of a route.
@@ -78,6 +93,9 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/users", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/users/{id}/revoke", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"POST /api/v1/admin/users/{id}/restore", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
+    {"GET /api/v1/admin/keys", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/keys", Kind::Admin, Role::Owner, nullptr, Target::None, 201},
+    {"DELETE /api/v1/admin/keys/{id}", Kind::Admin, Role::Owner, nullptr, Target::AdminKey, 204},
     {"GET /api/v1/admin/metrics", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"GET /api/v1/admin/metrics/history", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"GET /api/v1/jobs", Kind::Tenant, Role::Viewer, "jobs:read", Target::None, 200},
@@ -93,14 +111,39 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/checks", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/checks/run", Kind::Admin, Role::Owner, nullptr, Target::None, 202},
     {"GET /api/v1/admin/checks/runs/{id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun, 200},
-    {"PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun, 200},
+    {"PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun,
+     200},
 };
 
 // The callers of the matrix.
 const char *const kCredentials[] = {
-    "owner", "admin", "viewer", "none", "malformed", "wrong_signature", "alg_none", "alg_hs512", "expired",
-    "revoked_user", "suspended_tenant", "other_tenant", "key_full", "key_revoked", "key_expired", "key_missing_scope",
-    "key_outside_allow_list", "platform_admin", "share_bad", "share_expired", "share_revoked",
+    "owner",
+    "admin",
+    "viewer",
+    "none",
+    "malformed",
+    "wrong_signature",
+    "alg_none",
+    "alg_hs512",
+    "expired",
+    "revoked_user",
+    "suspended_tenant",
+    "other_tenant",
+    "key_full",
+    "key_revoked",
+    "key_expired",
+    "key_missing_scope",
+    "key_outside_allow_list",
+    "platform_admin",
+    "share_bad",
+    "share_expired",
+    "share_revoked",
+    // Issue #12: a key whose creator was revoked; a user revoked and restored, with the access and refresh tokens of
+    // before; platform-admin keys revoked or expired.
+    "key_creator_revoked",
+    "restored_user",
+    "admin_key_revoked",
+    "admin_key_expired",
 };
 
 QString base64Url(const QByteArray &data)
@@ -143,13 +186,14 @@ private:
         QString tenantA, tenantB, ownerAEmail;
         QString disallowedTwinA; // a twin of A outside key_outside_allow_list's list
         QString shareBad, shareExpired, shareRevoked;
+        QString restoredRefreshToken; // restored_user's refresh token of before the revocation
         QByteArray platformAdmin;
         int serial = 0;
     };
     Fixture *fixture();
     Fixture *buildFixture(Dialect dialect);
     QString createTarget(Fixture &f, Target target, const QString &credential);
-    QJsonObject successBody(Fixture &f, const QString &route, const QString &targetId);
+    QJsonObject successBody(Fixture &f, const QString &route, const QString &targetId, const QString &credential);
     QString fingerprint(Database &db);
 
     std::map<Dialect, std::unique_ptr<Fixture>> m_fixtures;
@@ -213,15 +257,44 @@ TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
                                       .json[QStringLiteral("access_token")]
                                       .toString());
     };
-    for (const char *role : {"admin", "viewer", "revoked"}) {
+    QHash<QString, QString> userIds;
+    for (const char *role : {"admin", "viewer", "revoked", "restored", "keymaker"}) {
         const QString email = QStringLiteral("%1@a.example").arg(QLatin1String(role));
-        const auto created = api.call("POST", QStringLiteral("/api/v1/users"),
-                                      {{QStringLiteral("email"), email},
-                                       {QStringLiteral("password"), QStringLiteral("correct horse battery")},
-                                       {QStringLiteral("role"), qstrcmp(role, "revoked") == 0 ? QStringLiteral("admin") : QLatin1String(role)}},
-                                      c[QStringLiteral("owner")]);
+        const auto created
+            = api.call("POST", QStringLiteral("/api/v1/users"),
+                       {{QStringLiteral("email"), email},
+                        {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                        {QStringLiteral("role"),
+                         qstrcmp(role, "viewer") == 0 ? QStringLiteral("viewer") : QStringLiteral("admin")}},
+                       c[QStringLiteral("owner")]);
         if (created.status != 201)
             return nullptr;
+        userIds.insert(QLatin1String(role), created.json[QStringLiteral("id")].toString());
+        if (qstrcmp(role, "restored") == 0) {
+            const auto session = api.call("POST", QStringLiteral("/api/v1/auth/login"),
+                                          {{QStringLiteral("email"), email},
+                                           {QStringLiteral("password"), QStringLiteral("correct horse battery")}});
+            c[QStringLiteral("restored_user")]
+                = ApiHarness::bearer(session.json[QStringLiteral("access_token")].toString());
+            f->restoredRefreshToken = session.json[QStringLiteral("refresh_token")].toString();
+            api.call("POST", QStringLiteral("/api/v1/admin/users/%1/revoke").arg(userIds.value(QLatin1String(role))),
+                     {}, f->platformAdmin);
+            api.call("POST", QStringLiteral("/api/v1/admin/users/%1/restore").arg(userIds.value(QLatin1String(role))),
+                     {}, f->platformAdmin);
+            continue;
+        }
+        if (qstrcmp(role, "keymaker") == 0) {
+            const auto made = api.call("POST", QStringLiteral("/api/v1/api-keys"),
+                                       {{QStringLiteral("name"), QStringLiteral("keymaker's")},
+                                        {QStringLiteral("scopes"), QJsonArray::fromStringList(scopes::all())}},
+                                       login(email));
+            if (made.status != 201)
+                return nullptr;
+            c[QStringLiteral("key_creator_revoked")] = ApiHarness::bearer(made.json[QStringLiteral("key")].toString());
+            api.call("POST", QStringLiteral("/api/v1/admin/users/%1/revoke").arg(userIds.value(QLatin1String(role))),
+                     {}, f->platformAdmin);
+            continue;
+        }
         c[qstrcmp(role, "revoked") == 0 ? QStringLiteral("revoked_user") : QLatin1String(role)] = login(email);
         if (qstrcmp(role, "revoked") == 0)
             api.call("POST", QStringLiteral("/api/v1/admin/users/%1/revoke").arg(created.json[QStringLiteral("id")].toString()), {}, f->platformAdmin);
@@ -257,6 +330,23 @@ TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
     (void)api.db().query(QStringLiteral("UPDATE api_keys SET expires_at = $2 WHERE id = $1"),
                          {expiredKey[QStringLiteral("id")].toString(), nowUtc().addSecs(-60)});
     c[QStringLiteral("key_expired")] = ApiHarness::bearer(expiredKey[QStringLiteral("key")].toString());
+
+    // Platform-admin keys, revoked and expired.
+    auto adminKey = [&](const QString &name) {
+        return api
+            .call("POST", QStringLiteral("/api/v1/admin/keys"), {{QStringLiteral("name"), name}}, f->platformAdmin)
+            .json;
+    };
+    const QJsonObject revokedAdminKey = adminKey(QStringLiteral("revoked admin"));
+    if (!revokedAdminKey[QStringLiteral("key")].toString().startsWith(QLatin1String("twk_")))
+        return nullptr;
+    api.call("DELETE", QStringLiteral("/api/v1/admin/keys/%1").arg(revokedAdminKey[QStringLiteral("id")].toString()),
+             {}, f->platformAdmin);
+    c[QStringLiteral("admin_key_revoked")] = ApiHarness::bearer(revokedAdminKey[QStringLiteral("key")].toString());
+    const QJsonObject expiredAdminKey = adminKey(QStringLiteral("expired admin"));
+    (void)api.db().query(QStringLiteral("UPDATE api_keys SET expires_at = $2 WHERE id = $1"),
+                         {expiredAdminKey[QStringLiteral("id")].toString(), nowUtc().addSecs(-60)});
+    c[QStringLiteral("admin_key_expired")] = ApiHarness::bearer(expiredAdminKey[QStringLiteral("key")].toString());
 
     // Share links: the bad, the expired and the revoked.
     auto link = [&]() {
@@ -313,6 +403,12 @@ QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &cr
         const ChecklistRun run = newRun(*builtInChecklist(QStringLiteral("staging")), TargetEnvironment(), QStringLiteral("matrix"));
         return ChecklistRunRepository(api.db()).create(run).ok() ? run.id : QString();
     }
+    case Target::AdminKey:
+        return api
+            .call("POST", QStringLiteral("/api/v1/admin/keys"),
+                  {{QStringLiteral("name"), QStringLiteral("target %1").arg(n)}}, f.platformAdmin)
+            .json[QStringLiteral("id")]
+            .toString();
     case Target::Tenant:
         return api.call("POST", QStringLiteral("/api/v1/admin/tenants"), {{QStringLiteral("name"), QStringLiteral("tenant %1").arg(n)}}, f.platformAdmin)
             .json[QStringLiteral("id")].toString();
@@ -339,7 +435,8 @@ QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &cr
     return {};
 }
 
-QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const QString &targetId)
+QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const QString &targetId,
+                                       const QString &credential)
 {
     const int n = ++f.serial;
     if (route == QLatin1String("POST /api/v1/auth/signup"))
@@ -348,6 +445,8 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
                 {QStringLiteral("tenant_name"), QStringLiteral("Signup %1").arg(n)}};
     if (route == QLatin1String("POST /api/v1/auth/login"))
         return {{QStringLiteral("email"), f.ownerAEmail}, {QStringLiteral("password"), QStringLiteral("correct horse battery")}};
+    if (route == QLatin1String("POST /api/v1/auth/refresh") && credential == QLatin1String("restored_user"))
+        return {{QStringLiteral("refresh_token"), f.restoredRefreshToken}}; // a session the revocation ended
     if (route == QLatin1String("POST /api/v1/auth/refresh") || route == QLatin1String("POST /api/v1/auth/logout")) {
         const auto session = f.api->call("POST", QStringLiteral("/api/v1/auth/login"),
                                          {{QStringLiteral("email"), f.ownerAEmail}, {QStringLiteral("password"), QStringLiteral("correct horse battery")}});
@@ -375,6 +474,9 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
         return {{QStringLiteral("job_ids"), QJsonArray{targetId}}};
     if (route == QLatin1String("POST /api/v1/admin/tenants"))
         return {{QStringLiteral("name"), QStringLiteral("admin-made %1").arg(n)}};
+    if (route == QLatin1String("POST /api/v1/admin/keys"))
+        return {{QStringLiteral("name"), QStringLiteral("admin key %1").arg(n)},
+                {QStringLiteral("expires_in_days"), 7}};
     if (route == QLatin1String("POST /api/v1/admin/checks/run")) // a dead target: the background run ends at once
         return {{QStringLiteral("base_url"), QStringLiteral("http://127.0.0.1:%1").arg(closedLoopbackPort())}};
     if (route == QLatin1String("PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}"))
@@ -415,9 +517,19 @@ void TestApiMatrix::matrix_data()
     QTest::addColumn<int>("expected");
     const QSet<QString> keyCredentials{QStringLiteral("key_full"), QStringLiteral("key_missing_scope"),
                                        QStringLiteral("key_outside_allow_list")};
-    const QSet<QString> unauthenticated{QStringLiteral("none"),         QStringLiteral("malformed"), QStringLiteral("wrong_signature"),
-                                        QStringLiteral("alg_none"),     QStringLiteral("alg_hs512"), QStringLiteral("expired"),
-                                        QStringLiteral("revoked_user"), QStringLiteral("key_revoked"), QStringLiteral("key_expired")};
+    const QSet<QString> unauthenticated{QStringLiteral("none"),
+                                        QStringLiteral("malformed"),
+                                        QStringLiteral("wrong_signature"),
+                                        QStringLiteral("alg_none"),
+                                        QStringLiteral("alg_hs512"),
+                                        QStringLiteral("expired"),
+                                        QStringLiteral("revoked_user"),
+                                        QStringLiteral("key_revoked"),
+                                        QStringLiteral("key_expired"),
+                                        QStringLiteral("key_creator_revoked"),
+                                        QStringLiteral("restored_user"),
+                                        QStringLiteral("admin_key_revoked"),
+                                        QStringLiteral("admin_key_expired")};
     const QHash<QString, Role> userRoles{{QStringLiteral("owner"), Role::Owner},
                                          {QStringLiteral("admin"), Role::Admin},
                                          {QStringLiteral("viewer"), Role::Viewer},
@@ -429,7 +541,9 @@ void TestApiMatrix::matrix_data()
             const bool shareCredential = credential.startsWith(QLatin1String("share_"));
             int expected = 0;
             if (p.kind == Kind::Public) {
-                if (p.target == Target::ShareToken)
+                if (route == QLatin1String("POST /api/v1/auth/refresh") && credential == QLatin1String("restored_user"))
+                    expected = 401; // its refresh token of before the revocation, in the body
+                else if (p.target == Target::ShareToken)
                     expected = shareCredential ? 404 : p.success; // other credentials are ignored: the token is valid
                 else
                     expected = p.success; // credentials do not matter on public routes
@@ -448,6 +562,9 @@ void TestApiMatrix::matrix_data()
                 const bool hasScope = p.scope && (credential != QLatin1String("key_missing_scope") || qstrcmp(p.scope, "chat") == 0);
                 if (!hasScope)
                     expected = 403;
+                else if (credential == QLatin1String("key_outside_allow_list")
+                         && route == QLatin1String("POST /api/v1/twins"))
+                    expected = 403; // a key limited to some twins cannot create one (it could not see it)
                 else if (credential == QLatin1String("key_outside_allow_list") && p.target != Target::None)
                     expected = 404;
                 else if (credential == QLatin1String("key_outside_allow_list") && route.contains(QLatin1String("bulk-approve")))
@@ -484,7 +601,7 @@ void TestApiMatrix::matrix()
     QString path = pattern;
     path.replace(QLatin1String("{id}"), targetId).replace(QLatin1String("{token}"), targetId);
     path.replace(QLatin1String("{item_id}"), QLatin1String("startup-logs")); // a manual item of the staging checklist
-    const QJsonObject body = successBody(*f, route, targetId);
+    const QJsonObject body = successBody(*f, route, targetId, credential);
 
     ApiHarness &api = *f->api;
     api.peer = QStringLiteral("10.0.%1.%2").arg(f->serial / 250).arg(f->serial % 250); // stay under per-address limits

@@ -34,12 +34,31 @@ private slots:
     void adminsCannotManageOwners();
     void apiKeysAreShownOnceAndRevocable();
     void apiKeyAllowListMustNameOwnTwins();
+    void keysDieWithTheirCreatorsAccess_data();
+    void keysDieWithTheirCreatorsAccess();
+    void keyOfACreatorWhoMayNotSignInIsRefused();
+    void endedSessionsStayEndedAfterRestore_data();
+    void endedSessionsStayEndedAfterRestore();
+    void allowListedKeysCannotCreateTwins();
+    void adminKeysAreListedRevokedAndExpire();
     void shareLinksResolveUntilRevoked();
     void malformedBodiesAreBadRequests();
     void noResponseContainsASecretOrHash();
 
 private:
     QByteArray owner() const { return m_owner; }
+    // A second admin user of the tenant: its id and a session.
+    struct Member
+    {
+        QString id;
+        QJsonObject session;
+        QByteArray bearer() const { return ApiHarness::bearer(session[QStringLiteral("access_token")].toString()); }
+    };
+    Member addAdmin(const QString &email);
+    QJsonObject login(const QString &email);
+    // Ends (or restores) the member's access the way `how` says: revoke (platform admin), deactivate, delete.
+    int endAccess(const QString &how, const QString &userId, const QByteArray &platformAdmin);
+    int restoreAccess(const QString &how, const QString &userId, const QByteArray &platformAdmin);
     std::unique_ptr<ApiHarness> m_api;
     QJsonObject m_session;
     QByteArray m_owner;
@@ -274,6 +293,296 @@ void TestAuth::apiKeyAllowListMustNameOwnTwins()
                                       {QStringLiteral("twin_ids"), QJsonArray{foreignTwin}}},
                                      owner());
     QCOMPARE(refused.status, 404);
+}
+
+TestAuth::Member TestAuth::addAdmin(const QString &email)
+{
+    const auto created = m_api->call("POST", QStringLiteral("/api/v1/users"),
+                                     {{QStringLiteral("email"), email},
+                                      {QStringLiteral("password"), kPassword},
+                                      {QStringLiteral("role"), QStringLiteral("admin")}},
+                                     owner());
+    return {created.json[QStringLiteral("id")].toString(), login(email)};
+}
+
+QJsonObject TestAuth::login(const QString &email)
+{
+    return m_api
+        ->call("POST", QStringLiteral("/api/v1/auth/login"),
+               {{QStringLiteral("email"), email}, {QStringLiteral("password"), kPassword}})
+        .json;
+}
+
+int TestAuth::endAccess(const QString &how, const QString &userId, const QByteArray &platformAdmin)
+{
+    if (how == QLatin1String("revoke"))
+        return m_api->call("POST", QStringLiteral("/api/v1/admin/users/%1/revoke").arg(userId), {}, platformAdmin)
+            .status;
+    if (how == QLatin1String("deactivate"))
+        return m_api
+            ->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(userId), {{QStringLiteral("is_active"), false}},
+                   owner())
+            .status;
+    return m_api->call("DELETE", QStringLiteral("/api/v1/users/%1").arg(userId), {}, owner()).status;
+}
+
+int TestAuth::restoreAccess(const QString &how, const QString &userId, const QByteArray &platformAdmin)
+{
+    if (how == QLatin1String("revoke"))
+        return m_api->call("POST", QStringLiteral("/api/v1/admin/users/%1/restore").arg(userId), {}, platformAdmin)
+            .status;
+    return m_api
+        ->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(userId), {{QStringLiteral("is_active"), true}}, owner())
+        .status;
+}
+
+void TestAuth::keysDieWithTheirCreatorsAccess_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("revoke") << QStringLiteral("revoke") << QStringLiteral("creator_revoked");
+    QTest::newRow("deactivate") << QStringLiteral("deactivate") << QStringLiteral("creator_deactivated");
+    QTest::newRow("delete") << QStringLiteral("delete") << QStringLiteral("creator_deleted");
+}
+
+// The rule of docs/decisions.md: a key dies with its creator's access, visibly (created_by, revoked_reason) and with
+// an audit entry; keys of others live on, and restoring the creator does not bring the key back.
+void TestAuth::keysDieWithTheirCreatorsAccess()
+{
+    QFETCH(QString, how);
+    QFETCH(QString, reason);
+    const QByteArray platformAdmin = m_api->platformAdmin(QStringLiteral("ops"));
+    const Member grace = addAdmin(QStringLiteral("grace@example.com"));
+    auto createKey = [&](const QByteArray &as, const QString &name) {
+        return m_api->call(
+            "POST", QStringLiteral("/api/v1/api-keys"),
+            {{QStringLiteral("name"), name}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}}, as);
+    };
+    const auto gracesKey = createKey(grace.bearer(), QStringLiteral("grace's"));
+    QCOMPARE(gracesKey.status, 201);
+    QCOMPARE(gracesKey.json[QStringLiteral("created_by")].toString(), grace.id);
+    QVERIFY(gracesKey.json.contains(QStringLiteral("revoked_reason")));
+    QVERIFY(gracesKey.json[QStringLiteral("revoked_reason")].isNull());
+    const auto ownersKey = createKey(owner(), QStringLiteral("owner's"));
+    const QByteArray key = ApiHarness::bearer(gracesKey.json[QStringLiteral("key")].toString());
+    const QByteArray control = ApiHarness::bearer(ownersKey.json[QStringLiteral("key")].toString());
+    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, key).status, 200);
+
+    QCOMPARE(endAccess(how, grace.id, platformAdmin), how == QLatin1String("delete") ? 204 : 200);
+    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, key).status, 401);
+    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, control).status, 200);
+
+    const auto keys = m_api->call("GET", QStringLiteral("/api/v1/api-keys"), {}, owner());
+    QCOMPARE(keys.status, 200);
+    QJsonObject listed;
+    for (const QJsonValue &item : keys.json[QStringLiteral("items")].toArray()) {
+        if (item[QStringLiteral("id")] == gracesKey.json[QStringLiteral("id")])
+            listed = item.toObject();
+        else
+            QVERIFY2(item[QStringLiteral("revoked_at")].isNull(), "only the creator's keys are revoked");
+    }
+    QVERIFY(!listed[QStringLiteral("revoked_at")].isNull());
+    QCOMPARE(listed[QStringLiteral("revoked_reason")].toString(), reason);
+    // The user is gone, so is the reference to them (ON DELETE SET NULL); the reason says why.
+    QCOMPARE(listed[QStringLiteral("created_by")].toString(), how == QLatin1String("delete") ? QString() : grace.id);
+
+    auto audited = m_api->db().query(
+        QStringLiteral("SELECT details FROM audit_log WHERE action = 'api_key.revoke' AND target_id = $1"),
+        {gracesKey.json[QStringLiteral("id")].toString()});
+    QVERIFY(audited.ok());
+    QCOMPARE(audited->size(), 1);
+    QVERIFY2(audited->first().text(0).contains(reason), qPrintable(audited->first().text(0)));
+
+    if (how != QLatin1String("delete")) {
+        QCOMPARE(restoreAccess(how, grace.id, platformAdmin), 200);
+        QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, key).status, 401);
+    }
+}
+
+// Defence in depth: a key whose creator may not sign in is refused even if nothing revoked it (a row changed by
+// hand, or by a version before this rule).
+void TestAuth::keyOfACreatorWhoMayNotSignInIsRefused()
+{
+    const Member grace = addAdmin(QStringLiteral("grace@example.com"));
+    const auto created = m_api->call("POST", QStringLiteral("/api/v1/api-keys"),
+                                     {{QStringLiteral("name"), QStringLiteral("k")},
+                                      {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}},
+                                     grace.bearer());
+    const QByteArray key = ApiHarness::bearer(created.json[QStringLiteral("key")].toString());
+    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, key).status, 200);
+    TWINOPS_VERIFY_OK(
+        m_api->db().query(QStringLiteral("UPDATE users SET is_active = $2 WHERE id = $1"), {grace.id, false}));
+    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, key).status, 401);
+    TWINOPS_VERIFY_OK(m_api->db().query(
+        QStringLiteral("UPDATE users SET is_active = $2, revoked_at = $3 WHERE id = $1"), {grace.id, true, nowUtc()}));
+    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, key).status, 401);
+    TWINOPS_VERIFY_OK(
+        m_api->db().query(QStringLiteral("UPDATE users SET revoked_at = NULL WHERE id = $1"), {grace.id}));
+    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, key).status, 200);
+}
+
+void TestAuth::endedSessionsStayEndedAfterRestore_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::newRow("revoke") << QStringLiteral("revoke");
+    QTest::newRow("deactivate") << QStringLiteral("deactivate");
+}
+
+// Revoking or deactivating a user ends every session: after a restore, no refresh token of before works, nor any
+// access token issued before; a new login does.
+void TestAuth::endedSessionsStayEndedAfterRestore()
+{
+    QFETCH(QString, how);
+    const QByteArray platformAdmin = m_api->platformAdmin(QStringLiteral("ops"));
+    const Member grace = addAdmin(QStringLiteral("grace@example.com"));
+    const QJsonObject laptop = grace.session, phone = login(QStringLiteral("grace@example.com"));
+    const auto rotated = m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                                     {{QStringLiteral("refresh_token"), phone[QStringLiteral("refresh_token")]}});
+    QCOMPARE(rotated.status, 200);
+
+    QCOMPARE(endAccess(how, grace.id, platformAdmin), 200);
+    QCOMPARE(restoreAccess(how, grace.id, platformAdmin), 200);
+
+    for (const QJsonObject &session : {laptop, rotated.json}) {
+        QCOMPARE(m_api
+                     ->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                            {{QStringLiteral("refresh_token"), session[QStringLiteral("refresh_token")]}})
+                     .status,
+                 401);
+        QCOMPARE(m_api
+                     ->call("GET", QStringLiteral("/api/v1/twins"), {},
+                            ApiHarness::bearer(session[QStringLiteral("access_token")].toString()))
+                     .status,
+                 401);
+    }
+    auto live = m_api->db().query(
+        QStringLiteral("SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL"), {grace.id});
+    QCOMPARE(live->first().integer(0), 0);
+
+    // A new login, at once (within the same second as the restore), is a new session that works.
+    const QJsonObject again = login(QStringLiteral("grace@example.com"));
+    QCOMPARE(m_api
+                 ->call("GET", QStringLiteral("/api/v1/twins"), {},
+                        ApiHarness::bearer(again[QStringLiteral("access_token")].toString()))
+                 .status,
+             200);
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                        {{QStringLiteral("refresh_token"), again[QStringLiteral("refresh_token")]}})
+                 .status,
+             200);
+}
+
+// A key limited to some twins cannot see a twin it would create, so it may not create one: 403, nothing created.
+void TestAuth::allowListedKeysCannotCreateTwins()
+{
+    const QString twin = m_api
+                             ->call("POST", QStringLiteral("/api/v1/twins"),
+                                    {{QStringLiteral("name"), QStringLiteral("allowed")}}, owner())
+                             .json[QStringLiteral("id")]
+                             .toString();
+    auto key = [&](const std::optional<QJsonArray> &twins) {
+        QJsonObject body{
+            {QStringLiteral("name"), QStringLiteral("writer")},
+            {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:write"), QStringLiteral("twins:read")}}};
+        if (twins)
+            body.insert(QStringLiteral("twin_ids"), *twins);
+        return ApiHarness::bearer(m_api->call("POST", QStringLiteral("/api/v1/api-keys"), body, owner())
+                                      .json[QStringLiteral("key")]
+                                      .toString());
+    };
+    for (const QJsonArray &allowList : {QJsonArray{twin}, QJsonArray{}}) {
+        const auto refused = m_api->call("POST", QStringLiteral("/api/v1/twins"),
+                                         {{QStringLiteral("name"), QStringLiteral("sneaky")}}, key(allowList));
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(refused.errorCode(), QStringLiteral("forbidden"));
+    }
+    auto count = m_api->db().query(QStringLiteral("SELECT count(*) FROM twins"));
+    QCOMPARE(count->first().integer(0), 1);
+    // The same key may still change the twins it holds; a key without a list may create.
+    QCOMPARE(m_api
+                 ->call("PATCH", QStringLiteral("/api/v1/twins/%1").arg(twin),
+                        {{QStringLiteral("description"), QStringLiteral("d")}}, key(QJsonArray{twin}))
+                 .status,
+             200);
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("fine")}},
+                        key(std::nullopt))
+                 .status,
+             201);
+}
+
+// Platform-admin keys: created (optionally expiring), listed without their secret, revoked, all audit-logged; a
+// revoked or expired key is 401.
+void TestAuth::adminKeysAreListedRevokedAndExpire()
+{
+    const QByteArray root = m_api->platformAdmin(QStringLiteral("root"));
+    const auto created
+        = m_api->call("POST", QStringLiteral("/api/v1/admin/keys"),
+                      {{QStringLiteral("name"), QStringLiteral("ci")}, {QStringLiteral("expires_in_days"), 30}}, root);
+    QCOMPARE(created.status, 201);
+    const QString secret = created.json[QStringLiteral("key")].toString();
+    const QString id = created.json[QStringLiteral("id")].toString();
+    QVERIFY(secret.startsWith(QLatin1String("twk_")));
+    QVERIFY(!created.json[QStringLiteral("expires_at")].isNull());
+    const QByteArray ci = ApiHarness::bearer(secret);
+    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/admin/tenants"), {}, ci).status, 200);
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/admin/keys"),
+                        {{QStringLiteral("name"), QStringLiteral("x")}, {QStringLiteral("expires_in_days"), 0}}, root)
+                 .status,
+             422);
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/admin/keys"), {{QStringLiteral("name"), QStringLiteral("x")}},
+                        owner())
+                 .status,
+             403);
+
+    const auto listed = m_api->call("GET", QStringLiteral("/api/v1/admin/keys"), {}, root);
+    QCOMPARE(listed.status, 200);
+    QCOMPARE(listed.json[QStringLiteral("items")].toArray().size(), 2);
+    QVERIFY(!listed.body.contains(secret.toUtf8()));
+    QVERIFY(listed.body.contains(secret.left(16).toUtf8())); // the public prefix
+
+    // Tenant keys are no admin keys: not listed, not revocable here.
+    const QString tenantKey = m_api
+                                  ->call("POST", QStringLiteral("/api/v1/api-keys"),
+                                         {{QStringLiteral("name"), QStringLiteral("t")},
+                                          {QStringLiteral("scopes"), QJsonArray{QStringLiteral("chat")}}},
+                                         owner())
+                                  .json[QStringLiteral("id")]
+                                  .toString();
+    QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/admin/keys/%1").arg(tenantKey), {}, root).status, 404);
+
+    QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/admin/keys/%1").arg(id), {}, root).status, 204);
+    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/admin/tenants"), {}, ci).status, 401);
+    QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/admin/keys/%1").arg(id), {}, root).status,
+             204); // again: no error
+    const auto afterRevoke = m_api->call("GET", QStringLiteral("/api/v1/admin/keys"), {}, root);
+    for (const QJsonValue &item : afterRevoke.json[QStringLiteral("items")].toArray()) {
+        if (item[QStringLiteral("id")].toString() == id) {
+            QVERIFY(!item[QStringLiteral("revoked_at")].isNull());
+            QCOMPARE(item[QStringLiteral("revoked_reason")].toString(), QStringLiteral("manual"));
+        }
+    }
+
+    const auto expiring = m_api->call(
+        "POST", QStringLiteral("/api/v1/admin/keys"),
+        {{QStringLiteral("name"), QStringLiteral("short")}, {QStringLiteral("expires_in_days"), 1}}, root);
+    TWINOPS_VERIFY_OK(m_api->db().query(QStringLiteral("UPDATE api_keys SET expires_at = $2 WHERE id = $1"),
+                                        {expiring.json[QStringLiteral("id")].toString(), nowUtc().addSecs(-1)}));
+    QCOMPARE(m_api
+                 ->call("GET", QStringLiteral("/api/v1/admin/tenants"), {},
+                        ApiHarness::bearer(expiring.json[QStringLiteral("key")].toString()))
+                 .status,
+             401);
+
+    auto audited = m_api->db().query(
+        QStringLiteral("SELECT action FROM audit_log WHERE target_type = 'api_key' AND target_id = $1 ORDER BY id"),
+        {id});
+    QCOMPARE(audited->size(), 3);
+    QCOMPARE(audited->at(0).text(0), QStringLiteral("admin_key.create"));
+    QCOMPARE(audited->at(1).text(0), QStringLiteral("admin_key.revoke"));
 }
 
 void TestAuth::shareLinksResolveUntilRevoked()

@@ -104,6 +104,7 @@ private slots:
     void usageErrors();
     void checkRunsTheStagingChecklistAndRecordsIt();
     void checkOfADeadTargetFails();
+    void adminKeysAreListedRevokedAndExpire();
 };
 
 void TestTwinopsd::migrateTwiceAppliesNothingTheSecondTime()
@@ -297,6 +298,65 @@ void TestTwinopsd::checkOfADeadTargetFails()
                        QStringLiteral("latency=1")})
                  .exitCode,
              2);
+}
+
+// Platform-admin keys from the command line: create (with an expiry), list, revoke; each change audit-logged.
+void TestTwinopsd::adminKeysAreListedRevokedAndExpire()
+{
+    TWINOPS_FRESH_DATABASE(testDb);
+    const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
+    QTemporaryDir home;
+    const QProcessEnvironment env = checkEnvironment(home.path());
+    auto admin = [&](const QStringList &arguments) {
+        return twinopsd(QStringList{QStringLiteral("--database"), url, QStringLiteral("admin")} + arguments, env);
+    };
+    const Run neverExpires = admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("ops")});
+    QCOMPARE(neverExpires.exitCode, 0);
+    const Run expiring = admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("ci"),
+                                QStringLiteral("--expires-in"), QStringLiteral("30")});
+    QVERIFY2(expiring.exitCode == 0, qPrintable(expiring.err));
+    const QString ciKey = expiring.out.trimmed();
+    QVERIFY(ciKey.startsWith(QLatin1String("twk_")));
+
+    // One line per key: id, public prefix, state, expiry, name; never the secret.
+    const Run listed = admin({QStringLiteral("list-keys")});
+    QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
+    QVERIFY(!listed.out.contains(ciKey));
+    const QStringList lines = nonEmptyLines(listed.out);
+    QCOMPARE(lines.size(), 2);
+    QString ciLine;
+    for (const QString &line : lines) {
+        if (line.contains(ciKey.left(16)))
+            ciLine = line;
+    }
+    QVERIFY2(ciLine.contains(QLatin1String("active")) && ciLine.endsWith(QLatin1String("ci")), qPrintable(listed.out));
+    QVERIFY2(!ciLine.contains(QLatin1String("never")), qPrintable(ciLine));
+    const QString ciId = ciLine.section(u' ', 0, 0);
+
+    const Run revoked = admin({QStringLiteral("revoke-key"), ciId});
+    QVERIFY2(revoked.exitCode == 0, qPrintable(revoked.err));
+    const Run relisted = admin({QStringLiteral("list-keys")});
+    for (const QString &line : nonEmptyLines(relisted.out))
+        QVERIFY2(line.contains(QLatin1String("revoked")) == line.startsWith(ciId), qPrintable(relisted.out));
+
+    auto db = testDb->connect();
+    auto audited = db->query(
+        QStringLiteral("SELECT action, actor_type FROM audit_log WHERE target_id = $1 ORDER BY id"), {ciId});
+    QCOMPARE(audited->size(), 2);
+    QCOMPARE(audited->at(0).text(0), QStringLiteral("admin_key.create"));
+    QCOMPARE(audited->at(1).text(0), QStringLiteral("admin_key.revoke"));
+    QCOMPARE(audited->at(1).text(1), QStringLiteral("cli"));
+
+    // Mistakes are one-line errors that change nothing.
+    const Run unknown = admin({QStringLiteral("revoke-key"), QStringLiteral("00000000-0000-4000-8000-000000000000")});
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY2(unknown.err.contains(QLatin1String("API key not found")), qPrintable(unknown.err));
+    QCOMPARE(admin({QStringLiteral("revoke-key")}).exitCode, 2);
+    QCOMPARE(admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("x"),
+                    QStringLiteral("--expires-in"), QStringLiteral("0")})
+                 .exitCode,
+             2);
+    QCOMPARE(nonEmptyLines(admin({QStringLiteral("list-keys")}).out).size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestTwinopsd)

@@ -1,4 +1,5 @@
 // Migrations: order, idempotence, checksums, gaps, atomicity, on both backends.
+#include "core/ids.h"
 #include "storage/migrator.h"
 #include "testdatabase.h"
 
@@ -22,6 +23,7 @@ private slots:
     void databaseNewerThanBuildIsRejected();
     void failingMigrationLeavesNoTrace();
     void badFileNameIsRejected();
+    void accessEndsWithUserMigrationEndsWhatTheOldRuleLeftAlive();
 };
 
 namespace {
@@ -158,6 +160,91 @@ void TestMigrator::badFileNameIsRejected()
     auto shipped = Migrator::fromDirectory(dir.path());
     QVERIFY(!shipped.ok());
     QVERIFY(shipped.error().message.contains(QLatin1String("NNNN_name.sql")));
+}
+
+// Migration 0006 (issue #12): a key dies with its creator's access, also for what happened before the rule. Keys of
+// creators who are revoked, inactive or deleted (so says the audit log) are revoked with their reason and an audit
+// entry; keys without a user creator and keys of active users stay; sessions of revoked users end.
+void TestMigrator::accessEndsWithUserMigrationEndsWhatTheOldRuleLeftAlive()
+{
+    TWINOPS_FRESH_DATABASE(testDb);
+    auto db = testDb->connect();
+    auto all = Migrator::embedded(db->dialect());
+    TWINOPS_VERIFY_OK(all);
+    QList<Migration> before;
+    for (const Migration &m : *all) {
+        if (m.version < 6)
+            before << m;
+    }
+    TWINOPS_VERIFY_OK(Migrator(*db, before).migrate());
+
+    const QDateTime now = nowUtc();
+    const QString tenant = newId();
+    TWINOPS_VERIFY_OK(db->query(QStringLiteral("INSERT INTO tenants (id, name, status, created_at, updated_at) "
+                                               "VALUES ($1, 'T', 'active', $2, $2)"),
+                                {tenant, now}));
+    QHash<QString, QString> user;
+    for (const QString &who : {QStringLiteral("alive"), QStringLiteral("gone"), QStringLiteral("off")}) {
+        user[who] = newId();
+        TWINOPS_VERIFY_OK(db->query(
+            QStringLiteral("INSERT INTO users (id, tenant_id, email, password_hash, role, is_active, revoked_at, "
+                           "created_at, updated_at) VALUES ($1, $2, $3, 'x', 'admin', $4, $5, $6, $6)"),
+            {user[who], tenant, QString(who + QStringLiteral("@example.com")), who != QLatin1String("off"),
+             who == QLatin1String("gone") ? QVariant(now) : QVariant(), now}));
+        TWINOPS_VERIFY_OK(
+            db->query(QStringLiteral("INSERT INTO refresh_tokens (id, tenant_id, user_id, family_id, "
+                                     "token_hash, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+                      {newId(), tenant, user[who], newId(), who, now.addDays(30), now}));
+    }
+    QHash<QString, QString> key;
+    auto addKey = [&](const QString &name, const QVariant &creator, const QVariant &revokedAt, const QString &madeBy) {
+        key[name] = newId();
+        TWINOPS_VERIFY_OK(
+            db->query(QStringLiteral("INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes, "
+                                     "is_admin, created_by, revoked_at, created_at) "
+                                     "VALUES ($1, $2, $3, $4, 'h', '[\"chat\"]', $5, $6, $7, $8)"),
+                      {key[name], tenant, name, key[name].left(12), false, creator, revokedAt, now}));
+        TWINOPS_VERIFY_OK(db->query(QStringLiteral("INSERT INTO audit_log (tenant_id, actor_type, action, target_type, "
+                                                   "target_id, details, created_at) VALUES ($1, $2, 'api_key.create', "
+                                                   "'api_key', $3, '{}', $4)"),
+                                    {tenant, madeBy, key[name], now}));
+    };
+    addKey(QStringLiteral("alive's"), user[QStringLiteral("alive")], {}, QStringLiteral("user"));
+    addKey(QStringLiteral("gone's"), user[QStringLiteral("gone")], {}, QStringLiteral("user"));
+    addKey(QStringLiteral("off's"), user[QStringLiteral("off")], {}, QStringLiteral("user"));
+    addKey(QStringLiteral("deleted user's"), {}, {}, QStringLiteral("user"));
+    addKey(QStringLiteral("console's"), {}, {}, QStringLiteral("platform_admin"));
+    addKey(QStringLiteral("revoked by hand"), user[QStringLiteral("alive")], now, QStringLiteral("user"));
+
+    TWINOPS_VERIFY_OK(Migrator(*db, *all).migrate());
+
+    const QHash<QString, QString> expected{{QStringLiteral("alive's"), QString()},
+                                           {QStringLiteral("gone's"), QStringLiteral("creator_revoked")},
+                                           {QStringLiteral("off's"), QStringLiteral("creator_deactivated")},
+                                           {QStringLiteral("deleted user's"), QStringLiteral("creator_deleted")},
+                                           {QStringLiteral("console's"), QString()},
+                                           {QStringLiteral("revoked by hand"), QStringLiteral("manual")}};
+    for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+        auto row = db->query(QStringLiteral("SELECT revoked_at, revoked_reason FROM api_keys WHERE id = $1"),
+                             {key[it.key()]});
+        TWINOPS_VERIFY_OK(row);
+        QVERIFY2(row->first().isNull(0) == it.value().isEmpty(), qPrintable(it.key()));
+        QCOMPARE(row->first().text(1), it.value());
+        auto audited = db->query(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'api_key.revoke' "
+                                                "AND actor_type = 'system' AND target_id = $1"),
+                                 {key[it.key()]});
+        QCOMPARE(audited->first().integer(0), it.value().isEmpty() || it.value() == QLatin1String("manual") ? 0 : 1);
+    }
+    for (const QString &who : {QStringLiteral("alive"), QStringLiteral("gone"), QStringLiteral("off")}) {
+        const bool ended = who != QLatin1String("alive");
+        auto tokens
+            = db->query(QStringLiteral("SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL"),
+                        {user[who]});
+        QCOMPARE(tokens->first().integer(0), ended ? 0 : 1);
+        auto validAfter
+            = db->query(QStringLiteral("SELECT sessions_valid_after FROM users WHERE id = $1"), {user[who]});
+        QCOMPARE(validAfter->first().isNull(0), !ended);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMigrator)

@@ -192,6 +192,7 @@ private slots:
     void errorsAreShownInWords();
     void suspendedTenantHasNoKeysToManage();
     void pagesThroughEveryKey();
+    void showsWhoMadeAKeyAndWhyItWasRevoked();
 };
 
 void TestApiKeys::createUseAndRevoke_data()
@@ -482,6 +483,59 @@ void TestApiKeys::pagesThroughEveryKey()
     model.setTenantId(QString());
     QCOMPARE(model.rowCount(), 0);
     QVERIFY(!model.canFetchMore({}));
+}
+
+// Issue #12: a key dies with its creator's access. The table says who made each key and why a key was revoked.
+void TestApiKeys::showsWhoMadeAKeyAndWhyItWasRevoked()
+{
+    auto environment = Environment::create(false);
+    QVERIFY(environment);
+    const QString tenantId = seedTenant(*environment->fixture->core, QStringLiteral("Creators"));
+    InProcessAdminApi api(*environment->fixture->core);
+    const QString password = QStringLiteral("correct horse battery");
+    const AdminReply grace = api.call("POST", QStringLiteral("/api/v1/users"),
+                                      QJsonObject{{QStringLiteral("email"), QStringLiteral("grace@example.com")},
+                                                  {QStringLiteral("password"), password},
+                                                  {QStringLiteral("role"), QStringLiteral("admin")}},
+                                      tenantId);
+    QCOMPARE(grace.status, 201);
+    ApiClient http(environment->base);
+    const ApiReply session = http.post(QStringLiteral("/api/v1/auth/login"),
+                                       QJsonObject{{QStringLiteral("email"), QStringLiteral("grace@example.com")},
+                                                   {QStringLiteral("password"), password}});
+    QCOMPARE(session.status, 200);
+    const ApiReply made = http.post(QStringLiteral("/api/v1/api-keys"),
+                                    QJsonObject{{QStringLiteral("name"), QStringLiteral("grace's")},
+                                                {QStringLiteral("scopes"), QJsonArray{QStringLiteral("chat")}}},
+                                    session.object().value(QLatin1String("access_token")).toString());
+    QCOMPARE(made.status, 201);
+    QCOMPARE(api.call("POST", QStringLiteral("/api/v1/api-keys"),
+                      QJsonObject{{QStringLiteral("name"), QStringLiteral("console's")},
+                                  {QStringLiteral("scopes"), QJsonArray{QStringLiteral("chat")}}},
+                      tenantId)
+                 .status,
+             201);
+    QCOMPARE(api.call("PATCH", QStringLiteral("/api/v1/users/") + grace.body.value(QLatin1String("id")).toString(),
+                      QJsonObject{{QStringLiteral("is_active"), false}}, tenantId)
+                 .status,
+             200);
+
+    ApiKeysModel model(environment->client());
+    QAbstractItemModelTester tester(&model, kFatal);
+    model.setTenantId(tenantId);
+    QTRY_COMPARE(model.rowCount(), 2);
+    QHash<QString, int> rowOf;
+    for (int row = 0; row < model.rowCount(); ++row)
+        rowOf.insert(model.index(row, ApiKeysModel::Name).data().toString(), row);
+    QCOMPARE(model.headerData(ApiKeysModel::CreatedBy, Qt::Horizontal).toString(), QStringLiteral("Created by"));
+    QCOMPARE(model.index(rowOf.value(QStringLiteral("grace's")), ApiKeysModel::CreatedBy).data().toString(),
+             QStringLiteral("grace@example.com"));
+    QCOMPARE(model.index(rowOf.value(QStringLiteral("grace's")), ApiKeysModel::State).data().toString(),
+             QStringLiteral("revoked (creator deactivated)"));
+    QCOMPARE(model.index(rowOf.value(QStringLiteral("console's")), ApiKeysModel::CreatedBy).data().toString(),
+             QStringLiteral("platform admin"));
+    QCOMPARE(model.index(rowOf.value(QStringLiteral("console's")), ApiKeysModel::State).data().toString(),
+             QStringLiteral("active"));
 }
 
 QTEST_MAIN(TestApiKeys)

@@ -302,7 +302,7 @@ void TestRemoteConsole::tenantsCreateSuspendAndRevoke()
     QTRY_COMPARE_WITH_TIMEOUT(users->model()->rowCount(), 1, kAnswerMs);
     QCOMPARE(cellText(users, email, UsersModel::State), QStringLiteral("active"));
 
-    // Revoke: the row says so, and the token they hold is refused on their next call; restore lets them back.
+    // Revoke: the row says so, and the token they hold is refused on their next call; restore lets them sign in again.
     clickRow(users, 0);
     QTRY_VERIFY(revoke->isEnabled());
     QVERIFY(!restore->isEnabled());
@@ -314,7 +314,17 @@ void TestRemoteConsole::tenantsCreateSuspendAndRevoke()
     QTest::mouseClick(restore, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(cellText(users, email, UsersModel::State), QStringLiteral("active"), kAnswerMs);
     QVERIFY(revoke->isEnabled());
-    QCOMPARE(me(), 200);
+    // Restored: they may sign in again; the session the revocation ended stays ended (issue #12).
+    QCOMPARE(me(), 401);
+    const ApiReply login = httpCall(m_base, "POST", QStringLiteral("/api/v1/auth/login"),
+                                    QJsonObject{{QStringLiteral("email"), email},
+                                                {QStringLiteral("password"), QStringLiteral("correct horse battery")}},
+                                    {});
+    QVERIFY2(login.status == 200, qPrintable(login.describe()));
+    QCOMPARE(httpCall(m_base, "GET", QStringLiteral("/api/v1/auth/me"), kNoBody,
+                      login.object().value(QLatin1String("access_token")).toString())
+                 .status,
+             200);
     QVERIFY2(error->isHidden(), qPrintable(error->text()));
 }
 

@@ -1,5 +1,6 @@
 // The Tenants panel on the Local environment, driven like a user: type, click, wait for the answer; the database
 // and the HTTP API then show that what the panel said happened did happen.
+#include "apikeysmodel.h"
 #include "checks/apiclient.h"
 #include "consolefixture.h"
 #include "http/httpendpoint.h"
@@ -9,11 +10,13 @@
 #include "usersmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -171,6 +174,11 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     const QString token = signup.object().value(QLatin1String("access_token")).toString();
     QVERIFY(!token.isEmpty());
     QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, token).status, 200);
+    const ApiReply key = httpCall(base, "POST", QStringLiteral("/api/v1/api-keys"),
+                                  QJsonObject{{QStringLiteral("name"), QStringLiteral("ada's")},
+                                              {QStringLiteral("scopes"), QJsonArray{QStringLiteral("chat")}}},
+                                  token);
+    QCOMPARE(key.status, 201);
 
     TenantsPanel panel(*fixture->local);
     PanelModelTesters testers(panel);
@@ -190,11 +198,21 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     QCOMPARE(cellText(ui.users->model(), 0, UsersModel::State), QStringLiteral("active"));
     QVERIFY(!ui.revoke->isEnabled());
 
+    // Their key, as the keys tab lists it before the revocation.
+    auto *tabs = panel.findChild<QTabWidget *>(QStringLiteral("tenantDetailsTabs"));
+    QVERIFY(tabs);
+    tabs->setCurrentIndex(1);
+    QTRY_COMPARE(cellText(panel.apiKeysModel(), 0, ApiKeysModel::State), QStringLiteral("active"));
+    tabs->setCurrentIndex(0);
+
     clickRow(ui.users, 0);
     QTRY_VERIFY(ui.revoke->isEnabled());
     QVERIFY(!ui.restore->isEnabled());
     QTest::mouseClick(ui.revoke, Qt::LeftButton);
     QTRY_COMPARE(cellText(ui.users->model(), 0, UsersModel::State), QStringLiteral("revoked"));
+    // The keys the user made went with them, and the key list says why.
+    QTRY_COMPARE(cellText(panel.apiKeysModel(), 0, ApiKeysModel::State), QStringLiteral("revoked (creator revoked)"));
+    QCOMPARE(cellText(panel.apiKeysModel(), 0, ApiKeysModel::CreatedBy), email);
     QVERIFY(!ui.revoke->isEnabled());
     QVERIFY(ui.restore->isEnabled());
     auto revoked
@@ -209,7 +227,16 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     QTest::mouseClick(ui.restore, Qt::LeftButton);
     QTRY_COMPARE(cellText(ui.users->model(), 0, UsersModel::State), QStringLiteral("active"));
     QVERIFY(ui.revoke->isEnabled());
-    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, token).status, 200);
+    // Restored: they may sign in again, but the session the revocation ended stays ended (issue #12).
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, token).status, 401);
+    const ApiReply login = httpCall(base, "POST", QStringLiteral("/api/v1/auth/login"),
+                                    QJsonObject{{QStringLiteral("email"), email},
+                                                {QStringLiteral("password"), QStringLiteral("correct horse battery")}});
+    QCOMPARE(login.status, 200);
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {},
+                      login.object().value(QLatin1String("access_token")).toString())
+                 .status,
+             200);
 }
 
 void TestTenantsPanel::pagesThroughEveryTenant()

@@ -1,4 +1,5 @@
-// Platform admin: every tenant and user, with an admin-scoped API key (or the console in process).
+// Platform admin: every tenant and user, and the platform-admin keys, with an admin key (or the console in process).
+#include "auth/apikeyrepository.h"
 #include "http/apicontext.h"
 #include "http/jsonio.h"
 #include "http/resources.h"
@@ -35,10 +36,17 @@ Result<HttpResponse> setRevoked(RequestContext &c, bool revoked)
     auto id = uuidParam(c.param(QStringLiteral("id")));
     if (!id.ok())
         return id.error();
+    auto tx = Transaction::begin(c.api.db());
+    if (!tx.ok())
+        return tx.error();
     auto user = UserRepository(c.api.db()).setRevoked(*id, revoked);
     if (!user.ok())
         return user.error();
+    // Restoring brings back the user's password, not the sessions or keys the revocation ended.
+    if (revoked)
+        TWINOPS_TRY(endAccessAudited(c, *id, KeyRevocation::CreatorRevoked));
     audit(c, revoked ? QStringLiteral("user.revoke") : QStringLiteral("user.restore"), QStringLiteral("user"), *id);
+    TWINOPS_TRY(tx->commit());
     return HttpResponse::json(200, userJson(*user));
 }
 
@@ -128,6 +136,46 @@ void registerAdminRoutes(Router &router)
                [](RequestContext &c) { return setRevoked(c, true); });
     router.add({"POST", QStringLiteral("/api/v1/admin/users/{id}/restore"), admin},
                [](RequestContext &c) { return setRevoked(c, false); });
+
+    router.add({"GET", QStringLiteral("/api/v1/admin/keys"), admin}, [](RequestContext &c) {
+        return pagedItems(
+            c, [&](const PageRequest &page) { return ApiKeyRepository(c.api.db()).listPlatformAdmin(page); },
+            apiKeyJson);
+    });
+
+    router.add({"POST", QStringLiteral("/api/v1/admin/keys"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+        auto body = jsonBody(c.request);
+        if (!body.ok())
+            return body.error();
+        JsonFields fields(*body);
+        const QString name = fields.requiredString(QStringLiteral("name"), 100);
+        const std::optional<int> expiresInDays = fields.optionalInt(QStringLiteral("expires_in_days"));
+        TWINOPS_TRY(fields.status());
+        auto tx = Transaction::begin(c.api.db());
+        if (!tx.ok())
+            return tx.error();
+        auto issued = ApiKeyRepository(c.api.db()).createPlatformAdmin(name, expiresInDays);
+        if (!issued.ok())
+            return issued.error();
+        audit(c, QStringLiteral("admin_key.create"), QStringLiteral("api_key"), issued->key.id,
+              {{QStringLiteral("name"), issued->key.name}});
+        TWINOPS_TRY(tx->commit());
+        return HttpResponse::json(201, apiKeyJson(issued->key).insert("key", issued->secret));
+    });
+
+    router.add({"DELETE", QStringLiteral("/api/v1/admin/keys/{id}"), admin},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto id = uuidParam(c.param(QStringLiteral("id")));
+                   if (!id.ok())
+                       return id.error();
+                   auto tx = Transaction::begin(c.api.db());
+                   if (!tx.ok())
+                       return tx.error();
+                   TWINOPS_TRY(ApiKeyRepository(c.api.db()).revokePlatformAdmin(*id));
+                   audit(c, QStringLiteral("admin_key.revoke"), QStringLiteral("api_key"), *id);
+                   TWINOPS_TRY(tx->commit());
+                   return HttpResponse::noContent();
+               });
 
     router.add({"GET", QStringLiteral("/api/v1/admin/metrics"), admin, false},
                [](RequestContext &c) -> Result<HttpResponse> {

@@ -99,8 +99,10 @@ void registerPeopleRoutes(Router &router)
         auto updated = users.update(c.principal.tenantId, *id, patch);
         if (!updated.ok())
             return updated.error();
-        TWINOPS_TRY(tx->commit());
+        if (patch.isActive == false)
+            TWINOPS_TRY(endAccessAudited(c, *id, KeyRevocation::CreatorDeactivated));
         audit(c, QStringLiteral("user.update"), QStringLiteral("user"), *id, *body);
+        TWINOPS_TRY(tx->commit());
         return HttpResponse::json(200, userJson(*updated));
     });
 
@@ -117,9 +119,11 @@ void registerPeopleRoutes(Router &router)
         if (!tx.ok())
             return tx.error();
         TWINOPS_TRY(keepsAnOwner(users, *user, false));
+        // First: deleting the user sets created_by of the user's keys to NULL, after which they are nobody's.
+        TWINOPS_TRY(endAccessAudited(c, *id, KeyRevocation::CreatorDeleted));
         TWINOPS_TRY(users.remove(c.principal.tenantId, *id));
-        TWINOPS_TRY(tx->commit());
         audit(c, QStringLiteral("user.delete"), QStringLiteral("user"), *id);
+        TWINOPS_TRY(tx->commit());
         return HttpResponse::noContent();
     });
 

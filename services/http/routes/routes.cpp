@@ -1,9 +1,11 @@
 #include "http/routes.h"
 
+#include "auth/useraccess.h"
 #include "core/ids.h"
 #include "core/logging.h"
 #include "http/apicontext.h"
 #include "http/jsonio.h"
+#include "storage/auditlog.h"
 #include "tenancy/twinrepository.h"
 
 #include <QFile>
@@ -51,14 +53,22 @@ void audit(RequestContext &context, const QString &action, const QString &target
         : who.kind == Principal::Kind::ApiKey                        ? QStringLiteral("api_key")
         : who.kind == Principal::Kind::PlatformAdmin                 ? QStringLiteral("platform_admin")
                                                                      : QStringLiteral("anonymous");
-    auto written = context.api.db().query(
-        QStringLiteral("INSERT INTO audit_log (tenant_id, actor_type, actor_id, action, target_type, target_id, details, "
-                       "request_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
-        {who.tenantId.isEmpty() ? QVariant() : QVariant(who.tenantId), actorType,
-         who.actorId().isEmpty() ? QVariant() : QVariant(who.actorId()), action, targetType, targetId,
-         QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)), context.request.requestId, nowUtc()});
+    const Status written = writeAudit(
+        context.api.db(),
+        {who.tenantId, actorType, who.actorId(), action, targetType, targetId, details, context.request.requestId});
     if (!written.ok())
         qCWarning(lcHttp).noquote() << "audit log write failed:" << written.error().message;
+}
+
+Status endAccessAudited(RequestContext &c, const QString &userId, KeyRevocation reason)
+{
+    auto keys = endUserAccess(c.api.db(), userId, reason);
+    if (!keys.ok())
+        return keys.error();
+    for (const QString &key : *keys)
+        audit(c, QStringLiteral("api_key.revoke"), QStringLiteral("api_key"), key,
+              {{QStringLiteral("reason"), keyRevocationName(reason)}, {QStringLiteral("user_id"), userId}});
+    return {};
 }
 
 } // namespace twinops

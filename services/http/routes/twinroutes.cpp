@@ -30,6 +30,9 @@ void registerTwinRoutes(Router &router)
     });
 
     router.add({"POST", QStringLiteral("/api/v1/twins"), write}, [](RequestContext &c) -> Result<HttpResponse> {
+        // A key limited to some twins could not see the twin it made: it may only work on the twins it lists.
+        if (c.principal.twinAllowList)
+            return Error::forbidden(QStringLiteral("an API key limited to some twins cannot create twins"));
         auto body = jsonBody(c.request);
         if (!body.ok())
             return body.error();

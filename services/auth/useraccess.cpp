@@ -1,0 +1,22 @@
+#include "auth/useraccess.h"
+
+#include "core/ids.h"
+#include "storage/database.h"
+
+namespace twinops {
+
+Result<QStringList> endUserAccess(Database &db, const QString &userId, KeyRevocation reason)
+{
+    const QDateTime now = nowUtc();
+    // An access token's iat has second precision: the next whole second is the first time no token of the ended
+    // sessions can carry. A login right after a restore gets that iat (AuthService issues no earlier one).
+    const QDateTime validAfter = utcFromMSecs((now.toSecsSinceEpoch() + 1) * 1000);
+    TWINOPS_TRY(
+        db.query(QStringLiteral("UPDATE users SET sessions_valid_after = $2 WHERE id = $1"), {userId, validAfter}));
+    TWINOPS_TRY(
+        db.query(QStringLiteral("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"),
+                 {userId, now}));
+    return ApiKeyRepository(db).revokeCreatedBy(userId, reason);
+}
+
+} // namespace twinops
