@@ -3,6 +3,7 @@
 #include "core/ids.h"
 #include "core/logging.h"
 #include "http/apicontext.h"
+#include "http/jsonio.h"
 #include "metrics/metricsregistry.h"
 #include "tenancy/tenantrepository.h"
 
@@ -152,6 +153,7 @@ HttpResponse Router::run(const HttpRequest &request, ApiContext &api, const Prin
                 return Error{ErrorCode::MethodNotAllowed, QStringLiteral("method not allowed on this path"), {}, 0};
             return Error::notFound(QStringLiteral("no such route"));
         }
+        TWINOPS_TRY(storableQuery(request.query)); // the one check for every handler's query parameters
         if (route->spec.usesDatabase)
             TWINOPS_TRY(api.ensureDatabase());
         Principal principal;
