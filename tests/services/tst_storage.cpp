@@ -5,10 +5,14 @@
 #include "storage/databaseurl.h"
 #include "storage/sqlitedatabase.h"
 #include "testdatabase.h"
+#include "testfiles.h"
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QScopeGuard>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -32,6 +36,7 @@ private slots:
     void sqlitePlaceholderRewriting();
     void unreachablePostgresIsUnavailable();
     void corruptSqliteFileIsLeftAlone();
+    void sqliteFilesAreCreatedOwnerOnly();
     void databaseUrlParsing();
 };
 
@@ -267,6 +272,53 @@ void TestStorage::corruptSqliteFileIsLeftAlone()
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), garbage);
     QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
+}
+
+void TestStorage::sqliteFilesAreCreatedOwnerOnly()
+{
+    if (currentDialect() != Dialect::Sqlite)
+        QSKIP("SQLite's files; runs once");
+    // The most permissive umask, so that nothing but the code under test can make the modes private.
+    const mode_t umaskBefore = ::umask(0);
+    const auto restoreUmask = qScopeGuard([umaskBefore] { ::umask(umaskBefore); });
+    QTemporaryDir dir;
+    QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                      | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther));
+
+    // A new database in folders that do not exist yet: 0600 files (the WAL and SHM too) in 0700 folders.
+    const QString path = dir.filePath(QStringLiteral("data/twinops/twinops.db"));
+    {
+        auto db = Database::open(DatabaseUrl::sqliteFile(path));
+        TWINOPS_VERIFY_OK(db);
+        TWINOPS_VERIFY_OK((*db)->query(QStringLiteral("CREATE TABLE t (n INTEGER)")));
+        TWINOPS_VERIFY_OK((*db)->query(QStringLiteral("INSERT INTO t VALUES (1)")));
+        QCOMPARE(QString::number(modeOf(path), 8), QStringLiteral("600"));
+        QVERIFY(QFile::exists(path + QStringLiteral("-wal")));
+        QCOMPARE(QString::number(modeOf(path + QStringLiteral("-wal")), 8), QStringLiteral("600"));
+        QVERIFY(QFile::exists(path + QStringLiteral("-shm")));
+        QCOMPARE(QString::number(modeOf(path + QStringLiteral("-shm")), 8), QStringLiteral("600"));
+    }
+    QCOMPARE(QString::number(modeOf(dir.filePath(QStringLiteral("data"))), 8), QStringLiteral("700"));
+    QCOMPARE(QString::number(modeOf(dir.filePath(QStringLiteral("data/twinops"))), 8), QStringLiteral("700"));
+    QCOMPARE(QString::number(modeOf(dir.path()), 8), QStringLiteral("755")); // it existed: left as it was
+
+    // An existing (empty) file keeps the mode its owner gave it, and SQLite gives its WAL the same.
+    const QString shared = dir.filePath(QStringLiteral("shared.db"));
+    {
+        QFile file(shared);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::WriteGroup));
+    }
+    {
+        auto db = Database::open(DatabaseUrl::sqliteFile(shared));
+        TWINOPS_VERIFY_OK(db);
+        TWINOPS_VERIFY_OK((*db)->query(QStringLiteral("CREATE TABLE t (n INTEGER)")));
+        QCOMPARE(QString::number(modeOf(shared), 8), QStringLiteral("660"));
+        QCOMPARE(QString::number(modeOf(shared + QStringLiteral("-wal")), 8), QStringLiteral("660"));
+    }
+
+    // A path that names a folder is refused, not replaced.
+    QVERIFY(!Database::open(DatabaseUrl::sqliteFile(dir.filePath(QStringLiteral("data")))).ok());
 }
 
 void TestStorage::databaseUrlParsing()
