@@ -324,7 +324,8 @@ void TestTwinopsd::defaultDataFolderIsOwnerOnly()
                               appData, appData + QStringLiteral("/secrets")};
     for (const QString &folder : folders)
         QVERIFY2(modeOf(folder) == 0700, qPrintable(folder + u' ' + QString::number(modeOf(folder), 8)));
-    const QStringList files = QDir(appData).entryList(QDir::Files) + QStringList{QStringLiteral("secrets/jwt-signing-secret")};
+    const QStringList files
+        = QDir(appData).entryList(QDir::Files) + QStringList{QStringLiteral("secrets/jwt-signing-secret")};
     QVERIFY(files.contains(QStringLiteral("twinops.db")));
     for (const QString &file : files) {
         const QString path = appData + u'/' + file;

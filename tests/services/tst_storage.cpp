@@ -282,8 +282,9 @@ void TestStorage::sqliteFilesAreCreatedOwnerOnly()
     const mode_t umaskBefore = ::umask(0);
     const auto restoreUmask = qScopeGuard([umaskBefore] { ::umask(umaskBefore); });
     QTemporaryDir dir;
-    QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
-                                      | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther));
+    QVERIFY(QFile::setPermissions(dir.path(),
+                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
+                                      | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther));
 
     // A new database in folders that do not exist yet: 0600 files (the WAL and SHM too) in 0700 folders.
     const QString path = dir.filePath(QStringLiteral("data/twinops/twinops.db"));
