@@ -31,6 +31,7 @@ private slots:
     void syntaxErrorIsInternalAndConnectionSurvives();
     void scriptRunsEveryStatement();
     void lostConnectionIsUnavailableThenRecovers();
+    void textWithNulIsStoredWholeOrRefused();
 
     // Driver-specific cases run once.
     void sqlitePlaceholderRewriting();
@@ -222,6 +223,29 @@ void TestStorage::lostConnectionIsUnavailableThenRecovers()
     QCOMPARE(db->query(QStringLiteral("SELECT 1")).error().code, ErrorCode::Unavailable);
     QCOMPARE(tx->commit().error().code, ErrorCode::Unavailable);
     QVERIFY(db->ping().ok());
+}
+
+void TestStorage::textWithNulIsStoredWholeOrRefused()
+{
+    // libpq reads a text parameter up to its first NUL, so PostgreSQL stored "before" for "before\0after": the
+    // driver must refuse such a value rather than lose its end. SQLite stores it whole.
+    TWINOPS_FRESH_DATABASE(testDb);
+    auto db = testDb->connect();
+    QVERIFY(db);
+    QVERIFY(db->query(createTable(db->dialect())).ok());
+    const QString text = QStringLiteral("before") + QChar(0) + QStringLiteral("after");
+    auto inserted = db->query(QStringLiteral("INSERT INTO t (id, label) VALUES ($1, $2)"), {QStringLiteral("a"), text});
+    auto rows = db->query(QStringLiteral("SELECT label FROM t"));
+    TWINOPS_VERIFY_OK(rows);
+    if (db->dialect() == Dialect::Postgres) {
+        QVERIFY(!inserted.ok());
+        QVERIFY2(inserted.error().message.contains(QLatin1String("U+0000")), qPrintable(inserted.error().message));
+        QCOMPARE(rows->size(), 0);
+    } else {
+        TWINOPS_VERIFY_OK(inserted);
+        QCOMPARE(rows->size(), 1);
+        QCOMPARE(rows->first().text(0), text);
+    }
 }
 
 void TestStorage::sqlitePlaceholderRewriting()
