@@ -2,6 +2,7 @@
 
 #include "auth/crypto.h"
 #include "auth/jwt.h"
+#include "core/privatefiles.h"
 
 #include <QDBusConnection>
 #include <QDir>
@@ -121,8 +122,7 @@ Result<QByteArray> FileSecretStore::read(const QString &key)
 
 Status FileSecretStore::write(const QString &key, const QByteArray &secret)
 {
-    if (!QDir().mkpath(m_directory))
-        return Error::unavailable(QStringLiteral("cannot create %1").arg(m_directory));
+    TWINOPS_TRY(makePrivateDirectory(m_directory)); // the folders above too, when it makes them (the app-data folder)
     QFile::setPermissions(m_directory, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     // Created 0600 before any byte is written, so the secret is never readable by others, not even briefly;
     // written beside the target and renamed over it, so a crash never leaves half a secret.

@@ -20,6 +20,7 @@
 #include <cctype>
 #include <cstring>
 #include <netinet/in.h>
+#include <optional>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,6 +29,9 @@ namespace twinops {
 namespace {
 
 constexpr qint64 kMaxHeaderBytes = 64 * 1024;
+// What a refused connection still reads and drops before it closes (LingeringClose).
+constexpr qint64 kMaxLingerBytes = 32 * 1024 * 1024;
+constexpr int kLingerMs = 10'000;
 
 QByteArray methodName(QHttpServerRequest::Method method)
 {
@@ -69,6 +73,50 @@ QString newRequestId()
     return QString::fromLatin1(text, 36);
 }
 
+// Closes a connection after its last response without resetting it. Closing a socket with unread bytes makes the
+// kernel send a reset, and a client that writes its whole body before it reads (most do) then loses the response
+// that was already on its way. So the write side is shut down once the response is out (the client sees its end),
+// and what the client still sends is read and dropped until it closes, at most kMaxLingerBytes and kLingerMs:
+// past either, the connection is aborted, a reset after all.
+class LingeringClose final : public QObject
+{
+public:
+    explicit LingeringClose(QTcpSocket *socket)
+        : QObject(socket)
+        , m_socket(socket)
+    {
+        connect(socket, &QTcpSocket::readyRead, this, &LingeringClose::discard);
+        connect(socket, &QTcpSocket::bytesWritten, this, &LingeringClose::shutDownWriting);
+        m_deadline.setSingleShot(true);
+        connect(&m_deadline, &QTimer::timeout, socket, &QTcpSocket::abort);
+        m_deadline.start(kLingerMs);
+        socket->flush();
+        shutDownWriting();
+        discard();
+    }
+
+private:
+    void shutDownWriting()
+    {
+        if (m_shutDown || m_socket->bytesToWrite() > 0 || m_socket->socketDescriptor() < 0)
+            return;
+        m_shutDown = true;
+        ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+    }
+
+    void discard()
+    {
+        m_discarded += m_socket->skip(m_socket->bytesAvailable());
+        if (m_discarded > kMaxLingerBytes)
+            m_socket->abort();
+    }
+
+    QTcpSocket *m_socket;
+    QTimer m_deadline;
+    qint64 m_discarded = 0;
+    bool m_shutDown = false;
+};
+
 // Writes a complete response on a raw socket and closes it: for requests rejected before Qt parsed them.
 // `status` may differ from the error's own (408 and 431 have no ErrorCode); every response has an X-Request-Id.
 void rejectOnSocket(QTcpSocket *socket, const Error &error, int status)
@@ -79,7 +127,23 @@ void rejectOnSocket(QTcpSocket *socket, const Error &error, int status)
         + "\r\nConnection: close\r\nX-Request-Id: " + newRequestId().toLatin1() + "\r\n\r\n" + response.body;
     QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr); // Qt's parser must not see the rest
     socket->write(out);
-    socket->disconnectFromHost();
+    new LingeringClose(socket);
+}
+
+// Why the head's framing headers must be refused (400), or nothing. A length and a transfer coding together, two of
+// either, or a coding other than chunked: a proxy in front may frame the body by one and we by the other, and what
+// one takes for the rest of a body the other takes for a new request (request smuggling). Refuse, never pick one.
+std::optional<QString> framingProblem(int contentLengths, int transferEncodings, QByteArrayView transferEncoding)
+{
+    if (contentLengths > 1)
+        return QStringLiteral("more than one Content-Length header");
+    if (transferEncodings > 1)
+        return QStringLiteral("more than one Transfer-Encoding header");
+    if (contentLengths > 0 && transferEncodings > 0)
+        return QStringLiteral("both Content-Length and Transfer-Encoding");
+    if (transferEncodings > 0 && transferEncoding.compare("chunked", Qt::CaseInsensitive) != 0)
+        return QStringLiteral("Transfer-Encoding must be chunked");
+    return std::nullopt;
 }
 
 bool isTokenChar(char c)
@@ -177,29 +241,38 @@ private:
             }
             m_headComplete = true;
             int contentLengths = 0;
+            int transferEncodings = 0;
+            qint64 declaredLength = 0;
+            QByteArrayView transferEncoding;
             for (qsizetype from = 0; from < end;) { // line by line, as views: no copies per request
-
                 qsizetype next = m_head.indexOf('\n', from);
                 if (next < 0 || next > end)
                     next = end;
                 const QByteArrayView line(m_head.constData() + from, next - from);
                 from = next + 1;
                 const qsizetype colon = line.indexOf(':');
-                if (colon <= 0 || line.first(colon).trimmed().compare("content-length", Qt::CaseInsensitive) != 0)
+                if (colon <= 0)
                     continue;
-                // Two lengths are how request smuggling starts behind a proxy: refuse rather than pick one.
-                if (++contentLengths > 1) {
-                    reject(Error::badRequest(QStringLiteral("more than one Content-Length header")), 400);
-                    return;
+                const QByteArrayView name = line.first(colon).trimmed();
+                if (name.compare("content-length", Qt::CaseInsensitive) == 0) {
+                    ++contentLengths;
+                    declaredLength = line.sliced(colon + 1).trimmed().toLongLong();
+                } else if (name.compare("transfer-encoding", Qt::CaseInsensitive) == 0) {
+                    ++transferEncodings;
+                    transferEncoding = line.sliced(colon + 1).trimmed();
                 }
-                if (line.sliced(colon + 1).trimmed().toLongLong() > maxBody) {
-                    reject(Error{ErrorCode::PayloadTooLarge,
-                                 QStringLiteral("the body is larger than %1 bytes").arg(maxBody),
-                                 {},
-                                 0},
-                           413);
-                    return;
-                }
+            }
+            if (auto problem = framingProblem(contentLengths, transferEncodings, transferEncoding)) {
+                reject(Error::badRequest(*problem), 400);
+                return;
+            }
+            if (declaredLength > maxBody) {
+                reject(Error{ErrorCode::PayloadTooLarge,
+                             QStringLiteral("the body is larger than %1 bytes").arg(maxBody),
+                             {},
+                             0},
+                       413);
+                return;
             }
         }
         if (m_received > maxBody + kMaxHeaderBytes) // chunked bodies announce no length
@@ -212,6 +285,7 @@ private:
     void reject(const Error &error, int status)
     {
         m_requestTimer.stop();
+        m_idleTimer.stop();
         m_api.recordRequest(QStringLiteral("transport"), "ANY", status, 0);
         rejectOnSocket(m_socket, error, status);
     }

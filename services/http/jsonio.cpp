@@ -90,6 +90,56 @@ QString isoTime(const QDateTime &time)
     return QString::fromLatin1(buffer, 24);
 }
 
+std::optional<QString> unstorableText(QStringView text)
+{
+    const char16_t *const end = text.utf16() + text.size();
+    for (const char16_t *p = text.utf16(); p != end; ++p) {
+        if (*p == 0)
+            return QStringLiteral("must not contain U+0000 (NUL)");
+        if (QChar::isLowSurrogate(*p) || (QChar::isHighSurrogate(*p) && (p + 1 == end || !QChar::isLowSurrogate(p[1]))))
+            return QStringLiteral("must not contain half a UTF-16 surrogate pair (not Unicode text)");
+        if (QChar::isHighSurrogate(*p))
+            ++p; // and its low half
+    }
+    return std::nullopt;
+}
+
+std::optional<QString> unstorableJson(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::String: return unstorableText(value.toString());
+    case QJsonValue::Array:
+        for (const QJsonValue &item : value.toArray()) {
+            if (auto problem = unstorableJson(item))
+                return problem;
+        }
+        return std::nullopt;
+    case QJsonValue::Object: {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (auto problem = unstorableText(it.key()))
+                return problem;
+            if (auto problem = unstorableJson(it.value()))
+                return problem;
+        }
+        return std::nullopt;
+    }
+    default: return std::nullopt;
+    }
+}
+
+Status storableQuery(const QUrlQuery &query)
+{
+    for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
+        std::optional<QString> problem = unstorableText(name);
+        if (!problem)
+            problem = unstorableText(value);
+        if (problem)
+            return Error::badRequest(QStringLiteral("the query parameter \"%1\" %2").arg(name.left(40), *problem));
+    }
+    return {};
+}
+
 QString JsonFields::requiredString(const QString &name, int maxLength)
 {
     if (!m_object.contains(name) || m_object.value(name).isNull()) {
@@ -110,6 +160,10 @@ std::optional<QString> JsonFields::optionalString(const QString &name, int maxLe
     }
     if (value.toString().size() > maxLength) {
         m_problems.insert(name, QStringLiteral("must be at most %1 characters").arg(maxLength));
+        return std::nullopt;
+    }
+    if (auto problem = unstorableText(value.toString())) {
+        m_problems.insert(name, *problem);
         return std::nullopt;
     }
     return value.toString();
@@ -149,6 +203,10 @@ std::optional<QJsonObject> JsonFields::optionalObject(const QString &name)
         m_problems.insert(name, QStringLiteral("must be an object"));
         return std::nullopt;
     }
+    if (auto problem = unstorableJson(value)) {
+        m_problems.insert(name, *problem);
+        return std::nullopt;
+    }
     return value.toObject();
 }
 
@@ -165,6 +223,10 @@ std::optional<QStringList> JsonFields::optionalStringList(const QString &name, i
     for (const QJsonValue &item : value.toArray()) {
         if (!item.isString()) {
             m_problems.insert(name, QStringLiteral("must contain only strings"));
+            return std::nullopt;
+        }
+        if (auto problem = unstorableText(item.toString())) {
+            m_problems.insert(name, *problem);
             return std::nullopt;
         }
         list.append(item.toString());

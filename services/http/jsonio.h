@@ -20,7 +20,16 @@ Result<QString> uuidParam(const QString &value);
 
 QString isoTime(const QDateTime &time); // "2026-11-26T03:36:23.123Z", or null-equivalent empty for invalid
 
-// Reads typed fields and collects every problem, so one 422 names all the fields that are wrong.
+// Why `text` cannot be stored, or nothing when it can: U+0000 (PostgreSQL's text and jsonb refuse it, and libpq
+// would cut a parameter short at it) and half a surrogate pair (it has no UTF-8 form; it would become U+FFFD).
+std::optional<QString> unstorableText(QStringView text);
+// The same for every key and string inside a JSON value.
+std::optional<QString> unstorableJson(const QJsonValue &value);
+// 400 for a query parameter (name or value) that unstorableText refuses; the router checks every request.
+Status storableQuery(const QUrlQuery &query);
+
+// Reads typed fields and collects every problem, so one 422 names all the fields that are wrong. Every string
+// read, down to the keys and strings inside objects and lists, must be storable (unstorableText).
 class JsonFields
 {
 public:

@@ -3,6 +3,7 @@
 #include "core/ids.h"
 #include "core/logging.h"
 #include "http/apicontext.h"
+#include "http/jsonio.h"
 #include "metrics/metricsregistry.h"
 #include "tenancy/tenantrepository.h"
 
@@ -172,6 +173,7 @@ Router::Routed Router::route(const HttpRequest &request, ApiContext &api, const 
                 return Error{ErrorCode::MethodNotAllowed, QStringLiteral("method not allowed on this path"), {}, 0};
             return Error::notFound(QStringLiteral("no such route"));
         }
+        TWINOPS_TRY(storableQuery(request.query)); // the one check for every handler's query parameters
         if (call.route->spec.access.kind == Access::Kind::Public)
             return {};
         if (trusted) {

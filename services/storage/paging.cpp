@@ -12,6 +12,16 @@ QString encodeCursor(const QDateTime &createdAt, const QString &id)
     return QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
+namespace {
+
+// 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: every time a row of ours can have (they are made by
+// nowUtc()), and well inside what both databases and ISO 8601's four-digit years take. A crafted cursor outside
+// it (say -2^63 ms) made PostgreSQL fail the statement, an internal error to the client.
+constexpr qint64 kFirstCursorMSecs = -62'135'596'800'000;
+constexpr qint64 kLastCursorMSecs = 253'402'300'799'999;
+
+} // namespace
+
 Result<CursorPosition> decodeCursor(const QString &cursor)
 {
     const auto decoded = QByteArray::fromBase64Encoding(
@@ -23,9 +33,9 @@ Result<CursorPosition> decodeCursor(const QString &cursor)
     bool ok = false;
     const qint64 msecs = parts.size() == 2 ? parts.at(0).toLongLong(&ok) : 0;
     const QString id = parts.size() == 2 ? QString::fromLatin1(parts.at(1)) : QString();
-    if (!ok || !isUuid(id))
+    if (!ok || msecs < kFirstCursorMSecs || msecs > kLastCursorMSecs || !isUuid(id))
         return invalid;
-    return CursorPosition {utcFromMSecs(msecs), id};
+    return CursorPosition{utcFromMSecs(msecs), id.toLower()};
 }
 
 Status appendPaging(QString &sql, QVariantList &params, const PageRequest &request, const QString &tableAlias)

@@ -233,6 +233,11 @@ Result<Rows> PostgresDatabase::query(const QString &sql, const QVariantList &par
             break;
         default:
             storage[size_t(i)] = v.toString().toUtf8();
+            // libpq reads a text parameter up to its first NUL: refuse the value rather than store its beginning.
+            // (The API refuses U+0000 in every request field; this is for any other way text gets here.)
+            if (storage[size_t(i)].contains('\0'))
+                return Error::internal(
+                    QStringLiteral("query: parameter $%1 contains U+0000, which PostgreSQL cannot store").arg(i + 1));
             break;
         }
         values[size_t(i)] = storage[size_t(i)].constData();

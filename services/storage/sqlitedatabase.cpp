@@ -1,9 +1,9 @@
 #include "storage/sqlitedatabase.h"
 
 #include "core/logging.h"
+#include "core/privatefiles.h"
 
 #include <QAtomicInteger>
-#include <QDir>
 #include <QFileInfo>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -134,8 +134,10 @@ Result<std::unique_ptr<Database>> SqliteDatabase::open(const QString &path)
     const QFileInfo info(path);
     if (info.exists() && !info.isFile())
         return Error::unavailable(QStringLiteral("%1 is not a file").arg(path));
-    if (!QDir().mkpath(info.absolutePath()))
-        return Error::unavailable(QStringLiteral("cannot create the directory %1").arg(info.absolutePath()));
+    // The database holds every tenant's data: created readable by its owner only (folders 0700, file 0600), and
+    // SQLite gives the WAL and shared-memory files the database file's mode. What exists keeps its owner's mode.
+    TWINOPS_TRY(makePrivateDirectory(info.absolutePath()));
+    TWINOPS_TRY(createPrivateFileIfMissing(path));
 
     std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(path));
     db->m_connection = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), db->m_connectionName);

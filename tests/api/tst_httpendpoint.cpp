@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <memory>
 
 using namespace twinops;
@@ -421,6 +422,63 @@ QList<FuzzCase> fuzzCases(QRandomGenerator &random, const QByteArray &token, con
                       QStringLiteral("invalid UTF-8 in a text/plain upload")});
     }
 
+    // U+0000 (PostgreSQL's text and jsonb refuse it) and half surrogate pairs, escaped in JSON strings and keys,
+    // raw in text uploads, percent-encoded in query parameters.
+    const QList<QByteArray> unstorable{"\\u0000", "a\\u0000", "\\u0000\\u0000", "\\ud800", "x\\udfffy"};
+    for (const QByteArray &text : unstorable) {
+        cases.append(
+            {"POST", "/api/v1/twins", "{\"name\":\"" + text + "\"}", authJson, QStringLiteral("unstorable twin name")});
+        cases.append({"POST", "/api/v1/twins", "{\"name\":\"n\",\"settings\":{\"" + text + "\":1}}", authJson,
+                      QStringLiteral("unstorable settings key")});
+        cases.append(
+            {"PATCH", twin, "{\"description\":\"d" + text + "\"}", authJson, QStringLiteral("unstorable description")});
+        cases.append({"PATCH", twin, "{\"settings\":{\"a\":[{\"b\":\"" + text + "\"}]}}", authJson,
+                      QStringLiteral("unstorable deep settings value")});
+        cases.append({"POST", twin + "/sources", "{\"filename\":\"a" + text + ".md\",\"content\":\"c\"}", authJson,
+                      QStringLiteral("unstorable source filename")});
+        cases.append({"POST", twin + "/sources", "{\"filename\":\"a.md\",\"content\":\"c" + text + "\"}", authJson,
+                      QStringLiteral("unstorable source content")});
+        cases.append({"POST", "/api/v1/auth/signup",
+                      "{\"email\":\"s@example.com\",\"password\":\"" + QByteArray(kPassword) + "\",\"tenant_name\":\""
+                          + text + "\"}",
+                      kJson, QStringLiteral("unstorable tenant name")});
+        cases.append({"POST", "/api/v1/auth/login",
+                      "{\"email\":\"" + text + "@example.com\",\"password\":\"" + QByteArray(kPassword) + "\"}", kJson,
+                      QStringLiteral("unstorable login email")});
+        cases.append({"POST", "/api/v1/api-keys", "{\"name\":\"k" + text + "\",\"scopes\":[\"twins:read\"]}", authJson,
+                      QStringLiteral("unstorable key name")});
+        cases.append({"POST", "/api/v1/users",
+                      "{\"email\":\"u" + text + "@example.com\",\"password\":\"" + QByteArray(kPassword)
+                          + "\",\"role\":\"viewer\"}",
+                      authJson, QStringLiteral("unstorable user email")});
+    }
+    for (const QByteArray &raw : {QByteArray("\0", 1), QByteArray("before\0after", 12)})
+        cases.append({"POST", twin + "/sources?filename=nul.txt", raw,
+                      withBearer(token, {{"Content-Type", "text/plain"}}), QStringLiteral("NUL in a text upload")});
+    for (const QByteArray &query : {QByteArray("q=%00"), QByteArray("type=%00"), QByteArray("q=a%00b&state=available")})
+        cases.append({"GET", "/api/v1/jobs?" + query, {}, withBearer(token, {}), QStringLiteral("NUL in a query")});
+    cases.append({"POST", twin + "/sources?filename=a%00.txt", "text",
+                  withBearer(token, {{"Content-Type", "text/plain"}}), QStringLiteral("NUL in a query filename")});
+
+    // Well-formed cursors with a time no row can have, on the paged lists.
+    const QList<qint64> badTimes{std::numeric_limits<qint64>::min(),
+                                 std::numeric_limits<qint64>::min() + 1,
+                                 -62'135'596'800'001,
+                                 253'402'300'800'000,
+                                 std::numeric_limits<qint64>::max(),
+                                 -random.bounded(1'000'000'000) * 1'000'000'000LL};
+    const QList<QByteArray> lists{"/api/v1/twins", "/api/v1/jobs", "/api/v1/jobs?state=available&q=x"};
+    for (const qint64 time : badTimes) {
+        const QByteArray cursor = QByteArray(QByteArray::number(time) + '|' + newId().toLatin1())
+                                      .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        for (const QByteArray &list : lists)
+            cases.append({"GET",
+                          list + (list.contains('?') ? "&cursor=" : "?cursor=") + cursor,
+                          {},
+                          withBearer(token, {}),
+                          QStringLiteral("cursor at %1 ms").arg(time)});
+    }
+
     // 1,000 levels of nesting, alone and where a string or object belongs.
     for (const Target &target : {jsonTargets.at(0), jsonTargets.at(4), jsonTargets.at(5)}) {
         const Headers headers = target.auth ? authJson : kJson;
@@ -636,6 +694,8 @@ private slots:
     void malformedRequestsAreAnswered_data();
     void malformedRequestsAreAnswered();
     void oversizedHeadersAndBodiesAreRefused();
+    void oversizedBodySentWholeStillGetsTheAnswer();
+    void textAndCursorsADatabaseCannotTakeAreRefused();
     void hostHeaderIsChecked();
     void slowAndIdleConnectionsAreClosed();
     void keepAliveServesSeveralRequests();
@@ -795,6 +855,22 @@ void TestHttpEndpoint::malformedRequestsAreAnswered_data()
     QTest::newRow("two content lengths") << "POST /api/v1/auth/login HTTP/1.1\r\n" + host
             + "Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 40\r\n\r\n{}"
                                          << 400 << true;
+    // A length and a transfer coding together, or a coding we do not implement: a proxy in front may frame the body
+    // one way and we another, which is how request smuggling works. Refused, and the connection closed.
+    const QByteArray login = "POST /api/v1/auth/login HTTP/1.1\r\n" + host + "Content-Type: application/json\r\n";
+    const QByteArray chunkedBody = "2\r\n{}\r\n0\r\n\r\n";
+    QTest::newRow("length and chunked") << login + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + chunkedBody << 400 << true;
+    QTest::newRow("chunked and length") << login + "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n"
+            + chunkedBody << 400 << true;
+    QTest::newRow("length and identity") << login + "Content-Length: 2\r\nTransfer-Encoding: identity\r\n\r\n{}" << 400
+                                         << true;
+    QTest::newRow("gzip, chunked") << login + "Transfer-Encoding: gzip, chunked\r\n\r\n" + chunkedBody << 400 << true;
+    QTest::newRow("chunked, identity") << login + "Transfer-Encoding: chunked, identity\r\n\r\n" + chunkedBody << 400
+                                       << true;
+    QTest::newRow("two transfer codings")
+        << login + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n" + chunkedBody << 400 << true;
+    QTest::newRow("xchunked") << login + "Transfer-Encoding: xchunked\r\n\r\n" + chunkedBody << 400 << true;
     // Bytes that never finish a request line: the request timeout answers.
     QTest::newRow("tls hello") << QByteArray::fromHex("160301002e0100002a0303") + QByteArray(40, '\0') << 408 << true;
 }
@@ -880,6 +956,131 @@ void TestHttpEndpoint::oversizedHeadersAndBodiesAreRefused()
 
     RawClient after(port);
     QCOMPARE(after.request("GET", "/health").status, 200);
+}
+
+void TestHttpEndpoint::oversizedBodySentWholeStillGetsTheAnswer()
+{
+    if (currentDialect() != Dialect::Sqlite)
+        QSKIP("transport only: runs once");
+    auto served = serveFresh(ApiSettings{}); // the production limit, 10 MiB
+    if (!served)
+        return;
+    const qint64 limit = ApiSettings{}.maxBodyBytes;
+
+    // An ordinary client (curl, Python's http.client) writes its whole body before it reads: the server must take
+    // in what it refused rather than close on unread bytes, which resets the connection and loses the answer.
+    RawClient client(served->port());
+    QVERIFY(client.open());
+    const QByteArray body(limit + 1024 * 1024, 'x'); // 11 MiB
+    client.write(client.requestBytes("POST", "/api/v1/auth/signup", body, kJson));
+    QCOMPARE(client.socket().bytesToWrite(), 0);
+    const HttpReply reply = client.readReply();
+    QVERIFY2(reply.status == 413, qPrintable(reply.describe() + u' ' + client.socket().errorString()));
+    QCOMPARE(reply.errorCode(), QStringLiteral("payload_too_large"));
+    QVERIFY2(shapeProblem(reply).isEmpty(), qPrintable(shapeProblem(reply)));
+    QCOMPARE(reply.header("Connection"), QByteArray("close"));
+    QVERIFY(client.waitClosed(kTimeoutMs));
+
+    // The same for a chunked body, which announces no length and is refused once it passes the limit.
+    RawClient chunked(served->port());
+    QVERIFY(chunked.open());
+    QByteArray stream = chunked.requestBytes("POST", "/api/v1/auth/signup", {},
+                                             {{"Content-Type", "application/json"}, {"Transfer-Encoding", "chunked"}});
+    const QByteArray chunk(256 * 1024, 'c');
+    for (qint64 sent = 0; sent <= limit; sent += chunk.size())
+        stream += QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n";
+    stream += "0\r\n\r\n";
+    chunked.write(stream);
+    QCOMPARE(chunked.socket().bytesToWrite(), 0);
+    const HttpReply cutOff = chunked.readReply();
+    QVERIFY2(cutOff.status == 413, qPrintable(cutOff.describe() + u' ' + chunked.socket().errorString()));
+    QVERIFY(chunked.waitClosed(kTimeoutMs));
+
+    QCOMPARE(RawClient(served->port()).request("GET", "/health").status, 200);
+}
+
+void TestHttpEndpoint::textAndCursorsADatabaseCannotTakeAreRefused()
+{
+    auto served = serveFresh();
+    if (!served)
+        return;
+    const QByteArray token = accessToken(signup(served->port(), QStringLiteral("nul@example.com")));
+    QVERIFY(!token.isEmpty());
+    RawClient client(served->port());
+    const HttpReply twin = client.request("POST", "/api/v1/twins",
+                                          json({{QStringLiteral("name"), QStringLiteral("Kept")}}), withBearer(token));
+    QVERIFY2(twin.status == 201, qPrintable(twin.describe()));
+    const QByteArray twinPath = "/api/v1/twins/" + twin.json().value(QStringLiteral("id")).toString().toLatin1();
+
+    // U+0000, which PostgreSQL's text and jsonb refuse (it answered 500), is a 422 naming the field on both backends.
+    struct Refused
+    {
+        QByteArray method;
+        QByteArray path;
+        QByteArray body;
+        Headers headers;
+        QString field;
+    };
+    const QList<Refused> refused{
+        {"POST", "/api/v1/twins", R"({"name":"a\u0000b"})", withBearer(token), QStringLiteral("name")},
+        {"POST", "/api/v1/twins", R"({"name":"ok","description":"\u0000"})", withBearer(token),
+         QStringLiteral("description")},
+        {"POST", "/api/v1/twins", R"({"name":"ok","settings":{"k\u0000":1}})", withBearer(token),
+         QStringLiteral("settings")},
+        {"PATCH", twinPath, R"({"settings":{"k":["x\u0000"]}})", withBearer(token), QStringLiteral("settings")},
+        {"PATCH", twinPath, R"({"name":"\ud800 half a pair"})", withBearer(token), QStringLiteral("name")},
+        {"POST", twinPath + "/sources", R"({"filename":"a.md","content":"x\u0000y"})", withBearer(token),
+         QStringLiteral("content")},
+        {"POST", twinPath + "/sources?filename=nul.txt", QByteArray("text\0with a NUL", 15),
+         withBearer(token, {{"Content-Type", "text/plain"}}), QStringLiteral("content")},
+        {"POST", "/api/v1/auth/signup",
+         R"({"email":"x@example.com","password":"correct horse battery","tenant_name":"T\u0000"})", kJson,
+         QStringLiteral("tenant_name")},
+        {"POST", "/api/v1/auth/login", R"({"email":"nul\u0000@example.com","password":"correct horse battery"})", kJson,
+         QStringLiteral("email")},
+    };
+    for (const Refused &request : refused) {
+        const HttpReply reply = client.request(request.method, request.path, request.body, request.headers);
+        const QString context = QString::fromLatin1(request.method + ' ' + request.path + ' ' + request.body)
+            + QStringLiteral(" -> ") + reply.describe();
+        QVERIFY2(reply.status == 422, qPrintable(context));
+        QVERIFY2(shapeProblem(reply).isEmpty(), qPrintable(context));
+        const QJsonObject details
+            = reply.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("details")).toObject();
+        QVERIFY2(details.contains(request.field), qPrintable(context));
+    }
+
+    // A query parameter with U+0000, and a well-formed cursor whose time no row can have: 400.
+    auto cursor = [](const QByteArray &msecs) {
+        return QByteArray(msecs + '|' + newId().toLatin1())
+            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    };
+    const QByteArrayList badQueries{"/api/v1/twins?cursor=" + cursor("-9223372036854775807"),
+                                    "/api/v1/twins?cursor=" + cursor("9223372036854775807"),
+                                    "/api/v1/twins?cursor=" + cursor("-62135596800001"),
+                                    "/api/v1/jobs?cursor=" + cursor("253402300800000"),
+                                    "/api/v1/jobs?q=%00",
+                                    "/api/v1/jobs?type=a%00b",
+                                    "/api/v1/twins?status=%00"};
+    for (const QByteArray &target : badQueries) {
+        const HttpReply reply = client.request("GET", target, {}, withBearer(token, {}));
+        const QString context = QString::fromLatin1(target) + QStringLiteral(" -> ") + reply.describe();
+        QVERIFY2(reply.status == 400, qPrintable(context));
+        QCOMPARE(reply.errorCode(), QStringLiteral("bad_request"));
+    }
+
+    // Nothing was stored, and the twin is unchanged.
+    const HttpReply twins = client.request("GET", "/api/v1/twins", {}, withBearer(token, {}));
+    QCOMPARE(twins.status, 200);
+    const QJsonArray items = twins.json().value(QStringLiteral("items")).toArray();
+    QCOMPARE(items.size(), 1);
+    QCOMPARE(items.first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("Kept"));
+    QCOMPARE(client.request("GET", twinPath + "/sources", {}, withBearer(token, {}))
+                 .json()
+                 .value(QStringLiteral("items"))
+                 .toArray()
+                 .size(),
+             0);
 }
 
 void TestHttpEndpoint::hostHeaderIsChecked()

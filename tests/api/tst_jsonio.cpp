@@ -6,8 +6,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
-#include <QTimeZone>
+#include <QSet>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace twinops;
 
@@ -19,6 +20,7 @@ private slots:
     void isoTimeMatchesQt();
     void isoTimeSweep();
     void fieldsCollectEveryProblem();
+    void fieldsRefuseTextADatabaseCannotStore();
     void writerMatchesQt_data();
     void writerMatchesQt();
     void writerStringSweep();
@@ -66,6 +68,44 @@ void TestJsonIo::fieldsCollectEveryProblem()
     QVERIFY(!status.ok());
     QCOMPARE(status.error().code, ErrorCode::ValidationFailed);
     QCOMPARE(status.error().details.size(), 4);
+}
+
+void TestJsonIo::fieldsRefuseTextADatabaseCannotStore()
+{
+    // U+0000 (PostgreSQL's text and jsonb refuse it) and half a surrogate pair (no UTF-8 form), in every kind of
+    // field that carries text, including keys and values deep inside an object.
+    const QString nul = QStringLiteral("a") + QChar(0) + QStringLiteral("b");
+    const QString loneSurrogate = QStringLiteral("a") + QChar(0xd800) + QStringLiteral("b");
+    const QJsonObject object{
+        {QStringLiteral("name"), nul},
+        {QStringLiteral("note"), loneSurrogate},
+        {QStringLiteral("tags"), QJsonArray{QStringLiteral("fine"), nul}},
+        {QStringLiteral("settings"), QJsonObject{{QStringLiteral("k"), QJsonArray{1, QJsonObject{{nul, 2}}}}}},
+        {QStringLiteral("meta"),
+         QJsonObject{{QStringLiteral("deep"), QJsonObject{{QStringLiteral("v"), loneSurrogate}}}}},
+        {QStringLiteral("ok"), QString::fromUtf8("plain text, caf\xc3\xa9 and a pair: \xf0\x9f\x98\x80")},
+    };
+    JsonFields fields(object);
+    QVERIFY(!fields.requiredString(QStringLiteral("name")).contains(QChar(0)));
+    QVERIFY(!fields.optionalString(QStringLiteral("note")).has_value());
+    QVERIFY(!fields.optionalStringList(QStringLiteral("tags")).has_value());
+    QVERIFY(!fields.optionalObject(QStringLiteral("settings")).has_value());
+    QVERIFY(!fields.optionalObject(QStringLiteral("meta")).has_value());
+    QCOMPARE(fields.requiredString(QStringLiteral("ok")), object.value(QStringLiteral("ok")).toString());
+    const Status status = fields.status();
+    QVERIFY(!status.ok());
+    QCOMPARE(status.error().code, ErrorCode::ValidationFailed);
+    QCOMPARE(QSet<QString>(status.error().details.keyBegin(), status.error().details.keyEnd()),
+             (QSet<QString>{QStringLiteral("name"), QStringLiteral("note"), QStringLiteral("tags"),
+                            QStringLiteral("settings"), QStringLiteral("meta")}));
+    QVERIFY2(status.error().details.value(QStringLiteral("name")).contains(QLatin1String("U+0000")),
+             qPrintable(status.error().details.value(QStringLiteral("name"))));
+
+    // requiredStringList, which goes through optionalStringList.
+    JsonFields list(QJsonObject{{QStringLiteral("ids"), QJsonArray{nul}}});
+    (void)list.requiredStringList(QStringLiteral("ids"));
+    QVERIFY(!list.status().ok());
+    QVERIFY(list.status().error().details.contains(QStringLiteral("ids")));
 }
 
 void TestJsonIo::writerMatchesQt_data()

@@ -1,6 +1,7 @@
 // The real twinopsd binary, as an operator runs it: migrate twice, edited migrations, unreachable servers,
 // corrupt files, usage errors.
 #include "testdatabase.h"
+#include "testfiles.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -9,8 +10,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -105,6 +109,7 @@ private slots:
     void checkRunsTheStagingChecklistAndRecordsIt();
     void checkOfADeadTargetFails();
     void adminKeysAreListedRevokedAndExpire();
+    void defaultDataFolderIsOwnerOnly();
 };
 
 void TestTwinopsd::migrateTwiceAppliesNothingTheSecondTime()
@@ -360,4 +365,32 @@ void TestTwinopsd::adminKeysAreListedRevokedAndExpire()
 }
 
 QTEST_GUILESS_MAIN(TestTwinopsd)
+void TestTwinopsd::defaultDataFolderIsOwnerOnly()
+{
+    if (currentDialect() != Dialect::Sqlite)
+        QSKIP("the default database is SQLite; runs once");
+    // twinopsd inherits the most permissive umask, so only its own code can make the modes private.
+    const mode_t umaskBefore = ::umask(0);
+    const auto restoreUmask = qScopeGuard([umaskBefore] { ::umask(umaskBefore); });
+    QTemporaryDir home;
+    // `check` without --target starts the embedded service as `serve` does: the signing secret (in
+    // <app-data>/secrets) first, then the default database (<app-data>/twinops.db), and runs the checklist on it.
+    const Run run = twinopsd({QStringLiteral("check"), QStringLiteral("--format"), QStringLiteral("json")},
+                             checkEnvironment(home.path()));
+    QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
+    const QString appData = home.filePath(QStringLiteral("data/TwinOps/twinops"));
+    QVERIFY2(QFile::exists(appData + QStringLiteral("/twinops.db")), qPrintable(run.err));
+    const QStringList folders{home.filePath(QStringLiteral("data")), home.filePath(QStringLiteral("data/TwinOps")),
+                              appData, appData + QStringLiteral("/secrets")};
+    for (const QString &folder : folders)
+        QVERIFY2(modeOf(folder) == 0700, qPrintable(folder + u' ' + QString::number(modeOf(folder), 8)));
+    const QStringList files
+        = QDir(appData).entryList(QDir::Files) + QStringList{QStringLiteral("secrets/jwt-signing-secret")};
+    QVERIFY(files.contains(QStringLiteral("twinops.db")));
+    for (const QString &file : files) {
+        const QString path = appData + u'/' + file;
+        QVERIFY2(modeOf(path) == 0600, qPrintable(path + u' ' + QString::number(modeOf(path), 8)));
+    }
+}
+
 #include "tst_twinopsd.moc"

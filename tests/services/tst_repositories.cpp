@@ -157,6 +157,22 @@ void TestRepositories::invalidCursorIsBadRequest()
         QVERIFY(!page.ok());
         QCOMPARE(page.error().code, ErrorCode::BadRequest);
     }
+
+    // Well-formed cursors with a time no row can have: PostgreSQL refused them with an error (a 500 at the API).
+    auto crafted = [](const QByteArray &msecs) {
+        return QString::fromLatin1(QByteArray(msecs + '|' + newId().toLatin1())
+                                       .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    };
+    const QByteArrayList outOfRange{"-9223372036854775808", "-9223372036854775807", "-62135596800001",
+                                    "253402300800000", "9223372036854775807"};
+    for (const QByteArray &msecs : outOfRange) {
+        auto page = tenants.list({10, crafted(msecs)});
+        QVERIFY2(!page.ok(), msecs.constData());
+        QVERIFY2(page.error().code == ErrorCode::BadRequest, qPrintable(page.error().message));
+    }
+    // The first and last millisecond of years 1 to 9999 are still cursors.
+    for (const QByteArray &msecs : QByteArrayList{"-62135596800000", "0", "253402300799999"})
+        TWINOPS_VERIFY_OK(tenants.list({10, crafted(msecs)}));
 }
 
 void TestRepositories::userLifecycleAndEmailRules()

@@ -5,10 +5,14 @@
 #include "storage/databaseurl.h"
 #include "storage/sqlitedatabase.h"
 #include "testdatabase.h"
+#include "testfiles.h"
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QScopeGuard>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -27,11 +31,13 @@ private slots:
     void syntaxErrorIsInternalAndConnectionSurvives();
     void scriptRunsEveryStatement();
     void lostConnectionIsUnavailableThenRecovers();
+    void textWithNulIsStoredWholeOrRefused();
 
     // Driver-specific cases run once.
     void sqlitePlaceholderRewriting();
     void unreachablePostgresIsUnavailable();
     void corruptSqliteFileIsLeftAlone();
+    void sqliteFilesAreCreatedOwnerOnly();
     void databaseUrlParsing();
 };
 
@@ -219,6 +225,29 @@ void TestStorage::lostConnectionIsUnavailableThenRecovers()
     QVERIFY(db->ping().ok());
 }
 
+void TestStorage::textWithNulIsStoredWholeOrRefused()
+{
+    // libpq reads a text parameter up to its first NUL, so PostgreSQL stored "before" for "before\0after": the
+    // driver must refuse such a value rather than lose its end. SQLite stores it whole.
+    TWINOPS_FRESH_DATABASE(testDb);
+    auto db = testDb->connect();
+    QVERIFY(db);
+    QVERIFY(db->query(createTable(db->dialect())).ok());
+    const QString text = QStringLiteral("before") + QChar(0) + QStringLiteral("after");
+    auto inserted = db->query(QStringLiteral("INSERT INTO t (id, label) VALUES ($1, $2)"), {QStringLiteral("a"), text});
+    auto rows = db->query(QStringLiteral("SELECT label FROM t"));
+    TWINOPS_VERIFY_OK(rows);
+    if (db->dialect() == Dialect::Postgres) {
+        QVERIFY(!inserted.ok());
+        QVERIFY2(inserted.error().message.contains(QLatin1String("U+0000")), qPrintable(inserted.error().message));
+        QCOMPARE(rows->size(), 0);
+    } else {
+        TWINOPS_VERIFY_OK(inserted);
+        QCOMPARE(rows->size(), 1);
+        QCOMPARE(rows->first().text(0), text);
+    }
+}
+
 void TestStorage::sqlitePlaceholderRewriting()
 {
     if (currentDialect() != Dialect::Sqlite)
@@ -267,6 +296,54 @@ void TestStorage::corruptSqliteFileIsLeftAlone()
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), garbage);
     QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
+}
+
+void TestStorage::sqliteFilesAreCreatedOwnerOnly()
+{
+    if (currentDialect() != Dialect::Sqlite)
+        QSKIP("SQLite's files; runs once");
+    // The most permissive umask, so that nothing but the code under test can make the modes private.
+    const mode_t umaskBefore = ::umask(0);
+    const auto restoreUmask = qScopeGuard([umaskBefore] { ::umask(umaskBefore); });
+    QTemporaryDir dir;
+    QVERIFY(QFile::setPermissions(dir.path(),
+                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
+                                      | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther));
+
+    // A new database in folders that do not exist yet: 0600 files (the WAL and SHM too) in 0700 folders.
+    const QString path = dir.filePath(QStringLiteral("data/twinops/twinops.db"));
+    {
+        auto db = Database::open(DatabaseUrl::sqliteFile(path));
+        TWINOPS_VERIFY_OK(db);
+        TWINOPS_VERIFY_OK((*db)->query(QStringLiteral("CREATE TABLE t (n INTEGER)")));
+        TWINOPS_VERIFY_OK((*db)->query(QStringLiteral("INSERT INTO t VALUES (1)")));
+        QCOMPARE(QString::number(modeOf(path), 8), QStringLiteral("600"));
+        QVERIFY(QFile::exists(path + QStringLiteral("-wal")));
+        QCOMPARE(QString::number(modeOf(path + QStringLiteral("-wal")), 8), QStringLiteral("600"));
+        QVERIFY(QFile::exists(path + QStringLiteral("-shm")));
+        QCOMPARE(QString::number(modeOf(path + QStringLiteral("-shm")), 8), QStringLiteral("600"));
+    }
+    QCOMPARE(QString::number(modeOf(dir.filePath(QStringLiteral("data"))), 8), QStringLiteral("700"));
+    QCOMPARE(QString::number(modeOf(dir.filePath(QStringLiteral("data/twinops"))), 8), QStringLiteral("700"));
+    QCOMPARE(QString::number(modeOf(dir.path()), 8), QStringLiteral("755")); // it existed: left as it was
+
+    // An existing (empty) file keeps the mode its owner gave it, and SQLite gives its WAL the same.
+    const QString shared = dir.filePath(QStringLiteral("shared.db"));
+    {
+        QFile file(shared);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::WriteGroup));
+    }
+    {
+        auto db = Database::open(DatabaseUrl::sqliteFile(shared));
+        TWINOPS_VERIFY_OK(db);
+        TWINOPS_VERIFY_OK((*db)->query(QStringLiteral("CREATE TABLE t (n INTEGER)")));
+        QCOMPARE(QString::number(modeOf(shared), 8), QStringLiteral("660"));
+        QCOMPARE(QString::number(modeOf(shared + QStringLiteral("-wal")), 8), QStringLiteral("660"));
+    }
+
+    // A path that names a folder is refused, not replaced.
+    QVERIFY(!Database::open(DatabaseUrl::sqliteFile(dir.filePath(QStringLiteral("data")))).ok());
 }
 
 void TestStorage::databaseUrlParsing()

@@ -34,6 +34,8 @@ Result<NewSource> uploadedSource(const HttpRequest &request)
         const QString content = decoder(request.body);
         if (decoder.hasError())
             return Error::badRequest(QStringLiteral("the body is not valid UTF-8"));
+        if (auto problem = unstorableText(content))
+            return Error::validation(QStringLiteral("content"), *problem);
         const QString filename = request.queryValue(QStringLiteral("filename"));
         if (filename.isEmpty())
             return Error::validation(QStringLiteral("filename"), QStringLiteral("is required (?filename=)"));
