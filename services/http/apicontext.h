@@ -33,6 +33,7 @@ struct ApiSettings
     int requestTimeoutSeconds = 30; // a request must arrive completely within this time
     int idleTimeoutSeconds = 60; // an idle keep-alive connection is closed after this
     ChatSettings chat; // the chat provider and the share-link chat limits
+    AuthLimits authLimits; // the login and sign-up budgets
 };
 
 // Per-route request metrics, created on first use and then found under a read lock. Keyed by the parts
