@@ -28,6 +28,7 @@ private slots:
     void pruneDeletesOnlySpentRowsInBatches();
     void theCorePrunesPeriodically();
     void clientsAreAddressesOrIpv6Networks();
+    void perAddressLimitsComeFromTheEnvironment();
 };
 
 namespace {
@@ -188,6 +189,32 @@ void TestAuthThrottle::clientsAreAddressesOrIpv6Networks()
     QCOMPARE(AuthThrottle::clientOf(QStringLiteral("2001:db8:a:b:c:d:e:f")), QStringLiteral("2001:db8:a:b::/64"));
     QCOMPARE(AuthThrottle::clientOf(QStringLiteral("2001:db8:a:b::1")), QStringLiteral("2001:db8:a:b::/64"));
     QCOMPARE(AuthThrottle::clientOf(QStringLiteral("console")), QStringLiteral("console"));
+}
+
+void TestAuthThrottle::perAddressLimitsComeFromTheEnvironment()
+{
+    qunsetenv("TWINOPS_LOGIN_FAILURES_PER_ADDRESS");
+    qunsetenv("TWINOPS_SIGNUPS_PER_ADDRESS");
+    auto defaults = AuthLimits::fromEnvironment();
+    TWINOPS_VERIFY_OK(defaults);
+    QCOMPARE(defaults->loginPerAddress.limit, 20);
+    QCOMPARE(defaults->signupPerAddress.limit, 10);
+    QCOMPARE(defaults->loginPerAccount.limit, 5);
+
+    qputenv("TWINOPS_LOGIN_FAILURES_PER_ADDRESS", " 50 ");
+    qputenv("TWINOPS_SIGNUPS_PER_ADDRESS", "0");
+    auto configured = AuthLimits::fromEnvironment();
+    TWINOPS_VERIFY_OK(configured);
+    QCOMPARE(configured->loginPerAddress.limit, 50);
+    QCOMPARE(configured->signupPerAddress.limit, 0);
+
+    qputenv("TWINOPS_SIGNUPS_PER_ADDRESS", "-1");
+    auto refused = AuthLimits::fromEnvironment();
+    qunsetenv("TWINOPS_LOGIN_FAILURES_PER_ADDRESS");
+    qunsetenv("TWINOPS_SIGNUPS_PER_ADDRESS");
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, ErrorCode::BadRequest);
+    QVERIFY(refused.error().message.contains(QLatin1String("TWINOPS_SIGNUPS_PER_ADDRESS")));
 }
 
 QTEST_GUILESS_MAIN(TestAuthThrottle)
