@@ -109,8 +109,7 @@ start_server() {
   local name=$1 database=$2 errlog=$work/$1.server.log
   mkdir -p "$work/$name.home"
   # XDG_DATA_HOME keeps the app-data directory (secrets, default database) inside $work.
-  # All sign-ups come from this machine: no per-address sign-up limit.
-  XDG_DATA_HOME="$work/$name.home" TWINOPS_JWT_SECRET=$jwt_secret TWINOPS_PASSWORD_COST=minimal TWINOPS_SIGNUPS_PER_ADDRESS=0 \
+  XDG_DATA_HOME="$work/$name.home" TWINOPS_JWT_SECRET=$jwt_secret TWINOPS_PASSWORD_COST=minimal \
     "$twinopsd" --database "$database" serve --listen 127.0.0.1:0 --http-threads "$http_threads" >"$work/$name.server.out" 2>"$errlog" &
   server_pid=$!
   local port=""

@@ -27,8 +27,15 @@ QMutex &checkMutex()
 constexpr const char *kCommonWords
     = "password passwort qwerty qwertz azerty asdfgh zxcvbn letmein welcome iloveyou changeme trustno1 twinops";
 
-// cracklib's answer when it cannot open its dictionary (compared in the C locale, in which checks run).
+// cracklib's answers we act on (compared in the C locale, in which checks run).
 constexpr const char *kDictionaryUnreadable = "error loading dictionary";
+constexpr const char *kDictionaryWord = "it is based on a"; // "… dictionary word", "… (reversed) dictionary word"
+constexpr const char *kSystematic = "it is too simplistic/systematic";
+
+// cracklib counts neighbours in the alphabet anywhere in a password ("ab", "ed", "78") and refuses more than 4 of
+// them whatever its length, which refused about 1 % of random 32-character passwords. From this length on that
+// verdict is ignored: long runs and sequences are still refused by libpwquality's own checks.
+constexpr int kLongPassword = 16;
 
 // The password with the digits and symbols people write for letters read as those letters (P@ssw0rd → Password).
 QString lettersForLookAlikes(QString password)
@@ -125,11 +132,14 @@ Status PasswordPolicy::check(const QString &password) const
         QMutexLocker locker(&checkMutex());
         CLocaleScope cLocale;
         verdict = pwqualityVerdict(m_settings, password);
+        if (verdict.reason == QLatin1String(kSystematic) && password.size() >= kLongPassword)
+            verdict = {};
         // Read as letters, a password may turn out to be a dictionary word or a common password; its other
-        // weaknesses (runs, sequences) are judged on what was typed.
+        // weaknesses (runs, sequences, variety) are judged on what was typed.
         if (const QString letters = lettersForLookAlikes(password); verdict.code == 0 && letters != password) {
             verdict = pwqualityVerdict(m_settings, letters);
-            if (verdict.code == PWQ_ERROR_CRACKLIB_CHECK || verdict.code == PWQ_ERROR_BAD_WORDS)
+            if (verdict.code == PWQ_ERROR_BAD_WORDS
+                || (verdict.code == PWQ_ERROR_CRACKLIB_CHECK && verdict.reason.startsWith(QLatin1String(kDictionaryWord))))
                 verdict.reason += QStringLiteral(" (with look-alike digits and symbols read as letters)");
             else
                 verdict = {};
