@@ -62,7 +62,8 @@ Result<Session> AuthService::signup(const QString &email, const QString &passwor
     // this machine are not limited: they come from our own tools (every checklist run signs up 8 throwaway tenants)
     // or from a reverse proxy, for which one budget would be every visitor's.
     const QString client = AuthThrottle::clientOf(clientAddress);
-    if (const ThrottleRule &rule = m_config.limits.signupPerAddress; rule.limit > 0 && !QHostAddress(client).isLoopback()) {
+    if (const ThrottleRule &rule = m_config.limits.signupPerAddress;
+        rule.limit > 0 && !QHostAddress(client).isLoopback()) {
         auto taken = AuthThrottle(m_db).take(QStringLiteral("signup:") + client, rule, nowUtc(),
                                              QStringLiteral("too many sign-ups from this address; try again later"));
         if (!taken.ok())

@@ -21,8 +21,8 @@ Result<int> limitFromEnvironment(const char *name, int defaultLimit)
     bool ok = false;
     const int limit = text.toInt(&ok);
     if (!ok || limit < 0 || limit > 1'000'000)
-        return Error::badRequest(QStringLiteral("%1 must be a whole number from 0 (no limit) to 1000000")
-                                     .arg(QString::fromLatin1(name)));
+        return Error::badRequest(
+            QStringLiteral("%1 must be a whole number from 0 (no limit) to 1000000").arg(QString::fromLatin1(name)));
     return limit;
 }
 
@@ -92,11 +92,11 @@ Result<AuthThrottle::Taken> AuthThrottle::take(const QString &key, const Throttl
 
 Status AuthThrottle::giveBack(const Taken &taken)
 {
-    return discardRows(m_db.query(
-        QStringLiteral("UPDATE auth_throttle SET failures = failures - 1, "
-                       "blocked_until = CASE WHEN blocked_until = $2 THEN NULL ELSE blocked_until END "
-                       "WHERE key = $1 AND failures > 0"),
-        {taken.key, taken.blockStarted.isValid() ? QVariant(taken.blockStarted) : QVariant()}));
+    return discardRows(
+        m_db.query(QStringLiteral("UPDATE auth_throttle SET failures = failures - 1, "
+                                  "blocked_until = CASE WHEN blocked_until = $2 THEN NULL ELSE blocked_until END "
+                                  "WHERE key = $1 AND failures > 0"),
+                   {taken.key, taken.blockStarted.isValid() ? QVariant(taken.blockStarted) : QVariant()}));
 }
 
 Status AuthThrottle::clear(const QString &key)

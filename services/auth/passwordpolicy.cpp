@@ -5,11 +5,9 @@
 
 #include <QMutex>
 
+#include <iterator>
 #include <locale.h>
 #include <pwquality.h>
-
-#include <array>
-#include <utility>
 
 namespace twinops {
 
@@ -40,11 +38,9 @@ constexpr int kLongPassword = 16;
 // The password with the digits and symbols people write for letters read as those letters (P@ssw0rd → Password).
 QString lettersForLookAlikes(QString password)
 {
-    static constexpr std::array<std::pair<char16_t, char16_t>, 10> kLookAlikes{
-        {{u'0', u'o'}, {u'1', u'l'}, {u'3', u'e'}, {u'4', u'a'}, {u'5', u's'}, {u'7', u't'}, {u'@', u'a'},
-         {u'$', u's'}, {u'!', u'i'}, {u'|', u'l'}}};
-    for (const auto &[lookAlike, letter] : kLookAlikes)
-        password.replace(QChar(lookAlike), QChar(letter));
+    static constexpr char16_t kLookAlikes[] = u"0o1l3e4a5s7t@a$s!i|l"; // pairs: look-alike, letter
+    for (size_t i = 0; i + 1 < std::size(kLookAlikes); i += 2)
+        password.replace(QChar(kLookAlikes[i]), QChar(kLookAlikes[i + 1]));
     return password;
 }
 
@@ -81,18 +77,13 @@ Verdict pwqualityVerdict(pwquality_settings_t *settings, const QString &password
     if (code >= 0)
         return {};
     switch (code) {
-    case PWQ_ERROR_CRACKLIB_CHECK:
-        return {code, QString::fromUtf8(static_cast<const char *>(auxiliary))};
-    case PWQ_ERROR_BAD_WORDS:
-        return {code, QStringLiteral("it contains a commonly used password")};
+    case PWQ_ERROR_CRACKLIB_CHECK: return {code, QString::fromUtf8(static_cast<const char *>(auxiliary))};
+    case PWQ_ERROR_BAD_WORDS: return {code, QStringLiteral("it contains a commonly used password")};
     case PWQ_ERROR_MAX_CONSECUTIVE:
         return {code, QStringLiteral("it repeats one character more than 4 times in a row")};
-    case PWQ_ERROR_MAX_SEQUENCE:
-        return {code, QStringLiteral("it contains a sequence such as 12345 or abcde")};
-    case PWQ_ERROR_PALINDROME:
-        return {code, QStringLiteral("it reads the same backwards")};
-    default:
-        break;
+    case PWQ_ERROR_MAX_SEQUENCE: return {code, QStringLiteral("it contains a sequence such as 12345 or abcde")};
+    case PWQ_ERROR_PALINDROME: return {code, QStringLiteral("it reads the same backwards")};
+    default: break;
     }
     char buffer[PWQ_MAX_ERROR_MESSAGE_LEN];
     return {code, QString::fromUtf8(pwquality_strerror(buffer, sizeof buffer, code, auxiliary))};
@@ -139,7 +130,8 @@ Status PasswordPolicy::check(const QString &password) const
         if (const QString letters = lettersForLookAlikes(password); verdict.code == 0 && letters != password) {
             verdict = pwqualityVerdict(m_settings, letters);
             if (verdict.code == PWQ_ERROR_BAD_WORDS
-                || (verdict.code == PWQ_ERROR_CRACKLIB_CHECK && verdict.reason.startsWith(QLatin1String(kDictionaryWord))))
+                || (verdict.code == PWQ_ERROR_CRACKLIB_CHECK
+                    && verdict.reason.startsWith(QLatin1String(kDictionaryWord))))
                 verdict.reason += QStringLiteral(" (with look-alike digits and symbols read as letters)");
             else
                 verdict = {};

@@ -149,8 +149,9 @@ void TestAuth::loginIsThrottledPerAddress()
                             {QStringLiteral("password"), QStringLiteral("Spring2024!")}});
     };
     const auto loginAda = [&] {
-        return m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
-                           {{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), kPassword}});
+        return m_api->call(
+            "POST", QStringLiteral("/api/v1/auth/login"),
+            {{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), kPassword}});
     };
     for (int i = 0; i < 19; ++i)
         QCOMPARE(guess(i).status, 401);
@@ -259,7 +260,10 @@ void TestAuth::weakPasswordsAreRefused()
     QFETCH(QString, password);
     QFETCH(QString, why);
     const auto problemOf = [](const ApiHarness::Reply &reply) {
-        return reply.json[QStringLiteral("error")].toObject()[QStringLiteral("details")].toObject()[QStringLiteral("password")].toString();
+        return reply.json[QStringLiteral("error")]
+            .toObject()[QStringLiteral("details")]
+            .toObject()[QStringLiteral("password")]
+            .toString();
     };
     const auto signup = m_api->call("POST", QStringLiteral("/api/v1/auth/signup"),
                                     {{QStringLiteral("email"), QStringLiteral("weak@example.com")},

@@ -58,8 +58,8 @@ void TestPasswordPolicy::acceptsLongRandomPasswords()
     for (int i = 0; i < 1000; ++i) {
         QByteArray bytes(24, Qt::Uninitialized);
         QRandomGenerator::system()->generate(bytes.begin(), bytes.end());
-        const QString password = QString::fromLatin1(
-            bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        const QString password
+            = QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
         if (const Status checked = policy.check(password); !checked.ok())
             refused << password + QStringLiteral(": ") + problemOf(checked);
     }
@@ -72,16 +72,24 @@ void TestPasswordPolicy::refusesEasyPasswordsSayingWhy_data()
     QTest::addColumn<QString>("problem");
     const QString easy = QStringLiteral("is too easy to guess: ");
     QTest::newRow("ten spaces and a letter")
-        << QStringLiteral("          a") << easy + QStringLiteral("it repeats one character more than 4 times in a row");
-    QTest::newRow("run inside") << QStringLiteral("xyz!!!!!!q9") << easy + QStringLiteral("it repeats one character more than 4 times in a row");
-    QTest::newRow("sequence") << QStringLiteral("abcdefgh19") << easy + QStringLiteral("it contains a sequence such as 12345 or abcde");
+        << QStringLiteral("          a")
+        << easy + QStringLiteral("it repeats one character more than 4 times in a row");
+    QTest::newRow("run inside") << QStringLiteral("xyz!!!!!!q9")
+                                << easy + QStringLiteral("it repeats one character more than 4 times in a row");
+    QTest::newRow("sequence") << QStringLiteral("abcdefgh19")
+                              << easy + QStringLiteral("it contains a sequence such as 12345 or abcde");
     QTest::newRow("palindrome") << QStringLiteral("aaaaaaaaaa") << easy + QStringLiteral("it reads the same backwards");
-    QTest::newRow("dictionary word") << QStringLiteral("dictionary") << easy + QStringLiteral("it is based on a dictionary word");
-    QTest::newRow("common password") << QStringLiteral("Password123!") << easy + QStringLiteral("it contains a commonly used password");
-    QTest::newRow("our own name") << QStringLiteral("TwinOps-2024") << easy + QStringLiteral("it contains a commonly used password");
+    QTest::newRow("dictionary word") << QStringLiteral("dictionary")
+                                     << easy + QStringLiteral("it is based on a dictionary word");
+    QTest::newRow("common password") << QStringLiteral("Password123!")
+                                     << easy + QStringLiteral("it contains a commonly used password");
+    QTest::newRow("our own name") << QStringLiteral("TwinOps-2024")
+                                  << easy + QStringLiteral("it contains a commonly used password");
     QTest::newRow("look-alikes")
         << QStringLiteral("P@ssw0rd2024")
-        << easy + QStringLiteral("it contains a commonly used password (with look-alike digits and symbols read as letters)");
+        << easy
+            + QStringLiteral(
+                "it contains a commonly used password (with look-alike digits and symbols read as letters)");
 }
 
 void TestPasswordPolicy::refusesEasyPasswordsSayingWhy()
@@ -109,8 +117,8 @@ void TestPasswordPolicy::aMissingDictionaryRefusesEveryPassword()
 {
     QTemporaryDir empty;
     QVERIFY(empty.isValid());
-    const Status checked = PasswordPolicy(empty.filePath(QStringLiteral("no-dictionary"))).check(
-        QStringLiteral("correct horse battery"));
+    const Status checked = PasswordPolicy(empty.filePath(QStringLiteral("no-dictionary")))
+                               .check(QStringLiteral("correct horse battery"));
     QVERIFY(!checked.ok());
     QCOMPARE(checked.error().code, ErrorCode::Unavailable);
 }
