@@ -43,7 +43,7 @@ bool RateLimiter::allow(const QString &key, int *retryAfterSeconds)
     auto found = m_buckets.find(key);
     if (found == m_buckets.end()) {
         if (m_buckets.size() >= m_capacity)
-            return m_burst >= 1; // untracked: see the class comment
+            return true; // untracked: a new bucket would be full (see the class comment)
         m_byAge.push_back(Bucket{key, double(m_burst), now});
         found = m_buckets.insert(key, std::prev(m_byAge.end()));
     }
