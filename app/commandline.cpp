@@ -85,6 +85,8 @@ Environment:
                         in <app-data>/secrets/ (mode 0600).
   TWINOPS_PASSWORD_COST minimal|interactive|moderate argon2id cost (default interactive).
   TWINOPS_METRICS_RETENTION_DAYS  Days of per-minute metric history kept (default 30; 0 keeps all).
+  TWINOPS_LOGIN_FAILURES_PER_ADDRESS  Failed logins per client address in 15 minutes (default 20; 0 = no limit).
+  TWINOPS_SIGNUPS_PER_ADDRESS  Sign-ups per non-loopback client address in an hour (default 10; 0 = no limit).
 
 check options:
   --target URL          Check a remote deployment's HTTP API (health, smoke tests, /metrics thresholds).

@@ -139,7 +139,7 @@ seed() {
 url = "$server_url/api/v1/auth/signup"
 request = "POST"
 header = "Content-Type: application/json"
-data = "{\"email\":\"bench$i@example.com\",\"password\":\"bench-password-$i\",\"tenant_name\":\"Bench tenant $i\"}"
+data = "{\"email\":\"bench$i@example.com\",\"password\":\"bench tenant $i secret\",\"tenant_name\":\"Bench tenant $i\"}"
 output = "$dir/signup-$i.json"
 write-out = "%{http_code}\n"
 EOF

@@ -7,6 +7,9 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
   qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev qtkeychain-qt6-dev libgl-dev
   libpq-dev libsqlite3-dev postgresql postgresql-contrib libsodium-dev
+  # The password policy: libpwquality, and cracklib-runtime, which builds the dictionary it checks against
+  # (libcrack2 only recommends it, and recommends are not installed).
+  libpwquality-dev cracklib-runtime
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   fonts-dejavu-core
 )

@@ -1,11 +1,13 @@
 #include "servicecore.h"
 
+#include "auth/auththrottle.h"
+#include "core/ids.h"
 #include "core/logging.h"
 #include "graph/graphextractionhandler.h"
-#include "jobs/probehandler.h"
-#include "knowledge/sourceindexhandler.h"
 #include "http/apicontext.h"
 #include "http/routes.h"
+#include "jobs/probehandler.h"
+#include "knowledge/sourceindexhandler.h"
 #include "metrics/metricsregistry.h"
 #include "metrics/metricsrollup.h"
 #include "storage/migrator.h"
@@ -14,6 +16,21 @@
 #include <QHostInfo>
 
 namespace twinops {
+
+namespace {
+
+// Login and sign-up budgets whose time is over, deleted at every tick of the core's periodic thread (the rollup
+// writer's), so that a spray of made-up emails does not grow auth_throttle for ever.
+void pruneAuthThrottle(Database &connection)
+{
+    const auto removed = AuthThrottle::prune(connection, nowUtc());
+    if (!removed.ok())
+        qCWarning(lcCore).noquote() << "pruning auth_throttle failed:" << removed.error().message;
+    else if (*removed > 0)
+        qCInfo(lcCore).noquote() << "deleted" << *removed << "spent login and sign-up budgets";
+}
+
+} // namespace
 
 ServiceCore::ServiceCore(CoreOptions options)
     : m_options(std::move(options))
@@ -70,7 +87,11 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
         MetricsRegistry &metrics = *core->m_metrics;
         core->m_rollups = std::make_unique<MetricsRollupWriter>(
             o.database, metrics, o.instance, o.metricsRollupInterval,
-            [&metrics](Database &connection) { refreshQueueGauges(connection, metrics); }, o.metricsRetention);
+            [&metrics](Database &connection) {
+                refreshQueueGauges(connection, metrics);
+                pruneAuthThrottle(connection);
+            },
+            o.metricsRetention);
     }
     qCInfo(lcCore).noquote() << "service core started on" << core->m_database->description();
     return core;
@@ -89,6 +110,10 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
         chat = std::move(fromEnvironment).value();
     }
     settings.chat = std::move(*chat);
+    auto authLimits = AuthLimits::fromEnvironment();
+    if (!authLimits.ok())
+        return authLimits.error();
+    settings.authLimits = *authLimits;
     qCInfo(lcCore).noquote() << "chat provider:" << settings.chat.description();
     m_api = std::make_unique<ApiShared>(m_options.database, jwtSecret, m_options.passwordCost, *m_metrics, settings);
     auto endpoint = std::make_unique<HttpEndpoint>(*m_api, options);

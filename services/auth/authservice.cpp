@@ -7,6 +7,10 @@
 #include "tenancy/tenantrepository.h"
 #include "tenancy/userrepository.h"
 
+#include <QHostAddress>
+
+#include <optional>
+
 namespace twinops {
 
 namespace {
@@ -22,23 +26,21 @@ Error invalidRefresh()
 
 } // namespace
 
-AuthConfig::AuthConfig(QByteArray jwtSecret, PasswordHasher::Cost cost)
+AuthConfig::AuthConfig(QByteArray jwtSecret, PasswordHasher::Cost cost, AuthLimits authLimits)
     : jwt(std::move(jwtSecret))
     , hasher(cost)
     , dummyHash(hasher.hash(crypto::randomToken(16)).value())
+    , limits(authLimits)
 { }
 
 Result<QString> AuthService::hashPassword(const QString &password) const
 {
-    if (password.size() < m_config.minimumPasswordLength)
-        return Error::validation(QStringLiteral("password"),
-                                 QStringLiteral("must be at least %1 characters").arg(m_config.minimumPasswordLength));
-    if (password.toUtf8().size() > PasswordHasher::kMaximumPasswordBytes)
-        return Error::validation(QStringLiteral("password"), QStringLiteral("is too long"));
+    TWINOPS_TRY(m_config.passwordPolicy.check(password));
     return m_config.hasher.hash(password);
 }
 
-Result<Session> AuthService::signup(const QString &email, const QString &password, const QString &tenantName)
+Result<Session> AuthService::signup(const QString &email, const QString &password, const QString &tenantName,
+                                    const QString &clientAddress)
 {
     QHash<QString, QString> problems;
     auto normalisedEmail = validatedEmail(email);
@@ -47,14 +49,29 @@ Result<Session> AuthService::signup(const QString &email, const QString &passwor
     auto name = validatedName(QStringLiteral("tenant_name"), tenantName);
     if (!name.ok())
         problems.insert(name.error().details);
-    auto hash = hashPassword(password);
-    if (!hash.ok()) {
-        if (hash.error().code != ErrorCode::ValidationFailed)
-            return hash.error();
-        problems.insert(hash.error().details);
+    if (const Status acceptable = m_config.passwordPolicy.check(password); !acceptable.ok()) {
+        if (acceptable.error().code != ErrorCode::ValidationFailed)
+            return acceptable.error();
+        problems.insert(acceptable.error().details);
     }
     if (!problems.isEmpty())
         return Error::validation(problems);
+
+    // Only attempts that would create a tenant count (a mistyped form does not), and they count before the
+    // password is hashed, so that a flood of sign-ups costs the flooder its budget, not us our CPU. Sign-ups from
+    // this machine are not limited: they come from our own tools (every checklist run signs up 8 throwaway tenants)
+    // or from a reverse proxy, for which one budget would be every visitor's.
+    const QString client = AuthThrottle::clientOf(clientAddress);
+    if (const ThrottleRule &rule = m_config.limits.signupPerAddress;
+        rule.limit > 0 && !QHostAddress(client).isLoopback()) {
+        auto taken = AuthThrottle(m_db).take(QStringLiteral("signup:") + client, rule, nowUtc(),
+                                             QStringLiteral("too many sign-ups from this address; try again later"));
+        if (!taken.ok())
+            return taken.error();
+    }
+    auto hash = m_config.hasher.hash(password);
+    if (!hash.ok())
+        return hash.error();
 
     auto tx = Transaction::begin(m_db);
     if (!tx.ok())
@@ -75,21 +92,30 @@ Result<Session> AuthService::signup(const QString &email, const QString &passwor
 Result<Session> AuthService::login(const QString &email, const QString &password, const QString &clientAddress)
 {
     const QString normalised = email.trimmed().toLower();
-    const QString throttleKey = QStringLiteral("login:") + normalised + u'|' + clientAddress;
+    const QString client = AuthThrottle::clientOf(clientAddress);
+    const QString accountKey = QStringLiteral("login:") + normalised + u'|' + client;
     const QDateTime now = nowUtc();
+    AuthThrottle throttle(m_db);
 
-    auto throttle = m_db.query(
-        QStringLiteral("SELECT failures, window_started_at, blocked_until FROM auth_throttle WHERE key = $1"),
-        {throttleKey});
-    if (!throttle.ok())
-        return throttle.error();
-    if (!throttle->isEmpty()) {
-        const QDateTime blockedUntil = throttle->first().time(2);
-        if (blockedUntil.isValid() && blockedUntil > now) {
-            Error limited {ErrorCode::RateLimited, QStringLiteral("too many failed logins; try again later"), {}, 0};
-            limited.retryAfterSeconds = int(now.secsTo(blockedUntil)) + 1;
-            return limited;
+    // Both budgets are taken before the password is verified, so that concurrent guesses can never together get
+    // more evaluations than the limits allow. In one transaction: a refusal by either takes nothing from the other.
+    std::optional<AuthThrottle::Taken> fromAddress;
+    {
+        auto tx = Transaction::begin(m_db);
+        if (!tx.ok())
+            return tx.error();
+        if (const ThrottleRule &rule = m_config.limits.loginPerAddress; rule.limit > 0) {
+            auto taken = throttle.take(QStringLiteral("login-address:") + client, rule, now,
+                                       QStringLiteral("too many failed logins from this address; try again later"));
+            if (!taken.ok())
+                return taken.error();
+            fromAddress = *taken;
         }
+        auto taken = throttle.take(accountKey, m_config.limits.loginPerAccount, now,
+                                   QStringLiteral("too many failed logins; try again later"));
+        if (!taken.ok())
+            return taken.error();
+        TWINOPS_TRY(tx->commit());
     }
 
     auto user = UserRepository(m_db).findByEmail(normalised);
@@ -97,25 +123,12 @@ Result<Session> AuthService::login(const QString &email, const QString &password
         return user.error();
     const bool passwordMatches = m_config.hasher.verify(user.ok() ? user->passwordHash : m_config.dummyHash, password);
     if (!user.ok() || !passwordMatches || !user->canAuthenticate()) {
-        int failures = 1;
-        QDateTime windowStart = now;
-        if (!throttle->isEmpty() && throttle->first().time(1).secsTo(now) < m_config.loginWindowSeconds) {
-            failures = int(throttle->first().integer(0)) + 1;
-            windowStart = throttle->first().time(1);
-        }
-        const QVariant blockedUntil
-            = failures >= m_config.loginMaxFailures ? QVariant(now.addSecs(m_config.loginBlockSeconds)) : QVariant();
-        TWINOPS_TRY(
-            m_db.query(QStringLiteral("INSERT INTO auth_throttle (key, failures, window_started_at, blocked_until) "
-                                      "VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET "
-                                      "failures = excluded.failures, window_started_at = excluded.window_started_at, "
-                                      "blocked_until = excluded.blocked_until"),
-                       {throttleKey, failures, windowStart, blockedUntil}));
-        qCInfo(lcAuth).noquote() << "failed login from" << clientAddress << "(failure" << failures << "in window)";
-        return invalidLogin();
+        qCInfo(lcAuth).noquote() << "failed login from" << clientAddress;
+        return invalidLogin(); // the attempts taken stay taken: they were failures
     }
-    if (!throttle->isEmpty())
-        TWINOPS_TRY(m_db.query(QStringLiteral("DELETE FROM auth_throttle WHERE key = $1"), {throttleKey}));
+    TWINOPS_TRY(throttle.clear(accountKey));
+    if (fromAddress)
+        TWINOPS_TRY(throttle.giveBack(*fromAddress));
 
     auto tenant = TenantRepository(m_db).get(user->tenantId);
     if (!tenant.ok())

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "auth/auththrottle.h"
 #include "auth/jwt.h"
 #include "auth/passwordhasher.h"
+#include "auth/passwordpolicy.h"
 #include "auth/principal.h"
 #include "core/result.h"
 #include "storage/database.h"
@@ -12,16 +14,14 @@ namespace twinops {
 // What the auth service needs that outlives one request; shared read-only by every HTTP thread.
 struct AuthConfig
 {
-    AuthConfig(QByteArray jwtSecret, PasswordHasher::Cost cost);
+    AuthConfig(QByteArray jwtSecret, PasswordHasher::Cost cost, AuthLimits limits = {});
 
     JwtCodec jwt;
     PasswordHasher hasher;
+    PasswordPolicy passwordPolicy;
     QString dummyHash; // verified against when the email is unknown, so timing does not tell
     int refreshTokenDays = 30;
-    int loginMaxFailures = 5; // per email and client address …
-    int loginWindowSeconds = 900; // … within this window, then
-    int loginBlockSeconds = 300; // 429 for this long
-    int minimumPasswordLength = 10;
+    AuthLimits limits;
 };
 
 struct Session
@@ -44,13 +44,15 @@ public:
         , m_config(config)
     { }
 
-    Result<Session> signup(const QString &email, const QString &password, const QString &tenantName);
+    Result<Session> signup(const QString &email, const QString &password, const QString &tenantName,
+                           const QString &clientAddress);
     Result<Session> login(const QString &email, const QString &password, const QString &clientAddress);
     Result<Session> refresh(const QString &refreshToken);
     Status logout(const QString &refreshToken);
     Result<Principal> authenticate(const QByteArray &authorizationHeader);
 
-    // For user management: the hash a new password gets (also validates its length).
+    // The hash a new password gets, once it passed the password policy (user management; signup checks the policy
+    // before it takes from the sign-up budget).
     Result<QString> hashPassword(const QString &password) const;
 
 private:

@@ -42,7 +42,7 @@ void HttpMetrics::record(const QString &route, const QByteArray &method, int sta
 ApiShared::ApiShared(DatabaseUrl url, QByteArray jwtSecret, PasswordHasher::Cost passwordCost,
                      MetricsRegistry &registry, ApiSettings apiSettings)
     : databaseUrl(std::move(url))
-    , auth(std::move(jwtSecret), passwordCost)
+    , auth(std::move(jwtSecret), passwordCost, apiSettings.authLimits)
     , metrics(registry)
     , httpMetrics(registry)
     , settings(std::move(apiSettings))

@@ -39,6 +39,7 @@ struct ApiSettings
     int workThreads = std::max(2, QThread::idealThreadCount());
     int workQueue = 16;
     ChatSettings chat; // the chat provider and the share-link chat limits
+    AuthLimits authLimits; // the login and sign-up budgets
 };
 
 // Per-route request metrics, created on first use and then found under a read lock. Keyed by the parts

@@ -1,4 +1,5 @@
-// Auth flows end to end through the router, on SQLite and PostgreSQL: sign-up rules, login and its throttling,
+// Auth flows end to end through the router, on SQLite and PostgreSQL: sign-up rules and the password policy, login
+// and its throttling (per account and address, per address, under concurrency), sign-up throttling,
 // refresh rotation with reuse detection, logout, revocation and role changes on the next request, owner
 // protection, API keys and share links, and that no secret ever appears in a response.
 #include "apiharness.h"
@@ -6,6 +7,11 @@
 
 #include <QJsonArray>
 #include <QTest>
+
+#include <algorithm>
+#include <barrier>
+#include <thread>
+#include <vector>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -26,6 +32,11 @@ private slots:
     void signupConflicts();
     void loginFailsTheSameWayForUnknownEmailAndWrongPassword();
     void loginIsThrottledAfterRepeatedFailures();
+    void loginIsThrottledPerAddress();
+    void concurrentGuessesNeverExceedTheLimit();
+    void signupIsThrottledPerAddress();
+    void weakPasswordsAreRefused_data();
+    void weakPasswordsAreRefused();
     void refreshRotatesAndReuseRevokesTheFamily();
     void logoutEndsTheSession();
     void meDescribesTheCaller();
@@ -82,7 +93,7 @@ void TestAuth::signupValidatesEveryField()
     QCOMPARE(reply.errorCode(), QStringLiteral("validation_failed"));
     const QJsonObject details = reply.json[QStringLiteral("error")].toObject()[QStringLiteral("details")].toObject();
     QVERIFY(details.contains(QStringLiteral("email")));
-    QVERIFY(details.contains(QStringLiteral("password")));
+    QCOMPARE(details[QStringLiteral("password")].toString(), QStringLiteral("must be at least 10 characters"));
     QVERIFY(details.contains(QStringLiteral("tenant_name")));
 
     const auto wrongTypes = m_api->call("POST", QStringLiteral("/api/v1/auth/signup"),
@@ -145,6 +156,154 @@ void TestAuth::loginIsThrottledAfterRepeatedFailures()
                          {{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), kPassword}})
                  .status,
              200);
+}
+
+void TestAuth::loginIsThrottledPerAddress()
+{
+    // Password spraying: one address, a new email every time. 20 failures are allowed per address …
+    m_api->peer = QStringLiteral("198.51.100.1");
+    const auto guess = [&](int i) {
+        return m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
+                           {{QStringLiteral("email"), QStringLiteral("user%1@example.com").arg(i)},
+                            {QStringLiteral("password"), QStringLiteral("Spring2024!")}});
+    };
+    const auto loginAda = [&] {
+        return m_api->call(
+            "POST", QStringLiteral("/api/v1/auth/login"),
+            {{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), kPassword}});
+    };
+    for (int i = 0; i < 19; ++i)
+        QCOMPARE(guess(i).status, 401);
+    // … and logins that succeed do not count against it.
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(loginAda().status, 200);
+    QCOMPARE(guess(19).status, 401);
+    const auto limited = guess(20);
+    QCOMPARE(limited.status, 429);
+    QCOMPARE(limited.errorCode(), QStringLiteral("rate_limited"));
+    QVERIFY(limited.header("Retry-After").toInt() > 0);
+    // Now the address waits, whoever it logs in as …
+    QCOMPARE(loginAda().status, 429);
+    // … and the rest of the world does not.
+    m_api->peer = QStringLiteral("198.51.100.2");
+    QCOMPARE(loginAda().status, 200);
+    QCOMPARE(guess(21).status, 401);
+    // An IPv6 client's budget is its /64: a new address of the same network is the same client.
+    m_api->peer = QStringLiteral("2001:db8:1:2::1");
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(guess(100 + i).status, 401);
+    m_api->peer = QStringLiteral("2001:db8:1:2:ffff::7");
+    QCOMPARE(guess(200).status, 429);
+    m_api->peer = QStringLiteral("2001:db8:1:3::1");
+    QCOMPARE(guess(201).status, 401);
+}
+
+void TestAuth::concurrentGuessesNeverExceedTheLimit()
+{
+    // 16 guesses at one account from one address, all at once, each on its own thread and database connection (as
+    // the HTTP threads have): at most the limit of them may reach the password check.
+    constexpr int kGuesses = 16;
+    const int limit = m_api->shared().auth.limits.loginPerAccount.limit;
+    std::vector<int> statuses(kGuesses, 0);
+    std::barrier start(kGuesses);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kGuesses; ++i) {
+        threads.emplace_back([&, i] {
+            ApiContext context(m_api->shared());
+            const bool connected = context.ensureDatabase().ok();
+            HttpRequest request;
+            request.method = "POST";
+            request.path = QStringLiteral("/api/v1/auth/login");
+            request.headers.append({QByteArray("content-type"), QByteArray("application/json")});
+            request.body = R"({"email":"ada@example.com","password":"wrong password!"})";
+            request.peer = QStringLiteral("192.0.2.44");
+            request.requestId = newId();
+            start.arrive_and_wait();
+            statuses[i] = connected ? context.handle(request).status : -1;
+        });
+    }
+    for (std::thread &thread : threads)
+        thread.join();
+    QCOMPARE(int(std::count(statuses.begin(), statuses.end(), 401)), limit);
+    QCOMPARE(int(std::count(statuses.begin(), statuses.end(), 429)), kGuesses - limit);
+}
+
+void TestAuth::signupIsThrottledPerAddress()
+{
+    m_api->peer = QStringLiteral("203.0.113.9");
+    const auto signup = [&](int i, const QString &password) {
+        return m_api->call("POST", QStringLiteral("/api/v1/auth/signup"),
+                           {{QStringLiteral("email"), QStringLiteral("founder%1@example.com").arg(i)},
+                            {QStringLiteral("password"), password},
+                            {QStringLiteral("tenant_name"), QStringLiteral("Startup %1").arg(i)}});
+    };
+    // A form that does not validate does not count; everything that would create a tenant does.
+    QCOMPARE(signup(0, QStringLiteral("short")).status, 422);
+    const int limit = m_api->shared().auth.limits.signupPerAddress.limit;
+    QCOMPARE(limit, 10);
+    for (int i = 1; i <= limit; ++i)
+        QCOMPARE(signup(i, kPassword).status, 201);
+    const auto limited = signup(limit + 1, kPassword);
+    QCOMPARE(limited.status, 429);
+    QVERIFY(limited.header("Retry-After").toInt() > 0);
+    QVERIFY(limited.json[QStringLiteral("error")].toObject()[QStringLiteral("message")].toString().contains(
+        QLatin1String("sign-ups")));
+    auto created = m_api->db().query(QStringLiteral("SELECT count(*) FROM tenants WHERE name = $1"),
+                                     {QStringLiteral("Startup %1").arg(limit + 1)});
+    QCOMPARE(created->first().integer(0), 0);
+    m_api->peer = QStringLiteral("203.0.113.10");
+    QCOMPARE(signup(limit + 1, kPassword).status, 201);
+    // This machine's own tools (the checklist's smoke tests, scripts) sign up without a limit.
+    m_api->peer = QStringLiteral("127.0.0.1");
+    for (int i = 100; i < 100 + limit + 2; ++i)
+        QCOMPARE(signup(i, kPassword).status, 201);
+}
+
+void TestAuth::weakPasswordsAreRefused_data()
+{
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("why");
+    QTest::newRow("one letter repeated") << QStringLiteral("aaaaaaaaaa") << QString();
+    QTest::newRow("ten spaces and a letter") << QStringLiteral("          a") << QStringLiteral("in a row");
+    QTest::newRow("password123") << QStringLiteral("password123") << QStringLiteral("commonly used");
+    QTest::newRow("Password123!") << QStringLiteral("Password123!") << QStringLiteral("commonly used");
+    QTest::newRow("P@ssw0rd2024") << QStringLiteral("P@ssw0rd2024") << QStringLiteral("look-alike");
+    QTest::newRow("keyboard row") << QStringLiteral("qwertyuiop") << QString();
+    QTest::newRow("digits in order") << QStringLiteral("1234567890") << QStringLiteral("sequence");
+    QTest::newRow("dictionary word and digits") << QStringLiteral("iloveyou12") << QString();
+    QTest::newRow("dictionary word") << QStringLiteral("dictionary") << QStringLiteral("dictionary word");
+}
+
+void TestAuth::weakPasswordsAreRefused()
+{
+    QFETCH(QString, password);
+    QFETCH(QString, why);
+    const auto problemOf = [](const ApiHarness::Reply &reply) {
+        return reply.json[QStringLiteral("error")]
+            .toObject()[QStringLiteral("details")]
+            .toObject()[QStringLiteral("password")]
+            .toString();
+    };
+    const auto signup = m_api->call("POST", QStringLiteral("/api/v1/auth/signup"),
+                                    {{QStringLiteral("email"), QStringLiteral("weak@example.com")},
+                                     {QStringLiteral("password"), password},
+                                     {QStringLiteral("tenant_name"), QStringLiteral("Weak")}});
+    QCOMPARE(signup.status, 422);
+    QCOMPARE(signup.errorCode(), QStringLiteral("validation_failed"));
+    const QString problem = problemOf(signup);
+    QVERIFY2(problem.startsWith(QLatin1String("is too easy to guess: it ")), qPrintable(problem));
+    QVERIFY2(problem.contains(why), qPrintable(problem));
+
+    // The same policy for every new password: a user created by an owner too.
+    const auto created = m_api->call("POST", QStringLiteral("/api/v1/users"),
+                                     {{QStringLiteral("email"), QStringLiteral("weak@example.com")},
+                                      {QStringLiteral("password"), password},
+                                      {QStringLiteral("role"), QStringLiteral("viewer")}},
+                                     owner());
+    QCOMPARE(created.status, 422);
+    QCOMPARE(problemOf(created), problem);
+    auto users = m_api->db().query(QStringLiteral("SELECT count(*) FROM users WHERE email = 'weak@example.com'"));
+    QCOMPARE(users->first().integer(0), 0);
 }
 
 void TestAuth::refreshRotatesAndReuseRevokesTheFamily()

@@ -45,7 +45,7 @@ void registerAuthRoutes(Router &router)
         const QString password = fields.requiredString(QStringLiteral("password"), 1024);
         const QString tenantName = fields.requiredString(QStringLiteral("tenant_name"), 100);
         TWINOPS_TRY(fields.status());
-        auto session = c.api.auth().signup(email, password, tenantName);
+        auto session = c.api.auth().signup(email, password, tenantName, c.request.peer);
         if (!session.ok())
             return session.error();
         return sessionResponse(201, *session);

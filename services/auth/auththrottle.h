@@ -1,0 +1,74 @@
+#pragma once
+
+#include "core/result.h"
+#include "storage/database.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <chrono>
+
+namespace twinops {
+
+// A budget of attempts: at most `limit` within `window`; the attempt that takes the last of it makes the key wait
+// `block`, after which each further attempt within the window takes one more and waits again. limit 0: no budget.
+struct ThrottleRule
+{
+    int limit = 0;
+    std::chrono::seconds window{0};
+    std::chrono::seconds block{0};
+};
+
+// The budgets of the public auth routes (docs/decisions.md, "Abuse controls", says why these numbers).
+struct AuthLimits
+{
+    ThrottleRule loginPerAccount{5, std::chrono::minutes(15), std::chrono::minutes(5)}; // per email and address
+    ThrottleRule loginPerAddress{20, std::chrono::minutes(15), std::chrono::minutes(15)}; // failed logins
+    ThrottleRule signupPerAddress{10, std::chrono::hours(1), std::chrono::hours(1)}; // sign-up attempts
+
+    // No rule's window is longer: a row whose window began before this and whose block is over is spent.
+    static constexpr std::chrono::seconds kLongestWindow = std::chrono::hours(1);
+
+    // The defaults, with the per-address limits from TWINOPS_LOGIN_FAILURES_PER_ADDRESS and
+    // TWINOPS_SIGNUPS_PER_ADDRESS (whole numbers, 0 = no per-address limit); BadRequest for anything else.
+    static Result<AuthLimits> fromEnvironment();
+};
+
+// Attempt budgets kept in auth_throttle, so that every process sharing the database counts the same attempts.
+// An attempt is taken from its budget before it is made (one conditional upsert, so concurrent attempts can never
+// together exceed the limit) and given back if it turns out not to count (a login that succeeds).
+class AuthThrottle
+{
+public:
+    // The part of a client address a budget belongs to: an IPv6 client gets its /64 (one subscriber's network,
+    // which hands out addresses freely), an IPv4-mapped one its IPv4 address; anything else is used as it is.
+    static QString clientOf(const QString &peerAddress);
+
+    // What take() took, for giveBack().
+    struct Taken
+    {
+        QString key;
+        QDateTime blockStarted; // the block this attempt started, or invalid
+    };
+
+    explicit AuthThrottle(Database &db)
+        : m_db(db)
+    { }
+
+    // Takes one attempt from key's budget. RateLimited (with retryAfterSeconds and `refusal` as its message) while
+    // the key waits; then nothing is taken.
+    Result<Taken> take(const QString &key, const ThrottleRule &rule, const QDateTime &now, const QString &refusal);
+    // Returns an attempt that did not count, and lifts the block it started.
+    Status giveBack(const Taken &taken);
+    // Forgets the key's attempts (a successful login clears its account's budget).
+    Status clear(const QString &key);
+
+    // Deletes spent rows (window over and no block), `batchSize` per statement so that neither database holds a
+    // lock for long; how many. Run periodically by the core (ServiceCore).
+    static Result<qint64> prune(Database &db, const QDateTime &now, int batchSize = 500);
+
+private:
+    Database &m_db;
+};
+
+} // namespace twinops
