@@ -1,21 +1,26 @@
-// The environments dialog driven like a user: type, click, wait for the answer from the store's thread. The
-// keychain is stood in for (a file store that answers, or one that reports no keychain), so the test is the same
-// on every machine; tst_environmentstore covers the real keychain.
+// The environments dialog driven like a user: type, click, wait for the answer from the store's thread. Most
+// functions stand in for the keychain (a file store that answers, or one that reports no keychain), so they are the
+// same on every machine; the realKeyring… ones use the system keychain (scripts/test.sh provides gnome-keyring).
 #include "config/environmentstore.h"
 #include "environmentsdialog.h"
 #include "fakesecretstores.h"
+#include "keychaintesting.h"
 #include "testfiles.h"
 #include "uitesting.h"
 
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QMutex>
+#include <QPointer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWaitCondition>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -30,6 +35,74 @@ void fillForm(QWidget &dialog, const QString &name, const QString &url, const QS
     QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("environmentDsn")), dsn);
 }
 
+const QString kKeychainService = QStringLiteral("TwinOps tests");
+
+// Generous: a keychain call crosses D-Bus to another process, on a machine that may be busy building.
+constexpr int kKeychainWaitMs = 30'000;
+
+// What the system keychain holds under `key` for the tests' service (NotFound when nothing).
+Result<QByteArray> keychainSecret(const QString &key)
+{
+    return KeychainSecretStore(kKeychainService).read(key);
+}
+
+// Holds the writes that reach it until opened, so that a test can act while a write is certainly under way.
+class Gate
+{
+public:
+    void close()
+    {
+        QMutexLocker lock(&m_mutex);
+        m_open = false;
+    }
+    void open()
+    {
+        QMutexLocker lock(&m_mutex);
+        m_open = true;
+        m_changed.wakeAll();
+    }
+    bool holdsAWrite()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_held > 0;
+    }
+    void pass()
+    {
+        QMutexLocker lock(&m_mutex);
+        ++m_held;
+        while (!m_open)
+            m_changed.wait(&m_mutex);
+        --m_held;
+    }
+
+private:
+    QMutex m_mutex;
+    QWaitCondition m_changed;
+    bool m_open = true;
+    int m_held = 0;
+};
+
+// The system keychain, with its writes held at `gate` on their way in.
+class GatedKeychain final : public SecretStore
+{
+public:
+    explicit GatedKeychain(std::shared_ptr<Gate> gate)
+        : m_gate(std::move(gate))
+    { }
+    QString description() const override { return m_keychain.description(); }
+    Result<QByteArray> read(const QString &key) override { return m_keychain.read(key); }
+    Status write(const QString &key, const QByteArray &secret) override
+    {
+        m_gate->pass();
+        return m_keychain.write(key, secret);
+    }
+    Status remove(const QString &key) override { return m_keychain.remove(key); }
+
+private:
+    std::shared_ptr<Gate> m_gate;
+    KeychainSecretStore m_keychain{kKeychainService};
+};
+
 } // namespace
 
 class TestEnvironmentsDialog final : public QObject
@@ -39,6 +112,8 @@ private slots:
     void addAndRemoveWithKeychain();
     void invalidInputIsExplained();
     void noKeychainOffersTheFileFallback();
+    void realKeyringAddAndRemove();
+    void realKeyringClosingMidWriteNeverWaits();
 };
 
 void TestEnvironmentsDialog::addAndRemoveWithKeychain()
@@ -154,6 +229,73 @@ void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
     const QStringList files = QDir(secrets).entryList(QDir::Files);
     QCOMPARE(files.size(), 1);
     QCOMPARE(modeOf(QDir(secrets).filePath(files.first())), 0600u);
+}
+
+void TestEnvironmentsDialog::realKeyringAddAndRemove()
+{
+    TWINOPS_REQUIRE_SESSION_BUS();
+    QTemporaryDir dir;
+    EnvironmentStore store(dir.filePath(QStringLiteral("environments.ini")),
+                           std::make_unique<KeychainSecretStore>(kKeychainService));
+    EnvironmentsDialog dialog(store);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *list = child<QListWidget>(dialog, QStringLiteral("environmentsList"));
+    auto *add = child<QPushButton>(dialog, QStringLiteral("addEnvironmentButton"));
+    auto *remove = child<QPushButton>(dialog, QStringLiteral("removeEnvironmentButton"));
+    auto *error = child<QLabel>(dialog, QStringLiteral("environmentsError"));
+    QTRY_VERIFY_WITH_TIMEOUT(add->isEnabled(), kKeychainWaitMs);
+    QVERIFY(child<QLabel>(dialog, QStringLiteral("environmentsBackend"))->text().contains(QLatin1String("keychain")));
+
+    QSignalSpy added(&dialog, &EnvironmentsDialog::environmentAdded);
+    fillForm(dialog, QStringLiteral("Staging"), QStringLiteral("https://staging.example.com"),
+             QStringLiteral("tok_keyring_staging"), QStringLiteral("postgresql://u:p@db/staging"));
+    QTest::mouseClick(add, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(added.count() == 1 || error->isVisible(), kKeychainWaitMs);
+    QVERIFY2(!error->isVisible(), qPrintable(error->text()));
+    const QString id = added.first().at(0).toString();
+    QTRY_COMPARE(list->count(), 1);
+    QCOMPARE(*keychainSecret(EnvironmentStore::adminKeyName(id)), QByteArray("tok_keyring_staging"));
+    QCOMPARE(*keychainSecret(EnvironmentStore::dsnName(id)), QByteArray("postgresql://u:p@db/staging"));
+
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
+    QTRY_VERIFY_WITH_TIMEOUT(remove->isEnabled(), kKeychainWaitMs);
+    QTest::mouseClick(remove, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() == 0 || error->isVisible(), kKeychainWaitMs);
+    QVERIFY2(!error->isVisible(), qPrintable(error->text()));
+    QCOMPARE(keychainSecret(EnvironmentStore::adminKeyName(id)).error().code, ErrorCode::NotFound);
+    QCOMPARE(keychainSecret(EnvironmentStore::dsnName(id)).error().code, ErrorCode::NotFound);
+}
+
+// Closing the dialog while its write is still in the keychain closes it at once; the write ends on its own and its
+// answer goes nowhere.
+void TestEnvironmentsDialog::realKeyringClosingMidWriteNeverWaits()
+{
+    TWINOPS_REQUIRE_SESSION_BUS();
+    QTemporaryDir dir;
+    auto gate = std::make_shared<Gate>();
+    EnvironmentStore store(dir.filePath(QStringLiteral("environments.ini")), std::make_unique<GatedKeychain>(gate));
+    auto *dialog = new EnvironmentsDialog(store);
+    dialog->setAttribute(Qt::WA_DeleteOnClose); // as the main window opens it
+    const QPointer<EnvironmentsDialog> open(dialog);
+    dialog->show();
+    auto *add = child<QPushButton>(*dialog, QStringLiteral("addEnvironmentButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(add->isEnabled(), kKeychainWaitMs);
+
+    gate->close();
+    fillForm(*dialog, QStringLiteral("Production"), QStringLiteral("https://prod.example.com"),
+             QStringLiteral("tok_keyring_prod"));
+    QTest::mouseClick(add, Qt::LeftButton);
+    QTRY_VERIFY(gate->holdsAWrite());
+    QVERIFY(!add->isEnabled());
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Close), Qt::LeftButton);
+    QTRY_VERIFY(open.isNull()); // closed and destroyed while its write is held
+
+    gate->open();
+    QTRY_VERIFY_WITH_TIMEOUT(store.list()->size() == 1, kKeychainWaitMs);
+    const QString id = store.list()->first().id;
+    QCOMPARE(*keychainSecret(EnvironmentStore::adminKeyName(id)), QByteArray("tok_keyring_prod"));
+    QVERIFY(store.remove(id).ok());
 }
 
 QTEST_MAIN(TestEnvironmentsDialog)
