@@ -112,15 +112,16 @@ private slots:
     void addAndRemoveWithKeychain();
     void invalidInputIsExplained();
     void noKeychainOffersTheFileFallback();
-    void realKeyringAddAndRemove();
+    void realKeyringAddEditAndRemove();
     void realKeyringClosingMidWriteNeverWaits();
 };
 
 void TestEnvironmentsDialog::addAndRemoveWithKeychain()
 {
     QTemporaryDir dir;
-    EnvironmentStore store(dir.filePath(QStringLiteral("environments.ini")),
-                           std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keychain"))));
+    auto store = std::make_shared<EnvironmentStore>(
+        dir.filePath(QStringLiteral("environments.ini")),
+        std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keychain"))));
     EnvironmentsDialog dialog(store);
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -144,24 +145,25 @@ void TestEnvironmentsDialog::addAndRemoveWithKeychain()
     QTRY_COMPARE(list->count(), 1);
     QVERIFY(list->item(0)->text().contains(QLatin1String("Staging")));
     QVERIFY(child<QLineEdit>(dialog, QStringLiteral("environmentAdminKey"))->text().isEmpty());
-    QCOMPARE(*store.adminKey(id), QStringLiteral("tok_staging_key"));
-    QCOMPARE(*store.dsn(id), QStringLiteral("postgresql://u:p@db/twinops"));
+    QCOMPARE(*store->adminKey(id), QStringLiteral("tok_staging_key"));
+    QCOMPARE(*store->dsn(id), QStringLiteral("postgresql://u:p@db/twinops"));
 
     auto *remove = child<QPushButton>(dialog, QStringLiteral("removeEnvironmentButton"));
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
     QTRY_VERIFY(remove->isEnabled());
     QTest::mouseClick(remove, Qt::LeftButton);
     QTRY_COMPARE(list->count(), 0);
-    QVERIFY(store.list()->isEmpty());
-    QCOMPARE(store.adminKey(id).error().code, ErrorCode::NotFound);
+    QVERIFY(store->list()->isEmpty());
+    QCOMPARE(store->adminKey(id).error().code, ErrorCode::NotFound);
     QVERIFY(!child<QLabel>(dialog, QStringLiteral("environmentsError"))->isVisible());
 }
 
 void TestEnvironmentsDialog::invalidInputIsExplained()
 {
     QTemporaryDir dir;
-    EnvironmentStore store(dir.filePath(QStringLiteral("environments.ini")),
-                           std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keychain"))));
+    auto store = std::make_shared<EnvironmentStore>(
+        dir.filePath(QStringLiteral("environments.ini")),
+        std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keychain"))));
     EnvironmentsDialog dialog(store);
     dialog.show();
     auto *add = child<QPushButton>(dialog, QStringLiteral("addEnvironmentButton"));
@@ -173,7 +175,7 @@ void TestEnvironmentsDialog::invalidInputIsExplained()
     QTRY_VERIFY(error->isVisible());
     QVERIFY2(error->text().contains(QLatin1String("admin API key")), qPrintable(error->text()));
     QCOMPARE(added.count(), 0);
-    QVERIFY(store.list()->isEmpty());
+    QVERIFY(store->list()->isEmpty());
 }
 
 void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
@@ -181,7 +183,7 @@ void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
     QTemporaryDir dir;
     const QString settingsPath = dir.filePath(QStringLiteral("environments.ini"));
     const QString secrets = dir.filePath(QStringLiteral("secrets"));
-    EnvironmentStore store(settingsPath, std::make_unique<UnreachableKeychain>());
+    auto store = std::make_shared<EnvironmentStore>(settingsPath, std::make_unique<UnreachableKeychain>());
     EnvironmentsDialog dialog(store);
     dialog.setFileFallbackDirectory(secrets);
     dialog.show();
@@ -205,7 +207,7 @@ void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
     QVERIFY(question->text().contains(secrets));
     QTest::mouseClick(question->button(QMessageBox::Cancel), Qt::LeftButton);
     QTRY_VERIFY(!dialog.findChild<QMessageBox *>(QStringLiteral("confirmFileFallback")));
-    QCOMPARE(store.backend(), SecretBackend::Unavailable);
+    QCOMPARE(store->backend(), SecretBackend::Unavailable);
     QVERIFY(!QDir(secrets).exists());
 
     // Confirming enables it.
@@ -214,7 +216,7 @@ void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
     QTest::mouseClick(question->findChild<QPushButton *>(QStringLiteral("confirmFileFallbackButton")), Qt::LeftButton);
     QTRY_VERIFY(!fallback->isVisible());
     QTRY_VERIFY(add->isEnabled());
-    QCOMPARE(store.backend(), SecretBackend::File);
+    QCOMPARE(store->backend(), SecretBackend::File);
     QVERIFY(child<QLabel>(dialog, QStringLiteral("environmentsBackend"))->text().contains(secrets));
 
     QSignalSpy added(&dialog, &EnvironmentsDialog::environmentAdded);
@@ -224,19 +226,19 @@ void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
     QTRY_COMPARE(added.count(), 1);
     QCOMPARE(added.first().at(3).toString(), QStringLiteral("tok_prod_key"));
     const QString id = added.first().at(0).toString();
-    QCOMPARE(*store.adminKey(id), QStringLiteral("tok_prod_key"));
+    QCOMPARE(*store->adminKey(id), QStringLiteral("tok_prod_key"));
     QCOMPARE(modeOf(secrets), 0700u);
     const QStringList files = QDir(secrets).entryList(QDir::Files);
     QCOMPARE(files.size(), 1);
     QCOMPARE(modeOf(QDir(secrets).filePath(files.first())), 0600u);
 }
 
-void TestEnvironmentsDialog::realKeyringAddAndRemove()
+void TestEnvironmentsDialog::realKeyringAddEditAndRemove()
 {
     TWINOPS_REQUIRE_SESSION_BUS();
     QTemporaryDir dir;
-    EnvironmentStore store(dir.filePath(QStringLiteral("environments.ini")),
-                           std::make_unique<KeychainSecretStore>(kKeychainService));
+    auto store = std::make_shared<EnvironmentStore>(dir.filePath(QStringLiteral("environments.ini")),
+                                                    std::make_unique<KeychainSecretStore>(kKeychainService));
     EnvironmentsDialog dialog(store);
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -258,7 +260,34 @@ void TestEnvironmentsDialog::realKeyringAddAndRemove()
     QCOMPARE(*keychainSecret(EnvironmentStore::adminKeyName(id)), QByteArray("tok_keyring_staging"));
     QCOMPARE(*keychainSecret(EnvironmentStore::dsnName(id)), QByteArray("postgresql://u:p@db/staging"));
 
+    // Edit: selecting fills the form (never with the secrets); a new name and key, the DSN kept.
+    auto *save = child<QPushButton>(dialog, QStringLiteral("saveEnvironmentButton"));
+    auto *name = child<QLineEdit>(dialog, QStringLiteral("environmentName"));
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
+    QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), kKeychainWaitMs);
+    QCOMPARE(name->text(), QStringLiteral("Staging"));
+    QCOMPARE(child<QLineEdit>(dialog, QStringLiteral("environmentUrl"))->text(),
+             QStringLiteral("https://staging.example.com"));
+    QVERIFY(child<QLineEdit>(dialog, QStringLiteral("environmentAdminKey"))->text().isEmpty());
+    QVERIFY(child<QLineEdit>(dialog, QStringLiteral("environmentDsn"))->text().isEmpty());
+    QSignalSpy changed(&dialog, &EnvironmentsDialog::environmentChanged);
+    name->selectAll();
+    QTest::keyClicks(name, QStringLiteral("Staging EU"));
+    QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("environmentAdminKey")),
+                     QStringLiteral("tok_keyring_rotated"));
+    QTest::mouseClick(save, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() == 1 || error->isVisible(), kKeychainWaitMs);
+    QVERIFY2(!error->isVisible(), qPrintable(error->text()));
+    QCOMPARE(changed.first().at(0).toString(), id);
+    QCOMPARE(changed.first().at(1).toString(), QStringLiteral("Staging EU"));
+    QCOMPARE(changed.first().at(3).toString(), QStringLiteral("tok_keyring_rotated"));
+    QTRY_VERIFY(list->count() == 1 && list->item(0)->text().contains(QLatin1String("Staging EU")));
+    QCOMPARE(store->list()->first().name, QStringLiteral("Staging EU"));
+    QCOMPARE(*keychainSecret(EnvironmentStore::adminKeyName(id)), QByteArray("tok_keyring_rotated"));
+    QCOMPARE(*keychainSecret(EnvironmentStore::dsnName(id)), QByteArray("postgresql://u:p@db/staging"));
+
+    if (!list->currentItem())
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
     QTRY_VERIFY_WITH_TIMEOUT(remove->isEnabled(), kKeychainWaitMs);
     QTest::mouseClick(remove, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(list->count() == 0 || error->isVisible(), kKeychainWaitMs);
@@ -274,7 +303,8 @@ void TestEnvironmentsDialog::realKeyringClosingMidWriteNeverWaits()
     TWINOPS_REQUIRE_SESSION_BUS();
     QTemporaryDir dir;
     auto gate = std::make_shared<Gate>();
-    EnvironmentStore store(dir.filePath(QStringLiteral("environments.ini")), std::make_unique<GatedKeychain>(gate));
+    auto store = std::make_shared<EnvironmentStore>(dir.filePath(QStringLiteral("environments.ini")),
+                                                    std::make_unique<GatedKeychain>(gate));
     auto *dialog = new EnvironmentsDialog(store);
     dialog->setAttribute(Qt::WA_DeleteOnClose); // as the main window opens it
     const QPointer<EnvironmentsDialog> open(dialog);
@@ -288,14 +318,16 @@ void TestEnvironmentsDialog::realKeyringClosingMidWriteNeverWaits()
     QTest::mouseClick(add, Qt::LeftButton);
     QTRY_VERIFY(gate->holdsAWrite());
     QVERIFY(!add->isEnabled());
-    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Close), Qt::LeftButton);
+    QTest::mouseClick(child<QDialogButtonBox>(*dialog, QStringLiteral("environmentsButtons"))
+                          ->button(QDialogButtonBox::Close),
+                      Qt::LeftButton);
     QTRY_VERIFY(open.isNull()); // closed and destroyed while its write is held
 
     gate->open();
-    QTRY_VERIFY_WITH_TIMEOUT(store.list()->size() == 1, kKeychainWaitMs);
-    const QString id = store.list()->first().id;
+    QTRY_VERIFY_WITH_TIMEOUT(store->list()->size() == 1, kKeychainWaitMs);
+    const QString id = store->list()->first().id;
     QCOMPARE(*keychainSecret(EnvironmentStore::adminKeyName(id)), QByteArray("tok_keyring_prod"));
-    QVERIFY(store.remove(id).ok());
+    QVERIFY(store->remove(id).ok());
 }
 
 QTEST_MAIN(TestEnvironmentsDialog)
