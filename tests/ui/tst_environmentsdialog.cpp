@@ -4,6 +4,7 @@
 #include "config/environmentstore.h"
 #include "environmentsdialog.h"
 #include "fakesecretstores.h"
+#include "gate.h"
 #include "keychaintesting.h"
 #include "testfiles.h"
 #include "uitesting.h"
@@ -14,13 +15,11 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
-#include <QMutex>
 #include <QPointer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QWaitCondition>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -45,42 +44,6 @@ Result<QByteArray> keychainSecret(const QString &key)
 {
     return KeychainSecretStore(kKeychainService).read(key);
 }
-
-// Holds the writes that reach it until opened, so that a test can act while a write is certainly under way.
-class Gate
-{
-public:
-    void close()
-    {
-        QMutexLocker lock(&m_mutex);
-        m_open = false;
-    }
-    void open()
-    {
-        QMutexLocker lock(&m_mutex);
-        m_open = true;
-        m_changed.wakeAll();
-    }
-    bool holdsAWrite()
-    {
-        QMutexLocker lock(&m_mutex);
-        return m_held > 0;
-    }
-    void pass()
-    {
-        QMutexLocker lock(&m_mutex);
-        ++m_held;
-        while (!m_open)
-            m_changed.wait(&m_mutex);
-        --m_held;
-    }
-
-private:
-    QMutex m_mutex;
-    QWaitCondition m_changed;
-    bool m_open = true;
-    int m_held = 0;
-};
 
 // The system keychain, with its writes held at `gate` on their way in.
 class GatedKeychain final : public SecretStore
@@ -316,7 +279,7 @@ void TestEnvironmentsDialog::realKeyringClosingMidWriteNeverWaits()
     fillForm(*dialog, QStringLiteral("Production"), QStringLiteral("https://prod.example.com"),
              QStringLiteral("tok_keyring_prod"));
     QTest::mouseClick(add, Qt::LeftButton);
-    QTRY_VERIFY(gate->holdsAWrite());
+    QTRY_VERIFY(gate->holdsSomeone());
     QVERIFY(!add->isEnabled());
     QTest::mouseClick(child<QDialogButtonBox>(*dialog, QStringLiteral("environmentsButtons"))
                           ->button(QDialogButtonBox::Close),
