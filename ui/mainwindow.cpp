@@ -34,7 +34,7 @@ MainWindow::MainWindow(twinops::ServiceCore &core, std::shared_ptr<twinops::Envi
     : QMainWindow(parent)
     , m_core(core)
     , m_environmentStore(std::move(environments))
-    , m_calls(this, [] { })
+    , m_calls(this, [] {})
     , m_environmentPicker(new QComboBox(this))
     , m_navigation(new QListWidget(this))
     , m_panels(new QStackedWidget(this))
@@ -257,8 +257,7 @@ void MainWindow::addEnvironment(const QString &name, const QUrl &baseUrl, std::f
     m_environmentPicker->addItem(pickerText(name, baseUrl), id);
 }
 
-void MainWindow::changeEnvironment(const QString &id, const QString &name, const QUrl &baseUrl,
-                                   const QString &adminKey)
+void MainWindow::changeEnvironment(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey)
 {
     const int index = m_environmentPicker->findData(id);
     if (index < 0)
@@ -277,7 +276,8 @@ void MainWindow::openEnvironmentsDialog()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &twinops::EnvironmentsDialog::environmentAdded, this,
             [this](const QString &id, const QString &name, const QUrl &url, const QString &key) {
-                addEnvironment(name, url, [key] { return key; }, id);
+                const auto typedKey = [key] { return key; };
+                addEnvironment(name, url, typedKey, id);
                 selectEnvironment(m_environmentPicker->count() - 1);
             });
     connect(dialog, &twinops::EnvironmentsDialog::environmentChanged, this, &MainWindow::changeEnvironment);

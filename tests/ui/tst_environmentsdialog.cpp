@@ -281,9 +281,9 @@ void TestEnvironmentsDialog::realKeyringClosingMidWriteNeverWaits()
     QTest::mouseClick(add, Qt::LeftButton);
     QTRY_VERIFY(gate->holdsSomeone());
     QVERIFY(!add->isEnabled());
-    QTest::mouseClick(child<QDialogButtonBox>(*dialog, QStringLiteral("environmentsButtons"))
-                          ->button(QDialogButtonBox::Close),
-                      Qt::LeftButton);
+    QTest::mouseClick(
+        child<QDialogButtonBox>(*dialog, QStringLiteral("environmentsButtons"))->button(QDialogButtonBox::Close),
+        Qt::LeftButton);
     QTRY_VERIFY(open.isNull()); // closed and destroyed while its write is held
 
     gate->open();
