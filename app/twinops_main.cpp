@@ -14,7 +14,6 @@
 #include <QDir>
 #include <QMessageBox>
 #include <QStandardPaths>
-#include <QThread>
 
 int main(int argc, char *argv[])
 {
@@ -113,51 +112,17 @@ int main(int argc, char *argv[])
     (*core)->startWorkers(effective.workers);
 
     // Saved remote environments: the list in a settings file, their keys in the keychain (asked only on the
-    // environments' own threads; a user unlocking the keychain by hand may take minutes).
-    twinops::EnvironmentStore environments(
+    // environments' own threads; a user unlocking the keychain by hand may take minutes). Shared with the calls that
+    // use them, so that a call still running when its window closes keeps them alive.
+    auto environments = std::make_shared<twinops::EnvironmentStore>(
         configDirectory.filePath(QStringLiteral("environments.ini")),
         std::make_unique<twinops::KeychainSecretStore>(QStringLiteral("TwinOps"), std::chrono::minutes(5)));
-    // The provider's API key, asked by the Settings panel on its own threads only.
-    twinops::KeychainSecretStore settingsKeychain(QStringLiteral("TwinOps"), std::chrono::minutes(5));
-    MainWindow window(**core, &environments);
-    window.setSettings(twinops::SettingsPanelOptions{settingsPath, &settingsKeychain, effective, overrides});
+    // The local API's signing secret and the provider's API key, asked on threads of their own only.
+    auto keychain = std::make_shared<twinops::KeychainSecretStore>(QStringLiteral("TwinOps"), std::chrono::minutes(5));
+    MainWindow window(**core, environments);
+    window.setSettings(twinops::SettingsPanelOptions{settingsPath, keychain, effective, overrides});
     window.show();
-
-    // The local endpoint is a convenience: the console works without it, and says why it is off. Its secret and the
-    // provider's API key come from the keychain, which may take seconds to answer (or not exist), so they are
-    // fetched off the GUI thread and the endpoint started back on it.
-    if (effective.port > 0) {
-        if (effective.listensBeyondLoopback())
-            qCWarning(lcCore).noquote() << effective.exposureWarning();
-        window.setEndpointStatus(QStringLiteral("Local API: starting…"));
-        QThread *lookup = QThread::create([&window, &core, effective] {
-            twinops::KeychainSecretStore keychain(QStringLiteral("TwinOps"), std::chrono::minutes(5));
-            auto secret = twinops::loadOrCreateJwtSecret(keychain);
-            auto chat = secret.ok() ? effective.chatSettings(&keychain)
-                                    : twinops::Result<twinops::ChatSettings>(secret.error());
-            QMetaObject::invokeMethod(&window, [&window, &core, effective, secret, chat] {
-                QString status;
-                if (!secret.ok()) {
-                    status = QStringLiteral("Local API off: %1").arg(secret.error().message);
-                } else if (!chat.ok()) {
-                    status = QStringLiteral("Local API off: %1").arg(chat.error().message);
-                } else {
-                    auto serving = (*core)->serveHttp(effective.endpointOptions(), *secret, *chat);
-                    status = serving.ok() ? QStringLiteral("Local API: %1").arg((*core)->endpoint()->baseUrl())
-                                          : QStringLiteral("Local API off: %1").arg(serving.error().message);
-                    if (serving.ok() && effective.listensBeyondLoopback())
-                        status += QStringLiteral(" (reachable from the network)");
-                    if (serving.ok())
-                        window.setLocalEndpoint((*core)->endpoint()->baseUrl());
-                }
-                qCInfo(lcCore).noquote() << status;
-                window.setEndpointStatus(status);
-            });
-        });
-        QObject::connect(lookup, &QThread::finished, lookup, &QObject::deleteLater);
-        lookup->start();
-    } else {
-        window.setEndpointStatus(QStringLiteral("Local API off"));
-    }
+    // The local endpoint is a convenience: the console works without it, and says why it is off.
+    window.startLocalApi(effective, keychain);
     return app.exec();
 }

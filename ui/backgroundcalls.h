@@ -1,8 +1,6 @@
 #pragma once
 
-#include <QList>
 #include <QObject>
-#include <QPointer>
 #include <QThread>
 
 #include <functional>
@@ -15,6 +13,9 @@ namespace twinops {
 
 // The blocking calls (settings file, keychain, files to upload) of one widget, each on a thread of its own so that the
 // GUI never waits for them, with the request numbers that let the widget drop an answer overtaken by a newer one.
+// Nothing ever waits for these threads: a call still running when its widget goes finishes on its own and its answer
+// is dropped. So the work must own what it uses (values and shared pointers, never the widget or a reference to
+// something the widget's creator may destroy).
 class BackgroundCalls
 {
 public:
@@ -23,15 +24,6 @@ public:
         : m_owner(owner)
         , m_pendingChanged(std::move(pendingChanged))
     { }
-    // A call still running uses a store the owner's creator may destroy right after the owner. It ends within the
-    // keychain's timeout; its answer is dropped (the connections die with the owner).
-    ~BackgroundCalls()
-    {
-        for (const QPointer<QThread> &thread : std::as_const(m_threads)) {
-            if (thread)
-                thread->wait();
-        }
-    }
     BackgroundCalls(const BackgroundCalls &) = delete;
     BackgroundCalls &operator=(const BackgroundCalls &) = delete;
 
@@ -51,7 +43,8 @@ public:
     // Whether any answer was applied yet.
     bool anyApplied() const { return m_appliedRequest > 0; }
 
-    // Runs work() on a thread of its own and done(result) on the owner's thread, unless the owner is gone by then.
+    // Runs work() on a thread of its own and done(result) on the owner's thread, unless the owner is gone by then (the
+    // connection dies with the owner; the thread deletes itself when it ends).
     template<typename Work, typename Done> void run(Work work, Done done)
     {
         using Value = std::invoke_result_t<Work>;
@@ -64,8 +57,6 @@ public:
                 done(std::move(**result));
         });
         QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-        m_threads.removeAll(nullptr);
-        m_threads.append(thread);
         ++m_pending;
         m_pendingChanged();
         thread->start();
@@ -74,7 +65,6 @@ public:
 private:
     QObject *m_owner;
     std::function<void()> m_pendingChanged;
-    QList<QPointer<QThread>> m_threads;
     int m_pending = 0;
     quint64 m_lastRequest = 0;
     quint64 m_appliedRequest = 0;

@@ -14,16 +14,25 @@ namespace twinops {
 
 namespace {
 
+// What a list item keeps besides its id (Qt::UserRole), to fill the form when it is selected.
+constexpr int kNameRole = Qt::UserRole + 1;
+constexpr int kUrlRole = Qt::UserRole + 2;
+
 QString describeEntry(const EnvironmentEntry &entry)
 {
     return QStringLiteral("%1 — %2").arg(entry.name, entry.baseUrl.toDisplayString());
 }
 
+QString dsnPlaceholder()
+{
+    return EnvironmentsDialog::tr("optional: postgresql://user:password@host/database");
+}
+
 } // namespace
 
-EnvironmentsDialog::EnvironmentsDialog(EnvironmentStore &store, QWidget *parent)
+EnvironmentsDialog::EnvironmentsDialog(std::shared_ptr<EnvironmentStore> store, QWidget *parent)
     : QDialog(parent)
-    , m_store(store)
+    , m_store(std::move(store))
     , m_fallbackDirectory(EnvironmentStore::defaultFileFallbackDirectory())
     , m_calls(this, [this] { updateButtons(); })
     , m_list(new QListWidget(this))
@@ -32,6 +41,7 @@ EnvironmentsDialog::EnvironmentsDialog(EnvironmentStore &store, QWidget *parent)
     , m_adminKey(new QLineEdit(this))
     , m_dsn(new QLineEdit(this))
     , m_addButton(new QPushButton(tr("Add environment"), this))
+    , m_saveButton(new QPushButton(tr("Save changes"), this))
     , m_removeButton(new QPushButton(tr("Remove"), this))
     , m_backendLabel(new QLabel(this))
     , m_fallbackBox(new QWidget(this))
@@ -50,8 +60,11 @@ EnvironmentsDialog::EnvironmentsDialog(EnvironmentStore &store, QWidget *parent)
     m_adminKey->setEchoMode(QLineEdit::Password);
     m_dsn->setObjectName(QStringLiteral("environmentDsn"));
     m_dsn->setEchoMode(QLineEdit::Password);
-    m_dsn->setPlaceholderText(tr("optional: postgresql://user:password@host/database"));
+    m_dsn->setPlaceholderText(dsnPlaceholder());
     m_addButton->setObjectName(QStringLiteral("addEnvironmentButton"));
+    m_saveButton->setObjectName(QStringLiteral("saveEnvironmentButton"));
+    m_saveButton->setToolTip(tr("Saves the name and URL of the selected environment, and the admin key and DSN "
+                                "when typed (left empty, the stored ones are kept)."));
     m_removeButton->setObjectName(QStringLiteral("removeEnvironmentButton"));
     m_backendLabel->setObjectName(QStringLiteral("environmentsBackend"));
     m_backendLabel->setWordWrap(true);
@@ -78,9 +91,11 @@ EnvironmentsDialog::EnvironmentsDialog(EnvironmentStore &store, QWidget *parent)
     form->addRow(tr("PostgreSQL DSN"), m_dsn);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_addButton);
+    actions->addWidget(m_saveButton);
     actions->addStretch();
     actions->addWidget(m_removeButton);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    buttons->setObjectName(QStringLiteral("environmentsButtons"));
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_error);
@@ -93,8 +108,10 @@ EnvironmentsDialog::EnvironmentsDialog(EnvironmentStore &store, QWidget *parent)
 
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_addButton, &QPushButton::clicked, this, &EnvironmentsDialog::addEnvironment);
+    connect(m_saveButton, &QPushButton::clicked, this, &EnvironmentsDialog::saveEnvironment);
     connect(m_removeButton, &QPushButton::clicked, this, &EnvironmentsDialog::removeEnvironment);
     connect(m_fallbackButton, &QPushButton::clicked, this, &EnvironmentsDialog::confirmFileFallback);
+    connect(m_list, &QListWidget::itemClicked, this, &EnvironmentsDialog::showSelected);
     connect(m_list, &QListWidget::currentRowChanged, this, &EnvironmentsDialog::updateButtons);
 
     updateButtons();
@@ -124,8 +141,7 @@ EnvironmentsDialog::Snapshot EnvironmentsDialog::takeSnapshot(EnvironmentStore &
 void EnvironmentsDialog::refresh()
 {
     const quint64 request = m_calls.nextRequest();
-    EnvironmentStore *store = &m_store;
-    m_calls.run([store] { return takeSnapshot(*store); },
+    m_calls.run([store = m_store] { return takeSnapshot(*store); },
                 [this, request](const Snapshot &snapshot) { applySnapshot(request, snapshot); });
 }
 
@@ -163,6 +179,8 @@ void EnvironmentsDialog::applySnapshot(quint64 request, const Snapshot &snapshot
     for (const EnvironmentEntry &entry : snapshot.entries) {
         auto *item = new QListWidgetItem(describeEntry(entry), m_list);
         item->setData(Qt::UserRole, entry.id);
+        item->setData(kNameRole, entry.name);
+        item->setData(kUrlRole, entry.baseUrl);
         if (entry.id == selected)
             m_list->setCurrentItem(item);
     }
@@ -192,9 +210,8 @@ void EnvironmentsDialog::addEnvironment()
         Snapshot snapshot;
     };
     const quint64 request = m_calls.nextRequest();
-    EnvironmentStore *store = &m_store;
     m_calls.run(
-        [store, name, url, adminKey, dsn] {
+        [store = m_store, name, url, adminKey, dsn] {
             auto id = store->add(name, url, adminKey, dsn);
             return Added{std::move(id), takeSnapshot(*store)};
         },
@@ -204,10 +221,7 @@ void EnvironmentsDialog::addEnvironment()
                 showError(tr("The environment was not added: %1").arg(added.id.error().message));
                 return;
             }
-            m_name->clear();
-            m_url->clear();
-            m_adminKey->clear();
-            m_dsn->clear();
+            clearForm();
             emit environmentAdded(*added.id, name, url, adminKey);
         });
 }
@@ -226,16 +240,76 @@ void EnvironmentsDialog::removeEnvironment()
         Snapshot snapshot;
     };
     const quint64 request = m_calls.nextRequest();
-    EnvironmentStore *store = &m_store;
     m_calls.run(
-        [store, id] {
+        [store = m_store, id] {
             auto status = store->remove(id);
             return Removed{std::move(status), takeSnapshot(*store)};
         },
         [this, request, name](const Removed &removed) {
             applySnapshot(request, removed.snapshot);
-            if (!removed.status.ok())
+            if (!removed.status.ok()) {
                 showError(tr("%1 was not removed: %2").arg(name, removed.status.error().message));
+                return;
+            }
+            clearForm();
+        });
+}
+
+void EnvironmentsDialog::showSelected()
+{
+    QListWidgetItem *item = m_list->currentItem();
+    if (!item)
+        return;
+    m_name->setText(item->data(kNameRole).toString());
+    m_url->setText(item->data(kUrlRole).toUrl().toString());
+    // The stored secrets are never read back into the form: empty fields keep them.
+    m_adminKey->clear();
+    m_dsn->clear();
+    m_adminKey->setPlaceholderText(tr("unchanged unless typed"));
+    m_dsn->setPlaceholderText(tr("unchanged unless typed"));
+}
+
+void EnvironmentsDialog::clearForm()
+{
+    m_name->clear();
+    m_url->clear();
+    m_adminKey->clear();
+    m_dsn->clear();
+    m_adminKey->setPlaceholderText(QString());
+    m_dsn->setPlaceholderText(dsnPlaceholder());
+}
+
+void EnvironmentsDialog::saveEnvironment()
+{
+    QListWidgetItem *item = m_list->currentItem();
+    if (!item)
+        return;
+    m_error->hide();
+    const QString id = item->data(Qt::UserRole).toString();
+    const QString name = m_name->text().trimmed();
+    const QUrl url = QUrl::fromUserInput(m_url->text().trimmed());
+    const QString adminKey = m_adminKey->text();
+    const QString dsn = m_dsn->text();
+    struct Saved
+    {
+        Status status;
+        Snapshot snapshot;
+    };
+    const quint64 request = m_calls.nextRequest();
+    m_calls.run(
+        [store = m_store, id, name, url, adminKey, dsn] {
+            auto status = store->update(id, name, url, adminKey, dsn);
+            return Saved{std::move(status), takeSnapshot(*store)};
+        },
+        [this, request, id, name, url, adminKey](const Saved &saved) {
+            applySnapshot(request, saved.snapshot);
+            if (!saved.status.ok()) {
+                showError(tr("The changes were not saved: %1").arg(saved.status.error().message));
+                return;
+            }
+            m_adminKey->clear();
+            m_dsn->clear();
+            emit environmentChanged(id, name, url, adminKey);
         });
 }
 
@@ -270,10 +344,9 @@ void EnvironmentsDialog::enableFileFallback()
         Snapshot snapshot;
     };
     const quint64 request = m_calls.nextRequest();
-    EnvironmentStore *store = &m_store;
     const QString directory = m_fallbackDirectory;
     m_calls.run(
-        [store, directory] {
+        [store = m_store, directory] {
             auto status = store->useFileFallback(directory);
             return Enabled{std::move(status), takeSnapshot(*store)};
         },
@@ -295,6 +368,7 @@ void EnvironmentsDialog::updateButtons()
     // One change at a time; the list and the form stay usable meanwhile.
     const bool idle = m_calls.idle();
     m_addButton->setEnabled(idle && m_backend != SecretBackend::Unavailable);
+    m_saveButton->setEnabled(idle && m_list->currentItem() != nullptr);
     m_removeButton->setEnabled(idle && m_list->currentItem() != nullptr);
     m_fallbackButton->setEnabled(idle);
 }

@@ -7,6 +7,8 @@
 #include <QList>
 #include <QUrl>
 
+#include <memory>
+
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -14,16 +16,16 @@ class QPushButton;
 
 namespace twinops {
 
-// The remote environments a user keeps: the list, an add form (name, base URL, admin API key, optional
-// PostgreSQL DSN) and remove. Secrets go to the OS keychain; when there is none the dialog says so and offers the
-// owner-only file fallback, which is used only after the user confirms. Every store call may block on the
-// keychain, so it runs on a thread of its own and the answer comes back to this thread; the dialog stays usable.
-// The store must outlive the dialog (its destructor waits for calls still running).
+// The remote environments a user keeps: the list, a form (name, base URL, admin API key, optional PostgreSQL DSN)
+// to add one or to change the selected one, and remove. Secrets go to the OS keychain; when there is none the dialog
+// says so and offers the owner-only file fallback, which is used only after the user confirms. Every store call may
+// block on the keychain, so it runs on a thread of its own and the answer comes back to this thread; the dialog
+// stays usable, and closes at once even while a call runs (the call keeps the store alive and ends on its own).
 class EnvironmentsDialog final : public QDialog
 {
     Q_OBJECT
 public:
-    explicit EnvironmentsDialog(EnvironmentStore &store, QWidget *parent = nullptr);
+    explicit EnvironmentsDialog(std::shared_ptr<EnvironmentStore> store, QWidget *parent = nullptr);
 
     // Where the file fallback would go; EnvironmentStore::defaultFileFallbackDirectory() unless set.
     void setFileFallbackDirectory(const QString &directory);
@@ -34,6 +36,8 @@ public:
 signals:
     // A new environment was stored; the main window adds it to its picker.
     void environmentAdded(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey);
+    // A stored environment was changed; `adminKey` is empty when it was kept.
+    void environmentChanged(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey);
 
 private:
     // What the store looks like after an operation, read on the worker thread.
@@ -49,14 +53,17 @@ private:
     static Snapshot takeSnapshot(EnvironmentStore &store);
     void applySnapshot(quint64 request, const Snapshot &snapshot);
     void addEnvironment();
+    void saveEnvironment();
     void removeEnvironment();
+    void showSelected();
+    void clearForm();
     void confirmFileFallback();
     void enableFileFallback();
     void updateFallbackMessage();
     void showError(const QString &text);
     void updateButtons();
 
-    EnvironmentStore &m_store;
+    std::shared_ptr<EnvironmentStore> m_store;
     QString m_fallbackDirectory;
     BackgroundCalls m_calls;
     SecretBackend m_backend = SecretBackend::Unavailable;
@@ -68,6 +75,7 @@ private:
     QLineEdit *m_adminKey;
     QLineEdit *m_dsn;
     QPushButton *m_addButton;
+    QPushButton *m_saveButton;
     QPushButton *m_removeButton;
     QLabel *m_backendLabel;
     QWidget *m_fallbackBox;

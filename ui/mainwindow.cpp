@@ -5,7 +5,10 @@
 #include "admin/inprocessadminapi.h"
 #include "charts/dashboardspanel.h"
 #include "checklistspanel.h"
+#include "config/consolesettings.h"
 #include "config/environmentstore.h"
+#include "config/secretstore.h"
+#include "core/logging.h"
 #include "environmentsdialog.h"
 #include "jobspanel.h"
 #include "servicecore.h"
@@ -26,10 +29,12 @@
 
 using twinops::AdminClient;
 
-MainWindow::MainWindow(twinops::ServiceCore &core, twinops::EnvironmentStore *environments, QWidget *parent)
+MainWindow::MainWindow(twinops::ServiceCore &core, std::shared_ptr<twinops::EnvironmentStore> environments,
+                       QWidget *parent)
     : QMainWindow(parent)
     , m_core(core)
-    , m_environmentStore(environments)
+    , m_environmentStore(std::move(environments))
+    , m_calls(this, [] {})
     , m_environmentPicker(new QComboBox(this))
     , m_navigation(new QListWidget(this))
     , m_panels(new QStackedWidget(this))
@@ -43,8 +48,10 @@ MainWindow::MainWindow(twinops::ServiceCore &core, twinops::EnvironmentStore *en
     m_environmentPicker->setObjectName(QStringLiteral("environmentPicker"));
 
     twinops::ServiceCore *local = &core;
+    // Local borrows the core, which its creator destroys right after the window: its last request is waited for.
     m_environments.push_back(std::make_unique<AdminClient>(
-        tr("Local"), [local] { return std::make_unique<twinops::InProcessAdminApi>(*local); }));
+        tr("Local"), [local] { return std::make_unique<twinops::InProcessAdminApi>(*local); },
+        AdminClient::Ending::WaitForRequest));
     m_environmentPicker->addItem(m_environments.front()->name());
     auto *toolbar = addToolBar(tr("Environment"));
     toolbar->setObjectName(QStringLiteral("environmentToolbar"));
@@ -55,13 +62,8 @@ MainWindow::MainWindow(twinops::ServiceCore &core, twinops::EnvironmentStore *en
         QAction *manage = toolbar->addAction(tr("Environments…"), this, &MainWindow::openEnvironmentsDialog);
         manage->setObjectName(QStringLiteral("manageEnvironments"));
         if (auto saved = m_environmentStore->list(); saved.ok()) {
-            for (const twinops::EnvironmentEntry &entry : *saved) {
-                twinops::EnvironmentStore *store = m_environmentStore;
-                addEnvironment(entry.name, entry.baseUrl, [store, id = entry.id] {
-                    auto key = store->adminKey(id);
-                    return key.ok() ? *key : QString(); // without its key the API answers 401, shown in the panels
-                });
-            }
+            for (const twinops::EnvironmentEntry &entry : *saved)
+                addEnvironment(entry.name, entry.baseUrl, storedAdminKey(entry.id), entry.id);
         }
     }
 
@@ -138,9 +140,66 @@ void MainWindow::showEnvironment(int index)
     replacePanel(Checklists, new twinops::ChecklistsPanel(client, index == 0 ? m_localEndpoint : QString(), this));
 }
 
-void MainWindow::setEndpointStatus(const QString &text)
+void MainWindow::setEndpointStatus(const QString &text, const QString &details)
 {
     m_endpointLabel->setText(text);
+    m_endpointLabel->setToolTip(details);
+}
+
+QString MainWindow::localApiOffText(const twinops::Error &error)
+{
+    // The keychain's own words (a D-Bus error name, "no keychain: there is no D-Bus session") mean nothing to most
+    // people: say what happened and what to do; the raw reason goes to the tooltip and the log.
+    if (error.code == twinops::ErrorCode::Unavailable)
+        return tr("Local API off: the system keyring is locked or not running, so the API has no signing secret. "
+                  "Unlock your keyring or start one (GNOME Keyring, KWallet), then restart TwinOps; or set "
+                  "TWINOPS_JWT_SECRET (32 bytes or more) before starting it.");
+    return tr("Local API off: %1").arg(error.message);
+}
+
+void MainWindow::startLocalApi(const twinops::ConsoleSettings &settings, std::shared_ptr<twinops::SecretStore> keychain)
+{
+    if (settings.port <= 0) {
+        setEndpointStatus(tr("Local API off"));
+        return;
+    }
+    if (settings.listensBeyondLoopback())
+        qCWarning(lcCore).noquote() << settings.exposureWarning();
+    setEndpointStatus(tr("Local API: starting… (asking the system keyring for its secret; if the keyring asks for "
+                         "your password, answer it)"));
+    struct Secrets
+    {
+        twinops::Result<QByteArray> secret;
+        twinops::Result<twinops::ChatSettings> chat;
+    };
+    m_calls.run(
+        [keychain, settings] {
+            auto secret = twinops::loadOrCreateJwtSecret(*keychain);
+            auto chat = secret.ok() ? settings.chatSettings(keychain.get())
+                                    : twinops::Result<twinops::ChatSettings>(secret.error());
+            return Secrets{std::move(secret), std::move(chat)};
+        },
+        [this, settings](const Secrets &secrets) {
+            if (!secrets.chat.ok()) {
+                // The secret's error when it failed (chat carries it then), else the provider key's.
+                const twinops::Error &error = secrets.chat.error();
+                qCWarning(lcCore).noquote() << "Local API off:" << error.message;
+                setEndpointStatus(localApiOffText(error), error.message);
+                return;
+            }
+            auto serving = m_core.serveHttp(settings.endpointOptions(), *secrets.secret, *secrets.chat);
+            if (!serving.ok()) {
+                qCWarning(lcCore).noquote() << "Local API off:" << serving.error().message;
+                setEndpointStatus(localApiOffText(serving.error()), serving.error().message);
+                return;
+            }
+            QString status = tr("Local API: %1").arg(m_core.endpoint()->baseUrl());
+            if (settings.listensBeyondLoopback())
+                status += tr(" (reachable from the network)");
+            qCInfo(lcCore).noquote() << status;
+            setEndpointStatus(status);
+            setLocalEndpoint(m_core.endpoint()->baseUrl());
+        });
 }
 
 void MainWindow::setLocalEndpoint(const QString &baseUrl)
@@ -161,22 +220,67 @@ void MainWindow::addRemoteEnvironment(const QString &name, const QUrl &baseUrl, 
     selectEnvironment(m_environmentPicker->count() - 1);
 }
 
-void MainWindow::addEnvironment(const QString &name, const QUrl &baseUrl, std::function<QString()> adminKey)
+namespace {
+
+QString pickerText(const QString &name, const QUrl &baseUrl)
 {
-    m_environments.push_back(std::make_unique<AdminClient>(name, [baseUrl, adminKey = std::move(adminKey)] {
-        return std::make_unique<twinops::HttpAdminApi>(baseUrl, adminKey());
-    }));
-    m_environmentPicker->addItem(QStringLiteral("%1 (%2)").arg(name, baseUrl.toString(QUrl::RemoveUserInfo)));
+    return QStringLiteral("%1 (%2)").arg(name, baseUrl.toString(QUrl::RemoveUserInfo));
+}
+
+} // namespace
+
+std::unique_ptr<AdminClient> MainWindow::remoteClient(const QString &name, const QUrl &baseUrl,
+                                                      std::function<QString()> adminKey)
+{
+    // A remote API owns all it uses (the key's look-up holds the store by shared pointer), so closing the window never
+    // waits for a request still on its way.
+    return std::make_unique<AdminClient>(
+        name,
+        [baseUrl, adminKey = std::move(adminKey)] {
+            return std::make_unique<twinops::HttpAdminApi>(baseUrl, adminKey());
+        },
+        AdminClient::Ending::Detach);
+}
+
+std::function<QString()> MainWindow::storedAdminKey(const QString &id) const
+{
+    return [store = m_environmentStore, id] {
+        auto key = store->adminKey(id);
+        return key.ok() ? *key : QString(); // without its key the API answers 401, shown in the panels
+    };
+}
+
+void MainWindow::addEnvironment(const QString &name, const QUrl &baseUrl, std::function<QString()> adminKey,
+                                const QString &id)
+{
+    m_environments.push_back(remoteClient(name, baseUrl, std::move(adminKey)));
+    m_environmentPicker->addItem(pickerText(name, baseUrl), id);
+}
+
+void MainWindow::changeEnvironment(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey)
+{
+    const int index = m_environmentPicker->findData(id);
+    if (index < 0)
+        return;
+    auto key = adminKey.isEmpty() ? storedAdminKey(id) : std::function<QString()>([adminKey] { return adminKey; });
+    // The old client goes after the panels that use it have been replaced.
+    std::unique_ptr<AdminClient> old = std::exchange(m_environments[size_t(index)], remoteClient(name, baseUrl, key));
+    m_environmentPicker->setItemText(index, pickerText(name, baseUrl));
+    if (m_environmentPicker->currentIndex() == index)
+        showEnvironment(index);
 }
 
 void MainWindow::openEnvironmentsDialog()
 {
-    auto *dialog = new twinops::EnvironmentsDialog(*m_environmentStore, this);
+    auto *dialog = new twinops::EnvironmentsDialog(m_environmentStore, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &twinops::EnvironmentsDialog::environmentAdded, this,
-            [this](const QString &, const QString &name, const QUrl &url, const QString &key) {
-                addRemoteEnvironment(name, url, key);
+            [this](const QString &id, const QString &name, const QUrl &url, const QString &key) {
+                const auto typedKey = [key] { return key; };
+                addEnvironment(name, url, typedKey, id);
+                selectEnvironment(m_environmentPicker->count() - 1);
             });
+    connect(dialog, &twinops::EnvironmentsDialog::environmentChanged, this, &MainWindow::changeEnvironment);
     dialog->open();
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "backgroundcalls.h"
+
 #include <QMainWindow>
 
 #include <functional>
@@ -14,8 +16,11 @@ class QUrl;
 
 namespace twinops {
 class AdminClient;
+class ConsoleSettings;
 class EnvironmentStore;
+class SecretStore;
 class ServiceCore;
+struct Error;
 struct SettingsPanelOptions;
 } // namespace twinops
 
@@ -29,14 +34,21 @@ public:
     enum Section { Tenants, Twins, Sources, Jobs, Dashboards, Checklists, Settings, SectionCount };
 
     // `environments`, when given, lists the saved remote environments (their keys are read from it on each
-    // environment's own thread, never here) and backs the Environments dialog; it must outlive the window.
-    explicit MainWindow(twinops::ServiceCore &core, twinops::EnvironmentStore *environments = nullptr,
+    // environment's own thread, never here) and backs the Environments dialog. Shared: a call still running when
+    // the window goes keeps it alive.
+    explicit MainWindow(twinops::ServiceCore &core, std::shared_ptr<twinops::EnvironmentStore> environments = {},
                         QWidget *parent = nullptr);
     ~MainWindow() override;
 
     void showSection(Section section);
     Section currentSection() const;
-    void setEndpointStatus(const QString &text);
+    void setEndpointStatus(const QString &text, const QString &details = {});
+    // Starts the embedded HTTP API with `settings`: its signing secret and the provider's API key come from
+    // `keychain` on a thread of its own (the keychain may wait for a person to unlock it), the endpoint starts back
+    // on this thread, and the status bar says where it listens or, in plain words, why it is off.
+    void startLocalApi(const twinops::ConsoleSettings &settings, std::shared_ptr<twinops::SecretStore> keychain);
+    // The status bar's words for a local API that could not start because of `error`.
+    static QString localApiOffText(const twinops::Error &error);
     // The embedded HTTP API's address, which the Local environment's checklist runs check.
     void setLocalEndpoint(const QString &baseUrl);
     // The Settings section's file, keychain and values in effect (without them it can show but not save).
@@ -49,12 +61,19 @@ private:
     void addSection(Section section, const QString &name, QWidget *panel);
     void replacePanel(Section section, QWidget *panel);
     void showEnvironment(int index);
-    // `adminKey` runs on the environment's worker thread (it may ask the keychain).
-    void addEnvironment(const QString &name, const QUrl &baseUrl, std::function<QString()> adminKey);
+    // `adminKey` runs on the environment's worker thread (it may ask the keychain). `id`: the saved environment's.
+    void addEnvironment(const QString &name, const QUrl &baseUrl, std::function<QString()> adminKey,
+                        const QString &id = {});
+    // The saved environment `id` was changed in the Environments dialog; an empty `adminKey` was kept.
+    void changeEnvironment(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey);
+    std::unique_ptr<twinops::AdminClient> remoteClient(const QString &name, const QUrl &baseUrl,
+                                                       std::function<QString()> adminKey);
+    std::function<QString()> storedAdminKey(const QString &id) const;
     void openEnvironmentsDialog();
 
     twinops::ServiceCore &m_core;
-    twinops::EnvironmentStore *m_environmentStore;
+    std::shared_ptr<twinops::EnvironmentStore> m_environmentStore;
+    twinops::BackgroundCalls m_calls; // the local API's keychain look-up
     std::vector<std::unique_ptr<twinops::AdminClient>> m_environments; // [0] is Local
     QString m_localEndpoint;
     QComboBox *m_environmentPicker;

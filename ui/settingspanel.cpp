@@ -197,7 +197,7 @@ void SettingsPanel::showEvent(QShowEvent *event)
     }
 }
 
-SettingsPanel::Snapshot SettingsPanel::takeSnapshot(const QString &path, SecretStore *secrets)
+SettingsPanel::Snapshot SettingsPanel::takeSnapshot(const QString &path, const std::shared_ptr<SecretStore> &secrets)
 {
     Snapshot snapshot;
     if (!path.isEmpty())
@@ -226,7 +226,7 @@ void SettingsPanel::reload()
     m_status->setText(tr("Reading the saved settings…"));
     const quint64 request = m_calls.nextRequest();
     const QString path = m_options.settingsPath;
-    SecretStore *secrets = m_options.secrets;
+    const std::shared_ptr<SecretStore> secrets = m_options.secrets;
     m_calls.run([path, secrets] { return takeSnapshot(path, secrets); },
                 [this, request](const Snapshot &snapshot) {
                     m_status->clear();
@@ -368,7 +368,7 @@ void SettingsPanel::save()
     m_status->setText(tr("Saving…"));
     const quint64 request = m_calls.nextRequest();
     const QString path = m_options.settingsPath;
-    SecretStore *secrets = m_options.secrets;
+    const std::shared_ptr<SecretStore> secrets = m_options.secrets;
     m_calls.run(
         [path, secrets, settings, newKey, forgetKey] {
             // The key first: a file that was written means everything the user asked for was stored.

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QWidget>
 
+#include <memory>
 #include <optional>
 
 class QCheckBox;
@@ -23,7 +24,8 @@ class SecretStore;
 struct SettingsPanelOptions
 {
     QString settingsPath; // the INI file; empty: nothing can be saved, and the panel says so
-    SecretStore *secrets = nullptr; // where the provider's API key goes (the keychain); must outlive the panel
+    // Where the provider's API key goes (the keychain). Shared: a call still running when the panel goes keeps it.
+    std::shared_ptr<SecretStore> secrets;
     std::optional<ConsoleSettings> inEffect; // what this process runs with; unknown when absent
     QStringList overrides; // what the command line and the environment set over the saved values, in words
 };
@@ -63,7 +65,7 @@ private:
         QString keyProblem;
     };
 
-    static Snapshot takeSnapshot(const QString &path, SecretStore *secrets);
+    static Snapshot takeSnapshot(const QString &path, const std::shared_ptr<SecretStore> &secrets);
     void applySnapshot(quint64 request, const Snapshot &snapshot);
     void showSaved(const ConsoleSettings &settings);
     void showInEffect();

@@ -135,8 +135,10 @@ Result<QList<EnvironmentEntry>> EnvironmentStore::list()
     return entries;
 }
 
-Result<QString> EnvironmentStore::add(const QString &name, const QUrl &baseUrl, const QString &adminKey,
-                                      const QString &dsn)
+namespace {
+
+// What add() and update() require of every environment.
+Status validateEntry(const QString &name, const QUrl &baseUrl)
 {
     if (name.trimmed().isEmpty())
         return invalid(QStringLiteral("name"), QStringLiteral("the environment needs a name"));
@@ -145,29 +147,53 @@ Result<QString> EnvironmentStore::add(const QString &name, const QUrl &baseUrl, 
         return invalid(
             QStringLiteral("url"),
             QStringLiteral("the base URL must be an http:// or https:// address, like https://twinops.example.com"));
-    if (adminKey.isEmpty())
-        return invalid(QStringLiteral("adminKey"), QStringLiteral("the environment needs an admin API key"));
+    return {};
+}
 
-    QMutexLocker lock(&m_mutex);
+} // namespace
+
+Result<SecretStore *> EnvironmentStore::writableStore()
+{
     SecretStore *store = activeStore();
     if (!store)
         return Error::unavailable(
             QStringLiteral("no keychain is available (%1) and the file fallback is not enabled; nothing was stored")
                 .arg(m_unavailableReason));
+    return store;
+}
+
+Status EnvironmentStore::writeSecret(SecretStore *store, const QString &key, const QString &secret)
+{
+    auto written = store->write(key, secret.toUtf8());
+    if (!written.ok() && written.error().code == ErrorCode::Unavailable && store == m_keychain.get()) {
+        m_keychainAvailable = false;
+        m_unavailableReason = written.error().message;
+    }
+    return written;
+}
+
+Result<QString> EnvironmentStore::add(const QString &name, const QUrl &baseUrl, const QString &adminKey,
+                                      const QString &dsn)
+{
+    TWINOPS_TRY(validateEntry(name, baseUrl));
+    if (adminKey.isEmpty())
+        return invalid(QStringLiteral("adminKey"), QStringLiteral("the environment needs an admin API key"));
+
+    QMutexLocker lock(&m_mutex);
+    auto writable = writableStore();
+    if (!writable.ok())
+        return writable.error();
+    SecretStore *store = *writable;
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     auto failed = [&](const Error &error) -> Error {
-        if (error.code == ErrorCode::Unavailable && store == m_keychain.get()) {
-            m_keychainAvailable = false;
-            m_unavailableReason = error.message;
-        }
         store->remove(adminKeyName(id)).ok(); // best effort: the entry is not stored, so nothing refers to them
         store->remove(dsnName(id)).ok();
         return error;
     };
-    if (auto written = store->write(adminKeyName(id), adminKey.toUtf8()); !written.ok())
+    if (auto written = writeSecret(store, adminKeyName(id), adminKey); !written.ok())
         return failed(written.error());
     if (!dsn.isEmpty()) {
-        if (auto written = store->write(dsnName(id), dsn.toUtf8()); !written.ok())
+        if (auto written = writeSecret(store, dsnName(id), dsn); !written.ok())
             return failed(written.error());
     }
 
@@ -181,6 +207,33 @@ Result<QString> EnvironmentStore::add(const QString &name, const QUrl &baseUrl, 
     if (settings.status() != QSettings::NoError)
         return failed(Error::unavailable(QStringLiteral("cannot write %1").arg(m_settingsPath)));
     return id;
+}
+
+Status EnvironmentStore::update(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey,
+                                const QString &dsn)
+{
+    TWINOPS_TRY(validateEntry(name, baseUrl));
+    QMutexLocker lock(&m_mutex);
+    QSettings settings(m_settingsPath, QSettings::IniFormat);
+    if (!settings.value(kIdsKey).toStringList().contains(id))
+        return Error::notFound(QStringLiteral("no environment with id %1").arg(id));
+    if (!adminKey.isEmpty() || !dsn.isEmpty()) {
+        auto store = writableStore();
+        if (!store.ok())
+            return store.error();
+        if (!adminKey.isEmpty())
+            TWINOPS_TRY(writeSecret(*store, adminKeyName(id), adminKey));
+        if (!dsn.isEmpty())
+            TWINOPS_TRY(writeSecret(*store, dsnName(id), dsn));
+    }
+    settings.setValue(entryKey(id, QStringLiteral("name")), name.trimmed());
+    settings.setValue(entryKey(id, QStringLiteral("url")), baseUrl.toString());
+    if (!dsn.isEmpty())
+        settings.setValue(entryKey(id, QStringLiteral("hasDsn")), true);
+    settings.sync();
+    if (settings.status() != QSettings::NoError)
+        return Error::unavailable(QStringLiteral("cannot write %1").arg(m_settingsPath));
+    return {};
 }
 
 Status EnvironmentStore::remove(const QString &id)

@@ -63,6 +63,10 @@ public:
     // Stores the secrets first, then the entry, so that a listed environment always has the secrets it claims.
     // adminKey is required, dsn is optional. Unavailable while there is no keychain and no file fallback.
     Result<QString> add(const QString &name, const QUrl &baseUrl, const QString &adminKey, const QString &dsn = {});
+    // Changes an environment's name and base URL, and its admin key or DSN when given (an empty one keeps the stored
+    // secret). Secrets first, as in add(): the entry never claims a secret that was not stored.
+    Status update(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey = {},
+                  const QString &dsn = {});
     // Removes the entry and deletes its secrets.
     Status remove(const QString &id);
     Result<QString> adminKey(const QString &id);
@@ -74,6 +78,9 @@ public:
 
 private:
     SecretBackend backendLocked();
+    // The store to write to, or why there is none; a keychain that fails a write is Unavailable from then on.
+    Result<SecretStore *> writableStore();
+    Status writeSecret(SecretStore *store, const QString &key, const QString &secret);
     SecretStore *activeStore();
     Result<QString> readSecret(const QString &id, const QString &key, bool expected);
 

@@ -5,14 +5,20 @@
 #include "core/privatefiles.h"
 
 #include <QDBusConnection>
+#include <QDeadlineTimer>
 #include <QDir>
-#include <QEventLoop>
 #include <QFile>
+#include <QMutex>
+#include <QMutexLocker>
 #include <QRegularExpression>
-#include <QTimer>
+#include <QThread>
+#include <QWaitCondition>
 #include <qt6keychain/keychain.h>
 
 #include <cstdio>
+#include <functional>
+#include <memory>
+#include <optional>
 
 namespace twinops {
 
@@ -20,25 +26,79 @@ namespace {
 
 const QString kJwtSecretKey = QStringLiteral("jwt-signing-secret");
 
-// Runs a QtKeychain job to completion on a local event loop.
-bool runJob(QKeychain::Job &job, std::chrono::milliseconds timeout, QString *error)
+// What a finished QtKeychain job answered.
+struct JobAnswer
 {
-    QEventLoop loop;
-    bool finished = false;
-    QObject::connect(&job, &QKeychain::Job::finished, &loop, [&] {
-        finished = true;
-        loop.quit();
-    });
-    QTimer::singleShot(timeout, &loop, &QEventLoop::quit);
-    job.setAutoDelete(false);
-    job.start();
-    if (!finished)
-        loop.exec();
-    if (!finished) {
-        *error = QStringLiteral("the keychain did not answer within %1 s").arg(timeout.count() / 1000);
-        return false;
+    QKeychain::Error error = QKeychain::NoError;
+    QString errorString;
+    QByteArray data; // a read job's secret
+};
+
+// The answer a caller waits for, filled in on the keychain thread whenever the job finishes (even after the caller
+// gave up waiting).
+struct PendingAnswer
+{
+    QMutex mutex;
+    QWaitCondition arrived;
+    std::optional<JobAnswer> answer;
+};
+
+// An object on the thread every QtKeychain job runs on. QtKeychain queues its jobs in one object of its own, bound
+// to the thread of the first job; a job run on any other thread finishes unseen by that queue, and every later job
+// then waits behind it forever. So all jobs run here, on one thread that spins its event loop (libsecret's and
+// D-Bus's answers arrive through it) for the whole life of the process: it is never stopped, because a job may
+// still be waiting for the keychain when the process ends.
+QObject *keychainThreadContext()
+{
+    static QObject *const context = [] {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("keychain"));
+        auto *object = new QObject;
+        object->moveToThread(thread);
+        thread->start();
+        return object;
+    }();
+    return context;
+}
+
+// Runs the job `makeJob` creates on the keychain thread and waits up to `timeout` for its answer, on any thread and
+// without an event loop of the caller's: the timeout fires whatever the keychain does. A job that does not finish in
+// time is left to finish (or not) on its own; QtKeychain cannot cancel one.
+std::optional<JobAnswer> runJob(std::function<QKeychain::Job *()> makeJob, std::chrono::milliseconds timeout)
+{
+    auto pending = std::make_shared<PendingAnswer>();
+    QMetaObject::invokeMethod(
+        keychainThreadContext(),
+        [makeJob = std::move(makeJob), pending] {
+            QKeychain::Job *job = makeJob(); // deletes itself once finished
+            QObject::connect(job, &QKeychain::Job::finished, job, [pending](QKeychain::Job *finished) {
+                JobAnswer answer{finished->error(), finished->errorString(), {}};
+                if (auto *read = qobject_cast<QKeychain::ReadPasswordJob *>(finished))
+                    answer.data = read->binaryData();
+                QMutexLocker lock(&pending->mutex);
+                pending->answer = std::move(answer);
+                pending->arrived.wakeAll();
+            });
+            job->start();
+        },
+        Qt::QueuedConnection);
+    const QDeadlineTimer deadline(timeout);
+    QMutexLocker lock(&pending->mutex);
+    while (!pending->answer) {
+        if (!pending->arrived.wait(&pending->mutex, deadline))
+            break;
     }
-    return true;
+    return pending->answer;
+}
+
+Error noAnswer(std::chrono::milliseconds timeout)
+{
+    return Error::unavailable(QStringLiteral("the keychain did not answer within %1 s").arg(timeout.count() / 1000.0));
+}
+
+Error unavailable(const JobAnswer &answer)
+{
+    return Error::unavailable(QStringLiteral("the keychain is unavailable: %1").arg(answer.errorString));
 }
 
 } // namespace
@@ -60,41 +120,54 @@ Status keychainReachable()
 Result<QByteArray> KeychainSecretStore::read(const QString &key)
 {
     TWINOPS_TRY(keychainReachable());
-    QKeychain::ReadPasswordJob job(m_service);
-    job.setKey(key);
-    QString error;
-    if (!runJob(job, m_timeout, &error))
-        return Error::unavailable(error);
-    if (job.error() == QKeychain::EntryNotFound)
+    const auto answer = runJob(
+        [service = m_service, key] {
+            auto *job = new QKeychain::ReadPasswordJob(service);
+            job->setKey(key);
+            return job;
+        },
+        m_timeout);
+    if (!answer)
+        return noAnswer(m_timeout);
+    if (answer->error == QKeychain::EntryNotFound)
         return Error::notFound(QStringLiteral("no secret named %1").arg(key));
-    if (job.error() != QKeychain::NoError)
-        return Error::unavailable(QStringLiteral("the keychain is unavailable: %1").arg(job.errorString()));
-    return job.binaryData();
+    if (answer->error != QKeychain::NoError)
+        return unavailable(*answer);
+    return answer->data;
 }
 
 Status KeychainSecretStore::write(const QString &key, const QByteArray &secret)
 {
     TWINOPS_TRY(keychainReachable());
-    QKeychain::WritePasswordJob job(m_service);
-    job.setKey(key);
-    job.setBinaryData(secret);
-    QString error;
-    if (!runJob(job, m_timeout, &error))
-        return Error::unavailable(error);
-    if (job.error() != QKeychain::NoError)
-        return Error::unavailable(QStringLiteral("the keychain is unavailable: %1").arg(job.errorString()));
+    const auto answer = runJob(
+        [service = m_service, key, secret] {
+            auto *job = new QKeychain::WritePasswordJob(service);
+            job->setKey(key);
+            job->setBinaryData(secret);
+            return job;
+        },
+        m_timeout);
+    if (!answer)
+        return noAnswer(m_timeout);
+    if (answer->error != QKeychain::NoError)
+        return unavailable(*answer);
     return {};
 }
 
 Status KeychainSecretStore::remove(const QString &key)
 {
-    QKeychain::DeletePasswordJob job(m_service);
-    job.setKey(key);
-    QString error;
-    if (!runJob(job, m_timeout, &error))
-        return Error::unavailable(error);
-    if (job.error() != QKeychain::NoError && job.error() != QKeychain::EntryNotFound)
-        return Error::unavailable(QStringLiteral("the keychain is unavailable: %1").arg(job.errorString()));
+    TWINOPS_TRY(keychainReachable());
+    const auto answer = runJob(
+        [service = m_service, key] {
+            auto *job = new QKeychain::DeletePasswordJob(service);
+            job->setKey(key);
+            return job;
+        },
+        m_timeout);
+    if (!answer)
+        return noAnswer(m_timeout);
+    if (answer->error != QKeychain::NoError && answer->error != QKeychain::EntryNotFound)
+        return unavailable(*answer);
     return {};
 }
 

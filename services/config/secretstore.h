@@ -22,8 +22,9 @@ public:
     virtual Status remove(const QString &key) = 0;
 };
 
-// The OS keychain through QtKeychain (Secret Service on Linux, over D-Bus). Calls block on a local event loop
-// with a timeout; use them off the GUI thread or at startup.
+// The OS keychain through QtKeychain (Secret Service on Linux, over D-Bus). Every call runs on the process's one
+// keychain thread and blocks its caller, on any thread, until the keychain answers or the timeout passes (then it is
+// Unavailable). Never call it on the GUI thread of a window that is showing.
 class KeychainSecretStore final : public SecretStore
 {
 public:

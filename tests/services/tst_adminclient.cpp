@@ -4,11 +4,13 @@
 #include "admin/httpadminapi.h"
 #include "admin/inprocessadminapi.h"
 #include "auth/apikeyrepository.h"
+#include "gate.h"
 #include "metrics/metricsregistry.h"
 #include "servicecore.h"
 #include "testdatabase.h"
 
 #include <QJsonArray>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace twinops;
@@ -111,6 +113,34 @@ private slots:
         client.get(QStringLiteral("/api/v1/admin/tenants"), this, [&](const AdminReply &reply) { done = reply.ok(); });
         QTRY_VERIFY(done);
         QVERIFY(!lateAnswer);
+    }
+
+    // A remote environment's client goes (its window closes) while its request is still on its way: nothing waits
+    // for it, and its answer goes nowhere.
+    void destroyingARemoteClientNeverWaitsForItsRequest()
+    {
+        QTcpServer closed; // a port nothing listens on: the request, once let through, fails at once
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const QUrl url(QStringLiteral("http://127.0.0.1:%1").arg(closed.serverPort()));
+        closed.close();
+        auto gate = std::make_shared<Gate>();
+        gate->close();
+        auto client = std::make_unique<AdminClient>(
+            QStringLiteral("remote"),
+            [gate, url] {
+                gate->pass(); // the request is under way (as while the keychain is asked for the key)
+                return std::make_unique<HttpAdminApi>(url, QStringLiteral("key"));
+            },
+            AdminClient::Ending::Detach);
+        auto panel = std::make_unique<QObject>();
+        bool answered = false;
+        client->get(QStringLiteral("/api/v1/admin/tenants"), panel.get(), [&](const AdminReply &) { answered = true; });
+        QTRY_VERIFY(gate->holdsSomeone());
+        panel.reset();
+        client.reset(); // a wait for the request here would never end: the gate opens only below
+        gate->open();
+        QTRY_VERIFY(!gate->holdsSomeone());
+        QVERIFY(!answered);
     }
 };
 

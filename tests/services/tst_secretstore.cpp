@@ -8,6 +8,9 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <optional>
 
 using namespace twinops;
 
@@ -22,6 +25,7 @@ private slots:
     void jwtSecretIsCreatedOnceAndReused();
     void environmentOverridesAndIsValidated();
     void keychainRoundTrip();
+    void keychainAnswersOnEveryThread();
 };
 
 void TestSecretStore::fileStoreWritesOwnerOnlyFiles()
@@ -91,6 +95,43 @@ void TestSecretStore::keychainRoundTrip()
     QCOMPARE(*read, secret);
     QVERIFY(keychain.remove(key).ok());
     QCOMPARE(keychain.read(key).error().code, ErrorCode::NotFound);
+}
+
+namespace {
+
+// Runs `call` on a thread of its own that ends right after, like the console's background calls, and returns its
+// answer.
+template<typename Call> auto onItsOwnThread(Call call)
+{
+    std::optional<std::invoke_result_t<Call>> answer;
+    QThread *thread = QThread::create([&] { answer.emplace(call()); });
+    thread->start();
+    thread->wait();
+    delete thread;
+    return std::move(*answer);
+}
+
+} // namespace
+
+// The console asks the keychain from short-lived threads, one per call. Every call must reach the keychain and be
+// answered, whichever thread made the ones before it (QtKeychain queues its jobs in one object of its own, bound
+// to the thread that first used it).
+void TestSecretStore::keychainAnswersOnEveryThread()
+{
+    TWINOPS_REQUIRE_SESSION_BUS();
+    KeychainSecretStore keychain(QStringLiteral("TwinOps tests"));
+    const QString key = QStringLiteral("threads-%1").arg(QCoreApplication::applicationPid());
+    const auto missing = onItsOwnThread([&] { return keychain.read(key); });
+    QCOMPARE(missing.error().code, ErrorCode::NotFound);
+    for (const QByteArray &secret : {QByteArray("first"), QByteArray("second")}) {
+        const auto written = onItsOwnThread([&] { return keychain.write(key, secret); });
+        QVERIFY2(written.ok(), written.ok() ? "" : qPrintable(written.error().message));
+        const auto read = onItsOwnThread([&] { return keychain.read(key); });
+        QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message));
+        QCOMPARE(*read, secret);
+    }
+    QVERIFY(onItsOwnThread([&] { return keychain.remove(key); }).ok());
+    QCOMPARE(keychain.read(key).error().code, ErrorCode::NotFound); // and on this thread too
 }
 
 QTEST_GUILESS_MAIN(TestSecretStore)

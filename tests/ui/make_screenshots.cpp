@@ -204,13 +204,13 @@ int main(int argc, char **argv)
     saved.port = ConsoleSettings::kDefaultPort;
     saved.workers = 4;
     const QString settingsPath = home.filePath(QStringLiteral("console.ini"));
-    FileSecretStore secrets(home.filePath(QStringLiteral("secrets")));
+    auto secrets = std::make_shared<FileSecretStore>(home.filePath(QStringLiteral("secrets")));
     if (!saved.save(settingsPath).ok()) {
         std::fprintf(stderr, "make_screenshots: cannot write the demo settings\n");
         return 1;
     }
-    window.setSettings(SettingsPanelOptions{settingsPath, &secrets, effective,
-                                            {QStringLiteral("--port 0 (a free port) is used over the saved port")}});
+    window.setSettings(SettingsPanelOptions{
+        settingsPath, secrets, effective, {QStringLiteral("--port 0 (a free port) is used over the saved port")}});
     window.setLocalEndpoint((*core)->endpoint()->baseUrl());
     window.setEndpointStatus(QStringLiteral("Local API: %1").arg((*core)->endpoint()->baseUrl()));
     window.resize(1280, 800);

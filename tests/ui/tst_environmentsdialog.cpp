@@ -1,17 +1,21 @@
-// The environments dialog driven like a user: type, click, wait for the answer from the store's thread. The
-// keychain is stood in for (a file store that answers, or one that reports no keychain), so the test is the same
-// on every machine; tst_environmentstore covers the real keychain.
+// The environments dialog driven like a user: type, click, wait for the answer from the store's thread. Most
+// functions stand in for the keychain (a file store that answers, or one that reports no keychain), so they are the
+// same on every machine; the realKeyring… ones use the system keychain (scripts/test.sh provides gnome-keyring).
 #include "config/environmentstore.h"
 #include "environmentsdialog.h"
 #include "fakesecretstores.h"
+#include "gate.h"
+#include "keychaintesting.h"
 #include "testfiles.h"
 #include "uitesting.h"
 
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -30,6 +34,38 @@ void fillForm(QWidget &dialog, const QString &name, const QString &url, const QS
     QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("environmentDsn")), dsn);
 }
 
+const QString kKeychainService = QStringLiteral("TwinOps tests");
+
+// Generous: a keychain call crosses D-Bus to another process, on a machine that may be busy building.
+constexpr int kKeychainWaitMs = 30'000;
+
+// What the system keychain holds under `key` for the tests' service (NotFound when nothing).
+Result<QByteArray> keychainSecret(const QString &key)
+{
+    return KeychainSecretStore(kKeychainService).read(key);
+}
+
+// The system keychain, with its writes held at `gate` on their way in.
+class GatedKeychain final : public SecretStore
+{
+public:
+    explicit GatedKeychain(std::shared_ptr<Gate> gate)
+        : m_gate(std::move(gate))
+    { }
+    QString description() const override { return m_keychain.description(); }
+    Result<QByteArray> read(const QString &key) override { return m_keychain.read(key); }
+    Status write(const QString &key, const QByteArray &secret) override
+    {
+        m_gate->pass();
+        return m_keychain.write(key, secret);
+    }
+    Status remove(const QString &key) override { return m_keychain.remove(key); }
+
+private:
+    std::shared_ptr<Gate> m_gate;
+    KeychainSecretStore m_keychain{kKeychainService};
+};
+
 } // namespace
 
 class TestEnvironmentsDialog final : public QObject
@@ -39,13 +75,16 @@ private slots:
     void addAndRemoveWithKeychain();
     void invalidInputIsExplained();
     void noKeychainOffersTheFileFallback();
+    void realKeyringAddEditAndRemove();
+    void realKeyringClosingMidWriteNeverWaits();
 };
 
 void TestEnvironmentsDialog::addAndRemoveWithKeychain()
 {
     QTemporaryDir dir;
-    EnvironmentStore store(dir.filePath(QStringLiteral("environments.ini")),
-                           std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keychain"))));
+    auto store = std::make_shared<EnvironmentStore>(
+        dir.filePath(QStringLiteral("environments.ini")),
+        std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keychain"))));
     EnvironmentsDialog dialog(store);
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -69,24 +108,25 @@ void TestEnvironmentsDialog::addAndRemoveWithKeychain()
     QTRY_COMPARE(list->count(), 1);
     QVERIFY(list->item(0)->text().contains(QLatin1String("Staging")));
     QVERIFY(child<QLineEdit>(dialog, QStringLiteral("environmentAdminKey"))->text().isEmpty());
-    QCOMPARE(*store.adminKey(id), QStringLiteral("tok_staging_key"));
-    QCOMPARE(*store.dsn(id), QStringLiteral("postgresql://u:p@db/twinops"));
+    QCOMPARE(*store->adminKey(id), QStringLiteral("tok_staging_key"));
+    QCOMPARE(*store->dsn(id), QStringLiteral("postgresql://u:p@db/twinops"));
 
     auto *remove = child<QPushButton>(dialog, QStringLiteral("removeEnvironmentButton"));
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
     QTRY_VERIFY(remove->isEnabled());
     QTest::mouseClick(remove, Qt::LeftButton);
     QTRY_COMPARE(list->count(), 0);
-    QVERIFY(store.list()->isEmpty());
-    QCOMPARE(store.adminKey(id).error().code, ErrorCode::NotFound);
+    QVERIFY(store->list()->isEmpty());
+    QCOMPARE(store->adminKey(id).error().code, ErrorCode::NotFound);
     QVERIFY(!child<QLabel>(dialog, QStringLiteral("environmentsError"))->isVisible());
 }
 
 void TestEnvironmentsDialog::invalidInputIsExplained()
 {
     QTemporaryDir dir;
-    EnvironmentStore store(dir.filePath(QStringLiteral("environments.ini")),
-                           std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keychain"))));
+    auto store = std::make_shared<EnvironmentStore>(
+        dir.filePath(QStringLiteral("environments.ini")),
+        std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keychain"))));
     EnvironmentsDialog dialog(store);
     dialog.show();
     auto *add = child<QPushButton>(dialog, QStringLiteral("addEnvironmentButton"));
@@ -98,7 +138,7 @@ void TestEnvironmentsDialog::invalidInputIsExplained()
     QTRY_VERIFY(error->isVisible());
     QVERIFY2(error->text().contains(QLatin1String("admin API key")), qPrintable(error->text()));
     QCOMPARE(added.count(), 0);
-    QVERIFY(store.list()->isEmpty());
+    QVERIFY(store->list()->isEmpty());
 }
 
 void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
@@ -106,7 +146,7 @@ void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
     QTemporaryDir dir;
     const QString settingsPath = dir.filePath(QStringLiteral("environments.ini"));
     const QString secrets = dir.filePath(QStringLiteral("secrets"));
-    EnvironmentStore store(settingsPath, std::make_unique<UnreachableKeychain>());
+    auto store = std::make_shared<EnvironmentStore>(settingsPath, std::make_unique<UnreachableKeychain>());
     EnvironmentsDialog dialog(store);
     dialog.setFileFallbackDirectory(secrets);
     dialog.show();
@@ -130,7 +170,7 @@ void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
     QVERIFY(question->text().contains(secrets));
     QTest::mouseClick(question->button(QMessageBox::Cancel), Qt::LeftButton);
     QTRY_VERIFY(!dialog.findChild<QMessageBox *>(QStringLiteral("confirmFileFallback")));
-    QCOMPARE(store.backend(), SecretBackend::Unavailable);
+    QCOMPARE(store->backend(), SecretBackend::Unavailable);
     QVERIFY(!QDir(secrets).exists());
 
     // Confirming enables it.
@@ -139,7 +179,7 @@ void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
     QTest::mouseClick(question->findChild<QPushButton *>(QStringLiteral("confirmFileFallbackButton")), Qt::LeftButton);
     QTRY_VERIFY(!fallback->isVisible());
     QTRY_VERIFY(add->isEnabled());
-    QCOMPARE(store.backend(), SecretBackend::File);
+    QCOMPARE(store->backend(), SecretBackend::File);
     QVERIFY(child<QLabel>(dialog, QStringLiteral("environmentsBackend"))->text().contains(secrets));
 
     QSignalSpy added(&dialog, &EnvironmentsDialog::environmentAdded);
@@ -149,11 +189,108 @@ void TestEnvironmentsDialog::noKeychainOffersTheFileFallback()
     QTRY_COMPARE(added.count(), 1);
     QCOMPARE(added.first().at(3).toString(), QStringLiteral("tok_prod_key"));
     const QString id = added.first().at(0).toString();
-    QCOMPARE(*store.adminKey(id), QStringLiteral("tok_prod_key"));
+    QCOMPARE(*store->adminKey(id), QStringLiteral("tok_prod_key"));
     QCOMPARE(modeOf(secrets), 0700u);
     const QStringList files = QDir(secrets).entryList(QDir::Files);
     QCOMPARE(files.size(), 1);
     QCOMPARE(modeOf(QDir(secrets).filePath(files.first())), 0600u);
+}
+
+void TestEnvironmentsDialog::realKeyringAddEditAndRemove()
+{
+    TWINOPS_REQUIRE_SESSION_BUS();
+    QTemporaryDir dir;
+    auto store = std::make_shared<EnvironmentStore>(dir.filePath(QStringLiteral("environments.ini")),
+                                                    std::make_unique<KeychainSecretStore>(kKeychainService));
+    EnvironmentsDialog dialog(store);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *list = child<QListWidget>(dialog, QStringLiteral("environmentsList"));
+    auto *add = child<QPushButton>(dialog, QStringLiteral("addEnvironmentButton"));
+    auto *remove = child<QPushButton>(dialog, QStringLiteral("removeEnvironmentButton"));
+    auto *error = child<QLabel>(dialog, QStringLiteral("environmentsError"));
+    QTRY_VERIFY_WITH_TIMEOUT(add->isEnabled(), kKeychainWaitMs);
+    QVERIFY(child<QLabel>(dialog, QStringLiteral("environmentsBackend"))->text().contains(QLatin1String("keychain")));
+
+    QSignalSpy added(&dialog, &EnvironmentsDialog::environmentAdded);
+    fillForm(dialog, QStringLiteral("Staging"), QStringLiteral("https://staging.example.com"),
+             QStringLiteral("tok_keyring_staging"), QStringLiteral("postgresql://u:p@db/staging"));
+    QTest::mouseClick(add, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(added.count() == 1 || error->isVisible(), kKeychainWaitMs);
+    QVERIFY2(!error->isVisible(), qPrintable(error->text()));
+    const QString id = added.first().at(0).toString();
+    QTRY_COMPARE(list->count(), 1);
+    QCOMPARE(*keychainSecret(EnvironmentStore::adminKeyName(id)), QByteArray("tok_keyring_staging"));
+    QCOMPARE(*keychainSecret(EnvironmentStore::dsnName(id)), QByteArray("postgresql://u:p@db/staging"));
+
+    // Edit: selecting fills the form (never with the secrets); a new name and key, the DSN kept.
+    auto *save = child<QPushButton>(dialog, QStringLiteral("saveEnvironmentButton"));
+    auto *name = child<QLineEdit>(dialog, QStringLiteral("environmentName"));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
+    QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), kKeychainWaitMs);
+    QCOMPARE(name->text(), QStringLiteral("Staging"));
+    QCOMPARE(child<QLineEdit>(dialog, QStringLiteral("environmentUrl"))->text(),
+             QStringLiteral("https://staging.example.com"));
+    QVERIFY(child<QLineEdit>(dialog, QStringLiteral("environmentAdminKey"))->text().isEmpty());
+    QVERIFY(child<QLineEdit>(dialog, QStringLiteral("environmentDsn"))->text().isEmpty());
+    QSignalSpy changed(&dialog, &EnvironmentsDialog::environmentChanged);
+    name->selectAll();
+    QTest::keyClicks(name, QStringLiteral("Staging EU"));
+    QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("environmentAdminKey")),
+                     QStringLiteral("tok_keyring_rotated"));
+    QTest::mouseClick(save, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() == 1 || error->isVisible(), kKeychainWaitMs);
+    QVERIFY2(!error->isVisible(), qPrintable(error->text()));
+    QCOMPARE(changed.first().at(0).toString(), id);
+    QCOMPARE(changed.first().at(1).toString(), QStringLiteral("Staging EU"));
+    QCOMPARE(changed.first().at(3).toString(), QStringLiteral("tok_keyring_rotated"));
+    QTRY_VERIFY(list->count() == 1 && list->item(0)->text().contains(QLatin1String("Staging EU")));
+    QCOMPARE(store->list()->first().name, QStringLiteral("Staging EU"));
+    QCOMPARE(*keychainSecret(EnvironmentStore::adminKeyName(id)), QByteArray("tok_keyring_rotated"));
+    QCOMPARE(*keychainSecret(EnvironmentStore::dsnName(id)), QByteArray("postgresql://u:p@db/staging"));
+
+    if (!list->currentItem())
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
+    QTRY_VERIFY_WITH_TIMEOUT(remove->isEnabled(), kKeychainWaitMs);
+    QTest::mouseClick(remove, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(list->count() == 0 || error->isVisible(), kKeychainWaitMs);
+    QVERIFY2(!error->isVisible(), qPrintable(error->text()));
+    QCOMPARE(keychainSecret(EnvironmentStore::adminKeyName(id)).error().code, ErrorCode::NotFound);
+    QCOMPARE(keychainSecret(EnvironmentStore::dsnName(id)).error().code, ErrorCode::NotFound);
+}
+
+// Closing the dialog while its write is still in the keychain closes it at once; the write ends on its own and its
+// answer goes nowhere.
+void TestEnvironmentsDialog::realKeyringClosingMidWriteNeverWaits()
+{
+    TWINOPS_REQUIRE_SESSION_BUS();
+    QTemporaryDir dir;
+    auto gate = std::make_shared<Gate>();
+    auto store = std::make_shared<EnvironmentStore>(dir.filePath(QStringLiteral("environments.ini")),
+                                                    std::make_unique<GatedKeychain>(gate));
+    auto *dialog = new EnvironmentsDialog(store);
+    dialog->setAttribute(Qt::WA_DeleteOnClose); // as the main window opens it
+    const QPointer<EnvironmentsDialog> open(dialog);
+    dialog->show();
+    auto *add = child<QPushButton>(*dialog, QStringLiteral("addEnvironmentButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(add->isEnabled(), kKeychainWaitMs);
+
+    gate->close();
+    fillForm(*dialog, QStringLiteral("Production"), QStringLiteral("https://prod.example.com"),
+             QStringLiteral("tok_keyring_prod"));
+    QTest::mouseClick(add, Qt::LeftButton);
+    QTRY_VERIFY(gate->holdsSomeone());
+    QVERIFY(!add->isEnabled());
+    QTest::mouseClick(
+        child<QDialogButtonBox>(*dialog, QStringLiteral("environmentsButtons"))->button(QDialogButtonBox::Close),
+        Qt::LeftButton);
+    QTRY_VERIFY(open.isNull()); // closed and destroyed while its write is held
+
+    gate->open();
+    QTRY_VERIFY_WITH_TIMEOUT(store->list()->size() == 1, kKeychainWaitMs);
+    const QString id = store->list()->first().id;
+    QCOMPARE(*keychainSecret(EnvironmentStore::adminKeyName(id)), QByteArray("tok_keyring_prod"));
+    QVERIFY(store->remove(id).ok());
 }
 
 QTEST_MAIN(TestEnvironmentsDialog)

@@ -1,12 +1,17 @@
 // The console's main window under the offscreen platform, driven by clicks like a user would.
 #include "admin/inprocessadminapi.h"
 #include "checks/apiclient.h"
+#include "config/consolesettings.h"
+#include "config/secretstore.h"
 #include "daemon.h"
 #include "mainwindow.h"
 #include "servicecore.h"
 
 #include <QAbstractItemModel>
+#include <QDBusConnection>
+#include <QLabel>
 #include <QListWidget>
+#include <QProcess>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -23,6 +28,8 @@ private slots:
     void createsTheDatabaseOnFirstStart();
     void navigationShowsEverySection();
     void environmentsShowTheirOwnTenants();
+    void withoutKeychainTheStatusSaysWhatToDo();
+    void noKeychainChild();
 
 private:
     QTemporaryDir m_dir;
@@ -120,6 +127,48 @@ void TestMainWindow::environmentsShowTheirOwnTenants()
     window.selectEnvironment(0);
     QTRY_COMPARE(tenantNames(), QStringList{QStringLiteral("Local tenant")});
     QVERIFY2(remote.stop(), qPrintable(remote.describe()));
+}
+
+// Qt connects to the session bus once per process, so "no keychain" is a process of its own: this test binary
+// again, with no bus address (the first start on a machine without a keyring).
+void TestMainWindow::withoutKeychainTheStatusSaysWhatToDo()
+{
+    QTemporaryDir runtime;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+    environment.remove(QStringLiteral("TWINOPS_JWT_SECRET"));
+    environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
+    environment.insert(QStringLiteral("TWINOPS_TEST_NO_DBUS_CHILD"), QStringLiteral("1"));
+    QProcess child;
+    child.setProcessEnvironment(environment);
+    child.setProcessChannelMode(QProcess::MergedChannels);
+    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("noKeychainChild")});
+    QVERIFY(child.waitForFinished(60'000));
+    const QByteArray output = child.readAll();
+    QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0, output.constData());
+    QVERIFY2(output.contains("PASS   : TestMainWindow::noKeychainChild()"), output.constData());
+}
+
+void TestMainWindow::noKeychainChild()
+{
+    if (qEnvironmentVariable("TWINOPS_TEST_NO_DBUS_CHILD") != QLatin1String("1"))
+        QSKIP("runs in the child process of withoutKeychainTheStatusSaysWhatToDo");
+    QVERIFY(!QDBusConnection::sessionBus().isConnected());
+    MainWindow window(*m_core);
+    window.show();
+    ConsoleSettings settings = ConsoleSettings::defaults();
+    settings.port = 1; // never reached: the secret is missing first
+    window.startLocalApi(settings, std::make_shared<KeychainSecretStore>(QStringLiteral("TwinOps tests")));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("endpointLabel"));
+    QVERIFY(status);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QLatin1String("Local API off")), 30'000);
+    // What happened and what to do, in words; the raw reason only in the tooltip.
+    QVERIFY2(status->text().contains(QLatin1String("keyring is locked or not running")), qPrintable(status->text()));
+    QVERIFY2(status->text().contains(QLatin1String("restart TwinOps")), qPrintable(status->text()));
+    QVERIFY2(status->text().contains(QLatin1String("TWINOPS_JWT_SECRET")), qPrintable(status->text()));
+    QVERIFY2(!status->text().contains(QLatin1String("D-Bus")), qPrintable(status->text()));
+    QVERIFY2(status->toolTip().contains(QLatin1String("D-Bus")), qPrintable(status->toolTip()));
+    QVERIFY(m_core->endpoint() == nullptr);
 }
 
 QTEST_MAIN(TestMainWindow)

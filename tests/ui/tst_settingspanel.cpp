@@ -92,8 +92,8 @@ void TestSettingsPanel::init()
 
 void TestSettingsPanel::badPortIsExplainedAndNothingIsSaved()
 {
-    MemorySecretStore keychain;
-    SettingsPanel panel(SettingsPanelOptions{m_path, &keychain, ConsoleSettings::defaults(), {}});
+    auto keychain = std::make_shared<MemorySecretStore>();
+    SettingsPanel panel(SettingsPanelOptions{m_path, keychain, ConsoleSettings::defaults(), {}});
     QVERIFY(showAndWaitForLoad(panel));
     auto *save = child<QPushButton>(panel, QStringLiteral("saveSettingsButton"));
     auto *error = child<QLabel>(panel, QStringLiteral("settingsError"));
@@ -136,10 +136,10 @@ void TestSettingsPanel::badPortIsExplainedAndNothingIsSaved()
 
 void TestSettingsPanel::validValuesAreSavedAndShownAgain()
 {
-    MemorySecretStore keychain;
+    auto keychain = std::make_shared<MemorySecretStore>();
     const QString database = QStringLiteral("sqlite://") + m_dir->filePath(QStringLiteral("data/console.db"));
     {
-        SettingsPanel panel(SettingsPanelOptions{m_path, &keychain, ConsoleSettings::defaults(), {}});
+        SettingsPanel panel(SettingsPanelOptions{m_path, keychain, ConsoleSettings::defaults(), {}});
         QVERIFY(showAndWaitForLoad(panel));
         QCOMPARE(textOf(panel, QStringLiteral("listenPort")), QStringLiteral("8710")); // the defaults, no file yet
         QVERIFY(textOf(panel, QStringLiteral("apiKeyStatus")).contains(QLatin1String("No key is stored")));
@@ -180,12 +180,12 @@ void TestSettingsPanel::validValuesAreSavedAndShownAgain()
     QCOMPARE(loaded.settings.provider, ChatSettings::Provider::OpenAi);
     QCOMPARE(loaded.settings.providerBaseUrl, QStringLiteral("https://llm.example.com/v1"));
     QCOMPARE(loaded.settings.providerModel, QStringLiteral("model-one"));
-    QCOMPARE(*keychain.read(ConsoleSettings::kProviderApiKeySecret), QByteArray("sk-panel-secret"));
+    QCOMPARE(*keychain->read(ConsoleSettings::kProviderApiKeySecret), QByteArray("sk-panel-secret"));
     QVERIFY(!fileBytes(m_path).contains("sk-panel-secret"));
 
     // A new panel (the next start) shows the saved values, and that they differ from the ones in effect.
     {
-        SettingsPanel panel(SettingsPanelOptions{m_path, &keychain, ConsoleSettings::defaults(), {}});
+        SettingsPanel panel(SettingsPanelOptions{m_path, keychain, ConsoleSettings::defaults(), {}});
         QVERIFY(showAndWaitForLoad(panel));
         QCOMPARE(textOf(panel, QStringLiteral("listenAddress")), QStringLiteral("::1"));
         QCOMPARE(textOf(panel, QStringLiteral("listenPort")), QStringLiteral("9100"));
@@ -208,15 +208,15 @@ void TestSettingsPanel::validValuesAreSavedAndShownAgain()
         QSignalSpy saved(&panel, &SettingsPanel::saved);
         QTest::mouseClick(child<QPushButton>(panel, QStringLiteral("saveSettingsButton")), Qt::LeftButton);
         QVERIFY(saved.wait());
-        QCOMPARE(keychain.read(ConsoleSettings::kProviderApiKeySecret).error().code, ErrorCode::NotFound);
+        QCOMPARE(keychain->read(ConsoleSettings::kProviderApiKeySecret).error().code, ErrorCode::NotFound);
         QVERIFY(textOf(panel, QStringLiteral("apiKeyStatus")).contains(QLatin1String("No key is stored")));
     }
 }
 
 void TestSettingsPanel::nonLoopbackAddressWarns()
 {
-    MemorySecretStore keychain;
-    SettingsPanel panel(SettingsPanelOptions{m_path, &keychain, ConsoleSettings::defaults(), {}});
+    auto keychain = std::make_shared<MemorySecretStore>();
+    SettingsPanel panel(SettingsPanelOptions{m_path, keychain, ConsoleSettings::defaults(), {}});
     QVERIFY(showAndWaitForLoad(panel));
     auto *warning = child<QLabel>(panel, QStringLiteral("listenWarning"));
     QVERIFY(!warning->isVisible());
@@ -246,8 +246,8 @@ void TestSettingsPanel::garbageFileIsExplained()
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("[endpoint]\nport=lots\n[jobs]\nworkers=3\n");
     }
-    MemorySecretStore keychain;
-    SettingsPanel panel(SettingsPanelOptions{m_path, &keychain, ConsoleSettings::defaults(), {}});
+    auto keychain = std::make_shared<MemorySecretStore>();
+    SettingsPanel panel(SettingsPanelOptions{m_path, keychain, ConsoleSettings::defaults(), {}});
     QVERIFY(showAndWaitForLoad(panel));
     auto *error = child<QLabel>(panel, QStringLiteral("settingsError"));
     QVERIFY(error->isVisible());
@@ -258,8 +258,8 @@ void TestSettingsPanel::garbageFileIsExplained()
 
 void TestSettingsPanel::keyThatCannotBeStoredSavesNothing()
 {
-    UnreachableKeychain keychain;
-    SettingsPanel panel(SettingsPanelOptions{m_path, &keychain, ConsoleSettings::defaults(), {}});
+    auto keychain = std::make_shared<UnreachableKeychain>();
+    SettingsPanel panel(SettingsPanelOptions{m_path, keychain, ConsoleSettings::defaults(), {}});
     QVERIFY(showAndWaitForLoad(panel));
     QVERIFY(textOf(panel, QStringLiteral("apiKeyStatus")).contains(QLatin1String("cannot be reached")));
     auto *provider = child<QComboBox>(panel, QStringLiteral("provider"));
@@ -282,9 +282,9 @@ void TestSettingsPanel::valuesInEffectAndOverridesAreShown()
     now.port = 9555;
     now.listenAddress = QStringLiteral("192.168.7.7");
     now.databaseUrl = QStringLiteral("postgresql://twinops:pw-in-url@db.example.com/twinops");
-    MemorySecretStore keychain;
+    auto keychain = std::make_shared<MemorySecretStore>();
     SettingsPanel panel(
-        SettingsPanelOptions{m_path, &keychain, now, {QStringLiteral("--port on the command line sets the port.")}});
+        SettingsPanelOptions{m_path, keychain, now, {QStringLiteral("--port on the command line sets the port.")}});
     QVERIFY(showAndWaitForLoad(panel));
     QVERIFY(textOf(panel, QStringLiteral("effectivePort")).startsWith(QLatin1String("9555")));
     QVERIFY(textOf(panel, QStringLiteral("effectiveListenAddress")).startsWith(QLatin1String("192.168.7.7")));
