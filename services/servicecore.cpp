@@ -1,6 +1,7 @@
 #include "servicecore.h"
 
 #include "auth/auththrottle.h"
+#include "core/environment.h"
 #include "core/ids.h"
 #include "core/logging.h"
 #include "graph/graphextractionhandler.h"
@@ -135,15 +136,11 @@ Result<PasswordHasher::Cost> passwordCostFromEnvironment()
 
 Result<std::chrono::hours> metricsRetentionFromEnvironment()
 {
-    const QString text = qEnvironmentVariable("TWINOPS_METRICS_RETENTION_DAYS").trimmed();
-    if (text.isEmpty())
-        return kDefaultMetricsRetention;
-    bool ok = false;
-    const int days = text.toInt(&ok);
-    if (!ok || days < 0 || days > 36'500)
-        return Error::badRequest(QStringLiteral(
-            "TWINOPS_METRICS_RETENTION_DAYS must be a whole number of days from 0 (keep forever) to 36500"));
-    return std::chrono::hours(24 * days);
+    auto days = integerFromEnvironment("TWINOPS_METRICS_RETENTION_DAYS", int(kDefaultMetricsRetention.count() / 24), 0,
+                                       36'500, QStringLiteral("0 (keep forever)"));
+    if (!days.ok())
+        return days.error();
+    return std::chrono::hours(24 * *days);
 }
 
 } // namespace twinops

@@ -1,5 +1,7 @@
 #include "auth/auththrottle.h"
 
+#include "core/environment.h"
+
 #include <QHostAddress>
 
 #include <algorithm>
@@ -13,28 +15,17 @@ static_assert(AuthLimits{}.loginPerAccount.window <= AuthLimits::kLongestWindow
                   && AuthLimits{}.signupPerAddress.window <= AuthLimits::kLongestWindow,
               "prune() would delete rows whose window is still running");
 
-Result<int> limitFromEnvironment(const char *name, int defaultLimit)
-{
-    const QString text = qEnvironmentVariable(name).trimmed();
-    if (text.isEmpty())
-        return defaultLimit;
-    bool ok = false;
-    const int limit = text.toInt(&ok);
-    if (!ok || limit < 0 || limit > 1'000'000)
-        return Error::badRequest(
-            QStringLiteral("%1 must be a whole number from 0 (no limit) to 1000000").arg(QString::fromLatin1(name)));
-    return limit;
-}
-
 } // namespace
 
 Result<AuthLimits> AuthLimits::fromEnvironment()
 {
     AuthLimits limits;
-    auto loginFailures = limitFromEnvironment("TWINOPS_LOGIN_FAILURES_PER_ADDRESS", limits.loginPerAddress.limit);
+    auto loginFailures = integerFromEnvironment("TWINOPS_LOGIN_FAILURES_PER_ADDRESS", limits.loginPerAddress.limit, 0,
+                                                1'000'000, QStringLiteral("0 (no limit)"));
     if (!loginFailures.ok())
         return loginFailures.error();
-    auto signups = limitFromEnvironment("TWINOPS_SIGNUPS_PER_ADDRESS", limits.signupPerAddress.limit);
+    auto signups = integerFromEnvironment("TWINOPS_SIGNUPS_PER_ADDRESS", limits.signupPerAddress.limit, 0, 1'000'000,
+                                          QStringLiteral("0 (no limit)"));
     if (!signups.ok())
         return signups.error();
     limits.loginPerAddress.limit = *loginFailures;

@@ -16,9 +16,9 @@
 
 #include <arpa/inet.h>
 #include <atomic>
-#include <deque>
 #include <cctype>
 #include <cstring>
+#include <deque>
 #include <netinet/in.h>
 #include <optional>
 #include <sys/socket.h>
@@ -434,8 +434,9 @@ private:
     void start(HttpRequest request)
     {
         if (!hostAllowed(request)) {
-            respond(request, HttpResponse::error(Error::badRequest(
-                                 QStringLiteral("the Host header names no address this server serves"))));
+            respond(request,
+                    HttpResponse::error(
+                        Error::badRequest(QStringLiteral("the Host header names no address this server serves"))));
             return;
         }
         const Router &router = m_api.shared().router;
@@ -453,7 +454,8 @@ private:
         m_busy = true;
         request.clientGone = [link = m_link] { return link->gone(); };
         auto pending = std::make_shared<Pending>(Pending{std::move(request), std::move(*call)});
-        if (pool->trySubmit([&router, pending, link = m_link](ApiContext &worker) { answer(router, *pending, link, worker); }))
+        if (pool->trySubmit(
+                [&router, pending, link = m_link](ApiContext &worker) { answer(router, *pending, link, worker); }))
             return;
         // The pool is full: say so at once rather than queue without bound. Counted as the route's 503.
         m_busy = false;
@@ -609,7 +611,10 @@ protected:
         connection->received(std::move(request));
         return true;
     }
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *socket) override { socket->abort(); }
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *socket) override
+    {
+        socket->abort();
+    }
 };
 
 int openListeningSocket(const QHostAddress &address, quint16 port, QString *error)

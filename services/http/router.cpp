@@ -7,7 +7,6 @@
 #include "metrics/metricsregistry.h"
 #include "tenancy/tenantrepository.h"
 
-
 namespace twinops {
 
 namespace {

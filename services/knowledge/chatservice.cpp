@@ -266,8 +266,11 @@ Result<ChatTurn> ChatService::run(const PreparedChat &chat, const ChatEventSink 
         auto transaction = Transaction::begin(m_db);
         if (!transaction.ok())
             return failed(transaction.error());
-        NewMessage assistant{assistantId, messageroles::assistant, answer.trimmed(), citations.all(), turn.provider,
-                             provider->model(), ttftMs, latencyMs, turn.partial, turn.fallback};
+        NewMessage assistant{assistantId,      messageroles::assistant,
+                             answer.trimmed(), citations.all(),
+                             turn.provider,    provider->model(),
+                             ttftMs,           latencyMs,
+                             turn.partial,     turn.fallback};
         auto stored = conversations.append(tenantId, turn.conversation.id, assistant);
         if (!stored.ok())
             return failed(stored.error());
@@ -290,10 +293,10 @@ Result<ChatTurn> ChatService::run(const PreparedChat &chat, const ChatEventSink 
     turn.conversation.lastSeq = turn.assistantMessage.seq;
     turn.conversation.updatedAt = turn.assistantMessage.createdAt;
     m_duration.observe(double(started.nsecsElapsed()) / 1e9);
-    count(turn.clientGone       ? QStringLiteral("client_gone")
-              : turn.partial    ? QStringLiteral("partial")
-              : turn.fallback   ? QStringLiteral("fallback")
-                                : QStringLiteral("ok"));
+    count(turn.clientGone     ? QStringLiteral("client_gone")
+              : turn.partial  ? QStringLiteral("partial")
+              : turn.fallback ? QStringLiteral("fallback")
+                              : QStringLiteral("ok"));
 
     send("done",
          {{QStringLiteral("conversation_id"), turn.conversation.id},

@@ -1,6 +1,7 @@
 #include "knowledge/chatsettings.h"
 
 #include "config/secretstore.h"
+#include "core/environment.h"
 
 #include <QUrl>
 
@@ -22,19 +23,6 @@ Result<int> secondsVariable(const char *name, int fallbackMs)
         return Error::badRequest(
             QStringLiteral("%1 must be a number of seconds from 0 to 3600").arg(QLatin1String(name)));
     return int(seconds * 1000);
-}
-
-// A whole number from 1 to `maximum`.
-Result<int> countVariable(const char *name, int fallback, int maximum)
-{
-    const QString text = qEnvironmentVariable(name).trimmed();
-    if (text.isEmpty())
-        return fallback;
-    bool ok = false;
-    const int value = text.toInt(&ok);
-    if (!ok || value < 1 || value > maximum)
-        return Error::badRequest(QStringLiteral("%1 must be a whole number from 1 to %2").arg(QLatin1String(name)).arg(maximum));
-    return value;
 }
 
 } // namespace
@@ -83,13 +71,15 @@ Result<ChatSettings> ChatSettings::forProvider(Provider provider, const QString 
 {
     ChatSettings settings;
     settings.provider = provider;
-    auto streams = countVariable("TWINOPS_CHAT_MAX_STREAMS", settings.maxStreams, 1024);
+    auto streams = integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS", settings.maxStreams, 1, 1024);
     if (!streams.ok())
         return streams.error();
-    auto perTenant = countVariable("TWINOPS_CHAT_MAX_STREAMS_PER_TENANT", settings.maxStreamsPerTenant, 1024);
+    auto perTenant
+        = integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS_PER_TENANT", settings.maxStreamsPerTenant, 1, 1024);
     if (!perTenant.ok())
         return perTenant.error();
-    auto perLink = countVariable("TWINOPS_CHAT_MAX_STREAMS_PER_LINK", settings.maxStreamsPerShareLink, 1024);
+    auto perLink
+        = integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS_PER_LINK", settings.maxStreamsPerShareLink, 1, 1024);
     if (!perLink.ok())
         return perLink.error();
     settings.maxStreams = *streams;

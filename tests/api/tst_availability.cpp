@@ -138,7 +138,9 @@ struct GatedEndpoint
     // Requests running or waiting on the chat pool (a refused chat leaves it a moment after its answer went out).
     int chatPoolTasks()
     {
-        return int(metrics.gauge(QStringLiteral("twinops_http_pool_tasks"), {}, {{QStringLiteral("pool"), QStringLiteral("chat")}})
+        return int(metrics
+                       .gauge(QStringLiteral("twinops_http_pool_tasks"), {},
+                              {{QStringLiteral("pool"), QStringLiteral("chat")}})
                        .value());
     }
 
@@ -204,8 +206,8 @@ void TestAvailability::cleanup()
 
 QString TestAvailability::twinOf(const QByteArray &owner)
 {
-    const auto twin = m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("Ada")}},
-                                  owner);
+    const auto twin = m_api->call("POST", QStringLiteral("/api/v1/twins"),
+                                  {{QStringLiteral("name"), QStringLiteral("Ada")}}, owner);
     return twin.status == 201 ? twin.json.value(QLatin1String("id")).toString() : QString();
 }
 
@@ -231,8 +233,8 @@ void TestAvailability::slowRoutesLeaveTheHttpThreads()
 void TestAvailability::startChat(QTcpSocket &socket, const QString &path, const QByteArray &authorization,
                                  bool eventStream)
 {
-    socket.write(requestBytes("POST", path, authorization, {{QStringLiteral("message"), QStringLiteral("Who?")}},
-                              eventStream));
+    socket.write(
+        requestBytes("POST", path, authorization, {{QStringLiteral("message"), QStringLiteral("Who?")}}, eventStream));
     socket.flush();
 }
 
@@ -270,7 +272,8 @@ void TestAvailability::concurrentAnswersAreLimitedPerTenantPerLinkAndInAll()
     };
     auto ask = [&](const QString &path, const QByteArray &authorization) {
         const Response response = roundTrip(
-            served.port(), requestBytes("POST", path, authorization, {{QStringLiteral("message"), QStringLiteral("Who?")}}));
+            served.port(),
+            requestBytes("POST", path, authorization, {{QStringLiteral("message"), QStringLiteral("Who?")}}));
         const int running = served.provider->running;
         if (!QTest::qWaitFor([&] { return served.chatPoolTasks() == running; }, kTimeoutMs))
             qWarning("the chat pool did not settle");
@@ -330,8 +333,7 @@ void TestAvailability::clientThatDisconnectsStopsItsStream()
     QTRY_COMPARE_WITH_TIMEOUT(served.provider->stoppedByClient.load(), 1, kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(served.provider->running.load(), 0, kTimeoutMs);
     // What was generated is kept, marked partial (the gate never opened: only a disconnect could end it).
-    auto stored = m_api->db().query(
-        QStringLiteral("SELECT content, partial FROM messages WHERE role = 'assistant'"));
+    auto stored = m_api->db().query(QStringLiteral("SELECT content, partial FROM messages WHERE role = 'assistant'"));
     TWINOPS_VERIFY_OK(stored);
     QCOMPARE(stored->size(), 1);
     QVERIFY(stored->first().text(0).startsWith(QLatin1String("tick")));
@@ -350,8 +352,7 @@ void TestAvailability::clientThatDisconnectsStopsItsJsonAnswer()
 
     QTRY_COMPARE_WITH_TIMEOUT(served.provider->stoppedByClient.load(), 1, kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(served.provider->running.load(), 0, kTimeoutMs);
-    auto stored = m_api->db().query(
-        QStringLiteral("SELECT content, partial FROM messages WHERE role = 'assistant'"));
+    auto stored = m_api->db().query(QStringLiteral("SELECT content, partial FROM messages WHERE role = 'assistant'"));
     TWINOPS_VERIFY_OK(stored);
     QCOMPARE(stored->size(), 1);
     QVERIFY(stored->first().boolean(1));

@@ -4,8 +4,8 @@
 // rate limits, the OpenAI-compatible client against a local server that speaks the streaming protocol (and fails
 // in the ways real ones do), and server-sent events over a real socket.
 #include "apiharness.h"
-#include "fakellmserver.h"
 #include "core/ids.h"
+#include "fakellmserver.h"
 #include "http/httpendpoint.h"
 #include "jobs/jobhandler.h"
 #include "jobs/jobqueue.h"

@@ -13,18 +13,17 @@
 #include <QElapsedTimer>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <atomic>
 #include <cstdio>
 #include <map>
 #include <mutex>
-#include <thread>
-#include <vector>
-
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
+#include <vector>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -186,7 +185,7 @@ QString row(const QString &backend, const Phase &phase)
     return QStringLiteral("| %1 | %2 | %3 | %4 | %5 |")
         .arg(backend, phase.name, figures(phase.health), figures(phase.twins),
              phase.name.startsWith(QLatin1String("chat")) ? QStringLiteral("%1 streams").arg(phase.chatsRunning)
-                                                         : flood.join(u' '));
+                                                          : flood.join(u' '));
 }
 
 void run(Dialect dialect, int seconds)
@@ -199,13 +198,14 @@ void run(Dialect dialect, int seconds)
     QStringList tenantIds;
     QList<QString> twins;
     for (int t = 0; t < kTenants; ++t) {
-        const QJsonObject signedUp = harness->signup(QStringLiteral("owner%1@example.com").arg(t),
-                                                     QStringLiteral("Tenant %1").arg(t));
+        const QJsonObject signedUp
+            = harness->signup(QStringLiteral("owner%1@example.com").arg(t), QStringLiteral("Tenant %1").arg(t));
         owners << ApiHarness::bearer(signedUp.value(QStringLiteral("access_token")).toString());
         tenantIds << ApiHarness::tenantIdOf(signedUp);
         for (int i = 0; i < 10; ++i) {
-            const auto created = harness->call("POST", QStringLiteral("/api/v1/twins"),
-                                               {{QStringLiteral("name"), QStringLiteral("Twin %1").arg(i)}}, owners.last());
+            const auto created
+                = harness->call("POST", QStringLiteral("/api/v1/twins"),
+                                {{QStringLiteral("name"), QStringLiteral("Twin %1").arg(i)}}, owners.last());
             if (created.status != 201)
                 fail(QStringLiteral("creating a twin answered %1").arg(created.status));
             if (i == 0)
@@ -279,10 +279,11 @@ void run(Dialect dialect, int seconds)
                 Client client(port);
                 std::map<int, int> statuses;
                 for (int n = 0; !stop; ++n) {
-                    const QByteArray body = QStringLiteral(R"({"email":"guess%1.%2@example.com","password":"wrong password %2"})")
-                                                .arg(i)
-                                                .arg(n)
-                                                .toUtf8();
+                    const QByteArray body
+                        = QStringLiteral(R"({"email":"guess%1.%2@example.com","password":"wrong password %2"})")
+                              .arg(i)
+                              .arg(n)
+                              .toUtf8();
                     client.send(request("POST", "/api/v1/auth/login", {}, body));
                     const int status = client.response();
                     ++statuses[status];
@@ -316,10 +317,11 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     const int seconds = qEnvironmentVariableIsSet("BENCH_SECONDS") ? qEnvironmentVariableIntValue("BENCH_SECONDS") : 15;
-    const QStringList backends = qEnvironmentVariable("BENCH_BACKENDS", QStringLiteral("sqlite postgres"))
-                                     .split(u' ', Qt::SkipEmptyParts);
-    std::printf("| backend | phase | /health n | p50 ms | p99 ms | max ms | twins n | p50 ms | p99 ms | max ms | load |\n"
-                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    const QStringList backends
+        = qEnvironmentVariable("BENCH_BACKENDS", QStringLiteral("sqlite postgres")).split(u' ', Qt::SkipEmptyParts);
+    std::printf(
+        "| backend | phase | /health n | p50 ms | p99 ms | max ms | twins n | p50 ms | p99 ms | max ms | load |\n"
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (const QString &backend : backends)
         run(backend == QLatin1String("postgres") ? Dialect::Postgres : Dialect::Sqlite, seconds);
     return 0;

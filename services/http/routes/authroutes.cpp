@@ -36,34 +36,36 @@ Result<QString> refreshTokenField(const HttpRequest &request)
 
 void registerAuthRoutes(Router &router)
 {
-    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/signup"), Access::publicRoute()}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
-        auto body = jsonBody(c.request);
-        if (!body.ok())
-            return body.error();
-        JsonFields fields(*body);
-        const QString email = fields.requiredString(QStringLiteral("email"), 254);
-        const QString password = fields.requiredString(QStringLiteral("password"), 1024);
-        const QString tenantName = fields.requiredString(QStringLiteral("tenant_name"), 100);
-        TWINOPS_TRY(fields.status());
-        auto session = c.api.auth().signup(email, password, tenantName, c.request.peer);
-        if (!session.ok())
-            return session.error();
-        return sessionResponse(201, *session);
-    });
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/signup"), Access::publicRoute()}.on(Lane::Work),
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto body = jsonBody(c.request);
+                   if (!body.ok())
+                       return body.error();
+                   JsonFields fields(*body);
+                   const QString email = fields.requiredString(QStringLiteral("email"), 254);
+                   const QString password = fields.requiredString(QStringLiteral("password"), 1024);
+                   const QString tenantName = fields.requiredString(QStringLiteral("tenant_name"), 100);
+                   TWINOPS_TRY(fields.status());
+                   auto session = c.api.auth().signup(email, password, tenantName, c.request.peer);
+                   if (!session.ok())
+                       return session.error();
+                   return sessionResponse(201, *session);
+               });
 
-    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/login"), Access::publicRoute()}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
-        auto body = jsonBody(c.request);
-        if (!body.ok())
-            return body.error();
-        JsonFields fields(*body);
-        const QString email = fields.requiredString(QStringLiteral("email"), 254);
-        const QString password = fields.requiredString(QStringLiteral("password"), 1024);
-        TWINOPS_TRY(fields.status());
-        auto session = c.api.auth().login(email, password, c.request.peer);
-        if (!session.ok())
-            return session.error();
-        return sessionResponse(200, *session);
-    });
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/login"), Access::publicRoute()}.on(Lane::Work),
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto body = jsonBody(c.request);
+                   if (!body.ok())
+                       return body.error();
+                   JsonFields fields(*body);
+                   const QString email = fields.requiredString(QStringLiteral("email"), 254);
+                   const QString password = fields.requiredString(QStringLiteral("password"), 1024);
+                   TWINOPS_TRY(fields.status());
+                   auto session = c.api.auth().login(email, password, c.request.peer);
+                   if (!session.ok())
+                       return session.error();
+                   return sessionResponse(200, *session);
+               });
 
     router.add({"POST", QStringLiteral("/api/v1/auth/refresh"), Access::publicRoute()}, [](RequestContext &c) -> Result<HttpResponse> {
         auto token = refreshTokenField(c.request);

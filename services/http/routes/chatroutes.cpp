@@ -103,7 +103,7 @@ struct ChatPlaces
 };
 
 Result<std::shared_ptr<ChatPlaces>> acquireChatPlaces(ApiShared &shared, const QString &tenantId,
-                                                    const QString &shareLinkId)
+                                                      const QString &shareLinkId)
 {
     // An answer takes seconds, so a client refused here may well get a place a few seconds later.
     auto refused = [](const QString &what) {
@@ -217,7 +217,8 @@ void registerChatRoutes(Router &router)
                    return HttpResponse::json(200, pageJson(*messages, messageJson));
                });
 
-    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/public/share/{token}/chat"), Access::publicRoute()}.on(Lane::Chat),
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/public/share/{token}/chat"), Access::publicRoute()}.on(
+                   Lane::Chat),
                [](RequestContext &c) -> Result<HttpResponse> {
                    QElapsedTimer started;
                    started.start();

@@ -198,40 +198,43 @@ void registerJobRoutes(Router &router)
     });
 
     const Access admin = Access::platformAdmin();
-    router.add(RouteSpec{"GET", QStringLiteral("/api/v1/admin/jobs"), admin}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
-        const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
-        if (!tenant.isEmpty())
-            TWINOPS_TRY(uuidParam(tenant));
-        return listJobs(c, tenant, true);
-    });
+    router.add(RouteSpec{"GET", QStringLiteral("/api/v1/admin/jobs"), admin}.on(Lane::Work),
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
+                   if (!tenant.isEmpty())
+                       TWINOPS_TRY(uuidParam(tenant));
+                   return listJobs(c, tenant, true);
+               });
     // What the console shows above the list and before a bulk action, without paging through the jobs: how the jobs
     // matching the filter split across states, and how many match it. The breakdown leaves the state filter out (with
     // it, every state but one would read 0), so a filter on "discarded" still shows where the rest of its jobs are;
     // `matching` honours every filter, the state included, and comes from the same single count.
-    router.add(RouteSpec{"GET", QStringLiteral("/api/v1/admin/jobs/stats"), admin}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
-        const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
-        if (!tenant.isEmpty())
-            TWINOPS_TRY(uuidParam(tenant));
-        auto filter = filterFrom(c.request, tenant);
-        if (!filter.ok())
-            return filter.error();
-        JobFilter anyState = *filter;
-        anyState.state.reset();
-        auto byState = JobQueue(c.api.db()).countByState(anyState);
-        if (!byState.ok())
-            return byState.error();
-        QJsonObject counts;
-        qint64 matching = 0;
-        for (JobState state : {JobState::Scheduled, JobState::Available, JobState::Running, JobState::Retryable,
-                               JobState::Completed, JobState::Discarded, JobState::Cancelled}) {
-            const qint64 count = byState->value(jobStateName(state));
-            counts.insert(jobStateName(state), count);
-            if (!filter->state || *filter->state == state)
-                matching += count;
-        }
-        return HttpResponse::json(200, QJsonObject{{QStringLiteral("counts"), counts},
-                                                   {QStringLiteral("matching"), matching}});
-    });
+    router.add(RouteSpec{"GET", QStringLiteral("/api/v1/admin/jobs/stats"), admin}.on(Lane::Work),
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
+                   if (!tenant.isEmpty())
+                       TWINOPS_TRY(uuidParam(tenant));
+                   auto filter = filterFrom(c.request, tenant);
+                   if (!filter.ok())
+                       return filter.error();
+                   JobFilter anyState = *filter;
+                   anyState.state.reset();
+                   auto byState = JobQueue(c.api.db()).countByState(anyState);
+                   if (!byState.ok())
+                       return byState.error();
+                   QJsonObject counts;
+                   qint64 matching = 0;
+                   for (JobState state :
+                        {JobState::Scheduled, JobState::Available, JobState::Running, JobState::Retryable,
+                         JobState::Completed, JobState::Discarded, JobState::Cancelled}) {
+                       const qint64 count = byState->value(jobStateName(state));
+                       counts.insert(jobStateName(state), count);
+                       if (!filter->state || *filter->state == state)
+                           matching += count;
+                   }
+                   return HttpResponse::json(
+                       200, QJsonObject{{QStringLiteral("counts"), counts}, {QStringLiteral("matching"), matching}});
+               });
     router.add({"GET", QStringLiteral("/api/v1/admin/jobs/{id}/logs"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
         auto id = uuidParam(c.param(QStringLiteral("id")));
         if (!id.ok())
@@ -241,8 +244,10 @@ void registerJobRoutes(Router &router)
             return lines.error();
         return HttpResponse::json(200, logsJson(*lines));
     });
-    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/retry"), admin}.on(Lane::Work), [](RequestContext &c) { return bulk(c, true); });
-    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/cancel"), admin}.on(Lane::Work), [](RequestContext &c) { return bulk(c, false); });
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/retry"), admin}.on(Lane::Work),
+               [](RequestContext &c) { return bulk(c, true); });
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/cancel"), admin}.on(Lane::Work),
+               [](RequestContext &c) { return bulk(c, false); });
 }
 
 } // namespace twinops

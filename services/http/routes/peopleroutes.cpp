@@ -44,28 +44,29 @@ void registerPeopleRoutes(Router &router)
             userJson);
     });
 
-    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/users"), manage}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
-        auto body = jsonBody(c.request);
-        if (!body.ok())
-            return body.error();
-        JsonFields fields(*body);
-        const QString email = fields.requiredString(QStringLiteral("email"), 254);
-        const QString password = fields.requiredString(QStringLiteral("password"), 1024);
-        const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
-        if (!role && !body->value(QStringLiteral("role")).isUndefined())
-            fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
-        TWINOPS_TRY(fields.status());
-        TWINOPS_TRY(mayManage(c.principal, *role));
-        auto hash = c.api.auth().hashPassword(password);
-        if (!hash.ok())
-            return hash.error();
-        auto user = UserRepository(c.api.db()).create(c.principal.tenantId, {email, *hash, *role});
-        if (!user.ok())
-            return user.error();
-        audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user->id,
-              {{QStringLiteral("role"), roleName(*role)}});
-        return HttpResponse::json(201, userJson(*user));
-    });
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/users"), manage}.on(Lane::Work),
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto body = jsonBody(c.request);
+                   if (!body.ok())
+                       return body.error();
+                   JsonFields fields(*body);
+                   const QString email = fields.requiredString(QStringLiteral("email"), 254);
+                   const QString password = fields.requiredString(QStringLiteral("password"), 1024);
+                   const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
+                   if (!role && !body->value(QStringLiteral("role")).isUndefined())
+                       fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
+                   TWINOPS_TRY(fields.status());
+                   TWINOPS_TRY(mayManage(c.principal, *role));
+                   auto hash = c.api.auth().hashPassword(password);
+                   if (!hash.ok())
+                       return hash.error();
+                   auto user = UserRepository(c.api.db()).create(c.principal.tenantId, {email, *hash, *role});
+                   if (!user.ok())
+                       return user.error();
+                   audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user->id,
+                         {{QStringLiteral("role"), roleName(*role)}});
+                   return HttpResponse::json(201, userJson(*user));
+               });
 
     router.add({"PATCH", QStringLiteral("/api/v1/users/{id}"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
         auto id = uuidParam(c.param(QStringLiteral("id")));

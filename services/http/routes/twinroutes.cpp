@@ -78,15 +78,16 @@ void registerTwinRoutes(Router &router)
         return HttpResponse::json(200, twinJson(*updated));
     });
 
-    router.add(RouteSpec{"DELETE", QStringLiteral("/api/v1/twins/{id}"), write}.on(Lane::Work), [](RequestContext &c) -> Result<HttpResponse> {
-        auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
-        if (!twin.ok())
-            return twin.error();
-        TWINOPS_TRY(TwinRepository(c.api.db()).remove(c.principal.tenantId, twin->id));
-        audit(c, QStringLiteral("twin.delete"), QStringLiteral("twin"), twin->id,
-              {{QStringLiteral("name"), twin->name}});
-        return HttpResponse::noContent();
-    });
+    router.add(RouteSpec{"DELETE", QStringLiteral("/api/v1/twins/{id}"), write}.on(Lane::Work),
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
+                   if (!twin.ok())
+                       return twin.error();
+                   TWINOPS_TRY(TwinRepository(c.api.db()).remove(c.principal.tenantId, twin->id));
+                   audit(c, QStringLiteral("twin.delete"), QStringLiteral("twin"), twin->id,
+                         {{QStringLiteral("name"), twin->name}});
+                   return HttpResponse::noContent();
+               });
 
     router.add({"GET", QStringLiteral("/api/v1/twins/{id}/share-links"), read}, [](RequestContext &c) {
         return twinItems(
