@@ -62,10 +62,9 @@ Result<Session> AuthService::signup(const QString &email, const QString &passwor
     // this machine are not limited: they come from our own tools (every checklist run signs up 8 throwaway tenants)
     // or from a reverse proxy, for which one budget would be every visitor's.
     const QString client = AuthThrottle::clientOf(clientAddress);
-    if (const ThrottleRule &rule = m_config.limits.signupPerAddress;
-        rule.limit > 0 && !QHostAddress(client).isLoopback()) {
-        auto taken = AuthThrottle(m_db).take(QStringLiteral("signup:") + client, rule, nowUtc(),
-                                             QStringLiteral("too many sign-ups from this address; try again later"));
+    if (signupLimited(client)) {
+        auto taken = AuthThrottle(m_db).take(signupKey(client), m_config.limits.signupPerAddress, nowUtc(),
+                                             signupRefusal());
         if (!taken.ok())
             return taken.error();
     }
@@ -89,6 +88,44 @@ Result<Session> AuthService::signup(const QString &email, const QString &passwor
     return session;
 }
 
+// The budgets' keys and refusals, in one place for the attempts that take from them and the checks that admit them.
+QString AuthService::loginAddressKey(const QString &client)
+{
+    return QStringLiteral("login-address:") + client;
+}
+QString AuthService::loginAddressRefusal()
+{
+    return QStringLiteral("too many failed logins from this address; try again later");
+}
+QString AuthService::signupKey(const QString &client)
+{
+    return QStringLiteral("signup:") + client;
+}
+QString AuthService::signupRefusal()
+{
+    return QStringLiteral("too many sign-ups from this address; try again later");
+}
+bool AuthService::signupLimited(const QString &client) const
+{
+    return m_config.limits.signupPerAddress.limit > 0 && !QHostAddress(client).isLoopback();
+}
+
+Status AuthService::admitLogin(const QString &clientAddress)
+{
+    if (m_config.limits.loginPerAddress.limit <= 0)
+        return {};
+    return AuthThrottle(m_db).waiting(loginAddressKey(AuthThrottle::clientOf(clientAddress)), nowUtc(),
+                                      loginAddressRefusal());
+}
+
+Status AuthService::admitSignup(const QString &clientAddress)
+{
+    const QString client = AuthThrottle::clientOf(clientAddress);
+    if (!signupLimited(client))
+        return {};
+    return AuthThrottle(m_db).waiting(signupKey(client), nowUtc(), signupRefusal());
+}
+
 Result<Session> AuthService::login(const QString &email, const QString &password, const QString &clientAddress)
 {
     const QString normalised = email.trimmed().toLower();
@@ -105,8 +142,7 @@ Result<Session> AuthService::login(const QString &email, const QString &password
         if (!tx.ok())
             return tx.error();
         if (const ThrottleRule &rule = m_config.limits.loginPerAddress; rule.limit > 0) {
-            auto taken = throttle.take(QStringLiteral("login-address:") + client, rule, now,
-                                       QStringLiteral("too many failed logins from this address; try again later"));
+            auto taken = throttle.take(loginAddressKey(client), rule, now, loginAddressRefusal());
             if (!taken.ok())
                 return taken.error();
             fromAddress = *taken;

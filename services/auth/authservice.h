@@ -47,6 +47,10 @@ public:
     Result<Session> signup(const QString &email, const QString &password, const QString &tenantName,
                            const QString &clientAddress);
     Result<Session> login(const QString &email, const QString &password, const QString &clientAddress);
+    // RateLimited while the client address's login (or sign-up) budget is spent: one read and no password work, so
+    // the HTTP thread refuses a flood at once instead of queueing it for the work pool (Lane::Work admission).
+    Status admitLogin(const QString &clientAddress);
+    Status admitSignup(const QString &clientAddress);
     Result<Session> refresh(const QString &refreshToken);
     Status logout(const QString &refreshToken);
     Result<Principal> authenticate(const QByteArray &authorizationHeader);
@@ -56,6 +60,11 @@ public:
     Result<QString> hashPassword(const QString &password) const;
 
 private:
+    static QString loginAddressKey(const QString &client);
+    static QString loginAddressRefusal();
+    static QString signupKey(const QString &client);
+    static QString signupRefusal();
+    bool signupLimited(const QString &client) const;
     Result<Session> openSession(const User &user, const Tenant &tenant, const QString &familyId);
     Result<Principal> authenticateJwt(const QString &token);
 

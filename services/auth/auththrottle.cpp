@@ -72,13 +72,18 @@ Result<AuthThrottle::Taken> AuthThrottle::take(const QString &key, const Throttl
     if (!counted->isEmpty())
         return Taken{key, counted->first().integer(0) >= rule.limit ? blockEnds : QDateTime()};
 
-    auto waiting = m_db.query(QStringLiteral("SELECT blocked_until FROM auth_throttle WHERE key = $1"), {key});
-    if (!waiting.ok())
-        return waiting.error();
-    Error limited{ErrorCode::RateLimited, refusal, {}, 1};
-    if (!waiting->isEmpty() && !waiting->first().isNull(0))
-        limited.retryAfterSeconds = std::max(1, int(now.secsTo(waiting->first().time(0))) + 1);
-    return limited;
+    TWINOPS_TRY(waiting(key, now, refusal));
+    return Error{ErrorCode::RateLimited, refusal, {}, 1}; // the block ended in between: try again in a second
+}
+
+Status AuthThrottle::waiting(const QString &key, const QDateTime &now, const QString &refusal)
+{
+    auto blocked = m_db.query(QStringLiteral("SELECT blocked_until FROM auth_throttle WHERE key = $1"), {key});
+    if (!blocked.ok())
+        return blocked.error();
+    if (blocked->isEmpty() || blocked->first().isNull(0) || blocked->first().time(0) <= now)
+        return {};
+    return Error{ErrorCode::RateLimited, refusal, {}, std::max(1, int(now.secsTo(blocked->first().time(0))) + 1)};
 }
 
 Status AuthThrottle::giveBack(const Taken &taken)

@@ -58,6 +58,9 @@ public:
     // Takes one attempt from key's budget. RateLimited (with retryAfterSeconds and `refusal` as its message) while
     // the key waits; then nothing is taken.
     Result<Taken> take(const QString &key, const ThrottleRule &rule, const QDateTime &now, const QString &refusal);
+    // RateLimited (with retryAfterSeconds and `refusal` as its message) while the key waits; takes nothing. A read:
+    // cheap enough to refuse a spent budget before any work is queued for the attempt.
+    Status waiting(const QString &key, const QDateTime &now, const QString &refusal);
     // Returns an attempt that did not count, and lifts the block it started.
     Status giveBack(const Taken &taken);
     // Forgets the key's attempts (a successful login clears its account's budget).

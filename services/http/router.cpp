@@ -173,6 +173,10 @@ Router::Routed Router::route(const HttpRequest &request, ApiContext &api, const 
             return Error::notFound(QStringLiteral("no such route"));
         }
         TWINOPS_TRY(storableQuery(request.query)); // the one check for every handler's query parameters
+        if (call.route->spec.admit) {
+            TWINOPS_TRY(api.ensureDatabase());
+            TWINOPS_TRY(call.route->spec.admit(request, api));
+        }
         if (call.route->spec.access.kind == Access::Kind::Public)
             return {};
         if (trusted) {

@@ -39,6 +39,12 @@ enum class Lane {
     Chat, // the chat pool: generation, one thread per concurrent answer
 };
 
+class ApiContext;
+// A check the router makes on the HTTP thread before a request is handed to its lane's pool: cheap (an indexed read
+// at most), it refuses at once what the handler would refuse anyway, e.g. a login from an address whose budget is
+// spent, so that a flood is answered 429 rather than filling the pool.
+using Admission = std::function<Status(const HttpRequest &, ApiContext &)>;
+
 struct RouteSpec
 {
     QByteArray method;
@@ -46,10 +52,12 @@ struct RouteSpec
     Access access;
     bool usesDatabase = true; // false for /health (which reports the database itself) and /metrics
     Lane lane = Lane::Inline;
+    Admission admit = {};
 
-    RouteSpec on(Lane where) &&
+    RouteSpec on(Lane where, Admission admission = {}) &&
     {
         lane = where;
+        admit = std::move(admission);
         return std::move(*this);
     }
 };

@@ -9,7 +9,9 @@
 #include <QNetworkRequest>
 #include <QWaitCondition>
 
+#include <algorithm>
 #include <optional>
+#include <vector>
 
 namespace twinops {
 
@@ -62,21 +64,29 @@ struct OpenAiProvider::Exchange
 class OpenAiProvider::Worker final : public QObject
 {
 public:
-    Worker(QUrl url, QByteArray apiKey)
+    Worker(QUrl url, QByteArray apiKey, int parallel)
         : m_url(std::move(url))
         , m_apiKey(std::move(apiKey))
+        // A QNetworkAccessManager opens at most 6 HTTP/1.1 connections per host and queues the rest: a seventh
+        // answer would wait for one of the first six to end (and fall back after the first-byte timeout). Enough
+        // managers that every answer the chat pool may generate at once gets a connection of its own.
+        , m_networks(size_t(std::max(1, (parallel + kConnectionsPerManager - 1) / kConnectionsPerManager)))
     { }
 
     void start(const std::shared_ptr<Exchange> &exchange, const QByteArray &body)
     {
-        if (!m_network)
-            m_network = new QNetworkAccessManager(this);
+        Network &network = *std::min_element(m_networks.begin(), m_networks.end(),
+                                             [](const Network &a, const Network &b) { return a.active < b.active; });
+        if (!network.manager)
+            network.manager = new QNetworkAccessManager(this);
+        ++network.active;
         QNetworkRequest request(m_url);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         request.setRawHeader("Accept", "text/event-stream");
         if (!m_apiKey.isEmpty())
             request.setRawHeader("Authorization", "Bearer " + m_apiKey);
-        QNetworkReply *reply = m_network->post(request, body);
+        QNetworkReply *reply = network.manager->post(request, body);
+        connect(reply, &QNetworkReply::finished, this, [&network] { --network.active; });
         exchange->reply = reply;
         connect(reply, &QNetworkReply::metaDataChanged, this, [this, exchange] { onMetaData(*exchange); });
         connect(reply, &QIODevice::readyRead, this, [this, exchange] { onReadyRead(*exchange); });
@@ -247,7 +257,14 @@ private:
 
     const QUrl m_url;
     const QByteArray m_apiKey;
-    QNetworkAccessManager *m_network = nullptr; // made on the network thread, where it must live
+    static constexpr int kConnectionsPerManager = 6; // Qt's limit per host
+
+    struct Network
+    {
+        QNetworkAccessManager *manager = nullptr; // made on the network thread, where it must live
+        int active = 0; // requests not finished
+    };
+    std::vector<Network> m_networks; // never resized: replies refer to their entry
 };
 
 OpenAiProvider::OpenAiProvider(const ChatSettings &settings)
@@ -256,7 +273,7 @@ OpenAiProvider::OpenAiProvider(const ChatSettings &settings)
     , m_apiKey(settings.apiKey)
     , m_firstByteTimeoutMs(settings.firstByteTimeoutMs)
     , m_totalTimeoutMs(std::max(settings.totalTimeoutMs, settings.firstByteTimeoutMs))
-    , m_worker(new Worker(m_url, m_apiKey))
+    , m_worker(new Worker(m_url, m_apiKey, settings.maxStreams))
 {
     m_thread.setObjectName(QStringLiteral("llm-client"));
     m_worker->moveToThread(&m_thread);

@@ -176,7 +176,7 @@ private slots:
     void concurrentAnswersAreLimitedPerTenantPerLinkAndInAll();
     void clientThatDisconnectsStopsItsStream();
     void clientThatDisconnectsStopsItsJsonAnswer();
-    void fullWorkPoolAnswers503AtOnce();
+    void fullWorkPoolAnswers503AtOnceButASpentBudget429();
     void pipelinedRequestsAreAnsweredInOrder();
 
 private:
@@ -370,13 +370,19 @@ void TestAvailability::clientThatDisconnectsStopsItsJsonAnswer()
     QCOMPARE(answer[QStringLiteral("fallback")].toBool(), false);
 }
 
-void TestAvailability::fullWorkPoolAnswers503AtOnce()
+void TestAvailability::fullWorkPoolAnswers503AtOnceButASpentBudget429()
 {
     ApiSettings settings = settingsWith(32, 8, 2);
     settings.workThreads = 1;
     settings.workQueue = 0;
     GatedEndpoint served(m_api->url(), settings);
     TWINOPS_VERIFY_OK(served.endpoint.start());
+
+    // This address has spent its login budget (failed logins with made-up emails).
+    for (int i = 0; i <= 20; ++i)
+        m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
+                    {{QStringLiteral("email"), QStringLiteral("guess%1@example.com").arg(i)},
+                     {QStringLiteral("password"), QStringLiteral("not the password at all")}});
 
     // Two signups while the test holds the tenants table: one waits for the database on the only work thread, the
     // other finds the pool full and is answered 503 at once, while the first is still waiting.
@@ -408,6 +414,13 @@ void TestAvailability::fullWorkPoolAnswers503AtOnce()
     // Inline routes do not wait for the pool.
     const Response health = roundTrip(served.port(), requestBytes("GET", QStringLiteral("/health")));
     QVERIFY(health.status == 200 || health.status == 503);
+    // A login from the address whose budget is spent is refused on the HTTP thread: 429, though the pool is full.
+    const Response spent = roundTrip(
+        served.port(), requestBytes("POST", QStringLiteral("/api/v1/auth/login"), {},
+                                    {{QStringLiteral("email"), QStringLiteral("ada@example.com")},
+                                     {QStringLiteral("password"), QStringLiteral("not the password at all")}}));
+    QCOMPARE(spent.status, 429);
+    QVERIFY(spent.header("retry-after").toInt() >= 1);
     QCOMPARE(sockets[1 - refusedIndex]->bytesAvailable(), 0); // the other is still waiting for the database
 
     lock.reset(); // rolls back

@@ -36,7 +36,8 @@ Result<QString> refreshTokenField(const HttpRequest &request)
 
 void registerAuthRoutes(Router &router)
 {
-    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/signup"), Access::publicRoute()}.on(Lane::Work),
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/signup"), Access::publicRoute()}.on(
+                   Lane::Work, [](const HttpRequest &request, ApiContext &api) { return api.auth().admitSignup(request.peer); }),
                [](RequestContext &c) -> Result<HttpResponse> {
                    auto body = jsonBody(c.request);
                    if (!body.ok())
@@ -52,7 +53,8 @@ void registerAuthRoutes(Router &router)
                    return sessionResponse(201, *session);
                });
 
-    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/login"), Access::publicRoute()}.on(Lane::Work),
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/login"), Access::publicRoute()}.on(
+                   Lane::Work, [](const HttpRequest &request, ApiContext &api) { return api.auth().admitLogin(request.peer); }),
                [](RequestContext &c) -> Result<HttpResponse> {
                    auto body = jsonBody(c.request);
                    if (!body.ok())
