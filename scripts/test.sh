@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 # Paths relative to the checkout, so that ccache hits across clones in different folders (CI clones afresh).
-export CCACHE_BASEDIR="$PWD"
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 # debug info would otherwise hash the folder
 presets=(ci headless)
 [ "${TWINOPS_TEST_ASAN:-0}" = 1 ] && presets+=(asan)
 
