@@ -19,7 +19,7 @@ struct ThrottleRule
     std::chrono::seconds block{0};
 };
 
-// The budgets of the public auth routes (docs/decisions.md, "Abuse controls", says why these numbers).
+// The budgets of the public auth routes (docs/decisions.md, "Issue #12: abuse controls", says why these numbers).
 struct AuthLimits
 {
     ThrottleRule loginPerAccount{5, std::chrono::minutes(15), std::chrono::minutes(5)}; // per email and address
