@@ -40,6 +40,8 @@ void TestPasswordPolicy::acceptsPassphrasesAndRandomPasswords_data()
     QTest::newRow("non-ASCII passphrase") << QStringLiteral("Grüße aus Köln 2024");
     QTest::newRow("random") << QStringLiteral("Zx9vQ2mLp0Rt7Wq");
     QTest::newRow("random base64url") << QStringLiteral("kq3B_v8XwZr2Yt1m-NcD4pLs9HfGaE0u");
+    QTest::newRow("random with a run of 5") << QStringLiteral("JR0UlRbvl60dqzBBBBBj6C-u02ApcHzU"); // seen refused
+
 }
 
 void TestPasswordPolicy::acceptsPassphrasesAndRandomPasswords()
@@ -77,7 +79,10 @@ void TestPasswordPolicy::refusesEasyPasswordsSayingWhy_data()
     QTest::newRow("run inside") << QStringLiteral("xyz!!!!!!q9")
                                 << easy + QStringLiteral("it repeats one character more than 4 times in a row");
     QTest::newRow("sequence") << QStringLiteral("abcdefgh19")
-                              << easy + QStringLiteral("it contains a sequence such as 12345 or abcde");
+                              << easy + QStringLiteral("it contains a sequence such as 12345 or abcde longer than 4");
+    QTest::newRow("a quarter of a long one")
+        << QStringLiteral("kq3B_v8XwZr2Yt1m-aaaaaaa") // 24 characters, a run of 7
+        << easy + QStringLiteral("it repeats one character more than 6 times in a row");
     QTest::newRow("palindrome") << QStringLiteral("aaaaaaaaaa") << easy + QStringLiteral("it reads the same backwards");
     QTest::newRow("dictionary word") << QStringLiteral("dictionary")
                                      << easy + QStringLiteral("it is based on a dictionary word");
