@@ -346,8 +346,9 @@ private:
     std::atomic<bool> m_gone{false};
 };
 
-// The head of a response; `stream` ones have no length, so they end with the connection.
-QByteArray responseHead(const HttpRequest &request, const HttpResponse &response)
+// What goes on the wire for a response: the head, then the body, except for HEAD requests (RFC 9110) and streams
+// (no length: their events follow, and the connection's end is the body's end).
+QByteArray responseBytes(const HttpRequest &request, const HttpResponse &response)
 {
     QByteArray head;
     head.reserve(256);
@@ -363,6 +364,8 @@ QByteArray responseHead(const HttpRequest &request, const HttpResponse &response
     for (const auto &[name, value] : response.headers)
         head += name + ": " + value + "\r\n";
     head += "\r\n";
+    if (!response.stream && request.method != "HEAD")
+        head += response.body;
     return head;
 }
 
@@ -478,15 +481,9 @@ private:
     static void answer(const Router &router, Pending &pending, const std::shared_ptr<ConnectionLink> &link,
                        ApiContext &worker)
     {
-        HttpResponse response = router.execute(pending.call, pending.request, worker);
-        const auto stream = std::move(response.stream);
-        const bool streaming = bool(stream);
-        if (streaming)
-            response.stream = [](EventSink &) {}; // the head says "stream"; the producer stays here
-        QByteArray bytes = responseHead(pending.request, response);
-        if (!streaming && pending.request.method != "HEAD") // a response to HEAD has no body (RFC 9110)
-            bytes += response.body;
-        link->post([bytes = std::move(bytes), streaming](Connection &connection) {
+        const HttpResponse response = router.execute(pending.call, pending.request, worker);
+        const bool streaming = bool(response.stream);
+        link->post([bytes = responseBytes(pending.request, response), streaming](Connection &connection) {
             connection.write(bytes);
             if (!streaming)
                 connection.done();
@@ -494,23 +491,20 @@ private:
         if (!streaming)
             return;
         LinkedEventSink sink(link);
-        stream(sink);
+        response.stream(sink);
         link->post([](Connection &connection) { connection.m_socket->disconnectFromHost(); });
     }
 
     // Writes a whole response on this thread and moves on to the next request.
     void respond(const HttpRequest &request, const HttpResponse &response)
     {
-        QByteArray bytes = responseHead(request, response);
         if (response.stream) {
             // A streamed answer of an inline route (none today) would block this thread: refuse to run it here.
             qCCritical(lcHttp) << "a streaming response on the HTTP thread; routes that stream must use a pool";
             m_socket->abort();
             return;
         }
-        if (request.method != "HEAD")
-            bytes += response.body;
-        write(bytes);
+        write(responseBytes(request, response));
         done();
     }
 

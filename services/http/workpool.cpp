@@ -26,12 +26,6 @@ WorkPool::WorkPool(ApiShared &shared, QString name, int maxThreads, int maxQueue
         .set(m_maxThreads + m_maxQueued);
 }
 
-int WorkPool::tasks() const
-{
-    QMutexLocker locker(&m_mutex);
-    return m_inFlight;
-}
-
 WorkPool::~WorkPool()
 {
     stop();

@@ -38,8 +38,6 @@ public:
     // Refuses new tasks, lets the running and queued ones finish, and joins the threads.
     void stop();
 
-    int maxThreads() const { return m_maxThreads; }
-    int tasks() const; // running or waiting
 
 private:
     void work();
@@ -50,7 +48,7 @@ private:
     const int m_maxQueued;
     Gauge &m_tasksGauge;
     Counter &m_rejected;
-    mutable QMutex m_mutex;
+    QMutex m_mutex;
     QWaitCondition m_wake;
     std::deque<Task> m_queue;
     int m_inFlight = 0; // tasks running or queued
