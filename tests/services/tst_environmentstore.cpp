@@ -96,27 +96,15 @@ void TestEnvironmentStore::keychainHoldsTheSecrets()
 // of its own: this test binary again, with no bus address (and nothing libdbus could fall back to).
 void TestEnvironmentStore::withoutKeychainNothingIsStoredUntilFileFallback()
 {
-    QTemporaryDir runtime;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
-    environment.remove(QStringLiteral("DISPLAY"));
-    environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
-    environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
-    environment.insert(QStringLiteral("TWINOPS_TEST_NO_DBUS_CHILD"), QStringLiteral("1"));
-    QProcess child;
-    child.setProcessEnvironment(environment);
-    child.setProcessChannelMode(QProcess::MergedChannels);
-    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("noKeychainChild")});
-    QVERIFY(child.waitForFinished(60'000));
-    const QByteArray output = child.readAll();
-    QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0, output.constData());
-    QVERIFY2(output.contains("PASS   : TestEnvironmentStore::noKeychainChild()"), output.constData());
+    QByteArray output;
+    QVERIFY2(passesWithoutSessionBus(*this, "noKeychainChild",
+                                     {QStringLiteral("DISPLAY"), QStringLiteral("WAYLAND_DISPLAY")}, &output),
+             output.constData());
 }
 
 void TestEnvironmentStore::noKeychainChild()
 {
-    if (qEnvironmentVariable("TWINOPS_TEST_NO_DBUS_CHILD") != QLatin1String("1"))
-        QSKIP("runs in the child process of withoutKeychainNothingIsStoredUntilFileFallback");
+    TWINOPS_SKIP_UNLESS_NO_BUS_CHILD(); // withoutKeychainNothingIsStoredUntilFileFallback runs it
     QVERIFY(!QDBusConnection::sessionBus().isConnected());
 
     QTemporaryDir dir;

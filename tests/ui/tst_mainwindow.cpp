@@ -4,6 +4,7 @@
 #include "config/consolesettings.h"
 #include "config/secretstore.h"
 #include "daemon.h"
+#include "keychaintesting.h"
 #include "mainwindow.h"
 #include "servicecore.h"
 
@@ -133,26 +134,14 @@ void TestMainWindow::environmentsShowTheirOwnTenants()
 // again, with no bus address (the first start on a machine without a keyring).
 void TestMainWindow::withoutKeychainTheStatusSaysWhatToDo()
 {
-    QTemporaryDir runtime;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
-    environment.remove(QStringLiteral("TWINOPS_JWT_SECRET"));
-    environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtime.path());
-    environment.insert(QStringLiteral("TWINOPS_TEST_NO_DBUS_CHILD"), QStringLiteral("1"));
-    QProcess child;
-    child.setProcessEnvironment(environment);
-    child.setProcessChannelMode(QProcess::MergedChannels);
-    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("noKeychainChild")});
-    QVERIFY(child.waitForFinished(60'000));
-    const QByteArray output = child.readAll();
-    QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0, output.constData());
-    QVERIFY2(output.contains("PASS   : TestMainWindow::noKeychainChild()"), output.constData());
+    QByteArray output;
+    QVERIFY2(test::passesWithoutSessionBus(*this, "noKeychainChild", {QStringLiteral("TWINOPS_JWT_SECRET")}, &output),
+             output.constData());
 }
 
 void TestMainWindow::noKeychainChild()
 {
-    if (qEnvironmentVariable("TWINOPS_TEST_NO_DBUS_CHILD") != QLatin1String("1"))
-        QSKIP("runs in the child process of withoutKeychainTheStatusSaysWhatToDo");
+    TWINOPS_SKIP_UNLESS_NO_BUS_CHILD(); // withoutKeychainTheStatusSaysWhatToDo runs it
     QVERIFY(!QDBusConnection::sessionBus().isConnected());
     MainWindow window(*m_core);
     window.show();
