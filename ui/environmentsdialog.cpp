@@ -204,25 +204,20 @@ void EnvironmentsDialog::addEnvironment()
     const QUrl url = QUrl::fromUserInput(m_url->text().trimmed());
     const QString adminKey = m_adminKey->text();
     const QString dsn = m_dsn->text();
-    struct Added
-    {
-        Result<QString> id;
-        Snapshot snapshot;
-    };
     const quint64 request = m_calls.nextRequest();
     m_calls.run(
         [store = m_store, name, url, adminKey, dsn] {
             auto id = store->add(name, url, adminKey, dsn);
-            return Added{std::move(id), takeSnapshot(*store)};
+            return AfterChange<Result<QString>>{std::move(id), takeSnapshot(*store)};
         },
-        [this, request, name, url, adminKey](const Added &added) {
+        [this, request, name, url, adminKey](const AfterChange<Result<QString>> &added) {
             applySnapshot(request, added.snapshot);
-            if (!added.id.ok()) {
-                showError(tr("The environment was not added: %1").arg(added.id.error().message));
+            if (!added.result.ok()) {
+                showError(tr("The environment was not added: %1").arg(added.result.error().message));
                 return;
             }
             clearForm();
-            emit environmentAdded(*added.id, name, url, adminKey);
+            emit environmentAdded(*added.result, name, url, adminKey);
         });
 }
 
@@ -234,21 +229,16 @@ void EnvironmentsDialog::removeEnvironment()
     m_error->hide();
     const QString id = item->data(Qt::UserRole).toString();
     const QString name = item->text();
-    struct Removed
-    {
-        Status status;
-        Snapshot snapshot;
-    };
     const quint64 request = m_calls.nextRequest();
     m_calls.run(
         [store = m_store, id] {
             auto status = store->remove(id);
-            return Removed{std::move(status), takeSnapshot(*store)};
+            return AfterChange<Status>{std::move(status), takeSnapshot(*store)};
         },
-        [this, request, name](const Removed &removed) {
+        [this, request, name](const AfterChange<Status> &removed) {
             applySnapshot(request, removed.snapshot);
-            if (!removed.status.ok()) {
-                showError(tr("%1 was not removed: %2").arg(name, removed.status.error().message));
+            if (!removed.result.ok()) {
+                showError(tr("%1 was not removed: %2").arg(name, removed.result.error().message));
                 return;
             }
             clearForm();
@@ -290,21 +280,16 @@ void EnvironmentsDialog::saveEnvironment()
     const QUrl url = QUrl::fromUserInput(m_url->text().trimmed());
     const QString adminKey = m_adminKey->text();
     const QString dsn = m_dsn->text();
-    struct Saved
-    {
-        Status status;
-        Snapshot snapshot;
-    };
     const quint64 request = m_calls.nextRequest();
     m_calls.run(
         [store = m_store, id, name, url, adminKey, dsn] {
             auto status = store->update(id, name, url, adminKey, dsn);
-            return Saved{std::move(status), takeSnapshot(*store)};
+            return AfterChange<Status>{std::move(status), takeSnapshot(*store)};
         },
-        [this, request, id, name, url, adminKey](const Saved &saved) {
+        [this, request, id, name, url, adminKey](const AfterChange<Status> &saved) {
             applySnapshot(request, saved.snapshot);
-            if (!saved.status.ok()) {
-                showError(tr("The changes were not saved: %1").arg(saved.status.error().message));
+            if (!saved.result.ok()) {
+                showError(tr("The changes were not saved: %1").arg(saved.result.error().message));
                 return;
             }
             m_adminKey->clear();
@@ -338,22 +323,17 @@ void EnvironmentsDialog::confirmFileFallback()
 void EnvironmentsDialog::enableFileFallback()
 {
     m_error->hide();
-    struct Enabled
-    {
-        Status status;
-        Snapshot snapshot;
-    };
     const quint64 request = m_calls.nextRequest();
     const QString directory = m_fallbackDirectory;
     m_calls.run(
         [store = m_store, directory] {
             auto status = store->useFileFallback(directory);
-            return Enabled{std::move(status), takeSnapshot(*store)};
+            return AfterChange<Status>{std::move(status), takeSnapshot(*store)};
         },
-        [this, request](const Enabled &enabled) {
+        [this, request](const AfterChange<Status> &enabled) {
             applySnapshot(request, enabled.snapshot);
-            if (!enabled.status.ok())
-                showError(tr("The file fallback was not enabled: %1").arg(enabled.status.error().message));
+            if (!enabled.result.ok())
+                showError(tr("The file fallback was not enabled: %1").arg(enabled.result.error().message));
         });
 }
 

@@ -50,6 +50,14 @@ private:
         QString listError;
     };
 
+    // An operation's result and the store right after it, both read on the worker thread.
+    template <typename R>
+    struct AfterChange
+    {
+        R result;
+        Snapshot snapshot;
+    };
+
     static Snapshot takeSnapshot(EnvironmentStore &store);
     void applySnapshot(quint64 request, const Snapshot &snapshot);
     void addEnvironment();
