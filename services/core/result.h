@@ -62,3 +62,18 @@ using Status = Result<void>;
         if (auto twinopsTryResult_ = (expr); !twinopsTryResult_.ok())                                                  \
             return twinopsTryResult_.error();                                                                          \
     } while (false)
+
+#define TWINOPS_CONCAT_INNER_(a, b) a##b
+#define TWINOPS_CONCAT_(a, b) TWINOPS_CONCAT_INNER_(a, b)
+
+// Declares (or assigns) `target` from the value of a Result-yielding expression, or returns its error:
+//     TWINOPS_TRY_ASSIGN(const Twin twin, twins.find(tenantId, id));
+// Expands to more than one statement: use it only where a declaration may stand (not as an unbraced if-branch).
+// The expression is variadic so that braced arguments with commas need no extra parentheses.
+#define TWINOPS_TRY_ASSIGN(target, ...)                                                                                \
+    TWINOPS_TRY_ASSIGN_(TWINOPS_CONCAT_(twinopsTryAssign_, __LINE__), target, __VA_ARGS__)
+#define TWINOPS_TRY_ASSIGN_(result, target, ...)                                                                       \
+    auto result = (__VA_ARGS__);                                                                                       \
+    if (!result.ok())                                                                                                  \
+        return result.error();                                                                                         \
+    target = std::move(result).value()
