@@ -119,7 +119,7 @@ int main(int argc, char *argv[])
         std::make_unique<twinops::KeychainSecretStore>(QStringLiteral("TwinOps"), std::chrono::minutes(5)));
     // The local API's signing secret and the provider's API key, asked on threads of their own only.
     auto keychain = std::make_shared<twinops::KeychainSecretStore>(QStringLiteral("TwinOps"), std::chrono::minutes(5));
-    MainWindow window(**core, environments);
+    twinops::MainWindow window(**core, environments);
     window.setSettings(twinops::SettingsPanelOptions{settingsPath, keychain, effective, overrides});
     window.show();
     // The local endpoint is a convenience: the console works without it, and says why it is off.

@@ -44,7 +44,8 @@ QJsonObject JobsFilter::toJson() const
         if (!value.trimmed().isEmpty())
             object.insert(QLatin1String(key), value.trimmed());
     };
-    add("state", state);
+    if (state)
+        add("state", jobStateName(*state));
     add("type", type);
     add("tenant_id", tenantId);
     add("twin_id", twinId);
@@ -57,7 +58,7 @@ JobRecord JobRecord::fromJson(const QJsonObject &object)
     JobRecord job;
     job.id = object.value(QLatin1String("id")).toString();
     job.type = object.value(QLatin1String("type")).toString();
-    job.state = object.value(QLatin1String("state")).toString();
+    job.state = jobStateFromString(object.value(QLatin1String("state")).toString());
     job.tenantId = object.value(QLatin1String("tenant_id")).toString();
     job.twinId = object.value(QLatin1String("twin_id")).toString();
     job.lastError = object.value(QLatin1String("last_error")).toString();
@@ -508,7 +509,7 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
     if (role == RawRole) {
         switch (Column(index.column())) {
         case Type: return job.type;
-        case State: return job.state;
+        case State: return job.state ? jobStateName(*job.state) : QString();
         case Tenant: return job.tenantId;
         case Twin: return job.twinId;
         case Attempt: return job.attempt;
@@ -533,8 +534,10 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
     switch (Column(index.column())) {
     case Type: return job.type;
     case State:
-        return job.cancelRequested && job.state == QLatin1String("running") ? tr("running (cancel requested)")
-                                                                            : job.state;
+        if (!job.state)
+            return tr("unknown");
+        return job.cancelRequested && job.state == JobState::Running ? tr("running (cancel requested)")
+                                                                     : jobStateName(*job.state);
     case Tenant: return job.tenantId.isEmpty() ? tr("platform") : job.tenantId.left(8);
     case Twin: return job.twinId.left(8);
     case Attempt: return QStringLiteral("%1/%2").arg(job.attempt).arg(job.maxAttempts);

@@ -8,6 +8,10 @@
 #include <QList>
 #include <QString>
 
+#include "jobs/job.h"
+
+#include <optional>
+
 namespace twinops {
 
 class AdminClient;
@@ -16,7 +20,7 @@ struct AdminReply;
 // What the Jobs panel filters on: the query parameters of GET /api/v1/admin/jobs (empty = any).
 struct JobsFilter
 {
-    QString state;
+    std::optional<JobState> state;
     QString type;
     QString tenantId;
     QString twinId;
@@ -32,7 +36,7 @@ struct JobRecord
 {
     QString id;
     QString type;
-    QString state;
+    std::optional<JobState> state; // none: a state this console does not know (a newer server)
     QString tenantId;
     QString twinId;
     QString lastError;

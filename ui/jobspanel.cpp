@@ -28,9 +28,6 @@ namespace twinops {
 
 namespace {
 
-const QStringList kStates{QStringLiteral("scheduled"), QStringLiteral("available"), QStringLiteral("running"),
-                          QStringLiteral("retryable"), QStringLiteral("completed"), QStringLiteral("discarded"),
-                          QStringLiteral("cancelled")};
 constexpr qint64 kMaxBulk = 10'000; // what one bulk call of the API changes at most
 constexpr qint64 kMaxLivePauseMs = 60'000;
 
@@ -60,8 +57,8 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     m_state = new QComboBox(this);
     m_state->setObjectName(QStringLiteral("jobsState"));
     m_state->addItem(tr("Any state"), QString());
-    for (const QString &state : kStates)
-        m_state->addItem(state, state);
+    for (const JobState state : kJobStates)
+        m_state->addItem(jobStateName(state), jobStateName(state)); // the data is the API's name, as in the filter
     m_type = filterEdit(QStringLiteral("jobsType"), tr("Type"), this);
     m_tenant = filterEdit(QStringLiteral("jobsTenant"), tr("Tenant id"), this);
     m_twin = filterEdit(QStringLiteral("jobsTwin"), tr("Twin id"), this);
@@ -215,7 +212,7 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
 void JobsPanel::applyFilter()
 {
     JobsFilter filter;
-    filter.state = m_state->currentData().toString();
+    filter.state = jobStateFromString(m_state->currentData().toString()); // "Any state" has no name: none
     filter.type = m_type->text().trimmed();
     filter.tenantId = m_tenant->text().trimmed();
     filter.twinId = m_twin->text().trimmed();
@@ -289,8 +286,10 @@ void JobsPanel::showCounts(const QJsonObject &counts, qint64 matching, quint64 s
 {
     QStringList parts;
     const QLocale locale;
-    for (const QString &state : kStates)
-        parts << QStringLiteral("%1: %2").arg(state, locale.toString(qint64(counts.value(state).toDouble())));
+    for (const JobState state : kJobStates) {
+        const QString name = jobStateName(state);
+        parts << QStringLiteral("%1: %2").arg(name, locale.toString(qint64(counts.value(name).toDouble())));
+    }
     m_matching = matching;
     m_counts->setText(tr("%1 matching · %2").arg(locale.toString(matching), parts.join(QStringLiteral(" · "))));
     if (m_awaitingCount && serial >= m_countSerial) { // not a live tick's count asked before the button was pressed
@@ -324,20 +323,21 @@ void JobsPanel::showDetail()
     };
     QString text;
     text += tr("Job %1 (%2)\n").arg(job->id, job->type);
-    text += tr("State: %1%2\n").arg(job->state, job->cancelRequested ? tr(", cancel requested") : QString());
+    const QString state = job->state ? jobStateName(*job->state) : tr("unknown");
+    text += tr("State: %1%2\n").arg(state, job->cancelRequested ? tr(", cancel requested") : QString());
     text += tr("Tenant: %1   Twin: %2\n")
                 .arg(job->tenantId.isEmpty() ? tr("platform") : job->tenantId,
                      job->twinId.isEmpty() ? tr("—") : job->twinId);
-    const bool waiting = job->state == QLatin1String("available") || job->state == QLatin1String("retryable")
-        || job->state == QLatin1String("scheduled");
-    const bool running = job->state == QLatin1String("running");
+    const bool waiting
+        = job->state == JobState::Available || job->state == JobState::Retryable || job->state == JobState::Scheduled;
+    const bool running = job->state == JobState::Running;
     // A finished job has no attempts left, whatever its maximum was (a retry starts it afresh).
     text += waiting || running ? tr("Attempts: %1 of %2 (%3 left)\n")
                                      .arg(job->attempt)
                                      .arg(job->maxAttempts)
                                      .arg(qMax(0, job->maxAttempts - job->attempt))
                                : tr("Attempts: %1 of %2\n").arg(job->attempt).arg(job->maxAttempts);
-    text += waiting ? tr("Next run: %1\n").arg(time(job->runAt)) : tr("Next run: none (%1)\n").arg(job->state);
+    text += waiting ? tr("Next run: %1\n").arg(time(job->runAt)) : tr("Next run: none (%1)\n").arg(state);
     // The retries ahead, with the default backoff every built-in job type uses (services/jobs/jobhandler.h).
     const QList<RetryPolicy::Window> ahead = waiting
         ? RetryPolicy().schedule(job->attempt + 1, job->runAt, job->maxAttempts)

@@ -27,9 +27,9 @@
 #include <QToolBar>
 #include <QUrl>
 
-using twinops::AdminClient;
+namespace twinops {
 
-MainWindow::MainWindow(twinops::ServiceCore &core, std::shared_ptr<twinops::EnvironmentStore> environments,
+MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> environments,
                        QWidget *parent)
     : QMainWindow(parent)
     , m_core(core)
@@ -47,10 +47,10 @@ MainWindow::MainWindow(twinops::ServiceCore &core, std::shared_ptr<twinops::Envi
     m_panels->setObjectName(QStringLiteral("panels"));
     m_environmentPicker->setObjectName(QStringLiteral("environmentPicker"));
 
-    twinops::ServiceCore *local = &core;
+    ServiceCore *local = &core;
     // Local borrows the core, which its creator destroys right after the window: its last request is waited for.
     m_environments.push_back(std::make_unique<AdminClient>(
-        tr("Local"), [local] { return std::make_unique<twinops::InProcessAdminApi>(*local); },
+        tr("Local"), [local] { return std::make_unique<InProcessAdminApi>(*local); },
         AdminClient::Ending::WaitForRequest));
     m_environmentPicker->addItem(m_environments.front()->name());
     auto *toolbar = addToolBar(tr("Environment"));
@@ -62,7 +62,7 @@ MainWindow::MainWindow(twinops::ServiceCore &core, std::shared_ptr<twinops::Envi
         QAction *manage = toolbar->addAction(tr("Environments…"), this, &MainWindow::openEnvironmentsDialog);
         manage->setObjectName(QStringLiteral("manageEnvironments"));
         if (auto saved = m_environmentStore->list(); saved.ok()) {
-            for (const twinops::EnvironmentEntry &entry : *saved)
+            for (const EnvironmentEntry &entry : *saved)
                 addEnvironment(entry.name, entry.baseUrl, storedAdminKey(entry.id), entry.id);
         }
     }
@@ -74,7 +74,7 @@ MainWindow::MainWindow(twinops::ServiceCore &core, std::shared_ptr<twinops::Envi
     addSection(Jobs, tr("Jobs"), new QWidget(this));
     addSection(Dashboards, tr("Dashboards"), new QWidget(this));
     addSection(Checklists, tr("Checklists"), new QWidget(this));
-    addSection(Settings, tr("Settings"), new twinops::SettingsPanel(twinops::SettingsPanelOptions{}, this));
+    addSection(Settings, tr("Settings"), new SettingsPanel(SettingsPanelOptions{}, this));
 
     auto *splitter = new QSplitter(this);
     splitter->addWidget(m_navigation);
@@ -131,13 +131,13 @@ void MainWindow::showEnvironment(int index)
     if (index < 0 || index >= int(m_environments.size()))
         return;
     AdminClient &client = *m_environments[size_t(index)];
-    replacePanel(Tenants, new twinops::TenantsPanel(client, this));
-    replacePanel(Twins, new twinops::TwinsPanel(client, this));
-    replacePanel(Sources, new twinops::SourcesPanel(client, this));
-    replacePanel(Jobs, new twinops::JobsPanel(client, this));
-    replacePanel(Dashboards, new twinops::DashboardsPanel(client, this));
+    replacePanel(Tenants, new TenantsPanel(client, this));
+    replacePanel(Twins, new TwinsPanel(client, this));
+    replacePanel(Sources, new SourcesPanel(client, this));
+    replacePanel(Jobs, new JobsPanel(client, this));
+    replacePanel(Dashboards, new DashboardsPanel(client, this));
     // A remote server checks itself when no target is given; Local checks its embedded API when it runs.
-    replacePanel(Checklists, new twinops::ChecklistsPanel(client, index == 0 ? m_localEndpoint : QString(), this));
+    replacePanel(Checklists, new ChecklistsPanel(client, index == 0 ? m_localEndpoint : QString(), this));
 }
 
 void MainWindow::setEndpointStatus(const QString &text, const QString &details)
@@ -146,18 +146,18 @@ void MainWindow::setEndpointStatus(const QString &text, const QString &details)
     m_endpointLabel->setToolTip(details);
 }
 
-QString MainWindow::localApiOffText(const twinops::Error &error)
+QString MainWindow::localApiOffText(const Error &error)
 {
     // The keychain's own words (a D-Bus error name, "no keychain: there is no D-Bus session") mean nothing to most
     // people: say what happened and what to do; the raw reason goes to the tooltip and the log.
-    if (error.code == twinops::ErrorCode::Unavailable)
+    if (error.code == ErrorCode::Unavailable)
         return tr("Local API off: the system keyring is locked or not running, so the API has no signing secret. "
                   "Unlock your keyring or start one (GNOME Keyring, KWallet), then restart TwinOps; or set "
                   "TWINOPS_JWT_SECRET (32 bytes or more) before starting it.");
     return tr("Local API off: %1").arg(error.message);
 }
 
-void MainWindow::startLocalApi(const twinops::ConsoleSettings &settings, std::shared_ptr<twinops::SecretStore> keychain)
+void MainWindow::startLocalApi(const ConsoleSettings &settings, std::shared_ptr<SecretStore> keychain)
 {
     if (settings.port <= 0) {
         setEndpointStatus(tr("Local API off"));
@@ -169,20 +169,20 @@ void MainWindow::startLocalApi(const twinops::ConsoleSettings &settings, std::sh
                          "your password, answer it)"));
     struct Secrets
     {
-        twinops::Result<QByteArray> secret;
-        twinops::Result<twinops::ChatSettings> chat;
+        Result<QByteArray> secret;
+        Result<ChatSettings> chat;
     };
     m_calls.run(
         [keychain, settings] {
-            auto secret = twinops::loadOrCreateJwtSecret(*keychain);
+            auto secret = loadOrCreateJwtSecret(*keychain);
             auto chat = secret.ok() ? settings.chatSettings(keychain.get())
-                                    : twinops::Result<twinops::ChatSettings>(secret.error());
+                                    : Result<ChatSettings>(secret.error());
             return Secrets{std::move(secret), std::move(chat)};
         },
         [this, settings](const Secrets &secrets) {
             if (!secrets.chat.ok()) {
                 // The secret's error when it failed (chat carries it then), else the provider key's.
-                const twinops::Error &error = secrets.chat.error();
+                const Error &error = secrets.chat.error();
                 qCWarning(lcCore).noquote() << "Local API off:" << error.message;
                 setEndpointStatus(localApiOffText(error), error.message);
                 return;
@@ -209,9 +209,9 @@ void MainWindow::setLocalEndpoint(const QString &baseUrl)
         showEnvironment(0);
 }
 
-void MainWindow::setSettings(const twinops::SettingsPanelOptions &options)
+void MainWindow::setSettings(const SettingsPanelOptions &options)
 {
-    replacePanel(Settings, new twinops::SettingsPanel(options, this));
+    replacePanel(Settings, new SettingsPanel(options, this));
 }
 
 void MainWindow::addRemoteEnvironment(const QString &name, const QUrl &baseUrl, const QString &adminKey)
@@ -237,7 +237,7 @@ std::unique_ptr<AdminClient> MainWindow::remoteClient(const QString &name, const
     return std::make_unique<AdminClient>(
         name,
         [baseUrl, adminKey = std::move(adminKey)] {
-            return std::make_unique<twinops::HttpAdminApi>(baseUrl, adminKey());
+            return std::make_unique<HttpAdminApi>(baseUrl, adminKey());
         },
         AdminClient::Ending::Detach);
 }
@@ -272,15 +272,15 @@ void MainWindow::changeEnvironment(const QString &id, const QString &name, const
 
 void MainWindow::openEnvironmentsDialog()
 {
-    auto *dialog = new twinops::EnvironmentsDialog(m_environmentStore, this);
+    auto *dialog = new EnvironmentsDialog(m_environmentStore, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &twinops::EnvironmentsDialog::environmentAdded, this,
+    connect(dialog, &EnvironmentsDialog::environmentAdded, this,
             [this](const QString &id, const QString &name, const QUrl &url, const QString &key) {
                 const auto typedKey = [key] { return key; };
                 addEnvironment(name, url, typedKey, id);
                 selectEnvironment(m_environmentPicker->count() - 1);
             });
-    connect(dialog, &twinops::EnvironmentsDialog::environmentChanged, this, &MainWindow::changeEnvironment);
+    connect(dialog, &EnvironmentsDialog::environmentChanged, this, &MainWindow::changeEnvironment);
     dialog->open();
 }
 
@@ -298,3 +298,5 @@ MainWindow::Section MainWindow::currentSection() const
 {
     return Section(m_navigation->currentRow());
 }
+
+} // namespace twinops

@@ -15,6 +15,7 @@ class QStackedWidget;
 class QUrl;
 
 namespace twinops {
+
 class AdminClient;
 class ConsoleSettings;
 class EnvironmentStore;
@@ -22,7 +23,6 @@ class SecretStore;
 class ServiceCore;
 struct Error;
 struct SettingsPanelOptions;
-} // namespace twinops
 
 // The console's frame: the environment picker on top, navigation on the left, one panel per section on the right.
 // Every panel works on the selected environment through its AdminClient: "Local" is the embedded core, in
@@ -36,7 +36,7 @@ public:
     // `environments`, when given, lists the saved remote environments (their keys are read from it on each
     // environment's own thread, never here) and backs the Environments dialog. Shared: a call still running when
     // the window goes keeps it alive.
-    explicit MainWindow(twinops::ServiceCore &core, std::shared_ptr<twinops::EnvironmentStore> environments = {},
+    explicit MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> environments = {},
                         QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -46,13 +46,13 @@ public:
     // Starts the embedded HTTP API with `settings`: its signing secret and the provider's API key come from
     // `keychain` on a thread of its own (the keychain may wait for a person to unlock it), the endpoint starts back
     // on this thread, and the status bar says where it listens or, in plain words, why it is off.
-    void startLocalApi(const twinops::ConsoleSettings &settings, std::shared_ptr<twinops::SecretStore> keychain);
+    void startLocalApi(const ConsoleSettings &settings, std::shared_ptr<SecretStore> keychain);
     // The status bar's words for a local API that could not start because of `error`.
-    static QString localApiOffText(const twinops::Error &error);
+    static QString localApiOffText(const Error &error);
     // The embedded HTTP API's address, which the Local environment's checklist runs check.
     void setLocalEndpoint(const QString &baseUrl);
     // The Settings section's file, keychain and values in effect (without them it can show but not save).
-    void setSettings(const twinops::SettingsPanelOptions &options);
+    void setSettings(const SettingsPanelOptions &options);
     // Adds a remote environment for this session and selects it (saved ones come from the EnvironmentStore).
     void addRemoteEnvironment(const QString &name, const QUrl &baseUrl, const QString &adminKey);
     void selectEnvironment(int index);
@@ -66,18 +66,20 @@ private:
                         const QString &id = {});
     // The saved environment `id` was changed in the Environments dialog; an empty `adminKey` was kept.
     void changeEnvironment(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey);
-    std::unique_ptr<twinops::AdminClient> remoteClient(const QString &name, const QUrl &baseUrl,
+    std::unique_ptr<AdminClient> remoteClient(const QString &name, const QUrl &baseUrl,
                                                        std::function<QString()> adminKey);
     std::function<QString()> storedAdminKey(const QString &id) const;
     void openEnvironmentsDialog();
 
-    twinops::ServiceCore &m_core;
-    std::shared_ptr<twinops::EnvironmentStore> m_environmentStore;
-    twinops::BackgroundCalls m_calls; // the local API's keychain look-up
-    std::vector<std::unique_ptr<twinops::AdminClient>> m_environments; // [0] is Local
+    ServiceCore &m_core;
+    std::shared_ptr<EnvironmentStore> m_environmentStore;
+    BackgroundCalls m_calls; // the local API's keychain look-up
+    std::vector<std::unique_ptr<AdminClient>> m_environments; // [0] is Local
     QString m_localEndpoint;
     QComboBox *m_environmentPicker;
     QListWidget *m_navigation;
     QStackedWidget *m_panels;
     QLabel *m_endpointLabel;
 };
+
+} // namespace twinops

@@ -39,6 +39,7 @@ private slots:
     void newerJobsHintWhenTheLastPageChanged();
     void liveOffOrHiddenChangesNothing();
     void oneRefreshAtATime();
+    void stateTheConsoleDoesNotKnowShowsAsUnknown();
 
 private:
     void enqueue(const QString &type, int count, const QString &marker = QStringLiteral("plain"));
@@ -295,7 +296,7 @@ void TestJobsPanel::modelPassesTheTester()
         ids.insert(model.jobId(row));
     QCOMPARE(ids.size(), 42);
     JobsFilter filter;
-    filter.state = QStringLiteral("discarded");
+    filter.state = JobState::Discarded;
     model.setFilter(filter);
     QTRY_COMPARE(model.rowCount(), 30);
     model.retry({model.jobId(0), model.jobId(1)});
@@ -575,6 +576,23 @@ void TestJobsPanel::oneRefreshAtATime()
     QTRY_VERIFY(model.rowCount() >= 5);
     QVERIFY(model.refresh(0, 4));
     QTRY_COMPARE(finished.size(), 3);
+}
+
+// A newer server may report a state this console has no name for: it shows as unknown, not as some other state.
+void TestJobsPanel::stateTheConsoleDoesNotKnowShowsAsUnknown()
+{
+    const auto record = [](const char *state) {
+        return JobRecord::fromJson(QJsonObject{{QStringLiteral("id"), QStringLiteral("j1")},
+                                               {QStringLiteral("type"), QStringLiteral("probe")},
+                                               {QStringLiteral("state"), QLatin1String(state)}});
+    };
+    QVERIFY(record("retryable").state == JobState::Retryable);
+    QVERIFY(!record("paused").state.has_value());
+
+    JobsFilter filter;
+    QVERIFY(!filter.toJson().contains(QStringLiteral("state")));
+    filter.state = JobState::Cancelled;
+    QCOMPARE(filter.toJson().value(QStringLiteral("state")).toString(), QStringLiteral("cancelled"));
 }
 
 QTEST_MAIN(TestJobsPanel)
