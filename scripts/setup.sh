@@ -12,6 +12,8 @@ packages=(
   libpwquality-dev cracklib-runtime
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   fonts-dejavu-core
+  # The format and static-analysis checks CI runs (scripts/format.sh, scripts/tidy.sh): version 14, pinned.
+  clang-format-14 clang-tidy-14
 )
 # Benchmarks only (wrk drives the HTTP endpoint, nginx is its ceiling, pgbench comes with postgresql-contrib).
 if [ "${TWINOPS_SETUP_BENCH:-0}" = 1 ]; then packages+=(wrk nginx-light); fi
