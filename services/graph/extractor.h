@@ -5,6 +5,10 @@
 
 namespace twinops {
 
+namespace graphtext {
+struct Lexicon;
+} // namespace graphtext
+
 // The node types the built-in extractor assigns (graph_nodes.type).
 namespace entitytypes {
 inline const QString person = QStringLiteral("person");
@@ -57,7 +61,9 @@ struct Extraction
 // places and organisations, version numbers, prepositions) and a handful of relation patterns ("X is a Y",
 // "X works at Y", "X founded Y", "X is based in Y", "X created Y", "X is part of Y", and their passives), plus
 // related_to edges between entities of one sentence. Pure and deterministic: the same text always gives the same
-// extraction, which is what makes re-running a graph job a no-op.
+// extraction, which is what makes re-running a graph job a no-op. The word lists are data (graphtext::Lexicon,
+// resources/graph/lexicon.json); the text is cut into tokens and sentences (tokenizer.h) and each sentence analysed
+// on its own (sentenceanalyser.h) before the entities and relations of the whole text are merged here.
 class GraphExtractor final
 {
 public:
@@ -67,11 +73,18 @@ public:
     static constexpr int kMaxCooccurrencesPerSentence = 10; // a long list must not make a clique
     static constexpr int kMaxSnippetLength = 300;
 
+    // Uses the built-in lexicon, loaded by the first extractor constructed: ServiceCore constructs one at start-up,
+    // so a broken lexicon stops the program there, not at the first graph job.
+    GraphExtractor();
+
     Extraction extract(const QString &text) const;
 
     // The identity of a name within a twin's graph: NFKC, case-folded, apostrophes and dots dropped (O'Brien =
     // OBrien, U.S. = US, but 3.12 keeps its dot), other punctuation as a space, spaces collapsed, no leading "the".
     static QString normalise(const QString &name);
+
+private:
+    const graphtext::Lexicon &m_lexicon;
 };
 
 } // namespace twinops

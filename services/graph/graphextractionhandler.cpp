@@ -18,15 +18,13 @@ struct StoredMessage
 Result<StoredMessage> loadMessage(Database &db, const QString &tenantId, const QString &conversationId,
                                   const QString &messageId)
 {
-    auto rows
-        = db.query(QStringLiteral("SELECT role, content FROM messages WHERE tenant_id = $1 AND conversation_id = $2 "
-                                  "AND id = $3"),
-                   {tenantId, conversationId, messageId});
-    if (!rows.ok())
-        return rows.error();
-    if (rows->isEmpty())
+    TWINOPS_TRY_ASSIGN(const Rows rows,
+                       db.query(QStringLiteral("SELECT role, content FROM messages WHERE tenant_id = $1 "
+                                               "AND conversation_id = $2 AND id = $3"),
+                                {tenantId, conversationId, messageId}));
+    if (rows.isEmpty())
         return Error::notFound(QStringLiteral("message %1 not found").arg(messageId));
-    return StoredMessage{rows->first().text(0), rows->first().text(1)};
+    return StoredMessage{rows.first().text(0), rows.first().text(1)};
 }
 
 } // namespace
@@ -60,48 +58,42 @@ Result<QJsonObject> GraphExtractionHandler::run(JobContext &context)
         return Error::validation(problems);
 
     Database &db = context.db();
-    auto conversation = db.query(QStringLiteral("SELECT twin_id FROM conversations WHERE tenant_id = $1 AND id = $2"),
-                                 {tenantId, conversationId});
-    if (!conversation.ok())
-        return conversation.error();
-    if (conversation->isEmpty())
+    TWINOPS_TRY_ASSIGN(const Rows conversation,
+                       db.query(QStringLiteral("SELECT twin_id FROM conversations WHERE tenant_id = $1 AND id = $2"),
+                                {tenantId, conversationId}));
+    if (conversation.isEmpty())
         return Error::notFound(QStringLiteral("conversation %1 not found").arg(conversationId));
-    const QString twinId = conversation->first().text(0);
+    const QString twinId = conversation.first().text(0);
     if (!job.twinId.isEmpty() && job.twinId != twinId)
         return Error::validation(QStringLiteral("twin_id"), QStringLiteral("is not the conversation's twin"));
 
-    auto assistant = loadMessage(db, tenantId, conversationId, messageId);
-    if (!assistant.ok())
-        return assistant.error();
-    if (assistant->role != QLatin1String("assistant"))
+    TWINOPS_TRY_ASSIGN(const StoredMessage assistant, loadMessage(db, tenantId, conversationId, messageId));
+    if (assistant.role != QLatin1String("assistant"))
         return Error::validation(QStringLiteral("message_id"), QStringLiteral("must name an assistant message"));
-    QString text = stripCitations(assistant->content);
+    QString text = stripCitations(assistant.content);
     if (!userMessageId.isEmpty()) {
-        auto user = loadMessage(db, tenantId, conversationId, userMessageId);
-        if (!user.ok())
-            return user.error();
-        if (user->role != QLatin1String("user"))
+        TWINOPS_TRY_ASSIGN(const StoredMessage user, loadMessage(db, tenantId, conversationId, userMessageId));
+        if (user.role != QLatin1String("user"))
             return Error::validation(QStringLiteral("user_message_id"), QStringLiteral("must name a user message"));
         // A blank line keeps the two texts in separate sentences.
-        text = stripCitations(user->content) + QStringLiteral("\n\n") + text;
+        text = stripCitations(user.content) + QStringLiteral("\n\n") + text;
     }
 
     const Extraction extraction = m_extractor.extract(text);
-    auto stats = GraphStore(db).record(tenantId, twinId, messageId, conversationId, extraction);
-    if (!stats.ok())
-        return stats.error();
+    TWINOPS_TRY_ASSIGN(const GraphRecordStats stats,
+                       GraphStore(db).record(tenantId, twinId, messageId, conversationId, extraction));
     context.log(JobLogLevel::Info,
                 QStringLiteral("%1 entities, %2 relations extracted; %3 new nodes, %4 new edges, %5 new evidence rows")
                     .arg(extraction.entities.size())
                     .arg(extraction.relations.size())
-                    .arg(stats->newNodes)
-                    .arg(stats->newEdges)
-                    .arg(stats->newEvidence));
-    return QJsonObject{{QStringLiteral("nodes"), stats->nodes},
-                       {QStringLiteral("edges"), stats->edges},
-                       {QStringLiteral("new_nodes"), stats->newNodes},
-                       {QStringLiteral("new_edges"), stats->newEdges},
-                       {QStringLiteral("new_evidence"), stats->newEvidence}};
+                    .arg(stats.newNodes)
+                    .arg(stats.newEdges)
+                    .arg(stats.newEvidence));
+    return QJsonObject{{QStringLiteral("nodes"), stats.nodes},
+                       {QStringLiteral("edges"), stats.edges},
+                       {QStringLiteral("new_nodes"), stats.newNodes},
+                       {QStringLiteral("new_edges"), stats.newEdges},
+                       {QStringLiteral("new_evidence"), stats.newEvidence}};
 }
 
 } // namespace twinops

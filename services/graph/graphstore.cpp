@@ -57,10 +57,10 @@ Status GraphStore::requireTwin(const QString &tenantId, const QString &twinId)
 {
     if (!isUuid(tenantId) || !isUuid(twinId))
         return twinNotFound();
-    auto rows = m_db.query(QStringLiteral("SELECT 1 FROM twins WHERE tenant_id = $1 AND id = $2"), {tenantId, twinId});
-    if (!rows.ok())
-        return rows.error();
-    if (rows->isEmpty())
+    TWINOPS_TRY_ASSIGN(
+        const Rows rows,
+        m_db.query(QStringLiteral("SELECT 1 FROM twins WHERE tenant_id = $1 AND id = $2"), {tenantId, twinId}));
+    if (rows.isEmpty())
         return twinNotFound();
     return {};
 }
@@ -76,9 +76,7 @@ Result<GraphRecordStats> GraphStore::record(const QString &tenantId, const QStri
     if (!problems.isEmpty())
         return Error::validation(problems);
 
-    auto tx = Transaction::begin(m_db);
-    if (!tx.ok())
-        return tx.error();
+    TWINOPS_TRY_ASSIGN(Transaction tx, Transaction::begin(m_db));
     TWINOPS_TRY(requireTwin(tenantId, twinId));
 
     const QDateTime now = nowUtc();
@@ -107,31 +105,30 @@ Result<GraphRecordStats> GraphStore::record(const QString &tenantId, const QStri
         const QString name = entity.name.simplified().left(kMaxNameLength);
         const QString description = entity.description.left(kMaxDescriptionLength);
         const QString id = newId();
-        auto inserted = m_db.query(
-            QStringLiteral("INSERT INTO graph_nodes (id, tenant_id, twin_id, name, normalized_name, type, description, "
+        TWINOPS_TRY_ASSIGN(
+            const Rows inserted,
+            m_db.query(QStringLiteral(
+                           "INSERT INTO graph_nodes (id, tenant_id, twin_id, name, normalized_name, type, description, "
                            "mention_count, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) "
                            "ON CONFLICT (twin_id, normalized_name, type) DO NOTHING"),
-            {id, tenantId, twinId, name, normalized, entity.type, description, now});
-        if (!inserted.ok())
-            return inserted.error();
-        if (inserted->rowsAffected() == 1) {
+                       {id, tenantId, twinId, name, normalized, entity.type, description, now}));
+        if (inserted.rowsAffected() == 1) {
             nodeIds.insert(normalized, id);
             counted.insert(id);
             ++stats.newNodes;
             ++stats.nodes;
             continue;
         }
-        auto existing = m_db.query(QStringLiteral("SELECT id, description FROM graph_nodes WHERE tenant_id = $1 AND "
-                                                  "twin_id = $2 AND normalized_name = $3 AND type = $4"),
-                                   {tenantId, twinId, normalized, entity.type});
-        if (!existing.ok())
-            return existing.error();
-        if (existing->isEmpty())
+        TWINOPS_TRY_ASSIGN(const Rows existing,
+                           m_db.query(QStringLiteral("SELECT id, description FROM graph_nodes WHERE tenant_id = $1 AND "
+                                                     "twin_id = $2 AND normalized_name = $3 AND type = $4"),
+                                      {tenantId, twinId, normalized, entity.type}));
+        if (existing.isEmpty())
             return Error::internal(QStringLiteral("graph node conflict without a node of the tenant"));
-        const QString existingId = existing->first().text(0);
+        const QString existingId = existing.first().text(0);
         // The first description wins; a later message only fills one that is still empty, so re-running changes
         // nothing.
-        if (!description.isEmpty() && existing->first().text(1).isEmpty()) {
+        if (!description.isEmpty() && existing.first().text(1).isEmpty()) {
             TWINOPS_TRY(m_db.query(QStringLiteral("UPDATE graph_nodes SET description = $3, updated_at = $4 "
                                                   "WHERE tenant_id = $1 AND id = $2 AND description = ''"),
                                    {tenantId, existingId, description, now}));
@@ -162,36 +159,35 @@ Result<GraphRecordStats> GraphStore::record(const QString &tenantId, const QStri
         const QString &to = resolved.to;
         const Relation &relation = *resolved.relation;
         QString edgeId = newId();
-        auto inserted = m_db.query(
-            QStringLiteral("INSERT INTO graph_edges (id, tenant_id, twin_id, from_node_id, to_node_id, type, weight, "
+        TWINOPS_TRY_ASSIGN(
+            const Rows inserted,
+            m_db.query(QStringLiteral(
+                           "INSERT INTO graph_edges (id, tenant_id, twin_id, from_node_id, to_node_id, type, weight, "
                            "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) "
                            "ON CONFLICT (twin_id, from_node_id, to_node_id, type) DO NOTHING"),
-            {edgeId, tenantId, twinId, from, to, relation.type, now});
-        if (!inserted.ok())
-            return inserted.error();
-        const bool newEdge = inserted->rowsAffected() == 1;
+                       {edgeId, tenantId, twinId, from, to, relation.type, now}));
+        const bool newEdge = inserted.rowsAffected() == 1;
         if (!newEdge) {
-            auto existing
-                = m_db.query(QStringLiteral("SELECT id FROM graph_edges WHERE tenant_id = $1 AND twin_id = $2 "
-                                            "AND from_node_id = $3 AND to_node_id = $4 AND type = $5"),
-                             {tenantId, twinId, from, to, relation.type});
-            if (!existing.ok())
-                return existing.error();
-            if (existing->isEmpty())
+            TWINOPS_TRY_ASSIGN(
+                const Rows existing,
+                m_db.query(QStringLiteral("SELECT id FROM graph_edges WHERE tenant_id = $1 AND twin_id = $2 "
+                                          "AND from_node_id = $3 AND to_node_id = $4 AND type = $5"),
+                           {tenantId, twinId, from, to, relation.type}));
+            if (existing.isEmpty())
                 return Error::internal(QStringLiteral("graph edge conflict without an edge of the tenant"));
-            edgeId = existing->first().text(0);
+            edgeId = existing.first().text(0);
         }
         ++stats.edges;
         stats.newEdges += newEdge ? 1 : 0;
 
-        auto evidence = m_db.query(
-            QStringLiteral("INSERT INTO graph_edge_evidence (tenant_id, edge_id, message_id, conversation_id, snippet, "
+        TWINOPS_TRY_ASSIGN(
+            const Rows evidence,
+            m_db.query(QStringLiteral(
+                           "INSERT INTO graph_edge_evidence (tenant_id, edge_id, message_id, conversation_id, snippet, "
                            "created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (edge_id, message_id) DO NOTHING"),
-            {tenantId, edgeId, messageId, conversationId, relation.snippet.left(GraphExtractor::kMaxSnippetLength),
-             now});
-        if (!evidence.ok())
-            return evidence.error();
-        if (evidence->rowsAffected() != 1)
+                       {tenantId, edgeId, messageId, conversationId,
+                        relation.snippet.left(GraphExtractor::kMaxSnippetLength), now}));
+        if (evidence.rowsAffected() != 1)
             continue; // this message is already evidence for the edge: re-running changes nothing
         ++stats.newEvidence;
         // A new edge starts at weight 1; an existing one is strengthened by each message that states it again.
@@ -217,21 +213,20 @@ Result<GraphRecordStats> GraphStore::record(const QString &tenantId, const QStri
                        {tenantId, node, now}));
     }
 
-    TWINOPS_TRY(tx->commit());
+    TWINOPS_TRY(tx.commit());
     return stats;
 }
 
 Result<QList<GraphNode>> GraphStore::topNodes(const QString &tenantId, const QString &twinId, int limit)
 {
-    auto rows = m_db.query(QStringLiteral("SELECT ") + kNodeColumns
-                               + QStringLiteral(" FROM graph_nodes WHERE tenant_id = $1 AND twin_id = $2") + kNodeOrder
-                               + QStringLiteral(" LIMIT $3"),
-                           {tenantId, twinId, limit});
-    if (!rows.ok())
-        return rows.error();
+    TWINOPS_TRY_ASSIGN(const Rows rows,
+                       m_db.query(QStringLiteral("SELECT ") + kNodeColumns
+                                      + QStringLiteral(" FROM graph_nodes WHERE tenant_id = $1 AND twin_id = $2")
+                                      + kNodeOrder + QStringLiteral(" LIMIT $3"),
+                                  {tenantId, twinId, limit}));
     QList<GraphNode> nodes;
-    nodes.reserve(rows->size());
-    for (const Row row : *rows)
+    nodes.reserve(rows.size());
+    for (const Row row : rows)
         nodes.append(nodeFromRow(row));
     return nodes;
 }
@@ -241,26 +236,24 @@ Result<Graph> GraphStore::graph(const QString &tenantId, const QString &twinId, 
     TWINOPS_TRY(requireTwin(tenantId, twinId));
     const int limit = std::clamp(nodeLimit, 1, kMaxNodeLimit);
     Graph graph;
-    auto nodes = topNodes(tenantId, twinId, limit);
-    if (!nodes.ok())
-        return nodes.error();
-    graph.nodes = std::move(*nodes);
+    TWINOPS_TRY_ASSIGN(graph.nodes, topNodes(tenantId, twinId, limit));
 
     // The same node selection as above, so that only edges between listed nodes are fetched.
-    auto rows = m_db.query(
-        QStringLiteral("WITH shown AS (SELECT id FROM graph_nodes WHERE tenant_id = $1 AND twin_id = $2") + kNodeOrder
-            + QStringLiteral(" LIMIT $3) SELECT e.id, e.from_node_id, e.to_node_id, e.type, e.weight, e.created_at, "
-                             "e.updated_at FROM graph_edges e WHERE e.tenant_id = $1 AND e.twin_id = $2 "
-                             "AND e.from_node_id IN (SELECT id FROM shown) AND e.to_node_id IN (SELECT id FROM shown) "
-                             "ORDER BY e.weight DESC, e.type, e.id LIMIT $4"),
-        {tenantId, twinId, limit, limit * kEdgesPerNode});
-    if (!rows.ok())
-        return rows.error();
+    TWINOPS_TRY_ASSIGN(
+        const Rows rows,
+        m_db.query(QStringLiteral("WITH shown AS (SELECT id FROM graph_nodes WHERE tenant_id = $1 AND twin_id = $2")
+                       + kNodeOrder
+                       + QStringLiteral(
+                           " LIMIT $3) SELECT e.id, e.from_node_id, e.to_node_id, e.type, e.weight, e.created_at, "
+                           "e.updated_at FROM graph_edges e WHERE e.tenant_id = $1 AND e.twin_id = $2 "
+                           "AND e.from_node_id IN (SELECT id FROM shown) AND e.to_node_id IN (SELECT id FROM shown) "
+                           "ORDER BY e.weight DESC, e.type, e.id LIMIT $4"),
+                   {tenantId, twinId, limit, limit * kEdgesPerNode}));
     // On PostgreSQL the two statements may see different commits; an edge must never name a node not listed.
     QSet<QString> listed;
     for (const GraphNode &node : std::as_const(graph.nodes))
         listed.insert(node.id);
-    for (const Row row : *rows) {
+    for (const Row row : rows) {
         GraphEdge edge = edgeFromRow(row);
         if (listed.contains(edge.fromNodeId) && listed.contains(edge.toNodeId))
             graph.edges.append(std::move(edge));
@@ -271,22 +264,18 @@ Result<Graph> GraphStore::graph(const QString &tenantId, const QString &twinId, 
 Result<GraphSummary> GraphStore::summary(const QString &tenantId, const QString &twinId)
 {
     TWINOPS_TRY(requireTwin(tenantId, twinId));
-    auto counts = m_db.query(
-        QStringLiteral("SELECT (SELECT count(*) FROM graph_nodes WHERE tenant_id = $1 AND twin_id = $2), "
-                       "(SELECT count(*) FROM graph_edges WHERE tenant_id = $1 AND twin_id = $2), "
-                       "(SELECT count(*) FROM graph_edge_evidence v JOIN graph_edges e ON e.id = v.edge_id "
-                       "WHERE v.tenant_id = $1 AND e.tenant_id = $1 AND e.twin_id = $2)"),
-        {tenantId, twinId});
-    if (!counts.ok())
-        return counts.error();
+    TWINOPS_TRY_ASSIGN(
+        const Rows counts,
+        m_db.query(QStringLiteral("SELECT (SELECT count(*) FROM graph_nodes WHERE tenant_id = $1 AND twin_id = $2), "
+                                  "(SELECT count(*) FROM graph_edges WHERE tenant_id = $1 AND twin_id = $2), "
+                                  "(SELECT count(*) FROM graph_edge_evidence v JOIN graph_edges e ON e.id = v.edge_id "
+                                  "WHERE v.tenant_id = $1 AND e.tenant_id = $1 AND e.twin_id = $2)"),
+                   {tenantId, twinId}));
     GraphSummary summary;
-    summary.nodeCount = counts->first().integer(0);
-    summary.edgeCount = counts->first().integer(1);
-    summary.evidenceCount = counts->first().integer(2);
-    auto top = topNodes(tenantId, twinId, kTopNodes);
-    if (!top.ok())
-        return top.error();
-    summary.topNodes = std::move(*top);
+    summary.nodeCount = counts.first().integer(0);
+    summary.edgeCount = counts.first().integer(1);
+    summary.evidenceCount = counts.first().integer(2);
+    TWINOPS_TRY_ASSIGN(summary.topNodes, topNodes(tenantId, twinId, kTopNodes));
     return summary;
 }
 
