@@ -1,5 +1,6 @@
 // The real twinopsd binary, as an operator runs it: migrate twice, edited migrations, unreachable servers,
 // corrupt files, usage errors.
+#include "daemon.h"
 #include "testdatabase.h"
 #include "testfiles.h"
 
@@ -20,29 +21,6 @@ using namespace twinops;
 using namespace twinops::test;
 
 namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run twinopsd(const QStringList &arguments, const QProcessEnvironment &extra = {})
-{
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("TWINOPS_DATABASE_URL"));
-    env.insert(extra);
-    process.setProcessEnvironment(env);
-    process.start(qEnvironmentVariable("TWINOPSD"), arguments);
-    if (!process.waitForFinished(60000))
-        return {};
-    if (process.exitStatus() != QProcess::NormalExit)
-        return {-2, {}, QStringLiteral("crashed")};
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
 
 // A home of its own (secrets, config) and a cheap password hash for the smoke tests' sign-ups.
 QProcessEnvironment checkEnvironment(const QString &home)
@@ -116,10 +94,10 @@ void TestTwinopsd::migrateTwiceAppliesNothingTheSecondTime()
 {
     TWINOPS_FRESH_DATABASE(testDb);
     const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
-    const Run first = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")});
+    const TwinopsdRun first = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")});
     QCOMPARE(first.exitCode, 0);
     QVERIFY2(first.out.contains(QLatin1String("applied 0001 initial")), qPrintable(first.out));
-    const Run second = twinopsd({QStringLiteral("migrate"), QStringLiteral("--database"), url});
+    const TwinopsdRun second = twinopsd({QStringLiteral("migrate"), QStringLiteral("--database"), url});
     QCOMPARE(second.exitCode, 0);
     QVERIFY2(second.out.startsWith(QLatin1String("0 migration(s) applied")), qPrintable(second.out));
     QVERIFY2(second.err.isEmpty(), qPrintable(second.err));
@@ -152,7 +130,7 @@ void TestTwinopsd::editedMigrationIsAOneLineErrorAndChangesNothing()
                       .arg(QDir(dir.path()).entryList({QStringLiteral("*.sql")}).size() + 1, 4, 10, QLatin1Char('0'))),
               "CREATE TABLE later_table (x INTEGER);");
 
-    const Run edited = twinopsd(
+    const TwinopsdRun edited = twinopsd(
         {QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--migrations"), dir.path()});
     QCOMPARE(edited.exitCode, 1);
     QCOMPARE(nonEmptyLines(edited.err).size(), 1);
@@ -164,14 +142,14 @@ void TestTwinopsd::statusListsAppliedAndPending()
 {
     TWINOPS_FRESH_DATABASE(testDb);
     const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
-    const Run pending
+    const TwinopsdRun pending
         = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--status")});
     QCOMPARE(pending.exitCode, 0);
     QVERIFY2(pending.out.contains(QLatin1String("0001  initial")) && pending.out.contains(QLatin1String("pending")),
              qPrintable(pending.out));
     QVERIFY(pending.out.contains(QLatin1String("0 applied")));
     QCOMPARE(twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")}).exitCode, 0);
-    const Run applied
+    const TwinopsdRun applied
         = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--status")});
     QVERIFY2(applied.out.contains(QLatin1String(" 0 pending")), qPrintable(applied.out));
 }
@@ -182,7 +160,7 @@ void TestTwinopsd::unreachablePostgresIsAOneLineError()
         QSKIP("runs once");
     const quint16 port = closedLoopbackPort();
     for (const QString &command : {QStringLiteral("migrate"), QStringLiteral("serve")}) {
-        const Run run
+        const TwinopsdRun run
             = twinopsd({QStringLiteral("--database"),
                         QStringLiteral("postgres://twinops:hunter2@127.0.0.1:%1/twinops").arg(port), command});
         QCOMPARE(run.exitCode, 1);
@@ -200,7 +178,7 @@ void TestTwinopsd::corruptSqliteFileIsAClearErrorAndUntouched()
     const QString path = dir.filePath(QStringLiteral("corrupt.db"));
     writeFile(path, QByteArray(4096, 'Z') + "this is not a database");
     const QByteArray before = fileHash(path);
-    const Run run = twinopsd({QStringLiteral("--database"), path, QStringLiteral("migrate")});
+    const TwinopsdRun run = twinopsd({QStringLiteral("--database"), path, QStringLiteral("migrate")});
     QCOMPARE(run.exitCode, 1);
     QCOMPARE(nonEmptyLines(run.err).size(), 1);
     QVERIFY2(run.err.contains(QLatin1String("not a usable SQLite database")), qPrintable(run.err));
@@ -221,16 +199,16 @@ void TestTwinopsd::usageErrors()
     QTemporaryDir home;
     QProcessEnvironment badRetention = checkEnvironment(home.path());
     badRetention.insert(QStringLiteral("TWINOPS_METRICS_RETENTION_DAYS"), QStringLiteral("a month"));
-    const Run retention = twinopsd({QStringLiteral("--database"), home.filePath(QStringLiteral("t.db")),
+    const TwinopsdRun retention = twinopsd({QStringLiteral("--database"), home.filePath(QStringLiteral("t.db")),
                                     QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")},
                                    badRetention);
     QCOMPARE(retention.exitCode, 1);
     QVERIFY2(retention.err.contains(QLatin1String("TWINOPS_METRICS_RETENTION_DAYS must be a whole number")),
              qPrintable(retention.err));
-    const Run help = twinopsd({QStringLiteral("--help")});
+    const TwinopsdRun help = twinopsd({QStringLiteral("--help")});
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains(QLatin1String("migrate")));
-    const Run version = twinopsd({QStringLiteral("version")});
+    const TwinopsdRun version = twinopsd({QStringLiteral("version")});
     QCOMPARE(version.exitCode, 0);
     QCOMPARE(version.out.trimmed(), QStringLiteral("twinopsd " TWINOPS_VERSION));
 }
@@ -242,7 +220,7 @@ void TestTwinopsd::checkRunsTheStagingChecklistAndRecordsIt()
     TWINOPS_FRESH_DATABASE(testDb);
     const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
     QTemporaryDir home;
-    const Run run = twinopsd({QStringLiteral("--database"), url, QStringLiteral("check"), QStringLiteral("--format"),
+    const TwinopsdRun run = twinopsd({QStringLiteral("--database"), url, QStringLiteral("check"), QStringLiteral("--format"),
                               QStringLiteral("json")},
                              checkEnvironment(home.path()));
     QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
@@ -286,7 +264,7 @@ void TestTwinopsd::checkOfADeadTargetFails()
     QTemporaryDir home;
     const QString url = home.filePath(QStringLiteral("record.db"));
     const QString target = QStringLiteral("http://127.0.0.1:%1").arg(closedLoopbackPort());
-    const Run run = twinopsd({QStringLiteral("--database"), url, QStringLiteral("check"), QStringLiteral("--target"),
+    const TwinopsdRun run = twinopsd({QStringLiteral("--database"), url, QStringLiteral("check"), QStringLiteral("--target"),
                               target, QStringLiteral("--window"), QStringLiteral("0"), QStringLiteral("--format"),
                               QStringLiteral("markdown")},
                              checkEnvironment(home.path()));
@@ -315,16 +293,16 @@ void TestTwinopsd::adminKeysAreListedRevokedAndExpire()
     auto admin = [&](const QStringList &arguments) {
         return twinopsd(QStringList{QStringLiteral("--database"), url, QStringLiteral("admin")} + arguments, env);
     };
-    const Run neverExpires = admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("ops")});
+    const TwinopsdRun neverExpires = admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("ops")});
     QCOMPARE(neverExpires.exitCode, 0);
-    const Run expiring = admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("ci"),
+    const TwinopsdRun expiring = admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("ci"),
                                 QStringLiteral("--expires-in"), QStringLiteral("30")});
     QVERIFY2(expiring.exitCode == 0, qPrintable(expiring.err));
     const QString ciKey = expiring.out.trimmed();
     QVERIFY(ciKey.startsWith(QLatin1String("twk_")));
 
     // One line per key: id, public prefix, state, expiry, name; never the secret.
-    const Run listed = admin({QStringLiteral("list-keys")});
+    const TwinopsdRun listed = admin({QStringLiteral("list-keys")});
     QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
     QVERIFY(!listed.out.contains(ciKey));
     const QStringList lines = nonEmptyLines(listed.out);
@@ -338,9 +316,9 @@ void TestTwinopsd::adminKeysAreListedRevokedAndExpire()
     QVERIFY2(!ciLine.contains(QLatin1String("never")), qPrintable(ciLine));
     const QString ciId = ciLine.section(u' ', 0, 0);
 
-    const Run revoked = admin({QStringLiteral("revoke-key"), ciId});
+    const TwinopsdRun revoked = admin({QStringLiteral("revoke-key"), ciId});
     QVERIFY2(revoked.exitCode == 0, qPrintable(revoked.err));
-    const Run relisted = admin({QStringLiteral("list-keys")});
+    const TwinopsdRun relisted = admin({QStringLiteral("list-keys")});
     for (const QString &line : nonEmptyLines(relisted.out))
         QVERIFY2(line.contains(QLatin1String("revoked")) == line.startsWith(ciId), qPrintable(relisted.out));
 
@@ -353,7 +331,7 @@ void TestTwinopsd::adminKeysAreListedRevokedAndExpire()
     QCOMPARE(audited->at(1).text(1), QStringLiteral("cli"));
 
     // Mistakes are one-line errors that change nothing.
-    const Run unknown = admin({QStringLiteral("revoke-key"), QStringLiteral("00000000-0000-4000-8000-000000000000")});
+    const TwinopsdRun unknown = admin({QStringLiteral("revoke-key"), QStringLiteral("00000000-0000-4000-8000-000000000000")});
     QCOMPARE(unknown.exitCode, 1);
     QVERIFY2(unknown.err.contains(QLatin1String("API key not found")), qPrintable(unknown.err));
     QCOMPARE(admin({QStringLiteral("revoke-key")}).exitCode, 2);
@@ -375,7 +353,7 @@ void TestTwinopsd::defaultDataFolderIsOwnerOnly()
     QTemporaryDir home;
     // `check` without --target starts the embedded service as `serve` does: the signing secret (in
     // <app-data>/secrets) first, then the default database (<app-data>/twinops.db), and runs the checklist on it.
-    const Run run = twinopsd({QStringLiteral("check"), QStringLiteral("--format"), QStringLiteral("json")},
+    const TwinopsdRun run = twinopsd({QStringLiteral("check"), QStringLiteral("--format"), QStringLiteral("json")},
                              checkEnvironment(home.path()));
     QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
     const QString appData = home.filePath(QStringLiteral("data/TwinOps/twinops"));
