@@ -63,15 +63,16 @@ private:
 };
 
 // A twinopsd command: everything its help, the man page and the dispatcher need, declared in one place. Each
-// lives in a file of its own under commands/ and is listed in commandregistry.cpp.
+// lives in a file of its own under commands/ and is listed in commandregistry.cpp. Every member has a default so
+// that a declaration names only what it has.
 struct Command
 {
-    QString name; // the words that select it: "serve", "admin create-key"
-    QStringList arguments; // its positional arguments as the usage line shows them; "[X...]" takes the rest
-    QString synopsis; // the options the usage line shows after the arguments: "--name NAME [--expires-in DAYS]"
-    QString summary; // one sentence for the command list
-    QString description; // more for its own help and the man page (paragraphs separated by blank lines); optional
-    QList<QCommandLineOption> options; // its own options, each with its description (the global ones are shared)
+    QString name{}; // the words that select it: "serve", "admin create-key"
+    QStringList arguments{}; // its positional arguments as the usage line shows them; "[X...]" takes the rest
+    QString synopsis{}; // the options the usage line shows after the arguments: "--name NAME [--expires-in DAYS]"
+    QString summary{}; // one sentence for the command list
+    QString description{}; // more for its own help and the man page (paragraphs separated by blank lines); optional
+    QList<QCommandLineOption> options{}; // its own options, each with its description (the global ones are shared)
     Outcome (*run)(const Invocation &) = nullptr;
 
     // "admin create-key --name NAME [--expires-in DAYS]"

@@ -99,7 +99,8 @@ QString roffOption(const QCommandLineOption &option)
 {
     QStringList names;
     for (const QString &name : option.names())
-        names << QStringLiteral("\\fB%1\\fR").arg(roff((name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + name));
+        names << QStringLiteral("\\fB%1\\fR")
+                     .arg(roff((name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + name));
     QString text = names.join(QStringLiteral(", "));
     if (!option.valueName().isEmpty())
         text += QStringLiteral(" \\fI%1\\fR").arg(roff(option.valueName()));

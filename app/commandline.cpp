@@ -86,8 +86,8 @@ int runDaemonCommand(const QStringList &arguments)
         for (const Command *member : commandGroup(words.first()))
             subcommands << member->name.section(u' ', 1);
         if (!subcommands.isEmpty())
-            return Outcome::usage(
-                       QStringLiteral("%1 expects a subcommand: %2").arg(words.first(), subcommands.join(QStringLiteral(", "))))
+            return Outcome::usage(QStringLiteral("%1 expects a subcommand: %2")
+                                      .arg(words.first(), subcommands.join(QStringLiteral(", "))))
                 .report();
         return Outcome::usage(QStringLiteral("unknown command '%1'").arg(words.first())).report();
     }

@@ -18,19 +18,21 @@ Command version();
 
 const QList<Command> &registeredCommands()
 {
-    static const QList<Command> all{commands::serve(),          commands::migrate(),        commands::adminCreateKey(),
-                                    commands::adminListKeys(),  commands::adminRevokeKey(), commands::adminEnqueueProbes(),
-                                    commands::check(),          commands::help(),           commands::version()};
+    static const QList<Command> all{
+        commands::serve(),         commands::migrate(),        commands::adminCreateKey(),
+        commands::adminListKeys(), commands::adminRevokeKey(), commands::adminEnqueueProbes(),
+        commands::check(),         commands::help(),           commands::version()};
     return all;
 }
 
 QList<QCommandLineOption> globalOptions()
 {
     return {
-        QCommandLineOption(QStringLiteral("database"),
-                           QStringLiteral("sqlite:///path/file.db, a file path, or postgres://user@host:port/db "
-                                          "(default: $TWINOPS_DATABASE_URL, else twinops.db in the app-data directory)"),
-                           QStringLiteral("URL")),
+        QCommandLineOption(
+            QStringLiteral("database"),
+            QStringLiteral("sqlite:///path/file.db, a file path, or postgres://user@host:port/db "
+                           "(default: $TWINOPS_DATABASE_URL, else twinops.db in the app-data directory)"),
+            QStringLiteral("URL")),
         QCommandLineOption({QStringLiteral("v"), QStringLiteral("verbose")},
                            QStringLiteral("Log informational messages.")),
         QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")},

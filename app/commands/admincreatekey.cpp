@@ -25,8 +25,8 @@ Outcome run(const Invocation &invocation)
     TWINOPS_TRY_ASSIGN(Transaction tx, Transaction::begin(db));
     TWINOPS_TRY_ASSIGN(const ApiKeyRepository::Issued issued,
                        ApiKeyRepository(db).createPlatformAdmin(name, expiresInDays));
-    TWINOPS_TRY(auditCli(db, QStringLiteral("admin_key.create"), issued.key.id,
-                         {{QStringLiteral("name"), issued.key.name}}));
+    TWINOPS_TRY(
+        auditCli(db, QStringLiteral("admin_key.create"), issued.key.id, {{QStringLiteral("name"), issued.key.name}}));
     TWINOPS_TRY(tx.commit());
     standardOutput() << issued.secret << Qt::endl;
     return 0;

@@ -71,8 +71,7 @@ Outcome run(const Invocation &invocation)
     } else {
         target.baseUrl = QUrl(remote);
         if (!target.baseUrl.isValid() || !target.baseUrl.scheme().startsWith(QLatin1String("http")))
-            return Outcome::usage(
-                QStringLiteral("--target expects an http(s) URL, e.g. https://staging.example.com"));
+            return Outcome::usage(QStringLiteral("--target expects an http(s) URL, e.g. https://staging.example.com"));
         target.thresholds.windowSeconds = windowSeconds.value_or(60);
     }
 
@@ -83,12 +82,14 @@ Outcome run(const Invocation &invocation)
     }
     ChecklistRunRepository repository(core->database());
     const QString startedBy = qEnvironmentVariable("USER", QStringLiteral("twinopsd"));
-    const ChecklistRun checklistRun = runChecklist(*checklist, target, startedBy + QStringLiteral(" (twinopsd check)"),
-        &repository, [](const ChecklistRun &r, int index) {
-            const ChecklistItemResult &item = r.items.at(index);
-            QTextStream(stderr) << "twinopsd: " << checkStatusName(item.result.status) << "  " << item.item.checkId
-                                << Qt::endl;
-        });
+    // Each item's verdict on stderr as it comes: a remote check can take minutes.
+    const auto progress = [](const ChecklistRun &partial, int index) {
+        const ChecklistItemResult &item = partial.items.at(index);
+        QTextStream(stderr) << "twinopsd: " << checkStatusName(item.result.status) << "  " << item.item.checkId
+                            << Qt::endl;
+    };
+    const ChecklistRun checklistRun
+        = runChecklist(*checklist, target, startedBy + QStringLiteral(" (twinopsd check)"), &repository, progress);
     QTextStream &out = standardOutput();
     if (format == QLatin1String("json"))
         out << QJsonDocument(checklistRun.toJson()).toJson(QJsonDocument::Indented);

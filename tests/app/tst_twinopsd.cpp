@@ -22,6 +22,8 @@ using namespace twinops::test;
 
 namespace {
 
+using Run = TwinopsdRun;
+
 // A home of its own (secrets, config) and a cheap password hash for the smoke tests' sign-ups.
 QProcessEnvironment checkEnvironment(const QString &home)
 {
@@ -94,10 +96,10 @@ void TestTwinopsd::migrateTwiceAppliesNothingTheSecondTime()
 {
     TWINOPS_FRESH_DATABASE(testDb);
     const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
-    const TwinopsdRun first = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")});
+    const Run first = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")});
     QCOMPARE(first.exitCode, 0);
     QVERIFY2(first.out.contains(QLatin1String("applied 0001 initial")), qPrintable(first.out));
-    const TwinopsdRun second = twinopsd({QStringLiteral("migrate"), QStringLiteral("--database"), url});
+    const Run second = twinopsd({QStringLiteral("migrate"), QStringLiteral("--database"), url});
     QCOMPARE(second.exitCode, 0);
     QVERIFY2(second.out.startsWith(QLatin1String("0 migration(s) applied")), qPrintable(second.out));
     QVERIFY2(second.err.isEmpty(), qPrintable(second.err));
@@ -130,7 +132,7 @@ void TestTwinopsd::editedMigrationIsAOneLineErrorAndChangesNothing()
                       .arg(QDir(dir.path()).entryList({QStringLiteral("*.sql")}).size() + 1, 4, 10, QLatin1Char('0'))),
               "CREATE TABLE later_table (x INTEGER);");
 
-    const TwinopsdRun edited = twinopsd(
+    const Run edited = twinopsd(
         {QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--migrations"), dir.path()});
     QCOMPARE(edited.exitCode, 1);
     QCOMPARE(nonEmptyLines(edited.err).size(), 1);
@@ -142,14 +144,14 @@ void TestTwinopsd::statusListsAppliedAndPending()
 {
     TWINOPS_FRESH_DATABASE(testDb);
     const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
-    const TwinopsdRun pending
+    const Run pending
         = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--status")});
     QCOMPARE(pending.exitCode, 0);
     QVERIFY2(pending.out.contains(QLatin1String("0001  initial")) && pending.out.contains(QLatin1String("pending")),
              qPrintable(pending.out));
     QVERIFY(pending.out.contains(QLatin1String("0 applied")));
     QCOMPARE(twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")}).exitCode, 0);
-    const TwinopsdRun applied
+    const Run applied
         = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--status")});
     QVERIFY2(applied.out.contains(QLatin1String(" 0 pending")), qPrintable(applied.out));
 }
@@ -160,7 +162,7 @@ void TestTwinopsd::unreachablePostgresIsAOneLineError()
         QSKIP("runs once");
     const quint16 port = closedLoopbackPort();
     for (const QString &command : {QStringLiteral("migrate"), QStringLiteral("serve")}) {
-        const TwinopsdRun run
+        const Run run
             = twinopsd({QStringLiteral("--database"),
                         QStringLiteral("postgres://twinops:hunter2@127.0.0.1:%1/twinops").arg(port), command});
         QCOMPARE(run.exitCode, 1);
@@ -178,7 +180,7 @@ void TestTwinopsd::corruptSqliteFileIsAClearErrorAndUntouched()
     const QString path = dir.filePath(QStringLiteral("corrupt.db"));
     writeFile(path, QByteArray(4096, 'Z') + "this is not a database");
     const QByteArray before = fileHash(path);
-    const TwinopsdRun run = twinopsd({QStringLiteral("--database"), path, QStringLiteral("migrate")});
+    const Run run = twinopsd({QStringLiteral("--database"), path, QStringLiteral("migrate")});
     QCOMPARE(run.exitCode, 1);
     QCOMPARE(nonEmptyLines(run.err).size(), 1);
     QVERIFY2(run.err.contains(QLatin1String("not a usable SQLite database")), qPrintable(run.err));
@@ -199,16 +201,16 @@ void TestTwinopsd::usageErrors()
     QTemporaryDir home;
     QProcessEnvironment badRetention = checkEnvironment(home.path());
     badRetention.insert(QStringLiteral("TWINOPS_METRICS_RETENTION_DAYS"), QStringLiteral("a month"));
-    const TwinopsdRun retention = twinopsd({QStringLiteral("--database"), home.filePath(QStringLiteral("t.db")),
+    const Run retention = twinopsd({QStringLiteral("--database"), home.filePath(QStringLiteral("t.db")),
                                     QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")},
                                    badRetention);
     QCOMPARE(retention.exitCode, 1);
     QVERIFY2(retention.err.contains(QLatin1String("TWINOPS_METRICS_RETENTION_DAYS must be a whole number")),
              qPrintable(retention.err));
-    const TwinopsdRun help = twinopsd({QStringLiteral("--help")});
+    const Run help = twinopsd({QStringLiteral("--help")});
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains(QLatin1String("migrate")));
-    const TwinopsdRun version = twinopsd({QStringLiteral("version")});
+    const Run version = twinopsd({QStringLiteral("version")});
     QCOMPARE(version.exitCode, 0);
     QCOMPARE(version.out.trimmed(), QStringLiteral("twinopsd " TWINOPS_VERSION));
 }
@@ -220,7 +222,7 @@ void TestTwinopsd::checkRunsTheStagingChecklistAndRecordsIt()
     TWINOPS_FRESH_DATABASE(testDb);
     const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
     QTemporaryDir home;
-    const TwinopsdRun run = twinopsd({QStringLiteral("--database"), url, QStringLiteral("check"), QStringLiteral("--format"),
+    const Run run = twinopsd({QStringLiteral("--database"), url, QStringLiteral("check"), QStringLiteral("--format"),
                               QStringLiteral("json")},
                              checkEnvironment(home.path()));
     QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
@@ -264,7 +266,7 @@ void TestTwinopsd::checkOfADeadTargetFails()
     QTemporaryDir home;
     const QString url = home.filePath(QStringLiteral("record.db"));
     const QString target = QStringLiteral("http://127.0.0.1:%1").arg(closedLoopbackPort());
-    const TwinopsdRun run = twinopsd({QStringLiteral("--database"), url, QStringLiteral("check"), QStringLiteral("--target"),
+    const Run run = twinopsd({QStringLiteral("--database"), url, QStringLiteral("check"), QStringLiteral("--target"),
                               target, QStringLiteral("--window"), QStringLiteral("0"), QStringLiteral("--format"),
                               QStringLiteral("markdown")},
                              checkEnvironment(home.path()));
@@ -293,16 +295,16 @@ void TestTwinopsd::adminKeysAreListedRevokedAndExpire()
     auto admin = [&](const QStringList &arguments) {
         return twinopsd(QStringList{QStringLiteral("--database"), url, QStringLiteral("admin")} + arguments, env);
     };
-    const TwinopsdRun neverExpires = admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("ops")});
+    const Run neverExpires = admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("ops")});
     QCOMPARE(neverExpires.exitCode, 0);
-    const TwinopsdRun expiring = admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("ci"),
+    const Run expiring = admin({QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("ci"),
                                 QStringLiteral("--expires-in"), QStringLiteral("30")});
     QVERIFY2(expiring.exitCode == 0, qPrintable(expiring.err));
     const QString ciKey = expiring.out.trimmed();
     QVERIFY(ciKey.startsWith(QLatin1String("twk_")));
 
     // One line per key: id, public prefix, state, expiry, name; never the secret.
-    const TwinopsdRun listed = admin({QStringLiteral("list-keys")});
+    const Run listed = admin({QStringLiteral("list-keys")});
     QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
     QVERIFY(!listed.out.contains(ciKey));
     const QStringList lines = nonEmptyLines(listed.out);
@@ -316,9 +318,9 @@ void TestTwinopsd::adminKeysAreListedRevokedAndExpire()
     QVERIFY2(!ciLine.contains(QLatin1String("never")), qPrintable(ciLine));
     const QString ciId = ciLine.section(u' ', 0, 0);
 
-    const TwinopsdRun revoked = admin({QStringLiteral("revoke-key"), ciId});
+    const Run revoked = admin({QStringLiteral("revoke-key"), ciId});
     QVERIFY2(revoked.exitCode == 0, qPrintable(revoked.err));
-    const TwinopsdRun relisted = admin({QStringLiteral("list-keys")});
+    const Run relisted = admin({QStringLiteral("list-keys")});
     for (const QString &line : nonEmptyLines(relisted.out))
         QVERIFY2(line.contains(QLatin1String("revoked")) == line.startsWith(ciId), qPrintable(relisted.out));
 
@@ -331,7 +333,7 @@ void TestTwinopsd::adminKeysAreListedRevokedAndExpire()
     QCOMPARE(audited->at(1).text(1), QStringLiteral("cli"));
 
     // Mistakes are one-line errors that change nothing.
-    const TwinopsdRun unknown = admin({QStringLiteral("revoke-key"), QStringLiteral("00000000-0000-4000-8000-000000000000")});
+    const Run unknown = admin({QStringLiteral("revoke-key"), QStringLiteral("00000000-0000-4000-8000-000000000000")});
     QCOMPARE(unknown.exitCode, 1);
     QVERIFY2(unknown.err.contains(QLatin1String("API key not found")), qPrintable(unknown.err));
     QCOMPARE(admin({QStringLiteral("revoke-key")}).exitCode, 2);
@@ -353,7 +355,7 @@ void TestTwinopsd::defaultDataFolderIsOwnerOnly()
     QTemporaryDir home;
     // `check` without --target starts the embedded service as `serve` does: the signing secret (in
     // <app-data>/secrets) first, then the default database (<app-data>/twinops.db), and runs the checklist on it.
-    const TwinopsdRun run = twinopsd({QStringLiteral("check"), QStringLiteral("--format"), QStringLiteral("json")},
+    const Run run = twinopsd({QStringLiteral("check"), QStringLiteral("--format"), QStringLiteral("json")},
                              checkEnvironment(home.path()));
     QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
     const QString appData = home.filePath(QStringLiteral("data/TwinOps/twinops"));
