@@ -56,6 +56,11 @@ bool Command::hasOption(const QString &optionName) const
                        [&](const QCommandLineOption &option) { return option.names().contains(optionName); });
 }
 
+QString dashed(const QString &optionName)
+{
+    return (optionName.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + optionName;
+}
+
 QTextStream &standardOutput()
 {
     static QTextStream stream(stdout);

@@ -83,6 +83,9 @@ struct Command
     bool hasOption(const QString &name) const;
 };
 
+// "-v" for a one-letter option name, "--verbose" for a longer one.
+QString dashed(const QString &optionName);
+
 // Standard output, shared by every command and the help so that their writes keep their order.
 QTextStream &standardOutput();
 

@@ -53,7 +53,7 @@ QString optionName(const QCommandLineOption &option)
 {
     QStringList names;
     for (const QString &name : option.names())
-        names << (name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + name;
+        names << dashed(name);
     QString text = names.join(QStringLiteral(", "));
     if (!option.valueName().isEmpty())
         text += u' ' + option.valueName();
@@ -99,8 +99,7 @@ QString roffOption(const QCommandLineOption &option)
 {
     QStringList names;
     for (const QString &name : option.names())
-        names << QStringLiteral("\\fB%1\\fR")
-                     .arg(roff((name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + name));
+        names << QStringLiteral("\\fB%1\\fR").arg(roff(dashed(name)));
     QString text = names.join(QStringLiteral(", "));
     if (!option.valueName().isEmpty())
         text += QStringLiteral(" \\fI%1\\fR").arg(roff(option.valueName()));

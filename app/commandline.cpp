@@ -12,11 +12,6 @@ namespace twinops::app {
 
 namespace {
 
-QString dashed(const QString &optionName)
-{
-    return (optionName.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + optionName;
-}
-
 // The global options and those of every command, each name once (as first declared). It reads any command line
 // as the command's own parser will, so it finds the command's name wherever the options stand (an option's value
 // is never taken for a word of it) and the options that belong to another command.

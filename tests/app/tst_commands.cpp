@@ -27,7 +27,7 @@ QString dashedNames(const QCommandLineOption &option)
 {
     QStringList names;
     for (const QString &name : option.names())
-        names << (name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + name;
+        names << dashed(name);
     return names.join(QStringLiteral(", "));
 }
 
