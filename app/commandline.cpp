@@ -8,6 +8,8 @@
 #include <QLoggingCategory>
 #include <QSet>
 
+#include <algorithm>
+
 namespace twinops::app {
 
 namespace {
