@@ -1,5 +1,6 @@
 // The real twinopsd binary, as an operator runs it: migrate twice, edited migrations, unreachable servers,
 // corrupt files, usage errors.
+#include "daemon.h"
 #include "testdatabase.h"
 #include "testfiles.h"
 
@@ -21,28 +22,7 @@ using namespace twinops::test;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run twinopsd(const QStringList &arguments, const QProcessEnvironment &extra = {})
-{
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("TWINOPS_DATABASE_URL"));
-    env.insert(extra);
-    process.setProcessEnvironment(env);
-    process.start(qEnvironmentVariable("TWINOPSD"), arguments);
-    if (!process.waitForFinished(60000))
-        return {};
-    if (process.exitStatus() != QProcess::NormalExit)
-        return {-2, {}, QStringLiteral("crashed")};
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
+using Run = TwinopsdRun;
 
 // A home of its own (secrets, config) and a cheap password hash for the smoke tests' sign-ups.
 QProcessEnvironment checkEnvironment(const QString &home)

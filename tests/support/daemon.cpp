@@ -99,6 +99,22 @@ int healthStatus(quint16 port)
     return match.hasMatch() ? match.captured(1).toInt() : 0;
 }
 
+TwinopsdRun twinopsd(const QStringList &arguments, const QProcessEnvironment &extra)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("TWINOPS_DATABASE_URL"));
+    env.insert(extra);
+    process.setProcessEnvironment(env);
+    process.start(qEnvironmentVariable("TWINOPSD"), arguments);
+    if (!process.waitForFinished(60000))
+        return {};
+    if (process.exitStatus() != QProcess::NormalExit)
+        return {-2, {}, QStringLiteral("crashed")};
+    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
 bool runTwinopsd(const QStringList &arguments, const QProcessEnvironment &environment, QByteArray *output)
 {
     QProcess process;

@@ -49,6 +49,18 @@ QProcessEnvironment daemonEnvironment(const QString &home, const QByteArray &jwt
 // GET /health over a plain socket; returns the status code, or 0 if there was no answer.
 int healthStatus(quint16 port);
 
+// What a finished twinopsd printed and returned; exitCode is -1 when it did not finish within a minute, -2 when it
+// crashed.
+struct TwinopsdRun
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+// Runs twinopsd to completion in the caller's environment without TWINOPS_DATABASE_URL, plus `extra`.
+TwinopsdRun twinopsd(const QStringList &arguments, const QProcessEnvironment &extra = {});
+
 // Runs a short twinopsd command (migrate, admin …) to completion; fails the current test and returns false if it
 // does not finish or exits non-zero. `output` receives its stdout.
 bool runTwinopsd(const QStringList &arguments, const QProcessEnvironment &environment, QByteArray *output);

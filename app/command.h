@@ -1,0 +1,92 @@
+#pragma once
+
+#include "core/result.h"
+#include "storage/databaseurl.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QStringList>
+#include <QTextStream>
+
+#include <optional>
+
+namespace twinops::app {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// How a command ends: an exit code (0, or a command's own, such as `check`'s 1 when a check failed), an Error
+// (exit 1 with one line on stderr, "twinopsd: error: …"), or a usage error (exit 2). Converting from Error lets a
+// command propagate failures with TWINOPS_TRY and TWINOPS_TRY_ASSIGN.
+class Outcome final
+{
+public:
+    Outcome(int exitCode)
+        : m_exitCode(exitCode)
+    { }
+    Outcome(const Error &error)
+        : m_exitCode(kExitFailure)
+        , m_message(QStringLiteral("error: ") + error.message)
+    { }
+    static Outcome usage(const QString &message);
+
+    int exitCode() const { return m_exitCode; }
+    // Writes the message, if there is one, to stderr and returns the exit code.
+    int report() const;
+
+private:
+    int m_exitCode = 0;
+    QString m_message; // after "twinopsd: "
+};
+
+// One run of a command: its options (the global ones and its own) and the positional arguments after its name.
+class Invocation final
+{
+public:
+    Invocation(const QCommandLineParser &parser, QStringList arguments)
+        : m_parser(parser)
+        , m_arguments(std::move(arguments))
+    { }
+
+    const QStringList &arguments() const { return m_arguments; }
+    bool isSet(const QString &option) const { return m_parser.isSet(option); }
+    QString value(const QString &option) const { return m_parser.value(option); }
+    QStringList values(const QString &option) const { return m_parser.values(option); }
+    // The option's value if it is a whole number from `min` to `max`; nothing otherwise.
+    std::optional<int> integer(const QString &option, int min, int max) const;
+    // --database, else $TWINOPS_DATABASE_URL, else the default file in the app-data directory.
+    Result<DatabaseUrl> database() const;
+
+private:
+    const QCommandLineParser &m_parser;
+    QStringList m_arguments;
+};
+
+// A twinopsd command: everything its help, the man page and the dispatcher need, declared in one place. Each
+// lives in a file of its own under commands/ and is listed in commandregistry.cpp. Every member has a default so
+// that a declaration names only what it has.
+struct Command
+{
+    QString name{}; // the words that select it: "serve", "admin create-key"
+    QStringList arguments{}; // its positional arguments as the usage line shows them; "[X...]" takes the rest
+    QString synopsis{}; // the options the usage line shows after the arguments: "--name NAME [--expires-in DAYS]"
+    QString summary{}; // one sentence for the command list
+    QString description{}; // more for its own help and the man page (paragraphs separated by blank lines); optional
+    QList<QCommandLineOption> options{}; // its own options, each with its description (the global ones are shared)
+    Outcome (*run)(const Invocation &) = nullptr;
+
+    // "admin create-key --name NAME [--expires-in DAYS]"
+    QString usageLine() const;
+    // The most positional arguments after the name; -1 when the last one takes the rest.
+    int maxArguments() const;
+    // Whether `name` (without dashes, as QCommandLineParser reports it) is one of its own options.
+    bool hasOption(const QString &name) const;
+};
+
+// "-v" for a one-letter option name, "--verbose" for a longer one.
+QString dashed(const QString &optionName);
+
+// Standard output, shared by every command and the help so that their writes keep their order.
+QTextStream &standardOutput();
+
+} // namespace twinops::app

@@ -1,0 +1,87 @@
+#include "commandregistry.h"
+
+namespace twinops::app {
+
+// Each command is defined in a file of its own under commands/. Adding one: write that file (and its test), declare
+// its function here and put it in the list where the help should show it.
+namespace commands {
+Command serve();
+Command migrate();
+Command adminCreateKey();
+Command adminListKeys();
+Command adminRevokeKey();
+Command adminEnqueueProbes();
+Command check();
+Command help();
+Command version();
+} // namespace commands
+
+const QList<Command> &registeredCommands()
+{
+    static const QList<Command> all{
+        commands::serve(),         commands::migrate(),        commands::adminCreateKey(),
+        commands::adminListKeys(), commands::adminRevokeKey(), commands::adminEnqueueProbes(),
+        commands::check(),         commands::help(),           commands::version()};
+    return all;
+}
+
+QList<QCommandLineOption> globalOptions()
+{
+    return {
+        QCommandLineOption(
+            QStringLiteral("database"),
+            QStringLiteral("sqlite:///path/file.db, a file path, or postgres://user@host:port/db "
+                           "(default: $TWINOPS_DATABASE_URL, else twinops.db in the app-data directory)"),
+            QStringLiteral("URL")),
+        QCommandLineOption({QStringLiteral("v"), QStringLiteral("verbose")},
+                           QStringLiteral("Log informational messages.")),
+        QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")},
+                           QStringLiteral("Show this help (after a command: that command's help).")),
+    };
+}
+
+QList<EnvironmentVariable> environmentVariables()
+{
+    return {
+        {QStringLiteral("TWINOPS_DATABASE_URL"), QStringLiteral("Database URL when --database is not given.")},
+        {QStringLiteral("TWINOPS_JWT_SECRET"),
+         QStringLiteral("Signing secret (>= 32 bytes) shared by instances; else one is generated and kept in "
+                        "<app-data>/secrets/ (mode 0600).")},
+        {QStringLiteral("TWINOPS_PASSWORD_COST"),
+         QStringLiteral("minimal|interactive|moderate argon2id cost (default interactive).")},
+        {QStringLiteral("TWINOPS_METRICS_RETENTION_DAYS"),
+         QStringLiteral("Days of per-minute metric history kept (default 30; 0 keeps all).")},
+        {QStringLiteral("TWINOPS_LOGIN_FAILURES_PER_ADDRESS"),
+         QStringLiteral("Failed logins per client address in 15 minutes (default 20; 0 = no limit).")},
+        {QStringLiteral("TWINOPS_SIGNUPS_PER_ADDRESS"),
+         QStringLiteral("Sign-ups per non-loopback client address in an hour (default 10; 0 = no limit).")},
+        {QStringLiteral("TWINOPS_CHECK_ADMIN_KEY"),
+         QStringLiteral("For check: a platform-admin API key; smoke tests then suspend their throwaway tenants.")},
+    };
+}
+
+const Command *findCommand(const QStringList &words)
+{
+    const Command *found = nullptr;
+    qsizetype foundWords = 0;
+    for (const Command &command : registeredCommands()) {
+        const QStringList name = command.name.split(u' ');
+        if (name.size() > foundWords && words.mid(0, name.size()) == name) {
+            found = &command;
+            foundWords = name.size();
+        }
+    }
+    return found;
+}
+
+QList<const Command *> commandGroup(const QString &group)
+{
+    QList<const Command *> members;
+    for (const Command &command : registeredCommands()) {
+        if (command.name.startsWith(group + u' '))
+            members << &command;
+    }
+    return members;
+}
+
+} // namespace twinops::app

@@ -1,0 +1,29 @@
+#include "serving.h"
+
+#include "config/secretstore.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+namespace twinops::app {
+
+QString secretsDirectory()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("secrets"));
+}
+
+Result<std::unique_ptr<ServiceCore>> startServing(const DatabaseUrl &url, const EndpointOptions &http, int workers,
+                                                  std::chrono::seconds lease)
+{
+    CoreOptions options{url};
+    TWINOPS_TRY_ASSIGN(options.passwordCost, passwordCostFromEnvironment());
+    TWINOPS_TRY_ASSIGN(options.metricsRetention, metricsRetentionFromEnvironment());
+    FileSecretStore secrets(secretsDirectory());
+    TWINOPS_TRY_ASSIGN(const QByteArray secret, loadOrCreateJwtSecret(secrets));
+    TWINOPS_TRY_ASSIGN(std::unique_ptr<ServiceCore> core, ServiceCore::start(std::move(options)));
+    core->startWorkers(workers, lease);
+    TWINOPS_TRY(core->serveHttp(http, secret));
+    return core;
+}
+
+} // namespace twinops::app

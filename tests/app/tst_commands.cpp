@@ -1,0 +1,273 @@
+// The twinopsd command registry: every command is declared completely, the help, the man page's command list and
+// the README list them all, and the dispatcher refuses what no command declares.
+#include "commandhelp.h"
+#include "commandregistry.h"
+#include "daemon.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace twinops;
+using namespace twinops::app;
+using namespace twinops::test;
+
+namespace {
+
+// Help text wraps long lines; compare words, not line breaks.
+QString words(const QString &text)
+{
+    return text.simplified();
+}
+
+QString dashedNames(const QCommandLineOption &option)
+{
+    QStringList names;
+    for (const QString &name : option.names())
+        names << dashed(name);
+    return names.join(QStringLiteral(", "));
+}
+
+// A home of its own, so that nothing a command might touch is the user's.
+QProcessEnvironment isolated(const QTemporaryDir &home)
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    return env;
+}
+
+} // namespace
+
+class TestCommands final : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase() { QVERIFY2(QFile::exists(qEnvironmentVariable("TWINOPSD")), "TWINOPSD must name the binary"); }
+
+    void everyCommandIsDeclaredCompletely();
+    void programHelpListsEveryCommandAndOption();
+    void manPageListsEveryCommandAndOption();
+    void manPageRenders();
+    void readmeListsTheRegisteredCommands();
+
+    void everyCommandHasItsOwnHelp_data();
+    void everyCommandHasItsOwnHelp();
+    void unknownCommandsAreUsageErrors();
+    void optionsOfAnotherCommandAreUsageErrors();
+};
+
+void TestCommands::everyCommandIsDeclaredCompletely()
+{
+    QSet<QString> names;
+    QHash<QString, QString> valueNameOf; // option name -> value name, across all commands
+    for (const QCommandLineOption &option : globalOptions()) {
+        for (const QString &name : option.names())
+            valueNameOf.insert(name, option.valueName());
+    }
+    const QSet<QString> globalNames(valueNameOf.keyBegin(), valueNameOf.keyEnd());
+    for (const Command &command : registeredCommands()) {
+        QVERIFY2(!names.contains(command.name), qPrintable(command.name));
+        names.insert(command.name);
+        QVERIFY2(QRegularExpression(QStringLiteral("^[a-z][a-z-]*( [a-z][a-z-]*)*$")).match(command.name).hasMatch(),
+                 qPrintable(command.name));
+        QVERIFY2(command.summary.endsWith(u'.') && !command.summary.contains(u'\n'), qPrintable(command.name));
+        QVERIFY2(command.run, qPrintable(command.name));
+        for (const QCommandLineOption &option : command.options) {
+            const QString &name = option.names().constFirst();
+            QVERIFY2(!option.description().isEmpty(), qPrintable(command.name + u' ' + name));
+            QVERIFY2(!globalNames.contains(name), qPrintable(command.name + u' ' + name));
+            // The dispatcher finds the command's words with one parser for every command's options: an option two
+            // commands share must read the same way in both.
+            QVERIFY2(!valueNameOf.contains(name) || valueNameOf.value(name) == option.valueName(),
+                     qPrintable(command.name + u' ' + name));
+            valueNameOf.insert(name, option.valueName());
+        }
+    }
+    QVERIFY(names.contains(QStringLiteral("serve")) && names.contains(QStringLiteral("help")));
+}
+
+void TestCommands::programHelpListsEveryCommandAndOption()
+{
+    const QString help = programHelp();
+    for (const Command &command : registeredCommands()) {
+        // "  NAME  Summary…", or a long NAME on a line of its own
+        QVERIFY2(help.contains(QStringLiteral("\n  ") + command.usageLine() + QStringLiteral("  "))
+                     || help.contains(QStringLiteral("\n  ") + command.usageLine() + u'\n'),
+                 qPrintable(command.name));
+        QVERIFY2(words(help).contains(words(command.summary)), qPrintable(command.name));
+        if (!command.options.isEmpty())
+            QVERIFY2(help.contains(QStringLiteral("\n%1 options:\n").arg(command.name)), qPrintable(command.name));
+        for (const QCommandLineOption &option : command.options)
+            QVERIFY2(help.contains(QStringLiteral("\n  ") + dashedNames(option)), qPrintable(dashedNames(option)));
+    }
+    for (const QCommandLineOption &option : globalOptions())
+        QVERIFY2(help.contains(QStringLiteral("\n  ") + dashedNames(option)), qPrintable(dashedNames(option)));
+    for (const QString &line : help.split(u'\n'))
+        QVERIFY2(line.size() <= 120, qPrintable(line));
+}
+
+void TestCommands::manPageListsEveryCommandAndOption()
+{
+    const QString page = roffCommands();
+    QVERIFY(page.startsWith(QLatin1String(".SH COMMANDS\n")));
+    auto roffed = [](QString text) { return text.replace(u'-', QStringLiteral("\\-")); };
+    for (const Command &command : registeredCommands()) {
+        QVERIFY2(page.contains(QStringLiteral(".TP\n\\fB%1\\fR").arg(roffed(command.name))), qPrintable(command.name));
+        for (const QCommandLineOption &option : command.options)
+            QVERIFY2(page.contains(QStringLiteral(".TP\n\\fB\\-\\-%1\\fR").arg(roffed(option.names().constFirst()))),
+                     qPrintable(command.name + u' ' + option.names().constFirst()));
+    }
+    // What only the man page's own lines may do: start with a request, or hold a character groff reads as one.
+    static const QRegularExpression request(QStringLiteral("^\\.(SH|TP|IP|RS|RE)( |$)"));
+    for (const QString &line : page.split(u'\n', Qt::SkipEmptyParts)) {
+        if (line.startsWith(u'.') || line.startsWith(u'\''))
+            QVERIFY2(request.match(line).hasMatch(), qPrintable(line));
+        for (const QChar c : line)
+            QVERIFY2(c.unicode() < 128, qPrintable(line));
+    }
+}
+
+// groff reads the section without a warning and shows every command; its text is what `man` would show.
+void TestCommands::manPageRenders()
+{
+    const QString groff = QStandardPaths::findExecutable(QStringLiteral("groff"));
+    if (groff.isEmpty())
+        QSKIP("groff is not installed");
+    QProcess process;
+    // Plain text (no bold or underline) on long lines, so that the usage lines read as in the help.
+    process.start(groff,
+                  {QStringLiteral("-man"), QStringLiteral("-Tutf8"), QStringLiteral("-ww"), QStringLiteral("-P-cbou"),
+                   QStringLiteral("-rLL=250n")});
+    QVERIFY(process.waitForStarted());
+    process.write(".TH TWINOPSD 1\n" + roffCommands().toUtf8());
+    process.closeWriteChannel();
+    QVERIFY(process.waitForFinished());
+    QCOMPARE(process.exitCode(), 0);
+    const QString warnings = QString::fromUtf8(process.readAllStandardError());
+    QVERIFY2(warnings.isEmpty(), qPrintable(warnings));
+    // Hyphens and minus signs as the terminal may show them (U+2010, U+2212) read as "-".
+    const QString shown
+        = QString::fromUtf8(process.readAllStandardOutput()).replace(QChar(0x2010), u'-').replace(QChar(0x2212), u'-');
+    for (const Command &command : registeredCommands())
+        QVERIFY2(shown.contains(command.usageLine()), qPrintable(command.usageLine() + u'\n' + shown));
+    QVERIFY2(shown.contains(QLatin1String("--listen HOST:PORT")), qPrintable(shown));
+    QVERIFY2(shown.contains(QStringLiteral("postgres://…")), qPrintable(shown)); // non-ASCII survives
+}
+
+// README.md's twinopsd section lists the commands in a code block, one "  NAME …" line each (option lines are
+// indented further): the same names as the registry, none missing, none extra.
+void TestCommands::readmeListsTheRegisteredCommands()
+{
+    QFile readme(QStringLiteral(TWINOPS_SOURCE_DIR "/README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QString text = QString::fromUtf8(readme.readAll());
+    const qsizetype section = text.indexOf(QLatin1String("\n## twinopsd\n"));
+    QVERIFY(section >= 0);
+    const qsizetype blockStart = text.indexOf(QLatin1String("\n```\n"), section);
+    const qsizetype blockEnd = text.indexOf(QLatin1String("\n```\n"), blockStart + 1);
+    QVERIFY(blockStart >= 0 && blockEnd > blockStart);
+    static const QRegularExpression commandLine(QStringLiteral("^  ([a-z][a-z-]*(?: [a-z][a-z-]*)*)(?:\\s|$)"));
+    QStringList listed;
+    for (const QString &line : text.mid(blockStart + 5, blockEnd - blockStart - 5).split(u'\n')) {
+        const QRegularExpressionMatch match = commandLine.match(line);
+        if (match.hasMatch())
+            listed << match.captured(1);
+    }
+    QStringList registered;
+    for (const Command &command : registeredCommands())
+        registered << command.name;
+    listed.sort();
+    registered.sort();
+    QCOMPARE(listed, registered);
+}
+
+void TestCommands::everyCommandHasItsOwnHelp_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const Command &command : registeredCommands())
+        QTest::newRow(qPrintable(command.name)) << command.name;
+}
+
+// `twinopsd help NAME` and `twinopsd NAME --help` print the same help: usage, summary, description, options.
+void TestCommands::everyCommandHasItsOwnHelp()
+{
+    QFETCH(QString, name);
+    const Command *command = findCommand(name.split(u' '));
+    QVERIFY(command);
+    QTemporaryDir home;
+    const TwinopsdRun help = twinopsd(QStringList{QStringLiteral("help")} + name.split(u' '), isolated(home));
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY2(help.err.isEmpty(), qPrintable(help.err));
+    QVERIFY2(help.out.startsWith(QStringLiteral("Usage: twinopsd [--database URL] %1\n").arg(command->usageLine())),
+             qPrintable(help.out));
+    QVERIFY2(words(help.out).contains(words(command->summary)), qPrintable(help.out));
+    QVERIFY2(words(help.out).contains(words(command->description)), qPrintable(help.out));
+    for (const QCommandLineOption &option : command->options)
+        QVERIFY2(help.out.contains(QStringLiteral("\n  ") + dashedNames(option)), qPrintable(help.out));
+    QVERIFY2(help.out.contains(QLatin1String("\n  --database URL")), qPrintable(help.out));
+
+    const TwinopsdRun dashDashHelp = twinopsd(name.split(u' ') + QStringList{QStringLiteral("--help")}, isolated(home));
+    QCOMPARE(dashDashHelp.exitCode, 0);
+    QCOMPARE(dashDashHelp.out, help.out);
+    // Nothing was opened or created: help never touches a database.
+    QVERIFY(!QFile::exists(home.filePath(QStringLiteral("data"))));
+}
+
+void TestCommands::unknownCommandsAreUsageErrors()
+{
+    QTemporaryDir home;
+    const TwinopsdRun unknown = twinopsd({QStringLiteral("frobnicate")}, isolated(home));
+    QCOMPARE(unknown.exitCode, 2);
+    QCOMPARE(unknown.err, QStringLiteral("twinopsd: unknown command 'frobnicate'\nTry 'twinopsd --help'.\n"));
+    QVERIFY(unknown.out.isEmpty());
+
+    const TwinopsdRun unknownHelp = twinopsd({QStringLiteral("help"), QStringLiteral("frobnicate")}, isolated(home));
+    QCOMPARE(unknownHelp.exitCode, 2);
+    QVERIFY2(unknownHelp.err.startsWith(QLatin1String("twinopsd: unknown command 'frobnicate'\n")),
+             qPrintable(unknownHelp.err));
+
+    // A group without (or with an unknown) subcommand names its subcommands, in the registry's order.
+    for (const QStringList &arguments :
+         {QStringList{QStringLiteral("admin")}, QStringList{QStringLiteral("admin"), QStringLiteral("frobnicate")}}) {
+        const TwinopsdRun admin = twinopsd(arguments, isolated(home));
+        QCOMPARE(admin.exitCode, 2);
+        QVERIFY2(admin.err.startsWith(QLatin1String(
+                     "twinopsd: admin expects a subcommand: create-key, list-keys, revoke-key, enqueue-probes\n")),
+                 qPrintable(admin.err));
+    }
+    // The group's help is the help of each of its commands.
+    const TwinopsdRun adminHelp = twinopsd({QStringLiteral("help"), QStringLiteral("admin")}, isolated(home));
+    QCOMPARE(adminHelp.exitCode, 0);
+    for (const Command *command : commandGroup(QStringLiteral("admin")))
+        QVERIFY2(
+            adminHelp.out.contains(QStringLiteral("Usage: twinopsd [--database URL] %1\n").arg(command->usageLine())),
+            qPrintable(adminHelp.out));
+
+    const TwinopsdRun extra = twinopsd({QStringLiteral("version"), QStringLiteral("now")}, isolated(home));
+    QCOMPARE(extra.exitCode, 2);
+    QVERIFY2(extra.err.startsWith(QLatin1String("twinopsd: unexpected argument 'now'\n")), qPrintable(extra.err));
+    QVERIFY(!QFile::exists(home.filePath(QStringLiteral("data"))));
+}
+
+// An option is read by the command that declares it; given to another, it is refused rather than ignored.
+void TestCommands::optionsOfAnotherCommandAreUsageErrors()
+{
+    QTemporaryDir home;
+    const TwinopsdRun run = twinopsd({QStringLiteral("serve"), QStringLiteral("--status")}, isolated(home));
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.startsWith(QLatin1String("twinopsd: --status is an option of 'migrate', not of 'serve'\n")),
+             qPrintable(run.err));
+    const TwinopsdRun before
+        = twinopsd({QStringLiteral("--count"), QStringLiteral("3"), QStringLiteral("check")}, isolated(home));
+    QCOMPARE(before.exitCode, 2);
+    QVERIFY2(before.err.contains(QLatin1String("--count is an option of 'admin enqueue-probes', not of 'check'")),
+             qPrintable(before.err));
+    QVERIFY(!QFile::exists(home.filePath(QStringLiteral("data"))));
+}
+
+QTEST_GUILESS_MAIN(TestCommands)
+#include "tst_commands.moc"
