@@ -69,8 +69,7 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
         options.instance = QHostInfo::localHostName() + u':' + QString::number(QCoreApplication::applicationPid());
     std::unique_ptr<ServiceCore> core(new ServiceCore(std::move(options)));
     const CoreOptions &o = core->m_options;
-    TWINOPS_TRY_ASSIGN(auto db, Database::open(o.database));
-    core->m_database = std::move(db);
+    TWINOPS_TRY_ASSIGN(core->m_database, Database::open(o.database));
     core->m_handlers.add(std::make_shared<SourceIndexHandler>());
     core->m_handlers.add(std::make_shared<GraphExtractionHandler>());
     core->m_handlers.add(std::make_shared<ProbeHandler>());
@@ -99,12 +98,10 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     ApiSettings settings;
     settings.instance = m_options.instance;
     if (!chat) {
-        TWINOPS_TRY_ASSIGN(auto fromEnvironment, ChatSettings::fromEnvironment());
-        chat = std::move(fromEnvironment);
+        TWINOPS_TRY_ASSIGN(chat, ChatSettings::fromEnvironment());
     }
     settings.chat = std::move(*chat);
-    TWINOPS_TRY_ASSIGN(const auto authLimits, AuthLimits::fromEnvironment());
-    settings.authLimits = authLimits;
+    TWINOPS_TRY_ASSIGN(settings.authLimits, AuthLimits::fromEnvironment());
     qCInfo(lcCore).noquote() << "chat provider:" << settings.chat.description();
     m_api = std::make_unique<ApiShared>(m_options.database, jwtSecret, m_options.passwordCost, *m_metrics, settings);
     auto endpoint = std::make_unique<HttpEndpoint>(*m_api, options);

@@ -20,14 +20,12 @@ static_assert(AuthLimits{}.loginPerAccount.window <= AuthLimits::kLongestWindow
 Result<AuthLimits> AuthLimits::fromEnvironment()
 {
     AuthLimits limits;
-    TWINOPS_TRY_ASSIGN(const auto loginFailures,
+    TWINOPS_TRY_ASSIGN(limits.loginPerAddress.limit,
                        integerFromEnvironment("TWINOPS_LOGIN_FAILURES_PER_ADDRESS", limits.loginPerAddress.limit, 0,
                                               1'000'000, QStringLiteral("0 (no limit)")));
-    TWINOPS_TRY_ASSIGN(const auto signups,
+    TWINOPS_TRY_ASSIGN(limits.signupPerAddress.limit,
                        integerFromEnvironment("TWINOPS_SIGNUPS_PER_ADDRESS", limits.signupPerAddress.limit, 0,
                                               1'000'000, QStringLiteral("0 (no limit)")));
-    limits.loginPerAddress.limit = loginFailures;
-    limits.signupPerAddress.limit = signups;
     return limits;
 }
 

@@ -157,8 +157,7 @@ Result<AccessClaims> JwtCodec::verify(const QString &token, const QDateTime &now
             verified = *it;
     }
     if (!verified) {
-        TWINOPS_TRY_ASSIGN(auto checked, verifySignedParts(token));
-        verified = std::move(checked);
+        TWINOPS_TRY_ASSIGN(verified, verifySignedParts(token));
         QMutexLocker locker(&m_cacheLock);
         if (m_verified.size() >= kMaxCachedTokens)
             m_verified.clear();

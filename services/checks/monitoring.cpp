@@ -218,8 +218,7 @@ Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target, const
     };
     MetricsWindow window;
     if (target.thresholds.windowSeconds > 0) {
-        TWINOPS_TRY_ASSIGN(auto first, scrape());
-        window.before = std::move(first);
+        TWINOPS_TRY_ASSIGN(window.before, scrape());
         QDeadlineTimer waited(std::chrono::seconds(target.thresholds.windowSeconds));
         while (!waited.hasExpired()) {
             if (stopRequested && stopRequested())
@@ -228,8 +227,7 @@ Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target, const
         }
         window.seconds = target.thresholds.windowSeconds;
     }
-    TWINOPS_TRY_ASSIGN(auto second, scrape());
-    window.after = std::move(second);
+    TWINOPS_TRY_ASSIGN(window.after, scrape());
     window.scrapedAt = QDateTime::currentDateTimeUtc();
     return window;
 }

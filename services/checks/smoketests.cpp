@@ -470,8 +470,7 @@ private:
     Result<Database *> runnerDatabase()
     {
         if (!m_runnerDb) {
-            TWINOPS_TRY_ASSIGN(auto opened, Database::open(*m_env.runnerDatabase));
-            m_runnerDb = std::move(opened);
+            TWINOPS_TRY_ASSIGN(m_runnerDb, Database::open(*m_env.runnerDatabase));
         }
         return m_runnerDb.get();
     }

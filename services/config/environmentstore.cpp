@@ -180,8 +180,7 @@ Result<QString> EnvironmentStore::add(const QString &name, const QUrl &baseUrl, 
         return invalid(QStringLiteral("adminKey"), QStringLiteral("the environment needs an admin API key"));
 
     QMutexLocker lock(&m_mutex);
-    TWINOPS_TRY_ASSIGN(const auto writable, writableStore());
-    SecretStore *store = writable;
+    TWINOPS_TRY_ASSIGN(SecretStore *const store, writableStore());
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     auto failed = [&](const Error &error) -> Error {
         store->remove(adminKeyName(id)).ok(); // best effort: the entry is not stored, so nothing refers to them

@@ -180,8 +180,7 @@ Router::Routed Router::route(const HttpRequest &request, ApiContext &api, const 
         if (trusted) {
             call.principal = *trusted;
         } else {
-            TWINOPS_TRY_ASSIGN(auto authenticated, api.authenticate(request));
-            call.principal = std::move(authenticated);
+            TWINOPS_TRY_ASSIGN(call.principal, api.authenticate(request));
         }
         TWINOPS_TRY(enterTenant(*call.route, request, api, call.principal));
         return authorise(*call.route, call.principal);

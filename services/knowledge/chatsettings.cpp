@@ -71,17 +71,14 @@ Result<ChatSettings> ChatSettings::forProvider(Provider provider, const QString 
 {
     ChatSettings settings;
     settings.provider = provider;
-    TWINOPS_TRY_ASSIGN(const auto streams,
+    TWINOPS_TRY_ASSIGN(settings.maxStreams,
                        integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS", settings.maxStreams, 1, 1024));
     TWINOPS_TRY_ASSIGN(
-        const auto perTenant,
+        settings.maxStreamsPerTenant,
         integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS_PER_TENANT", settings.maxStreamsPerTenant, 1, 1024));
     TWINOPS_TRY_ASSIGN(
-        const auto perLink,
+        settings.maxStreamsPerShareLink,
         integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS_PER_LINK", settings.maxStreamsPerShareLink, 1, 1024));
-    settings.maxStreams = streams;
-    settings.maxStreamsPerTenant = perTenant;
-    settings.maxStreamsPerShareLink = perLink;
     if (provider == Provider::Grounded)
         return settings;
     settings.baseUrl = baseUrl.trimmed().isEmpty() ? kDefaultBaseUrl : baseUrl.trimmed();

@@ -23,8 +23,7 @@ Result<JobFilter> filterFrom(const HttpRequest &request, const QString &tenantId
     }
     filter.type = request.queryValue(QStringLiteral("type"));
     if (const QString twin = request.queryValue(QStringLiteral("twin_id")); !twin.isEmpty()) {
-        TWINOPS_TRY_ASSIGN(const auto id, uuidParam(twin));
-        filter.twinId = id;
+        TWINOPS_TRY_ASSIGN(filter.twinId, uuidParam(twin));
     }
     filter.text = request.queryValue(QStringLiteral("q"));
     return filter;
@@ -112,8 +111,7 @@ Result<HttpResponse> bulk(RequestContext &c, bool retry)
         TWINOPS_TRY_ASSIGN(const auto filter, filterFrom(asQuery, asQuery.queryValue(QStringLiteral("tenant_id"))));
         if (!filter.tenantId.isEmpty())
             TWINOPS_TRY(uuidParam(filter.tenantId));
-        TWINOPS_TRY_ASSIGN(const auto matching, queue.ids(filter, kMaxBulk));
-        targets = matching;
+        TWINOPS_TRY_ASSIGN(targets, queue.ids(filter, kMaxBulk));
     }
     TWINOPS_TRY_ASSIGN(const auto changed,
                        retry ? queue.retryMany({}, targets, QStringLiteral("platform admin"))

@@ -87,8 +87,7 @@ void registerTwinRoutes(Router &router)
                    TWINOPS_TRY_ASSIGN(const auto twin, visibleTwin(c, c.param(QStringLiteral("id"))));
                    QJsonObject object;
                    if (!c.request.body.isEmpty()) {
-                       TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
-                       object = body;
+                       TWINOPS_TRY_ASSIGN(object, jsonBody(c.request));
                    }
                    JsonFields fields(object);
                    const auto days = fields.optionalInt(QStringLiteral("expires_in_days"));
