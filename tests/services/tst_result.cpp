@@ -38,7 +38,7 @@ Result<QString> exclaimed(bool ok, int *reachedAfter)
 {
     TWINOPS_TRY_ASSIGN(const QString text, textOrError(ok));
     ++*reachedAfter;
-    return text + u'!';
+    return QString(text + u'!');
 }
 
 Result<int> countingCall(int *calls)
