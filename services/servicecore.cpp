@@ -69,20 +69,13 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
         options.instance = QHostInfo::localHostName() + u':' + QString::number(QCoreApplication::applicationPid());
     std::unique_ptr<ServiceCore> core(new ServiceCore(std::move(options)));
     const CoreOptions &o = core->m_options;
-    auto db = Database::open(o.database);
-    if (!db.ok())
-        return db.error();
-    core->m_database = std::move(db).value();
+    TWINOPS_TRY_ASSIGN(core->m_database, Database::open(o.database));
     core->m_handlers.add(std::make_shared<SourceIndexHandler>());
     core->m_handlers.add(std::make_shared<GraphExtractionHandler>());
     core->m_handlers.add(std::make_shared<ProbeHandler>());
     if (o.migrate) {
-        auto shipped = Migrator::embedded(core->m_database->dialect());
-        if (!shipped.ok())
-            return shipped.error();
-        auto applied = Migrator(*core->m_database, *shipped).migrate();
-        if (!applied.ok())
-            return applied.error();
+        TWINOPS_TRY_ASSIGN(const auto shipped, Migrator::embedded(core->m_database->dialect()));
+        TWINOPS_TRY(Migrator(*core->m_database, shipped).migrate());
     }
     if (o.metricsRollupInterval.count() > 0) {
         MetricsRegistry &metrics = *core->m_metrics;
@@ -105,16 +98,10 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     ApiSettings settings;
     settings.instance = m_options.instance;
     if (!chat) {
-        auto fromEnvironment = ChatSettings::fromEnvironment();
-        if (!fromEnvironment.ok())
-            return fromEnvironment.error();
-        chat = std::move(fromEnvironment).value();
+        TWINOPS_TRY_ASSIGN(chat, ChatSettings::fromEnvironment());
     }
     settings.chat = std::move(*chat);
-    auto authLimits = AuthLimits::fromEnvironment();
-    if (!authLimits.ok())
-        return authLimits.error();
-    settings.authLimits = *authLimits;
+    TWINOPS_TRY_ASSIGN(settings.authLimits, AuthLimits::fromEnvironment());
     qCInfo(lcCore).noquote() << "chat provider:" << settings.chat.description();
     m_api = std::make_unique<ApiShared>(m_options.database, jwtSecret, m_options.passwordCost, *m_metrics, settings);
     auto endpoint = std::make_unique<HttpEndpoint>(*m_api, options);
@@ -136,11 +123,11 @@ Result<PasswordHasher::Cost> passwordCostFromEnvironment()
 
 Result<std::chrono::hours> metricsRetentionFromEnvironment()
 {
-    auto days = integerFromEnvironment("TWINOPS_METRICS_RETENTION_DAYS", int(kDefaultMetricsRetention.count() / 24), 0,
-                                       36'500, QStringLiteral("0 (keep forever)"));
-    if (!days.ok())
-        return days.error();
-    return std::chrono::hours(24 * *days);
+    TWINOPS_TRY_ASSIGN(const auto days,
+                       integerFromEnvironment("TWINOPS_METRICS_RETENTION_DAYS",
+                                              int(kDefaultMetricsRetention.count() / 24), 0, 36'500,
+                                              QStringLiteral("0 (keep forever)")));
+    return std::chrono::hours(24 * days);
 }
 
 } // namespace twinops

@@ -93,12 +93,11 @@ Result<ApiKeyRepository::Issued> ApiKeyRepository::insert(const QString &tenantI
             params << id;
             placeholders << QStringLiteral("$%1").arg(params.size());
         }
-        auto found = m_db.query(QStringLiteral("SELECT count(*) FROM twins WHERE tenant_id = $1 AND id IN (%1)")
-                                    .arg(placeholders.join(QStringLiteral(", "))),
-                                params);
-        if (!found.ok())
-            return found.error();
-        if (found->first().integer(0) != QSet<QString>(request.twinIds->cbegin(), request.twinIds->cend()).size())
+        TWINOPS_TRY_ASSIGN(const auto found,
+                           m_db.query(QStringLiteral("SELECT count(*) FROM twins WHERE tenant_id = $1 AND id IN (%1)")
+                                          .arg(placeholders.join(QStringLiteral(", "))),
+                                      params));
+        if (found.first().integer(0) != QSet<QString>(request.twinIds->cbegin(), request.twinIds->cend()).size())
             return Error::notFound(QStringLiteral("twin not found"));
     }
 
@@ -119,21 +118,18 @@ Result<ApiKeyRepository::Issued> ApiKeyRepository::insert(const QString &tenantI
                now,
                {},
                {}};
-    auto inserted = m_db.query(
+    TWINOPS_TRY(m_db.query(
         QStringLiteral("INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, scopes, twin_ids, is_admin, "
                        "created_by, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
         {key.id, isAdmin ? QVariant() : QVariant(tenantId), key.name, prefix, crypto::sha256Hex(secret.toUtf8()),
          jsonList(key.scopes), key.twinIds ? QVariant(jsonList(*key.twinIds)) : QVariant(), isAdmin,
          request.createdBy.isEmpty() ? QVariant() : QVariant(request.createdBy),
-         key.expiresAt.isValid() ? QVariant(key.expiresAt) : QVariant(), now});
-    if (!inserted.ok())
-        return inserted.error();
+         key.expiresAt.isValid() ? QVariant(key.expiresAt) : QVariant(), now}));
     if (!request.createdBy.isEmpty()) {
-        auto creator = m_db.query(QStringLiteral("SELECT email FROM users WHERE id = $1"), {request.createdBy});
-        if (!creator.ok())
-            return creator.error();
-        if (!creator->isEmpty())
-            key.createdByEmail = creator->first().text(0);
+        TWINOPS_TRY_ASSIGN(const auto creator,
+                           m_db.query(QStringLiteral("SELECT email FROM users WHERE id = $1"), {request.createdBy}));
+        if (!creator.isEmpty())
+            key.createdByEmail = creator.first().text(0);
     }
     return Issued {key, secret};
 }
@@ -166,18 +162,17 @@ Result<ApiKey> ApiKeyRepository::revokeWhere(const QString &condition, const QVa
     // COALESCE: a second revocation changes nothing, so the first time and reason stay.
     QVariantList all = params;
     all << nowUtc() << keyRevocationName(KeyRevocation::Manual);
-    auto rows = m_db.query(QStringLiteral("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $%1), "
-                                          "revoked_reason = COALESCE(revoked_reason, $%2) WHERE %3 RETURNING ")
-                                   .arg(all.size() - 1)
-                                   .arg(all.size())
-                                   .arg(condition)
-                               + kColumns,
-                           all);
-    if (!rows.ok())
-        return rows.error();
-    if (rows->isEmpty())
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       m_db.query(QStringLiteral("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $%1), "
+                                                 "revoked_reason = COALESCE(revoked_reason, $%2) WHERE %3 RETURNING ")
+                                          .arg(all.size() - 1)
+                                          .arg(all.size())
+                                          .arg(condition)
+                                      + kColumns,
+                                  all));
+    if (rows.isEmpty())
         return keyNotFound();
-    return keyFromRow(rows->first());
+    return keyFromRow(rows.first());
 }
 
 Result<ApiKey> ApiKeyRepository::revoke(const QString &tenantId, const QString &id)
@@ -198,13 +193,12 @@ Result<QStringList> ApiKeyRepository::revokeCreatedBy(const QString &userId, Key
 {
     if (!isUuid(userId))
         return QStringList();
-    auto rows = m_db.query(QStringLiteral("UPDATE api_keys SET revoked_at = $2, revoked_reason = $3 "
-                                          "WHERE created_by = $1 AND revoked_at IS NULL RETURNING id"),
-                           {userId, nowUtc(), keyRevocationName(reason)});
-    if (!rows.ok())
-        return rows.error();
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       m_db.query(QStringLiteral("UPDATE api_keys SET revoked_at = $2, revoked_reason = $3 "
+                                                 "WHERE created_by = $1 AND revoked_at IS NULL RETURNING id"),
+                                  {userId, nowUtc(), keyRevocationName(reason)}));
     QStringList ids;
-    for (const Row &row : *rows)
+    for (const Row &row : rows)
         ids << row.text(0);
     return ids;
 }
@@ -217,21 +211,21 @@ Result<Principal> ApiKeyRepository::authenticate(const QString &presentedKey)
     if (!presentedKey.startsWith(QLatin1String("twk_")) || presentedKey.size() < 18 || presentedKey.size() > 200
         || presentedKey.at(16) != u'_')
         return invalid;
-    auto rows = m_db.query(
-        QStringLiteral("SELECT k.key_hash, k.id, k.tenant_id, k.name, k.prefix, k.scopes, k.twin_ids, k.is_admin, "
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        m_db.query(QStringLiteral(
+                       "SELECT k.key_hash, k.id, k.tenant_id, k.name, k.prefix, k.scopes, k.twin_ids, k.is_admin, "
                        "k.created_by, k.expires_at, k.revoked_at, k.last_used_at, k.created_at, k.revoked_reason, "
                        "t.status, u.is_active, u.revoked_at FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id "
                        "LEFT JOIN users u ON u.id = k.created_by WHERE k.prefix = $1"),
-        {prefix});
-    if (!rows.ok())
-        return rows.error();
+                   {prefix}));
     // Hash and compare even when the prefix is unknown, so timing does not tell which prefixes exist.
     const QByteArray presentedHash = crypto::sha256Hex(presentedKey.toUtf8()).toLatin1();
-    const QByteArray storedHash = rows->isEmpty() ? QByteArray(64, '0') : rows->first().text(0).toLatin1();
-    if (!crypto::constantTimeEquals(presentedHash, storedHash) || rows->isEmpty())
+    const QByteArray storedHash = rows.isEmpty() ? QByteArray(64, '0') : rows.first().text(0).toLatin1();
+    if (!crypto::constantTimeEquals(presentedHash, storedHash) || rows.isEmpty())
         return invalid;
 
-    const Row row = rows->first();
+    const Row row = rows.first();
     const QVariantList keyColumns = [&] {
         QVariantList values; // the columns after key_hash, in kColumns order
         for (int i = 1; i <= kColumnCount; ++i)

@@ -63,28 +63,16 @@ Result<Session> AuthService::signup(const QString &email, const QString &passwor
     // or from a reverse proxy, for which one budget would be every visitor's.
     const QString client = AuthThrottle::clientOf(clientAddress);
     if (signupLimited(client)) {
-        auto taken = AuthThrottle(m_db).take(signupKey(client), m_config.limits.signupPerAddress, nowUtc(),
-                                             signupRefusal());
-        if (!taken.ok())
-            return taken.error();
+        TWINOPS_TRY(
+            AuthThrottle(m_db).take(signupKey(client), m_config.limits.signupPerAddress, nowUtc(), signupRefusal()));
     }
-    auto hash = m_config.hasher.hash(password);
-    if (!hash.ok())
-        return hash.error();
+    TWINOPS_TRY_ASSIGN(const auto hash, m_config.hasher.hash(password));
 
-    auto tx = Transaction::begin(m_db);
-    if (!tx.ok())
-        return tx.error();
-    auto tenant = TenantRepository(m_db).create(*name);
-    if (!tenant.ok())
-        return tenant.error();
-    auto user = UserRepository(m_db).create(tenant->id, {*normalisedEmail, *hash, Role::Owner});
-    if (!user.ok())
-        return user.error();
-    auto session = openSession(*user, *tenant, newId());
-    if (!session.ok())
-        return session.error();
-    TWINOPS_TRY(tx->commit());
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
+    TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(m_db).create(*name));
+    TWINOPS_TRY_ASSIGN(const auto user, UserRepository(m_db).create(tenant.id, {*normalisedEmail, hash, Role::Owner}));
+    TWINOPS_TRY_ASSIGN(auto session, openSession(user, tenant, newId()));
+    TWINOPS_TRY(tx.commit());
     return session;
 }
 
@@ -138,20 +126,15 @@ Result<Session> AuthService::login(const QString &email, const QString &password
     // more evaluations than the limits allow. In one transaction: a refusal by either takes nothing from the other.
     std::optional<AuthThrottle::Taken> fromAddress;
     {
-        auto tx = Transaction::begin(m_db);
-        if (!tx.ok())
-            return tx.error();
+        TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
         if (const ThrottleRule &rule = m_config.limits.loginPerAddress; rule.limit > 0) {
-            auto taken = throttle.take(loginAddressKey(client), rule, now, loginAddressRefusal());
-            if (!taken.ok())
-                return taken.error();
-            fromAddress = *taken;
+            TWINOPS_TRY_ASSIGN(const auto taken,
+                               throttle.take(loginAddressKey(client), rule, now, loginAddressRefusal()));
+            fromAddress = taken;
         }
-        auto taken = throttle.take(accountKey, m_config.limits.loginPerAccount, now,
-                                   QStringLiteral("too many failed logins; try again later"));
-        if (!taken.ok())
-            return taken.error();
-        TWINOPS_TRY(tx->commit());
+        TWINOPS_TRY(throttle.take(accountKey, m_config.limits.loginPerAccount, now,
+                                  QStringLiteral("too many failed logins; try again later")));
+        TWINOPS_TRY(tx.commit());
     }
 
     auto user = UserRepository(m_db).findByEmail(normalised);
@@ -166,10 +149,8 @@ Result<Session> AuthService::login(const QString &email, const QString &password
     if (fromAddress)
         TWINOPS_TRY(throttle.giveBack(*fromAddress));
 
-    auto tenant = TenantRepository(m_db).get(user->tenantId);
-    if (!tenant.ok())
-        return tenant.error();
-    if (tenant->status != TenantStatus::Active)
+    TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(m_db).get(user->tenantId));
+    if (tenant.status != TenantStatus::Active)
         return Error::forbidden(QStringLiteral("the tenant is suspended"));
     if (m_config.hasher.needsRehash(user->passwordHash)) {
         if (auto rehashed = m_config.hasher.hash(password); rehashed.ok())
@@ -177,7 +158,7 @@ Result<Session> AuthService::login(const QString &email, const QString &password
                              {user->id, *rehashed});
     }
     TWINOPS_TRY(m_db.query(QStringLiteral("UPDATE users SET last_login_at = $2 WHERE id = $1"), {user->id, now}));
-    return openSession(*user, *tenant, newId());
+    return openSession(*user, tenant, newId());
 }
 
 Result<Session> AuthService::openSession(const User &user, const Tenant &tenant, const QString &familyId)
@@ -185,10 +166,9 @@ Result<Session> AuthService::openSession(const User &user, const Tenant &tenant,
     const QDateTime now = nowUtc();
     // Never older than the user's sessions_valid_after: a login within a second of the end of the user's previous
     // access (revoked, then restored) would otherwise get a token refused as one of the ended sessions'.
-    auto validAfter = m_db.query(QStringLiteral("SELECT sessions_valid_after FROM users WHERE id = $1"), {user.id});
-    if (!validAfter.ok())
-        return validAfter.error();
-    const QDateTime sessionsValidAfter = validAfter->isEmpty() ? QDateTime() : validAfter->first().time(0);
+    TWINOPS_TRY_ASSIGN(const auto validAfter,
+                       m_db.query(QStringLiteral("SELECT sessions_valid_after FROM users WHERE id = $1"), {user.id}));
+    const QDateTime sessionsValidAfter = validAfter.isEmpty() ? QDateTime() : validAfter.first().time(0);
     const QDateTime issuedAt = sessionsValidAfter.isValid() && sessionsValidAfter > now ? sessionsValidAfter : now;
     const QString refreshToken = QStringLiteral("twr_") + crypto::randomToken(32);
     const QString tokenId = newId();
@@ -204,17 +184,14 @@ Result<Session> AuthService::refresh(const QString &refreshToken)
 {
     if (!refreshToken.startsWith(QLatin1String("twr_")) || refreshToken.size() > 100)
         return invalidRefresh();
-    auto tx = Transaction::begin(m_db);
-    if (!tx.ok())
-        return tx.error();
-    auto rows = m_db.query(QStringLiteral("SELECT id, user_id, family_id, expires_at, used_at, revoked_at "
-                                          "FROM refresh_tokens WHERE token_hash = $1"),
-                           {crypto::sha256Hex(refreshToken.toUtf8())});
-    if (!rows.ok())
-        return rows.error();
-    if (rows->isEmpty())
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       m_db.query(QStringLiteral("SELECT id, user_id, family_id, expires_at, used_at, revoked_at "
+                                                 "FROM refresh_tokens WHERE token_hash = $1"),
+                                  {crypto::sha256Hex(refreshToken.toUtf8())}));
+    if (rows.isEmpty())
         return invalidRefresh();
-    const Row row = rows->first();
+    const Row row = rows.first();
     const QString id = row.text(0), userId = row.text(1), familyId = row.text(2);
     const QDateTime now = nowUtc();
     if (!row.isNull(4) && row.isNull(5)) {
@@ -222,7 +199,7 @@ Result<Session> AuthService::refresh(const QString &refreshToken)
         TWINOPS_TRY(m_db.query(QStringLiteral("UPDATE refresh_tokens SET revoked_at = $2 "
                                               "WHERE family_id = $1 AND revoked_at IS NULL"),
                                {familyId, now}));
-        TWINOPS_TRY(tx->commit());
+        TWINOPS_TRY(tx.commit());
         qCWarning(lcAuth).noquote() << "refresh token reuse detected; revoked family" << familyId;
         return invalidRefresh();
     }
@@ -231,21 +208,17 @@ Result<Session> AuthService::refresh(const QString &refreshToken)
     auto user = UserRepository(m_db).getAnyTenant(userId);
     if (!user.ok() || !user->canAuthenticate())
         return invalidRefresh();
-    auto tenant = TenantRepository(m_db).get(user->tenantId);
-    if (!tenant.ok())
-        return tenant.error();
-    if (tenant->status != TenantStatus::Active)
+    TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(m_db).get(user->tenantId));
+    if (tenant.status != TenantStatus::Active)
         return Error::forbidden(QStringLiteral("the tenant is suspended"));
-    auto used = m_db.query(QStringLiteral("UPDATE refresh_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL"),
-                           {id, now});
-    if (!used.ok())
-        return used.error();
-    if (used->rowsAffected() != 1)
+    TWINOPS_TRY_ASSIGN(
+        const auto used,
+        m_db.query(QStringLiteral("UPDATE refresh_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL"),
+                   {id, now}));
+    if (used.rowsAffected() != 1)
         return invalidRefresh(); // a concurrent refresh won the race
-    auto session = openSession(*user, *tenant, familyId);
-    if (!session.ok())
-        return session.error();
-    TWINOPS_TRY(tx->commit());
+    TWINOPS_TRY_ASSIGN(auto session, openSession(*user, tenant, familyId));
+    TWINOPS_TRY(tx.commit());
     return session;
 }
 
@@ -272,29 +245,27 @@ Result<Principal> AuthService::authenticate(const QByteArray &authorizationHeade
 
 Result<Principal> AuthService::authenticateJwt(const QString &token)
 {
-    auto claims = m_config.jwt.verify(token, nowUtc());
-    if (!claims.ok())
-        return claims.error();
-    auto rows = m_db.query(QStringLiteral("SELECT u.role, u.is_active, u.revoked_at, t.status, u.sessions_valid_after "
-                                          "FROM users u JOIN tenants t ON t.id = u.tenant_id "
-                                          "WHERE u.id = $1 AND u.tenant_id = $2"),
-                           {claims->userId, claims->tenantId});
-    if (!rows.ok())
-        return rows.error();
-    if (rows->isEmpty())
+    TWINOPS_TRY_ASSIGN(const auto claims, m_config.jwt.verify(token, nowUtc()));
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        m_db.query(QStringLiteral("SELECT u.role, u.is_active, u.revoked_at, t.status, u.sessions_valid_after "
+                                  "FROM users u JOIN tenants t ON t.id = u.tenant_id "
+                                  "WHERE u.id = $1 AND u.tenant_id = $2"),
+                   {claims.userId, claims.tenantId}));
+    if (rows.isEmpty())
         return Error::unauthorized(QStringLiteral("the user no longer exists"));
-    const Row row = rows->first();
+    const Row row = rows.first();
     if (!row.boolean(1) || !row.isNull(2))
         return Error::unauthorized(QStringLiteral("the user is revoked or inactive"));
     // Issued before the user's access last ended (revoked, deactivated): that session is over even after a restore.
-    if (!row.isNull(4) && claims->issuedAt < row.time(4))
+    if (!row.isNull(4) && claims.issuedAt < row.time(4))
         return Error::unauthorized(QStringLiteral("the session has ended; sign in again"));
     if (row.text(3) != QLatin1String("active"))
         return Error::forbidden(QStringLiteral("the tenant is suspended"));
     Principal principal;
     principal.kind = Principal::Kind::User;
-    principal.tenantId = claims->tenantId;
-    principal.userId = claims->userId;
+    principal.tenantId = claims.tenantId;
+    principal.userId = claims.userId;
     principal.role = roleFromString(row.text(0)).value_or(Role::Viewer);
     return principal;
 }

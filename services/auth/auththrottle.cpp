@@ -20,16 +20,12 @@ static_assert(AuthLimits{}.loginPerAccount.window <= AuthLimits::kLongestWindow
 Result<AuthLimits> AuthLimits::fromEnvironment()
 {
     AuthLimits limits;
-    auto loginFailures = integerFromEnvironment("TWINOPS_LOGIN_FAILURES_PER_ADDRESS", limits.loginPerAddress.limit, 0,
-                                                1'000'000, QStringLiteral("0 (no limit)"));
-    if (!loginFailures.ok())
-        return loginFailures.error();
-    auto signups = integerFromEnvironment("TWINOPS_SIGNUPS_PER_ADDRESS", limits.signupPerAddress.limit, 0, 1'000'000,
-                                          QStringLiteral("0 (no limit)"));
-    if (!signups.ok())
-        return signups.error();
-    limits.loginPerAddress.limit = *loginFailures;
-    limits.signupPerAddress.limit = *signups;
+    TWINOPS_TRY_ASSIGN(limits.loginPerAddress.limit,
+                       integerFromEnvironment("TWINOPS_LOGIN_FAILURES_PER_ADDRESS", limits.loginPerAddress.limit, 0,
+                                              1'000'000, QStringLiteral("0 (no limit)")));
+    TWINOPS_TRY_ASSIGN(limits.signupPerAddress.limit,
+                       integerFromEnvironment("TWINOPS_SIGNUPS_PER_ADDRESS", limits.signupPerAddress.limit, 0,
+                                              1'000'000, QStringLiteral("0 (no limit)")));
     return limits;
 }
 
@@ -54,23 +50,23 @@ Result<AuthThrottle::Taken> AuthThrottle::take(const QString &key, const Throttl
     // One statement decides and counts: a waiting key's row is left alone (the WHERE of DO UPDATE, so RETURNING
     // gives nothing), an ended window starts again at 1, and the attempt that reaches the limit sets the block.
     const QDateTime blockEnds = now.addSecs(rule.block.count());
-    auto counted = m_db.query(
-        QStringLiteral(
-            "INSERT INTO auth_throttle (key, failures, window_started_at, blocked_until) VALUES ($1, 1, $2, $3) "
-            "ON CONFLICT (key) DO UPDATE SET "
-            "failures = CASE WHEN auth_throttle.window_started_at > $4 THEN auth_throttle.failures + 1 ELSE 1 END, "
-            "window_started_at = CASE WHEN auth_throttle.window_started_at > $4 "
-            "THEN auth_throttle.window_started_at ELSE $2 END, "
-            "blocked_until = CASE WHEN (CASE WHEN auth_throttle.window_started_at > $4 "
-            "THEN auth_throttle.failures + 1 ELSE 1 END) >= $5 THEN $6 ELSE auth_throttle.blocked_until END "
-            "WHERE auth_throttle.blocked_until IS NULL OR auth_throttle.blocked_until <= $2 "
-            "RETURNING failures"),
-        {key, now, rule.limit <= 1 ? QVariant(blockEnds) : QVariant(), now.addSecs(-rule.window.count()), rule.limit,
-         blockEnds});
-    if (!counted.ok())
-        return counted.error();
-    if (!counted->isEmpty())
-        return Taken{key, counted->first().integer(0) >= rule.limit ? blockEnds : QDateTime()};
+    TWINOPS_TRY_ASSIGN(
+        const auto counted,
+        m_db.query(
+            QStringLiteral(
+                "INSERT INTO auth_throttle (key, failures, window_started_at, blocked_until) VALUES ($1, 1, $2, $3) "
+                "ON CONFLICT (key) DO UPDATE SET "
+                "failures = CASE WHEN auth_throttle.window_started_at > $4 THEN auth_throttle.failures + 1 ELSE 1 END, "
+                "window_started_at = CASE WHEN auth_throttle.window_started_at > $4 "
+                "THEN auth_throttle.window_started_at ELSE $2 END, "
+                "blocked_until = CASE WHEN (CASE WHEN auth_throttle.window_started_at > $4 "
+                "THEN auth_throttle.failures + 1 ELSE 1 END) >= $5 THEN $6 ELSE auth_throttle.blocked_until END "
+                "WHERE auth_throttle.blocked_until IS NULL OR auth_throttle.blocked_until <= $2 "
+                "RETURNING failures"),
+            {key, now, rule.limit <= 1 ? QVariant(blockEnds) : QVariant(), now.addSecs(-rule.window.count()),
+             rule.limit, blockEnds}));
+    if (!counted.isEmpty())
+        return Taken{key, counted.first().integer(0) >= rule.limit ? blockEnds : QDateTime()};
 
     TWINOPS_TRY(waiting(key, now, refusal));
     return Error{ErrorCode::RateLimited, refusal, {}, 1}; // the block ended in between: try again in a second
@@ -78,12 +74,11 @@ Result<AuthThrottle::Taken> AuthThrottle::take(const QString &key, const Throttl
 
 Status AuthThrottle::waiting(const QString &key, const QDateTime &now, const QString &refusal)
 {
-    auto blocked = m_db.query(QStringLiteral("SELECT blocked_until FROM auth_throttle WHERE key = $1"), {key});
-    if (!blocked.ok())
-        return blocked.error();
-    if (blocked->isEmpty() || blocked->first().isNull(0) || blocked->first().time(0) <= now)
+    TWINOPS_TRY_ASSIGN(const auto blocked,
+                       m_db.query(QStringLiteral("SELECT blocked_until FROM auth_throttle WHERE key = $1"), {key}));
+    if (blocked.isEmpty() || blocked.first().isNull(0) || blocked.first().time(0) <= now)
         return {};
-    return Error{ErrorCode::RateLimited, refusal, {}, std::max(1, int(now.secsTo(blocked->first().time(0))) + 1)};
+    return Error{ErrorCode::RateLimited, refusal, {}, std::max(1, int(now.secsTo(blocked.first().time(0))) + 1)};
 }
 
 Status AuthThrottle::giveBack(const Taken &taken)
@@ -111,11 +106,9 @@ Result<qint64> AuthThrottle::prune(Database &db, const QDateTime &now, int batch
     const QDateTime windowsBegunBefore = now.addSecs(-AuthLimits::kLongestWindow.count());
     qint64 removed = 0;
     for (;;) {
-        auto deleted = db.query(sql, {windowsBegunBefore, now, batchSize});
-        if (!deleted.ok())
-            return deleted.error();
-        removed += deleted->rowsAffected();
-        if (deleted->rowsAffected() < batchSize)
+        TWINOPS_TRY_ASSIGN(const auto deleted, db.query(sql, {windowsBegunBefore, now, batchSize}));
+        removed += deleted.rowsAffected();
+        if (deleted.rowsAffected() < batchSize)
             return removed;
     }
 }

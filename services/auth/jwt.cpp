@@ -157,10 +157,7 @@ Result<AccessClaims> JwtCodec::verify(const QString &token, const QDateTime &now
             verified = *it;
     }
     if (!verified) {
-        auto checked = verifySignedParts(token);
-        if (!checked.ok())
-            return checked.error();
-        verified = std::move(checked).value();
+        TWINOPS_TRY_ASSIGN(verified, verifySignedParts(token));
         QMutexLocker locker(&m_cacheLock);
         if (m_verified.size() >= kMaxCachedTokens)
             m_verified.clear();

@@ -34,14 +34,12 @@ Result<ShareLinkRepository::Issued> ShareLinkRepository::create(const QString &t
     ShareLink link {
         newId(), tenantId, twinId, token.left(12), createdBy, expiresInDays ? now.addDays(*expiresInDays) : QDateTime(),
         {},      {},       now};
-    auto inserted
-        = m_db.query(QStringLiteral("INSERT INTO share_links (id, tenant_id, twin_id, token_hash, token_prefix, "
-                                    "created_by, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
-                     {link.id, tenantId, twinId, crypto::sha256Hex(token.toUtf8()), link.tokenPrefix,
-                      createdBy.isEmpty() ? QVariant() : QVariant(createdBy),
-                      link.expiresAt.isValid() ? QVariant(link.expiresAt) : QVariant(), now});
-    if (!inserted.ok())
-        return inserted.error();
+    TWINOPS_TRY(
+        m_db.query(QStringLiteral("INSERT INTO share_links (id, tenant_id, twin_id, token_hash, token_prefix, "
+                                  "created_by, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
+                   {link.id, tenantId, twinId, crypto::sha256Hex(token.toUtf8()), link.tokenPrefix,
+                    createdBy.isEmpty() ? QVariant() : QVariant(createdBy),
+                    link.expiresAt.isValid() ? QVariant(link.expiresAt) : QVariant(), now}));
     return Issued {link, token};
 }
 
@@ -58,12 +56,11 @@ Status ShareLinkRepository::revoke(const QString &tenantId, const QString &id)
 {
     if (!isUuid(id) || !isUuid(tenantId))
         return linkNotFound();
-    auto result = m_db.query(QStringLiteral("UPDATE share_links SET revoked_at = COALESCE(revoked_at, $3) "
-                                            "WHERE tenant_id = $1 AND id = $2"),
-                             {tenantId, id, nowUtc()});
-    if (!result.ok())
-        return result.error();
-    if (result->rowsAffected() == 0)
+    TWINOPS_TRY_ASSIGN(const auto result,
+                       m_db.query(QStringLiteral("UPDATE share_links SET revoked_at = COALESCE(revoked_at, $3) "
+                                                 "WHERE tenant_id = $1 AND id = $2"),
+                                  {tenantId, id, nowUtc()}));
+    if (result.rowsAffected() == 0)
         return linkNotFound();
     return {};
 }
@@ -72,19 +69,18 @@ Result<ShareLink> ShareLinkRepository::resolve(const QString &token)
 {
     if (!token.startsWith(QLatin1String("tws_")) || token.size() > 100)
         return linkNotFound();
-    auto rows
-        = m_db.query(QStringLiteral("SELECT ") + kColumns
-                         + QStringLiteral(" FROM share_links s JOIN twins w ON w.id = s.twin_id "
-                                          "JOIN tenants t ON t.id = s.tenant_id WHERE s.token_hash = $1 "
-                                          "AND s.revoked_at IS NULL AND w.status = 'active' AND t.status = 'active'"),
-                     {crypto::sha256Hex(token.toUtf8())});
-    if (!rows.ok())
-        return rows.error();
-    if (rows->isEmpty())
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        m_db.query(QStringLiteral("SELECT ") + kColumns
+                       + QStringLiteral(" FROM share_links s JOIN twins w ON w.id = s.twin_id "
+                                        "JOIN tenants t ON t.id = s.tenant_id WHERE s.token_hash = $1 "
+                                        "AND s.revoked_at IS NULL AND w.status = 'active' AND t.status = 'active'"),
+                   {crypto::sha256Hex(token.toUtf8())}));
+    if (rows.isEmpty())
         return linkNotFound();
-    ShareLink link = linkFromRow(rows->first());
+    ShareLink link = linkFromRow(rows.first());
     // An expiry we cannot read is as good as a past one: fail closed.
-    if (!rows->first().isNull(5) && (!link.expiresAt.isValid() || link.expiresAt <= nowUtc()))
+    if (!rows.first().isNull(5) && (!link.expiresAt.isValid() || link.expiresAt <= nowUtc()))
         return linkNotFound();
     return link;
 }

@@ -134,10 +134,8 @@ Result<QList<Checklist>> builtInChecklists()
 
 Result<Checklist> builtInChecklist(const QString &id)
 {
-    auto all = builtInChecklists();
-    if (!all.ok())
-        return all.error();
-    for (const Checklist &checklist : *all) {
+    TWINOPS_TRY_ASSIGN(const auto all, builtInChecklists());
+    for (const Checklist &checklist : all) {
         if (checklist.id == id)
             return checklist;
     }

@@ -37,9 +37,7 @@ bool stored(const ChecklistRun &run, const Status &status)
 
 Status ChecklistRunRepository::create(const ChecklistRun &run)
 {
-    auto tx = Transaction::begin(m_db);
-    if (!tx.ok())
-        return tx.error();
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
     TWINOPS_TRY(discardRows(m_db.query(
         QStringLiteral("INSERT INTO checklist_runs (%1, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .arg(kRunColumns),
@@ -56,21 +54,21 @@ Status ChecklistRunRepository::create(const ChecklistRun &run)
              item.item.manual() ? QVariant() : QVariant(item.item.checkId), checkStatusName(item.result.status),
              item.result.message, compactJson(item.result.evidence)})));
     }
-    return tx->commit();
+    return tx.commit();
 }
 
 Status ChecklistRunRepository::saveResult(const QString &runId, const ChecklistItemResult &item)
 {
-    auto rows = m_db.query(
-        QStringLiteral("UPDATE checklist_results SET status = $3, message = $4, evidence = $5, duration_ms = $6, "
-                       "note = $7, checked_by = $8, checked_at = $9 WHERE run_id = $1 AND item_id = $2"),
-        {runId, item.item.id, checkStatusName(item.result.status), item.result.message,
-         compactJson(item.result.evidence), item.result.durationMs, item.note,
-         item.checkedBy.isEmpty() ? QVariant() : QVariant(item.checkedBy),
-         item.checkedAt.isValid() ? QVariant(item.checkedAt) : QVariant()});
-    if (!rows.ok())
-        return rows.error();
-    if (rows->rowsAffected() != 1)
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        m_db.query(
+            QStringLiteral("UPDATE checklist_results SET status = $3, message = $4, evidence = $5, duration_ms = $6, "
+                           "note = $7, checked_by = $8, checked_at = $9 WHERE run_id = $1 AND item_id = $2"),
+            {runId, item.item.id, checkStatusName(item.result.status), item.result.message,
+             compactJson(item.result.evidence), item.result.durationMs, item.note,
+             item.checkedBy.isEmpty() ? QVariant() : QVariant(item.checkedBy),
+             item.checkedAt.isValid() ? QVariant(item.checkedAt) : QVariant()}));
+    if (rows.rowsAffected() != 1)
         return Error::notFound(QStringLiteral("no item %1 in run %2").arg(item.item.id, runId));
     return {};
 }
@@ -84,19 +82,19 @@ Status ChecklistRunRepository::finish(const ChecklistRun &run)
 
 Result<ChecklistRun> ChecklistRunRepository::get(const QString &runId)
 {
-    auto runs = m_db.query(QStringLiteral("SELECT %1 FROM checklist_runs WHERE id = $1").arg(kRunColumns), {runId});
-    if (!runs.ok())
-        return runs.error();
-    if (runs->isEmpty())
+    TWINOPS_TRY_ASSIGN(
+        const auto runs,
+        m_db.query(QStringLiteral("SELECT %1 FROM checklist_runs WHERE id = $1").arg(kRunColumns), {runId}));
+    if (runs.isEmpty())
         return Error::notFound(QStringLiteral("checklist run not found"));
-    ChecklistRun run = runFromRow(runs->first());
-    auto results = m_db.query(
-        QStringLiteral("SELECT item_id, section, title, kind, check_id, status, message, evidence, duration_ms, note, "
+    ChecklistRun run = runFromRow(runs.first());
+    TWINOPS_TRY_ASSIGN(
+        const auto results,
+        m_db.query(QStringLiteral(
+                       "SELECT item_id, section, title, kind, check_id, status, message, evidence, duration_ms, note, "
                        "checked_by, checked_at FROM checklist_results WHERE run_id = $1 ORDER BY ordinal"),
-        {runId});
-    if (!results.ok())
-        return results.error();
-    for (const Row row : *results) {
+                   {runId}));
+    for (const Row row : results) {
         ChecklistItemResult item;
         // The section id is not stored; the title identifies the section within one run.
         item.item = {row.text(0), row.text(1), row.text(1), row.text(2),
@@ -115,13 +113,13 @@ Result<ChecklistRun> ChecklistRunRepository::get(const QString &runId)
 
 Result<QList<ChecklistRun>> ChecklistRunRepository::recent(int limit)
 {
-    auto rows = m_db.query(
-        QStringLiteral("SELECT %1 FROM checklist_runs ORDER BY started_at DESC, id DESC LIMIT $1").arg(kRunColumns),
-        {limit});
-    if (!rows.ok())
-        return rows.error();
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        m_db.query(
+            QStringLiteral("SELECT %1 FROM checklist_runs ORDER BY started_at DESC, id DESC LIMIT $1").arg(kRunColumns),
+            {limit}));
     QList<ChecklistRun> runs;
-    for (const Row row : *rows)
+    for (const Row row : rows)
         runs.append(runFromRow(row));
     return runs;
 }
@@ -131,15 +129,11 @@ Result<ChecklistRun> ChecklistRunRepository::tickManual(const QString &runId, co
 {
     if (status != CheckStatus::Pass && status != CheckStatus::Fail && status != CheckStatus::Skipped)
         return Error::badRequest(QStringLiteral("a manual item is ticked pass, fail or skipped"));
-    auto tx = Transaction::begin(m_db);
-    if (!tx.ok())
-        return tx.error();
-    auto run = get(runId);
-    if (!run.ok())
-        return run.error();
-    auto it = std::find_if(run->items.begin(), run->items.end(),
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
+    TWINOPS_TRY_ASSIGN(auto run, get(runId));
+    auto it = std::find_if(run.items.begin(), run.items.end(),
                            [&itemId](const ChecklistItemResult &item) { return item.item.id == itemId; });
-    if (it == run->items.end())
+    if (it == run.items.end())
         return Error::notFound(QStringLiteral("no item %1 in this run").arg(itemId));
     if (!it->item.manual())
         return Error::conflict(QStringLiteral("%1 is an automated item: run the checklist again").arg(itemId));
@@ -149,11 +143,11 @@ Result<ChecklistRun> ChecklistRunRepository::tickManual(const QString &runId, co
     it->checkedBy = checkedBy;
     it->checkedAt = nowUtc();
     TWINOPS_TRY(saveResult(runId, *it));
-    if (run->status != QLatin1String("running") && run->status != QLatin1String("cancelled")) {
-        run->status = run->computedStatus();
-        TWINOPS_TRY(finish(*run));
+    if (run.status != QLatin1String("running") && run.status != QLatin1String("cancelled")) {
+        run.status = run.computedStatus();
+        TWINOPS_TRY(finish(run));
     }
-    TWINOPS_TRY(tx->commit());
+    TWINOPS_TRY(tx.commit());
     return run;
 }
 

@@ -23,12 +23,10 @@ Result<std::unique_ptr<Database>> targetDatabase(const TargetEnvironment &target
 {
     if (target.postgresDsn.isEmpty())
         return Database::open(*target.localDatabase);
-    auto url = DatabaseUrl::parse(target.postgresDsn);
-    if (!url.ok())
-        return url.error();
-    if (url->dialect() != Dialect::Postgres)
+    TWINOPS_TRY_ASSIGN(const auto url, DatabaseUrl::parse(target.postgresDsn));
+    if (url.dialect() != Dialect::Postgres)
         return Error::badRequest(QStringLiteral("--dsn expects a postgres:// URL"));
-    return Database::open(*url);
+    return Database::open(url);
 }
 
 CheckResult migrationsApplied(CheckContext &context)

@@ -44,32 +44,31 @@ Status lintDefinerFunctions(Database &db, const QString &schemas, const QString 
     // NOT LIKE query lists hardened and unhardened functions alike.
     // PUBLIC is grantee 0 in an ACL; a NULL proacl means the default ACL, which grants EXECUTE to PUBLIC.
     // For client roles the effective privilege counts (direct, through PUBLIC or through membership).
-    const auto rows = db.query(
-        QStringLiteral(
-            "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) || '(' || "
-            "       pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
-            "       (SELECT pg_catalog.substr(s, 13) FROM pg_catalog.unnest(p.proconfig) AS s "
-            "         WHERE pg_catalog.starts_with(s, 'search_path=') LIMIT 1), "
-            "       EXISTS (SELECT 1 FROM pg_catalog.aclexplode(COALESCE(p.proacl, "
-            "                             pg_catalog.acldefault('f', p.proowner))) AS a "
-            "                WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'), "
-            "       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ',' ORDER BY r.rolname) "
-            "          FROM pg_catalog.pg_roles AS r "
-            "         WHERE r.rolname IN (SELECT pg_catalog.jsonb_array_elements_text($2::jsonb)) "
-            "           AND pg_catalog.has_function_privilege(r.oid, p.oid, 'EXECUTE')), "
-            "       CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END "
-            "  FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace "
-            " WHERE p.prosecdef AND %1 "
-            "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
-            "                    WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
-            "                      AND d.objid = p.oid AND d.deptype = 'e') "
-            " ORDER BY 1")
-            .arg(kInSchemas),
-        {schemas, clientRoles});
-    if (!rows.ok())
-        return rows.error();
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        db.query(QStringLiteral(
+                     "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) || '(' || "
+                     "       pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "
+                     "       (SELECT pg_catalog.substr(s, 13) FROM pg_catalog.unnest(p.proconfig) AS s "
+                     "         WHERE pg_catalog.starts_with(s, 'search_path=') LIMIT 1), "
+                     "       EXISTS (SELECT 1 FROM pg_catalog.aclexplode(COALESCE(p.proacl, "
+                     "                             pg_catalog.acldefault('f', p.proowner))) AS a "
+                     "                WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'), "
+                     "       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ',' ORDER BY r.rolname) "
+                     "          FROM pg_catalog.pg_roles AS r "
+                     "         WHERE r.rolname IN (SELECT pg_catalog.jsonb_array_elements_text($2::jsonb)) "
+                     "           AND pg_catalog.has_function_privilege(r.oid, p.oid, 'EXECUTE')), "
+                     "       CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END "
+                     "  FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace "
+                     " WHERE p.prosecdef AND %1 "
+                     "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+                     "                    WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass "
+                     "                      AND d.objid = p.oid AND d.deptype = 'e') "
+                     " ORDER BY 1")
+                     .arg(kInSchemas),
+                 {schemas, clientRoles}));
 
-    for (const Row row : *rows) {
+    for (const Row row : rows) {
         const QString object = row.text(0);
         const QString kind = row.text(4);
         if (row.isNull(1)) {
@@ -119,17 +118,16 @@ Status lintDefinerFunctions(Database &db, const QString &schemas, const QString 
 
 Status lintMissingPrimaryKeys(Database &db, const QString &schemas, QList<LintFinding> *findings)
 {
-    const auto rows = db.query(QStringLiteral("SELECT %1 FROM pg_catalog.pg_class AS c "
-                                              "  JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
-                                              " WHERE c.relkind IN ('r', 'p') AND %2 AND %3 "
-                                              "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint AS k "
-                                              "                    WHERE k.conrelid = c.oid AND k.contype = 'p') "
-                                              " ORDER BY 1")
-                                   .arg(kTableName, kInSchemas, kNotExtensionTable),
-                               {schemas});
-    if (!rows.ok())
-        return rows.error();
-    for (const Row row : *rows) {
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       db.query(QStringLiteral("SELECT %1 FROM pg_catalog.pg_class AS c "
+                                               "  JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+                                               " WHERE c.relkind IN ('r', 'p') AND %2 AND %3 "
+                                               "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint AS k "
+                                               "                    WHERE k.conrelid = c.oid AND k.contype = 'p') "
+                                               " ORDER BY 1")
+                                    .arg(kTableName, kInSchemas, kNotExtensionTable),
+                                {schemas}));
+    for (const Row row : rows) {
         const QString table = row.text(0);
         findings->append({kError, QStringLiteral("missing-primary-key"), QStringLiteral("Table without a primary key"),
                           table,
@@ -155,16 +153,15 @@ Status lintTenantIndexes(Database &db, const QString &schemas, QList<LintFinding
 {
     // Every tenant-scoped query filters on tenant_id first, so only an index led by it helps; a partial index
     // counts (tenant-scoped queries usually repeat its predicate), an invalid one (failed concurrent build) does not.
-    const auto rows
-        = db.query(QStringLiteral("SELECT %1 ").arg(kTableName) + kTenantTables.arg(kInSchemas, kNotExtensionTable)
-                       + QStringLiteral("   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index AS i "
-                                        "                    WHERE i.indrelid = c.oid AND i.indisvalid "
-                                        "                      AND i.indkey[0] = t.attnum) "
-                                        " ORDER BY 1"),
-                   {schemas});
-    if (!rows.ok())
-        return rows.error();
-    for (const Row row : *rows) {
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       db.query(QStringLiteral("SELECT %1 ").arg(kTableName)
+                                    + kTenantTables.arg(kInSchemas, kNotExtensionTable)
+                                    + QStringLiteral("   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index AS i "
+                                                     "                    WHERE i.indrelid = c.oid AND i.indisvalid "
+                                                     "                      AND i.indkey[0] = t.attnum) "
+                                                     " ORDER BY 1"),
+                                {schemas}));
+    for (const Row row : rows) {
         const QString table = row.text(0);
         findings->append({kWarning, QStringLiteral("tenant-table-no-index"),
                           QStringLiteral("Tenant table without an index led by tenant_id"), table,
@@ -185,32 +182,30 @@ Status lintRowLevelSecurity(Database &db, const QString &schemas, const QString 
     // role that owns the tables, so RLS would add nothing there. It matters when the database is also exposed to
     // client roles (Supabase's anon/authenticated reach tables through PostgREST): then RLS is the only tenant
     // boundary. Without such a role the rule would only produce noise, so it runs only when one exists.
-    const auto roles
-        = db.query(QStringLiteral("SELECT pg_catalog.string_agg(rolname, ',' ORDER BY rolname) "
-                                  "  FROM pg_catalog.pg_roles "
-                                  " WHERE rolname IN (SELECT pg_catalog.jsonb_array_elements_text($1::jsonb))"),
-                   {clientRoles});
-    if (!roles.ok())
-        return roles.error();
-    if (roles->isEmpty() || roles->first().isNull(0))
+    TWINOPS_TRY_ASSIGN(
+        const auto roles,
+        db.query(QStringLiteral("SELECT pg_catalog.string_agg(rolname, ',' ORDER BY rolname) "
+                                "  FROM pg_catalog.pg_roles "
+                                " WHERE rolname IN (SELECT pg_catalog.jsonb_array_elements_text($1::jsonb))"),
+                 {clientRoles}));
+    if (roles.isEmpty() || roles.first().isNull(0))
         return {};
-    const QString existing = joined(roles->first().text(0));
+    const QString existing = joined(roles.first().text(0));
 
-    const auto rows = db.query(
-        QStringLiteral(
-            "SELECT %1, "
-            "       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ',' ORDER BY r.rolname) "
-            "          FROM pg_catalog.pg_roles AS r "
-            "         WHERE r.rolname IN (SELECT pg_catalog.jsonb_array_elements_text($2::jsonb)) "
-            "           AND pg_catalog.has_table_privilege(r.oid, c.oid, "
-            "                                              'SELECT, INSERT, UPDATE, DELETE')) ")
-                .arg(kTableName)
-            + kTenantTables.arg(kInSchemas, kNotExtensionTable)
-            + QStringLiteral("   AND NOT c.relrowsecurity ORDER BY 1"),
-        {schemas, clientRoles});
-    if (!rows.ok())
-        return rows.error();
-    for (const Row row : *rows) {
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        db.query(QStringLiteral(
+                     "SELECT %1, "
+                     "       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ',' ORDER BY r.rolname) "
+                     "          FROM pg_catalog.pg_roles AS r "
+                     "         WHERE r.rolname IN (SELECT pg_catalog.jsonb_array_elements_text($2::jsonb)) "
+                     "           AND pg_catalog.has_table_privilege(r.oid, c.oid, "
+                     "                                              'SELECT, INSERT, UPDATE, DELETE')) ")
+                         .arg(kTableName)
+                     + kTenantTables.arg(kInSchemas, kNotExtensionTable)
+                     + QStringLiteral("   AND NOT c.relrowsecurity ORDER BY 1"),
+                 {schemas, clientRoles}));
+    for (const Row row : rows) {
         const QString table = row.text(0);
         const QString privileged = row.isNull(1)
             ? QStringLiteral("none of them holds a privilege on it yet, but a later GRANT would expose every tenant")
@@ -233,33 +228,33 @@ Status lintForeignKeyIndexes(Database &db, const QString &schemas, QList<LintFin
     // table scans the referencing one. The columns must lead the index in any order. Partial indexes do not count:
     // the referential check's query does not repeat their predicate. Constraints cloned onto partitions
     // (conparentid <> 0) are reported once, on the constraint they were cloned from.
-    const auto rows = db.query(
-        QStringLiteral(
-            "SELECT %1, pg_catalog.quote_ident(k.conname), "
-            "       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY u.ord) "
-            "          FROM pg_catalog.unnest(k.conkey) WITH ORDINALITY AS u(attnum, ord) "
-            "          JOIN pg_catalog.pg_attribute AS a ON a.attrelid = k.conrelid AND a.attnum = u.attnum), "
-            "       pg_catalog.quote_ident(fn.nspname) || '.' || pg_catalog.quote_ident(f.relname) "
-            "  FROM pg_catalog.pg_constraint AS k "
-            "  JOIN pg_catalog.pg_class AS c ON c.oid = k.conrelid "
-            "  JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
-            "  JOIN pg_catalog.pg_class AS f ON f.oid = k.confrelid "
-            "  JOIN pg_catalog.pg_namespace AS fn ON fn.oid = f.relnamespace "
-            " WHERE k.contype = 'f' AND k.conparentid = 0 AND c.relkind IN ('r', 'p') AND %2 AND %3 "
-            "   AND NOT EXISTS ("
-            "       SELECT 1 FROM pg_catalog.pg_index AS i "
-            "        WHERE i.indrelid = k.conrelid AND i.indisvalid AND i.indpred IS NULL "
-            "          AND i.indnkeyatts >= pg_catalog.cardinality(k.conkey) "
-            "          AND NOT EXISTS (SELECT 1 "
-            "                            FROM pg_catalog.generate_series(0, pg_catalog.cardinality(k.conkey) - 1) "
-            "                                 AS g(pos) "
-            "                           WHERE NOT (i.indkey[g.pos] = ANY (k.conkey)))) "
-            " ORDER BY 1, 2")
-            .arg(kTableName, kInSchemas, kNotExtensionTable),
-        {schemas});
-    if (!rows.ok())
-        return rows.error();
-    for (const Row row : *rows) {
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        db.query(
+            QStringLiteral(
+                "SELECT %1, pg_catalog.quote_ident(k.conname), "
+                "       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY u.ord) "
+                "          FROM pg_catalog.unnest(k.conkey) WITH ORDINALITY AS u(attnum, ord) "
+                "          JOIN pg_catalog.pg_attribute AS a ON a.attrelid = k.conrelid AND a.attnum = u.attnum), "
+                "       pg_catalog.quote_ident(fn.nspname) || '.' || pg_catalog.quote_ident(f.relname) "
+                "  FROM pg_catalog.pg_constraint AS k "
+                "  JOIN pg_catalog.pg_class AS c ON c.oid = k.conrelid "
+                "  JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+                "  JOIN pg_catalog.pg_class AS f ON f.oid = k.confrelid "
+                "  JOIN pg_catalog.pg_namespace AS fn ON fn.oid = f.relnamespace "
+                " WHERE k.contype = 'f' AND k.conparentid = 0 AND c.relkind IN ('r', 'p') AND %2 AND %3 "
+                "   AND NOT EXISTS ("
+                "       SELECT 1 FROM pg_catalog.pg_index AS i "
+                "        WHERE i.indrelid = k.conrelid AND i.indisvalid AND i.indpred IS NULL "
+                "          AND i.indnkeyatts >= pg_catalog.cardinality(k.conkey) "
+                "          AND NOT EXISTS (SELECT 1 "
+                "                            FROM pg_catalog.generate_series(0, pg_catalog.cardinality(k.conkey) - 1) "
+                "                                 AS g(pos) "
+                "                           WHERE NOT (i.indkey[g.pos] = ANY (k.conkey)))) "
+                " ORDER BY 1, 2")
+                .arg(kTableName, kInSchemas, kNotExtensionTable),
+            {schemas}));
+    for (const Row row : rows) {
         const QString table = row.text(0);
         const QString columns = row.text(2);
         const QString object = table + u'.' + row.text(1);

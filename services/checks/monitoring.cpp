@@ -218,10 +218,7 @@ Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target, const
     };
     MetricsWindow window;
     if (target.thresholds.windowSeconds > 0) {
-        auto first = scrape();
-        if (!first.ok())
-            return first.error();
-        window.before = std::move(first).value();
+        TWINOPS_TRY_ASSIGN(window.before, scrape());
         QDeadlineTimer waited(std::chrono::seconds(target.thresholds.windowSeconds));
         while (!waited.hasExpired()) {
             if (stopRequested && stopRequested())
@@ -230,10 +227,7 @@ Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target, const
         }
         window.seconds = target.thresholds.windowSeconds;
     }
-    auto second = scrape();
-    if (!second.ok())
-        return second.error();
-    window.after = std::move(second).value();
+    TWINOPS_TRY_ASSIGN(window.after, scrape());
     window.scrapedAt = QDateTime::currentDateTimeUtc();
     return window;
 }

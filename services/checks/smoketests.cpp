@@ -430,32 +430,25 @@ private:
 
     Status suspendOwnTenant(const Account &account, QJsonObject *step)
     {
-        auto db = runnerDatabase();
-        if (!db.ok())
-            return db.error();
-        auto tx = Transaction::begin(**db);
-        if (!tx.ok())
-            return tx.error();
-        auto own = (*db)->query(QStringLiteral("SELECT t.id FROM users u JOIN tenants t ON t.id = u.tenant_id "
-                                               "WHERE u.email = $1 AND t.name = $2"),
-                                {account.email, account.tenantName});
-        if (!own.ok())
-            return own.error();
-        if (own->isEmpty()) {
+        TWINOPS_TRY_ASSIGN(const auto db, runnerDatabase());
+        TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(*db));
+        TWINOPS_TRY_ASSIGN(const auto own,
+                           db->query(QStringLiteral("SELECT t.id FROM users u JOIN tenants t ON t.id = u.tenant_id "
+                                                    "WHERE u.email = $1 AND t.name = $2"),
+                                     {account.email, account.tenantName}));
+        if (own.isEmpty()) {
             step->insert(QStringLiteral("result"),
                          QStringLiteral("left alone: not created by this run on this server (the target is another "
                                         "server)"));
             return {};
         }
-        const QString tenantId = own->first().text(0);
+        const QString tenantId = own.first().text(0);
         if (tenantId != account.tenantId)
             step->insert(QStringLiteral("note"),
                          QStringLiteral("the target answered another tenant id than the one "
                                         "this run's account is in; that one was left alone"));
-        auto suspended = TenantRepository(**db).update(tenantId, {{}, TenantStatus::Suspended});
-        if (!suspended.ok())
-            return suspended.error();
-        TWINOPS_TRY(writeAudit(**db,
+        TWINOPS_TRY(TenantRepository(*db).update(tenantId, {{}, TenantStatus::Suspended}));
+        TWINOPS_TRY(writeAudit(*db,
                                {tenantId,
                                 QStringLiteral("system"),
                                 {},
@@ -466,7 +459,7 @@ private:
                                             {QStringLiteral("target"), m_env.baseUrl.toString(QUrl::RemoveUserInfo)},
                                             {QStringLiteral("account"), account.email}},
                                 {}}));
-        TWINOPS_TRY(tx->commit());
+        TWINOPS_TRY(tx.commit());
         step->insert(QStringLiteral("result"), QStringLiteral("suspended"));
         step->insert(QStringLiteral("tenant_id"), tenantId);
         ++m_suspendedHere;
@@ -477,10 +470,7 @@ private:
     Result<Database *> runnerDatabase()
     {
         if (!m_runnerDb) {
-            auto opened = Database::open(*m_env.runnerDatabase);
-            if (!opened.ok())
-                return opened.error();
-            m_runnerDb = std::move(opened).value();
+            TWINOPS_TRY_ASSIGN(m_runnerDb, Database::open(*m_env.runnerDatabase));
         }
         return m_runnerDb.get();
     }

@@ -239,12 +239,10 @@ Result<ConsoleSettings> ConsoleSettings::withEnvironment(QStringList *overrides)
         note(QStringLiteral("TWINOPS_DATABASE_URL in the environment sets the database."));
     }
     if (environmentSet("TWINOPS_LLM_PROVIDER") || environmentSet("TWINOPS_LLM_BASE_URL")) {
-        auto chat = ChatSettings::fromEnvironment();
-        if (!chat.ok())
-            return chat.error();
-        merged.provider = chat->provider;
-        merged.providerBaseUrl = chat->baseUrl;
-        merged.providerModel = chat->model;
+        TWINOPS_TRY_ASSIGN(const auto chat, ChatSettings::fromEnvironment());
+        merged.provider = chat.provider;
+        merged.providerBaseUrl = chat.baseUrl;
+        merged.providerModel = chat.model;
         note(QStringLiteral("TWINOPS_LLM_* variables in the environment configure the chat provider."));
     } else if (environmentSet("TWINOPS_LLM_MODEL")) {
         merged.providerModel = qEnvironmentVariable("TWINOPS_LLM_MODEL").trimmed();

@@ -180,10 +180,7 @@ Result<QString> EnvironmentStore::add(const QString &name, const QUrl &baseUrl, 
         return invalid(QStringLiteral("adminKey"), QStringLiteral("the environment needs an admin API key"));
 
     QMutexLocker lock(&m_mutex);
-    auto writable = writableStore();
-    if (!writable.ok())
-        return writable.error();
-    SecretStore *store = *writable;
+    TWINOPS_TRY_ASSIGN(SecretStore *const store, writableStore());
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     auto failed = [&](const Error &error) -> Error {
         store->remove(adminKeyName(id)).ok(); // best effort: the entry is not stored, so nothing refers to them
@@ -218,13 +215,11 @@ Status EnvironmentStore::update(const QString &id, const QString &name, const QU
     if (!settings.value(kIdsKey).toStringList().contains(id))
         return Error::notFound(QStringLiteral("no environment with id %1").arg(id));
     if (!adminKey.isEmpty() || !dsn.isEmpty()) {
-        auto store = writableStore();
-        if (!store.ok())
-            return store.error();
+        TWINOPS_TRY_ASSIGN(const auto store, writableStore());
         if (!adminKey.isEmpty())
-            TWINOPS_TRY(writeSecret(*store, adminKeyName(id), adminKey));
+            TWINOPS_TRY(writeSecret(store, adminKeyName(id), adminKey));
         if (!dsn.isEmpty())
-            TWINOPS_TRY(writeSecret(*store, dsnName(id), dsn));
+            TWINOPS_TRY(writeSecret(store, dsnName(id), dsn));
     }
     settings.setValue(entryKey(id, QStringLiteral("name")), name.trimmed());
     settings.setValue(entryKey(id, QStringLiteral("url")), baseUrl.toString());

@@ -109,13 +109,11 @@ Status Router::enterTenant(const Route &route, const HttpRequest &request, ApiCo
     if (!isUuid(tenantId))
         return Error::badRequest(QStringLiteral("X-Twinops-Tenant is not a tenant UUID"));
     TWINOPS_TRY(api.ensureDatabase());
-    auto tenant = TenantRepository(api.db()).get(tenantId.toLower());
-    if (!tenant.ok())
-        return tenant.error();
-    if (tenant->status != TenantStatus::Active)
+    TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(api.db()).get(tenantId.toLower()));
+    if (tenant.status != TenantStatus::Active)
         return Error::forbidden(QStringLiteral("the tenant is suspended"));
     // The tenant's owner for every check and query; kind and key id stay, so the audit log names the admin.
-    principal.tenantId = tenant->id;
+    principal.tenantId = tenant.id;
     principal.role = Role::Owner;
     principal.scopes.clear();
     principal.twinAllowList.reset();
@@ -182,10 +180,7 @@ Router::Routed Router::route(const HttpRequest &request, ApiContext &api, const 
         if (trusted) {
             call.principal = *trusted;
         } else {
-            auto authenticated = api.authenticate(request);
-            if (!authenticated.ok())
-                return authenticated.error();
-            call.principal = std::move(authenticated).value();
+            TWINOPS_TRY_ASSIGN(call.principal, api.authenticate(request));
         }
         TWINOPS_TRY(enterTenant(*call.route, request, api, call.principal));
         return authorise(*call.route, call.principal);

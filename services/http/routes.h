@@ -41,13 +41,9 @@ Result<Twin> visibleTwin(RequestContext &context, const QString &twinId);
 template<typename List, typename ToJson>
 Result<HttpResponse> pagedItems(RequestContext &context, List list, ToJson toJson)
 {
-    auto page = pageRequest(context.request);
-    if (!page.ok())
-        return page.error();
-    auto items = list(*page);
-    if (!items.ok())
-        return items.error();
-    return HttpResponse::json(200, pageJson(*items, toJson));
+    TWINOPS_TRY_ASSIGN(const auto page, pageRequest(context.request));
+    TWINOPS_TRY_ASSIGN(const auto items, list(page));
+    return HttpResponse::json(200, pageJson(items, toJson));
 }
 
 // GET /api/v1/twins/{id}/<items>: as pagedItems, once the twin is known to be visible to the caller;
@@ -55,11 +51,9 @@ Result<HttpResponse> pagedItems(RequestContext &context, List list, ToJson toJso
 template<typename List, typename ToJson>
 Result<HttpResponse> twinItems(RequestContext &context, List list, ToJson toJson)
 {
-    auto twin = visibleTwin(context, context.param(QStringLiteral("id")));
-    if (!twin.ok())
-        return twin.error();
+    TWINOPS_TRY_ASSIGN(const auto twin, visibleTwin(context, context.param(QStringLiteral("id"))));
     return pagedItems(
-        context, [&](const PageRequest &page) { return list(twin->id, page); }, toJson);
+        context, [&](const PageRequest &page) { return list(twin.id, page); }, toJson);
 }
 
 // Ends a user's access (endUserAccess: sessions and the keys the user created) inside the caller's transaction, with

@@ -122,22 +122,17 @@ Result<PreparedChat> ChatService::prepare(const QString &tenantId, const QString
         count(QStringLiteral("invalid"));
         return Error::validation(problems);
     }
-    auto twin = TwinRepository(m_db).get(tenantId, twinId);
-    if (!twin.ok())
-        return twin.error();
-    if (twin->status != TwinStatus::Active)
+    TWINOPS_TRY_ASSIGN(auto twin, TwinRepository(m_db).get(tenantId, twinId));
+    if (twin.status != TwinStatus::Active)
         return Error::conflict(QStringLiteral("the twin is archived"));
-    chat.twin = std::move(twin).value();
+    chat.twin = std::move(twin);
     if (!conversationId.isEmpty()) {
-        auto conversation = ConversationRepository(m_db).get(tenantId, conversationId.toLower());
-        if (!conversation.ok())
-            return conversation.error();
+        TWINOPS_TRY_ASSIGN(auto conversation, ConversationRepository(m_db).get(tenantId, conversationId.toLower()));
         // A share-link visitor continues only the conversations of its own link: their history reaches the
         // provider, and through the answer, the visitor.
-        if (conversation->twinId != chat.twin.id
-            || (!shareLinkId.isEmpty() && conversation->shareLinkId != shareLinkId))
+        if (conversation.twinId != chat.twin.id || (!shareLinkId.isEmpty() && conversation.shareLinkId != shareLinkId))
             return Error::notFound(QStringLiteral("conversation not found"));
-        chat.conversation = std::move(conversation).value();
+        chat.conversation = std::move(conversation);
     }
     return chat;
 }
@@ -148,10 +143,8 @@ Result<ChatTurn> ChatService::chat(const QString &tenantId, const QString &twinI
 {
     QElapsedTimer started;
     started.start();
-    auto prepared = prepare(tenantId, twinId, message, conversationId, shareLinkId);
-    if (!prepared.ok())
-        return prepared.error();
-    return run(*prepared, onEvent, started);
+    TWINOPS_TRY_ASSIGN(const auto prepared, prepare(tenantId, twinId, message, conversationId, shareLinkId));
+    return run(prepared, onEvent, started);
 }
 
 Result<ChatTurn> ChatService::run(const PreparedChat &chat, const ChatEventSink &onEvent, QElapsedTimer started)

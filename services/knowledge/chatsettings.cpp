@@ -71,20 +71,14 @@ Result<ChatSettings> ChatSettings::forProvider(Provider provider, const QString 
 {
     ChatSettings settings;
     settings.provider = provider;
-    auto streams = integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS", settings.maxStreams, 1, 1024);
-    if (!streams.ok())
-        return streams.error();
-    auto perTenant
-        = integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS_PER_TENANT", settings.maxStreamsPerTenant, 1, 1024);
-    if (!perTenant.ok())
-        return perTenant.error();
-    auto perLink
-        = integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS_PER_LINK", settings.maxStreamsPerShareLink, 1, 1024);
-    if (!perLink.ok())
-        return perLink.error();
-    settings.maxStreams = *streams;
-    settings.maxStreamsPerTenant = *perTenant;
-    settings.maxStreamsPerShareLink = *perLink;
+    TWINOPS_TRY_ASSIGN(settings.maxStreams,
+                       integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS", settings.maxStreams, 1, 1024));
+    TWINOPS_TRY_ASSIGN(
+        settings.maxStreamsPerTenant,
+        integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS_PER_TENANT", settings.maxStreamsPerTenant, 1, 1024));
+    TWINOPS_TRY_ASSIGN(
+        settings.maxStreamsPerShareLink,
+        integerFromEnvironment("TWINOPS_CHAT_MAX_STREAMS_PER_LINK", settings.maxStreamsPerShareLink, 1, 1024));
     if (provider == Provider::Grounded)
         return settings;
     settings.baseUrl = baseUrl.trimmed().isEmpty() ? kDefaultBaseUrl : baseUrl.trimmed();
@@ -100,14 +94,11 @@ Result<ChatSettings> ChatSettings::forProvider(Provider provider, const QString 
             qCWarning(lcChat).noquote() << "cannot read the LLM API key from" << secrets->description() << ":"
                                         << stored.error().message;
     }
-    auto firstByte = secondsVariable("TWINOPS_LLM_FIRST_BYTE_TIMEOUT", settings.firstByteTimeoutMs);
-    if (!firstByte.ok())
-        return firstByte.error();
-    auto total = secondsVariable("TWINOPS_LLM_TIMEOUT", settings.totalTimeoutMs);
-    if (!total.ok())
-        return total.error();
-    settings.firstByteTimeoutMs = *firstByte;
-    settings.totalTimeoutMs = std::max(*total, *firstByte);
+    TWINOPS_TRY_ASSIGN(const auto firstByte,
+                       secondsVariable("TWINOPS_LLM_FIRST_BYTE_TIMEOUT", settings.firstByteTimeoutMs));
+    TWINOPS_TRY_ASSIGN(const auto total, secondsVariable("TWINOPS_LLM_TIMEOUT", settings.totalTimeoutMs));
+    settings.firstByteTimeoutMs = firstByte;
+    settings.totalTimeoutMs = std::max(total, firstByte);
     return settings;
 }
 

@@ -83,12 +83,9 @@ Result<Conversation> ConversationRepository::create(const QString &tenantId, con
 {
     const QDateTime now = nowUtc();
     Conversation conversation{newId(), tenantId, twinId, shareLinkId, titleFrom(firstMessage), 0, now, now};
-    auto inserted
-        = m_db.query(QStringLiteral("INSERT INTO conversations (id, tenant_id, twin_id, share_link_id, title, "
-                                    "last_seq, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $6)"),
-                     {conversation.id, tenantId, twinId, nullable(shareLinkId), conversation.title, now});
-    if (!inserted.ok())
-        return inserted.error();
+    TWINOPS_TRY(m_db.query(QStringLiteral("INSERT INTO conversations (id, tenant_id, twin_id, share_link_id, title, "
+                                          "last_seq, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $6)"),
+                           {conversation.id, tenantId, twinId, nullable(shareLinkId), conversation.title, now}));
     return conversation;
 }
 
@@ -96,14 +93,13 @@ Result<Conversation> ConversationRepository::get(const QString &tenantId, const 
 {
     if (!isUuid(id) || !isUuid(tenantId))
         return conversationNotFound();
-    auto rows = m_db.query(QStringLiteral("SELECT ") + kConversationColumns
-                               + QStringLiteral(" FROM conversations c WHERE c.tenant_id = $1 AND c.id = $2"),
-                           {tenantId, id});
-    if (!rows.ok())
-        return rows.error();
-    if (rows->isEmpty())
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       m_db.query(QStringLiteral("SELECT ") + kConversationColumns
+                                      + QStringLiteral(" FROM conversations c WHERE c.tenant_id = $1 AND c.id = $2"),
+                                  {tenantId, id}));
+    if (rows.isEmpty())
         return conversationNotFound();
-    return conversationFromRow(rows->first());
+    return conversationFromRow(rows.first());
 }
 
 Result<Page<Conversation>> ConversationRepository::list(const QString &tenantId, const QString &twinId,
@@ -116,20 +112,16 @@ Result<Page<Conversation>> ConversationRepository::list(const QString &tenantId,
         + QStringLiteral(" FROM conversations c WHERE c.tenant_id = $1 AND c.twin_id = $2");
     QVariantList params{tenantId, twinId};
     if (!request.cursor.isEmpty()) {
-        auto position = decodeCursor(request.cursor);
-        if (!position.ok())
-            return position.error();
+        TWINOPS_TRY_ASSIGN(const auto position, decodeCursor(request.cursor));
         sql += QStringLiteral(" AND (c.updated_at, c.id) < ($3, $4)");
-        params << position->createdAt << position->id;
+        params << position.createdAt << position.id;
     }
     const int limit = std::clamp(request.limit, 1, PageRequest::kMaxLimit);
     sql += QStringLiteral(" ORDER BY c.updated_at DESC, c.id DESC LIMIT $%1").arg(params.size() + 1);
     params << limit + 1;
-    auto rows = m_db.query(sql, params);
-    if (!rows.ok())
-        return rows.error();
+    TWINOPS_TRY_ASSIGN(const auto rows, m_db.query(sql, params));
     Page<Conversation> page;
-    for (const Row row : *rows)
+    for (const Row row : rows)
         page.items.append(conversationFromRow(row));
     if (page.items.size() > limit) {
         page.items.resize(limit);
@@ -145,23 +137,20 @@ Result<Message> ConversationRepository::append(const QString &tenantId, const QS
         return conversationNotFound();
     if (newMessage.role != messageroles::user && newMessage.role != messageroles::assistant)
         return Error::internal(QStringLiteral("unknown message role %1").arg(newMessage.role));
-    auto transaction = Transaction::begin(m_db);
-    if (!transaction.ok())
-        return transaction.error();
+    TWINOPS_TRY_ASSIGN(auto transaction, Transaction::begin(m_db));
     const QDateTime now = nowUtc();
-    auto seq = m_db.query(QStringLiteral("UPDATE conversations SET last_seq = last_seq + 1, updated_at = $3 "
-                                         "WHERE tenant_id = $1 AND id = $2 RETURNING last_seq, twin_id"),
-                          {tenantId, conversationId, now});
-    if (!seq.ok())
-        return seq.error();
-    if (seq->isEmpty())
+    TWINOPS_TRY_ASSIGN(const auto seq,
+                       m_db.query(QStringLiteral("UPDATE conversations SET last_seq = last_seq + 1, updated_at = $3 "
+                                                 "WHERE tenant_id = $1 AND id = $2 RETURNING last_seq, twin_id"),
+                                  {tenantId, conversationId, now}));
+    if (seq.isEmpty())
         return conversationNotFound();
     Message message;
     message.id = newMessage.id.isEmpty() ? newId() : newMessage.id;
     message.tenantId = tenantId;
     message.conversationId = conversationId;
-    message.twinId = seq->first().text(1);
-    message.seq = seq->first().integer(0);
+    message.twinId = seq.first().text(1);
+    message.seq = seq.first().integer(0);
     message.role = newMessage.role;
     message.content = newMessage.content;
     message.citations = newMessage.citations;
@@ -172,17 +161,15 @@ Result<Message> ConversationRepository::append(const QString &tenantId, const QS
     message.partial = newMessage.partial;
     message.fallback = newMessage.fallback;
     message.createdAt = now;
-    auto inserted = m_db.query(
+    TWINOPS_TRY(m_db.query(
         QStringLiteral("INSERT INTO messages (id, tenant_id, conversation_id, twin_id, seq, role, content, citations, "
                        "provider, model, ttft_ms, latency_ms, created_at, partial, fallback) "
                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"),
         {message.id, tenantId, conversationId, message.twinId, message.seq, message.role, message.content,
          QString::fromUtf8(QJsonDocument(message.citations).toJson(QJsonDocument::Compact)), nullable(message.provider),
          nullable(message.model), nullable(message.ttftMs), nullable(message.latencyMs), now, message.partial,
-         message.fallback});
-    if (!inserted.ok())
-        return inserted.error();
-    TWINOPS_TRY(transaction->commit());
+         message.fallback}));
+    TWINOPS_TRY(transaction.commit());
     return message;
 }
 
@@ -197,27 +184,23 @@ Result<Page<Message>> ConversationRepository::messages(const QString &tenantId, 
         + QStringLiteral(" FROM messages m WHERE m.tenant_id = $1 AND m.conversation_id = $2");
     QVariantList params{tenantId, conversationId};
     if (!request.cursor.isEmpty()) {
-        auto position = decodeCursor(request.cursor);
-        if (!position.ok())
-            return position.error();
-        auto after = m_db.query(
-            QStringLiteral("SELECT seq FROM messages WHERE tenant_id = $1 AND conversation_id = $2 AND id = $3"),
-            {tenantId, conversationId, position->id});
-        if (!after.ok())
-            return after.error();
-        if (after->isEmpty())
+        TWINOPS_TRY_ASSIGN(const auto position, decodeCursor(request.cursor));
+        TWINOPS_TRY_ASSIGN(
+            const auto after,
+            m_db.query(
+                QStringLiteral("SELECT seq FROM messages WHERE tenant_id = $1 AND conversation_id = $2 AND id = $3"),
+                {tenantId, conversationId, position.id}));
+        if (after.isEmpty())
             return Error::badRequest(QStringLiteral("invalid cursor"));
         sql += QStringLiteral(" AND m.seq > $3");
-        params << after->first().integer(0);
+        params << after.first().integer(0);
     }
     const int limit = std::clamp(request.limit, 1, PageRequest::kMaxLimit);
     sql += QStringLiteral(" ORDER BY m.seq LIMIT $%1").arg(params.size() + 1);
     params << limit + 1;
-    auto rows = m_db.query(sql, params);
-    if (!rows.ok())
-        return rows.error();
+    TWINOPS_TRY_ASSIGN(const auto rows, m_db.query(sql, params));
     Page<Message> page;
-    for (const Row row : *rows)
+    for (const Row row : rows)
         page.items.append(messageFromRow(row));
     if (page.items.size() > limit) {
         page.items.resize(limit);
@@ -233,14 +216,14 @@ Result<QList<Message>> ConversationRepository::recent(const QString &tenantId, c
         return conversationNotFound();
     if (count <= 0)
         return QList<Message>{};
-    auto rows = m_db.query(QStringLiteral("SELECT ") + kMessageColumns
-                               + QStringLiteral(" FROM messages m WHERE m.tenant_id = $1 AND m.conversation_id = $2 "
-                                                "AND m.seq < $3 ORDER BY m.seq DESC LIMIT $4"),
-                           {tenantId, conversationId, beforeSeq, count});
-    if (!rows.ok())
-        return rows.error();
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        m_db.query(QStringLiteral("SELECT ") + kMessageColumns
+                       + QStringLiteral(" FROM messages m WHERE m.tenant_id = $1 AND m.conversation_id = $2 "
+                                        "AND m.seq < $3 ORDER BY m.seq DESC LIMIT $4"),
+                   {tenantId, conversationId, beforeSeq, count}));
     QList<Message> messages;
-    for (const Row row : *rows)
+    for (const Row row : rows)
         messages.prepend(messageFromRow(row));
     return messages;
 }

@@ -61,11 +61,9 @@ Result<QList<Passage>> Retriever::search(const QString &tenantId, const QString 
     std::stable_sort(longest.begin(), longest.end(),
                      [](const QString &a, const QString &b) { return a.size() > b.size(); });
     longest = longest.mid(0, 4);
-    auto any = run(tenantId, twinId, longest, false, limit);
-    if (!any.ok())
-        return any.error();
+    TWINOPS_TRY_ASSIGN(const auto any, run(tenantId, twinId, longest, false, limit));
     QList<Passage> passages = *all;
-    for (const Passage &p : *any) {
+    for (const Passage &p : any) {
         if (passages.size() >= limit)
             break;
         if (std::none_of(passages.cbegin(), passages.cend(), [&](const Passage &q) { return q.chunkId == p.chunkId; }))

@@ -130,14 +130,13 @@ Result<QJsonObject> SourceIndexHandler::run(JobContext &context)
         return Error::notFound(QStringLiteral("source not found"));
 
     Database &db = context.db();
-    auto rows = db.query(QStringLiteral("SELECT twin_id, filename, mime_type, content, content_hash, status "
-                                        "FROM sources WHERE tenant_id = $1 AND id = $2"),
-                         {job.tenantId, sourceId});
-    if (!rows.ok())
-        return rows.error();
-    if (rows->isEmpty())
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       db.query(QStringLiteral("SELECT twin_id, filename, mime_type, content, content_hash, status "
+                                               "FROM sources WHERE tenant_id = $1 AND id = $2"),
+                                {job.tenantId, sourceId}));
+    if (rows.isEmpty())
         return Error::notFound(QStringLiteral("source not found"));
-    const Row row = rows->first();
+    const Row row = rows.first();
     const QString twinId = row.text(0);
     const QString filename = row.text(1);
     const QString mimeType = row.text(2);
@@ -177,18 +176,17 @@ Result<QJsonObject> SourceIndexHandler::run(JobContext &context)
     }
 
     // Rejected sources are out of the knowledge base, so their copies are no duplicates.
-    auto duplicates = db.query(QStringLiteral("SELECT id, filename FROM sources WHERE tenant_id = $1 AND twin_id = $2 "
-                                              "AND content_hash = $3 AND id <> $4 AND status <> 'rejected' "
-                                              "ORDER BY created_at, id LIMIT 6"),
-                               {job.tenantId, twinId, contentHash, sourceId});
-    if (!duplicates.ok())
-        return duplicates.error();
-    if (duplicates->isEmpty()) {
+    TWINOPS_TRY_ASSIGN(const auto duplicates,
+                       db.query(QStringLiteral("SELECT id, filename FROM sources WHERE tenant_id = $1 AND twin_id = $2 "
+                                               "AND content_hash = $3 AND id <> $4 AND status <> 'rejected' "
+                                               "ORDER BY created_at, id LIMIT 6"),
+                                {job.tenantId, twinId, contentHash, sourceId}));
+    if (duplicates.isEmpty()) {
         checks.append(check(QStringLiteral("duplicate_content"), kPass,
                             QStringLiteral("no other source of this twin has the same content")));
     } else {
         QStringList names;
-        for (const Row duplicate : *duplicates)
+        for (const Row duplicate : duplicates)
             names << QStringLiteral("\"%1\" (%2)").arg(duplicate.text(1), duplicate.text(0));
         if (names.size() > 5)
             names.last() = QStringLiteral("more");
@@ -222,29 +220,27 @@ Result<QJsonObject> SourceIndexHandler::run(JobContext &context)
     // indexer of the same source waits for this one, and a source rejected meanwhile is left alone.
     const bool extracted = !chunks.isEmpty();
     const QDateTime now = nowUtc();
-    auto updated = db.query(
-        QStringLiteral("UPDATE sources SET status = $4, health = $5, health_checks = $6, chunk_count = $7, "
-                       "last_error = $8, indexed_at = $9, updated_at = $10 "
-                       "WHERE tenant_id = $1 AND id = $2 AND content_hash = $3 "
-                       "AND status IN ('approved', 'indexed', 'failed')"),
-        {job.tenantId, sourceId, contentHash, extracted ? QStringLiteral("indexed") : QStringLiteral("failed"), health,
-         QString::fromUtf8(QJsonDocument(checks).toJson(QJsonDocument::Compact)), int(chunks.size()),
-         extracted ? QVariant() : QVariant(lastError), extracted ? QVariant(now) : QVariant(), now});
-    if (!updated.ok())
-        return updated.error();
-    if (updated->rowsAffected() == 0) {
+    TWINOPS_TRY_ASSIGN(
+        const auto updated,
+        db.query(QStringLiteral("UPDATE sources SET status = $4, health = $5, health_checks = $6, chunk_count = $7, "
+                                "last_error = $8, indexed_at = $9, updated_at = $10 "
+                                "WHERE tenant_id = $1 AND id = $2 AND content_hash = $3 "
+                                "AND status IN ('approved', 'indexed', 'failed')"),
+                 {job.tenantId, sourceId, contentHash, extracted ? QStringLiteral("indexed") : QStringLiteral("failed"),
+                  health, QString::fromUtf8(QJsonDocument(checks).toJson(QJsonDocument::Compact)), int(chunks.size()),
+                  extracted ? QVariant() : QVariant(lastError), extracted ? QVariant(now) : QVariant(), now}));
+    if (updated.rowsAffected() == 0) {
         context.log(JobLogLevel::Info,
                     QStringLiteral("skipped: source %1 changed while it was being indexed").arg(sourceId));
         return skipped(QStringLiteral("source changed while it was being indexed"));
     }
 
     // Replace rather than add, so a re-run or a re-index leaves exactly one set of chunks.
-    auto removed = db.query(QStringLiteral("DELETE FROM chunks WHERE tenant_id = $1 AND source_id = $2"),
-                            {job.tenantId, sourceId});
-    if (!removed.ok())
-        return removed.error();
-    if (removed->rowsAffected() > 0)
-        context.log(JobLogLevel::Info, QStringLiteral("removed %1 previous chunks").arg(removed->rowsAffected()));
+    TWINOPS_TRY_ASSIGN(const auto removed,
+                       db.query(QStringLiteral("DELETE FROM chunks WHERE tenant_id = $1 AND source_id = $2"),
+                                {job.tenantId, sourceId}));
+    if (removed.rowsAffected() > 0)
+        context.log(JobLogLevel::Info, QStringLiteral("removed %1 previous chunks").arg(removed.rowsAffected()));
     const QString insert = QStringLiteral("INSERT INTO chunks (id, tenant_id, twin_id, source_id, ordinal, content, "
                                           "token_count, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
     for (const Chunk &chunk : chunks)

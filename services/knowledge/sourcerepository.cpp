@@ -106,16 +106,16 @@ Result<Source> SourceRepository::create(const QString &tenantId, const QString &
     source.createdBy = request.createdBy;
     source.createdAt = source.updatedAt = now;
     // The twin must be the tenant's own: the INSERT … SELECT inserts nothing for a foreign or missing twin.
-    auto inserted = m_db.query(
-        QStringLiteral("INSERT INTO sources (id, tenant_id, twin_id, filename, mime_type, content, content_hash, "
+    TWINOPS_TRY_ASSIGN(
+        const auto inserted,
+        m_db.query(QStringLiteral(
+                       "INSERT INTO sources (id, tenant_id, twin_id, filename, mime_type, content, content_hash, "
                        "size_bytes, status, health, health_checks, chunk_count, created_by, created_at, updated_at) "
                        "SELECT $1, $2, $3, $4, $5, $6, $7, $8, 'pending', 'unknown', '[]', 0, $9, $10, $10 "
                        "WHERE EXISTS (SELECT 1 FROM twins WHERE tenant_id = $2 AND id = $3)"),
-        {source.id, tenantId, twinId, filename, source.mimeType, request.content, source.contentHash, source.sizeBytes,
-         request.createdBy.isEmpty() ? QVariant() : QVariant(request.createdBy), now});
-    if (!inserted.ok())
-        return inserted.error();
-    if (inserted->rowsAffected() == 0)
+                   {source.id, tenantId, twinId, filename, source.mimeType, request.content, source.contentHash,
+                    source.sizeBytes, request.createdBy.isEmpty() ? QVariant() : QVariant(request.createdBy), now}));
+    if (inserted.rowsAffected() == 0)
         return Error::notFound(QStringLiteral("twin not found"));
     return source;
 }
@@ -124,13 +124,13 @@ Result<Source> SourceRepository::get(const QString &tenantId, const QString &id)
 {
     if (!isUuid(id) || !isUuid(tenantId))
         return sourceNotFound();
-    auto rows = m_db.query(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM sources WHERE tenant_id = $1 AND id = $2"),
-                           {tenantId, id});
-    if (!rows.ok())
-        return rows.error();
-    if (rows->isEmpty())
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       m_db.query(QStringLiteral("SELECT ") + kColumns
+                                      + QStringLiteral(" FROM sources WHERE tenant_id = $1 AND id = $2"),
+                                  {tenantId, id}));
+    if (rows.isEmpty())
         return sourceNotFound();
-    return sourceFromRow(rows->first());
+    return sourceFromRow(rows.first());
 }
 
 Result<Page<Source>> SourceRepository::list(const QString &tenantId, const QString &twinId, const PageRequest &page)
@@ -144,22 +144,20 @@ Status SourceRepository::remove(const QString &tenantId, const QString &id)
 {
     if (!isUuid(id) || !isUuid(tenantId))
         return sourceNotFound();
-    auto result = m_db.query(QStringLiteral("DELETE FROM sources WHERE tenant_id = $1 AND id = $2"), {tenantId, id});
-    if (!result.ok())
-        return result.error();
-    if (result->rowsAffected() == 0)
+    TWINOPS_TRY_ASSIGN(
+        const auto result,
+        m_db.query(QStringLiteral("DELETE FROM sources WHERE tenant_id = $1 AND id = $2"), {tenantId, id}));
+    if (result.rowsAffected() == 0)
         return sourceNotFound();
     return {};
 }
 
 Result<SourceRepository::Approval> SourceRepository::approveInTransaction(const QString &tenantId, const QString &id)
 {
-    auto source = get(tenantId, id);
-    if (!source.ok())
-        return source.error();
-    if (source->status != SourceStatus::Pending)
+    TWINOPS_TRY_ASSIGN(auto source, get(tenantId, id));
+    if (source.status != SourceStatus::Pending)
         return Error::conflict(QStringLiteral("source %1 is %2; only a pending source can be approved")
-                                   .arg(id, sourceStatusName(source->status)));
+                                   .arg(id, sourceStatusName(source.status)));
     const QDateTime now = nowUtc();
     TWINOPS_TRY(m_db.query(QStringLiteral("UPDATE sources SET status = 'approved', approved_at = $3, updated_at = $3 "
                                           "WHERE tenant_id = $1 AND id = $2"),
@@ -167,26 +165,20 @@ Result<SourceRepository::Approval> SourceRepository::approveInTransaction(const 
     NewJob job;
     job.type = jobtypes::sourceIndex;
     job.tenantId = tenantId;
-    job.twinId = source->twinId;
-    job.payload = QJsonObject{{QStringLiteral("source_id"), id}, {QStringLiteral("content_hash"), source->contentHash}};
-    job.idempotencyKey = id + u':' + source->contentHash;
-    auto enqueued = JobQueue(m_db).enqueue(job);
-    if (!enqueued.ok())
-        return enqueued.error();
-    source->status = SourceStatus::Approved;
-    source->approvedAt = source->updatedAt = now;
-    return Approval{*source, *enqueued};
+    job.twinId = source.twinId;
+    job.payload = QJsonObject{{QStringLiteral("source_id"), id}, {QStringLiteral("content_hash"), source.contentHash}};
+    job.idempotencyKey = id + u':' + source.contentHash;
+    TWINOPS_TRY_ASSIGN(const auto enqueued, JobQueue(m_db).enqueue(job));
+    source.status = SourceStatus::Approved;
+    source.approvedAt = source.updatedAt = now;
+    return Approval{source, enqueued};
 }
 
 Result<SourceRepository::Approval> SourceRepository::approve(const QString &tenantId, const QString &id)
 {
-    auto tx = Transaction::begin(m_db);
-    if (!tx.ok())
-        return tx.error();
-    auto approval = approveInTransaction(tenantId, id);
-    if (!approval.ok())
-        return approval.error();
-    TWINOPS_TRY(tx->commit());
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
+    TWINOPS_TRY_ASSIGN(auto approval, approveInTransaction(tenantId, id));
+    TWINOPS_TRY(tx.commit());
     return approval;
 }
 
@@ -194,33 +186,23 @@ Result<QList<SourceRepository::Approval>> SourceRepository::approveAll(const QSt
 {
     // Verify every id before changing anything; the transaction makes the whole batch atomic besides.
     for (const QString &id : ids) {
-        auto source = get(tenantId, id);
-        if (!source.ok())
-            return source.error();
+        TWINOPS_TRY(get(tenantId, id));
     }
-    auto tx = Transaction::begin(m_db);
-    if (!tx.ok())
-        return tx.error();
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
     QList<Approval> approvals;
     for (const QString &id : QSet<QString>(ids.cbegin(), ids.cend())) {
-        auto approval = approveInTransaction(tenantId, id);
-        if (!approval.ok())
-            return approval.error();
-        approvals.append(*approval);
+        TWINOPS_TRY_ASSIGN(const auto approval, approveInTransaction(tenantId, id));
+        approvals.append(approval);
     }
-    TWINOPS_TRY(tx->commit());
+    TWINOPS_TRY(tx.commit());
     return approvals;
 }
 
 Result<Source> SourceRepository::reject(const QString &tenantId, const QString &id)
 {
-    auto tx = Transaction::begin(m_db);
-    if (!tx.ok())
-        return tx.error();
-    auto source = get(tenantId, id);
-    if (!source.ok())
-        return source.error();
-    if (source->status == SourceStatus::Rejected)
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
+    TWINOPS_TRY_ASSIGN(auto source, get(tenantId, id));
+    if (source.status == SourceStatus::Rejected)
         return Error::conflict(QStringLiteral("source is already rejected"));
     const QDateTime now = nowUtc();
     // A rejected source must not answer questions any more.
@@ -228,10 +210,10 @@ Result<Source> SourceRepository::reject(const QString &tenantId, const QString &
     TWINOPS_TRY(m_db.query(QStringLiteral("UPDATE sources SET status = 'rejected', chunk_count = 0, updated_at = $3 "
                                           "WHERE tenant_id = $1 AND id = $2"),
                            {tenantId, id, now}));
-    TWINOPS_TRY(tx->commit());
-    source->status = SourceStatus::Rejected;
-    source->chunkCount = 0;
-    source->updatedAt = now;
+    TWINOPS_TRY(tx.commit());
+    source.status = SourceStatus::Rejected;
+    source.chunkCount = 0;
+    source.updatedAt = now;
     return source;
 }
 

@@ -150,14 +150,12 @@ Status MetricsRollup::run(Database &db, const QDateTime &now)
                          "ON CONFLICT (minute_at, instance, name, labels) DO UPDATE SET count = excluded.count, "
                          "sum = excluded.sum, min = excluded.min, max = excluded.max, buckets = excluded.buckets")
               .arg(db.dialect() == Dialect::Postgres ? QStringLiteral("$9::jsonb") : QStringLiteral("$9"));
-    auto transaction = Transaction::begin(db);
-    if (!transaction.ok())
-        return transaction.error();
+    TWINOPS_TRY_ASSIGN(auto transaction, Transaction::begin(db));
     for (const Pending &row : rows) {
         TWINOPS_TRY(discardRows(db.query(
             sql, {m_minute, m_instance, row.name, row.labels, row.count, row.sum, row.min, row.max, row.buckets})));
     }
-    return transaction->commit();
+    return transaction.commit();
 }
 
 // The writer's thread: its own connection (opened lazily, so a database that is down at start is retried at
@@ -260,15 +258,15 @@ int MetricsRollupWriter::runs() const
 Result<QJsonArray> readMetricHistory(Database &db, const QString &name, const QDateTime &from, const QDateTime &to,
                                      int limit)
 {
-    auto rows = db.query(
-        QStringLiteral("SELECT minute_at, instance, labels, count, sum, min, max, buckets, name "
-                       "FROM metric_rollups WHERE ($1 = '' OR name = $1) AND minute_at >= $2 AND minute_at <= $3 "
-                       "ORDER BY minute_at, name, instance, labels LIMIT $4"),
-        {name, from.toUTC(), to.toUTC(), qint64(limit)});
-    if (!rows.ok())
-        return rows.error();
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        db.query(
+            QStringLiteral("SELECT minute_at, instance, labels, count, sum, min, max, buckets, name "
+                           "FROM metric_rollups WHERE ($1 = '' OR name = $1) AND minute_at >= $2 AND minute_at <= $3 "
+                           "ORDER BY minute_at, name, instance, labels LIMIT $4"),
+            {name, from.toUTC(), to.toUTC(), qint64(limit)}));
     QJsonArray points;
-    for (const Row row : *rows) {
+    for (const Row row : rows) {
         const QByteArray buckets = row.bytes(7);
         points.append(
             QJsonObject{{QStringLiteral("minute_at"), row.time(0).toUTC().toString(Qt::ISODateWithMs)},
@@ -290,17 +288,15 @@ Result<qint64> pruneMetricHistory(Database &db, const QDateTime &before)
     qint64 removed = 0;
     for (;;) {
         // The primary key starts with minute_at: both statements are index range reads.
-        auto oldest
-            = db.query(QStringLiteral("SELECT min(minute_at) FROM metric_rollups WHERE minute_at < $1"), {before});
-        if (!oldest.ok())
-            return oldest.error();
-        if (oldest->isEmpty() || oldest->first().isNull(0))
+        TWINOPS_TRY_ASSIGN(
+            const auto oldest,
+            db.query(QStringLiteral("SELECT min(minute_at) FROM metric_rollups WHERE minute_at < $1"), {before}));
+        if (oldest.isEmpty() || oldest.first().isNull(0))
             return removed;
-        const QDateTime upTo = std::min(before, oldest->first().time(0).addDays(1));
-        auto deleted = db.query(QStringLiteral("DELETE FROM metric_rollups WHERE minute_at < $1"), {upTo});
-        if (!deleted.ok())
-            return deleted.error();
-        removed += deleted->rowsAffected();
+        const QDateTime upTo = std::min(before, oldest.first().time(0).addDays(1));
+        TWINOPS_TRY_ASSIGN(const auto deleted,
+                           db.query(QStringLiteral("DELETE FROM metric_rollups WHERE minute_at < $1"), {upTo}));
+        removed += deleted.rowsAffected();
         if (upTo == before)
             return removed;
     }

@@ -80,17 +80,14 @@ Result<QList<Migration>> Migrator::fromDirectory(const QString &directory)
 
 Result<QList<AppliedMigration>> Migrator::readApplied()
 {
-    auto exists = m_db.query(bookkeepingExists(m_db.dialect()));
-    if (!exists.ok())
-        return exists.error();
-    if (!exists->first().boolean(0))
+    TWINOPS_TRY_ASSIGN(const auto exists, m_db.query(bookkeepingExists(m_db.dialect())));
+    if (!exists.first().boolean(0))
         return QList<AppliedMigration> {};
-    auto rows = m_db.query(
-        QStringLiteral("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version"));
-    if (!rows.ok())
-        return rows.error();
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       m_db.query(QStringLiteral(
+                           "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version")));
     QList<AppliedMigration> applied;
-    for (const Row row : *rows)
+    for (const Row row : rows)
         applied.append({int(row.integer(0)), row.text(1), row.text(2), row.time(3)});
     return applied;
 }
@@ -130,10 +127,8 @@ Result<MigrationStatus> Migrator::validate(const QList<AppliedMigration> &applie
 
 Result<MigrationStatus> Migrator::status()
 {
-    auto applied = readApplied();
-    if (!applied.ok())
-        return applied.error();
-    return validate(*applied);
+    TWINOPS_TRY_ASSIGN(const auto applied, readApplied());
+    return validate(applied);
 }
 
 Result<QList<Migration>> Migrator::migrate()
@@ -146,14 +141,12 @@ Result<QList<Migration>> Migrator::migrate()
             (void)m_db.query(QStringLiteral("SELECT pg_advisory_unlock($1)"), {kMigrationLockKey});
     });
 
-    auto current = status();
-    if (!current.ok())
-        return current.error();
-    if (current->pending.isEmpty())
+    TWINOPS_TRY_ASSIGN(const auto current, status());
+    if (current.pending.isEmpty())
         return QList<Migration> {};
     TWINOPS_TRY(m_db.query(createBookkeeping(m_db.dialect())));
     QList<Migration> applied;
-    for (const Migration &migration : current->pending) {
+    for (const Migration &migration : current.pending) {
         TWINOPS_TRY(apply(migration));
         qCInfo(lcMigrations).noquote() << "applied migration" << migration.version << migration.name << "to"
                                        << m_db.description();
@@ -164,16 +157,13 @@ Result<QList<Migration>> Migrator::migrate()
 
 Status Migrator::apply(const Migration &migration)
 {
-    auto tx = Transaction::begin(m_db);
-    if (!tx.ok())
-        return tx.error();
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
     // Another process may have applied it since we looked (SQLite has no advisory lock; BEGIN IMMEDIATE
     // serialises us behind it).
-    auto done
-        = m_db.query(QStringLiteral("SELECT count(*) FROM schema_migrations WHERE version = $1"), {migration.version});
-    if (!done.ok())
-        return done.error();
-    if (done->first().integer(0) > 0)
+    TWINOPS_TRY_ASSIGN(
+        const auto done,
+        m_db.query(QStringLiteral("SELECT count(*) FROM schema_migrations WHERE version = $1"), {migration.version}));
+    if (done.first().integer(0) > 0)
         return {};
     if (auto result = m_db.executeScript(migration.sql); !result.ok())
         return Error {result.error().code,
@@ -185,7 +175,7 @@ Status Migrator::apply(const Migration &migration)
     TWINOPS_TRY(m_db.query(QStringLiteral("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
                                           "VALUES ($1, $2, $3, $4)"),
                            {migration.version, migration.name, migration.checksum, nowUtc()}));
-    return tx->commit();
+    return tx.commit();
 }
 
 } // namespace twinops

@@ -42,14 +42,12 @@ Status appendPaging(QString &sql, QVariantList &params, const PageRequest &reque
 {
     const QString prefix = tableAlias.isEmpty() ? QString() : tableAlias + u'.';
     if (!request.cursor.isEmpty()) {
-        auto position = decodeCursor(request.cursor);
-        if (!position.ok())
-            return position.error();
+        TWINOPS_TRY_ASSIGN(const auto position, decodeCursor(request.cursor));
         sql += QStringLiteral(" AND (%1created_at, %1id) > ($%2, $%3)")
                    .arg(prefix)
                    .arg(params.size() + 1)
                    .arg(params.size() + 2);
-        params << position->createdAt << position->id;
+        params << position.createdAt << position.id;
     }
     sql += QStringLiteral(" ORDER BY %1created_at, %1id LIMIT $%2").arg(prefix).arg(params.size() + 1);
     params << std::clamp(request.limit, 1, PageRequest::kMaxLimit) + 1;

@@ -47,12 +47,10 @@ auto fetchPage(Database &db, QString sql, QVariantList params, const PageRequest
 {
     using Item = decltype(fromRow(std::declval<Row>()));
     TWINOPS_TRY(appendPaging(sql, params, request, tableAlias));
-    auto rows = db.query(sql, params);
-    if (!rows.ok())
-        return rows.error();
+    TWINOPS_TRY_ASSIGN(const auto rows, db.query(sql, params));
     Page<Item> page;
-    page.items.reserve(rows->size());
-    for (const Row row : *rows)
+    page.items.reserve(rows.size());
+    for (const Row row : rows)
         page.items.append(fromRow(row));
     const int limit = std::clamp(request.limit, 1, PageRequest::kMaxLimit);
     if (page.items.size() > limit) {

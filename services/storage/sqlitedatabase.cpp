@@ -167,8 +167,7 @@ Status SqliteDatabase::configure()
     // page once for many commits (SQLite job processing: 19k → 24k jobs/s, docs/benchmarks.md).
     for (const char *pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
                                "PRAGMA temp_store = MEMORY", "PRAGMA wal_autocheckpoint = 8000"}) {
-        if (auto result = query(QLatin1String(pragma)); !result.ok())
-            return result.error();
+        TWINOPS_TRY(query(QLatin1String(pragma)));
     }
     return {};
 }

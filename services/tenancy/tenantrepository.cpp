@@ -42,11 +42,9 @@ QString likePattern(const QString &text)
 
 Result<Tenant> TenantRepository::create(const QString &name)
 {
-    auto valid = validatedName(QStringLiteral("name"), name);
-    if (!valid.ok())
-        return valid.error();
+    TWINOPS_TRY_ASSIGN(const auto valid, validatedName(QStringLiteral("name"), name));
     const QDateTime now = nowUtc();
-    Tenant tenant {newId(), *valid, TenantStatus::Active, now, now};
+    Tenant tenant{newId(), valid, TenantStatus::Active, now, now};
     auto result = m_db.query(QStringLiteral("INSERT INTO tenants (id, name, status, created_at, updated_at) "
                                             "VALUES ($1, $2, $3, $4, $5)"),
                              {tenant.id, tenant.name, tenantStatusName(tenant.status), now, now});
@@ -59,12 +57,12 @@ Result<Tenant> TenantRepository::get(const QString &id)
 {
     if (!isUuid(id))
         return Error::notFound(QStringLiteral("tenant not found"));
-    auto rows = m_db.query(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM tenants WHERE id = $1"), {id});
-    if (!rows.ok())
-        return rows.error();
-    if (rows->isEmpty())
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        m_db.query(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM tenants WHERE id = $1"), {id}));
+    if (rows.isEmpty())
         return Error::notFound(QStringLiteral("tenant not found"));
-    return tenantFromRow(rows->first());
+    return tenantFromRow(rows.first());
 }
 
 Result<Page<Tenant>> TenantRepository::list(const PageRequest &page, const QString &search)
@@ -85,10 +83,8 @@ Result<Tenant> TenantRepository::update(const QString &id, const TenantPatch &pa
     QString sql = QStringLiteral("UPDATE tenants SET updated_at = $2");
     QVariantList params {id, nowUtc()};
     if (patch.name) {
-        auto valid = validatedName(QStringLiteral("name"), *patch.name);
-        if (!valid.ok())
-            return valid.error();
-        params << *valid;
+        TWINOPS_TRY_ASSIGN(const auto valid, validatedName(QStringLiteral("name"), *patch.name));
+        params << valid;
         sql += QStringLiteral(", name = $%1").arg(params.size());
     }
     if (patch.status) {
@@ -108,10 +104,8 @@ Status TenantRepository::remove(const QString &id)
 {
     if (!isUuid(id))
         return Error::notFound(QStringLiteral("tenant not found"));
-    auto result = m_db.query(QStringLiteral("DELETE FROM tenants WHERE id = $1"), {id});
-    if (!result.ok())
-        return result.error();
-    if (result->rowsAffected() == 0)
+    TWINOPS_TRY_ASSIGN(const auto result, m_db.query(QStringLiteral("DELETE FROM tenants WHERE id = $1"), {id}));
+    if (result.rowsAffected() == 0)
         return Error::notFound(QStringLiteral("tenant not found"));
     return {};
 }

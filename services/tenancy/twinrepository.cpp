@@ -46,12 +46,10 @@ Status validateDescription(const QString &description)
 
 Result<Twin> TwinRepository::create(const QString &tenantId, const NewTwin &newTwin)
 {
-    auto name = validatedName(QStringLiteral("name"), newTwin.name);
-    if (!name.ok())
-        return name.error();
+    TWINOPS_TRY_ASSIGN(const auto name, validatedName(QStringLiteral("name"), newTwin.name));
     TWINOPS_TRY(validateDescription(newTwin.description));
     const QDateTime now = nowUtc();
-    Twin twin {newId(), tenantId, *name, newTwin.description, newTwin.settings, TwinStatus::Active, now, now};
+    Twin twin{newId(), tenantId, name, newTwin.description, newTwin.settings, TwinStatus::Active, now, now};
     auto result = m_db.query(
         QStringLiteral("INSERT INTO twins (id, tenant_id, name, description, settings, status, "
                        "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
@@ -65,14 +63,13 @@ Result<Twin> TwinRepository::get(const QString &tenantId, const QString &id)
 {
     if (!isUuid(id) || !isUuid(tenantId))
         return twinNotFound();
-    auto rows = m_db.query(QStringLiteral("SELECT ") + kColumns
-                               + QStringLiteral(" FROM twins WHERE tenant_id = $1 AND id = $2"),
-                           {tenantId, id});
-    if (!rows.ok())
-        return rows.error();
-    if (rows->isEmpty())
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       m_db.query(QStringLiteral("SELECT ") + kColumns
+                                      + QStringLiteral(" FROM twins WHERE tenant_id = $1 AND id = $2"),
+                                  {tenantId, id}));
+    if (rows.isEmpty())
         return twinNotFound();
-    return twinFromRow(rows->first());
+    return twinFromRow(rows.first());
 }
 
 Result<Page<Twin>> TwinRepository::list(const QString &tenantId, const PageRequest &page, std::optional<TwinStatus> status,
@@ -111,10 +108,8 @@ Result<Twin> TwinRepository::update(const QString &tenantId, const QString &id, 
         sql += QStringLiteral(", %1 = $%2").arg(QLatin1String(column)).arg(params.size());
     };
     if (patch.name) {
-        auto name = validatedName(QStringLiteral("name"), *patch.name);
-        if (!name.ok())
-            return name.error();
-        set("name", *name);
+        TWINOPS_TRY_ASSIGN(const auto name, validatedName(QStringLiteral("name"), *patch.name));
+        set("name", name);
     }
     if (patch.description) {
         TWINOPS_TRY(validateDescription(*patch.description));
@@ -138,10 +133,10 @@ Status TwinRepository::remove(const QString &tenantId, const QString &id)
 {
     if (!isUuid(id) || !isUuid(tenantId))
         return twinNotFound();
-    auto result = m_db.query(QStringLiteral("DELETE FROM twins WHERE tenant_id = $1 AND id = $2"), {tenantId, id});
-    if (!result.ok())
-        return result.error();
-    if (result->rowsAffected() == 0)
+    TWINOPS_TRY_ASSIGN(
+        const auto result,
+        m_db.query(QStringLiteral("DELETE FROM twins WHERE tenant_id = $1 AND id = $2"), {tenantId, id}));
+    if (result.rowsAffected() == 0)
         return twinNotFound();
     return {};
 }

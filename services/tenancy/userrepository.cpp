@@ -44,11 +44,9 @@ Result<QString> validatedEmail(const QString &email)
 
 Result<User> UserRepository::create(const QString &tenantId, const NewUser &newUser)
 {
-    auto email = validatedEmail(newUser.email);
-    if (!email.ok())
-        return email.error();
+    TWINOPS_TRY_ASSIGN(const auto email, validatedEmail(newUser.email));
     const QDateTime now = nowUtc();
-    User user {newId(), tenantId, *email, newUser.passwordHash, newUser.role, true, {}, now, now, {}};
+    User user{newId(), tenantId, email, newUser.passwordHash, newUser.role, true, {}, now, now, {}};
     auto result = m_db.query(QStringLiteral("INSERT INTO users (id, tenant_id, email, password_hash, role, is_active, "
                                             "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
                              {user.id, tenantId, user.email, user.passwordHash, roleName(user.role), true, now, now});
@@ -99,22 +97,21 @@ Status UserRepository::remove(const QString &tenantId, const QString &id)
 {
     if (!isUuid(id) || !isUuid(tenantId))
         return userNotFound();
-    auto result = m_db.query(QStringLiteral("DELETE FROM users WHERE tenant_id = $1 AND id = $2"), {tenantId, id});
-    if (!result.ok())
-        return result.error();
-    if (result->rowsAffected() == 0)
+    TWINOPS_TRY_ASSIGN(
+        const auto result,
+        m_db.query(QStringLiteral("DELETE FROM users WHERE tenant_id = $1 AND id = $2"), {tenantId, id}));
+    if (result.rowsAffected() == 0)
         return userNotFound();
     return {};
 }
 
 Result<int> UserRepository::countActiveOwners(const QString &tenantId)
 {
-    auto rows = m_db.query(QStringLiteral("SELECT count(*) FROM users WHERE tenant_id = $1 AND role = 'owner' "
-                                          "AND is_active = $2 AND revoked_at IS NULL"),
-                           {tenantId, true});
-    if (!rows.ok())
-        return rows.error();
-    return int(rows->first().integer(0));
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       m_db.query(QStringLiteral("SELECT count(*) FROM users WHERE tenant_id = $1 AND role = 'owner' "
+                                                 "AND is_active = $2 AND revoked_at IS NULL"),
+                                  {tenantId, true}));
+    return int(rows.first().integer(0));
 }
 
 Result<User> UserRepository::findByEmail(const QString &email)

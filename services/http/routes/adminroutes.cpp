@@ -16,14 +16,13 @@ namespace {
 // Counts shown next to each tenant in the console; one grouped query per kind, not one per tenant.
 Result<JsonObjectWriter> tenantWithCounts(Database &db, const Tenant &tenant)
 {
-    auto counts = db.query(QStringLiteral("SELECT (SELECT count(*) FROM users WHERE tenant_id = $1), "
-                                          "(SELECT count(*) FROM twins WHERE tenant_id = $1), "
-                                          "(SELECT count(*) FROM sources WHERE tenant_id = $1), "
-                                          "(SELECT count(*) FROM jobs WHERE tenant_id = $1)"),
-                           {tenant.id});
-    if (!counts.ok())
-        return counts.error();
-    const Row row = counts->first();
+    TWINOPS_TRY_ASSIGN(const auto counts,
+                       db.query(QStringLiteral("SELECT (SELECT count(*) FROM users WHERE tenant_id = $1), "
+                                               "(SELECT count(*) FROM twins WHERE tenant_id = $1), "
+                                               "(SELECT count(*) FROM sources WHERE tenant_id = $1), "
+                                               "(SELECT count(*) FROM jobs WHERE tenant_id = $1)"),
+                                {tenant.id}));
+    const Row row = counts.first();
     return tenantJson(tenant).insert("counts", JsonObjectWriter()
                                                    .insert("jobs", row.integer(3))
                                                    .insert("sources", row.integer(2))
@@ -33,21 +32,15 @@ Result<JsonObjectWriter> tenantWithCounts(Database &db, const Tenant &tenant)
 
 Result<HttpResponse> setRevoked(RequestContext &c, bool revoked)
 {
-    auto id = uuidParam(c.param(QStringLiteral("id")));
-    if (!id.ok())
-        return id.error();
-    auto tx = Transaction::begin(c.api.db());
-    if (!tx.ok())
-        return tx.error();
-    auto user = UserRepository(c.api.db()).setRevoked(*id, revoked);
-    if (!user.ok())
-        return user.error();
+    TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(c.api.db()));
+    TWINOPS_TRY_ASSIGN(const auto user, UserRepository(c.api.db()).setRevoked(id, revoked));
     // Restoring brings back the user's password, not the sessions or keys the revocation ended.
     if (revoked)
-        TWINOPS_TRY(endAccessAudited(c, *id, KeyRevocation::CreatorRevoked));
-    audit(c, revoked ? QStringLiteral("user.revoke") : QStringLiteral("user.restore"), QStringLiteral("user"), *id);
-    TWINOPS_TRY(tx->commit());
-    return HttpResponse::json(200, userJson(*user));
+        TWINOPS_TRY(endAccessAudited(c, id, KeyRevocation::CreatorRevoked));
+    audit(c, revoked ? QStringLiteral("user.revoke") : QStringLiteral("user.restore"), QStringLiteral("user"), id);
+    TWINOPS_TRY(tx.commit());
+    return HttpResponse::json(200, userJson(user));
 }
 
 } // namespace
@@ -57,75 +50,60 @@ void registerAdminRoutes(Router &router)
     const Access admin = Access::platformAdmin();
 
     router.add({"GET", QStringLiteral("/api/v1/admin/tenants"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto page = pageRequest(c.request);
-        if (!page.ok())
-            return page.error();
-        auto tenants = TenantRepository(c.api.db()).list(*page, c.request.queryValue(QStringLiteral("search")));
-        if (!tenants.ok())
-            return tenants.error();
+        TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
+        TWINOPS_TRY_ASSIGN(const auto tenants,
+                           TenantRepository(c.api.db()).list(page, c.request.queryValue(QStringLiteral("search"))));
         QList<JsonObjectWriter> items;
-        for (const Tenant &tenant : tenants->items) {
-            auto json = tenantWithCounts(c.api.db(), tenant);
-            if (!json.ok())
-                return json.error();
-            items.append(*json);
+        for (const Tenant &tenant : tenants.items) {
+            TWINOPS_TRY_ASSIGN(const auto json, tenantWithCounts(c.api.db(), tenant));
+            items.append(json);
         }
-        return HttpResponse::json(200, JsonObjectWriter().insert("items", items).insert(
-                                           "next_cursor", tenants->nextCursor.isEmpty()
-                                               ? std::nullopt : std::optional<QString>(tenants->nextCursor)));
+        return HttpResponse::json(
+            200,
+            JsonObjectWriter()
+                .insert("items", items)
+                .insert("next_cursor",
+                        tenants.nextCursor.isEmpty() ? std::nullopt : std::optional<QString>(tenants.nextCursor)));
     });
 
     router.add({"POST", QStringLiteral("/api/v1/admin/tenants"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto body = jsonBody(c.request);
-        if (!body.ok())
-            return body.error();
-        JsonFields fields(*body);
+        TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+        JsonFields fields(body);
         const QString name = fields.requiredString(QStringLiteral("name"), 100);
         TWINOPS_TRY(fields.status());
-        auto tenant = TenantRepository(c.api.db()).create(name);
-        if (!tenant.ok())
-            return tenant.error();
-        audit(c, QStringLiteral("tenant.create"), QStringLiteral("tenant"), tenant->id);
-        return HttpResponse::json(201, tenantJson(*tenant));
+        TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(c.api.db()).create(name));
+        audit(c, QStringLiteral("tenant.create"), QStringLiteral("tenant"), tenant.id);
+        return HttpResponse::json(201, tenantJson(tenant));
     });
 
-    router.add({"PATCH", QStringLiteral("/api/v1/admin/tenants/{id}"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto id = uuidParam(c.param(QStringLiteral("id")));
-        if (!id.ok())
-            return id.error();
-        auto body = jsonBody(c.request);
-        if (!body.ok())
-            return body.error();
-        JsonFields fields(*body);
-        TenantPatch patch;
-        patch.name = fields.optionalString(QStringLiteral("name"), 100);
-        if (auto status = fields.optionalString(QStringLiteral("status"), 20)) {
-            patch.status = tenantStatusFromString(*status);
-            if (!patch.status)
-                fields.problem(QStringLiteral("status"), QStringLiteral("must be active or suspended"));
-        }
-        TWINOPS_TRY(fields.status());
-        auto tenant = TenantRepository(c.api.db()).update(*id, patch);
-        if (!tenant.ok())
-            return tenant.error();
-        audit(c, QStringLiteral("tenant.update"), QStringLiteral("tenant"), *id, *body);
-        return HttpResponse::json(200, tenantJson(*tenant));
-    });
+    router.add({"PATCH", QStringLiteral("/api/v1/admin/tenants/{id}"), admin},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+                   JsonFields fields(body);
+                   TenantPatch patch;
+                   patch.name = fields.optionalString(QStringLiteral("name"), 100);
+                   if (auto status = fields.optionalString(QStringLiteral("status"), 20)) {
+                       patch.status = tenantStatusFromString(*status);
+                       if (!patch.status)
+                           fields.problem(QStringLiteral("status"), QStringLiteral("must be active or suspended"));
+                   }
+                   TWINOPS_TRY(fields.status());
+                   TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(c.api.db()).update(id, patch));
+                   audit(c, QStringLiteral("tenant.update"), QStringLiteral("tenant"), id, body);
+                   return HttpResponse::json(200, tenantJson(tenant));
+               });
 
     router.add({"GET", QStringLiteral("/api/v1/admin/users"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto page = pageRequest(c.request);
-        if (!page.ok())
-            return page.error();
+        TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
         UserRepository repository(c.api.db());
         const QString tenantId = c.request.queryValue(QStringLiteral("tenant_id"));
         Result<Page<User>> users = Page<User>{};
         if (tenantId.isEmpty()) {
-            users = repository.listAllTenants(*page);
+            users = repository.listAllTenants(page);
         } else {
-            auto id = uuidParam(tenantId);
-            if (!id.ok())
-                return id.error();
-            users = repository.list(*id, *page);
+            TWINOPS_TRY_ASSIGN(const auto id, uuidParam(tenantId));
+            users = repository.list(id, page);
         }
         if (!users.ok())
             return users.error();
@@ -144,36 +122,26 @@ void registerAdminRoutes(Router &router)
     });
 
     router.add({"POST", QStringLiteral("/api/v1/admin/keys"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto body = jsonBody(c.request);
-        if (!body.ok())
-            return body.error();
-        JsonFields fields(*body);
+        TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+        JsonFields fields(body);
         const QString name = fields.requiredString(QStringLiteral("name"), 100);
         const std::optional<int> expiresInDays = fields.optionalInt(QStringLiteral("expires_in_days"));
         TWINOPS_TRY(fields.status());
-        auto tx = Transaction::begin(c.api.db());
-        if (!tx.ok())
-            return tx.error();
-        auto issued = ApiKeyRepository(c.api.db()).createPlatformAdmin(name, expiresInDays);
-        if (!issued.ok())
-            return issued.error();
-        audit(c, QStringLiteral("admin_key.create"), QStringLiteral("api_key"), issued->key.id,
-              {{QStringLiteral("name"), issued->key.name}});
-        TWINOPS_TRY(tx->commit());
-        return HttpResponse::json(201, apiKeyJson(issued->key).insert("key", issued->secret));
+        TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(c.api.db()));
+        TWINOPS_TRY_ASSIGN(const auto issued, ApiKeyRepository(c.api.db()).createPlatformAdmin(name, expiresInDays));
+        audit(c, QStringLiteral("admin_key.create"), QStringLiteral("api_key"), issued.key.id,
+              {{QStringLiteral("name"), issued.key.name}});
+        TWINOPS_TRY(tx.commit());
+        return HttpResponse::json(201, apiKeyJson(issued.key).insert("key", issued.secret));
     });
 
     router.add({"DELETE", QStringLiteral("/api/v1/admin/keys/{id}"), admin},
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto id = uuidParam(c.param(QStringLiteral("id")));
-                   if (!id.ok())
-                       return id.error();
-                   auto tx = Transaction::begin(c.api.db());
-                   if (!tx.ok())
-                       return tx.error();
-                   TWINOPS_TRY(ApiKeyRepository(c.api.db()).revokePlatformAdmin(*id));
-                   audit(c, QStringLiteral("admin_key.revoke"), QStringLiteral("api_key"), *id);
-                   TWINOPS_TRY(tx->commit());
+                   TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(c.api.db()));
+                   TWINOPS_TRY(ApiKeyRepository(c.api.db()).revokePlatformAdmin(id));
+                   audit(c, QStringLiteral("admin_key.revoke"), QStringLiteral("api_key"), id);
+                   TWINOPS_TRY(tx.commit());
                    return HttpResponse::noContent();
                });
 
@@ -205,10 +173,8 @@ void registerAdminRoutes(Router &router)
                        return Error::validation(QStringLiteral("from"), QStringLiteral("must not be after to"));
                    if (from->daysTo(*to) > 31)
                        return Error::validation(QStringLiteral("from"), QStringLiteral("the range is at most 31 days"));
-                   auto points = readMetricHistory(c.api.db(), name, *from, *to);
-                   if (!points.ok())
-                       return points.error();
-                   return HttpResponse::json(200, QJsonObject{{QStringLiteral("points"), *points}});
+                   TWINOPS_TRY_ASSIGN(const auto points, readMetricHistory(c.api.db(), name, *from, *to));
+                   return HttpResponse::json(200, QJsonObject{{QStringLiteral("points"), points}});
                });
 }
 

@@ -23,10 +23,8 @@ HttpResponse sessionResponse(int status, const Session &session)
 
 Result<QString> refreshTokenField(const HttpRequest &request)
 {
-    auto body = jsonBody(request);
-    if (!body.ok())
-        return body.error();
-    JsonFields fields(*body);
+    TWINOPS_TRY_ASSIGN(const auto body, jsonBody(request));
+    JsonFields fields(body);
     const QString token = fields.requiredString(QStringLiteral("refresh_token"), 200);
     TWINOPS_TRY(fields.status());
     return token;
@@ -37,75 +35,66 @@ Result<QString> refreshTokenField(const HttpRequest &request)
 void registerAuthRoutes(Router &router)
 {
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/signup"), Access::publicRoute()}.on(
-                   Lane::Work, [](const HttpRequest &request, ApiContext &api) { return api.auth().admitSignup(request.peer); }),
+                   Lane::Work,
+                   [](const HttpRequest &request, ApiContext &api) { return api.auth().admitSignup(request.peer); }),
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto body = jsonBody(c.request);
-                   if (!body.ok())
-                       return body.error();
-                   JsonFields fields(*body);
+                   TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+                   JsonFields fields(body);
                    const QString email = fields.requiredString(QStringLiteral("email"), 254);
                    const QString password = fields.requiredString(QStringLiteral("password"), 1024);
                    const QString tenantName = fields.requiredString(QStringLiteral("tenant_name"), 100);
                    TWINOPS_TRY(fields.status());
-                   auto session = c.api.auth().signup(email, password, tenantName, c.request.peer);
-                   if (!session.ok())
-                       return session.error();
-                   return sessionResponse(201, *session);
+                   TWINOPS_TRY_ASSIGN(const auto session,
+                                      c.api.auth().signup(email, password, tenantName, c.request.peer));
+                   return sessionResponse(201, session);
                });
 
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/login"), Access::publicRoute()}.on(
-                   Lane::Work, [](const HttpRequest &request, ApiContext &api) { return api.auth().admitLogin(request.peer); }),
+                   Lane::Work,
+                   [](const HttpRequest &request, ApiContext &api) { return api.auth().admitLogin(request.peer); }),
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto body = jsonBody(c.request);
-                   if (!body.ok())
-                       return body.error();
-                   JsonFields fields(*body);
+                   TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+                   JsonFields fields(body);
                    const QString email = fields.requiredString(QStringLiteral("email"), 254);
                    const QString password = fields.requiredString(QStringLiteral("password"), 1024);
                    TWINOPS_TRY(fields.status());
-                   auto session = c.api.auth().login(email, password, c.request.peer);
-                   if (!session.ok())
-                       return session.error();
-                   return sessionResponse(200, *session);
+                   TWINOPS_TRY_ASSIGN(const auto session, c.api.auth().login(email, password, c.request.peer));
+                   return sessionResponse(200, session);
                });
 
-    router.add({"POST", QStringLiteral("/api/v1/auth/refresh"), Access::publicRoute()}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto token = refreshTokenField(c.request);
-        if (!token.ok())
-            return token.error();
-        auto session = c.api.auth().refresh(*token);
-        if (!session.ok())
-            return session.error();
-        return sessionResponse(200, *session);
-    });
+    router.add({"POST", QStringLiteral("/api/v1/auth/refresh"), Access::publicRoute()},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto token, refreshTokenField(c.request));
+                   TWINOPS_TRY_ASSIGN(const auto session, c.api.auth().refresh(token));
+                   return sessionResponse(200, session);
+               });
 
-    router.add({"POST", QStringLiteral("/api/v1/auth/logout"), Access::publicRoute()}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto token = refreshTokenField(c.request);
-        if (!token.ok())
-            return token.error();
-        TWINOPS_TRY(c.api.auth().logout(*token));
-        return HttpResponse::noContent();
-    });
+    router.add({"POST", QStringLiteral("/api/v1/auth/logout"), Access::publicRoute()},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto token, refreshTokenField(c.request));
+                   TWINOPS_TRY(c.api.auth().logout(token));
+                   return HttpResponse::noContent();
+               });
 
     router.add({"GET", QStringLiteral("/api/v1/auth/me"), Access::tenant(Role::Viewer, scopes::twinsRead)},
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto tenant = TenantRepository(c.api.db()).get(c.principal.tenantId);
-                   if (!tenant.ok())
-                       return tenant.error();
+                   TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(c.api.db()).get(c.principal.tenantId));
                    JsonObjectWriter me; // fields in alphabetical order, as in the resources
                    if (c.principal.kind == Principal::Kind::User) {
-                       auto user = UserRepository(c.api.db()).get(c.principal.tenantId, c.principal.userId);
-                       if (!user.ok())
-                           return user.error();
-                       me.insert("tenant", tenantJson(*tenant))
-                           .insert("user", JsonObjectWriter()
-                                               .insert("email", user->email)
-                                               .insert("id", user->id)
-                                               .insert("role", roleName(user->role))
-                                               .insert("tenant_id", user->tenantId));
+                       TWINOPS_TRY_ASSIGN(const auto user,
+                                          UserRepository(c.api.db()).get(c.principal.tenantId, c.principal.userId));
+                       me.insert("tenant", tenantJson(tenant))
+                           .insert("user",
+                                   JsonObjectWriter()
+                                       .insert("email", user.email)
+                                       .insert("id", user.id)
+                                       .insert("role", roleName(user.role))
+                                       .insert("tenant_id", user.tenantId));
                    } else {
-                       me.insert("api_key", JsonObjectWriter().insert("id", c.principal.apiKeyId).insert("scopes", c.principal.scopes))
-                           .insert("tenant", tenantJson(*tenant));
+                       me.insert(
+                             "api_key",
+                             JsonObjectWriter().insert("id", c.principal.apiKeyId).insert("scopes", c.principal.scopes))
+                           .insert("tenant", tenantJson(tenant));
                    }
                    return HttpResponse::json(200, me);
                });

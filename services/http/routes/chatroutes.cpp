@@ -78,10 +78,8 @@ struct ChatBody
 
 Result<ChatBody> chatBody(const HttpRequest &request)
 {
-    auto body = jsonBody(request);
-    if (!body.ok())
-        return body.error();
-    JsonFields fields(*body);
+    TWINOPS_TRY_ASSIGN(const auto body, jsonBody(request));
+    JsonFields fields(body);
     ChatBody chat;
     chat.message = fields.requiredString(QStringLiteral("message"), ChatSettings::kMaxMessageLength);
     chat.conversationId = fields.optionalString(QStringLiteral("conversation_id"), 64).value_or(QString());
@@ -131,28 +129,23 @@ Result<HttpResponse> answer(RequestContext &c, const QString &tenantId, const QS
                             const QString &shareLinkId, const QElapsedTimer &started)
 {
     ApiShared &shared = c.api.shared();
-    auto places = acquireChatPlaces(shared, tenantId, shareLinkId);
-    if (!places.ok())
-        return places.error();
+    TWINOPS_TRY_ASSIGN(const auto places, acquireChatPlaces(shared, tenantId, shareLinkId));
     ChatService service(c.api.db(), shared.settings.chat, shared.metrics, shared.chatProvider.get());
-    auto prepared = service.prepare(tenantId, twinId, body.message, body.conversationId, shareLinkId);
-    if (!prepared.ok())
-        return prepared.error();
+    TWINOPS_TRY_ASSIGN(auto prepared,
+                       service.prepare(tenantId, twinId, body.message, body.conversationId, shareLinkId));
     if (!c.request.header("accept").contains("text/event-stream")) {
         ChatEventSink stillThere;
         if (c.request.clientGone)
             stillThere = [gone = c.request.clientGone](const QByteArray &, const QJsonObject &) { return !gone(); };
-        auto turn = service.run(*prepared, stillThere, started);
-        if (!turn.ok())
-            return turn.error();
-        return HttpResponse::json(200, turnJson(*turn));
+        TWINOPS_TRY_ASSIGN(const auto turn, service.run(prepared, stillThere, started));
+        return HttpResponse::json(200, turnJson(turn));
     }
     // The producer runs on this thread right after the handler returned, with the same ApiContext; the
     // RequestContext is gone by then, so it takes what it needs by value (its places too: held until the end).
     ApiContext *api = &c.api;
     const QString requestId = c.request.requestId;
     return HttpResponse::eventStream(
-        [api, chat = std::move(prepared).value(), started, requestId, held = *places](EventSink &sink) {
+        [api, chat = std::move(prepared), started, requestId, held = places](EventSink &sink) {
             ApiShared &state = api->shared();
             ChatService streaming(api->db(), state.settings.chat, state.metrics, state.chatProvider.get());
             auto turn = streaming.run(
@@ -179,13 +172,9 @@ void registerChatRoutes(Router &router)
                [](RequestContext &c) -> Result<HttpResponse> {
                    QElapsedTimer started;
                    started.start();
-                   auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
-                   if (!twin.ok())
-                       return twin.error();
-                   auto body = chatBody(c.request);
-                   if (!body.ok())
-                       return body.error();
-                   return answer(c, c.principal.tenantId, twin->id, *body, {}, started);
+                   TWINOPS_TRY_ASSIGN(const auto twin, visibleTwin(c, c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(const auto body, chatBody(c.request));
+                   return answer(c, c.principal.tenantId, twin.id, body, {}, started);
                });
 
     router.add({"GET", QStringLiteral("/api/v1/twins/{id}/conversations"), read}, [](RequestContext &c) {
@@ -199,22 +188,15 @@ void registerChatRoutes(Router &router)
 
     router.add({"GET", QStringLiteral("/api/v1/conversations/{id}/messages"), read},
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto id = uuidParam(c.param(QStringLiteral("id")));
-                   if (!id.ok())
-                       return id.error();
+                   TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
                    ConversationRepository conversations(c.api.db());
-                   auto conversation = conversations.get(c.principal.tenantId, *id);
-                   if (!conversation.ok())
-                       return conversation.error();
-                   if (!c.principal.canSeeTwin(conversation->twinId))
+                   TWINOPS_TRY_ASSIGN(const auto conversation, conversations.get(c.principal.tenantId, id));
+                   if (!c.principal.canSeeTwin(conversation.twinId))
                        return Error::notFound(QStringLiteral("conversation not found"));
-                   auto page = pageRequest(c.request);
-                   if (!page.ok())
-                       return page.error();
-                   auto messages = conversations.messages(c.principal.tenantId, conversation->id, *page);
-                   if (!messages.ok())
-                       return messages.error();
-                   return HttpResponse::json(200, pageJson(*messages, messageJson));
+                   TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
+                   TWINOPS_TRY_ASSIGN(const auto messages,
+                                      conversations.messages(c.principal.tenantId, conversation.id, page));
+                   return HttpResponse::json(200, pageJson(messages, messageJson));
                });
 
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/public/share/{token}/chat"), Access::publicRoute()}.on(
@@ -228,20 +210,17 @@ void registerChatRoutes(Router &router)
                    int retryAfter = 0;
                    if (!shared.shareChatPeerLimiter.allow(c.request.peer, &retryAfter))
                        return rateLimited(retryAfter);
-                   auto link = ShareLinkRepository(c.api.db()).resolve(c.param(QStringLiteral("token")));
-                   if (!link.ok())
-                       return link.error();
-                   if (!shared.shareChatTokenLimiter.allow(link->id, &retryAfter))
+                   TWINOPS_TRY_ASSIGN(const auto link,
+                                      ShareLinkRepository(c.api.db()).resolve(c.param(QStringLiteral("token"))));
+                   if (!shared.shareChatTokenLimiter.allow(link.id, &retryAfter))
                        return rateLimited(retryAfter);
-                   auto body = chatBody(c.request);
-                   if (!body.ok())
-                       return body.error();
+                   TWINOPS_TRY_ASSIGN(const auto body, chatBody(c.request));
                    // last_used_at at most once a minute: a busy link does not rewrite its row on every message.
                    const QDateTime now = nowUtc();
                    (void)c.api.db().query(QStringLiteral("UPDATE share_links SET last_used_at = $2 WHERE id = $1 "
                                                          "AND (last_used_at IS NULL OR last_used_at < $3)"),
-                                          {link->id, now, now.addSecs(-60)});
-                   return answer(c, link->tenantId, link->twinId, *body, link->id, started);
+                                          {link.id, now, now.addSecs(-60)});
+                   return answer(c, link.tenantId, link.twinId, body, link.id, started);
                });
 }
 

@@ -35,17 +35,13 @@ void registerCheckRoutes(Router &router)
     const Access admin = Access::platformAdmin();
 
     router.add({"GET", QStringLiteral("/api/v1/admin/checks"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto checklists = builtInChecklists();
-        if (!checklists.ok())
-            return checklists.error();
-        auto runs = ChecklistRunRepository(c.api.db()).recent(kRecentRuns);
-        if (!runs.ok())
-            return runs.error();
+        TWINOPS_TRY_ASSIGN(const auto checklists, builtInChecklists());
+        TWINOPS_TRY_ASSIGN(const auto runs, ChecklistRunRepository(c.api.db()).recent(kRecentRuns));
         QJsonArray definitions;
-        for (const Checklist &checklist : *checklists)
+        for (const Checklist &checklist : checklists)
             definitions.append(checklist.toJson());
         QJsonArray recent;
-        for (const ChecklistRun &run : *runs)
+        for (const ChecklistRun &run : runs)
             recent.append(runSummaryJson(run));
         return HttpResponse::json(
             200, QJsonObject{{QStringLiteral("checklists"), definitions}, {QStringLiteral("runs"), recent}});
@@ -56,10 +52,8 @@ void registerCheckRoutes(Router &router)
     // a PostgreSQL DSN) are not accepted over HTTP: the checks that need them run from `twinopsd check`.
     router.add(
         {"POST", QStringLiteral("/api/v1/admin/checks/run"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-            auto body = jsonBody(c.request);
-            if (!body.ok())
-                return body.error();
-            JsonFields fields(*body);
+            TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+            JsonFields fields(body);
             const QString checklistId
                 = fields.optionalString(QStringLiteral("checklist"), 100).value_or(QStringLiteral("staging"));
             const std::optional<QString> baseUrl = fields.optionalString(QStringLiteral("base_url"), 2000);
@@ -86,39 +80,29 @@ void registerCheckRoutes(Router &router)
             auto checklist = builtInChecklist(checklistId);
             if (!checklist.ok())
                 return Error::validation(QStringLiteral("checklist"), checklist.error().message);
-            auto run = c.api.shared().checks.start(c.api.db(), *checklist, target, actor(c));
-            if (!run.ok())
-                return run.error();
-            return HttpResponse::json(202, run->toJson());
+            TWINOPS_TRY_ASSIGN(const auto run, c.api.shared().checks.start(c.api.db(), *checklist, target, actor(c)));
+            return HttpResponse::json(202, run.toJson());
         });
 
     router.add({"GET", QStringLiteral("/api/v1/admin/checks/runs/{id}"), admin},
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto id = uuidParam(c.param(QStringLiteral("id")));
-                   if (!id.ok())
-                       return id.error();
-                   auto run = ChecklistRunRepository(c.api.db()).get(*id);
-                   if (!run.ok())
-                       return run.error();
+                   TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(const auto run, ChecklistRunRepository(c.api.db()).get(id));
                    const QString format = c.request.queryValue(QStringLiteral("format"));
                    if (format == QLatin1String("markdown"))
-                       return HttpResponse::text(200, run->toMarkdown().toUtf8(),
+                       return HttpResponse::text(200, run.toMarkdown().toUtf8(),
                                                  QByteArrayLiteral("text/markdown; charset=utf-8"));
                    if (!format.isEmpty() && format != QLatin1String("json"))
                        return Error::badRequest(QStringLiteral("format must be json or markdown"));
-                   return HttpResponse::json(200, run->toJson());
+                   return HttpResponse::json(200, run.toJson());
                });
 
     // A person ticks a manual item: pass, fail or skipped, with a note saying what they saw.
     router.add({"PATCH", QStringLiteral("/api/v1/admin/checks/runs/{id}/items/{item_id}"), admin},
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto id = uuidParam(c.param(QStringLiteral("id")));
-                   if (!id.ok())
-                       return id.error();
-                   auto body = jsonBody(c.request);
-                   if (!body.ok())
-                       return body.error();
-                   JsonFields fields(*body);
+                   TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+                   JsonFields fields(body);
                    const QString statusName = fields.requiredString(QStringLiteral("status"), 20);
                    const QString note = fields.requiredString(QStringLiteral("note"), 2000);
                    const std::optional<CheckStatus> status = checkStatusFromString(statusName);
@@ -126,12 +110,11 @@ void registerCheckRoutes(Router &router)
                        && (!status || *status == CheckStatus::Pending || *status == CheckStatus::Warn))
                        fields.problem(QStringLiteral("status"), QStringLiteral("must be pass, fail or skipped"));
                    TWINOPS_TRY(fields.status());
-                   auto run = ChecklistRunRepository(c.api.db())
-                                  .tickManual(*id, c.param(QStringLiteral("item_id")), *status, note, actor(c));
-                   if (!run.ok())
-                       return run.error();
-                   audit(c, QStringLiteral("checklist.tick"), QStringLiteral("checklist_run"), *id);
-                   return HttpResponse::json(200, run->toJson());
+                   TWINOPS_TRY_ASSIGN(const auto run,
+                                      ChecklistRunRepository(c.api.db())
+                                          .tickManual(id, c.param(QStringLiteral("item_id")), *status, note, actor(c)));
+                   audit(c, QStringLiteral("checklist.tick"), QStringLiteral("checklist_run"), id);
+                   return HttpResponse::json(200, run.toJson());
                });
 }
 

@@ -37,9 +37,7 @@ void registerGraphRoutes(Router &router)
     router.add(
         RouteSpec{"GET", QStringLiteral("/api/v1/twins/{id}/graph"), read}.on(Lane::Work),
         [](RequestContext &c) -> Result<HttpResponse> {
-            auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
-            if (!twin.ok())
-                return twin.error();
+            TWINOPS_TRY_ASSIGN(const auto twin, visibleTwin(c, c.param(QStringLiteral("id"))));
             // ?limit= caps the nodes (most mentioned first); edges are those between the nodes returned.
             int limit = GraphStore::kDefaultNodeLimit;
             if (const QString text = c.request.queryValue(QStringLiteral("limit")); !text.isEmpty()) {
@@ -48,14 +46,12 @@ void registerGraphRoutes(Router &router)
                 if (!ok || limit < 1 || limit > GraphStore::kMaxNodeLimit)
                     return Error::badRequest(QStringLiteral("limit must be 1..%1").arg(GraphStore::kMaxNodeLimit));
             }
-            auto graph = GraphStore(c.api.db()).graph(c.principal.tenantId, twin->id, limit);
-            if (!graph.ok())
-                return graph.error();
+            TWINOPS_TRY_ASSIGN(const auto graph, GraphStore(c.api.db()).graph(c.principal.tenantId, twin.id, limit));
             QJsonArray nodes;
-            for (const GraphNode &node : std::as_const(graph->nodes))
+            for (const GraphNode &node : std::as_const(graph.nodes))
                 nodes.append(graphNodeJson(node));
             QJsonArray edges;
-            for (const GraphEdge &edge : std::as_const(graph->edges))
+            for (const GraphEdge &edge : std::as_const(graph.edges))
                 edges.append(graphEdgeJson(edge));
             return HttpResponse::json(200,
                                       QJsonObject{{QStringLiteral("nodes"), nodes}, {QStringLiteral("edges"), edges}});

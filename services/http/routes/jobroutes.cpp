@@ -23,10 +23,7 @@ Result<JobFilter> filterFrom(const HttpRequest &request, const QString &tenantId
     }
     filter.type = request.queryValue(QStringLiteral("type"));
     if (const QString twin = request.queryValue(QStringLiteral("twin_id")); !twin.isEmpty()) {
-        auto id = uuidParam(twin);
-        if (!id.ok())
-            return id.error();
-        filter.twinId = *id;
+        TWINOPS_TRY_ASSIGN(filter.twinId, uuidParam(twin));
     }
     filter.text = request.queryValue(QStringLiteral("q"));
     return filter;
@@ -42,10 +39,8 @@ Status idsFrom(const HttpRequest &request, JobFilter &filter)
     if (parts.size() > kMaxIds)
         return Error::badRequest(QStringLiteral("ids names more than %1 jobs").arg(kMaxIds));
     for (const QString &part : parts) {
-        auto id = uuidParam(part.trimmed());
-        if (!id.ok())
-            return id.error();
-        filter.ids << *id;
+        TWINOPS_TRY_ASSIGN(const auto id, uuidParam(part.trimmed()));
+        filter.ids << id;
     }
     return {};
 }
@@ -55,13 +50,9 @@ bool visible(const Principal &principal, const Job &job) { return job.twinId.isE
 
 Result<Job> visibleJob(RequestContext &c)
 {
-    auto id = uuidParam(c.param(QStringLiteral("id")));
-    if (!id.ok())
-        return id.error();
-    auto job = JobQueue(c.api.db()).get(c.principal.tenantId, *id);
-    if (!job.ok())
-        return job.error();
-    if (!visible(c.principal, *job))
+    TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+    TWINOPS_TRY_ASSIGN(auto job, JobQueue(c.api.db()).get(c.principal.tenantId, id));
+    if (!visible(c.principal, job))
         return Error::notFound(QStringLiteral("job not found"));
     return job;
 }
@@ -74,20 +65,14 @@ QString actor(const Principal &principal)
 
 Result<HttpResponse> listJobs(RequestContext &c, const QString &tenantId, bool byIds = false)
 {
-    auto page = pageRequest(c.request);
-    if (!page.ok())
-        return page.error();
-    auto filter = filterFrom(c.request, tenantId);
-    if (!filter.ok())
-        return filter.error();
+    TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
+    TWINOPS_TRY_ASSIGN(auto filter, filterFrom(c.request, tenantId));
     if (byIds)
-        TWINOPS_TRY(idsFrom(c.request, *filter));
-    auto jobs = JobQueue(c.api.db()).list(*filter, *page);
-    if (!jobs.ok())
-        return jobs.error();
+        TWINOPS_TRY(idsFrom(c.request, filter));
+    TWINOPS_TRY_ASSIGN(auto jobs, JobQueue(c.api.db()).list(filter, page));
     // Allow-listed keys see their twins' jobs only (a page may come back shorter than the limit).
-    jobs->items.removeIf([&](const Job &job) { return !tenantId.isEmpty() && !visible(c.principal, job); });
-    return HttpResponse::json(200, pageJson(*jobs, jobJson));
+    jobs.items.removeIf([&](const Job &job) { return !tenantId.isEmpty() && !visible(c.principal, job); });
+    return HttpResponse::json(200, pageJson(jobs, jobJson));
 }
 
 QJsonObject logsJson(const QList<JobLogLine> &lines)
@@ -105,10 +90,8 @@ QJsonObject logsJson(const QList<JobLogLine> &lines)
 // POST /api/v1/admin/jobs/{retry,cancel}: {"job_ids": [...]} or {"filter": {state, type, tenant_id, twin_id, q}}.
 Result<HttpResponse> bulk(RequestContext &c, bool retry)
 {
-    auto body = jsonBody(c.request);
-    if (!body.ok())
-        return body.error();
-    JsonFields fields(*body);
+    TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+    JsonFields fields(body);
     auto ids = fields.optionalStringList(QStringLiteral("job_ids"), kMaxBulk);
     auto filterObject = fields.optionalObject(QStringLiteral("filter"));
     if (fields.status().ok() && !ids == !filterObject)
@@ -118,36 +101,28 @@ Result<HttpResponse> bulk(RequestContext &c, bool retry)
     QStringList targets;
     if (ids) {
         for (const QString &id : *ids) {
-            auto valid = uuidParam(id);
-            if (!valid.ok())
-                return valid.error();
-            targets << *valid;
+            TWINOPS_TRY_ASSIGN(const auto valid, uuidParam(id));
+            targets << valid;
         }
     } else {
         HttpRequest asQuery;
         for (auto it = filterObject->constBegin(); it != filterObject->constEnd(); ++it)
             asQuery.query.addQueryItem(it.key(), it.value().toString());
-        auto filter = filterFrom(asQuery, asQuery.queryValue(QStringLiteral("tenant_id")));
-        if (!filter.ok())
-            return filter.error();
-        if (!filter->tenantId.isEmpty())
-            TWINOPS_TRY(uuidParam(filter->tenantId));
-        auto matching = queue.ids(*filter, kMaxBulk);
-        if (!matching.ok())
-            return matching.error();
-        targets = *matching;
+        TWINOPS_TRY_ASSIGN(const auto filter, filterFrom(asQuery, asQuery.queryValue(QStringLiteral("tenant_id"))));
+        if (!filter.tenantId.isEmpty())
+            TWINOPS_TRY(uuidParam(filter.tenantId));
+        TWINOPS_TRY_ASSIGN(targets, queue.ids(filter, kMaxBulk));
     }
-    auto changed = retry ? queue.retryMany({}, targets, QStringLiteral("platform admin"))
-                         : queue.cancelMany({}, targets, QStringLiteral("platform admin"));
-    if (!changed.ok())
-        return changed.error();
+    TWINOPS_TRY_ASSIGN(const auto changed,
+                       retry ? queue.retryMany({}, targets, QStringLiteral("platform admin"))
+                             : queue.cancelMany({}, targets, QStringLiteral("platform admin")));
     audit(c, retry ? QStringLiteral("jobs.retry") : QStringLiteral("jobs.cancel"), QStringLiteral("job"), QString(),
-          {{QStringLiteral("count"), int(changed->size())}});
+          {{QStringLiteral("count"), int(changed.size())}});
     JsonObjectWriter result;
-    result.insert("changed", int(changed->size()));
+    result.insert("changed", int(changed.size()));
     if (ids) { // the caller shows these jobs and updates them in place; a bulk by filter reloads instead
         QList<JsonObjectWriter> jobs;
-        for (const Job &job : *changed)
+        for (const Job &job : changed)
             jobs.append(jobJson(job));
         result.insert("jobs", jobs);
     }
@@ -164,38 +139,28 @@ void registerJobRoutes(Router &router)
     router.add(RouteSpec{"GET", QStringLiteral("/api/v1/jobs"), read}.on(Lane::Work),
                [](RequestContext &c) { return listJobs(c, c.principal.tenantId); });
     router.add({"GET", QStringLiteral("/api/v1/jobs/{id}"), read}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto job = visibleJob(c);
-        if (!job.ok())
-            return job.error();
-        return HttpResponse::json(200, jobJson(*job));
+        TWINOPS_TRY_ASSIGN(const auto job, visibleJob(c));
+        return HttpResponse::json(200, jobJson(job));
     });
     router.add({"GET", QStringLiteral("/api/v1/jobs/{id}/logs"), read}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto job = visibleJob(c);
-        if (!job.ok())
-            return job.error();
-        auto lines = JobQueue(c.api.db()).logs(c.principal.tenantId, job->id);
-        if (!lines.ok())
-            return lines.error();
-        return HttpResponse::json(200, logsJson(*lines));
+        TWINOPS_TRY_ASSIGN(const auto job, visibleJob(c));
+        TWINOPS_TRY_ASSIGN(const auto lines, JobQueue(c.api.db()).logs(c.principal.tenantId, job.id));
+        return HttpResponse::json(200, logsJson(lines));
     });
-    router.add({"POST", QStringLiteral("/api/v1/jobs/{id}/retry"), write}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto job = visibleJob(c);
-        if (!job.ok())
-            return job.error();
-        auto retried = JobQueue(c.api.db()).retry(c.principal.tenantId, job->id, actor(c.principal));
-        if (!retried.ok())
-            return retried.error();
-        return HttpResponse::json(200, jobJson(*retried));
-    });
-    router.add({"POST", QStringLiteral("/api/v1/jobs/{id}/cancel"), write}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto job = visibleJob(c);
-        if (!job.ok())
-            return job.error();
-        auto cancelled = JobQueue(c.api.db()).cancel(c.principal.tenantId, job->id, actor(c.principal));
-        if (!cancelled.ok())
-            return cancelled.error();
-        return HttpResponse::json(200, jobJson(*cancelled));
-    });
+    router.add({"POST", QStringLiteral("/api/v1/jobs/{id}/retry"), write},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto job, visibleJob(c));
+                   TWINOPS_TRY_ASSIGN(const auto retried,
+                                      JobQueue(c.api.db()).retry(c.principal.tenantId, job.id, actor(c.principal)));
+                   return HttpResponse::json(200, jobJson(retried));
+               });
+    router.add({"POST", QStringLiteral("/api/v1/jobs/{id}/cancel"), write},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto job, visibleJob(c));
+                   TWINOPS_TRY_ASSIGN(const auto cancelled,
+                                      JobQueue(c.api.db()).cancel(c.principal.tenantId, job.id, actor(c.principal)));
+                   return HttpResponse::json(200, jobJson(cancelled));
+               });
 
     const Access admin = Access::platformAdmin();
     router.add(RouteSpec{"GET", QStringLiteral("/api/v1/admin/jobs"), admin}.on(Lane::Work),
@@ -214,36 +179,29 @@ void registerJobRoutes(Router &router)
                    const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
                    if (!tenant.isEmpty())
                        TWINOPS_TRY(uuidParam(tenant));
-                   auto filter = filterFrom(c.request, tenant);
-                   if (!filter.ok())
-                       return filter.error();
-                   JobFilter anyState = *filter;
+                   TWINOPS_TRY_ASSIGN(const auto filter, filterFrom(c.request, tenant));
+                   JobFilter anyState = filter;
                    anyState.state.reset();
-                   auto byState = JobQueue(c.api.db()).countByState(anyState);
-                   if (!byState.ok())
-                       return byState.error();
+                   TWINOPS_TRY_ASSIGN(const auto byState, JobQueue(c.api.db()).countByState(anyState));
                    QJsonObject counts;
                    qint64 matching = 0;
                    for (JobState state :
                         {JobState::Scheduled, JobState::Available, JobState::Running, JobState::Retryable,
                          JobState::Completed, JobState::Discarded, JobState::Cancelled}) {
-                       const qint64 count = byState->value(jobStateName(state));
+                       const qint64 count = byState.value(jobStateName(state));
                        counts.insert(jobStateName(state), count);
-                       if (!filter->state || *filter->state == state)
+                       if (!filter.state || *filter.state == state)
                            matching += count;
                    }
                    return HttpResponse::json(
                        200, QJsonObject{{QStringLiteral("counts"), counts}, {QStringLiteral("matching"), matching}});
                });
-    router.add({"GET", QStringLiteral("/api/v1/admin/jobs/{id}/logs"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto id = uuidParam(c.param(QStringLiteral("id")));
-        if (!id.ok())
-            return id.error();
-        auto lines = JobQueue(c.api.db()).logs({}, *id);
-        if (!lines.ok())
-            return lines.error();
-        return HttpResponse::json(200, logsJson(*lines));
-    });
+    router.add({"GET", QStringLiteral("/api/v1/admin/jobs/{id}/logs"), admin},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(const auto lines, JobQueue(c.api.db()).logs({}, id));
+                   return HttpResponse::json(200, logsJson(lines));
+               });
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/retry"), admin}.on(Lane::Work),
                [](RequestContext &c) { return bulk(c, true); });
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/cancel"), admin}.on(Lane::Work),

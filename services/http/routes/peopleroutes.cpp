@@ -23,10 +23,8 @@ Status keepsAnOwner(UserRepository &users, const User &user, bool stillActiveOwn
 {
     if (user.role != Role::Owner || !user.canAuthenticate() || stillActiveOwner)
         return {};
-    auto owners = users.countActiveOwners(user.tenantId);
-    if (!owners.ok())
-        return owners.error();
-    if (*owners <= 1)
+    TWINOPS_TRY_ASSIGN(const auto owners, users.countActiveOwners(user.tenantId));
+    if (owners <= 1)
         return Error::conflict(QStringLiteral("the tenant's last owner cannot be removed, demoted or deactivated"));
     return {};
 }
@@ -46,40 +44,29 @@ void registerPeopleRoutes(Router &router)
 
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/users"), manage}.on(Lane::Work),
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto body = jsonBody(c.request);
-                   if (!body.ok())
-                       return body.error();
-                   JsonFields fields(*body);
+                   TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+                   JsonFields fields(body);
                    const QString email = fields.requiredString(QStringLiteral("email"), 254);
                    const QString password = fields.requiredString(QStringLiteral("password"), 1024);
                    const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
-                   if (!role && !body->value(QStringLiteral("role")).isUndefined())
+                   if (!role && !body.value(QStringLiteral("role")).isUndefined())
                        fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
                    TWINOPS_TRY(fields.status());
                    TWINOPS_TRY(mayManage(c.principal, *role));
-                   auto hash = c.api.auth().hashPassword(password);
-                   if (!hash.ok())
-                       return hash.error();
-                   auto user = UserRepository(c.api.db()).create(c.principal.tenantId, {email, *hash, *role});
-                   if (!user.ok())
-                       return user.error();
-                   audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user->id,
+                   TWINOPS_TRY_ASSIGN(const auto hash, c.api.auth().hashPassword(password));
+                   TWINOPS_TRY_ASSIGN(const auto user,
+                                      UserRepository(c.api.db()).create(c.principal.tenantId, {email, hash, *role}));
+                   audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user.id,
                          {{QStringLiteral("role"), roleName(*role)}});
-                   return HttpResponse::json(201, userJson(*user));
+                   return HttpResponse::json(201, userJson(user));
                });
 
     router.add({"PATCH", QStringLiteral("/api/v1/users/{id}"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto id = uuidParam(c.param(QStringLiteral("id")));
-        if (!id.ok())
-            return id.error();
+        TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
         UserRepository users(c.api.db());
-        auto user = users.get(c.principal.tenantId, *id);
-        if (!user.ok())
-            return user.error();
-        auto body = jsonBody(c.request);
-        if (!body.ok())
-            return body.error();
-        JsonFields fields(*body);
+        TWINOPS_TRY_ASSIGN(const auto user, users.get(c.principal.tenantId, id));
+        TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+        JsonFields fields(body);
         UserPatch patch;
         if (auto role = fields.optionalString(QStringLiteral("role"), 20)) {
             patch.role = roleFromString(*role);
@@ -88,43 +75,33 @@ void registerPeopleRoutes(Router &router)
         }
         patch.isActive = fields.optionalBool(QStringLiteral("is_active"));
         TWINOPS_TRY(fields.status());
-        TWINOPS_TRY(mayManage(c.principal, user->role));
+        TWINOPS_TRY(mayManage(c.principal, user.role));
         if (patch.role)
             TWINOPS_TRY(mayManage(c.principal, *patch.role));
         const bool stillActiveOwner
-            = patch.role.value_or(user->role) == Role::Owner && patch.isActive.value_or(user->isActive);
-        auto tx = Transaction::begin(c.api.db());
-        if (!tx.ok())
-            return tx.error();
-        TWINOPS_TRY(keepsAnOwner(users, *user, stillActiveOwner));
-        auto updated = users.update(c.principal.tenantId, *id, patch);
-        if (!updated.ok())
-            return updated.error();
+            = patch.role.value_or(user.role) == Role::Owner && patch.isActive.value_or(user.isActive);
+        TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(c.api.db()));
+        TWINOPS_TRY(keepsAnOwner(users, user, stillActiveOwner));
+        TWINOPS_TRY_ASSIGN(const auto updated, users.update(c.principal.tenantId, id, patch));
         if (patch.isActive == false)
-            TWINOPS_TRY(endAccessAudited(c, *id, KeyRevocation::CreatorDeactivated));
-        audit(c, QStringLiteral("user.update"), QStringLiteral("user"), *id, *body);
-        TWINOPS_TRY(tx->commit());
-        return HttpResponse::json(200, userJson(*updated));
+            TWINOPS_TRY(endAccessAudited(c, id, KeyRevocation::CreatorDeactivated));
+        audit(c, QStringLiteral("user.update"), QStringLiteral("user"), id, body);
+        TWINOPS_TRY(tx.commit());
+        return HttpResponse::json(200, userJson(updated));
     });
 
     router.add({"DELETE", QStringLiteral("/api/v1/users/{id}"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto id = uuidParam(c.param(QStringLiteral("id")));
-        if (!id.ok())
-            return id.error();
+        TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
         UserRepository users(c.api.db());
-        auto user = users.get(c.principal.tenantId, *id);
-        if (!user.ok())
-            return user.error();
-        TWINOPS_TRY(mayManage(c.principal, user->role));
-        auto tx = Transaction::begin(c.api.db());
-        if (!tx.ok())
-            return tx.error();
-        TWINOPS_TRY(keepsAnOwner(users, *user, false));
+        TWINOPS_TRY_ASSIGN(const auto user, users.get(c.principal.tenantId, id));
+        TWINOPS_TRY(mayManage(c.principal, user.role));
+        TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(c.api.db()));
+        TWINOPS_TRY(keepsAnOwner(users, user, false));
         // First: deleting the user sets created_by of the user's keys to NULL, after which they are nobody's.
-        TWINOPS_TRY(endAccessAudited(c, *id, KeyRevocation::CreatorDeleted));
-        TWINOPS_TRY(users.remove(c.principal.tenantId, *id));
-        audit(c, QStringLiteral("user.delete"), QStringLiteral("user"), *id);
-        TWINOPS_TRY(tx->commit());
+        TWINOPS_TRY(endAccessAudited(c, id, KeyRevocation::CreatorDeleted));
+        TWINOPS_TRY(users.remove(c.principal.tenantId, id));
+        audit(c, QStringLiteral("user.delete"), QStringLiteral("user"), id);
+        TWINOPS_TRY(tx.commit());
         return HttpResponse::noContent();
     });
 
@@ -135,10 +112,8 @@ void registerPeopleRoutes(Router &router)
     });
 
     router.add({"POST", QStringLiteral("/api/v1/api-keys"), manage}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto body = jsonBody(c.request);
-        if (!body.ok())
-            return body.error();
-        JsonFields fields(*body);
+        TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+        JsonFields fields(body);
         NewApiKey key;
         key.name = fields.requiredString(QStringLiteral("name"), 100);
         key.scopes = fields.requiredStringList(QStringLiteral("scopes"), 20);
@@ -146,21 +121,17 @@ void registerPeopleRoutes(Router &router)
         key.expiresInDays = fields.optionalInt(QStringLiteral("expires_in_days"));
         key.createdBy = c.principal.userId;
         TWINOPS_TRY(fields.status());
-        auto issued = ApiKeyRepository(c.api.db()).create(c.principal.tenantId, key);
-        if (!issued.ok())
-            return issued.error();
-        audit(c, QStringLiteral("api_key.create"), QStringLiteral("api_key"), issued->key.id,
+        TWINOPS_TRY_ASSIGN(const auto issued, ApiKeyRepository(c.api.db()).create(c.principal.tenantId, key));
+        audit(c, QStringLiteral("api_key.create"), QStringLiteral("api_key"), issued.key.id,
               {{QStringLiteral("scopes"), QJsonArray::fromStringList(key.scopes)}});
-        return HttpResponse::json(201, apiKeyJson(issued->key).insert("key", issued->secret));
+        return HttpResponse::json(201, apiKeyJson(issued.key).insert("key", issued.secret));
     });
 
     router.add({"DELETE", QStringLiteral("/api/v1/api-keys/{id}"), manage},
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto id = uuidParam(c.param(QStringLiteral("id")));
-                   if (!id.ok())
-                       return id.error();
-                   TWINOPS_TRY(ApiKeyRepository(c.api.db()).revoke(c.principal.tenantId, *id));
-                   audit(c, QStringLiteral("api_key.revoke"), QStringLiteral("api_key"), *id);
+                   TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY(ApiKeyRepository(c.api.db()).revoke(c.principal.tenantId, id));
+                   audit(c, QStringLiteral("api_key.revoke"), QStringLiteral("api_key"), id);
                    return HttpResponse::noContent();
                });
 }

@@ -17,16 +17,15 @@ void registerPublicRoutes(Router &router)
                        Error limited{ErrorCode::RateLimited, QStringLiteral("too many requests"), {}, retryAfter};
                        return limited;
                    }
-                   auto link = ShareLinkRepository(c.api.db()).resolve(c.param(QStringLiteral("token")));
-                   if (!link.ok())
-                       return link.error();
-                   auto twin = TwinRepository(c.api.db()).get(link->tenantId, link->twinId);
-                   if (!twin.ok())
-                       return twin.error();
-                   return HttpResponse::json(200, QJsonObject{{QStringLiteral("twin"),
-                                                               QJsonObject{{QStringLiteral("id"), twin->id},
-                                                                           {QStringLiteral("name"), twin->name},
-                                                                           {QStringLiteral("description"), twin->description}}}});
+                   TWINOPS_TRY_ASSIGN(const auto link,
+                                      ShareLinkRepository(c.api.db()).resolve(c.param(QStringLiteral("token"))));
+                   TWINOPS_TRY_ASSIGN(const auto twin, TwinRepository(c.api.db()).get(link.tenantId, link.twinId));
+                   return HttpResponse::json(
+                       200,
+                       QJsonObject{{QStringLiteral("twin"),
+                                    QJsonObject{{QStringLiteral("id"), twin.id},
+                                                {QStringLiteral("name"), twin.name},
+                                                {QStringLiteral("description"), twin.description}}}});
                });
 }
 

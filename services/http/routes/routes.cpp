@@ -37,12 +37,10 @@ QJsonDocument openApiDocument(const Router &)
 
 Result<Twin> visibleTwin(RequestContext &context, const QString &twinId)
 {
-    auto id = uuidParam(twinId);
-    if (!id.ok())
-        return id.error();
-    if (!context.principal.canSeeTwin(*id))
+    TWINOPS_TRY_ASSIGN(const auto id, uuidParam(twinId));
+    if (!context.principal.canSeeTwin(id))
         return Error::notFound(QStringLiteral("twin not found"));
-    return TwinRepository(context.api.db()).get(context.principal.tenantId, *id);
+    return TwinRepository(context.api.db()).get(context.principal.tenantId, id);
 }
 
 void audit(RequestContext &context, const QString &action, const QString &targetType, const QString &targetId,
@@ -62,10 +60,8 @@ void audit(RequestContext &context, const QString &action, const QString &target
 
 Status endAccessAudited(RequestContext &c, const QString &userId, KeyRevocation reason)
 {
-    auto keys = endUserAccess(c.api.db(), userId, reason);
-    if (!keys.ok())
-        return keys.error();
-    for (const QString &key : *keys)
+    TWINOPS_TRY_ASSIGN(const auto keys, endUserAccess(c.api.db(), userId, reason));
+    for (const QString &key : keys)
         audit(c, QStringLiteral("api_key.revoke"), QStringLiteral("api_key"), key,
               {{QStringLiteral("reason"), keyRevocationName(reason)}, {QStringLiteral("user_id"), userId}});
     return {};

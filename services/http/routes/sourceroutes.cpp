@@ -15,13 +15,9 @@ namespace {
 // The source a tenant principal may see: as visibleTwin, through the source's twin.
 Result<Source> visibleSource(RequestContext &c)
 {
-    auto id = uuidParam(c.param(QStringLiteral("id")));
-    if (!id.ok())
-        return id.error();
-    auto source = SourceRepository(c.api.db()).get(c.principal.tenantId, *id);
-    if (!source.ok())
-        return source.error();
-    if (!c.principal.canSeeTwin(source->twinId))
+    TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+    TWINOPS_TRY_ASSIGN(auto source, SourceRepository(c.api.db()).get(c.principal.tenantId, id));
+    if (!c.principal.canSeeTwin(source.twinId))
         return Error::notFound(QStringLiteral("source not found"));
     return source;
 }
@@ -76,73 +72,54 @@ void registerSourceRoutes(Router &router)
 
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/twins/{id}/sources"), write}.on(Lane::Work),
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto twin = visibleTwin(c, c.param(QStringLiteral("id")));
-                   if (!twin.ok())
-                       return twin.error();
-                   auto upload = uploadedSource(c.request);
-                   if (!upload.ok())
-                       return upload.error();
+                   TWINOPS_TRY_ASSIGN(const auto twin, visibleTwin(c, c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(auto upload, uploadedSource(c.request));
                    // The console's trusted principal has no key id that is a UUID (created_by is a uuid column).
                    if (const QString actor = c.principal.actorId(); isUuid(actor))
-                       upload->createdBy = actor;
-                   auto source = SourceRepository(c.api.db()).create(c.principal.tenantId, twin->id, *upload);
-                   if (!source.ok())
-                       return source.error();
-                   return HttpResponse::json(201, sourceJson(*source));
+                       upload.createdBy = actor;
+                   TWINOPS_TRY_ASSIGN(const auto source,
+                                      SourceRepository(c.api.db()).create(c.principal.tenantId, twin.id, upload));
+                   return HttpResponse::json(201, sourceJson(source));
                });
 
     router.add({"GET", QStringLiteral("/api/v1/sources/{id}"), read}, [](RequestContext &c) -> Result<HttpResponse> {
-        auto source = visibleSource(c);
-        if (!source.ok())
-            return source.error();
-        return HttpResponse::json(200, sourceJson(*source));
+        TWINOPS_TRY_ASSIGN(const auto source, visibleSource(c));
+        return HttpResponse::json(200, sourceJson(source));
     });
 
     router.add(RouteSpec{"DELETE", QStringLiteral("/api/v1/sources/{id}"), write}.on(Lane::Work),
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto source = visibleSource(c);
-                   if (!source.ok())
-                       return source.error();
-                   TWINOPS_TRY(SourceRepository(c.api.db()).remove(c.principal.tenantId, source->id));
+                   TWINOPS_TRY_ASSIGN(const auto source, visibleSource(c));
+                   TWINOPS_TRY(SourceRepository(c.api.db()).remove(c.principal.tenantId, source.id));
                    return HttpResponse::noContent();
                });
 
     router.add({"GET", QStringLiteral("/api/v1/sources/{id}/health"), read},
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto source = visibleSource(c);
-                   if (!source.ok())
-                       return source.error();
-                   return HttpResponse::json(200, sourceHealthJson(*source));
+                   TWINOPS_TRY_ASSIGN(const auto source, visibleSource(c));
+                   return HttpResponse::json(200, sourceHealthJson(source));
                });
 
     router.add({"POST", QStringLiteral("/api/v1/sources/{id}/approve"), write},
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto source = visibleSource(c);
-                   if (!source.ok())
-                       return source.error();
-                   auto approval = SourceRepository(c.api.db()).approve(c.principal.tenantId, source->id);
-                   if (!approval.ok())
-                       return approval.error();
-                   return HttpResponse::json(202, approvalJson(*approval));
+                   TWINOPS_TRY_ASSIGN(const auto source, visibleSource(c));
+                   TWINOPS_TRY_ASSIGN(const auto approval,
+                                      SourceRepository(c.api.db()).approve(c.principal.tenantId, source.id));
+                   return HttpResponse::json(202, approvalJson(approval));
                });
 
     router.add({"POST", QStringLiteral("/api/v1/sources/{id}/reject"), write},
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto source = visibleSource(c);
-                   if (!source.ok())
-                       return source.error();
-                   auto rejected = SourceRepository(c.api.db()).reject(c.principal.tenantId, source->id);
-                   if (!rejected.ok())
-                       return rejected.error();
-                   return HttpResponse::json(200, sourceJson(*rejected));
+                   TWINOPS_TRY_ASSIGN(const auto source, visibleSource(c));
+                   TWINOPS_TRY_ASSIGN(const auto rejected,
+                                      SourceRepository(c.api.db()).reject(c.principal.tenantId, source.id));
+                   return HttpResponse::json(200, sourceJson(rejected));
                });
 
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/sources/bulk-approve"), write}.on(Lane::Work),
                [](RequestContext &c) -> Result<HttpResponse> {
-                   auto body = jsonBody(c.request);
-                   if (!body.ok())
-                       return body.error();
-                   JsonFields fields(*body);
+                   TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+                   JsonFields fields(body);
                    const QStringList ids = fields.requiredStringList(QStringLiteral("source_ids"), 500);
                    if (fields.status().ok() && ids.isEmpty())
                        fields.problem(QStringLiteral("source_ids"), QStringLiteral("must name at least one source"));
@@ -152,20 +129,16 @@ void registerSourceRoutes(Router &router)
                        TWINOPS_TRY(uuidParam(id));
                        // A source of a twin outside an API key's allow-list counts as missing, and then nothing
                        // changes.
-                       auto source = sources.get(c.principal.tenantId, id.toLower());
-                       if (!source.ok())
-                           return source.error();
-                       if (!c.principal.canSeeTwin(source->twinId))
+                       TWINOPS_TRY_ASSIGN(const auto source, sources.get(c.principal.tenantId, id.toLower()));
+                       if (!c.principal.canSeeTwin(source.twinId))
                            return Error::notFound(QStringLiteral("source not found"));
                    }
                    QStringList normalised;
                    for (const QString &id : ids)
                        normalised.append(id.toLower());
-                   auto approvals = sources.approveAll(c.principal.tenantId, normalised);
-                   if (!approvals.ok())
-                       return approvals.error();
+                   TWINOPS_TRY_ASSIGN(const auto approvals, sources.approveAll(c.principal.tenantId, normalised));
                    QList<JsonObjectWriter> items;
-                   for (const auto &approval : *approvals)
+                   for (const auto &approval : approvals)
                        items.append(approvalJson(approval));
                    return HttpResponse::json(202, JsonObjectWriter().insert("items", items));
                });
