@@ -319,7 +319,7 @@ void JobsModel::refreshRowsArrived(quint64 generation, int first, int last, int 
             const QJsonArray items = reply.body.value(QLatin1String("items")).toArray();
             for (const QJsonValue &item : items) {
                 JobRecord record = JobRecord::fromJson(item.toObject());
-                fresh.insert(record.id, std::move(record));
+                fresh.insert(record.id, record); // Qt 6.4's insert copies anyway: its strings are shared, not deep-copied
             }
             updateInPlace(fresh, first, last);
             if (current >= 0 && (current < first || current > last))
@@ -452,7 +452,7 @@ void JobsModel::act(const QString &action, const QStringList &ids)
         const QJsonArray changed = reply.body.value(QLatin1String("jobs")).toArray();
         for (const QJsonValue &value : changed) {
             JobRecord updated = JobRecord::fromJson(value.toObject());
-            fresh.insert(updated.id, std::move(updated));
+            fresh.insert(updated.id, updated);
         }
         updateInPlace(fresh, 0, m_rowCount - 1);
         emit actionFinished(action, reply.body.value(QLatin1String("changed")).toInt());

@@ -17,7 +17,7 @@ class QUrl;
 namespace twinops {
 
 class AdminClient;
-class ConsoleSettings;
+struct ConsoleSettings;
 class EnvironmentStore;
 class SecretStore;
 class ServiceCore;

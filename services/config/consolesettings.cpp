@@ -195,8 +195,9 @@ QString ConsoleSettings::exposureWarning() const
     if (!listensBeyondLoopback())
         return {};
     const QHostAddress address(listenAddress.trimmed());
+    // 0.0.0.0, :: and the dual-stack "any" are one wildcard once unspecified addresses compare alike.
     const bool everyInterface
-        = address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6 || address == QHostAddress::Any;
+        = address.isEqual(QHostAddress(QHostAddress::Any), QHostAddress::ConvertUnspecifiedAddress);
     return QStringLiteral("%1 is not a loopback address: the HTTP API will be reachable from the network%2%3, over "
                           "plain HTTP. Anyone who can reach this machine can try to sign in, and passwords and tokens "
                           "cross the network unencrypted. Keep 127.0.0.1 unless other machines must connect, and then "

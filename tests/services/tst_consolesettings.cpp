@@ -307,18 +307,21 @@ void TestConsoleSettings::nonLoopbackAddressesWarn_data()
 {
     QTest::addColumn<QString>("address");
     QTest::addColumn<bool>("exposed");
-    QTest::newRow("IPv4 loopback") << QStringLiteral("127.0.0.1") << false;
-    QTest::newRow("other IPv4 loopback") << QStringLiteral("127.0.0.2") << false;
-    QTest::newRow("IPv6 loopback") << QStringLiteral("::1") << false;
-    QTest::newRow("every IPv4 interface") << QStringLiteral("0.0.0.0") << true;
-    QTest::newRow("every IPv6 interface") << QStringLiteral("::") << true;
-    QTest::newRow("LAN address") << QStringLiteral("192.168.1.20") << true;
+    QTest::addColumn<bool>("everyInterface");
+    QTest::newRow("IPv4 loopback") << QStringLiteral("127.0.0.1") << false << false;
+    QTest::newRow("other IPv4 loopback") << QStringLiteral("127.0.0.2") << false << false;
+    QTest::newRow("IPv6 loopback") << QStringLiteral("::1") << false << false;
+    QTest::newRow("every IPv4 interface") << QStringLiteral("0.0.0.0") << true << true;
+    QTest::newRow("every IPv6 interface") << QStringLiteral("::") << true << true;
+    QTest::newRow("LAN address") << QStringLiteral("192.168.1.20") << true << false;
+    QTest::newRow("IPv6 global address") << QStringLiteral("2001:db8::20") << true << false;
 }
 
 void TestConsoleSettings::nonLoopbackAddressesWarn()
 {
     QFETCH(QString, address);
     QFETCH(bool, exposed);
+    QFETCH(bool, everyInterface);
     ConsoleSettings settings = ConsoleSettings::defaults();
     settings.listenAddress = address;
     QVERIFY(settings.validate().ok()); // allowed, with a warning
@@ -328,6 +331,7 @@ void TestConsoleSettings::nonLoopbackAddressesWarn()
     if (exposed) {
         QVERIFY2(warning.contains(QLatin1String("reachable from the network")), qPrintable(warning));
         QVERIFY(warning.contains(address));
+        QCOMPARE(warning.contains(QLatin1String("every interface")), everyInterface);
         QCOMPARE(settings.endpointOptions().address, QHostAddress(address));
     }
 }
