@@ -100,7 +100,7 @@ QueueStatements postgres()
         "state text, priority int, max_attempts int, run_at bigint, idempotency_key text) "
         "ON CONFLICT (type, idempotency_key) DO NOTHING");
     s.notify = QStringLiteral("SELECT pg_notify($1, '')");
-    s.listen = QStringLiteral("LISTEN ") + QLatin1String(kNotifyChannel);
+    s.listen = QStringLiteral("LISTEN ") + QLatin1String(QueueStatements::kNotifyChannel);
     s.idsFilter = QStringLiteral(" AND id IN (SELECT jsonb_array_elements_text($%1::jsonb)::uuid)");
     // SKIP LOCKED lets many workers in many processes claim side by side.
     s.claim = kClaim.arg(QStringLiteral(" FOR UPDATE SKIP LOCKED"), QString()) + s.jobColumns;
