@@ -83,10 +83,10 @@ Result<Job> JobQueue::enqueue(const NewJob &request)
                     request.idempotencyKey.isEmpty() ? QVariant() : QVariant(request.idempotencyKey), false, now}));
     if (inserted.rowsAffected() == 1)
         TWINOPS_TRY(notify());
-    TWINOPS_TRY_ASSIGN(const Rows rows, inserted.rowsAffected() == 1
-                                            ? m_db.query(m_sql.selectById, {id})
-                                            : m_db.query(m_sql.selectByIdempotencyKey,
-                                                         {request.type, request.idempotencyKey}));
+    TWINOPS_TRY_ASSIGN(const Rows rows,
+                       inserted.rowsAffected() == 1
+                           ? m_db.query(m_sql.selectById, {id})
+                           : m_db.query(m_sql.selectByIdempotencyKey, {request.type, request.idempotencyKey}));
     if (rows.isEmpty())
         return Error::internal(QStringLiteral("enqueued job vanished"));
     return jobFromRow(rows.first());
@@ -123,9 +123,9 @@ Result<Job> JobQueue::get(const QString &tenantId, const QString &id)
 {
     if (!isUuid(id) || (!tenantId.isEmpty() && !isUuid(tenantId)))
         return jobNotFound();
-    TWINOPS_TRY_ASSIGN(const Rows rows, tenantId.isEmpty()
-                                            ? m_db.query(m_sql.selectById, {id})
-                                            : m_db.query(m_sql.selectByTenantAndId, {tenantId, id}));
+    TWINOPS_TRY_ASSIGN(const Rows rows,
+                       tenantId.isEmpty() ? m_db.query(m_sql.selectById, {id})
+                                          : m_db.query(m_sql.selectByTenantAndId, {tenantId, id}));
     if (rows.isEmpty())
         return jobNotFound();
     return jobFromRow(rows.first());
@@ -225,9 +225,9 @@ Result<QueueStats> JobQueue::stats(const QString &tenantId)
     tenantJobs.tenantId = tenantId;
     QueueStats stats;
     TWINOPS_TRY_ASSIGN(stats.byState, countByState(tenantJobs));
-    TWINOPS_TRY_ASSIGN(const Rows times, tenantId.isEmpty()
-                                             ? m_db.query(m_sql.queueTimes, {nowUtc()})
-                                             : m_db.query(m_sql.queueTimesOfTenant, {nowUtc(), tenantId}));
+    TWINOPS_TRY_ASSIGN(const Rows times,
+                       tenantId.isEmpty() ? m_db.query(m_sql.queueTimes, {nowUtc()})
+                                          : m_db.query(m_sql.queueTimesOfTenant, {nowUtc(), tenantId}));
     stats.oldestAvailable = times.first().time(0);
     stats.lastStarted = times.first().time(1);
     stats.available
@@ -248,7 +248,8 @@ Result<Job> JobQueue::transition(const QString &tenantId, const QString &id, con
         params << tenantId;
         statement += QStringLiteral(" AND tenant_id = $%1").arg(params.size());
     }
-    TWINOPS_TRY_ASSIGN(const Rows rows, m_db.query(statement + QStringLiteral(" RETURNING ") + m_sql.jobColumns, params));
+    TWINOPS_TRY_ASSIGN(const Rows rows,
+                       m_db.query(statement + QStringLiteral(" RETURNING ") + m_sql.jobColumns, params));
     if (rows.isEmpty()) {
         TWINOPS_TRY_ASSIGN(const Job existing, get(tenantId, id));
         return Error::conflict(refusal.arg(jobStateName(existing.state)));
@@ -352,10 +353,11 @@ Result<bool> JobQueue::fail(const Job &job, const QString &leaseToken, const Err
         : (permanent || job.attempt >= job.maxAttempts) ? JobState::Discarded
                                                         : JobState::Retryable;
     const bool final = next != JobState::Retryable;
-    TWINOPS_TRY_ASSIGN(const Rows rows,
-                       m_db.query(m_sql.fail, {job.id, leaseToken, jobStateName(next),
-                                               final ? job.runAt : now.addMSecs(retryDelay.count()),
-                                               error.describe().left(2000), now, final ? QVariant(now) : QVariant()}));
+    TWINOPS_TRY_ASSIGN(
+        const Rows rows,
+        m_db.query(m_sql.fail,
+                   {job.id, leaseToken, jobStateName(next), final ? job.runAt : now.addMSecs(retryDelay.count()),
+                    error.describe().left(2000), now, final ? QVariant(now) : QVariant()}));
     return rows.rowsAffected() == 1;
 }
 

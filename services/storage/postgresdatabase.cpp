@@ -300,8 +300,8 @@ Result<bool> PostgresDatabase::waitForNotification(std::chrono::milliseconds tim
     // The socket turns readable when the server sends anything; PQconsumeInput reads it, PQnotifies hands it out.
     pollfd socket{PQsocket(m_conn), POLLIN, 0};
     if (::poll(&socket, 1, int(timeout.count())) < 0 || !PQconsumeInput(m_conn))
-        return Error::unavailable(QStringLiteral("waiting for notifications: %1")
-                                      .arg(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed()));
+        return Error::unavailable(
+            QStringLiteral("waiting for notifications: %1").arg(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed()));
     bool notified = false;
     while (PGnotify *notification = PQnotifies(m_conn)) {
         notified = true;
