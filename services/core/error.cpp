@@ -30,6 +30,7 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::MethodNotAllowed:
         return QStringLiteral("method_not_allowed");
     case ErrorCode::Conflict:
+    case ErrorCode::Cancelled: // before it had its own code it was a conflict; the API's list of codes stays as is
         return QStringLiteral("conflict");
     case ErrorCode::PayloadTooLarge:
         return QStringLiteral("payload_too_large");

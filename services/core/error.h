@@ -19,6 +19,7 @@ enum class ErrorCode {
     RateLimited, // throttled; retryAfterSeconds says when to come back
     Unavailable, // a dependency (the database) is down; retrying later may succeed
     Internal, // a bug or an unexpected state; details are logged, never shown
+    Cancelled, // a job's handler honoured a cancel request (jobCancelled()); to a client it reads as Conflict
 };
 
 struct Error

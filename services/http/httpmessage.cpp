@@ -45,7 +45,8 @@ int httpStatus(ErrorCode code)
     case ErrorCode::Forbidden: return 403;
     case ErrorCode::NotFound: return 404;
     case ErrorCode::MethodNotAllowed: return 405;
-    case ErrorCode::Conflict: return 409;
+    case ErrorCode::Conflict:
+    case ErrorCode::Cancelled: return 409;
     case ErrorCode::PayloadTooLarge: return 413;
     case ErrorCode::ValidationFailed: return 422;
     case ErrorCode::RateLimited: return 429;

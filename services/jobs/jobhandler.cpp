@@ -43,7 +43,10 @@ bool JobContext::cancelRequested()
     return rows.ok() && !rows->isEmpty() && rows->first().boolean(0);
 }
 
-Error jobCancelled() { return Error::conflict(QStringLiteral("cancelled on request")); }
+Error jobCancelled()
+{
+    return {ErrorCode::Cancelled, QStringLiteral("cancelled on request"), {}, 0};
+}
 
 bool isPermanentFailure(const Error &error)
 {

@@ -77,7 +77,7 @@ public:
     virtual Result<QJsonObject> run(JobContext &context) = 0;
 };
 
-// The error a handler returns when it honoured a cancel request.
+// The error a handler returns when it honoured a cancel request (ErrorCode::Cancelled: the job ends cancelled).
 Error jobCancelled();
 bool isPermanentFailure(const Error &error);
 

@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "jobs/job.h"
+#include "jobs/queuestatements.h"
 #include "storage/database.h"
 #include "storage/paging.h"
 
@@ -55,9 +56,10 @@ struct Claim
 class JobQueue
 {
 public:
-    explicit JobQueue(Database &db) : m_db(db) { }
-
-    static constexpr const char *kNotifyChannel = "twinops_jobs";
+    explicit JobQueue(Database &db)
+        : m_db(db)
+        , m_sql(QueueStatements::of(db.dialect()))
+    { }
 
     // Idempotent per (type, idempotency key): a duplicate returns the job that already exists.
     Result<Job> enqueue(const NewJob &job);
@@ -112,10 +114,13 @@ public:
 private:
     Result<Job> transition(const QString &tenantId, const QString &id, const QString &sql, const QVariantList &extra,
                            const QString &refusal, const QString &logLine);
+    // Wakes idle workers in every process (PostgreSQL's NOTIFY); nothing where the dialect has no notifications.
+    Status notify();
+
     Database &m_db;
+    const QueueStatements &m_sql;
 };
 
-Job jobFromRow(const Row &row); // columns in jobColumns() order
-const QString &jobColumns();
+Job jobFromRow(const Row &row); // columns in QueueStatements::jobColumns order
 
 } // namespace twinops

@@ -10,6 +10,7 @@
 #include <QThread>
 #include <QVariant>
 
+#include <chrono>
 #include <memory>
 
 namespace twinops {
@@ -117,6 +118,10 @@ public:
     virtual Result<Rows> query(const QString &sql, const QVariantList &params = {}) = 0;
     // Several statements without parameters, as in a migration file.
     virtual Status executeScript(const QString &sql) = 0;
+    // Waits up to `timeout` for notifications on the channels this connection LISTENs to and consumes them all;
+    // true if any arrived. Fails with Unavailable when the connection is lost. PostgreSQL only: SQLite has no
+    // notifications and fails at once.
+    virtual Result<bool> waitForNotification(std::chrono::milliseconds timeout) = 0;
     // A round trip that proves the connection works, re-establishing it if it was lost.
     Status ping() { return discardRows(query(QStringLiteral("SELECT 1"))); }
 

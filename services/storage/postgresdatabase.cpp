@@ -6,6 +6,7 @@
 #include <QUuid>
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <vector>
 
 namespace twinops {
@@ -289,6 +290,24 @@ Status PostgresDatabase::executeScript(const QString &sql)
     }
     PQclear(result);
     return {};
+}
+
+Result<bool> PostgresDatabase::waitForNotification(std::chrono::milliseconds timeout)
+{
+    assertOneThread();
+    if (!m_conn || PQstatus(m_conn) != CONNECTION_OK)
+        return Error::unavailable(QStringLiteral("the database connection was lost"));
+    // The socket turns readable when the server sends anything; PQconsumeInput reads it, PQnotifies hands it out.
+    pollfd socket{PQsocket(m_conn), POLLIN, 0};
+    if (::poll(&socket, 1, int(timeout.count())) < 0 || !PQconsumeInput(m_conn))
+        return Error::unavailable(
+            QStringLiteral("waiting for notifications: %1").arg(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed()));
+    bool notified = false;
+    while (PGnotify *notification = PQnotifies(m_conn)) {
+        notified = true;
+        PQfreemem(notification);
+    }
+    return notified;
 }
 
 } // namespace twinops

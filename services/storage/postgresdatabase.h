@@ -22,9 +22,7 @@ public:
     QString description() const override { return m_description; }
     Result<Rows> query(const QString &sql, const QVariantList &params = {}) override;
     Status executeScript(const QString &sql) override;
-
-    // The libpq connection, for LISTEN/NOTIFY (its socket) and COPY. Null while disconnected.
-    pg_conn *nativeHandle() const { return m_conn; }
+    Result<bool> waitForNotification(std::chrono::milliseconds timeout) override;
 
 private:
     PostgresDatabase(QString uri, QString description);

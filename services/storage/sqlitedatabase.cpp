@@ -242,6 +242,11 @@ Result<Rows> SqliteDatabase::query(const QString &sql, const QVariantList &param
     return Rows(std::move(rows), sqlite3_changes64(m_handle));
 }
 
+Result<bool> SqliteDatabase::waitForNotification(std::chrono::milliseconds)
+{
+    return Error::internal(QStringLiteral("SQLite has no notifications"));
+}
+
 Status SqliteDatabase::executeScript(const QString &sql)
 {
     char *message = nullptr;

@@ -26,6 +26,7 @@ public:
     QString description() const override;
     Result<Rows> query(const QString &sql, const QVariantList &params = {}) override;
     Status executeScript(const QString &sql) override;
+    Result<bool> waitForNotification(std::chrono::milliseconds timeout) override;
 
 private:
     explicit SqliteDatabase(QString path);
