@@ -4,7 +4,7 @@
 #include "checks/checklist.h"
 #include "checks/checklistrunner.h"
 #include "config/databaselocation.h"
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 #include "jobs/jobqueue.h"
 #include "jobs/probehandler.h"
 #include "servicecore.h"

@@ -3,7 +3,7 @@
 #include "commandline.h"
 #include "config/consolesettings.h"
 #include "config/environmentstore.h"
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 #include "core/logging.h"
 #include "mainwindow.h"
 #include "servicecore.h"

@@ -7,7 +7,7 @@
 #include "checklistspanel.h"
 #include "config/consolesettings.h"
 #include "config/environmentstore.h"
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 #include "core/logging.h"
 #include "environmentsdialog.h"
 #include "jobspanel.h"

@@ -3,7 +3,7 @@
 // keychain under scripts/test.sh's D-Bus session with gnome-keyring, as tst_secretstore does).
 #include "config/consolesettings.h"
 #include "config/databaselocation.h"
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 #include "fakesecretstores.h"
 #include "keychaintesting.h"
 #include "testfiles.h"

@@ -3,7 +3,7 @@
 #include "admin/inprocessadminapi.h"
 #include "checks/apiclient.h"
 #include "config/consolesettings.h"
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 #include "jobs/jobqueue.h"
 #include "mainwindow.h"
 #include "servicecore.h"

@@ -2,7 +2,7 @@
 #include "admin/inprocessadminapi.h"
 #include "checks/apiclient.h"
 #include "config/consolesettings.h"
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 #include "daemon.h"
 #include "keychaintesting.h"
 #include "mainwindow.h"

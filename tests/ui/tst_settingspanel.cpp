@@ -2,7 +2,7 @@
 // file it wrote. The keychain is stood in for by a store in memory (one that answers, or one that reports no
 // keychain), so the test is the same on every machine; tst_consolesettings covers the real keychain.
 #include "config/consolesettings.h"
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 #include "fakesecretstores.h"
 #include "settingspanel.h"
 #include "testfiles.h"
