@@ -1,10 +1,10 @@
 #include "commandline.h"
 
 #include "auth/apikeyrepository.h"
+#include "auth/secretstore.h"
 #include "checks/checklist.h"
 #include "checks/checklistrunner.h"
 #include "config/databaselocation.h"
-#include "auth/secretstore.h"
 #include "jobs/jobqueue.h"
 #include "jobs/probehandler.h"
 #include "servicecore.h"

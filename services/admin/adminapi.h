@@ -20,9 +20,9 @@ struct AdminReply
     QString errorText() const;
 };
 
-// The console's view of an environment: the platform-admin API (resources/api/openapi.json), whoever serves it. Local is the embedded
-// core in this process; a remote environment is a twinopsd reached over HTTP with an admin key. Panels are written
-// once against this interface. Blocking: an AdminClient runs it on a worker thread.
+// The console's view of an environment: the platform-admin API (resources/api/openapi.json), whoever serves it. Local
+// is the embedded core in this process; a remote environment is a twinopsd reached over HTTP with an admin key. Panels
+// are written once against this interface. Blocking: an AdminClient runs it on a worker thread.
 class AdminApi
 {
 public:

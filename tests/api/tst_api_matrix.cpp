@@ -1,8 +1,9 @@
 // The runbook's "auth correctness" as a table: every registered route × every kind of credential, with the exact
-// status resources/api/openapi.json prescribes, on SQLite and PostgreSQL. Every refused request must leave the database unchanged.
+// status resources/api/openapi.json prescribes, on SQLite and PostgreSQL. Every refused request must leave the database
+// unchanged.
 //
-// The expected policy of each route is written here from resources/api/openapi.json, independently of the router's own Access
-// table, and the test fails when a route is registered without a row here (or a row names no route).
+// The expected policy of each route is written here from resources/api/openapi.json, independently of the router's own
+// Access table, and the test fails when a route is registered without a row here (or a row names no route).
 #include "apiharness.h"
 #include "auth/crypto.h"
 #include "auth/jwt.h"
