@@ -1,9 +1,9 @@
 // twinops: the desktop console. It embeds the whole service core on the embedded SQLite database by default,
 // and serves the HTTP API on loopback like twinopsd does; the Settings panel's console.ini can change both.
+#include "auth/secretstore.h"
 #include "commandline.h"
 #include "config/consolesettings.h"
 #include "config/environmentstore.h"
-#include "config/secretstore.h"
 #include "core/logging.h"
 #include "mainwindow.h"
 #include "servicecore.h"

@@ -39,7 +39,7 @@ QString fieldLabel(const QString &field)
     return field;
 }
 
-// API.md's message, followed by the problem of each field a validation error names.
+// The error body's message, followed by the problem of each field a validation error names.
 QString describe(const AdminReply &reply)
 {
     QString text = reply.errorText();

@@ -10,9 +10,10 @@ namespace twinops {
 class AdminClient;
 struct AdminReply;
 
-// A table over one paged list route of the admin API (API.md's {items, next_cursor} with keyset paging). Pages
-// arrive through fetchMore(), asynchronously; answers to a list that was since replaced (new search, other tenant)
-// are dropped. Rows are only ever appended or updated in place, so a row keeps its number until the next reset.
+// A table over one paged list route of the admin API ({items, next_cursor} with keyset paging, as
+// resources/api/openapi.json pages lists). Pages arrive through fetchMore(), asynchronously; answers to a list that was
+// since replaced (new search, other tenant) are dropped. Rows are only ever appended or updated in place, so a row
+// keeps its number until the next reset.
 class PagedAdminModel : public QAbstractTableModel
 {
     Q_OBJECT

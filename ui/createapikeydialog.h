@@ -15,9 +15,9 @@ namespace twinops {
 class AdminClient;
 class TwinsModel;
 
-// Asks for what a new API key of one tenant may do: a name, its scopes (API.md's list), optionally the twins it
-// may see (that tenant's, listed from the API) and a lifetime in days. Creates nothing itself: when accepted,
-// newKey() is the request. Every input has an objectName, so tests fill it in like a user.
+// Asks for what a new API key of one tenant may do: a name, its scopes (the list of resources/api/openapi.json),
+// optionally the twins it may see (that tenant's, listed from the API) and a lifetime in days. Creates nothing itself:
+// when accepted, newKey() is the request. Every input has an objectName, so tests fill it in like a user.
 class CreateApiKeyDialog final : public QDialog
 {
     Q_OBJECT

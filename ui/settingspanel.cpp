@@ -1,6 +1,6 @@
 #include "settingspanel.h"
 
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,6 +1,6 @@
 #include "serving.h"
 
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 
 #include <QDir>
 #include <QStandardPaths>

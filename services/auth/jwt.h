@@ -24,9 +24,9 @@ struct AccessClaims
     QString tokenId; // jti
 };
 
-// Issues and verifies the access JWTs of API.md: HS256 only, iss = aud = "twinops". Verification accepts exactly
-// what issue() produces (plus harmless variations: other claim order, aud as an array, typ absent) and nothing
-// else: a token is never trusted to choose its own algorithm. Neither tokens nor the secret are ever logged.
+// Issues and verifies the access JWTs of resources/api/openapi.json: HS256 only, iss = aud = "twinops". Verification
+// accepts exactly what issue() produces (plus harmless variations: other claim order, aud as an array, typ absent) and
+// nothing else: a token is never trusted to choose its own algorithm. Neither tokens nor the secret are ever logged.
 class JwtCodec final
 {
 public:

@@ -29,7 +29,7 @@ struct Principal
     QString actorId() const { return kind == Kind::User ? userId : apiKeyId; }
 };
 
-// The API-key scopes of API.md.
+// The API-key scopes of resources/api/openapi.json.
 namespace scopes {
 inline const QString twinsRead = QStringLiteral("twins:read");
 inline const QString twinsWrite = QStringLiteral("twins:write");

@@ -23,7 +23,7 @@ struct ApiReply
     qint64 elapsedMs = 0;
 
     QJsonObject object() const; // the body as a JSON object, or empty
-    QString errorCode() const; // API.md's error.code, or empty
+    QString errorCode() const; // the error body's error.code, or empty
     // "GET /api/v1/twins → 500 internal: message" — for check messages (never includes credentials).
     QString describe() const;
 };

@@ -1,7 +1,7 @@
 #include "checks/checklist.h"
 
 #include "checks/checkregistry.h"
-#include "http/jsonio.h"
+#include "core/jsonio.h"
 
 #include <QCoreApplication>
 #include <QDir>

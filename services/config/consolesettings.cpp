@@ -1,7 +1,7 @@
 #include "config/consolesettings.h"
 
+#include "auth/secretstore.h"
 #include "config/databaselocation.h"
-#include "config/secretstore.h"
 
 #include <QDir>
 #include <QFileInfo>

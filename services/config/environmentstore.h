@@ -1,6 +1,6 @@
 #pragma once
 
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 #include "core/result.h"
 
 #include <QList>

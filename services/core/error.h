@@ -52,6 +52,6 @@ struct Error
     QString describe() const;
 };
 
-QString errorCodeName(ErrorCode code); // snake_case, as in API.md
+QString errorCodeName(ErrorCode code); // snake_case, as in resources/api/openapi.json
 
 } // namespace twinops

@@ -60,7 +60,7 @@ struct HttpResponse
     static HttpResponse noContent();
     static HttpResponse text(int status, QByteArray body, QByteArray contentType);
     static HttpResponse eventStream(std::function<void(EventSink &)> producer);
-    // The one place where an ErrorCode becomes an HTTP status and the API.md error body.
+    // The one place where an ErrorCode becomes an HTTP status and the error body of resources/api/openapi.json.
     static HttpResponse error(const Error &error);
 };
 

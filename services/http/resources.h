@@ -9,7 +9,8 @@
 
 namespace twinops {
 
-// The JSON shape of each resource, as API.md names its fields. Secrets and hashes never appear here.
+// The JSON shape of each resource, as resources/api/openapi.json names its fields. Secrets and hashes never appear
+// here.
 JsonObjectWriter tenantJson(const Tenant &tenant);
 JsonObjectWriter userJson(const User &user);
 JsonObjectWriter twinJson(const Twin &twin);

@@ -84,7 +84,8 @@ public:
 using Handler = std::function<Result<HttpResponse>(RequestContext &)>;
 
 // Transport-free dispatch: matches the path, authenticates, authorises, runs the handler, maps errors to the
-// API.md body, and records per-route metrics. Built once, then used read-only by every HTTP thread.
+// error body of resources/api/openapi.json, and records per-route metrics. Built once, then used read-only by every
+// HTTP thread.
 class Router
 {
     struct Route;

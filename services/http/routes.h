@@ -12,7 +12,7 @@ namespace twinops {
 class Database;
 class MetricsRegistry;
 
-// Every route of API.md, registered in one place per resource (http/routes/*.cpp).
+// Every route of resources/api/openapi.json, registered in one place per resource (http/routes/*.cpp).
 void registerRoutes(Router &router);
 void registerAuthRoutes(Router &router);
 void registerTwinRoutes(Router &router);

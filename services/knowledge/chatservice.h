@@ -21,8 +21,8 @@ class Counter;
 class Histogram;
 class MetricsRegistry;
 
-// Where a chat reports progress: "meta", "token", "citation", "done" (the SSE events of API.md). Returns false
-// once the client has gone; the chat then stops generating and stores what it has as a partial answer.
+// Where a chat reports progress: "meta", "token", "citation", "done" (the SSE events of resources/api/openapi.json).
+// Returns false once the client has gone; the chat then stops generating and stores what it has as a partial answer.
 using ChatEventSink = std::function<bool(const QByteArray &event, const QJsonObject &data)>;
 
 // A checked request, ready to run: everything that can be refused with an ordinary error response has been.

@@ -1,6 +1,6 @@
 #include "knowledge/chatsettings.h"
 
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 #include "core/environment.h"
 
 #include <QUrl>

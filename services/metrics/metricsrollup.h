@@ -22,9 +22,9 @@ class MetricsRollupThread;
 // How long per-minute metric history is kept unless configured (TWINOPS_METRICS_RETENTION_DAYS).
 inline constexpr std::chrono::hours kDefaultMetricsRetention{24 * 30};
 
-// Turns the process's MetricsRegistry into per-minute history in metric_rollups (DESIGN.md, "Metrics and
-// checks"), so that the dashboards can show more than the console has watched live and history survives
-// restarts. One row per minute, instance, metric and label set:
+// Turns the process's MetricsRegistry into per-minute history in metric_rollups (docs/decisions.md,
+// "Console (issue #6)", Dashboards), so that the dashboards can show more than the console has watched live and history
+// survives restarts. One row per minute, instance, metric and label set:
 //   counter    count = sum = the increase within the minute; min, max, buckets NULL
 //   histogram  count, sum = the observations within the minute; buckets = their [{le, count}] (cumulative, as
 //              in /admin/metrics); min, max NULL (a histogram does not know them)

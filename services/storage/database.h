@@ -97,7 +97,7 @@ inline Status discardRows(const Result<Rows> &result)
 }
 
 // One connection to one database. Not thread-safe: every thread that touches the database opens its own
-// (DESIGN.md, "one connection per thread"). Statements use PostgreSQL's $1..$n placeholders on both drivers and
+// (docs/decisions.md, "Storage"). Statements use PostgreSQL's $1..$n placeholders on both drivers and
 // are prepared once per connection. Parameters may be QString, integers, double, bool, QByteArray, QDateTime
 // (UTC) or an invalid QVariant for NULL (a null QString is an empty string, not NULL).
 class Database

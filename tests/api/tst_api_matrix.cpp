@@ -1,8 +1,9 @@
 // The runbook's "auth correctness" as a table: every registered route × every kind of credential, with the exact
-// status API.md prescribes, on SQLite and PostgreSQL. Every refused request must leave the database unchanged.
+// status resources/api/openapi.json prescribes, on SQLite and PostgreSQL. Every refused request must leave the database
+// unchanged.
 //
-// The expected policy of each route is written here from API.md, independently of the router's own Access
-// table, and the test fails when a route is registered without a row here (or a row names no route).
+// The expected policy of each route is written here from resources/api/openapi.json, independently of the router's own
+// Access table, and the test fails when a route is registered without a row here (or a row names no route).
 #include "apiharness.h"
 #include "auth/crypto.h"
 #include "auth/jwt.h"
@@ -38,7 +39,7 @@ enum class Target {
 };
 enum class Kind { Public, Tenant, Admin };
 
-// What API.md says of a route.
+// What resources/api/openapi.json says of a route.
 struct Policy
 {
     const char *route;       // "METHOD pattern"
@@ -611,7 +612,7 @@ void TestApiMatrix::matrix()
              qPrintable(QStringLiteral("%1 as %2: expected %3, got %4 %5").arg(route, credential).arg(expected).arg(reply.status)
                             .arg(QString::fromUtf8(reply.body.left(300)))));
     if (expected >= 400) {
-        QVERIFY2(!reply.errorCode().isEmpty(), "error responses carry the API.md error body");
+        QVERIFY2(!reply.errorCode().isEmpty(), "error responses carry the error body of openapi.json");
         if (expected == 401)
             QCOMPARE(reply.header("WWW-Authenticate"), QByteArray("Bearer"));
         if (!(route.contains(QLatin1String("/auth/login")) || route.contains(QLatin1String("/public/"))))

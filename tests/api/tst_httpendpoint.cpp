@@ -65,8 +65,8 @@ struct HttpReply
     QString describe() const { return QStringLiteral("%1 %2").arg(status).arg(QString::fromUtf8(body.left(300))); }
 };
 
-// API.md: every response has an X-Request-Id, every error the body {"error": {"code", "message"}}, and a 401
-// carries WWW-Authenticate: Bearer. Returns what is wrong, or nothing.
+// resources/api/openapi.json: every response has an X-Request-Id, every error the body {"error": {"code", "message"}},
+// and a 401 carries WWW-Authenticate: Bearer. Returns what is wrong, or nothing.
 QString shapeProblem(const HttpReply &reply)
 {
     if (reply.status == 0)

@@ -1,9 +1,9 @@
 // The console's settings: defaults, the INI file round trip, one clear error per invalid field, a file edited by
 // hand into garbage, the environment's precedence, and the provider's API key in the secret store (the real
 // keychain under scripts/test.sh's D-Bus session with gnome-keyring, as tst_secretstore does).
+#include "auth/secretstore.h"
 #include "config/consolesettings.h"
 #include "config/databaselocation.h"
-#include "config/secretstore.h"
 #include "fakesecretstores.h"
 #include "keychaintesting.h"
 #include "testfiles.h"

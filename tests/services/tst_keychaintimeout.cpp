@@ -1,7 +1,7 @@
 // The keychain's timeout really fires: a Secret Service that takes every call and never answers makes a keychain call
 // Unavailable after the timeout, on any thread, instead of hanging. The silent service is this process itself, on the
 // private session bus that ctest starts for it (dbus-run-session, see tests/CMakeLists.txt), where no keyring runs.
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>

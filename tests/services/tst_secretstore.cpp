@@ -1,6 +1,6 @@
 // Secrets: the file store's permissions and atomic writes, the JWT secret's rules, and the real system keychain
 // (gnome-keyring over D-Bus; scripts/test.sh runs the suite inside dbus-run-session with an unlocked keyring).
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 #include "keychaintesting.h"
 #include "testfiles.h"
 

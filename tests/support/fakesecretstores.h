@@ -2,7 +2,7 @@
 
 // Stand-ins for the keychain, for the tests that are about what is read and shown, not about the keychain itself
 // (tst_secretstore, tst_environmentstore and tst_consolesettings cover the real one).
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 
 #include <QMutex>
 #include <QMutexLocker>

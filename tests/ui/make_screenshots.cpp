@@ -1,9 +1,9 @@
 // Screenshots of every console panel for the docs (scripts/screenshots.sh runs this under Xvfb): a throwaway
 // database with demo data, the real main window, one PNG per section.
 #include "admin/inprocessadminapi.h"
+#include "auth/secretstore.h"
 #include "checks/apiclient.h"
 #include "config/consolesettings.h"
-#include "config/secretstore.h"
 #include "jobs/jobqueue.h"
 #include "mainwindow.h"
 #include "servicecore.h"

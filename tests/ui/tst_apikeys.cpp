@@ -242,7 +242,7 @@ void TestApiKeys::createUseAndRevoke()
     auto *expiryDays = child<QSpinBox>(*dialog, QStringLiteral("apiKeyExpiryDays"));
     auto *confirmCreate = child<QPushButton>(*dialog, QStringLiteral("confirmCreateApiKeyButton"));
     QVERIFY(name && twinsRead && limitTwins && twinList && expires && expiryDays && confirmCreate);
-    // Every scope of API.md, and only those, can be ticked.
+    // Every scope of resources/api/openapi.json, and only those, can be ticked.
     const QList<QCheckBox *> scopeBoxes
         = dialog->findChildren<QCheckBox *>(QRegularExpression(QStringLiteral("^apiKeyScope_")));
     QCOMPARE(scopeBoxes.size(), 6);

@@ -1,8 +1,8 @@
 // The console's main window under the offscreen platform, driven by clicks like a user would.
 #include "admin/inprocessadminapi.h"
+#include "auth/secretstore.h"
 #include "checks/apiclient.h"
 #include "config/consolesettings.h"
-#include "config/secretstore.h"
 #include "daemon.h"
 #include "keychaintesting.h"
 #include "mainwindow.h"

@@ -1,8 +1,8 @@
 // The Settings panel driven like a user: type, click Save, wait for the answer from the panel's thread, read the
 // file it wrote. The keychain is stood in for by a store in memory (one that answers, or one that reports no
 // keychain), so the test is the same on every machine; tst_consolesettings covers the real keychain.
+#include "auth/secretstore.h"
 #include "config/consolesettings.h"
-#include "config/secretstore.h"
 #include "fakesecretstores.h"
 #include "settingspanel.h"
 #include "testfiles.h"

@@ -1,4 +1,4 @@
-#include "config/secretstore.h"
+#include "auth/secretstore.h"
 
 #include "auth/crypto.h"
 #include "auth/jwt.h"
