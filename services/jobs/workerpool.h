@@ -3,13 +3,13 @@
 #include "jobs/jobhandler.h"
 #include "storage/databaseurl.h"
 
-#include <QMutex>
 #include <QString>
-#include <QWaitCondition>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 class QThread;
@@ -70,8 +70,9 @@ private:
     WorkerPoolOptions m_options;
     std::vector<std::unique_ptr<QThread>> m_threads;
     std::atomic<bool> m_stopping{false};
-    QMutex m_mutex;
-    QWaitCondition m_wakeUp;
+    // Standard, not Qt, primitives: ThreadSanitizer cannot see QWaitCondition::wait release the mutex (see WorkPool).
+    std::mutex m_mutex;
+    std::condition_variable m_wakeUp;
     quint64 m_wakeups = 0; // guarded by m_mutex: a wake() between two waits is not lost
 };
 
