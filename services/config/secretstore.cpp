@@ -5,7 +5,6 @@
 #include "core/privatefiles.h"
 
 #include <QDBusConnection>
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
