@@ -2,7 +2,8 @@
 # Sets up everything and runs the whole test suite: the full build (desktop console included) and the headless
 # server build (which must never find Widgets or Charts), each with all of its tests. PostgreSQL is started by
 # ctest's "pg" fixture; a D-Bus session with an unlocked gnome-keyring serves the keychain tests.
-# TWINOPS_TEST_ASAN=1 also builds and tests the address+undefined sanitizer preset.
+# TWINOPS_TEST_ASAN=1 also builds and tests the address+undefined sanitizer preset, TWINOPS_TEST_TSAN=1 the thread
+# sanitizer preset (slow: a build of its own, and the tests run 5-15 times slower).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ bash scripts/setup.sh
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 # debug info would otherwise hash the folder
 presets=(ci headless)
 [ "${TWINOPS_TEST_ASAN:-0}" = 1 ] && presets+=(asan)
+[ "${TWINOPS_TEST_TSAN:-0}" = 1 ] && presets+=(tsan)
 
 for preset in "${presets[@]}"; do
   echo "== build: $preset"

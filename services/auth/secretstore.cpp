@@ -5,19 +5,17 @@
 #include "core/privatefiles.h"
 
 #include <QDBusConnection>
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
-#include <QMutex>
-#include <QMutexLocker>
 #include <QRegularExpression>
 #include <QThread>
-#include <QWaitCondition>
 #include <qt6keychain/keychain.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace twinops {
@@ -38,8 +36,9 @@ struct JobAnswer
 // gave up waiting).
 struct PendingAnswer
 {
-    QMutex mutex;
-    QWaitCondition arrived;
+    // Standard primitives: ThreadSanitizer cannot see QWaitCondition::wait release a QMutex (decisions.md, #17).
+    std::mutex mutex;
+    std::condition_variable arrived;
     std::optional<JobAnswer> answer;
 };
 
@@ -75,19 +74,15 @@ std::optional<JobAnswer> runJob(std::function<QKeychain::Job *()> makeJob, std::
                 JobAnswer answer{finished->error(), finished->errorString(), {}};
                 if (auto *read = qobject_cast<QKeychain::ReadPasswordJob *>(finished))
                     answer.data = read->binaryData();
-                QMutexLocker lock(&pending->mutex);
+                const std::lock_guard lock(pending->mutex);
                 pending->answer = std::move(answer);
-                pending->arrived.wakeAll();
+                pending->arrived.notify_all();
             });
             job->start();
         },
         Qt::QueuedConnection);
-    const QDeadlineTimer deadline(timeout);
-    QMutexLocker lock(&pending->mutex);
-    while (!pending->answer) {
-        if (!pending->arrived.wait(&pending->mutex, deadline))
-            break;
-    }
+    std::unique_lock lock(pending->mutex);
+    pending->arrived.wait_for(lock, timeout, [&] { return pending->answer.has_value(); });
     return pending->answer;
 }
 

@@ -33,7 +33,7 @@ WorkPool::~WorkPool()
 
 bool WorkPool::trySubmit(Task task)
 {
-    QMutexLocker locker(&m_mutex);
+    const std::lock_guard locker(m_mutex);
     if (m_stopping)
         return false;
     if (m_inFlight >= m_maxThreads + m_maxQueued) {
@@ -45,7 +45,7 @@ bool WorkPool::trySubmit(Task task)
     // While no more tasks are in flight than there are threads, a thread is idle for every queued task
     // (threads - running >= queued); otherwise one more thread is started, up to the maximum.
     if (m_inFlight <= int(m_threads.size())) {
-        m_wake.wakeOne();
+        m_wake.notify_one();
     } else if (int(m_threads.size()) < m_maxThreads) {
         std::unique_ptr<QThread> thread(QThread::create([this] { work(); }));
         thread->setObjectName(QStringLiteral("%1-%2").arg(m_name).arg(m_threads.size()));
@@ -58,10 +58,10 @@ bool WorkPool::trySubmit(Task task)
 void WorkPool::work()
 {
     ApiContext api(m_shared); // this thread's database connection, opened by the first task that needs it
-    QMutexLocker locker(&m_mutex);
+    std::unique_lock locker(m_mutex);
     for (;;) {
         while (m_queue.empty() && !m_stopping)
-            m_wake.wait(&m_mutex);
+            m_wake.wait(locker);
         if (m_queue.empty())
             return; // stopping, and nothing left to do
         Task task = std::move(m_queue.front());
@@ -69,7 +69,7 @@ void WorkPool::work()
         locker.unlock();
         task(api);
         task = nullptr; // what the task captured goes before the next one starts
-        locker.relock();
+        locker.lock();
         m_tasksGauge.set(--m_inFlight);
     }
 }
@@ -78,9 +78,9 @@ void WorkPool::stop()
 {
     std::vector<std::unique_ptr<QThread>> threads;
     {
-        QMutexLocker locker(&m_mutex);
+        const std::lock_guard locker(m_mutex);
         m_stopping = true;
-        m_wake.wakeAll();
+        m_wake.notify_all();
         threads.swap(m_threads);
     }
     for (auto &thread : threads)

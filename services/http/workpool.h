@@ -1,12 +1,12 @@
 #pragma once
 
-#include <QMutex>
 #include <QString>
-#include <QWaitCondition>
 
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 class QThread;
@@ -48,8 +48,10 @@ private:
     const int m_maxQueued;
     Gauge &m_tasksGauge;
     Counter &m_rejected;
-    QMutex m_mutex;
-    QWaitCondition m_wake;
+    // Standard, not Qt, primitives: QWaitCondition::wait unlocks the mutex inside Qt, unseen by ThreadSanitizer,
+    // which then reports every later lock as a double lock (see docs/decisions.md, issue #17: ThreadSanitizer).
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
     std::deque<Task> m_queue;
     int m_inFlight = 0; // tasks running or queued
     bool m_stopping = false;

@@ -3,25 +3,24 @@
 #include "core/logging.h"
 #include "storage/database.h"
 
-#include <QDeadlineTimer>
 #include <QThread>
 
 namespace twinops {
 
 void PoolSignal::wake()
 {
-    QMutexLocker locker(&m_mutex);
+    const std::lock_guard locker(m_mutex);
     ++m_wakeups;
-    m_wakeUp.wakeAll();
+    m_wakeUp.notify_all();
 }
 
 bool PoolSignal::waitForWork(std::chrono::milliseconds timeout)
 {
-    QMutexLocker locker(&m_mutex);
+    std::unique_lock locker(m_mutex);
     const quint64 seen = m_wakeups;
     if (m_stopping)
         return false;
-    m_wakeUp.wait(&m_mutex, QDeadlineTimer(timeout.count()));
+    m_wakeUp.wait_for(locker, timeout);
     return m_wakeups != seen;
 }
 

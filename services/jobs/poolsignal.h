@@ -1,11 +1,12 @@
 #pragma once
 
-#include <QMutex>
-#include <QWaitCondition>
+#include <QtGlobal>
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 
 namespace twinops {
 
@@ -28,8 +29,9 @@ public:
 
 private:
     std::atomic<bool> m_stopping{false};
-    QMutex m_mutex;
-    QWaitCondition m_wakeUp;
+    // Standard, not Qt, primitives: ThreadSanitizer cannot see QWaitCondition::wait release the mutex (see WorkPool).
+    std::mutex m_mutex;
+    std::condition_variable m_wakeUp;
     quint64 m_wakeups = 0; // guarded by m_mutex; tells a waiter whether it was woken
 };
 

@@ -3,13 +3,13 @@
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QWaitCondition>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -44,8 +44,9 @@ QString errorDetail(const QByteArray &body)
 // by the mutex; the reply and the parser state are touched on the network thread only.
 struct OpenAiProvider::Exchange
 {
-    QMutex mutex;
-    QWaitCondition changed;
+    // Standard primitives: ThreadSanitizer cannot see QWaitCondition::wait release a QMutex (decisions.md, #17).
+    std::mutex mutex;
+    std::condition_variable changed;
     QStringList tokens;
     bool responded = false; // the status line arrived
     bool finished = false;
@@ -105,9 +106,9 @@ private:
         exchange.status = exchange.reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray type = exchange.reply->header(QNetworkRequest::ContentTypeHeader).toByteArray().toLower();
         exchange.eventStream = !type.startsWith("application/json");
-        QMutexLocker locker(&exchange.mutex);
+        const std::lock_guard locker(exchange.mutex);
         exchange.responded = true;
-        exchange.changed.wakeAll();
+        exchange.changed.notify_all();
     }
 
     void onReadyRead(Exchange &exchange)
@@ -229,16 +230,16 @@ private:
             return;
         }
         exchange.settled = true;
-        QMutexLocker locker(&exchange.mutex);
+        const std::lock_guard locker(exchange.mutex);
         exchange.finished = true;
-        exchange.changed.wakeAll();
+        exchange.changed.notify_all();
     }
 
     static void push(Exchange &exchange, const QString &token)
     {
-        QMutexLocker locker(&exchange.mutex);
+        const std::lock_guard locker(exchange.mutex);
         exchange.tokens.append(token);
-        exchange.changed.wakeAll();
+        exchange.changed.notify_all();
     }
 
     static void fail(Exchange &exchange, Error error)
@@ -247,10 +248,10 @@ private:
             return;
         exchange.settled = true;
         {
-            QMutexLocker locker(&exchange.mutex);
+            const std::lock_guard locker(exchange.mutex);
             exchange.finished = true;
             exchange.error = std::move(error);
-            exchange.changed.wakeAll();
+            exchange.changed.notify_all();
         }
         abort(exchange); // finished() follows and finds the exchange settled
     }
@@ -310,7 +311,7 @@ Status OpenAiProvider::generate(const ChatRequest &request, const TokenSink &onT
         bool responded = false;
         std::optional<Error> error;
         {
-            QMutexLocker locker(&exchange->mutex);
+            std::unique_lock locker(exchange->mutex);
             for (;;) {
                 responded = exchange->responded;
                 if (!exchange->tokens.isEmpty() || exchange->finished)
@@ -319,7 +320,7 @@ Status OpenAiProvider::generate(const ChatRequest &request, const TokenSink &onT
                     = responded || total.deadlineNSecs() < firstByte.deadlineNSecs() ? total : firstByte;
                 if (deadline.hasExpired())
                     break;
-                exchange->changed.wait(&exchange->mutex, deadline);
+                exchange->changed.wait_for(locker, std::chrono::nanoseconds(deadline.remainingTimeNSecs()));
             }
             batch.swap(exchange->tokens);
             finished = exchange->finished;
