@@ -32,11 +32,8 @@ Result<PageRequest> pageRequest(const HttpRequest &request)
             return Error::badRequest(QStringLiteral("limit must be an integer from 1 to %1").arg(PageRequest::kMaxLimit));
     }
     page.cursor = request.queryValue(QStringLiteral("cursor"));
-    if (!page.cursor.isEmpty()) {
-        auto decoded = decodeCursor(page.cursor);
-        if (!decoded.ok())
-            return decoded.error();
-    }
+    if (!page.cursor.isEmpty())
+        TWINOPS_TRY(decodeCursor(page.cursor)); // only its validity matters here
     return page;
 }
 
