@@ -319,7 +319,8 @@ void JobsModel::refreshRowsArrived(quint64 generation, int first, int last, int 
             const QJsonArray items = reply.body.value(QLatin1String("items")).toArray();
             for (const QJsonValue &item : items) {
                 JobRecord record = JobRecord::fromJson(item.toObject());
-                fresh.insert(record.id, record); // Qt 6.4's insert copies anyway: its strings are shared, not deep-copied
+                fresh.insert(record.id,
+                             record); // Qt 6.4's insert copies anyway: its strings are shared, not deep-copied
             }
             updateInPlace(fresh, first, last);
             if (current >= 0 && (current < first || current > last))

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "jobs/job.h"
+
 #include <QAbstractTableModel>
 #include <QByteArray>
 #include <QDateTime>
@@ -7,8 +9,6 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
-
-#include "jobs/job.h"
 
 #include <optional>
 

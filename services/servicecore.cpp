@@ -36,8 +36,7 @@ void pruneAuthThrottle(Database &connection)
 ServiceCore::ServiceCore(CoreOptions options)
     : m_options(std::move(options))
     , m_metrics(std::make_unique<MetricsRegistry>())
-{
-}
+{ }
 
 ServiceCore::~ServiceCore()
 {

@@ -20,12 +20,14 @@ class MetricsRollupWriter;
 
 struct CoreOptions
 {
-    explicit CoreOptions(DatabaseUrl url) : database(std::move(url)) { }
+    explicit CoreOptions(DatabaseUrl url)
+        : database(std::move(url))
+    { }
 
     DatabaseUrl database;
-    bool migrate = true;   // apply pending migrations on start
+    bool migrate = true; // apply pending migrations on start
     PasswordHasher::Cost passwordCost = PasswordHasher::Cost::Interactive;
-    QString instance;      // names this process in /health; default host:pid
+    QString instance; // names this process in /health; default host:pid
     // How often the per-minute metric rollups are written (metric_rollups); 0 writes none.
     std::chrono::milliseconds metricsRollupInterval{std::chrono::minutes(1)};
     // How long the rollups are kept (older ones are deleted hourly); 0 keeps them forever.

@@ -51,8 +51,7 @@ private:
     };
 
     // An operation's result and the store right after it, both read on the worker thread.
-    template <typename R>
-    struct AfterChange
+    template<typename R> struct AfterChange
     {
         R result;
         Snapshot snapshot;

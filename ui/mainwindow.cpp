@@ -29,8 +29,7 @@
 
 namespace twinops {
 
-MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> environments,
-                       QWidget *parent)
+MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> environments, QWidget *parent)
     : QMainWindow(parent)
     , m_core(core)
     , m_environmentStore(std::move(environments))
@@ -175,8 +174,7 @@ void MainWindow::startLocalApi(const ConsoleSettings &settings, std::shared_ptr<
     m_calls.run(
         [keychain, settings] {
             auto secret = loadOrCreateJwtSecret(*keychain);
-            auto chat = secret.ok() ? settings.chatSettings(keychain.get())
-                                    : Result<ChatSettings>(secret.error());
+            auto chat = secret.ok() ? settings.chatSettings(keychain.get()) : Result<ChatSettings>(secret.error());
             return Secrets{std::move(secret), std::move(chat)};
         },
         [this, settings](const Secrets &secrets) {
@@ -235,10 +233,7 @@ std::unique_ptr<AdminClient> MainWindow::remoteClient(const QString &name, const
     // A remote API owns all it uses (the key's look-up holds the store by shared pointer), so closing the window never
     // waits for a request still on its way.
     return std::make_unique<AdminClient>(
-        name,
-        [baseUrl, adminKey = std::move(adminKey)] {
-            return std::make_unique<HttpAdminApi>(baseUrl, adminKey());
-        },
+        name, [baseUrl, adminKey = std::move(adminKey)] { return std::make_unique<HttpAdminApi>(baseUrl, adminKey()); },
         AdminClient::Ending::Detach);
 }
 

@@ -67,7 +67,7 @@ private:
     // The saved environment `id` was changed in the Environments dialog; an empty `adminKey` was kept.
     void changeEnvironment(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey);
     std::unique_ptr<AdminClient> remoteClient(const QString &name, const QUrl &baseUrl,
-                                                       std::function<QString()> adminKey);
+                                              std::function<QString()> adminKey);
     std::function<QString()> storedAdminKey(const QString &id) const;
     void openEnvironmentsDialog();
 

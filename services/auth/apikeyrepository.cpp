@@ -88,7 +88,7 @@ Result<ApiKeyRepository::Issued> ApiKeyRepository::insert(const QString &tenantI
     if (request.twinIds && !request.twinIds->isEmpty()) {
         // Every listed twin must be one of this tenant's: a foreign id is as unknown as a missing one.
         QStringList placeholders;
-        QVariantList params {tenantId};
+        QVariantList params{tenantId};
         for (const QString &id : *request.twinIds) {
             params << id;
             placeholders << QStringLiteral("$%1").arg(params.size());
@@ -131,7 +131,7 @@ Result<ApiKeyRepository::Issued> ApiKeyRepository::insert(const QString &tenantI
         if (!creator.isEmpty())
             key.createdByEmail = creator.first().text(0);
     }
-    return Issued {key, secret};
+    return Issued{key, secret};
 }
 
 Result<ApiKeyRepository::Issued> ApiKeyRepository::create(const QString &tenantId, const NewApiKey &key)
@@ -148,7 +148,7 @@ Result<ApiKeyRepository::Issued> ApiKeyRepository::createPlatformAdmin(const QSt
 Result<Page<ApiKey>> ApiKeyRepository::list(const QString &tenantId, const PageRequest &page)
 {
     if (!isUuid(tenantId))
-        return Page<ApiKey> {};
+        return Page<ApiKey>{};
     return fetchPage(m_db, kSelectWithCreator + QStringLiteral(" WHERE tenant_id = $1"), {tenantId}, page, keyFromRow);
 }
 

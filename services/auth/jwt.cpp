@@ -131,7 +131,7 @@ QString JwtCodec::issue(const QString &userId, const QString &tenantId, Role rol
 {
     Q_ASSERT(now.isValid());
     const qint64 issuedAt = now.toSecsSinceEpoch();
-    const QJsonObject claims {
+    const QJsonObject claims{
         {QStringLiteral("sub"), userId},
         {QStringLiteral("tid"), tenantId},
         {QStringLiteral("role"), roleName(role)},
@@ -222,9 +222,10 @@ Result<JwtCodec::Verified> JwtCodec::verifySignedParts(const QString &token) con
     if (!role)
         return invalidToken();
 
-    return Verified {{*userId, *tenantId, *role, utcFromMSecs(*issuedAt * 1000), utcFromMSecs(*expiresAt * 1000), *tokenId},
-                     *issuedAt,
-                     *expiresAt};
+    return Verified{
+        {*userId, *tenantId, *role, utcFromMSecs(*issuedAt * 1000), utcFromMSecs(*expiresAt * 1000), *tokenId},
+        *issuedAt,
+        *expiresAt};
 }
 
 } // namespace twinops

@@ -36,7 +36,7 @@ std::optional<HashBuffer> hashBuffer(const QString &storedHash)
 {
     if (storedHash.isEmpty() || storedHash.size() >= int(crypto_pwhash_STRBYTES))
         return std::nullopt;
-    HashBuffer buffer {};
+    HashBuffer buffer{};
     for (qsizetype i = 0; i < storedHash.size(); ++i) {
         const char16_t c = storedHash.at(i).unicode();
         if (c == 0 || c > 0x7f)
@@ -70,12 +70,9 @@ std::optional<PasswordHasher::Cost> PasswordHasher::costFromName(const QString &
 QString PasswordHasher::costName(Cost cost)
 {
     switch (cost) {
-    case Cost::Minimal:
-        return QStringLiteral("minimal");
-    case Cost::Interactive:
-        return QStringLiteral("interactive");
-    case Cost::Moderate:
-        return QStringLiteral("moderate");
+    case Cost::Minimal: return QStringLiteral("minimal");
+    case Cost::Interactive: return QStringLiteral("interactive");
+    case Cost::Moderate: return QStringLiteral("moderate");
     }
     return QStringLiteral("interactive");
 }
@@ -89,7 +86,7 @@ Result<QString> PasswordHasher::hash(const QString &password) const
         return Error::validation(QStringLiteral("password"),
                                  QStringLiteral("must be at most %1 bytes").arg(kMaximumPasswordBytes));
     }
-    HashBuffer out {};
+    HashBuffer out{};
     const int rc = crypto_pwhash_str_alg(out.data(), utf8.constData(), quint64(utf8.size()), m_opsLimit, m_memLimit,
                                          crypto_pwhash_ALG_ARGON2ID13);
     sodium_memzero(utf8.data(), size_t(utf8.size()));

@@ -6,7 +6,6 @@
 #include <QMutex>
 
 #include <algorithm>
-
 #include <iterator>
 #include <locale.h>
 #include <pwquality.h>

@@ -31,7 +31,7 @@ Result<ShareLinkRepository::Issued> ShareLinkRepository::create(const QString &t
         return Error::validation(QStringLiteral("expires_in_days"), QStringLiteral("must be between 1 and 3650"));
     const QDateTime now = nowUtc();
     const QString token = QStringLiteral("tws_") + crypto::randomToken(32);
-    ShareLink link {
+    ShareLink link{
         newId(), tenantId, twinId, token.left(12), createdBy, expiresInDays ? now.addDays(*expiresInDays) : QDateTime(),
         {},      {},       now};
     TWINOPS_TRY(
@@ -40,7 +40,7 @@ Result<ShareLinkRepository::Issued> ShareLinkRepository::create(const QString &t
                    {link.id, tenantId, twinId, crypto::sha256Hex(token.toUtf8()), link.tokenPrefix,
                     createdBy.isEmpty() ? QVariant() : QVariant(createdBy),
                     link.expiresAt.isValid() ? QVariant(link.expiresAt) : QVariant(), now}));
-    return Issued {link, token};
+    return Issued{link, token};
 }
 
 Result<Page<ShareLink>> ShareLinkRepository::list(const QString &tenantId, const QString &twinId,

@@ -2,9 +2,9 @@
 
 #include "checks/apiclient.h"
 
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QDeadlineTimer>
 #include <QThread>
 
 #include <algorithm>

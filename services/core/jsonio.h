@@ -26,7 +26,9 @@ std::optional<QString> unstorableJson(const QJsonValue &value);
 class JsonFields
 {
 public:
-    explicit JsonFields(const QJsonObject &object) : m_object(object) { }
+    explicit JsonFields(const QJsonObject &object)
+        : m_object(object)
+    { }
 
     QString requiredString(const QString &name, int maxLength = 10'000);
     std::optional<QString> optionalString(const QString &name, int maxLength = 10'000);
@@ -63,7 +65,7 @@ public:
     JsonObjectWriter &insert(QByteArrayView key, std::nullptr_t);
     JsonObjectWriter &insert(QByteArrayView key, const QStringList &values);
     JsonObjectWriter &insert(QByteArrayView key, const QJsonObject &object); // through QJsonDocument
-    JsonObjectWriter &insert(QByteArrayView key, const QJsonArray &array);   // through QJsonDocument
+    JsonObjectWriter &insert(QByteArrayView key, const QJsonArray &array); // through QJsonDocument
     JsonObjectWriter &insert(QByteArrayView key, const JsonObjectWriter &object);
     JsonObjectWriter &insert(QByteArrayView key, const QList<JsonObjectWriter> &objects);
     // A C string would otherwise become a bool.

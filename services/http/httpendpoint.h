@@ -17,7 +17,7 @@ struct EndpointPools;
 struct EndpointOptions
 {
     QHostAddress address = QHostAddress::LocalHost; // loopback unless the operator asks otherwise
-    quint16 port = 8710;                             // 0 = any free port (tests)
+    quint16 port = 8710; // 0 = any free port (tests)
     int threads = 2;
     // Host header values accepted besides the bound address (DNS-rebinding defence). On a loopback bind the
     // loopback names are always accepted; on another bind an empty list accepts any Host.

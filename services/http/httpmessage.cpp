@@ -17,7 +17,8 @@ QByteArray HttpRequest::header(const QByteArray &lowerCaseName) const
 
 HttpResponse HttpResponse::json(int status, const QJsonDocument &document)
 {
-    return {status, QByteArrayLiteral("application/json; charset=utf-8"), document.toJson(QJsonDocument::Compact), {}, {}};
+    return {
+        status, QByteArrayLiteral("application/json; charset=utf-8"), document.toJson(QJsonDocument::Compact), {}, {}};
 }
 
 HttpResponse HttpResponse::json(int status, const JsonObjectWriter &object)
@@ -25,7 +26,10 @@ HttpResponse HttpResponse::json(int status, const JsonObjectWriter &object)
     return {status, QByteArrayLiteral("application/json; charset=utf-8"), object.toJson(), {}, {}};
 }
 
-HttpResponse HttpResponse::noContent() { return {204, {}, {}, {}, {}}; }
+HttpResponse HttpResponse::noContent()
+{
+    return {204, {}, {}, {}, {}};
+}
 
 HttpResponse HttpResponse::eventStream(std::function<void(EventSink &)> producer)
 {
@@ -72,7 +76,8 @@ HttpResponse HttpResponse::error(const Error &error)
     if (error.code == ErrorCode::Unauthorized)
         response.headers.append({QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer")});
     if (error.code == ErrorCode::RateLimited || error.retryAfterSeconds > 0)
-        response.headers.append({QByteArrayLiteral("Retry-After"), QByteArray::number(std::max(1, error.retryAfterSeconds))});
+        response.headers.append(
+            {QByteArrayLiteral("Retry-After"), QByteArray::number(std::max(1, error.retryAfterSeconds))});
     return response;
 }
 

@@ -21,7 +21,7 @@ using HttpHeaders = QList<QPair<QByteArray, QByteArray>>;
 struct HttpRequest
 {
     QByteArray method; // upper case
-    QString path;      // percent-decoded
+    QString path; // percent-decoded
     QUrlQuery query;
     HttpHeaders headers; // names lower case
     QByteArray body;

@@ -15,7 +15,8 @@ Result<QJsonObject> jsonBody(const HttpRequest &request)
     QJsonParseError error{};
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
     if (error.error != QJsonParseError::NoError)
-        return Error::badRequest(QStringLiteral("malformed JSON at offset %1: %2").arg(error.offset).arg(error.errorString()));
+        return Error::badRequest(
+            QStringLiteral("malformed JSON at offset %1: %2").arg(error.offset).arg(error.errorString()));
     if (!document.isObject())
         return Error::badRequest(QStringLiteral("expected a JSON object"));
     return document.object();
@@ -29,7 +30,8 @@ Result<PageRequest> pageRequest(const HttpRequest &request)
         bool ok = false;
         page.limit = limit.toInt(&ok);
         if (!ok || page.limit < 1 || page.limit > PageRequest::kMaxLimit)
-            return Error::badRequest(QStringLiteral("limit must be an integer from 1 to %1").arg(PageRequest::kMaxLimit));
+            return Error::badRequest(
+                QStringLiteral("limit must be an integer from 1 to %1").arg(PageRequest::kMaxLimit));
     }
     page.cursor = request.queryValue(QStringLiteral("cursor"));
     if (!page.cursor.isEmpty())

@@ -19,15 +19,15 @@ Result<QString> uuidParam(const QString &value);
 // 400 for a query parameter (name or value) that unstorableText refuses; the router checks every request.
 Status storableQuery(const QUrlQuery &query);
 
-template<typename T, typename ToJson>
-JsonObjectWriter pageJson(const Page<T> &page, ToJson toJson)
+template<typename T, typename ToJson> JsonObjectWriter pageJson(const Page<T> &page, ToJson toJson)
 {
     QList<JsonObjectWriter> items;
     items.reserve(page.items.size());
     for (const T &item : page.items)
         items.append(toJson(item));
-    return JsonObjectWriter().insert("items", items).insert(
-        "next_cursor", page.nextCursor.isEmpty() ? std::nullopt : std::optional<QString>(page.nextCursor));
+    return JsonObjectWriter()
+        .insert("items", items)
+        .insert("next_cursor", page.nextCursor.isEmpty() ? std::nullopt : std::optional<QString>(page.nextCursor));
 }
 
 } // namespace twinops

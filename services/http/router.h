@@ -66,13 +66,13 @@ struct RouteSpec
 class RequestContext
 {
 public:
-    RequestContext(const HttpRequest &incoming, QHash<QString, QString> pathParams, Principal caller, ApiContext &thread)
+    RequestContext(const HttpRequest &incoming, QHash<QString, QString> pathParams, Principal caller,
+                   ApiContext &thread)
         : request(incoming)
         , params(std::move(pathParams))
         , principal(std::move(caller))
         , api(thread)
-    {
-    }
+    { }
     const HttpRequest &request;
     const QHash<QString, QString> params;
     const Principal principal;

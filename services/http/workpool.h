@@ -38,7 +38,6 @@ public:
     // Refuses new tasks, lets the running and queued ones finish, and joins the threads.
     void stop();
 
-
 private:
     void work();
 

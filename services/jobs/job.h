@@ -10,8 +10,9 @@
 namespace twinops {
 
 enum class JobState { Scheduled, Available, Running, Retryable, Completed, Discarded, Cancelled };
-inline constexpr std::array kJobStates{JobState::Scheduled, JobState::Available, JobState::Running, JobState::Retryable,
-                                       JobState::Completed,  JobState::Discarded, JobState::Cancelled};
+inline constexpr std::array kJobStates{JobState::Scheduled, JobState::Available, JobState::Running,
+                                       JobState::Retryable, JobState::Completed, JobState::Discarded,
+                                       JobState::Cancelled};
 QString jobStateName(JobState state);
 std::optional<JobState> jobStateFromString(const QString &text);
 

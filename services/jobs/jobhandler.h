@@ -44,7 +44,10 @@ QString jobLogLevelName(JobLogLevel level);
 class JobContext
 {
 public:
-    JobContext(Database &db, const Job &job) : m_db(db), m_job(job) { }
+    JobContext(Database &db, const Job &job)
+        : m_db(db)
+        , m_job(job)
+    { }
 
     Database &db() { return m_db; }
     const Job &job() const { return m_job; }

@@ -15,13 +15,13 @@ namespace twinops {
 
 struct JobFilter
 {
-    QString tenantId;                 // empty = every tenant (platform admin only)
+    QString tenantId; // empty = every tenant (platform admin only)
     std::optional<JobState> state;
     QString type;
     QString twinId;
-    QString text;                     // in the payload or the last error
-    QStringList ids = {};             // only these jobs (well-formed uuids); empty = no restriction. The initialiser
-                                      // keeps brace-initialisations that name only the fields above complete.
+    QString text; // in the payload or the last error
+    QStringList ids = {}; // only these jobs (well-formed uuids); empty = no restriction. The initialiser
+                          // keeps brace-initialisations that name only the fields above complete.
 };
 
 struct JobLogLine
@@ -37,7 +37,7 @@ struct QueueStats
 {
     QHash<QString, qint64> byState;
     QDateTime oldestAvailable; // run_at of the oldest job that could run now; invalid if none
-    QDateTime lastStarted;     // the most recent claim; invalid if never
+    QDateTime lastStarted; // the most recent claim; invalid if never
     qint64 available = 0;
     qint64 running = 0;
 };
@@ -94,8 +94,8 @@ public:
     };
     Result<int> complete(const QString &leaseToken, const QList<Completion> &completions);
     // A failed attempt: retryable with backoff, or discarded (attempts exhausted / permanent), or cancelled.
-    Result<bool> fail(const Job &job, const QString &leaseToken, const Error &error, std::chrono::milliseconds retryDelay,
-                      bool permanent);
+    Result<bool> fail(const Job &job, const QString &leaseToken, const Error &error,
+                      std::chrono::milliseconds retryDelay, bool permanent);
     // Gives back claimed jobs that were never started (graceful shutdown): available again, attempt not spent.
     Status release(const QString &leaseToken, const QStringList &ids);
     // Returns expired leases to retryable (or discards jobs that crashed their worker maxCrashes times).

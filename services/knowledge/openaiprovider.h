@@ -14,8 +14,8 @@ namespace twinops {
 //
 // generate() is called on HTTP threads that must not run a nested event loop, so the network I/O happens on a
 // thread of its own (QNetworkAccessManagers, enough for ChatSettings::maxStreams answers at once, which also keep
-// connections to the provider alive between chats); the caller blocks on a queue of tokens with the two timeouts of ChatSettings and never touches an
-// event loop. Errors are Unavailable and carry no secret.
+// connections to the provider alive between chats); the caller blocks on a queue of tokens with the two timeouts of
+// ChatSettings and never touches an event loop. Errors are Unavailable and carry no secret.
 class OpenAiProvider final : public ChatProvider
 {
 public:

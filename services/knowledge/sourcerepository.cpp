@@ -38,7 +38,10 @@ Source sourceFromRow(const Row &row)
     return s;
 }
 
-Error sourceNotFound() { return Error::notFound(QStringLiteral("source not found")); }
+Error sourceNotFound()
+{
+    return Error::notFound(QStringLiteral("source not found"));
+}
 
 Result<QString> mimeTypeFor(const QString &filename, const QString &requested)
 {
@@ -81,9 +84,11 @@ Result<Source> SourceRepository::create(const QString &tenantId, const QString &
 {
     QHash<QString, QString> problems;
     const QString filename = request.filename.trimmed();
-    if (filename.isEmpty() || filename.size() > kMaxFilenameLength || filename.contains(u'/') || filename.contains(u'\\'))
-        problems.insert(QStringLiteral("filename"), QStringLiteral("must be a file name of 1 to %1 characters without slashes")
-                                                         .arg(kMaxFilenameLength));
+    if (filename.isEmpty() || filename.size() > kMaxFilenameLength || filename.contains(u'/')
+        || filename.contains(u'\\'))
+        problems.insert(
+            QStringLiteral("filename"),
+            QStringLiteral("must be a file name of 1 to %1 characters without slashes").arg(kMaxFilenameLength));
     auto mimeType = mimeTypeFor(filename, request.mimeType);
     if (!mimeType.ok())
         problems.insert(mimeType.error().details);
@@ -136,7 +141,8 @@ Result<Source> SourceRepository::get(const QString &tenantId, const QString &id)
 Result<Page<Source>> SourceRepository::list(const QString &tenantId, const QString &twinId, const PageRequest &page)
 {
     return fetchPage(m_db,
-                     QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM sources WHERE tenant_id = $1 AND twin_id = $2"),
+                     QStringLiteral("SELECT ") + kColumns
+                         + QStringLiteral(" FROM sources WHERE tenant_id = $1 AND twin_id = $2"),
                      {tenantId, twinId}, page, sourceFromRow);
 }
 
@@ -206,7 +212,8 @@ Result<Source> SourceRepository::reject(const QString &tenantId, const QString &
         return Error::conflict(QStringLiteral("source is already rejected"));
     const QDateTime now = nowUtc();
     // A rejected source must not answer questions any more.
-    TWINOPS_TRY(m_db.query(QStringLiteral("DELETE FROM chunks WHERE tenant_id = $1 AND source_id = $2"), {tenantId, id}));
+    TWINOPS_TRY(
+        m_db.query(QStringLiteral("DELETE FROM chunks WHERE tenant_id = $1 AND source_id = $2"), {tenantId, id}));
     TWINOPS_TRY(m_db.query(QStringLiteral("UPDATE sources SET status = 'rejected', chunk_count = 0, updated_at = $3 "
                                           "WHERE tenant_id = $1 AND id = $2"),
                            {tenantId, id, now}));

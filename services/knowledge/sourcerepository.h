@@ -13,7 +13,9 @@ namespace twinops {
 class SourceRepository
 {
 public:
-    explicit SourceRepository(Database &db) : m_db(db) { }
+    explicit SourceRepository(Database &db)
+        : m_db(db)
+    { }
 
     static constexpr int kMaxFilenameLength = 255;
 

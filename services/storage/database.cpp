@@ -49,10 +49,8 @@ QJsonArray Row::jsonArray(int column) const
 Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url)
 {
     switch (url.dialect()) {
-    case Dialect::Sqlite:
-        return SqliteDatabase::open(url.sqlitePath());
-    case Dialect::Postgres:
-        return PostgresDatabase::open(url.postgresUri(), url.redacted());
+    case Dialect::Sqlite: return SqliteDatabase::open(url.sqlitePath());
+    case Dialect::Postgres: return PostgresDatabase::open(url.postgresUri(), url.redacted());
     }
     return Error::internal(QStringLiteral("unknown database dialect"));
 }

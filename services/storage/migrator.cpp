@@ -82,7 +82,7 @@ Result<QList<AppliedMigration>> Migrator::readApplied()
 {
     TWINOPS_TRY_ASSIGN(const auto exists, m_db.query(bookkeepingExists(m_db.dialect())));
     if (!exists.first().boolean(0))
-        return QList<AppliedMigration> {};
+        return QList<AppliedMigration>{};
     TWINOPS_TRY_ASSIGN(const auto rows,
                        m_db.query(QStringLiteral(
                            "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version")));
@@ -94,7 +94,7 @@ Result<QList<AppliedMigration>> Migrator::readApplied()
 
 Result<MigrationStatus> Migrator::validate(const QList<AppliedMigration> &applied) const
 {
-    MigrationStatus status {m_shipped, applied, {}};
+    MigrationStatus status{m_shipped, applied, {}};
     int highestApplied = 0;
     for (const AppliedMigration &a : applied) {
         if (a.version < 1 || a.version > m_shipped.size())
@@ -143,7 +143,7 @@ Result<QList<Migration>> Migrator::migrate()
 
     TWINOPS_TRY_ASSIGN(const auto current, status());
     if (current.pending.isEmpty())
-        return QList<Migration> {};
+        return QList<Migration>{};
     TWINOPS_TRY(m_db.query(createBookkeeping(m_db.dialect())));
     QList<Migration> applied;
     for (const Migration &migration : current.pending) {
@@ -166,12 +166,12 @@ Status Migrator::apply(const Migration &migration)
     if (done.first().integer(0) > 0)
         return {};
     if (auto result = m_db.executeScript(migration.sql); !result.ok())
-        return Error {result.error().code,
-                      QStringLiteral("migration %1 (%2) failed: %3")
-                          .arg(migration.version)
-                          .arg(migration.name, result.error().message),
-                      {},
-                      0};
+        return Error{result.error().code,
+                     QStringLiteral("migration %1 (%2) failed: %3")
+                         .arg(migration.version)
+                         .arg(migration.name, result.error().message),
+                     {},
+                     0};
     TWINOPS_TRY(m_db.query(QStringLiteral("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
                                           "VALUES ($1, $2, $3, $4)"),
                            {migration.version, migration.name, migration.checksum, nowUtc()}));

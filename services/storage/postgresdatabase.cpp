@@ -70,26 +70,21 @@ QDateTime parseTimestamp(const char *text, int length)
 QVariant fromText(Oid type, const char *text, int length)
 {
     switch (type) {
-    case kBoolOid:
-        return QVariant(length > 0 && text[0] == 't');
+    case kBoolOid: return QVariant(length > 0 && text[0] == 't');
     case kInt2Oid:
     case kInt4Oid:
     case kInt8Oid:
-    case kOidOid:
-        return QVariant(QByteArray::fromRawData(text, length).toLongLong());
+    case kOidOid: return QVariant(QByteArray::fromRawData(text, length).toLongLong());
     case kFloat4Oid:
     case kFloat8Oid:
-    case kNumericOid:
-        return QVariant(QByteArray::fromRawData(text, length).toDouble());
+    case kNumericOid: return QVariant(QByteArray::fromRawData(text, length).toDouble());
     case kTimestampOid:
-    case kTimestampTzOid:
-        return QVariant(parseTimestamp(text, length));
+    case kTimestampTzOid: return QVariant(parseTimestamp(text, length));
     case kByteaOid:
         if (length >= 2 && text[0] == '\\' && text[1] == 'x')
             return QVariant(QByteArray::fromHex(QByteArray::fromRawData(text + 2, length - 2)));
         return QVariant(QByteArray(text, length));
-    default:
-        return QVariant(QString::fromUtf8(text, length));
+    default: return QVariant(QString::fromUtf8(text, length));
     }
 }
 
@@ -181,7 +176,7 @@ Error PostgresDatabase::resultError(pg_result *result, const char *context)
     const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const QString message = result ? QString::fromUtf8(PQresultErrorMessage(result)).trimmed()
                                    : QString::fromUtf8(PQerrorMessage(m_conn)).trimmed();
-    return Error {
+    return Error{
         classify(state), QStringLiteral("%1: %2").arg(QLatin1String(context), message.section(u'\n', 0, 0)), {}, 0};
 }
 
@@ -219,9 +214,7 @@ Result<Rows> PostgresDatabase::query(const QString &sql, const QVariantList &par
         if (v.isNull())
             continue;
         switch (v.typeId()) {
-        case QMetaType::Bool:
-            storage[size_t(i)] = v.toBool() ? "true" : "false";
-            break;
+        case QMetaType::Bool: storage[size_t(i)] = v.toBool() ? "true" : "false"; break;
         case QMetaType::QDateTime:
             storage[size_t(i)] = v.toDateTime().toUTC().toString(Qt::ISODateWithMs).toLatin1();
             break;
@@ -229,9 +222,7 @@ Result<Rows> PostgresDatabase::query(const QString &sql, const QVariantList &par
             storage[size_t(i)] = v.toByteArray();
             formats[size_t(i)] = 1; // binary: bytea as is
             break;
-        case QMetaType::QUuid:
-            storage[size_t(i)] = v.toUuid().toByteArray(QUuid::WithoutBraces);
-            break;
+        case QMetaType::QUuid: storage[size_t(i)] = v.toUuid().toByteArray(QUuid::WithoutBraces); break;
         default:
             storage[size_t(i)] = v.toString().toUtf8();
             // libpq reads a text parameter up to its first NUL: refuse the value rather than store its beginning.

@@ -10,12 +10,9 @@ QString tenantStatusName(TenantStatus status)
 QString roleName(Role role)
 {
     switch (role) {
-    case Role::Owner:
-        return QStringLiteral("owner");
-    case Role::Admin:
-        return QStringLiteral("admin");
-    case Role::Viewer:
-        return QStringLiteral("viewer");
+    case Role::Owner: return QStringLiteral("owner");
+    case Role::Admin: return QStringLiteral("admin");
+    case Role::Viewer: return QStringLiteral("viewer");
     }
     return QStringLiteral("viewer");
 }

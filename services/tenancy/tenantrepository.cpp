@@ -81,7 +81,7 @@ Result<Tenant> TenantRepository::update(const QString &id, const TenantPatch &pa
     if (!isUuid(id))
         return Error::notFound(QStringLiteral("tenant not found"));
     QString sql = QStringLiteral("UPDATE tenants SET updated_at = $2");
-    QVariantList params {id, nowUtc()};
+    QVariantList params{id, nowUtc()};
     if (patch.name) {
         TWINOPS_TRY_ASSIGN(const auto valid, validatedName(QStringLiteral("name"), *patch.name));
         params << valid;

@@ -1,8 +1,7 @@
 #include "tenancy/twinrepository.h"
 
-#include "core/json.h"
-
 #include "core/ids.h"
+#include "core/json.h"
 #include "tenancy/tenantrepository.h"
 
 namespace twinops {
@@ -14,16 +13,10 @@ const QString kColumns = QStringLiteral("id, tenant_id, name, description, setti
 
 Twin twinFromRow(const Row &row)
 {
-    return {row.text(0),
-            row.text(1),
-            row.text(2),
-            row.text(3),
-            row.jsonObject(4),
-            twinStatusFromString(row.text(5)).value_or(TwinStatus::Archived),
-            row.time(6),
-            row.time(7)};
+    return {row.text(0), row.text(1),       row.text(2),
+            row.text(3), row.jsonObject(4), twinStatusFromString(row.text(5)).value_or(TwinStatus::Archived),
+            row.time(6), row.time(7)};
 }
-
 
 Error twinNotFound()
 {
@@ -50,10 +43,10 @@ Result<Twin> TwinRepository::create(const QString &tenantId, const NewTwin &newT
     TWINOPS_TRY(validateDescription(newTwin.description));
     const QDateTime now = nowUtc();
     Twin twin{newId(), tenantId, name, newTwin.description, newTwin.settings, TwinStatus::Active, now, now};
-    auto result = m_db.query(
-        QStringLiteral("INSERT INTO twins (id, tenant_id, name, description, settings, status, "
-                       "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
-        {twin.id, tenantId, twin.name, twin.description, compactJson(twin.settings), twinStatusName(twin.status), now, now});
+    auto result = m_db.query(QStringLiteral("INSERT INTO twins (id, tenant_id, name, description, settings, status, "
+                                            "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
+                             {twin.id, tenantId, twin.name, twin.description, compactJson(twin.settings),
+                              twinStatusName(twin.status), now, now});
     if (!result.ok())
         return result.error().code == ErrorCode::Conflict ? nameTaken(twin.name) : result.error();
     return twin;
@@ -72,13 +65,13 @@ Result<Twin> TwinRepository::get(const QString &tenantId, const QString &id)
     return twinFromRow(rows.first());
 }
 
-Result<Page<Twin>> TwinRepository::list(const QString &tenantId, const PageRequest &page, std::optional<TwinStatus> status,
-                                        const std::optional<QStringList> &onlyIds)
+Result<Page<Twin>> TwinRepository::list(const QString &tenantId, const PageRequest &page,
+                                        std::optional<TwinStatus> status, const std::optional<QStringList> &onlyIds)
 {
     if (!isUuid(tenantId))
-        return Page<Twin> {};
+        return Page<Twin>{};
     QString sql = QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM twins WHERE tenant_id = $1");
-    QVariantList params {tenantId};
+    QVariantList params{tenantId};
     if (status) {
         params << twinStatusName(*status);
         sql += QStringLiteral(" AND status = $%1").arg(params.size());
@@ -102,7 +95,7 @@ Result<Twin> TwinRepository::update(const QString &tenantId, const QString &id, 
     if (!isUuid(id) || !isUuid(tenantId))
         return twinNotFound();
     QString sql = QStringLiteral("UPDATE twins SET updated_at = $3");
-    QVariantList params {tenantId, id, nowUtc()};
+    QVariantList params{tenantId, id, nowUtc()};
     auto set = [&](const char *column, const QVariant &value) {
         params << value;
         sql += QStringLiteral(", %1 = $%2").arg(QLatin1String(column)).arg(params.size());

@@ -70,7 +70,7 @@ Result<User> UserRepository::get(const QString &tenantId, const QString &id)
 Result<Page<User>> UserRepository::list(const QString &tenantId, const PageRequest &page)
 {
     if (!isUuid(tenantId))
-        return Page<User> {};
+        return Page<User>{};
     return fetchPage(m_db, QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE tenant_id = $1"),
                      {tenantId}, page, userFromRow);
 }
@@ -80,7 +80,7 @@ Result<User> UserRepository::update(const QString &tenantId, const QString &id, 
     if (!isUuid(id) || !isUuid(tenantId))
         return userNotFound();
     QString sql = QStringLiteral("UPDATE users SET updated_at = $3");
-    QVariantList params {tenantId, id, nowUtc()};
+    QVariantList params{tenantId, id, nowUtc()};
     if (patch.role) {
         params << roleName(*patch.role);
         sql += QStringLiteral(", role = $%1").arg(params.size());
@@ -129,7 +129,8 @@ Result<User> UserRepository::getAnyTenant(const QString &id)
 
 Result<Page<User>> UserRepository::listAllTenants(const PageRequest &page)
 {
-    return fetchPage(m_db, QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE 1 = 1"), {}, page, userFromRow);
+    return fetchPage(m_db, QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE 1 = 1"), {}, page,
+                     userFromRow);
 }
 
 Result<User> UserRepository::setRevoked(const QString &id, bool revoked)

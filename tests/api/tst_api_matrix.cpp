@@ -42,12 +42,12 @@ enum class Kind { Public, Tenant, Admin };
 // What resources/api/openapi.json says of a route.
 struct Policy
 {
-    const char *route;       // "METHOD pattern"
+    const char *route; // "METHOD pattern"
     Kind kind;
-    Role minimumRole;        // for users of the tenant
-    const char *scope;       // for API keys; nullptr: keys may not use it
-    Target target;           // what {id} names; Twin-bound targets are hidden from a key outside its allow-list
-    int success;             // status for an allowed caller
+    Role minimumRole; // for users of the tenant
+    const char *scope; // for API keys; nullptr: keys may not use it
+    Target target; // what {id} names; Twin-bound targets are hidden from a key outside its allow-list
+    int success; // status for an allowed caller
 };
 
 const Policy kPolicies[] = {
@@ -159,12 +159,15 @@ QString forgedToken(const QString &validToken, const QByteArray &header, const Q
     const QString signingInput = base64Url(header) + u'.' + payload;
     if (algorithmKey.isEmpty())
         return signingInput + u'.';
-    const QByteArray mac = QMessageAuthenticationCode::hash(signingInput.toLatin1(), algorithmKey,
-                                                            sha512 ? QCryptographicHash::Sha512 : QCryptographicHash::Sha256);
+    const QByteArray mac = QMessageAuthenticationCode::hash(
+        signingInput.toLatin1(), algorithmKey, sha512 ? QCryptographicHash::Sha512 : QCryptographicHash::Sha256);
     return signingInput + u'.' + base64Url(mac);
 }
 
-int roleRank(Role role) { return role == Role::Owner ? 2 : role == Role::Admin ? 1 : 0; }
+int roleRank(Role role)
+{
+    return role == Role::Owner ? 2 : role == Role::Admin ? 1 : 0;
+}
 
 } // namespace
 
@@ -212,8 +215,10 @@ void TestApiMatrix::everyRouteHasAPolicy()
     for (const Policy &policy : kPolicies)
         described.insert(QLatin1String(policy.route));
     const QSet<QString> undescribed = registered - described, unknown = described - registered;
-    QVERIFY2(undescribed.isEmpty(), qPrintable(QStringLiteral("routes without a policy row: ") + undescribed.values().join(u',')));
-    QVERIFY2(unknown.isEmpty(), qPrintable(QStringLiteral("policy rows without a route: ") + unknown.values().join(u',')));
+    QVERIFY2(undescribed.isEmpty(),
+             qPrintable(QStringLiteral("routes without a policy row: ") + undescribed.values().join(u',')));
+    QVERIFY2(unknown.isEmpty(),
+             qPrintable(QStringLiteral("policy rows without a route: ") + unknown.values().join(u',')));
 }
 
 TestApiMatrix::Fixture *TestApiMatrix::fixture()
@@ -254,7 +259,8 @@ TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
 
     auto login = [&](const QString &email) {
         return ApiHarness::bearer(api.call("POST", QStringLiteral("/api/v1/auth/login"),
-                                           {{QStringLiteral("email"), email}, {QStringLiteral("password"), QStringLiteral("correct horse battery")}})
+                                           {{QStringLiteral("email"), email},
+                                            {QStringLiteral("password"), QStringLiteral("correct horse battery")}})
                                       .json[QStringLiteral("access_token")]
                                       .toString());
     };
@@ -298,34 +304,47 @@ TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
         }
         c[qstrcmp(role, "revoked") == 0 ? QStringLiteral("revoked_user") : QLatin1String(role)] = login(email);
         if (qstrcmp(role, "revoked") == 0)
-            api.call("POST", QStringLiteral("/api/v1/admin/users/%1/revoke").arg(created.json[QStringLiteral("id")].toString()), {}, f->platformAdmin);
+            api.call("POST",
+                     QStringLiteral("/api/v1/admin/users/%1/revoke").arg(created.json[QStringLiteral("id")].toString()),
+                     {}, f->platformAdmin);
     }
     api.call("PATCH", QStringLiteral("/api/v1/admin/tenants/%1").arg(ApiHarness::tenantIdOf(s)),
              {{QStringLiteral("status"), QStringLiteral("suspended")}}, f->platformAdmin);
 
     // Forged and stale tokens for owner A.
     const QByteArray secret(ApiHarness::kJwtSecret);
-    c[QStringLiteral("wrong_signature")] = ApiHarness::bearer(forgedToken(ownerToken, R"({"alg":"HS256","typ":"JWT"})", "another-secret-another-secret-0123456789", false));
-    c[QStringLiteral("alg_none")] = ApiHarness::bearer(forgedToken(ownerToken, R"({"alg":"none","typ":"JWT"})", {}, false));
-    c[QStringLiteral("alg_hs512")] = ApiHarness::bearer(forgedToken(ownerToken, R"({"alg":"HS512","typ":"JWT"})", secret, true));
+    c[QStringLiteral("wrong_signature")] = ApiHarness::bearer(
+        forgedToken(ownerToken, R"({"alg":"HS256","typ":"JWT"})", "another-secret-another-secret-0123456789", false));
+    c[QStringLiteral("alg_none")]
+        = ApiHarness::bearer(forgedToken(ownerToken, R"({"alg":"none","typ":"JWT"})", {}, false));
+    c[QStringLiteral("alg_hs512")]
+        = ApiHarness::bearer(forgedToken(ownerToken, R"({"alg":"HS512","typ":"JWT"})", secret, true));
     const QJsonObject ownerUser = a[QStringLiteral("user")].toObject();
-    c[QStringLiteral("expired")] = ApiHarness::bearer(JwtCodec(secret).issue(ownerUser[QStringLiteral("id")].toString(), f->tenantA, Role::Owner,
-                                                                             nowUtc().addSecs(-3600)));
+    c[QStringLiteral("expired")] = ApiHarness::bearer(JwtCodec(secret).issue(
+        ownerUser[QStringLiteral("id")].toString(), f->tenantA, Role::Owner, nowUtc().addSecs(-3600)));
 
     // API keys of tenant A.
     auto key = [&](const QStringList &scopes, const std::optional<QStringList> &twins) {
-        QJsonObject body{{QStringLiteral("name"), QStringLiteral("k%1").arg(++f->serial)}, {QStringLiteral("scopes"), QJsonArray::fromStringList(scopes)}};
+        QJsonObject body{{QStringLiteral("name"), QStringLiteral("k%1").arg(++f->serial)},
+                         {QStringLiteral("scopes"), QJsonArray::fromStringList(scopes)}};
         if (twins)
             body.insert(QStringLiteral("twin_ids"), QJsonArray::fromStringList(*twins));
         return api.call("POST", QStringLiteral("/api/v1/api-keys"), body, c[QStringLiteral("owner")]).json;
     };
-    const QString allowedTwin = api.call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("allowed")}},
-                                         c[QStringLiteral("owner")]).json[QStringLiteral("id")].toString();
-    c[QStringLiteral("key_full")] = ApiHarness::bearer(key(scopes::all(), std::nullopt)[QStringLiteral("key")].toString());
-    c[QStringLiteral("key_missing_scope")] = ApiHarness::bearer(key({scopes::chat}, std::nullopt)[QStringLiteral("key")].toString());
-    c[QStringLiteral("key_outside_allow_list")] = ApiHarness::bearer(key(scopes::all(), QStringList{allowedTwin})[QStringLiteral("key")].toString());
+    const QString allowedTwin
+        = api.call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("allowed")}},
+                   c[QStringLiteral("owner")])
+              .json[QStringLiteral("id")]
+              .toString();
+    c[QStringLiteral("key_full")]
+        = ApiHarness::bearer(key(scopes::all(), std::nullopt)[QStringLiteral("key")].toString());
+    c[QStringLiteral("key_missing_scope")]
+        = ApiHarness::bearer(key({scopes::chat}, std::nullopt)[QStringLiteral("key")].toString());
+    c[QStringLiteral("key_outside_allow_list")]
+        = ApiHarness::bearer(key(scopes::all(), QStringList{allowedTwin})[QStringLiteral("key")].toString());
     const QJsonObject revokedKey = key(scopes::all(), std::nullopt);
-    api.call("DELETE", QStringLiteral("/api/v1/api-keys/%1").arg(revokedKey[QStringLiteral("id")].toString()), {}, c[QStringLiteral("owner")]);
+    api.call("DELETE", QStringLiteral("/api/v1/api-keys/%1").arg(revokedKey[QStringLiteral("id")].toString()), {},
+             c[QStringLiteral("owner")]);
     c[QStringLiteral("key_revoked")] = ApiHarness::bearer(revokedKey[QStringLiteral("key")].toString());
     const QJsonObject expiredKey = key(scopes::all(), std::nullopt);
     (void)api.db().query(QStringLiteral("UPDATE api_keys SET expires_at = $2 WHERE id = $1"),
@@ -351,7 +370,10 @@ TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
 
     // Share links: the bad, the expired and the revoked.
     auto link = [&]() {
-        return api.call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(allowedTwin), {}, c[QStringLiteral("owner")]).json;
+        return api
+            .call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(allowedTwin), {},
+                  c[QStringLiteral("owner")])
+            .json;
     };
     f->shareBad = QStringLiteral("tws_") + crypto::randomToken(32);
     const QJsonObject expiredLink = link();
@@ -359,7 +381,8 @@ TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
                          {expiredLink[QStringLiteral("id")].toString(), nowUtc().addSecs(-60)});
     f->shareExpired = expiredLink[QStringLiteral("token")].toString();
     const QJsonObject revokedLink = link();
-    api.call("DELETE", QStringLiteral("/api/v1/share-links/%1").arg(revokedLink[QStringLiteral("id")].toString()), {}, c[QStringLiteral("owner")]);
+    api.call("DELETE", QStringLiteral("/api/v1/share-links/%1").arg(revokedLink[QStringLiteral("id")].toString()), {},
+             c[QStringLiteral("owner")]);
     f->shareRevoked = revokedLink[QStringLiteral("token")].toString();
 
     Fixture *raw = f.get();
@@ -374,34 +397,54 @@ QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &cr
     const QByteArray owner = f.credentials[QStringLiteral("owner")];
     const int n = ++f.serial;
     auto twin = [&] {
-        return api.call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("twin %1").arg(n)}}, owner)
-            .json[QStringLiteral("id")].toString();
+        return api
+            .call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("twin %1").arg(n)}},
+                  owner)
+            .json[QStringLiteral("id")]
+            .toString();
     };
     switch (target) {
     case Target::None: return {};
     case Target::Twin: return twin();
     case Target::Source:
-        return api.call("POST", QStringLiteral("/api/v1/twins/%1/sources").arg(twin()),
-                        {{QStringLiteral("filename"), QStringLiteral("notes.md")}, {QStringLiteral("content"), QStringLiteral("Ada Lovelace wrote the first program.")}},
-                        owner).json[QStringLiteral("id")].toString();
+        return api
+            .call("POST", QStringLiteral("/api/v1/twins/%1/sources").arg(twin()),
+                  {{QStringLiteral("filename"), QStringLiteral("notes.md")},
+                   {QStringLiteral("content"), QStringLiteral("Ada Lovelace wrote the first program.")}},
+                  owner)
+            .json[QStringLiteral("id")]
+            .toString();
     case Target::User:
     case Target::AdminUser:
-        return api.call("POST", QStringLiteral("/api/v1/users"),
-                        {{QStringLiteral("email"), QStringLiteral("user%1@a.example").arg(n)},
-                         {QStringLiteral("password"), QStringLiteral("correct horse battery")},
-                         {QStringLiteral("role"), QStringLiteral("viewer")}},
-                        owner).json[QStringLiteral("id")].toString();
+        return api
+            .call("POST", QStringLiteral("/api/v1/users"),
+                  {{QStringLiteral("email"), QStringLiteral("user%1@a.example").arg(n)},
+                   {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                   {QStringLiteral("role"), QStringLiteral("viewer")}},
+                  owner)
+            .json[QStringLiteral("id")]
+            .toString();
     case Target::ApiKey:
-        return api.call("POST", QStringLiteral("/api/v1/api-keys"),
-                        {{QStringLiteral("name"), QStringLiteral("target %1").arg(n)}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("chat")}}},
-                        owner).json[QStringLiteral("id")].toString();
+        return api
+            .call("POST", QStringLiteral("/api/v1/api-keys"),
+                  {{QStringLiteral("name"), QStringLiteral("target %1").arg(n)},
+                   {QStringLiteral("scopes"), QJsonArray{QStringLiteral("chat")}}},
+                  owner)
+            .json[QStringLiteral("id")]
+            .toString();
     case Target::ShareLink:
-        return api.call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin()), {}, owner).json[QStringLiteral("id")].toString();
+        return api.call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin()), {}, owner)
+            .json[QStringLiteral("id")]
+            .toString();
     case Target::Conversation:
-        return api.call("POST", QStringLiteral("/api/v1/twins/%1/chat").arg(twin()), {{QStringLiteral("message"), QStringLiteral("Who wrote the first program?")}}, owner)
-            .json[QStringLiteral("conversation_id")].toString();
+        return api
+            .call("POST", QStringLiteral("/api/v1/twins/%1/chat").arg(twin()),
+                  {{QStringLiteral("message"), QStringLiteral("Who wrote the first program?")}}, owner)
+            .json[QStringLiteral("conversation_id")]
+            .toString();
     case Target::ChecklistRun: {
-        const ChecklistRun run = newRun(*builtInChecklist(QStringLiteral("staging")), TargetEnvironment(), QStringLiteral("matrix"));
+        const ChecklistRun run
+            = newRun(*builtInChecklist(QStringLiteral("staging")), TargetEnvironment(), QStringLiteral("matrix"));
         return ChecklistRunRepository(api.db()).create(run).ok() ? run.id : QString();
     }
     case Target::AdminKey:
@@ -411,8 +454,11 @@ QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &cr
             .json[QStringLiteral("id")]
             .toString();
     case Target::Tenant:
-        return api.call("POST", QStringLiteral("/api/v1/admin/tenants"), {{QStringLiteral("name"), QStringLiteral("tenant %1").arg(n)}}, f.platformAdmin)
-            .json[QStringLiteral("id")].toString();
+        return api
+            .call("POST", QStringLiteral("/api/v1/admin/tenants"),
+                  {{QStringLiteral("name"), QStringLiteral("tenant %1").arg(n)}}, f.platformAdmin)
+            .json[QStringLiteral("id")]
+            .toString();
     case Target::Job:
     case Target::FinishedJob: {
         NewJob job;
@@ -431,7 +477,9 @@ QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &cr
             return f.shareExpired;
         if (credential == QLatin1String("share_revoked"))
             return f.shareRevoked;
-        return api.call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin()), {}, owner).json[QStringLiteral("token")].toString();
+        return api.call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin()), {}, owner)
+            .json[QStringLiteral("token")]
+            .toString();
     }
     return {};
 }
@@ -445,12 +493,14 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
                 {QStringLiteral("password"), QStringLiteral("correct horse battery")},
                 {QStringLiteral("tenant_name"), QStringLiteral("Signup %1").arg(n)}};
     if (route == QLatin1String("POST /api/v1/auth/login"))
-        return {{QStringLiteral("email"), f.ownerAEmail}, {QStringLiteral("password"), QStringLiteral("correct horse battery")}};
+        return {{QStringLiteral("email"), f.ownerAEmail},
+                {QStringLiteral("password"), QStringLiteral("correct horse battery")}};
     if (route == QLatin1String("POST /api/v1/auth/refresh") && credential == QLatin1String("restored_user"))
         return {{QStringLiteral("refresh_token"), f.restoredRefreshToken}}; // a session the revocation ended
     if (route == QLatin1String("POST /api/v1/auth/refresh") || route == QLatin1String("POST /api/v1/auth/logout")) {
         const auto session = f.api->call("POST", QStringLiteral("/api/v1/auth/login"),
-                                         {{QStringLiteral("email"), f.ownerAEmail}, {QStringLiteral("password"), QStringLiteral("correct horse battery")}});
+                                         {{QStringLiteral("email"), f.ownerAEmail},
+                                          {QStringLiteral("password"), QStringLiteral("correct horse battery")}});
         return {{QStringLiteral("refresh_token"), session.json[QStringLiteral("refresh_token")].toString()}};
     }
     if (route == QLatin1String("POST /api/v1/twins"))
@@ -458,8 +508,10 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
     if (route == QLatin1String("PATCH /api/v1/twins/{id}"))
         return {{QStringLiteral("description"), QStringLiteral("patched %1").arg(n)}};
     if (route == QLatin1String("POST /api/v1/twins/{id}/sources"))
-        return {{QStringLiteral("filename"), QStringLiteral("s%1.txt").arg(n)}, {QStringLiteral("content"), QStringLiteral("Grace Hopper built compilers.")}};
-    if (route == QLatin1String("POST /api/v1/twins/{id}/chat") || route == QLatin1String("POST /api/v1/public/share/{token}/chat"))
+        return {{QStringLiteral("filename"), QStringLiteral("s%1.txt").arg(n)},
+                {QStringLiteral("content"), QStringLiteral("Grace Hopper built compilers.")}};
+    if (route == QLatin1String("POST /api/v1/twins/{id}/chat")
+        || route == QLatin1String("POST /api/v1/public/share/{token}/chat"))
         return {{QStringLiteral("message"), QStringLiteral("Who built compilers? (%1)").arg(n)}};
     if (route == QLatin1String("POST /api/v1/sources/bulk-approve"))
         return {{QStringLiteral("source_ids"), QJsonArray{targetId}}};
@@ -470,8 +522,10 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
     if (route == QLatin1String("PATCH /api/v1/users/{id}"))
         return {{QStringLiteral("role"), QStringLiteral("admin")}};
     if (route == QLatin1String("POST /api/v1/api-keys"))
-        return {{QStringLiteral("name"), QStringLiteral("made %1").arg(n)}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}};
-    if (route == QLatin1String("POST /api/v1/admin/jobs/retry") || route == QLatin1String("POST /api/v1/admin/jobs/cancel"))
+        return {{QStringLiteral("name"), QStringLiteral("made %1").arg(n)},
+                {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}};
+    if (route == QLatin1String("POST /api/v1/admin/jobs/retry")
+        || route == QLatin1String("POST /api/v1/admin/jobs/cancel"))
         return {{QStringLiteral("job_ids"), QJsonArray{targetId}}};
     if (route == QLatin1String("POST /api/v1/admin/tenants"))
         return {{QStringLiteral("name"), QStringLiteral("admin-made %1").arg(n)}};
@@ -481,7 +535,8 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
     if (route == QLatin1String("POST /api/v1/admin/checks/run")) // a dead target: the background run ends at once
         return {{QStringLiteral("base_url"), QStringLiteral("http://127.0.0.1:%1").arg(closedLoopbackPort())}};
     if (route == QLatin1String("PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}"))
-        return {{QStringLiteral("status"), QStringLiteral("pass")}, {QStringLiteral("note"), QStringLiteral("seen %1").arg(n)}};
+        return {{QStringLiteral("status"), QStringLiteral("pass")},
+                {QStringLiteral("note"), QStringLiteral("seen %1").arg(n)}};
     if (route == QLatin1String("PATCH /api/v1/admin/tenants/{id}"))
         return {{QStringLiteral("status"), QStringLiteral("suspended")}};
     return {};
@@ -560,7 +615,8 @@ void TestApiMatrix::matrix_data()
                 expected = 403;
             } else if (keyCredentials.contains(credential)) {
                 // key_missing_scope holds exactly the chat scope.
-                const bool hasScope = p.scope && (credential != QLatin1String("key_missing_scope") || qstrcmp(p.scope, "chat") == 0);
+                const bool hasScope
+                    = p.scope && (credential != QLatin1String("key_missing_scope") || qstrcmp(p.scope, "chat") == 0);
                 if (!hasScope)
                     expected = 403;
                 else if (credential == QLatin1String("key_outside_allow_list")
@@ -568,7 +624,8 @@ void TestApiMatrix::matrix_data()
                     expected = 403; // a key limited to some twins cannot create one (it could not see it)
                 else if (credential == QLatin1String("key_outside_allow_list") && p.target != Target::None)
                     expected = 404;
-                else if (credential == QLatin1String("key_outside_allow_list") && route.contains(QLatin1String("bulk-approve")))
+                else if (credential == QLatin1String("key_outside_allow_list")
+                         && route.contains(QLatin1String("bulk-approve")))
                     expected = 404;
                 else
                     expected = p.success;
@@ -576,7 +633,8 @@ void TestApiMatrix::matrix_data()
                 const Role role = userRoles.value(credential);
                 if (roleRank(role) < roleRank(p.minimumRole))
                     expected = 403;
-                else if (credential == QLatin1String("other_tenant") && (p.target != Target::None || route.contains(QLatin1String("bulk-approve"))))
+                else if (credential == QLatin1String("other_tenant")
+                         && (p.target != Target::None || route.contains(QLatin1String("bulk-approve"))))
                     expected = 404;
                 else
                     expected = p.success;
@@ -598,7 +656,9 @@ void TestApiMatrix::matrix()
     const QString method = route.section(u' ', 0, 0), pattern = route.section(u' ', 1);
     Target target = policy->target;
     // bulk-approve names its source in the body; the allow-list key must not see a source of another twin.
-    const QString targetId = createTarget(*f, target == Target::None && route.contains(QLatin1String("bulk-approve")) ? Target::Source : target, credential);
+    const QString targetId = createTarget(
+        *f, target == Target::None && route.contains(QLatin1String("bulk-approve")) ? Target::Source : target,
+        credential);
     QString path = pattern;
     path.replace(QLatin1String("{id}"), targetId).replace(QLatin1String("{token}"), targetId);
     path.replace(QLatin1String("{item_id}"), QLatin1String("startup-logs")); // a manual item of the staging checklist
@@ -609,7 +669,10 @@ void TestApiMatrix::matrix()
     const QString before = fingerprint(api.db());
     const auto reply = api.call(method.toLatin1(), path, body, f->credentials.value(credential));
     QVERIFY2(reply.status == expected,
-             qPrintable(QStringLiteral("%1 as %2: expected %3, got %4 %5").arg(route, credential).arg(expected).arg(reply.status)
+             qPrintable(QStringLiteral("%1 as %2: expected %3, got %4 %5")
+                            .arg(route, credential)
+                            .arg(expected)
+                            .arg(reply.status)
                             .arg(QString::fromUtf8(reply.body.left(300)))));
     if (expected >= 400) {
         QVERIFY2(!reply.errorCode().isEmpty(), "error responses carry the error body of openapi.json");

@@ -99,7 +99,8 @@ void TestAuth::signupValidatesEveryField()
     const auto wrongTypes = m_api->call("POST", QStringLiteral("/api/v1/auth/signup"),
                                         {{QStringLiteral("email"), 42}, {QStringLiteral("password"), QJsonArray{}}});
     QCOMPARE(wrongTypes.status, 422);
-    const QJsonObject typeDetails = wrongTypes.json[QStringLiteral("error")].toObject()[QStringLiteral("details")].toObject();
+    const QJsonObject typeDetails
+        = wrongTypes.json[QStringLiteral("error")].toObject()[QStringLiteral("details")].toObject();
     QCOMPARE(typeDetails[QStringLiteral("email")].toString(), QStringLiteral("must be a string"));
     QCOMPARE(typeDetails[QStringLiteral("tenant_name")].toString(), QStringLiteral("is required"));
 }
@@ -124,14 +125,17 @@ void TestAuth::signupConflicts()
 void TestAuth::loginFailsTheSameWayForUnknownEmailAndWrongPassword()
 {
     const auto wrong = m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
-                                   {{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), QStringLiteral("wrong password!")}});
-    const auto unknown = m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
-                                     {{QStringLiteral("email"), QStringLiteral("nobody@example.com")}, {QStringLiteral("password"), kPassword}});
+                                   {{QStringLiteral("email"), QStringLiteral("ada@example.com")},
+                                    {QStringLiteral("password"), QStringLiteral("wrong password!")}});
+    const auto unknown = m_api->call(
+        "POST", QStringLiteral("/api/v1/auth/login"),
+        {{QStringLiteral("email"), QStringLiteral("nobody@example.com")}, {QStringLiteral("password"), kPassword}});
     QCOMPARE(wrong.status, 401);
     QCOMPARE(unknown.status, 401);
     QCOMPARE(wrong.body, unknown.body);
-    const auto ok = m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
-                                {{QStringLiteral("email"), QStringLiteral(" Ada@Example.com ")}, {QStringLiteral("password"), kPassword}});
+    const auto ok = m_api->call(
+        "POST", QStringLiteral("/api/v1/auth/login"),
+        {{QStringLiteral("email"), QStringLiteral(" Ada@Example.com ")}, {QStringLiteral("password"), kPassword}});
     QCOMPARE(ok.status, 200);
     QVERIFY(!ok.json[QStringLiteral("access_token")].toString().isEmpty());
     QCOMPARE(ok.json[QStringLiteral("expires_in")].toInt(), 900);
@@ -139,21 +143,26 @@ void TestAuth::loginFailsTheSameWayForUnknownEmailAndWrongPassword()
 
 void TestAuth::loginIsThrottledAfterRepeatedFailures()
 {
-    const QJsonObject wrong{{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), QStringLiteral("wrong password!")}};
+    const QJsonObject wrong{{QStringLiteral("email"), QStringLiteral("ada@example.com")},
+                            {QStringLiteral("password"), QStringLiteral("wrong password!")}};
     for (int i = 0; i < 5; ++i)
         QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/login"), wrong).status, 401);
     const auto limited = m_api->call("POST", QStringLiteral("/api/v1/auth/login"), wrong);
     QCOMPARE(limited.status, 429);
     QVERIFY(limited.header("Retry-After").toInt() > 0);
     // Even the right password waits: the block is per email and client address…
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
-                         {{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), kPassword}})
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/auth/login"),
+                        {{QStringLiteral("email"), QStringLiteral("ada@example.com")},
+                         {QStringLiteral("password"), kPassword}})
                  .status,
              429);
     // …so the same account from another address is not locked out.
     m_api->peer = QStringLiteral("192.0.2.7");
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
-                         {{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), kPassword}})
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/auth/login"),
+                        {{QStringLiteral("email"), QStringLiteral("ada@example.com")},
+                         {QStringLiteral("password"), kPassword}})
                  .status,
              200);
 }
@@ -309,34 +318,59 @@ void TestAuth::weakPasswordsAreRefused()
 void TestAuth::refreshRotatesAndReuseRevokesTheFamily()
 {
     const QString first = m_session[QStringLiteral("refresh_token")].toString();
-    const auto rotated = m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"), {{QStringLiteral("refresh_token"), first}});
+    const auto rotated
+        = m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"), {{QStringLiteral("refresh_token"), first}});
     QCOMPARE(rotated.status, 200);
     const QString second = rotated.json[QStringLiteral("refresh_token")].toString();
     QVERIFY(second != first);
-    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, ApiHarness::bearer(rotated.json[QStringLiteral("access_token")].toString())).status, 200);
+    QCOMPARE(m_api
+                 ->call("GET", QStringLiteral("/api/v1/twins"), {},
+                        ApiHarness::bearer(rotated.json[QStringLiteral("access_token")].toString()))
+                 .status,
+             200);
 
     // The first token comes back: theft. Both it and its successor die.
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"), {{QStringLiteral("refresh_token"), first}}).status, 401);
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"), {{QStringLiteral("refresh_token"), second}}).status, 401);
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"), {{QStringLiteral("refresh_token"), QStringLiteral("twr_garbage")}}).status, 401);
+    QCOMPARE(
+        m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"), {{QStringLiteral("refresh_token"), first}}).status,
+        401);
+    QCOMPARE(
+        m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"), {{QStringLiteral("refresh_token"), second}}).status,
+        401);
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                        {{QStringLiteral("refresh_token"), QStringLiteral("twr_garbage")}})
+                 .status,
+             401);
 
     // Expired tokens are refused too.
-    const auto session = m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
-                                     {{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), kPassword}});
-    QVERIFY(m_api->db().query(QStringLiteral("UPDATE refresh_tokens SET expires_at = $1 WHERE revoked_at IS NULL AND used_at IS NULL"),
-                              {nowUtc().addSecs(-1)}).ok());
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"),
-                         {{QStringLiteral("refresh_token"), session.json[QStringLiteral("refresh_token")].toString()}}).status,
+    const auto session = m_api->call(
+        "POST", QStringLiteral("/api/v1/auth/login"),
+        {{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), kPassword}});
+    QVERIFY(m_api->db()
+                .query(QStringLiteral(
+                           "UPDATE refresh_tokens SET expires_at = $1 WHERE revoked_at IS NULL AND used_at IS NULL"),
+                       {nowUtc().addSecs(-1)})
+                .ok());
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                        {{QStringLiteral("refresh_token"), session.json[QStringLiteral("refresh_token")].toString()}})
+                 .status,
              401);
 }
 
 void TestAuth::logoutEndsTheSession()
 {
     const QString token = m_session[QStringLiteral("refresh_token")].toString();
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/logout"), {{QStringLiteral("refresh_token"), token}}).status, 204);
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"), {{QStringLiteral("refresh_token"), token}}).status, 401);
+    QCOMPARE(
+        m_api->call("POST", QStringLiteral("/api/v1/auth/logout"), {{QStringLiteral("refresh_token"), token}}).status,
+        204);
+    QCOMPARE(
+        m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"), {{QStringLiteral("refresh_token"), token}}).status,
+        401);
     // Logging out twice, or with an unknown token, is not an error and tells nothing.
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/logout"), {{QStringLiteral("refresh_token"), token}}).status, 204);
+    QCOMPARE(
+        m_api->call("POST", QStringLiteral("/api/v1/auth/logout"), {{QStringLiteral("refresh_token"), token}}).status,
+        204);
 }
 
 void TestAuth::meDescribesTheCaller()
@@ -347,7 +381,8 @@ void TestAuth::meDescribesTheCaller()
     QCOMPARE(user[QStringLiteral("email")].toString(), QStringLiteral("ada@example.com"));
     QCOMPARE(user[QStringLiteral("role")].toString(), QStringLiteral("owner"));
     QCOMPARE(user[QStringLiteral("tenant_id")].toString(), ApiHarness::tenantIdOf(m_session));
-    QCOMPARE(me.json[QStringLiteral("tenant")].toObject()[QStringLiteral("status")].toString(), QStringLiteral("active"));
+    QCOMPARE(me.json[QStringLiteral("tenant")].toObject()[QStringLiteral("status")].toString(),
+             QStringLiteral("active"));
 }
 
 void TestAuth::deactivationAndRoleChangesTakeEffectOnTheNextRequest()
@@ -359,20 +394,37 @@ void TestAuth::deactivationAndRoleChangesTakeEffectOnTheNextRequest()
                                      owner());
     QCOMPARE(created.status, 201);
     const QString id = created.json[QStringLiteral("id")].toString();
-    const auto login = m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
-                                   {{QStringLiteral("email"), QStringLiteral("grace@example.com")}, {QStringLiteral("password"), kPassword}});
+    const auto login = m_api->call(
+        "POST", QStringLiteral("/api/v1/auth/login"),
+        {{QStringLiteral("email"), QStringLiteral("grace@example.com")}, {QStringLiteral("password"), kPassword}});
     const QByteArray grace = ApiHarness::bearer(login.json[QStringLiteral("access_token")].toString());
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("T1")}}, grace).status, 201);
+    QCOMPARE(
+        m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("T1")}}, grace)
+            .status,
+        201);
 
     // Demoted: the token still says admin, the database says viewer, and the database wins.
-    QCOMPARE(m_api->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(id), {{QStringLiteral("role"), QStringLiteral("viewer")}}, owner()).status, 200);
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("T2")}}, grace).status, 403);
+    QCOMPARE(m_api
+                 ->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(id),
+                        {{QStringLiteral("role"), QStringLiteral("viewer")}}, owner())
+                 .status,
+             200);
+    QCOMPARE(
+        m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("T2")}}, grace)
+            .status,
+        403);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, grace).status, 200);
 
-    QCOMPARE(m_api->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(id), {{QStringLiteral("is_active"), false}}, owner()).status, 200);
+    QCOMPARE(
+        m_api
+            ->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(id), {{QStringLiteral("is_active"), false}}, owner())
+            .status,
+        200);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, grace).status, 401);
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"),
-                         {{QStringLiteral("refresh_token"), login.json[QStringLiteral("refresh_token")].toString()}}).status,
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                        {{QStringLiteral("refresh_token"), login.json[QStringLiteral("refresh_token")].toString()}})
+                 .status,
              401);
 
     QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/users/%1").arg(id), {}, owner()).status, 204);
@@ -382,42 +434,75 @@ void TestAuth::deactivationAndRoleChangesTakeEffectOnTheNextRequest()
 void TestAuth::theLastOwnerCannotBeRemoved()
 {
     const QString me = m_session[QStringLiteral("user")].toObject()[QStringLiteral("id")].toString();
-    QCOMPARE(m_api->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(me), {{QStringLiteral("role"), QStringLiteral("admin")}}, owner()).status, 409);
-    QCOMPARE(m_api->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(me), {{QStringLiteral("is_active"), false}}, owner()).status, 409);
+    QCOMPARE(m_api
+                 ->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(me),
+                        {{QStringLiteral("role"), QStringLiteral("admin")}}, owner())
+                 .status,
+             409);
+    QCOMPARE(
+        m_api
+            ->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(me), {{QStringLiteral("is_active"), false}}, owner())
+            .status,
+        409);
     QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/users/%1").arg(me), {}, owner()).status, 409);
     // With a second owner, the first may step down.
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/users"),
-                         {{QStringLiteral("email"), QStringLiteral("second@example.com")}, {QStringLiteral("password"), kPassword}, {QStringLiteral("role"), QStringLiteral("owner")}},
-                         owner()).status,
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/users"),
+                        {{QStringLiteral("email"), QStringLiteral("second@example.com")},
+                         {QStringLiteral("password"), kPassword},
+                         {QStringLiteral("role"), QStringLiteral("owner")}},
+                        owner())
+                 .status,
              201);
-    QCOMPARE(m_api->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(me), {{QStringLiteral("role"), QStringLiteral("admin")}}, owner()).status, 200);
+    QCOMPARE(m_api
+                 ->call("PATCH", QStringLiteral("/api/v1/users/%1").arg(me),
+                        {{QStringLiteral("role"), QStringLiteral("admin")}}, owner())
+                 .status,
+             200);
 }
 
 void TestAuth::adminsCannotManageOwners()
 {
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/users"),
-                         {{QStringLiteral("email"), QStringLiteral("adm@example.com")}, {QStringLiteral("password"), kPassword}, {QStringLiteral("role"), QStringLiteral("admin")}},
-                         owner()).status,
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/users"),
+                        {{QStringLiteral("email"), QStringLiteral("adm@example.com")},
+                         {QStringLiteral("password"), kPassword},
+                         {QStringLiteral("role"), QStringLiteral("admin")}},
+                        owner())
+                 .status,
              201);
-    const QByteArray admin = ApiHarness::bearer(m_api->call("POST", QStringLiteral("/api/v1/auth/login"),
-                                                            {{QStringLiteral("email"), QStringLiteral("adm@example.com")}, {QStringLiteral("password"), kPassword}})
-                                                    .json[QStringLiteral("access_token")].toString());
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/users"),
-                         {{QStringLiteral("email"), QStringLiteral("o2@example.com")}, {QStringLiteral("password"), kPassword}, {QStringLiteral("role"), QStringLiteral("owner")}},
-                         admin).status,
+    const QByteArray admin
+        = ApiHarness::bearer(m_api
+                                 ->call("POST", QStringLiteral("/api/v1/auth/login"),
+                                        {{QStringLiteral("email"), QStringLiteral("adm@example.com")},
+                                         {QStringLiteral("password"), kPassword}})
+                                 .json[QStringLiteral("access_token")]
+                                 .toString());
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/users"),
+                        {{QStringLiteral("email"), QStringLiteral("o2@example.com")},
+                         {QStringLiteral("password"), kPassword},
+                         {QStringLiteral("role"), QStringLiteral("owner")}},
+                        admin)
+                 .status,
              403);
     const QString ownerId = m_session[QStringLiteral("user")].toObject()[QStringLiteral("id")].toString();
     QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/users/%1").arg(ownerId), {}, admin).status, 403);
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/users"),
-                         {{QStringLiteral("email"), QStringLiteral("v@example.com")}, {QStringLiteral("password"), kPassword}, {QStringLiteral("role"), QStringLiteral("viewer")}},
-                         admin).status,
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/users"),
+                        {{QStringLiteral("email"), QStringLiteral("v@example.com")},
+                         {QStringLiteral("password"), kPassword},
+                         {QStringLiteral("role"), QStringLiteral("viewer")}},
+                        admin)
+                 .status,
              201);
 }
 
 void TestAuth::apiKeysAreShownOnceAndRevocable()
 {
     const auto created = m_api->call("POST", QStringLiteral("/api/v1/api-keys"),
-                                     {{QStringLiteral("name"), QStringLiteral("ci")}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}},
+                                     {{QStringLiteral("name"), QStringLiteral("ci")},
+                                      {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}},
                                      owner());
     QCOMPARE(created.status, 201);
     const QString key = created.json[QStringLiteral("key")].toString();
@@ -427,25 +512,39 @@ void TestAuth::apiKeysAreShownOnceAndRevocable()
     QVERIFY(!list.body.contains(key.toUtf8()));
     QVERIFY(!list.body.contains(key.mid(17).toUtf8()));
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, ApiHarness::bearer(key)).status, 200);
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("x")}}, ApiHarness::bearer(key)).status, 403);
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("x")}},
+                        ApiHarness::bearer(key))
+                 .status,
+             403);
     // A key with one character changed is not the key.
     QString tampered = key;
     tampered[tampered.size() - 1] = tampered.endsWith(u'A') ? u'B' : u'A';
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, ApiHarness::bearer(tampered)).status, 401);
-    QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/api-keys/%1").arg(created.json[QStringLiteral("id")].toString()), {}, owner()).status, 204);
+    QCOMPARE(m_api
+                 ->call("DELETE",
+                        QStringLiteral("/api/v1/api-keys/%1").arg(created.json[QStringLiteral("id")].toString()), {},
+                        owner())
+                 .status,
+             204);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins"), {}, ApiHarness::bearer(key)).status, 401);
 
     const auto badScope = m_api->call("POST", QStringLiteral("/api/v1/api-keys"),
-                                      {{QStringLiteral("name"), QStringLiteral("bad")}, {QStringLiteral("scopes"), QJsonArray{QStringLiteral("root")}}}, owner());
+                                      {{QStringLiteral("name"), QStringLiteral("bad")},
+                                       {QStringLiteral("scopes"), QJsonArray{QStringLiteral("root")}}},
+                                      owner());
     QCOMPARE(badScope.status, 422);
 }
 
 void TestAuth::apiKeyAllowListMustNameOwnTwins()
 {
     const auto other = m_api->signup(QStringLiteral("eve@example.com"), QStringLiteral("Eve Corp"));
-    const QString foreignTwin = m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("Eve's")}},
-                                            ApiHarness::bearer(other[QStringLiteral("access_token")].toString()))
-                                    .json[QStringLiteral("id")].toString();
+    const QString foreignTwin
+        = m_api
+              ->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("Eve's")}},
+                     ApiHarness::bearer(other[QStringLiteral("access_token")].toString()))
+              .json[QStringLiteral("id")]
+              .toString();
     const auto refused = m_api->call("POST", QStringLiteral("/api/v1/api-keys"),
                                      {{QStringLiteral("name"), QStringLiteral("sneaky")},
                                       {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}},
@@ -746,35 +845,62 @@ void TestAuth::adminKeysAreListedRevokedAndExpire()
 
 void TestAuth::shareLinksResolveUntilRevoked()
 {
-    const QString twin = m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("Public Ada")}}, owner())
-                             .json[QStringLiteral("id")].toString();
-    const auto link = m_api->call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin), {{QStringLiteral("expires_in_days"), 7}}, owner());
+    const QString twin = m_api
+                             ->call("POST", QStringLiteral("/api/v1/twins"),
+                                    {{QStringLiteral("name"), QStringLiteral("Public Ada")}}, owner())
+                             .json[QStringLiteral("id")]
+                             .toString();
+    const auto link = m_api->call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin),
+                                  {{QStringLiteral("expires_in_days"), 7}}, owner());
     QCOMPARE(link.status, 201);
     const QString token = link.json[QStringLiteral("token")].toString();
     const auto resolved = m_api->call("GET", QStringLiteral("/api/v1/public/share/%1").arg(token));
     QCOMPARE(resolved.status, 200);
-    QCOMPARE(resolved.json[QStringLiteral("twin")].toObject()[QStringLiteral("name")].toString(), QStringLiteral("Public Ada"));
+    QCOMPARE(resolved.json[QStringLiteral("twin")].toObject()[QStringLiteral("name")].toString(),
+             QStringLiteral("Public Ada"));
     const auto listed = m_api->call("GET", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin), {}, owner());
     QVERIFY(!listed.body.contains(token.toUtf8()));
 
     // Archiving the twin hides the link; so does revoking it.
-    QCOMPARE(m_api->call("PATCH", QStringLiteral("/api/v1/twins/%1").arg(twin), {{QStringLiteral("status"), QStringLiteral("archived")}}, owner()).status, 200);
+    QCOMPARE(m_api
+                 ->call("PATCH", QStringLiteral("/api/v1/twins/%1").arg(twin),
+                        {{QStringLiteral("status"), QStringLiteral("archived")}}, owner())
+                 .status,
+             200);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/public/share/%1").arg(token)).status, 404);
-    QCOMPARE(m_api->call("PATCH", QStringLiteral("/api/v1/twins/%1").arg(twin), {{QStringLiteral("status"), QStringLiteral("active")}}, owner()).status, 200);
-    QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/share-links/%1").arg(link.json[QStringLiteral("id")].toString()), {}, owner()).status, 204);
+    QCOMPARE(m_api
+                 ->call("PATCH", QStringLiteral("/api/v1/twins/%1").arg(twin),
+                        {{QStringLiteral("status"), QStringLiteral("active")}}, owner())
+                 .status,
+             200);
+    QCOMPARE(m_api
+                 ->call("DELETE",
+                        QStringLiteral("/api/v1/share-links/%1").arg(link.json[QStringLiteral("id")].toString()), {},
+                        owner())
+                 .status,
+             204);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/public/share/%1").arg(token)).status, 404);
 
     // An expiry that cannot be read fails closed.
     const auto odd = m_api->call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin), {}, owner());
-    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin), {{QStringLiteral("expires_in_days"), 0}}, owner()).status, 422);
-    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/public/share/%1").arg(odd.json[QStringLiteral("token")].toString())).status, 200);
+    QCOMPARE(m_api
+                 ->call("POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(twin),
+                        {{QStringLiteral("expires_in_days"), 0}}, owner())
+                 .status,
+             422);
+    QCOMPARE(
+        m_api->call("GET", QStringLiteral("/api/v1/public/share/%1").arg(odd.json[QStringLiteral("token")].toString()))
+            .status,
+        200);
 }
 
 void TestAuth::malformedBodiesAreBadRequests()
 {
-    QCOMPARE(m_api->callRaw("POST", QStringLiteral("/api/v1/twins"), "{\"name\": ", "application/json", owner()).status, 400);
+    QCOMPARE(m_api->callRaw("POST", QStringLiteral("/api/v1/twins"), "{\"name\": ", "application/json", owner()).status,
+             400);
     QCOMPARE(m_api->callRaw("POST", QStringLiteral("/api/v1/twins"), "[1,2]", "application/json", owner()).status, 400);
-    QCOMPARE(m_api->callRaw("POST", QStringLiteral("/api/v1/twins"), "{\"name\":\"x\"}", "text/xml", owner()).status, 400);
+    QCOMPARE(m_api->callRaw("POST", QStringLiteral("/api/v1/twins"), "{\"name\":\"x\"}", "text/xml", owner()).status,
+             400);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins/not-a-uuid"), {}, owner()).status, 400);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins?limit=500"), {}, owner()).status, 400);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins?limit=abc"), {}, owner()).status, 400);
@@ -782,10 +908,20 @@ void TestAuth::malformedBodiesAreBadRequests()
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins?status=deleted"), {}, owner()).status, 400);
     QCOMPARE(m_api->call("PUT", QStringLiteral("/api/v1/twins"), {}, owner()).status, 405);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/nothing-here"), {}, owner()).status, 404);
-    const QString twin = m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("T")}}, owner())
-                             .json[QStringLiteral("id")].toString();
-    QCOMPARE(m_api->callRaw("POST", QStringLiteral("/api/v1/twins/%1/sources?filename=x.txt").arg(twin), "\xff\xfe bad", "text/plain", owner()).status, 400);
-    QCOMPARE(m_api->callRaw("POST", QStringLiteral("/api/v1/twins/%1/sources?filename=x.txt").arg(twin), "plain text", "text/plain", owner()).status, 201);
+    const QString twin
+        = m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("T")}}, owner())
+              .json[QStringLiteral("id")]
+              .toString();
+    QCOMPARE(m_api
+                 ->callRaw("POST", QStringLiteral("/api/v1/twins/%1/sources?filename=x.txt").arg(twin), "\xff\xfe bad",
+                           "text/plain", owner())
+                 .status,
+             400);
+    QCOMPARE(m_api
+                 ->callRaw("POST", QStringLiteral("/api/v1/twins/%1/sources?filename=x.txt").arg(twin), "plain text",
+                           "text/plain", owner())
+                 .status,
+             201);
     const QByteArray big(int(m_api->shared().settings.maxBodyBytes) + 1, 'x');
     QCOMPARE(m_api->callRaw("POST", QStringLiteral("/api/v1/twins"), big, "application/json", owner()).status, 413);
 }
@@ -796,10 +932,13 @@ void TestAuth::noResponseContainsASecretOrHash()
     QList<ApiHarness::Reply> replies;
     replies << m_api->call("GET", QStringLiteral("/api/v1/users"), {}, owner());
     replies << m_api->call("GET", QStringLiteral("/api/v1/auth/me"), {}, owner());
-    replies << m_api->call("POST", QStringLiteral("/api/v1/auth/login"), {{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), password}});
+    replies << m_api->call(
+        "POST", QStringLiteral("/api/v1/auth/login"),
+        {{QStringLiteral("email"), QStringLiteral("ada@example.com")}, {QStringLiteral("password"), password}});
     replies << m_api->call("GET", QStringLiteral("/api/v1/api-keys"), {}, owner());
-    auto hashes = m_api->db().query(QStringLiteral("SELECT password_hash FROM users UNION ALL SELECT key_hash FROM api_keys "
-                                                   "UNION ALL SELECT token_hash FROM refresh_tokens"));
+    auto hashes
+        = m_api->db().query(QStringLiteral("SELECT password_hash FROM users UNION ALL SELECT key_hash FROM api_keys "
+                                           "UNION ALL SELECT token_hash FROM refresh_tokens"));
     QVERIFY(hashes.ok());
     for (const auto &reply : replies) {
         QVERIFY(!reply.body.contains(password.toUtf8()));

@@ -410,10 +410,11 @@ void TestAvailability::fullWorkPoolAnswers503AtOnceButASpentBudget429()
     const Response health = roundTrip(served.port(), requestBytes("GET", QStringLiteral("/health")));
     QVERIFY(health.status == 200 || health.status == 503);
     // A login from the address whose budget is spent is refused on the HTTP thread: 429, though the pool is full.
-    const Response spent = roundTrip(
-        served.port(), requestBytes("POST", QStringLiteral("/api/v1/auth/login"), {},
-                                    {{QStringLiteral("email"), QStringLiteral("ada@example.com")},
-                                     {QStringLiteral("password"), QStringLiteral("not the password at all")}}));
+    const Response spent
+        = roundTrip(served.port(),
+                    requestBytes("POST", QStringLiteral("/api/v1/auth/login"), {},
+                                 {{QStringLiteral("email"), QStringLiteral("ada@example.com")},
+                                  {QStringLiteral("password"), QStringLiteral("not the password at all")}}));
     QCOMPARE(spent.status, 429);
     QVERIFY(spent.header("retry-after").toInt() >= 1);
     QCOMPARE(sockets[1 - refusedIndex]->bytesAvailable(), 0); // the other is still waiting for the database

@@ -32,10 +32,12 @@ void TestJsonIo::isoTimeMatchesQt_data()
     QTest::newRow("epoch") << qint64(0);
     QTest::newRow("before epoch") << qint64(-1);
     QTest::newRow("1969-12-31 23:59:59.999") << qint64(-1);
-    QTest::newRow("leap day 2024") << QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59, 999), QTimeZone::utc()).toMSecsSinceEpoch();
+    QTest::newRow("leap day 2024")
+        << QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59, 999), QTimeZone::utc()).toMSecsSinceEpoch();
     QTest::newRow("2000-03-01") << QDateTime(QDate(2000, 3, 1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
     QTest::newRow("1900-03-01") << QDateTime(QDate(1900, 3, 1), QTime(12, 0), QTimeZone::utc()).toMSecsSinceEpoch();
-    QTest::newRow("9999-12-31") << QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), QTimeZone::utc()).toMSecsSinceEpoch();
+    QTest::newRow("9999-12-31")
+        << QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), QTimeZone::utc()).toMSecsSinceEpoch();
     QTest::newRow("0001-01-01") << QDateTime(QDate(1, 1, 1), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch();
 }
 
@@ -59,7 +61,8 @@ void TestJsonIo::isoTimeSweep()
 
 void TestJsonIo::fieldsCollectEveryProblem()
 {
-    JsonFields fields(QJsonObject{{QStringLiteral("name"), 3}, {QStringLiteral("count"), 1.5}, {QStringLiteral("tags"), QJsonArray{1}}});
+    JsonFields fields(QJsonObject{
+        {QStringLiteral("name"), 3}, {QStringLiteral("count"), 1.5}, {QStringLiteral("tags"), QJsonArray{1}}});
     (void)fields.requiredString(QStringLiteral("name"));
     (void)fields.requiredString(QStringLiteral("missing"));
     (void)fields.optionalInt(QStringLiteral("count"));
@@ -157,8 +160,8 @@ void TestJsonIo::writerStringSweep()
         QString text(int(random.bounded(12)), Qt::Uninitialized);
         for (QChar &c : text) {
             // Mostly the interesting ranges: controls, ASCII, Latin-1, BMP, surrogates.
-            static const int ranges[][2] = {{0, 0x20}, {0x20, 0x80}, {0x80, 0x800}, {0x800, 0xd800},
-                                                 {0xd800, 0xe000}, {0xe000, 0x10000}};
+            static const int ranges[][2]
+                = {{0, 0x20}, {0x20, 0x80}, {0x80, 0x800}, {0x800, 0xd800}, {0xd800, 0xe000}, {0xe000, 0x10000}};
             const auto &range = ranges[random.bounded(6)];
             c = QChar(char16_t(range[0] + random.bounded(range[1] - range[0])));
         }

@@ -39,7 +39,9 @@ void TestPipeline::init()
 {
     m_api = ApiHarness::create(currentDialect());
     QVERIFY(m_api);
-    m_owner = ApiHarness::bearer(m_api->signup(QStringLiteral("ada@example.com"), QStringLiteral("Engines"))[QStringLiteral("access_token")].toString());
+    m_owner = ApiHarness::bearer(
+        m_api->signup(QStringLiteral("ada@example.com"), QStringLiteral("Engines"))[QStringLiteral("access_token")]
+            .toString());
     m_handlers = JobHandlers();
     m_handlers.add(std::make_shared<SourceIndexHandler>());
     m_handlers.add(std::make_shared<GraphExtractionHandler>());
@@ -55,7 +57,9 @@ QString TestPipeline::waitForJob(const QString &id, const QString &state)
 {
     QString seen;
     for (int i = 0; i < 300 && seen != state; ++i) {
-        seen = m_api->call("GET", QStringLiteral("/api/v1/jobs/%1").arg(id), {}, m_owner).json[QStringLiteral("state")].toString();
+        seen = m_api->call("GET", QStringLiteral("/api/v1/jobs/%1").arg(id), {}, m_owner)
+                   .json[QStringLiteral("state")]
+                   .toString();
         if (seen != state)
             QTest::qWait(50);
     }
@@ -64,15 +68,19 @@ QString TestPipeline::waitForJob(const QString &id, const QString &state)
 
 void TestPipeline::sourceToChatToGraph()
 {
-    const QString twin = m_api->call("POST", QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("Historian")}}, m_owner)
-                             .json[QStringLiteral("id")].toString();
-    const auto source = m_api->call("POST", QStringLiteral("/api/v1/twins/%1/sources").arg(twin),
-                                    {{QStringLiteral("filename"), QStringLiteral("ada.md")},
-                                     {QStringLiteral("content"),
-                                      QStringLiteral("# Ada Lovelace\n\nAda Lovelace worked with Charles Babbage on the Analytical Engine. "
-                                                     "Ada Lovelace wrote the first published algorithm.\n\nCharles Babbage founded the "
-                                                     "Analytical Society in Cambridge.")}},
-                                    m_owner);
+    const QString twin = m_api
+                             ->call("POST", QStringLiteral("/api/v1/twins"),
+                                    {{QStringLiteral("name"), QStringLiteral("Historian")}}, m_owner)
+                             .json[QStringLiteral("id")]
+                             .toString();
+    const auto source = m_api->call(
+        "POST", QStringLiteral("/api/v1/twins/%1/sources").arg(twin),
+        {{QStringLiteral("filename"), QStringLiteral("ada.md")},
+         {QStringLiteral("content"),
+          QStringLiteral("# Ada Lovelace\n\nAda Lovelace worked with Charles Babbage on the Analytical Engine. "
+                         "Ada Lovelace wrote the first published algorithm.\n\nCharles Babbage founded the "
+                         "Analytical Society in Cambridge.")}},
+        m_owner);
     QCOMPARE(source.status, 201);
     const QString sourceId = source.json[QStringLiteral("id")].toString();
     const auto approval = m_api->call("POST", QStringLiteral("/api/v1/sources/%1/approve").arg(sourceId), {}, m_owner);
@@ -93,8 +101,9 @@ void TestPipeline::sourceToChatToGraph()
     const auto logs = m_api->call("GET", QStringLiteral("/api/v1/jobs/%1/logs").arg(indexJob), {}, m_owner);
     QVERIFY(!logs.json[QStringLiteral("items")].toArray().isEmpty());
 
-    const auto chat = m_api->call("POST", QStringLiteral("/api/v1/twins/%1/chat").arg(twin),
-                                  {{QStringLiteral("message"), QStringLiteral("What did Ada Lovelace write?")}}, m_owner);
+    const auto chat
+        = m_api->call("POST", QStringLiteral("/api/v1/twins/%1/chat").arg(twin),
+                      {{QStringLiteral("message"), QStringLiteral("What did Ada Lovelace write?")}}, m_owner);
     QCOMPARE(chat.status, 200);
     QVERIFY(!chat.json[QStringLiteral("citations")].toArray().isEmpty());
     const QString graphJob = chat.json[QStringLiteral("graph_job_id")].toString();
@@ -113,7 +122,9 @@ void TestPipeline::sourceToChatToGraph()
     const auto again = m_api->call("GET", QStringLiteral("/api/v1/twins/%1/graph").arg(twin), {}, m_owner);
     QCOMPARE(again.json, graph.json);
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/jobs?state=completed&type=graph_extraction"), {}, m_owner)
-                 .json[QStringLiteral("items")].toArray().size(),
+                 .json[QStringLiteral("items")]
+                 .toArray()
+                 .size(),
              1);
 }
 

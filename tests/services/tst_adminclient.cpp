@@ -66,7 +66,8 @@ private slots:
         const auto count = [](const QByteArray &text, const QByteArray &route) {
             double total = 0;
             for (const QByteArray &line : text.split('\n')) {
-                if (line.startsWith("twinops_http_requests_total{") && line.contains(QByteArray("route=\"" + route + '"')))
+                if (line.startsWith("twinops_http_requests_total{")
+                    && line.contains(QByteArray("route=\"" + route + '"')))
                     total += line.mid(line.lastIndexOf(' ') + 1).toDouble();
             }
             return total;

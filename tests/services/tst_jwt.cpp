@@ -279,12 +279,12 @@ void TestJwt::signedButUnacceptable_data()
     QTest::newRow("iat bool") << standard << claimsWith("iat", true);
     QTest::newRow("wrong iss") << standard << claimsWith("iss", QStringLiteral("someone-else"));
     QTest::newRow("iss missing") << standard << claimsWithout("iss");
-    QTest::newRow("iss array") << standard << claimsWith("iss", QJsonArray {QStringLiteral("twinops")});
+    QTest::newRow("iss array") << standard << claimsWith("iss", QJsonArray{QStringLiteral("twinops")});
     QTest::newRow("wrong aud") << standard << claimsWith("aud", QStringLiteral("other-service"));
     QTest::newRow("aud missing") << standard << claimsWithout("aud");
     QTest::newRow("aud array without us")
-        << standard << claimsWith("aud", QJsonArray {QStringLiteral("a"), QStringLiteral("TWINOPS")});
-    QTest::newRow("aud empty array") << standard << claimsWith("aud", QJsonArray {});
+        << standard << claimsWith("aud", QJsonArray{QStringLiteral("a"), QStringLiteral("TWINOPS")});
+    QTest::newRow("aud empty array") << standard << claimsWith("aud", QJsonArray{});
     QTest::newRow("sub not a UUID") << standard << claimsWith("sub", QStringLiteral("admin"));
     QTest::newRow("sub braced UUID") << standard << claimsWith("sub", QString(u'{' + kUserId + u'}'));
     QTest::newRow("sub missing") << standard << claimsWithout("sub");
@@ -321,7 +321,7 @@ void TestJwt::signedAndAcceptable_data()
     QTest::newRow("expired within leeway") << standard << claimsWith("exp", kNowSecs - 29);
     QTest::newRow("iat within leeway") << standard << claimsWith("iat", kNowSecs + 30);
     QTest::newRow("aud array") << standard
-                               << claimsWith("aud", QJsonArray {QStringLiteral("other"), QStringLiteral("twinops")});
+                               << claimsWith("aud", QJsonArray{QStringLiteral("other"), QStringLiteral("twinops")});
     QTest::newRow("upper-case UUIDs") << standard
                                       << json(with(with(validClaims(), QStringLiteral("sub"), kUserId.toUpper()),
                                                    QStringLiteral("tid"), kTenantId.toUpper()));

@@ -41,7 +41,6 @@ void TestPasswordPolicy::acceptsPassphrasesAndRandomPasswords_data()
     QTest::newRow("random") << QStringLiteral("Zx9vQ2mLp0Rt7Wq");
     QTest::newRow("random base64url") << QStringLiteral("kq3B_v8XwZr2Yt1m-NcD4pLs9HfGaE0u");
     QTest::newRow("random with a run of 5") << QStringLiteral("JR0UlRbvl60dqzBBBBBj6C-u02ApcHzU"); // seen refused
-
 }
 
 void TestPasswordPolicy::acceptsPassphrasesAndRandomPasswords()

@@ -131,7 +131,7 @@ void TestRepositories::pagingVisitsEveryRowOnce()
         created.insert(twin->id);
     }
     QSet<QString> seen;
-    PageRequest request {5, {}};
+    PageRequest request{5, {}};
     int pages = 0;
     do {
         auto page = twins.list(tenant->id, request);
@@ -238,8 +238,8 @@ void TestRepositories::twinLifecycle()
     auto tenant = TenantRepository(*m_db).create(QStringLiteral("Twins Inc"));
     QVERIFY(tenant.ok());
     TwinRepository twins(*m_db);
-    const QJsonObject settings {{QStringLiteral("tone"), QStringLiteral("formal")},
-                                {QStringLiteral("temperature"), 0.2}};
+    const QJsonObject settings{{QStringLiteral("tone"), QStringLiteral("formal")},
+                               {QStringLiteral("temperature"), 0.2}};
     auto twin = twins.create(tenant->id, {QStringLiteral("Ada"), QStringLiteral("Mathematician"), settings});
     QVERIFY2(twin.ok(), twin.ok() ? "" : qPrintable(twin.error().message));
     auto fetched = twins.get(tenant->id, twin->id);

@@ -254,10 +254,10 @@ void TestStorage::sqlitePlaceholderRewriting()
         QSKIP("driver-specific; runs once");
     const auto text = sqlitePlaceholders(QStringLiteral("SELECT $2, '$2', \"$3\", $10 FROM x WHERE a = $2 AND b = $1"));
     QCOMPARE(text.sql, QStringLiteral("SELECT ?, '$2', \"$3\", ? FROM x WHERE a = ? AND b = ?"));
-    QCOMPARE(text.order, (QList<int> {1, 9, 1, 0}));
+    QCOMPARE(text.order, (QList<int>{1, 9, 1, 0}));
     const auto quoted = sqlitePlaceholders(QStringLiteral("SELECT 'it''s $1', $1"));
     QCOMPARE(quoted.sql, QStringLiteral("SELECT 'it''s $1', ?"));
-    QCOMPARE(quoted.order, QList<int> {0});
+    QCOMPARE(quoted.order, QList<int>{0});
 }
 
 void TestStorage::unreachablePostgresIsUnavailable()

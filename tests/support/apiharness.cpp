@@ -73,8 +73,9 @@ QJsonObject ApiHarness::signup(const QString &email, const QString &tenantName)
                               {QStringLiteral("password"), QStringLiteral("correct horse battery")},
                               {QStringLiteral("tenant_name"), tenantName}});
     if (reply.status != 201)
-        QTest::qFail(qPrintable(QStringLiteral("signup failed: %1 %2").arg(reply.status).arg(QString::fromUtf8(reply.body))),
-                     __FILE__, __LINE__);
+        QTest::qFail(
+            qPrintable(QStringLiteral("signup failed: %1 %2").arg(reply.status).arg(QString::fromUtf8(reply.body))),
+            __FILE__, __LINE__);
     return reply.json;
 }
 

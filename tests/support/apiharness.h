@@ -30,7 +30,10 @@ public:
         // Set for text/event-stream responses: run it with an EventSink to receive the events.
         std::function<void(EventSink &)> stream;
         QByteArray header(const QByteArray &name) const;
-        QString errorCode() const { return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(); }
+        QString errorCode() const
+        {
+            return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+        }
     };
 
     Reply call(const QByteArray &method, const QString &pathAndQuery, const QJsonObject &body = {},

@@ -38,44 +38,48 @@ QString idOf(const ApiReply &reply)
 struct Demo
 {
     QString token; // the owner's, for the live traffic
-    QString twin;  // the twin with sources and chats
+    QString twin; // the twin with sources and chats
 };
 
 std::optional<Demo> seed(ServiceCore &core, const QString &baseUrl)
 {
     ApiClient api((QUrl(baseUrl)));
-    const ApiReply signup =
-        api.post(QStringLiteral("/api/v1/auth/signup"),
-                 QJsonObject{{QStringLiteral("email"), QStringLiteral("owner@acme.example")},
-                             {QStringLiteral("password"), QStringLiteral("correct horse battery")},
-                             {QStringLiteral("tenant_name"), QStringLiteral("Acme Research")}});
+    const ApiReply signup = api.post(QStringLiteral("/api/v1/auth/signup"),
+                                     QJsonObject{{QStringLiteral("email"), QStringLiteral("owner@acme.example")},
+                                                 {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                                                 {QStringLiteral("tenant_name"), QStringLiteral("Acme Research")}});
     const QString token = signup.object().value(QLatin1String("access_token")).toString();
     if (signup.status != 201 || token.isEmpty())
         return {};
-    const QString support = idOf(api.post(QStringLiteral("/api/v1/twins"),
-                                          QJsonObject{{QStringLiteral("name"), QStringLiteral("Support agent")}}, token));
-    const QString engineer = idOf(api.post(
-        QStringLiteral("/api/v1/twins"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Field engineer")}}, token));
+    const QString support
+        = idOf(api.post(QStringLiteral("/api/v1/twins"),
+                        QJsonObject{{QStringLiteral("name"), QStringLiteral("Support agent")}}, token));
+    const QString engineer
+        = idOf(api.post(QStringLiteral("/api/v1/twins"),
+                        QJsonObject{{QStringLiteral("name"), QStringLiteral("Field engineer")}}, token));
     if (support.isEmpty() || engineer.isEmpty())
         return {};
     const QList<QPair<QString, QString>> files{
         {QStringLiteral("pump-manual.md"),
          QStringLiteral("# Pump manual\n\nThe main pump feeds the boiler at 40 bar. Acme Research maintains "
                         "the pump.\n\n## Maintenance\n\nReplace the seals every 2000 hours.\n")},
-        {QStringLiteral("faq.md"), QStringLiteral("# FAQ\n\nThe boiler heats the turbine. The turbine drives the "
-                                                  "generator. Support answers within one day.\n")},
+        {QStringLiteral("faq.md"),
+         QStringLiteral("# FAQ\n\nThe boiler heats the turbine. The turbine drives the "
+                        "generator. Support answers within one day.\n")},
         {QStringLiteral("release-notes.txt"), QStringLiteral("Version 2 adds remote monitoring of the pump.\n")},
         {QStringLiteral("draft-pricing.txt"), QStringLiteral("Not for the twin yet.\n")}};
     for (int i = 0; i < files.size(); ++i) {
-        const QString source = idOf(api.post(QStringLiteral("/api/v1/twins/%1/sources").arg(support),
-                                             QJsonObject{{QStringLiteral("filename"), files[i].first},
-                                                         {QStringLiteral("content"), files[i].second}},
-                                             token));
+        const QString source = idOf(api.post(
+            QStringLiteral("/api/v1/twins/%1/sources").arg(support),
+            QJsonObject{{QStringLiteral("filename"), files[i].first}, {QStringLiteral("content"), files[i].second}},
+            token));
         if (source.isEmpty())
             return {};
-        if (i < 2 && api.post(QStringLiteral("/api/v1/sources/%1/approve").arg(source), QJsonObject{}, token).status != 202)
+        if (i < 2
+            && api.post(QStringLiteral("/api/v1/sources/%1/approve").arg(source), QJsonObject{}, token).status != 202)
             return {};
-        if (i == 2 && api.post(QStringLiteral("/api/v1/sources/%1/reject").arg(source), QJsonObject{}, token).status != 200)
+        if (i == 2
+            && api.post(QStringLiteral("/api/v1/sources/%1/reject").arg(source), QJsonObject{}, token).status != 200)
             return {};
     }
     for (const char *question : {"What does the main pump feed?", "When are the seals replaced?"}) {
@@ -134,7 +138,9 @@ class DemoTraffic final : public QObject
 {
 public:
     DemoTraffic(const QString &baseUrl, const QString &token, const QString &twin)
-        : m_baseUrl(baseUrl), m_token(token.toLatin1()), m_twin(twin)
+        : m_baseUrl(baseUrl)
+        , m_token(token.toLatin1())
+        , m_twin(twin)
     {
         connect(&m_timer, &QTimer::timeout, this, &DemoTraffic::tick);
         m_timer.start(20);
@@ -252,8 +258,8 @@ int main(int argc, char **argv)
         }
         if (section == MainWindow::Dashboards)
             QTest::qWait(8000); // the live charts fill at one point a second
-        if (auto *runs = window.findChild<QTableView *>(QStringLiteral("pastRuns")); runs && runs->isVisible()
-            && runs->model()->rowCount() > 0) {
+        if (auto *runs = window.findChild<QTableView *>(QStringLiteral("pastRuns"));
+            runs && runs->isVisible() && runs->model()->rowCount() > 0) {
             runs->setCurrentIndex(runs->model()->index(0, 0)); // show the newest run's results
             QTest::qWait(1000);
         }

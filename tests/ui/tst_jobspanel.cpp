@@ -223,7 +223,8 @@ void TestJobsPanel::detailAndRetryOfAFailedJob()
     // Attempt 1 runs next; if it and attempt 2 fail, attempts 2 and 3 follow with the backoff; nothing after 3.
     const QString retried = detail->toPlainText();
     QVERIFY2(retried.contains(QLatin1String("Retries ahead if every attempt fails:\n  attempt 2: "))
-                 && retried.contains(QLatin1String("\n  attempt 3: ")) && !retried.contains(QLatin1String("attempt 4: ")),
+                 && retried.contains(QLatin1String("\n  attempt 3: "))
+                 && !retried.contains(QLatin1String("attempt 4: ")),
              qPrintable(retried));
     QCOMPARE(countInState(QStringLiteral("discarded")), 0);
     QCOMPARE(countInState(QStringLiteral("available")), 3);

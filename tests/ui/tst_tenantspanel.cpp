@@ -20,7 +20,6 @@
 #include <QTableView>
 #include <QTest>
 
-
 using namespace twinops;
 using namespace twinops::test;
 

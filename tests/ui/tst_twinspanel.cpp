@@ -40,9 +40,10 @@ void TestTwinsPanel::createTwinAndSeeItsGraph()
     if (!fixture)
         return;
     fixture->core->startWorkers(2);
-    const QString other = postJson(*fixture->core, QStringLiteral("/api/v1/admin/tenants"), {{QStringLiteral("name"), QStringLiteral("Initech")}});
+    const QString other = postJson(*fixture->core, QStringLiteral("/api/v1/admin/tenants"),
+                                   {{QStringLiteral("name"), QStringLiteral("Initech")}});
     const QString acme = postJson(*fixture->core, QStringLiteral("/api/v1/admin/tenants"),
-                                     {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
+                                  {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
     QVERIFY(!other.isEmpty() && !acme.isEmpty());
     // A twin of another tenant, which the panel must never list under Acme.
     {

@@ -24,11 +24,12 @@ Result<JsonObjectWriter> tenantWithCounts(Database &db, const Tenant &tenant)
                                                "(SELECT count(*) FROM jobs WHERE tenant_id = $1)"),
                                 {tenant.id}));
     const Row row = counts.first();
-    return tenantJson(tenant).insert("counts", JsonObjectWriter()
-                                                   .insert("jobs", row.integer(3))
-                                                   .insert("sources", row.integer(2))
-                                                   .insert("twins", row.integer(1))
-                                                   .insert("users", row.integer(0)));
+    return tenantJson(tenant).insert("counts",
+                                     JsonObjectWriter()
+                                         .insert("jobs", row.integer(3))
+                                         .insert("sources", row.integer(2))
+                                         .insert("twins", row.integer(1))
+                                         .insert("users", row.integer(0)));
 }
 
 Result<HttpResponse> setRevoked(RequestContext &c, bool revoked)

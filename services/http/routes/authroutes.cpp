@@ -12,13 +12,14 @@ namespace {
 
 HttpResponse sessionResponse(int status, const Session &session)
 {
-    return HttpResponse::json(status, JsonObjectWriter()
-                                          .insert("access_token", session.accessToken)
-                                          .insert("expires_in", session.expiresIn)
-                                          .insert("refresh_token", session.refreshToken)
-                                          .insert("tenant", tenantJson(session.tenant))
-                                          .insert("token_type", QStringLiteral("Bearer"))
-                                          .insert("user", userJson(session.user)));
+    return HttpResponse::json(status,
+                              JsonObjectWriter()
+                                  .insert("access_token", session.accessToken)
+                                  .insert("expires_in", session.expiresIn)
+                                  .insert("refresh_token", session.refreshToken)
+                                  .insert("tenant", tenantJson(session.tenant))
+                                  .insert("token_type", QStringLiteral("Bearer"))
+                                  .insert("user", userJson(session.user)));
 }
 
 Result<QString> refreshTokenField(const HttpRequest &request)

@@ -199,29 +199,29 @@ void registerChatRoutes(Router &router)
                    return HttpResponse::json(200, pageJson(messages, messageJson));
                });
 
-    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/public/share/{token}/chat"), Access::publicRoute()}.on(
-                   Lane::Chat),
-               [](RequestContext &c) -> Result<HttpResponse> {
-                   QElapsedTimer started;
-                   started.start();
-                   ApiShared &shared = c.api.shared();
-                   // Per address before the token is even looked up, so that guessing tokens stays slow; then per
-                   // link, so that one leaked link cannot be used to run up the owner's provider bill.
-                   int retryAfter = 0;
-                   if (!shared.shareChatPeerLimiter.allow(c.request.peer, &retryAfter))
-                       return rateLimited(retryAfter);
-                   TWINOPS_TRY_ASSIGN(const auto link,
-                                      ShareLinkRepository(c.api.db()).resolve(c.param(QStringLiteral("token"))));
-                   if (!shared.shareChatTokenLimiter.allow(link.id, &retryAfter))
-                       return rateLimited(retryAfter);
-                   TWINOPS_TRY_ASSIGN(const auto body, chatBody(c.request));
-                   // last_used_at at most once a minute: a busy link does not rewrite its row on every message.
-                   const QDateTime now = nowUtc();
-                   (void)c.api.db().query(QStringLiteral("UPDATE share_links SET last_used_at = $2 WHERE id = $1 "
-                                                         "AND (last_used_at IS NULL OR last_used_at < $3)"),
-                                          {link.id, now, now.addSecs(-60)});
-                   return answer(c, link.tenantId, link.twinId, body, link.id, started);
-               });
+    router.add(
+        RouteSpec{"POST", QStringLiteral("/api/v1/public/share/{token}/chat"), Access::publicRoute()}.on(Lane::Chat),
+        [](RequestContext &c) -> Result<HttpResponse> {
+            QElapsedTimer started;
+            started.start();
+            ApiShared &shared = c.api.shared();
+            // Per address before the token is even looked up, so that guessing tokens stays slow; then per
+            // link, so that one leaked link cannot be used to run up the owner's provider bill.
+            int retryAfter = 0;
+            if (!shared.shareChatPeerLimiter.allow(c.request.peer, &retryAfter))
+                return rateLimited(retryAfter);
+            TWINOPS_TRY_ASSIGN(const auto link,
+                               ShareLinkRepository(c.api.db()).resolve(c.param(QStringLiteral("token"))));
+            if (!shared.shareChatTokenLimiter.allow(link.id, &retryAfter))
+                return rateLimited(retryAfter);
+            TWINOPS_TRY_ASSIGN(const auto body, chatBody(c.request));
+            // last_used_at at most once a minute: a busy link does not rewrite its row on every message.
+            const QDateTime now = nowUtc();
+            (void)c.api.db().query(QStringLiteral("UPDATE share_links SET last_used_at = $2 WHERE id = $1 "
+                                                  "AND (last_used_at IS NULL OR last_used_at < $3)"),
+                                   {link.id, now, now.addSecs(-60)});
+            return answer(c, link.tenantId, link.twinId, body, link.id, started);
+        });
 }
 
 } // namespace twinops

@@ -46,7 +46,10 @@ Status idsFrom(const HttpRequest &request, JobFilter &filter)
 }
 
 // A job is visible to an API key with a twin allow-list only if it belongs to one of those twins.
-bool visible(const Principal &principal, const Job &job) { return job.twinId.isEmpty() ? !principal.twinAllowList : principal.canSeeTwin(job.twinId); }
+bool visible(const Principal &principal, const Job &job)
+{
+    return job.twinId.isEmpty() ? !principal.twinAllowList : principal.canSeeTwin(job.twinId);
+}
 
 Result<Job> visibleJob(RequestContext &c)
 {

@@ -17,8 +17,10 @@ constexpr qint64 kStallSeconds = 60;
 QJsonObject queueHealth(const QueueStats &stats)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const double oldestAge = stats.oldestAvailable.isValid() ? double(stats.oldestAvailable.msecsTo(now)) / 1000.0 : 0.0;
-    const qint64 sinceClaim = stats.lastStarted.isValid() ? stats.lastStarted.secsTo(now) : std::numeric_limits<qint64>::max();
+    const double oldestAge
+        = stats.oldestAvailable.isValid() ? double(stats.oldestAvailable.msecsTo(now)) / 1000.0 : 0.0;
+    const qint64 sinceClaim
+        = stats.lastStarted.isValid() ? stats.lastStarted.secsTo(now) : std::numeric_limits<qint64>::max();
     const bool stalled = oldestAge > kStallSeconds && sinceClaim > kStallSeconds;
     QJsonObject jobs{{QStringLiteral("ok"), !stalled},
                      {QStringLiteral("available"), stats.available},
@@ -26,11 +28,12 @@ QJsonObject queueHealth(const QueueStats &stats)
                      {QStringLiteral("oldest_available_age_s"), oldestAge},
                      {QStringLiteral("stalled"), stalled}};
     if (stalled)
-        jobs.insert(QStringLiteral("message"),
-                    QStringLiteral("%1 jobs are waiting and none was claimed for over %2 s: no job worker is running, or the "
-                                   "workers are wedged")
-                        .arg(stats.available)
-                        .arg(kStallSeconds));
+        jobs.insert(
+            QStringLiteral("message"),
+            QStringLiteral("%1 jobs are waiting and none was claimed for over %2 s: no job worker is running, or the "
+                           "workers are wedged")
+                .arg(stats.available)
+                .arg(kStallSeconds));
     return jobs;
 }
 
@@ -61,39 +64,45 @@ void refreshQueueGauges(Database &db, MetricsRegistry &metrics)
 
 void registerOperationsRoutes(Router &router)
 {
-    router.add({"GET", QStringLiteral("/health"), Access::publicRoute(), false}, [](RequestContext &c) -> Result<HttpResponse> {
-        ApiShared &shared = c.api.shared();
-        QJsonObject database{{QStringLiteral("ok"), false}};
-        QJsonObject jobs{{QStringLiteral("ok"), false}};
-        QElapsedTimer timer;
-        timer.start();
-        bool healthy = c.api.ensureDatabase().ok() && c.api.db().ping().ok();
-        if (healthy) {
-            database = {{QStringLiteral("ok"), true}, {QStringLiteral("latency_ms"), double(timer.nsecsElapsed()) / 1e6}};
-            auto stats = JobQueue(c.api.db()).stats();
-            if (stats.ok()) {
-                jobs = queueHealth(*stats);
-                healthy = jobs.value(QStringLiteral("ok")).toBool();
-            } else {
-                healthy = false;
-            }
-        }
-        const QJsonObject body{{QStringLiteral("status"), healthy ? QStringLiteral("ok") : QStringLiteral("degraded")},
-                               {QStringLiteral("version"), QStringLiteral(TWINOPS_VERSION)},
-                               {QStringLiteral("instance"), shared.settings.instance},
-                               {QStringLiteral("uptime_s"), shared.startedAt.secsTo(QDateTime::currentDateTimeUtc())},
-                               {QStringLiteral("checks"), QJsonObject{{QStringLiteral("database"), database},
-                                                                      {QStringLiteral("jobs"), jobs}}}};
-        return HttpResponse::json(healthy ? 200 : 503, body);
-    });
+    router.add({"GET", QStringLiteral("/health"), Access::publicRoute(), false},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   ApiShared &shared = c.api.shared();
+                   QJsonObject database{{QStringLiteral("ok"), false}};
+                   QJsonObject jobs{{QStringLiteral("ok"), false}};
+                   QElapsedTimer timer;
+                   timer.start();
+                   bool healthy = c.api.ensureDatabase().ok() && c.api.db().ping().ok();
+                   if (healthy) {
+                       database = {{QStringLiteral("ok"), true},
+                                   {QStringLiteral("latency_ms"), double(timer.nsecsElapsed()) / 1e6}};
+                       auto stats = JobQueue(c.api.db()).stats();
+                       if (stats.ok()) {
+                           jobs = queueHealth(*stats);
+                           healthy = jobs.value(QStringLiteral("ok")).toBool();
+                       } else {
+                           healthy = false;
+                       }
+                   }
+                   const QJsonObject body{
+                       {QStringLiteral("status"), healthy ? QStringLiteral("ok") : QStringLiteral("degraded")},
+                       {QStringLiteral("version"), QStringLiteral(TWINOPS_VERSION)},
+                       {QStringLiteral("instance"), shared.settings.instance},
+                       {QStringLiteral("uptime_s"), shared.startedAt.secsTo(QDateTime::currentDateTimeUtc())},
+                       {QStringLiteral("checks"),
+                        QJsonObject{{QStringLiteral("database"), database}, {QStringLiteral("jobs"), jobs}}}};
+                   return HttpResponse::json(healthy ? 200 : 503, body);
+               });
 
-    router.add({"GET", QStringLiteral("/metrics"), Access::publicRoute(), false}, [](RequestContext &c) -> Result<HttpResponse> {
-        // Queue gauges come from the database at scrape time, so they are right whichever process did the work.
-        MetricsRegistry &metrics = c.api.shared().metrics;
-        if (c.api.ensureDatabase().ok())
-            refreshQueueGauges(c.api.db(), metrics);
-        return HttpResponse::text(200, metrics.prometheusText(), QByteArray(MetricsRegistry::kPrometheusContentType));
-    });
+    router.add({"GET", QStringLiteral("/metrics"), Access::publicRoute(), false},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   // Queue gauges come from the database at scrape time, so they are right whichever process did the
+                   // work.
+                   MetricsRegistry &metrics = c.api.shared().metrics;
+                   if (c.api.ensureDatabase().ok())
+                       refreshQueueGauges(c.api.db(), metrics);
+                   return HttpResponse::text(200, metrics.prometheusText(),
+                                             QByteArray(MetricsRegistry::kPrometheusContentType));
+               });
 
     router.add({"GET", QStringLiteral("/api/v1/openapi.json"), Access::publicRoute(), false},
                [](RequestContext &c) -> Result<HttpResponse> {

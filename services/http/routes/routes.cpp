@@ -47,10 +47,10 @@ void audit(RequestContext &context, const QString &action, const QString &target
            const QJsonObject &details)
 {
     const Principal &who = context.principal;
-    const QString actorType = who.kind == Principal::Kind::User       ? QStringLiteral("user")
-        : who.kind == Principal::Kind::ApiKey                        ? QStringLiteral("api_key")
-        : who.kind == Principal::Kind::PlatformAdmin                 ? QStringLiteral("platform_admin")
-                                                                     : QStringLiteral("anonymous");
+    const QString actorType = who.kind == Principal::Kind::User ? QStringLiteral("user")
+        : who.kind == Principal::Kind::ApiKey                   ? QStringLiteral("api_key")
+        : who.kind == Principal::Kind::PlatformAdmin            ? QStringLiteral("platform_admin")
+                                                                : QStringLiteral("anonymous");
     const Status written = writeAudit(
         context.api.db(),
         {who.tenantId, actorType, who.actorId(), action, targetType, targetId, details, context.request.requestId});
