@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+bash scripts/format.sh # seconds: fail before building
 # Paths relative to the checkout, so that ccache hits across clones in different folders (CI clones afresh).
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 # debug info would otherwise hash the folder
 presets=(ci headless)
@@ -21,6 +22,8 @@ for preset in "${presets[@]}"; do
   cmake --build --preset "$preset"
   echo "== build: $preset took $(( $(date +%s) - start )) s"
 done
+echo "== tidy: ci"
+bash scripts/tidy.sh build/ci
 
 # One D-Bus session for the whole run, with a fresh "login" keyring created and unlocked without a prompt
 # (gnome-keyring --login reads its password from stdin). The keychain tests must not skip here.
