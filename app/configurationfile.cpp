@@ -3,6 +3,7 @@
 #include "commandregistry.h"
 
 #include <QFile>
+#include <QFileInfo>
 
 #include <algorithm>
 
@@ -51,7 +52,7 @@ Result<ConfigurationFile> ConfigurationFile::read(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return Error::badRequest(QStringLiteral("%1: cannot read the configuration file: %2").arg(path, file.errorString()));
     ConfigurationFile configuration;
-    configuration.m_path = path;
+    configuration.m_path = QFileInfo(path).absoluteFilePath(); // a reload finds it whatever the directory
     const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n');
     for (qsizetype index = 0; index < lines.size(); ++index) {
         const QString line = lines.at(index).trimmed();
