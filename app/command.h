@@ -7,10 +7,9 @@
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QHash>
 #include <QStringList>
 #include <QTextStream>
-
-#include <QHash>
 
 #include <memory>
 #include <optional>

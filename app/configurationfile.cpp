@@ -50,7 +50,8 @@ Result<ConfigurationFile> ConfigurationFile::read(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Error::badRequest(QStringLiteral("%1: cannot read the configuration file: %2").arg(path, file.errorString()));
+        return Error::badRequest(
+            QStringLiteral("%1: cannot read the configuration file: %2").arg(path, file.errorString()));
     ConfigurationFile configuration;
     configuration.m_path = QFileInfo(path).absoluteFilePath(); // a reload finds it whatever the directory
     const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n');

@@ -33,10 +33,14 @@ Result<EndpointOptions> parseListen(const QString &text)
 
 // What a reload applies while the daemon runs; any other setting that changed waits for a restart.
 const QStringList kLiveSettings{
-    QStringLiteral("log-format"),  QStringLiteral("log-level"),
-    QStringLiteral("log-file"),    QStringLiteral("verbose"),
-    QStringLiteral("access-log"),  QStringLiteral("trusted-proxy"),
-    QStringLiteral("login-failures-per-address"), QStringLiteral("signups-per-address"),
+    QStringLiteral("log-format"),
+    QStringLiteral("log-level"),
+    QStringLiteral("log-file"),
+    QStringLiteral("verbose"),
+    QStringLiteral("access-log"),
+    QStringLiteral("trusted-proxy"),
+    QStringLiteral("login-failures-per-address"),
+    QStringLiteral("signups-per-address"),
 };
 
 // The settings (option names and environment keys) whose values differ between two invocations.
@@ -119,8 +123,8 @@ Outcome run(const Invocation &invocation)
         if (auto reloaded = reload(running, *core); reloaded.ok())
             running = std::move(reloaded).value();
         else
-            qCCritical(lcConfig).noquote() << "reload failed, the running configuration stays:"
-                                           << reloaded.error().message;
+            qCCritical(lcConfig).noquote()
+                << "reload failed, the running configuration stays:" << reloaded.error().message;
     });
     return QCoreApplication::exec();
 }

@@ -63,8 +63,8 @@ Result<Session> AuthService::signup(const QString &email, const QString &passwor
     // or from a reverse proxy, for which one budget would be every visitor's.
     const QString client = AuthThrottle::clientOf(clientAddress);
     if (signupLimited(client)) {
-        TWINOPS_TRY(
-            AuthThrottle(m_db).take(signupKey(client), m_config.limits.get().signupPerAddress, nowUtc(), signupRefusal()));
+        TWINOPS_TRY(AuthThrottle(m_db).take(signupKey(client), m_config.limits.get().signupPerAddress, nowUtc(),
+                                            signupRefusal()));
     }
     TWINOPS_TRY_ASSIGN(const auto hash, m_config.hasher.hash(password));
 

@@ -180,7 +180,8 @@ void closeOwned(int fd)
 QString filterRules(const LogSettings &settings)
 {
     auto rule = [](const char *pattern, bool enabled) {
-        return QStringLiteral("%1=%2\n").arg(QLatin1String(pattern), enabled ? QStringLiteral("true") : QStringLiteral("false"));
+        return QStringLiteral("%1=%2\n").arg(QLatin1String(pattern),
+                                             enabled ? QStringLiteral("true") : QStringLiteral("false"));
     };
     return rule("twinops.*.debug", settings.level <= LogLevel::Debug)
         + rule("twinops.*.info", settings.level <= LogLevel::Info)

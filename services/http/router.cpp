@@ -227,13 +227,14 @@ void Router::record(const Call &call, const HttpRequest &request, ApiContext &ap
     if (!lcAccess().isInfoEnabled())
         return;
     // execute() moved the principal into the handler's context; its kind, an enum, was copied and is still here.
-    logInfo(lcAccess(), {},
-            {{QStringLiteral("method"), QString::fromLatin1(request.method)},
-             {QStringLiteral("route"), route.isEmpty() ? QStringLiteral("unmatched") : route},
-             {QStringLiteral("status"), status},
-             {QStringLiteral("duration_ms"), double(nanoseconds / 1000) / 1000.0},
-             {QStringLiteral("request_id"), request.requestId},
-             {QStringLiteral("principal"), principalKindName(call.principal, call.route ? &call.route->spec : nullptr)}});
+    logInfo(
+        lcAccess(), {},
+        {{QStringLiteral("method"), QString::fromLatin1(request.method)},
+         {QStringLiteral("route"), route.isEmpty() ? QStringLiteral("unmatched") : route},
+         {QStringLiteral("status"), status},
+         {QStringLiteral("duration_ms"), double(nanoseconds / 1000) / 1000.0},
+         {QStringLiteral("request_id"), request.requestId},
+         {QStringLiteral("principal"), principalKindName(call.principal, call.route ? &call.route->spec : nullptr)}});
 }
 
 HttpResponse Router::finish(Result<HttpResponse> result, const Call &call, const HttpRequest &request,
