@@ -115,11 +115,11 @@ Outcome run(const Invocation &invocation)
                        startServing(url, *http, *workers, std::chrono::seconds(*lease)));
     QTextStream(stderr) << "twinopsd: serving " << core->endpoint()->baseUrl() << " on "
                         << core->database().description() << "; stop with Ctrl+C or SIGTERM" << Qt::endl;
+    Invocation running = invocation;
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, QCoreApplication::instance(),
                      &QCoreApplication::quit);
-    Invocation running = invocation;
-    QObject::connect(&watcher, &SignalWatcher::reloadRequested, QCoreApplication::instance(), [&] {
+    QObject::connect(&watcher, &SignalWatcher::reloadRequested, &watcher, [&] {
         if (auto reloaded = reload(running, *core); reloaded.ok())
             running = std::move(reloaded).value();
         else

@@ -232,7 +232,7 @@ void Router::record(const Call &call, const HttpRequest &request, ApiContext &ap
         {{QStringLiteral("method"), QString::fromLatin1(request.method)},
          {QStringLiteral("route"), route.isEmpty() ? QStringLiteral("unmatched") : route},
          {QStringLiteral("status"), status},
-         {QStringLiteral("duration_ms"), double(nanoseconds / 1000) / 1000.0},
+         {QStringLiteral("duration_ms"), double(qRound64(double(nanoseconds) / 1000.0)) / 1000.0}, // µs precision
          {QStringLiteral("request_id"), request.requestId},
          {QStringLiteral("principal"), principalKindName(call.principal, call.route ? &call.route->spec : nullptr)}});
 }
