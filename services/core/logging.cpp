@@ -44,8 +44,9 @@ struct LoggingState
 
 LoggingState &state()
 {
-    static LoggingState instance;
-    return instance;
+    // Never destroyed: a thread may still log while the process's statics are being torn down.
+    static auto *instance = new LoggingState;
+    return *instance;
 }
 
 const char *levelName(QtMsgType type)
