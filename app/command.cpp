@@ -1,5 +1,6 @@
 #include "command.h"
 
+#include "commandregistry.h"
 #include "config/databaselocation.h"
 
 #include <algorithm>
@@ -20,10 +21,46 @@ int Outcome::report() const
     return m_exitCode;
 }
 
+QStringList Invocation::configured(const QString &option) const
+{
+    for (const EnvironmentVariable &variable : environmentVariables()) {
+        if (variable.option == option && !qEnvironmentVariable(variable.name.toLatin1().constData()).isEmpty())
+            return {qEnvironmentVariable(variable.name.toLatin1().constData())};
+    }
+    if (m_configuration)
+        return m_configuration->values(option);
+    return {};
+}
+
+bool Invocation::isSet(const QString &option) const
+{
+    if (m_parser->isSet(option))
+        return true;
+    const QStringList values = configured(option);
+    // A switch in the file is "true" or "false" (ConfigurationFile checks it); an option with a value is set by any.
+    return !values.isEmpty() && values.constLast() != QLatin1String("false");
+}
+
+QString Invocation::value(const QString &option) const
+{
+    if (m_parser->isSet(option))
+        return m_parser->value(option);
+    const QStringList values = configured(option);
+    return values.isEmpty() ? m_parser->value(option) : values.constLast();
+}
+
+QStringList Invocation::values(const QString &option) const
+{
+    if (m_parser->isSet(option))
+        return m_parser->values(option);
+    const QStringList values = configured(option);
+    return values.isEmpty() ? m_parser->values(option) : values;
+}
+
 std::optional<int> Invocation::integer(const QString &option, int min, int max) const
 {
     bool ok = false;
-    const int number = m_parser.value(option).toInt(&ok);
+    const int number = value(option).toInt(&ok);
     if (!ok || number < min || number > max)
         return std::nullopt;
     return number;
@@ -31,7 +68,49 @@ std::optional<int> Invocation::integer(const QString &option, int min, int max) 
 
 Result<DatabaseUrl> Invocation::database() const
 {
-    return resolveDatabaseUrl(m_parser.value(QStringLiteral("database")));
+    return resolveDatabaseUrl(value(QStringLiteral("database")));
+}
+
+Result<Invocation> Invocation::reloaded() const
+{
+    if (!m_configuration)
+        return *this;
+    TWINOPS_TRY_ASSIGN(ConfigurationFile file, ConfigurationFile::read(m_configuration->path()));
+    return Invocation(*m_parser, m_options, m_arguments, std::make_shared<const ConfigurationFile>(std::move(file)));
+}
+
+QHash<QString, QString> Invocation::configuredEnvironment() const
+{
+    QHash<QString, QString> values;
+    if (!m_configuration)
+        return values;
+    for (const EnvironmentVariable &variable : environmentVariables()) {
+        if (variable.option.isEmpty() && m_configuration->contains(variable.key()))
+            values.insert(variable.name, m_configuration->value(variable.key()));
+    }
+    return values;
+}
+
+Result<LogSettings> Invocation::logSettings() const
+{
+    LogSettings settings;
+    const std::optional<LogFormat> format = logFormatFromName(value(QStringLiteral("log-format")));
+    if (!format)
+        return Error::badRequest(QStringLiteral("--log-format expects text or json"));
+    settings.format = *format;
+    if (const QString level = value(QStringLiteral("log-level")); !level.isEmpty()) {
+        const std::optional<LogLevel> parsed = logLevelFromName(level);
+        if (!parsed)
+            return Error::badRequest(QStringLiteral("--log-level expects debug, info, warning or error"));
+        settings.level = *parsed;
+    } else if (isSet(QStringLiteral("verbose"))) {
+        settings.level = LogLevel::Info;
+    }
+    settings.file = value(QStringLiteral("log-file"));
+    if (has(QStringLiteral("access-log")))
+        settings.accessLog = value(QStringLiteral("access-log"));
+    settings.journal = stderrIsJournal();
+    return settings;
 }
 
 QString Command::usageLine() const

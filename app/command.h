@@ -1,13 +1,17 @@
 #pragma once
 
+#include "configurationfile.h"
+#include "core/logging.h"
 #include "core/result.h"
 #include "storage/databaseurl.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QHash>
 #include <QStringList>
 #include <QTextStream>
 
+#include <memory>
 #include <optional>
 
 namespace twinops::app {
@@ -40,26 +44,49 @@ private:
 };
 
 // One run of a command: its options (the global ones and its own) and the positional arguments after its name.
+// An option's value comes from the command line, else from the environment variable that stands in for it
+// (EnvironmentVariable::option), else from the configuration file (its long name as the key), else its default.
 class Invocation final
 {
 public:
-    Invocation(const QCommandLineParser &parser, QStringList arguments)
-        : m_parser(parser)
+    // `options`: the long names of the options `parser` knows (the global ones and the command's).
+    Invocation(const QCommandLineParser &parser, QStringList options, QStringList arguments,
+               std::shared_ptr<const ConfigurationFile> configuration = {})
+        : m_parser(&parser)
+        , m_options(std::move(options))
         , m_arguments(std::move(arguments))
+        , m_configuration(std::move(configuration))
     { }
 
     const QStringList &arguments() const { return m_arguments; }
-    bool isSet(const QString &option) const { return m_parser.isSet(option); }
-    QString value(const QString &option) const { return m_parser.value(option); }
-    QStringList values(const QString &option) const { return m_parser.values(option); }
+    // Whether the command has this option at all.
+    bool has(const QString &option) const { return m_options.contains(option); }
+    bool isSet(const QString &option) const;
+    QString value(const QString &option) const;
+    QStringList values(const QString &option) const;
     // The option's value if it is a whole number from `min` to `max`; nothing otherwise.
     std::optional<int> integer(const QString &option, int min, int max) const;
-    // --database, else $TWINOPS_DATABASE_URL, else the default file in the app-data directory.
+    // --database, else $TWINOPS_DATABASE_URL, else the configuration file's, else the default file in the app-data
+    // directory.
     Result<DatabaseUrl> database() const;
 
+    // The configuration file read at start, or null.
+    const ConfigurationFile *configuration() const { return m_configuration.get(); }
+    // The same invocation with its configuration file read again (SIGHUP); itself when it has none.
+    Result<Invocation> reloaded() const;
+    // The configuration file's values for environment variables, by variable name (see setConfiguredEnvironment).
+    QHash<QString, QString> configuredEnvironment() const;
+    // --log-format, --log-level (or -v), --log-file and, for a command that has it, --access-log; JOURNAL_STREAM.
+    Result<LogSettings> logSettings() const;
+
 private:
-    const QCommandLineParser &m_parser;
+    // Where an option not given on the command line gets its value: its environment variable, else the file.
+    QStringList configured(const QString &option) const;
+
+    const QCommandLineParser *m_parser;
+    QStringList m_options;
     QStringList m_arguments;
+    std::shared_ptr<const ConfigurationFile> m_configuration;
 };
 
 // A twinopsd command: everything its help, the man page and the dispatcher need, declared in one place. Each

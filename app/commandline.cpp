@@ -3,9 +3,10 @@
 #include "command.h"
 #include "commandhelp.h"
 #include "commandregistry.h"
+#include "configurationfile.h"
+#include "core/environment.h"
 
 #include <QCoreApplication>
-#include <QLoggingCategory>
 #include <QSet>
 
 #include <algorithm>
@@ -100,12 +101,29 @@ int runDaemonCommand(const QStringList &arguments)
 
     QCommandLineParser parser;
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
-    parser.addOptions(globalOptions() + command->options);
+    const QList<QCommandLineOption> options = globalOptions() + command->options;
+    parser.addOptions(options);
     if (!parser.parse(arguments))
         return Outcome::usage(parser.errorText()).report();
-    if (!parser.isSet(QStringLiteral("verbose")))
-        QLoggingCategory::setFilterRules(QStringLiteral("twinops.*.info=false"));
-    return command->run(Invocation(parser, commandArguments)).report();
+
+    QStringList optionNames;
+    for (const QCommandLineOption &option : options)
+        optionNames << option.names().constLast();
+    std::shared_ptr<const ConfigurationFile> configuration;
+    if (const QString path = Invocation(parser, optionNames, {}).value(QStringLiteral("config")); !path.isEmpty()) {
+        auto file = ConfigurationFile::read(path);
+        if (!file.ok())
+            return Outcome::usage(file.error().message).report();
+        configuration = std::make_shared<const ConfigurationFile>(std::move(file).value());
+    }
+    const Invocation invocation(parser, optionNames, commandArguments, configuration);
+    setConfiguredEnvironment(invocation.configuredEnvironment());
+    const Result<LogSettings> logging = invocation.logSettings();
+    if (!logging.ok())
+        return Outcome::usage(logging.error().message).report();
+    if (const Status configured = configureLogging(*logging); !configured.ok())
+        return Outcome(configured.error()).report();
+    return command->run(invocation).report();
 }
 
 } // namespace twinops::app

@@ -28,22 +28,47 @@ const QList<Command> &registeredCommands()
 QList<QCommandLineOption> globalOptions()
 {
     return {
+        QCommandLineOption(QStringLiteral("config"),
+                           QStringLiteral("Read settings from this file (default: $TWINOPS_CONFIG, else none): "
+                                          "`key = value` lines, keys the long option names and the environment "
+                                          "variables' keys; the command line and the environment win over it."),
+                           QStringLiteral("FILE")),
         QCommandLineOption(
             QStringLiteral("database"),
             QStringLiteral("sqlite:///path/file.db, a file path, or postgres://user@host:port/db "
                            "(default: $TWINOPS_DATABASE_URL, else twinops.db in the app-data directory)"),
             QStringLiteral("URL")),
+        QCommandLineOption(QStringLiteral("log-format"),
+                           QStringLiteral("text (default) or json: one object per line with time, level, category, "
+                                          "message and the event's fields."),
+                           QStringLiteral("FORMAT"), QStringLiteral("text")),
+        QCommandLineOption(QStringLiteral("log-level"),
+                           QStringLiteral("debug, info, warning (default; info with -v) or error."),
+                           QStringLiteral("LEVEL")),
+        QCommandLineOption(QStringLiteral("log-file"),
+                           QStringLiteral("Append the log to this file instead of stderr (reopened on SIGHUP)."),
+                           QStringLiteral("FILE")),
         QCommandLineOption({QStringLiteral("v"), QStringLiteral("verbose")},
-                           QStringLiteral("Log informational messages.")),
+                           QStringLiteral("Log informational messages (--log-level info).")),
         QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")},
                            QStringLiteral("Show this help (after a command: that command's help).")),
     };
 }
 
+QString EnvironmentVariable::key() const
+{
+    if (!option.isEmpty())
+        return option;
+    return name.mid(int(qstrlen("TWINOPS_"))).toLower().replace(u'_', u'-');
+}
+
 QList<EnvironmentVariable> environmentVariables()
 {
     return {
-        {QStringLiteral("TWINOPS_DATABASE_URL"), QStringLiteral("Database URL when --database is not given.")},
+        {QStringLiteral("TWINOPS_CONFIG"), QStringLiteral("Configuration file when --config is not given."),
+         QStringLiteral("config")},
+        {QStringLiteral("TWINOPS_DATABASE_URL"), QStringLiteral("Database URL when --database is not given."),
+         QStringLiteral("database")},
         {QStringLiteral("TWINOPS_JWT_SECRET"),
          QStringLiteral("Signing secret (>= 32 bytes) shared by instances; else one is generated and kept in "
                         "<app-data>/secrets/ (mode 0600).")},
@@ -52,9 +77,24 @@ QList<EnvironmentVariable> environmentVariables()
         {QStringLiteral("TWINOPS_METRICS_RETENTION_DAYS"),
          QStringLiteral("Days of per-minute metric history kept (default 30; 0 keeps all).")},
         {QStringLiteral("TWINOPS_LOGIN_FAILURES_PER_ADDRESS"),
-         QStringLiteral("Failed logins per client address in 15 minutes (default 20; 0 = no limit).")},
+         QStringLiteral("Failed logins per client address in 15 minutes (default 20; 0 = no limit; SIGHUP applies "
+                        "a new value).")},
         {QStringLiteral("TWINOPS_SIGNUPS_PER_ADDRESS"),
-         QStringLiteral("Sign-ups per non-loopback client address in an hour (default 10; 0 = no limit).")},
+         QStringLiteral("Sign-ups per non-loopback client address in an hour (default 10; 0 = no limit; SIGHUP "
+                        "applies a new value).")},
+        {QStringLiteral("TWINOPS_LLM_BASE_URL"),
+         QStringLiteral("OpenAI-compatible chat endpoint (selects that provider), e.g. https://api.openai.com/v1.")},
+        {QStringLiteral("TWINOPS_LLM_PROVIDER"), QStringLiteral("grounded or openai, to choose explicitly.")},
+        {QStringLiteral("TWINOPS_LLM_MODEL"), QStringLiteral("The chat model (default gpt-4o-mini).")},
+        {QStringLiteral("TWINOPS_LLM_API_KEY"), QStringLiteral("Sent to the chat endpoint; never logged.")},
+        {QStringLiteral("TWINOPS_LLM_FIRST_BYTE_TIMEOUT"),
+         QStringLiteral("Seconds until the chat answer starts (default 10).")},
+        {QStringLiteral("TWINOPS_LLM_TIMEOUT"), QStringLiteral("Seconds for a whole chat answer (default 120).")},
+        {QStringLiteral("TWINOPS_CHAT_MAX_STREAMS"), QStringLiteral("Answers generated at once (default 32).")},
+        {QStringLiteral("TWINOPS_CHAT_MAX_STREAMS_PER_TENANT"),
+         QStringLiteral("Answers generated at once per tenant (default 8).")},
+        {QStringLiteral("TWINOPS_CHAT_MAX_STREAMS_PER_LINK"),
+         QStringLiteral("Answers generated at once per share link (default 2).")},
         {QStringLiteral("TWINOPS_CHECK_ADMIN_KEY"),
          QStringLiteral("For check: a platform-admin API key; smoke tests then suspend their throwaway tenants.")},
     };

@@ -9,16 +9,21 @@ namespace twinops::app {
 // Every twinopsd command, in the order the help and the man page list them.
 const QList<Command> &registeredCommands();
 
-// The options every command takes: --database, -v/--verbose, -h/--help.
+// The options every command takes: --config, --database, the logging ones, -v/--verbose, -h/--help.
 QList<QCommandLineOption> globalOptions();
 
 struct EnvironmentVariable
 {
     QString name;
     QString description;
+    QString option{}; // the option it stands in for when that is not given (TWINOPS_DATABASE_URL: database)
+
+    // Its key in the configuration file: the option's name, else the name without TWINOPS_, in lower case with
+    // dashes (TWINOPS_LOGIN_FAILURES_PER_ADDRESS: login-failures-per-address).
+    QString key() const;
 };
 
-// The environment variables twinopsd reads, for the help.
+// The environment variables twinopsd reads, for the help, the man page and the configuration file's keys.
 QList<EnvironmentVariable> environmentVariables();
 
 // The command whose name is the leading words of `words` (the longest such name), or nullptr.

@@ -109,9 +109,15 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     return {};
 }
 
+void ServiceCore::setAuthLimits(const AuthLimits &limits)
+{
+    if (m_api)
+        m_api->auth.limits.set(limits);
+}
+
 Result<PasswordHasher::Cost> passwordCostFromEnvironment()
 {
-    const QString name = qEnvironmentVariable("TWINOPS_PASSWORD_COST");
+    const QString name = environmentValue("TWINOPS_PASSWORD_COST");
     if (name.isEmpty())
         return PasswordHasher::Cost::Interactive;
     auto cost = PasswordHasher::costFromName(name);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/auththrottle.h"
 #include "auth/passwordhasher.h"
 #include "core/result.h"
 #include "http/httpendpoint.h"
@@ -54,6 +55,8 @@ public:
     // provider is `chat`, else the TWINOPS_LLM_* environment's (ChatSettings::fromEnvironment).
     Status serveHttp(const EndpointOptions &options, const QByteArray &jwtSecret,
                      std::optional<ChatSettings> chat = std::nullopt);
+    // Replaces the login and sign-up budgets of the running HTTP API (the daemon's reload); nothing without one.
+    void setAuthLimits(const AuthLimits &limits);
     // Null unless the HTTP API was started.
     HttpEndpoint *endpoint() { return m_endpoint.get(); }
 

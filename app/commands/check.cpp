@@ -1,6 +1,7 @@
 #include "checks/checklist.h"
 #include "checks/checklistrunner.h"
 #include "command.h"
+#include "core/environment.h"
 #include "serving.h"
 
 #include <QJsonDocument>
@@ -49,7 +50,7 @@ Outcome run(const Invocation &invocation)
     if (!checklist.ok())
         return Outcome::usage(checklist.error().message);
     TargetEnvironment target;
-    target.adminApiKey = qEnvironmentVariable("TWINOPS_CHECK_ADMIN_KEY"); // never on the command line (ps)
+    target.adminApiKey = environmentValue("TWINOPS_CHECK_ADMIN_KEY"); // never on the command line (ps)
     target.postgresDsn = invocation.value(QStringLiteral("dsn"));
     for (const QString &assignment : invocation.values(QStringLiteral("threshold"))) {
         if (auto applied = applyThreshold(target.thresholds, assignment); !applied.ok())
@@ -66,7 +67,7 @@ Outcome run(const Invocation &invocation)
         target.baseUrl = QUrl(core->endpoint()->baseUrl());
         target.local = true;
         target.localDatabase = url;
-        target.secretsDirectory = qEnvironmentVariableIsSet("TWINOPS_JWT_SECRET") ? QString() : secretsDirectory();
+        target.secretsDirectory = !environmentValue("TWINOPS_JWT_SECRET").isEmpty() ? QString() : secretsDirectory();
         target.thresholds.windowSeconds = windowSeconds.value_or(0);
     } else {
         target.baseUrl = QUrl(remote);

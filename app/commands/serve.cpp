@@ -1,10 +1,16 @@
+#include "auth/auththrottle.h"
 #include "command.h"
+#include "commandregistry.h"
+#include "core/environment.h"
+#include "core/logging.h"
 #include "serving.h"
 #include "signalwatcher.h"
 
 #include <QCoreApplication>
 
 namespace twinops::app::commands {
+
+Command serve();
 
 namespace {
 
@@ -23,6 +29,68 @@ Result<EndpointOptions> parseListen(const QString &text)
     options.address = host.isEmpty() ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
     options.port = quint16(port);
     return options;
+}
+
+// What a reload applies while the daemon runs; any other setting that changed waits for a restart.
+const QStringList kLiveSettings{
+    QStringLiteral("log-format"),
+    QStringLiteral("log-level"),
+    QStringLiteral("log-file"),
+    QStringLiteral("verbose"),
+    QStringLiteral("access-log"),
+    QStringLiteral("trusted-proxy"),
+    QStringLiteral("login-failures-per-address"),
+    QStringLiteral("signups-per-address"),
+};
+
+// The settings (option names and environment keys) whose values differ between two invocations.
+QStringList changedSettings(const Invocation &before, const Invocation &after)
+{
+    QStringList changed;
+    for (const QCommandLineOption &option : globalOptions() + serve().options) {
+        const QString name = option.names().constLast();
+        if (before.values(name) != after.values(name) || before.isSet(name) != after.isSet(name))
+            changed << name;
+    }
+    const QHash<QString, QString> was = before.configuredEnvironment();
+    const QHash<QString, QString> is = after.configuredEnvironment();
+    for (const EnvironmentVariable &variable : environmentVariables()) {
+        if (was.value(variable.name) != is.value(variable.name))
+            changed << variable.key();
+    }
+    return changed;
+}
+
+// SIGHUP: reads the configuration file again and applies what can change live (the log settings, which also
+// reopens the log files for logrotate, the auth limits, the trusted proxies). Nothing is applied unless all of it
+// is valid; the error says what is not.
+Result<Invocation> reload(const Invocation &running, ServiceCore &core)
+{
+    TWINOPS_TRY_ASSIGN(Invocation next, running.reloaded());
+    TWINOPS_TRY_ASSIGN(const LogSettings logging, next.logSettings());
+    const QHash<QString, QString> previousEnvironment = configuredEnvironment();
+    setConfiguredEnvironment(next.configuredEnvironment());
+    const Result<AuthLimits> limits = AuthLimits::fromEnvironment();
+    const Status logsReopened = limits.ok() ? configureLogging(logging) : Status();
+    if (!limits.ok() || !logsReopened.ok()) {
+        setConfiguredEnvironment(previousEnvironment);
+        return limits.ok() ? logsReopened.error() : limits.error();
+    }
+    core.setAuthLimits(*limits);
+    // Trusted proxies (--trusted-proxy, repeatable): hand next.values(QStringLiteral("trusted-proxy")) to the
+    // running endpoint here, once the option exists.
+
+    QStringList restart;
+    for (const QString &name : changedSettings(running, next)) {
+        if (!kLiveSettings.contains(name))
+            restart << name;
+    }
+    if (!restart.isEmpty())
+        qCWarning(lcConfig).noquote() << "changed settings that need a restart:" << restart.join(QStringLiteral(", "));
+    qCInfo(lcConfig).noquote() << "configuration reloaded"
+                               << (next.configuration() ? QStringLiteral("from ") + next.configuration()->path()
+                                                        : QStringLiteral("(no configuration file; logs reopened)"));
+    return next;
 }
 
 Outcome run(const Invocation &invocation)
@@ -47,9 +115,17 @@ Outcome run(const Invocation &invocation)
                        startServing(url, *http, *workers, std::chrono::seconds(*lease)));
     QTextStream(stderr) << "twinopsd: serving " << core->endpoint()->baseUrl() << " on "
                         << core->database().description() << "; stop with Ctrl+C or SIGTERM" << Qt::endl;
+    Invocation running = invocation;
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, QCoreApplication::instance(),
                      &QCoreApplication::quit);
+    QObject::connect(&watcher, &SignalWatcher::reloadRequested, &watcher, [&] {
+        if (auto reloaded = reload(running, *core); reloaded.ok())
+            running = std::move(reloaded).value();
+        else
+            qCCritical(lcConfig).noquote()
+                << "reload failed, the running configuration stays:" << reloaded.error().message;
+    });
     return QCoreApplication::exec();
 }
 
@@ -60,8 +136,13 @@ Command serve()
     return {
         .name = QStringLiteral("serve"),
         .summary = QStringLiteral("Run the HTTP API and the job workers."),
-        .description = QStringLiteral("Runs until Ctrl+C or SIGTERM; then it finishes the jobs' transactions, gives "
-                                      "back the jobs it has not started and exits 0."),
+        .description = QStringLiteral(
+            "Runs until Ctrl+C or SIGTERM; then it finishes the jobs' transactions, gives back the jobs it has not "
+            "started and exits 0.\n\n"
+            "SIGHUP reopens the log files (for logrotate) and rereads the configuration file (--config), applying "
+            "what can change live: the log format, level and files, the access log, the per-address login and "
+            "sign-up limits and the trusted proxies. Other changed settings are named in one log line as needing a "
+            "restart; an invalid file is logged and the running configuration kept."),
         .options = {
             QCommandLineOption(QStringLiteral("listen"),
                                QStringLiteral("Address of the HTTP API (default 127.0.0.1:8710; port 0 picks a free "
@@ -77,6 +158,11 @@ Command serve()
                                QStringLiteral("Job worker threads (default 2; 0 = enqueue only, another process runs "
                                               "the jobs)."),
                                QStringLiteral("N"), QStringLiteral("2")),
+            QCommandLineOption(QStringLiteral("access-log"),
+                               QStringLiteral("Append one line per HTTP request to this file (- for stdout): method, "
+                                              "route template, status, duration, request id, principal kind; "
+                                              "reopened on SIGHUP."),
+                               QStringLiteral("FILE")),
             QCommandLineOption(QStringLiteral("job-lease"),
                                QStringLiteral("How long a claimed job may run before it is presumed lost and rescued "
                                               "(default 60)."),

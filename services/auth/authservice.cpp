@@ -63,8 +63,8 @@ Result<Session> AuthService::signup(const QString &email, const QString &passwor
     // or from a reverse proxy, for which one budget would be every visitor's.
     const QString client = AuthThrottle::clientOf(clientAddress);
     if (signupLimited(client)) {
-        TWINOPS_TRY(
-            AuthThrottle(m_db).take(signupKey(client), m_config.limits.signupPerAddress, nowUtc(), signupRefusal()));
+        TWINOPS_TRY(AuthThrottle(m_db).take(signupKey(client), m_config.limits.get().signupPerAddress, nowUtc(),
+                                            signupRefusal()));
     }
     TWINOPS_TRY_ASSIGN(const auto hash, m_config.hasher.hash(password));
 
@@ -95,12 +95,12 @@ QString AuthService::signupRefusal()
 }
 bool AuthService::signupLimited(const QString &client) const
 {
-    return m_config.limits.signupPerAddress.limit > 0 && !QHostAddress(client).isLoopback();
+    return m_config.limits.get().signupPerAddress.limit > 0 && !QHostAddress(client).isLoopback();
 }
 
 Status AuthService::admitLogin(const QString &clientAddress)
 {
-    if (m_config.limits.loginPerAddress.limit <= 0)
+    if (m_config.limits.get().loginPerAddress.limit <= 0)
         return {};
     return AuthThrottle(m_db).waiting(loginAddressKey(AuthThrottle::clientOf(clientAddress)), nowUtc(),
                                       loginAddressRefusal());
@@ -121,18 +121,19 @@ Result<Session> AuthService::login(const QString &email, const QString &password
     const QString accountKey = QStringLiteral("login:") + normalised + u'|' + client;
     const QDateTime now = nowUtc();
     AuthThrottle throttle(m_db);
+    const AuthLimits limits = m_config.limits.get();
 
     // Both budgets are taken before the password is verified, so that concurrent guesses can never together get
     // more evaluations than the limits allow. In one transaction: a refusal by either takes nothing from the other.
     std::optional<AuthThrottle::Taken> fromAddress;
     {
         TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
-        if (const ThrottleRule &rule = m_config.limits.loginPerAddress; rule.limit > 0) {
+        if (const ThrottleRule &rule = limits.loginPerAddress; rule.limit > 0) {
             TWINOPS_TRY_ASSIGN(const auto taken,
                                throttle.take(loginAddressKey(client), rule, now, loginAddressRefusal()));
             fromAddress = taken;
         }
-        TWINOPS_TRY(throttle.take(accountKey, m_config.limits.loginPerAccount, now,
+        TWINOPS_TRY(throttle.take(accountKey, limits.loginPerAccount, now,
                                   QStringLiteral("too many failed logins; try again later")));
         TWINOPS_TRY(tx.commit());
     }

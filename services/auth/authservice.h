@@ -21,7 +21,7 @@ struct AuthConfig
     PasswordPolicy passwordPolicy;
     QString dummyHash; // verified against when the email is unknown, so timing does not tell
     int refreshTokenDays = 30;
-    AuthLimits limits;
+    LiveAuthLimits limits; // replaceable while the threads run
 };
 
 struct Session

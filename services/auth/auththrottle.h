@@ -4,6 +4,7 @@
 #include "storage/database.h"
 
 #include <QDateTime>
+#include <QMutex>
 #include <QString>
 
 #include <chrono>
@@ -32,6 +33,29 @@ struct AuthLimits
     // The defaults, with the per-address limits from TWINOPS_LOGIN_FAILURES_PER_ADDRESS and
     // TWINOPS_SIGNUPS_PER_ADDRESS (whole numbers, 0 = no per-address limit); BadRequest for anything else.
     static Result<AuthLimits> fromEnvironment();
+};
+
+// The limits in force: read by every HTTP thread, replaced while they run (the daemon's SIGHUP reload).
+class LiveAuthLimits
+{
+public:
+    explicit LiveAuthLimits(const AuthLimits &limits)
+        : m_limits(limits)
+    { }
+    AuthLimits get() const
+    {
+        const QMutexLocker locker(&m_mutex);
+        return m_limits;
+    }
+    void set(const AuthLimits &limits)
+    {
+        const QMutexLocker locker(&m_mutex);
+        m_limits = limits;
+    }
+
+private:
+    mutable QMutex m_mutex;
+    AuthLimits m_limits;
 };
 
 // Attempt budgets kept in auth_throttle, so that every process sharing the database counts the same attempts.

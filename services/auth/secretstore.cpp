@@ -2,6 +2,7 @@
 
 #include "auth/crypto.h"
 #include "auth/jwt.h"
+#include "core/environment.h"
 #include "core/privatefiles.h"
 
 #include <QDBusConnection>
@@ -219,7 +220,7 @@ Status FileSecretStore::remove(const QString &key)
 
 Result<QByteArray> loadOrCreateJwtSecret(SecretStore &store)
 {
-    const QByteArray fromEnvironment = qgetenv("TWINOPS_JWT_SECRET");
+    const QByteArray fromEnvironment = environmentValue("TWINOPS_JWT_SECRET").toUtf8();
     if (!fromEnvironment.isEmpty()) {
         if (fromEnvironment.size() < JwtCodec::kMinimumSecretBytes)
             return Error::badRequest(

@@ -2,6 +2,7 @@
 
 #include "checks/dblint.h"
 #include "checks/smoketests.h"
+#include "core/environment.h"
 #include "knowledge/chatsettings.h"
 #include "storage/database.h"
 #include "storage/databaseurl.h"
@@ -93,7 +94,7 @@ CheckResult environmentSettings(CheckContext &context)
     QJsonObject evidence;
 
     // The JWT signing secret.
-    const QByteArray jwtFromEnvironment = qgetenv("TWINOPS_JWT_SECRET");
+    const QByteArray jwtFromEnvironment = environmentValue("TWINOPS_JWT_SECRET").toUtf8();
     if (!jwtFromEnvironment.isEmpty()) {
         evidence.insert(QStringLiteral("jwt_secret"), QStringLiteral("environment"));
         if (jwtFromEnvironment.size() < 32)

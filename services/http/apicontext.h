@@ -81,7 +81,7 @@ public:
               ApiSettings apiSettings);
 
     const DatabaseUrl databaseUrl;
-    const AuthConfig auth;
+    AuthConfig auth; // its limits change at run time (ServiceCore::setAuthLimits); the rest is set once
     MetricsRegistry &metrics;
     HttpMetrics httpMetrics;
     const ApiSettings settings;

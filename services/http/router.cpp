@@ -17,6 +17,22 @@ bool roleAtLeast(Role have, Role need)
     return rank(have) >= rank(need);
 }
 
+// The access log's name for who called: the kind only, never a credential. A public route that takes a share
+// link's token in its path is a share-link visit (the token itself is never logged: routes are logged as templates).
+QString principalKindName(const Principal &principal, const RouteSpec *route)
+{
+    switch (principal.kind) {
+    case Principal::Kind::User: return QStringLiteral("user");
+    case Principal::Kind::ApiKey: return QStringLiteral("api-key");
+    case Principal::Kind::ShareLink: return QStringLiteral("share-link");
+    case Principal::Kind::PlatformAdmin: return QStringLiteral("platform-admin");
+    case Principal::Kind::Anonymous: break;
+    }
+    if (route && route->access.kind == Access::Kind::Public && route->pattern.contains(QLatin1String("{token}")))
+        return QStringLiteral("share-link");
+    return QStringLiteral("anonymous");
+}
+
 } // namespace
 
 QStringList splitPath(const QString &path)
@@ -203,9 +219,22 @@ HttpResponse Router::execute(Call &call, const HttpRequest &request, ApiContext 
 
 void Router::record(const Call &call, const HttpRequest &request, ApiContext &api, int status) const
 {
-    if (call.counted)
-        api.recordRequest(call.route ? call.route->spec.pattern : QString(), request.method, status,
-                          std::chrono::nanoseconds(std::chrono::steady_clock::now() - call.started).count());
+    if (!call.counted)
+        return;
+    const qint64 nanoseconds = std::chrono::nanoseconds(std::chrono::steady_clock::now() - call.started).count();
+    const QString route = call.route ? call.route->spec.pattern : QString();
+    api.recordRequest(route, request.method, status, nanoseconds);
+    if (!lcAccess().isInfoEnabled())
+        return;
+    // execute() moved the principal into the handler's context; its kind, an enum, was copied and is still here.
+    logInfo(
+        lcAccess(), {},
+        {{QStringLiteral("method"), QString::fromLatin1(request.method)},
+         {QStringLiteral("route"), route.isEmpty() ? QStringLiteral("unmatched") : route},
+         {QStringLiteral("status"), status},
+         {QStringLiteral("duration_ms"), double(qRound64(double(nanoseconds) / 1000.0)) / 1000.0}, // µs precision
+         {QStringLiteral("request_id"), request.requestId},
+         {QStringLiteral("principal"), principalKindName(call.principal, call.route ? &call.route->spec : nullptr)}});
 }
 
 HttpResponse Router::finish(Result<HttpResponse> result, const Call &call, const HttpRequest &request,

@@ -14,7 +14,7 @@ namespace {
 // A positive number of seconds (fractions allowed, so tests can ask for 0.3) as milliseconds.
 Result<int> secondsVariable(const char *name, int fallbackMs)
 {
-    const QString text = qEnvironmentVariable(name).trimmed();
+    const QString text = environmentValue(name).trimmed();
     if (text.isEmpty())
         return fallbackMs;
     bool ok = false;
@@ -39,10 +39,10 @@ QString chatProviderName(ChatSettings::Provider provider)
 Result<ChatSettings> ChatSettings::fromEnvironment(SecretStore *secrets)
 {
     ChatSettings settings;
-    settings.baseUrl = qEnvironmentVariable("TWINOPS_LLM_BASE_URL").trimmed();
+    settings.baseUrl = environmentValue("TWINOPS_LLM_BASE_URL").trimmed();
     while (settings.baseUrl.endsWith(u'/'))
         settings.baseUrl.chop(1);
-    const QString provider = qEnvironmentVariable("TWINOPS_LLM_PROVIDER").trimmed().toLower();
+    const QString provider = environmentValue("TWINOPS_LLM_PROVIDER").trimmed().toLower();
     if (provider.isEmpty())
         settings.provider = settings.baseUrl.isEmpty() ? Provider::Grounded : Provider::OpenAi;
     else if (provider == QLatin1String("grounded"))
@@ -56,7 +56,7 @@ Result<ChatSettings> ChatSettings::fromEnvironment(SecretStore *secrets)
     const QString baseUrl = settings.baseUrl.isEmpty() ? kDefaultBaseUrl : settings.baseUrl;
     if (!isHttpUrl(baseUrl))
         return Error::badRequest(QStringLiteral("TWINOPS_LLM_BASE_URL must be an http or https URL"));
-    return forProvider(settings.provider, baseUrl, qEnvironmentVariable("TWINOPS_LLM_MODEL"), secrets);
+    return forProvider(settings.provider, baseUrl, environmentValue("TWINOPS_LLM_MODEL"), secrets);
 }
 
 bool ChatSettings::isHttpUrl(const QString &text)
@@ -85,7 +85,7 @@ Result<ChatSettings> ChatSettings::forProvider(Provider provider, const QString 
     while (settings.baseUrl.endsWith(u'/'))
         settings.baseUrl.chop(1);
     settings.model = model.trimmed().isEmpty() ? kDefaultModel : model.trimmed();
-    settings.apiKey = qgetenv("TWINOPS_LLM_API_KEY").trimmed();
+    settings.apiKey = environmentValue("TWINOPS_LLM_API_KEY").trimmed().toUtf8();
     if (settings.apiKey.isEmpty() && secrets) {
         auto stored = secrets->read(kApiKeySecret);
         if (stored.ok())

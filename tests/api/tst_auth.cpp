@@ -212,7 +212,7 @@ void TestAuth::concurrentGuessesNeverExceedTheLimit()
     // 16 guesses at one account from one address, all at once, each on its own thread and database connection (as
     // the HTTP threads have): at most the limit of them may reach the password check.
     constexpr int kGuesses = 16;
-    const int limit = m_api->shared().auth.limits.loginPerAccount.limit;
+    const int limit = m_api->shared().auth.limits.get().loginPerAccount.limit;
     std::vector<int> statuses(kGuesses, 0);
     std::barrier start(kGuesses);
     std::vector<std::thread> threads;
@@ -248,7 +248,7 @@ void TestAuth::signupIsThrottledPerAddress()
     };
     // A form that does not validate does not count; everything that would create a tenant does.
     QCOMPARE(signup(0, QStringLiteral("short")).status, 422);
-    const int limit = m_api->shared().auth.limits.signupPerAddress.limit;
+    const int limit = m_api->shared().auth.limits.get().signupPerAddress.limit;
     QCOMPARE(limit, 10);
     for (int i = 1; i <= limit; ++i)
         QCOMPARE(signup(i, kPassword).status, 201);
