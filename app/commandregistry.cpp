@@ -37,6 +37,7 @@ QList<QCommandLineOption> globalOptions()
                            QStringLiteral("Log informational messages.")),
         QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")},
                            QStringLiteral("Show this help (after a command: that command's help).")),
+        QCommandLineOption(QStringLiteral("version"), QStringLiteral("Print the version (as the version command).")),
     };
 }
 
@@ -57,6 +58,12 @@ QList<EnvironmentVariable> environmentVariables()
          QStringLiteral("Sign-ups per non-loopback client address in an hour (default 10; 0 = no limit).")},
         {QStringLiteral("TWINOPS_CHECK_ADMIN_KEY"),
          QStringLiteral("For check: a platform-admin API key; smoke tests then suspend their throwaway tenants.")},
+        {QStringLiteral("STATE_DIRECTORY"),
+         QStringLiteral("The app-data directory instead of ~/.local/share/TwinOps/twinops: the default database and "
+                        "secrets/ (systemd sets it from StateDirectory=, /var/lib/twinops for the service).")},
+        {QStringLiteral("NOTIFY_SOCKET"),
+         QStringLiteral("Where serve tells the service manager READY=1 once it serves and STOPPING=1 when it stops "
+                        "(systemd sets it for Type=notify).")},
     };
 }
 

@@ -9,7 +9,7 @@ namespace twinops::app {
 // Every twinopsd command, in the order the help and the man page list them.
 const QList<Command> &registeredCommands();
 
-// The options every command takes: --database, -v/--verbose, -h/--help.
+// The options every command takes: --database, -v/--verbose, -h/--help, --version.
 QList<QCommandLineOption> globalOptions();
 
 struct EnvironmentVariable

@@ -1,4 +1,5 @@
 #include "command.h"
+#include "servicemanager.h"
 #include "serving.h"
 #include "signalwatcher.h"
 
@@ -45,11 +46,16 @@ Outcome run(const Invocation &invocation)
 
     TWINOPS_TRY_ASSIGN(const std::unique_ptr<ServiceCore> core,
                        startServing(url, *http, *workers, std::chrono::seconds(*lease)));
-    QTextStream(stderr) << "twinopsd: serving " << core->endpoint()->baseUrl() << " on "
-                        << core->database().description() << "; stop with Ctrl+C or SIGTERM" << Qt::endl;
+    const QString serving = QStringLiteral("serving %1 on %2").arg(core->endpoint()->baseUrl(),
+                                                                   core->database().description());
+    QTextStream(stderr) << "twinopsd: " << serving << "; stop with Ctrl+C or SIGTERM" << Qt::endl;
+    // Migrations are applied and the sockets listen: systemd may now start what is ordered after the service.
+    notifyServiceManager("READY=1\nSTATUS=" + serving.toUtf8());
     SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::terminationRequested, QCoreApplication::instance(),
-                     &QCoreApplication::quit);
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, QCoreApplication::instance(), [] {
+        notifyServiceManager("STOPPING=1");
+        QCoreApplication::quit();
+    });
     return QCoreApplication::exec();
 }
 
