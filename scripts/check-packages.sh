@@ -52,7 +52,9 @@ $sudo dpkg -i "$daemon" >/dev/null
 [ "$(twinopsd --version)" = "twinopsd $version" ] || fail "twinopsd --version: '$(twinopsd --version)', not $version"
 unit=/lib/systemd/system/twinopsd.service
 [ -f "$unit" ] || fail "no $unit"
-systemd-analyze verify "$unit"
+# A warning (an unknown key, say) is not an error to systemd-analyze: any output fails here.
+verified=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify: $verified"
+[ -z "$verified" ] || fail "systemd-analyze verify: $verified"
 dpkg-query -W -f='${Conffiles}\n' twinopsd | grep -q '^ /etc/twinops/twinopsd.conf ' ||
   fail "/etc/twinops/twinopsd.conf is not a conffile"
 [ "$(stat -c %a /etc/twinops/twinopsd.conf)" = 644 ] || fail "twinopsd.conf is not mode 0644"

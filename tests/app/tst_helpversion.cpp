@@ -70,7 +70,9 @@ void TestHelpVersion::answersWithoutDisplayDatabaseOrKeychain_data()
     QTest::newRow("twinops -v") << console << QStringList{QStringLiteral("-v")} << 0
                                 << QStringLiteral("twinops %1\n").arg(version);
     QTest::newRow("twinops --help") << console << QStringList{QStringLiteral("--help")} << 0
-                                    << QStringLiteral("Usage: twinops [options]");
+                                    << QStringLiteral("Usage: %1 [options]").arg(console);
+    QTest::newRow("twinops --help-all") << console << QStringList{QStringLiteral("--help-all")} << 0
+                                        << QStringLiteral("Usage: %1 [options]").arg(console);
     QTest::newRow("twinops --bogus") << console << QStringList{QStringLiteral("--bogus")} << 1
                                      << QStringLiteral("Unknown option 'bogus'.");
 #endif
