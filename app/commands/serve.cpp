@@ -46,8 +46,8 @@ Outcome run(const Invocation &invocation)
 
     TWINOPS_TRY_ASSIGN(const std::unique_ptr<ServiceCore> core,
                        startServing(url, *http, *workers, std::chrono::seconds(*lease)));
-    const QString serving = QStringLiteral("serving %1 on %2").arg(core->endpoint()->baseUrl(),
-                                                                   core->database().description());
+    const QString serving
+        = QStringLiteral("serving %1 on %2").arg(core->endpoint()->baseUrl(), core->database().description());
     QTextStream(stderr) << "twinopsd: " << serving << "; stop with Ctrl+C or SIGTERM" << Qt::endl;
     // Migrations are applied and the sockets listen: systemd may now start what is ordered after the service.
     notifyServiceManager("READY=1\nSTATUS=" + serving.toUtf8());

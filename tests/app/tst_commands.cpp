@@ -172,8 +172,10 @@ void TestCommands::manPageListsGlobalOptionsAndEnvironment()
     const QString environment = roffEnvironment();
     QVERIFY(environment.startsWith(QLatin1String(".SH ENVIRONMENT\n")));
     for (const EnvironmentVariable &variable : environmentVariables())
-        QVERIFY2(environment.contains(QStringLiteral(".TP\n\\fB%1\\fR\n").arg(variable.name)), qPrintable(variable.name));
-    QVERIFY(environment.contains(QLatin1String("STATE_DIRECTORY")) && environment.contains(QLatin1String("NOTIFY_SOCKET")));
+        QVERIFY2(environment.contains(QStringLiteral(".TP\n\\fB%1\\fR\n").arg(variable.name)),
+                 qPrintable(variable.name));
+    QVERIFY(environment.contains(QLatin1String("STATE_DIRECTORY"))
+            && environment.contains(QLatin1String("NOTIFY_SOCKET")));
 }
 
 // README.md's twinopsd section lists the commands in a code block, one "  NAME …" line each (option lines are
@@ -274,9 +276,9 @@ void TestCommands::bashCompletionCompletesEveryCommandAndOption()
         QStringList wanted = expected.at(i);
         offered.sort();
         wanted.sort();
-        QVERIFY2(offered == wanted, qPrintable(QStringLiteral("query %1: %2\nwanted: %3")
-                                                  .arg(i)
-                                                  .arg(offered.join(u' '), wanted.join(u' '))));
+        QVERIFY2(
+            offered == wanted,
+            qPrintable(QStringLiteral("query %1: %2\nwanted: %3").arg(i).arg(offered.join(u' '), wanted.join(u' '))));
     }
 }
 

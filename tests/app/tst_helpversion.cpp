@@ -94,9 +94,9 @@ void TestHelpVersion::answersWithoutDisplayDatabaseOrKeychain()
         QVERIFY2(run.out.startsWith(expected), qPrintable(run.out));
     else
         QVERIFY2(run.err.contains(expected), qPrintable(run.err));
-    QVERIFY2(QDir(home.path()).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
-             qPrintable(QDir(home.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot)
-                            .join(u' ')));
+    QVERIFY2(
+        QDir(home.path()).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+        qPrintable(QDir(home.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).join(u' ')));
 }
 
 QTEST_GUILESS_MAIN(TestHelpVersion)

@@ -10,12 +10,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstring>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#include <cstring>
 
 using namespace twinops::test;
 
@@ -100,9 +99,9 @@ void TestSystemd::serveNotifiesReadyAndStopping()
 
     const QByteArray ready = manager.receive(Daemon::kProcessTimeoutMs);
     QVERIFY2(ready.startsWith("READY=1\n"), qPrintable(QString::fromUtf8(ready) + daemon.describe()));
-    const QRegularExpressionMatch status =
-        QRegularExpression(QStringLiteral("\nSTATUS=serving http://127\\.0\\.0\\.1:(\\d+) on "))
-            .match(QString::fromUtf8(ready));
+    const QRegularExpressionMatch status
+        = QRegularExpression(QStringLiteral("\nSTATUS=serving http://127\\.0\\.0\\.1:(\\d+) on "))
+              .match(QString::fromUtf8(ready));
     QVERIFY2(status.hasMatch(), ready.constData());
     // READY=1 means serving: the API answers at the port it names, with nothing more to wait for.
     QCOMPARE(healthStatus(quint16(status.captured(1).toUInt())), 200);
