@@ -4,6 +4,7 @@
 #include "commandregistry.h"
 #include "daemon.h"
 
+#include <QDirIterator>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -53,6 +54,7 @@ private slots:
     void manPageListsEveryCommandAndOption();
     void manPageRenders();
     void manPageListsGlobalOptionsAndEnvironment();
+    void everyEnvironmentVariableReadIsListed();
     void readmeListsTheRegisteredCommands();
     void bashCompletionCompletesEveryCommandAndOption();
 
@@ -176,6 +178,32 @@ void TestCommands::manPageListsGlobalOptionsAndEnvironment()
                  qPrintable(variable.name));
     QVERIFY(environment.contains(QLatin1String("STATE_DIRECTORY"))
             && environment.contains(QLatin1String("NOTIFY_SOCKET")));
+}
+
+// Every TWINOPS_… variable the daemon's code reads is in environmentVariables(), so the help and the man page name it.
+void TestCommands::everyEnvironmentVariableReadIsListed()
+{
+    QSet<QString> listed;
+    for (const EnvironmentVariable &variable : environmentVariables())
+        listed.insert(variable.name);
+    static const QRegularExpression variableName(QStringLiteral("\"(TWINOPS_[A-Z0-9_]+)\""));
+    QStringList missing;
+    int files = 0;
+    for (const QString &folder : {QStringLiteral("services"), QStringLiteral("app")}) {
+        QDirIterator it(QStringLiteral(TWINOPS_SOURCE_DIR "/") + folder,
+                        {QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile file(it.next());
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            ++files;
+            for (const QRegularExpressionMatch &match : variableName.globalMatch(QString::fromUtf8(file.readAll()))) {
+                if (!listed.contains(match.captured(1)) && !missing.contains(match.captured(1)))
+                    missing << match.captured(1);
+            }
+        }
+    }
+    QVERIFY(files > 50);
+    QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u' ')));
 }
 
 // README.md's twinopsd section lists the commands in a code block, one "  NAME …" line each (option lines are
