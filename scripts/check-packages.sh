@@ -45,11 +45,12 @@ cleanup() {
     if getent group twinops >/dev/null; then $sudo groupdel twinops; fi
   fi
   rm -rf "$unpacked"
+  [ -z "${state:-}" ] || $sudo rm -rf "$state"
 }
 trap cleanup EXIT
 $sudo dpkg -i "$daemon" >/dev/null
 
-[ "$(twinopsd --version)" = "twinopsd $version" ] || fail "twinopsd --version: '$(twinopsd --version)', not $version"
+[ "$(/usr/bin/twinopsd --version)" = "twinopsd $version" ] || fail "twinopsd --version: not $version"
 unit=/lib/systemd/system/twinopsd.service
 [ -f "$unit" ] || fail "no $unit"
 # A warning (an unknown key, say) is not an error to systemd-analyze: any output fails here.
@@ -65,6 +66,12 @@ warnings=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -E UTF-8 -l /
 bash -c 'source /usr/share/bash-completion/completions/twinopsd && complete -p twinopsd' >/dev/null ||
   fail "the bash completion does not load"
 [ "$(getent passwd twinops | cut -d: -f7)" = /usr/sbin/nologin ] || fail "no system user twinops without a login"
+# The installed binary, as the service runs it: the system user, its state in $STATE_DIRECTORY.
+state=$(mktemp -d)
+$sudo chown twinops:twinops "$state"
+$sudo runuser -u twinops -- env -u TWINOPS_DATABASE_URL STATE_DIRECTORY="$state" /usr/bin/twinopsd migrate >/dev/null ||
+  fail "twinopsd migrate as the twinops user failed"
+$sudo test -f "$state/twinops.db" || fail "twinopsd migrate made no twinops.db in \$STATE_DIRECTORY"
 
 $sudo dpkg --purge twinopsd >/dev/null
 [ ! -e /usr/bin/twinopsd ] && [ ! -e /etc/twinops ] && [ ! -e "$unit" ] || fail "dpkg --purge left files behind"
