@@ -2,7 +2,8 @@
 # Checks the packages scripts/package.sh made: lintian (no error), the console's desktop entry and AppStream
 # metadata, twinopsd's dependencies (no GUI library), then installs twinopsd on this machine (as root), checks what
 # an operator gets (the binary, the unit with systemd-analyze, the conffile, the man page, the completion, the
-# system user) and purges it again, leaving the machine as it found it.
+# system user, the binary run as that user on a state directory) and purges it again, leaving the machine as it
+# found it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
