@@ -46,16 +46,17 @@ Outcome run(const Invocation &invocation)
 
     TWINOPS_TRY_ASSIGN(const std::unique_ptr<ServiceCore> core,
                        startServing(url, *http, *workers, std::chrono::seconds(*lease)));
-    const QString serving
-        = QStringLiteral("serving %1 on %2").arg(core->endpoint()->baseUrl(), core->database().description());
-    QTextStream(stderr) << "twinopsd: " << serving << "; stop with Ctrl+C or SIGTERM" << Qt::endl;
-    // Migrations are applied and the sockets listen: systemd may now start what is ordered after the service.
-    notifyServiceManager("READY=1\nSTATUS=" + serving.toUtf8());
+    // Before saying it serves: whoever reacts to that with SIGTERM gets the graceful stop, not the default death.
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, QCoreApplication::instance(), [] {
         notifyServiceManager("STOPPING=1");
         QCoreApplication::quit();
     });
+    const QString serving
+        = QStringLiteral("serving %1 on %2").arg(core->endpoint()->baseUrl(), core->database().description());
+    QTextStream(stderr) << "twinopsd: " << serving << "; stop with Ctrl+C or SIGTERM" << Qt::endl;
+    // Migrations are applied and the sockets listen: systemd may now start what is ordered after the service.
+    notifyServiceManager("READY=1\nSTATUS=" + serving.toUtf8());
     return QCoreApplication::exec();
 }
 
