@@ -20,4 +20,12 @@ QString helpText(const QStringList &words);
 // The man page's COMMANDS section (roff, man macros): each command's usage, summary, description and options.
 QString roffCommands();
 
+// The man page's GLOBAL OPTIONS and ENVIRONMENT sections (roff).
+QString roffGlobalOptions();
+QString roffEnvironment();
+
+// A bash completion script for twinopsd (`complete -F _twinopsd twinopsd`): the command words, each command's
+// options and the global ones; files after an option whose value is a FILE or DIR.
+QString bashCompletion();
+
 } // namespace twinops::app

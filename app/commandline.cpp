@@ -73,6 +73,8 @@ int runDaemonCommand(const QStringList &arguments)
         return Outcome::usage(everything.errorText()).report();
 
     const QStringList words = everything.positionalArguments();
+    if (everything.isSet(QStringLiteral("version")) && !everything.isSet(QStringLiteral("help")))
+        return findCommand({QStringLiteral("version")})->run(Invocation(everything, {}, {})).report();
     if (everything.isSet(QStringLiteral("help")) || words.isEmpty()) {
         const QString help = helpText(words);
         standardOutput() << (help.isEmpty() ? programHelp() : help) << Qt::flush;

@@ -52,6 +52,7 @@ QList<QCommandLineOption> globalOptions()
                            QStringLiteral("Log informational messages (--log-level info).")),
         QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")},
                            QStringLiteral("Show this help (after a command: that command's help).")),
+        QCommandLineOption(QStringLiteral("version"), QStringLiteral("Print the version (as the version command).")),
     };
 }
 
@@ -59,6 +60,9 @@ QString EnvironmentVariable::key() const
 {
     if (!option.isEmpty())
         return option;
+    // What the service manager sets (STATE_DIRECTORY, NOTIFY_SOCKET) describes the run, not a setting: no key.
+    if (!name.startsWith(QLatin1String("TWINOPS_")))
+        return {};
     return name.mid(int(qstrlen("TWINOPS_"))).toLower().replace(u'_', u'-');
 }
 
@@ -97,6 +101,12 @@ QList<EnvironmentVariable> environmentVariables()
          QStringLiteral("Answers generated at once per share link (default 2).")},
         {QStringLiteral("TWINOPS_CHECK_ADMIN_KEY"),
          QStringLiteral("For check: a platform-admin API key; smoke tests then suspend their throwaway tenants.")},
+        {QStringLiteral("STATE_DIRECTORY"),
+         QStringLiteral("The app-data directory instead of ~/.local/share/TwinOps/twinops: the default database and "
+                        "secrets/ (systemd sets it from StateDirectory=, /var/lib/twinops for the service).")},
+        {QStringLiteral("NOTIFY_SOCKET"),
+         QStringLiteral("Where serve tells the service manager READY=1 once it serves and STOPPING=1 when it stops "
+                        "(systemd sets it for Type=notify).")},
     };
 }
 

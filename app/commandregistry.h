@@ -9,7 +9,7 @@ namespace twinops::app {
 // Every twinopsd command, in the order the help and the man page list them.
 const QList<Command> &registeredCommands();
 
-// The options every command takes: --config, --database, the logging ones, -v/--verbose, -h/--help.
+// The options every command takes: --config, --database, the logging ones, -v/--verbose, -h/--help, --version.
 QList<QCommandLineOption> globalOptions();
 
 struct EnvironmentVariable
@@ -19,7 +19,7 @@ struct EnvironmentVariable
     QString option{}; // the option it stands in for when that is not given (TWINOPS_DATABASE_URL: database)
 
     // Its key in the configuration file: the option's name, else the name without TWINOPS_, in lower case with
-    // dashes (TWINOPS_LOGIN_FAILURES_PER_ADDRESS: login-failures-per-address).
+    // dashes (TWINOPS_LOGIN_FAILURES_PER_ADDRESS: login-failures-per-address); none for the service manager's.
     QString key() const;
 };
 

@@ -30,7 +30,7 @@ const QCommandLineOption *optionNamed(const QString &name)
 // Why `key = value` cannot stand in a configuration file, or nothing when it can.
 QString refusal(const QString &key, const QString &value)
 {
-    if (key == QLatin1String("config") || key == QLatin1String("help"))
+    if (key == QLatin1String("config") || key == QLatin1String("help") || key == QLatin1String("version"))
         return QStringLiteral("'%1' cannot be set in a configuration file").arg(key);
     if (const QCommandLineOption *option = optionNamed(key)) {
         if (option->valueName().isEmpty() && value != QLatin1String("true") && value != QLatin1String("false"))

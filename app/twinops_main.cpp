@@ -17,10 +17,6 @@
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    twinops::app::setApplicationIdentity();
-    QApplication::setApplicationDisplayName(QStringLiteral("TwinOps"));
-
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("TwinOps operations console. The command line wins over the "
                                                     "environment, which wins over the Settings panel's values."));
@@ -40,6 +36,23 @@ int main(int argc, char *argv[])
                                      QStringLiteral("Job worker threads (default 2; 0 = enqueue only)."),
                                      QStringLiteral("N"));
     parser.addOptions({database, listen, port, workers});
+    // --help, --version and a mistyped command line need no display: answered before QApplication, which aborts
+    // without one. process() prints and exits.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    if (!parser.parse(arguments) || parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))
+        || parser.isSet(QStringLiteral("version"))) {
+        const QCoreApplication textOnly(argc, argv);
+        twinops::app::setApplicationIdentity();
+        parser.process(textOnly);
+    }
+
+    QApplication app(argc, argv);
+    twinops::app::setApplicationIdentity();
+    QApplication::setApplicationDisplayName(QStringLiteral("TwinOps"));
+    // The desktop entry's name: Wayland compositors match the window to its icon with it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.twinops.console"));
     parser.process(app);
     const auto fail = [](const QString &message) {
         QMessageBox::critical(nullptr, QStringLiteral("TwinOps"), message);

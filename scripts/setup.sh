@@ -14,6 +14,9 @@ packages=(
   fonts-dejavu-core
   # The format and static-analysis checks CI runs (scripts/format.sh, scripts/tidy.sh): version 14, pinned.
   clang-format-14 clang-tidy-14
+  # sd_notify for twinopsd under systemd; the Debian packages (scripts/package.sh: dpkg-shlibdeps, file) and
+  # their checks (scripts/check-packages.sh: lintian, desktop-file-validate, appstreamcli, systemd-analyze, man).
+  libsystemd-dev dpkg-dev file lintian desktop-file-utils appstream systemd man-db groff-base
 )
 # Benchmarks only (wrk drives the HTTP endpoint, nginx is its ceiling, pgbench comes with postgresql-contrib).
 if [ "${TWINOPS_SETUP_BENCH:-0}" = 1 ]; then packages+=(wrk nginx-light); fi

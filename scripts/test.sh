@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything and runs the whole test suite: the full build (desktop console included) and the headless
-# server build (which must never find Widgets or Charts), each with all of its tests. PostgreSQL is started by
+# server build (which must never find Widgets or Charts), each with all of its tests, and the Debian packages made
+# from the full build and checked (scripts/package.sh, scripts/check-packages.sh). PostgreSQL is started by
 # ctest's "pg" fixture; a D-Bus session with an unlocked gnome-keyring serves the keychain tests.
 # TWINOPS_TEST_ASAN=1 also builds and tests the address+undefined sanitizer preset, TWINOPS_TEST_TSAN=1 the thread
 # sanitizer preset (slow: a build of its own, and the tests run 5-15 times slower).
@@ -24,6 +25,11 @@ for preset in "${presets[@]}"; do
 done
 echo "== tidy: ci"
 bash scripts/tidy.sh build/ci
+echo "== packages"
+start=$(date +%s)
+bash scripts/package.sh
+bash scripts/check-packages.sh
+echo "== packages took $(( $(date +%s) - start )) s"
 
 # One D-Bus session for the whole run, with a fresh "login" keyring created and unlocked without a prompt
 # (gnome-keyring --login reads its password from stdin). The keychain tests must not skip here.

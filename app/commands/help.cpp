@@ -13,7 +13,13 @@ Outcome run(const Invocation &invocation)
     if (invocation.isSet(QStringLiteral("roff"))) {
         if (!words.isEmpty())
             return Outcome::usage(QStringLiteral("help --roff lists every command; name none"));
-        out << roffCommands() << Qt::flush;
+        out << roffCommands() << roffGlobalOptions() << roffEnvironment() << Qt::flush;
+        return 0;
+    }
+    if (invocation.isSet(QStringLiteral("bash-completion"))) {
+        if (!words.isEmpty())
+            return Outcome::usage(QStringLiteral("help --bash-completion completes every command; name none"));
+        out << bashCompletion() << Qt::flush;
         return 0;
     }
     if (const Command *command = findCommand(words)) {
@@ -40,8 +46,11 @@ Command help()
                                       "is the same as 'twinopsd help <command>'."),
         .options = {
             QCommandLineOption(QStringLiteral("roff"),
-                               QStringLiteral("Print the man page's COMMANDS section (roff) instead; the build makes "
-                                              "the man page's command list with it.")),
+                               QStringLiteral("Print the man page's COMMANDS, GLOBAL OPTIONS and ENVIRONMENT sections "
+                                              "(roff) instead; the build makes twinopsd.1 with them.")),
+            QCommandLineOption(QStringLiteral("bash-completion"),
+                               QStringLiteral("Print a bash completion script for twinopsd instead; the package "
+                                              "installs it.")),
         },
         .run = run,
     };

@@ -3,6 +3,7 @@
 #include "commandregistry.h"
 #include "core/environment.h"
 #include "core/logging.h"
+#include "servicemanager.h"
 #include "serving.h"
 #include "signalwatcher.h"
 
@@ -113,19 +114,27 @@ Outcome run(const Invocation &invocation)
 
     TWINOPS_TRY_ASSIGN(const std::unique_ptr<ServiceCore> core,
                        startServing(url, *http, *workers, std::chrono::seconds(*lease)));
-    QTextStream(stderr) << "twinopsd: serving " << core->endpoint()->baseUrl() << " on "
-                        << core->database().description() << "; stop with Ctrl+C or SIGTERM" << Qt::endl;
+    // Before saying it serves: whoever reacts to that with SIGTERM gets the graceful stop, not the default death.
     Invocation running = invocation;
     SignalWatcher watcher;
-    QObject::connect(&watcher, &SignalWatcher::terminationRequested, QCoreApplication::instance(),
-                     &QCoreApplication::quit);
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, QCoreApplication::instance(), [] {
+        notifyServiceManager("STOPPING=1");
+        QCoreApplication::quit();
+    });
     QObject::connect(&watcher, &SignalWatcher::reloadRequested, &watcher, [&] {
+        notifyServiceManager("RELOADING=1");
         if (auto reloaded = reload(running, *core); reloaded.ok())
             running = std::move(reloaded).value();
         else
             qCCritical(lcConfig).noquote()
                 << "reload failed, the running configuration stays:" << reloaded.error().message;
+        notifyServiceManager("READY=1");
     });
+    const QString serving
+        = QStringLiteral("serving %1 on %2").arg(core->endpoint()->baseUrl(), core->database().description());
+    QTextStream(stderr) << "twinopsd: " << serving << "; stop with Ctrl+C or SIGTERM" << Qt::endl;
+    // Migrations are applied and the sockets listen: systemd may now start what is ordered after the service.
+    notifyServiceManager("READY=1\nSTATUS=" + serving.toUtf8());
     return QCoreApplication::exec();
 }
 

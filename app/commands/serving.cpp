@@ -1,15 +1,15 @@
 #include "serving.h"
 
 #include "auth/secretstore.h"
+#include "config/databaselocation.h"
 
 #include <QDir>
-#include <QStandardPaths>
 
 namespace twinops::app {
 
 QString secretsDirectory()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("secrets"));
+    return QDir(applicationDataDirectory()).filePath(QStringLiteral("secrets"));
 }
 
 Result<std::unique_ptr<ServiceCore>> startServing(const DatabaseUrl &url, const EndpointOptions &http, int workers,

@@ -8,7 +8,7 @@
 
 namespace twinops::app {
 
-// <app-data>/secrets: where the daemon keeps its generated signing secret.
+// <app-data>/secrets (applicationDataDirectory()): where the daemon keeps its generated signing secret.
 QString secretsDirectory();
 
 // What `serve` runs, and `check` without a target: the core, its workers and the HTTP API, with the daemon's

@@ -5,10 +5,16 @@
 
 namespace twinops {
 
+QString applicationDataDirectory()
+{
+    // systemd joins several StateDirectory= entries with colons; the unit names one, the first is ours.
+    const QString state = qEnvironmentVariable("STATE_DIRECTORY").section(u':', 0, 0);
+    return state.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) : state;
+}
+
 QString defaultDatabasePath()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-        .filePath(QStringLiteral("twinops.db"));
+    return QDir(applicationDataDirectory()).filePath(QStringLiteral("twinops.db"));
 }
 
 Result<DatabaseUrl> resolveDatabaseUrl(const QString &commandLineValue)

@@ -4,6 +4,7 @@
 #include "commandregistry.h"
 #include "daemon.h"
 
+#include <QDirIterator>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -52,7 +53,10 @@ private slots:
     void programHelpListsEveryCommandAndOption();
     void manPageListsEveryCommandAndOption();
     void manPageRenders();
+    void manPageListsGlobalOptionsAndEnvironment();
+    void everyEnvironmentVariableReadIsListed();
     void readmeListsTheRegisteredCommands();
+    void bashCompletionCompletesEveryCommandAndOption();
 
     void everyCommandHasItsOwnHelp_data();
     void everyCommandHasItsOwnHelp();
@@ -158,6 +162,50 @@ void TestCommands::manPageRenders()
     QVERIFY2(shown.contains(QStringLiteral("postgres://…")), qPrintable(shown)); // non-ASCII survives
 }
 
+void TestCommands::manPageListsGlobalOptionsAndEnvironment()
+{
+    const QString options = roffGlobalOptions();
+    QVERIFY(options.startsWith(QLatin1String(".SH GLOBAL OPTIONS\n")));
+    for (const QCommandLineOption &option : globalOptions()) {
+        const QString name = option.names().constLast();
+        QVERIFY2(options.contains(QStringLiteral("\\fB%1\\fR").arg(dashed(name).replace(u'-', QStringLiteral("\\-")))),
+                 qPrintable(name));
+    }
+    const QString environment = roffEnvironment();
+    QVERIFY(environment.startsWith(QLatin1String(".SH ENVIRONMENT\n")));
+    for (const EnvironmentVariable &variable : environmentVariables())
+        QVERIFY2(environment.contains(QStringLiteral(".TP\n\\fB%1\\fR\n").arg(variable.name)),
+                 qPrintable(variable.name));
+    QVERIFY(environment.contains(QLatin1String("STATE_DIRECTORY"))
+            && environment.contains(QLatin1String("NOTIFY_SOCKET")));
+}
+
+// Every TWINOPS_… variable the daemon's code reads is in environmentVariables(), so the help and the man page name it.
+void TestCommands::everyEnvironmentVariableReadIsListed()
+{
+    QSet<QString> listed;
+    for (const EnvironmentVariable &variable : environmentVariables())
+        listed.insert(variable.name);
+    static const QRegularExpression variableName(QStringLiteral("\"(TWINOPS_[A-Z0-9_]+)\""));
+    QStringList missing;
+    int files = 0;
+    for (const QString &folder : {QStringLiteral("services"), QStringLiteral("app")}) {
+        QDirIterator it(QStringLiteral(TWINOPS_SOURCE_DIR "/") + folder,
+                        {QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile file(it.next());
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            ++files;
+            for (const QRegularExpressionMatch &match : variableName.globalMatch(QString::fromUtf8(file.readAll()))) {
+                if (!listed.contains(match.captured(1)) && !missing.contains(match.captured(1)))
+                    missing << match.captured(1);
+            }
+        }
+    }
+    QVERIFY(files > 50);
+    QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u' ')));
+}
+
 // README.md's twinopsd section lists the commands in a code block, one "  NAME …" line each (option lines are
 // indented further): the same names as the registry, none missing, none extra.
 void TestCommands::readmeListsTheRegisteredCommands()
@@ -183,6 +231,83 @@ void TestCommands::readmeListsTheRegisteredCommands()
     listed.sort();
     registered.sort();
     QCOMPARE(listed, registered);
+}
+
+// The completion script, run by bash as the shell runs it: a blank after "twinopsd" offers every command, after a
+// group (admin) its subcommands, "-" after a command every option of that command and the global ones.
+void TestCommands::bashCompletionCompletesEveryCommandAndOption()
+{
+    const QString bash = QStandardPaths::findExecutable(QStringLiteral("bash"));
+    QVERIFY(!bash.isEmpty());
+    const QString script = bashCompletion();
+    static const QRegularExpression plainName(QStringLiteral("^-{0,2}[a-z][a-z0-9-]*$"));
+    QString queries; // one completion per line of output
+    QList<QStringList> expected;
+    auto complete = [&](const QStringList &words, const QStringList &offered) {
+        QStringList quoted;
+        for (const QString &word : words)
+            quoted << u'\'' + word + u'\'';
+        queries += QStringLiteral("COMP_WORDS=(twinopsd %1); COMP_CWORD=%2; _twinopsd; echo \"${COMPREPLY[*]}\"\n")
+                       .arg(quoted.join(u' '))
+                       .arg(words.size());
+        expected << offered;
+    };
+    QStringList firstWords;
+    QStringList globalNames;
+    for (const QCommandLineOption &option : globalOptions()) {
+        for (const QString &name : option.names())
+            globalNames << dashed(name);
+    }
+    QMap<QString, QStringList> groups;
+    for (const Command &command : registeredCommands()) {
+        const QStringList words = command.name.split(u' ');
+        if (!firstWords.contains(words.first()))
+            firstWords << words.first();
+        if (words.size() > 1)
+            groups[words.first()] << words.mid(1).join(u' ');
+        QStringList options = globalNames;
+        for (const QCommandLineOption &option : command.options) {
+            for (const QString &name : option.names()) {
+                QVERIFY2(plainName.match(name).hasMatch(), qPrintable(name)); // the script quotes nothing
+                options << dashed(name);
+            }
+        }
+        complete(words + QStringList{QStringLiteral("-")}, options);
+    }
+    for (const QString &word : firstWords)
+        QVERIFY2(plainName.match(word).hasMatch(), qPrintable(word));
+    complete({QString()}, firstWords);
+    complete({QStringLiteral("help"), QString()}, firstWords);
+    for (auto group = groups.cbegin(); group != groups.cend(); ++group)
+        complete({group.key(), QString()}, group.value());
+    // An option's value is not a command's word: `--database x serve -` still completes serve's options.
+    const Command *serve = findCommand({QStringLiteral("serve")});
+    QVERIFY(serve);
+    QStringList serveOptions = globalNames;
+    for (const QCommandLineOption &option : serve->options)
+        serveOptions << dashed(option.names().constFirst());
+    complete({QStringLiteral("--database"), QStringLiteral("x.db"), QStringLiteral("serve"), QStringLiteral("-")},
+             serveOptions);
+
+    QProcess process;
+    process.start(bash, {QStringLiteral("--norc"), QStringLiteral("--noprofile")});
+    QVERIFY(process.waitForStarted());
+    process.write((script + queries).toUtf8());
+    process.closeWriteChannel();
+    QVERIFY(process.waitForFinished());
+    QCOMPARE(process.exitCode(), 0);
+    QCOMPARE(QString::fromUtf8(process.readAllStandardError()), QString());
+    const QStringList answers = QString::fromUtf8(process.readAllStandardOutput()).split(u'\n');
+    QCOMPARE(answers.size(), expected.size() + 1); // and the empty text after the last newline
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        QStringList offered = answers.at(i).split(u' ', Qt::SkipEmptyParts);
+        QStringList wanted = expected.at(i);
+        offered.sort();
+        wanted.sort();
+        QVERIFY2(
+            offered == wanted,
+            qPrintable(QStringLiteral("query %1: %2\nwanted: %3").arg(i).arg(offered.join(u' '), wanted.join(u' '))));
+    }
 }
 
 void TestCommands::everyCommandHasItsOwnHelp_data()
