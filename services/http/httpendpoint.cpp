@@ -5,10 +5,16 @@
 #include "http/workpool.h"
 
 #include <QAbstractHttpServer>
+#include <QFile>
 #include <QHttpServerRequest>
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QSemaphore>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -19,6 +25,7 @@
 #include <cctype>
 #include <cstring>
 #include <deque>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <optional>
 #include <sys/socket.h>
@@ -32,6 +39,12 @@ constexpr qint64 kMaxHeaderBytes = 64 * 1024;
 // What a refused connection still reads and drops before it closes (LingeringClose).
 constexpr qint64 kMaxLingerBytes = 32 * 1024 * 1024;
 constexpr int kLingerMs = 10'000;
+// A TLS client has this long from its connection to a finished handshake; QSslServer closes slower ones. The
+// handshake runs on the HTTP thread's event loop, so a silent client costs a timer, not a blocked thread.
+constexpr int kTlsHandshakeMs = 10'000;
+// Connections an HTTP thread may hold in the TLS handshake at once (QSslServer counts them as pending and stops
+// accepting beyond this); the other threads keep accepting meanwhile.
+constexpr int kMaxHandshakes = 256;
 
 QByteArray methodName(QHttpServerRequest::Method method)
 {
@@ -87,6 +100,8 @@ public:
     {
         connect(socket, &QTcpSocket::readyRead, this, &LingeringClose::discard);
         connect(socket, &QTcpSocket::bytesWritten, this, &LingeringClose::shutDownWriting);
+        if (auto *tls = qobject_cast<QSslSocket *>(socket))
+            connect(tls, &QSslSocket::encryptedBytesWritten, this, &LingeringClose::shutDownWriting);
         m_deadline.setSingleShot(true);
         connect(&m_deadline, &QTimer::timeout, socket, &QTcpSocket::abort);
         m_deadline.start(kLingerMs);
@@ -99,6 +114,9 @@ private:
     void shutDownWriting()
     {
         if (m_shutDown || m_socket->bytesToWrite() > 0 || m_socket->socketDescriptor() < 0)
+            return;
+        // A TLS socket's bytesToWrite() counts plaintext only; its records may still wait in the TCP socket.
+        if (auto *tls = qobject_cast<QSslSocket *>(m_socket); tls && tls->encryptedBytesToWrite() > 0)
             return;
         m_shutDown = true;
         ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
@@ -552,12 +570,15 @@ void ConnectionLink::post(std::function<void(Connection &)> function)
         connection, [connection, function = std::move(function)] { function(*connection); }, Qt::QueuedConnection);
 }
 
-// A QTcpServer on a socket we opened (for SO_REUSEPORT) that attaches a guard to every connection before Qt
-// HttpServer connects its own readyRead handler: slots run in connection order, so the guard sees data first.
-class GuardedTcpServer final : public QTcpServer
+// A QTcpServer (or QSslServer) on the endpoint's listening socket that attaches a guard to every connection before
+// Qt HttpServer connects its own readyRead handler: slots run in connection order, so the guard sees data first.
+// Qt HttpServer 6.4 takes connections on pendingConnectionAvailable, which a QSslServer emits only once the
+// handshake is done: a TLS connection reaches the guard (and its request timer) encrypted.
+template<typename Server>
+class GuardedServer final : public Server
 {
 public:
-    GuardedTcpServer(ApiContext &api, EndpointPools &pools, QStringList allowedHosts)
+    GuardedServer(ApiContext &api, EndpointPools &pools, QStringList allowedHosts)
         : m_api(api)
         , m_pools(pools)
         , m_allowedHosts(std::move(allowedHosts))
@@ -565,7 +586,7 @@ public:
 
     QTcpSocket *nextPendingConnection() override
     {
-        QTcpSocket *socket = QTcpServer::nextPendingConnection();
+        QTcpSocket *socket = Server::nextPendingConnection();
         if (socket)
             new Connection(socket, m_api, m_pools, m_allowedHosts, new ConnectionGuard(socket, m_api));
         return socket;
@@ -619,9 +640,10 @@ int openListeningSocket(const QHostAddress &address, quint16 port, QString *erro
         *error = QString::fromLocal8Bit(strerror(errno));
         return -1;
     }
+    // SO_REUSEADDR only: a restart may bind while the last run's connections are in TIME_WAIT, but no other
+    // socket may listen on the address (no SO_REUSEPORT: that would let a second daemon take half the requests).
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     int rc = -1;
     if (v6) {
         sockaddr_in6 sa{};
@@ -655,17 +677,105 @@ quint16 boundPort(int fd)
     return ntohs(reinterpret_cast<sockaddr_in *>(&sa)->sin_port);
 }
 
+// Reads one DER element at `at` into `tag` and `content` and moves `at` past it; false if it is malformed.
+bool readDer(QByteArrayView der, qsizetype &at, quint8 &tag, QByteArrayView &content)
+{
+    if (at + 2 > der.size())
+        return false;
+    tag = quint8(der[at]);
+    qsizetype length = quint8(der[at + 1]);
+    at += 2;
+    if (length & 0x80) {
+        const int bytes = int(length & 0x7f);
+        if (bytes == 0 || bytes > 4 || at + bytes > der.size())
+            return false;
+        length = 0;
+        for (int i = 0; i < bytes; ++i)
+            length = (length << 8) | quint8(der[at++]);
+    }
+    if (length > der.size() - at)
+        return false;
+    content = der.sliced(at, length);
+    at += length;
+    return true;
+}
+
+// Whether `key` is the private half of the certificate's public key, which Qt has no call for: the public key's
+// material (an EC point, or an RSA modulus and exponent) is looked for in the private key's DER, which holds it.
+bool keyMatchesCertificate(const QSslKey &key, const QSslCertificate &certificate)
+{
+    const QByteArray publicKey = certificate.publicKey().toDer(); // SubjectPublicKeyInfo
+    qsizetype at = 0;
+    quint8 tag = 0;
+    QByteArrayView info;
+    QByteArrayView algorithm;
+    QByteArrayView bits;
+    if (!readDer(publicKey, at, tag, info) || tag != 0x30)
+        return false;
+    at = 0;
+    if (!readDer(info, at, tag, algorithm) || !readDer(info, at, tag, bits) || tag != 0x03 || bits.size() < 2)
+        return false;
+    QByteArrayView material = bits.sliced(1); // after the count of unused bits
+    if (quint8(material.front()) == 0x30) { // RSAPublicKey: SEQUENCE { modulus, exponent }
+        at = 0;
+        QByteArrayView fields;
+        if (!readDer(material, at, tag, fields))
+            return false;
+        material = fields;
+    }
+    return key.toDer().contains(material);
+}
+
+Result<QByteArray> readTlsFile(const QString &path, const QString &what)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::unavailable(QStringLiteral("cannot read the TLS %1 %2: %3").arg(what, path, file.errorString()));
+    return file.readAll();
+}
+
+// The endpoint's TLS configuration from its PEM files, checked now: a wrong file would otherwise surface as
+// failing handshakes, in clients' logs rather than ours.
+Result<QSslConfiguration> tlsConfiguration(const QString &certificateFile, const QString &keyFile)
+{
+    if (!QSslSocket::supportsSsl())
+        return Error::unavailable(QStringLiteral("TLS is not available: Qt found no TLS library (OpenSSL 3)"));
+    TWINOPS_TRY_ASSIGN(const QByteArray certificatePem, readTlsFile(certificateFile, QStringLiteral("certificate")));
+    TWINOPS_TRY_ASSIGN(const QByteArray keyPem, readTlsFile(keyFile, QStringLiteral("key")));
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certificatePem, QSsl::Pem);
+    if (chain.isEmpty() || chain.first().isNull())
+        return Error::unavailable(QStringLiteral("the TLS certificate %1 holds no PEM certificate").arg(certificateFile));
+    QSslKey key;
+    for (const QSsl::KeyAlgorithm algorithm : {QSsl::Ec, QSsl::Rsa}) {
+        if (key = QSslKey(keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey); !key.isNull())
+            break;
+    }
+    if (key.isNull())
+        return Error::unavailable(
+            QStringLiteral("the TLS key %1 holds no unencrypted PEM private key (EC or RSA)").arg(keyFile));
+    if (!keyMatchesCertificate(key, chain.first()))
+        return Error::unavailable(
+            QStringLiteral("the TLS key %1 does not belong to the certificate %2").arg(keyFile, certificateFile));
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificateChain(chain);
+    configuration.setPrivateKey(key);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens, not certificates
+    return configuration;
+}
+
 } // namespace
 
 // One HTTP thread: its own event loop, database connection, TCP server and HTTP server.
 class EndpointThread final : public QThread
 {
 public:
-    EndpointThread(ApiShared &shared, EndpointPools &pools, int fd, QStringList allowedHosts)
+    EndpointThread(ApiShared &shared, EndpointPools &pools, int fd, QStringList allowedHosts,
+                   std::optional<QSslConfiguration> tls)
         : m_shared(shared)
         , m_pools(pools)
         , m_fd(fd)
         , m_allowedHosts(std::move(allowedHosts))
+        , m_tls(std::move(tls))
     { }
 
     QSemaphore ready;
@@ -676,7 +786,18 @@ protected:
         ApiContext api(m_shared);
         (void)api.ensureDatabase(); // failures are retried per request, and reported as 503 until then
         TransportServer server;
-        auto *tcp = new GuardedTcpServer(api, m_pools, m_allowedHosts);
+        QTcpServer *tcp = nullptr;
+        if (m_tls) {
+            auto *tls = new GuardedServer<QSslServer>(api, m_pools, m_allowedHosts);
+            tls->setSslConfiguration(*m_tls);
+            tls->setHandshakeTimeout(kTlsHandshakeMs);
+            tls->setMaxPendingConnections(kMaxHandshakes);
+            tcp = tls;
+        } else {
+            tcp = new GuardedServer<QTcpServer>(api, m_pools, m_allowedHosts);
+        }
+        // Every thread's server holds a descriptor of the one listening socket and accepts when it is readable;
+        // a thread that loses the race gets EAGAIN, which QTcpServer takes as a temporary error and ignores.
         if (!tcp->setSocketDescriptor(m_fd))
             qCCritical(lcHttp) << "cannot adopt the listening socket:" << tcp->errorString();
         server.bind(tcp);
@@ -689,6 +810,7 @@ private:
     EndpointPools &m_pools;
     int m_fd;
     QStringList m_allowedHosts;
+    std::optional<QSslConfiguration> m_tls;
 };
 
 HttpEndpoint::HttpEndpoint(ApiShared &shared, EndpointOptions options)
@@ -706,27 +828,38 @@ QString HttpEndpoint::baseUrl() const
     const QString host = m_options.address.protocol() == QAbstractSocket::IPv6Protocol
         ? u'[' + m_options.address.toString() + u']'
         : m_options.address.toString();
-    return QStringLiteral("http://%1:%2").arg(host).arg(m_port);
+    const QString scheme = m_options.tlsCertificateFile.isEmpty() ? QStringLiteral("http") : QStringLiteral("https");
+    return QStringLiteral("%1://%2:%3").arg(scheme, host).arg(m_port);
 }
 
 Status HttpEndpoint::start()
 {
-    QStringList allowed = m_options.allowedHosts;
-    std::vector<int> fds;
-    quint16 port = m_options.port;
-    for (int i = 0; i < std::max(1, m_options.threads); ++i) {
-        QString error;
-        const int fd = openListeningSocket(m_options.address, port, &error);
+    std::optional<QSslConfiguration> tls;
+    if (!m_options.tlsCertificateFile.isEmpty() || !m_options.tlsKeyFile.isEmpty()) {
+        TWINOPS_TRY_ASSIGN(tls, tlsConfiguration(m_options.tlsCertificateFile, m_options.tlsKeyFile));
+    }
+    QString error;
+    const int listening = openListeningSocket(m_options.address, m_options.port, &error);
+    if (listening < 0)
+        return Error::unavailable(QStringLiteral("cannot listen on %1:%2: %3")
+                                      .arg(m_options.address.toString())
+                                      .arg(m_options.port)
+                                      .arg(error));
+    const quint16 port = boundPort(listening);
+    // One descriptor per thread: each QTcpServer closes its own when it goes.
+    std::vector<int> fds{listening};
+    while (int(fds.size()) < std::max(1, m_options.threads)) {
+        const int fd = ::fcntl(listening, F_DUPFD_CLOEXEC, 0);
         if (fd < 0) {
+            const QString reason = QString::fromLocal8Bit(strerror(errno));
             for (int open : fds)
                 ::close(open);
-            return Error::unavailable(
-                QStringLiteral("cannot listen on %1:%2: %3").arg(m_options.address.toString()).arg(port).arg(error));
+            return Error::unavailable(QStringLiteral("cannot share the listening socket: %1").arg(reason));
         }
-        port = boundPort(fd);
         fds.push_back(fd);
     }
     m_port = port;
+    QStringList allowed = m_options.allowedHosts;
     if (m_options.address.isLoopback()) {
         for (const QString &name : {QStringLiteral("127.0.0.1"), QStringLiteral("localhost"), QStringLiteral("[::1]")})
             allowed << name << name + u':' + QString::number(port);
@@ -735,7 +868,7 @@ Status HttpEndpoint::start()
     }
     m_pools = std::make_unique<EndpointPools>(m_shared);
     for (int fd : fds) {
-        auto thread = std::make_unique<EndpointThread>(m_shared, *m_pools, fd, allowed);
+        auto thread = std::make_unique<EndpointThread>(m_shared, *m_pools, fd, allowed, tls);
         thread->setObjectName(QStringLiteral("http-%1").arg(m_threads.size()));
         thread->start();
         thread->ready.acquire();
