@@ -23,8 +23,8 @@ struct EndpointOptions
     // loopback names are always accepted; on another bind an empty list accepts any Host.
     QStringList allowedHosts;
     // HTTPS: a PEM certificate (chain) and its PEM private key, both or neither; read once at start.
-    QString tlsCertificateFile;
-    QString tlsKeyFile;
+    QString tlsCertificateFile{};
+    QString tlsKeyFile{};
 };
 
 // The HTTP API over Qt HttpServer: one listening socket, owned by this process alone (a second process asked to
