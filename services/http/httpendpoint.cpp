@@ -574,8 +574,7 @@ void ConnectionLink::post(std::function<void(Connection &)> function)
 // Qt HttpServer connects its own readyRead handler: slots run in connection order, so the guard sees data first.
 // Qt HttpServer 6.4 takes connections on pendingConnectionAvailable, which a QSslServer emits only once the
 // handshake is done: a TLS connection reaches the guard (and its request timer) encrypted.
-template<typename Server>
-class GuardedServer final : public Server
+template<typename Server> class GuardedServer final : public Server
 {
 public:
     GuardedServer(ApiContext &api, EndpointPools &pools, QStringList allowedHosts)
@@ -744,7 +743,8 @@ Result<QSslConfiguration> tlsConfiguration(const QString &certificateFile, const
     TWINOPS_TRY_ASSIGN(const QByteArray keyPem, readTlsFile(keyFile, QStringLiteral("key")));
     const QList<QSslCertificate> chain = QSslCertificate::fromData(certificatePem, QSsl::Pem);
     if (chain.isEmpty() || chain.first().isNull())
-        return Error::unavailable(QStringLiteral("the TLS certificate %1 holds no PEM certificate").arg(certificateFile));
+        return Error::unavailable(
+            QStringLiteral("the TLS certificate %1 holds no PEM certificate").arg(certificateFile));
     QSslKey key;
     for (const QSsl::KeyAlgorithm algorithm : {QSsl::Ec, QSsl::Rsa}) {
         if (key = QSslKey(keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey); !key.isNull())

@@ -192,8 +192,9 @@ MetricsRegistry::Series *MetricsRegistry::findOrCreate(const QString &name, cons
             const QStringList taken = claimedNames(otherName, other.type);
             if (!require(std::none_of(claimed.begin(), claimed.end(),
                                       [&taken](const QString &one) { return taken.contains(one); }),
-                         name, "its name collides with another family's (a counter x_total is family x; a histogram "
-                               "x owns x_bucket, x_sum, x_count)"))
+                         name,
+                         "its name collides with another family's (a counter x_total is family x; a histogram "
+                         "x owns x_bucket, x_sum, x_count)"))
                 return nullptr;
         }
         familyIt = m_families.try_emplace(name).first;

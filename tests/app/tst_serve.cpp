@@ -79,8 +79,9 @@ bool makeCertificate(const QString &directory, const QString &name)
     openssl.start(QStringLiteral("openssl"),
                   {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
                    QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-                   QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
-                   QStringLiteral("-keyout"), directory + u'/' + name + QStringLiteral(".key"), QStringLiteral("-out"),
+                   QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                   QStringLiteral("/CN=localhost"), QStringLiteral("-keyout"),
+                   directory + u'/' + name + QStringLiteral(".key"), QStringLiteral("-out"),
                    directory + u'/' + name + QStringLiteral(".crt")});
     return openssl.waitForFinished(kTimeoutMs) && openssl.exitStatus() == QProcess::NormalExit
         && openssl.exitCode() == 0;
@@ -101,8 +102,7 @@ QStringList expositionProblems(const QByteArray &text)
     QHash<QString, double> lastBucket; // per histogram series without le: the previous bucket's count
     QHash<QString, double> infBucket;
     QHash<QString, double> counts;
-    static const QRegularExpression sampleLine(
-        QStringLiteral("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})? (\\S+)$"));
+    static const QRegularExpression sampleLine(QStringLiteral("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})? (\\S+)$"));
     static const QRegularExpression labelPair(QStringLiteral("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\""));
     for (const QByteArray &raw : text.split('\n')) {
         const QString line = QString::fromUtf8(raw);
@@ -280,8 +280,9 @@ void TestServe::secondProcessOnTheSameAddressFails()
                     QStringLiteral("127.0.0.1:%1").arg(first.port()), QStringLiteral("--workers"), QStringLiteral("0")},
                    daemonEnvironment(otherHome.path(), kSecret));
     QCOMPARE(second.exitCode, 1);
-    QCOMPARE(second.err,
-             QStringLiteral("twinopsd: error: cannot listen on 127.0.0.1:%1: Address already in use\n").arg(first.port()));
+    QCOMPARE(
+        second.err,
+        QStringLiteral("twinopsd: error: cannot listen on 127.0.0.1:%1: Address already in use\n").arg(first.port()));
     QVERIFY(first.running());
     for (int i = 0; i < 20; ++i) // every connection reaches the first daemon: none is refused or lost
         QCOMPARE(healthStatus(first.port()), 200);
@@ -341,11 +342,11 @@ void TestServe::httpsRoundTrip()
     QCOMPARE(QJsonDocument::fromJson(health.body).object().value(QStringLiteral("status")).toString(),
              QStringLiteral("ok"));
 
-    const QByteArray signup = QJsonDocument(QJsonObject{{QStringLiteral("email"), QStringLiteral("tls@example.com")},
-                                                        {QStringLiteral("password"),
-                                                         QStringLiteral("correct horse battery")},
-                                                        {QStringLiteral("tenant_name"), QStringLiteral("TLS")}})
-                                  .toJson(QJsonDocument::Compact);
+    const QByteArray signup
+        = QJsonDocument(QJsonObject{{QStringLiteral("email"), QStringLiteral("tls@example.com")},
+                                    {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                                    {QStringLiteral("tenant_name"), QStringLiteral("TLS")}})
+              .toJson(QJsonDocument::Compact);
     const Reply session = fetch(base + QStringLiteral("/api/v1/auth/signup"), "POST", signup, {}, trusted);
     QVERIFY2(session.status == 201, qPrintable(session.error + u' ' + QString::fromUtf8(session.body)));
     const QByteArray token
@@ -369,9 +370,12 @@ void TestServe::httpsRoundTrip()
 void TestServe::badTlsFilesFailAtStart()
 {
     QTemporaryDir home;
-    const QStringList serve{QStringLiteral("--database"), home.filePath(QStringLiteral("twinops.db")),
-                            QStringLiteral("serve"),      QStringLiteral("--listen"),
-                            QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"),
+    const QStringList serve{QStringLiteral("--database"),
+                            home.filePath(QStringLiteral("twinops.db")),
+                            QStringLiteral("serve"),
+                            QStringLiteral("--listen"),
+                            QStringLiteral("127.0.0.1:0"),
+                            QStringLiteral("--workers"),
                             QStringLiteral("0")};
     const QProcessEnvironment environment = daemonEnvironment(home.path(), kSecret);
     const QString serverCertificate = certificate(QStringLiteral("server"));
@@ -413,8 +417,8 @@ void TestServe::badTlsFilesFailAtStart()
 // The checker itself must catch what it is there to catch.
 void TestServe::expositionParserFindsProblems()
 {
-    QVERIFY(expositionProblems("# HELP twinops_a_total A.\n# TYPE twinops_a_total counter\ntwinops_a_total 1\n")
-                .isEmpty());
+    QVERIFY(
+        expositionProblems("# HELP twinops_a_total A.\n# TYPE twinops_a_total counter\ntwinops_a_total 1\n").isEmpty());
     const QList<QByteArray> broken{
         "twinops_a_total 1\n", // no family
         "# HELP twinops_jobs J.\n# TYPE twinops_jobs gauge\ntwinops_jobs 1\n"
@@ -475,7 +479,8 @@ void TestServe::metricsAreWellFormed()
           "twinops_http_request_duration_seconds", "twinops_jobs"})
         QVERIFY2(text.contains(QStringLiteral("\n# TYPE %1 ").arg(QLatin1String(family))), family);
     const QRegularExpression buildInfo(
-        QStringLiteral("\\ntwinops_build_info\\{version=\"[0-9.]+\",qt=\"%1\",backend=\"%2\",instance_name=\"[^\"]+:%3\"\\} 1\\n")
+        QStringLiteral(
+            "\\ntwinops_build_info\\{version=\"[0-9.]+\",qt=\"%1\",backend=\"%2\",instance_name=\"[^\"]+:%3\"\\} 1\\n")
             .arg(QRegularExpression::escape(QString::fromLatin1(qVersion())),
                  dialect == Dialect::Postgres ? QStringLiteral("postgres") : QStringLiteral("sqlite"))
             .arg(daemon.pid()));
