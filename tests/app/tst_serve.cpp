@@ -419,24 +419,27 @@ void TestServe::expositionParserFindsProblems()
 {
     QVERIFY(
         expositionProblems("# HELP twinops_a_total A.\n# TYPE twinops_a_total counter\ntwinops_a_total 1\n").isEmpty());
-    const QList<QByteArray> broken{
-        "twinops_a_total 1\n", // no family
-        "# HELP twinops_jobs J.\n# TYPE twinops_jobs gauge\ntwinops_jobs 1\n"
-        "# HELP twinops_jobs_total J.\n# TYPE twinops_jobs_total counter\ntwinops_jobs_total 1\n", // collision
-        "# HELP twinops_h H.\n# TYPE twinops_h histogram\ntwinops_h_bucket{le=\"1\"} 2\n"
-        "twinops_h_bucket{le=\"+Inf\"} 1\ntwinops_h_sum 1\ntwinops_h_count 1\n", // not cumulative
-        "# HELP twinops_h H.\n# TYPE twinops_h histogram\ntwinops_h_bucket{le=\"+Inf\"} 1\ntwinops_h_sum 1\n"
-        "twinops_h_count 2\n", // +Inf != count
-        "# HELP twinops_h H.\n# TYPE twinops_h histogram\ntwinops_h_bucket{le=\"+Inf\"} 1\ntwinops_h_count 1\n"
-        "# HELP twinops_h_sum S.\n# TYPE twinops_h_sum gauge\ntwinops_h_sum 1\n", // a gauge on a histogram's name
-        "# HELP twinops_g G.\n# TYPE twinops_g gauge\n# TYPE twinops_g gauge\ntwinops_g 1\n", // two TYPEs
-        "# HELP twinops_g G.\n# TYPE twinops_g gauge\ntwinops_g{a=\"1\"} 1\n# HELP twinops_f F.\n"
-        "# TYPE twinops_f gauge\ntwinops_f 1\ntwinops_g{a=\"2\"} 1\n", // apart
-        "# HELP twinops_g G.\n# TYPE twinops_g gauge\ntwinops_g 1\ntwinops_g 2\n", // series twice
-        "# HELP twinops_c C.\n# TYPE twinops_c counter\ntwinops_c 1\n", // counter without _total
+    // Each a scrape, line by line.
+    const QList<QByteArrayList> broken{
+        {"twinops_a_total 1"}, // no family
+        {"# HELP twinops_jobs J.", "# TYPE twinops_jobs gauge", "twinops_jobs 1", "# HELP twinops_jobs_total J.",
+         "# TYPE twinops_jobs_total counter", "twinops_jobs_total 1"}, // collision
+        {"# HELP twinops_h H.", "# TYPE twinops_h histogram", "twinops_h_bucket{le=\"1\"} 2",
+         "twinops_h_bucket{le=\"+Inf\"} 1", "twinops_h_sum 1", "twinops_h_count 1"}, // not cumulative
+        {"# HELP twinops_h H.", "# TYPE twinops_h histogram", "twinops_h_bucket{le=\"+Inf\"} 1", "twinops_h_sum 1",
+         "twinops_h_count 2"}, // +Inf != count
+        {"# HELP twinops_h H.", "# TYPE twinops_h histogram", "twinops_h_bucket{le=\"+Inf\"} 1", "twinops_h_count 1",
+         "# HELP twinops_h_sum S.", "# TYPE twinops_h_sum gauge", "twinops_h_sum 1"}, // a gauge on a histogram's name
+        {"# HELP twinops_g G.", "# TYPE twinops_g gauge", "# TYPE twinops_g gauge", "twinops_g 1"}, // two TYPEs
+        {"# HELP twinops_g G.", "# TYPE twinops_g gauge", "twinops_g{a=\"1\"} 1", "# HELP twinops_f F.",
+         "# TYPE twinops_f gauge", "twinops_f 1", "twinops_g{a=\"2\"} 1"}, // apart
+        {"# HELP twinops_g G.", "# TYPE twinops_g gauge", "twinops_g 1", "twinops_g 2"}, // series twice
+        {"# HELP twinops_c C.", "# TYPE twinops_c counter", "twinops_c 1"}, // counter without _total
     };
-    for (const QByteArray &text : broken)
+    for (const QByteArrayList &lines : broken) {
+        const QByteArray text = lines.join('\n') + '\n';
         QVERIFY2(!expositionProblems(text).isEmpty(), text.constData());
+    }
 }
 
 void TestServe::metricsAreWellFormed_data()
