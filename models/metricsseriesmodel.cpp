@@ -17,7 +17,7 @@ namespace {
 const QString kRequests = QStringLiteral("twinops_http_requests_total");
 const QString kLatency = QStringLiteral("twinops_http_request_duration_seconds");
 const QString kTtft = QStringLiteral("twinops_chat_ttft_seconds");
-const QString kJobs = QStringLiteral("twinops_jobs_total");
+const QString kJobs = QStringLiteral("twinops_job_attempts_total");
 const QString kQueue = QStringLiteral("twinops_jobs");
 const QString kOldest = QStringLiteral("twinops_job_queue_oldest_available_seconds");
 

@@ -12,6 +12,8 @@ packages=(
   libpwquality-dev cracklib-runtime
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   fonts-dejavu-core
+  # tst_serve: openssl makes the TLS test's certificate; promtool (in Debian's prometheus) checks /metrics.
+  openssl prometheus
   # The format and static-analysis checks CI runs (scripts/format.sh, scripts/tidy.sh): version 14, pinned.
   clang-format-14 clang-tidy-14
   # sd_notify for twinopsd under systemd; the Debian packages (scripts/package.sh: dpkg-shlibdeps, file) and

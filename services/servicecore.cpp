@@ -69,6 +69,17 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
     std::unique_ptr<ServiceCore> core(new ServiceCore(std::move(options)));
     const CoreOptions &o = core->m_options;
     TWINOPS_TRY_ASSIGN(core->m_database, Database::open(o.database));
+    // What runs where, for dashboards to join on: constant, so a gauge of 1 whose labels carry the facts. The
+    // label is instance_name, not instance, which Prometheus sets to the scraped address.
+    core->m_metrics
+        ->gauge(QStringLiteral("twinops_build_info"),
+                QStringLiteral("The version, Qt version, database backend and instance name of this process; always 1"),
+                {{QStringLiteral("version"), QStringLiteral(TWINOPS_VERSION)},
+                 {QStringLiteral("qt"), QString::fromLatin1(qVersion())},
+                 {QStringLiteral("backend"),
+                  o.database.dialect() == Dialect::Postgres ? QStringLiteral("postgres") : QStringLiteral("sqlite")},
+                 {QStringLiteral("instance_name"), o.instance}})
+        .set(1);
     core->m_handlers.add(std::make_shared<SourceIndexHandler>());
     core->m_handlers.add(std::make_shared<GraphExtractionHandler>());
     core->m_handlers.add(std::make_shared<ProbeHandler>());

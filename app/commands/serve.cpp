@@ -105,6 +105,10 @@ Outcome run(const Invocation &invocation)
         return Outcome::usage(QStringLiteral("--http-threads expects a number from 1 to 64"));
     http->threads = *threads;
     http->allowedHosts = invocation.values(QStringLiteral("allowed-host"));
+    http->tlsCertificateFile = invocation.value(QStringLiteral("tls-cert"));
+    http->tlsKeyFile = invocation.value(QStringLiteral("tls-key"));
+    if (http->tlsCertificateFile.isEmpty() != http->tlsKeyFile.isEmpty())
+        return Outcome::usage(QStringLiteral("--tls-cert and --tls-key go together"));
     const std::optional<int> workers = invocation.integer(QStringLiteral("workers"), 0, 64);
     if (!workers)
         return Outcome::usage(QStringLiteral("--workers expects a number from 0 to 64"));
@@ -151,7 +155,11 @@ Command serve()
             "SIGHUP reopens the log files (for logrotate) and rereads the configuration file (--config), applying "
             "what can change live: the log format, level and files, the access log, the per-address login and "
             "sign-up limits and the trusted proxies. Other changed settings are named in one log line as needing a "
-            "restart; an invalid file is logged and the running configuration kept."),
+            "restart; an invalid file is logged and the running configuration kept.\n\n"
+            "The address is this process's alone: its HTTP threads share one listening socket, and a second process "
+            "asked to listen on it fails. With --tls-cert and --tls-key the API is served over HTTPS only.\n\n"
+            "Exit status: 0 after a stop by signal; 1 when it cannot start (the database, the address already in "
+            "use, an unreadable or mismatched TLS file); 2 for a usage error."),
         .options = {
             QCommandLineOption(QStringLiteral("listen"),
                                QStringLiteral("Address of the HTTP API (default 127.0.0.1:8710; port 0 picks a free "
@@ -163,6 +171,12 @@ Command serve()
             QCommandLineOption(QStringLiteral("allowed-host"),
                                QStringLiteral("Also accept this Host header (repeatable; DNS-rebinding defence)."),
                                QStringLiteral("NAME")),
+            QCommandLineOption(QStringLiteral("tls-cert"),
+                               QStringLiteral("Serve HTTPS with this PEM certificate (chain); needs --tls-key."),
+                               QStringLiteral("FILE")),
+            QCommandLineOption(QStringLiteral("tls-key"),
+                               QStringLiteral("The PEM private key of --tls-cert (unencrypted; EC or RSA)."),
+                               QStringLiteral("FILE")),
             QCommandLineOption(QStringLiteral("workers"),
                                QStringLiteral("Job worker threads (default 2; 0 = enqueue only, another process runs "
                                               "the jobs)."),

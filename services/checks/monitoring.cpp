@@ -271,7 +271,7 @@ CheckResult ttftCheck(const MetricsWindow &window, const Thresholds &thresholds)
 
 CheckResult jobSuccessCheck(const MetricsWindow &window, const Thresholds &thresholds)
 {
-    const QString name = QStringLiteral("twinops_jobs_total");
+    const QString name = QStringLiteral("twinops_job_attempts_total");
     auto outcome = [&](const QString &which) {
         return window.increase(name, [&which](const auto &labels) {
             return labels.value(QStringLiteral("type")) == QLatin1String("graph_extraction")

@@ -2,6 +2,7 @@
 
 #include "core/logging.h"
 #include "http/apicontext.h"
+#include "http/tlsconfiguration.h"
 #include "http/workpool.h"
 
 #include <QAbstractHttpServer>
@@ -9,6 +10,9 @@
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QSemaphore>
+#include <QSslConfiguration>
+#include <QSslServer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -19,6 +23,7 @@
 #include <cctype>
 #include <cstring>
 #include <deque>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <optional>
 #include <sys/socket.h>
@@ -32,6 +37,12 @@ constexpr qint64 kMaxHeaderBytes = 64 * 1024;
 // What a refused connection still reads and drops before it closes (LingeringClose).
 constexpr qint64 kMaxLingerBytes = 32 * 1024 * 1024;
 constexpr int kLingerMs = 10'000;
+// A TLS client has this long from its connection to a finished handshake; QSslServer closes slower ones. The
+// handshake runs on the HTTP thread's event loop, so a silent client costs a timer, not a blocked thread.
+constexpr int kTlsHandshakeMs = 10'000;
+// Connections an HTTP thread may hold in the TLS handshake at once (QSslServer counts them as pending and stops
+// accepting beyond this); the other threads keep accepting meanwhile.
+constexpr int kMaxHandshakes = 256;
 
 QByteArray methodName(QHttpServerRequest::Method method)
 {
@@ -87,6 +98,8 @@ public:
     {
         connect(socket, &QTcpSocket::readyRead, this, &LingeringClose::discard);
         connect(socket, &QTcpSocket::bytesWritten, this, &LingeringClose::shutDownWriting);
+        if (auto *tls = qobject_cast<QSslSocket *>(socket))
+            connect(tls, &QSslSocket::encryptedBytesWritten, this, &LingeringClose::shutDownWriting);
         m_deadline.setSingleShot(true);
         connect(&m_deadline, &QTimer::timeout, socket, &QTcpSocket::abort);
         m_deadline.start(kLingerMs);
@@ -99,6 +112,9 @@ private:
     void shutDownWriting()
     {
         if (m_shutDown || m_socket->bytesToWrite() > 0 || m_socket->socketDescriptor() < 0)
+            return;
+        // A TLS socket's bytesToWrite() counts plaintext only; its records may still wait in the TCP socket.
+        if (auto *tls = qobject_cast<QSslSocket *>(m_socket); tls && tls->encryptedBytesToWrite() > 0)
             return;
         m_shutDown = true;
         ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
@@ -552,12 +568,14 @@ void ConnectionLink::post(std::function<void(Connection &)> function)
         connection, [connection, function = std::move(function)] { function(*connection); }, Qt::QueuedConnection);
 }
 
-// A QTcpServer on a socket we opened (for SO_REUSEPORT) that attaches a guard to every connection before Qt
-// HttpServer connects its own readyRead handler: slots run in connection order, so the guard sees data first.
-class GuardedTcpServer final : public QTcpServer
+// A QTcpServer (or QSslServer) on the endpoint's listening socket that attaches a guard to every connection before
+// Qt HttpServer connects its own readyRead handler: slots run in connection order, so the guard sees data first.
+// Qt HttpServer 6.4 takes connections on pendingConnectionAvailable, which a QSslServer emits only once the
+// handshake is done: a TLS connection reaches the guard (and its request timer) encrypted.
+template<typename Server> class GuardedServer final : public Server
 {
 public:
-    GuardedTcpServer(ApiContext &api, EndpointPools &pools, QStringList allowedHosts)
+    GuardedServer(ApiContext &api, EndpointPools &pools, QStringList allowedHosts)
         : m_api(api)
         , m_pools(pools)
         , m_allowedHosts(std::move(allowedHosts))
@@ -565,7 +583,7 @@ public:
 
     QTcpSocket *nextPendingConnection() override
     {
-        QTcpSocket *socket = QTcpServer::nextPendingConnection();
+        QTcpSocket *socket = Server::nextPendingConnection();
         if (socket)
             new Connection(socket, m_api, m_pools, m_allowedHosts, new ConnectionGuard(socket, m_api));
         return socket;
@@ -619,9 +637,10 @@ int openListeningSocket(const QHostAddress &address, quint16 port, QString *erro
         *error = QString::fromLocal8Bit(strerror(errno));
         return -1;
     }
+    // SO_REUSEADDR only: a restart may bind while the last run's connections are in TIME_WAIT, but no other
+    // socket may listen on the address (no SO_REUSEPORT: that would let a second daemon take half the requests).
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     int rc = -1;
     if (v6) {
         sockaddr_in6 sa{};
@@ -661,11 +680,13 @@ quint16 boundPort(int fd)
 class EndpointThread final : public QThread
 {
 public:
-    EndpointThread(ApiShared &shared, EndpointPools &pools, int fd, QStringList allowedHosts)
+    EndpointThread(ApiShared &shared, EndpointPools &pools, int fd, QStringList allowedHosts,
+                   std::optional<QSslConfiguration> tls)
         : m_shared(shared)
         , m_pools(pools)
         , m_fd(fd)
         , m_allowedHosts(std::move(allowedHosts))
+        , m_tls(std::move(tls))
     { }
 
     QSemaphore ready;
@@ -676,7 +697,18 @@ protected:
         ApiContext api(m_shared);
         (void)api.ensureDatabase(); // failures are retried per request, and reported as 503 until then
         TransportServer server;
-        auto *tcp = new GuardedTcpServer(api, m_pools, m_allowedHosts);
+        QTcpServer *tcp = nullptr;
+        if (m_tls) {
+            auto *tls = new GuardedServer<QSslServer>(api, m_pools, m_allowedHosts);
+            tls->setSslConfiguration(*m_tls);
+            tls->setHandshakeTimeout(kTlsHandshakeMs);
+            tls->setMaxPendingConnections(kMaxHandshakes);
+            tcp = tls;
+        } else {
+            tcp = new GuardedServer<QTcpServer>(api, m_pools, m_allowedHosts);
+        }
+        // Every thread's server holds a descriptor of the one listening socket and accepts when it is readable;
+        // a thread that loses the race gets EAGAIN, which QTcpServer takes as a temporary error and ignores.
         if (!tcp->setSocketDescriptor(m_fd))
             qCCritical(lcHttp) << "cannot adopt the listening socket:" << tcp->errorString();
         server.bind(tcp);
@@ -689,6 +721,7 @@ private:
     EndpointPools &m_pools;
     int m_fd;
     QStringList m_allowedHosts;
+    std::optional<QSslConfiguration> m_tls;
 };
 
 HttpEndpoint::HttpEndpoint(ApiShared &shared, EndpointOptions options)
@@ -706,27 +739,38 @@ QString HttpEndpoint::baseUrl() const
     const QString host = m_options.address.protocol() == QAbstractSocket::IPv6Protocol
         ? u'[' + m_options.address.toString() + u']'
         : m_options.address.toString();
-    return QStringLiteral("http://%1:%2").arg(host).arg(m_port);
+    const QString scheme = m_options.tlsCertificateFile.isEmpty() ? QStringLiteral("http") : QStringLiteral("https");
+    return QStringLiteral("%1://%2:%3").arg(scheme, host).arg(m_port);
 }
 
 Status HttpEndpoint::start()
 {
-    QStringList allowed = m_options.allowedHosts;
-    std::vector<int> fds;
-    quint16 port = m_options.port;
-    for (int i = 0; i < std::max(1, m_options.threads); ++i) {
-        QString error;
-        const int fd = openListeningSocket(m_options.address, port, &error);
+    std::optional<QSslConfiguration> tls;
+    if (!m_options.tlsCertificateFile.isEmpty() || !m_options.tlsKeyFile.isEmpty()) {
+        TWINOPS_TRY_ASSIGN(tls, serverTlsConfiguration(m_options.tlsCertificateFile, m_options.tlsKeyFile));
+    }
+    QString error;
+    const int listening = openListeningSocket(m_options.address, m_options.port, &error);
+    if (listening < 0)
+        return Error::unavailable(QStringLiteral("cannot listen on %1:%2: %3")
+                                      .arg(m_options.address.toString())
+                                      .arg(m_options.port)
+                                      .arg(error));
+    const quint16 port = boundPort(listening);
+    // One descriptor per thread: each QTcpServer closes its own when it goes.
+    std::vector<int> fds{listening};
+    while (int(fds.size()) < std::max(1, m_options.threads)) {
+        const int fd = ::fcntl(listening, F_DUPFD_CLOEXEC, 0);
         if (fd < 0) {
+            const QString reason = QString::fromLocal8Bit(strerror(errno));
             for (int open : fds)
                 ::close(open);
-            return Error::unavailable(
-                QStringLiteral("cannot listen on %1:%2: %3").arg(m_options.address.toString()).arg(port).arg(error));
+            return Error::unavailable(QStringLiteral("cannot share the listening socket: %1").arg(reason));
         }
-        port = boundPort(fd);
         fds.push_back(fd);
     }
     m_port = port;
+    QStringList allowed = m_options.allowedHosts;
     if (m_options.address.isLoopback()) {
         for (const QString &name : {QStringLiteral("127.0.0.1"), QStringLiteral("localhost"), QStringLiteral("[::1]")})
             allowed << name << name + u':' + QString::number(port);
@@ -735,7 +779,7 @@ Status HttpEndpoint::start()
     }
     m_pools = std::make_unique<EndpointPools>(m_shared);
     for (int fd : fds) {
-        auto thread = std::make_unique<EndpointThread>(m_shared, *m_pools, fd, allowed);
+        auto thread = std::make_unique<EndpointThread>(m_shared, *m_pools, fd, allowed, tls);
         thread->setObjectName(QStringLiteral("http-%1").arg(m_threads.size()));
         thread->start();
         thread->ready.acquire();

@@ -22,10 +22,13 @@ struct EndpointOptions
     // Host header values accepted besides the bound address (DNS-rebinding defence). On a loopback bind the
     // loopback names are always accepted; on another bind an empty list accepts any Host.
     QStringList allowedHosts;
+    // HTTPS: a PEM certificate (chain) and its PEM private key, both or neither; read once at start.
+    QString tlsCertificateFile{};
+    QString tlsKeyFile{};
 };
 
-// The HTTP API over Qt HttpServer: one server per thread, each with its own listening socket on the same port
-// (SO_REUSEPORT, so the kernel spreads connections) and its own database connection.
+// The HTTP API over Qt HttpServer: one listening socket, owned by this process alone (a second process asked to
+// listen on the address fails), accepted from by every HTTP thread, each with its own database connection.
 class HttpEndpoint
 {
 public:
@@ -35,7 +38,7 @@ public:
     Status start();
     void stop();
     quint16 port() const { return m_port; }
-    QString baseUrl() const;
+    QString baseUrl() const; // https://… when TLS is on
 
 private:
     ApiShared &m_shared;

@@ -83,7 +83,7 @@ void JobCompleter::fail(const QString &leaseToken, const JobExecution &failed, c
 void JobCompleter::count(const QString &type, const QString &outcome)
 {
     m_metrics
-        .counter(QStringLiteral("twinops_jobs_total"), QStringLiteral("Job attempts by type and outcome"),
+        .counter(QStringLiteral("twinops_job_attempts_total"), QStringLiteral("Job attempts by type and outcome"),
                  {{QStringLiteral("type"), type}, {QStringLiteral("outcome"), outcome}})
         .inc();
 }

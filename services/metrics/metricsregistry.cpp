@@ -41,6 +41,24 @@ bool require(bool condition, const QString &name, const char *rule)
     return condition;
 }
 
+// The names a family takes in a scrape, as samples or as its OpenMetrics family name: a counter x_total is family x
+// (with x_created), a histogram x writes x_bucket, x_sum and x_count (and OpenMetrics x_created), an info gauge
+// x_info is family x. Two families that share one would be merged or refused by the scraper.
+QStringList claimedNames(const QString &name, MetricsRegistry::Type type)
+{
+    QStringList names{name};
+    if (type == MetricsRegistry::Type::Counter) {
+        const QString family = name.chopped(int(qstrlen("_total")));
+        names << family << family + QStringLiteral("_created");
+    } else if (type == MetricsRegistry::Type::Histogram) {
+        for (const char *suffix : {"_bucket", "_sum", "_count", "_created"})
+            names << name + QLatin1String(suffix);
+    } else if (name.endsWith(QStringLiteral("_info"))) {
+        names << name.chopped(int(qstrlen("_info")));
+    }
+    return names;
+}
+
 QByteArray typeName(MetricsRegistry::Type type)
 {
     switch (type) {
@@ -168,6 +186,16 @@ MetricsRegistry::Series *MetricsRegistry::findOrCreate(const QString &name, cons
                 || !require(!labelNames.contains(labelName), name, "a label name appears twice"))
                 return nullptr;
             labelNames << labelName;
+        }
+        const QStringList claimed = claimedNames(name, type);
+        for (const auto &[otherName, other] : m_families) {
+            const QStringList taken = claimedNames(otherName, other.type);
+            if (!require(std::none_of(claimed.begin(), claimed.end(),
+                                      [&taken](const QString &one) { return taken.contains(one); }),
+                         name,
+                         "its name collides with another family's (a counter x_total is family x; a histogram "
+                         "x owns x_bucket, x_sum, x_count)"))
+                return nullptr;
         }
         familyIt = m_families.try_emplace(name).first;
         Family &family = familyIt->second;

@@ -26,7 +26,8 @@ namespace twinops {
 // lock. Asking again for the same name and labels returns the same object.
 //
 // Misuse (a name without "twinops_", a counter without "_total", one name with two types, label names that
-// differ from the family's) asserts in debug builds; a release build logs it and returns a series that
+// differ from the family's, a name that collides with another family's: twinops_jobs beside twinops_jobs_total,
+// or x_count beside a histogram x) asserts in debug builds; a release build logs it and returns a series that
 // works but is never exported, so a bad metric cannot break the scrape of the good ones.
 class MetricsRegistry final
 {

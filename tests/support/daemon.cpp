@@ -25,7 +25,7 @@ bool Daemon::waitUntilServing(int timeoutMs)
 {
     if (!m_process.waitForStarted(kProcessTimeoutMs))
         return false;
-    static const QRegularExpression serving(QStringLiteral("twinopsd: serving http://127\\.0\\.0\\.1:(\\d+) "));
+    static const QRegularExpression serving(QStringLiteral("twinopsd: serving https?://127\\.0\\.0\\.1:(\\d+) "));
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired() && m_process.state() == QProcess::Running) {
         const QRegularExpressionMatch match = serving.match(log());

@@ -22,7 +22,7 @@ public:
     ~Daemon() { stop(); }
 
     void start(const QStringList &arguments, const QProcessEnvironment &environment, const QString &logFile);
-    // Waits for "twinopsd: serving http://127.0.0.1:PORT " in the log and remembers the port.
+    // Waits for "twinopsd: serving http(s)://127.0.0.1:PORT " in the log and remembers the port.
     bool waitUntilServing(int timeoutMs);
     void kill(); // SIGKILL
     // SIGTERM: the daemon finishes its transaction, gives back what it has not started and exits 0.

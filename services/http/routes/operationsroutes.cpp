@@ -3,6 +3,7 @@
 #include "http/routes.h"
 #include "jobs/jobqueue.h"
 #include "metrics/metricsregistry.h"
+#include "metrics/processmetrics.h"
 
 #include <QElapsedTimer>
 
@@ -100,7 +101,7 @@ void registerOperationsRoutes(Router &router)
                    MetricsRegistry &metrics = c.api.shared().metrics;
                    if (c.api.ensureDatabase().ok())
                        refreshQueueGauges(c.api.db(), metrics);
-                   return HttpResponse::text(200, metrics.prometheusText(),
+                   return HttpResponse::text(200, metrics.prometheusText() + processMetricsText(),
                                              QByteArray(MetricsRegistry::kPrometheusContentType));
                });
 
