@@ -109,6 +109,15 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     return {};
 }
 
+void ServiceCore::setTrustedProxies(TrustedProxies proxies)
+{
+    if (!m_api)
+        return;
+    qCInfo(lcCore).noquote() << "trusted proxies:"
+                             << (proxies.isEmpty() ? QStringLiteral("none") : proxies.cidrs().join(QStringLiteral(", ")));
+    m_api->setTrustedProxies(std::move(proxies));
+}
+
 Result<PasswordHasher::Cost> passwordCostFromEnvironment()
 {
     const QString name = qEnvironmentVariable("TWINOPS_PASSWORD_COST");

@@ -56,6 +56,9 @@ public:
                      std::optional<ChatSettings> chat = std::nullopt);
     // Null unless the HTTP API was started.
     HttpEndpoint *endpoint() { return m_endpoint.get(); }
+    // Replaces the proxies whose X-Forwarded-For / Forwarded headers name the client (EndpointOptions::trustedProxies
+    // at start), for the requests that arrive from now on; a no-op before serveHttp(). Call it on the core's thread.
+    void setTrustedProxies(TrustedProxies proxies);
 
 private:
     explicit ServiceCore(CoreOptions options);

@@ -36,6 +36,10 @@ Outcome run(const Invocation &invocation)
         return Outcome::usage(QStringLiteral("--http-threads expects a number from 1 to 64"));
     http->threads = *threads;
     http->allowedHosts = invocation.values(QStringLiteral("allowed-host"));
+    auto proxies = TrustedProxies::parse(invocation.values(QStringLiteral("trusted-proxy")));
+    if (!proxies.ok())
+        return Outcome::usage(proxies.error().message);
+    http->trustedProxies = std::move(*proxies);
     const std::optional<int> workers = invocation.integer(QStringLiteral("workers"), 0, 64);
     if (!workers)
         return Outcome::usage(QStringLiteral("--workers expects a number from 0 to 64"));
@@ -73,6 +77,10 @@ Command serve()
             QCommandLineOption(QStringLiteral("allowed-host"),
                                QStringLiteral("Also accept this Host header (repeatable; DNS-rebinding defence)."),
                                QStringLiteral("NAME")),
+            QCommandLineOption(QStringLiteral("trusted-proxy"),
+                               QStringLiteral("A reverse proxy's address or range (repeatable): from it, the client "
+                                              "address is read from X-Forwarded-For or Forwarded."),
+                               QStringLiteral("CIDR")),
             QCommandLineOption(QStringLiteral("workers"),
                                QStringLiteral("Job worker threads (default 2; 0 = enqueue only, another process runs "
                                               "the jobs)."),

@@ -458,6 +458,7 @@ private:
                                 QJsonObject{{QStringLiteral("reason"), QStringLiteral("checklist cleanup")},
                                             {QStringLiteral("target"), m_env.baseUrl.toString(QUrl::RemoveUserInfo)},
                                             {QStringLiteral("account"), account.email}},
+                                {},
                                 {}}));
         TWINOPS_TRY(tx.commit());
         step->insert(QStringLiteral("result"), QStringLiteral("suspended"));

@@ -53,6 +53,18 @@ ApiShared::ApiShared(DatabaseUrl url, QByteArray jwtSecret, PasswordHasher::Cost
         openApiJson = document.toJson(QJsonDocument::Compact);
 }
 
+void ApiShared::setTrustedProxies(TrustedProxies proxies)
+{
+    const QMutexLocker locker(&m_trustedProxiesLock);
+    m_trustedProxies = std::move(proxies);
+}
+
+TrustedProxies ApiShared::trustedProxies() const
+{
+    const QMutexLocker locker(&m_trustedProxiesLock);
+    return m_trustedProxies;
+}
+
 Status ApiContext::ensureDatabase()
 {
     if (m_database)

@@ -406,6 +406,7 @@ public:
 
     void received(HttpRequest request)
     {
+        request.client = m_api.shared().clientAddress(QHostAddress(request.peer), request.headers);
         m_guard->requestReceived();
         if (m_busy) {
             if (m_waiting.size() >= kMaxPipelined) {
@@ -711,6 +712,7 @@ QString HttpEndpoint::baseUrl() const
 
 Status HttpEndpoint::start()
 {
+    m_shared.setTrustedProxies(m_options.trustedProxies);
     QStringList allowed = m_options.allowedHosts;
     std::vector<int> fds;
     quint16 port = m_options.port;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "http/clientaddress.h"
 
 #include <QHostAddress>
 #include <QList>
@@ -22,6 +23,9 @@ struct EndpointOptions
     // Host header values accepted besides the bound address (DNS-rebinding defence). On a loopback bind the
     // loopback names are always accepted; on another bind an empty list accepts any Host.
     QStringList allowedHosts;
+    // Whose X-Forwarded-For / Forwarded headers name the client, from start() on (ApiShared::setTrustedProxies
+    // replaces the list while serving).
+    TrustedProxies trustedProxies{};
 };
 
 // The HTTP API over Qt HttpServer: one server per thread, each with its own listening socket on the same port

@@ -3,6 +3,7 @@
 #include "auth/apikeyrepository.h"
 #include "core/ids.h"
 
+#include <QHostAddress>
 #include <QUrl>
 
 namespace twinops::test {
@@ -51,6 +52,7 @@ ApiHarness::Reply ApiHarness::callRaw(const QByteArray &method, const QString &p
     request.headers.append(headers);
     request.body = body;
     request.peer = peer;
+    request.client = m_shared->clientAddress(QHostAddress(peer), request.headers); // as the transport does
     request.requestId = newId();
     const HttpResponse response = m_context->handle(request);
     Reply reply{response.status, QJsonDocument::fromJson(response.body).object(), response.body, response.headers,

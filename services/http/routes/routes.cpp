@@ -53,7 +53,8 @@ void audit(RequestContext &context, const QString &action, const QString &target
                                                                 : QStringLiteral("anonymous");
     const Status written = writeAudit(
         context.api.db(),
-        {who.tenantId, actorType, who.actorId(), action, targetType, targetId, details, context.request.requestId});
+        {who.tenantId, actorType, who.actorId(), action, targetType, targetId, details, context.request.requestId,
+         context.request.client});
     if (!written.ok())
         qCWarning(lcHttp).noquote() << "audit log write failed:" << written.error().message;
 }
