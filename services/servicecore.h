@@ -3,6 +3,7 @@
 #include "auth/passwordhasher.h"
 #include "core/result.h"
 #include "http/httpendpoint.h"
+#include "jobs/workerheartbeats.h"
 #include "jobs/workerpool.h"
 #include "knowledge/chatsettings.h"
 #include "metrics/metricsrollup.h"
@@ -67,6 +68,7 @@ private:
     std::unique_ptr<Database> m_database;
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<MetricsRollupWriter> m_rollups;
+    WorkerHeartbeats m_heartbeats; // before the API, which reads it until its threads end
     std::unique_ptr<ApiShared> m_api;
     std::unique_ptr<HttpEndpoint> m_endpoint;
     JobHandlers m_handlers;

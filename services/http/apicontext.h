@@ -27,6 +27,7 @@ namespace twinops {
 
 class Counter;
 class Histogram;
+class WorkerHeartbeats;
 class MetricsRegistry;
 
 struct ApiSettings
@@ -41,6 +42,8 @@ struct ApiSettings
     int workQueue = 16;
     ChatSettings chat; // the chat provider and the limits of answers in the making
     AuthLimits authLimits; // the login, sign-up and share-link budgets
+    // This process's job workers, for /health (ServiceCore's); null when the API runs without a core.
+    const WorkerHeartbeats *workerHeartbeats = nullptr;
 };
 
 // Per-route request metrics, created on first use and then found under a read lock. Keyed by the parts

@@ -17,7 +17,7 @@ QByteArray ApiHarness::Reply::header(const QByteArray &name) const
     return {};
 }
 
-std::unique_ptr<ApiHarness> ApiHarness::create(Dialect dialect)
+std::unique_ptr<ApiHarness> ApiHarness::create(Dialect dialect, ApiSettings settings)
 {
     std::unique_ptr<ApiHarness> harness(new ApiHarness);
     harness->m_testDb = TestDatabase::create(dialect);
@@ -25,7 +25,6 @@ std::unique_ptr<ApiHarness> ApiHarness::create(Dialect dialect)
         return nullptr;
     if (!harness->m_testDb->connectMigrated())
         return nullptr;
-    ApiSettings settings;
     settings.instance = QStringLiteral("test");
     harness->m_shared = std::make_unique<ApiShared>(harness->m_testDb->url(), QByteArray(kJwtSecret),
                                                     PasswordHasher::Cost::Minimal, harness->m_metrics, settings);
