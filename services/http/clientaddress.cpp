@@ -14,6 +14,15 @@ QHostAddress unmapped(const QHostAddress &address)
     return mapped && address.protocol() == QAbstractSocket::IPv6Protocol ? QHostAddress(ipv4) : address;
 }
 
+// An address written out in full: QHostAddress also reads inet_aton's short forms ("10" is 0.0.0.10).
+QHostAddress fullAddress(const QString &text)
+{
+    const QHostAddress address(text);
+    if (address.protocol() == QAbstractSocket::IPv4Protocol && text.count(u'.') != 3)
+        return {};
+    return address;
+}
+
 // Every value of a header, in the order received, as one list: RFC 9110 lets a proxy add a line of its own
 // instead of extending the last one.
 QByteArray joinedHeader(const HttpHeaders &headers, const QByteArray &lowerCaseName)
@@ -65,7 +74,7 @@ QHostAddress nodeAddress(QByteArray node)
     }
     if (host.isEmpty() || host.contains('%'))
         return {}; // a scope id belongs to a link, not to a client elsewhere
-    const QHostAddress address(QString::fromLatin1(host));
+    const QHostAddress address = fullAddress(QString::fromLatin1(host));
     return address.isNull() ? QHostAddress() : unmapped(address);
 }
 
@@ -134,7 +143,7 @@ Result<TrustedProxies> TrustedProxies::parse(const QStringList &cidrs)
                 .arg(cidr.left(100)));
         const QString text = cidr.trimmed();
         const qsizetype slash = text.indexOf(u'/');
-        const QHostAddress address(slash < 0 ? text : text.left(slash));
+        const QHostAddress address = fullAddress(slash < 0 ? text : text.left(slash));
         if (address.isNull() || address.scopeId() != QString())
             return invalid;
         const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol;
