@@ -113,11 +113,8 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
 
 void ServiceCore::setTrustedProxies(TrustedProxies proxies)
 {
-    if (!m_api)
-        return;
-    qCInfo(lcCore).noquote() << "trusted proxies:"
-                             << (proxies.isEmpty() ? QStringLiteral("none") : proxies.cidrs().join(QStringLiteral(", ")));
-    m_api->setTrustedProxies(std::move(proxies));
+    if (m_api)
+        m_api->setTrustedProxies(std::move(proxies));
 }
 
 Result<PasswordHasher::Cost> passwordCostFromEnvironment()

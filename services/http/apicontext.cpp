@@ -1,5 +1,6 @@
 #include "http/apicontext.h"
 
+#include "core/logging.h"
 #include "http/routes.h"
 #include "metrics/metricsregistry.h"
 
@@ -56,6 +57,10 @@ ApiShared::ApiShared(DatabaseUrl url, QByteArray jwtSecret, PasswordHasher::Cost
 void ApiShared::setTrustedProxies(TrustedProxies proxies)
 {
     const QMutexLocker locker(&m_trustedProxiesLock);
+    if (!proxies.isEmpty() || !m_trustedProxies.isEmpty())
+        qCInfo(lcHttp).noquote() << "trusted proxies:"
+                                 << (proxies.isEmpty() ? QStringLiteral("none")
+                                                       : proxies.cidrs().join(QStringLiteral(", ")));
     m_trustedProxies = std::move(proxies);
 }
 
