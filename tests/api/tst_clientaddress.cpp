@@ -19,9 +19,9 @@ private slots:
 
 void TestClientAddress::cidrsAreParsed()
 {
-    const auto proxies = TrustedProxies::parse(
-        {QStringLiteral("10.0.0.0/8"), QStringLiteral("192.0.2.7"), QStringLiteral("2001:db8::/32"),
-         QStringLiteral("::ffff:172.16.0.0/108")});
+    const auto proxies
+        = TrustedProxies::parse({QStringLiteral("10.0.0.0/8"), QStringLiteral("192.0.2.7"),
+                                 QStringLiteral("2001:db8::/32"), QStringLiteral("::ffff:172.16.0.0/108")});
     QVERIFY(proxies.ok());
     QVERIFY(proxies->contains(QHostAddress(QStringLiteral("10.200.1.1"))));
     QVERIFY(proxies->contains(QHostAddress(QStringLiteral("::ffff:10.1.2.3")))); // a dual-stack socket's IPv4 peer
@@ -77,14 +77,13 @@ void TestClientAddress::clientAddress_data()
     QTest::newRow("mapped trusted peer") << QStringLiteral("::ffff:10.0.0.5") << xff("203.0.113.1")
                                          << QStringLiteral("203.0.113.1");
     QTest::newRow("spoofed left-most entry") << proxy << xff("1.2.3.4, 203.0.113.1") << QStringLiteral("203.0.113.1");
-    QTest::newRow("garbage left of the client") << proxy << xff("<script>, , 203.0.113.1")
-                                                << QStringLiteral("203.0.113.1");
-    QTest::newRow("trusted hops skipped") << proxy << xff("1.2.3.4, 203.0.113.1, 10.9.9.9,10.0.0.1")
-                                          << QStringLiteral("203.0.113.1");
+    QTest::newRow("garbage left of the client")
+        << proxy << xff("<script>, , 203.0.113.1") << QStringLiteral("203.0.113.1");
+    QTest::newRow("trusted hops skipped")
+        << proxy << xff("1.2.3.4, 203.0.113.1, 10.9.9.9,10.0.0.1") << QStringLiteral("203.0.113.1");
     QTest::newRow("all trusted: the left-most") << proxy << xff("10.1.1.1, 10.2.2.2") << QStringLiteral("10.1.1.1");
     QTest::newRow("two header lines") << proxy
-                                      << HttpHeaders{{"x-forwarded-for", "1.2.3.4"},
-                                                     {"x-forwarded-for", "203.0.113.1"}}
+                                      << HttpHeaders{{"x-forwarded-for", "1.2.3.4"}, {"x-forwarded-for", "203.0.113.1"}}
                                       << QStringLiteral("203.0.113.1");
     QTest::newRow("IPv4 with port") << proxy << xff("203.0.113.1:4711") << QStringLiteral("203.0.113.1");
     QTest::newRow("bare IPv6") << proxy << xff("2001:db8::1") << QStringLiteral("2001:db8::1");
@@ -110,8 +109,8 @@ void TestClientAddress::clientAddress_data()
         << QStringLiteral("203.0.113.1");
     QTest::newRow("Forwarded, client's unbalanced quote on the left")
         << proxy << fwd(R"(for="1.2.3.4, for=203.0.113.1)") << QStringLiteral("203.0.113.1");
-    QTest::newRow("Forwarded, comma inside quotes") << proxy << fwd(R"(for="a,b", for=203.0.113.1)")
-                                                    << QStringLiteral("203.0.113.1");
+    QTest::newRow("Forwarded, comma inside quotes")
+        << proxy << fwd(R"(for="a,b", for=203.0.113.1)") << QStringLiteral("203.0.113.1");
     QTest::newRow("Forwarded without for") << proxy << fwd("proto=https") << proxy;
     QTest::newRow("Forwarded, two for in one element") << proxy << fwd("for=1.2.3.4;for=203.0.113.1") << proxy;
     QTest::newRow("Forwarded, obfuscated node") << proxy << fwd("for=_hidden") << proxy;
@@ -128,8 +127,7 @@ void TestClientAddress::clientAddress()
     QFETCH(QString, peer);
     QFETCH(HttpHeaders, headers);
     QFETCH(QString, client);
-    const auto proxies
-        = TrustedProxies::parse({QStringLiteral("10.0.0.0/8"), QStringLiteral("2001:db8:ffff::/48")});
+    const auto proxies = TrustedProxies::parse({QStringLiteral("10.0.0.0/8"), QStringLiteral("2001:db8:ffff::/48")});
     QVERIFY(proxies.ok());
     QCOMPARE(proxies->clientAddress(QHostAddress(peer), headers), client);
     // With no proxy trusted every header is ignored.

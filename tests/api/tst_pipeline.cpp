@@ -156,8 +156,9 @@ void TestPipeline::stalledQueueIsReportedButTheInstanceStaysReady()
     QCOMPARE(jobs[QStringLiteral("stalled")].toBool(), true);
     QVERIFY(jobs[QStringLiteral("message")].toString().contains(QLatin1String("no job worker is running")));
     QCOMPARE(healthCheck(health, QStringLiteral("database"))[QStringLiteral("ok")].toBool(), true);
-    QCOMPARE(healthCheck(health, QStringLiteral("workers")),
-             (QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("count"), 0}, {QStringLiteral("responsive"), 0}}));
+    QCOMPARE(
+        healthCheck(health, QStringLiteral("workers")),
+        (QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("count"), 0}, {QStringLiteral("responsive"), 0}}));
     const auto metrics = m_api->call("GET", QStringLiteral("/metrics"));
     QVERIFY(metrics.body.contains("twinops_job_queue_stalled 1"));
 

@@ -95,12 +95,12 @@ bool TestProxies::serve(Daemon &daemon, const QString &name, const QStringList &
 
 QString TestProxies::shareLink(ApiClient &client, const Headers &headers)
 {
-    const ApiReply signup = client.send(
-        "POST", QStringLiteral("/api/v1/auth/signup"),
-        QJsonObject{{QStringLiteral("email"), QStringLiteral("owner@example.com")},
-                    {QStringLiteral("password"), QStringLiteral("correct horse battery")},
-                    {QStringLiteral("tenant_name"), QStringLiteral("Proxied")}},
-        {}, headers);
+    const ApiReply signup
+        = client.send("POST", QStringLiteral("/api/v1/auth/signup"),
+                      QJsonObject{{QStringLiteral("email"), QStringLiteral("owner@example.com")},
+                                  {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                                  {QStringLiteral("tenant_name"), QStringLiteral("Proxied")}},
+                      {}, headers);
     if (signup.status != 201) {
         QTest::qFail(qPrintable(signup.describe()), __FILE__, __LINE__);
         return {};
@@ -128,11 +128,10 @@ void TestProxies::untrustedPeersHeadersAreIgnored()
     // Each failed login claims another client; all of them are the socket peer's, whose budget runs out.
     for (int i = 0; i < kLoginFailuresPerAddress; ++i)
         QCOMPARE(failedLogin(client, i, forwardedFor(QByteArray("203.0.113.") + QByteArray::number(i + 1))), 401);
-    const ApiReply locked
-        = client.send("POST", QStringLiteral("/api/v1/auth/login"),
-                      QJsonObject{{QStringLiteral("email"), QStringLiteral("fresh@example.com")},
-                                  {QStringLiteral("password"), QStringLiteral("wrong password!")}},
-                      {}, {{"X-Forwarded-For", "203.0.113.99"}, {"Forwarded", "for=203.0.113.98"}});
+    const ApiReply locked = client.send("POST", QStringLiteral("/api/v1/auth/login"),
+                                        QJsonObject{{QStringLiteral("email"), QStringLiteral("fresh@example.com")},
+                                                    {QStringLiteral("password"), QStringLiteral("wrong password!")}},
+                                        {}, {{"X-Forwarded-For", "203.0.113.99"}, {"Forwarded", "for=203.0.113.98"}});
     QCOMPARE(locked.status, 429);
     QVERIFY2(locked.object()
                  .value(QStringLiteral("error"))
@@ -155,8 +154,9 @@ void TestProxies::untrustedPeersHeadersAreIgnored()
 void TestProxies::trustedProxyNamesTheClient()
 {
     Daemon daemon;
-    QVERIFY2(serve(daemon, QStringLiteral("trusted"), {QStringLiteral("--trusted-proxy"), QStringLiteral("127.0.0.0/8"),
-                                                       QStringLiteral("--trusted-proxy"), QStringLiteral("::1")}),
+    QVERIFY2(serve(daemon, QStringLiteral("trusted"),
+                   {QStringLiteral("--trusted-proxy"), QStringLiteral("127.0.0.0/8"), QStringLiteral("--trusted-proxy"),
+                    QStringLiteral("::1")}),
              qPrintable(daemon.describe()));
     ApiClient client(QUrl(daemon.baseUrl()));
 
@@ -177,8 +177,8 @@ void TestProxies::trustedProxyNamesTheClient()
     QVERIFY(!token.isEmpty());
     auto db = m_db->connect();
     QVERIFY(db);
-    const auto audited = db->query(
-        QStringLiteral("SELECT client_address FROM audit_log WHERE action = 'share_link.create'"));
+    const auto audited
+        = db->query(QStringLiteral("SELECT client_address FROM audit_log WHERE action = 'share_link.create'"));
     TWINOPS_VERIFY_OK(audited);
     QCOMPARE(audited->size(), 1);
     QCOMPARE(audited->first().text(0), QStringLiteral("198.51.100.77"));

@@ -101,9 +101,9 @@ void registerOperationsRoutes(Router &router)
                    }
                    const QJsonObject workers = workersHealth(shared.settings.workerHeartbeats);
                    const bool ready = databaseOk && workers.value(QStringLiteral("ok")).toBool();
-                   const QString status = !ready                                      ? QStringLiteral("degraded")
+                   const QString status = !ready                   ? QStringLiteral("degraded")
                        : jobs.value(QStringLiteral("ok")).toBool() ? QStringLiteral("ok")
-                                                                                      : QStringLiteral("warn");
+                                                                   : QStringLiteral("warn");
                    const QJsonObject body{
                        {QStringLiteral("status"), status},
                        {QStringLiteral("version"), QStringLiteral(TWINOPS_VERSION)},
