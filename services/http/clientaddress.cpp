@@ -28,12 +28,14 @@ QHostAddress fullAddress(const QString &text)
 QByteArray joinedHeader(const HttpHeaders &headers, const QByteArray &lowerCaseName)
 {
     QByteArray joined;
+    bool first = true;
     for (const auto &[name, value] : headers) {
         if (name != lowerCaseName)
             continue;
-        if (!joined.isNull())
+        if (!first)
             joined += ',';
         joined += value;
+        first = false;
     }
     return joined;
 }

@@ -85,6 +85,8 @@ void TestClientAddress::clientAddress_data()
     QTest::newRow("two header lines") << proxy
                                       << HttpHeaders{{"x-forwarded-for", "1.2.3.4"}, {"x-forwarded-for", "203.0.113.1"}}
                                       << QStringLiteral("203.0.113.1");
+    QTest::newRow("first header line empty") // an empty entry the walk reaches
+        << proxy << HttpHeaders{{"x-forwarded-for", ""}, {"x-forwarded-for", "10.0.0.7"}} << proxy;
     QTest::newRow("IPv4 with port") << proxy << xff("203.0.113.1:4711") << QStringLiteral("203.0.113.1");
     QTest::newRow("bare IPv6") << proxy << xff("2001:db8::1") << QStringLiteral("2001:db8::1");
     QTest::newRow("IPv6 in brackets with port") << proxy << xff("[2001:db8::1]:4711") << QStringLiteral("2001:db8::1");
