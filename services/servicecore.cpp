@@ -55,6 +55,7 @@ void ServiceCore::startWorkers(int workers, std::chrono::milliseconds lease)
     options.lease = lease;
     options.rescueInterval = std::min(options.rescueInterval, lease / 2);
     options.owner = m_options.instance;
+    options.heartbeats = &m_heartbeats;
     // SQLite has no NOTIFY: poll briskly. PostgreSQL workers are woken by NOTIFY and poll only as a fallback.
     options.pollInterval = m_options.database.dialect() == Dialect::Sqlite ? std::chrono::milliseconds(200)
                                                                            : std::chrono::milliseconds(1000);
@@ -107,6 +108,7 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     m_endpoint.reset();
     ApiSettings settings;
     settings.instance = m_options.instance;
+    settings.workerHeartbeats = &m_heartbeats;
     if (!chat) {
         TWINOPS_TRY_ASSIGN(chat, ChatSettings::fromEnvironment());
     }
@@ -124,6 +126,12 @@ void ServiceCore::setAuthLimits(const AuthLimits &limits)
 {
     if (m_api)
         m_api->auth.limits.set(limits);
+}
+
+void ServiceCore::setTrustedProxies(TrustedProxies proxies)
+{
+    if (m_api)
+        m_api->setTrustedProxies(std::move(proxies));
 }
 
 Result<PasswordHasher::Cost> passwordCostFromEnvironment()

@@ -4,6 +4,7 @@
 #include "auth/passwordhasher.h"
 #include "core/result.h"
 #include "http/httpendpoint.h"
+#include "jobs/workerheartbeats.h"
 #include "jobs/workerpool.h"
 #include "knowledge/chatsettings.h"
 #include "metrics/metricsrollup.h"
@@ -59,6 +60,9 @@ public:
     void setAuthLimits(const AuthLimits &limits);
     // Null unless the HTTP API was started.
     HttpEndpoint *endpoint() { return m_endpoint.get(); }
+    // Replaces the proxies whose X-Forwarded-For / Forwarded headers name the client (EndpointOptions::trustedProxies
+    // at start), for the requests that arrive from now on; a no-op before serveHttp(). Call it on the core's thread.
+    void setTrustedProxies(TrustedProxies proxies);
 
 private:
     explicit ServiceCore(CoreOptions options);
@@ -67,6 +71,7 @@ private:
     std::unique_ptr<Database> m_database;
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<MetricsRollupWriter> m_rollups;
+    WorkerHeartbeats m_heartbeats; // before the API, which reads it until its threads end
     std::unique_ptr<ApiShared> m_api;
     std::unique_ptr<HttpEndpoint> m_endpoint;
     JobHandlers m_handlers;

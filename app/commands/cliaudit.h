@@ -8,7 +8,7 @@ namespace twinops::app {
 // caller's transaction.
 inline Status auditCli(Database &db, const QString &action, const QString &keyId, const QJsonObject &details = {})
 {
-    return writeAudit(db, {{}, QStringLiteral("cli"), {}, action, QStringLiteral("api_key"), keyId, details, {}});
+    return writeAudit(db, {{}, QStringLiteral("cli"), {}, action, QStringLiteral("api_key"), keyId, details, {}, {}});
 }
 
 } // namespace twinops::app

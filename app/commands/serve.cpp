@@ -69,6 +69,7 @@ Result<Invocation> reload(const Invocation &running, ServiceCore &core)
 {
     TWINOPS_TRY_ASSIGN(Invocation next, running.reloaded());
     TWINOPS_TRY_ASSIGN(const LogSettings logging, next.logSettings());
+    TWINOPS_TRY_ASSIGN(TrustedProxies proxies, TrustedProxies::parse(next.values(QStringLiteral("trusted-proxy"))));
     const QHash<QString, QString> previousEnvironment = configuredEnvironment();
     setConfiguredEnvironment(next.configuredEnvironment());
     const Result<AuthLimits> limits = AuthLimits::fromEnvironment();
@@ -78,8 +79,7 @@ Result<Invocation> reload(const Invocation &running, ServiceCore &core)
         return limits.ok() ? logsReopened.error() : limits.error();
     }
     core.setAuthLimits(*limits);
-    // Trusted proxies (--trusted-proxy, repeatable): hand next.values(QStringLiteral("trusted-proxy")) to the
-    // running endpoint here, once the option exists.
+    core.setTrustedProxies(std::move(proxies));
 
     QStringList restart;
     for (const QString &name : changedSettings(running, next)) {
@@ -109,6 +109,10 @@ Outcome run(const Invocation &invocation)
     http->tlsKeyFile = invocation.value(QStringLiteral("tls-key"));
     if (http->tlsCertificateFile.isEmpty() != http->tlsKeyFile.isEmpty())
         return Outcome::usage(QStringLiteral("--tls-cert and --tls-key go together"));
+    auto proxies = TrustedProxies::parse(invocation.values(QStringLiteral("trusted-proxy")));
+    if (!proxies.ok())
+        return Outcome::usage(proxies.error().message);
+    http->trustedProxies = std::move(*proxies);
     const std::optional<int> workers = invocation.integer(QStringLiteral("workers"), 0, 64);
     if (!workers)
         return Outcome::usage(QStringLiteral("--workers expects a number from 0 to 64"));
@@ -177,6 +181,10 @@ Command serve()
             QCommandLineOption(QStringLiteral("tls-key"),
                                QStringLiteral("The PEM private key of --tls-cert (unencrypted; EC or RSA)."),
                                QStringLiteral("FILE")),
+            QCommandLineOption(QStringLiteral("trusted-proxy"),
+                               QStringLiteral("A reverse proxy's address or range (repeatable): from it, the client "
+                                              "address is read from X-Forwarded-For or Forwarded."),
+                               QStringLiteral("CIDR")),
             QCommandLineOption(QStringLiteral("workers"),
                                QStringLiteral("Job worker threads (default 2; 0 = enqueue only, another process runs "
                                               "the jobs)."),

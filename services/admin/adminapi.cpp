@@ -58,6 +58,7 @@ AdminReply InProcessAdminApi::call(const QByteArray &method, const QString &path
     if (question >= 0)
         request.query = QUrlQuery(path.mid(question + 1));
     request.peer = QStringLiteral("console");
+    request.client = request.peer;
     request.requestId = QStringLiteral("console");
     if (!actingTenant.isEmpty())
         request.headers.append({QByteArrayLiteral("x-twinops-tenant"), actingTenant.toLatin1()});

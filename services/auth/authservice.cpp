@@ -114,6 +114,26 @@ Status AuthService::admitSignup(const QString &clientAddress)
     return AuthThrottle(m_db).waiting(signupKey(client), nowUtc(), signupRefusal());
 }
 
+Status AuthService::takeShareRead(const QString &clientAddress)
+{
+    return AuthThrottle(m_db).spend(QStringLiteral("share-read-address:") + AuthThrottle::clientOf(clientAddress),
+                                    m_config.limits.get().shareReadPerAddress, nowUtc(),
+                                    QStringLiteral("too many requests from this address; try again later"));
+}
+
+Status AuthService::takeShareChat(const QString &clientAddress)
+{
+    return AuthThrottle(m_db).spend(QStringLiteral("share-chat-address:") + AuthThrottle::clientOf(clientAddress),
+                                    m_config.limits.get().shareChatPerAddress, nowUtc(),
+                                    QStringLiteral("too many chat requests from this address; try again later"));
+}
+
+Status AuthService::takeShareChatOnLink(const QString &linkId)
+{
+    return AuthThrottle(m_db).spend(QStringLiteral("share-chat-link:") + linkId, m_config.limits.get().shareChatPerLink,
+                                    nowUtc(), QStringLiteral("too many chat requests on this link; try again later"));
+}
+
 Result<Session> AuthService::login(const QString &email, const QString &password, const QString &clientAddress)
 {
     const QString normalised = email.trimmed().toLower();

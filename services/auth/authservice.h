@@ -51,6 +51,12 @@ public:
     // the HTTP thread refuses a flood at once instead of queueing it for the work pool (Lane::Work admission).
     Status admitLogin(const QString &clientAddress);
     Status admitSignup(const QString &clientAddress);
+    // A share-link visitor's request, taken from its budgets (AuthLimits::share*); RateLimited with Retry-After once
+    // one is spent. Reading a link counts per client address; a chat per client address, before the token is even
+    // looked up (guessing tokens stays slow), and then per link (a leaked link cannot run up its owner's bill).
+    Status takeShareRead(const QString &clientAddress);
+    Status takeShareChat(const QString &clientAddress);
+    Status takeShareChatOnLink(const QString &linkId);
     Result<Session> refresh(const QString &refreshToken);
     Status logout(const QString &refreshToken);
     Result<Principal> authenticate(const QByteArray &authorizationHeader);

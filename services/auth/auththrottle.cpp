@@ -12,7 +12,10 @@ namespace {
 
 static_assert(AuthLimits{}.loginPerAccount.window <= AuthLimits::kLongestWindow
                   && AuthLimits{}.loginPerAddress.window <= AuthLimits::kLongestWindow
-                  && AuthLimits{}.signupPerAddress.window <= AuthLimits::kLongestWindow,
+                  && AuthLimits{}.signupPerAddress.window <= AuthLimits::kLongestWindow
+                  && AuthLimits{}.shareReadPerAddress.window <= AuthLimits::kLongestWindow
+                  && AuthLimits{}.shareChatPerAddress.window <= AuthLimits::kLongestWindow
+                  && AuthLimits{}.shareChatPerLink.window <= AuthLimits::kLongestWindow,
               "prune() would delete rows whose window is still running");
 
 } // namespace

@@ -20,12 +20,17 @@ struct ThrottleRule
     std::chrono::seconds block{0};
 };
 
-// The budgets of the public auth routes (docs/decisions.md, "Issue #12: abuse controls", says why these numbers).
+// The budgets of the public routes (docs/decisions.md, "Issue #12: abuse controls" and "Issue #13: proxies and
+// shared limits", says why these numbers).
 struct AuthLimits
 {
     ThrottleRule loginPerAccount{5, std::chrono::minutes(15), std::chrono::minutes(5)}; // per email and address
     ThrottleRule loginPerAddress{20, std::chrono::minutes(15), std::chrono::minutes(15)}; // failed logins
     ThrottleRule signupPerAddress{10, std::chrono::hours(1), std::chrono::hours(1)}; // sign-up attempts
+    // Share-link visitors: a burst, then the rest of a window as long as the burst takes at the average rate.
+    ThrottleRule shareReadPerAddress{20, std::chrono::seconds(20), std::chrono::seconds(20)}; // 60 a minute
+    ThrottleRule shareChatPerAddress{10, std::chrono::seconds(20), std::chrono::seconds(20)}; // 30 a minute
+    ThrottleRule shareChatPerLink{5, std::chrono::seconds(15), std::chrono::seconds(15)}; // 20 a minute
 
     // No rule's window is longer: a row whose window began before this and whose block is over is spent.
     static constexpr std::chrono::seconds kLongestWindow = std::chrono::hours(1);
@@ -58,7 +63,8 @@ private:
     AuthLimits m_limits;
 };
 
-// Attempt budgets kept in auth_throttle, so that every process sharing the database counts the same attempts.
+// Attempt budgets kept in auth_throttle, so that every process sharing the database counts the same attempts (logins,
+// sign-ups, share-link visits: one way for every per-address or per-link limit).
 // An attempt is taken from its budget before it is made (one conditional upsert, so concurrent attempts can never
 // together exceed the limit) and given back if it turns out not to count (a login that succeeds).
 class AuthThrottle
@@ -82,6 +88,12 @@ public:
     // Takes one attempt from key's budget. RateLimited (with retryAfterSeconds and `refusal` as its message) while
     // the key waits; then nothing is taken.
     Result<Taken> take(const QString &key, const ThrottleRule &rule, const QDateTime &now, const QString &refusal);
+    // take() for an attempt that is never given back.
+    Status spend(const QString &key, const ThrottleRule &rule, const QDateTime &now, const QString &refusal)
+    {
+        TWINOPS_TRY(take(key, rule, now, refusal));
+        return {};
+    }
     // RateLimited (with retryAfterSeconds and `refusal` as its message) while the key waits; takes nothing. A read:
     // cheap enough to refuse a spent budget before any work is queued for the attempt.
     Status waiting(const QString &key, const QDateTime &now, const QString &refusal);

@@ -458,6 +458,7 @@ private:
                                 QJsonObject{{QStringLiteral("reason"), QStringLiteral("checklist cleanup")},
                                             {QStringLiteral("target"), m_env.baseUrl.toString(QUrl::RemoveUserInfo)},
                                             {QStringLiteral("account"), account.email}},
+                                {},
                                 {}}));
         TWINOPS_TRY(tx.commit());
         step->insert(QStringLiteral("result"), QStringLiteral("suspended"));
@@ -538,26 +539,26 @@ CheckResult checkHealth(const TargetEnvironment &env)
 
     CheckResult result;
     const QString reported = text(body, QLatin1String("status"));
+    // A degraded (503) or warning (200) answer says which check fails: name it.
+    QString failing;
+    const QJsonObject checks = body.value(QLatin1String("checks")).toObject();
+    for (auto it = checks.constBegin(); it != checks.constEnd(); ++it) {
+        const QJsonObject check = it.value().toObject();
+        if (check.contains(QLatin1String("ok")) && !check.value(QLatin1String("ok")).toBool())
+            failing += (failing.isEmpty() ? QStringLiteral("; failing: ") : QStringLiteral(", "))
+                + (check.contains(QLatin1String("message"))
+                       ? QString(it.key() + QStringLiteral(" (") + text(check, QLatin1String("message")) + u')')
+                       : it.key());
+    }
     if (reply.status != 200) {
         QString message = QStringLiteral("health: ") + expectedStatus(reply, 200);
-        // A degraded answer says which dependency is down: name it.
-        QStringList down;
-        const QJsonObject checks = body.value(QLatin1String("checks")).toObject();
-        for (auto it = checks.constBegin(); it != checks.constEnd(); ++it) {
-            const QJsonObject check = it.value().toObject();
-            if (check.contains(QLatin1String("ok")) && !check.value(QLatin1String("ok")).toBool())
-                down << (check.contains(QLatin1String("message"))
-                             ? QString(it.key() + QStringLiteral(" (") + text(check, QLatin1String("message")) + u')')
-                             : it.key());
-        }
         if (!reported.isEmpty())
             message += QStringLiteral("; status ") + reported;
-        if (!down.isEmpty())
-            message += QStringLiteral("; failing: ") + down.join(QStringLiteral(", "));
-        result = CheckResult::fail(message, evidence);
+        result = CheckResult::fail(message + failing, evidence);
     } else if (reported != QLatin1String("ok")) {
         result = CheckResult::fail(
-            QStringLiteral("health: GET /health → 200 but status is \"%1\" (expected \"ok\")").arg(reported.left(40)),
+            QStringLiteral("health: GET /health → 200 but status is \"%1\" (expected \"ok\")").arg(reported.left(40))
+                + failing,
             evidence);
     } else {
         result = CheckResult::pass(QStringLiteral("healthy: %1 %2 answered in %3 ms")

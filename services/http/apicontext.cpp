@@ -1,5 +1,6 @@
 #include "http/apicontext.h"
 
+#include "core/logging.h"
 #include "http/routes.h"
 #include "metrics/metricsregistry.h"
 
@@ -51,6 +52,22 @@ ApiShared::ApiShared(DatabaseUrl url, QByteArray jwtSecret, PasswordHasher::Cost
     registerRoutes(router);
     if (const QJsonDocument document = openApiDocument(router); !document.isNull())
         openApiJson = document.toJson(QJsonDocument::Compact);
+}
+
+void ApiShared::setTrustedProxies(TrustedProxies proxies)
+{
+    const QMutexLocker locker(&m_trustedProxiesLock);
+    if (!proxies.isEmpty() || !m_trustedProxies.isEmpty())
+        qCInfo(lcHttp).noquote() << "trusted proxies:"
+                                 << (proxies.isEmpty() ? QStringLiteral("none")
+                                                       : proxies.cidrs().join(QStringLiteral(", ")));
+    m_trustedProxies = std::move(proxies);
+}
+
+TrustedProxies ApiShared::trustedProxies() const
+{
+    const QMutexLocker locker(&m_trustedProxiesLock);
+    return m_trustedProxies;
 }
 
 Status ApiContext::ensureDatabase()

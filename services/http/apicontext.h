@@ -3,9 +3,9 @@
 #include "auth/authservice.h"
 #include "auth/concurrencylimiter.h"
 #include "auth/principal.h"
-#include "auth/ratelimiter.h"
 #include "checks/backgroundchecks.h"
 #include "core/result.h"
+#include "http/clientaddress.h"
 #include "http/httpmessage.h"
 #include "http/router.h"
 #include "knowledge/chatprovider.h"
@@ -17,6 +17,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QReadWriteLock>
 #include <QThread>
 
@@ -26,6 +27,7 @@ namespace twinops {
 
 class Counter;
 class Histogram;
+class WorkerHeartbeats;
 class MetricsRegistry;
 
 struct ApiSettings
@@ -38,8 +40,10 @@ struct ApiSettings
     // Beyond both, 503 with Retry-After.
     int workThreads = std::max(2, QThread::idealThreadCount());
     int workQueue = 16;
-    ChatSettings chat; // the chat provider and the share-link chat limits
-    AuthLimits authLimits; // the login and sign-up budgets
+    ChatSettings chat; // the chat provider and the limits of answers in the making
+    AuthLimits authLimits; // the login, sign-up and share-link budgets
+    // This process's job workers, for /health (ServiceCore's); null when the API runs without a core.
+    const WorkerHeartbeats *workerHeartbeats = nullptr;
 };
 
 // Per-route request metrics, created on first use and then found under a read lock. Keyed by the parts
@@ -73,7 +77,8 @@ private:
     QHash<Key, Series> m_series;
 };
 
-// Everything the HTTP threads share. Immutable after construction except the thread-safe metrics.
+// Everything the HTTP threads share. Immutable after construction except the thread-safe metrics, limiters and
+// trusted proxies.
 class ApiShared
 {
 public:
@@ -88,16 +93,27 @@ public:
     const QDateTime startedAt;
     Router router;
     QByteArray openApiJson; // compact, serialized once: the document is ~80 KB
-    RateLimiter publicLimiter{60, 20}; // public share routes, per client address
     // The configured chat provider, one for every HTTP thread (it keeps the provider's connections warm); null
     // for the built-in grounded provider.
     std::shared_ptr<ChatProvider> chatProvider = makeChatProvider(settings.chat);
-    RateLimiter shareChatTokenLimiter{settings.chat.shareTokenPerMinute, settings.chat.shareTokenBurst}; // per link
-    RateLimiter shareChatPeerLimiter{settings.chat.sharePeerPerMinute, settings.chat.sharePeerBurst}; // per address
     ConcurrencyLimiter tenantChats{settings.chat.maxStreamsPerTenant}; // answers being generated, per tenant
     ConcurrencyLimiter shareLinkChats{settings.chat.maxStreamsPerShareLink}; // … and per share link
     // Last, so that it is destroyed first: a running checklist stops before what it uses goes away.
     BackgroundChecks checks{databaseUrl};
+
+    // The proxies whose forwarding headers are believed; replaced whole, from any thread, while requests are served
+    // (every request reads the list current when it arrived).
+    void setTrustedProxies(TrustedProxies proxies);
+    TrustedProxies trustedProxies() const;
+    // A request's client address (TrustedProxies::clientAddress with the current list).
+    QString clientAddress(const QHostAddress &peer, const HttpHeaders &headers) const
+    {
+        return trustedProxies().clientAddress(peer, headers);
+    }
+
+private:
+    mutable QMutex m_trustedProxiesLock;
+    TrustedProxies m_trustedProxies;
 };
 
 // One per HTTP thread: the thread's own database connection and the shared state.

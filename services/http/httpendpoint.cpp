@@ -422,6 +422,7 @@ public:
 
     void received(HttpRequest request)
     {
+        request.client = m_api.shared().clientAddress(QHostAddress(request.peer), request.headers);
         m_guard->requestReceived();
         if (m_busy) {
             if (m_waiting.size() >= kMaxPipelined) {
@@ -745,6 +746,7 @@ QString HttpEndpoint::baseUrl() const
 
 Status HttpEndpoint::start()
 {
+    m_shared.setTrustedProxies(m_options.trustedProxies);
     std::optional<QSslConfiguration> tls;
     if (!m_options.tlsCertificateFile.isEmpty() || !m_options.tlsKeyFile.isEmpty()) {
         TWINOPS_TRY_ASSIGN(tls, serverTlsConfiguration(m_options.tlsCertificateFile, m_options.tlsKeyFile));

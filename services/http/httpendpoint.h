@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "http/clientaddress.h"
 
 #include <QHostAddress>
 #include <QList>
@@ -25,6 +26,9 @@ struct EndpointOptions
     // HTTPS: a PEM certificate (chain) and its PEM private key, both or neither; read once at start.
     QString tlsCertificateFile{};
     QString tlsKeyFile{};
+    // Whose X-Forwarded-For / Forwarded headers name the client, from start() on (ApiShared::setTrustedProxies
+    // replaces the list while serving).
+    TrustedProxies trustedProxies{};
 };
 
 // The HTTP API over Qt HttpServer: one listening socket, owned by this process alone (a second process asked to

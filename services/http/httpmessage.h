@@ -25,7 +25,10 @@ struct HttpRequest
     QUrlQuery query;
     HttpHeaders headers; // names lower case
     QByteArray body;
-    QString peer; // client address, for rate limits and logs
+    QString peer; // the socket's peer address
+    // The client's address: the peer, or the address a trusted proxy forwarded (TrustedProxies). What rate limits,
+    // throttles and the audit log count.
+    QString client;
     QString requestId;
     // Set by the transport for requests it runs on a pool: true once the client has disconnected, so that long
     // work (a chat answer) can stop. Null for callers that never go away (tests, the console in process).

@@ -4,6 +4,7 @@
 #include "jobs/jobcompleter.h"
 #include "jobs/jobqueue.h"
 #include "jobs/poolsignal.h"
+#include "jobs/workerheartbeats.h"
 #include "jobs/workerpool.h"
 #include "metrics/metricsregistry.h"
 
@@ -19,6 +20,7 @@ JobWorker::JobWorker(DatabaseUrl url, PoolSignal &signal, const WorkerPoolOption
     , m_executor(handlers)
     , m_metrics(metrics)
     , m_owner(options.owner + QStringLiteral("/worker-%1").arg(index))
+    , m_index(index)
     , m_claims(&metrics.counter(QStringLiteral("twinops_job_claims_total"),
                                 QStringLiteral("Claim queries that returned at least one job")))
 {
@@ -35,6 +37,7 @@ void JobWorker::run()
     JobQueue queue(*m_db);
     JobCompleter completer(*m_db, m_metrics, m_owner);
     while (!m_signal.stopping()) {
+        beat();
         if (m_rescuer)
             m_rescuer->rescueIfDue(queue);
         auto claim = queue.claim(m_owner, m_options.batchSize, m_options.lease);
@@ -51,6 +54,12 @@ void JobWorker::run()
         process(queue, completer, *claim);
     }
     m_db.reset();
+}
+
+void JobWorker::beat()
+{
+    if (m_options.heartbeats)
+        m_options.heartbeats->beat(m_index);
 }
 
 void JobWorker::process(JobQueue &queue, JobCompleter &completer, const Claim &claim)
@@ -73,6 +82,7 @@ void JobWorker::process(JobQueue &queue, JobCompleter &completer, const Claim &c
             sinceHeartbeat.restart();
         }
         const int consumed = runTransaction(completer, claim.leaseToken, remaining, oneAtATime);
+        beat();
         if (consumed < 0) {
             oneAtATime = true; // nothing consumed: retry the same jobs one by one
             continue;

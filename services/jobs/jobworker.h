@@ -32,6 +32,7 @@ protected:
     void run() override;
 
 private:
+    void beat(); // tells the pool's heartbeats (WorkerPoolOptions) that this worker came round
     void process(JobQueue &queue, JobCompleter &completer, const Claim &claim);
     int runTransaction(JobCompleter &completer, const QString &leaseToken, const QList<Job> &jobs, bool oneAtATime);
 
@@ -41,6 +42,7 @@ private:
     const JobExecutor m_executor;
     MetricsRegistry &m_metrics;
     const QString m_owner; // names this worker in lease_owner and in the failure lines
+    const int m_index;
     std::optional<JobRescuer> m_rescuer; // worker 0 only
     Counter *m_claims;
     std::unique_ptr<Database> m_db; // opened and closed on the worker's thread

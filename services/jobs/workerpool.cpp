@@ -3,6 +3,7 @@
 #include "core/logging.h"
 #include "jobs/enqueuelistener.h"
 #include "jobs/jobworker.h"
+#include "jobs/workerheartbeats.h"
 
 namespace twinops {
 
@@ -22,6 +23,8 @@ WorkerPool::~WorkerPool()
 void WorkerPool::start()
 {
     m_signal.clearStop();
+    if (m_options.heartbeats)
+        m_options.heartbeats->reset(m_options.workers, m_options.lease);
     for (int i = 0; i < m_options.workers; ++i)
         m_threads.push_back(std::make_unique<JobWorker>(m_url, m_signal, m_options, m_handlers, m_metrics, i));
     if (m_options.workers > 0 && m_url.dialect() == Dialect::Postgres)
@@ -38,6 +41,8 @@ void WorkerPool::stop()
     for (auto &thread : m_threads)
         thread->wait();
     m_threads.clear();
+    if (m_options.heartbeats)
+        m_options.heartbeats->reset(0, m_options.lease);
 }
 
 void WorkerPool::wake()

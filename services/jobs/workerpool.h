@@ -15,6 +15,7 @@ class QThread;
 namespace twinops {
 
 class MetricsRegistry;
+class WorkerHeartbeats;
 
 struct WorkerPoolOptions
 {
@@ -26,6 +27,7 @@ struct WorkerPoolOptions
     std::chrono::milliseconds rescueInterval{5'000};
     int maxCrashes = 3; // a job that crashed its worker this often is discarded
     QString owner; // names this process in lease_owner (host:pid)
+    WorkerHeartbeats *heartbeats = nullptr; // where the workers say they are alive (the process's /health), or none
 };
 
 // Worker threads, each with its own database connection, that claim jobs in batches and run them. A job's

@@ -12,7 +12,8 @@ namespace twinops {
 
 class SecretStore;
 
-// How chat answers: which provider, where it lives, how long we wait for it, and the public-chat limits.
+// How chat answers: which provider, where it lives, how long we wait for it, and how many answers at once (the
+// share-link chat budgets are AuthLimits').
 // The API key is a secret: it is never logged, never part of a response and never written to a config file.
 struct ChatSettings
 {
@@ -29,12 +30,6 @@ struct ChatSettings
 
     int passageLimit = 5; // passages retrieved per question
     int historyMessages = 6; // earlier messages of the conversation handed to the provider
-
-    // Share-link chat, per link and per client address (token buckets in memory).
-    int shareTokenPerMinute = 20;
-    int shareTokenBurst = 5;
-    int sharePeerPerMinute = 30;
-    int sharePeerBurst = 10;
 
     // Answers being generated at once (each holds a thread of the chat pool until it ends): in all, per tenant
     // (members and share-link visitors together) and per share link. Beyond the total 503, beyond the others 429,

@@ -13,10 +13,10 @@ Status writeAudit(Database &db, const AuditEntry &entry)
     return discardRows(db.query(
         QStringLiteral(
             "INSERT INTO audit_log (tenant_id, actor_type, actor_id, action, target_type, target_id, details, "
-            "request_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+            "request_id, client_address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
         {orNull(entry.tenantId), entry.actorType, orNull(entry.actorId), entry.action, orNull(entry.targetType),
          orNull(entry.targetId), QString::fromUtf8(QJsonDocument(entry.details).toJson(QJsonDocument::Compact)),
-         orNull(entry.requestId), nowUtc()}));
+         orNull(entry.requestId), orNull(entry.clientAddress), nowUtc()}));
 }
 
 } // namespace twinops

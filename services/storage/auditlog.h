@@ -22,6 +22,7 @@ struct AuditEntry
     QString targetId;
     QJsonObject details;
     QString requestId;
+    QString clientAddress; // the request's client (HttpRequest::client); empty when no request made the change
 };
 
 // Writes the entry on `db`, inside the caller's transaction if one is open.

@@ -226,6 +226,7 @@ void TestAuth::concurrentGuessesNeverExceedTheLimit()
             request.headers.append({QByteArray("content-type"), QByteArray("application/json")});
             request.body = R"({"email":"ada@example.com","password":"wrong password!"})";
             request.peer = QStringLiteral("192.0.2.44");
+            request.client = request.peer;
             request.requestId = newId();
             start.arrive_and_wait();
             statuses[i] = connected ? context.handle(request).status : -1;

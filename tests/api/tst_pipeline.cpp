@@ -1,10 +1,13 @@
 // The whole pipeline through the API with real workers, on SQLite and PostgreSQL: upload and approve a source,
 // the indexing job runs, chat cites it, the graph job runs, the graph is visible; retrying the graph job changes
-// nothing; job routes enforce their state rules; and the stall watchdog reports a queue nobody works.
+// nothing; job routes enforce their state rules; the stall watchdog reports a queue nobody works, without taking the
+// instance out of service; a wedged worker of the instance does.
 #include "apiharness.h"
 #include "core/ids.h"
+#include "gate.h"
 #include "graph/graphextractionhandler.h"
 #include "jobs/jobqueue.h"
+#include "jobs/workerheartbeats.h"
 #include "jobs/workerpool.h"
 #include "knowledge/sourceindexhandler.h"
 
@@ -24,10 +27,16 @@ private slots:
     void cleanup();
 
     void sourceToChatToGraph();
-    void stalledQueueMakesHealthDegraded();
+    void stalledQueueIsReportedButTheInstanceStaysReady();
+    void wedgedWorkerTakesTheInstanceOutOfService();
 
 private:
     QString waitForJob(const QString &id, const QString &state);
+    QJsonObject healthCheck(const ApiHarness::Reply &health, const QString &name) const
+    {
+        return health.json[QStringLiteral("checks")].toObject()[name].toObject();
+    }
+    WorkerHeartbeats m_heartbeats; // the instance's workers, as ServiceCore hands them to /health
     std::unique_ptr<ApiHarness> m_api;
     QByteArray m_owner;
     JobHandlers m_handlers;
@@ -37,7 +46,9 @@ private:
 
 void TestPipeline::init()
 {
-    m_api = ApiHarness::create(currentDialect());
+    ApiSettings settings;
+    settings.workerHeartbeats = &m_heartbeats;
+    m_api = ApiHarness::create(currentDialect(), settings);
     QVERIFY(m_api);
     m_owner = ApiHarness::bearer(
         m_api->signup(QStringLiteral("ada@example.com"), QStringLiteral("Engines"))[QStringLiteral("access_token")]
@@ -128,19 +139,26 @@ void TestPipeline::sourceToChatToGraph()
              1);
 }
 
-void TestPipeline::stalledQueueMakesHealthDegraded()
+void TestPipeline::stalledQueueIsReportedButTheInstanceStaysReady()
 {
     // A job that has waited two minutes, and no worker anywhere has claimed anything since.
     NewJob job;
     job.type = QStringLiteral("nobody_runs_this");
     job.runAt = nowUtc().addSecs(-120);
     QVERIFY(JobQueue(m_api->db()).enqueue(job).ok());
+    // The queue is every instance's: a stall is shown, but this instance is ready (its database answers and it runs
+    // no workers of its own), so a load balancer keeps it.
     const auto health = m_api->call("GET", QStringLiteral("/health"));
-    QCOMPARE(health.status, 503);
-    QCOMPARE(health.json[QStringLiteral("status")].toString(), QStringLiteral("degraded"));
-    const QJsonObject jobs = health.json[QStringLiteral("checks")].toObject()[QStringLiteral("jobs")].toObject();
+    QCOMPARE(health.status, 200);
+    QCOMPARE(health.json[QStringLiteral("status")].toString(), QStringLiteral("warn"));
+    const QJsonObject jobs = healthCheck(health, QStringLiteral("jobs"));
+    QCOMPARE(jobs[QStringLiteral("ok")].toBool(), false);
     QCOMPARE(jobs[QStringLiteral("stalled")].toBool(), true);
     QVERIFY(jobs[QStringLiteral("message")].toString().contains(QLatin1String("no job worker is running")));
+    QCOMPARE(healthCheck(health, QStringLiteral("database"))[QStringLiteral("ok")].toBool(), true);
+    QCOMPARE(
+        healthCheck(health, QStringLiteral("workers")),
+        (QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("count"), 0}, {QStringLiteral("responsive"), 0}}));
     const auto metrics = m_api->call("GET", QStringLiteral("/metrics"));
     QVERIFY(metrics.body.contains("twinops_job_queue_stalled 1"));
 
@@ -149,9 +167,73 @@ void TestPipeline::stalledQueueMakesHealthDegraded()
     options.workers = 1;
     options.pollInterval = 20ms;
     options.owner = QStringLiteral("watchdog");
+    options.heartbeats = &m_heartbeats;
+    m_pool = std::make_unique<WorkerPool>(m_api->url(), m_handlers, m_metrics, options);
+    m_pool->start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_api->call("GET", QStringLiteral("/health")).json[QStringLiteral("status")].toString(),
+                              QStringLiteral("ok"), 10000);
+    const auto ready = m_api->call("GET", QStringLiteral("/health"));
+    QCOMPARE(ready.status, 200);
+    QCOMPARE(healthCheck(ready, QStringLiteral("workers"))[QStringLiteral("count")].toInt(), 1);
+    QCOMPARE(healthCheck(ready, QStringLiteral("workers"))[QStringLiteral("responsive")].toInt(), 1);
+    QVERIFY(m_api->call("GET", QStringLiteral("/metrics")).body.contains("twinops_job_queue_stalled 0"));
+}
+
+namespace {
+
+// Waits at a gate: a job that never comes back while the test holds the gate closed.
+class WedgeHandler final : public JobHandler
+{
+public:
+    explicit WedgeHandler(Gate &gate)
+        : m_gate(gate)
+    { }
+    QString type() const override { return QStringLiteral("wedge"); }
+    Result<QJsonObject> run(JobContext &) override
+    {
+        m_gate.pass();
+        return QJsonObject{};
+    }
+
+private:
+    Gate &m_gate;
+};
+
+} // namespace
+
+void TestPipeline::wedgedWorkerTakesTheInstanceOutOfService()
+{
+    Gate gate;
+    gate.close();
+    m_handlers.add(std::make_shared<WedgeHandler>(gate));
+    WorkerPoolOptions options;
+    options.workers = 1;
+    options.pollInterval = 20ms;
+    options.lease = 500ms;
+    options.owner = QStringLiteral("wedged");
+    options.heartbeats = &m_heartbeats;
     m_pool = std::make_unique<WorkerPool>(m_api->url(), m_handlers, m_metrics, options);
     m_pool->start();
     QTRY_COMPARE_WITH_TIMEOUT(m_api->call("GET", QStringLiteral("/health")).status, 200, 10000);
+
+    NewJob job;
+    job.type = QStringLiteral("wedge");
+    QVERIFY(JobQueue(m_api->db()).enqueue(job).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(gate.holdsSomeone(), 10000);
+    // Its worker has not come back for longer than its lease: this instance is not ready.
+    QTRY_COMPARE_WITH_TIMEOUT(m_api->call("GET", QStringLiteral("/health")).status, 503, 10000);
+    const auto health = m_api->call("GET", QStringLiteral("/health"));
+    QCOMPARE(health.json[QStringLiteral("status")].toString(), QStringLiteral("degraded"));
+    const QJsonObject workers = healthCheck(health, QStringLiteral("workers"));
+    QCOMPARE(workers[QStringLiteral("ok")].toBool(), false);
+    QCOMPARE(workers[QStringLiteral("count")].toInt(), 1);
+    QCOMPARE(workers[QStringLiteral("responsive")].toInt(), 0);
+    QVERIFY(workers[QStringLiteral("message")].toString().contains(QLatin1String("did not come back")));
+    QCOMPARE(healthCheck(health, QStringLiteral("database"))[QStringLiteral("ok")].toBool(), true);
+
+    gate.open();
+    QTRY_COMPARE_WITH_TIMEOUT(m_api->call("GET", QStringLiteral("/health")).status, 200, 10000);
+    m_pool.reset(); // before the gate goes
 }
 
 QTEST_GUILESS_MAIN(TestPipeline)

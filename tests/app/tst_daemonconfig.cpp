@@ -53,13 +53,15 @@ struct Reply
 
 // One blocking HTTP request to the daemon.
 Reply request(quint16 port, const QByteArray &method, const QString &path, const QJsonObject &body = {},
-              const QByteArray &authorization = {})
+              const QByteArray &authorization = {}, const QByteArray &forwardedFor = {})
 {
     QNetworkAccessManager manager;
     QNetworkRequest outgoing(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path)));
     outgoing.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (!authorization.isEmpty())
         outgoing.setRawHeader("Authorization", authorization);
+    if (!forwardedFor.isEmpty())
+        outgoing.setRawHeader("X-Forwarded-For", forwardedFor);
     QNetworkReply *reply = manager.sendCustomRequest(
         outgoing, method, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact));
     QEventLoop loop;
@@ -71,10 +73,11 @@ Reply request(quint16 port, const QByteArray &method, const QString &path, const
     return answer;
 }
 
-int failedLogin(quint16 port, const QString &email)
+int failedLogin(quint16 port, const QString &email, const QByteArray &forwardedFor = {})
 {
     return request(port, "POST", QStringLiteral("/api/v1/auth/login"),
-                   {{QStringLiteral("email"), email}, {QStringLiteral("password"), QStringLiteral("not the password")}})
+                   {{QStringLiteral("email"), email}, {QStringLiteral("password"), QStringLiteral("not the password")}},
+                   {}, forwardedFor)
         .status;
 }
 
@@ -97,6 +100,7 @@ private slots:
     void fileErrorsAreUsageErrors_data();
     void fileErrorsAreUsageErrors();
     void sighupAppliesLogLevelAndLoginLimit();
+    void sighupAppliesTrustedProxies();
     void brokenFileOnSighupKeepsTheRunningConfiguration();
     void logFilesAreReopenedAfterLogrotate();
     void jsonLogLinesAreObjects();
@@ -257,6 +261,35 @@ void TestDaemonConfig::sighupAppliesLogLevelAndLoginLimit()
     QCOMPARE(healthStatus(daemon.port()), 200);
     QVERIFY(daemon.running());
     QVERIFY(daemon.stop()); // SIGTERM still ends it gracefully, exit 0
+}
+
+void TestDaemonConfig::sighupAppliesTrustedProxies()
+{
+    const QString config = path(QStringLiteral("twinopsd.conf"));
+    writeFile(config, "log-level = info\nlogin-failures-per-address = 2\n");
+    Daemon daemon;
+    QVERIFY2(serve(daemon, {QStringLiteral("--config"), config}, environment()), qPrintable(daemon.describe()));
+
+    // No trusted proxy: X-Forwarded-For is the client's own word and ignored; every attempt is loopback's.
+    QCOMPARE(failedLogin(daemon.port(), QStringLiteral("a@example.com"), "203.0.113.1"), 401);
+    QCOMPARE(failedLogin(daemon.port(), QStringLiteral("b@example.com"), "203.0.113.2"), 401);
+    QCOMPARE(failedLogin(daemon.port(), QStringLiteral("c@example.com"), "203.0.113.3"), 429);
+
+    writeFile(config, "log-level = info\nlogin-failures-per-address = 2\ntrusted-proxy = 127.0.0.0/8\n");
+    QVERIFY(hangUp(daemon));
+    QVERIFY2(eventually([&] { return daemon.log().contains(QLatin1String("configuration reloaded from")); }),
+             qPrintable(daemon.log()));
+    // Loopback is now a trusted proxy: the forwarded client has a budget of its own, loopback's stays spent.
+    QCOMPARE(failedLogin(daemon.port(), QStringLiteral("d@example.com"), "203.0.113.4"), 401);
+    QCOMPARE(failedLogin(daemon.port(), QStringLiteral("e@example.com")), 429);
+
+    // A bad range on reload is refused as a whole: the running list stays.
+    writeFile(config, "log-level = info\nlogin-failures-per-address = 2\ntrusted-proxy = 127.0.0.0/99\n");
+    QVERIFY(hangUp(daemon));
+    QVERIFY2(eventually([&] { return daemon.log().contains(QLatin1String("reload failed")); }),
+             qPrintable(daemon.log()));
+    QCOMPARE(failedLogin(daemon.port(), QStringLiteral("f@example.com"), "203.0.113.5"), 401);
+    QVERIFY(daemon.stop());
 }
 
 void TestDaemonConfig::brokenFileOnSighupKeepsTheRunningConfiguration()

@@ -60,6 +60,7 @@ HttpRequest listRequest(const QByteArray &bearer)
     request.path = QStringLiteral("/api/v1/twins");
     request.headers.append({"authorization", bearer});
     request.peer = QStringLiteral("127.0.0.1");
+    request.client = request.peer;
     request.requestId = QStringLiteral("00000000-0000-4000-8000-000000000000");
     return request;
 }

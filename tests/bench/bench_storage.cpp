@@ -1,6 +1,9 @@
 // Repository throughput on both backends: inserts (one per statement, and batched in one transaction),
-// reads by id, and keyset pages. A program, not a test: run with `ctest -L bench` (which starts PostgreSQL;
-// TWINOPS_TEST_PG_DURABLE=1 keeps fsync and synchronous_commit on) or directly with TWINOPS_TEST_PG_DSN set.
+// reads by id, keyset pages, and a rate-limit check (AuthThrottle: one conditional upsert, what every share-link
+// request costs since the limits are shared through the database). A program, not a test: run with `ctest -L bench`
+// (which starts PostgreSQL; TWINOPS_TEST_PG_DURABLE=1 keeps fsync and synchronous_commit on) or directly with
+// TWINOPS_TEST_PG_DSN set.
+#include "auth/auththrottle.h"
 #include "core/ids.h"
 #include "storage/database.h"
 #include "tenancy/tenantrepository.h"
@@ -66,6 +69,15 @@ QList<Figure> run(Database &db, int count)
         auto page = twins.list(tenant->id, {50, cursor});
         cursor = page.ok() ? page->nextCursor : QString();
         return page.ok();
+    });
+    // A budget that never runs out, so every check is the counting upsert (a refusal adds one read).
+    const ThrottleRule generous{1'000'000'000, std::chrono::hours(1), std::chrono::hours(1)};
+    AuthThrottle throttle(db);
+    figures << measure(QStringLiteral("rate-limit check (one key)"), count, [&](int) {
+        return throttle.spend(QStringLiteral("bench:one"), generous, nowUtc(), QStringLiteral("limited")).ok();
+    });
+    figures << measure(QStringLiteral("rate-limit check (new keys)"), count, [&](int i) {
+        return throttle.spend(QStringLiteral("bench:%1").arg(i), generous, nowUtc(), QStringLiteral("limited")).ok();
     });
     return figures;
 }

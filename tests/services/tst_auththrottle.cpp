@@ -1,6 +1,7 @@
 // The login and sign-up budgets in auth_throttle, on SQLite and PostgreSQL: an attempt is counted in one atomic step
 // (concurrent connections never get more than the limit), blocks end and windows restart, a returned attempt lifts
-// only the block it started, spent rows are pruned in batches, and the core prunes them periodically.
+// only the block it started, spent rows are pruned in batches, and the core prunes them periodically. The share-link
+// budgets (issue #13) give their bursts and never more than their average rate, however the requests are spread.
 #include "auth/auththrottle.h"
 #include "core/ids.h"
 #include "servicecore.h"
@@ -17,6 +18,8 @@ using namespace twinops;
 using namespace twinops::test;
 using namespace std::chrono_literals;
 
+Q_DECLARE_METATYPE(twinops::ThrottleRule)
+
 class TestAuthThrottle final : public QObject
 {
     Q_OBJECT
@@ -24,6 +27,8 @@ private slots:
     void initTestCase_data() { addBackendRows(); }
     void concurrentAttemptsNeverExceedTheLimit();
     void blocksEndAndWindowsRestart();
+    void shareBudgetsKeepTheirBurstAndAverageRate_data();
+    void shareBudgetsKeepTheirBurstAndAverageRate();
     void aReturnedAttemptLiftsOnlyTheBlockItStarted();
     void pruneDeletesOnlySpentRowsInBatches();
     void theCorePrunesPeriodically();
@@ -111,6 +116,38 @@ void TestAuthThrottle::blocksEndAndWindowsRestart()
     for (int i = 0; i < kRule.limit; ++i)
         QVERIFY(takes(throttle, QStringLiteral("k"), kRule, later));
     QVERIFY(!takes(throttle, QStringLiteral("k"), kRule, later));
+}
+
+void TestAuthThrottle::shareBudgetsKeepTheirBurstAndAverageRate_data()
+{
+    QTest::addColumn<ThrottleRule>("rule");
+    QTest::addColumn<int>("perMinute");
+    QTest::newRow("reading a link, per address") << AuthLimits{}.shareReadPerAddress << 60;
+    QTest::newRow("chat, per address") << AuthLimits{}.shareChatPerAddress << 30;
+    QTest::newRow("chat, per link") << AuthLimits{}.shareChatPerLink << 20;
+}
+
+void TestAuthThrottle::shareBudgetsKeepTheirBurstAndAverageRate()
+{
+    QFETCH(ThrottleRule, rule);
+    QFETCH(int, perMinute);
+    TWINOPS_FRESH_DATABASE(database);
+    auto db = database->connectMigrated();
+    QVERIFY(db);
+    AuthThrottle throttle(*db);
+    // A burst at once, then refused with a Retry-After that ends the wait.
+    for (int i = 0; i < rule.limit; ++i)
+        QVERIFY(takes(throttle, QStringLiteral("burst"), rule, kStart));
+    int retryAfter = 0;
+    QVERIFY(!takes(throttle, QStringLiteral("burst"), rule, kStart, &retryAfter));
+    QVERIFY(retryAfter >= 1);
+    QVERIFY(takes(throttle, QStringLiteral("burst"), rule, kStart.addSecs(retryAfter)));
+    // A request every 100 ms for ten minutes: never more than the average rate (and the first burst) gets through.
+    int allowed = 0;
+    for (int tenth = 0; tenth < 6000; ++tenth)
+        allowed += takes(throttle, QStringLiteral("steady"), rule, kStart.addMSecs(100 * tenth)) ? 1 : 0;
+    QVERIFY2(allowed <= 10 * perMinute + rule.limit, qPrintable(QString::number(allowed)));
+    QVERIFY2(allowed >= 10 * perMinute / 2, qPrintable(QString::number(allowed))); // and not far less
 }
 
 void TestAuthThrottle::aReturnedAttemptLiftsOnlyTheBlockItStarted()

@@ -3,6 +3,7 @@
 #include "auth/apikeyrepository.h"
 #include "core/ids.h"
 
+#include <QHostAddress>
 #include <QUrl>
 
 namespace twinops::test {
@@ -16,7 +17,7 @@ QByteArray ApiHarness::Reply::header(const QByteArray &name) const
     return {};
 }
 
-std::unique_ptr<ApiHarness> ApiHarness::create(Dialect dialect)
+std::unique_ptr<ApiHarness> ApiHarness::create(Dialect dialect, ApiSettings settings)
 {
     std::unique_ptr<ApiHarness> harness(new ApiHarness);
     harness->m_testDb = TestDatabase::create(dialect);
@@ -24,7 +25,6 @@ std::unique_ptr<ApiHarness> ApiHarness::create(Dialect dialect)
         return nullptr;
     if (!harness->m_testDb->connectMigrated())
         return nullptr;
-    ApiSettings settings;
     settings.instance = QStringLiteral("test");
     harness->m_shared = std::make_unique<ApiShared>(harness->m_testDb->url(), QByteArray(kJwtSecret),
                                                     PasswordHasher::Cost::Minimal, harness->m_metrics, settings);
@@ -51,6 +51,7 @@ ApiHarness::Reply ApiHarness::callRaw(const QByteArray &method, const QString &p
     request.headers.append(headers);
     request.body = body;
     request.peer = peer;
+    request.client = m_shared->clientAddress(QHostAddress(peer), request.headers); // as the transport does
     request.requestId = newId();
     const HttpResponse response = m_context->handle(request);
     Reply reply{response.status, QJsonDocument::fromJson(response.body).object(), response.body, response.headers,

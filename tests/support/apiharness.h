@@ -18,8 +18,8 @@ class ApiHarness
 public:
     static constexpr const char *kJwtSecret = "test-secret-test-secret-test-secret-0123456789";
 
-    // Fails the current test (and returns null) when the database cannot be created.
-    static std::unique_ptr<ApiHarness> create(Dialect dialect);
+    // Fails the current test (and returns null) when the database cannot be created. `settings.instance` is "test".
+    static std::unique_ptr<ApiHarness> create(Dialect dialect, ApiSettings settings = {});
 
     struct Reply
     {

@@ -37,7 +37,7 @@ void registerAuthRoutes(Router &router)
 {
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/signup"), Access::publicRoute()}.on(
                    Lane::Work,
-                   [](const HttpRequest &request, ApiContext &api) { return api.auth().admitSignup(request.peer); }),
+                   [](const HttpRequest &request, ApiContext &api) { return api.auth().admitSignup(request.client); }),
                [](RequestContext &c) -> Result<HttpResponse> {
                    TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
                    JsonFields fields(body);
@@ -46,20 +46,20 @@ void registerAuthRoutes(Router &router)
                    const QString tenantName = fields.requiredString(QStringLiteral("tenant_name"), 100);
                    TWINOPS_TRY(fields.status());
                    TWINOPS_TRY_ASSIGN(const auto session,
-                                      c.api.auth().signup(email, password, tenantName, c.request.peer));
+                                      c.api.auth().signup(email, password, tenantName, c.request.client));
                    return sessionResponse(201, session);
                });
 
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/auth/login"), Access::publicRoute()}.on(
                    Lane::Work,
-                   [](const HttpRequest &request, ApiContext &api) { return api.auth().admitLogin(request.peer); }),
+                   [](const HttpRequest &request, ApiContext &api) { return api.auth().admitLogin(request.client); }),
                [](RequestContext &c) -> Result<HttpResponse> {
                    TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
                    JsonFields fields(body);
                    const QString email = fields.requiredString(QStringLiteral("email"), 254);
                    const QString password = fields.requiredString(QStringLiteral("password"), 1024);
                    TWINOPS_TRY(fields.status());
-                   TWINOPS_TRY_ASSIGN(const auto session, c.api.auth().login(email, password, c.request.peer));
+                   TWINOPS_TRY_ASSIGN(const auto session, c.api.auth().login(email, password, c.request.client));
                    return sessionResponse(200, session);
                });
 

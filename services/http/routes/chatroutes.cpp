@@ -87,11 +87,6 @@ Result<ChatBody> chatBody(const HttpRequest &request)
     return chat;
 }
 
-Error rateLimited(int retryAfter)
-{
-    return Error{ErrorCode::RateLimited, QStringLiteral("too many chat requests, retry later"), {}, retryAfter};
-}
-
 // The places an answer holds while it is generated: one of its tenant's and, for a share-link visitor, one of its
 // link's (ChatSettings' limits). The chat pool's size bounds the total.
 struct ChatPlaces
@@ -204,16 +199,10 @@ void registerChatRoutes(Router &router)
         [](RequestContext &c) -> Result<HttpResponse> {
             QElapsedTimer started;
             started.start();
-            ApiShared &shared = c.api.shared();
-            // Per address before the token is even looked up, so that guessing tokens stays slow; then per
-            // link, so that one leaked link cannot be used to run up the owner's provider bill.
-            int retryAfter = 0;
-            if (!shared.shareChatPeerLimiter.allow(c.request.peer, &retryAfter))
-                return rateLimited(retryAfter);
+            TWINOPS_TRY(c.api.auth().takeShareChat(c.request.client));
             TWINOPS_TRY_ASSIGN(const auto link,
                                ShareLinkRepository(c.api.db()).resolve(c.param(QStringLiteral("token"))));
-            if (!shared.shareChatTokenLimiter.allow(link.id, &retryAfter))
-                return rateLimited(retryAfter);
+            TWINOPS_TRY(c.api.auth().takeShareChatOnLink(link.id));
             TWINOPS_TRY_ASSIGN(const auto body, chatBody(c.request));
             // last_used_at at most once a minute: a busy link does not rewrite its row on every message.
             const QDateTime now = nowUtc();

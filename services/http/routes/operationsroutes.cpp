@@ -2,6 +2,7 @@
 #include "http/apicontext.h"
 #include "http/routes.h"
 #include "jobs/jobqueue.h"
+#include "jobs/workerheartbeats.h"
 #include "metrics/metricsregistry.h"
 #include "metrics/processmetrics.h"
 
@@ -38,6 +39,23 @@ QJsonObject queueHealth(const QueueStats &stats)
     return jobs;
 }
 
+// This process's own job workers: each must have come round its loop within its lease (WorkerHeartbeats).
+QJsonObject workersHealth(const WorkerHeartbeats *heartbeats)
+{
+    const WorkerHeartbeats::Summary summary = heartbeats ? heartbeats->summary() : WorkerHeartbeats::Summary{};
+    const bool ok = summary.responsive == summary.workers;
+    QJsonObject workers{{QStringLiteral("ok"), ok},
+                        {QStringLiteral("count"), summary.workers},
+                        {QStringLiteral("responsive"), summary.responsive}};
+    if (!ok)
+        workers.insert(QStringLiteral("message"),
+                       QStringLiteral("%1 of this instance's %2 job workers did not come back within their lease: "
+                                      "wedged in a job, or waiting for the database")
+                           .arg(summary.workers - summary.responsive)
+                           .arg(summary.workers));
+    return workers;
+}
+
 } // namespace
 
 void refreshQueueGauges(Database &db, MetricsRegistry &metrics)
@@ -67,31 +85,36 @@ void registerOperationsRoutes(Router &router)
 {
     router.add({"GET", QStringLiteral("/health"), Access::publicRoute(), false},
                [](RequestContext &c) -> Result<HttpResponse> {
+                   // This instance's readiness decides the status code: its database connection and its own
+                   // workers. The queue is every instance's: a stall shows here and in the metrics, but taking
+                   // every instance out of the load balancer at once would not make a worker run.
                    ApiShared &shared = c.api.shared();
                    QJsonObject database{{QStringLiteral("ok"), false}};
                    QJsonObject jobs{{QStringLiteral("ok"), false}};
                    QElapsedTimer timer;
                    timer.start();
-                   bool healthy = c.api.ensureDatabase().ok() && c.api.db().ping().ok();
-                   if (healthy) {
+                   const bool databaseOk = c.api.ensureDatabase().ok() && c.api.db().ping().ok();
+                   if (databaseOk) {
                        database = {{QStringLiteral("ok"), true},
                                    {QStringLiteral("latency_ms"), double(timer.nsecsElapsed()) / 1e6}};
-                       auto stats = JobQueue(c.api.db()).stats();
-                       if (stats.ok()) {
+                       if (auto stats = JobQueue(c.api.db()).stats(); stats.ok())
                            jobs = queueHealth(*stats);
-                           healthy = jobs.value(QStringLiteral("ok")).toBool();
-                       } else {
-                           healthy = false;
-                       }
                    }
+                   const QJsonObject workers = workersHealth(shared.settings.workerHeartbeats);
+                   const bool ready = databaseOk && workers.value(QStringLiteral("ok")).toBool();
+                   const QString status = !ready                   ? QStringLiteral("degraded")
+                       : jobs.value(QStringLiteral("ok")).toBool() ? QStringLiteral("ok")
+                                                                   : QStringLiteral("warn");
                    const QJsonObject body{
-                       {QStringLiteral("status"), healthy ? QStringLiteral("ok") : QStringLiteral("degraded")},
+                       {QStringLiteral("status"), status},
                        {QStringLiteral("version"), QStringLiteral(TWINOPS_VERSION)},
                        {QStringLiteral("instance"), shared.settings.instance},
                        {QStringLiteral("uptime_s"), shared.startedAt.secsTo(QDateTime::currentDateTimeUtc())},
                        {QStringLiteral("checks"),
-                        QJsonObject{{QStringLiteral("database"), database}, {QStringLiteral("jobs"), jobs}}}};
-                   return HttpResponse::json(healthy ? 200 : 503, body);
+                        QJsonObject{{QStringLiteral("database"), database},
+                                    {QStringLiteral("workers"), workers},
+                                    {QStringLiteral("jobs"), jobs}}}};
+                   return HttpResponse::json(ready ? 200 : 503, body);
                });
 
     router.add({"GET", QStringLiteral("/metrics"), Access::publicRoute(), false},

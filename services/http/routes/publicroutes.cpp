@@ -12,11 +12,7 @@ void registerPublicRoutes(Router &router)
     router.add({"GET", QStringLiteral("/api/v1/public/share/{token}"), Access::publicRoute()},
                [](RequestContext &c) -> Result<HttpResponse> {
                    // Per client address, so that guessing tokens is slow.
-                   int retryAfter = 0;
-                   if (!c.api.shared().publicLimiter.allow(c.request.peer, &retryAfter)) {
-                       Error limited{ErrorCode::RateLimited, QStringLiteral("too many requests"), {}, retryAfter};
-                       return limited;
-                   }
+                   TWINOPS_TRY(c.api.auth().takeShareRead(c.request.client));
                    TWINOPS_TRY_ASSIGN(const auto link,
                                       ShareLinkRepository(c.api.db()).resolve(c.param(QStringLiteral("token"))));
                    TWINOPS_TRY_ASSIGN(const auto twin, TwinRepository(c.api.db()).get(link.tenantId, link.twinId));

@@ -51,9 +51,9 @@ void audit(RequestContext &context, const QString &action, const QString &target
         : who.kind == Principal::Kind::ApiKey                   ? QStringLiteral("api_key")
         : who.kind == Principal::Kind::PlatformAdmin            ? QStringLiteral("platform_admin")
                                                                 : QStringLiteral("anonymous");
-    const Status written = writeAudit(
-        context.api.db(),
-        {who.tenantId, actorType, who.actorId(), action, targetType, targetId, details, context.request.requestId});
+    const Status written = writeAudit(context.api.db(),
+                                      {who.tenantId, actorType, who.actorId(), action, targetType, targetId, details,
+                                       context.request.requestId, context.request.client});
     if (!written.ok())
         qCWarning(lcHttp).noquote() << "audit log write failed:" << written.error().message;
 }
