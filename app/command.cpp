@@ -57,13 +57,27 @@ QStringList Invocation::values(const QString &option) const
     return values.isEmpty() ? m_parser->values(option) : values;
 }
 
-std::optional<int> Invocation::integer(const QString &option, int min, int max) const
+QString Invocation::origin(const QString &option) const
+{
+    if (m_parser->isSet(option))
+        return {};
+    for (const EnvironmentVariable &variable : environmentVariables()) {
+        if (variable.option == option && !qEnvironmentVariable(variable.name.toLatin1().constData()).isEmpty())
+            return u'$' + variable.name;
+    }
+    return m_configuration ? m_configuration->whereIs(option) : QString();
+}
+
+Result<int> Invocation::integer(const QString &option, int min, int max) const
 {
     bool ok = false;
     const int number = value(option).toInt(&ok);
-    if (!ok || number < min || number > max)
-        return std::nullopt;
-    return number;
+    if (ok && number >= min && number <= max)
+        return number;
+    const QString from = origin(option);
+    return Error::badRequest(QStringLiteral("--%1 expects a whole number from %2 to %3%4")
+                                 .arg(option, QString::number(min), QString::number(max),
+                                      from.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(from)));
 }
 
 Result<DatabaseUrl> Invocation::database() const

@@ -64,8 +64,9 @@ public:
     bool isSet(const QString &option) const;
     QString value(const QString &option) const;
     QStringList values(const QString &option) const;
-    // The option's value if it is a whole number from `min` to `max`; nothing otherwise.
-    std::optional<int> integer(const QString &option, int min, int max) const;
+    // The option's value if it is a whole number from `min` to `max`; otherwise a BadRequest that says so, and where
+    // the value came from (the environment variable, or the configuration file's FILE:LINE) unless it was typed.
+    Result<int> integer(const QString &option, int min, int max) const;
     // --database, else $TWINOPS_DATABASE_URL, else the configuration file's, else the default file in the app-data
     // directory.
     Result<DatabaseUrl> database() const;
@@ -82,6 +83,8 @@ public:
 private:
     // Where an option not given on the command line gets its value: its environment variable, else the file.
     QStringList configured(const QString &option) const;
+    // Where the option's value comes from, for messages: "" (the command line or the default), "$NAME" or FILE:LINE.
+    QString origin(const QString &option) const;
 
     const QCommandLineParser *m_parser;
     QStringList m_options;

@@ -65,7 +65,7 @@ Result<ConfigurationFile> ConfigurationFile::read(const QString &path)
         const qsizetype equals = line.indexOf(u'=');
         if (equals < 0)
             return problem(QStringLiteral("expected 'key = value'"));
-        Entry entry{line.left(equals).trimmed(), line.mid(equals + 1).trimmed()};
+        Entry entry{line.left(equals).trimmed(), line.mid(equals + 1).trimmed(), int(index + 1)};
         if (entry.key.isEmpty())
             return problem(QStringLiteral("expected 'key = value'"));
         if (const QString why = refusal(entry.key, entry.value); !why.isEmpty())
@@ -84,6 +84,15 @@ QString ConfigurationFile::value(const QString &key) const
 {
     const QStringList all = values(key);
     return all.isEmpty() ? QString() : all.constLast();
+}
+
+QString ConfigurationFile::whereIs(const QString &key) const
+{
+    for (auto entry = m_entries.crbegin(); entry != m_entries.crend(); ++entry) {
+        if (entry->key == key)
+            return QStringLiteral("%1:%2").arg(m_path).arg(entry->line);
+    }
+    return {};
 }
 
 QStringList ConfigurationFile::values(const QString &key) const

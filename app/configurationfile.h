@@ -25,12 +25,15 @@ public:
     // The last value given for `key`, and all of them in order.
     QString value(const QString &key) const;
     QStringList values(const QString &key) const;
+    // "FILE:LINE" of the value value(key) gives, for messages about it; empty when the file has no such key.
+    QString whereIs(const QString &key) const;
 
 private:
     struct Entry
     {
         QString key;
         QString value;
+        int line = 0;
     };
     QString m_path;
     QList<Entry> m_entries;

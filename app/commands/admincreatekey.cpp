@@ -12,9 +12,10 @@ Outcome run(const Invocation &invocation)
     TWINOPS_TRY_ASSIGN(const DatabaseUrl url, invocation.database());
     std::optional<int> expiresInDays;
     if (invocation.isSet(QStringLiteral("expires-in"))) {
-        expiresInDays = invocation.integer(QStringLiteral("expires-in"), 1, 3650);
-        if (!expiresInDays)
-            return Outcome::usage(QStringLiteral("--expires-in expects days from 1 to 3650"));
+        const Result<int> days = invocation.integer(QStringLiteral("expires-in"), 1, 3650);
+        if (!days.ok())
+            return Outcome::usage(days.error().message);
+        expiresInDays = *days;
     }
     const QString name = invocation.value(QStringLiteral("name"));
     if (name.trimmed().isEmpty())

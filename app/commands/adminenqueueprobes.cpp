@@ -10,9 +10,9 @@ namespace {
 Outcome run(const Invocation &invocation)
 {
     TWINOPS_TRY_ASSIGN(const DatabaseUrl url, invocation.database());
-    const std::optional<int> probes = invocation.integer(QStringLiteral("count"), 1, 10'000'000);
-    if (!probes)
-        return Outcome::usage(QStringLiteral("enqueue-probes needs --count N (1 to 10,000,000)"));
+    const Result<int> probes = invocation.integer(QStringLiteral("count"), 1, 10'000'000);
+    if (!probes.ok())
+        return Outcome::usage(probes.error().message);
     TWINOPS_TRY_ASSIGN(const std::unique_ptr<ServiceCore> core, ServiceCore::start(CoreOptions{url}));
     JobQueue queue(core->database());
     constexpr int kBatch = 1000;

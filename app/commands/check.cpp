@@ -42,9 +42,10 @@ Outcome run(const Invocation &invocation)
         return Outcome::usage(QStringLiteral("--format expects text, json or markdown"));
     std::optional<int> windowSeconds;
     if (invocation.isSet(QStringLiteral("window"))) {
-        windowSeconds = invocation.integer(QStringLiteral("window"), 0, 3600);
-        if (!windowSeconds)
-            return Outcome::usage(QStringLiteral("--window expects seconds from 0 to 3600"));
+        const Result<int> seconds = invocation.integer(QStringLiteral("window"), 0, 3600);
+        if (!seconds.ok())
+            return Outcome::usage(seconds.error().message);
+        windowSeconds = *seconds;
     }
     auto checklist = builtInChecklist(invocation.value(QStringLiteral("checklist")));
     if (!checklist.ok())

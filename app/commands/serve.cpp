@@ -100,9 +100,9 @@ Outcome run(const Invocation &invocation)
     auto http = parseListen(invocation.value(QStringLiteral("listen")));
     if (!http.ok())
         return Outcome::usage(http.error().message);
-    const std::optional<int> threads = invocation.integer(QStringLiteral("http-threads"), 1, 64);
-    if (!threads)
-        return Outcome::usage(QStringLiteral("--http-threads expects a number from 1 to 64"));
+    const Result<int> threads = invocation.integer(QStringLiteral("http-threads"), 1, 64);
+    if (!threads.ok())
+        return Outcome::usage(threads.error().message);
     http->threads = *threads;
     http->allowedHosts = invocation.values(QStringLiteral("allowed-host"));
     http->tlsCertificateFile = invocation.value(QStringLiteral("tls-cert"));
@@ -113,12 +113,12 @@ Outcome run(const Invocation &invocation)
     if (!proxies.ok())
         return Outcome::usage(proxies.error().message);
     http->trustedProxies = std::move(*proxies);
-    const std::optional<int> workers = invocation.integer(QStringLiteral("workers"), 0, 64);
-    if (!workers)
-        return Outcome::usage(QStringLiteral("--workers expects a number from 0 to 64"));
-    const std::optional<int> lease = invocation.integer(QStringLiteral("job-lease"), 1, 86400);
-    if (!lease)
-        return Outcome::usage(QStringLiteral("--job-lease expects seconds from 1 to 86400"));
+    const Result<int> workers = invocation.integer(QStringLiteral("workers"), 0, 64);
+    if (!workers.ok())
+        return Outcome::usage(workers.error().message);
+    const Result<int> lease = invocation.integer(QStringLiteral("job-lease"), 1, 86400);
+    if (!lease.ok())
+        return Outcome::usage(lease.error().message);
 
     TWINOPS_TRY_ASSIGN(const std::unique_ptr<ServiceCore> core,
                        startServing(url, *http, *workers, std::chrono::seconds(*lease)));

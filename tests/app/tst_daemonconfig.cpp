@@ -99,6 +99,7 @@ private slots:
     void fileSettingsOfEnvironmentVariables();
     void fileErrorsAreUsageErrors_data();
     void fileErrorsAreUsageErrors();
+    void badNumbersSayWhereTheyCameFrom();
     void sighupAppliesLogLevelAndLoginLimit();
     void sighupAppliesTrustedProxies();
     void brokenFileOnSighupKeepsTheRunningConfiguration();
@@ -232,6 +233,27 @@ void TestDaemonConfig::fileErrorsAreUsageErrors()
     QVERIFY2(unreadable.err.startsWith(QStringLiteral("twinopsd: %1: cannot read the configuration file")
                                            .arg(path(QStringLiteral("missing.conf")))),
              qPrintable(unreadable.err));
+}
+
+void TestDaemonConfig::badNumbersSayWhereTheyCameFrom()
+{
+    const QString config = path(QStringLiteral("twinopsd.conf"));
+    writeFile(config, "# twinopsd\nhttp-threads = 2\nworkers = lots\n");
+    const QStringList serve{QStringLiteral("--database"), path(QStringLiteral("twinops.db")), QStringLiteral("serve"),
+                            QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+
+    const TwinopsdRun fromFile = twinopsd(QStringList{QStringLiteral("--config"), config} + serve);
+    QCOMPARE(fromFile.exitCode, 2);
+    QVERIFY2(fromFile.err.startsWith(
+                 QStringLiteral("twinopsd: --workers expects a whole number from 0 to 64 (%1:3)\n").arg(config)),
+             qPrintable(fromFile.err));
+
+    const TwinopsdRun typed = twinopsd(QStringList{QStringLiteral("--config"), config} + serve
+                                       + QStringList{QStringLiteral("--workers"), QStringLiteral("65")});
+    QCOMPARE(typed.exitCode, 2);
+    QVERIFY2(typed.err.startsWith(QStringLiteral("twinopsd: --workers expects a whole number from 0 to 64\n")),
+             qPrintable(typed.err));
+    QVERIFY(!QFile::exists(path(QStringLiteral("twinops.db"))));
 }
 
 void TestDaemonConfig::sighupAppliesLogLevelAndLoginLimit()
