@@ -21,12 +21,25 @@ int Outcome::report() const
     return m_exitCode;
 }
 
-QStringList Invocation::configured(const QString &option) const
+namespace {
+
+// The environment variable that stands in for `option` when it is set (TWINOPS_DATABASE_URL for --database), or
+// nothing.
+std::optional<EnvironmentVariable> standInFor(const QString &option)
 {
     for (const EnvironmentVariable &variable : environmentVariables()) {
         if (variable.option == option && !qEnvironmentVariable(variable.name.toLatin1().constData()).isEmpty())
-            return {qEnvironmentVariable(variable.name.toLatin1().constData())};
+            return variable;
     }
+    return std::nullopt;
+}
+
+} // namespace
+
+QStringList Invocation::configured(const QString &option) const
+{
+    if (const auto variable = standInFor(option))
+        return {qEnvironmentVariable(variable->name.toLatin1().constData())};
     if (m_configuration)
         return m_configuration->values(option);
     return {};
@@ -61,10 +74,8 @@ QString Invocation::origin(const QString &option) const
 {
     if (m_parser->isSet(option))
         return {};
-    for (const EnvironmentVariable &variable : environmentVariables()) {
-        if (variable.option == option && !qEnvironmentVariable(variable.name.toLatin1().constData()).isEmpty())
-            return u'$' + variable.name;
-    }
+    if (const auto variable = standInFor(option))
+        return u'$' + variable->name;
     return m_configuration ? m_configuration->whereIs(option) : QString();
 }
 
