@@ -178,20 +178,22 @@ void TestMigrator::nextReleaseSchemaWarnsAndTheOneAfterIsRejected()
 namespace {
 
 // The schema as a sorted list of normalised definitions: what must be identical after a migration is reverted and
-// applied again. SQLite: sqlite_master (whitespace collapsed: DROP COLUMN edits the CREATE TABLE text in place).
+// applied again. SQLite: sqlite_master (whitespace collapsed: DROP COLUMN edits the CREATE TABLE text in place) but
+// sqlite_sequence, which SQLite creates with the first AUTOINCREMENT table and never lets anyone drop.
 // PostgreSQL: columns in order, constraints, indexes and functions of the public schema.
 QStringList schemaDump(Database &db)
 {
     const QString sql = db.dialect() == Dialect::Postgres
         ? QStringLiteral(
-              "SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' "
-              "|| coalesce(column_default, '') FROM information_schema.columns WHERE table_schema = 'public' "
-              "UNION ALL SELECT 'constraint ' || c.conrelid::regclass::text || ' ' || c.conname || ' ' || "
-              "pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.connamespace = 'public'::regnamespace "
-              "UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public' "
-              "UNION ALL SELECT 'function ' || p.proname || ' ' || pg_get_functiondef(p.oid) FROM pg_proc p "
-              "WHERE p.pronamespace = 'public'::regnamespace")
-        : QStringLiteral("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master");
+            "SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' "
+            "|| coalesce(column_default, '') FROM information_schema.columns WHERE table_schema = 'public' "
+            "UNION ALL SELECT 'constraint ' || c.conrelid::regclass::text || ' ' || c.conname || ' ' || "
+            "pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.connamespace = 'public'::regnamespace "
+            "UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public' "
+            "UNION ALL SELECT 'function ' || p.proname || ' ' || pg_get_functiondef(p.oid) FROM pg_proc p "
+            "WHERE p.pronamespace = 'public'::regnamespace")
+        : QStringLiteral("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master "
+                         "WHERE name <> 'sqlite_sequence'");
     auto rows = db.query(sql);
     if (!rows.ok())
         return {rows.error().message};
