@@ -100,13 +100,17 @@ void TestMigrator::changedAppliedMigrationIsRejectedAndChangesNothing()
     auto db = testDb->connect();
     QVERIFY(db);
     QTemporaryDir dir;
-    writeMigration(dir, QStringLiteral("0001_first"), "CREATE TABLE first_table (x INTEGER);", "DROP TABLE first_table;");
-    writeMigration(dir, QStringLiteral("0002_second"), "CREATE TABLE second_table (y INTEGER);", "DROP TABLE second_table;");
+    writeMigration(dir, QStringLiteral("0001_first"), "CREATE TABLE first_table (x INTEGER);",
+                   "DROP TABLE first_table;");
+    writeMigration(dir, QStringLiteral("0002_second"), "CREATE TABLE second_table (y INTEGER);",
+                   "DROP TABLE second_table;");
     QVERIFY(Migrator(*db, *Migrator::fromDirectory(dir.path())).migrate().ok());
     QCOMPARE(appliedCount(*db), 2);
 
-    writeMigration(dir, QStringLiteral("0001_first"), "CREATE TABLE first_table (x INTEGER, extra TEXT);", "DROP TABLE first_table;");
-    writeMigration(dir, QStringLiteral("0003_third"), "CREATE TABLE third_table (z INTEGER);", "DROP TABLE third_table;");
+    writeMigration(dir, QStringLiteral("0001_first"), "CREATE TABLE first_table (x INTEGER, extra TEXT);",
+                   "DROP TABLE first_table;");
+    writeMigration(dir, QStringLiteral("0003_third"), "CREATE TABLE third_table (z INTEGER);",
+                   "DROP TABLE third_table;");
     auto result = Migrator(*db, *Migrator::fromDirectory(dir.path())).migrate();
     QVERIFY(!result.ok());
     QVERIFY2(result.error().message.contains(QLatin1String("migration 1 (first) was changed after it was applied")),
@@ -122,8 +126,10 @@ void TestMigrator::gapInNumberingIsRejected()
     auto db = testDb->connect();
     QVERIFY(db);
     QTemporaryDir dir;
-    writeMigration(dir, QStringLiteral("0001_first"), "CREATE TABLE first_table (x INTEGER);", "DROP TABLE first_table;");
-    writeMigration(dir, QStringLiteral("0003_third"), "CREATE TABLE third_table (z INTEGER);", "DROP TABLE third_table;");
+    writeMigration(dir, QStringLiteral("0001_first"), "CREATE TABLE first_table (x INTEGER);",
+                   "DROP TABLE first_table;");
+    writeMigration(dir, QStringLiteral("0003_third"), "CREATE TABLE third_table (z INTEGER);",
+                   "DROP TABLE third_table;");
     auto shipped = Migrator::fromDirectory(dir.path());
     QVERIFY(!shipped.ok());
     QVERIFY2(shipped.error().message.contains(QLatin1String("expected 2, found 3")),
@@ -139,17 +145,20 @@ void TestMigrator::nextReleaseSchemaWarnsAndTheOneAfterIsRejected()
     auto db = testDb->connect();
     QVERIFY(db);
     QTemporaryDir dir;
-    writeMigration(dir, QStringLiteral("0001_first"), "CREATE TABLE first_table (x INTEGER);", "DROP TABLE first_table;");
+    writeMigration(dir, QStringLiteral("0001_first"), "CREATE TABLE first_table (x INTEGER);",
+                   "DROP TABLE first_table;");
     writeMigration(dir, QStringLiteral("0002_second"), "CREATE TABLE second_table (y INTEGER);",
                    "DROP TABLE second_table;");
-    writeMigration(dir, QStringLiteral("0003_third"), "CREATE TABLE third_table (z INTEGER);", "DROP TABLE third_table;");
+    writeMigration(dir, QStringLiteral("0003_third"), "CREATE TABLE third_table (z INTEGER);",
+                   "DROP TABLE third_table;");
     TWINOPS_VERIFY_OK(Migrator(*db, *Migrator::fromDirectory(dir.path())).migrate());
 
     QVERIFY(QFile::remove(dir.filePath(QStringLiteral("0003_third.sql"))));
     QVERIFY(QFile::remove(dir.filePath(QStringLiteral("0003_third.down.sql"))));
     Migrator previous(*db, *Migrator::fromDirectory(dir.path()));
-    QTest::ignoreMessage(QtWarningMsg,
-                         QRegularExpression(QStringLiteral("the database has migration 3 \\(third\\) of the next release")));
+    QTest::ignoreMessage(
+        QtWarningMsg,
+        QRegularExpression(QStringLiteral("the database has migration 3 \\(third\\) of the next release")));
     auto runs = previous.migrate();
     TWINOPS_VERIFY_OK(runs);
     QVERIFY(runs->isEmpty());
@@ -243,8 +252,8 @@ void TestMigrator::everyDownScriptUndoesItsMigrationExactly()
         const QStringList now = schemaDump(*db);
         if (now != dumps.at(version)) {
             qWarning().noquote() << "version" << version << "\nonly after going down:"
-                                 << QSet<QString>(now.cbegin(), now.cend()).subtract({dumps.at(version).cbegin(),
-                                                                                      dumps.at(version).cend()})
+                                 << QSet<QString>(now.cbegin(), now.cend())
+                                        .subtract({dumps.at(version).cbegin(), dumps.at(version).cend()})
                                  << "\nonly on the way up:"
                                  << QSet<QString>(dumps.at(version).cbegin(), dumps.at(version).cend())
                                         .subtract({now.cbegin(), now.cend()});
@@ -326,8 +335,11 @@ void TestMigrator::failingMigrationLeavesNoTrace()
     auto db = testDb->connect();
     QVERIFY(db);
     QTemporaryDir dir;
-    writeMigration(dir, QStringLiteral("0001_first"), "CREATE TABLE first_table (x INTEGER);", "DROP TABLE first_table;");
-    writeMigration(dir, QStringLiteral("0002_broken"), "CREATE TABLE half_done (y INTEGER);\nINSERT INTO no_such_table VALUES (1);", "DROP TABLE half_done;");
+    writeMigration(dir, QStringLiteral("0001_first"), "CREATE TABLE first_table (x INTEGER);",
+                   "DROP TABLE first_table;");
+    writeMigration(dir, QStringLiteral("0002_broken"),
+                   "CREATE TABLE half_done (y INTEGER);\nINSERT INTO no_such_table VALUES (1);",
+                   "DROP TABLE half_done;");
     auto result = Migrator(*db, *Migrator::fromDirectory(dir.path())).migrate();
     QVERIFY(!result.ok());
     QVERIFY2(result.error().message.startsWith(QLatin1String("migration 2 (broken) failed")),
