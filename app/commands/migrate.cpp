@@ -18,6 +18,7 @@ Outcome run(const Invocation &invocation)
     const QString directory = invocation.value(QStringLiteral("migrations"));
     TWINOPS_TRY_ASSIGN(QList<Migration> shipped,
                        directory.isEmpty() ? Migrator::embedded(db->dialect()) : Migrator::fromDirectory(directory));
+    const int latest = int(shipped.size());
     Migrator migrator(*db, std::move(shipped));
     QTextStream &out = standardOutput();
     if (invocation.isSet(QStringLiteral("status"))) {
@@ -27,6 +28,9 @@ Outcome run(const Invocation &invocation)
                        .arg(fourDigits(m.version), m.name.leftJustified(24), m.appliedAt.toString(Qt::ISODate));
         for (const Migration &m : status.pending)
             out << QStringLiteral("%1  %2  pending\n").arg(fourDigits(m.version), m.name.leftJustified(24));
+        for (const AppliedMigration &m : status.newer)
+            out << QStringLiteral("%1  %2  applied by the next release (this build runs on it)\n")
+                       .arg(fourDigits(m.version), m.name.leftJustified(24));
         out << QStringLiteral("%1 applied, %2 pending on %3")
                    .arg(status.applied.size())
                    .arg(status.pending.size())
@@ -34,10 +38,17 @@ Outcome run(const Invocation &invocation)
             << Qt::endl;
         return 0;
     }
-    TWINOPS_TRY_ASSIGN(const QList<Migration> applied, migrator.migrate());
-    for (const Migration &m : applied)
-        out << QStringLiteral("applied %1 %2\n").arg(fourDigits(m.version), m.name);
-    out << QStringLiteral("%1 migration(s) applied; %2 is up to date").arg(applied.size()).arg(db->description())
+    int target = latest;
+    if (invocation.isSet(QStringLiteral("to"))) {
+        TWINOPS_TRY_ASSIGN(target, invocation.integer(QStringLiteral("to"), 0, latest));
+    }
+    TWINOPS_TRY_ASSIGN(const QList<MigrationStep> steps,
+                       migrator.migrateTo(target, invocation.isSet(QStringLiteral("force"))));
+    for (const MigrationStep &step : steps)
+        out << QStringLiteral("%1 %2 %3\n")
+                   .arg(step.down ? QStringLiteral("reverted") : QStringLiteral("applied"),
+                        fourDigits(step.migration.version), step.migration.name);
+    out << QStringLiteral("%1 step(s); %2 is at version %3").arg(steps.size()).arg(db->description()).arg(target)
         << Qt::endl;
     return 0;
 }
@@ -48,13 +59,20 @@ Command migrate()
 {
     return {
         .name = QStringLiteral("migrate"),
-        .synopsis = QStringLiteral("[--status]"),
-        .summary = QStringLiteral("Apply pending database migrations (or list their state)."),
+        .synopsis = QStringLiteral("[--status | --to N [--force]]"),
+        .summary = QStringLiteral("Apply pending database migrations, move the schema to a version, or list their state."),
         .description = QStringLiteral("A migration changed or removed after it was applied stops it with a one-line "
-                                      "error, and nothing changes."),
+                                      "error, and nothing changes. Going down refuses, listing the tables and columns "
+                                      "whose data it would delete, unless --force."),
         .options = {
             QCommandLineOption(QStringLiteral("status"),
                                QStringLiteral("Show applied and pending migrations; change nothing.")),
+            QCommandLineOption(QStringLiteral("to"),
+                               QStringLiteral("Move the schema up or down to version N (0 = empty), one transaction "
+                                              "per step."),
+                               QStringLiteral("N")),
+            QCommandLineOption(QStringLiteral("force"),
+                               QStringLiteral("With --to: go down even when a step deletes data.")),
             QCommandLineOption(QStringLiteral("migrations"),
                                QStringLiteral("Use the NNNN_name.sql files of DIR instead of the embedded ones (for "
                                               "developers)."),

@@ -31,23 +31,43 @@ QString bookkeepingExists(Dialect dialect)
         : QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
 }
 
+Result<QByteArray> readFile(const QDir &dir, const QString &file)
+{
+    QFile f(dir.filePath(file));
+    if (!f.open(QIODevice::ReadOnly))
+        return Error::internal(QStringLiteral("cannot read migration %1").arg(file));
+    return f.readAll();
+}
+
 Result<QList<Migration>> parseFiles(const QString &directory)
 {
-    static const QRegularExpression pattern(QStringLiteral("^(\\d{4})_([a-z0-9_]+)\\.sql$"));
+    static const QRegularExpression pattern(QStringLiteral("^(\\d{4})_([a-z0-9_]+)(\\.down)?\\.sql$"));
     const QDir dir(directory);
     if (!dir.exists())
         return Error::internal(QStringLiteral("migration directory %1 does not exist").arg(directory));
     QList<Migration> migrations;
+    QStringList downFiles;
     for (const QString &file : dir.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name)) {
         const auto match = pattern.match(file);
         if (!match.hasMatch())
-            return Error::internal(QStringLiteral("migration file %1 is not named NNNN_name.sql").arg(file));
-        QFile f(dir.filePath(file));
-        if (!f.open(QIODevice::ReadOnly))
-            return Error::internal(QStringLiteral("cannot read migration %1").arg(file));
-        const QByteArray bytes = f.readAll();
-        migrations.append({match.captured(1).toInt(), match.captured(2), QString::fromUtf8(bytes),
-                           QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex())});
+            return Error::internal(
+                QStringLiteral("migration file %1 is not named NNNN_name.sql or NNNN_name.down.sql").arg(file));
+        if (match.hasCaptured(3)) {
+            downFiles.append(file);
+            continue;
+        }
+        TWINOPS_TRY_ASSIGN(const QByteArray up, readFile(dir, file));
+        const QString downFile = QStringLiteral("%1_%2.down.sql").arg(match.captured(1), match.captured(2));
+        if (!dir.exists(downFile))
+            return Error::internal(QStringLiteral("migration %1 has no down script %2").arg(file, downFile));
+        TWINOPS_TRY_ASSIGN(const QByteArray down, readFile(dir, downFile));
+        migrations.append({match.captured(1).toInt(), match.captured(2), QString::fromUtf8(up), QString::fromUtf8(down),
+                           QString::fromLatin1(QCryptographicHash::hash(up, QCryptographicHash::Sha256).toHex())});
+    }
+    for (const QString &down : std::as_const(downFiles)) {
+        const QString up = QString(down).replace(QStringLiteral(".down.sql"), QStringLiteral(".sql"));
+        if (!dir.exists(up))
+            return Error::internal(QStringLiteral("down script %1 has no migration %2").arg(down, up));
     }
     for (qsizetype i = 0; i < migrations.size(); ++i) {
         if (migrations.at(i).version != int(i) + 1)
@@ -58,6 +78,36 @@ Result<QList<Migration>> parseFiles(const QString &directory)
                     .arg(migrations.at(i).name));
     }
     return migrations;
+}
+
+// The tables and columns a down script drops, read from its statements: DROP TABLE t and ALTER TABLE t DROP COLUMN c
+// (SQLite 3.35+ has DROP COLUMN, so both dialects write the same statements and no table rebuild hides a drop).
+QList<QPair<QString, QString>> droppedByScript(const QString &sql)
+{
+    static const QRegularExpression dropTable(
+        QStringLiteral("\\bDROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:public\\.)?(\\w+)"),
+        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression dropColumn(
+        QStringLiteral("\\bALTER\\s+TABLE\\s+(?:public\\.)?(\\w+)\\s+DROP\\s+COLUMN\\s+(?:IF\\s+EXISTS\\s+)?(\\w+)"),
+        QRegularExpression::CaseInsensitiveOption);
+    QList<QPair<QString, QString>> dropped; // (table, column or empty for the whole table)
+    for (auto it = dropTable.globalMatch(sql); it.hasNext();) {
+        const auto match = it.next();
+        dropped.append({match.captured(1), {}});
+    }
+    for (auto it = dropColumn.globalMatch(sql); it.hasNext();) {
+        const auto match = it.next();
+        dropped.append({match.captured(1), match.captured(2)});
+    }
+    return dropped;
+}
+
+int currentVersion(const MigrationStatus &status)
+{
+    int version = 0;
+    for (const AppliedMigration &a : status.applied)
+        version = std::max(version, a.version);
+    return version;
 }
 
 } // namespace
@@ -94,14 +144,29 @@ Result<QList<AppliedMigration>> Migrator::readApplied()
 
 Result<MigrationStatus> Migrator::validate(const QList<AppliedMigration> &applied) const
 {
-    MigrationStatus status{m_shipped, applied, {}};
+    MigrationStatus status{m_shipped, applied, {}, {}};
     int highestApplied = 0;
+    const int known = int(m_shipped.size());
     for (const AppliedMigration &a : applied) {
-        if (a.version < 1 || a.version > m_shipped.size())
-            return Error::internal(QStringLiteral("the database has migration %1 (%2), which this build does not know: "
-                                                  "it was migrated by a newer TwinOps")
+        if (a.version < 1 || a.version > known + 1)
+            return Error::internal(QStringLiteral("the database has migration %1 (%2), but this build knows migrations "
+                                                  "up to %3 and runs on schemas up to %4: it was migrated by a TwinOps "
+                                                  "more than one release newer; run that release's twinopsd migrate "
+                                                  "--to %3 first")
                                        .arg(a.version)
-                                       .arg(a.name));
+                                       .arg(a.name)
+                                       .arg(known)
+                                       .arg(known + 1));
+        if (a.version == known + 1) {
+            qCWarning(lcMigrations).noquote()
+                << QStringLiteral("the database has migration %1 (%2) of the next release; this build runs on it "
+                                  "(expand/contract) but cannot revert it")
+                       .arg(a.version)
+                       .arg(a.name);
+            status.newer.append(a);
+            highestApplied = std::max(highestApplied, a.version);
+            continue;
+        }
         const Migration &shipped = m_shipped.at(a.version - 1);
         if (shipped.checksum != a.checksum)
             return Error::internal(QStringLiteral("migration %1 (%2) was changed after it was applied (checksum %3, "
@@ -133,6 +198,46 @@ Result<MigrationStatus> Migrator::status()
 
 Result<QList<Migration>> Migrator::migrate()
 {
+    TWINOPS_TRY_ASSIGN(const auto steps, migrateTo(int(m_shipped.size()), false));
+    QList<Migration> applied;
+    for (const MigrationStep &step : steps)
+        applied.append(step.migration);
+    return applied;
+}
+
+Result<QList<DataLoss>> Migrator::dataLoss(int target)
+{
+    TWINOPS_TRY_ASSIGN(const auto current, status());
+    return dataLoss(current, target);
+}
+
+Result<QList<DataLoss>> Migrator::dataLoss(const MigrationStatus &status, int target)
+{
+    QList<DataLoss> losses;
+    for (int version = std::min(currentVersion(status), int(m_shipped.size())); version > target; --version) {
+        for (const auto &[table, column] : droppedByScript(m_shipped.at(version - 1).downSql)) {
+            // The names come from our own down scripts and match \w+, so quoting them is enough.
+            const QString sql = column.isEmpty()
+                ? QStringLiteral("SELECT count(*) FROM \"%1\"").arg(table)
+                : QStringLiteral("SELECT count(*) FROM \"%1\" WHERE \"%2\" IS NOT NULL").arg(table, column);
+            TWINOPS_TRY_ASSIGN(const auto rows, m_db.query(sql));
+            const qint64 count = rows.first().integer(0);
+            if (count > 0)
+                losses.append({version,
+                               column.isEmpty() ? QStringLiteral("table %1").arg(table)
+                                                : QStringLiteral("column %1.%2").arg(table, column),
+                               count});
+        }
+    }
+    return losses;
+}
+
+Result<QList<MigrationStep>> Migrator::migrateTo(int target, bool force)
+{
+    if (target < 0 || target > m_shipped.size())
+        return Error::validation(
+            QStringLiteral("to"),
+            QStringLiteral("must be a version from 0 to %1, not %2").arg(m_shipped.size()).arg(target));
     const bool postgres = m_db.dialect() == Dialect::Postgres;
     if (postgres)
         TWINOPS_TRY(m_db.query(QStringLiteral("SELECT pg_advisory_lock($1)"), {kMigrationLockKey}));
@@ -142,17 +247,66 @@ Result<QList<Migration>> Migrator::migrate()
     });
 
     TWINOPS_TRY_ASSIGN(const auto current, status());
-    if (current.pending.isEmpty())
-        return QList<Migration>{};
-    TWINOPS_TRY(m_db.query(createBookkeeping(m_db.dialect())));
-    QList<Migration> applied;
-    for (const Migration &migration : current.pending) {
-        TWINOPS_TRY(apply(migration));
-        qCInfo(lcMigrations).noquote() << "applied migration" << migration.version << migration.name << "to"
-                                       << m_db.description();
-        applied.append(migration);
+    const int version = currentVersion(current);
+    QList<MigrationStep> steps;
+    if (version > m_shipped.size()) {
+        if (target == m_shipped.size() && target + 1 == version)
+            return steps; // the next release's schema, which this build runs on
+        return Error::conflict(QStringLiteral("the database is at version %1, which this build cannot revert: run "
+                                              "twinopsd migrate --to %2 with the release that applied it")
+                                   .arg(version)
+                                   .arg(target));
     }
-    return applied;
+    if (target >= version) {
+        TWINOPS_TRY(m_db.query(createBookkeeping(m_db.dialect())));
+        for (const Migration &migration : current.pending) {
+            if (migration.version > target)
+                break;
+            TWINOPS_TRY(apply(migration));
+            qCInfo(lcMigrations).noquote()
+                << "applied migration" << migration.version << migration.name << "to" << m_db.description();
+            steps.append({migration, false});
+        }
+        return steps;
+    }
+    TWINOPS_TRY_ASSIGN(const auto losses, dataLoss(current, target));
+    if (!losses.isEmpty() && !force) {
+        QStringList lost;
+        for (const DataLoss &loss : losses)
+            lost.append(QStringLiteral("%1 (%2 by reverting %3)").arg(loss.what).arg(loss.count).arg(loss.version));
+        return Error::conflict(QStringLiteral("going down to version %1 would delete data: %2; back it up and add "
+                                              "--force to go ahead")
+                                   .arg(target)
+                                   .arg(lost.join(QStringLiteral(", "))));
+    }
+    for (int v = version; v > target; --v) {
+        const Migration &migration = m_shipped.at(v - 1);
+        TWINOPS_TRY(revert(migration));
+        qCInfo(lcMigrations).noquote() << "reverted migration" << migration.version << migration.name << "on"
+                                       << m_db.description();
+        steps.append({migration, true});
+    }
+    return steps;
+}
+
+Status Migrator::revert(const Migration &migration)
+{
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
+    // Another process may have reverted it since we looked (see apply()).
+    TWINOPS_TRY_ASSIGN(
+        const auto done,
+        m_db.query(QStringLiteral("SELECT count(*) FROM schema_migrations WHERE version = $1"), {migration.version}));
+    if (done.first().integer(0) == 0)
+        return {};
+    if (auto result = m_db.executeScript(migration.downSql); !result.ok())
+        return Error{result.error().code,
+                     QStringLiteral("reverting migration %1 (%2) failed: %3")
+                         .arg(migration.version)
+                         .arg(migration.name, result.error().message),
+                     {},
+                     0};
+    TWINOPS_TRY(m_db.query(QStringLiteral("DELETE FROM schema_migrations WHERE version = $1"), {migration.version}));
+    return tx.commit();
 }
 
 Status Migrator::apply(const Migration &migration)

@@ -14,7 +14,16 @@ struct Migration
     int version = 0;
     QString name; // from the file name: 0001_initial.sql -> "initial"
     QString sql;
-    QString checksum; // SHA-256 of the file, hex
+    QString downSql; // from NNNN_name.down.sql: undoes sql
+    QString checksum; // SHA-256 of the up file, hex (the down script can be fixed after release without a new version)
+};
+
+// What reverting a migration would delete: the rows of a table it drops, the non-null values of a column it drops.
+struct DataLoss
+{
+    int version = 0;
+    QString what; // "table job_probes" or "column messages.partial"
+    qint64 count = 0;
 };
 
 struct AppliedMigration
@@ -30,11 +39,21 @@ struct MigrationStatus
     QList<Migration> shipped;
     QList<AppliedMigration> applied;
     QList<Migration> pending;
+    // Applied by the next release (expand/contract: this build still runs on that schema); at most one.
+    QList<AppliedMigration> newer;
 };
 
-// Applies numbered SQL files in order, each in one transaction together with its row in schema_migrations.
-// Everything is validated before anything is written: a gap in the numbering, an applied file whose checksum
-// changed, or a database that has a migration this build does not know are errors that change nothing.
+struct MigrationStep
+{
+    Migration migration;
+    bool down = false;
+};
+
+// Applies numbered SQL files in order, each in one transaction together with its row in schema_migrations, and
+// reverts them with their down scripts the same way (deleting the row). Everything is validated before anything is
+// written: a gap in the numbering, an applied file whose checksum changed, or a database more than one migration ahead
+// of this build are errors that change nothing. One migration ahead is the previous release's binary running on the
+// next release's schema, which the expand/contract rule makes safe: it is a warning.
 class Migrator
 {
 public:
@@ -48,11 +67,18 @@ public:
     Result<MigrationStatus> status();
     // Returns the migrations it applied (empty when the database was up to date).
     Result<QList<Migration>> migrate();
+    // Moves the schema up or down to version target (0 = empty), one transaction per step. Going down refuses, listing
+    // dataLoss(), when a step would drop data that exists, unless force.
+    Result<QList<MigrationStep>> migrateTo(int target, bool force);
+    // What going down to target would delete (empty when nothing or when target is not below the current version).
+    Result<QList<DataLoss>> dataLoss(int target);
 
 private:
     Result<QList<AppliedMigration>> readApplied();
     Result<MigrationStatus> validate(const QList<AppliedMigration> &applied) const;
+    Result<QList<DataLoss>> dataLoss(const MigrationStatus &status, int target);
     Status apply(const Migration &migration);
+    Status revert(const Migration &migration);
 
     Database &m_db;
     QList<Migration> m_shipped;

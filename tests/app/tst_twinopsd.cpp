@@ -1,5 +1,6 @@
 // The real twinopsd binary, as an operator runs it: migrate twice, edited migrations, unreachable servers,
 // corrupt files, usage errors.
+#include "core/ids.h"
 #include "daemon.h"
 #include "testdatabase.h"
 #include "testfiles.h"
@@ -82,6 +83,7 @@ private slots:
     void migrateTwiceAppliesNothingTheSecondTime();
     void editedMigrationIsAOneLineErrorAndChangesNothing();
     void statusListsAppliedAndPending();
+    void migrateDownRefusesToDeleteDataUnlessForced();
 
     void unreachablePostgresIsAOneLineError();
     void corruptSqliteFileIsAClearErrorAndUntouched();
@@ -101,7 +103,7 @@ void TestTwinopsd::migrateTwiceAppliesNothingTheSecondTime()
     QVERIFY2(first.out.contains(QLatin1String("applied 0001 initial")), qPrintable(first.out));
     const Run second = twinopsd({QStringLiteral("migrate"), QStringLiteral("--database"), url});
     QCOMPARE(second.exitCode, 0);
-    QVERIFY2(second.out.startsWith(QLatin1String("0 migration(s) applied")), qPrintable(second.out));
+    QVERIFY2(second.out.startsWith(QLatin1String("0 step(s)")), qPrintable(second.out));
     QVERIFY2(second.err.isEmpty(), qPrintable(second.err));
 }
 
@@ -127,10 +129,11 @@ void TestTwinopsd::editedMigrationIsAOneLineErrorAndChangesNothing()
     QVERIFY(first.open(QIODevice::Append));
     first.write("\nCREATE TABLE sneaked_in (x INTEGER);\n");
     first.close();
-    writeFile(dir.filePath(
-                  QStringLiteral("%1_later.sql")
-                      .arg(QDir(dir.path()).entryList({QStringLiteral("*.sql")}).size() + 1, 4, 10, QLatin1Char('0'))),
-              "CREATE TABLE later_table (x INTEGER);");
+    const QString later
+        = QStringLiteral("%1_later")
+              .arg(QDir(dir.path()).entryList({QStringLiteral("*.down.sql")}).size() + 1, 4, 10, QLatin1Char('0'));
+    writeFile(dir.filePath(later + QStringLiteral(".sql")), "CREATE TABLE later_table (x INTEGER);");
+    writeFile(dir.filePath(later + QStringLiteral(".down.sql")), "DROP TABLE later_table;");
 
     const Run edited = twinopsd(
         {QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--migrations"), dir.path()});
@@ -154,6 +157,40 @@ void TestTwinopsd::statusListsAppliedAndPending()
     const Run applied
         = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--status")});
     QVERIFY2(applied.out.contains(QLatin1String(" 0 pending")), qPrintable(applied.out));
+}
+
+void TestTwinopsd::migrateDownRefusesToDeleteDataUnlessForced()
+{
+    TWINOPS_FRESH_DATABASE(testDb);
+    const QString url = currentDialect() == Dialect::Sqlite ? testDb->url().sqlitePath() : testDb->url().postgresUri();
+    QCOMPARE(twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")}).exitCode, 0);
+    {
+        auto db = testDb->connect();
+        QVERIFY(db);
+        TWINOPS_VERIFY_OK(
+            db->query(QStringLiteral("INSERT INTO job_probes (job_id, runs, last_run_at) VALUES ($1, 1, $2)"),
+                      {newId(), nowUtc()}));
+    }
+    const QStringList down{QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--to"),
+                           QStringLiteral("1")};
+    const Run refused = twinopsd(down);
+    QCOMPARE(refused.exitCode, 1);
+    QCOMPARE(nonEmptyLines(refused.err).size(), 1);
+    QVERIFY2(refused.err.contains(QLatin1String("table job_probes (1 by reverting 2)")), qPrintable(refused.err));
+    QVERIFY2(refused.err.contains(QLatin1String("--force")), qPrintable(refused.err));
+
+    const Run forced = twinopsd(down + QStringList{QStringLiteral("--force")});
+    QCOMPARE(forced.exitCode, 0);
+    QVERIFY2(forced.out.contains(QLatin1String("reverted 0002 job_probes")), qPrintable(forced.out));
+    QVERIFY2(forced.out.contains(QLatin1String("is at version 1")), qPrintable(forced.out));
+    const Run up = twinopsd({QStringLiteral("--database"), url, QStringLiteral("migrate")});
+    QCOMPARE(up.exitCode, 0);
+    QVERIFY2(up.out.contains(QLatin1String("applied 0002 job_probes")), qPrintable(up.out));
+
+    const Run tooHigh = twinopsd(
+        {QStringLiteral("--database"), url, QStringLiteral("migrate"), QStringLiteral("--to"), QStringLiteral("9999")});
+    QCOMPARE(tooHigh.exitCode, 1);
+    QVERIFY2(tooHigh.err.contains(QLatin1String("--to expects a whole number from 0 to")), qPrintable(tooHigh.err));
 }
 
 void TestTwinopsd::unreachablePostgresIsAOneLineError()

@@ -1,0 +1,22 @@
+-- Reverses 0001_initial.sql: drops the function and every table in reverse dependency order.
+DROP FUNCTION public.job_queue_stats();
+DROP TABLE public.checklist_results;
+DROP TABLE public.checklist_runs;
+DROP TABLE public.metric_rollups;
+DROP TABLE public.auth_throttle;
+DROP TABLE public.audit_log;
+DROP TABLE public.api_keys;
+DROP TABLE public.graph_edge_evidence;
+DROP TABLE public.graph_edges;
+DROP TABLE public.graph_nodes;
+DROP TABLE public.job_logs;
+DROP TABLE public.jobs;
+DROP TABLE public.messages;
+DROP TABLE public.conversations;
+DROP TABLE public.share_links;
+DROP TABLE public.chunks;
+DROP TABLE public.sources;
+DROP TABLE public.twins;
+DROP TABLE public.refresh_tokens;
+DROP TABLE public.users;
+DROP TABLE public.tenants;

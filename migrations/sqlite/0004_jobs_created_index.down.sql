@@ -1,0 +1,2 @@
+-- Reverses 0004_jobs_created_index.sql.
+DROP INDEX idx_jobs_created;
