@@ -19,10 +19,16 @@ Command version();
 
 const QList<Command> &registeredCommands()
 {
-    static const QList<Command> all{
-        commands::serve(),         commands::migrate(),        commands::adminCreateKey(),
-        commands::adminListKeys(), commands::adminRevokeKey(), commands::adminRotateSigningKey(), commands::adminEnqueueProbes(),
-        commands::check(),         commands::help(),           commands::version()};
+    static const QList<Command> all{commands::serve(),
+                                    commands::migrate(),
+                                    commands::adminCreateKey(),
+                                    commands::adminListKeys(),
+                                    commands::adminRevokeKey(),
+                                    commands::adminRotateSigningKey(),
+                                    commands::adminEnqueueProbes(),
+                                    commands::check(),
+                                    commands::help(),
+                                    commands::version()};
     return all;
 }
 

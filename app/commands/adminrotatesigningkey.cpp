@@ -14,8 +14,16 @@ Outcome run(const Invocation &invocation)
     TWINOPS_TRY_ASSIGN(const std::unique_ptr<ServiceCore> core, ServiceCore::start(CoreOptions{url}));
     Database &db = core->database();
     TWINOPS_TRY_ASSIGN(const SigningKeyId key, SigningKeyRepository(db).rotate(nowUtc()));
-    TWINOPS_TRY(writeAudit(db, {{}, QStringLiteral("cli"), {}, QStringLiteral("signing_key.rotate"),
-                                QStringLiteral("signing_key"), key.id, {}, {}, {}}));
+    TWINOPS_TRY(writeAudit(db,
+                           {{},
+                            QStringLiteral("cli"),
+                            {},
+                            QStringLiteral("signing_key.rotate"),
+                            QStringLiteral("signing_key"),
+                            key.id,
+                            {},
+                            {},
+                            {}}));
     standardOutput() << key.id << '\n';
     return 0;
 }

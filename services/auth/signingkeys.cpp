@@ -6,8 +6,9 @@ namespace twinops {
 
 Result<QList<SigningKeyId>> SigningKeyRepository::read()
 {
-    TWINOPS_TRY_ASSIGN(const Rows rows, m_db.query(QStringLiteral("SELECT id, created_at, retired_at FROM signing_keys "
-                                                                  "ORDER BY created_at, id")));
+    TWINOPS_TRY_ASSIGN(const Rows rows,
+                       m_db.query(QStringLiteral("SELECT id, created_at, retired_at FROM signing_keys "
+                                                 "ORDER BY created_at, id")));
     QList<SigningKeyId> keys;
     for (const Row &row : rows)
         keys.append({row.text(0), row.time(1), row.time(2)});
@@ -25,9 +26,9 @@ Result<SigningKeyId> SigningKeyRepository::insert(const QDateTime &now)
 
 Result<QList<SigningKeyId>> SigningKeyRepository::load(const QDateTime &now, std::chrono::seconds keep)
 {
-    TWINOPS_TRY(discardRows(m_db.query(
-        QStringLiteral("DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < $1"),
-        {now.addSecs(-qint64(keep.count()))})));
+    TWINOPS_TRY(discardRows(
+        m_db.query(QStringLiteral("DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < $1"),
+                   {now.addSecs(-qint64(keep.count()))})));
     TWINOPS_TRY_ASSIGN(QList<SigningKeyId> keys, read());
     if (keys.isEmpty()) {
         // Two instances starting together may both get here: each makes a key, the newer one signs, both verify.
