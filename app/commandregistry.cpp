@@ -10,6 +10,7 @@ Command migrate();
 Command adminCreateKey();
 Command adminListKeys();
 Command adminRevokeKey();
+Command adminRotateSigningKey();
 Command adminEnqueueProbes();
 Command check();
 Command help();
@@ -18,10 +19,16 @@ Command version();
 
 const QList<Command> &registeredCommands()
 {
-    static const QList<Command> all{
-        commands::serve(),         commands::migrate(),        commands::adminCreateKey(),
-        commands::adminListKeys(), commands::adminRevokeKey(), commands::adminEnqueueProbes(),
-        commands::check(),         commands::help(),           commands::version()};
+    static const QList<Command> all{commands::serve(),
+                                    commands::migrate(),
+                                    commands::adminCreateKey(),
+                                    commands::adminListKeys(),
+                                    commands::adminRevokeKey(),
+                                    commands::adminRotateSigningKey(),
+                                    commands::adminEnqueueProbes(),
+                                    commands::check(),
+                                    commands::help(),
+                                    commands::version()};
     return all;
 }
 

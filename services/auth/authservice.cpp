@@ -197,6 +197,7 @@ Result<Session> AuthService::openSession(const User &user, const Tenant &tenant,
                                           "expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
                            {tokenId, user.tenantId, user.id, familyId, crypto::sha256Hex(refreshToken.toUtf8()),
                             now.addDays(m_config.refreshTokenDays), now}));
+    TWINOPS_TRY(reloadSigningKeys(JwtCodec::kKeysReloadInterval));
     return Session{user, tenant, m_config.jwt.issue(user.id, user.tenantId, user.role, issuedAt), refreshToken,
                    int(m_config.jwt.lifetime().count())};
 }
@@ -264,9 +265,29 @@ Result<Principal> AuthService::authenticate(const QByteArray &authorizationHeade
     return authenticateJwt(token);
 }
 
+Status AuthService::reloadSigningKeys(std::chrono::seconds maxAge)
+{
+    QMutexLocker locker(&m_config.signingKeysReload);
+    const QDateTime now = nowUtc();
+    const QDateTime loadedAt = m_config.jwt.keysLoadedAt();
+    if (loadedAt.isValid() && loadedAt.addSecs(qint64(maxAge.count())) > now)
+        return {};
+    TWINOPS_TRY_ASSIGN(const QList<SigningKeyId> keys,
+                       SigningKeyRepository(m_db).load(now, m_config.jwt.retiredKeyKept()));
+    m_config.jwt.setKeys(keys, now);
+    return {};
+}
+
 Result<Principal> AuthService::authenticateJwt(const QString &token)
 {
-    TWINOPS_TRY_ASSIGN(const auto claims, m_config.jwt.verify(token, nowUtc()));
+    TWINOPS_TRY(reloadSigningKeys(JwtCodec::kKeysReloadInterval));
+    auto verified = m_config.jwt.verify(token, nowUtc());
+    // A key made by a rotation elsewhere since the last reload: looked up at once, at most once a second.
+    if (!verified.ok()) {
+        TWINOPS_TRY(reloadSigningKeys(std::chrono::seconds(1)));
+        verified = m_config.jwt.verify(token, nowUtc());
+    }
+    TWINOPS_TRY_ASSIGN(const auto claims, std::move(verified));
     TWINOPS_TRY_ASSIGN(
         const auto rows,
         m_db.query(QStringLiteral("SELECT u.role, u.is_active, u.revoked_at, t.status, u.sessions_valid_after "

@@ -22,6 +22,8 @@ struct AuthConfig
     QString dummyHash; // verified against when the email is unknown, so timing does not tell
     int refreshTokenDays = 30;
     LiveAuthLimits limits; // replaceable while the threads run
+    // Serialises the reloads of jwt's signing keys, so that the threads of a fresh instance make one first key.
+    mutable QMutex signingKeysReload;
 };
 
 struct Session
@@ -73,6 +75,9 @@ private:
     bool signupLimited(const QString &client) const;
     Result<Session> openSession(const User &user, const Tenant &tenant, const QString &familyId);
     Result<Principal> authenticateJwt(const QString &token);
+    // Reloads the signing keys from the database when they were loaded longer than `maxAge` ago (or never): a
+    // rotation made through another instance or the CLI reaches this one within JwtCodec::kKeysReloadInterval.
+    Status reloadSigningKeys(std::chrono::seconds maxAge);
 
     Database &m_db;
     const AuthConfig &m_config;

@@ -16,9 +16,18 @@ namespace {
 
 const QLatin1String kIssuer("twinops");
 const QLatin1String kAudience("twinops");
-// JSON object keys come out sorted, so this is byte for byte what QJsonDocument would make; a constant avoids
-// re-serialising it for every token.
+// JSON object keys come out sorted, so these are byte for byte what QJsonDocument would make; constants avoid
+// re-serialising the header for every token. A key id is base64url, which needs no escaping.
 const QByteArray kHeader = QByteArrayLiteral(R"({"alg":"HS256","typ":"JWT"})");
+QByteArray headerWithKeyId(const QString &keyId)
+{
+    return QByteArrayLiteral(R"({"alg":"HS256","kid":")") + keyId.toLatin1() + QByteArrayLiteral(R"(","typ":"JWT"})");
+}
+
+QByteArray derivedKey(const QByteArray &secret, const QString &keyId)
+{
+    return crypto::hmacSha256(secret, QByteArrayLiteral("twinops-signing-key:") + keyId.toLatin1());
+}
 
 // Integers beyond 2^53 cannot be represented exactly by a JSON number parsed as double.
 constexpr double kMaxSafeInteger = 9007199254740991.0;
@@ -127,6 +136,38 @@ JwtCodec::JwtCodec(QByteArray secret, std::chrono::seconds lifetime, std::chrono
     Q_ASSERT(m_leeway.count() >= 0);
 }
 
+void JwtCodec::setKeys(const QList<SigningKeyId> &keys, const QDateTime &loadedAt) const
+{
+    Q_ASSERT(!keys.isEmpty());
+    Keys loaded{keys.last().id, {}, keys.first().createdAt, loadedAt};
+    for (const SigningKeyId &key : keys)
+        loaded.byId.insert(key.id, derivedKey(m_secret, key.id));
+    bool dropped = false;
+    {
+        QMutexLocker locker(&m_keysLock);
+        for (auto it = m_keys.byId.cbegin(); it != m_keys.byId.cend(); ++it)
+            dropped = dropped || !loaded.byId.contains(it.key());
+        m_keys = std::move(loaded);
+    }
+    // A token verified with a key that is gone must not stay accepted through the cache.
+    if (dropped) {
+        QMutexLocker locker(&m_cacheLock);
+        m_verified.clear();
+    }
+}
+
+QDateTime JwtCodec::keysLoadedAt() const
+{
+    QMutexLocker locker(&m_keysLock);
+    return m_keys.loadedAt;
+}
+
+JwtCodec::Keys JwtCodec::keys() const
+{
+    QMutexLocker locker(&m_keysLock);
+    return m_keys;
+}
+
 QString JwtCodec::issue(const QString &userId, const QString &tenantId, Role role, const QDateTime &now) const
 {
     Q_ASSERT(now.isValid());
@@ -141,9 +182,12 @@ QString JwtCodec::issue(const QString &userId, const QString &tenantId, Role rol
         {QStringLiteral("aud"), kAudience},
         {QStringLiteral("jti"), crypto::randomToken(16)},
     };
-    const QByteArray signingInput
-        = base64Url(kHeader) + '.' + base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact));
-    return QString::fromLatin1(signingInput + '.' + base64Url(crypto::hmacSha256(m_secret, signingInput)));
+    const Keys current = keys();
+    const bool legacy = current.currentId.isEmpty();
+    const QByteArray signingInput = base64Url(legacy ? kHeader : headerWithKeyId(current.currentId)) + '.'
+        + base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    const QByteArray &key = legacy ? m_secret : current.byId.value(current.currentId);
+    return QString::fromLatin1(signingInput + '.' + base64Url(crypto::hmacSha256(key, signingInput)));
 }
 
 Result<AccessClaims> JwtCodec::verify(const QString &token, const QDateTime &now) const
@@ -157,7 +201,7 @@ Result<AccessClaims> JwtCodec::verify(const QString &token, const QDateTime &now
             verified = *it;
     }
     if (!verified) {
-        TWINOPS_TRY_ASSIGN(verified, verifySignedParts(token));
+        TWINOPS_TRY_ASSIGN(verified, verifySignedParts(token, keys()));
         QMutexLocker locker(&m_cacheLock);
         if (m_verified.size() >= kMaxCachedTokens)
             m_verified.clear();
@@ -172,7 +216,7 @@ Result<AccessClaims> JwtCodec::verify(const QString &token, const QDateTime &now
 }
 
 // Everything about a token that does not depend on the time: syntax, header, signature and the claims' shapes.
-Result<JwtCodec::Verified> JwtCodec::verifySignedParts(const QString &token) const
+Result<JwtCodec::Verified> JwtCodec::verifySignedParts(const QString &token, const Keys &keys) const
 {
     // Checked on the QString so that no non-ASCII character can turn into an innocent byte by conversion.
     for (const QChar c : token) {
@@ -194,9 +238,19 @@ Result<JwtCodec::Verified> JwtCodec::verifySignedParts(const QString &token) con
     if (!header || !headerAcceptable(*header))
         return invalidToken();
 
+    // The key: the kept key the kid names, or, without a kid, the secret itself (see the class comment).
+    const bool hasKeyId = header->contains(QLatin1String("kid"));
+    QByteArray key = m_secret;
+    if (hasKeyId) {
+        const QJsonValue keyId = header->value(QLatin1String("kid"));
+        if (!keyId.isString() || !keys.byId.contains(keyId.toString()))
+            return invalidToken();
+        key = keys.byId.value(keyId.toString());
+    }
+
     // The MAC covers the bytes exactly as received, never a re-encoding of what we parsed.
     const QByteArray signingInput = bytes.left(segments.at(0).size() + 1 + segments.at(1).size());
-    if (!crypto::constantTimeEquals(crypto::hmacSha256(m_secret, signingInput), *signature))
+    if (!crypto::constantTimeEquals(crypto::hmacSha256(key, signingInput), *signature))
         return invalidToken();
 
     const auto claims = parseObject(*payloadJson);
@@ -206,6 +260,9 @@ Result<JwtCodec::Verified> JwtCodec::verifySignedParts(const QString &token) con
     const auto expiresAt = integerClaim(*claims, QLatin1String("exp"));
     const auto issuedAt = integerClaim(*claims, QLatin1String("iat"));
     if (!expiresAt || !issuedAt)
+        return invalidToken();
+    // The transition: tokens without a kid were all issued before the first key was made.
+    if (!hasKeyId && keys.oldestCreatedAt.isValid() && *issuedAt * 1000 >= keys.oldestCreatedAt.toMSecsSinceEpoch())
         return invalidToken();
 
     if (stringClaim(*claims, QLatin1String("iss")) != QString(kIssuer)

@@ -360,8 +360,8 @@ void TestCommands::unknownCommandsAreUsageErrors()
          {QStringList{QStringLiteral("admin")}, QStringList{QStringLiteral("admin"), QStringLiteral("frobnicate")}}) {
         const TwinopsdRun admin = twinopsd(arguments, isolated(home));
         QCOMPARE(admin.exitCode, 2);
-        QVERIFY2(admin.err.startsWith(QLatin1String(
-                     "twinopsd: admin expects a subcommand: create-key, list-keys, revoke-key, enqueue-probes\n")),
+        QVERIFY2(admin.err.startsWith(QLatin1String("twinopsd: admin expects a subcommand: create-key, list-keys, "
+                                                    "revoke-key, rotate-signing-key, enqueue-probes\n")),
                  qPrintable(admin.err));
     }
     // The group's help is the help of each of its commands.

@@ -316,7 +316,7 @@ void TestJwt::signedAndAcceptable_data()
 
     QTest::newRow("plain") << standard << json(validClaims());
     QTest::newRow("typ absent") << QByteArray(R"({"alg":"HS256"})") << json(validClaims());
-    QTest::newRow("extra header field") << QByteArray(R"({"typ":"JWT","kid":"k1","alg":"HS256"})")
+    QTest::newRow("extra header field") << QByteArray(R"({"typ":"JWT","cty":"x","alg":"HS256"})")
                                         << json(validClaims());
     QTest::newRow("expired within leeway") << standard << claimsWith("exp", kNowSecs - 29);
     QTest::newRow("iat within leeway") << standard << claimsWith("iat", kNowSecs + 30);
