@@ -209,17 +209,19 @@ void TestJobRetention::theCorePrunesJobsAndExpiredCredentials()
         db.query(QStringLiteral("INSERT INTO twins (id, tenant_id, name, description, settings, status, created_at, "
                                 "updated_at) VALUES ($1, $2, 'Twin', '', '{}', 'active', $3, $3)"),
                  {twin, tenant, now}));
-    const auto addToken = [&](const QString &id, const QDateTime &expiresAt) {
+    // Named by their hashes: ids are uuids on PostgreSQL.
+    const auto addToken = [&](const QString &hash, const QDateTime &expiresAt) {
+        const QString id = newId();
         return db.query(QStringLiteral("INSERT INTO refresh_tokens (id, tenant_id, user_id, family_id, token_hash, "
-                                       "expires_at, created_at) VALUES ($1, $2, $3, $1, $1, $4, $5)"),
-                        {id, tenant, user, expiresAt, now.addDays(-40)});
+                                       "expires_at, created_at) VALUES ($1, $2, $3, $1, $4, $5, $6)"),
+                        {id, tenant, user, hash, expiresAt, now.addDays(-40)});
     };
     TWINOPS_VERIFY_OK(addToken(QStringLiteral("expired"), now.addSecs(-1)));
     TWINOPS_VERIFY_OK(addToken(QStringLiteral("valid"), now.addSecs(3600)));
-    const auto addLink = [&](const QString &id, const QVariant &expiresAt) {
+    const auto addLink = [&](const QString &hash, const QVariant &expiresAt) {
         return db.query(QStringLiteral("INSERT INTO share_links (id, tenant_id, twin_id, token_hash, token_prefix, "
-                                       "expires_at, created_at) VALUES ($1, $2, $3, $1, 'p', $4, $5)"),
-                        {id, tenant, twin, expiresAt, now.addDays(-60)});
+                                       "expires_at, created_at) VALUES ($1, $2, $3, $4, 'p', $5, $6)"),
+                        {newId(), tenant, twin, hash, expiresAt, now.addDays(-60)});
     };
     TWINOPS_VERIFY_OK(addLink(QStringLiteral("expired 31 days ago"), now.addDays(-31)));
     TWINOPS_VERIFY_OK(addLink(QStringLiteral("expired 29 days ago"), now.addDays(-29)));
@@ -228,9 +230,9 @@ void TestJobRetention::theCorePrunesJobsAndExpiredCredentials()
     QTRY_COMPARE_WITH_TIMEOUT(jobIds(db), QStringList{keptJob}, 10'000);
     QTRY_COMPARE_WITH_TIMEOUT(count(db, QStringLiteral("refresh_tokens")), qint64(1), 10'000);
     QTRY_COMPARE_WITH_TIMEOUT(count(db, QStringLiteral("share_links")), qint64(2), 10'000);
-    auto token = db.query(QStringLiteral("SELECT id FROM refresh_tokens"));
+    auto token = db.query(QStringLiteral("SELECT token_hash FROM refresh_tokens"));
     QCOMPARE(token->first().text(0), QStringLiteral("valid"));
-    auto links = db.query(QStringLiteral("SELECT id FROM share_links ORDER BY id"));
+    auto links = db.query(QStringLiteral("SELECT token_hash FROM share_links ORDER BY token_hash"));
     QCOMPARE(links->at(0).text(0), QStringLiteral("expired 29 days ago"));
     QCOMPARE(links->at(1).text(0), QStringLiteral("never expires"));
     // The counter is bumped right after the delete commits.
