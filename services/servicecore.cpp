@@ -67,8 +67,8 @@ public:
                deleteInBatches(connection, QStringLiteral("refresh_tokens"), QStringLiteral("expires_at < $1"), {now},
                                500));
         report(QStringLiteral("share links expired for 30 days"),
-               deleteInBatches(connection, QStringLiteral("share_links"),
-                               QStringLiteral("expires_at < $1"), {now.addDays(-kExpiredShareLinkDays)}, 500));
+               deleteInBatches(connection, QStringLiteral("share_links"), QStringLiteral("expires_at < $1"),
+                               {now.addDays(-kExpiredShareLinkDays)}, 500));
     }
 
 private:

@@ -10,13 +10,13 @@ namespace {
 
 Result<std::chrono::hours> hoursFromEnvironment(const char *name, std::chrono::hours fallback)
 {
-    TWINOPS_TRY_ASSIGN(const int hours, integerFromEnvironment(name, int(fallback.count()), 0, 24 * 36'500,
-                                                               QStringLiteral("0 (keep all)")));
+    TWINOPS_TRY_ASSIGN(
+        const int hours,
+        integerFromEnvironment(name, int(fallback.count()), 0, 24 * 36'500, QStringLiteral("0 (keep all)")));
     return std::chrono::hours(hours);
 }
 
-Result<qint64> pruneState(Database &db, const char *state, std::chrono::hours keep, const QDateTime &now,
-                          int batchSize)
+Result<qint64> pruneState(Database &db, const char *state, std::chrono::hours keep, const QDateTime &now, int batchSize)
 {
     if (keep.count() <= 0)
         return qint64(0);
@@ -24,10 +24,10 @@ Result<qint64> pruneState(Database &db, const char *state, std::chrono::hours ke
     // (state, created_at, id) find the rows: no index of its own to maintain on every finished job. The state is a
     // literal, a fixed word of ours, so that the planners see the equality; SQLite, without ANALYZE statistics, is
     // told which index to use.
-    const QString condition =
-        QStringLiteral("state = '%1' AND created_at < $1 AND finished_at < $1").arg(QLatin1String(state));
-    const QString source = db.dialect() == Dialect::Sqlite ? QStringLiteral("jobs INDEXED BY idx_jobs_state_created")
-                                                           : QString();
+    const QString condition
+        = QStringLiteral("state = '%1' AND created_at < $1 AND finished_at < $1").arg(QLatin1String(state));
+    const QString source
+        = db.dialect() == Dialect::Sqlite ? QStringLiteral("jobs INDEXED BY idx_jobs_state_created") : QString();
     return deleteInBatches(db, QStringLiteral("jobs"), condition, {now.addSecs(-3600 * qint64(keep.count()))},
                            batchSize, source);
 }

@@ -169,7 +169,8 @@ int main(int argc, char *argv[])
                    .arg(cost, 0, 'f', 1)
                    .arg(with.pruned)
                    .arg(with.pruneSeconds, 0, 'f', 1);
-        out << QStringLiteral("RESULT backend=%1 processing=%2 processing_pruning=%3 cost_percent=%4 prune_seconds=%5\n")
+        out << QStringLiteral(
+                   "RESULT backend=%1 processing=%2 processing_pruning=%3 cost_percent=%4 prune_seconds=%5\n")
                    .arg(backendName(dialect))
                    .arg(without.jobsPerSecond, 0, 'f', 0)
                    .arg(with.jobsPerSecond, 0, 'f', 0)

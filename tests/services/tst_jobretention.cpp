@@ -41,7 +41,8 @@ QString insertJob(Database &db, const QString &state, const QDateTime &finishedA
         QStringLiteral("INSERT INTO jobs (id, type, state, run_at, lease_token, lease_expires_at, created_at, "
                        "updated_at, finished_at) VALUES ($1, 'probe', $2, $3, $4, $5, $3, $3, $6)"),
         {id, state, created, running ? QVariant(QStringLiteral("lease")) : QVariant(),
-         running ? QVariant(created.addSecs(60)) : QVariant(), finishedAt.isValid() ? QVariant(finishedAt) : QVariant()});
+         running ? QVariant(created.addSecs(60)) : QVariant(),
+         finishedAt.isValid() ? QVariant(finishedAt) : QVariant()});
     if (!inserted.ok())
         QTest::qFail(qPrintable(inserted.error().message), __FILE__, __LINE__);
     auto logged = db.query(QStringLiteral("INSERT INTO job_logs (job_id, attempt, level, message, created_at) "
