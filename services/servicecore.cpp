@@ -12,6 +12,7 @@
 #include "metrics/counter.h"
 #include "metrics/metricsregistry.h"
 #include "metrics/metricsrollup.h"
+#include "storage/batchdelete.h"
 #include "storage/migrator.h"
 
 #include <QCoreApplication>

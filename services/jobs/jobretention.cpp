@@ -1,6 +1,7 @@
 #include "jobs/jobretention.h"
 
 #include "core/environment.h"
+#include "storage/batchdelete.h"
 
 #include <QScopeGuard>
 

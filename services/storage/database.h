@@ -96,15 +96,6 @@ inline Status discardRows(const Result<Rows> &result)
     return {};
 }
 
-class Database;
-
-// Deletes the rows of `table` (keyed by id) that match `condition`, batchSize rows per statement, until none is
-// left: a long backlog never holds the write lock (on SQLite the only one) for long, so the queue keeps working
-// meanwhile. `condition` takes params as $1..$n; it is checked again outside the subquery so that PostgreSQL leaves
-// a row alone that a concurrent transaction has just changed. `source` may name an index (SQLite's INDEXED BY).
-Result<qint64> deleteInBatches(Database &db, const QString &table, const QString &condition, QVariantList params,
-                               int batchSize, const QString &source = {});
-
 // One connection to one database. Not thread-safe: every thread that touches the database opens its own
 // (docs/decisions.md, "Storage"). Statements use PostgreSQL's $1..$n placeholders on both drivers and
 // are prepared once per connection. Parameters may be QString, integers, double, bool, QByteArray, QDateTime
