@@ -96,7 +96,7 @@ void TestJobRetention::jobsGoJustOutsideTheirStatesPeriod()
     // Finished recently although created long ago (a job scheduled far ahead): its age counts from its end.
     kept << insertJob(*db, QStringLiteral("completed"), kNow.addSecs(-60), kNow.addDays(-30));
     // Never finished: whatever their age, still to run or running.
-    for (const QString state : {QStringLiteral("available"), QStringLiteral("scheduled"), QStringLiteral("retryable"),
+    for (const QString &state : {QStringLiteral("available"), QStringLiteral("scheduled"), QStringLiteral("retryable"),
                                 QStringLiteral("running")})
         kept << insertJob(*db, state, {}, kNow.addDays(-365));
 
@@ -117,7 +117,7 @@ void TestJobRetention::zeroKeepsAll()
     TWINOPS_FRESH_DATABASE(database);
     auto db = database->connectMigrated();
     QVERIFY(db);
-    for (const QString state : {QStringLiteral("completed"), QStringLiteral("cancelled"), QStringLiteral("discarded")})
+    for (const QString &state : {QStringLiteral("completed"), QStringLiteral("cancelled"), QStringLiteral("discarded")})
         insertJob(*db, state, kNow.addDays(-1000));
     const JobRetention keepAll{0h, 0h, 0h};
     const auto pruned = pruneJobs(*db, keepAll, kNow);
