@@ -4,6 +4,7 @@
 // connection at the same time. The target: pruning costs less than 10 % of the processing rate.
 // A program, not a test: run with `ctest -L bench` (which starts PostgreSQL) or directly with TWINOPS_TEST_PG_DSN
 // set. BENCH_BACKENDS (default "sqlite,postgres"). Prints a table and, per backend, one "RESULT backend=…" line.
+#include "core/ids.h"
 #include "jobs/jobqueue.h"
 #include "jobs/jobretention.h"
 #include "jobs/probehandler.h"
@@ -48,13 +49,13 @@ void fill(Database &db, int old, int fresh)
 {
     const QDateTime finished = nowUtc().addDays(-2);
     const QString columns = QStringLiteral("INSERT INTO jobs (id, type, state, run_at, created_at, updated_at, "
-                                           "started_at, finished_at) ");
-    const QString sql = db.dialect() == Dialect::Sqlite
-        ? QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2) ") + columns
-            + QStringLiteral("SELECT 'old-' || i, 'probe', 'completed', $1, $1, $1, $1, $1 FROM n")
-        : columns
-            + QStringLiteral("SELECT gen_random_uuid(), 'probe', 'completed', $1, $1, $1, $1, $1 "
-                             "FROM generate_series(1, $2::integer)");
+                                           "started_at, finished_at)");
+    const QString rows = db.dialect() == Dialect::Sqlite
+        ? QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2) %1 "
+                         "SELECT 'old-' || i, 'probe', 'completed', $1, $1, $1, $1, $1 FROM n")
+        : QStringLiteral("%1 SELECT gen_random_uuid(), 'probe', 'completed', $1, $1, $1, $1, $1 "
+                         "FROM generate_series(1, $2::integer)");
+    const QString sql = rows.arg(columns);
     if (auto inserted = db.query(sql, {finished, old}); !inserted.ok())
         die(QStringLiteral("inserting the old jobs failed: %1").arg(inserted.error().message));
     JobQueue queue(db);
