@@ -97,7 +97,7 @@ void TestJobRetention::jobsGoJustOutsideTheirStatesPeriod()
     kept << insertJob(*db, QStringLiteral("completed"), kNow.addSecs(-60), kNow.addDays(-30));
     // Never finished: whatever their age, still to run or running.
     for (const QString &state : {QStringLiteral("available"), QStringLiteral("scheduled"), QStringLiteral("retryable"),
-                                QStringLiteral("running")})
+                                 QStringLiteral("running")})
         kept << insertJob(*db, state, {}, kNow.addDays(-365));
 
     const auto pruned = pruneJobs(*db, retention, kNow, 2);
