@@ -87,6 +87,12 @@ QList<EnvironmentVariable> environmentVariables()
          QStringLiteral("minimal|interactive|moderate argon2id cost (default interactive).")},
         {QStringLiteral("TWINOPS_METRICS_RETENTION_DAYS"),
          QStringLiteral("Days of per-minute metric history kept (default 30; 0 keeps all).")},
+        {QStringLiteral("TWINOPS_JOB_RETENTION_COMPLETED_HOURS"),
+         QStringLiteral("Hours a completed job and its log are kept (default 24; 0 keeps all).")},
+        {QStringLiteral("TWINOPS_JOB_RETENTION_CANCELLED_HOURS"),
+         QStringLiteral("Hours a cancelled job and its log are kept (default 168; 0 keeps all).")},
+        {QStringLiteral("TWINOPS_JOB_RETENTION_DISCARDED_HOURS"),
+         QStringLiteral("Hours a discarded job and its log are kept (default 168; 0 keeps all).")},
         {QStringLiteral("TWINOPS_LOGIN_FAILURES_PER_ADDRESS"),
          QStringLiteral("Failed logins per client address in 15 minutes (default 20; 0 = no limit; SIGHUP applies "
                         "a new value).")},

@@ -9,8 +9,10 @@
 #include "http/routes.h"
 #include "jobs/probehandler.h"
 #include "knowledge/sourceindexhandler.h"
+#include "metrics/counter.h"
 #include "metrics/metricsregistry.h"
 #include "metrics/metricsrollup.h"
+#include "storage/batchdelete.h"
 #include "storage/migrator.h"
 
 #include <QCoreApplication>
@@ -30,6 +32,60 @@ void pruneAuthThrottle(Database &connection)
     else if (*removed > 0)
         qCInfo(lcCore).noquote() << "deleted" << *removed << "spent login and sign-up budgets";
 }
+
+// Share links are kept this long past their expiry, so that their owners still see why a link stopped working.
+constexpr qint64 kExpiredShareLinkDays = 30;
+
+// Finished jobs past their retention, and credentials that can never be used again, deleted with the same period
+// so that the tables stay bounded however long the service runs.
+class Retention final
+{
+public:
+    Retention(MetricsRegistry &metrics, JobRetention jobs)
+        : m_jobs(jobs)
+    {
+        const QString name = QStringLiteral("twinops_jobs_pruned_total");
+        const QString help = QStringLiteral("Finished jobs deleted after their retention period, by final state");
+        m_completed = &metrics.counter(name, help, {{QStringLiteral("state"), QStringLiteral("completed")}});
+        m_cancelled = &metrics.counter(name, help, {{QStringLiteral("state"), QStringLiteral("cancelled")}});
+        m_discarded = &metrics.counter(name, help, {{QStringLiteral("state"), QStringLiteral("discarded")}});
+    }
+
+    void prune(Database &connection)
+    {
+        const QDateTime now = nowUtc();
+        const auto jobs = pruneJobs(connection, m_jobs, now);
+        if (!jobs.ok()) {
+            qCWarning(lcCore).noquote() << "pruning finished jobs failed:" << jobs.error().message;
+        } else if (!jobs->skipped) {
+            m_completed->add(quint64(jobs->completed));
+            m_cancelled->add(quint64(jobs->cancelled));
+            m_discarded->add(quint64(jobs->discarded));
+            if (const qint64 total = jobs->completed + jobs->cancelled + jobs->discarded; total > 0)
+                qCInfo(lcCore).noquote() << "deleted" << total << "finished jobs past their retention";
+        }
+        report(QStringLiteral("expired refresh tokens"),
+               deleteInBatches(connection, QStringLiteral("refresh_tokens"), QStringLiteral("expires_at < $1"), {now},
+                               500));
+        report(QStringLiteral("share links expired for 30 days"),
+               deleteInBatches(connection, QStringLiteral("share_links"), QStringLiteral("expires_at < $1"),
+                               {now.addDays(-kExpiredShareLinkDays)}, 500));
+    }
+
+private:
+    static void report(const QString &what, const Result<qint64> &removed)
+    {
+        if (!removed.ok())
+            qCWarning(lcCore).noquote() << "pruning" << what << "failed:" << removed.error().message;
+        else if (*removed > 0)
+            qCInfo(lcCore).noquote() << "deleted" << *removed << what;
+    }
+
+    JobRetention m_jobs;
+    Counter *m_completed = nullptr;
+    Counter *m_cancelled = nullptr;
+    Counter *m_discarded = nullptr;
+};
 
 } // namespace
 
@@ -90,11 +146,13 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
     }
     if (o.metricsRollupInterval.count() > 0) {
         MetricsRegistry &metrics = *core->m_metrics;
+        auto retention = std::make_shared<Retention>(metrics, o.jobRetention);
         core->m_rollups = std::make_unique<MetricsRollupWriter>(
             o.database, metrics, o.instance, o.metricsRollupInterval,
-            [&metrics](Database &connection) {
+            [&metrics, retention](Database &connection) {
                 refreshQueueGauges(connection, metrics);
                 pruneAuthThrottle(connection);
+                retention->prune(connection);
             },
             o.metricsRetention);
     }

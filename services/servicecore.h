@@ -4,6 +4,7 @@
 #include "auth/passwordhasher.h"
 #include "core/result.h"
 #include "http/httpendpoint.h"
+#include "jobs/jobretention.h"
 #include "jobs/workerheartbeats.h"
 #include "jobs/workerpool.h"
 #include "knowledge/chatsettings.h"
@@ -34,6 +35,8 @@ struct CoreOptions
     std::chrono::milliseconds metricsRollupInterval{std::chrono::minutes(1)};
     // How long the rollups are kept (older ones are deleted hourly); 0 keeps them forever.
     std::chrono::hours metricsRetention = kDefaultMetricsRetention;
+    // How long finished jobs are kept; pruned with the rollups' period (so not at all when that is 0).
+    JobRetention jobRetention;
 };
 
 // The one composition root: it owns the service objects both programs share. Constructed on the thread that

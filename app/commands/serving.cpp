@@ -18,6 +18,7 @@ Result<std::unique_ptr<ServiceCore>> startServing(const DatabaseUrl &url, const 
     CoreOptions options{url};
     TWINOPS_TRY_ASSIGN(options.passwordCost, passwordCostFromEnvironment());
     TWINOPS_TRY_ASSIGN(options.metricsRetention, metricsRetentionFromEnvironment());
+    TWINOPS_TRY_ASSIGN(options.jobRetention, JobRetention::fromEnvironment());
     FileSecretStore secrets(secretsDirectory());
     TWINOPS_TRY_ASSIGN(const QByteArray secret, loadOrCreateJwtSecret(secrets));
     TWINOPS_TRY_ASSIGN(std::unique_ptr<ServiceCore> core, ServiceCore::start(std::move(options)));
