@@ -1,5 +1,6 @@
-#include "command.h"
 #include "storage/backup.h"
+
+#include "command.h"
 
 namespace twinops::app::commands {
 
@@ -10,8 +11,8 @@ Outcome run(const Invocation &invocation)
     TWINOPS_TRY_ASSIGN(const DatabaseUrl url, invocation.database());
     if (invocation.arguments().isEmpty())
         return Outcome::usage(QStringLiteral("backup needs the FILE to write"));
-    TWINOPS_TRY_ASSIGN(const BackupSummary backup, backupDatabase(url, invocation.arguments().first(),
-                                                                  invocation.isSet(QStringLiteral("force"))));
+    TWINOPS_TRY_ASSIGN(const BackupSummary backup,
+                       backupDatabase(url, invocation.arguments().first(), invocation.isSet(QStringLiteral("force"))));
     standardOutput() << QStringLiteral("backed up %1 at schema version %2 to %3 (%4 bytes)")
                             .arg(url.redacted())
                             .arg(backup.schemaVersion)

@@ -10,8 +10,8 @@ Outcome run(const Invocation &invocation)
     TWINOPS_TRY_ASSIGN(const DatabaseUrl url, invocation.database());
     if (invocation.arguments().isEmpty())
         return Outcome::usage(QStringLiteral("restore needs the backup FILE to read"));
-    TWINOPS_TRY_ASSIGN(const BackupSummary backup, restoreDatabase(url, invocation.arguments().first(),
-                                                                   invocation.isSet(QStringLiteral("force"))));
+    TWINOPS_TRY_ASSIGN(const BackupSummary backup,
+                       restoreDatabase(url, invocation.arguments().first(), invocation.isSet(QStringLiteral("force"))));
     standardOutput() << QStringLiteral("restored %1 (schema version %2, %3 bytes) into %4")
                             .arg(backup.file)
                             .arg(backup.schemaVersion)

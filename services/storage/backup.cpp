@@ -16,13 +16,12 @@
 #include <QStandardPaths>
 #include <QThread>
 
-#include <libpq-fe.h>
-#include <sqlite3.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <memory>
+#include <sqlite3.h>
 #include <unistd.h>
 
 namespace twinops {
@@ -62,9 +61,9 @@ Result<SqliteConnection> openSqlite(const QString &path, int flags)
     const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     SqliteConnection db(raw); // sqlite3_open_v2 returns a handle to close even when it fails
     if (rc != SQLITE_OK)
-        return Error::unavailable(QStringLiteral("cannot open %1: %2")
-                                      .arg(path, raw ? QString::fromUtf8(sqlite3_errmsg(raw))
-                                                     : QString::fromUtf8(sqlite3_errstr(rc))));
+        return Error::unavailable(
+            QStringLiteral("cannot open %1: %2")
+                .arg(path, raw ? QString::fromUtf8(sqlite3_errmsg(raw)) : QString::fromUtf8(sqlite3_errstr(rc))));
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, kBusyTimeoutMs);
     return db;
@@ -302,8 +301,7 @@ Result<QByteArray> runClient(const QString &tool, const QStringList &arguments, 
     process.start(program, arguments);
     process.closeWriteChannel();
     if (!process.waitForFinished(-1) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        const QStringList lines
-            = QString::fromUtf8(process.readAllStandardError()).split(u'\n', Qt::SkipEmptyParts);
+        const QStringList lines = QString::fromUtf8(process.readAllStandardError()).split(u'\n', Qt::SkipEmptyParts);
         QString reason = lines.isEmpty() ? process.errorString() : lines.first();
         for (const QString &line : lines) {
             if (line.contains(QLatin1String("error:"))) {
@@ -370,7 +368,8 @@ Result<QList<AppliedMigration>> archiveApplied(const QString &file, const Postgr
     }
     if (!found)
         return Error::badRequest(
-            QStringLiteral("%1 is a PostgreSQL archive but not of a TwinOps database (no schema_migrations)").arg(file));
+            QStringLiteral("%1 is a PostgreSQL archive but not of a TwinOps database (no schema_migrations)")
+                .arg(file));
     return applied;
 }
 
@@ -405,8 +404,8 @@ Status checkSchema(const QString &file, Dialect dialect, const QList<AppliedMigr
 {
     TWINOPS_TRY_ASSIGN(const auto shipped, Migrator::embedded(dialect));
     if (auto status = Migrator::validate(shipped, applied); !status.ok())
-        return Error{status.error().code, QStringLiteral("cannot restore %1: %2").arg(file, status.error().message),
-                     {}, 0};
+        return Error{
+            status.error().code, QStringLiteral("cannot restore %1: %2").arg(file, status.error().message), {}, 0};
     return {};
 }
 
@@ -458,9 +457,9 @@ Result<BackupSummary> restorePostgres(const DatabaseUrl &url, const QString &fil
     TWINOPS_TRY(refuseNonEmpty(url, replace));
     // One transaction: a failure leaves the database as it was. Objects belong to whoever restores (--no-owner),
     // since the role that dumped may not exist here.
-    QStringList arguments{QStringLiteral("--no-owner"),         QStringLiteral("--no-acl"),
+    QStringList arguments{QStringLiteral("--no-owner"),           QStringLiteral("--no-acl"),
                           QStringLiteral("--single-transaction"), QStringLiteral("--exit-on-error"),
-                          QStringLiteral("--no-password"),      QStringLiteral("--dbname=") + target.conninfo};
+                          QStringLiteral("--no-password"),        QStringLiteral("--dbname=") + target.conninfo};
     if (replace)
         arguments << QStringLiteral("--clean") << QStringLiteral("--if-exists");
     arguments << file;
@@ -508,10 +507,10 @@ Result<BackupSummary> restoreDatabase(const DatabaseUrl &url, const QString &fil
 
 Result<QString> snapshotBeforeMigrating(const QString &path, int schemaVersion)
 {
-    const QString snapshot = QStringLiteral("%1.%2.v%3.bak")
-                                 .arg(path,
-                                      QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss.zzz'Z'")),
-                                      fourDigits(schemaVersion));
+    const QString snapshot
+        = QStringLiteral("%1.%2.v%3.bak")
+              .arg(path, QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd'T'HHmmss.zzz'Z'")),
+                   fourDigits(schemaVersion));
     TWINOPS_TRY(backupSqlite(path, snapshot, false));
     const QStringList all = snapshotsOf(path);
     for (qsizetype i = 0; i + kKeptSnapshots < all.size(); ++i) {
@@ -528,8 +527,8 @@ QStringList snapshotsOf(const QString &path)
     const QRegularExpression pattern(snapshotPattern(path));
     QStringList snapshots;
     // The fixed-width UTC time follows the database's name, so name order is time order.
-    for (const QString &name : directory.entryList({database.fileName() + QStringLiteral(".*.bak")}, QDir::Files,
-                                                   QDir::Name)) {
+    for (const QString &name :
+         directory.entryList({database.fileName() + QStringLiteral(".*.bak")}, QDir::Files, QDir::Name)) {
         if (pattern.match(name).hasMatch())
             snapshots.append(directory.filePath(name));
     }

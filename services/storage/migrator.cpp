@@ -1,8 +1,8 @@
 #include "storage/migrator.h"
 
 #include "core/ids.h"
-#include "storage/backup.h"
 #include "core/logging.h"
+#include "storage/backup.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -143,8 +143,9 @@ TwinopsdRun TestBackup::run(const QStringList &arguments, const QProcessEnvironm
 
 bool TestBackup::serve(Daemon &daemon, const TestDatabase &db, const QString &name, int workers) const
 {
-    daemon.start({QStringLiteral("--database"), databaseArgument(db), QStringLiteral("serve"), QStringLiteral("--listen"),
-                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"), QString::number(workers)},
+    daemon.start({QStringLiteral("--database"), databaseArgument(db), QStringLiteral("serve"),
+                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"),
+                  QString::number(workers)},
                  daemonEnvironment(m_home->path(), kSecret), file(name + QStringLiteral(".log")));
     return daemon.waitUntilServing(30'000);
 }
@@ -153,9 +154,9 @@ void TestBackup::backupWhileTheServerWritesIsOneSnapshot()
 {
     TWINOPS_FRESH_DATABASE(source);
     QVERIFY(source->connectMigrated());
-    const TwinopsdRun enqueued = run({QStringLiteral("--database"), databaseArgument(*source),
-                                      QStringLiteral("admin"), QStringLiteral("enqueue-probes"), QStringLiteral("--count"),
-                                      QString::number(kPrefilledProbes)});
+    const TwinopsdRun enqueued
+        = run({QStringLiteral("--database"), databaseArgument(*source), QStringLiteral("admin"),
+               QStringLiteral("enqueue-probes"), QStringLiteral("--count"), QString::number(kPrefilledProbes)});
     QVERIFY2(enqueued.exitCode == 0, qPrintable(enqueued.err));
 
     // The server completes probes (each with its job_probes row, in one transaction) while a writer adds batches.
@@ -174,8 +175,8 @@ void TestBackup::backupWhileTheServerWritesIsOneSnapshot()
 
     const int batchesBefore = writer.committed();
     const QString backupFile = file(QStringLiteral("live.backup"));
-    const TwinopsdRun backup = run({QStringLiteral("--database"), databaseArgument(*source), QStringLiteral("backup"),
-                                    backupFile});
+    const TwinopsdRun backup
+        = run({QStringLiteral("--database"), databaseArgument(*source), QStringLiteral("backup"), backupFile});
     const int batchesAfter = writer.committed();
     writer.stop();
     QVERIFY2(writer.error().isEmpty(), qPrintable(writer.error()));
@@ -190,8 +191,8 @@ void TestBackup::backupWhileTheServerWritesIsOneSnapshot()
 
     // Restoring validates the file (SQLite: integrity check); what it holds is one moment of the database.
     TWINOPS_FRESH_DATABASE(copy);
-    const TwinopsdRun restore = run({QStringLiteral("--database"), databaseArgument(*copy), QStringLiteral("restore"),
-                                     backupFile});
+    const TwinopsdRun restore
+        = run({QStringLiteral("--database"), databaseArgument(*copy), QStringLiteral("restore"), backupFile});
     QVERIFY2(restore.exitCode == 0, qPrintable(restore.err));
     auto restored = copy->connect();
     if (currentDialect() == Dialect::Sqlite) {
@@ -229,12 +230,13 @@ void TestBackup::restoreIntoAnEmptyDatabaseServesTheData()
                                                         {QStringLiteral("tenant_name"), QStringLiteral("Backed")}});
         QCOMPARE(signup.status, 201);
         const QString token = signup.object().value(QStringLiteral("access_token")).toString();
-        QCOMPARE(client.post(QStringLiteral("/api/v1/twins"),
-                             QJsonObject{{QStringLiteral("name"), QStringLiteral("Twin in the backup")}}, token)
+        QCOMPARE(client
+                     .post(QStringLiteral("/api/v1/twins"),
+                           QJsonObject{{QStringLiteral("name"), QStringLiteral("Twin in the backup")}}, token)
                      .status,
                  201);
-        const TwinopsdRun backup = run({QStringLiteral("--database"), databaseArgument(*source),
-                                        QStringLiteral("backup"), backupFile});
+        const TwinopsdRun backup
+            = run({QStringLiteral("--database"), databaseArgument(*source), QStringLiteral("backup"), backupFile});
         QVERIFY2(backup.exitCode == 0, qPrintable(backup.err));
         QVERIFY(daemon.stop());
     }
@@ -255,9 +257,9 @@ void TestBackup::restoreIntoAnEmptyDatabaseServesTheData()
             return QByteArray();
         }
         ApiClient client(QUrl(daemon.baseUrl()));
-        const ApiReply login = client.post(
-            QStringLiteral("/api/v1/auth/login"),
-            QJsonObject{{QStringLiteral("email"), kEmail}, {QStringLiteral("password"), kPassword}});
+        const ApiReply login
+            = client.post(QStringLiteral("/api/v1/auth/login"),
+                          QJsonObject{{QStringLiteral("email"), kEmail}, {QStringLiteral("password"), kPassword}});
         const QString token = login.object().value(QStringLiteral("access_token")).toString();
         const ApiReply added = client.post(QStringLiteral("/api/v1/twins"),
                                            QJsonObject{{QStringLiteral("name"), QStringLiteral("Added later")}}, token);
@@ -381,11 +383,11 @@ void TestBackup::missingPostgresClientIsAOneLineError()
     QCOMPARE(QDir(m_home->path()).entryList({QStringLiteral("never.*")}, QDir::Files), QStringList());
 
     const QString dump = file(QStringLiteral("real.backup"));
-    QCOMPARE(
-        run({QStringLiteral("--database"), databaseArgument(*source), QStringLiteral("backup"), dump}).exitCode, 0);
+    QCOMPARE(run({QStringLiteral("--database"), databaseArgument(*source), QStringLiteral("backup"), dump}).exitCode,
+             0);
     TWINOPS_FRESH_DATABASE(target);
-    const TwinopsdRun restore = run(
-        {QStringLiteral("--database"), databaseArgument(*target), QStringLiteral("restore"), dump}, noClient);
+    const TwinopsdRun restore
+        = run({QStringLiteral("--database"), databaseArgument(*target), QStringLiteral("restore"), dump}, noClient);
     QCOMPARE(restore.exitCode, 1);
     QVERIFY2(restore.err.contains(QLatin1String("pg_restore is not installed")), qPrintable(restore.err));
 }
@@ -430,8 +432,8 @@ void TestBackup::migratingTakesASnapshotAndKeepsTheLastFive()
     }
     QVERIFY(taken.at(0).endsWith(QStringLiteral(".v%1.bak").arg(latest, 4, u'0')));
     QVERIFY(taken.at(1).endsWith(QStringLiteral(".v%1.bak").arg(previous, 4, u'0')));
-    const QRegularExpression name(QStringLiteral("^%1\\.\\d{8}T\\d{6}\\.\\d{3}Z\\.v\\d{4}\\.bak$")
-                                      .arg(QRegularExpression::escape(path)));
+    const QRegularExpression name(
+        QStringLiteral("^%1\\.\\d{8}T\\d{6}\\.\\d{3}Z\\.v\\d{4}\\.bak$").arg(QRegularExpression::escape(path)));
     for (const QString &snapshot : std::as_const(taken))
         QVERIFY2(name.match(snapshot).hasMatch(), qPrintable(snapshot));
     QCOMPARE(snapshotsOf(path), taken.mid(taken.size() - kKeptSnapshots));
@@ -442,8 +444,8 @@ void TestBackup::migratingTakesASnapshotAndKeepsTheLastFive()
     const QString last = taken.last();
     QCOMPARE(QFile::permissions(last) & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
     TWINOPS_FRESH_DATABASE(check);
-    const TwinopsdRun restore = run({QStringLiteral("--database"), databaseArgument(*check), QStringLiteral("restore"),
-                                     last});
+    const TwinopsdRun restore
+        = run({QStringLiteral("--database"), databaseArgument(*check), QStringLiteral("restore"), last});
     QVERIFY2(restore.exitCode == 0, qPrintable(restore.err));
     QVERIFY2(restore.out.contains(QStringLiteral("schema version %1,").arg(previous)), qPrintable(restore.out));
 }
@@ -455,8 +457,8 @@ void TestBackup::serveTakesASnapshotOnlyWhenMigrating()
     TWINOPS_FRESH_DATABASE(db);
     const QString path = db->url().sqlitePath();
     const QString previous = QString::number(highestVersion() - 1);
-    QCOMPARE(run({QStringLiteral("--database"), databaseArgument(*db), QStringLiteral("migrate"), QStringLiteral("--to"),
-                  previous})
+    QCOMPARE(run({QStringLiteral("--database"), databaseArgument(*db), QStringLiteral("migrate"),
+                  QStringLiteral("--to"), previous})
                  .exitCode,
              0);
     QCOMPARE(snapshotsOf(path), QStringList());
