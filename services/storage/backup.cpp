@@ -496,6 +496,8 @@ Result<BackupSummary> restoreDatabase(const DatabaseUrl &url, const QString &fil
         return Error::badRequest(
             QStringLiteral("%1 is neither a SQLite backup nor a pg_dump custom-format archive").arg(file));
     const bool intoPostgres = url.dialect() == Dialect::Postgres;
+    if (!intoPostgres && QFileInfo(file).absoluteFilePath() == url.sqlitePath())
+        return Error::badRequest(QStringLiteral("the backup file cannot be the database itself"));
     if ((kind == BackupKind::Sqlite) == intoPostgres)
         return Error::badRequest(
             QStringLiteral("%1 is a %2 backup and the database is %3: restore it into a %2 database, then move the "

@@ -18,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QUrl>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -123,6 +124,7 @@ private slots:
     void backupOfTheOtherBackendOrNoBackupIsRefused();
     void existingBackupFileIsKeptUnlessForced();
     void missingPostgresClientIsAOneLineError();
+    void passwordReachesPgDumpThroughTheEnvironmentOnly();
     void migratingTakesASnapshotAndKeepsTheLastFive();
     void serveTakesASnapshotOnlyWhenMigrating();
 
@@ -390,6 +392,46 @@ void TestBackup::missingPostgresClientIsAOneLineError()
         = run({QStringLiteral("--database"), databaseArgument(*target), QStringLiteral("restore"), dump}, noClient);
     QCOMPARE(restore.exitCode, 1);
     QVERIFY2(restore.err.contains(QLatin1String("pg_restore is not installed")), qPrintable(restore.err));
+}
+
+// ps shows every process's command line: the password must not be on it. A stand-in pg_dump records what it got.
+void TestBackup::passwordReachesPgDumpThroughTheEnvironmentOnly()
+{
+    if (currentDialect() != Dialect::Postgres)
+        QSKIP("pg_dump serves PostgreSQL only");
+    TWINOPS_FRESH_DATABASE(source);
+    QVERIFY(source->connectMigrated());
+    QTemporaryDir tools;
+    const QString recorder = tools.filePath(QStringLiteral("pg_dump"));
+    QFile script(recorder);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(QStringLiteral("#!/bin/sh\nprintf '%s\\n' \"$@\" > '%1/arguments'\nprintf '%s' \"$PGPASSWORD\" > "
+                                "'%1/password'\necho 'pg_dump: error: recorded' >&2\nexit 1\n")
+                     .arg(tools.path())
+                     .toUtf8());
+    script.close();
+    QVERIFY(script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    // The test cluster trusts loopback, so the password does not stop the connection that reads the schema version.
+    const QString secret = QStringLiteral("s3cret-pa55word");
+    QUrl url(source->url().postgresUri());
+    url.setPassword(secret);
+    QProcessEnvironment path;
+    path.insert(QStringLiteral("PATH"), tools.path());
+    const TwinopsdRun backup = run(
+        {QStringLiteral("--database"), url.toString(), QStringLiteral("backup"), file(QStringLiteral("secret.backup"))},
+        path);
+    QCOMPARE(backup.exitCode, 1);
+    QVERIFY2(backup.err.contains(QLatin1String("pg_dump failed: pg_dump: error: recorded")), qPrintable(backup.err));
+    QVERIFY(!backup.err.contains(secret));
+    QFile arguments(tools.filePath(QStringLiteral("arguments")));
+    QVERIFY(arguments.open(QIODevice::ReadOnly));
+    const QString recorded = QString::fromUtf8(arguments.readAll());
+    QVERIFY2(recorded.contains(QLatin1String("--format=custom")) && recorded.contains(QLatin1String("--dbname=")),
+             qPrintable(recorded));
+    QVERIFY2(!recorded.contains(secret), qPrintable(recorded));
+    QFile password(tools.filePath(QStringLiteral("password")));
+    QVERIFY(password.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(password.readAll()), secret);
 }
 
 void TestBackup::migratingTakesASnapshotAndKeepsTheLastFive()
