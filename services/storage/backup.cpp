@@ -13,6 +13,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QSet>
 #include <QStandardPaths>
 #include <QThread>
 
@@ -446,15 +447,51 @@ Result<BackupSummary> restoreSqlite(const DatabaseUrl &url, const QString &file,
     return BackupSummary{file, QFileInfo(file).size(), highestVersion(applied)};
 }
 
+// The tables of an archive, from its table of contents: "215; 1259 16386 TABLE public jobs owner".
+QSet<QString> archiveTables(const QByteArray &listing)
+{
+    static const QRegularExpression table(QStringLiteral("^\\d+;\\s+\\d+\\s+\\d+\\s+TABLE\\s+public\\s+(\\S+)\\s"),
+                                          QRegularExpression::MultilineOption);
+    QSet<QString> tables;
+    for (auto it = table.globalMatch(QString::fromUtf8(listing)); it.hasNext();)
+        tables.insert(it.next().captured(1));
+    return tables;
+}
+
+// pg_restore --clean drops only what the archive has: a table the target has and the backup lacks (a newer
+// migration's) would stay behind, and the next migrate would fail on it. Its release must take it away first.
+Status refuseLeftovers(const DatabaseUrl &url, const QSet<QString> &archived, int version)
+{
+    TWINOPS_TRY_ASSIGN(const std::unique_ptr<Database> db, Database::open(url));
+    TWINOPS_TRY_ASSIGN(
+        const auto tables,
+        db->query(QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")));
+    QStringList leftovers;
+    for (const Row row : tables) {
+        if (!archived.contains(row.text(0)))
+            leftovers.append(row.text(0));
+    }
+    if (leftovers.isEmpty())
+        return {};
+    return Error::conflict(QStringLiteral("%1 has tables the backup lacks (%2), which --force would leave behind: "
+                                          "move it to the backup's version first (twinopsd migrate --to %3, with the "
+                                          "release that made them), or restore into an empty database")
+                               .arg(db->description(), leftovers.join(QStringLiteral(", ")))
+                               .arg(version));
+}
+
 Result<BackupSummary> restorePostgres(const DatabaseUrl &url, const QString &file, bool replace)
 {
     TWINOPS_TRY_ASSIGN(const PostgresTarget target, postgresTarget(url));
-    if (auto listed = runClient(QStringLiteral("pg_restore"), {QStringLiteral("--list"), file}, target); !listed.ok())
+    const auto listed = runClient(QStringLiteral("pg_restore"), {QStringLiteral("--list"), file}, target);
+    if (!listed.ok())
         return Error::badRequest(
             QStringLiteral("%1 is not a readable pg_dump archive: %2").arg(file, listed.error().message));
     TWINOPS_TRY_ASSIGN(const auto applied, archiveApplied(file, target));
     TWINOPS_TRY(checkSchema(file, Dialect::Postgres, applied));
     TWINOPS_TRY(refuseNonEmpty(url, replace));
+    if (replace)
+        TWINOPS_TRY(refuseLeftovers(url, archiveTables(*listed), highestVersion(applied)));
     // One transaction: a failure leaves the database as it was. Objects belong to whoever restores (--no-owner),
     // since the role that dumped may not exist here.
     QStringList arguments{QStringLiteral("--no-owner"),           QStringLiteral("--no-acl"),
