@@ -518,6 +518,9 @@ Result<BackupSummary> backupDatabase(const DatabaseUrl &url, const QString &file
     if (file.isEmpty())
         return Error::badRequest(QStringLiteral("name the backup file"));
     const QString absolute = QFileInfo(file).absoluteFilePath();
+    if (!QFileInfo(absolute).dir().exists())
+        return Error::badRequest(
+            QStringLiteral("the folder %1 does not exist").arg(QFileInfo(absolute).absolutePath()));
     if (url.dialect() == Dialect::Sqlite && absolute == url.sqlitePath())
         return Error::badRequest(QStringLiteral("the backup file cannot be the database itself"));
     return url.dialect() == Dialect::Postgres ? backupPostgres(url, absolute, overwrite)
