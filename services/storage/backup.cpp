@@ -132,10 +132,14 @@ int highestVersion(const QList<AppliedMigration> &applied)
     return version;
 }
 
+// Pausing between steps spares a live source; a restore holds the target's write lock from its first step to its
+// last, so it copies in one go.
+enum class Pace { Paused, AllAtOnce };
+
 // Copies every page of `from` into `to` in steps, as one write transaction on `to`: a reader of `to` sees the old
 // database or the new one. The caller holds a read transaction on `from`, so the copy is one snapshot: without it,
 // a write by another connection between two steps would restart the copy, and a busy server could starve it.
-Status copyPages(sqlite3 *from, sqlite3 *to, const QString &context)
+Status copyPages(sqlite3 *from, sqlite3 *to, Pace pace, const QString &context)
 {
     sqlite3_backup *backup = sqlite3_backup_init(to, "main", from, "main");
     if (!backup)
@@ -143,7 +147,7 @@ Status copyPages(sqlite3 *from, sqlite3 *to, const QString &context)
     auto finish = qScopeGuard([backup] { sqlite3_backup_finish(backup); });
     QDeadlineTimer stalled(kBusyTimeoutMs);
     for (;;) {
-        const int rc = sqlite3_backup_step(backup, kPagesPerStep);
+        const int rc = sqlite3_backup_step(backup, pace == Pace::Paused ? kPagesPerStep : -1);
         if (rc == SQLITE_DONE)
             break;
         if (rc == SQLITE_OK) {
@@ -232,7 +236,7 @@ Result<BackupSummary> backupSqlite(const QString &database, const QString &file,
         TWINOPS_TRY(sqliteExecute(source.get(), "BEGIN", context));
         TWINOPS_TRY(sqliteRows(source.get(), QStringLiteral("SELECT count(*) FROM sqlite_master"), context));
         TWINOPS_TRY_ASSIGN(const SqliteConnection copy, openSqlite(temporary, SQLITE_OPEN_READWRITE));
-        TWINOPS_TRY(copyPages(source.get(), copy.get(), context));
+        TWINOPS_TRY(copyPages(source.get(), copy.get(), Pace::Paused, context));
         TWINOPS_TRY(sqliteExecute(source.get(), "COMMIT", context));
         // One self-contained file: the copy's header says WAL like its source's; a rollback journal needs no -wal.
         TWINOPS_TRY(sqliteExecute(copy.get(), "PRAGMA journal_mode = DELETE", context));
@@ -440,7 +444,7 @@ Result<BackupSummary> restoreSqlite(const DatabaseUrl &url, const QString &file,
         TWINOPS_TRY(sqliteExecute(backup.get(), "BEGIN", context));
         TWINOPS_TRY(sqliteRows(backup.get(), QStringLiteral("SELECT count(*) FROM sqlite_master"), context));
         TWINOPS_TRY_ASSIGN(const SqliteConnection target, openSqlite(url.sqlitePath(), SQLITE_OPEN_READWRITE));
-        TWINOPS_TRY(copyPages(backup.get(), target.get(), context));
+        TWINOPS_TRY(copyPages(backup.get(), target.get(), Pace::AllAtOnce, context));
         TWINOPS_TRY(sqliteExecute(backup.get(), "COMMIT", context));
     }
     TWINOPS_TRY(verifyRestored(url));
