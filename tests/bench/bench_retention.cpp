@@ -137,6 +137,8 @@ Run run(Dialect dialect, int old, int fresh, bool prune)
     }
     if (!pruner)
         return result;
+    std::fprintf(stderr, "bench_retention: %.0f jobs/s while pruning; waiting for the rest of the backlog\n",
+                 result.jobsPerSecond);
     // The rest of the backlog, paced as in production; the counter moves at the end of each round (100 batches).
     quint64 seen = pruned.value();
     QElapsedTimer stalled;
