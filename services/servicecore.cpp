@@ -49,9 +49,9 @@ void reportPruned(const QString &what, const Result<qint64> &removed)
 void pruneExpiredCredentials(Database &connection)
 {
     const QDateTime now = nowUtc();
-    reportPruned(QStringLiteral("expired refresh tokens"),
-                 deleteInBatches(connection, QStringLiteral("refresh_tokens"), QStringLiteral("expires_at < $1"),
-                                 {now}, 500));
+    reportPruned(
+        QStringLiteral("expired refresh tokens"),
+        deleteInBatches(connection, QStringLiteral("refresh_tokens"), QStringLiteral("expires_at < $1"), {now}, 500));
     reportPruned(QStringLiteral("share links expired for 30 days"),
                  deleteInBatches(connection, QStringLiteral("share_links"), QStringLiteral("expires_at < $1"),
                                  {now.addDays(-kExpiredShareLinkDays)}, 500));

@@ -7,8 +7,8 @@
 // BENCH_RETENTION_BATCH and BENCH_RETENTION_PAUSE_FACTOR override the pruner's batch size and pause factor (tuning).
 // Prints a table and, per backend, one "RESULT backend=…" line.
 #include "core/ids.h"
-#include "jobs/jobqueue.h"
 #include "jobs/jobpruner.h"
+#include "jobs/jobqueue.h"
 #include "jobs/probehandler.h"
 #include "jobs/workerpool.h"
 #include "metrics/counter.h"
@@ -104,9 +104,10 @@ Run run(Dialect dialect, int old, int fresh, bool prune)
     JobPrunerOptions pruning;
     pruning.batchSize = envInt("BENCH_RETENTION_BATCH", pruning.batchSize);
     pruning.pauseFactor = envInt("BENCH_RETENTION_PAUSE_FACTOR", pruning.pauseFactor);
-    Counter &pruned = metrics.counter(QStringLiteral("twinops_jobs_pruned_total"),
-                                      QStringLiteral("Finished jobs deleted after their retention period, by final state"),
-                                      {{QStringLiteral("state"), QStringLiteral("completed")}});
+    Counter &pruned
+        = metrics.counter(QStringLiteral("twinops_jobs_pruned_total"),
+                          QStringLiteral("Finished jobs deleted after their retention period, by final state"),
+                          {{QStringLiteral("state"), QStringLiteral("completed")}});
     std::unique_ptr<JobPruner> pruner;
     QElapsedTimer pruneTimer;
     {

@@ -202,9 +202,8 @@ void TestJobRetention::afterBatchStopsThePrune()
     insertOldJobs(*db, 25, kNow.addDays(-10));
     insertOldJobs(*db, 5, kNow.addDays(-10), QStringLiteral("cancelled"));
     int calls = 0;
-    const auto pruned = pruneJobs(*db, JobRetention{}, kNow, 10, [&calls](std::chrono::nanoseconds) {
-        return ++calls < 2;
-    });
+    const auto pruned
+        = pruneJobs(*db, JobRetention{}, kNow, 10, [&calls](std::chrono::nanoseconds) { return ++calls < 2; });
     TWINOPS_VERIFY_OK(pruned);
     QVERIFY(pruned->cutShort);
     QCOMPARE(calls, 2);
