@@ -22,8 +22,9 @@ struct JobPrunerOptions
     int batchSize = 1000; // jobs per DELETE (docs/benchmarks.md, "Job retention's cost to the queue")
     int batchesPerRound = 100; // then the advisory lock is let go and the cutoff recomputed
     // After each batch it sleeps pauseFactor × the time the batch took (at most maxPause), so that it holds the write
-    // lock (SQLite's only one) about 1 / (1 + pauseFactor) of the time while it works through a backlog.
-    int pauseFactor = 9;
+    // lock (SQLite's only one) about 1 / (1 + pauseFactor) of the time while it works through a backlog: 5 %, as
+    // SQLite's workers, which need that lock for every claim and completion, lose at least that share.
+    int pauseFactor = 19;
     std::chrono::milliseconds maxPause{10'000};
 };
 

@@ -12,6 +12,7 @@
 #include "servicecore.h"
 #include "testdatabase.h"
 
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace twinops;
@@ -31,6 +32,7 @@ private slots:
     void thePrunerWorksThroughABacklogInRounds();
     void aPausingPrunerKeepsOthersOutAndStopsPromptly();
     void theCorePrunesJobsAndExpiredCredentials();
+    void bothProgramsReadThePeriodsFromTheEnvironment();
 };
 
 namespace {
@@ -338,6 +340,30 @@ void TestJobRetention::theCorePrunesJobsAndExpiredCredentials()
     QTRY_COMPARE_WITH_TIMEOUT(prunedCounter((*core)->metrics(), QStringLiteral("completed")).value(), quint64(1),
                               10'000);
     QCOMPARE(prunedCounter((*core)->metrics(), QStringLiteral("cancelled")).value(), quint64(0));
+}
+
+void TestJobRetention::bothProgramsReadThePeriodsFromTheEnvironment()
+{
+    // CoreOptions::fromEnvironment is what twinopsd serve and the console start their core with.
+    const auto restore = qScopeGuard([] {
+        for (const char *name : {"TWINOPS_JOB_RETENTION_COMPLETED_HOURS", "TWINOPS_JOB_RETENTION_CANCELLED_HOURS",
+                                 "TWINOPS_JOB_RETENTION_DISCARDED_HOURS"})
+            qunsetenv(name);
+    });
+    qputenv("TWINOPS_JOB_RETENTION_COMPLETED_HOURS", "48");
+    qputenv("TWINOPS_JOB_RETENTION_CANCELLED_HOURS", "0");
+    auto options = CoreOptions::fromEnvironment(DatabaseUrl::sqliteFile(QStringLiteral("unused.db")));
+    TWINOPS_VERIFY_OK(options);
+    QCOMPARE(options->jobRetention.completed, 48h);
+    QCOMPARE(options->jobRetention.cancelled, 0h);
+    QCOMPARE(options->jobRetention.discarded, JobRetention{}.discarded);
+
+    qputenv("TWINOPS_JOB_RETENTION_DISCARDED_HOURS", "a week");
+    options = CoreOptions::fromEnvironment(DatabaseUrl::sqliteFile(QStringLiteral("unused.db")));
+    QVERIFY(!options.ok());
+    QCOMPARE(
+        options.error().message,
+        QStringLiteral("TWINOPS_JOB_RETENTION_DISCARDED_HOURS must be a whole number from 0 (keep all) to 876000"));
 }
 
 QTEST_GUILESS_MAIN(TestJobRetention)
