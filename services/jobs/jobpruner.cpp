@@ -14,7 +14,7 @@ namespace twinops {
 
 JobPruner::JobPruner(DatabaseUrl url, MetricsRegistry &metrics, JobPrunerOptions options)
     : m_url(std::move(url))
-    , m_options(std::move(options))
+    , m_options(options)
 {
     const QString name = QStringLiteral("twinops_jobs_pruned_total");
     const QString help = QStringLiteral("Finished jobs deleted after their retention period, by final state");
