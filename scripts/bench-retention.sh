@@ -54,6 +54,8 @@ load_start=$(cut -d' ' -f1 /proc/loadavg)
 # --- 2. a durable cluster, if PostgreSQL is asked for ----------------------------------------------------------
 admin_dsn=""
 pg_line=""
+sqlite_line=""
+[[ ",$backends," != *,sqlite,* ]] || sqlite_line="; SQLite is a WAL file (synchronous=NORMAL)"
 if [[ ",$backends," == *,postgres,* ]]; then
   command -v psql >/dev/null || die "psql not found"
   pg_state=$work/pg
@@ -63,7 +65,7 @@ if [[ ",$backends," == *,postgres,* ]]; then
   sync_commit=$(psql "$admin_dsn" -XAtq -c 'SHOW synchronous_commit')
   [ "$fsync" = on ] && [ "$sync_commit" = on ] || die "the cluster is not durable (fsync=$fsync, synchronous_commit=$sync_commit)"
   pg_version=$(psql "$admin_dsn" -XAtq -c 'SHOW server_version')
-  pg_line=", PostgreSQL $pg_version with fsync=on, synchronous_commit=on"
+  pg_line="; PostgreSQL $pg_version with fsync=on, synchronous_commit=on"
   log "PostgreSQL $pg_version, fsync=$fsync, synchronous_commit=$sync_commit"
 fi
 
@@ -99,7 +101,7 @@ for backend in ${backends//,/ }; do
 done
 
 stamp=$(bench_stamp)
-setup_line="bench_retention: $old completed jobs finished two days ago; $fresh probe jobs processed by a WorkerPool of 2 workers (claim batch 100, poll 50 ms), once without pruning and once with a JobPruner of default options (the core's) started with the workers, then timed until it has deleted the whole backlog; SQLite is a WAL file (synchronous=NORMAL)$pg_line. Load average (1 min) $load_start before, $load_end after"
+setup_line="bench_retention: $old completed jobs finished two days ago; $fresh probe jobs processed by a WorkerPool of 2 workers (claim batch 100, poll 50 ms), once without pruning and once with a JobPruner of default options (the core's) started with the workers, then timed until it has deleted the whole backlog$sqlite_line$pg_line. Load average (1 min) $load_start before, $load_end after"
 
 echo
 echo "Job retention benchmark, $stamp"
