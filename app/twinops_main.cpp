@@ -102,14 +102,10 @@ int main(int argc, char *argv[])
     auto url = effective.database();
     if (!url.ok())
         return fail(url.error().message);
-    twinops::CoreOptions options{*url};
-    if (auto cost = twinops::passwordCostFromEnvironment(); cost.ok())
-        options.passwordCost = *cost;
-    auto retention = twinops::metricsRetentionFromEnvironment();
-    if (!retention.ok())
-        return fail(retention.error().message);
-    options.metricsRetention = *retention;
-    auto core = twinops::ServiceCore::start(std::move(options));
+    auto options = twinops::CoreOptions::fromEnvironment(*url);
+    if (!options.ok())
+        return fail(options.error().message);
+    auto core = twinops::ServiceCore::start(std::move(options).value());
     if (!core.ok()) {
         // A database saved in the settings that no longer opens must not lock the user out of the console.
         const bool savedDatabase = effective.databaseUrl == saved.settings.databaseUrl

@@ -7,9 +7,9 @@
 #include "graph/graphextractionhandler.h"
 #include "http/apicontext.h"
 #include "http/routes.h"
+#include "jobs/jobpruner.h"
 #include "jobs/probehandler.h"
 #include "knowledge/sourceindexhandler.h"
-#include "metrics/counter.h"
 #include "metrics/metricsregistry.h"
 #include "metrics/metricsrollup.h"
 #include "storage/batchdelete.h"
@@ -36,56 +36,26 @@ void pruneAuthThrottle(Database &connection)
 // Share links are kept this long past their expiry, so that their owners still see why a link stopped working.
 constexpr qint64 kExpiredShareLinkDays = 30;
 
-// Finished jobs past their retention, and credentials that can never be used again, deleted with the same period
-// so that the tables stay bounded however long the service runs.
-class Retention final
+void reportPruned(const QString &what, const Result<qint64> &removed)
 {
-public:
-    Retention(MetricsRegistry &metrics, JobRetention jobs)
-        : m_jobs(jobs)
-    {
-        const QString name = QStringLiteral("twinops_jobs_pruned_total");
-        const QString help = QStringLiteral("Finished jobs deleted after their retention period, by final state");
-        m_completed = &metrics.counter(name, help, {{QStringLiteral("state"), QStringLiteral("completed")}});
-        m_cancelled = &metrics.counter(name, help, {{QStringLiteral("state"), QStringLiteral("cancelled")}});
-        m_discarded = &metrics.counter(name, help, {{QStringLiteral("state"), QStringLiteral("discarded")}});
-    }
+    if (!removed.ok())
+        qCWarning(lcCore).noquote() << "pruning" << what << "failed:" << removed.error().message;
+    else if (*removed > 0)
+        qCInfo(lcCore).noquote() << "deleted" << *removed << what;
+}
 
-    void prune(Database &connection)
-    {
-        const QDateTime now = nowUtc();
-        const auto jobs = pruneJobs(connection, m_jobs, now);
-        if (!jobs.ok()) {
-            qCWarning(lcCore).noquote() << "pruning finished jobs failed:" << jobs.error().message;
-        } else if (!jobs->skipped) {
-            m_completed->add(quint64(jobs->completed));
-            m_cancelled->add(quint64(jobs->cancelled));
-            m_discarded->add(quint64(jobs->discarded));
-            if (const qint64 total = jobs->completed + jobs->cancelled + jobs->discarded; total > 0)
-                qCInfo(lcCore).noquote() << "deleted" << total << "finished jobs past their retention";
-        }
-        report(QStringLiteral("expired refresh tokens"),
-               deleteInBatches(connection, QStringLiteral("refresh_tokens"), QStringLiteral("expires_at < $1"), {now},
-                               500));
-        report(QStringLiteral("share links expired for 30 days"),
-               deleteInBatches(connection, QStringLiteral("share_links"), QStringLiteral("expires_at < $1"),
-                               {now.addDays(-kExpiredShareLinkDays)}, 500));
-    }
-
-private:
-    static void report(const QString &what, const Result<qint64> &removed)
-    {
-        if (!removed.ok())
-            qCWarning(lcCore).noquote() << "pruning" << what << "failed:" << removed.error().message;
-        else if (*removed > 0)
-            qCInfo(lcCore).noquote() << "deleted" << *removed << what;
-    }
-
-    JobRetention m_jobs;
-    Counter *m_completed = nullptr;
-    Counter *m_cancelled = nullptr;
-    Counter *m_discarded = nullptr;
-};
+// Credentials that can never be used again, deleted at every tick of the periodic thread like the throttle table:
+// few rows arrive (one per sign-in or shared link), unlike jobs, which have a paced thread of their own (JobPruner).
+void pruneExpiredCredentials(Database &connection)
+{
+    const QDateTime now = nowUtc();
+    reportPruned(
+        QStringLiteral("expired refresh tokens"),
+        deleteInBatches(connection, QStringLiteral("refresh_tokens"), QStringLiteral("expires_at < $1"), {now}, 500));
+    reportPruned(QStringLiteral("share links expired for 30 days"),
+                 deleteInBatches(connection, QStringLiteral("share_links"), QStringLiteral("expires_at < $1"),
+                                 {now.addDays(-kExpiredShareLinkDays)}, 500));
+}
 
 } // namespace
 
@@ -100,6 +70,7 @@ ServiceCore::~ServiceCore()
     m_endpoint.reset();
     m_api.reset();
     m_workers.reset();
+    m_jobPruner.reset();
     m_rollups.reset(); // its last run keeps the final partial minute
 }
 
@@ -146,15 +117,18 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
     }
     if (o.metricsRollupInterval.count() > 0) {
         MetricsRegistry &metrics = *core->m_metrics;
-        auto retention = std::make_shared<Retention>(metrics, o.jobRetention);
         core->m_rollups = std::make_unique<MetricsRollupWriter>(
             o.database, metrics, o.instance, o.metricsRollupInterval,
-            [&metrics, retention](Database &connection) {
+            [&metrics](Database &connection) {
                 refreshQueueGauges(connection, metrics);
                 pruneAuthThrottle(connection);
-                retention->prune(connection);
+                pruneExpiredCredentials(connection);
             },
             o.metricsRetention);
+        JobPrunerOptions pruning;
+        pruning.retention = o.jobRetention;
+        pruning.interval = o.metricsRollupInterval;
+        core->m_jobPruner = std::make_unique<JobPruner>(o.database, metrics, pruning);
     }
     qCInfo(lcCore).noquote() << "service core started on" << core->m_database->description();
     return core;
@@ -192,6 +166,8 @@ void ServiceCore::setTrustedProxies(TrustedProxies proxies)
         m_api->setTrustedProxies(std::move(proxies));
 }
 
+namespace {
+
 Result<PasswordHasher::Cost> passwordCostFromEnvironment()
 {
     const QString name = environmentValue("TWINOPS_PASSWORD_COST");
@@ -210,6 +186,17 @@ Result<std::chrono::hours> metricsRetentionFromEnvironment()
                                               int(kDefaultMetricsRetention.count() / 24), 0, 36'500,
                                               QStringLiteral("0 (keep forever)")));
     return std::chrono::hours(24 * days);
+}
+
+} // namespace
+
+Result<CoreOptions> CoreOptions::fromEnvironment(DatabaseUrl url)
+{
+    CoreOptions options{std::move(url)};
+    TWINOPS_TRY_ASSIGN(options.passwordCost, passwordCostFromEnvironment());
+    TWINOPS_TRY_ASSIGN(options.metricsRetention, metricsRetentionFromEnvironment());
+    TWINOPS_TRY_ASSIGN(options.jobRetention, JobRetention::fromEnvironment());
+    return options;
 }
 
 } // namespace twinops

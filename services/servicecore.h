@@ -18,6 +18,7 @@
 namespace twinops {
 
 class ApiShared;
+class JobPruner;
 class MetricsRegistry;
 class MetricsRollupWriter;
 
@@ -35,8 +36,12 @@ struct CoreOptions
     std::chrono::milliseconds metricsRollupInterval{std::chrono::minutes(1)};
     // How long the rollups are kept (older ones are deleted hourly); 0 keeps them forever.
     std::chrono::hours metricsRetention = kDefaultMetricsRetention;
-    // How long finished jobs are kept; pruned with the rollups' period (so not at all when that is 0).
+    // How long finished jobs are kept; a JobPruner looks every metricsRollupInterval (so never when that is 0).
     JobRetention jobRetention;
+
+    // The options both programs take from the environment: TWINOPS_PASSWORD_COST, TWINOPS_METRICS_RETENTION_DAYS
+    // and TWINOPS_JOB_RETENTION_*_HOURS; the first invalid one is the error.
+    static Result<CoreOptions> fromEnvironment(DatabaseUrl url);
 };
 
 // The one composition root: it owns the service objects both programs share. Constructed on the thread that
@@ -74,16 +79,12 @@ private:
     std::unique_ptr<Database> m_database;
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<MetricsRollupWriter> m_rollups;
+    std::unique_ptr<JobPruner> m_jobPruner;
     WorkerHeartbeats m_heartbeats; // before the API, which reads it until its threads end
     std::unique_ptr<ApiShared> m_api;
     std::unique_ptr<HttpEndpoint> m_endpoint;
     JobHandlers m_handlers;
     std::unique_ptr<WorkerPool> m_workers;
 };
-
-// TWINOPS_PASSWORD_COST (minimal|interactive|moderate; minimal is for tests), else Interactive.
-Result<PasswordHasher::Cost> passwordCostFromEnvironment();
-// TWINOPS_METRICS_RETENTION_DAYS (a whole number of days, 0 = forever), else kDefaultMetricsRetention.
-Result<std::chrono::hours> metricsRetentionFromEnvironment();
 
 } // namespace twinops

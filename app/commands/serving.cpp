@@ -15,10 +15,7 @@ QString secretsDirectory()
 Result<std::unique_ptr<ServiceCore>> startServing(const DatabaseUrl &url, const EndpointOptions &http, int workers,
                                                   std::chrono::seconds lease)
 {
-    CoreOptions options{url};
-    TWINOPS_TRY_ASSIGN(options.passwordCost, passwordCostFromEnvironment());
-    TWINOPS_TRY_ASSIGN(options.metricsRetention, metricsRetentionFromEnvironment());
-    TWINOPS_TRY_ASSIGN(options.jobRetention, JobRetention::fromEnvironment());
+    TWINOPS_TRY_ASSIGN(CoreOptions options, CoreOptions::fromEnvironment(url));
     FileSecretStore secrets(secretsDirectory());
     TWINOPS_TRY_ASSIGN(const QByteArray secret, loadOrCreateJwtSecret(secrets));
     TWINOPS_TRY_ASSIGN(std::unique_ptr<ServiceCore> core, ServiceCore::start(std::move(options)));

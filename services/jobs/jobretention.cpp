@@ -17,7 +17,8 @@ Result<std::chrono::hours> hoursFromEnvironment(const char *name, std::chrono::h
     return std::chrono::hours(hours);
 }
 
-Result<qint64> pruneState(Database &db, const char *state, std::chrono::hours keep, const QDateTime &now, int batchSize)
+Result<qint64> pruneState(Database &db, const char *state, std::chrono::hours keep, const QDateTime &now, int batchSize,
+                          const AfterBatch &afterBatch)
 {
     if (keep.count() <= 0)
         return qint64(0);
@@ -30,7 +31,7 @@ Result<qint64> pruneState(Database &db, const char *state, std::chrono::hours ke
     const QString source
         = db.dialect() == Dialect::Sqlite ? QStringLiteral("jobs INDEXED BY idx_jobs_state_created") : QString();
     return deleteInBatches(db, QStringLiteral("jobs"), condition, {now.addSecs(-3600 * qint64(keep.count()))},
-                           batchSize, source);
+                           batchSize, source, afterBatch);
 }
 
 } // namespace
@@ -47,7 +48,8 @@ Result<JobRetention> JobRetention::fromEnvironment()
     return retention;
 }
 
-Result<PrunedJobs> pruneJobs(Database &db, const JobRetention &retention, const QDateTime &now, int batchSize)
+Result<PrunedJobs> pruneJobs(Database &db, const JobRetention &retention, const QDateTime &now, int batchSize,
+                             const AfterBatch &afterBatch)
 {
     PrunedJobs pruned;
     if (db.dialect() == Dialect::Postgres) {
@@ -63,9 +65,17 @@ Result<PrunedJobs> pruneJobs(Database &db, const JobRetention &retention, const 
         if (db.dialect() == Dialect::Postgres)
             (void)db.query(QStringLiteral("SELECT pg_advisory_unlock($1)"), {kJobPrunerLock});
     });
-    TWINOPS_TRY_ASSIGN(pruned.completed, pruneState(db, "completed", retention.completed, now, batchSize));
-    TWINOPS_TRY_ASSIGN(pruned.cancelled, pruneState(db, "cancelled", retention.cancelled, now, batchSize));
-    TWINOPS_TRY_ASSIGN(pruned.discarded, pruneState(db, "discarded", retention.discarded, now, batchSize));
+    const AfterBatch paced = [&](std::chrono::nanoseconds took) {
+        pruned.cutShort = afterBatch && !afterBatch(took);
+        return !pruned.cutShort;
+    };
+    for (const auto &[state, keep, count] : {std::tuple("completed", retention.completed, &pruned.completed),
+                                             std::tuple("cancelled", retention.cancelled, &pruned.cancelled),
+                                             std::tuple("discarded", retention.discarded, &pruned.discarded)}) {
+        TWINOPS_TRY_ASSIGN(*count, pruneState(db, state, keep, now, batchSize, paced));
+        if (pruned.cutShort)
+            break;
+    }
     return pruned;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.h"
+#include "storage/batchdelete.h"
 #include "storage/database.h"
 
 #include <QDateTime>
@@ -28,12 +29,15 @@ struct PrunedJobs
     qint64 cancelled = 0;
     qint64 discarded = 0;
     bool skipped = false; // another instance holds the pruner's lock
+    bool cutShort = false; // afterBatch stopped it: jobs past their retention may be left
 };
 
 // The PostgreSQL advisory lock that lets one instance at a time prune (SQLite has a single writer anyway).
 inline constexpr qint64 kJobPrunerLock = 0x7477696e6f707301; // "twinops" + 1
 
-// Deletes the jobs past their retention in batches of batchSize, unless another instance is pruning already.
-Result<PrunedJobs> pruneJobs(Database &db, const JobRetention &retention, const QDateTime &now, int batchSize = 1000);
+// Deletes the jobs past their retention in batches of batchSize, unless another instance is pruning already; after
+// each full batch afterBatch may pause, or stop the whole call (JobPruner paces itself with it).
+Result<PrunedJobs> pruneJobs(Database &db, const JobRetention &retention, const QDateTime &now, int batchSize = 1000,
+                             const AfterBatch &afterBatch = {});
 
 } // namespace twinops

@@ -1,14 +1,18 @@
 // Job retention (issue #14), on SQLite and PostgreSQL: a finished job just inside its state's period stays and one
 // just outside goes with its log lines; jobs still to run or running never go; 0 keeps all; a backlog larger than a
-// batch is deleted whole; a second pruner skips while another instance holds the PostgreSQL advisory lock; and the
-// core prunes jobs, expired refresh tokens and long-expired share links periodically, counting what it pruned.
+// batch is deleted whole; a second pruner skips while another instance holds the PostgreSQL advisory lock; pruning
+// stops where afterBatch says; the JobPruner thread works through a backlog in capped rounds, keeps the lock while it
+// pauses between batches and stops promptly when destroyed mid-pause; and the core prunes jobs, expired refresh
+// tokens and long-expired share links periodically, counting what it pruned.
 #include "core/ids.h"
+#include "jobs/jobpruner.h"
 #include "jobs/jobretention.h"
 #include "metrics/counter.h"
 #include "metrics/metricsregistry.h"
 #include "servicecore.h"
 #include "testdatabase.h"
 
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace twinops;
@@ -24,7 +28,11 @@ private slots:
     void zeroKeepsAll();
     void aBacklogLargerThanABatchGoesWhole();
     void aSecondPrunerSkipsWhileTheLockIsHeld();
+    void afterBatchStopsThePrune();
+    void thePrunerWorksThroughABacklogInRounds();
+    void aPausingPrunerKeepsOthersOutAndStopsPromptly();
     void theCorePrunesJobsAndExpiredCredentials();
+    void bothProgramsReadThePeriodsFromTheEnvironment();
 };
 
 namespace {
@@ -67,6 +75,18 @@ qint64 count(Database &db, const QString &table)
 {
     auto rows = db.query(QStringLiteral("SELECT count(*) FROM %1").arg(table));
     return rows.ok() ? rows->first().integer(0) : -1;
+}
+
+// `n` completed jobs finished two days before `now`, in one transaction.
+void insertOldJobs(Database &db, int n, const QDateTime &now, const QString &state = QStringLiteral("completed"))
+{
+    auto tx = Transaction::begin(db);
+    if (!tx.ok())
+        QTest::qFail(qPrintable(tx.error().message), __FILE__, __LINE__);
+    for (int i = 0; i < n; ++i)
+        insertJob(db, state, now.addDays(-2).addSecs(i));
+    if (auto committed = tx->commit(); !committed.ok())
+        QTest::qFail(qPrintable(committed.error().message), __FILE__, __LINE__);
 }
 
 Counter &prunedCounter(MetricsRegistry &metrics, const QString &state)
@@ -136,13 +156,7 @@ void TestJobRetention::aBacklogLargerThanABatchGoesWhole()
     TWINOPS_FRESH_DATABASE(database);
     auto db = database->connectMigrated();
     QVERIFY(db);
-    {
-        auto tx = Transaction::begin(*db);
-        TWINOPS_VERIFY_OK(tx);
-        for (int i = 0; i < 1234; ++i)
-            insertJob(*db, QStringLiteral("completed"), kNow.addDays(-2).addSecs(i));
-        TWINOPS_VERIFY_OK(tx->commit());
-    }
+    insertOldJobs(*db, 1234, kNow);
     const QString fresh = insertJob(*db, QStringLiteral("completed"), kNow.addSecs(-10));
     const auto pruned = pruneJobs(*db, JobRetention{}, kNow, 100);
     TWINOPS_VERIFY_OK(pruned);
@@ -182,6 +196,85 @@ void TestJobRetention::aSecondPrunerSkipsWhileTheLockIsHeld()
     QVERIFY(locked->first().boolean(0));
 }
 
+void TestJobRetention::afterBatchStopsThePrune()
+{
+    TWINOPS_FRESH_DATABASE(database);
+    auto db = database->connectMigrated();
+    QVERIFY(db);
+    insertOldJobs(*db, 25, kNow.addDays(-10));
+    insertOldJobs(*db, 5, kNow.addDays(-10), QStringLiteral("cancelled"));
+    int calls = 0;
+    const auto pruned
+        = pruneJobs(*db, JobRetention{}, kNow, 10, [&calls](std::chrono::nanoseconds) { return ++calls < 2; });
+    TWINOPS_VERIFY_OK(pruned);
+    QVERIFY(pruned->cutShort);
+    QCOMPARE(calls, 2);
+    QCOMPARE(pruned->completed, qint64(20));
+    QCOMPARE(pruned->cancelled, qint64(0)); // the states after the one it stopped in wait for the next call
+    QCOMPARE(count(*db, QStringLiteral("jobs")), qint64(10));
+
+    // Left alone, the same call finishes the work.
+    const auto rest = pruneJobs(*db, JobRetention{}, kNow, 10, [](std::chrono::nanoseconds) { return true; });
+    TWINOPS_VERIFY_OK(rest);
+    QVERIFY(!rest->cutShort);
+    QCOMPARE(rest->completed, qint64(5));
+    QCOMPARE(rest->cancelled, qint64(5));
+    QCOMPARE(count(*db, QStringLiteral("jobs")), qint64(0));
+}
+
+void TestJobRetention::thePrunerWorksThroughABacklogInRounds()
+{
+    TWINOPS_FRESH_DATABASE(database);
+    auto db = database->connectMigrated();
+    QVERIFY(db);
+    const QDateTime now = nowUtc();
+    insertOldJobs(*db, 95, now);
+    const QString fresh = insertJob(*db, QStringLiteral("completed"), now.addSecs(-60));
+
+    MetricsRegistry metrics;
+    JobPrunerOptions options;
+    options.interval = 1h; // only a round cut short by the cap is followed by another
+    options.batchSize = 10;
+    options.batchesPerRound = 3;
+    options.pauseFactor = 1;
+    JobPruner pruner(database->url(), metrics, options);
+    // 30 + 30 + 30 jobs in three capped rounds, then the last 5 in a fourth.
+    QTRY_COMPARE_WITH_TIMEOUT(pruner.rounds(), 4, 30'000);
+    QCOMPARE(jobIds(*db), QStringList{fresh});
+    QCOMPARE(prunedCounter(metrics, QStringLiteral("completed")).value(), quint64(95));
+}
+
+void TestJobRetention::aPausingPrunerKeepsOthersOutAndStopsPromptly()
+{
+    TWINOPS_FRESH_DATABASE(database);
+    auto db = database->connectMigrated();
+    QVERIFY(db);
+    insertOldJobs(*db, 50, nowUtc());
+
+    MetricsRegistry metrics;
+    {
+        JobPrunerOptions options;
+        options.batchSize = 10;
+        options.pauseFactor = 1'000'000; // after its first batch it pauses for maxPause
+        options.maxPause = 1h;
+        JobPruner pruner(database->url(), metrics, options);
+        QTRY_COMPARE_WITH_TIMEOUT(count(*db, QStringLiteral("jobs")), qint64(40), 30'000);
+        if (currentDialect() == Dialect::Postgres) {
+            // The pause is part of its round: another instance still finds the lock taken.
+            auto other = pruneJobs(*db, JobRetention{}, nowUtc());
+            TWINOPS_VERIFY_OK(other);
+            QVERIFY(other->skipped);
+        }
+    } // destroyed an hour before its pause ends: a hang here fails the test by its timeout
+    QCOMPARE(count(*db, QStringLiteral("jobs")), qint64(40));
+    QCOMPARE(prunedCounter(metrics, QStringLiteral("completed")).value(), quint64(10));
+    // It let go of the lock: the next pruner does the rest.
+    auto rest = pruneJobs(*db, JobRetention{}, nowUtc());
+    TWINOPS_VERIFY_OK(rest);
+    QVERIFY(!rest->skipped);
+    QCOMPARE(rest->completed, qint64(40));
+}
+
 void TestJobRetention::theCorePrunesJobsAndExpiredCredentials()
 {
     TWINOPS_FRESH_DATABASE(database);
@@ -193,8 +286,15 @@ void TestJobRetention::theCorePrunesJobsAndExpiredCredentials()
     Database &db = (*core)->database();
     const QDateTime now = nowUtc();
 
-    const QString keptJob = insertJob(db, QStringLiteral("completed"), now.addSecs(-3600));
-    insertJob(db, QStringLiteral("completed"), now.addDays(-2));
+    QString keptJob;
+    {
+        // One transaction, so that the pruner's thread cannot delete a job before its log line is written.
+        auto tx = Transaction::begin(db);
+        TWINOPS_VERIFY_OK(tx);
+        keptJob = insertJob(db, QStringLiteral("completed"), now.addSecs(-3600));
+        insertJob(db, QStringLiteral("completed"), now.addDays(-2));
+        TWINOPS_VERIFY_OK(tx->commit());
+    }
 
     const QString tenant = newId();
     const QString user = newId();
@@ -240,6 +340,30 @@ void TestJobRetention::theCorePrunesJobsAndExpiredCredentials()
     QTRY_COMPARE_WITH_TIMEOUT(prunedCounter((*core)->metrics(), QStringLiteral("completed")).value(), quint64(1),
                               10'000);
     QCOMPARE(prunedCounter((*core)->metrics(), QStringLiteral("cancelled")).value(), quint64(0));
+}
+
+void TestJobRetention::bothProgramsReadThePeriodsFromTheEnvironment()
+{
+    // CoreOptions::fromEnvironment is what twinopsd serve and the console start their core with.
+    const auto restore = qScopeGuard([] {
+        for (const char *name : {"TWINOPS_JOB_RETENTION_COMPLETED_HOURS", "TWINOPS_JOB_RETENTION_CANCELLED_HOURS",
+                                 "TWINOPS_JOB_RETENTION_DISCARDED_HOURS"})
+            qunsetenv(name);
+    });
+    qputenv("TWINOPS_JOB_RETENTION_COMPLETED_HOURS", "48");
+    qputenv("TWINOPS_JOB_RETENTION_CANCELLED_HOURS", "0");
+    auto options = CoreOptions::fromEnvironment(DatabaseUrl::sqliteFile(QStringLiteral("unused.db")));
+    TWINOPS_VERIFY_OK(options);
+    QCOMPARE(options->jobRetention.completed, 48h);
+    QCOMPARE(options->jobRetention.cancelled, 0h);
+    QCOMPARE(options->jobRetention.discarded, JobRetention{}.discarded);
+
+    qputenv("TWINOPS_JOB_RETENTION_DISCARDED_HOURS", "a week");
+    options = CoreOptions::fromEnvironment(DatabaseUrl::sqliteFile(QStringLiteral("unused.db")));
+    QVERIFY(!options.ok());
+    QCOMPARE(
+        options.error().message,
+        QStringLiteral("TWINOPS_JOB_RETENTION_DISCARDED_HOURS must be a whole number from 0 (keep all) to 876000"));
 }
 
 QTEST_GUILESS_MAIN(TestJobRetention)
