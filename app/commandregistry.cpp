@@ -13,6 +13,7 @@ Command adminRevokeKey();
 Command adminRotateSigningKey();
 Command adminEnqueueProbes();
 Command check();
+Command copy();
 Command help();
 Command version();
 } // namespace commands
@@ -27,6 +28,7 @@ const QList<Command> &registeredCommands()
                                     commands::adminRotateSigningKey(),
                                     commands::adminEnqueueProbes(),
                                     commands::check(),
+                                    commands::copy(),
                                     commands::help(),
                                     commands::version()};
     return all;
