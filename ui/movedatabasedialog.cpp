@@ -192,16 +192,15 @@ void MoveDatabaseDialog::showProgress()
     const bool verifying = progress.phase == CopyProgress::Phase::Verifying;
     m_progress->setRange(0, 2 * progress.tableCount);
     m_progress->setValue((verifying ? progress.tableCount : 0) + progress.tableIndex);
-    m_status->setText(verifying ? tr("Verifying %1 (%2 of %3)…")
-                                      .arg(progress.table)
-                                      .arg(progress.tableIndex + 1)
-                                      .arg(progress.tableCount)
-                                : tr("Copying %1 (%2 of %3): %4 of %5 rows…")
-                                      .arg(progress.table)
-                                      .arg(progress.tableIndex + 1)
-                                      .arg(progress.tableCount)
-                                      .arg(progress.rowsDone)
-                                      .arg(progress.rowsTotal));
+    m_status->setText(
+        verifying
+            ? tr("Verifying %1 (%2 of %3)…").arg(progress.table).arg(progress.tableIndex + 1).arg(progress.tableCount)
+            : tr("Copying %1 (%2 of %3): %4 of %5 rows…")
+                  .arg(progress.table)
+                  .arg(progress.tableIndex + 1)
+                  .arg(progress.tableCount)
+                  .arg(progress.rowsDone)
+                  .arg(progress.rowsTotal));
 }
 
 void MoveDatabaseDialog::updateButtons()

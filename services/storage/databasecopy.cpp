@@ -102,8 +102,9 @@ Result<Catalog> readSqliteCatalog(Database &db)
                 key.insert(column.integer(2), column.text(0));
         }
         entry.primaryKey = key.values();
-        TWINOPS_TRY_ASSIGN(const Rows references,
-                           db.query(QStringLiteral("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)"), {name}));
+        TWINOPS_TRY_ASSIGN(
+            const Rows references,
+            db.query(QStringLiteral("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)"), {name}));
         for (const Row reference : references)
             entry.references.append(reference.text(0));
     }
@@ -112,20 +113,22 @@ Result<Catalog> readSqliteCatalog(Database &db)
 
 Result<Catalog> readPostgresCatalog(Database &db)
 {
-    TWINOPS_TRY_ASSIGN(const Rows tables,
-                       db.query(QStringLiteral("SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace "
-                                               "n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind "
-                                               "IN ('r', 'p') AND c.relname <> 'schema_migrations'")));
+    TWINOPS_TRY_ASSIGN(
+        const Rows tables,
+        db.query(QStringLiteral("SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace "
+                                "n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind "
+                                "IN ('r', 'p') AND c.relname <> 'schema_migrations'")));
     Catalog catalog;
     for (const Row table : tables) {
         const QString name = table.text(0);
         CatalogTable &entry = catalog[name];
-        TWINOPS_TRY_ASSIGN(const Rows columns,
-                           db.query(QStringLiteral("SELECT column_name, data_type, is_identity = 'YES' OR "
-                                                   "coalesce(column_default, '') LIKE 'nextval(%' "
-                                                   "FROM information_schema.columns WHERE table_schema = 'public' AND "
-                                                   "table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position"),
-                                    {name}));
+        TWINOPS_TRY_ASSIGN(
+            const Rows columns,
+            db.query(QStringLiteral("SELECT column_name, data_type, is_identity = 'YES' OR "
+                                    "coalesce(column_default, '') LIKE 'nextval(%' "
+                                    "FROM information_schema.columns WHERE table_schema = 'public' AND "
+                                    "table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position"),
+                     {name}));
         for (const Row column : columns) {
             TWINOPS_TRY_ASSIGN(const ColumnKind kind, postgresKind(name, column.text(0), column.text(1)));
             entry.columns.append({column.text(0), kind});
@@ -140,11 +143,12 @@ Result<Catalog> readPostgresCatalog(Database &db)
                                     {name}));
         for (const Row column : key)
             entry.primaryKey.append(column.text(0));
-        TWINOPS_TRY_ASSIGN(const Rows references,
-                           db.query(QStringLiteral("SELECT DISTINCT r.relname FROM pg_catalog.pg_constraint c JOIN "
-                                                   "pg_catalog.pg_class r ON r.oid = c.confrelid WHERE c.contype = 'f' "
-                                                   "AND c.conrelid = ('public.' || pg_catalog.quote_ident($1))::regclass"),
-                                    {name}));
+        TWINOPS_TRY_ASSIGN(
+            const Rows references,
+            db.query(QStringLiteral("SELECT DISTINCT r.relname FROM pg_catalog.pg_constraint c JOIN "
+                                    "pg_catalog.pg_class r ON r.oid = c.confrelid WHERE c.contype = 'f' "
+                                    "AND c.conrelid = ('public.' || pg_catalog.quote_ident($1))::regclass"),
+                     {name}));
         for (const Row reference : references)
             entry.references.append(reference.text(0));
     }
@@ -314,8 +318,8 @@ Status scan(Database &db, const CopyTable &table, int batchRows, const std::func
     const QString select = QStringLiteral("SELECT %1 FROM %2").arg(columns.join(u", "), quoted(table.name));
     const QString order = QStringLiteral(" ORDER BY %1 LIMIT %2").arg(key.join(u", ")).arg(batchRows);
     const QString first = select + order;
-    const QString next = select
-        + QStringLiteral(" WHERE (%1) > (%2)").arg(key.join(u", "), placeholders.join(u", ")) + order;
+    const QString next
+        = select + QStringLiteral(" WHERE (%1) > (%2)").arg(key.join(u", "), placeholders.join(u", ")) + order;
     QVariantList after;
     while (true) {
         TWINOPS_TRY_ASSIGN(const Rows rows, db.query(after.isEmpty() ? first : next, after));
@@ -524,8 +528,8 @@ Result<CopyReport> DatabaseCopy::copyAll(int version)
         report.tables.append(verification);
     }
     for (int i = 0; i < count; ++i)
-        TWINOPS_TRY(checksum(m_target, tables.at(i), i, count, &report.tables[i].targetRows,
-                             &report.tables[i].targetChecksum));
+        TWINOPS_TRY(
+            checksum(m_target, tables.at(i), i, count, &report.tables[i].targetRows, &report.tables[i].targetChecksum));
     return report;
 }
 
@@ -576,18 +580,22 @@ Status DatabaseCopy::copyTable(const CopyTable &table, int index, int count, Tab
 Status DatabaseCopy::continueSequence(const CopyTable &table)
 {
     if (table.primaryKey.size() != 1)
-        return Error::internal(QStringLiteral("%1 has a counted id but a primary key of several columns").arg(table.name));
+        return Error::internal(
+            QStringLiteral("%1 has a counted id but a primary key of several columns").arg(table.name));
     TWINOPS_TRY_ASSIGN(qint64 position, sequencePosition(m_source, table));
-    TWINOPS_TRY_ASSIGN(const Rows highest, m_target.query(QStringLiteral("SELECT max(%1) FROM %2")
-                                                              .arg(quoted(table.primaryKey.first()), quoted(table.name))));
+    TWINOPS_TRY_ASSIGN(
+        const Rows highest,
+        m_target.query(
+            QStringLiteral("SELECT max(%1) FROM %2").arg(quoted(table.primaryKey.first()), quoted(table.name))));
     position = std::max(position, highest.first().integer(0));
     if (m_target.dialect() == Dialect::Postgres) {
         const QString sequence = QStringLiteral("pg_catalog.pg_get_serial_sequence($1, $2)::regclass");
         const QVariantList params{qualified(table.name), table.primaryKey.first()};
-        return discardRows(position > 0 ? m_target.query(
-                               QStringLiteral("SELECT pg_catalog.setval(%1, $3, true)").arg(sequence), params + QVariantList{position})
-                                        : m_target.query(QStringLiteral("SELECT pg_catalog.setval(%1, 1, false)").arg(sequence),
-                                                         params));
+        return discardRows(
+            position > 0
+                ? m_target.query(QStringLiteral("SELECT pg_catalog.setval(%1, $3, true)").arg(sequence),
+                                 params + QVariantList{position})
+                : m_target.query(QStringLiteral("SELECT pg_catalog.setval(%1, 1, false)").arg(sequence), params));
     }
     TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_target));
     TWINOPS_TRY(m_target.query(QStringLiteral("DELETE FROM sqlite_sequence WHERE name = $1"), {table.name}));
@@ -597,8 +605,7 @@ Status DatabaseCopy::continueSequence(const CopyTable &table)
     return tx.commit();
 }
 
-Status DatabaseCopy::checksum(Database &db, const CopyTable &table, int index, int count, qint64 *rows,
-                              QByteArray *sum)
+Status DatabaseCopy::checksum(Database &db, const CopyTable &table, int index, int count, qint64 *rows, QByteArray *sum)
 {
     TableDigest digest;
     report(CopyProgress::Phase::Verifying, table.name, index, count, 0, 0);
@@ -623,10 +630,8 @@ Result<CopyReport> DatabaseCopy::verify()
     for (int i = 0; i < count; ++i) {
         TableVerification verification;
         verification.table = tables.at(i).name;
-        TWINOPS_TRY(checksum(m_source, tables.at(i), i, count, &verification.sourceRows,
-                             &verification.sourceChecksum));
-        TWINOPS_TRY(checksum(m_target, tables.at(i), i, count, &verification.targetRows,
-                             &verification.targetChecksum));
+        TWINOPS_TRY(checksum(m_source, tables.at(i), i, count, &verification.sourceRows, &verification.sourceChecksum));
+        TWINOPS_TRY(checksum(m_target, tables.at(i), i, count, &verification.targetRows, &verification.targetChecksum));
         report.tables.append(verification);
     }
     return report;

@@ -92,7 +92,10 @@ QString TestCopy::waitForJob(ApiClient &client, const QString &id, const QString
     QString seen;
     const QDeadlineTimer deadline(30'000);
     while (seen != state && !deadline.hasExpired()) {
-        seen = client.get(QStringLiteral("/api/v1/jobs/") + id, bearer).object().value(QStringLiteral("state")).toString();
+        seen = client.get(QStringLiteral("/api/v1/jobs/") + id, bearer)
+                   .object()
+                   .value(QStringLiteral("state"))
+                   .toString();
         if (seen != state)
             QTest::qWait(50);
     }
@@ -117,23 +120,25 @@ QList<Request> TestCopy::fill()
                                       {QStringLiteral("password"), kPassword},
                                       {QStringLiteral("tenant_name"), QStringLiteral("Ünïcødé Tenant 🚀")}});
         owner = signup.object().value(QStringLiteral("access_token")).toString();
-        twin = client.post(QStringLiteral("/api/v1/twins"),
-                           QJsonObject{{QStringLiteral("name"), QStringLiteral("Historian")},
-                                       {QStringLiteral("description"), QStringLiteral("Ada & Babbage — “quotes”")}},
-                           owner)
+        twin = client
+                   .post(QStringLiteral("/api/v1/twins"),
+                         QJsonObject{{QStringLiteral("name"), QStringLiteral("Historian")},
+                                     {QStringLiteral("description"), QStringLiteral("Ada & Babbage — “quotes”")}},
+                         owner)
                    .object()
                    .value(QStringLiteral("id"))
                    .toString();
-        (void)client.post(QStringLiteral("/api/v1/twins"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Other")}},
-                          owner);
-        source = client.post(QStringLiteral("/api/v1/twins/%1/sources").arg(twin),
-                             QJsonObject{{QStringLiteral("filename"), QStringLiteral("ada.md")},
-                                         {QStringLiteral("content"),
-                                          QStringLiteral("# Ada Lovelace\n\nAda Lovelace worked with Charles Babbage on "
-                                                         "the Analytical Engine. Ada Lovelace wrote the first "
-                                                         "published algorithm.\n\nCharles Babbage founded the "
-                                                         "Analytical Society in Cambridge.")}},
-                             owner)
+        (void)client.post(QStringLiteral("/api/v1/twins"),
+                          QJsonObject{{QStringLiteral("name"), QStringLiteral("Other")}}, owner);
+        source = client
+                     .post(QStringLiteral("/api/v1/twins/%1/sources").arg(twin),
+                           QJsonObject{{QStringLiteral("filename"), QStringLiteral("ada.md")},
+                                       {QStringLiteral("content"),
+                                        QStringLiteral("# Ada Lovelace\n\nAda Lovelace worked with Charles Babbage on "
+                                                       "the Analytical Engine. Ada Lovelace wrote the first "
+                                                       "published algorithm.\n\nCharles Babbage founded the "
+                                                       "Analytical Society in Cambridge.")}},
+                           owner)
                      .object()
                      .value(QStringLiteral("id"))
                      .toString();
@@ -146,17 +151,20 @@ QList<Request> TestCopy::fill()
                                                       {QStringLiteral("password"), kPassword},
                                                       {QStringLiteral("role"), QStringLiteral("viewer")}},
                                           owner);
-        const ApiReply key = client.post(
-            QStringLiteral("/api/v1/api-keys"),
-            QJsonObject{{QStringLiteral("name"), QStringLiteral("reader")},
-                        {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read"), QStringLiteral("jobs:read")}}},
-            owner);
+        const ApiReply key
+            = client.post(QStringLiteral("/api/v1/api-keys"),
+                          QJsonObject{{QStringLiteral("name"), QStringLiteral("reader")},
+                                      {QStringLiteral("scopes"),
+                                       QJsonArray{QStringLiteral("twins:read"), QStringLiteral("jobs:read")}}},
+                          owner);
         const ApiReply link
             = client.post(QStringLiteral("/api/v1/twins/%1/share-links").arg(twin), QJsonObject{}, owner);
-        const ApiReply chat = client.post(QStringLiteral("/api/v1/twins/%1/chat").arg(twin),
-                                          QJsonObject{{QStringLiteral("message"), QStringLiteral("Who was Ada?")}}, owner);
+        const ApiReply chat
+            = client.post(QStringLiteral("/api/v1/twins/%1/chat").arg(twin),
+                          QJsonObject{{QStringLiteral("message"), QStringLiteral("Who was Ada?")}}, owner);
         const QString cancelledJob = chat.object().value(QStringLiteral("graph_job_id")).toString();
-        const ApiReply cancel = client.post(QStringLiteral("/api/v1/jobs/%1/cancel").arg(cancelledJob), QJsonObject{}, owner);
+        const ApiReply cancel
+            = client.post(QStringLiteral("/api/v1/jobs/%1/cancel").arg(cancelledJob), QJsonObject{}, owner);
         const bool made = signup.status == 201 && !twin.isEmpty() && !source.isEmpty() && !indexJob.isEmpty()
             && user.status == 201 && key.status == 201 && link.status == 201 && chat.status == 200
             && cancel.status == 200;
@@ -169,8 +177,9 @@ QList<Request> TestCopy::fill()
         requests.append({QStringLiteral("/api/v1/api-keys"), owner});
         requests.append({QStringLiteral("/api/v1/users"), owner});
         requests.append({QStringLiteral("/api/v1/twins/%1/share-links").arg(twin), owner});
-        requests.append({QStringLiteral("/api/v1/public/share/") + link.object().value(QStringLiteral("token")).toString(),
-                         QString()});
+        requests.append(
+            {QStringLiteral("/api/v1/public/share/") + link.object().value(QStringLiteral("token")).toString(),
+             QString()});
         requests.append({QStringLiteral("/api/v1/twins"), key.object().value(QStringLiteral("key")).toString()});
         if (!daemon.stop()) {
             QTest::qFail("the first daemon did not stop", __FILE__, __LINE__);
@@ -189,10 +198,9 @@ QList<Request> TestCopy::fill()
             QTest::qFail("the index job did not complete", __FILE__, __LINE__);
             return {};
         }
-        const ApiReply chat = client.post(QStringLiteral("/api/v1/twins/%1/chat").arg(twin),
-                                          QJsonObject{{QStringLiteral("message"),
-                                                       QStringLiteral("What did Ada Lovelace write?")}},
-                                          owner);
+        const ApiReply chat = client.post(
+            QStringLiteral("/api/v1/twins/%1/chat").arg(twin),
+            QJsonObject{{QStringLiteral("message"), QStringLiteral("What did Ada Lovelace write?")}}, owner);
         conversation = chat.object().value(QStringLiteral("conversation_id")).toString();
         const QString graphJob = chat.object().value(QStringLiteral("graph_job_id")).toString();
         if (waitForJob(client, graphJob, QStringLiteral("completed"), owner) != QLatin1String("completed")) {
@@ -201,9 +209,10 @@ QList<Request> TestCopy::fill()
             return {};
         }
         // A fresh session, so that every request below is within the access token's lifetime.
-        owner = client.post(QStringLiteral("/api/v1/auth/login"),
-                            QJsonObject{{QStringLiteral("email"), QStringLiteral("owner@example.com")},
-                                        {QStringLiteral("password"), kPassword}})
+        owner = client
+                    .post(QStringLiteral("/api/v1/auth/login"),
+                          QJsonObject{{QStringLiteral("email"), QStringLiteral("owner@example.com")},
+                                      {QStringLiteral("password"), kPassword}})
                     .object()
                     .value(QStringLiteral("access_token"))
                     .toString();
@@ -224,14 +233,15 @@ QList<Request> TestCopy::fill()
     admin = QString::fromLatin1(output).trimmed();
     // Not GET /api/v1/admin/keys: the key that asks is marked used by the asking, at each daemon's own time (the
     // tenant's key list, asked with a token, is compared).
-    for (const QString &path : QStringList{
-             QStringLiteral("/api/v1/auth/me"), QStringLiteral("/api/v1/twins"), QStringLiteral("/api/v1/twins/") + twin,
-          QStringLiteral("/api/v1/twins/%1/graph").arg(twin), QStringLiteral("/api/v1/twins/%1/sources").arg(twin),
-          QStringLiteral("/api/v1/sources/") + source, QStringLiteral("/api/v1/sources/%1/health").arg(source),
-          QStringLiteral("/api/v1/twins/%1/conversations").arg(twin),
-          QStringLiteral("/api/v1/conversations/%1/messages").arg(conversation), QStringLiteral("/api/v1/jobs"),
-          QStringLiteral("/api/v1/jobs?state=cancelled"), QStringLiteral("/api/v1/jobs/") + indexJob,
-          QStringLiteral("/api/v1/jobs/%1/logs").arg(indexJob)})
+    for (const QString &path :
+         QStringList{QStringLiteral("/api/v1/auth/me"), QStringLiteral("/api/v1/twins"),
+                     QStringLiteral("/api/v1/twins/") + twin, QStringLiteral("/api/v1/twins/%1/graph").arg(twin),
+                     QStringLiteral("/api/v1/twins/%1/sources").arg(twin), QStringLiteral("/api/v1/sources/") + source,
+                     QStringLiteral("/api/v1/sources/%1/health").arg(source),
+                     QStringLiteral("/api/v1/twins/%1/conversations").arg(twin),
+                     QStringLiteral("/api/v1/conversations/%1/messages").arg(conversation),
+                     QStringLiteral("/api/v1/jobs"), QStringLiteral("/api/v1/jobs?state=cancelled"),
+                     QStringLiteral("/api/v1/jobs/") + indexJob, QStringLiteral("/api/v1/jobs/%1/logs").arg(indexJob)})
         requests.append({path, owner});
     for (const QString &path : {QStringLiteral("/api/v1/admin/tenants"), QStringLiteral("/api/v1/admin/users"),
                                 QStringLiteral("/api/v1/admin/jobs"), QStringLiteral("/api/v1/admin/jobs/stats")})
@@ -279,7 +289,8 @@ void TestCopy::copiedDatabaseAnswersTheSame()
     const TwinopsdRun there = copy(databaseArgument(*m_sqlite), databaseArgument(*postgres));
     QVERIFY2(there.exitCode == 0, qPrintable(there.out + there.err));
     QVERIFY2(there.out.contains(QLatin1String("verified: every table")), qPrintable(there.out));
-    QVERIFY2(there.err.contains(QLatin1String("copying tenants")) && there.err.contains(QLatin1String("verifying jobs")),
+    QVERIFY2(there.err.contains(QLatin1String("copying tenants"))
+                 && there.err.contains(QLatin1String("verifying jobs")),
              qPrintable(there.err));
     for (const char *table : {"tenants", "users", "twins", "sources", "chunks", "messages", "jobs", "job_logs",
                               "graph_nodes", "graph_edges", "graph_edge_evidence", "share_links", "api_keys",
@@ -305,7 +316,8 @@ void TestCopy::copiedDatabaseAnswersTheSame()
     QVERIFY(back);
     const TwinopsdRun home = copy(databaseArgument(*postgres), databaseArgument(*back));
     QVERIFY2(home.exitCode == 0, qPrintable(home.out + home.err));
-    QVERIFY2(home.out.contains(QLatin1String("checklist_runs                    1          1 ok ")), qPrintable(home.out));
+    QVERIFY2(home.out.contains(QLatin1String("checklist_runs                    1          1 ok ")),
+             qPrintable(home.out));
     QList<Request> withChecks = requests;
     withChecks.append({QStringLiteral("/api/v1/admin/checks"), requests.last().bearer});
     compareAnswers(*postgres, *back, withChecks);
@@ -331,7 +343,8 @@ void TestCopy::refusals()
     QVERIFY2(again.err.contains(QLatin1String("is not empty")), qPrintable(again.err));
     QVERIFY(!again.err.contains(QLatin1String("pw-never-printed")));
 
-    const TwinopsdRun missing = copy(m_home->filePath(QStringLiteral("missing.db")), m_home->filePath(QStringLiteral("new.db")));
+    const TwinopsdRun missing
+        = copy(m_home->filePath(QStringLiteral("missing.db")), m_home->filePath(QStringLiteral("new.db")));
     QCOMPARE(missing.exitCode, 1);
     QVERIFY2(missing.err.contains(QLatin1String("does not exist")), qPrintable(missing.err));
     QVERIFY(!QFile::exists(m_home->filePath(QStringLiteral("missing.db"))));

@@ -79,10 +79,10 @@ QList<QVariantList> everything(Database &db, const QStringList &tables)
 {
     QList<QVariantList> rows;
     for (const QString &table : tables) {
-        const auto result = db.query(QStringLiteral("SELECT * FROM %1 ORDER BY %2")
-                                         .arg(table, table == QLatin1String("metric_rollups")
-                                                         ? QStringLiteral("1, 2, 3, 4")
-                                                         : QStringLiteral("1")));
+        const auto result = db.query(
+            QStringLiteral("SELECT * FROM %1 ORDER BY %2")
+                .arg(table,
+                     table == QLatin1String("metric_rollups") ? QStringLiteral("1, 2, 3, 4") : QStringLiteral("1")));
         if (!result.ok()) {
             QTest::qFail(qPrintable(result.error().message), __FILE__, __LINE__);
             return {};
@@ -183,7 +183,8 @@ void TestDatabaseCopy::aChangedValueIsCaught()
     for (const TableVerification &table : changed->tables)
         if (!table.matches())
             differing.append(table.table);
-    QCOMPARE(differing, (QStringList{QStringLiteral("metric_rollups"), QStringLiteral("tenants"), QStringLiteral("jobs")}));
+    QCOMPARE(differing,
+             (QStringList{QStringLiteral("metric_rollups"), QStringLiteral("tenants"), QStringLiteral("jobs")}));
     // A missing row too.
     TWINOPS_VERIFY_OK(postgres->query(QStringLiteral("DELETE FROM job_logs WHERE message = ''")));
     auto missing = copy.verify();
@@ -299,7 +300,8 @@ void TestDatabaseCopy::sourceNotAtThisSchemaIsRefused()
     auto target = targetDb->connect();
     const auto fromOlder = copyDatabase(*older, *target);
     QVERIFY(!fromOlder.ok());
-    QVERIFY2(fromOlder.error().message.contains(QStringLiteral("older than this build's %1: run twinopsd migrate").arg(latest)),
+    QVERIFY2(fromOlder.error().message.contains(
+                 QStringLiteral("older than this build's %1: run twinopsd migrate").arg(latest)),
              qPrintable(fromOlder.error().message));
     auto empty = emptyDb->connect();
     const auto fromEmpty = copyDatabase(*empty, *target);
@@ -341,9 +343,9 @@ void TestDatabaseCopy::cancelEmptiesTheTarget()
     QCOMPARE(seen.last().rowsDone, 3);
     QCOMPARE(seen.last().rowsTotal, 6);
     // Empty again: no migration, no table; so the next copy goes through.
-    const auto tables = postgres->query(QStringLiteral(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> "
-        "'schema_migrations'"));
+    const auto tables = postgres->query(
+        QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> "
+                       "'schema_migrations'"));
     TWINOPS_VERIFY_OK(tables);
     QCOMPARE(tables->first().integer(0), 0);
     cancel.store(false);

@@ -30,9 +30,9 @@ constexpr int kCopyTimeoutMs = 120'000;
 
 qint64 publicTables(Database &db)
 {
-    const auto tables = db.query(QStringLiteral(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> "
-        "'schema_migrations'"));
+    const auto tables = db.query(
+        QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> "
+                       "'schema_migrations'"));
     return tables.ok() ? tables->first().integer(0) : -1;
 }
 
