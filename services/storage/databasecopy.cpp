@@ -566,7 +566,8 @@ Status DatabaseCopy::copyTable(const CopyTable &table, int index, int count, Tab
         report(CopyProgress::Phase::Copying, table.name, index, count, digest.rows(), rowsTotal);
         return {};
     });
-    TWINOPS_TRY(copied);
+    if (!copied.ok())
+        return copied.error();
     if (table.hasSequence)
         TWINOPS_TRY(continueSequence(table));
     verification->table = table.name;
