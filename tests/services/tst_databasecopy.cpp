@@ -118,6 +118,9 @@ private slots:
     void nonEmptyTargetIsRefused();
     void sourceNotAtThisSchemaIsRefused();
     void cancelEmptiesTheTarget();
+    void failureEmptiesTheTarget();
+    void sameDialectCopies_data();
+    void sameDialectCopies();
 };
 
 void TestDatabaseCopy::awkwardValuesSurviveTheRoundTrip()
@@ -359,6 +362,65 @@ void TestDatabaseCopy::cancelEmptiesTheTarget()
     QCOMPARE(seen.last().phase, CopyProgress::Phase::Verifying);
     for (const CopyProgress &progress : seen)
         QVERIFY(progress.phase == CopyProgress::Phase::Verifying || progress.rowsDone <= progress.rowsTotal);
+}
+
+// A value the target cannot store (PostgreSQL text has no U+0000; SQLite's has) stops the copy half-way: the error
+// names the table, and the target is empty again.
+void TestDatabaseCopy::failureEmptiesTheTarget()
+{
+    auto sqliteDb = TestDatabase::create(Dialect::Sqlite);
+    auto postgresDb = TestDatabase::create(Dialect::Postgres);
+    QVERIFY(sqliteDb && postgresDb);
+    auto source = sqliteDb->connectMigrated();
+    fillAwkwardRows(*source);
+    TWINOPS_VERIFY_OK(source->query(QStringLiteral("UPDATE signing_keys SET id = 'k' || char(0) || 'x' WHERE id = 'k2'")));
+    auto postgres = postgresDb->connect();
+    const auto failed = copyDatabase(*source, *postgres);
+    QVERIFY(!failed.ok());
+    QVERIFY2(failed.error().message.startsWith(QLatin1String("copying signing_keys: "))
+                 && failed.error().message.endsWith(QLatin1String("; the target was emptied again")),
+             qPrintable(failed.error().message));
+    const auto tables = postgres->query(QStringLiteral(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> "
+        "'schema_migrations'"));
+    TWINOPS_VERIFY_OK(tables);
+    QCOMPARE(tables->first().integer(0), 0);
+}
+
+void TestDatabaseCopy::sameDialectCopies_data()
+{
+    QTest::addColumn<Dialect>("dialect");
+    QTest::newRow("sqlite") << Dialect::Sqlite;
+    QTest::newRow("postgres") << Dialect::Postgres;
+}
+
+// SQLite to SQLite and PostgreSQL to PostgreSQL: the same rows, the same counters.
+void TestDatabaseCopy::sameDialectCopies()
+{
+    QFETCH(Dialect, dialect);
+    auto sqliteDb = TestDatabase::create(Dialect::Sqlite);
+    auto fromDb = TestDatabase::create(dialect);
+    auto toDb = TestDatabase::create(dialect);
+    QVERIFY(sqliteDb && fromDb && toDb);
+    auto filled = sqliteDb->connectMigrated();
+    fillAwkwardRows(*filled);
+    auto from = fromDb->connect();
+    if (dialect == Dialect::Postgres)
+        TWINOPS_VERIFY_OK(copyDatabase(*filled, *from));
+    else
+        from = std::move(filled);
+    auto to = toDb->connect();
+    const auto report = copyDatabase(*from, *to, 3);
+    TWINOPS_VERIFY_OK(report);
+    QVERIFY(report->verified());
+    QCOMPARE(report->rows(), 17);
+    const QStringList tables = names(*report);
+    QCOMPARE(everything(*to, tables), everything(*from, tables));
+    const QString insert = QStringLiteral("INSERT INTO audit_log (actor_type, action, details, created_at) "
+                                          "VALUES ('system', 'test', '{}', $1) RETURNING id");
+    const auto id = to->query(insert, {utcFromMSecs(kTime)});
+    TWINOPS_VERIFY_OK(id);
+    QCOMPARE(id->first().integer(0), 6);
 }
 
 QTEST_GUILESS_MAIN(TestDatabaseCopy)
