@@ -373,16 +373,17 @@ void TestDatabaseCopy::failureEmptiesTheTarget()
     QVERIFY(sqliteDb && postgresDb);
     auto source = sqliteDb->connectMigrated();
     fillAwkwardRows(*source);
-    TWINOPS_VERIFY_OK(source->query(QStringLiteral("UPDATE signing_keys SET id = 'k' || char(0) || 'x' WHERE id = 'k2'")));
+    TWINOPS_VERIFY_OK(
+        source->query(QStringLiteral("UPDATE signing_keys SET id = 'k' || char(0) || 'x' WHERE id = 'k2'")));
     auto postgres = postgresDb->connect();
     const auto failed = copyDatabase(*source, *postgres);
     QVERIFY(!failed.ok());
     QVERIFY2(failed.error().message.startsWith(QLatin1String("copying signing_keys: "))
                  && failed.error().message.endsWith(QLatin1String("; the target was emptied again")),
              qPrintable(failed.error().message));
-    const auto tables = postgres->query(QStringLiteral(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> "
-        "'schema_migrations'"));
+    const auto tables = postgres->query(
+        QStringLiteral("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> "
+                       "'schema_migrations'"));
     TWINOPS_VERIFY_OK(tables);
     QCOMPARE(tables->first().integer(0), 0);
 }
