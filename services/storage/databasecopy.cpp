@@ -27,6 +27,11 @@ struct CatalogTable
 
 using Catalog = QMap<QString, CatalogTable>;
 
+// Rows per INSERT statement: one round trip for many rows (PostgreSQL answers each statement), within both
+// dialects' limit on parameters (SQLite 32766, PostgreSQL 65535).
+constexpr int kRowsPerInsert = 100;
+constexpr int kMaxParameters = 30000;
+
 QString quoted(const QString &name)
 {
     return u'"' + QString(name).replace(u'"', QStringLiteral("\"\"")) + u'"';
@@ -158,6 +163,14 @@ Result<Catalog> readPostgresCatalog(Database &db)
 Result<Catalog> readCatalog(Database &db)
 {
     return db.dialect() == Dialect::Postgres ? readPostgresCatalog(db) : readSqliteCatalog(db);
+}
+
+QStringList quotedNames(const QList<CopyColumn> &columns)
+{
+    QStringList names;
+    for (const CopyColumn &column : columns)
+        names.append(quoted(column.name));
+    return names;
 }
 
 QStringList columnNames(const QList<CopyColumn> &columns)
@@ -306,16 +319,14 @@ private:
 // batch to `consume`, which may stop the scan with an error.
 Status scan(Database &db, const CopyTable &table, int batchRows, const std::function<Status(const Rows &)> &consume)
 {
-    QStringList columns, key, placeholders;
-    for (const CopyColumn &column : table.columns)
-        columns.append(quoted(column.name));
+    QStringList key, placeholders;
     QList<int> keyColumns;
     for (const QString &name : table.primaryKey) {
         key.append(quoted(name));
         placeholders.append(u'$' + QString::number(placeholders.size() + 1));
         keyColumns.append(int(columnNames(table.columns).indexOf(name)));
     }
-    const QString select = QStringLiteral("SELECT %1 FROM %2").arg(columns.join(u", "), quoted(table.name));
+    const QString select = QStringLiteral("SELECT %1 FROM %2").arg(quotedNames(table.columns).join(u", "), quoted(table.name));
     const QString order = QStringLiteral(" ORDER BY %1 LIMIT %2").arg(key.join(u", ")).arg(batchRows);
     const QString first = select + order;
     const QString next
@@ -538,29 +549,46 @@ Status DatabaseCopy::copyTable(const CopyTable &table, int index, int count, Tab
     TWINOPS_TRY_ASSIGN(const Rows total, m_source.query(QStringLiteral("SELECT count(*) FROM ") + quoted(table.name)));
     const qint64 rowsTotal = total.first().integer(0);
     report(CopyProgress::Phase::Copying, table.name, index, count, 0, rowsTotal);
-    QStringList columns, placeholders;
-    for (const CopyColumn &column : table.columns) {
-        columns.append(quoted(column.name));
-        placeholders.append(u'$' + QString::number(placeholders.size() + 1));
-    }
-    const QString insert = QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
-                               .arg(quoted(table.name), columns.join(u", "), placeholders.join(u", "));
+    const auto columnCount = int(table.columns.size());
+    const int rowsPerInsert = std::max(1, std::min(kRowsPerInsert, kMaxParameters / columnCount));
+    const QString insertHead = QStringLiteral("INSERT INTO %1 (%2) VALUES ")
+                                   .arg(quoted(table.name), quotedNames(table.columns).join(u", "));
+    QHash<int, QString> inserts; // by row count: the full size, and the last statement's of the table
+    const auto insertOf = [&](int rows) -> const QString & {
+        auto it = inserts.find(rows);
+        if (it == inserts.end()) {
+            QStringList tuples;
+            for (int r = 0; r < rows; ++r) {
+                QStringList placeholders;
+                for (int c = 1; c <= columnCount; ++c)
+                    placeholders.append(u'$' + QString::number(r * columnCount + c));
+                tuples.append(u'(' + placeholders.join(u", ") + u')');
+            }
+            it = inserts.insert(rows, insertHead + tuples.join(u", "));
+        }
+        return *it;
+    };
     const Dialect target = m_target.dialect();
     TableDigest digest;
     const Status copied = scan(m_source, table, m_batchRows, [&](const Rows &rows) -> Status {
         if (cancelled())
             return Error{ErrorCode::Cancelled, QStringLiteral("the copy was cancelled"), {}, 0};
         TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_target));
-        QVariantList values(table.columns.size());
-        for (const Row row : rows) {
-            for (int c = 0; c < table.columns.size(); ++c)
-                values[c] = parameter(row, c, table.columns.at(c).kind, target);
-            if (auto inserted = m_target.query(insert, values); !inserted.ok())
+        for (int first = 0; first < rows.size(); first += rowsPerInsert) {
+            const int n = std::min(rowsPerInsert, rows.size() - first);
+            QVariantList values;
+            values.reserve(n * columnCount);
+            for (int r = first; r < first + n; ++r) {
+                const Row row = rows.at(r);
+                for (int c = 0; c < columnCount; ++c)
+                    values.append(parameter(row, c, table.columns.at(c).kind, target));
+                digest.add(row, table.columns);
+            }
+            if (auto inserted = m_target.query(insertOf(n), values); !inserted.ok())
                 return Error{inserted.error().code,
                              QStringLiteral("copying %1: %2").arg(table.name, inserted.error().message),
                              {},
                              0};
-            digest.add(row, table.columns);
         }
         TWINOPS_TRY(tx.commit());
         report(CopyProgress::Phase::Copying, table.name, index, count, digest.rows(), rowsTotal);
