@@ -326,7 +326,8 @@ Status scan(Database &db, const CopyTable &table, int batchRows, const std::func
         placeholders.append(u'$' + QString::number(placeholders.size() + 1));
         keyColumns.append(int(columnNames(table.columns).indexOf(name)));
     }
-    const QString select = QStringLiteral("SELECT %1 FROM %2").arg(quotedNames(table.columns).join(u", "), quoted(table.name));
+    const QString select
+        = QStringLiteral("SELECT %1 FROM %2").arg(quotedNames(table.columns).join(u", "), quoted(table.name));
     const QString order = QStringLiteral(" ORDER BY %1 LIMIT %2").arg(key.join(u", ")).arg(batchRows);
     const QString first = select + order;
     const QString next
@@ -551,8 +552,8 @@ Status DatabaseCopy::copyTable(const CopyTable &table, int index, int count, Tab
     report(CopyProgress::Phase::Copying, table.name, index, count, 0, rowsTotal);
     const auto columnCount = int(table.columns.size());
     const int rowsPerInsert = std::max(1, std::min(kRowsPerInsert, kMaxParameters / columnCount));
-    const QString insertHead = QStringLiteral("INSERT INTO %1 (%2) VALUES ")
-                                   .arg(quoted(table.name), quotedNames(table.columns).join(u", "));
+    const QString insertHead
+        = QStringLiteral("INSERT INTO %1 (%2) VALUES ").arg(quoted(table.name), quotedNames(table.columns).join(u", "));
     QHash<int, QString> inserts; // by row count: the full size, and the last statement's of the table
     const auto insertOf = [&](int rows) -> const QString & {
         auto it = inserts.find(rows);
