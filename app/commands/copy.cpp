@@ -111,9 +111,10 @@ Outcome run(const Invocation &invocation)
                .arg(report->schemaVersion)
         << Qt::endl;
     if (!differing.isEmpty())
-        return Error::internal(QStringLiteral("verification failed: %1 differ between the source and the copy (row "
-                                              "count or checksum); do not use the copy")
-                                   .arg(differing.join(QStringLiteral(", "))));
+        return Error::internal(
+            QStringLiteral("verification failed: %1 differ between the source and the copy (row "
+                           "count or checksum); do not use the copy, and drop it before copying again")
+                .arg(differing.join(QStringLiteral(", "))));
     out << "verified: every table has the same rows and checksum in both databases" << Qt::endl;
     return 0;
 }

@@ -44,6 +44,7 @@ private slots:
 
     void copiedDatabaseAnswersTheSame();
     void refusals();
+    void differenceExitsNonZero();
 
 private:
     bool serve(Daemon &daemon, const TestDatabase &db, int workers, const QString &name);
@@ -358,6 +359,28 @@ void TestCopy::refusals()
 
     const TwinopsdRun usage = copy(QString(), m_home->filePath(QStringLiteral("new.db")));
     QCOMPARE(usage.exitCode, 2);
+}
+
+// A value PostgreSQL stores in another form than SQLite held it (an upper-case UUID, which the uuid type prints in
+// lower case) is a difference the verification reports: exit 1, the table named.
+void TestCopy::differenceExitsNonZero()
+{
+    auto postgres = TestDatabase::create(Dialect::Postgres);
+    QVERIFY(postgres);
+    {
+        auto db = m_sqlite->connectMigrated();
+        QVERIFY(db);
+        TWINOPS_VERIFY_OK(db->query(QStringLiteral("INSERT INTO tenants (id, name, status, created_at, updated_at) "
+                                                   "VALUES ('6F9619FF-8B86-D011-B42D-00C04FC964FF', 'Upper', 'active', "
+                                                   "1, 1)")));
+    }
+    const TwinopsdRun run = copy(databaseArgument(*m_sqlite), databaseArgument(*postgres));
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(QRegularExpression(QStringLiteral("^tenants +1 +1 DIFFERS$"), QRegularExpression::MultilineOption)
+                 .match(run.out)
+                 .hasMatch(),
+             qPrintable(run.out));
+    QVERIFY2(run.err.contains(QLatin1String("verification failed: tenants differ")), qPrintable(run.err));
 }
 
 QTEST_GUILESS_MAIN(TestCopy)
