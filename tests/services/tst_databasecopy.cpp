@@ -111,6 +111,8 @@ class TestDatabaseCopy final : public QObject
 {
     Q_OBJECT
 private slots:
+    void init();
+    void cleanup();
     void awkwardValuesSurviveTheRoundTrip();
     void aChangedValueIsCaught();
     void everyTableOfTheSchemaIsCopied();
@@ -121,17 +123,39 @@ private slots:
     void failureEmptiesTheTarget();
     void sameDialectCopies_data();
     void sameDialectCopies();
+
+private:
+    // Each test's source, a SQLite database holding fillAwkwardRows(), and an empty PostgreSQL database.
+    std::unique_ptr<TestDatabase> m_sqliteDb, m_postgresDb;
+    std::unique_ptr<Database> m_source, m_postgres;
 };
+
+void TestDatabaseCopy::init()
+{
+    m_sqliteDb = TestDatabase::create(Dialect::Sqlite);
+    m_postgresDb = TestDatabase::create(Dialect::Postgres);
+    QVERIFY(m_sqliteDb && m_postgresDb);
+    m_source = m_sqliteDb->connectMigrated();
+    QVERIFY(m_source);
+    fillAwkwardRows(*m_source);
+    m_postgres = m_postgresDb->connect();
+    QVERIFY(m_postgres);
+}
+
+void TestDatabaseCopy::cleanup()
+{
+    m_source.reset();
+    m_postgres.reset();
+    m_sqliteDb.reset();
+    m_postgresDb.reset();
+}
 
 void TestDatabaseCopy::awkwardValuesSurviveTheRoundTrip()
 {
-    auto sqliteDb = TestDatabase::create(Dialect::Sqlite);
-    auto postgresDb = TestDatabase::create(Dialect::Postgres);
     auto backDb = TestDatabase::create(Dialect::Sqlite);
-    QVERIFY(sqliteDb && postgresDb && backDb);
-    auto source = sqliteDb->connectMigrated();
-    fillAwkwardRows(*source);
-    auto postgres = postgresDb->connect();
+    QVERIFY(backDb);
+    Database *source = m_source.get();
+    Database *postgres = m_postgres.get();
     auto back = backDb->connect();
 
     const auto there = copyDatabase(*source, *postgres);
@@ -162,12 +186,8 @@ void TestDatabaseCopy::awkwardValuesSurviveTheRoundTrip()
 
 void TestDatabaseCopy::aChangedValueIsCaught()
 {
-    auto sqliteDb = TestDatabase::create(Dialect::Sqlite);
-    auto postgresDb = TestDatabase::create(Dialect::Postgres);
-    QVERIFY(sqliteDb && postgresDb);
-    auto source = sqliteDb->connectMigrated();
-    fillAwkwardRows(*source);
-    auto postgres = postgresDb->connect();
+    Database *source = m_source.get();
+    Database *postgres = m_postgres.get();
     TWINOPS_VERIFY_OK(copyDatabase(*source, *postgres));
 
     DatabaseCopy copy(*source, *postgres);
@@ -203,11 +223,8 @@ void TestDatabaseCopy::aChangedValueIsCaught()
 // table a migration adds is copied (or this fails).
 void TestDatabaseCopy::everyTableOfTheSchemaIsCopied()
 {
-    auto sqliteDb = TestDatabase::create(Dialect::Sqlite);
-    auto postgresDb = TestDatabase::create(Dialect::Postgres);
-    QVERIFY(sqliteDb && postgresDb);
-    auto source = sqliteDb->connectMigrated();
-    auto postgres = postgresDb->connect();
+    Database *source = m_source.get();
+    Database *postgres = m_postgres.get();
     const auto report = copyDatabase(*source, *postgres);
     TWINOPS_VERIFY_OK(report);
 
@@ -239,19 +256,16 @@ void TestDatabaseCopy::everyTableOfTheSchemaIsCopied()
 
 void TestDatabaseCopy::idCountersContinue()
 {
-    auto sqliteDb = TestDatabase::create(Dialect::Sqlite);
-    auto postgresDb = TestDatabase::create(Dialect::Postgres);
     auto backDb = TestDatabase::create(Dialect::Sqlite);
-    QVERIFY(sqliteDb && postgresDb && backDb);
-    auto source = sqliteDb->connectMigrated();
-    fillAwkwardRows(*source); // audit ids 1..4 kept, 5 handed out and deleted
-    auto postgres = postgresDb->connect();
+    QVERIFY(backDb);
+    Database *source = m_source.get(); // audit ids 1..4 kept, 5 handed out and deleted
+    Database *postgres = m_postgres.get();
     auto back = backDb->connect();
     TWINOPS_VERIFY_OK(copyDatabase(*source, *postgres));
     TWINOPS_VERIFY_OK(copyDatabase(*postgres, *back));
     const QString insert = QStringLiteral("INSERT INTO audit_log (actor_type, action, details, created_at) "
                                           "VALUES ('system', 'test', '{}', $1) RETURNING id");
-    for (Database *db : {source.get(), postgres.get(), back.get()}) {
+    for (Database *db : {source, postgres, back.get()}) {
         const auto id = db->query(insert, {utcFromMSecs(kTime)});
         TWINOPS_VERIFY_OK(id);
         QCOMPARE(id->first().integer(0), 6);
@@ -265,12 +279,8 @@ void TestDatabaseCopy::idCountersContinue()
 
 void TestDatabaseCopy::nonEmptyTargetIsRefused()
 {
-    auto sqliteDb = TestDatabase::create(Dialect::Sqlite);
-    auto postgresDb = TestDatabase::create(Dialect::Postgres);
-    QVERIFY(sqliteDb && postgresDb);
-    auto source = sqliteDb->connectMigrated();
-    fillAwkwardRows(*source);
-    auto postgres = postgresDb->connect();
+    Database *source = m_source.get();
+    Database *postgres = m_postgres.get();
     TWINOPS_VERIFY_OK(copyDatabase(*source, *postgres));
     const auto again = copyDatabase(*source, *postgres);
     QVERIFY(!again.ok());
@@ -320,12 +330,8 @@ void TestDatabaseCopy::sourceNotAtThisSchemaIsRefused()
 
 void TestDatabaseCopy::cancelEmptiesTheTarget()
 {
-    auto sqliteDb = TestDatabase::create(Dialect::Sqlite);
-    auto postgresDb = TestDatabase::create(Dialect::Postgres);
-    QVERIFY(sqliteDb && postgresDb);
-    auto source = sqliteDb->connectMigrated();
-    fillAwkwardRows(*source);
-    auto postgres = postgresDb->connect();
+    Database *source = m_source.get();
+    Database *postgres = m_postgres.get();
 
     std::atomic<bool> cancel{false};
     bool armed = true; // the first run only
@@ -368,14 +374,10 @@ void TestDatabaseCopy::cancelEmptiesTheTarget()
 // names the table, and the target is empty again.
 void TestDatabaseCopy::failureEmptiesTheTarget()
 {
-    auto sqliteDb = TestDatabase::create(Dialect::Sqlite);
-    auto postgresDb = TestDatabase::create(Dialect::Postgres);
-    QVERIFY(sqliteDb && postgresDb);
-    auto source = sqliteDb->connectMigrated();
-    fillAwkwardRows(*source);
+    Database *source = m_source.get();
+    Database *postgres = m_postgres.get();
     TWINOPS_VERIFY_OK(
         source->query(QStringLiteral("UPDATE signing_keys SET id = 'k' || char(0) || 'x' WHERE id = 'k2'")));
-    auto postgres = postgresDb->connect();
     const auto failed = copyDatabase(*source, *postgres);
     QVERIFY(!failed.ok());
     QVERIFY2(failed.error().message.startsWith(QLatin1String("copying signing_keys: "))
@@ -399,17 +401,13 @@ void TestDatabaseCopy::sameDialectCopies_data()
 void TestDatabaseCopy::sameDialectCopies()
 {
     QFETCH(Dialect, dialect);
-    auto sqliteDb = TestDatabase::create(Dialect::Sqlite);
-    auto fromDb = TestDatabase::create(dialect);
     auto toDb = TestDatabase::create(dialect);
-    QVERIFY(sqliteDb && fromDb && toDb);
-    auto filled = sqliteDb->connectMigrated();
-    fillAwkwardRows(*filled);
-    auto from = fromDb->connect();
-    if (dialect == Dialect::Postgres)
-        TWINOPS_VERIFY_OK(copyDatabase(*filled, *from));
-    else
-        from = std::move(filled);
+    QVERIFY(toDb);
+    Database *from = m_source.get();
+    if (dialect == Dialect::Postgres) {
+        TWINOPS_VERIFY_OK(copyDatabase(*m_source, *m_postgres));
+        from = m_postgres.get();
+    }
     auto to = toDb->connect();
     const auto report = copyDatabase(*from, *to, 3);
     TWINOPS_VERIFY_OK(report);
