@@ -7,6 +7,8 @@ namespace twinops::app {
 namespace commands {
 Command serve();
 Command migrate();
+Command backup();
+Command restore();
 Command adminCreateKey();
 Command adminListKeys();
 Command adminRevokeKey();
@@ -22,6 +24,8 @@ const QList<Command> &registeredCommands()
 {
     static const QList<Command> all{commands::serve(),
                                     commands::migrate(),
+                                    commands::backup(),
+                                    commands::restore(),
                                     commands::adminCreateKey(),
                                     commands::adminListKeys(),
                                     commands::adminRevokeKey(),

@@ -44,6 +44,8 @@ Outcome run(const Invocation &invocation)
     }
     TWINOPS_TRY_ASSIGN(const QList<MigrationStep> steps,
                        migrator.migrateTo(target, invocation.isSet(QStringLiteral("force"))));
+    if (!migrator.snapshot().isEmpty())
+        out << QStringLiteral("snapshot %1\n").arg(migrator.snapshot());
     for (const MigrationStep &step : steps)
         out << QStringLiteral("%1 %2 %3\n")
                    .arg(step.down ? QStringLiteral("reverted") : QStringLiteral("applied"),
@@ -63,7 +65,9 @@ Command migrate()
         .summary = QStringLiteral("Apply pending database migrations, move the schema to a version, or list their state."),
         .description = QStringLiteral("A migration changed or removed after it was applied stops it with a one-line "
                                       "error, and nothing changes. Going down refuses, listing the tables and columns "
-                                      "whose data it would delete, unless --force."),
+                                      "whose data it would delete, unless --force.\n\nBefore it changes a SQLite database "
+                                      "(not a new one), it copies it next to itself as FILE.<UTC time>.v<version>.bak "
+                                      "and keeps the last 5 of them."),
         .options = {
             QCommandLineOption(QStringLiteral("status"),
                                QStringLiteral("Show applied and pending migrations; change nothing.")),

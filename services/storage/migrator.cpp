@@ -2,6 +2,7 @@
 
 #include "core/ids.h"
 #include "core/logging.h"
+#include "storage/backup.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -142,11 +143,11 @@ Result<QList<AppliedMigration>> Migrator::readApplied()
     return applied;
 }
 
-Result<MigrationStatus> Migrator::validate(const QList<AppliedMigration> &applied) const
+Result<MigrationStatus> Migrator::validate(const QList<Migration> &shipped, const QList<AppliedMigration> &applied)
 {
-    MigrationStatus status{m_shipped, applied, {}, {}};
+    MigrationStatus status{shipped, applied, {}, {}};
     int highestApplied = 0;
-    const int known = int(m_shipped.size());
+    const int known = int(shipped.size());
     for (const AppliedMigration &a : applied) {
         if (a.version < 1 || a.version > known + 1)
             return Error::internal(QStringLiteral("the database has migration %1 (%2), but this build knows migrations "
@@ -167,15 +168,15 @@ Result<MigrationStatus> Migrator::validate(const QList<AppliedMigration> &applie
             highestApplied = std::max(highestApplied, a.version);
             continue;
         }
-        const Migration &shipped = m_shipped.at(a.version - 1);
-        if (shipped.checksum != a.checksum)
+        const Migration &expected = shipped.at(a.version - 1);
+        if (expected.checksum != a.checksum)
             return Error::internal(QStringLiteral("migration %1 (%2) was changed after it was applied (checksum %3, "
                                                   "applied %4): add a new migration instead of editing an applied one")
                                        .arg(a.version)
-                                       .arg(shipped.name, shipped.checksum.left(12), a.checksum.left(12)));
+                                       .arg(expected.name, expected.checksum.left(12), a.checksum.left(12)));
         highestApplied = std::max(highestApplied, a.version);
     }
-    for (const Migration &m : m_shipped) {
+    for (const Migration &m : shipped) {
         const bool isApplied = std::any_of(applied.cbegin(), applied.cend(),
                                            [&](const AppliedMigration &a) { return a.version == m.version; });
         if (isApplied)
@@ -193,7 +194,7 @@ Result<MigrationStatus> Migrator::validate(const QList<AppliedMigration> &applie
 Result<MigrationStatus> Migrator::status()
 {
     TWINOPS_TRY_ASSIGN(const auto applied, readApplied());
-    return validate(applied);
+    return validate(m_shipped, applied);
 }
 
 Result<QList<Migration>> Migrator::migrate()
@@ -246,6 +247,7 @@ Result<QList<MigrationStep>> Migrator::migrateTo(int target, bool force)
             (void)m_db.query(QStringLiteral("SELECT pg_advisory_unlock($1)"), {kMigrationLockKey});
     });
 
+    m_snapshot.clear();
     TWINOPS_TRY_ASSIGN(const auto current, status());
     const int version = currentVersion(current);
     QList<MigrationStep> steps;
@@ -258,6 +260,8 @@ Result<QList<MigrationStep>> Migrator::migrateTo(int target, bool force)
                                    .arg(target));
     }
     if (target >= version) {
+        if (!current.pending.isEmpty() && current.pending.first().version <= target)
+            TWINOPS_TRY(takeSnapshot(version));
         TWINOPS_TRY(m_db.query(createBookkeeping(m_db.dialect())));
         for (const Migration &migration : current.pending) {
             if (migration.version > target)
@@ -279,6 +283,7 @@ Result<QList<MigrationStep>> Migrator::migrateTo(int target, bool force)
                                    .arg(target)
                                    .arg(lost.join(QStringLiteral(", "))));
     }
+    TWINOPS_TRY(takeSnapshot(version));
     for (int v = version; v > target; --v) {
         const Migration &migration = m_shipped.at(v - 1);
         TWINOPS_TRY(revert(migration));
@@ -287,6 +292,28 @@ Result<QList<MigrationStep>> Migrator::migrateTo(int target, bool force)
         steps.append({migration, true});
     }
     return steps;
+}
+
+// Only a SQLite file at a version above 0 has anything to lose; PostgreSQL has its own tools (twinopsd backup).
+Status Migrator::takeSnapshot(int version)
+{
+    if (m_db.dialect() != Dialect::Sqlite || version == 0)
+        return {};
+    TWINOPS_TRY_ASSIGN(const auto files,
+                       m_db.query(QStringLiteral("SELECT file FROM pragma_database_list WHERE name = 'main'")));
+    const QString file = files.isEmpty() ? QString() : files.first().text(0);
+    if (file.isEmpty()) // in memory
+        return {};
+    auto snapshot = snapshotBeforeMigrating(file, version);
+    if (!snapshot.ok())
+        return Error{snapshot.error().code,
+                     QStringLiteral("not migrating: the snapshot before it failed: %1").arg(snapshot.error().message),
+                     {},
+                     0};
+    m_snapshot = *snapshot;
+    qCInfo(lcMigrations).noquote() << "snapshot of" << m_db.description() << "at version" << version << "in"
+                                   << m_snapshot;
+    return {};
 }
 
 Status Migrator::revert(const Migration &migration)

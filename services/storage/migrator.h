@@ -65,23 +65,31 @@ public:
     static Result<QList<Migration>> fromDirectory(const QString &directory);
 
     Result<MigrationStatus> status();
+    // The rows of schema_migrations, oldest first (none when the table does not exist); validates nothing.
+    Result<QList<AppliedMigration>> readApplied();
+    // The status of a database whose schema_migrations holds `applied` (a backup's, before it is restored), with the
+    // same rules as status(): an error when a migration changed or the schema is more than one migration ahead.
+    static Result<MigrationStatus> validate(const QList<Migration> &shipped, const QList<AppliedMigration> &applied);
     // Returns the migrations it applied (empty when the database was up to date).
     Result<QList<Migration>> migrate();
     // Moves the schema up or down to version target (0 = empty), one transaction per step. Going down refuses, listing
-    // dataLoss(), when a step would drop data that exists, unless force.
+    // dataLoss(), when a step would drop data that exists, unless force. Before it changes a SQLite file at a version
+    // above 0, it takes a snapshot next to it (snapshotBeforeMigrating, storage/backup.h) and fails if it cannot.
     Result<QList<MigrationStep>> migrateTo(int target, bool force);
+    // The snapshot the last migrateTo() or migrate() took; empty when it took none.
+    const QString &snapshot() const { return m_snapshot; }
     // What going down to target would delete (empty when nothing or when target is not below the current version).
     Result<QList<DataLoss>> dataLoss(int target);
 
 private:
-    Result<QList<AppliedMigration>> readApplied();
-    Result<MigrationStatus> validate(const QList<AppliedMigration> &applied) const;
     Result<QList<DataLoss>> dataLoss(const MigrationStatus &status, int target);
     Status apply(const Migration &migration);
     Status revert(const Migration &migration);
+    Status takeSnapshot(int version);
 
     Database &m_db;
     QList<Migration> m_shipped;
+    QString m_snapshot;
 };
 
 } // namespace twinops
