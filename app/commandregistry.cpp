@@ -15,6 +15,7 @@ Command adminRevokeKey();
 Command adminRotateSigningKey();
 Command adminEnqueueProbes();
 Command check();
+Command copy();
 Command help();
 Command version();
 } // namespace commands
@@ -31,6 +32,7 @@ const QList<Command> &registeredCommands()
                                     commands::adminRotateSigningKey(),
                                     commands::adminEnqueueProbes(),
                                     commands::check(),
+                                    commands::copy(),
                                     commands::help(),
                                     commands::version()};
     return all;

@@ -1,6 +1,7 @@
 #include "settingspanel.h"
 
 #include "auth/secretstore.h"
+#include "movedatabasedialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -74,6 +75,7 @@ SettingsPanel::SettingsPanel(SettingsPanelOptions options, QWidget *parent)
     , m_effectiveExposure(wrappingLabel(QStringLiteral("effectiveListenWarning"), this))
     , m_saveButton(new QPushButton(tr("Save"), this))
     , m_revertButton(new QPushButton(tr("Revert to saved"), this))
+    , m_moveButton(new QPushButton(tr("Move to PostgreSQL…"), this))
 {
     const ConsoleSettings defaults = ConsoleSettings::defaults();
     m_error->setStyleSheet(kErrorStyle);
@@ -108,6 +110,9 @@ SettingsPanel::SettingsPanel(SettingsPanelOptions options, QWidget *parent)
     m_forgetKey->setObjectName(QStringLiteral("forgetApiKey"));
     m_saveButton->setObjectName(QStringLiteral("saveSettingsButton"));
     m_revertButton->setObjectName(QStringLiteral("revertSettingsButton"));
+    m_moveButton->setObjectName(QStringLiteral("moveToPostgres"));
+    m_moveButton->setToolTip(tr("Copy the embedded SQLite database this console runs on into an empty PostgreSQL "
+                                "database, then use that one from the next start"));
 
     auto *heading = new QLabel(tr("Settings of this console"), this);
     QFont font = heading->font();
@@ -145,6 +150,7 @@ SettingsPanel::SettingsPanel(SettingsPanelOptions options, QWidget *parent)
     form->addWidget(m_effectiveExposure, row, 2);
     addRow(tr("Job workers"), m_workers, m_effectiveWorkers);
     addRow(tr("Database URL"), m_database, m_effectiveDatabase);
+    form->addWidget(m_moveButton, ++row, 1, Qt::AlignLeft);
     addRow(tr("Chat provider"), m_provider, m_effectiveProvider);
     addRow(tr("Provider base URL"), m_baseUrl, nullptr);
     addRow(tr("Provider model"), m_model, nullptr);
@@ -173,6 +179,7 @@ SettingsPanel::SettingsPanel(SettingsPanelOptions options, QWidget *parent)
 
     connect(m_saveButton, &QPushButton::clicked, this, &SettingsPanel::save);
     connect(m_revertButton, &QPushButton::clicked, this, &SettingsPanel::reload);
+    connect(m_moveButton, &QPushButton::clicked, this, &SettingsPanel::moveToPostgres);
     connect(m_provider, &QComboBox::currentIndexChanged, this, &SettingsPanel::updateProviderFields);
     connect(m_address, &QLineEdit::textChanged, this, &SettingsPanel::updateExposureWarning);
     connect(m_port, &QLineEdit::textChanged, this, &SettingsPanel::updateExposureWarning);
@@ -434,6 +441,7 @@ void SettingsPanel::updateButtons()
     const bool idle = m_calls.idle();
     m_saveButton->setEnabled(idle && !m_options.settingsPath.isEmpty() && m_calls.anyApplied());
     m_revertButton->setEnabled(idle && !m_options.settingsPath.isEmpty());
+    m_moveButton->setEnabled(runsOnSqlite());
 }
 
 void SettingsPanel::showError(const QString &text)
@@ -446,6 +454,29 @@ void SettingsPanel::clearError()
 {
     m_error->clear();
     m_error->hide();
+}
+
+bool SettingsPanel::runsOnSqlite() const
+{
+    if (!m_options.inEffect)
+        return false;
+    const auto url = m_options.inEffect->database();
+    return url.ok() && url->dialect() == Dialect::Sqlite;
+}
+
+void SettingsPanel::moveToPostgres()
+{
+    if (!runsOnSqlite())
+        return;
+    auto *dialog = new MoveDatabaseDialog(*m_options.inEffect->database(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The console switches by its saved setting, as for any other database: the URL (never a password) is saved and
+    // used from the next start.
+    connect(dialog, &MoveDatabaseDialog::moved, this, [this](const QString &url) {
+        m_database->setText(url);
+        save();
+    });
+    dialog->open();
 }
 
 } // namespace twinops

@@ -75,6 +75,9 @@ private:
     void updateExposureWarning();
     void updateButtons();
     void showError(const QString &text);
+    // Whether the database in effect is an SQLite file, which "Move to PostgreSQL…" copies.
+    bool runsOnSqlite() const;
+    void moveToPostgres();
     void clearError();
 
     SettingsPanelOptions m_options;
@@ -105,6 +108,7 @@ private:
     QLabel *m_effectiveExposure;
     QPushButton *m_saveButton;
     QPushButton *m_revertButton;
+    QPushButton *m_moveButton;
 };
 
 } // namespace twinops
