@@ -120,8 +120,8 @@ Outcome run(const Invocation &invocation)
     const Result<int> lease = invocation.integer(QStringLiteral("job-lease"), 1, 86400);
     if (!lease.ok())
         return Outcome::usage(lease.error().message);
-    for (const QString &url : invocation.values(QStringLiteral("alert-webhook"))) {
-        if (const auto receiver = WebhookReceiver::fromUrl(url); !receiver.ok())
+    for (const QString &webhook : invocation.values(QStringLiteral("alert-webhook"))) {
+        if (const auto receiver = WebhookReceiver::fromUrl(webhook); !receiver.ok())
             return Outcome::usage(receiver.error().message);
     }
 

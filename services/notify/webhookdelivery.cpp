@@ -40,6 +40,8 @@ WebhookAttempt postWebhook(const WebhookReceiver &receiver, const WebhookSetting
         reply->abort();
     });
     QObject::connect(reply, &QNetworkReply::readyRead, &loop, [&] {
+        if (attempt.truncated || !reply->isOpen())
+            return; // aborted: what was still on its way is dropped
         const qint64 room = settings.maxResponseBytes - attempt.body.size();
         attempt.body += reply->read(std::max<qint64>(room, 0));
         if (reply->bytesAvailable() > 0) {
@@ -52,16 +54,16 @@ WebhookAttempt postWebhook(const WebhookReceiver &receiver, const WebhookSetting
     deadline.start(settings.timeout);
     if (!reply->isFinished())
         loop.exec(QEventLoop::ExcludeUserInputEvents);
-    if (!attempt.truncated) {
-        attempt.body += reply->read(std::max<qint64>(settings.maxResponseBytes - attempt.body.size(), 0));
+    if (timedOut) {
+        attempt.status = 0; // a half answer is no answer: retried
+        attempt.transportError = QStringLiteral("no complete answer within %1 s")
+                                     .arg(double(settings.timeout.count()) / 1000.0, 0, 'f', 1);
+    } else if (!attempt.truncated) {
+        if (reply->isOpen())
+            attempt.body += reply->read(std::max<qint64>(settings.maxResponseBytes - attempt.body.size(), 0));
         attempt.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (timedOut)
-            attempt.transportError = QStringLiteral("no complete answer within %1 s")
-                                         .arg(double(settings.timeout.count()) / 1000.0, 0, 'f', 1);
-        else if (attempt.status == 0)
+        if (attempt.status == 0)
             attempt.transportError = reply->errorString();
-        if (timedOut)
-            attempt.status = 0; // a half answer is no answer: retried
     }
     delete reply;
     return attempt;

@@ -371,10 +371,10 @@ void TestWebhooks::slackBody()
     QCOMPARE(body.keys(), QStringList{QStringLiteral("text")});
     const QString text = body[QStringLiteral("text")].toString();
     QVERIFY2(text.startsWith(QLatin1String("*[FIRING:1]* (1 resolved) TwinOps alerts\n")), qPrintable(text));
-    QVERIFY2(text.contains(QLatin1String("• FIRING *HighErrorRate* (critical): errors &gt; 1 % &lt;@channel&gt; "
-                                         "&amp; more\n   Runbook: docs/runbook.md#higherrorrate")),
+    QVERIFY2(text.contains(QStringLiteral("• FIRING *HighErrorRate* (critical): errors &gt; 1 % &lt;@channel&gt; "
+                                          "&amp; more\n   Runbook: docs/runbook.md#higherrorrate")),
              qPrintable(text));
-    QVERIFY2(text.contains(QLatin1String("• RESOLVED *QueueStalled* (warning)")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("• RESOLVED *QueueStalled* (warning)")), qPrintable(text));
 }
 
 void TestWebhooks::hugeAndSilentReceivers()
