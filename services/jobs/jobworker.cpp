@@ -147,8 +147,8 @@ int JobWorker::runOutsideTransaction(JobCompleter &completer, const QString &lea
     }
     auto tx = Transaction::begin(*m_db);
     if (!tx.ok()) {
-        qCWarning(lcJobs).noquote() << "cannot begin the completion of" << job.id << "; its lease will expire:"
-                                    << tx.error().message;
+        qCWarning(lcJobs).noquote() << "cannot begin the completion of" << job.id
+                                    << "; its lease will expire:" << tx.error().message;
         return 1;
     }
     (void)completer.complete(*tx, leaseToken, {execution}); // every outcome leaves the job to its owner or rescuer

@@ -75,7 +75,9 @@ Result<QDateTime> timeField(const QJsonObject &object, const QString &field, boo
 // Slack reads &, < and > as markup (links, mentions): what an alert says is escaped, as Slack documents.
 QString slackEscaped(QString text)
 {
-    return text.replace(u'&', QStringLiteral("&amp;")).replace(u'<', QStringLiteral("&lt;")).replace(u'>', QStringLiteral("&gt;"));
+    return text.replace(u'&', QStringLiteral("&amp;"))
+        .replace(u'<', QStringLiteral("&lt;"))
+        .replace(u'>', QStringLiteral("&gt;"));
 }
 
 } // namespace
@@ -124,8 +126,7 @@ Result<AlertNotice> AlertNotice::fromJson(const QJsonObject &object)
     return notice;
 }
 
-QJsonObject alertmanagerMessage(const QString &receiver, const QList<AlertNotice> &notices,
-                                const QString &externalUrl)
+QJsonObject alertmanagerMessage(const QString &receiver, const QList<AlertNotice> &notices, const QString &externalUrl)
 {
     QJsonArray alerts;
     QList<QMap<QString, QString>> labels;

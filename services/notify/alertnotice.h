@@ -42,8 +42,7 @@ struct AlertNotice
 // Alertmanager's webhook message (version "4") for the notices of one group sent to `receiver`: groupKey, status
 // (firing while any notice fires), receiver, groupLabels (none: one group per evaluation round), commonLabels,
 // commonAnnotations, externalURL, alerts, truncatedAlerts.
-QJsonObject alertmanagerMessage(const QString &receiver, const QList<AlertNotice> &notices,
-                                const QString &externalUrl);
+QJsonObject alertmanagerMessage(const QString &receiver, const QList<AlertNotice> &notices, const QString &externalUrl);
 
 // A Slack-compatible incoming-webhook body, {"text": …}, telling the same message in a few lines.
 QJsonObject slackMessage(const QJsonObject &alertmanager);

@@ -67,8 +67,8 @@ AlertNotice WebhookNotifier::testNotice(AlertNotice::Status status)
     notice.status = status;
     notice.labels = {{QStringLiteral("alertname"), QStringLiteral("TwinOpsTestNotification")},
                      {QStringLiteral("severity"), QStringLiteral("info")}};
-    notice.annotations = {{QStringLiteral("summary"),
-                           QStringLiteral("A test notification from TwinOps: this receiver is reachable.")}};
+    notice.annotations = {
+        {QStringLiteral("summary"), QStringLiteral("A test notification from TwinOps: this receiver is reachable.")}};
     // A new alert each time (its start is part of the fingerprint), so that two tests are two notifications.
     notice.startsAt = nowUtc();
     notice.labels.insert(QStringLiteral("test_id"), crypto::randomToken(6));

@@ -13,8 +13,7 @@ bool WebhookReceiver::accepts(const AlertNotice &notice) const
 
 QString WebhookReceiver::target() const
 {
-    return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)
-        .toString();
+    return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment).toString();
 }
 
 QString WebhookReceiver::problem() const
@@ -38,7 +37,8 @@ Result<WebhookReceiver> WebhookReceiver::fromUrl(const QString &text)
     receiver.name = QStringLiteral("webhook-") + crypto::sha256Hex(text.toUtf8()).left(8);
     receiver.secret = QByteArray(kMinimumWebhookSecretBytes, 'x'); // any, to check the rest
     if (const QString problem = receiver.problem(); !problem.isEmpty())
-        return Error::badRequest(QStringLiteral("--alert-webhook: the URL must be an absolute http:// or https:// URL"));
+        return Error::badRequest(
+            QStringLiteral("--alert-webhook: the URL must be an absolute http:// or https:// URL"));
     receiver.secret.clear();
     return receiver;
 }

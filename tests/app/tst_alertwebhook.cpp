@@ -132,8 +132,9 @@ void TestAlertWebhook::testNotificationFromTheCommandLine()
     QProcessEnvironment environment = daemonEnvironment(m_home->path(), kJwtSecret);
     environment.insert(QStringLiteral("TWINOPS_ALERT_WEBHOOK_SECRET"), QString::fromLatin1(kWebhookSecret));
     Daemon daemon;
-    daemon.start({QStringLiteral("--database"), databaseArgument(*db), QStringLiteral("serve"), QStringLiteral("--listen"),
-                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--alert-webhook"), receiver.url()},
+    daemon.start({QStringLiteral("--database"), databaseArgument(*db), QStringLiteral("serve"),
+                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--alert-webhook"),
+                  receiver.url()},
                  environment, m_home->filePath(QStringLiteral("daemon.log")));
     QVERIFY2(daemon.waitUntilServing(30'000), qPrintable(daemon.describe()));
     const QString key = adminKey(*db, environment);

@@ -187,11 +187,10 @@ void TestWebhooks::firingThenResolvedSigned()
     if (!start({receiverFor(server, QStringLiteral("ops"))}))
         return;
     WebhookNotifier &notifier = m_core->alertNotifier();
-    const auto firing = notifier.notify(m_core->database(),
-                                        {notice(QStringLiteral("HighErrorRate"), QStringLiteral("critical"),
-                                                AlertNotice::Status::Firing),
-                                         notice(QStringLiteral("QueueStalled"), QStringLiteral("critical"),
-                                                AlertNotice::Status::Firing)});
+    const auto firing = notifier.notify(
+        m_core->database(),
+        {notice(QStringLiteral("HighErrorRate"), QStringLiteral("critical"), AlertNotice::Status::Firing),
+         notice(QStringLiteral("QueueStalled"), QStringLiteral("critical"), AlertNotice::Status::Firing)});
     TWINOPS_VERIFY_OK(firing);
     QCOMPARE(firing->size(), 1); // one round, one receiver: one job, one message
     QCOMPARE(firing->first().type, QStringLiteral("webhook_notification"));
@@ -258,8 +257,9 @@ void TestWebhooks::severitiesChooseReceivers()
 {
     TestWebhookReceiver everything;
     TestWebhookReceiver pager;
-    if (!start({receiverFor(everything, QStringLiteral("all")),
-                receiverFor(pager, QStringLiteral("pager"), WebhookFormat::Alertmanager, {QStringLiteral("critical")})}))
+    if (!start(
+            {receiverFor(everything, QStringLiteral("all")),
+             receiverFor(pager, QStringLiteral("pager"), WebhookFormat::Alertmanager, {QStringLiteral("critical")})}))
         return;
     const auto jobs = m_core->alertNotifier().notify(
         m_core->database(),
@@ -278,8 +278,7 @@ void TestWebhooks::severitiesChooseReceivers()
              QStringLiteral("DatabaseErrors"));
 
     // Nothing a receiver wants: no job at all.
-    const auto none = m_core->alertNotifier().notify(
-        m_core->database(), {});
+    const auto none = m_core->alertNotifier().notify(m_core->database(), {});
     TWINOPS_VERIFY_OK(none);
     QVERIFY(none->isEmpty());
 }
@@ -314,9 +313,10 @@ void TestWebhooks::receiverDownLosesNothing()
     QCOMPARE(server.accepted().size(), 1);
     QVERIFY(signatureValid(server.accepted().first(), kSecret));
     QCOMPARE(server.accepted().first().headers.value("x-twinops-delivery"), id.toLatin1());
-    QCOMPARE(bodyOf(server.accepted().first())[QStringLiteral("alerts")].toArray().at(0)[QStringLiteral("labels")]
-                 [QStringLiteral("alertname")]
-                     .toString(),
+    QCOMPARE(bodyOf(server.accepted().first())[QStringLiteral("alerts")]
+                 .toArray()
+                 .at(0)[QStringLiteral("labels")][QStringLiteral("alertname")]
+                 .toString(),
              QStringLiteral("QueueStalled"));
     auto logs = JobQueue(m_core->database()).logs({}, id);
     TWINOPS_VERIFY_OK(logs);
@@ -341,8 +341,9 @@ void TestWebhooks::permanentAnswersDiscard()
         const Job done = job(j.id);
         QCOMPARE(done.attempt, 1); // retrying cannot help: not retried
         if (j.payload[QStringLiteral("receiver")].toString() == QLatin1String("rejecting")) {
-            QVERIFY2(done.lastError.contains(QLatin1String("answered HTTP 400: {\"error\":\"unknown receiver token\"}")),
-                     qPrintable(done.lastError));
+            QVERIFY2(
+                done.lastError.contains(QLatin1String("answered HTTP 400: {\"error\":\"unknown receiver token\"}")),
+                qPrintable(done.lastError));
         } else {
             QVERIFY2(done.lastError.contains(QLatin1String("HTTP 301")), qPrintable(done.lastError));
             QVERIFY2(done.lastError.contains(QLatin1String("redirects are not followed")), qPrintable(done.lastError));
@@ -357,7 +358,8 @@ void TestWebhooks::slackBody()
     TestWebhookReceiver server;
     if (!start({receiverFor(server, QStringLiteral("slack"), WebhookFormat::Slack)}))
         return;
-    AlertNotice markup = notice(QStringLiteral("HighErrorRate"), QStringLiteral("critical"), AlertNotice::Status::Firing);
+    AlertNotice markup
+        = notice(QStringLiteral("HighErrorRate"), QStringLiteral("critical"), AlertNotice::Status::Firing);
     markup.annotations[QStringLiteral("summary")] = QStringLiteral("errors > 1 % <@channel> & more");
     const auto jobs = m_core->alertNotifier().notify(
         m_core->database(),
@@ -388,8 +390,8 @@ void TestWebhooks::hugeAndSilentReceivers()
         {notice(QStringLiteral("DiscardedJobs"), QStringLiteral("warning"), AlertNotice::Status::Firing)});
     TWINOPS_VERIFY_OK(jobs);
     QCOMPARE(jobs->size(), 2);
-    const QString hugeJob = jobs->at(0).payload[QStringLiteral("receiver")] == QLatin1String("huge") ? jobs->at(0).id
-                                                                                                   : jobs->at(1).id;
+    const QString hugeJob
+        = jobs->at(0).payload[QStringLiteral("receiver")] == QLatin1String("huge") ? jobs->at(0).id : jobs->at(1).id;
     const QString silentJob = hugeJob == jobs->at(0).id ? jobs->at(1).id : jobs->at(0).id;
     // 8 MiB of answer: the status is read, the rest is not (the job's result is the status).
     QCOMPARE(waitForFinalState(hugeJob), QStringLiteral("completed"));

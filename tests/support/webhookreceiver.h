@@ -89,11 +89,7 @@ public:
     }
 
 private:
-    template<typename F>
-    void onThread(F f)
-    {
-        QMetaObject::invokeMethod(&m_context, f, Qt::BlockingQueuedConnection);
-    }
+    template<typename F> void onThread(F f) { QMetaObject::invokeMethod(&m_context, f, Qt::BlockingQueuedConnection); }
 
     void accept(QTcpSocket *socket)
     {

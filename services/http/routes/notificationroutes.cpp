@@ -24,8 +24,8 @@ void registerNotificationRoutes(Router &router)
                    TWINOPS_TRY(fields.status());
                    WebhookNotifier *notifier = c.api.shared().settings.alertNotifier;
                    if (!notifier || notifier->receivers().isEmpty())
-                       return Error::conflict(QStringLiteral(
-                           "no alert webhook is configured (twinopsd serve --alert-webhook URL)"));
+                       return Error::conflict(
+                           QStringLiteral("no alert webhook is configured (twinopsd serve --alert-webhook URL)"));
                    const AlertNotice notice = WebhookNotifier::testNotice(
                        status == QLatin1String("firing") ? AlertNotice::Status::Firing : AlertNotice::Status::Resolved);
                    QList<JsonObjectWriter> items;
