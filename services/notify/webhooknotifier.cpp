@@ -87,8 +87,11 @@ Result<QJsonObject> WebhookHandler::run(JobContext &context)
     const QJsonObject &payload = context.job().payload;
     const QString name = payload.value(QStringLiteral("receiver")).toString();
     const WebhookReceiver *receiver = m_settings.find(name);
+    // Another process on this database (a differently configured instance, `twinopsd check`) may claim it: retried,
+    // so that the process that knows the receiver delivers it.
     if (!receiver)
-        return Error::badRequest(QStringLiteral("webhook receiver %1 is not configured in this process").arg(name));
+        return Error::unavailable(
+            QStringLiteral("webhook receiver %1 is not configured in this process; retried for one that is").arg(name));
     const QJsonObject message = payload.value(QStringLiteral("message")).toObject();
     if (message.isEmpty())
         return Error::badRequest(QStringLiteral("the job has no message to send"));

@@ -88,6 +88,7 @@ private slots:
     void permanentAnswersDiscard();
     void slackBody();
     void hugeAndSilentReceivers();
+    void unknownReceiverIsRetried();
 
 private:
     bool start(const QList<WebhookReceiver> &receivers);
@@ -404,6 +405,27 @@ void TestWebhooks::hugeAndSilentReceivers()
     QCOMPARE(waitForFinalState(silentJob), QStringLiteral("completed"));
     QCOMPARE(silent.accepted().size(), 1);
     QVERIFY(silent.requests().size() >= 3); // the unanswered attempts reached it too
+}
+
+// A job for a receiver this process does not know (another instance's, `twinopsd check` sharing the database):
+// retried, so that a process that knows it delivers it, never discarded by the first worker that claims it.
+void TestWebhooks::unknownReceiverIsRetried()
+{
+    TestWebhookReceiver server;
+    if (!start({receiverFor(server, QStringLiteral("ops"))}))
+        return;
+    WebhookSettings elsewhere;
+    elsewhere.receivers = {receiverFor(server, QStringLiteral("elsewhere"))};
+    const auto jobs = WebhookNotifier(elsewhere).notify(
+        m_core->database(),
+        {notice(QStringLiteral("QueueStalled"), QStringLiteral("critical"), AlertNotice::Status::Firing)});
+    TWINOPS_VERIFY_OK(jobs);
+    const QString id = jobs->first().id;
+    QTRY_VERIFY_WITH_TIMEOUT(job(id).attempt >= 2, 20'000);
+    QVERIFY(job(id).state != JobState::Discarded);
+    QVERIFY2(job(id).lastError.contains(QLatin1String("elsewhere is not configured in this process")),
+             qPrintable(job(id).lastError));
+    QCOMPARE(server.requests().size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestWebhooks)
