@@ -1,5 +1,7 @@
 #pragma once
 
+#include "recordedrequest.h"
+
 #include <QHash>
 #include <QMutex>
 #include <QTcpServer>
@@ -24,12 +26,7 @@ public:
         Huge, // 200 whose body (8 MiB) is far beyond any response cap
         Silent, // reads the request, never answers
     };
-    struct Request
-    {
-        QByteArray requestLine;
-        QHash<QByteArray, QByteArray> headers; // names lower case
-        QByteArray body;
-    };
+    using Request = RecordedRequest;
 
     explicit TestWebhookReceiver(Mode mode = Mode::Accept)
         : m_mode(mode)
@@ -98,30 +95,16 @@ private:
         QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
             *buffer += socket->readAll();
-            const qsizetype end = buffer->indexOf("\r\n\r\n");
-            if (end < 0)
+            std::optional<Request> request = takeRequest(*buffer);
+            if (!request)
                 return;
-            Request request;
-            const QList<QByteArray> lines = buffer->left(end).split('\n');
-            request.requestLine = lines.first().trimmed();
-            for (qsizetype i = 1; i < lines.size(); ++i) {
-                const qsizetype colon = lines.at(i).indexOf(':');
-                if (colon > 0)
-                    request.headers.insert(lines.at(i).left(colon).trimmed().toLower(),
-                                           lines.at(i).mid(colon + 1).trimmed());
-            }
-            const qsizetype length = request.headers.value("content-length").toLongLong();
-            if (buffer->size() < end + 4 + length)
-                return;
-            request.body = buffer->mid(end + 4, length);
-            buffer->clear();
             Mode mode;
             {
                 QMutexLocker locker(&m_mutex);
-                m_requests.append(request);
+                m_requests.append(*request);
                 mode = m_mode;
                 if (mode == Mode::Accept || mode == Mode::Huge)
-                    m_accepted.append(request);
+                    m_accepted.append(*request);
             }
             respond(socket, mode);
         });
