@@ -89,6 +89,9 @@ QList<EnvironmentVariable> environmentVariables()
         {QStringLiteral("TWINOPS_JWT_SECRET"),
          QStringLiteral("Signing secret (>= 32 bytes) shared by instances; else one is generated and kept in "
                         "<app-data>/secrets/ (mode 0600).")},
+        {QStringLiteral("TWINOPS_ALERT_WEBHOOK_SECRET"),
+         QStringLiteral("Signs the --alert-webhook requests (>= 32 bytes); else one is generated and kept in "
+                        "<app-data>/secrets/alert-webhook-secret (mode 0600), for the receivers to verify with.")},
         {QStringLiteral("TWINOPS_PASSWORD_COST"),
          QStringLiteral("minimal|interactive|moderate argon2id cost (default interactive).")},
         {QStringLiteral("TWINOPS_METRICS_RETENTION_DAYS"),

@@ -111,6 +111,10 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
     core->m_handlers.add(std::make_shared<SourceIndexHandler>());
     core->m_handlers.add(std::make_shared<GraphExtractionHandler>());
     core->m_handlers.add(std::make_shared<ProbeHandler>());
+    if (const QString problem = o.alertWebhooks.problem(); !problem.isEmpty())
+        return Error::badRequest(problem);
+    core->m_alertNotifier = std::make_unique<WebhookNotifier>(o.alertWebhooks);
+    core->m_handlers.add(core->m_alertNotifier->handler());
     if (o.migrate) {
         TWINOPS_TRY_ASSIGN(const auto shipped, Migrator::embedded(core->m_database->dialect()));
         TWINOPS_TRY(Migrator(*core->m_database, shipped).migrate());
@@ -141,6 +145,7 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     ApiSettings settings;
     settings.instance = m_options.instance;
     settings.workerHeartbeats = &m_heartbeats;
+    settings.alertNotifier = m_alertNotifier.get();
     if (!chat) {
         TWINOPS_TRY_ASSIGN(chat, ChatSettings::fromEnvironment());
     }
@@ -151,6 +156,7 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     auto endpoint = std::make_unique<HttpEndpoint>(*m_api, options);
     TWINOPS_TRY(endpoint->start());
     m_endpoint = std::move(endpoint);
+    m_alertNotifier->setExternalUrl(m_endpoint->baseUrl());
     return {};
 }
 

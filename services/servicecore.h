@@ -9,6 +9,7 @@
 #include "jobs/workerpool.h"
 #include "knowledge/chatsettings.h"
 #include "metrics/metricsrollup.h"
+#include "notify/webhooknotifier.h"
 #include "storage/database.h"
 #include "storage/databaseurl.h"
 
@@ -38,6 +39,8 @@ struct CoreOptions
     std::chrono::hours metricsRetention = kDefaultMetricsRetention;
     // How long finished jobs are kept; a JobPruner looks every metricsRollupInterval (so never when that is 0).
     JobRetention jobRetention;
+    // Where alert notifications are sent (webhook receivers) and how they are delivered; none by default.
+    WebhookSettings alertWebhooks;
 
     // The options both programs take from the environment: TWINOPS_PASSWORD_COST, TWINOPS_METRICS_RETENTION_DAYS
     // and TWINOPS_JOB_RETENTION_*_HOURS; the first invalid one is the error.
@@ -59,6 +62,8 @@ public:
     // Starts job workers running every built-in handler (source indexing, graph extraction); 0 workers is valid.
     void startWorkers(int workers, std::chrono::milliseconds lease = std::chrono::seconds(60));
     WorkerPool *workers() { return m_workers.get(); }
+    // Sends alert notices to CoreOptions::alertWebhooks through the job queue (this process's workers deliver them).
+    WebhookNotifier &alertNotifier() { return *m_alertNotifier; }
 
     // Starts the HTTP API (and its threads); the daemon treats failure as fatal, the console reports it. The chat
     // provider is `chat`, else the TWINOPS_LLM_* environment's (ChatSettings::fromEnvironment).
@@ -83,6 +88,7 @@ private:
     WorkerHeartbeats m_heartbeats; // before the API, which reads it until its threads end
     std::unique_ptr<ApiShared> m_api;
     std::unique_ptr<HttpEndpoint> m_endpoint;
+    std::unique_ptr<WebhookNotifier> m_alertNotifier;
     JobHandlers m_handlers;
     std::unique_ptr<WorkerPool> m_workers;
 };

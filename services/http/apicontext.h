@@ -27,6 +27,7 @@ namespace twinops {
 
 class Counter;
 class Histogram;
+class WebhookNotifier;
 class WorkerHeartbeats;
 class MetricsRegistry;
 
@@ -44,6 +45,8 @@ struct ApiSettings
     AuthLimits authLimits; // the login, sign-up and share-link budgets
     // This process's job workers, for /health (ServiceCore's); null when the API runs without a core.
     const WorkerHeartbeats *workerHeartbeats = nullptr;
+    // Sends the test notifications of the admin route (ServiceCore's); null when the API runs without a core.
+    WebhookNotifier *alertNotifier = nullptr;
 };
 
 // Per-route request metrics, created on first use and then found under a read lock. Keyed by the parts

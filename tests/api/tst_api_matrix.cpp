@@ -11,6 +11,7 @@
 #include "core/ids.h"
 #include "http/routes.h"
 #include "jobs/jobqueue.h"
+#include "notify/webhooknotifier.h"
 
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>
@@ -114,7 +115,23 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/checks/runs/{id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun, 200},
     {"PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun,
      200},
+    {"POST /api/v1/admin/alerts/test-notification", Kind::Admin, Role::Owner, nullptr, Target::None, 202},
 };
+
+// The test notification needs a receiver to enqueue for; no worker runs here, so nothing is ever sent to it.
+WebhookNotifier &matrixNotifier()
+{
+    static WebhookNotifier notifier([] {
+        WebhookSettings settings;
+        WebhookReceiver receiver;
+        receiver.name = QStringLiteral("matrix");
+        receiver.url = QUrl(QStringLiteral("http://127.0.0.1:9/never-called"));
+        receiver.secret = QByteArray(kMinimumWebhookSecretBytes, 's');
+        settings.receivers = {receiver};
+        return settings;
+    }());
+    return notifier;
+}
 
 // The callers of the matrix.
 const char *const kCredentials[] = {
@@ -233,7 +250,9 @@ TestApiMatrix::Fixture *TestApiMatrix::fixture()
 TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
 {
     auto f = std::make_unique<Fixture>();
-    f->api = ApiHarness::create(dialect);
+    ApiSettings settings;
+    settings.alertNotifier = &matrixNotifier();
+    f->api = ApiHarness::create(dialect, settings);
     if (!f->api)
         return nullptr;
     ApiHarness &api = *f->api;

@@ -25,6 +25,7 @@ void registerRoutes(Router &router)
     registerPublicRoutes(router);
     registerAdminRoutes(router);
     registerCheckRoutes(router);
+    registerNotificationRoutes(router);
 }
 
 QJsonDocument openApiDocument(const Router &)
