@@ -65,8 +65,11 @@ template<typename T> QVariant raw(const std::optional<T> &value)
 OverviewModel::OverviewModel(QList<AdminClient *> environments, QObject *parent)
     : QAbstractTableModel(parent)
 {
-    for (AdminClient *client : environments)
-        m_rows.append(Environment{client});
+    for (AdminClient *client : environments) {
+        Environment environment;
+        environment.client = client;
+        m_rows.append(environment);
+    }
     m_timer.setInterval(std::chrono::seconds(15));
     connect(&m_timer, &QTimer::timeout, this, &OverviewModel::refresh);
 }
@@ -202,10 +205,10 @@ void OverviewModel::changed(int row, int first, int last)
 
 void OverviewModel::ask(int row, const QString &path, std::function<void(Environment &, const AdminReply &)> apply)
 {
-    Environment &e = m_rows[row];
-    const quint64 round = e.round;
-    ++e.pending;
-    e.client->get(path, this, [this, row, round, apply = std::move(apply)](const AdminReply &reply) {
+    Environment &asked = m_rows[row];
+    const quint64 round = asked.round;
+    ++asked.pending;
+    asked.client->get(path, this, [this, row, round, apply = std::move(apply)](const AdminReply &reply) {
         Environment &e = m_rows[row];
         if (round != e.round)
             return;
