@@ -284,8 +284,11 @@ void OverviewModel::refreshRow(int row)
                 const QJsonObject p = point.toObject();
                 const double count = p.value(QLatin1String("count")).toDouble();
                 requests += count;
-                if (p.value(QLatin1String("labels")).toObject().value(QLatin1String("status")).toString().startsWith(
-                        u'5'))
+                if (p.value(QLatin1String("labels"))
+                        .toObject()
+                        .value(QLatin1String("status"))
+                        .toString()
+                        .startsWith(u'5'))
                     serverErrors += count;
             }
             e.errorRate = requests > 0 ? std::optional<double>(100.0 * serverErrors / requests) : std::nullopt;

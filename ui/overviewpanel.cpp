@@ -65,13 +65,14 @@ QDialog *databaseDialog(const QString &environment, const Result<DatabaseInspect
     if (!inspection.ok()) {
         summary->setText(inspection.error().message);
     } else {
-        summary->setText(QObject::tr("%1 (read-only)\n%2").arg(inspection->description,
-                                                              migrationsText(inspection->migrations)));
+        summary->setText(
+            QObject::tr("%1 (read-only)\n%2").arg(inspection->description, migrationsText(inspection->migrations)));
         auto *tabs = new QTabWidget(dialog);
         auto *lint = new QTreeWidget(tabs);
         lint->setObjectName(QStringLiteral("lintFindings"));
         lint->setRootIsDecorated(false);
-        lint->setHeaderLabels({QObject::tr("Level"), QObject::tr("Rule"), QObject::tr("Object"), QObject::tr("Problem")});
+        lint->setHeaderLabels(
+            {QObject::tr("Level"), QObject::tr("Rule"), QObject::tr("Object"), QObject::tr("Problem")});
         if (!inspection->lint) {
             lint->setHeaderLabels({QObject::tr("The database lint reads PostgreSQL catalogs; this is SQLite")});
         } else if (!inspection->lint->ok()) {
@@ -89,8 +90,9 @@ QDialog *databaseDialog(const QString &environment, const Result<DatabaseInspect
         if (inspection->tables.ok()) {
             tables->setHeaderLabels({QObject::tr("Table"), QObject::tr("Size"), QObject::tr("Rows")});
             for (const TableSize &t : *inspection->tables) {
-                new QTreeWidgetItem(tables, {t.table, bytesText(t.bytes),
-                                             t.rows < 0 ? QObject::tr("not analysed yet") : QLocale().toString(t.rows)});
+                new QTreeWidgetItem(tables,
+                                    {t.table, bytesText(t.bytes),
+                                     t.rows < 0 ? QObject::tr("not analysed yet") : QLocale().toString(t.rows)});
             }
         } else {
             tables->setHeaderLabels({inspection->tables.error().message});

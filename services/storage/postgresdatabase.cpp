@@ -118,8 +118,7 @@ PostgresDatabase::~PostgresDatabase()
         PQfinish(m_conn);
 }
 
-Result<std::unique_ptr<Database>> PostgresDatabase::open(const QString &uri, const QString &description,
-                                                         Access access)
+Result<std::unique_ptr<Database>> PostgresDatabase::open(const QString &uri, const QString &description, Access access)
 {
     std::unique_ptr<PostgresDatabase> db(new PostgresDatabase(uri, description, access));
     TWINOPS_TRY(db->connect());

@@ -88,13 +88,12 @@ void TestOverviewPanel::initTestCase()
     TWINOPS_VERIFY_OK(db->executeScript(QStringLiteral("CREATE TABLE public.overview_notes (note text)")));
     // The read-only role docs/console.md recommends, with exactly the grants it lists.
     const QString databaseName = QUrl(url).path().mid(1);
-    TWINOPS_VERIFY_OK(db->executeScript(
-        QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD 'reader-secret';"
-                       "GRANT CONNECT ON DATABASE %2 TO %1;"
-                       "GRANT USAGE ON SCHEMA public TO %1;"
-                       "GRANT SELECT ON public.schema_migrations TO %1;"
-                       "GRANT pg_read_all_stats TO %1")
-            .arg(kReader, databaseName)));
+    TWINOPS_VERIFY_OK(db->executeScript(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD 'reader-secret';"
+                                                       "GRANT CONNECT ON DATABASE %2 TO %1;"
+                                                       "GRANT USAGE ON SCHEMA public TO %1;"
+                                                       "GRANT SELECT ON public.schema_migrations TO %1;"
+                                                       "GRANT pg_read_all_stats TO %1")
+                                            .arg(kReader, databaseName)));
     QUrl reader(url);
     reader.setUserName(kReader);
     reader.setPassword(QStringLiteral("reader-secret"));
@@ -137,7 +136,8 @@ void TestOverviewPanel::readOnlyConnectionsRefuseWrites()
     TWINOPS_VERIFY_OK(readOnly);
     auto written = (*readOnly)->query(QStringLiteral("CREATE TABLE overview_written (x integer)"));
     QVERIFY(!written.ok());
-    QVERIFY2(written.error().message.contains(QRegularExpression(QStringLiteral("read-?only"))), qPrintable(written.error().message));
+    QVERIFY2(written.error().message.contains(QRegularExpression(QStringLiteral("read-?only"))),
+             qPrintable(written.error().message));
     // Still readable, and the inspection reads the migrations applied and the tables.
     const DatabaseInspection inspection = inspectDatabase(**readOnly);
     TWINOPS_VERIFY_OK(inspection.migrations);
@@ -204,9 +204,8 @@ void TestOverviewPanel::overviewShowsEveryEnvironment()
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model->setRefreshInterval(std::chrono::milliseconds(500));
     QCOMPARE(model->rowCount(), 3);
-    const auto cell = [model](int row, OverviewModel::Column column) {
-        return model->index(row, column).data().toString();
-    };
+    const auto cell
+        = [model](int row, OverviewModel::Column column) { return model->index(row, column).data().toString(); };
     QCOMPARE(cell(0, OverviewModel::Name), QStringLiteral("Local"));
     QCOMPARE(cell(1, OverviewModel::Name), QStringLiteral("staging"));
     QCOMPARE(cell(2, OverviewModel::Name), QStringLiteral("gone"));
@@ -238,8 +237,8 @@ void TestOverviewPanel::overviewShowsEveryEnvironment()
 
     // The unreachable one says so, on its card.
     QTRY_VERIFY_WITH_TIMEOUT(cell(2, OverviewModel::Error).startsWith(QLatin1String("unreachable: ")), kAnswerMs);
-    auto *goneError = panel->findChild<QGroupBox *>(QStringLiteral("overviewCard2"))->findChild<QLabel *>(
-        QStringLiteral("cardError"));
+    auto *goneError = panel->findChild<QGroupBox *>(QStringLiteral("overviewCard2"))
+                          ->findChild<QLabel *>(QStringLiteral("cardError"));
     QVERIFY(goneError->isVisible());
     QCOMPARE(goneError->text(), cell(2, OverviewModel::Error));
     QCOMPARE(cell(2, OverviewModel::Version), QStringLiteral("—"));
@@ -275,7 +274,8 @@ void TestOverviewPanel::overviewShowsEveryEnvironment()
     QVERIFY(tables && !tables->findItems(QStringLiteral("public.jobs"), Qt::MatchExactly).isEmpty());
     details->close();
 
-    // The last 15 minutes once the daemon has written its first rollup: the requests above and the Overview's own, none a 5xx.
+    // The last 15 minutes once the daemon has written its first rollup: the requests above and the Overview's own, none
+    // a 5xx.
     QTRY_COMPARE_WITH_TIMEOUT(cell(1, OverviewModel::ErrorRatePercent), QStringLiteral("0.00 %"), kRollupMs);
     QVERIFY(model->index(1, OverviewModel::LatencyP95Seconds).data(OverviewModel::RawRole).toDouble() > 0.0);
 
