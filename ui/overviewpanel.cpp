@@ -23,6 +23,7 @@ namespace twinops {
 namespace {
 
 constexpr int kCardColumns = 3;
+constexpr int kFigureWidth = 240; // pixels
 constexpr auto kDatabaseInterval = std::chrono::minutes(5);
 
 using Column = OverviewModel::Column;
@@ -200,8 +201,12 @@ void OverviewPanel::updateCard(int row)
         return;
     const Card &card = m_cards.at(row);
     for (int column = 0; column < Column::ColumnCount; ++column) {
-        if (QPushButton *button = card.figures.at(column))
-            button->setText(m_model.data(m_model.index(row, column)).toString());
+        if (QPushButton *button = card.figures.at(column)) {
+            // Cards keep their width: a long text (an error) is elided, whole in the tooltip.
+            const QString text = m_model.data(m_model.index(row, column)).toString();
+            button->setText(button->fontMetrics().elidedText(text, Qt::ElideRight, kFigureWidth));
+            button->setToolTip(text);
+        }
     }
     // The slot exists only where the environment has the alerts API; never a made-up zero.
     const QVariant alerts = m_model.data(m_model.index(row, Column::FiringAlerts), OverviewModel::RawRole);
@@ -224,7 +229,7 @@ void OverviewPanel::inspectDatabases()
             [dsn]() -> Result<DatabaseInspection> {
                 TWINOPS_TRY_ASSIGN(const QString text, dsn());
                 if (text.isEmpty())
-                    return Error::notFound(QStringLiteral("no DSN saved for this environment (Environments…)"));
+                    return Error::notFound(QStringLiteral("no DSN saved (Environments…)"));
                 return inspectDatabase(text);
             },
             [this, row](Result<DatabaseInspection> inspection) {
