@@ -180,8 +180,9 @@ int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
     if (argc < 2) {
-        std::fprintf(stderr, "usage: make_screenshots OUTPUT_DIRECTORY [SECTION...]\n"
-                             "  SECTION: a section's name in lower case (overview, tenants…); every one when none\n");
+        std::fprintf(stderr,
+                     "usage: make_screenshots OUTPUT_DIRECTORY [SECTION...]\n"
+                     "  SECTION: a section's name in lower case (overview, tenants…); every one when none\n");
         return 2;
     }
     const QDir output(QString::fromLocal8Bit(argv[1]));
