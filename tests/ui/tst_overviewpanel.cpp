@@ -191,6 +191,7 @@ void TestOverviewPanel::overviewShowsEveryEnvironment()
     TWINOPS_VERIFY_OK(store->add(QStringLiteral("gone"),
                                  QUrl(QStringLiteral("http://127.0.0.1:%1").arg(closedLoopbackPort())),
                                  QStringLiteral("twk_unused")));
+    TWINOPS_VERIFY_OK(store->add(QStringLiteral("wrong key"), QUrl(m_daemon.baseUrl()), QStringLiteral("twk_wrong")));
 
     MainWindow window(**core, store);
     window.resize(1400, 900);
@@ -203,7 +204,7 @@ void TestOverviewPanel::overviewShowsEveryEnvironment()
     OverviewModel *model = panel->model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model->setRefreshInterval(std::chrono::milliseconds(500));
-    QCOMPARE(model->rowCount(), 3);
+    QCOMPARE(model->rowCount(), 4);
     const auto cell
         = [model](int row, OverviewModel::Column column) { return model->index(row, column).data().toString(); };
     QCOMPARE(cell(0, OverviewModel::Name), QStringLiteral("Local"));
@@ -242,6 +243,9 @@ void TestOverviewPanel::overviewShowsEveryEnvironment()
     QVERIFY(goneError->isVisible());
     QCOMPARE(goneError->text(), cell(2, OverviewModel::Error));
     QCOMPARE(cell(2, OverviewModel::Version), QStringLiteral("—"));
+    // A refused key: the public /health still answers, the admin routes say why they do not.
+    QTRY_VERIFY_WITH_TIMEOUT(cell(3, OverviewModel::Error).startsWith(QLatin1String("unauthorised: ")), kAnswerMs);
+    QCOMPARE(cell(3, OverviewModel::Health), QStringLiteral("ok"));
 
     // The database, read through the reader role's DSN: its lint finds the table without a primary key, the same
     // findings the lint gives on a connection of our own.
