@@ -12,14 +12,15 @@ namespace {
 
 Result<QList<TableSize>> postgresTableSizes(Database &db)
 {
-    // Every table of every schema but the system's; partitions are counted in their parent (relispartition).
+    // Every table of every schema but the system's. Partitions are listed themselves: a partitioned parent
+    // (relkind 'p') holds no data of its own.
     TWINOPS_TRY_ASSIGN(
         const auto rows,
         db.query(QStringLiteral(
             "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
             "       pg_catalog.pg_total_relation_size(c.oid), c.reltuples::bigint "
             "  FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
-            " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition "
+            " WHERE c.relkind = 'r' "
             "   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' "
             " ORDER BY 2 DESC, 1")));
     QList<TableSize> tables;
