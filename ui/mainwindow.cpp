@@ -11,6 +11,7 @@
 #include "core/logging.h"
 #include "environmentsdialog.h"
 #include "jobspanel.h"
+#include "overviewpanel.h"
 #include "servicecore.h"
 #include "settingspanel.h"
 #include "sourcespanel.h"
@@ -51,6 +52,7 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
     m_environments.push_back(std::make_unique<AdminClient>(
         tr("Local"), [local] { return std::make_unique<InProcessAdminApi>(*local); },
         AdminClient::Ending::WaitForRequest));
+    m_environmentIds.emplace_back();
     m_environmentPicker->addItem(m_environments.front()->name());
     auto *toolbar = addToolBar(tr("Environment"));
     toolbar->setObjectName(QStringLiteral("environmentToolbar"));
@@ -66,7 +68,8 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
         }
     }
 
-    // Every section but Settings is replaced by the selected environment's panel in showEnvironment().
+    // Every section but Overview and Settings is replaced by the selected environment's panel in showEnvironment().
+    addSection(Overview, tr("Overview"), new QWidget(this));
     addSection(Tenants, tr("Tenants"), new QWidget(this));
     addSection(Twins, tr("Twins"), new QWidget(this));
     addSection(Sources, tr("Sources"), new QWidget(this));
@@ -91,7 +94,8 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
     connect(m_navigation, &QListWidget::currentRowChanged, m_panels, &QStackedWidget::setCurrentIndex);
     connect(m_environmentPicker, &QComboBox::currentIndexChanged, this, &MainWindow::showEnvironment);
     showEnvironment(0);
-    m_navigation->setCurrentRow(Tenants);
+    rebuildOverview();
+    m_navigation->setCurrentRow(Overview);
     resize(1200, 760);
 }
 
@@ -249,7 +253,32 @@ void MainWindow::addEnvironment(const QString &name, const QUrl &baseUrl, std::f
                                 const QString &id)
 {
     m_environments.push_back(remoteClient(name, baseUrl, std::move(adminKey)));
+    m_environmentIds.push_back(id);
     m_environmentPicker->addItem(pickerText(name, baseUrl), id);
+    rebuildOverview();
+}
+
+void MainWindow::rebuildOverview()
+{
+    if (m_panels->count() <= Overview) // the constructor builds it once the sections exist
+        return;
+    QList<OverviewEnvironment> environments;
+    for (size_t i = 0; i < m_environments.size(); ++i) {
+        OverviewEnvironment environment{m_environments[i].get(), {}};
+        if (!m_environmentIds[i].isEmpty() && m_environmentStore)
+            environment.dsn = [store = m_environmentStore, id = m_environmentIds[i]] { return store->dsn(id); };
+        environments.append(environment);
+    }
+    auto *overview = new OverviewPanel(environments, this);
+    connect(overview, &OverviewPanel::openRequested, this, [this](int environment, OverviewPanel::Destination to) {
+        selectEnvironment(environment);
+        switch (to) {
+        case OverviewPanel::Destination::Jobs: showSection(Jobs); break;
+        case OverviewPanel::Destination::Dashboards: showSection(Dashboards); break;
+        case OverviewPanel::Destination::Checklists: showSection(Checklists); break;
+        }
+    });
+    replacePanel(Overview, overview);
 }
 
 void MainWindow::changeEnvironment(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey)
@@ -263,6 +292,7 @@ void MainWindow::changeEnvironment(const QString &id, const QString &name, const
     m_environmentPicker->setItemText(index, pickerText(name, baseUrl));
     if (m_environmentPicker->currentIndex() == index)
         showEnvironment(index);
+    rebuildOverview();
 }
 
 void MainWindow::openEnvironmentsDialog()

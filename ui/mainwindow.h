@@ -31,7 +31,7 @@ class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Section { Tenants, Twins, Sources, Jobs, Dashboards, Checklists, Settings, SectionCount };
+    enum Section { Overview, Tenants, Twins, Sources, Jobs, Dashboards, Checklists, Settings, SectionCount };
 
     // `environments`, when given, lists the saved remote environments (their keys are read from it on each
     // environment's own thread, never here) and backs the Environments dialog. Shared: a call still running when
@@ -70,11 +70,14 @@ private:
                                               std::function<QString()> adminKey);
     std::function<QString()> storedAdminKey(const QString &id) const;
     void openEnvironmentsDialog();
+    // The Overview lists every environment: rebuilt whenever one is added or changed.
+    void rebuildOverview();
 
     ServiceCore &m_core;
     std::shared_ptr<EnvironmentStore> m_environmentStore;
     BackgroundCalls m_calls; // the local API's keychain look-up
     std::vector<std::unique_ptr<AdminClient>> m_environments; // [0] is Local
+    std::vector<QString> m_environmentIds; // the saved environments' ids, by picker index; empty for the others
     QString m_localEndpoint;
     QComboBox *m_environmentPicker;
     QListWidget *m_navigation;

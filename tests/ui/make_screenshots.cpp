@@ -1,11 +1,14 @@
 // Screenshots of every console panel for the docs (scripts/screenshots.sh runs this under Xvfb): a throwaway
 // database with demo data, the real main window, one PNG per section.
 #include "admin/inprocessadminapi.h"
+#include "auth/apikeyrepository.h"
 #include "auth/secretstore.h"
 #include "checks/apiclient.h"
 #include "config/consolesettings.h"
+#include "config/environmentstore.h"
 #include "jobs/jobqueue.h"
 #include "mainwindow.h"
+#include "overviewpanel.h"
 #include "servicecore.h"
 #include "settingspanel.h"
 
@@ -176,14 +179,20 @@ private:
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: make_screenshots OUTPUT_DIRECTORY\n");
+    if (argc < 2) {
+        std::fprintf(stderr,
+                     "usage: make_screenshots OUTPUT_DIRECTORY [SECTION...]\n"
+                     "  SECTION: a section's name in lower case (overview, tenants…); every one when none\n");
         return 2;
     }
     const QDir output(QString::fromLocal8Bit(argv[1]));
+    QStringList sections;
+    for (int i = 2; i < argc; ++i)
+        sections << QString::fromLocal8Bit(argv[i]);
     QTemporaryDir home;
     CoreOptions options{DatabaseUrl::sqliteFile(home.filePath(QStringLiteral("demo.db")))};
     options.passwordCost = PasswordHasher::Cost::Minimal;
+    options.metricsRollupInterval = std::chrono::seconds(2); // the Overview's 15-minute figures within seconds
     auto core = ServiceCore::start(std::move(options));
     if (!core.ok() || !QDir().mkpath(output.path())) {
         std::fprintf(stderr, "make_screenshots: cannot start: %s\n",
@@ -201,7 +210,25 @@ int main(int argc, char **argv)
         return 1;
     }
     DemoTraffic traffic((*core)->endpoint()->baseUrl(), demo->token, demo->twin);
-    MainWindow window(**core);
+    // Two saved environments for the Overview: this demo over HTTP with its database file as the DSN (read
+    // read-only), and one where nothing listens.
+    auto environments = std::make_shared<EnvironmentStore>(
+        home.filePath(QStringLiteral("environments.ini")),
+        std::make_unique<FileSecretStore>(home.filePath(QStringLiteral("environment-secrets"))));
+    auto adminKey = ApiKeyRepository((*core)->database()).createPlatformAdmin(QStringLiteral("screenshots"));
+    if (!adminKey.ok()
+        || !environments
+                ->add(QStringLiteral("staging"), QUrl((*core)->endpoint()->baseUrl()), adminKey->secret,
+                      QStringLiteral("sqlite://") + (*core)->databaseUrl().sqlitePath())
+                .ok()
+        || !environments
+                ->add(QStringLiteral("production"), QUrl(QStringLiteral("http://127.0.0.1:9")),
+                      QStringLiteral("twk_unused"))
+                .ok()) {
+        std::fprintf(stderr, "make_screenshots: cannot save the demo environments\n");
+        return 1;
+    }
+    MainWindow window(**core, environments);
     // Settings as a user saved them, with the values this demo runs with in effect.
     ConsoleSettings effective = ConsoleSettings::defaults();
     effective.databaseUrl = QStringLiteral("sqlite://") + (*core)->databaseUrl().sqlitePath();
@@ -225,8 +252,16 @@ int main(int argc, char **argv)
         return 1;
     auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
     for (int section = 0; section < MainWindow::SectionCount; ++section) {
+        const QString name = navigation->item(section)->text().toLower();
+        if (!sections.isEmpty() && !sections.contains(name))
+            continue;
         window.showSection(MainWindow::Section(section));
         QTest::qWait(1500); // panels load asynchronously; give them time to show their data
+        if (auto *overview = window.findChild<OverviewPanel *>(); overview && overview->isVisible()) {
+            QTest::qWait(4000); // the first rollups of the demo traffic, then a refresh that reads them
+            overview->model()->refresh();
+            QTest::qWait(1500);
+        }
         // The tenant and the twin with data, where a panel lets the user pick one.
         if (auto *tenants = window.findChild<QTableView *>(QStringLiteral("tenantsTable"));
             tenants && tenants->isVisible()) {
@@ -263,7 +298,7 @@ int main(int argc, char **argv)
             runs->setCurrentIndex(runs->model()->index(0, 0)); // show the newest run's results
             QTest::qWait(1000);
         }
-        const QString file = output.filePath(navigation->item(section)->text().toLower() + QStringLiteral(".png"));
+        const QString file = output.filePath(name + QStringLiteral(".png"));
         if (!window.grab().save(file)) {
             std::fprintf(stderr, "make_screenshots: cannot write %s\n", qPrintable(file));
             return 1;

@@ -99,6 +99,11 @@ void registerOperationsRoutes(Router &router)
                                    {QStringLiteral("latency_ms"), double(timer.nsecsElapsed()) / 1e6}};
                        if (auto stats = JobQueue(c.api.db()).stats(); stats.ok())
                            jobs = queueHealth(*stats);
+                       // The schema in use, which a rolling upgrade moves ahead of some instances' version.
+                       if (auto schema = c.api.db().query(
+                               QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+                           schema.ok())
+                           database.insert(QStringLiteral("schema_version"), schema->first().integer(0));
                    }
                    const QJsonObject workers = workersHealth(shared.settings.workerHeartbeats);
                    const bool ready = databaseOk && workers.value(QStringLiteral("ok")).toBool();
