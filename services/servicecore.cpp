@@ -71,6 +71,7 @@ ServiceCore::~ServiceCore()
     m_api.reset();
     m_workers.reset();
     m_jobPruner.reset();
+    m_alerts.reset();
     m_rollups.reset(); // its last run keeps the final partial minute
 }
 
@@ -130,6 +131,11 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
         pruning.interval = o.metricsRollupInterval;
         core->m_jobPruner = std::make_unique<JobPruner>(o.database, metrics, pruning);
     }
+    if (o.alerts.interval.count() > 0) {
+        AlertEvaluatorOptions alerts = o.alerts;
+        alerts.historyRetention = o.metricsRetention;
+        core->m_alerts = std::make_unique<AlertEvaluator>(o.database, alerts);
+    }
     qCInfo(lcCore).noquote() << "service core started on" << core->m_database->description();
     return core;
 }
@@ -152,6 +158,12 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     TWINOPS_TRY(endpoint->start());
     m_endpoint = std::move(endpoint);
     return {};
+}
+
+void ServiceCore::setAlertSink(AlertSink sink)
+{
+    if (m_alerts)
+        m_alerts->setSink(std::move(sink));
 }
 
 void ServiceCore::setAuthLimits(const AuthLimits &limits)
@@ -196,6 +208,7 @@ Result<CoreOptions> CoreOptions::fromEnvironment(DatabaseUrl url)
     TWINOPS_TRY_ASSIGN(options.passwordCost, passwordCostFromEnvironment());
     TWINOPS_TRY_ASSIGN(options.metricsRetention, metricsRetentionFromEnvironment());
     TWINOPS_TRY_ASSIGN(options.jobRetention, JobRetention::fromEnvironment());
+    TWINOPS_TRY_ASSIGN(options.alerts, AlertEvaluatorOptions::fromEnvironment());
     return options;
 }
 

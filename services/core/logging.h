@@ -16,6 +16,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcCore)
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 Q_DECLARE_LOGGING_CATEGORY(lcAuth)
 Q_DECLARE_LOGGING_CATEGORY(lcChecks)
+Q_DECLARE_LOGGING_CATEGORY(lcAlerts)
 Q_DECLARE_LOGGING_CATEGORY(lcJobs)
 Q_DECLARE_LOGGING_CATEGORY(lcConfig)
 // One line per HTTP request, for the access log only (enabled only while there is one).

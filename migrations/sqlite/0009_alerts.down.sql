@@ -1,0 +1,6 @@
+-- Reverses 0009_alerts.sql: the rules (the shipped defaults included), their states, history and silences go.
+DROP INDEX idx_jobs_errors_updated;
+DROP TABLE alert_silences;
+DROP TABLE alert_history;
+DROP TABLE alert_states;
+DROP TABLE alert_rules;

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "alerts/alertrule.h"
+#include "checks/monitoring.h"
+#include "core/result.h"
+#include "jobs/jobqueue.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+
+#include <optional>
+
+namespace twinops {
+
+class Database;
+
+// One value of a rule's expression: the series' labels (empty for the kinds without a label) and the value, absent
+// when there was nothing to compute it from (a ratio without requests): no data is not a breach, as in Prometheus.
+struct AlertSample
+{
+    QJsonObject labels;
+    std::optional<double> value;
+};
+
+// What one evaluation round reads, each at most once however many rules need it: the metric windows (from
+// metric_rollups, every instance's rows, so one evaluating instance sees them all), the queue's statistics and the
+// job errors. Metrics therefore reach the rules through the rollups, as fresh as TWINOPS' rollup interval.
+class AlertInputs final
+{
+public:
+    AlertInputs(Database &db, QDateTime now)
+        : m_db(db)
+        , m_now(std::move(now))
+    { }
+
+    Result<QList<AlertSample>> evaluate(const AlertRule &rule);
+
+    // The rollups of the last `seconds` as a MetricsWindow ("after" only: the rows already hold increases), so that
+    // the checklist's MetricsWindow::increase and ::quantile compute the runbook's numbers for the alerts too.
+    static Result<MetricsWindow> rollupWindow(Database &db, const QDateTime &now, int seconds);
+
+private:
+    Result<const MetricsWindow *> window(int seconds);
+    Result<QList<AlertSample>> newJobErrors(int seconds);
+
+    Database &m_db;
+    QDateTime m_now;
+    QHash<int, MetricsWindow> m_windows;
+    std::optional<QueueStats> m_queue;
+};
+
+} // namespace twinops
