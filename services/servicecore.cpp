@@ -147,6 +147,7 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     ApiSettings settings;
     settings.instance = m_options.instance;
     settings.workerHeartbeats = &m_heartbeats;
+    settings.alertKeepFiring = m_options.alerts.keepFiring;
     if (!chat) {
         TWINOPS_TRY_ASSIGN(chat, ChatSettings::fromEnvironment());
     }

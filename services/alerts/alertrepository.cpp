@@ -183,15 +183,14 @@ Status AlertRepository::deleteState(const QString &ruleId, const QString &finger
                                   {ruleId, fingerprint}));
 }
 
-Status AlertRepository::acknowledge(const QString &ruleId, const QString &fingerprint, const QString &by,
-                                    const QDateTime &now)
+Status AlertRepository::acknowledge(const QString &fingerprint, const QString &by, const QDateTime &now)
 {
     TWINOPS_TRY_ASSIGN(const Rows updated,
-                       m_db.query(QStringLiteral("UPDATE alert_states SET acknowledged_by = $3, acknowledged_at = $4 "
-                                                 "WHERE rule_id = $1 AND fingerprint = $2 AND state <> 'inactive'"),
-                                  {ruleId, fingerprint, by, now}));
+                       m_db.query(QStringLiteral("UPDATE alert_states SET acknowledged_by = $2, acknowledged_at = $3 "
+                                                 "WHERE fingerprint = $1 AND state <> 'inactive'"),
+                                  {fingerprint, by, now}));
     if (updated.rowsAffected() == 0)
-        return Error::notFound(QStringLiteral("no pending or firing alert %1 of rule %2").arg(fingerprint, ruleId));
+        return Error::notFound(QStringLiteral("no pending or firing alert %1").arg(fingerprint));
     return {};
 }
 

@@ -79,7 +79,8 @@ public:
     Result<QList<AlertStateRow>> states(const QString &state = {});
     Status saveState(const AlertStateRow &row);
     Status deleteState(const QString &ruleId, const QString &fingerprint);
-    Status acknowledge(const QString &ruleId, const QString &fingerprint, const QString &by, const QDateTime &now);
+    // A pending or firing alert, by its fingerprint (which names the rule too); NotFound otherwise.
+    Status acknowledge(const QString &fingerprint, const QString &by, const QDateTime &now);
 
     Status appendHistory(const AlertHistoryEntry &entry);
     // Newest first would break keyset paging's (created_at, id) ascending order: oldest first, as every list.

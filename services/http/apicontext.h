@@ -44,6 +44,8 @@ struct ApiSettings
     AuthLimits authLimits; // the login, sign-up and share-link budgets
     // This process's job workers, for /health (ServiceCore's); null when the API runs without a core.
     const WorkerHeartbeats *workerHeartbeats = nullptr;
+    // The evaluator's damping, written into the Prometheus export as keep_firing_for (ServiceCore's).
+    std::chrono::milliseconds alertKeepFiring{std::chrono::seconds(60)};
 };
 
 // Per-route request metrics, created on first use and then found under a read lock. Keyed by the parts
