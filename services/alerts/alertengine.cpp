@@ -15,15 +15,11 @@ namespace {
 QString changeName(AlertChange change)
 {
     switch (change) {
-    case AlertChange::Pending:
-        return QStringLiteral("pending");
-    case AlertChange::Firing:
-        return QStringLiteral("firing");
-    case AlertChange::Resolved:
-        return QStringLiteral("resolved");
+    case AlertChange::Pending: return QStringLiteral("pending");
+    case AlertChange::Firing: return QStringLiteral("firing");
+    case AlertChange::Resolved: return QStringLiteral("resolved");
     case AlertChange::Cancelled:
-    case AlertChange::None:
-        break;
+    case AlertChange::None: break;
     }
     return QStringLiteral("inactive");
 }
@@ -120,7 +116,8 @@ Result<QList<AlertTransition>> AlertEngine::round(Database &db, const QDateTime 
         auto samples = inputs.evaluate(rule);
         if (!samples.ok()) {
             // One rule whose input cannot be read keeps its states as they are; the others go on.
-            qCWarning(lcAlerts).noquote() << "alert rule" << rule.name << "was not evaluated:" << samples.error().message;
+            qCWarning(lcAlerts).noquote()
+                << "alert rule" << rule.name << "was not evaluated:" << samples.error().message;
             statesByRule.remove(rule.id);
             continue;
         }
@@ -129,18 +126,17 @@ Result<QList<AlertTransition>> AlertEngine::round(Database &db, const QDateTime 
 
     QList<AlertTransition> transitions;
     TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(db));
-    const auto advance = [&](const AlertRule &rule, AlertStateRow &row, const std::optional<double> &value,
-                             bool enabled) -> Status {
+    const auto advance
+        = [&](const AlertRule &rule, AlertStateRow &row, const std::optional<double> &value, bool enabled) -> Status {
         const bool breached = enabled && value && rule.breachedBy(*value);
         const QJsonObject labels = alertLabels(rule, row.labels);
         const QDateTime activeAt = row.activeAt;
-        const AlertChange change
-            = advanceAlert(row, breached, rule.forSeconds, now, enabled ? m_options.keepFiring : std::chrono::milliseconds(0));
+        const AlertChange change = advanceAlert(row, breached, rule.forSeconds, now,
+                                                enabled ? m_options.keepFiring : std::chrono::milliseconds(0));
         row.lastValue = value;
         row.lastEvaluatedAt = now;
-        row.silenced = std::any_of(silences.cbegin(), silences.cend(), [&](const AlertSilence &silence) {
-            return silence.matches(rule.id, labels, now);
-        });
+        row.silenced = std::any_of(silences.cbegin(), silences.cend(),
+                                   [&](const AlertSilence &silence) { return silence.matches(rule.id, labels, now); });
         if (change != AlertChange::None)
             TWINOPS_TRY(repository.appendHistory(
                 {{}, rule.id, rule.name, row.fingerprint, row.labels, changeName(change), value, row.silenced, now}));

@@ -22,8 +22,9 @@ Result<AlertEvaluatorOptions> AlertEvaluatorOptions::fromEnvironment()
     TWINOPS_TRY_ASSIGN(const int interval,
                        integerFromEnvironment("TWINOPS_ALERT_INTERVAL_MS", int(options.interval.count()), 0, 3'600'000,
                                               QStringLiteral("0 (no alert evaluation)")));
-    TWINOPS_TRY_ASSIGN(const int keepFiring, integerFromEnvironment("TWINOPS_ALERT_KEEP_FIRING_MS",
-                                                                    int(options.keepFiring.count()), 0, 86'400'000));
+    TWINOPS_TRY_ASSIGN(
+        const int keepFiring,
+        integerFromEnvironment("TWINOPS_ALERT_KEEP_FIRING_MS", int(options.keepFiring.count()), 0, 86'400'000));
     options.interval = std::chrono::milliseconds(interval);
     options.keepFiring = std::chrono::milliseconds(keepFiring);
     return options;

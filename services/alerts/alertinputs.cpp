@@ -128,7 +128,8 @@ Result<QList<AlertSample>> AlertInputs::evaluate(const AlertRule &rule)
     if (kind == QLatin1String("job_success_rate")) {
         const auto outcome = [&](const char *which) {
             return w->increase(kAttempts, [&](const auto &l) {
-                return l.value(QStringLiteral("type")) == type && l.value(QStringLiteral("outcome")) == QLatin1String(which);
+                return l.value(QStringLiteral("type")) == type
+                    && l.value(QStringLiteral("outcome")) == QLatin1String(which);
             });
         };
         // As the checklist's jobSuccessCheck: cancelled attempts were stopped on purpose and do not count.
@@ -136,19 +137,15 @@ Result<QList<AlertSample>> AlertInputs::evaluate(const AlertRule &rule)
         return one(ratio(completed, completed + outcome("retried") + outcome("discarded") + outcome("lost")));
     }
     if (kind == QLatin1String("discarded_jobs_per_minute"))
-        return one(w->increase(kAttempts,
-                               [&](const auto &l) {
-                                   return l.value(QStringLiteral("outcome")) == QLatin1String("discarded")
-                                       && (type.isEmpty() || l.value(QStringLiteral("type")) == type);
-                               })
-                   / minutes);
+        return one(w->increase(kAttempts, [&](const auto &l) {
+            return l.value(QStringLiteral("outcome")) == QLatin1String("discarded")
+                && (type.isEmpty() || l.value(QStringLiteral("type")) == type);
+        }) / minutes);
     if (kind == QLatin1String("login_failures_per_minute"))
-        return one(w->increase(kRequests,
-                               [](const auto &l) {
-                                   return l.value(QStringLiteral("route")) == QLatin1String("/api/v1/auth/login")
-                                       && l.value(QStringLiteral("status")) == QLatin1String("401");
-                               })
-                   / minutes);
+        return one(w->increase(kRequests, [](const auto &l) {
+            return l.value(QStringLiteral("route")) == QLatin1String("/api/v1/auth/login")
+                && l.value(QStringLiteral("status")) == QLatin1String("401");
+        }) / minutes);
     if (kind == QLatin1String("route_server_errors_per_minute")) {
         QMap<QString, double> byRoute;
         for (const MetricSample &sample : w->after) {
@@ -188,9 +185,9 @@ Result<QList<AlertSample>> AlertInputs::newJobErrors(int seconds)
     QList<AlertSample> samples;
     for (auto it = recent.cbegin(); it != recent.cend(); ++it) {
         if (!seenBefore.contains(it.key()))
-            samples.append({QJsonObject{{QStringLiteral("signature"), it.key()},
-                                        {QStringLiteral("type"), typeOf.value(it.key())}},
-                            double(it.value())});
+            samples.append(
+                {QJsonObject{{QStringLiteral("signature"), it.key()}, {QStringLiteral("type"), typeOf.value(it.key())}},
+                 double(it.value())});
     }
     return samples;
 }

@@ -130,8 +130,9 @@ Status AlertRepository::deleteRule(const QString &id)
 
 Result<QList<AlertStateRow>> AlertRepository::states(const QString &state)
 {
-    QString sql = QStringLiteral("SELECT rule_id, fingerprint, labels, state, since, active_at, false_since, last_value, "
-                                 "last_evaluated_at, silenced, acknowledged_by, acknowledged_at FROM alert_states");
+    QString sql
+        = QStringLiteral("SELECT rule_id, fingerprint, labels, state, since, active_at, false_since, last_value, "
+                         "last_evaluated_at, silenced, acknowledged_by, acknowledged_at FROM alert_states");
     QVariantList params;
     if (!state.isEmpty()) {
         sql += QStringLiteral(" WHERE state = $1");
@@ -197,8 +198,9 @@ Status AlertRepository::acknowledge(const QString &fingerprint, const QString &b
 Status AlertRepository::appendHistory(const AlertHistoryEntry &e)
 {
     return discardRows(m_db.query(
-        QStringLiteral("INSERT INTO alert_history (id, rule_id, rule_name, fingerprint, labels, state, value, silenced, "
-                       "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+        QStringLiteral(
+            "INSERT INTO alert_history (id, rule_id, rule_name, fingerprint, labels, state, value, silenced, "
+            "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
         {e.id.isEmpty() ? newId() : e.id, e.ruleId, e.ruleName, e.fingerprint, compactJson(e.labels), e.state,
          nullable(e.value), e.silenced, e.createdAt}));
 }
@@ -273,9 +275,9 @@ Status AlertRepository::expireSilence(const QString &id, const QDateTime &now)
                                   {id, now}));
     if (ended.rowsAffected() > 0)
         return {};
-    TWINOPS_TRY_ASSIGN(const Rows removed,
-                       m_db.query(QStringLiteral("DELETE FROM alert_silences WHERE id = $1 AND starts_at >= $2"),
-                                  {id, now}));
+    TWINOPS_TRY_ASSIGN(
+        const Rows removed,
+        m_db.query(QStringLiteral("DELETE FROM alert_silences WHERE id = $1 AND starts_at >= $2"), {id, now}));
     if (removed.rowsAffected() > 0)
         return {};
     TWINOPS_TRY_ASSIGN(const Rows existing,

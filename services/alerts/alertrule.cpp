@@ -28,42 +28,65 @@ int AlertRule::windowSeconds() const
 const QList<AlertKind> &alertKinds()
 {
     static const QList<AlertKind> kinds{
-        {QStringLiteral("error_rate"), QStringLiteral("5xx answers / all requests in the window (0..1)"), {}, true,
+        {QStringLiteral("error_rate"),
+         QStringLiteral("5xx answers / all requests in the window (0..1)"),
+         {},
+         true,
          QStringLiteral("sum(increase(twinops_http_requests_total{status=~\"5..\"}[%W])) / "
                         "sum(increase(twinops_http_requests_total[%W])) %C %T")},
-        {QStringLiteral("ttft_p95"), QStringLiteral("p95 chat time to first token in the window, seconds"), {}, true,
-         QStringLiteral("histogram_quantile(0.95, sum by (le) (increase(twinops_chat_ttft_seconds_bucket[%W]))) %C %T")},
+        {QStringLiteral("ttft_p95"),
+         QStringLiteral("p95 chat time to first token in the window, seconds"),
+         {},
+         true,
+         QStringLiteral(
+             "histogram_quantile(0.95, sum by (le) (increase(twinops_chat_ttft_seconds_bucket[%W]))) %C %T")},
         {QStringLiteral("job_success_rate"),
          QStringLiteral("completed / finished attempts (retried, discarded, lost) of jobs of params.type in the "
                         "window (0..1); cancelled attempts do not count"),
-         {QStringLiteral("type")}, true,
+         {QStringLiteral("type")},
+         true,
          QStringLiteral("sum(increase(twinops_job_attempts_total{type=\"%P\",outcome=\"completed\"}[%W])) / "
                         "sum(increase(twinops_job_attempts_total{type=\"%P\",outcome=~\"completed|retried|discarded|"
                         "lost\"}[%W])) %C %T")},
-        {QStringLiteral("auth_failure_rate"), QStringLiteral("(401 + 403 answers) / all requests in the window (0..1)"),
-         {}, true,
+        {QStringLiteral("auth_failure_rate"),
+         QStringLiteral("(401 + 403 answers) / all requests in the window (0..1)"),
+         {},
+         true,
          QStringLiteral("sum(increase(twinops_http_requests_total{status=~\"401|403\"}[%W])) / "
                         "sum(increase(twinops_http_requests_total[%W])) %C %T")},
-        {QStringLiteral("database_errors"), QStringLiteral("requests failed on the database in the window"), {}, true,
+        {QStringLiteral("database_errors"),
+         QStringLiteral("requests failed on the database in the window"),
+         {},
+         true,
          QStringLiteral("sum(increase(twinops_database_errors_total[%W])) %C %T")},
         {QStringLiteral("queue_stalled"),
          QStringLiteral("1 when jobs waited over 60 s and none was claimed meanwhile, else 0 (read from the queue)"),
-         {}, false, QStringLiteral("max(twinops_job_queue_stalled) %C %T")},
+         {},
+         false,
+         QStringLiteral("max(twinops_job_queue_stalled) %C %T")},
         {QStringLiteral("discarded_jobs_per_minute"),
          QStringLiteral("attempts that discarded their job (of params.type, or any) per minute in the window"),
-         {QStringLiteral("type")}, true,
+         {QStringLiteral("type")},
+         true,
          QStringLiteral("sum(increase(twinops_job_attempts_total{outcome=\"discarded\"%P}[%W])) / (%S / 60) %C %T")},
         {QStringLiteral("route_server_errors_per_minute"),
-         QStringLiteral("5xx answers per minute in the window, per route (label route)"), {}, true,
-         QStringLiteral("sum by (route) (increase(twinops_http_requests_total{status=~\"5..\"}[%W])) / (%S / 60) %C %T")},
+         QStringLiteral("5xx answers per minute in the window, per route (label route)"),
+         {},
+         true,
+         QStringLiteral(
+             "sum by (route) (increase(twinops_http_requests_total{status=~\"5..\"}[%W])) / (%S / 60) %C %T")},
         {QStringLiteral("login_failures_per_minute"),
-         QStringLiteral("401 answers to POST /api/v1/auth/login per minute in the window"), {}, true,
+         QStringLiteral("401 answers to POST /api/v1/auth/login per minute in the window"),
+         {},
+         true,
          QStringLiteral("sum(increase(twinops_http_requests_total{route=\"/api/v1/auth/login\",status=\"401\"}[%W])) / "
                         "(%S / 60) %C %T")},
         {QStringLiteral("new_job_error"),
          QStringLiteral("jobs that failed in the window with an error signature (services/jobs/errorsignature.h) not "
                         "seen in the 24 h before, per signature (labels signature, type); read from the jobs table"),
-         {}, true, {}},
+         {},
+         true,
+         {}},
     };
     return kinds;
 }

@@ -77,9 +77,10 @@ QByteArray prometheusRulesYaml(const QList<AlertRule> &rules, std::chrono::milli
         for (auto it = rule.labels.begin(); it != rule.labels.end(); ++it)
             yaml += "          " + it.key().toUtf8() + ": " + yamlString(it.value().toString()) + "\n";
         yaml += "        annotations:\n";
-        yaml += "          summary: " + yamlString(QStringLiteral("%1 is %2 {{ $value }} (threshold %3)")
-                                                       .arg(rule.name, rule.comparison)
-                                                       .arg(rule.threshold))
+        yaml += "          summary: "
+            + yamlString(QStringLiteral("%1 is %2 {{ $value }} (threshold %3)")
+                             .arg(rule.name, rule.comparison)
+                             .arg(rule.threshold))
             + "\n";
         if (!rule.runbook.isEmpty())
             yaml += "          runbook: " + yamlString(rule.runbook) + "\n";

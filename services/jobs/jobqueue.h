@@ -51,8 +51,7 @@ struct QueueStats
     }
     bool stalled(const QDateTime &now) const
     {
-        const qint64 sinceClaim
-            = lastStarted.isValid() ? lastStarted.secsTo(now) : std::numeric_limits<qint64>::max();
+        const qint64 sinceClaim = lastStarted.isValid() ? lastStarted.secsTo(now) : std::numeric_limits<qint64>::max();
         return oldestAvailableAgeSeconds(now) > kStallSeconds && sinceClaim > kStallSeconds;
     }
 };

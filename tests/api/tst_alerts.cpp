@@ -216,8 +216,9 @@ void TestAlerts::rulesAreValidated()
     // Each wrong field is named in one 422.
     const auto problems = [&](const QJsonObject &body) {
         const auto reply = api->call("POST", rules, body, admin);
-        return reply.status == 422 ? reply.json[QStringLiteral("error")].toObject()[QStringLiteral("details")].toObject()
-                                   : QJsonObject{{QStringLiteral("status"), reply.status}};
+        return reply.status == 422
+            ? reply.json[QStringLiteral("error")].toObject()[QStringLiteral("details")].toObject()
+            : QJsonObject{{QStringLiteral("status"), reply.status}};
     };
     const auto with = [&](const QString &field, const QJsonValue &value) {
         QJsonObject body = valid;
@@ -316,8 +317,8 @@ void TestAlerts::metricRulesReadTheRollups()
     AlertRepository repository(*db);
     // Only the rules of this test.
     TWINOPS_VERIFY_OK(db->query(QStringLiteral("UPDATE alert_rules SET enabled = $1"), {false}));
-    const auto errorRate = repository.createRule(ruleOf(QStringLiteral("error_rate"), QStringLiteral(">="), 0.01),
-                                                 nowUtc());
+    const auto errorRate
+        = repository.createRule(ruleOf(QStringLiteral("error_rate"), QStringLiteral(">="), 0.01), nowUtc());
     const auto perRoute = repository.createRule(
         ruleOf(QStringLiteral("route_server_errors_per_minute"), QStringLiteral(">"), 1), nowUtc());
     TWINOPS_VERIFY_OK(errorRate);
@@ -373,8 +374,8 @@ void TestAlerts::newJobErrorIsNewForADay()
     TWINOPS_FRESH_DATABASE(database);
     const auto db = database->connectMigrated();
     AlertRepository repository(*db);
-    TWINOPS_VERIFY_OK(db->query(QStringLiteral("UPDATE alert_rules SET enabled = $1 WHERE kind <> 'new_job_error'"),
-                                {false}));
+    TWINOPS_VERIFY_OK(
+        db->query(QStringLiteral("UPDATE alert_rules SET enabled = $1 WHERE kind <> 'new_job_error'"), {false}));
     const QDateTime now = nowUtc();
     const auto failed = [&](const QString &error, const QDateTime &at) {
         NewJob job;
@@ -462,8 +463,9 @@ void TestAlerts::stalledQueueFiresAfterItsForAndResolves()
     QCOMPARE(alert[QStringLiteral("rule_name")].toString(), QStringLiteral("Job queue stalled"));
     QCOMPARE(alert[QStringLiteral("value")].toDouble(), 1.0);
     const QString fingerprint = alert[QStringLiteral("fingerprint")].toString();
-    QCOMPARE(api.post(QStringLiteral("/api/v1/admin/alerts/%1/acknowledge").arg(fingerprint), QJsonObject{}, key).status,
-             204);
+    QCOMPARE(
+        api.post(QStringLiteral("/api/v1/admin/alerts/%1/acknowledge").arg(fingerprint), QJsonObject{}, key).status,
+        204);
     QVERIFY(!api.get(QStringLiteral("/api/v1/admin/alerts?state=firing"), key)
                  .object()[QStringLiteral("items")]
                  .toArray()
@@ -472,8 +474,8 @@ void TestAlerts::stalledQueueFiresAfterItsForAndResolves()
                  .isEmpty());
 
     // The stall ends: resolved after the damping, and the acknowledgement goes with it.
-    QCOMPARE(api.post(QStringLiteral("/api/v1/admin/jobs/cancel"), QJsonObject{{QStringLiteral("job_ids"), QJsonArray{job}}},
-                      key)
+    QCOMPARE(api.post(QStringLiteral("/api/v1/admin/jobs/cancel"),
+                      QJsonObject{{QStringLiteral("job_ids"), QJsonArray{job}}}, key)
                  .status,
              200);
     QCOMPARE(waitForHistory(*db, kStalledRule, 3),
@@ -509,7 +511,8 @@ void TestAlerts::twoInstancesEvaluateOnce()
     QVERIFY(key.startsWith(QLatin1String("twk_")));
     Daemon first;
     Daemon second;
-    if (!serve(first, home, *database, QStringLiteral("first")) || !serve(second, home, *database, QStringLiteral("second")))
+    if (!serve(first, home, *database, QStringLiteral("first"))
+        || !serve(second, home, *database, QStringLiteral("second")))
         return;
     ApiClient api(QUrl(first.baseUrl()));
     QCOMPARE(api.patch(QStringLiteral("/api/v1/admin/alerts/rules/") + kStalledRule,

@@ -487,8 +487,14 @@ QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &cr
             return created->id;
         if (target == Target::AlertSilence) {
             const QDateTime now = nowUtc();
-            const auto silence = alerts.createSilence({{}, created->id, {}, now.addSecs(-60), now.addSecs(3600),
-                                                       QStringLiteral("matrix"), QStringLiteral("matrix"), now});
+            const auto silence = alerts.createSilence({{},
+                                                       created->id,
+                                                       {},
+                                                       now.addSecs(-60),
+                                                       now.addSecs(3600),
+                                                       QStringLiteral("matrix"),
+                                                       QStringLiteral("matrix"),
+                                                       now});
             return silence.ok() ? silence->id : QString();
         }
         AlertStateRow firing;

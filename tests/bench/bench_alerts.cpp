@@ -18,10 +18,9 @@
 #include <QFile>
 #include <QTextStream>
 
+#include <cstdio>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <cstdio>
 
 using namespace twinops;
 
@@ -72,19 +71,25 @@ void fill(Database &db, const QDateTime &now, int instances, int failedJobs)
     auto tx = Transaction::begin(db);
     if (!tx.ok())
         die(tx.error().message);
-    const QStringList routes{QStringLiteral("/api/v1/twins"), QStringLiteral("/api/v1/twins/{id}"),
-                             QStringLiteral("/api/v1/twins/{id}/chat"), QStringLiteral("/api/v1/sources/{id}"),
-                             QStringLiteral("/api/v1/jobs"), QStringLiteral("/api/v1/auth/login"),
-                             QStringLiteral("/api/v1/admin/jobs"), QStringLiteral("/health"),
-                             QStringLiteral("/metrics"), QStringLiteral("/api/v1/twins/{id}/graph")};
+    const QStringList routes{QStringLiteral("/api/v1/twins"),
+                             QStringLiteral("/api/v1/twins/{id}"),
+                             QStringLiteral("/api/v1/twins/{id}/chat"),
+                             QStringLiteral("/api/v1/sources/{id}"),
+                             QStringLiteral("/api/v1/jobs"),
+                             QStringLiteral("/api/v1/auth/login"),
+                             QStringLiteral("/api/v1/admin/jobs"),
+                             QStringLiteral("/health"),
+                             QStringLiteral("/metrics"),
+                             QStringLiteral("/api/v1/twins/{id}/graph")};
     const QStringList statuses{QStringLiteral("200"), QStringLiteral("401"), QStringLiteral("404"),
                                QStringLiteral("500")};
     const QString insert = QStringLiteral("INSERT INTO metric_rollups (minute_at, instance, name, labels, count, sum, "
                                           "buckets) VALUES ($1, $2, $3, $4, $5, $6, $7)");
-    const QJsonArray buckets{QJsonObject{{QStringLiteral("le"), QStringLiteral("0.5")}, {QStringLiteral("count"), 40}},
-                             QJsonObject{{QStringLiteral("le"), QStringLiteral("1")}, {QStringLiteral("count"), 70}},
-                             QJsonObject{{QStringLiteral("le"), QStringLiteral("2.5")}, {QStringLiteral("count"), 95}},
-                             QJsonObject{{QStringLiteral("le"), QStringLiteral("+Inf")}, {QStringLiteral("count"), 100}}};
+    const QJsonArray buckets{
+        QJsonObject{{QStringLiteral("le"), QStringLiteral("0.5")}, {QStringLiteral("count"), 40}},
+        QJsonObject{{QStringLiteral("le"), QStringLiteral("1")}, {QStringLiteral("count"), 70}},
+        QJsonObject{{QStringLiteral("le"), QStringLiteral("2.5")}, {QStringLiteral("count"), 95}},
+        QJsonObject{{QStringLiteral("le"), QStringLiteral("+Inf")}, {QStringLiteral("count"), 100}}};
     for (int minute = 0; minute < 60; ++minute) {
         const QDateTime at = MetricsRollup::minuteOf(now.addSecs(-60 * minute));
         for (int i = 0; i < instances; ++i) {
@@ -95,14 +100,16 @@ void fill(Database &db, const QDateTime &now, int instances, int failedJobs)
                                              {QStringLiteral("route"), route},
                                              {QStringLiteral("status"), status}};
                     const qint64 count = status == QLatin1String("200") ? 500 : 3;
-                    check(discardRows(db.query(insert, {at, instance, QStringLiteral("twinops_http_requests_total"),
-                                                        MetricsRollup::canonicalLabels(labels), count, double(count),
-                                                        QVariant()})),
+                    check(discardRows(
+                              db.query(insert,
+                                       {at, instance, QStringLiteral("twinops_http_requests_total"),
+                                        MetricsRollup::canonicalLabels(labels), count, double(count), QVariant()})),
                           "rollup");
                 }
             }
-            check(discardRows(db.query(insert, {at, instance, QStringLiteral("twinops_chat_ttft_seconds"), QString(),
-                                                100, 80.0, compactJson(buckets)})),
+            check(discardRows(db.query(insert,
+                                       {at, instance, QStringLiteral("twinops_chat_ttft_seconds"), QString(), 100, 80.0,
+                                        compactJson(buckets)})),
                   "histogram");
         }
     }
@@ -112,14 +119,12 @@ void fill(Database &db, const QDateTime &now, int instances, int failedJobs)
         const auto enqueued = JobQueue(db).enqueue(job);
         if (!enqueued.ok())
             die(enqueued.error().message);
-        check(discardRows(db.query(QStringLiteral("UPDATE jobs SET state = 'discarded', last_error = $2, updated_at = $3 "
-                                                  "WHERE id = $1"),
-                                   {enqueued->id,
-                                    QStringLiteral("source %1: cannot read 'file%2.md' (error %3)")
-                                        .arg(newId())
-                                        .arg(i)
-                                        .arg(i % 7),
-                                    now.addSecs(-qint64(i) * 86'400 / failedJobs)})),
+        check(discardRows(db.query(
+                  QStringLiteral("UPDATE jobs SET state = 'discarded', last_error = $2, updated_at = $3 "
+                                 "WHERE id = $1"),
+                  {enqueued->id,
+                   QStringLiteral("source %1: cannot read 'file%2.md' (error %3)").arg(newId()).arg(i).arg(i % 7),
+                   now.addSecs(-qint64(i) * 86'400 / failedJobs)})),
               "job");
     }
     check(tx->commit(), "commit");

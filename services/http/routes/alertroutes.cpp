@@ -110,8 +110,8 @@ void registerAlertRoutes(Router &router)
                                                 {QStringLiteral("description"), kind.description},
                                                 {QStringLiteral("params"), QJsonArray::fromStringList(kind.params)},
                                                 {QStringLiteral("windowed"), kind.windowed}});
-                   return HttpResponse::json(200, QJsonObject{{QStringLiteral("items"), items},
-                                                              {QStringLiteral("kinds"), kinds}});
+                   return HttpResponse::json(
+                       200, QJsonObject{{QStringLiteral("items"), items}, {QStringLiteral("kinds"), kinds}});
                });
 
     router.add({"POST", QStringLiteral("/api/v1/admin/alerts/rules"), admin},
@@ -129,9 +129,8 @@ void registerAlertRoutes(Router &router)
     router.add({"GET", QStringLiteral("/api/v1/admin/alerts/rules/prometheus"), admin},
                [](RequestContext &c) -> Result<HttpResponse> {
                    TWINOPS_TRY_ASSIGN(const auto rules, AlertRepository(c.api.db()).rules());
-                   return HttpResponse::text(
-                       200, prometheusRulesYaml(rules, c.api.shared().settings.alertKeepFiring),
-                       "application/yaml; charset=utf-8");
+                   return HttpResponse::text(200, prometheusRulesYaml(rules, c.api.shared().settings.alertKeepFiring),
+                                             "application/yaml; charset=utf-8");
                });
 
     router.add({"GET", QStringLiteral("/api/v1/admin/alerts/rules/{id}"), admin},
@@ -181,20 +180,20 @@ void registerAlertRoutes(Router &router)
         return HttpResponse::json(200, QJsonObject{{QStringLiteral("items"), items}});
     });
 
-    router.add({"GET", QStringLiteral("/api/v1/admin/alerts/history"), admin},
-               [](RequestContext &c) -> Result<HttpResponse> {
-                   TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
-                   const QString ruleId = c.request.queryValue(QStringLiteral("rule_id"));
-                   if (!ruleId.isEmpty() && !isUuid(ruleId))
-                       return Error::badRequest(QStringLiteral("rule_id is not a UUID"));
-                   TWINOPS_TRY_ASSIGN(const auto history, AlertRepository(c.api.db()).history(page, ruleId));
-                   QJsonArray items;
-                   for (const AlertHistoryEntry &entry : history.items)
-                       items.append(historyJson(entry));
-                   return HttpResponse::json(
-                       200, QJsonObject{{QStringLiteral("items"), items},
-                                        {QStringLiteral("next_cursor"), optionalText(history.nextCursor)}});
-               });
+    router.add(
+        {"GET", QStringLiteral("/api/v1/admin/alerts/history"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+            TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
+            const QString ruleId = c.request.queryValue(QStringLiteral("rule_id"));
+            if (!ruleId.isEmpty() && !isUuid(ruleId))
+                return Error::badRequest(QStringLiteral("rule_id is not a UUID"));
+            TWINOPS_TRY_ASSIGN(const auto history, AlertRepository(c.api.db()).history(page, ruleId));
+            QJsonArray items;
+            for (const AlertHistoryEntry &entry : history.items)
+                items.append(historyJson(entry));
+            return HttpResponse::json(200,
+                                      QJsonObject{{QStringLiteral("items"), items},
+                                                  {QStringLiteral("next_cursor"), optionalText(history.nextCursor)}});
+        });
 
     // The fingerprint hashes the rule id with the labels, so it names one alert of one rule.
     router.add({"POST", QStringLiteral("/api/v1/admin/alerts/{fingerprint}/acknowledge"), admin},
@@ -213,8 +212,8 @@ void registerAlertRoutes(Router &router)
                    const QString expired = c.request.queryValue(QStringLiteral("expired"));
                    if (!expired.isEmpty() && expired != QLatin1String("true") && expired != QLatin1String("false"))
                        return Error::badRequest(QStringLiteral("expired must be true or false"));
-                   TWINOPS_TRY_ASSIGN(const auto silences, AlertRepository(c.api.db())
-                                                               .silences(nowUtc(), expired == QLatin1String("true")));
+                   TWINOPS_TRY_ASSIGN(const auto silences,
+                                      AlertRepository(c.api.db()).silences(nowUtc(), expired == QLatin1String("true")));
                    QJsonArray items;
                    for (const AlertSilence &silence : silences)
                        items.append(silenceJson(silence));
