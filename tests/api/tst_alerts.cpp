@@ -10,6 +10,7 @@
 #include "checks/check.h"
 #include "core/ids.h"
 #include "core/json.h"
+#include "core/jsonio.h"
 #include "daemon.h"
 #include "jobs/errorsignature.h"
 #include "jobs/jobqueue.h"

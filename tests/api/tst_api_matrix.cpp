@@ -11,6 +11,7 @@
 #include "auth/jwt.h"
 #include "checks/checklistrunner.h"
 #include "core/ids.h"
+#include "core/jsonio.h"
 #include "http/routes.h"
 #include "jobs/jobqueue.h"
 
