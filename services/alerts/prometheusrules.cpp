@@ -32,6 +32,12 @@ QString promqlEscaped(const QString &value)
     return out;
 }
 
+// Annotations are Go templates in Prometheus: text of ours prints "{{" literally instead of opening an action.
+QString templateText(QString text)
+{
+    return text.replace(QStringLiteral("{{"), QStringLiteral("{{`{{`}}"));
+}
+
 QString expression(const AlertRule &rule, const AlertKind &kind)
 {
     const QString type = promqlEscaped(rule.params.value(QStringLiteral("type")).toString());
@@ -43,7 +49,7 @@ QString expression(const AlertRule &rule, const AlertKind &kind)
     else
         expr.replace(QStringLiteral("%P"), type);
     expr.replace(QStringLiteral("%C"), rule.comparison);
-    expr.replace(QStringLiteral("%T"), QString::number(rule.threshold, 'g', 17));
+    expr.replace(QStringLiteral("%T"), QString::number(rule.threshold, 'g', 15));
     return expr;
 }
 
@@ -79,11 +85,11 @@ QByteArray prometheusRulesYaml(const QList<AlertRule> &rules, std::chrono::milli
         yaml += "        annotations:\n";
         yaml += "          summary: "
             + yamlString(QStringLiteral("%1 is %2 {{ $value }} (threshold %3)")
-                             .arg(rule.name, rule.comparison)
+                             .arg(templateText(rule.name), rule.comparison)
                              .arg(rule.threshold))
             + "\n";
         if (!rule.runbook.isEmpty())
-            yaml += "          runbook: " + yamlString(rule.runbook) + "\n";
+            yaml += "          runbook: " + yamlString(templateText(rule.runbook)) + "\n";
     }
     if (exported == 0)
         yaml.replace("    rules:\n", "    rules: []\n");
