@@ -8,6 +8,8 @@
 #include <QCryptographicHash>
 #include <QHash>
 
+#include <algorithm>
+
 namespace twinops {
 
 namespace {
@@ -103,7 +105,13 @@ Result<QList<AlertTransition>> AlertEngine::round(Database &db, const QDateTime 
         statesByRule[row.ruleId].append(row);
 
     // Read everything first, then write in one short transaction (SQLite's one write lock is held only for that).
-    AlertInputs inputs(db, now);
+    AlertInputs inputs(db, now, &m_signatures);
+    int jobErrorWindow = 0;
+    for (const AlertRule &rule : rules) {
+        if (rule.enabled && rule.kind == QLatin1String("new_job_error"))
+            jobErrorWindow = std::max(jobErrorWindow, rule.windowSeconds());
+    }
+    inputs.setJobErrorWindow(jobErrorWindow);
     struct Evaluated
     {
         const AlertRule *rule;

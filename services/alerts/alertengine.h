@@ -5,6 +5,7 @@
 #include "core/result.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -69,6 +70,7 @@ public:
 
 private:
     AlertEngineOptions m_options;
+    QHash<QString, QString> m_signatures; // error text → errorSignature(), across rounds
 };
 
 // The alert's fingerprint: a hash of the rule id and the series' canonical labels (16 hex digits, as

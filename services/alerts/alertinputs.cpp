@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QSet>
 
+#include <algorithm>
 #include <map>
 
 namespace twinops {
@@ -160,26 +161,46 @@ Result<QList<AlertSample>> AlertInputs::evaluate(const AlertRule &rule)
     return Error::badRequest(QStringLiteral("unknown alert kind %1").arg(kind));
 }
 
+QString AlertInputs::signatureOf(const QString &error)
+{
+    if (!m_signatures)
+        return errorSignature(error);
+    auto it = m_signatures->constFind(error);
+    if (it != m_signatures->constEnd())
+        return *it;
+    if (m_signatures->size() >= 50'000) // a day of distinct errors is far less; this bounds a storm
+        m_signatures->clear();
+    return *m_signatures->insert(error, errorSignature(error));
+}
+
 Result<QList<AlertSample>> AlertInputs::newJobErrors(int seconds)
 {
     // The errors of the window and of the 24 hours before it; a signature seen only in the window is new. At most
     // the newest 10 000 errors are read, so a storm of failures costs a bounded round (docs/alerts.md).
+    if (!m_jobErrors) {
+        const int span = std::max(seconds, m_jobErrorWindow) + 24 * 3600;
+        TWINOPS_TRY_ASSIGN(const Rows rows,
+                           m_db.query(QStringLiteral("SELECT type, last_error, updated_at FROM jobs "
+                                                     "WHERE last_error IS NOT NULL AND updated_at >= $1 "
+                                                     "ORDER BY updated_at DESC LIMIT 10000"),
+                                      {m_now.addSecs(-span)}));
+        QList<JobError> errors;
+        errors.reserve(rows.size());
+        for (const Row row : rows)
+            errors.append({row.text(0), signatureOf(row.text(1)), row.time(2)});
+        m_jobErrors = std::move(errors);
+    }
     const QDateTime windowStart = m_now.addSecs(-seconds);
-    TWINOPS_TRY_ASSIGN(const Rows rows,
-                       m_db.query(QStringLiteral("SELECT type, last_error, updated_at FROM jobs "
-                                                 "WHERE last_error IS NOT NULL AND updated_at >= $1 "
-                                                 "ORDER BY updated_at DESC LIMIT 10000"),
-                                  {windowStart.addSecs(-24 * 3600)}));
+    const QDateTime dayBefore = windowStart.addSecs(-24 * 3600);
     QHash<QString, int> recent; // signature → failures in the window
     QHash<QString, QString> typeOf;
     QSet<QString> seenBefore;
-    for (const Row row : rows) {
-        const QString signature = errorSignature(row.text(1));
-        if (row.time(2) >= windowStart) {
-            ++recent[signature];
-            typeOf.insert(signature, row.text(0));
-        } else {
-            seenBefore.insert(signature);
+    for (const JobError &error : std::as_const(*m_jobErrors)) {
+        if (error.at >= windowStart) {
+            ++recent[error.signature];
+            typeOf.insert(error.signature, error.type);
+        } else if (error.at >= dayBefore) {
+            seenBefore.insert(error.signature);
         }
     }
     QList<AlertSample> samples;

@@ -30,12 +30,17 @@ struct AlertSample
 class AlertInputs final
 {
 public:
-    AlertInputs(Database &db, QDateTime now)
+    // `signatures` (optional) remembers errorSignature() of error texts across rounds: normalising every error of
+    // the last day at every round was most of a round's cost (docs/benchmarks.md).
+    AlertInputs(Database &db, QDateTime now, QHash<QString, QString> *signatures = nullptr)
         : m_db(db)
         , m_now(std::move(now))
+        , m_signatures(signatures)
     { }
 
     Result<QList<AlertSample>> evaluate(const AlertRule &rule);
+    // The widest window of the new_job_error rules about to be evaluated: the job errors are read once, for it.
+    void setJobErrorWindow(int seconds) { m_jobErrorWindow = seconds; }
 
     // The rollups of the last `seconds` as a MetricsWindow ("after" only: the rows already hold increases), so that
     // the checklist's MetricsWindow::increase and ::quantile compute the runbook's numbers for the alerts too.
@@ -47,7 +52,18 @@ private:
 
     Database &m_db;
     QDateTime m_now;
+    QString signatureOf(const QString &error);
+
+    QHash<QString, QString> *m_signatures;
     QHash<int, MetricsWindow> m_windows;
+    struct JobError
+    {
+        QString type;
+        QString signature;
+        QDateTime at;
+    };
+    std::optional<QList<JobError>> m_jobErrors; // the last day and m_jobErrorWindow, read once per round
+    int m_jobErrorWindow = 0;
     std::optional<QueueStats> m_queue;
 };
 
