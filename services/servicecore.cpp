@@ -1,5 +1,6 @@
 #include "servicecore.h"
 
+#include "alerts/alertrepository.h"
 #include "auth/auththrottle.h"
 #include "core/environment.h"
 #include "core/ids.h"
@@ -115,6 +116,9 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
     if (o.migrate) {
         TWINOPS_TRY_ASSIGN(const auto shipped, Migrator::embedded(core->m_database->dialect()));
         TWINOPS_TRY(Migrator(*core->m_database, shipped).migrate());
+        TWINOPS_TRY_ASSIGN(const int seeded, AlertRepository(*core->m_database).seedShippedRules(nowUtc()));
+        if (seeded > 0)
+            qCInfo(lcCore).noquote() << "added" << seeded << "shipped alert rules";
     }
     if (o.metricsRollupInterval.count() > 0) {
         MetricsRegistry &metrics = *core->m_metrics;

@@ -62,35 +62,14 @@ CREATE TABLE alert_silences (
     created_at  INTEGER NOT NULL
 );
 CREATE INDEX idx_alert_silences_ends ON alert_silences (ends_at);
+CREATE INDEX idx_alert_silences_rule ON alert_silences (rule_id);
 
 -- The "new job error" rule reads the failures of the last day and a bit: only the jobs that carry an error.
 CREATE INDEX idx_jobs_errors_updated ON jobs (updated_at) WHERE last_error IS NOT NULL;
 
--- The runbook's thresholds (checks/check.h, Thresholds; tst_alerts compares them) and the queue, job and login
--- rules, shipped enabled. Fixed ids, so that a release can refer to them.
-INSERT INTO alert_rules (id, name, kind, params, comparison, threshold, for_seconds, severity, labels, runbook,
-                         created_at, updated_at) VALUES
-('00000000-0000-4000-8000-000000000001', 'HTTP error rate', 'error_rate', '{"window_seconds":300}', '>=', 0.01, 300,
- 'critical', '{}', 'More than 1 % of requests answered 5xx. Look at the 5xx per route alert and the journal.', 0, 0),
-('00000000-0000-4000-8000-000000000002', 'Chat time to first token', 'ttft_p95', '{"window_seconds":300}', '>=', 3,
- 300, 'warning', '{}', 'p95 time to first token is 3 s or more. Check the chat provider and the http-work pool.', 0, 0),
-('00000000-0000-4000-8000-000000000003', 'Graph job success', 'job_success_rate',
- '{"type":"graph_extraction","window_seconds":900}', '<=', 0.95, 600, 'warning', '{}',
- 'Graph extraction succeeds 95 % of the time or less. Look at the discarded jobs and their errors.', 0, 0),
-('00000000-0000-4000-8000-000000000004', '401/403 spike', 'auth_failure_rate', '{"window_seconds":300}', '>', 0.05,
- 300, 'warning', '{}', 'Over 5 % of requests were refused 401 or 403: a broken client or someone guessing keys.', 0, 0),
-('00000000-0000-4000-8000-000000000005', 'Database errors', 'database_errors', '{"window_seconds":300}', '>', 0, 0,
- 'critical', '{}', 'Requests failed because the database was unavailable. Check the database server and the disk.', 0,
- 0),
-('00000000-0000-4000-8000-000000000006', 'Job queue stalled', 'queue_stalled', '{}', '>=', 1, 60, 'critical', '{}',
- 'Jobs wait and none was claimed for a minute: no worker runs anywhere, or every worker is wedged.', 0, 0),
-('00000000-0000-4000-8000-000000000007', 'Discarded jobs', 'discarded_jobs_per_minute', '{"window_seconds":300}',
- '>', 1, 300, 'warning', '{}', 'More than one job a minute is discarded. Look at the jobs list, state discarded.', 0,
- 0),
-('00000000-0000-4000-8000-000000000008', '5xx on a route', 'route_server_errors_per_minute',
- '{"window_seconds":300}', '>', 1, 300, 'warning', '{}',
- 'A route answers 5xx more than once a minute (the route label says which).', 0, 0),
-('00000000-0000-4000-8000-000000000009', 'Login failures', 'login_failures_per_minute', '{"window_seconds":300}',
- '>', 10, 300, 'warning', '{}', 'More than 10 failed logins a minute: password guessing or a broken client.', 0, 0),
-('00000000-0000-4000-8000-00000000000a', 'New job error', 'new_job_error', '{"window_seconds":600}', '>=', 1, 0,
- 'info', '{}', 'A job failed with an error not seen in the 24 hours before (the signature label).', 0, 0);
+-- The shipped rules (services/alerts, shippedAlertRules()) already added to alert_rules, so that each is added once:
+-- a deleted one stays deleted, and a later release's new ones are added on its first start.
+CREATE TABLE alert_defaults (
+    id        TEXT    NOT NULL PRIMARY KEY,
+    seeded_at INTEGER NOT NULL
+);

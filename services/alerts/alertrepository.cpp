@@ -4,6 +4,8 @@
 #include "core/json.h"
 #include "storage/batchdelete.h"
 
+#include <QSet>
+
 namespace twinops {
 
 namespace {
@@ -66,6 +68,35 @@ bool AlertSilence::matches(const QString &rule, const QJsonObject &labels, const
             return false;
     }
     return true;
+}
+
+Result<int> AlertRepository::seedShippedRules(const QDateTime &now)
+{
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
+    TWINOPS_TRY_ASSIGN(const Rows seeded, m_db.query(QStringLiteral("SELECT id FROM alert_defaults")));
+    QSet<QString> done;
+    for (const Row row : seeded)
+        done.insert(row.text(0));
+    int added = 0;
+    for (const AlertRule &rule : shippedAlertRules()) {
+        if (done.contains(rule.id))
+            continue;
+        // A rule of the operator's may have taken the name: then the shipped one is not added.
+        TWINOPS_TRY_ASSIGN(
+            const Rows inserted,
+            m_db.query(QStringLiteral("INSERT INTO alert_rules (%1) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                                      "$11, $12, $13) ON CONFLICT DO NOTHING")
+                           .arg(kRuleColumns),
+                       {rule.id, rule.name, rule.kind, compactJson(rule.params), rule.comparison, rule.threshold,
+                        rule.forSeconds, rule.severity, compactJson(rule.labels), rule.runbook, rule.enabled, now,
+                        now}));
+        added += int(inserted.rowsAffected());
+        TWINOPS_TRY(discardRows(m_db.query(
+            QStringLiteral("INSERT INTO alert_defaults (id, seeded_at) VALUES ($1, $2) ON CONFLICT DO NOTHING"),
+            {rule.id, now})));
+    }
+    TWINOPS_TRY(tx.commit());
+    return added;
 }
 
 Result<QList<AlertRule>> AlertRepository::rules()

@@ -69,6 +69,10 @@ public:
         : m_db(db)
     { }
 
+    // Adds the shipped rules not added before (alert_defaults remembers them), in one transaction; how many. Safe
+    // when several instances start at once.
+    Result<int> seedShippedRules(const QDateTime &now);
+
     Result<QList<AlertRule>> rules();
     Result<AlertRule> rule(const QString &id); // NotFound
     Result<AlertRule> createRule(AlertRule rule, const QDateTime &now); // Conflict for a taken name

@@ -1,5 +1,6 @@
 #include "alerts/alertrule.h"
 
+#include "checks/check.h"
 #include "core/jsonio.h"
 
 #include <QJsonArray>
@@ -115,6 +116,51 @@ bool validLabelName(const QString &name)
 }
 
 } // namespace
+
+QList<AlertRule> shippedAlertRules()
+{
+    const Thresholds runbook;
+    const auto rule = [](int n, const char *name, const char *kind, QJsonObject params, const char *comparison,
+                         double threshold, int forSeconds, const char *severity, const char *runbookText) {
+        AlertRule r;
+        r.id = QStringLiteral("00000000-0000-4000-8000-%1").arg(n, 12, 16, QLatin1Char('0'));
+        r.name = QString::fromUtf8(name);
+        r.kind = QString::fromLatin1(kind);
+        r.params = std::move(params);
+        r.comparison = QString::fromLatin1(comparison);
+        r.threshold = threshold;
+        r.forSeconds = forSeconds;
+        r.severity = QString::fromLatin1(severity);
+        r.runbook = QString::fromUtf8(runbookText);
+        return r;
+    };
+    const auto window = [](int seconds) { return QJsonObject{{QStringLiteral("window_seconds"), seconds}}; };
+    // The checks pass below a maximum and above a minimum: the rules fire on the other side.
+    return {
+        rule(1, "HTTP error rate", "error_rate", window(300), ">=", runbook.maxErrorRate, 300, "critical",
+             "More than 1 % of requests answered 5xx. Look at the 5xx per route alert and the journal."),
+        rule(2, "Chat time to first token", "ttft_p95", window(300), ">=", runbook.maxTtftP95Seconds, 300, "warning",
+             "p95 time to first token is 3 s or more. Check the chat provider and the http-work pool."),
+        rule(3, "Graph job success", "job_success_rate",
+             {{QStringLiteral("type"), QStringLiteral("graph_extraction")}, {QStringLiteral("window_seconds"), 900}},
+             "<=", runbook.minJobSuccessRate, 600, "warning",
+             "Graph extraction succeeds 95 % of the time or less. Look at the discarded jobs and their errors."),
+        rule(4, "401/403 spike", "auth_failure_rate", window(300), ">", runbook.maxAuthFailureRate, 300, "warning",
+             "Over 5 % of requests were refused 401 or 403: a broken client or someone guessing keys."),
+        rule(5, "Database errors", "database_errors", window(300), ">", runbook.maxDatabaseErrors, 0, "critical",
+             "Requests failed because the database was unavailable. Check the database server and the disk."),
+        rule(6, "Job queue stalled", "queue_stalled", {}, ">=", 1, 60, "critical",
+             "Jobs wait and none was claimed for a minute: no worker runs anywhere, or every worker is wedged."),
+        rule(7, "Discarded jobs", "discarded_jobs_per_minute", window(300), ">", 1, 300, "warning",
+             "More than one job a minute is discarded. Look at the jobs list, state discarded."),
+        rule(8, "5xx on a route", "route_server_errors_per_minute", window(300), ">", 1, 300, "warning",
+             "A route answers 5xx more than once a minute (the route label says which)."),
+        rule(9, "Login failures", "login_failures_per_minute", window(300), ">", 10, 300, "warning",
+             "More than 10 failed logins a minute: password guessing or a broken client."),
+        rule(10, "New job error", "new_job_error", window(600), ">=", 1, 0, "info",
+             "A job failed with an error not seen in the 24 hours before (the signature label)."),
+    };
+}
 
 Result<AlertRule> alertRuleFromJson(const QJsonObject &body, const std::optional<AlertRule> &base)
 {

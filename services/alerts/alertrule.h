@@ -54,6 +54,10 @@ const AlertKind *findAlertKind(const QString &name);
 
 inline constexpr int kMaxAlertWindowSeconds = 24 * 3600;
 
+// The rules every database starts with (AlertRepository::seedShippedRules): the runbook's thresholds (the
+// checklist's Thresholds) and the queue, job and login rules; fixed ids 00000000-0000-4000-8000-00000000000N.
+QList<AlertRule> shippedAlertRules();
+
 // Validates a create (base empty) or a partial update (base: the stored rule) body; every problem in one 422.
 Result<AlertRule> alertRuleFromJson(const QJsonObject &body, const std::optional<AlertRule> &base = std::nullopt);
 QJsonObject alertRuleJson(const AlertRule &rule);
