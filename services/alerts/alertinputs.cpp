@@ -91,8 +91,8 @@ Result<const MetricsWindow *> AlertInputs::window(int seconds)
 {
     auto it = m_windows.find(seconds);
     if (it == m_windows.end()) {
-        TWINOPS_TRY_ASSIGN(MetricsWindow read, rollupWindow(m_db, m_now, seconds));
-        it = m_windows.insert(seconds, std::move(read));
+        TWINOPS_TRY_ASSIGN(const MetricsWindow read, rollupWindow(m_db, m_now, seconds));
+        it = m_windows.insert(seconds, read); // implicitly shared lists: no deep copy
     }
     return &*it;
 }
