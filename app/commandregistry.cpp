@@ -102,6 +102,10 @@ QList<EnvironmentVariable> environmentVariables()
          QStringLiteral("Hours a cancelled job and its log are kept (default 168; 0 keeps all).")},
         {QStringLiteral("TWINOPS_JOB_RETENTION_DISCARDED_HOURS"),
          QStringLiteral("Hours a discarded job and its log are kept (default 168; 0 keeps all).")},
+        {QStringLiteral("TWINOPS_ALERT_INTERVAL_MS"),
+         QStringLiteral("Milliseconds between alert evaluations (default 10000; 0 evaluates none; docs/alerts.md).")},
+        {QStringLiteral("TWINOPS_ALERT_KEEP_FIRING_MS"),
+         QStringLiteral("Milliseconds an alert's condition must stay false before it resolves (default 60000).")},
         {QStringLiteral("TWINOPS_LOGIN_FAILURES_PER_ADDRESS"),
          QStringLiteral("Failed logins per client address in 15 minutes (default 20; 0 = no limit; SIGHUP applies "
                         "a new value).")},

@@ -1,5 +1,6 @@
 #include "servicecore.h"
 
+#include "alerts/alertrepository.h"
 #include "auth/auththrottle.h"
 #include "core/environment.h"
 #include "core/ids.h"
@@ -71,6 +72,7 @@ ServiceCore::~ServiceCore()
     m_api.reset();
     m_workers.reset();
     m_jobPruner.reset();
+    m_alerts.reset();
     m_rollups.reset(); // its last run keeps the final partial minute
 }
 
@@ -118,6 +120,9 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
     if (o.migrate) {
         TWINOPS_TRY_ASSIGN(const auto shipped, Migrator::embedded(core->m_database->dialect()));
         TWINOPS_TRY(Migrator(*core->m_database, shipped).migrate());
+        TWINOPS_TRY_ASSIGN(const int seeded, AlertRepository(*core->m_database).seedShippedRules(nowUtc()));
+        if (seeded > 0)
+            qCInfo(lcCore).noquote() << "added" << seeded << "shipped alert rules";
     }
     if (o.metricsRollupInterval.count() > 0) {
         MetricsRegistry &metrics = *core->m_metrics;
@@ -134,6 +139,11 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
         pruning.interval = o.metricsRollupInterval;
         core->m_jobPruner = std::make_unique<JobPruner>(o.database, metrics, pruning);
     }
+    if (o.alerts.interval.count() > 0) {
+        AlertEvaluatorOptions alerts = o.alerts;
+        alerts.historyRetention = o.metricsRetention;
+        core->m_alerts = std::make_unique<AlertEvaluator>(o.database, alerts);
+    }
     qCInfo(lcCore).noquote() << "service core started on" << core->m_database->description();
     return core;
 }
@@ -146,6 +156,8 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     settings.instance = m_options.instance;
     settings.workerHeartbeats = &m_heartbeats;
     settings.alertNotifier = m_alertNotifier.get();
+
+    settings.alertKeepFiring = m_options.alerts.keepFiring;
     if (!chat) {
         TWINOPS_TRY_ASSIGN(chat, ChatSettings::fromEnvironment());
     }
@@ -158,6 +170,12 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     m_endpoint = std::move(endpoint);
     m_alertNotifier->setExternalUrl(m_endpoint->baseUrl());
     return {};
+}
+
+void ServiceCore::setAlertSink(AlertSink sink)
+{
+    if (m_alerts)
+        m_alerts->setSink(std::move(sink));
 }
 
 void ServiceCore::setAuthLimits(const AuthLimits &limits)
@@ -202,6 +220,7 @@ Result<CoreOptions> CoreOptions::fromEnvironment(DatabaseUrl url)
     TWINOPS_TRY_ASSIGN(options.passwordCost, passwordCostFromEnvironment());
     TWINOPS_TRY_ASSIGN(options.metricsRetention, metricsRetentionFromEnvironment());
     TWINOPS_TRY_ASSIGN(options.jobRetention, JobRetention::fromEnvironment());
+    TWINOPS_TRY_ASSIGN(options.alerts, AlertEvaluatorOptions::fromEnvironment());
     return options;
 }
 

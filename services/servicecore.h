@@ -1,5 +1,7 @@
 #pragma once
 
+#include "alerts/alertengine.h"
+#include "alerts/alertevaluator.h"
 #include "auth/auththrottle.h"
 #include "auth/passwordhasher.h"
 #include "core/result.h"
@@ -42,8 +44,11 @@ struct CoreOptions
     // Where alert notifications are sent (webhook receivers) and how they are delivered; none by default.
     WebhookSettings alertWebhooks;
 
+    // The alert evaluator (docs/alerts.md); an interval of 0 runs none. Its history is kept as long as the rollups.
+    AlertEvaluatorOptions alerts;
+
     // The options both programs take from the environment: TWINOPS_PASSWORD_COST, TWINOPS_METRICS_RETENTION_DAYS
-    // and TWINOPS_JOB_RETENTION_*_HOURS; the first invalid one is the error.
+    // TWINOPS_JOB_RETENTION_*_HOURS and TWINOPS_ALERT_*; the first invalid one is the error.
     static Result<CoreOptions> fromEnvironment(DatabaseUrl url);
 };
 
@@ -71,6 +76,10 @@ public:
                      std::optional<ChatSettings> chat = std::nullopt);
     // Replaces the login and sign-up budgets of the running HTTP API (the daemon's reload); nothing without one.
     void setAuthLimits(const AuthLimits &limits);
+    // Where alert transitions go (the webhook notifier); called on the evaluator's thread. Safe from any thread.
+    void setAlertSink(AlertSink sink);
+    // Null when alert evaluation is off (CoreOptions::alerts.interval 0).
+    AlertEvaluator *alertEvaluator() { return m_alerts.get(); }
     // Null unless the HTTP API was started.
     HttpEndpoint *endpoint() { return m_endpoint.get(); }
     // Replaces the proxies whose X-Forwarded-For / Forwarded headers name the client (EndpointOptions::trustedProxies
@@ -85,6 +94,7 @@ private:
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<MetricsRollupWriter> m_rollups;
     std::unique_ptr<JobPruner> m_jobPruner;
+    std::unique_ptr<AlertEvaluator> m_alerts;
     WorkerHeartbeats m_heartbeats; // before the API, which reads it until its threads end
     std::unique_ptr<ApiShared> m_api;
     std::unique_ptr<HttpEndpoint> m_endpoint;

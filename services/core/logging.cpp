@@ -23,6 +23,8 @@ Q_LOGGING_CATEGORY(lcAuth, "twinops.auth", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcJobs, "twinops.jobs", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcChecks, "twinops.checks", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcNotify, "twinops.notify", QtInfoMsg)
+
+Q_LOGGING_CATEGORY(lcAlerts, "twinops.alerts", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcConfig, "twinops.config", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcAccess, "twinops.access", QtInfoMsg)
 

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QList>
 
+#include <limits>
 #include <optional>
 
 namespace twinops {
@@ -40,6 +41,19 @@ struct QueueStats
     QDateTime lastStarted; // the most recent claim; invalid if never
     qint64 available = 0;
     qint64 running = 0;
+
+    // The stall watchdog's rule (/health, twinops_job_queue_stalled and the queue_stalled alert): jobs have waited
+    // over kStallSeconds and none was claimed meanwhile (no worker runs in any process, or every worker is wedged).
+    static constexpr qint64 kStallSeconds = 60;
+    double oldestAvailableAgeSeconds(const QDateTime &now) const
+    {
+        return oldestAvailable.isValid() ? double(oldestAvailable.msecsTo(now)) / 1000.0 : 0.0;
+    }
+    bool stalled(const QDateTime &now) const
+    {
+        const qint64 sinceClaim = lastStarted.isValid() ? lastStarted.secsTo(now) : std::numeric_limits<qint64>::max();
+        return oldestAvailableAgeSeconds(now) > kStallSeconds && sinceClaim > kStallSeconds;
+    }
 };
 
 // A claimed job and the lease that lets its worker finish it.

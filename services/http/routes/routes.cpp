@@ -22,6 +22,7 @@ void registerRoutes(Router &router)
     registerPeopleRoutes(router);
     registerChatRoutes(router);
     registerJobRoutes(router);
+    registerAlertRoutes(router);
     registerPublicRoutes(router);
     registerAdminRoutes(router);
     registerCheckRoutes(router);
