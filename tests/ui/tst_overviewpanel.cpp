@@ -229,11 +229,16 @@ void TestOverviewPanel::overviewShowsEveryEnvironment()
                               kAnswerMs);
     QCOMPARE(cell(1, OverviewModel::LastChecklist), QStringLiteral("no run yet"));
     QCOMPARE(cell(1, OverviewModel::Error), QString());
-    // No alerts API in this daemon: no slot rather than a made-up count.
-    QVERIFY(!model->index(1, OverviewModel::FiringAlerts).data(OverviewModel::RawRole).isValid());
+    // The daemon has the alerts API: the slot shows its count of firing alerts.
+    const ApiReply firing = direct.get(QStringLiteral("/api/v1/admin/alerts?state=firing"), m_adminKey);
+    QCOMPARE(firing.status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(model->index(1, OverviewModel::FiringAlerts).data(OverviewModel::RawRole).isValid(),
+                             kAnswerMs);
+    QCOMPARE(model->index(1, OverviewModel::FiringAlerts).data(OverviewModel::RawRole).toLongLong(),
+             qint64(firing.object().value(QLatin1String("items")).toArray().size()));
     QWidget *card = panel->findChild<QGroupBox *>(QStringLiteral("overviewCard1"));
     QVERIFY(card);
-    QVERIFY(!figure(card, "firingAlerts")->isVisible());
+    QVERIFY(!figure(card, "firingAlerts")->isHidden());
     QCOMPARE(figure(card, "version")->text(), healthBody.value(QLatin1String("version")).toString());
 
     // The unreachable one says so, on its card.
