@@ -4,8 +4,8 @@
 // NOT NULL DEFAULT column on every table, a new table and an index. Then the runbook's smoke checks, which sign up,
 // create twins and sources, chat, extract a graph through the job queue and read it all back, must pass against it.
 // Any `SELECT *` read by position or INSERT without a column list would break here. SQLite and PostgreSQL.
-#include "checks/smoketests.h"
 #include "daemon.h"
+#include "smokecheck.h"
 #include "storage/migrator.h"
 #include "testdatabase.h"
 
@@ -58,23 +58,6 @@ Migration nextRelease(int version, const QStringList &existing, Dialect dialect)
     down += QStringLiteral("DROP TABLE next_things;\n");
     return {version, QStringLiteral("next_release"), up, down,
             QString::fromLatin1(QCryptographicHash::hash(up.toUtf8(), QCryptographicHash::Sha256).toHex())};
-}
-
-CheckResult runCheck(const QString &name, const TargetEnvironment &env)
-{
-    if (name == QLatin1String("health"))
-        return checkHealth(env);
-    if (name == QLatin1String("auth"))
-        return smokeAuth(env);
-    if (name == QLatin1String("twins"))
-        return smokeTwins(env);
-    if (name == QLatin1String("sources"))
-        return smokeSources(env);
-    if (name == QLatin1String("chat-graph"))
-        return smokeChatGraph(env, 30'000);
-    if (name == QLatin1String("conversations"))
-        return smokeConversations(env);
-    qFatal("unknown check %s", qPrintable(name));
 }
 
 } // namespace
@@ -134,7 +117,7 @@ void TestNextSchema::thisReleaseServesTheNextReleasesSchema()
     target.adminApiKey = key.out.trimmed();
     target.requestTimeoutMs = 10'000;
     for (const char *check : {"health", "auth", "twins", "sources", "chat-graph", "conversations"}) {
-        const CheckResult result = runCheck(QString::fromLatin1(check), target);
+        const CheckResult result = runSmokeCheck(QString::fromLatin1(check), target, 30'000);
         QVERIFY2(result.status == CheckStatus::Pass,
                  qPrintable(QStringLiteral("%1: %2\n%3")
                                 .arg(QString::fromLatin1(check), result.message,

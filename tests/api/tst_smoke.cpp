@@ -5,6 +5,7 @@
 #include "checks/apiclient.h"
 #include "checks/smoketests.h"
 #include "daemon.h"
+#include "smokecheck.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -28,23 +29,6 @@ namespace {
 
 const QByteArray kSecret = "twinops-smoke-test-secret-0123456789abcdef";
 constexpr int kJobTimeoutMs = 30'000;
-
-CheckResult runCheck(const QString &name, const TargetEnvironment &env)
-{
-    if (name == QLatin1String("health"))
-        return checkHealth(env);
-    if (name == QLatin1String("auth"))
-        return smokeAuth(env);
-    if (name == QLatin1String("twins"))
-        return smokeTwins(env);
-    if (name == QLatin1String("sources"))
-        return smokeSources(env);
-    if (name == QLatin1String("chat-graph"))
-        return smokeChatGraph(env, kJobTimeoutMs);
-    if (name == QLatin1String("conversations"))
-        return smokeConversations(env);
-    qFatal("unknown check %s", qPrintable(name));
-}
 
 QString describe(const CheckResult &result)
 {
@@ -340,7 +324,7 @@ void TestSmoke::healthyTargetPasses_data()
 void TestSmoke::healthyTargetPasses()
 {
     QFETCH(QString, check);
-    const CheckResult result = runCheck(check, target(m_daemon.port()));
+    const CheckResult result = runSmokeCheck(check, target(m_daemon.port()), kJobTimeoutMs);
     QVERIFY2(result.status == CheckStatus::Pass, qPrintable(describe(result)));
     qInfo().noquote() << check << "passed in" << result.durationMs << "ms:" << result.message;
     if (qEnvironmentVariableIsSet("SMOKE_DUMP"))
@@ -465,7 +449,7 @@ void TestSmoke::brokenTargetFails()
     env.requestTimeoutMs = timeoutMs;
     QElapsedTimer elapsed;
     elapsed.start();
-    const CheckResult result = runCheck(check, env);
+    const CheckResult result = runSmokeCheck(check, env, kJobTimeoutMs);
     QVERIFY2(result.status == expected, qPrintable(describe(result)));
     QVERIFY2(elapsed.elapsed() < timeoutMs + 5000, qPrintable(QStringLiteral("took %1 ms").arg(elapsed.elapsed())));
     for (const QString &mention : mentions)
