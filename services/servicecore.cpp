@@ -1,5 +1,6 @@
 #include "servicecore.h"
 
+#include "alerts/alertnotifications.h"
 #include "alerts/alertrepository.h"
 #include "auth/auththrottle.h"
 #include "core/environment.h"
@@ -71,10 +72,21 @@ ServiceCore::~ServiceCore()
     m_endpoint.reset();
     m_api.reset();
     m_workers.reset();
+    m_notificationWorkers.reset();
     m_jobPruner.reset();
     m_alerts.reset();
     m_rollups.reset(); // its last run keeps the final partial minute
 }
+
+namespace {
+
+// SQLite has no NOTIFY: workers poll briskly. PostgreSQL workers are woken by NOTIFY and poll only as a fallback.
+std::chrono::milliseconds workerPollInterval(Dialect dialect)
+{
+    return dialect == Dialect::Sqlite ? std::chrono::milliseconds(200) : std::chrono::milliseconds(1000);
+}
+
+} // namespace
 
 void ServiceCore::startWorkers(int workers, std::chrono::milliseconds lease)
 {
@@ -85,9 +97,7 @@ void ServiceCore::startWorkers(int workers, std::chrono::milliseconds lease)
     options.rescueInterval = std::min(options.rescueInterval, lease / 2);
     options.owner = m_options.instance;
     options.heartbeats = &m_heartbeats;
-    // SQLite has no NOTIFY: poll briskly. PostgreSQL workers are woken by NOTIFY and poll only as a fallback.
-    options.pollInterval = m_options.database.dialect() == Dialect::Sqlite ? std::chrono::milliseconds(200)
-                                                                           : std::chrono::milliseconds(1000);
+    options.pollInterval = workerPollInterval(m_options.database.dialect());
     m_workers = std::make_unique<WorkerPool>(m_options.database, m_handlers, *m_metrics, options);
     m_workers->start();
 }
@@ -139,10 +149,23 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
         pruning.interval = o.metricsRollupInterval;
         core->m_jobPruner = std::make_unique<JobPruner>(o.database, metrics, pruning);
     }
+    if (!o.alertWebhooks.receivers.isEmpty()) {
+        // Notifications have a worker of their own, whatever --workers says: a queue stalled because no worker runs
+        // is exactly what must still be told (its claims are not the queue's, QueueStats::lastStarted).
+        WorkerPoolOptions notifying;
+        notifying.workers = 1;
+        notifying.batchSize = 10;
+        notifying.owner = o.instance + QStringLiteral("/notifications");
+        notifying.platformJobType = jobtypes::webhookNotification;
+        notifying.pollInterval = workerPollInterval(o.database.dialect());
+        core->m_notificationWorkers
+            = std::make_unique<WorkerPool>(o.database, core->m_handlers, *core->m_metrics, notifying);
+        core->m_notificationWorkers->start();
+    }
     if (o.alerts.interval.count() > 0) {
         AlertEvaluatorOptions alerts = o.alerts;
         alerts.historyRetention = o.metricsRetention;
-        core->m_alerts = std::make_unique<AlertEvaluator>(o.database, alerts);
+        core->m_alerts = std::make_unique<AlertEvaluator>(o.database, alerts, notifyingSink(*core->m_alertNotifier));
     }
     qCInfo(lcCore).noquote() << "service core started on" << core->m_database->description();
     return core;
@@ -170,12 +193,6 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     m_endpoint = std::move(endpoint);
     m_alertNotifier->setExternalUrl(m_endpoint->baseUrl());
     return {};
-}
-
-void ServiceCore::setAlertSink(AlertSink sink)
-{
-    if (m_alerts)
-        m_alerts->setSink(std::move(sink));
 }
 
 void ServiceCore::setAuthLimits(const AuthLimits &limits)

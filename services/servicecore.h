@@ -76,8 +76,6 @@ public:
                      std::optional<ChatSettings> chat = std::nullopt);
     // Replaces the login and sign-up budgets of the running HTTP API (the daemon's reload); nothing without one.
     void setAuthLimits(const AuthLimits &limits);
-    // Where alert transitions go (the webhook notifier); called on the evaluator's thread. Safe from any thread.
-    void setAlertSink(AlertSink sink);
     // Null when alert evaluation is off (CoreOptions::alerts.interval 0).
     AlertEvaluator *alertEvaluator() { return m_alerts.get(); }
     // Null unless the HTTP API was started.
@@ -94,13 +92,14 @@ private:
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<MetricsRollupWriter> m_rollups;
     std::unique_ptr<JobPruner> m_jobPruner;
+    std::unique_ptr<WebhookNotifier> m_alertNotifier; // before the evaluator, which notifies through it
     std::unique_ptr<AlertEvaluator> m_alerts;
     WorkerHeartbeats m_heartbeats; // before the API, which reads it until its threads end
     std::unique_ptr<ApiShared> m_api;
     std::unique_ptr<HttpEndpoint> m_endpoint;
-    std::unique_ptr<WebhookNotifier> m_alertNotifier;
     JobHandlers m_handlers;
     std::unique_ptr<WorkerPool> m_workers;
+    std::unique_ptr<WorkerPool> m_notificationWorkers; // CoreOptions::alertWebhooks' own delivery, none without
 };
 
 } // namespace twinops

@@ -94,7 +94,7 @@ AlertChange advanceAlert(AlertStateRow &s, bool breached, int forSeconds, const 
     return AlertChange::Firing;
 }
 
-Result<QList<AlertTransition>> AlertEngine::round(Database &db, const QDateTime &now)
+Result<QList<AlertTransition>> AlertEngine::round(Database &db, const QDateTime &now, const AlertSink &sink)
 {
     AlertRepository repository(db);
     TWINOPS_TRY_ASSIGN(const QList<AlertRule> rules, repository.rules());
@@ -184,6 +184,8 @@ Result<QList<AlertTransition>> AlertEngine::round(Database &db, const QDateTime 
         for (AlertStateRow &row : statesByRule.take(rule.id))
             TWINOPS_TRY(advance(rule, row, std::nullopt, false));
     }
+    if (sink && !transitions.isEmpty())
+        TWINOPS_TRY(sink(db, transitions));
     TWINOPS_TRY(tx.commit());
     return transitions;
 }

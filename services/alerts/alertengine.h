@@ -37,8 +37,10 @@ struct AlertTransition
     bool silenced = false;
 };
 
-// Called on the evaluator's thread after each round's transaction committed, once per transition in order.
-using AlertSink = std::function<void(const AlertTransition &)>;
+// Told of a round's transitions inside the round's transaction, on its connection (not called when there are none):
+// what it writes there (a notification job) commits with the state changes that caused it, and an error rolls the
+// round back, so the next round makes the same transitions again and nothing is lost or sent twice.
+using AlertSink = std::function<Status(Database &db, const QList<AlertTransition> &transitions)>;
 
 // A change advanceAlert made: what alert_history records.
 enum class AlertChange { None, Pending, Firing, Resolved, Cancelled };
@@ -57,8 +59,8 @@ struct AlertEngineOptions
 };
 
 // One evaluation round over every enabled rule: reads the inputs, advances every state, writes the states and the
-// history in one transaction and returns the transitions to send. It holds no state between rounds (the database
-// does), so any instance may run the next round. The caller serialises instances (AlertEvaluator).
+// history in one transaction (with what `sink` writes) and returns the transitions. It holds no state between rounds
+// (the database does), so any instance may run the next round. The caller serialises instances (AlertEvaluator).
 class AlertEngine final
 {
 public:
@@ -66,7 +68,7 @@ public:
         : m_options(options)
     { }
 
-    Result<QList<AlertTransition>> round(Database &db, const QDateTime &now);
+    Result<QList<AlertTransition>> round(Database &db, const QDateTime &now, const AlertSink &sink = {});
 
 private:
     AlertEngineOptions m_options;

@@ -30,10 +30,11 @@ Result<AlertEvaluatorOptions> AlertEvaluatorOptions::fromEnvironment()
     return options;
 }
 
-AlertEvaluator::AlertEvaluator(DatabaseUrl url, AlertEvaluatorOptions options)
+AlertEvaluator::AlertEvaluator(DatabaseUrl url, AlertEvaluatorOptions options, AlertSink sink)
     : m_url(std::move(url))
     , m_options(options)
     , m_engine(AlertEngineOptions{options.keepFiring})
+    , m_sink(std::move(sink))
 {
     m_thread.reset(QThread::create([this] { run(); }));
     m_thread->setObjectName(QStringLiteral("alert-evaluator"));
@@ -46,16 +47,10 @@ AlertEvaluator::~AlertEvaluator()
     m_thread->wait();
 }
 
-void AlertEvaluator::setSink(AlertSink sink)
-{
-    const std::lock_guard lock(m_sinkMutex);
-    m_sink = std::move(sink);
-}
-
 void AlertEvaluator::run()
 {
     const std::unique_ptr<Database> db = connectUntilStopped(m_url, m_signal, "the alert evaluator");
-    // The first round waits an interval too, so that whoever sets the sink after the core started misses nothing.
+    // The first round waits an interval too: a process that starts is not judged on its first instant.
     while (db && !m_signal.stopping()) {
         m_signal.waitForWork(m_options.interval);
         if (m_signal.stopping())
@@ -96,7 +91,7 @@ void AlertEvaluator::round(Database &db)
         if (db.dialect() == Dialect::Postgres)
             (void)db.query(QStringLiteral("SELECT pg_advisory_unlock($1)"), {kAlertEvaluatorLock});
     });
-    const auto transitions = m_engine.round(db, now);
+    const auto transitions = m_engine.round(db, now, m_sink);
     if (!transitions.ok()) {
         qCWarning(lcAlerts).noquote() << "alert evaluation failed:" << transitions.error().message;
         return;
@@ -105,13 +100,6 @@ void AlertEvaluator::round(Database &db)
     for (const AlertTransition &t : *transitions)
         qCInfo(lcAlerts).noquote() << "alert" << t.ruleName << t.state << (t.silenced ? "(silenced)" : "")
                                    << MetricsRollup::canonicalLabels(t.labels);
-    {
-        const std::lock_guard lock(m_sinkMutex);
-        if (m_sink) {
-            for (const AlertTransition &t : *transitions)
-                m_sink(t);
-        }
-    }
     if (m_options.historyRetention.count() > 0 && (!m_lastPrune.isValid() || m_lastPrune.secsTo(now) >= 3600)) {
         m_lastPrune = now;
         const auto pruned = AlertRepository(db).pruneHistory(

@@ -10,7 +10,6 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <mutex>
 
 class QThread;
 
@@ -28,19 +27,17 @@ struct AlertEvaluatorOptions
 };
 
 // Runs an AlertEngine round every `interval` on a thread of its own with its own connection (never an HTTP or GUI
-// thread) and hands the transitions to the sink. One instance evaluates at a time: on PostgreSQL a round runs under
-// an advisory lock and is skipped when another instance evaluated less than half an interval ago; SQLite's one
-// process is alone anyway. Once an hour (and at the first round) it deletes the history older than the retention,
-// as the metric rollups'. Destroying it stops it within one round.
+// thread), telling `sink` of the transitions inside the round's transaction. One instance evaluates at a time: on
+// PostgreSQL a round runs under an advisory lock and is skipped when another instance evaluated less than half an
+// interval ago; SQLite's one process is alone anyway. Once an hour (and at the first round) it deletes the history
+// older than the retention, as the metric rollups'. Destroying it stops it within one round.
 class AlertEvaluator final
 {
 public:
-    AlertEvaluator(DatabaseUrl url, AlertEvaluatorOptions options);
+    AlertEvaluator(DatabaseUrl url, AlertEvaluatorOptions options, AlertSink sink = {});
     ~AlertEvaluator();
     Q_DISABLE_COPY_MOVE(AlertEvaluator)
 
-    // Replaces the sink; safe from any thread. An empty sink drops the transitions (history keeps them).
-    void setSink(AlertSink sink);
     // Rounds this instance ran (evaluated, or skipped for another instance): lets tests wait instead of sleeping.
     int rounds() const { return m_rounds; }
     // Rounds that evaluated here.
@@ -55,8 +52,7 @@ private:
     const DatabaseUrl m_url;
     const AlertEvaluatorOptions m_options;
     AlertEngine m_engine;
-    std::mutex m_sinkMutex;
-    AlertSink m_sink; // guarded by m_sinkMutex
+    const AlertSink m_sink;
     QDateTime m_lastPrune;
     std::atomic<int> m_rounds{0};
     std::atomic<int> m_evaluations{0};

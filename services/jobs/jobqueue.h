@@ -97,7 +97,9 @@ public:
     Result<QStringList> ids(const JobFilter &filter, int limit);
 
     // --- the worker's side ---
-    Result<Claim> claim(const QString &owner, int limit, std::chrono::milliseconds lease);
+    // The next jobs by priority, or with `platformType` only the platform (tenantless) jobs of that type.
+    Result<Claim> claim(const QString &owner, int limit, std::chrono::milliseconds lease,
+                        const QString &platformType = {});
     // Extends the lease of every job still running under the token; returns how many it holds.
     Result<int> heartbeat(const QString &leaseToken, std::chrono::milliseconds lease);
     // Marks jobs completed if they still hold the lease; returns how many did.

@@ -40,7 +40,7 @@ void JobWorker::run()
         beat();
         if (m_rescuer)
             m_rescuer->rescueIfDue(queue);
-        auto claim = queue.claim(m_owner, m_options.batchSize, m_options.lease);
+        auto claim = queue.claim(m_owner, m_options.batchSize, m_options.lease, m_options.platformJobType);
         if (!claim.ok()) {
             qCWarning(lcJobs).noquote() << m_owner << "cannot claim:" << claim.error().message;
             m_signal.waitForWork(m_options.pollInterval);

@@ -15,10 +15,6 @@
 
 namespace twinops {
 
-namespace jobtypes {
-inline const QString webhookNotification = QStringLiteral("webhook_notification");
-}
-
 // Sends alert notices to the configured webhook receivers through the durable job queue: one job per receiver per
 // batch (the notices of one evaluation round, grouped in one payload as Alertmanager groups), so a notification is
 // visible in the Jobs panel, retried with backoff while the receiver is down and discarded only after

@@ -1,7 +1,8 @@
 // Alert rules (issue #15): the shipped defaults, the state machine and its damping, the error signature, rule
 // validation, the Prometheus export (promtool), rules over the rollups and the jobs table, and real daemons on both
 // backends: a stalled queue goes pending, fires after its `for` and resolves; a silence keeps the history but marks
-// it; two daemons on one PostgreSQL evaluate once.
+// it; two daemons on one PostgreSQL evaluate once; the stall told to a webhook receiver that is down at first, fired
+// then resolved, signed, and not told while silenced.
 #include "alerts/alertengine.h"
 #include "alerts/alertinputs.h"
 #include "alerts/alertrepository.h"
@@ -15,9 +16,11 @@
 #include "jobs/errorsignature.h"
 #include "jobs/jobqueue.h"
 #include "testdatabase.h"
+#include "webhookreceiver.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -30,6 +33,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr char kSecret[] = "alerts-test-secret-0123456789-abcdefghijkl";
+const QByteArray kWebhookSecret = "alerts-test-webhook-secret-0123456789-abcdefgh";
 constexpr int kTimeoutMs = 30'000;
 const QString kStalledRule = QStringLiteral("00000000-0000-4000-8000-000000000006"); // migration 0009
 
@@ -72,6 +76,38 @@ QString enqueueStalledJob(Database &db)
     return enqueued.ok() ? enqueued->id : QString();
 }
 
+// The stall alerts in the notification jobs' messages, in the order they were enqueued: "firing", "resolved"…
+// (A failing delivery is itself a job error, so "New job error" notifications come and go beside them.)
+QStringList stallNotices(Database &db)
+{
+    const auto rows = db.query(QStringLiteral("SELECT payload FROM jobs WHERE type = 'webhook_notification' "
+                                              "ORDER BY created_at, id"));
+    if (!rows.ok())
+        return {QStringLiteral("error: ") + rows.error().message};
+    QStringList notices;
+    for (const Row row : *rows) {
+        const QJsonObject message = row.jsonObject(0)[QStringLiteral("message")].toObject();
+        for (const QJsonValue alert : message[QStringLiteral("alerts")].toArray()) {
+            if (alert[QStringLiteral("labels")][QStringLiteral("alertname")] == QLatin1String("Job queue stalled"))
+                notices.append(alert[QStringLiteral("status")].toString());
+        }
+    }
+    return notices;
+}
+
+// The first request the receiver accepted that tells the stall alert with `status`, or none.
+std::optional<TestWebhookReceiver::Request> stallRequest(const TestWebhookReceiver &receiver, const QString &status)
+{
+    for (const TestWebhookReceiver::Request &request : receiver.accepted()) {
+        for (const QJsonValue alert : QJsonDocument::fromJson(request.body)[QStringLiteral("alerts")].toArray()) {
+            if (alert[QStringLiteral("labels")][QStringLiteral("alertname")] == QLatin1String("Job queue stalled")
+                && alert[QStringLiteral("status")] == status)
+                return request;
+        }
+    }
+    return std::nullopt;
+}
+
 AlertRule ruleOf(const QString &kind, const QString &comparison, double threshold, int forSeconds = 0)
 {
     AlertRule rule;
@@ -101,10 +137,13 @@ private slots:
     void newJobErrorIsNewForADay();
     void stalledQueueFiresAfterItsForAndResolves();
     void twoInstancesEvaluateOnce();
+    void stalledQueueIsToldToTheWebhook();
 
 private:
-    // Starts a daemon on `database` that evaluates every 200 ms and resolves after 500 ms without its condition.
-    bool serve(Daemon &daemon, QTemporaryDir &home, const TestDatabase &database, const QString &name);
+    // Starts a daemon on `database` that evaluates every 200 ms and resolves after 500 ms without its condition,
+    // with no job workers, and `arguments` after `serve`.
+    bool serve(Daemon &daemon, QTemporaryDir &home, const TestDatabase &database, const QString &name,
+               const QStringList &arguments = {});
     QString adminKey(QTemporaryDir &home, const TestDatabase &database);
 };
 
@@ -423,14 +462,17 @@ QString TestAlerts::adminKey(QTemporaryDir &home, const TestDatabase &database)
     return QString::fromLatin1(key.trimmed());
 }
 
-bool TestAlerts::serve(Daemon &daemon, QTemporaryDir &home, const TestDatabase &database, const QString &name)
+bool TestAlerts::serve(Daemon &daemon, QTemporaryDir &home, const TestDatabase &database, const QString &name,
+                       const QStringList &arguments)
 {
     QProcessEnvironment environment = daemonEnvironment(home.path(), kSecret);
     environment.insert(QStringLiteral("TWINOPS_ALERT_INTERVAL_MS"), QStringLiteral("200"));
     environment.insert(QStringLiteral("TWINOPS_ALERT_KEEP_FIRING_MS"), QStringLiteral("500"));
-    daemon.start({QStringLiteral("--database"), databaseArgument(database), QStringLiteral("serve"),
-                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"),
-                  QStringLiteral("0")},
+    environment.insert(QStringLiteral("TWINOPS_ALERT_WEBHOOK_SECRET"), QString::fromLatin1(kWebhookSecret));
+    daemon.start(QStringList{QStringLiteral("--database"), databaseArgument(database), QStringLiteral("serve"),
+                             QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"),
+                             QStringLiteral("0")}
+                     + arguments,
                  environment, home.filePath(name + QStringLiteral(".log")));
     if (!daemon.waitUntilServing(kTimeoutMs)) {
         QTest::qFail(qPrintable(QStringLiteral("twinopsd did not start: ") + daemon.describe()), __FILE__, __LINE__);
@@ -536,6 +578,84 @@ void TestAlerts::twoInstancesEvaluateOnce()
     QCOMPARE(historyOf(*db, kStalledRule), (QStringList{QStringLiteral("pending"), QStringLiteral("firing")}));
     QVERIFY2(first.stop(), qPrintable(first.describe()));
     QVERIFY2(second.stop(), qPrintable(second.describe()));
+}
+
+// Issue #15's acceptance, end to end: no job worker runs (the stall), yet the notification's own worker tells the
+// receiver; while the receiver is down the notification waits in the queue; firing, then resolved, each signed.
+void TestAlerts::stalledQueueIsToldToTheWebhook()
+{
+    TWINOPS_FRESH_DATABASE(database);
+    QTemporaryDir home;
+    const QString key = adminKey(home, *database);
+    QVERIFY(key.startsWith(QLatin1String("twk_")));
+    TestWebhookReceiver receiver;
+    receiver.goDown();
+    Daemon daemon;
+    if (!serve(daemon, home, *database, QStringLiteral("serve"), {QStringLiteral("--alert-webhook"), receiver.url()}))
+        return;
+    ApiClient api(QUrl(daemon.baseUrl()));
+    QCOMPARE(api.patch(QStringLiteral("/api/v1/admin/alerts/rules/") + kStalledRule,
+                       QJsonObject{{QStringLiteral("for_seconds"), 1}}, key)
+                 .status,
+             200);
+    const auto db = database->connect();
+    const QString job = enqueueStalledJob(*db);
+    QVERIFY(isUuid(job));
+    QCOMPARE(waitForHistory(*db, kStalledRule, 2), (QStringList{QStringLiteral("pending"), QStringLiteral("firing")}));
+
+    // The receiver is down: the notification is a job that fails and waits for its next attempt.
+    QCOMPARE(stallNotices(*db), QStringList{QStringLiteral("firing")});
+    const auto attempted = [&] {
+        const auto rows = db->query(QStringLiteral("SELECT count(*) FROM jobs WHERE type = 'webhook_notification' "
+                                                   "AND state = 'retryable' AND attempt >= 1"));
+        return rows.ok() ? rows->first().integer(0) : -1;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(attempted() >= 1, kTimeoutMs);
+    QVERIFY(receiver.requests().isEmpty());
+
+    // Back up: the next attempt delivers the firing alert, signed; the stall goes on (the notification's worker is
+    // not the queue's).
+    QVERIFY(receiver.comeBack());
+    QTRY_VERIFY_WITH_TIMEOUT(stallRequest(receiver, QStringLiteral("firing")), kTimeoutMs);
+    const auto firing = stallRequest(receiver, QStringLiteral("firing"));
+    QVERIFY(signatureValid(*firing, kWebhookSecret));
+    QJsonObject alert;
+    for (const QJsonValue a : QJsonDocument::fromJson(firing->body)[QStringLiteral("alerts")].toArray()) {
+        if (a[QStringLiteral("labels")][QStringLiteral("alertname")] == QLatin1String("Job queue stalled"))
+            alert = a.toObject();
+    }
+    QCOMPARE(alert[QStringLiteral("labels")][QStringLiteral("severity")].toString(), QStringLiteral("critical"));
+    QVERIFY(!alert[QStringLiteral("annotations")][QStringLiteral("runbook")].toString().isEmpty());
+    const QString fingerprint = alert[QStringLiteral("fingerprint")].toString();
+    const auto stillFiring = api.get(QStringLiteral("/api/v1/admin/alerts?state=firing"), key);
+    QVERIFY2(stillFiring.body.contains(fingerprint.toUtf8()), stillFiring.body.constData());
+
+    // The stall ends: the same alert, resolved.
+    QCOMPARE(api.post(QStringLiteral("/api/v1/admin/jobs/cancel"),
+                      QJsonObject{{QStringLiteral("job_ids"), QJsonArray{job}}}, key)
+                 .status,
+             200);
+    QTRY_VERIFY_WITH_TIMEOUT(stallRequest(receiver, QStringLiteral("resolved")), kTimeoutMs);
+    const auto resolved = stallRequest(receiver, QStringLiteral("resolved"));
+    QVERIFY(signatureValid(*resolved, kWebhookSecret));
+    QVERIFY2(resolved->body.contains(fingerprint.toUtf8()), resolved->body.constData());
+    QCOMPARE(stallNotices(*db), (QStringList{QStringLiteral("firing"), QStringLiteral("resolved")}));
+
+    // Silenced: the next stall is in the history, and no notification is enqueued for it (the sink enqueues in the
+    // transaction that writes the history, so once the history shows it, a notification would be there too).
+    QCOMPARE(api.post(QStringLiteral("/api/v1/admin/alerts/silences"),
+                      QJsonObject{{QStringLiteral("rule_id"), kStalledRule},
+                                  {QStringLiteral("comment"), QStringLiteral("queue maintenance")},
+                                  {QStringLiteral("ends_at"), isoTime(nowUtc().addSecs(3600))}},
+                      key)
+                 .status,
+             201);
+    QVERIFY(isUuid(enqueueStalledJob(*db)));
+    QCOMPARE(waitForHistory(*db, kStalledRule, 5).mid(3),
+             (QStringList{QStringLiteral("pending (silenced)"), QStringLiteral("firing (silenced)")}));
+    QCOMPARE(stallNotices(*db), (QStringList{QStringLiteral("firing"), QStringLiteral("resolved")}));
+    QVERIFY(!daemon.log().contains(QString::fromLatin1(kWebhookSecret)));
+    QVERIFY2(daemon.stop(), qPrintable(daemon.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestAlerts)

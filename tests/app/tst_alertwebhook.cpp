@@ -10,7 +10,6 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMessageAuthenticationCode>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,18 +25,6 @@ QString databaseArgument(const TestDatabase &db)
 {
     return db.url().dialect() == Dialect::Sqlite ? QStringLiteral("sqlite://") + db.url().sqlitePath()
                                                  : db.url().postgresUri();
-}
-
-// The receiver's check (docs/alerts-webhooks.md), with Qt's HMAC rather than the daemon's code.
-bool signatureValid(const TestWebhookReceiver::Request &request, const QByteArray &secret)
-{
-    const QList<QByteArray> parts = request.headers.value("x-twinops-signature").split(',');
-    if (parts.size() != 2 || !parts.at(0).startsWith("t=") || !parts.at(1).startsWith("v1="))
-        return false;
-    const QByteArray t = parts.at(0).mid(2);
-    const QByteArray expected
-        = QMessageAuthenticationCode::hash(t + '.' + request.body, secret, QCryptographicHash::Sha256).toHex();
-    return parts.at(1).mid(3) == expected && qAbs(QDateTime::currentSecsSinceEpoch() - t.toLongLong()) < 300;
 }
 
 } // namespace

@@ -10,7 +10,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMessageAuthenticationCode>
 #include <QTest>
 
 using namespace twinops;
@@ -20,24 +19,6 @@ using namespace std::chrono_literals;
 namespace {
 
 const QByteArray kSecret = "a-webhook-secret-of-at-least-32-bytes!!";
-
-// The receiver's side of docs/alerts-webhooks.md, written independently of webhookSignature().
-bool signatureValid(const TestWebhookReceiver::Request &request, const QByteArray &secret)
-{
-    const QByteArray header = request.headers.value("x-twinops-signature");
-    QByteArray t;
-    QByteArray v1;
-    for (const QByteArray &part : header.split(',')) {
-        if (part.startsWith("t="))
-            t = part.mid(2);
-        else if (part.startsWith("v1="))
-            v1 = part.mid(3);
-    }
-    const QByteArray expected
-        = QMessageAuthenticationCode::hash(t + '.' + request.body, secret, QCryptographicHash::Sha256).toHex();
-    const qint64 age = QDateTime::currentSecsSinceEpoch() - t.toLongLong();
-    return !t.isEmpty() && v1 == expected && age >= 0 && age < 300;
-}
 
 QJsonObject bodyOf(const TestWebhookReceiver::Request &request)
 {

@@ -2,7 +2,9 @@
 
 #include "recordedrequest.h"
 
+#include <QDateTime>
 #include <QHash>
+#include <QMessageAuthenticationCode>
 #include <QMutex>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -136,5 +138,24 @@ private:
     QList<Request> m_requests;
     QList<Request> m_accepted;
 };
+
+// The receiver's check of X-TwinOps-Signature (docs/alerts-webhooks.md) with Qt's HMAC, not the daemon's code: v1 is
+// the HMAC-SHA256 of "<t>.<body>" and t is at most five minutes old.
+inline bool signatureValid(const RecordedRequest &request, const QByteArray &secret)
+{
+    const QByteArray header = request.headers.value("x-twinops-signature");
+    QByteArray t;
+    QByteArray v1;
+    for (const QByteArray &part : header.split(',')) {
+        if (part.startsWith("t="))
+            t = part.mid(2);
+        else if (part.startsWith("v1="))
+            v1 = part.mid(3);
+    }
+    const QByteArray expected
+        = QMessageAuthenticationCode::hash(t + '.' + request.body, secret, QCryptographicHash::Sha256).toHex();
+    const qint64 age = QDateTime::currentSecsSinceEpoch() - t.toLongLong();
+    return !t.isEmpty() && v1 == expected && age >= 0 && age < 300;
+}
 
 } // namespace twinops::test
