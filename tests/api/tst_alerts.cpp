@@ -108,6 +108,16 @@ std::optional<TestWebhookReceiver::Request> stallRequest(const TestWebhookReceiv
     return std::nullopt;
 }
 
+// Gives the shipped stall rule a `for` of `forSeconds` through the API; false (and a test failure) if refused.
+bool shortenStallFor(ApiClient &api, const QString &key, int forSeconds)
+{
+    const auto patched = api.patch(QStringLiteral("/api/v1/admin/alerts/rules/") + kStalledRule,
+                                   QJsonObject{{QStringLiteral("for_seconds"), forSeconds}}, key);
+    if (patched.status != 200)
+        QTest::qFail(qPrintable(patched.describe()), __FILE__, __LINE__);
+    return patched.status == 200;
+}
+
 AlertRule ruleOf(const QString &kind, const QString &comparison, double threshold, int forSeconds = 0)
 {
     AlertRule rule;
@@ -492,9 +502,7 @@ void TestAlerts::stalledQueueFiresAfterItsForAndResolves()
         return;
     ApiClient api(QUrl(daemon.baseUrl()));
     // The shipped rule, with a short `for`.
-    const auto patched = api.patch(QStringLiteral("/api/v1/admin/alerts/rules/") + kStalledRule,
-                                   QJsonObject{{QStringLiteral("for_seconds"), 2}}, key);
-    QVERIFY2(patched.status == 200, qPrintable(patched.describe()));
+    QVERIFY(shortenStallFor(api, key, 2));
     const auto db = database->connect();
     const QString job = enqueueStalledJob(*db);
     QVERIFY(isUuid(job));
@@ -566,10 +574,7 @@ void TestAlerts::twoInstancesEvaluateOnce()
         || !serve(second, home, *database, QStringLiteral("second")))
         return;
     ApiClient api(QUrl(first.baseUrl()));
-    QCOMPARE(api.patch(QStringLiteral("/api/v1/admin/alerts/rules/") + kStalledRule,
-                       QJsonObject{{QStringLiteral("for_seconds"), 1}}, key)
-                 .status,
-             200);
+    QVERIFY(shortenStallFor(api, key, 1));
     const auto db = database->connect();
     const QString job = enqueueStalledJob(*db);
     QCOMPARE(waitForHistory(*db, kStalledRule, 2), (QStringList{QStringLiteral("pending"), QStringLiteral("firing")}));
@@ -594,10 +599,7 @@ void TestAlerts::stalledQueueIsToldToTheWebhook()
     if (!serve(daemon, home, *database, QStringLiteral("serve"), {QStringLiteral("--alert-webhook"), receiver.url()}))
         return;
     ApiClient api(QUrl(daemon.baseUrl()));
-    QCOMPARE(api.patch(QStringLiteral("/api/v1/admin/alerts/rules/") + kStalledRule,
-                       QJsonObject{{QStringLiteral("for_seconds"), 1}}, key)
-                 .status,
-             200);
+    QVERIFY(shortenStallFor(api, key, 1));
     const auto db = database->connect();
     const QString job = enqueueStalledJob(*db);
     QVERIFY(isUuid(job));
