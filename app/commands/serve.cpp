@@ -201,10 +201,12 @@ Command serve()
                                               "reopened on SIGHUP."),
                                QStringLiteral("FILE")),
             QCommandLineOption(QStringLiteral("alert-webhook"),
-                               QStringLiteral("Send alert notifications to this URL (repeatable): Alertmanager's "
-                                              "webhook JSON, every severity, signed with "
-                                              "TWINOPS_ALERT_WEBHOOK_SECRET (docs/alerts-webhooks.md)."),
-                               QStringLiteral("URL")),
+                               QStringLiteral("Send alert notifications to this URL (repeatable), signed with "
+                                              "TWINOPS_ALERT_WEBHOOK_SECRET: Alertmanager's webhook JSON for every "
+                                              "severity, or as WORDS=URL chosen by comma-separated words: slack "
+                                              "for a Slack body, critical, warning, info for only those "
+                                              "(docs/alerts-webhooks.md)."),
+                               QStringLiteral("[WORDS=]URL")),
             QCommandLineOption(QStringLiteral("job-lease"),
                                QStringLiteral("How long a claimed job may run before it is presumed lost and rescued "
                                               "(default 60)."),

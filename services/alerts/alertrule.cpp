@@ -2,6 +2,7 @@
 
 #include "checks/check.h"
 #include "core/jsonio.h"
+#include "notify/alertnotice.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -104,7 +105,6 @@ const AlertKind *findAlertKind(const QString &name)
 namespace {
 
 const QStringList kComparisons{QStringLiteral(">"), QStringLiteral(">="), QStringLiteral("<"), QStringLiteral("<=")};
-const QStringList kSeverities{QStringLiteral("critical"), QStringLiteral("warning"), QStringLiteral("info")};
 constexpr int kMaxForSeconds = 7 * 24 * 3600;
 
 // A label name as Prometheus allows it, and not one the alert sets itself.
@@ -192,7 +192,7 @@ Result<AlertRule> alertRuleFromJson(const QJsonObject &body, const std::optional
     }
     if (auto severity = text(QStringLiteral("severity"), 20)) {
         rule.severity = *severity;
-        if (!kSeverities.contains(rule.severity))
+        if (!kAlertSeverities.contains(rule.severity))
             fields.problem(QStringLiteral("severity"), QStringLiteral("must be critical, warning or info"));
     }
     const QJsonValue threshold = body.value(QStringLiteral("threshold"));

@@ -7,8 +7,13 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 namespace twinops {
+
+// A rule's severity is one of these, most urgent first; a receiver may take only some of them.
+inline const QStringList kAlertSeverities{QStringLiteral("critical"), QStringLiteral("warning"),
+                                          QStringLiteral("info")};
 
 // One alert as a notification tells it: the fields of an alert in Prometheus Alertmanager's webhook payload.
 // The alert engine makes one per state change (firing, resolved); the notifier groups those of one evaluation

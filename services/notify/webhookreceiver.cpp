@@ -33,7 +33,26 @@ QString WebhookReceiver::problem() const
 Result<WebhookReceiver> WebhookReceiver::fromUrl(const QString &text)
 {
     WebhookReceiver receiver;
-    receiver.url = QUrl(text, QUrl::StrictMode);
+    QString url = text;
+    // A URL starts with its scheme, so a prefix before the first '=' that is not one is the words.
+    if (!text.startsWith(QLatin1String("http://")) && !text.startsWith(QLatin1String("https://"))
+        && text.contains(u'=')) {
+        url = text.section(u'=', 1);
+        bool formatGiven = false;
+        for (const QString &word : text.section(u'=', 0, 0).split(u',')) {
+            if (kAlertSeverities.contains(word) && !receiver.severities.contains(word)) {
+                receiver.severities.append(word);
+            } else if ((word == QLatin1String("slack") || word == QLatin1String("alertmanager")) && !formatGiven) {
+                receiver.format = word == QLatin1String("slack") ? WebhookFormat::Slack : WebhookFormat::Alertmanager;
+                formatGiven = true;
+            } else {
+                return Error::badRequest(QStringLiteral("--alert-webhook: \"%1\" is not slack, alertmanager or a "
+                                                        "severity (%2), or is given twice")
+                                             .arg(word, kAlertSeverities.join(QStringLiteral(", "))));
+            }
+        }
+    }
+    receiver.url = QUrl(url, QUrl::StrictMode);
     receiver.name = QStringLiteral("webhook-") + crypto::sha256Hex(text.toUtf8()).left(8);
     receiver.secret = QByteArray(kMinimumWebhookSecretBytes, 'x'); // any, to check the rest
     if (const QString problem = receiver.problem(); !problem.isEmpty())

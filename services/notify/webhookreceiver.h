@@ -32,8 +32,10 @@ struct WebhookReceiver
     // The empty string if it can be used, else the one-line reason.
     QString problem() const;
 
-    // `twinopsd serve --alert-webhook URL`: Alertmanager's format, every severity, named after a hash of the URL
-    // (the same name in every process and after a restart, without showing the URL); no secret yet.
+    // `twinopsd serve --alert-webhook [WORDS=]URL`: the URL alone is Alertmanager's format for every severity;
+    // WORDS, comma-separated, choose `slack` (or `alertmanager`) and the severities it is sent (`critical`, `warning`,
+    // `info`), e.g. `slack,critical=https://hooks.slack.com/…`. Named after a hash of the whole text (the same name in
+    // every process and after a restart, without showing the URL); no secret yet.
     static Result<WebhookReceiver> fromUrl(const QString &text);
 };
 

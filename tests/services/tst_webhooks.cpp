@@ -61,6 +61,9 @@ private slots:
     void initTestCase_data() { addBackendRows(); }
     void cleanup();
 
+    void receiversFromTheCommandLine_data();
+    void receiversFromTheCommandLine();
+
     void outcomeOfEachAnswer_data();
     void outcomeOfEachAnswer();
     void firingThenResolvedSigned();
@@ -79,6 +82,60 @@ private:
     std::unique_ptr<TestDatabase> m_database;
     std::unique_ptr<ServiceCore> m_core;
 };
+
+void TestWebhooks::receiversFromTheCommandLine_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("error"); // a part of the one-line error; empty: accepted
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<bool>("slack");
+    QTest::addColumn<QStringList>("severities");
+    const QString hook = QStringLiteral("https://hooks.example.com/T0/B0/x?token=a=b");
+    QTest::newRow("url alone") << hook << QString() << hook << false << QStringList();
+    QTest::newRow("slack") << "slack=" + hook << QString() << hook << true << QStringList();
+    QTest::newRow("severities") << "critical,warning=" + hook << QString() << hook << false
+                                << QStringList{QStringLiteral("critical"), QStringLiteral("warning")};
+    QTest::newRow("both") << "info,slack=" + hook << QString() << hook << true << QStringList{QStringLiteral("info")};
+    QTest::newRow("alertmanager") << "alertmanager,critical=" + hook << QString() << hook << false
+                                  << QStringList{QStringLiteral("critical")};
+    QTest::newRow("unknown word") << "teams=" + hook << QStringLiteral("\"teams\" is not slack") << QString() << false
+                                  << QStringList();
+    QTest::newRow("two formats") << "slack,alertmanager=" + hook << QStringLiteral("given twice") << QString() << false
+                                 << QStringList();
+    QTest::newRow("severity twice") << "info,info=" + hook << QStringLiteral("given twice") << QString() << false
+                                    << QStringList();
+    QTest::newRow("no url") << QStringLiteral("slack=") << QStringLiteral("absolute http") << QString() << false
+                            << QStringList();
+    QTest::newRow("other scheme") << QStringLiteral("ftp://example.com/x") << QStringLiteral("absolute http")
+                                  << QString() << false << QStringList();
+}
+
+void TestWebhooks::receiversFromTheCommandLine()
+{
+    QFETCH_GLOBAL(Dialect, dialect);
+    if (dialect != Dialect::Sqlite)
+        QSKIP("no database involved");
+    QFETCH(QString, text);
+    QFETCH(QString, error);
+    const auto receiver = WebhookReceiver::fromUrl(text);
+    if (!error.isEmpty()) {
+        QVERIFY(!receiver.ok());
+        QVERIFY2(receiver.error().message.contains(error), qPrintable(receiver.error().message));
+        return;
+    }
+    TWINOPS_VERIFY_OK(receiver);
+    QFETCH(QString, url);
+    QFETCH(bool, slack);
+    QFETCH(QStringList, severities);
+    QCOMPARE(receiver->url.toString(), url);
+    QCOMPARE(receiver->format == WebhookFormat::Slack, slack);
+    QCOMPARE(receiver->severities, severities);
+    // Named after the whole text: the same URL twice with other words is two receivers; the name never shows it.
+    QVERIFY(receiver->name.startsWith(QLatin1String("webhook-")));
+    QVERIFY(!receiver->name.contains(QLatin1String("example")));
+    if (text != url)
+        QVERIFY(receiver->name != WebhookReceiver::fromUrl(url)->name);
+}
 
 void TestWebhooks::cleanup()
 {
