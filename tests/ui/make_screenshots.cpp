@@ -1,6 +1,8 @@
 // Screenshots of every console panel for the docs (scripts/screenshots.sh runs this under Xvfb): a throwaway
 // database with demo data, the real main window, one PNG per section.
 #include "admin/inprocessadminapi.h"
+#include "alertsmodel.h"
+#include "alertspanel.h"
 #include "auth/apikeyrepository.h"
 #include "auth/secretstore.h"
 #include "checks/apiclient.h"
@@ -136,6 +138,33 @@ std::optional<Demo> seed(ServiceCore &core, const QString &baseUrl)
     return Demo{token, support};
 }
 
+// Alert rules the demo traffic breaks (its bad tokens, its chats' time to first token), one held pending by its `for`.
+bool addDemoAlertRules(ServiceCore &core)
+{
+    InProcessAdminApi admin(core);
+    const auto rule = [&](const char *name, const char *kind, double threshold, int forSeconds, const char *severity,
+                          const QJsonObject &labels) {
+        return admin
+                   .call("POST", QStringLiteral("/api/v1/admin/alerts/rules"),
+                         QJsonObject{{QStringLiteral("name"), QLatin1String(name)},
+                                     {QStringLiteral("kind"), QLatin1String(kind)},
+                                     {QStringLiteral("params"), QJsonObject{{QStringLiteral("window_seconds"), 300}}},
+                                     {QStringLiteral("comparison"), QStringLiteral(">")},
+                                     {QStringLiteral("threshold"), threshold},
+                                     {QStringLiteral("for_seconds"), forSeconds},
+                                     {QStringLiteral("severity"), QLatin1String(severity)},
+                                     {QStringLiteral("labels"), labels},
+                                     {QStringLiteral("runbook"), QStringLiteral("See docs/runbook.md.")}})
+                   .status
+            == 201;
+    };
+    const QJsonObject assistants{{QStringLiteral("team"), QStringLiteral("assistants")}};
+    const QJsonObject platform{{QStringLiteral("team"), QStringLiteral("platform")}};
+    return rule("Chat TTFT over 1 ms", "ttft_p95", 0.001, 0, "critical", assistants)
+        && rule("401/403 over 2 %", "auth_failure_rate", 0.02, 0, "warning", platform)
+        && rule("Chat TTFT over 1 ms for an hour", "ttft_p95", 0.001, 3600, "warning", assistants);
+}
+
 // Live traffic for the dashboards: the owner's list calls, a few chats and some requests with a bad token.
 class DemoTraffic final : public QObject
 {
@@ -193,6 +222,7 @@ int main(int argc, char **argv)
     CoreOptions options{DatabaseUrl::sqliteFile(home.filePath(QStringLiteral("demo.db")))};
     options.passwordCost = PasswordHasher::Cost::Minimal;
     options.metricsRollupInterval = std::chrono::seconds(2); // the Overview's 15-minute figures within seconds
+    options.alerts.interval = std::chrono::seconds(1); // the demo's alert rules fire within seconds
     auto core = ServiceCore::start(std::move(options));
     if (!core.ok() || !QDir().mkpath(output.path())) {
         std::fprintf(stderr, "make_screenshots: cannot start: %s\n",
@@ -210,6 +240,10 @@ int main(int argc, char **argv)
         return 1;
     }
     DemoTraffic traffic((*core)->endpoint()->baseUrl(), demo->token, demo->twin);
+    if (!addDemoAlertRules(**core)) {
+        std::fprintf(stderr, "make_screenshots: the demo alert rules were refused\n");
+        return 1;
+    }
     // Two saved environments for the Overview: this demo over HTTP with its database file as the DSN (read
     // read-only), and one where nothing listens.
     auto environments = std::make_shared<EnvironmentStore>(
@@ -257,6 +291,24 @@ int main(int argc, char **argv)
             continue;
         window.showSection(MainWindow::Section(section));
         QTest::qWait(1500); // panels load asynchronously; give them time to show their data
+        if (auto *alerts = window.findChild<AlertsPanel *>(); alerts && alerts->isVisible()) {
+            // The demo rules fire once the first rollups of the traffic are in; one is acknowledged.
+            QTest::qWaitFor([&] { return alerts->alerts()->rowCount() >= 3; }, 60'000);
+            QTest::qWait(1500);
+            InProcessAdminApi admin(**core);
+            for (int row = 0; row < alerts->alerts()->rowCount(); ++row) {
+                const QJsonObject alert = alerts->alerts()->alert(row);
+                if (alert.value(QLatin1String("severity")).toString() == QLatin1String("warning")
+                    && alert.value(QLatin1String("state")).toString() == QLatin1String("firing"))
+                    admin.call("POST", QStringLiteral("/api/v1/admin/alerts/%1/acknowledge")
+                                           .arg(alert.value(QLatin1String("fingerprint")).toString()));
+            }
+            alerts->alerts()->refresh();
+            QTest::qWait(1500);
+            if (auto *table = alerts->findChild<QTableView *>(QStringLiteral("firingAlertsTable")))
+                table->selectRow(0);
+            QTest::qWait(500);
+        }
         if (auto *overview = window.findChild<OverviewPanel *>(); overview && overview->isVisible()) {
             QTest::qWait(4000); // the first rollups of the demo traffic, then a refresh that reads them
             overview->model()->refresh();
