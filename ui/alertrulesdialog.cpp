@@ -170,11 +170,11 @@ AlertRulesDialog::AlertRulesDialog(AlertRulesModel &model, const QString &ruleId
 
 void AlertRulesDialog::selectRule(const QString &ruleId)
 {
-    const int row = ruleId.isEmpty() ? (m_ruleId.isEmpty() && m_name->text().isEmpty() ? 0 : -1)
-                                     : m_model.rowOf(ruleId);
-    if (row < 0 || row >= m_model.rowCount())
+    const int row = m_model.rowOf(ruleId);
+    if (ruleId.isEmpty() || row < 0)
         return;
-    m_rules->selectRow(row);
+    m_wanted.clear(); // selected once: later pages or saves do not take the selection back
+    m_rules->setCurrentIndex(m_model.index(row, 0));
     m_rules->scrollTo(m_model.index(row, 0));
 }
 

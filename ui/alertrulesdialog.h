@@ -24,7 +24,7 @@ class AlertRulesDialog final : public QDialog
 {
     Q_OBJECT
 public:
-    // Opens on the rule `ruleId` once the list has it (empty: the first rule).
+    // Opens on the rule `ruleId` once the list has it (empty: a new rule's form).
     AlertRulesDialog(AlertRulesModel &model, const QString &ruleId, QWidget *parent = nullptr);
 
     // Edits `rule` (empty: a new rule's defaults).

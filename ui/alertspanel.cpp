@@ -142,18 +142,19 @@ AlertsPanel::AlertsPanel(AdminClient &client, QWidget *parent)
         else
             showError(error);
     });
-    connect(m_silences, &AlertSilencesModel::created, this, [this](const QString &, const QString &error) {
-        if (!error.isEmpty())
-            return showError(error);
-        m_status->setText(tr("Silenced: the alert shows as silenced from the next evaluation."));
-        m_alerts->refresh();
-    });
-    connect(m_silences, &AlertSilencesModel::expired, this, [this](const QString &, const QString &error) {
-        if (!error.isEmpty())
-            return showError(error);
-        m_status->setText(tr("Silence expired."));
-        m_alerts->refresh();
-    });
+    const auto done = [this](const QString &success) {
+        return [this, success](const QString &, const QString &error) {
+            if (!error.isEmpty()) {
+                showError(error);
+                return;
+            }
+            m_status->setText(success);
+            m_alerts->refresh();
+        };
+    };
+    connect(m_silences, &AlertSilencesModel::created, this,
+            done(tr("Silenced: the alert shows as silenced from the next evaluation.")));
+    connect(m_silences, &AlertSilencesModel::expired, this, done(tr("Silence expired.")));
     for (PagedAdminModel *model : std::initializer_list<PagedAdminModel *>{m_silences, m_history, m_rules})
         connect(model, &PagedAdminModel::errorOccurred, this, &AlertsPanel::showError);
     connect(m_rules, &QAbstractItemModel::rowsInserted, this, &AlertsPanel::ruleNamesChanged);

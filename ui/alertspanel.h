@@ -5,7 +5,10 @@
 #include <QWidget>
 
 #include <chrono>
+#include <optional>
+#include <utility>
 
+class QAbstractItemModel;
 class QAction;
 class QLabel;
 class QSortFilterProxyModel;

@@ -32,6 +32,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -215,8 +216,10 @@ void TestAlertsPanel::trayFollowsAFiringAlert()
     QTRY_COMPARE_WITH_TIMEOUT(monitor.status(), AlertMonitor::Status::Critical, kAnswerMs);
     QTRY_VERIFY_WITH_TIMEOUT(mentions(fired, QStringLiteral("Always burning")), kAnswerMs);
     QVERIFY(!mentions(fired, QStringLiteral("Slow burn")));
-    QTRY_VERIFY_WITH_TIMEOUT(monitor.environments().at(1).firing == 1, kAnswerMs);
-    QCOMPARE(monitor.environments().at(0).pending, 1);
+    for (int environment : {0, 1}) {
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.environments().at(environment).firing == 1, kAnswerMs);
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.environments().at(environment).pending == 1, kAnswerMs);
+    }
     QVERIFY2(tray.toolTip().contains(QLatin1String("over HTTP: 1 firing, 1 pending")), qPrintable(tray.toolTip()));
     QVERIFY(!notified.isEmpty());
     QVERIFY2(notified.first().at(0).toString().contains(QLatin1String("firing")),
