@@ -17,9 +17,15 @@ QDateTime timeOf(const QJsonObject &alert, QLatin1String key)
     return QDateTime::fromString(alert.value(key).toString(), Qt::ISODateWithMs);
 }
 
+// Today's times without the date: alerts are mostly about the last hours.
 QString shortTime(const QDateTime &time)
 {
-    return time.isValid() ? QLocale().toString(time.toLocalTime(), QLocale::ShortFormat) : QString();
+    if (!time.isValid())
+        return {};
+    const QDateTime local = time.toLocalTime();
+    if (local.date() == QDate::currentDate())
+        return QLocale().toString(local.time(), QLocale::LongFormat).section(u' ', 0, 0);
+    return QLocale().toString(local, QLocale::ShortFormat);
 }
 
 int severityRank(const QString &severity)

@@ -81,6 +81,12 @@ AlertsPanel::AlertsPanel(AdminClient &client, QWidget *parent)
         m_tabFilters.append(filter);
         QTableView *table = makeTable(kTabFilters.at(tab) + QStringLiteral("AlertsTable"), filter);
         table->sortByColumn(AlertsModel::Severity, Qt::DescendingOrder);
+        const std::pair<int, int> widths[]{{AlertsModel::Rule, 200},  {AlertsModel::Severity, 80},
+                                           {AlertsModel::State, 70},  {AlertsModel::Labels, 240},
+                                           {AlertsModel::Value, 80},  {AlertsModel::Since, 110},
+                                           {AlertsModel::ActiveAt, 110}};
+        for (const auto &[column, width] : widths)
+            table->setColumnWidth(column, width);
         table->setContextMenuPolicy(Qt::ActionsContextMenu);
         table->addActions({m_acknowledge, m_silence, m_openRule, m_dashboard, m_jobs});
         m_alertTables.append(table);
@@ -190,6 +196,7 @@ QTableView *AlertsPanel::makeTable(const QString &name, QAbstractItemModel *mode
     table->setSelectionMode(QAbstractItemView::SingleSelection);
     table->setSortingEnabled(true);
     table->verticalHeader()->hide();
+    table->setWordWrap(false); // long labels are elided, whole in the tooltip
     table->horizontalHeader()->setStretchLastSection(true);
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     table->setColumnWidth(0, 220);

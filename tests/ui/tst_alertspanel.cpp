@@ -38,6 +38,8 @@
 #include <QTemporaryDir>
 #include <QToolButton>
 
+#include <functional>
+
 using namespace twinops;
 using namespace twinops::test;
 
@@ -88,7 +90,8 @@ private:
     // Creates a rule through the HTTP API; its id, or empty (with a warning) when the API refused it.
     QString createRule(const QString &name, const QString &severity, int forSeconds);
     QJsonObject firingAlertOf(const QString &ruleId);
-    std::unique_ptr<MainWindow> openWindow();
+    // `beforeShow` runs before any event is processed: before the tray's first answers.
+    std::unique_ptr<MainWindow> openWindow(const std::function<void(MainWindow &)> &beforeShow = {});
 
     QTemporaryDir m_home;
     std::unique_ptr<TestDatabase> m_database;
@@ -172,10 +175,12 @@ QJsonObject TestAlertsPanel::firingAlertOf(const QString &ruleId)
     return {};
 }
 
-std::unique_ptr<MainWindow> TestAlertsPanel::openWindow()
+std::unique_ptr<MainWindow> TestAlertsPanel::openWindow(const std::function<void(MainWindow &)> &beforeShow)
 {
     auto window = std::make_unique<MainWindow>(*m_core, m_environments);
     window->alertMonitor().setInterval(std::chrono::milliseconds(200));
+    if (beforeShow)
+        beforeShow(*window);
     window->resize(1300, 800);
     window->show();
     if (!QTest::qWaitForWindowExposed(window.get()))
@@ -281,8 +286,17 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
     QTRY_VERIFY_WITH_TIMEOUT(!firingAlertOf(ruleId).isEmpty(), kAnswerMs);
     const QString fingerprint = firingAlertOf(ruleId).value(QLatin1String("fingerprint")).toString();
 
-    auto window = openWindow();
+    // What fires when the console starts is its baseline: not announced (no burst), nor when silenced or expired.
+    std::unique_ptr<QSignalSpy> announced;
+    std::unique_ptr<QSignalSpy> resolved;
+    auto window = openWindow([&](MainWindow &opening) {
+        announced = std::make_unique<QSignalSpy>(&opening.alertMonitor(), &AlertMonitor::alertsFired);
+        resolved = std::make_unique<QSignalSpy>(&opening.alertMonitor(), &AlertMonitor::alertsResolved);
+    });
     QVERIFY(window);
+    QTRY_COMPARE_WITH_TIMEOUT(window->alertMonitor().status(), AlertMonitor::Status::Critical, kAnswerMs);
+    QTRY_VERIFY_WITH_TIMEOUT(window->alertMonitor().environments().at(1).firing == 1, kAnswerMs);
+    QVERIFY(announced->isEmpty());
     window->selectEnvironment(1); // over HTTP
     window->showSection(MainWindow::Alerts);
     auto *panel = child<AlertsPanel>(*window, QStringLiteral("alertsPanel"));
@@ -417,6 +431,9 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
     QTest::mouseClick(dashboard, Qt::LeftButton);
     QCOMPARE(window->currentSection(), MainWindow::Dashboards);
     QCOMPARE(child<QComboBox>(*window, QStringLiteral("dashboardRange"))->currentIndex(), 0); // live, 15 min
+
+    QVERIFY(announced->isEmpty());
+    QVERIFY(resolved->isEmpty());
 }
 
 QTEST_MAIN(TestAlertsPanel)
