@@ -30,7 +30,8 @@ QVariant AlertHistoryModel::data(const QModelIndex &index, int role) const
     const bool sort = role == SortRole;
     switch (Column(index.column())) {
     case Time: {
-        const QDateTime at = QDateTime::fromString(entry.value(QLatin1String("created_at")).toString(), Qt::ISODateWithMs);
+        const QDateTime at
+            = QDateTime::fromString(entry.value(QLatin1String("created_at")).toString(), Qt::ISODateWithMs);
         return sort ? QVariant(at) : QVariant(QLocale().toString(at.toLocalTime(), QLocale::ShortFormat));
     }
     case Rule: return entry.value(QLatin1String("rule_name")).toString();

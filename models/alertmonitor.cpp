@@ -110,7 +110,8 @@ void AlertMonitor::take(int environment, const AdminReply &reply)
     if (!reply.ok()) {
         // The environment may have alerts firing that cannot be seen: worse than pending, not as bad as a known fire.
         watched.shown.status = Status::Unreachable;
-        watched.shown.error = reply.status == 0 ? reply.transportError : tr("HTTP %1: %2").arg(reply.status).arg(reply.errorText());
+        watched.shown.error
+            = reply.status == 0 ? reply.transportError : tr("HTTP %1: %2").arg(reply.status).arg(reply.errorText());
         updateStatus();
         emit environmentPolled(environment);
         return;
@@ -144,7 +145,8 @@ void AlertMonitor::take(int environment, const AdminReply &reply)
                 resolved.append(alert);
         }
     }
-    const int shownFiring = int(std::count_if(firing.cbegin(), firing.cend(), [](const Alert &a) { return !a.silenced; }));
+    const int shownFiring
+        = int(std::count_if(firing.cbegin(), firing.cend(), [](const Alert &a) { return !a.silenced; }));
     watched.baseline = true;
     watched.firing = std::move(firing);
     watched.shown.error.clear();

@@ -86,8 +86,7 @@ QVariant AlertsModel::data(const QModelIndex &index, int role) const
     }
     case Since:
     case ActiveAt: {
-        const QDateTime time
-            = timeOf(a, index.column() == Since ? QLatin1String("since") : QLatin1String("active_at"));
+        const QDateTime time = timeOf(a, index.column() == Since ? QLatin1String("since") : QLatin1String("active_at"));
         return sort ? QVariant(time) : QVariant(shortTime(time));
     }
     case AcknowledgedBy: {

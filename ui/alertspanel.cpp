@@ -81,9 +81,9 @@ AlertsPanel::AlertsPanel(AdminClient &client, QWidget *parent)
         m_tabFilters.append(filter);
         QTableView *table = makeTable(kTabFilters.at(tab) + QStringLiteral("AlertsTable"), filter);
         table->sortByColumn(AlertsModel::Severity, Qt::DescendingOrder);
-        const std::pair<int, int> widths[]{{AlertsModel::Rule, 200},  {AlertsModel::Severity, 80},
-                                           {AlertsModel::State, 70},  {AlertsModel::Labels, 240},
-                                           {AlertsModel::Value, 80},  {AlertsModel::Since, 110},
+        const std::pair<int, int> widths[]{{AlertsModel::Rule, 200},    {AlertsModel::Severity, 80},
+                                           {AlertsModel::State, 70},    {AlertsModel::Labels, 240},
+                                           {AlertsModel::Value, 80},    {AlertsModel::Since, 110},
                                            {AlertsModel::ActiveAt, 110}};
         for (const auto &[column, width] : widths)
             table->setColumnWidth(column, width);
@@ -312,9 +312,9 @@ void AlertsPanel::showJobs()
 {
     const QJsonObject alert = selectedAlert();
     const QJsonObject rule = ruleOf(alert);
-    const auto filter = jobsFilterFor(rule.value(QLatin1String("kind")).toString(),
-                                      rule.value(QLatin1String("params")).toObject(),
-                                      alert.value(QLatin1String("labels")).toObject());
+    const auto filter
+        = jobsFilterFor(rule.value(QLatin1String("kind")).toString(), rule.value(QLatin1String("params")).toObject(),
+                        alert.value(QLatin1String("labels")).toObject());
     if (filter)
         emit jobsRequested(filter->first, filter->second);
 }

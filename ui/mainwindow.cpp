@@ -297,6 +297,7 @@ void MainWindow::rebuildOverview()
         case OverviewPanel::Destination::Jobs: showSection(Jobs); break;
         case OverviewPanel::Destination::Dashboards: showSection(Dashboards); break;
         case OverviewPanel::Destination::Checklists: showSection(Checklists); break;
+        case OverviewPanel::Destination::Alerts: showSection(Alerts); break;
         }
     });
     replacePanel(Overview, overview);

@@ -72,11 +72,11 @@ SilenceDialog::SilenceDialog(const QJsonObject &alert, QWidget *parent)
 
 QJsonObject SilenceDialog::body() const
 {
-    QJsonObject body{{QStringLiteral("matchers"), AlertsModel::labelsFromText(m_matchers->text()).value_or(QJsonObject())},
-                     {QStringLiteral("comment"), m_comment->text().trimmed()},
-                     {QStringLiteral("ends_at"), QDateTime::currentDateTimeUtc()
-                                                     .addSecs(qint64(m_hours->value() * 3600))
-                                                     .toString(Qt::ISODateWithMs)}};
+    QJsonObject body{
+        {QStringLiteral("matchers"), AlertsModel::labelsFromText(m_matchers->text()).value_or(QJsonObject())},
+        {QStringLiteral("comment"), m_comment->text().trimmed()},
+        {QStringLiteral("ends_at"),
+         QDateTime::currentDateTimeUtc().addSecs(qint64(m_hours->value() * 3600)).toString(Qt::ISODateWithMs)}};
     if (m_onlyRule->isChecked())
         body.insert(QStringLiteral("rule_id"), m_ruleId);
     return body;

@@ -299,8 +299,9 @@ int main(int argc, char **argv)
                 const QJsonObject alert = alerts->alerts()->alert(row);
                 if (alert.value(QLatin1String("severity")).toString() == QLatin1String("info")
                     && alert.value(QLatin1String("state")).toString() == QLatin1String("firing"))
-                    admin.call("POST", QStringLiteral("/api/v1/admin/alerts/%1/acknowledge")
-                                           .arg(alert.value(QLatin1String("fingerprint")).toString()));
+                    admin.call("POST",
+                               QStringLiteral("/api/v1/admin/alerts/%1/acknowledge")
+                                   .arg(alert.value(QLatin1String("fingerprint")).toString()));
             }
             alerts->alerts()->refresh();
             QTest::qWait(1500);

@@ -233,10 +233,10 @@ void TestAlertsPanel::trayFollowsAFiringAlert()
     QVERIFY(resolved.isEmpty());
 
     // Disabled through the API: resolved, announced, and the tray goes back to the pending one.
-    QCOMPARE(httpCall(m_base, "PATCH", kRules + u'/' + burning, QJsonObject{{QStringLiteral("enabled"), false}},
-                      m_adminKey)
-                 .status,
-             200);
+    QCOMPARE(
+        httpCall(m_base, "PATCH", kRules + u'/' + burning, QJsonObject{{QStringLiteral("enabled"), false}}, m_adminKey)
+            .status,
+        200);
     QTRY_COMPARE_WITH_TIMEOUT(monitor.status(), AlertMonitor::Status::Pending, kAnswerMs);
     QTRY_VERIFY_WITH_TIMEOUT(mentions(resolved, QStringLiteral("Always burning")), kAnswerMs);
     QTRY_VERIFY_WITH_TIMEOUT(
@@ -303,8 +303,8 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
     QVERIFY(panel && panel->isVisible());
     panel->setRefreshInterval(std::chrono::milliseconds(200));
     ModelTesters testers;
-    for (QAbstractItemModel *model : std::initializer_list<QAbstractItemModel *>{
-             panel->alerts(), panel->silences(), panel->history(), panel->rules()})
+    for (QAbstractItemModel *model : std::initializer_list<QAbstractItemModel *>{panel->alerts(), panel->silences(),
+                                                                                 panel->history(), panel->rules()})
         testers.watch(model);
     auto *firing = child<QTableView>(*panel, QStringLiteral("firingAlertsTable"));
     auto *silencedTable = child<QTableView>(*panel, QStringLiteral("silencedAlertsTable"));
@@ -327,11 +327,11 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
 
     // Acknowledge: the API then says who.
     QTest::mouseClick(acknowledge, Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(
-        !firingAlertOf(ruleId).value(QLatin1String("acknowledged_by")).toString().isEmpty(), kAnswerMs);
-    QTRY_VERIFY_WITH_TIMEOUT(!cellText(panel->alerts(), panel->alerts()->rowOf(fingerprint), AlertsModel::AcknowledgedBy)
-                                  .isEmpty(),
+    QTRY_VERIFY_WITH_TIMEOUT(!firingAlertOf(ruleId).value(QLatin1String("acknowledged_by")).toString().isEmpty(),
                              kAnswerMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !cellText(panel->alerts(), panel->alerts()->rowOf(fingerprint), AlertsModel::AcknowledgedBy).isEmpty(),
+        kAnswerMs);
     QVERIFY(!acknowledge->isEnabled());
 
     // Silence…: a dialog with the rule prefilled; the silence exists through the API and the alert shows silenced.
@@ -407,8 +407,7 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
                                   .object()
                                   .value(QLatin1String("severity"))
                                   .toString(),
-                              QStringLiteral("warning"),
-                              kAnswerMs);
+                              QStringLiteral("warning"), kAnswerMs);
     rules->close();
 
     // Show jobs: the Jobs panel, filtered on the waiting jobs a stalled queue is about.
