@@ -77,7 +77,7 @@ QVariant AlertsModel::data(const QModelIndex &index, int role) const
     case Rule: return a.value(QLatin1String("rule_name")).toString();
     case Severity: return sort ? QVariant(severityRank(severity)) : QVariant(severity);
     case State: return a.value(QLatin1String("state")).toString();
-    case Labels: return labelsText(a.value(QLatin1String("labels")).toObject());
+    case Labels: return labelsText(labels(index.row()));
     case Value: {
         const QJsonValue value = a.value(QLatin1String("value"));
         if (!value.isDouble())
@@ -116,6 +116,25 @@ QVariant AlertsModel::headerData(int section, Qt::Orientation orientation, int r
     case ColumnCount: break;
     }
     return {};
+}
+
+void AlertsModel::setRuleLabels(const QHash<QString, QJsonObject> &labels)
+{
+    if (labels == m_ruleLabels)
+        return;
+    m_ruleLabels = labels;
+    if (!m_alerts.isEmpty())
+        emit dataChanged(index(0, Labels), index(int(m_alerts.size()) - 1, Labels));
+}
+
+QJsonObject AlertsModel::labels(int row) const
+{
+    const QJsonObject &alert = m_alerts.at(row);
+    QJsonObject all = m_ruleLabels.value(alert.value(QLatin1String("rule_id")).toString());
+    const QJsonObject own = alert.value(QLatin1String("labels")).toObject();
+    for (auto it = own.begin(); it != own.end(); ++it)
+        all.insert(it.key(), it.value());
+    return all;
 }
 
 int AlertsModel::rowOf(const QString &fingerprint) const

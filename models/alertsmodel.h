@@ -39,6 +39,11 @@ public:
     QJsonObject alert(int row) const { return m_alerts.value(row); }
     int rowOf(const QString &fingerprint) const;
 
+    // Each rule's own labels (rule id → labels), shown with the alert's: the alerts route gives the series' only.
+    void setRuleLabels(const QHash<QString, QJsonObject> &labels);
+    // The rule's labels and the alert's own (which win), as Alertmanager shows an alert's label set.
+    QJsonObject labels(int row) const;
+
     // Asks again (an answer overtaken by a newer refresh is dropped).
     void refresh();
     // Acknowledges the alert; refreshes after the answer (acknowledged emits the outcome).
@@ -61,6 +66,7 @@ private:
 
     AdminClient &m_client;
     QList<QJsonObject> m_alerts;
+    QHash<QString, QJsonObject> m_ruleLabels;
     quint64 m_round = 0;
 };
 

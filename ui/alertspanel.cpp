@@ -163,9 +163,9 @@ AlertsPanel::AlertsPanel(AdminClient &client, QWidget *parent)
     connect(m_silences, &AlertSilencesModel::expired, this, done(tr("Silence expired.")));
     for (PagedAdminModel *model : std::initializer_list<PagedAdminModel *>{m_silences, m_history, m_rules})
         connect(model, &PagedAdminModel::errorOccurred, this, &AlertsPanel::showError);
-    connect(m_rules, &QAbstractItemModel::rowsInserted, this, &AlertsPanel::ruleNamesChanged);
-    connect(m_rules, &QAbstractItemModel::dataChanged, this, &AlertsPanel::ruleNamesChanged);
-    connect(m_rules, &QAbstractItemModel::modelReset, this, &AlertsPanel::ruleNamesChanged);
+    connect(m_rules, &QAbstractItemModel::rowsInserted, this, &AlertsPanel::rulesChanged);
+    connect(m_rules, &QAbstractItemModel::dataChanged, this, &AlertsPanel::rulesChanged);
+    connect(m_rules, &QAbstractItemModel::modelReset, this, &AlertsPanel::rulesChanged);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
         if (tab == Silenced)
             m_silences->reload();
@@ -235,7 +235,10 @@ QJsonObject AlertsPanel::selectedAlert() const
     const QModelIndex current = m_alertTables.at(tab)->selectionModel()->currentIndex();
     if (!current.isValid())
         return {};
-    return m_alerts->alert(m_tabFilters.at(tab)->mapToSource(current).row());
+    const int row = m_tabFilters.at(tab)->mapToSource(current).row();
+    QJsonObject alert = m_alerts->alert(row);
+    alert.insert(QStringLiteral("labels"), m_alerts->labels(row)); // what the table shows, what a silence matches
+    return alert;
 }
 
 QJsonObject AlertsPanel::ruleOf(const QJsonObject &alert) const
@@ -326,12 +329,17 @@ void AlertsPanel::showError(const QString &message)
     m_error->setVisible(!message.isEmpty());
 }
 
-void AlertsPanel::ruleNamesChanged()
+void AlertsPanel::rulesChanged()
 {
     QHash<QString, QString> names;
-    for (int row = 0; row < m_rules->rowCount(); ++row)
-        names.insert(m_rules->idAt(row), m_rules->item(row).value(QLatin1String("name")).toString());
+    QHash<QString, QJsonObject> labels;
+    for (int row = 0; row < m_rules->rowCount(); ++row) {
+        const QJsonObject rule = m_rules->item(row);
+        names.insert(m_rules->idAt(row), rule.value(QLatin1String("name")).toString());
+        labels.insert(m_rules->idAt(row), rule.value(QLatin1String("labels")).toObject());
+    }
     m_silences->setRuleNames(names);
+    m_alerts->setRuleLabels(labels);
     updateActions();
 }
 

@@ -63,7 +63,7 @@ protected:
 
 private:
     QTableView *makeTable(const QString &name, QAbstractItemModel *model);
-    // The alert selected in the current tab's alert table; empty when none.
+    // The alert selected in the current tab's alert table, with its rule's labels; empty when none.
     QJsonObject selectedAlert() const;
     QJsonObject ruleOf(const QJsonObject &alert) const;
     void updateActions();
@@ -74,7 +74,7 @@ private:
     void showOnDashboard();
     void showJobs();
     void showError(const QString &message);
-    void ruleNamesChanged();
+    void rulesChanged();
 
     AdminClient &m_client;
     AlertsModel *m_alerts;

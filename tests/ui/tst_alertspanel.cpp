@@ -151,15 +151,17 @@ void TestAlertsPanel::cleanup()
 QString TestAlertsPanel::createRule(const QString &name, const QString &severity, int forSeconds)
 {
     // queue_stalled is 0 or 1 on every round: ">= 0" holds at once and on every round after.
-    const ApiReply reply = httpCall(m_base, "POST", kRules,
-                                    QJsonObject{{QStringLiteral("name"), name},
-                                                {QStringLiteral("kind"), QStringLiteral("queue_stalled")},
-                                                {QStringLiteral("comparison"), QStringLiteral(">=")},
-                                                {QStringLiteral("threshold"), 0},
-                                                {QStringLiteral("for_seconds"), forSeconds},
-                                                {QStringLiteral("severity"), severity},
-                                                {QStringLiteral("runbook"), QStringLiteral("Look at the queue.")}},
-                                    m_adminKey);
+    const ApiReply reply
+        = httpCall(m_base, "POST", kRules,
+                   QJsonObject{{QStringLiteral("name"), name},
+                               {QStringLiteral("kind"), QStringLiteral("queue_stalled")},
+                               {QStringLiteral("comparison"), QStringLiteral(">=")},
+                               {QStringLiteral("threshold"), 0},
+                               {QStringLiteral("for_seconds"), forSeconds},
+                               {QStringLiteral("severity"), severity},
+                               {QStringLiteral("labels"), QJsonObject{{QStringLiteral("team"), QStringLiteral("ops")}}},
+                               {QStringLiteral("runbook"), QStringLiteral("Look at the queue.")}},
+                   m_adminKey);
     if (reply.status != 201)
         qWarning("creating rule %s: %d %s", qPrintable(name), reply.status, reply.body.constData());
     return reply.status == 201 ? reply.object().value(QLatin1String("id")).toString() : QString();
@@ -317,6 +319,8 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
     const int row = rowWithText(firing->model(), QStringLiteral("Queue watch"));
     QCOMPARE(cellText(firing->model(), row, AlertsModel::Severity), QStringLiteral("critical"));
     QVERIFY(firing->model()->index(row, AlertsModel::Severity).data(Qt::ForegroundRole).isValid());
+    QTRY_COMPARE_WITH_TIMEOUT(cellText(firing->model(), row, AlertsModel::Labels), QStringLiteral("team=ops"),
+                              kAnswerMs);
     auto *acknowledge = child<QToolButton>(*panel, QStringLiteral("acknowledgeAlertButton"));
     auto *silence = child<QToolButton>(*panel, QStringLiteral("silenceAlertButton"));
     auto *jobs = child<QToolButton>(*panel, QStringLiteral("showAlertJobsButton"));
@@ -339,6 +343,7 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
     SilenceDialog *dialog = nullptr;
     QTRY_VERIFY_WITH_TIMEOUT((dialog = panel->findChild<SilenceDialog *>()) && dialog->isVisible(), kAnswerMs);
     QVERIFY(child<QCheckBox>(*dialog, QStringLiteral("silenceOnlyRule"))->isChecked());
+    QCOMPARE(child<QLineEdit>(*dialog, QStringLiteral("silenceMatchers"))->text(), QStringLiteral("team=ops"));
     auto *ok = child<QPushButton>(*dialog, QStringLiteral("silenceOk"));
     QVERIFY(!ok->isEnabled()); // a comment is required
     QTest::keyClicks(child<QLineEdit>(*dialog, QStringLiteral("silenceComment")), QStringLiteral("planned upgrade"));
@@ -356,6 +361,8 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
         kAnswerMs);
     QCOMPARE(silenceBody.value(QLatin1String("rule_id")).toString(), ruleId);
     QCOMPARE(silenceBody.value(QLatin1String("comment")).toString(), QStringLiteral("planned upgrade"));
+    QCOMPARE(silenceBody.value(QLatin1String("matchers")).toObject(),
+             (QJsonObject{{QStringLiteral("team"), QStringLiteral("ops")}}));
     const QDateTime endsAt
         = QDateTime::fromString(silenceBody.value(QLatin1String("ends_at")).toString(), Qt::ISODateWithMs);
     QVERIFY(endsAt > QDateTime::currentDateTimeUtc().addSecs(3600)); // the default 2 h
