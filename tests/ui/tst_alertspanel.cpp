@@ -415,6 +415,35 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
                                   .value(QLatin1String("severity"))
                                   .toString(),
                               QStringLiteral("warning"), kAnswerMs);
+    // Add and delete, in the same dialog.
+    QTest::mouseClick(child<QPushButton>(*rules, QStringLiteral("addRuleButton")), Qt::LeftButton);
+    QCOMPARE(name->text(), QString());
+    QTest::keyClicks(name, QStringLiteral("Made in the dialog"));
+    child<QComboBox>(*rules, QStringLiteral("ruleKind"))->setCurrentText(QStringLiteral("discarded_jobs_per_minute"));
+    child<QDoubleSpinBox>(*rules, QStringLiteral("ruleThreshold"))->setValue(5);
+    child<QLineEdit>(*rules, QStringLiteral("ruleLabels"))->setText(QStringLiteral("team=jobs"));
+    QTest::mouseClick(child<QPushButton>(*rules, QStringLiteral("saveRuleButton")), Qt::LeftButton);
+    QString made;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const QJsonArray all
+                = httpCall(m_base, "GET", kRules, {}, m_adminKey).object().value(QLatin1String("items")).toArray();
+            for (const QJsonValue &rule : all) {
+                if (rule.toObject().value(QLatin1String("name")).toString() == QLatin1String("Made in the dialog"))
+                    made = rule.toObject().value(QLatin1String("id")).toString();
+            }
+            return !made.isEmpty();
+        }(),
+        kAnswerMs);
+    const QJsonObject madeRule = httpCall(m_base, "GET", kRules + u'/' + made, {}, m_adminKey).object();
+    QCOMPARE(madeRule.value(QLatin1String("kind")).toString(), QStringLiteral("discarded_jobs_per_minute"));
+    QCOMPARE(madeRule.value(QLatin1String("threshold")).toDouble(), 5.0);
+    QCOMPARE(madeRule.value(QLatin1String("labels")).toObject(),
+             (QJsonObject{{QStringLiteral("team"), QStringLiteral("jobs")}}));
+    auto *remove = child<QPushButton>(*rules, QStringLiteral("deleteRuleButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(remove->isEnabled(), kAnswerMs); // the saved rule is selected
+    QTest::mouseClick(remove, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(httpCall(m_base, "GET", kRules + u'/' + made, {}, m_adminKey).status, 404, kAnswerMs);
     rules->close();
 
     // Show jobs: the Jobs panel, filtered on the waiting jobs a stalled queue is about.
