@@ -326,6 +326,10 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
     auto *jobs = child<QToolButton>(*panel, QStringLiteral("showAlertJobsButton"));
     QVERIFY(acknowledge && silence && jobs);
     QVERIFY(!acknowledge->isEnabled()); // nothing selected
+    // The same actions are the table's context menu.
+    QCOMPARE(firing->contextMenuPolicy(), Qt::ActionsContextMenu);
+    for (QToolButton *button : {acknowledge, silence, jobs})
+        QVERIFY(firing->actions().contains(button->defaultAction()));
     clickRow(firing, row);
     QTRY_VERIFY_WITH_TIMEOUT(acknowledge->isEnabled() && silence->isEnabled() && jobs->isEnabled(), kAnswerMs);
 
