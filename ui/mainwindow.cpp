@@ -301,6 +301,12 @@ void MainWindow::rebuildOverview()
         }
     });
     replacePanel(Overview, overview);
+    connect(&m_alertMonitor, &AlertMonitor::environmentPolled, overview, [this, overview](int environment) {
+        const AlertMonitor::Environment polled = m_alertMonitor.environments().at(environment);
+        const bool read
+            = polled.status != AlertMonitor::Status::Unknown && polled.status != AlertMonitor::Status::Unreachable;
+        overview->model()->setFiringAlerts(environment, read ? std::optional<qint64>(polled.firing) : std::nullopt);
+    });
     m_alertMonitor.setEnvironments(clients);
 }
 

@@ -18,6 +18,8 @@
 #include "fakesecretstores.h"
 #include "jobspanel.h"
 #include "mainwindow.h"
+#include "overviewmodel.h"
+#include "overviewpanel.h"
 #include "servicecore.h"
 #include "silencedialog.h"
 #include "testdatabase.h"
@@ -228,6 +230,14 @@ void TestAlertsPanel::trayFollowsAFiringAlert()
         QTRY_VERIFY_WITH_TIMEOUT(monitor.environments().at(environment).pending == 1, kAnswerMs);
     }
     QVERIFY2(tray.toolTip().contains(QLatin1String("over HTTP: 1 firing, 1 pending")), qPrintable(tray.toolTip()));
+    // The Overview's cards show the same count (the monitor feeds them).
+    auto *overview = child<OverviewPanel>(*window, QStringLiteral("overviewPanel"));
+    QVERIFY(overview);
+    for (int environment : {0, 1}) {
+        QTRY_COMPARE_WITH_TIMEOUT(
+            overview->model()->index(environment, OverviewModel::FiringAlerts).data(OverviewModel::RawRole),
+            QVariant::fromValue(qint64(1)), kAnswerMs);
+    }
     QVERIFY(!notified.isEmpty());
     QVERIFY2(notified.first().at(0).toString().contains(QLatin1String("firing")),
              qPrintable(notified.first().at(0).toString()));
