@@ -2,9 +2,6 @@
 
 #include "alertsmodel.h"
 
-#include <QDateTime>
-#include <QLocale>
-
 namespace twinops {
 
 AlertHistoryModel::AlertHistoryModel(AdminClient &client, QObject *parent)
@@ -29,20 +26,11 @@ QVariant AlertHistoryModel::data(const QModelIndex &index, int role) const
         return {};
     const bool sort = role == SortRole;
     switch (Column(index.column())) {
-    case Time: {
-        const QDateTime at
-            = QDateTime::fromString(entry.value(QLatin1String("created_at")).toString(), Qt::ISODateWithMs);
-        return sort ? QVariant(at) : QVariant(QLocale().toString(at.toLocalTime(), QLocale::ShortFormat));
-    }
+    case Time: return AlertsModel::timeCell(entry.value(QLatin1String("created_at")), sort);
     case Rule: return entry.value(QLatin1String("rule_name")).toString();
     case State: return entry.value(QLatin1String("state")).toString();
     case Labels: return AlertsModel::labelsText(entry.value(QLatin1String("labels")).toObject());
-    case Value: {
-        const QJsonValue value = entry.value(QLatin1String("value"));
-        if (!value.isDouble())
-            return sort ? QVariant() : QVariant(tr("no data"));
-        return sort ? QVariant(value.toDouble()) : QVariant(QString::number(value.toDouble(), 'g', 6));
-    }
+    case Value: return AlertsModel::valueCell(entry.value(QLatin1String("value")), sort);
     case Silenced: {
         const bool silenced = entry.value(QLatin1String("silenced")).toBool();
         return sort ? QVariant(silenced) : QVariant(silenced ? tr("silenced") : QString());

@@ -3,9 +3,6 @@
 #include "admin/adminclient.h"
 #include "alertsmodel.h"
 
-#include <QDateTime>
-#include <QLocale>
-
 namespace twinops {
 
 AlertSilencesModel::AlertSilencesModel(AdminClient &client, QObject *parent)
@@ -26,10 +23,6 @@ QVariant AlertSilencesModel::data(const QModelIndex &index, int role) const
         return silence.value(QLatin1String("id")).toString();
     if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
         return {};
-    const auto time = [&](QLatin1String key) -> QVariant {
-        const QDateTime at = QDateTime::fromString(silence.value(key).toString(), Qt::ISODateWithMs);
-        return role == SortRole ? QVariant(at) : QVariant(QLocale().toString(at.toLocalTime(), QLocale::ShortFormat));
-    };
     switch (Column(index.column())) {
     case Rule: {
         const QString rule = silence.value(QLatin1String("rule_id")).toString();
@@ -38,8 +31,8 @@ QVariant AlertSilencesModel::data(const QModelIndex &index, int role) const
         return m_ruleNames.value(rule, rule);
     }
     case Matchers: return AlertsModel::labelsText(silence.value(QLatin1String("matchers")).toObject());
-    case Starts: return time(QLatin1String("starts_at"));
-    case Ends: return time(QLatin1String("ends_at"));
+    case Starts: return AlertsModel::timeCell(silence.value(QLatin1String("starts_at")), role == SortRole);
+    case Ends: return AlertsModel::timeCell(silence.value(QLatin1String("ends_at")), role == SortRole);
     case Comment: return silence.value(QLatin1String("comment")).toString();
     case CreatedBy: return silence.value(QLatin1String("created_by")).toString();
     case ColumnCount: break;

@@ -12,11 +12,6 @@ namespace twinops {
 
 namespace {
 
-QDateTime timeOf(const QJsonObject &alert, QLatin1String key)
-{
-    return QDateTime::fromString(alert.value(key).toString(), Qt::ISODateWithMs);
-}
-
 // Today's times without the date: alerts are mostly about the last hours.
 QString shortTime(const QDateTime &time)
 {
@@ -78,22 +73,14 @@ QVariant AlertsModel::data(const QModelIndex &index, int role) const
     case Severity: return sort ? QVariant(severityRank(severity)) : QVariant(severity);
     case State: return a.value(QLatin1String("state")).toString();
     case Labels: return labelsText(labels(index.row()));
-    case Value: {
-        const QJsonValue value = a.value(QLatin1String("value"));
-        if (!value.isDouble())
-            return sort ? QVariant() : QVariant(tr("no data"));
-        return sort ? QVariant(value.toDouble()) : QVariant(QString::number(value.toDouble(), 'g', 6));
-    }
-    case Since:
-    case ActiveAt: {
-        const QDateTime time = timeOf(a, index.column() == Since ? QLatin1String("since") : QLatin1String("active_at"));
-        return sort ? QVariant(time) : QVariant(shortTime(time));
-    }
+    case Value: return valueCell(a.value(QLatin1String("value")), sort);
+    case Since: return timeCell(a.value(QLatin1String("since")), sort);
+    case ActiveAt: return timeCell(a.value(QLatin1String("active_at")), sort);
     case AcknowledgedBy: {
         const QString by = a.value(QLatin1String("acknowledged_by")).toString();
         if (sort || by.isEmpty())
             return by;
-        return tr("%1 (%2)").arg(by, shortTime(timeOf(a, QLatin1String("acknowledged_at"))));
+        return tr("%1 (%2)").arg(by, timeCell(a.value(QLatin1String("acknowledged_at")), false).toString());
     }
     case ColumnCount: break;
     }
@@ -186,6 +173,19 @@ std::optional<QJsonObject> AlertsModel::labelsFromText(const QString &text, QStr
         labels.insert(key, pair.mid(equals + 1).trimmed());
     }
     return labels;
+}
+
+QVariant AlertsModel::valueCell(const QJsonValue &value, bool sort)
+{
+    if (!value.isDouble())
+        return sort ? QVariant() : QVariant(tr("no data"));
+    return sort ? QVariant(value.toDouble()) : QVariant(QString::number(value.toDouble(), 'g', 6));
+}
+
+QVariant AlertsModel::timeCell(const QJsonValue &time, bool sort)
+{
+    const QDateTime at = QDateTime::fromString(time.toString(), Qt::ISODateWithMs);
+    return sort ? QVariant(at) : QVariant(shortTime(at));
 }
 
 QVariant AlertsModel::severityColour(const QString &severity)

@@ -53,6 +53,10 @@ public:
     static QString labelsText(const QJsonObject &labels);
     // The other way: "key=value, …" into an object; nullopt (with the reason in `error`) for a malformed pair.
     static std::optional<QJsonObject> labelsFromText(const QString &text, QString *error = nullptr);
+    // A cell of the alert tables: a value ("no data" when null) and a time of the API (today's without the date);
+    // `sort`: the raw value for SortRole.
+    static QVariant valueCell(const QJsonValue &value, bool sort);
+    static QVariant timeCell(const QJsonValue &time, bool sort);
     // The colour of a severity (critical red, warning orange, info blue).
     static QVariant severityColour(const QString &severity);
 
