@@ -305,18 +305,14 @@ void OverviewModel::refreshRow(int row)
     };
     ask(row, historyPath(kRequests, from, to), history(kRequests));
     ask(row, historyPath(kLatency, from, to), history(kLatency));
+}
 
-    // Until an environment has the alerts API (issue #15's alert rules), the route does not exist there and the slot
-    // stays empty: a count is shown only when the environment gave one.
-    ask(row, QStringLiteral("/api/v1/admin/alerts?state=firing"), [this, row](Environment &e, const AdminReply &reply) {
-        e.firingAlerts.reset();
-        if (reply.ok()) {
-            const QJsonValue items = reply.body.value(QLatin1String("items"));
-            if (items.isArray())
-                e.firingAlerts = items.toArray().size();
-        }
-        changed(row, FiringAlerts, FiringAlerts);
-    });
+void OverviewModel::setFiringAlerts(int row, std::optional<qint64> count)
+{
+    if (row < 0 || row >= int(m_rows.size()) || m_rows.at(row).firingAlerts == count)
+        return;
+    m_rows[row].firingAlerts = count;
+    changed(row, FiringAlerts, FiringAlerts);
 }
 
 void OverviewModel::setDatabase(int row, std::optional<Result<DatabaseInspection>> inspection)

@@ -23,8 +23,9 @@ struct AdminReply;
 // column per figure. Each refresh asks every environment, through its AdminClient (never on the GUI thread), for
 // GET /health (version, schema version, health, queue depth, oldest waiting job), GET /admin/checks (the newest
 // checklist run), the last 15 minutes of per-minute rollups of the request counter and latency histogram (error
-// rate, p95) and GET /admin/alerts?state=firing (the firing alerts, shown only while that route answers). Every
-// answer updates its own cells (dataChanged); a failed call puts its reason in words into the Error column.
+// rate, p95). Every answer updates its own cells (dataChanged); a failed call puts its reason in words into the Error
+// column. The firing alerts come from the console's AlertMonitor (setFiringAlerts), which polls every environment's
+// alerts anyway: one request for them, not two.
 // The database details of an environment with a DSN come from the panel (setDatabase), which reads them on a
 // thread of its own.
 class OverviewModel final : public QAbstractTableModel
@@ -62,6 +63,9 @@ public:
     void setRefreshInterval(std::chrono::milliseconds interval);
     void refresh();
 
+    // The firing alerts (not silenced) of environment `row`; nullopt while its alerts cannot be read (no alerts API,
+    // unreachable), so the card shows no made-up zero.
+    void setFiringAlerts(int row, std::optional<qint64> count);
     // What reading environment `row`'s database found (nullopt: it has no DSN).
     void setDatabase(int row, std::optional<Result<DatabaseInspection>> inspection);
     const std::optional<Result<DatabaseInspection>> &database(int row) const { return m_rows.at(row).database; }

@@ -3,6 +3,8 @@
 #include "admin/adminclient.h"
 #include "admin/httpadminapi.h"
 #include "admin/inprocessadminapi.h"
+#include "alertspanel.h"
+#include "alertstray.h"
 #include "auth/secretstore.h"
 #include "charts/dashboardspanel.h"
 #include "checklistspanel.h"
@@ -39,6 +41,7 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
     , m_navigation(new QListWidget(this))
     , m_panels(new QStackedWidget(this))
     , m_endpointLabel(new QLabel(this))
+    , m_alertsTray(new AlertsTray(m_alertMonitor, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("TwinOps"));
@@ -70,6 +73,7 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
 
     // Every section but Overview and Settings is replaced by the selected environment's panel in showEnvironment().
     addSection(Overview, tr("Overview"), new QWidget(this));
+    addSection(Alerts, tr("Alerts"), new QWidget(this));
     addSection(Tenants, tr("Tenants"), new QWidget(this));
     addSection(Twins, tr("Twins"), new QWidget(this));
     addSection(Sources, tr("Sources"), new QWidget(this));
@@ -96,11 +100,14 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
     showEnvironment(0);
     rebuildOverview();
     m_navigation->setCurrentRow(Overview);
+    connect(m_alertsTray, &AlertsTray::openAlertsRequested, this, &MainWindow::openAlerts);
+    m_alertMonitor.start();
     resize(1200, 760);
 }
 
 MainWindow::~MainWindow()
 {
+    delete std::exchange(m_alertsTray, nullptr); // it watches m_alertMonitor, a member that goes before the children
     // The panels go first: they hold references to the environments' clients.
     while (m_panels->count() > 0) {
         QWidget *panel = m_panels->widget(0);
@@ -134,6 +141,18 @@ void MainWindow::showEnvironment(int index)
     if (index < 0 || index >= int(m_environments.size()))
         return;
     AdminClient &client = *m_environments[size_t(index)];
+    auto *alerts = new AlertsPanel(client, this);
+    connect(alerts, &AlertsPanel::dashboardsRequested, this, [this](const QDateTime &since, const QString &route) {
+        showSection(Dashboards);
+        if (auto *dashboards = qobject_cast<DashboardsPanel *>(m_panels->widget(Dashboards)))
+            dashboards->showRangeCovering(since, route);
+    });
+    connect(alerts, &AlertsPanel::jobsRequested, this, [this](const QString &state, const QString &type) {
+        showSection(Jobs);
+        if (auto *jobs = qobject_cast<JobsPanel *>(m_panels->widget(Jobs)))
+            jobs->showJobs(state, type);
+    });
+    replacePanel(Alerts, alerts);
     replacePanel(Tenants, new TenantsPanel(client, this));
     replacePanel(Twins, new TwinsPanel(client, this));
     replacePanel(Sources, new SourcesPanel(client, this));
@@ -263,7 +282,9 @@ void MainWindow::rebuildOverview()
     if (m_panels->count() <= Overview) // the constructor builds it once the sections exist
         return;
     QList<OverviewEnvironment> environments;
+    QList<AdminClient *> clients;
     for (size_t i = 0; i < m_environments.size(); ++i) {
+        clients.append(m_environments[i].get());
         OverviewEnvironment environment{m_environments[i].get(), {}};
         if (!m_environmentIds[i].isEmpty() && m_environmentStore)
             environment.dsn = [store = m_environmentStore, id = m_environmentIds[i]] { return store->dsn(id); };
@@ -276,9 +297,27 @@ void MainWindow::rebuildOverview()
         case OverviewPanel::Destination::Jobs: showSection(Jobs); break;
         case OverviewPanel::Destination::Dashboards: showSection(Dashboards); break;
         case OverviewPanel::Destination::Checklists: showSection(Checklists); break;
+        case OverviewPanel::Destination::Alerts: showSection(Alerts); break;
         }
     });
     replacePanel(Overview, overview);
+    connect(&m_alertMonitor, &AlertMonitor::environmentPolled, overview, [this, overview](int environment) {
+        const AlertMonitor::Environment polled = m_alertMonitor.environments().at(environment);
+        const bool read
+            = polled.status != AlertMonitor::Status::Unknown && polled.status != AlertMonitor::Status::Unreachable;
+        overview->model()->setFiringAlerts(environment, read ? std::optional<qint64>(polled.firing) : std::nullopt);
+    });
+    m_alertMonitor.setEnvironments(clients);
+}
+
+void MainWindow::openAlerts(int environment)
+{
+    if (environment >= 0)
+        selectEnvironment(environment);
+    showSection(Alerts);
+    showNormal();
+    raise();
+    activateWindow();
 }
 
 void MainWindow::changeEnvironment(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey)

@@ -180,7 +180,7 @@ QWidget *OverviewPanel::makeCard(int row)
     figure(Column::OldestWaitingSeconds, "oldestWaiting", open(Destination::Jobs));
     figure(Column::ErrorRatePercent, "errorRate", open(Destination::Dashboards));
     figure(Column::LatencyP95Seconds, "latencyP95", open(Destination::Dashboards));
-    figure(Column::FiringAlerts, "firingAlerts", {});
+    figure(Column::FiringAlerts, "firingAlerts", open(Destination::Alerts));
     card.alertsLabel = qobject_cast<QLabel *>(form->labelForField(card.figures[Column::FiringAlerts]));
     if (m_environments.at(row).dsn)
         figure(Column::Database, "database", details);

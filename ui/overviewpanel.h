@@ -33,7 +33,7 @@ class OverviewPanel final : public QWidget
 {
     Q_OBJECT
 public:
-    enum class Destination { Jobs, Dashboards, Checklists };
+    enum class Destination { Jobs, Dashboards, Checklists, Alerts };
 
     explicit OverviewPanel(QList<OverviewEnvironment> environments, QWidget *parent = nullptr);
     ~OverviewPanel() override;

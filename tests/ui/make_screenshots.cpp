@@ -1,6 +1,8 @@
 // Screenshots of every console panel for the docs (scripts/screenshots.sh runs this under Xvfb): a throwaway
 // database with demo data, the real main window, one PNG per section.
 #include "admin/inprocessadminapi.h"
+#include "alertsmodel.h"
+#include "alertspanel.h"
 #include "auth/apikeyrepository.h"
 #include "auth/secretstore.h"
 #include "checks/apiclient.h"
@@ -136,6 +138,31 @@ std::optional<Demo> seed(ServiceCore &core, const QString &baseUrl)
     return Demo{token, support};
 }
 
+// Alert rules the demo traffic breaks (its 4 % of bad tokens), one held pending by its `for`.
+bool addDemoAlertRules(ServiceCore &core)
+{
+    InProcessAdminApi admin(core);
+    const auto rule = [&](const char *name, const char *kind, double threshold, int forSeconds, const char *severity,
+                          const QJsonObject &labels) {
+        return admin
+                   .call("POST", QStringLiteral("/api/v1/admin/alerts/rules"),
+                         QJsonObject{{QStringLiteral("name"), QLatin1String(name)},
+                                     {QStringLiteral("kind"), QLatin1String(kind)},
+                                     {QStringLiteral("params"), QJsonObject{{QStringLiteral("window_seconds"), 300}}},
+                                     {QStringLiteral("comparison"), QStringLiteral(">")},
+                                     {QStringLiteral("threshold"), threshold},
+                                     {QStringLiteral("for_seconds"), forSeconds},
+                                     {QStringLiteral("severity"), QLatin1String(severity)},
+                                     {QStringLiteral("labels"), labels},
+                                     {QStringLiteral("runbook"), QStringLiteral("See docs/runbook.md.")}})
+                   .status
+            == 201;
+    };
+    const QJsonObject platform{{QStringLiteral("team"), QStringLiteral("platform")}};
+    return rule("401/403 over 3 %", "auth_failure_rate", 0.03, 0, "critical", platform)
+        && rule("401/403 over 2 % for an hour", "auth_failure_rate", 0.02, 3600, "warning", platform);
+}
+
 // Live traffic for the dashboards: the owner's list calls, a few chats and some requests with a bad token.
 class DemoTraffic final : public QObject
 {
@@ -193,6 +220,7 @@ int main(int argc, char **argv)
     CoreOptions options{DatabaseUrl::sqliteFile(home.filePath(QStringLiteral("demo.db")))};
     options.passwordCost = PasswordHasher::Cost::Minimal;
     options.metricsRollupInterval = std::chrono::seconds(2); // the Overview's 15-minute figures within seconds
+    options.alerts.interval = std::chrono::seconds(1); // the demo's alert rules fire within seconds
     auto core = ServiceCore::start(std::move(options));
     if (!core.ok() || !QDir().mkpath(output.path())) {
         std::fprintf(stderr, "make_screenshots: cannot start: %s\n",
@@ -210,6 +238,10 @@ int main(int argc, char **argv)
         return 1;
     }
     DemoTraffic traffic((*core)->endpoint()->baseUrl(), demo->token, demo->twin);
+    if (!addDemoAlertRules(**core)) {
+        std::fprintf(stderr, "make_screenshots: the demo alert rules were refused\n");
+        return 1;
+    }
     // Two saved environments for the Overview: this demo over HTTP with its database file as the DSN (read
     // read-only), and one where nothing listens.
     auto environments = std::make_shared<EnvironmentStore>(
@@ -257,6 +289,26 @@ int main(int argc, char **argv)
             continue;
         window.showSection(MainWindow::Section(section));
         QTest::qWait(1500); // panels load asynchronously; give them time to show their data
+        if (auto *alerts = window.findChild<AlertsPanel *>(); alerts && alerts->isVisible()) {
+            // The demo rules fire once the first rollups of the traffic are in; the info one is acknowledged.
+            if (!QTest::qWaitFor([&] { return alerts->alerts()->rowCount() >= 3; }, 60'000))
+                std::fprintf(stderr, "make_screenshots: the demo alerts did not all fire\n");
+            QTest::qWait(1500);
+            InProcessAdminApi admin(**core);
+            for (int row = 0; row < alerts->alerts()->rowCount(); ++row) {
+                const QJsonObject alert = alerts->alerts()->alert(row);
+                if (alert.value(QLatin1String("severity")).toString() == QLatin1String("info")
+                    && alert.value(QLatin1String("state")).toString() == QLatin1String("firing"))
+                    admin.call("POST",
+                               QStringLiteral("/api/v1/admin/alerts/%1/acknowledge")
+                                   .arg(alert.value(QLatin1String("fingerprint")).toString()));
+            }
+            alerts->alerts()->refresh();
+            QTest::qWait(1500);
+            if (auto *table = alerts->findChild<QTableView *>(QStringLiteral("firingAlertsTable")))
+                table->selectRow(0);
+            QTest::qWait(500);
+        }
         if (auto *overview = window.findChild<OverviewPanel *>(); overview && overview->isVisible()) {
             QTest::qWait(4000); // the first rollups of the demo traffic, then a refresh that reads them
             overview->model()->refresh();

@@ -67,9 +67,9 @@ void TestMainWindow::navigationShowsEverySection()
     QVERIFY(navigation && panels);
     QCOMPARE(navigation->count(), int(MainWindow::SectionCount));
 
-    const QStringList expected{QStringLiteral("Overview"),   QStringLiteral("Tenants"), QStringLiteral("Twins"),
-                               QStringLiteral("Sources"),    QStringLiteral("Jobs"),    QStringLiteral("Dashboards"),
-                               QStringLiteral("Checklists"), QStringLiteral("Settings")};
+    const QStringList expected{QStringLiteral("Overview"),   QStringLiteral("Alerts"),     QStringLiteral("Tenants"),
+                               QStringLiteral("Twins"),      QStringLiteral("Sources"),    QStringLiteral("Jobs"),
+                               QStringLiteral("Dashboards"), QStringLiteral("Checklists"), QStringLiteral("Settings")};
     for (int row = navigation->count() - 1; row >= 0; --row) {
         QListWidgetItem *item = navigation->item(row);
         QCOMPARE(item->text(), expected.at(row));

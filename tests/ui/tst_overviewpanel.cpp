@@ -303,6 +303,7 @@ void TestOverviewPanel::overviewShowsEveryEnvironment()
     clickThrough("queueDepth", MainWindow::Jobs);
     clickThrough("errorRate", MainWindow::Dashboards);
     clickThrough("lastChecklist", MainWindow::Checklists);
+    clickThrough("firingAlerts", MainWindow::Alerts);
 }
 
 QTEST_MAIN(TestOverviewPanel)
