@@ -26,6 +26,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace twinops;
 using namespace twinops::test;
 using namespace std::chrono_literals;
@@ -553,9 +555,24 @@ void TestAlerts::stalledQueueFiresAfterItsForAndResolves()
              (QStringList{QStringLiteral("pending (silenced)"), QStringLiteral("firing (silenced)")}));
     const auto silenced = api.get(QStringLiteral("/api/v1/admin/alerts?state=firing"), key);
     QCOMPARE(silenced.object()[QStringLiteral("items")].toArray().first()[QStringLiteral("silenced")].toBool(), true);
-    QVERIFY(api.get(QStringLiteral("/api/v1/admin/alerts/history?limit=2"), key)
-                .object()[QStringLiteral("next_cursor")]
-                .isString());
+    // The history route: newest first unless order=oldest, a cursor going on in its page's order.
+    const auto states = [&](const QString &query) {
+        QStringList seen;
+        const auto page = api.get(QStringLiteral("/api/v1/admin/alerts/history?rule_id=") + kStalledRule + query, key);
+        for (const QJsonValue entry : page.object()[QStringLiteral("items")].toArray())
+            seen.append(entry[QStringLiteral("state")].toString());
+        return std::make_pair(seen, page.object()[QStringLiteral("next_cursor")].toString());
+    };
+    const QStringList oldest{QStringLiteral("pending"), QStringLiteral("firing"), QStringLiteral("resolved"),
+                             QStringLiteral("pending"), QStringLiteral("firing")};
+    QCOMPARE(states(QStringLiteral("&order=oldest")).first, oldest);
+    QStringList newest = oldest;
+    std::reverse(newest.begin(), newest.end());
+    QCOMPARE(states({}).first, newest);
+    const auto [first, cursor] = states(QStringLiteral("&limit=2"));
+    QCOMPARE(first, newest.mid(0, 2));
+    QCOMPARE(states(QStringLiteral("&limit=2&cursor=") + cursor).first, newest.mid(2, 2));
+    QCOMPARE(api.get(QStringLiteral("/api/v1/admin/alerts/history?order=sideways"), key).status, 400);
     QVERIFY2(daemon.stop(), qPrintable(daemon.describe()));
 }
 

@@ -182,7 +182,12 @@ void registerAlertRoutes(Router &router)
 
     router.add(
         {"GET", QStringLiteral("/api/v1/admin/alerts/history"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-            TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
+            TWINOPS_TRY_ASSIGN(auto page, pageRequest(c.request));
+            // Newest first, as a history is read; order=oldest replays it.
+            const QString order = c.request.queryValue(QStringLiteral("order"));
+            if (!order.isEmpty() && order != QLatin1String("newest") && order != QLatin1String("oldest"))
+                return Error::badRequest(QStringLiteral("order must be newest or oldest"));
+            page.newestFirst = order != QLatin1String("oldest");
             const QString ruleId = c.request.queryValue(QStringLiteral("rule_id"));
             if (!ruleId.isEmpty() && !isUuid(ruleId))
                 return Error::badRequest(QStringLiteral("rule_id is not a UUID"));
