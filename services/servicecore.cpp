@@ -17,6 +17,7 @@
 #include "storage/migrator.h"
 
 #include <QCoreApplication>
+#include <QHostAddress>
 #include <QHostInfo>
 
 namespace twinops {
@@ -67,7 +68,9 @@ ServiceCore::ServiceCore(CoreOptions options)
 
 ServiceCore::~ServiceCore()
 {
-    // Stop serving and working before the shared state the threads use goes away.
+    // Stop serving and working before the shared state the threads use goes away; a scheduled run first, while
+    // the API it calls still answers.
+    m_checkScheduler.reset();
     m_endpoint.reset();
     m_api.reset();
     m_workers.reset();
@@ -151,6 +154,7 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
 Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &jwtSecret,
                               std::optional<ChatSettings> chat)
 {
+    m_checkScheduler.reset();
     m_endpoint.reset();
     ApiSettings settings;
     settings.instance = m_options.instance;
@@ -169,6 +173,11 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     TWINOPS_TRY(endpoint->start());
     m_endpoint = std::move(endpoint);
     m_alertNotifier->setExternalUrl(m_endpoint->baseUrl());
+    // Scheduled runs check this API; an endpoint listening on every address is reached on loopback.
+    QUrl self(m_endpoint->baseUrl());
+    if (const QHostAddress host(self.host()); host == QHostAddress::AnyIPv4 || host == QHostAddress::AnyIPv6)
+        self.setHost(host == QHostAddress::AnyIPv4 ? QStringLiteral("127.0.0.1") : QStringLiteral("::1"));
+    m_checkScheduler = std::make_unique<CheckScheduler>(m_options.database, self, m_options.checkSchedule);
     return {};
 }
 
@@ -221,6 +230,7 @@ Result<CoreOptions> CoreOptions::fromEnvironment(DatabaseUrl url)
     TWINOPS_TRY_ASSIGN(options.metricsRetention, metricsRetentionFromEnvironment());
     TWINOPS_TRY_ASSIGN(options.jobRetention, JobRetention::fromEnvironment());
     TWINOPS_TRY_ASSIGN(options.alerts, AlertEvaluatorOptions::fromEnvironment());
+    TWINOPS_TRY_ASSIGN(options.checkSchedule, CheckSchedulerOptions::fromEnvironment());
     return options;
 }
 
