@@ -187,8 +187,10 @@ void registerCheckRoutes(Router &router)
             TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
             JsonFields fields(body);
             CheckSchedule schedule;
+            const QJsonValue given = body.value(QStringLiteral("interval_minutes"));
             const std::optional<int> interval = fields.optionalInt(QStringLiteral("interval_minutes"));
-            if (!interval || *interval < 0 || *interval > kMaxCheckScheduleMinutes)
+            if (interval ? *interval < 0 || *interval > kMaxCheckScheduleMinutes
+                         : given.isUndefined() || given.isNull()) // else optionalInt named the problem
                 fields.problem(QStringLiteral("interval_minutes"),
                                QStringLiteral("must be a whole number from 0 (off) to %1").arg(kMaxCheckScheduleMinutes));
             schedule.intervalMinutes = interval.value_or(0);
