@@ -174,9 +174,9 @@ Result<QList<AlertSample>> AlertInputs::checklistItemsFailed()
     TWINOPS_TRY_ASSIGN(const CheckSchedule schedule, CheckScheduleRepository(m_db).get());
     if (!schedule.enabled())
         return QList<AlertSample>();
-    TWINOPS_TRY_ASSIGN(const QList<ChecklistRun> runs,
-                       ChecklistRunRepository(m_db).finishedRuns(schedule.checklistId, 1,
-                                                                 QString::fromLatin1(kScheduledRunStarter)));
+    TWINOPS_TRY_ASSIGN(
+        const QList<ChecklistRun> runs,
+        ChecklistRunRepository(m_db).finishedRuns(schedule.checklistId, 1, QString::fromLatin1(kScheduledRunStarter)));
     QList<AlertSample> samples;
     if (runs.isEmpty())
         return samples;

@@ -129,10 +129,11 @@ Result<QList<ChecklistRun>> ChecklistRunRepository::recent(int limit)
 Result<QList<ChecklistRun>> ChecklistRunRepository::finishedRuns(const QString &checklistId, int limit,
                                                                  const QString &startedBy)
 {
-    const QString runs = QStringLiteral("SELECT %1 FROM checklist_runs WHERE checklist_id = $1 AND status IN ('passed', "
-                                        "'warning', 'failed') AND ($2 = '' OR started_by = $2) "
-                                        "ORDER BY started_at DESC, id DESC LIMIT $3")
-                             .arg(kRunColumns);
+    const QString runs
+        = QStringLiteral("SELECT %1 FROM checklist_runs WHERE checklist_id = $1 AND status IN ('passed', "
+                         "'warning', 'failed') AND ($2 = '' OR started_by = $2) "
+                         "ORDER BY started_at DESC, id DESC LIMIT $3")
+              .arg(kRunColumns);
     TWINOPS_TRY_ASSIGN(const auto rows, m_db.query(runs, {checklistId, startedBy, limit}));
     QList<ChecklistRun> found;
     QHash<QString, qsizetype> index;

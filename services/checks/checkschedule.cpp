@@ -58,17 +58,17 @@ Result<std::optional<ChecklistRun>> CheckScheduleRepository::lastScheduledRun()
 Checklist scheduledChecklist(const Checklist &checklist)
 {
     Checklist scheduled = checklist;
-    scheduled.items.removeIf([](const ChecklistItem &item) {
-        return item.manual() || item.checkId.startsWith(QLatin1String("smoke."));
-    });
+    scheduled.items.removeIf(
+        [](const ChecklistItem &item) { return item.manual() || item.checkId.startsWith(QLatin1String("smoke.")); });
     return scheduled;
 }
 
 Result<CheckSchedulerOptions> CheckSchedulerOptions::fromEnvironment()
 {
     CheckSchedulerOptions options;
-    TWINOPS_TRY_ASSIGN(const int minute, integerFromEnvironment("TWINOPS_CHECK_SCHEDULE_UNIT_MS",
-                                                                int(options.minute.count()), 100, 3'600'000));
+    TWINOPS_TRY_ASSIGN(
+        const int minute,
+        integerFromEnvironment("TWINOPS_CHECK_SCHEDULE_UNIT_MS", int(options.minute.count()), 100, 3'600'000));
     options.minute = std::chrono::milliseconds(minute);
     return options;
 }
@@ -105,8 +105,8 @@ Result<std::optional<ChecklistRun>> CheckScheduler::startDueRun(Database &db, co
     TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(db));
     if (db.dialect() == Dialect::Postgres) {
         // Released at commit: by then the new run's started_at tells every other instance it is not due.
-        TWINOPS_TRY_ASSIGN(const Rows locked, db.query(QStringLiteral("SELECT pg_try_advisory_xact_lock($1)"),
-                                                       {kCheckSchedulerLock}));
+        TWINOPS_TRY_ASSIGN(const Rows locked,
+                           db.query(QStringLiteral("SELECT pg_try_advisory_xact_lock($1)"), {kCheckSchedulerLock}));
         if (!locked.first().boolean(0))
             return std::optional<ChecklistRun>();
     }

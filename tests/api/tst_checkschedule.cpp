@@ -107,12 +107,12 @@ void TestCheckSchedule::scheduledChecklistLeavesOutManualAndSmokeItems()
         QVERIFY2(!item.manual(), qPrintable(item.id));
         ids.append(item.checkId);
     }
-    QCOMPARE(ids,
-             (QStringList{QStringLiteral("migrations.applied"), QStringLiteral("environment.settings"),
-                          QStringLiteral("health"), QStringLiteral("database.lint"),
-                          QStringLiteral("monitoring.error_rate"), QStringLiteral("monitoring.ttft_p95"),
-                          QStringLiteral("monitoring.job_success"), QStringLiteral("monitoring.auth_failures"),
-                          QStringLiteral("monitoring.database_errors")}));
+    QCOMPARE(
+        ids,
+        (QStringList{QStringLiteral("migrations.applied"), QStringLiteral("environment.settings"),
+                     QStringLiteral("health"), QStringLiteral("database.lint"), QStringLiteral("monitoring.error_rate"),
+                     QStringLiteral("monitoring.ttft_p95"), QStringLiteral("monitoring.job_success"),
+                     QStringLiteral("monitoring.auth_failures"), QStringLiteral("monitoring.database_errors")}));
 }
 
 void TestCheckSchedule::scheduleIsValidatedAndStored()
@@ -136,8 +136,9 @@ void TestCheckSchedule::scheduleIsValidatedAndStored()
 
     const auto problemOf = [&](const QJsonObject &body, const QString &field) {
         const auto reply = putSchedule(api, key, body);
-        return reply.status == 422 ? reply.object()[QStringLiteral("error")][QStringLiteral("details")][field].toString()
-                                   : QStringLiteral("status %1").arg(reply.status);
+        return reply.status == 422
+            ? reply.object()[QStringLiteral("error")][QStringLiteral("details")][field].toString()
+            : QStringLiteral("status %1").arg(reply.status);
     };
     QVERIFY(problemOf({}, QStringLiteral("interval_minutes")).contains(QLatin1String("from 0 (off) to 10080")));
     QVERIFY(problemOf({{QStringLiteral("interval_minutes"), -1}}, QStringLiteral("interval_minutes"))
@@ -158,7 +159,8 @@ void TestCheckSchedule::scheduleIsValidatedAndStored()
     const QJsonObject withRun
         = pollUntil([&] { return api.get(path, key).object(); },
                     [](const QJsonObject &schedule) {
-                        const QString status = schedule[QStringLiteral("last_run")][QStringLiteral("status")].toString();
+                        const QString status
+                            = schedule[QStringLiteral("last_run")][QStringLiteral("status")].toString();
                         return !status.isEmpty() && status != QLatin1String("running");
                     });
     QCOMPARE(withRun[QStringLiteral("last_run")][QStringLiteral("started_by")].toString(), QStringLiteral("schedule"));
@@ -178,22 +180,21 @@ void TestCheckSchedule::scheduledRunsAreStoredAndFailuresAlert()
     // A real 401 spike: the runbook's "no 401/403 spike" item reads the daemon's counters since it started.
     for (int i = 0; i < 60; ++i)
         QCOMPARE(api.get(QStringLiteral("/api/v1/admin/checks")).status, 401);
-    QCOMPARE(
-        putSchedule(api, key, QJsonObject{{QStringLiteral("interval_minutes"), 1}})
-            .status,
-        200);
+    QCOMPARE(putSchedule(api, key, QJsonObject{{QStringLiteral("interval_minutes"), 1}}).status, 200);
 
     // Scheduled runs, stored: at least three, the automated items without the smoke tests.
-    const auto trend = [&] { return api.get(QStringLiteral("/api/v1/admin/checks/trend?scheduled=true"), key).object(); };
-    const QJsonObject three = pollUntil(
-        trend, [](const QJsonObject &t) { return t[QStringLiteral("runs")].toArray().size() >= 3; });
+    const auto trend
+        = [&] { return api.get(QStringLiteral("/api/v1/admin/checks/trend?scheduled=true"), key).object(); };
+    const QJsonObject three
+        = pollUntil(trend, [](const QJsonObject &t) { return t[QStringLiteral("runs")].toArray().size() >= 3; });
     const QJsonArray runs = three[QStringLiteral("runs")].toArray();
     QVERIFY2(runs.size() >= 3, qPrintable(QString::fromUtf8(QJsonDocument(three).toJson())));
     for (const QJsonValue &run : runs)
         QCOMPARE(run[QStringLiteral("started_by")].toString(), QStringLiteral("schedule"));
-    QVERIFY(runs.first()[QStringLiteral("started_at")].toString() < runs.last()[QStringLiteral("started_at")].toString());
-    const auto stored = api.get(QStringLiteral("/api/v1/admin/checks/runs/") + runs.last()[QStringLiteral("id")].toString(),
-                                key);
+    QVERIFY(runs.first()[QStringLiteral("started_at")].toString()
+            < runs.last()[QStringLiteral("started_at")].toString());
+    const auto stored
+        = api.get(QStringLiteral("/api/v1/admin/checks/runs/") + runs.last()[QStringLiteral("id")].toString(), key);
     QCOMPARE(stored.status, 200);
     QCOMPARE(stored.object()[QStringLiteral("status")].toString(), QStringLiteral("failed"));
     for (const QJsonValue &item : stored.object()[QStringLiteral("results")].toArray()) {
@@ -231,10 +232,7 @@ void TestCheckSchedule::scheduledRunsAreStoredAndFailuresAlert()
     QCOMPARE(tenants->first().integer(0), 0);
 
     // Off: nobody watches, so the alert resolves (after the damping) and no new run starts.
-    QCOMPARE(
-        putSchedule(api, key, QJsonObject{{QStringLiteral("interval_minutes"), 0}})
-            .status,
-        200);
+    QCOMPARE(putSchedule(api, key, QJsonObject{{QStringLiteral("interval_minutes"), 0}}).status, 200);
     deadline.setRemainingTime(kTimeoutMs);
     while (!scheduledAlertItems(api, key, QStringLiteral("firing")).isEmpty() && !deadline.hasExpired())
         QTest::qWait(100);
@@ -259,22 +257,23 @@ void TestCheckSchedule::twoInstancesStartEachRunOnce()
     QVERIFY(key.startsWith(QLatin1String("twk_")));
     Daemon first;
     Daemon second;
-    if (!serve(first, home, *database, QStringLiteral("first")) || !serve(second, home, *database, QStringLiteral("second")))
+    if (!serve(first, home, *database, QStringLiteral("first"))
+        || !serve(second, home, *database, QStringLiteral("second")))
         return;
     ApiClient api(QUrl(first.baseUrl()));
-    QCOMPARE(
-        putSchedule(api, key, QJsonObject{{QStringLiteral("interval_minutes"), 1}})
-            .status,
-        200);
+    QCOMPARE(putSchedule(api, key, QJsonObject{{QStringLiteral("interval_minutes"), 1}}).status, 200);
     // The schedule set through the first is the second's too; every run starts a full interval after the one before.
     ApiClient other(QUrl(second.baseUrl()));
-    QCOMPARE(other.get(QStringLiteral("/api/v1/admin/checks/schedule"), key).object()[QStringLiteral("interval_minutes")].toInt(),
+    QCOMPARE(other.get(QStringLiteral("/api/v1/admin/checks/schedule"), key)
+                 .object()[QStringLiteral("interval_minutes")]
+                 .toInt(),
              1);
     const auto db = database->connect();
     const auto starts = [&] {
         QList<QDateTime> times;
-        const auto rows = db->query(QStringLiteral("SELECT started_at FROM checklist_runs WHERE started_by = 'schedule' "
-                                                   "ORDER BY started_at"));
+        const auto rows
+            = db->query(QStringLiteral("SELECT started_at FROM checklist_runs WHERE started_by = 'schedule' "
+                                       "ORDER BY started_at"));
         if (rows.ok()) {
             for (const Row row : *rows)
                 times.append(row.time(0));

@@ -36,12 +36,13 @@ QString actor(const RequestContext &c)
 
 QJsonObject scheduleJson(const CheckSchedule &schedule, const std::optional<ChecklistRun> &lastRun)
 {
-    return {{QStringLiteral("interval_minutes"), schedule.intervalMinutes},
-            {QStringLiteral("checklist"), schedule.checklistId},
-            {QStringLiteral("updated_by"), schedule.updatedBy.isEmpty() ? QJsonValue() : QJsonValue(schedule.updatedBy)},
-            {QStringLiteral("updated_at"), schedule.updatedAt.isValid() ? QJsonValue(isoTime(schedule.updatedAt))
-                                                                        : QJsonValue()},
-            {QStringLiteral("last_run"), lastRun ? QJsonValue(runSummaryJson(*lastRun)) : QJsonValue()}};
+    return {
+        {QStringLiteral("interval_minutes"), schedule.intervalMinutes},
+        {QStringLiteral("checklist"), schedule.checklistId},
+        {QStringLiteral("updated_by"), schedule.updatedBy.isEmpty() ? QJsonValue() : QJsonValue(schedule.updatedBy)},
+        {QStringLiteral("updated_at"),
+         schedule.updatedAt.isValid() ? QJsonValue(isoTime(schedule.updatedAt)) : QJsonValue()},
+        {QStringLiteral("last_run"), lastRun ? QJsonValue(runSummaryJson(*lastRun)) : QJsonValue()}};
 }
 
 Result<HttpResponse> scheduleResponse(Database &db)
@@ -93,10 +94,11 @@ Result<HttpResponse> trendResponse(RequestContext &c)
         for (const ChecklistRun &run : std::as_const(runs)) {
             const auto found = std::find_if(run.items.cbegin(), run.items.cend(),
                                             [&item](const ChecklistItemResult &r) { return r.item.id == item.id; });
-            results.append(found == run.items.cend()
-                               ? QJsonValue()
-                               : QJsonValue(QJsonObject{{QStringLiteral("status"), checkStatusName(found->result.status)},
-                                                        {QStringLiteral("message"), found->result.message}}));
+            results.append(
+                found == run.items.cend()
+                    ? QJsonValue()
+                    : QJsonValue(QJsonObject{{QStringLiteral("status"), checkStatusName(found->result.status)},
+                                             {QStringLiteral("message"), found->result.message}}));
         }
         items.append(QJsonObject{{QStringLiteral("id"), item.id},
                                  {QStringLiteral("title"), item.title},
@@ -104,9 +106,10 @@ Result<HttpResponse> trendResponse(RequestContext &c)
                                  {QStringLiteral("check"), item.checkId},
                                  {QStringLiteral("results"), results}});
     }
-    return HttpResponse::json(200, QJsonObject{{QStringLiteral("checklist"), checklistId},
-                                               {QStringLiteral("runs"), runsJson},
-                                               {QStringLiteral("items"), items}});
+    return HttpResponse::json(200,
+                              QJsonObject{{QStringLiteral("checklist"), checklistId},
+                                          {QStringLiteral("runs"), runsJson},
+                                          {QStringLiteral("items"), items}});
 }
 
 } // namespace
@@ -182,30 +185,32 @@ void registerCheckRoutes(Router &router)
     router.add({"GET", QStringLiteral("/api/v1/admin/checks/schedule"), admin},
                [](RequestContext &c) { return scheduleResponse(c.api.db()); });
 
-    router.add(
-        {"PUT", QStringLiteral("/api/v1/admin/checks/schedule"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-            TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
-            JsonFields fields(body);
-            CheckSchedule schedule;
-            const QJsonValue given = body.value(QStringLiteral("interval_minutes"));
-            const std::optional<int> interval = fields.optionalInt(QStringLiteral("interval_minutes"));
-            if (interval ? *interval < 0 || *interval > kMaxCheckScheduleMinutes
-                         : given.isUndefined() || given.isNull()) // else optionalInt named the problem
-                fields.problem(QStringLiteral("interval_minutes"),
-                               QStringLiteral("must be a whole number from 0 (off) to %1").arg(kMaxCheckScheduleMinutes));
-            schedule.intervalMinutes = interval.value_or(0);
-            schedule.checklistId = fields.optionalString(QStringLiteral("checklist"), 100).value_or(QStringLiteral("staging"));
-            if (fields.status().ok() && !builtInChecklist(schedule.checklistId).ok())
-                fields.problem(QStringLiteral("checklist"), QStringLiteral("is not a built-in checklist"));
-            TWINOPS_TRY(fields.status());
-            schedule.updatedBy = actor(c);
-            schedule.updatedAt = nowUtc();
-            TWINOPS_TRY(CheckScheduleRepository(c.api.db()).set(schedule));
-            audit(c, QStringLiteral("checklist.schedule"), QStringLiteral("check_schedule"), QStringLiteral("1"),
-                  QJsonObject{{QStringLiteral("interval_minutes"), schedule.intervalMinutes},
-                              {QStringLiteral("checklist"), schedule.checklistId}});
-            return scheduleResponse(c.api.db());
-        });
+    router.add({"PUT", QStringLiteral("/api/v1/admin/checks/schedule"), admin},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+                   JsonFields fields(body);
+                   CheckSchedule schedule;
+                   const QJsonValue given = body.value(QStringLiteral("interval_minutes"));
+                   const std::optional<int> interval = fields.optionalInt(QStringLiteral("interval_minutes"));
+                   if (interval ? *interval < 0 || *interval > kMaxCheckScheduleMinutes
+                                : given.isUndefined() || given.isNull()) // else optionalInt named the problem
+                       fields.problem(
+                           QStringLiteral("interval_minutes"),
+                           QStringLiteral("must be a whole number from 0 (off) to %1").arg(kMaxCheckScheduleMinutes));
+                   schedule.intervalMinutes = interval.value_or(0);
+                   schedule.checklistId
+                       = fields.optionalString(QStringLiteral("checklist"), 100).value_or(QStringLiteral("staging"));
+                   if (fields.status().ok() && !builtInChecklist(schedule.checklistId).ok())
+                       fields.problem(QStringLiteral("checklist"), QStringLiteral("is not a built-in checklist"));
+                   TWINOPS_TRY(fields.status());
+                   schedule.updatedBy = actor(c);
+                   schedule.updatedAt = nowUtc();
+                   TWINOPS_TRY(CheckScheduleRepository(c.api.db()).set(schedule));
+                   audit(c, QStringLiteral("checklist.schedule"), QStringLiteral("check_schedule"), QStringLiteral("1"),
+                         QJsonObject{{QStringLiteral("interval_minutes"), schedule.intervalMinutes},
+                                     {QStringLiteral("checklist"), schedule.checklistId}});
+                   return scheduleResponse(c.api.db());
+               });
 
     // Each automated item's status over the newest finished runs, oldest first.
     router.add({"GET", QStringLiteral("/api/v1/admin/checks/trend"), admin}, trendResponse);
