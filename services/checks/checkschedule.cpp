@@ -144,8 +144,8 @@ void CheckScheduler::tick(Database &db)
     qCInfo(lcChecks).noquote() << "scheduled checklist run" << run.id << "started";
     ChecklistRunRepository repository(db);
     executeRun(run, target, &repository, {}, [this] { return m_signal.stopping(); });
-    qCInfo(lcChecks).noquote() << "scheduled checklist run" << run.id << run.status << "("
-                               << checklistSummaryLine(run.summary()) << ")";
+    qCInfo(lcChecks).noquote() << QStringLiteral("scheduled checklist run %1 %2 (%3)")
+                                      .arg(run.id, run.status, checklistSummaryLine(run.summary()));
     ++m_runs;
 }
 
