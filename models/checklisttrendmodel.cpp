@@ -56,8 +56,10 @@ void ChecklistTrendModel::setTrend(const QJsonObject &trend)
     }
     for (const QJsonValue &value : trend.value(QLatin1String("items")).toArray()) {
         const QJsonObject json = value.toObject();
-        Item item{json.value(QLatin1String("id")).toString(), json.value(QLatin1String("title")).toString(),
-                  json.value(QLatin1String("section")).toString(), json.value(QLatin1String("check")).toString(),
+        Item item{json.value(QLatin1String("id")).toString(),
+                  json.value(QLatin1String("title")).toString(),
+                  json.value(QLatin1String("section")).toString(),
+                  json.value(QLatin1String("check")).toString(),
                   {}};
         const QJsonArray results = json.value(QLatin1String("results")).toArray();
         for (qsizetype i = 0; i < m_runs.size(); ++i) {

@@ -320,14 +320,15 @@ void ChecklistsPanel::showSchedule(const QJsonObject &schedule)
     const QJsonObject last = schedule.value(QLatin1String("last_run")).toObject();
     const QString stored = interval > 0 ? tr("every %n minute(s)", nullptr, interval) : tr("off");
     m_scheduleStatus->setText(
-        last.isEmpty() ? tr("Stored: %1; no scheduled run yet.").arg(stored)
-                       : tr("Stored: %1; last scheduled run %2: %3.")
-                             .arg(stored,
-                                  QLocale().toString(QDateTime::fromString(last.value(QLatin1String("started_at")).toString(),
-                                                                           Qt::ISODateWithMs)
-                                                         .toLocalTime(),
-                                                     QLocale::ShortFormat),
-                                  last.value(QLatin1String("status")).toString()));
+        last.isEmpty()
+            ? tr("Stored: %1; no scheduled run yet.").arg(stored)
+            : tr("Stored: %1; last scheduled run %2: %3.")
+                  .arg(stored,
+                       QLocale().toString(
+                           QDateTime::fromString(last.value(QLatin1String("started_at")).toString(), Qt::ISODateWithMs)
+                               .toLocalTime(),
+                           QLocale::ShortFormat),
+                       last.value(QLatin1String("status")).toString()));
 }
 
 void ChecklistsPanel::saveSchedule()
@@ -335,9 +336,10 @@ void ChecklistsPanel::saveSchedule()
     clearError();
     m_saveSchedule->setEnabled(false);
     const QJsonObject body{{QStringLiteral("interval_minutes"), m_scheduleInterval->value()},
-                           {QStringLiteral("checklist"), m_checklistPicker->currentData().toString().isEmpty()
-                                                             ? QStringLiteral("staging")
-                                                             : m_checklistPicker->currentData().toString()}};
+                           {QStringLiteral("checklist"),
+                            m_checklistPicker->currentData().toString().isEmpty()
+                                ? QStringLiteral("staging")
+                                : m_checklistPicker->currentData().toString()}};
     m_client.call("PUT", kSchedulePath, body, this, [this](const AdminReply &reply) {
         m_saveSchedule->setEnabled(true);
         if (!reply.ok()) {

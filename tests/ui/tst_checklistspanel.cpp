@@ -238,9 +238,8 @@ void TestChecklistsPanel::runTickBrowseAndExport()
 void TestChecklistsPanel::scheduleAndTrend()
 {
     // A schedule minute of half a second: "every 1 min" runs twice a second.
-    auto fixture = ConsoleFixture::create(currentDialect(), [](CoreOptions &options) {
-        options.checkSchedule.minute = std::chrono::milliseconds(500);
-    });
+    auto fixture = ConsoleFixture::create(
+        currentDialect(), [](CoreOptions &options) { options.checkSchedule.minute = std::chrono::milliseconds(500); });
     if (!fixture)
         return;
     EndpointOptions endpoint;
