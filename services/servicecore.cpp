@@ -173,10 +173,18 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     TWINOPS_TRY(endpoint->start());
     m_endpoint = std::move(endpoint);
     m_alertNotifier->setExternalUrl(m_endpoint->baseUrl());
-    // Scheduled runs check this API; an endpoint listening on every address is reached on loopback.
+    return {};
+}
+
+Status ServiceCore::startCheckScheduler()
+{
+    if (!m_endpoint)
+        return Error::badRequest(QStringLiteral("scheduled checklist runs need the HTTP API they check"));
+    // An endpoint listening on every address is reached on loopback.
     QUrl self(m_endpoint->baseUrl());
     if (const QHostAddress host(self.host()); host == QHostAddress::AnyIPv4 || host == QHostAddress::AnyIPv6)
         self.setHost(host == QHostAddress::AnyIPv4 ? QStringLiteral("127.0.0.1") : QStringLiteral("::1"));
+    m_checkScheduler.reset();
     m_checkScheduler = std::make_unique<CheckScheduler>(m_options.database, self, m_options.checkSchedule);
     return {};
 }

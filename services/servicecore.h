@@ -86,7 +86,10 @@ public:
     AlertEvaluator *alertEvaluator() { return m_alerts.get(); }
     // Null unless the HTTP API was started.
     HttpEndpoint *endpoint() { return m_endpoint.get(); }
-    // Runs the database's checklist schedule against this HTTP API; null unless the HTTP API was started.
+    // Runs the database's checklist schedule (docs/checks.md) against the running HTTP API, until the API is
+    // restarted or the core stops: what `serve` and the console do, not `twinopsd check`'s short-lived core.
+    Status startCheckScheduler();
+    // Null until startCheckScheduler().
     CheckScheduler *checkScheduler() { return m_checkScheduler.get(); }
     // Replaces the proxies whose X-Forwarded-For / Forwarded headers name the client (EndpointOptions::trustedProxies
     // at start), for the requests that arrive from now on; a no-op before serveHttp(). Call it on the core's thread.
