@@ -245,6 +245,7 @@ void TestChecklistsPanel::scheduleAndTrend()
     EndpointOptions endpoint;
     endpoint.port = 0;
     TWINOPS_VERIFY_OK(fixture->core->serveHttp(endpoint, QByteArray(32, 's')));
+    TWINOPS_VERIFY_OK(fixture->core->startCheckScheduler());
 
     ChecklistsPanel panel(*fixture->local, fixture->core->endpoint()->baseUrl());
     panel.resize(1400, 900);
@@ -267,7 +268,7 @@ void TestChecklistsPanel::scheduleAndTrend()
     QVERIFY2(scheduleStatus->text().contains(QLatin1String("off; no scheduled run yet")),
              qPrintable(scheduleStatus->text()));
     QCOMPARE(trend->runCount(), 0);
-    QVERIFY(trend->rowOfItem(QStringLiteral("health")) >= 0); // every automated item has its row, runs or not
+    QTRY_VERIFY(trend->rowOfItem(QStringLiteral("health")) >= 0); // every automated item has its row, runs or not
 
     // Every minute: stored for the environment, and the core's scheduler starts running it.
     interval->setValue(1);
