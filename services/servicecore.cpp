@@ -182,8 +182,11 @@ Status ServiceCore::startCheckScheduler()
         return Error::badRequest(QStringLiteral("scheduled checklist runs need the HTTP API they check"));
     // An endpoint listening on every address is reached on loopback.
     QUrl self(m_endpoint->baseUrl());
-    if (const QHostAddress host(self.host()); host == QHostAddress::AnyIPv4 || host == QHostAddress::AnyIPv6)
-        self.setHost(host == QHostAddress::AnyIPv4 ? QStringLiteral("127.0.0.1") : QStringLiteral("::1"));
+    const QHostAddress host(self.host());
+    if (host == QHostAddress::AnyIPv4)
+        self.setHost(QStringLiteral("127.0.0.1"));
+    else if (host == QHostAddress::AnyIPv6)
+        self.setHost(QStringLiteral("::1"));
     m_checkScheduler.reset();
     m_checkScheduler = std::make_unique<CheckScheduler>(m_options.database, self, m_options.checkSchedule);
     return {};
