@@ -106,6 +106,9 @@ QList<EnvironmentVariable> environmentVariables()
          QStringLiteral("Milliseconds between alert evaluations (default 10000; 0 evaluates none; docs/alerts.md).")},
         {QStringLiteral("TWINOPS_ALERT_KEEP_FIRING_MS"),
          QStringLiteral("Milliseconds an alert's condition must stay false before it resolves (default 60000).")},
+        {QStringLiteral("TWINOPS_CHECK_SCHEDULE_UNIT_MS"),
+         QStringLiteral("For tests only: milliseconds a minute of the checklist schedule lasts (default 60000; "
+                        "docs/checks.md).")},
         {QStringLiteral("TWINOPS_LOGIN_FAILURES_PER_ADDRESS"),
          QStringLiteral("Failed logins per client address in 15 minutes (default 20; 0 = no limit; SIGHUP applies "
                         "a new value).")},

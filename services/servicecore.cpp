@@ -18,6 +18,7 @@
 #include "storage/migrator.h"
 
 #include <QCoreApplication>
+#include <QHostAddress>
 #include <QHostInfo>
 
 namespace twinops {
@@ -68,7 +69,9 @@ ServiceCore::ServiceCore(CoreOptions options)
 
 ServiceCore::~ServiceCore()
 {
-    // Stop serving and working before the shared state the threads use goes away.
+    // Stop serving and working before the shared state the threads use goes away; a scheduled run first, while
+    // the API it calls still answers.
+    m_checkScheduler.reset();
     m_endpoint.reset();
     m_api.reset();
     m_workers.reset();
@@ -174,6 +177,7 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
 Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &jwtSecret,
                               std::optional<ChatSettings> chat)
 {
+    m_checkScheduler.reset();
     m_endpoint.reset();
     ApiSettings settings;
     settings.instance = m_options.instance;
@@ -192,6 +196,22 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     TWINOPS_TRY(endpoint->start());
     m_endpoint = std::move(endpoint);
     m_alertNotifier->setExternalUrl(m_endpoint->baseUrl());
+    return {};
+}
+
+Status ServiceCore::startCheckScheduler()
+{
+    if (!m_endpoint)
+        return Error::badRequest(QStringLiteral("scheduled checklist runs need the HTTP API they check"));
+    // An endpoint listening on every address is reached on loopback.
+    QUrl self(m_endpoint->baseUrl());
+    const QHostAddress host(self.host());
+    if (host == QHostAddress::AnyIPv4)
+        self.setHost(QStringLiteral("127.0.0.1"));
+    else if (host == QHostAddress::AnyIPv6)
+        self.setHost(QStringLiteral("::1"));
+    m_checkScheduler.reset();
+    m_checkScheduler = std::make_unique<CheckScheduler>(m_options.database, self, m_options.checkSchedule);
     return {};
 }
 
@@ -238,6 +258,7 @@ Result<CoreOptions> CoreOptions::fromEnvironment(DatabaseUrl url)
     TWINOPS_TRY_ASSIGN(options.metricsRetention, metricsRetentionFromEnvironment());
     TWINOPS_TRY_ASSIGN(options.jobRetention, JobRetention::fromEnvironment());
     TWINOPS_TRY_ASSIGN(options.alerts, AlertEvaluatorOptions::fromEnvironment());
+    TWINOPS_TRY_ASSIGN(options.checkSchedule, CheckSchedulerOptions::fromEnvironment());
     return options;
 }
 

@@ -4,6 +4,7 @@
 #include "alerts/alertevaluator.h"
 #include "auth/auththrottle.h"
 #include "auth/passwordhasher.h"
+#include "checks/checkschedule.h"
 #include "core/result.h"
 #include "http/httpendpoint.h"
 #include "jobs/jobretention.h"
@@ -46,9 +47,12 @@ struct CoreOptions
 
     // The alert evaluator (docs/alerts.md); an interval of 0 runs none. Its history is kept as long as the rollups.
     AlertEvaluatorOptions alerts;
+    // The scheduled checklist runs (docs/checks.md); the schedule itself is in the database, set through the API.
+    CheckSchedulerOptions checkSchedule;
 
     // The options both programs take from the environment: TWINOPS_PASSWORD_COST, TWINOPS_METRICS_RETENTION_DAYS
-    // TWINOPS_JOB_RETENTION_*_HOURS and TWINOPS_ALERT_*; the first invalid one is the error.
+    // TWINOPS_JOB_RETENTION_*_HOURS, TWINOPS_ALERT_* and TWINOPS_CHECK_SCHEDULE_UNIT_MS; the first invalid one is the
+    // error.
     static Result<CoreOptions> fromEnvironment(DatabaseUrl url);
 };
 
@@ -80,6 +84,11 @@ public:
     AlertEvaluator *alertEvaluator() { return m_alerts.get(); }
     // Null unless the HTTP API was started.
     HttpEndpoint *endpoint() { return m_endpoint.get(); }
+    // Runs the database's checklist schedule (docs/checks.md) against the running HTTP API, until the API is
+    // restarted or the core stops: what `serve` and the console do, not `twinopsd check`'s short-lived core.
+    Status startCheckScheduler();
+    // Null until startCheckScheduler().
+    CheckScheduler *checkScheduler() { return m_checkScheduler.get(); }
     // Replaces the proxies whose X-Forwarded-For / Forwarded headers name the client (EndpointOptions::trustedProxies
     // at start), for the requests that arrive from now on; a no-op before serveHttp(). Call it on the core's thread.
     void setTrustedProxies(TrustedProxies proxies);
@@ -97,6 +106,7 @@ private:
     WorkerHeartbeats m_heartbeats; // before the API, which reads it until its threads end
     std::unique_ptr<ApiShared> m_api;
     std::unique_ptr<HttpEndpoint> m_endpoint;
+    std::unique_ptr<CheckScheduler> m_checkScheduler; // after the endpoint, which its runs call
     JobHandlers m_handlers;
     std::unique_ptr<WorkerPool> m_workers;
     std::unique_ptr<WorkerPool> m_notificationWorkers; // CoreOptions::alertWebhooks' own delivery, none without

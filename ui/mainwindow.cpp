@@ -214,6 +214,7 @@ void MainWindow::startLocalApi(const ConsoleSettings &settings, std::shared_ptr<
                 setEndpointStatus(localApiOffText(serving.error()), serving.error().message);
                 return;
             }
+            (void)m_core.startCheckScheduler(); // it has the endpoint it needs
             QString status = tr("Local API: %1").arg(m_core.endpoint()->baseUrl());
             if (settings.listensBeyondLoopback())
                 status += tr(" (reachable from the network)");

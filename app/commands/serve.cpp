@@ -128,6 +128,7 @@ Outcome run(const Invocation &invocation)
     TWINOPS_TRY_ASSIGN(const std::unique_ptr<ServiceCore> core,
                        startServing(url, *http, *workers, std::chrono::seconds(*lease),
                                     invocation.values(QStringLiteral("alert-webhook"))));
+    TWINOPS_TRY(core->startCheckScheduler());
     // Before saying it serves: whoever reacts to that with SIGTERM gets the graceful stop, not the default death.
     Invocation running = invocation;
     SignalWatcher watcher;

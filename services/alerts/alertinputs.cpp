@@ -1,5 +1,6 @@
 #include "alerts/alertinputs.h"
 
+#include "checks/checkschedule.h"
 #include "jobs/errorsignature.h"
 #include "metrics/metricsrollup.h"
 #include "storage/database.h"
@@ -106,6 +107,12 @@ Result<QList<AlertSample>> AlertInputs::evaluate(const AlertRule &rule)
         }
         return one(m_queue->stalled(m_now) ? 1.0 : 0.0);
     }
+    if (kind == QLatin1String("checklist_item_failed")) {
+        if (!m_checklistItems) {
+            TWINOPS_TRY_ASSIGN(m_checklistItems, checklistItemsFailed());
+        }
+        return *m_checklistItems;
+    }
     const int seconds = rule.windowSeconds();
     if (kind == QLatin1String("new_job_error"))
         return newJobErrors(seconds);
@@ -159,6 +166,28 @@ Result<QList<AlertSample>> AlertInputs::evaluate(const AlertRule &rule)
         return samples;
     }
     return Error::badRequest(QStringLiteral("unknown alert kind %1").arg(kind));
+}
+
+Result<QList<AlertSample>> AlertInputs::checklistItemsFailed()
+{
+    // Off means nobody watches: the newest scheduled run, however old, would keep its failures firing for ever.
+    TWINOPS_TRY_ASSIGN(const CheckSchedule schedule, CheckScheduleRepository(m_db).get());
+    if (!schedule.enabled())
+        return QList<AlertSample>();
+    TWINOPS_TRY_ASSIGN(
+        const QList<ChecklistRun> runs,
+        ChecklistRunRepository(m_db).finishedRuns(schedule.checklistId, 1, QString::fromLatin1(kScheduledRunStarter)));
+    QList<AlertSample> samples;
+    if (runs.isEmpty())
+        return samples;
+    // A warning is the run's own finding to read, not a page: only a failure counts.
+    for (const ChecklistItemResult &item : runs.first().items) {
+        if (!item.item.manual())
+            samples.append({QJsonObject{{QStringLiteral("item"), item.item.id},
+                                        {QStringLiteral("checklist"), schedule.checklistId}},
+                            item.result.status == CheckStatus::Fail ? 1.0 : 0.0});
+    }
+    return samples;
 }
 
 QString AlertInputs::signatureOf(const QString &error)

@@ -49,6 +49,7 @@ public:
 private:
     Result<const MetricsWindow *> window(int seconds);
     Result<QList<AlertSample>> newJobErrors(int seconds);
+    Result<QList<AlertSample>> checklistItemsFailed();
 
     Database &m_db;
     QDateTime m_now;
@@ -65,6 +66,7 @@ private:
     std::optional<QList<JobError>> m_jobErrors; // the last day and m_jobErrorWindow, read once per round
     int m_jobErrorWindow = 0;
     std::optional<QueueStats> m_queue;
+    std::optional<QList<AlertSample>> m_checklistItems; // read once per round
 };
 
 } // namespace twinops

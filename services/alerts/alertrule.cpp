@@ -89,6 +89,12 @@ const QList<AlertKind> &alertKinds()
          {},
          true,
          {}},
+        {QStringLiteral("checklist_item_failed"),
+         QStringLiteral("1 for each automated item that failed in the newest finished scheduled checklist run, 0 for "
+                        "the others (labels item, checklist); no samples while the schedule is off"),
+         {},
+         false,
+         {}},
     };
     return kinds;
 }
@@ -159,6 +165,9 @@ QList<AlertRule> shippedAlertRules()
              "More than 10 failed logins a minute: password guessing or a broken client."),
         rule(10, "New job error", "new_job_error", window(600), ">=", 1, 0, "info",
              "A job failed with an error not seen in the 24 hours before (the signature label)."),
+        rule(11, "Scheduled check failed", "checklist_item_failed", {}, ">=", 1, 0, "warning",
+             "An item of the scheduled checklist run failed (the item label). Open the console's Checklists panel: "
+             "the trend shows since when, the newest scheduled run says what it saw."),
     };
 }
 

@@ -166,14 +166,14 @@ void TestAlerts::shippedDefaultsAreTheRunbooksThresholds()
     AlertRepository repository(*db);
     const auto seeded = repository.seedShippedRules(nowUtc());
     TWINOPS_VERIFY_OK(seeded);
-    QCOMPARE(*seeded, 10);
+    QCOMPARE(*seeded, 11);
     const auto rules = repository.rules();
     TWINOPS_VERIFY_OK(rules);
     QHash<QString, AlertRule> byKind;
     for (const AlertRule &rule : *rules)
         byKind.insert(rule.kind, rule);
-    QCOMPARE(byKind.size(), 10);
-    QCOMPARE(int(alertKinds().size()), 10);
+    QCOMPARE(byKind.size(), 11);
+    QCOMPARE(int(alertKinds().size()), 11);
     const Thresholds runbook;
     QCOMPARE(byKind[QStringLiteral("error_rate")].threshold, runbook.maxErrorRate);
     QCOMPARE(byKind[QStringLiteral("ttft_p95")].threshold, runbook.maxTtftP95Seconds);

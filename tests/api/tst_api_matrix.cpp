@@ -121,6 +121,9 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/checks/runs/{id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun, 200},
     {"PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun,
      200},
+    {"GET /api/v1/admin/checks/schedule", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"PUT /api/v1/admin/checks/schedule", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"GET /api/v1/admin/checks/trend", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/alerts/test-notification", Kind::Admin, Role::Owner, nullptr, Target::None, 202},
 
     {"GET /api/v1/admin/alerts/rules", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
@@ -609,6 +612,8 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
     if (route == QLatin1String("PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}"))
         return {{QStringLiteral("status"), QStringLiteral("pass")},
                 {QStringLiteral("note"), QStringLiteral("seen %1").arg(n)}};
+    if (route == QLatin1String("PUT /api/v1/admin/checks/schedule")) // off: the matrix starts no scheduled run
+        return {{QStringLiteral("interval_minutes"), 0}};
     if (route == QLatin1String("PATCH /api/v1/admin/tenants/{id}"))
         return {{QStringLiteral("status"), QStringLiteral("suspended")}};
     if (route == QLatin1String("POST /api/v1/admin/alerts/rules"))
