@@ -102,8 +102,11 @@ QVariant OverviewModel::data(const QModelIndex &index, int role) const
     case LastChecklist:
         if (!display)
             return e.checklist;
+        if (!e.checklistEvery)
+            return unknown;
         if (e.checklist.isEmpty())
-            return e.checklistAt.isValid() || e.error.isEmpty() ? tr("no run yet") : unknown;
+            return *e.checklistEvery == 0 ? tr("not scheduled")
+                                          : tr("none yet, every %n min", nullptr, *e.checklistEvery);
         return tr("%1 (%2)").arg(e.checklist, QLocale().toString(e.checklistAt.toLocalTime(), QLocale::ShortFormat));
     case QueueDepth:
         if (!display)
@@ -149,7 +152,7 @@ QVariant OverviewModel::headerData(int section, Qt::Orientation orientation, int
     case Version: return tr("Version");
     case SchemaVersion: return tr("Schema");
     case Health: return tr("Health");
-    case LastChecklist: return tr("Last checklist");
+    case LastChecklist: return tr("Scheduled check");
     case QueueDepth: return tr("Queue");
     case OldestWaitingSeconds: return tr("Oldest waiting");
     case ErrorRatePercent: return tr("Error rate (15 min)");
@@ -253,15 +256,17 @@ void OverviewModel::refreshRow(int row)
         }
         changed(row, Version, OldestWaitingSeconds);
     });
-    ask(row, QStringLiteral("/api/v1/admin/checks"), [this, row](Environment &e, const AdminReply &reply) {
+    ask(row, QStringLiteral("/api/v1/admin/checks/schedule"), [this, row](Environment &e, const AdminReply &reply) {
         e.checklist.clear();
         e.checklistAt = {};
+        e.checklistEvery.reset();
         if (!reply.ok()) {
             e.errors.append(failureText(reply));
-        } else if (const QJsonArray runs = reply.body.value(QLatin1String("runs")).toArray(); !runs.isEmpty()) {
-            const QJsonObject newest = runs.first().toObject(); // newest first
-            e.checklist = newest.value(QLatin1String("status")).toString();
-            e.checklistAt = QDateTime::fromString(newest.value(QLatin1String("started_at")).toString(), Qt::ISODate);
+        } else {
+            e.checklistEvery = reply.body.value(QLatin1String("interval_minutes")).toInt();
+            const QJsonObject last = reply.body.value(QLatin1String("last_run")).toObject();
+            e.checklist = last.value(QLatin1String("status")).toString();
+            e.checklistAt = QDateTime::fromString(last.value(QLatin1String("started_at")).toString(), Qt::ISODate);
         }
         changed(row, LastChecklist, LastChecklist);
     });

@@ -21,13 +21,12 @@ struct AdminReply;
 
 // The Overview's figures, one row per environment (Local first, then the remote ones in the picker's order), one
 // column per figure. Each refresh asks every environment, through its AdminClient (never on the GUI thread), for
-// GET /health (version, schema version, health, queue depth, oldest waiting job), GET /admin/checks (the newest
-// checklist run), the last 15 minutes of per-minute rollups of the request counter and latency histogram (error
-// rate, p95). Every answer updates its own cells (dataChanged); a failed call puts its reason in words into the Error
-// column. The firing alerts come from the console's AlertMonitor (setFiringAlerts), which polls every environment's
-// alerts anyway: one request for them, not two.
-// The database details of an environment with a DSN come from the panel (setDatabase), which reads them on a
-// thread of its own.
+// GET /health (version, schema version, health, queue depth, oldest waiting job), GET /admin/checks/schedule (the
+// checklist schedule and its newest scheduled run), the last 15 minutes of per-minute rollups of the request counter
+// and latency histogram (error rate, p95). Every answer updates its own cells (dataChanged); a failed call puts its
+// reason in words into the Error column. The firing alerts come from the console's AlertMonitor (setFiringAlerts),
+// which polls every environment's alerts anyway: one request for them, not two. The database details of an environment
+// with a DSN come from the panel (setDatabase), which reads them on a thread of its own.
 class OverviewModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -88,8 +87,9 @@ private:
         QString version;
         std::optional<qint64> schemaVersion;
         QString health;
-        QString checklist;
+        QString checklist; // the newest scheduled run's status
         QDateTime checklistAt;
+        std::optional<int> checklistEvery; // the schedule's interval in minutes; 0 = off
         std::optional<qint64> queueDepth;
         std::optional<double> oldestWaiting;
         std::optional<double> errorRate;

@@ -227,7 +227,16 @@ void TestOverviewPanel::overviewShowsEveryEnvironment()
     QTRY_COMPARE_WITH_TIMEOUT(cell(1, OverviewModel::QueueDepth), QStringLiteral("0"), kAnswerMs);
     QTRY_COMPARE_WITH_TIMEOUT(cell(0, OverviewModel::Version), healthBody.value(QLatin1String("version")).toString(),
                               kAnswerMs);
-    QCOMPARE(cell(1, OverviewModel::LastChecklist), QStringLiteral("no run yet"));
+    QCOMPARE(cell(1, OverviewModel::LastChecklist), QStringLiteral("not scheduled"));
+    // The environment's checklist schedule: switched on through its API, the card says so at the next refresh.
+    QCOMPARE(direct
+                 .send("PUT", QStringLiteral("/api/v1/admin/checks/schedule"),
+                       QJsonObject{{QStringLiteral("interval_minutes"), 5}}, m_adminKey)
+                 .status,
+             200);
+    model->refresh();
+    QTRY_COMPARE_WITH_TIMEOUT(cell(1, OverviewModel::LastChecklist), QStringLiteral("none yet, every 5 min"),
+                              kAnswerMs);
     QCOMPARE(cell(1, OverviewModel::Error), QString());
     // The daemon has the alerts API: the slot shows its count of firing alerts.
     const ApiReply firing = direct.get(QStringLiteral("/api/v1/admin/alerts?state=firing"), m_adminKey);
