@@ -242,6 +242,16 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "make_screenshots: the demo alert rules were refused\n");
         return 1;
     }
+    // The checklist on a schedule, as an operator sets it: its first run starts within a quarter minute.
+    if (InProcessAdminApi(**core)
+                .call("PUT", QStringLiteral("/api/v1/admin/checks/schedule"),
+                      QJsonObject{{QStringLiteral("interval_minutes"), 15}})
+                .status
+            != 200
+        || !(*core)->startCheckScheduler().ok()) {
+        std::fprintf(stderr, "make_screenshots: the checklist schedule was refused\n");
+        return 1;
+    }
     // Two saved environments for the Overview: this demo over HTTP with its database file as the DSN (read
     // read-only), and one where nothing listens.
     auto environments = std::make_shared<EnvironmentStore>(
@@ -311,6 +321,14 @@ int main(int argc, char **argv)
         }
         if (auto *overview = window.findChild<OverviewPanel *>(); overview && overview->isVisible()) {
             QTest::qWait(4000); // the first rollups of the demo traffic, then a refresh that reads them
+            // ... and the first scheduled checklist run.
+            const auto scheduledRunDone = [&] {
+                const auto done = (*core)->database().query(QStringLiteral(
+                    "SELECT count(*) FROM checklist_runs WHERE started_by = 'schedule' AND status <> 'running'"));
+                return done.ok() && done->first().integer(0) > 0;
+            };
+            if (!QTest::qWaitFor(scheduledRunDone, 60'000))
+                std::fprintf(stderr, "make_screenshots: no scheduled checklist run finished\n");
             overview->model()->refresh();
             QTest::qWait(1500);
         }
