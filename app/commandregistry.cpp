@@ -89,6 +89,9 @@ QList<EnvironmentVariable> environmentVariables()
         {QStringLiteral("TWINOPS_JWT_SECRET"),
          QStringLiteral("Signing secret (>= 32 bytes) shared by instances; else one is generated and kept in "
                         "<app-data>/secrets/ (mode 0600).")},
+        {QStringLiteral("TWINOPS_ALERT_WEBHOOK_SECRET"),
+         QStringLiteral("Signs the --alert-webhook requests (>= 32 bytes); else one is generated and kept in "
+                        "<app-data>/secrets/alert-webhook-secret (mode 0600), for the receivers to verify with.")},
         {QStringLiteral("TWINOPS_PASSWORD_COST"),
          QStringLiteral("minimal|interactive|moderate argon2id cost (default interactive).")},
         {QStringLiteral("TWINOPS_METRICS_RETENTION_DAYS"),
@@ -99,6 +102,13 @@ QList<EnvironmentVariable> environmentVariables()
          QStringLiteral("Hours a cancelled job and its log are kept (default 168; 0 keeps all).")},
         {QStringLiteral("TWINOPS_JOB_RETENTION_DISCARDED_HOURS"),
          QStringLiteral("Hours a discarded job and its log are kept (default 168; 0 keeps all).")},
+        {QStringLiteral("TWINOPS_ALERT_INTERVAL_MS"),
+         QStringLiteral("Milliseconds between alert evaluations (default 10000; 0 evaluates none; docs/alerts.md).")},
+        {QStringLiteral("TWINOPS_ALERT_KEEP_FIRING_MS"),
+         QStringLiteral("Milliseconds an alert's condition must stay false before it resolves (default 60000).")},
+        {QStringLiteral("TWINOPS_CHECK_SCHEDULE_UNIT_MS"),
+         QStringLiteral("For tests only: milliseconds a minute of the checklist schedule lasts (default 60000; "
+                        "docs/checks.md).")},
         {QStringLiteral("TWINOPS_LOGIN_FAILURES_PER_ADDRESS"),
          QStringLiteral("Failed logins per client address in 15 minutes (default 20; 0 = no limit; SIGHUP applies "
                         "a new value).")},

@@ -1,5 +1,7 @@
 #include "servicecore.h"
 
+#include "alerts/alertnotifications.h"
+#include "alerts/alertrepository.h"
 #include "auth/auththrottle.h"
 #include "core/environment.h"
 #include "core/ids.h"
@@ -16,6 +18,7 @@
 #include "storage/migrator.h"
 
 #include <QCoreApplication>
+#include <QHostAddress>
 #include <QHostInfo>
 
 namespace twinops {
@@ -66,13 +69,27 @@ ServiceCore::ServiceCore(CoreOptions options)
 
 ServiceCore::~ServiceCore()
 {
-    // Stop serving and working before the shared state the threads use goes away.
+    // Stop serving and working before the shared state the threads use goes away; a scheduled run first, while
+    // the API it calls still answers.
+    m_checkScheduler.reset();
     m_endpoint.reset();
     m_api.reset();
     m_workers.reset();
+    m_notificationWorkers.reset();
     m_jobPruner.reset();
+    m_alerts.reset();
     m_rollups.reset(); // its last run keeps the final partial minute
 }
+
+namespace {
+
+// SQLite has no NOTIFY: workers poll briskly. PostgreSQL workers are woken by NOTIFY and poll only as a fallback.
+std::chrono::milliseconds workerPollInterval(Dialect dialect)
+{
+    return dialect == Dialect::Sqlite ? std::chrono::milliseconds(200) : std::chrono::milliseconds(1000);
+}
+
+} // namespace
 
 void ServiceCore::startWorkers(int workers, std::chrono::milliseconds lease)
 {
@@ -83,9 +100,7 @@ void ServiceCore::startWorkers(int workers, std::chrono::milliseconds lease)
     options.rescueInterval = std::min(options.rescueInterval, lease / 2);
     options.owner = m_options.instance;
     options.heartbeats = &m_heartbeats;
-    // SQLite has no NOTIFY: poll briskly. PostgreSQL workers are woken by NOTIFY and poll only as a fallback.
-    options.pollInterval = m_options.database.dialect() == Dialect::Sqlite ? std::chrono::milliseconds(200)
-                                                                           : std::chrono::milliseconds(1000);
+    options.pollInterval = workerPollInterval(m_options.database.dialect());
     m_workers = std::make_unique<WorkerPool>(m_options.database, m_handlers, *m_metrics, options);
     m_workers->start();
 }
@@ -111,9 +126,16 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
     core->m_handlers.add(std::make_shared<SourceIndexHandler>());
     core->m_handlers.add(std::make_shared<GraphExtractionHandler>());
     core->m_handlers.add(std::make_shared<ProbeHandler>());
+    if (const QString problem = o.alertWebhooks.problem(); !problem.isEmpty())
+        return Error::badRequest(problem);
+    core->m_alertNotifier = std::make_unique<WebhookNotifier>(o.alertWebhooks);
+    core->m_handlers.add(core->m_alertNotifier->handler());
     if (o.migrate) {
         TWINOPS_TRY_ASSIGN(const auto shipped, Migrator::embedded(core->m_database->dialect()));
         TWINOPS_TRY(Migrator(*core->m_database, shipped).migrate());
+        TWINOPS_TRY_ASSIGN(const int seeded, AlertRepository(*core->m_database).seedShippedRules(nowUtc()));
+        if (seeded > 0)
+            qCInfo(lcCore).noquote() << "added" << seeded << "shipped alert rules";
     }
     if (o.metricsRollupInterval.count() > 0) {
         MetricsRegistry &metrics = *core->m_metrics;
@@ -130,6 +152,24 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
         pruning.interval = o.metricsRollupInterval;
         core->m_jobPruner = std::make_unique<JobPruner>(o.database, metrics, pruning);
     }
+    if (!o.alertWebhooks.receivers.isEmpty()) {
+        // Notifications have a worker of their own, whatever --workers says: a queue stalled because no worker runs
+        // is exactly what must still be told (its claims are not the queue's, QueueStats::lastStarted).
+        WorkerPoolOptions notifying;
+        notifying.workers = 1;
+        notifying.batchSize = 10;
+        notifying.owner = o.instance + QStringLiteral("/notifications");
+        notifying.platformJobType = jobtypes::webhookNotification;
+        notifying.pollInterval = workerPollInterval(o.database.dialect());
+        core->m_notificationWorkers
+            = std::make_unique<WorkerPool>(o.database, core->m_handlers, *core->m_metrics, notifying);
+        core->m_notificationWorkers->start();
+    }
+    if (o.alerts.interval.count() > 0) {
+        AlertEvaluatorOptions alerts = o.alerts;
+        alerts.historyRetention = o.metricsRetention;
+        core->m_alerts = std::make_unique<AlertEvaluator>(o.database, alerts, notifyingSink(*core->m_alertNotifier));
+    }
     qCInfo(lcCore).noquote() << "service core started on" << core->m_database->description();
     return core;
 }
@@ -137,10 +177,14 @@ Result<std::unique_ptr<ServiceCore>> ServiceCore::start(CoreOptions options)
 Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &jwtSecret,
                               std::optional<ChatSettings> chat)
 {
+    m_checkScheduler.reset();
     m_endpoint.reset();
     ApiSettings settings;
     settings.instance = m_options.instance;
     settings.workerHeartbeats = &m_heartbeats;
+    settings.alertNotifier = m_alertNotifier.get();
+
+    settings.alertKeepFiring = m_options.alerts.keepFiring;
     if (!chat) {
         TWINOPS_TRY_ASSIGN(chat, ChatSettings::fromEnvironment());
     }
@@ -151,6 +195,23 @@ Status ServiceCore::serveHttp(const EndpointOptions &options, const QByteArray &
     auto endpoint = std::make_unique<HttpEndpoint>(*m_api, options);
     TWINOPS_TRY(endpoint->start());
     m_endpoint = std::move(endpoint);
+    m_alertNotifier->setExternalUrl(m_endpoint->baseUrl());
+    return {};
+}
+
+Status ServiceCore::startCheckScheduler()
+{
+    if (!m_endpoint)
+        return Error::badRequest(QStringLiteral("scheduled checklist runs need the HTTP API they check"));
+    // An endpoint listening on every address is reached on loopback.
+    QUrl self(m_endpoint->baseUrl());
+    const QHostAddress host(self.host());
+    if (host == QHostAddress::AnyIPv4)
+        self.setHost(QStringLiteral("127.0.0.1"));
+    else if (host == QHostAddress::AnyIPv6)
+        self.setHost(QStringLiteral("::1"));
+    m_checkScheduler.reset();
+    m_checkScheduler = std::make_unique<CheckScheduler>(m_options.database, self, m_options.checkSchedule);
     return {};
 }
 
@@ -196,6 +257,8 @@ Result<CoreOptions> CoreOptions::fromEnvironment(DatabaseUrl url)
     TWINOPS_TRY_ASSIGN(options.passwordCost, passwordCostFromEnvironment());
     TWINOPS_TRY_ASSIGN(options.metricsRetention, metricsRetentionFromEnvironment());
     TWINOPS_TRY_ASSIGN(options.jobRetention, JobRetention::fromEnvironment());
+    TWINOPS_TRY_ASSIGN(options.alerts, AlertEvaluatorOptions::fromEnvironment());
+    TWINOPS_TRY_ASSIGN(options.checkSchedule, CheckSchedulerOptions::fromEnvironment());
     return options;
 }
 

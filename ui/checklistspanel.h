@@ -2,6 +2,7 @@
 
 #include "checklistrunmodel.h"
 #include "checklistrunsmodel.h"
+#include "checklisttrendmodel.h"
 
 #include <QTimer>
 #include <QWidget>
@@ -22,7 +23,8 @@ struct AdminReply;
 
 // Runs the staging checklist of docs/checks.md against the selected environment, follows the run while the server
 // works through it, shows each item with its evidence, ticks manual items with a note, browses past runs and
-// exports one as Markdown or JSON. Everything goes through the AdminClient, so nothing here waits on the GUI thread.
+// exports one as Markdown or JSON, shows each automated item's trend over the newest runs and sets the environment's
+// checklist schedule. Everything goes through the AdminClient, so nothing here waits on the GUI thread.
 class ChecklistsPanel final : public QWidget
 {
     Q_OBJECT
@@ -38,6 +40,9 @@ public:
     void exportTo(const QString &path, Format format);
     ChecklistRunModel *runModel() { return &m_runModel; }
     ChecklistRunsModel *runsModel() { return &m_runsModel; }
+    ChecklistTrendModel *trendModel() { return &m_trendModel; }
+    // Reloads the checklists, the past runs, the schedule and the trend (also every 30 s while shown).
+    void refresh() { refreshOverview(); }
 
 signals:
     void exportFinished(const QString &path, bool ok);
@@ -48,6 +53,9 @@ protected:
 
 private:
     void refreshOverview();
+    void refreshSchedule();
+    void saveSchedule();
+    void showSchedule(const QJsonObject &schedule);
     void startRun();
     void loadRun(const QString &id);
     void poll();
@@ -63,8 +71,11 @@ private:
     QString m_defaultBaseUrl;
     ChecklistRunModel m_runModel;
     ChecklistRunsModel m_runsModel;
+    ChecklistTrendModel m_trendModel;
     QString m_runId; // the run wanted on screen; m_runModel shows it once its JSON arrived
     QTimer m_pollTimer;
+    QTimer m_refreshTimer; // scheduled runs finish on their own: the lists follow while the panel is shown
+    bool m_scheduleLoaded = false; // the interval box shows the stored value until the user edits it
     bool m_pollInFlight = false;
     bool m_overviewInFlight = false;
 
@@ -83,6 +94,10 @@ private:
     QTableView *m_pastRuns;
     QPushButton *m_exportMarkdown;
     QPushButton *m_exportJson;
+    QTableView *m_trend;
+    QSpinBox *m_scheduleInterval;
+    QPushButton *m_saveSchedule;
+    QLabel *m_scheduleStatus;
 };
 
 } // namespace twinops

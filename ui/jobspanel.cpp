@@ -209,6 +209,15 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     applyFilter();
 }
 
+void JobsPanel::showJobs(const QString &state, const QString &type)
+{
+    m_state->setCurrentIndex(std::max(0, m_state->findData(state)));
+    m_type->setText(type);
+    for (QLineEdit *edit : {m_tenant, m_twin, m_text})
+        edit->clear();
+    applyFilter();
+}
+
 void JobsPanel::applyFilter()
 {
     JobsFilter filter;

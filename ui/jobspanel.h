@@ -31,6 +31,9 @@ public:
     explicit JobsPanel(AdminClient &client, QWidget *parent = nullptr);
 
     JobsModel *model() const { return m_model; }
+    // Lists the jobs in `state` (a job state's name; empty: any) of `type` (empty: any), the other filters cleared:
+    // where an alert about jobs leads.
+    void showJobs(const QString &state, const QString &type);
     // The least pause between live ticks (2 s); a slow environment gets twice what its last tick took.
     void setLiveInterval(int ms) { m_liveInterval = qMax(1, ms); }
 

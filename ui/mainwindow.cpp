@@ -3,6 +3,8 @@
 #include "admin/adminclient.h"
 #include "admin/httpadminapi.h"
 #include "admin/inprocessadminapi.h"
+#include "alertspanel.h"
+#include "alertstray.h"
 #include "auth/secretstore.h"
 #include "charts/dashboardspanel.h"
 #include "checklistspanel.h"
@@ -11,6 +13,7 @@
 #include "core/logging.h"
 #include "environmentsdialog.h"
 #include "jobspanel.h"
+#include "overviewpanel.h"
 #include "servicecore.h"
 #include "settingspanel.h"
 #include "sourcespanel.h"
@@ -38,6 +41,7 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
     , m_navigation(new QListWidget(this))
     , m_panels(new QStackedWidget(this))
     , m_endpointLabel(new QLabel(this))
+    , m_alertsTray(new AlertsTray(m_alertMonitor, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("TwinOps"));
@@ -51,6 +55,7 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
     m_environments.push_back(std::make_unique<AdminClient>(
         tr("Local"), [local] { return std::make_unique<InProcessAdminApi>(*local); },
         AdminClient::Ending::WaitForRequest));
+    m_environmentIds.emplace_back();
     m_environmentPicker->addItem(m_environments.front()->name());
     auto *toolbar = addToolBar(tr("Environment"));
     toolbar->setObjectName(QStringLiteral("environmentToolbar"));
@@ -66,7 +71,9 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
         }
     }
 
-    // Every section but Settings is replaced by the selected environment's panel in showEnvironment().
+    // Every section but Overview and Settings is replaced by the selected environment's panel in showEnvironment().
+    addSection(Overview, tr("Overview"), new QWidget(this));
+    addSection(Alerts, tr("Alerts"), new QWidget(this));
     addSection(Tenants, tr("Tenants"), new QWidget(this));
     addSection(Twins, tr("Twins"), new QWidget(this));
     addSection(Sources, tr("Sources"), new QWidget(this));
@@ -91,12 +98,16 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
     connect(m_navigation, &QListWidget::currentRowChanged, m_panels, &QStackedWidget::setCurrentIndex);
     connect(m_environmentPicker, &QComboBox::currentIndexChanged, this, &MainWindow::showEnvironment);
     showEnvironment(0);
-    m_navigation->setCurrentRow(Tenants);
+    rebuildOverview();
+    m_navigation->setCurrentRow(Overview);
+    connect(m_alertsTray, &AlertsTray::openAlertsRequested, this, &MainWindow::openAlerts);
+    m_alertMonitor.start();
     resize(1200, 760);
 }
 
 MainWindow::~MainWindow()
 {
+    delete std::exchange(m_alertsTray, nullptr); // it watches m_alertMonitor, a member that goes before the children
     // The panels go first: they hold references to the environments' clients.
     while (m_panels->count() > 0) {
         QWidget *panel = m_panels->widget(0);
@@ -130,6 +141,18 @@ void MainWindow::showEnvironment(int index)
     if (index < 0 || index >= int(m_environments.size()))
         return;
     AdminClient &client = *m_environments[size_t(index)];
+    auto *alerts = new AlertsPanel(client, this);
+    connect(alerts, &AlertsPanel::dashboardsRequested, this, [this](const QDateTime &since, const QString &route) {
+        showSection(Dashboards);
+        if (auto *dashboards = qobject_cast<DashboardsPanel *>(m_panels->widget(Dashboards)))
+            dashboards->showRangeCovering(since, route);
+    });
+    connect(alerts, &AlertsPanel::jobsRequested, this, [this](const QString &state, const QString &type) {
+        showSection(Jobs);
+        if (auto *jobs = qobject_cast<JobsPanel *>(m_panels->widget(Jobs)))
+            jobs->showJobs(state, type);
+    });
+    replacePanel(Alerts, alerts);
     replacePanel(Tenants, new TenantsPanel(client, this));
     replacePanel(Twins, new TwinsPanel(client, this));
     replacePanel(Sources, new SourcesPanel(client, this));
@@ -191,6 +214,7 @@ void MainWindow::startLocalApi(const ConsoleSettings &settings, std::shared_ptr<
                 setEndpointStatus(localApiOffText(serving.error()), serving.error().message);
                 return;
             }
+            (void)m_core.startCheckScheduler(); // it has the endpoint it needs
             QString status = tr("Local API: %1").arg(m_core.endpoint()->baseUrl());
             if (settings.listensBeyondLoopback())
                 status += tr(" (reachable from the network)");
@@ -249,7 +273,52 @@ void MainWindow::addEnvironment(const QString &name, const QUrl &baseUrl, std::f
                                 const QString &id)
 {
     m_environments.push_back(remoteClient(name, baseUrl, std::move(adminKey)));
+    m_environmentIds.push_back(id);
     m_environmentPicker->addItem(pickerText(name, baseUrl), id);
+    rebuildOverview();
+}
+
+void MainWindow::rebuildOverview()
+{
+    if (m_panels->count() <= Overview) // the constructor builds it once the sections exist
+        return;
+    QList<OverviewEnvironment> environments;
+    QList<AdminClient *> clients;
+    for (size_t i = 0; i < m_environments.size(); ++i) {
+        clients.append(m_environments[i].get());
+        OverviewEnvironment environment{m_environments[i].get(), {}};
+        if (!m_environmentIds[i].isEmpty() && m_environmentStore)
+            environment.dsn = [store = m_environmentStore, id = m_environmentIds[i]] { return store->dsn(id); };
+        environments.append(environment);
+    }
+    auto *overview = new OverviewPanel(environments, this);
+    connect(overview, &OverviewPanel::openRequested, this, [this](int environment, OverviewPanel::Destination to) {
+        selectEnvironment(environment);
+        switch (to) {
+        case OverviewPanel::Destination::Jobs: showSection(Jobs); break;
+        case OverviewPanel::Destination::Dashboards: showSection(Dashboards); break;
+        case OverviewPanel::Destination::Checklists: showSection(Checklists); break;
+        case OverviewPanel::Destination::Alerts: showSection(Alerts); break;
+        }
+    });
+    replacePanel(Overview, overview);
+    connect(&m_alertMonitor, &AlertMonitor::environmentPolled, overview, [this, overview](int environment) {
+        const AlertMonitor::Environment polled = m_alertMonitor.environments().at(environment);
+        const bool read
+            = polled.status != AlertMonitor::Status::Unknown && polled.status != AlertMonitor::Status::Unreachable;
+        overview->model()->setFiringAlerts(environment, read ? std::optional<qint64>(polled.firing) : std::nullopt);
+    });
+    m_alertMonitor.setEnvironments(clients);
+}
+
+void MainWindow::openAlerts(int environment)
+{
+    if (environment >= 0)
+        selectEnvironment(environment);
+    showSection(Alerts);
+    showNormal();
+    raise();
+    activateWindow();
 }
 
 void MainWindow::changeEnvironment(const QString &id, const QString &name, const QUrl &baseUrl, const QString &adminKey)
@@ -263,6 +332,7 @@ void MainWindow::changeEnvironment(const QString &id, const QString &name, const
     m_environmentPicker->setItemText(index, pickerText(name, baseUrl));
     if (m_environmentPicker->currentIndex() == index)
         showEnvironment(index);
+    rebuildOverview();
 }
 
 void MainWindow::openEnvironmentsDialog()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alertmonitor.h"
 #include "backgroundcalls.h"
 
 #include <QMainWindow>
@@ -17,6 +18,7 @@ class QUrl;
 namespace twinops {
 
 class AdminClient;
+class AlertsTray;
 struct ConsoleSettings;
 class EnvironmentStore;
 class SecretStore;
@@ -31,7 +33,7 @@ class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Section { Tenants, Twins, Sources, Jobs, Dashboards, Checklists, Settings, SectionCount };
+    enum Section { Overview, Alerts, Tenants, Twins, Sources, Jobs, Dashboards, Checklists, Settings, SectionCount };
 
     // `environments`, when given, lists the saved remote environments (their keys are read from it on each
     // environment's own thread, never here) and backs the Environments dialog. Shared: a call still running when
@@ -56,6 +58,9 @@ public:
     // Adds a remote environment for this session and selects it (saved ones come from the EnvironmentStore).
     void addRemoteEnvironment(const QString &name, const QUrl &baseUrl, const QString &adminKey);
     void selectEnvironment(int index);
+    // The alerts of every environment, polled for the tray whatever section is shown.
+    AlertMonitor &alertMonitor() { return m_alertMonitor; }
+    AlertsTray &alertsTray() { return *m_alertsTray; }
 
 private:
     void addSection(Section section, const QString &name, QWidget *panel);
@@ -70,16 +75,22 @@ private:
                                               std::function<QString()> adminKey);
     std::function<QString()> storedAdminKey(const QString &id) const;
     void openEnvironmentsDialog();
+    // The Overview and the tray's monitor list every environment: rebuilt whenever one is added or changed.
+    void rebuildOverview();
+    void openAlerts(int environment);
 
     ServiceCore &m_core;
     std::shared_ptr<EnvironmentStore> m_environmentStore;
     BackgroundCalls m_calls; // the local API's keychain look-up
     std::vector<std::unique_ptr<AdminClient>> m_environments; // [0] is Local
+    std::vector<QString> m_environmentIds; // the saved environments' ids, by picker index; empty for the others
     QString m_localEndpoint;
     QComboBox *m_environmentPicker;
     QListWidget *m_navigation;
     QStackedWidget *m_panels;
     QLabel *m_endpointLabel;
+    AlertMonitor m_alertMonitor;
+    AlertsTray *m_alertsTray;
 };
 
 } // namespace twinops

@@ -3,6 +3,7 @@
 #include "commandregistry.h"
 #include "core/environment.h"
 #include "core/logging.h"
+#include "notify/webhookreceiver.h"
 #include "servicemanager.h"
 #include "serving.h"
 #include "signalwatcher.h"
@@ -119,9 +120,15 @@ Outcome run(const Invocation &invocation)
     const Result<int> lease = invocation.integer(QStringLiteral("job-lease"), 1, 86400);
     if (!lease.ok())
         return Outcome::usage(lease.error().message);
+    for (const QString &webhook : invocation.values(QStringLiteral("alert-webhook"))) {
+        if (const auto receiver = WebhookReceiver::fromUrl(webhook); !receiver.ok())
+            return Outcome::usage(receiver.error().message);
+    }
 
     TWINOPS_TRY_ASSIGN(const std::unique_ptr<ServiceCore> core,
-                       startServing(url, *http, *workers, std::chrono::seconds(*lease)));
+                       startServing(url, *http, *workers, std::chrono::seconds(*lease),
+                                    invocation.values(QStringLiteral("alert-webhook"))));
+    TWINOPS_TRY(core->startCheckScheduler());
     // Before saying it serves: whoever reacts to that with SIGTERM gets the graceful stop, not the default death.
     Invocation running = invocation;
     SignalWatcher watcher;
@@ -194,6 +201,13 @@ Command serve()
                                               "route template, status, duration, request id, principal kind; "
                                               "reopened on SIGHUP."),
                                QStringLiteral("FILE")),
+            QCommandLineOption(QStringLiteral("alert-webhook"),
+                               QStringLiteral("Send alert notifications to this URL (repeatable), signed with "
+                                              "TWINOPS_ALERT_WEBHOOK_SECRET: Alertmanager's webhook JSON for every "
+                                              "severity, or as WORDS=URL chosen by comma-separated words: slack "
+                                              "for a Slack body, critical, warning, info for only those "
+                                              "(docs/alerts-webhooks.md)."),
+                               QStringLiteral("[WORDS=]URL")),
             QCommandLineOption(QStringLiteral("job-lease"),
                                QStringLiteral("How long a claimed job may run before it is presumed lost and rescued "
                                               "(default 60)."),

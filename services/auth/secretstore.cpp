@@ -218,23 +218,29 @@ Status FileSecretStore::remove(const QString &key)
     return {};
 }
 
-Result<QByteArray> loadOrCreateJwtSecret(SecretStore &store)
+Result<QByteArray> loadOrCreateSecret(SecretStore &store, const char *environmentName, const QString &key)
 {
-    const QByteArray fromEnvironment = environmentValue("TWINOPS_JWT_SECRET").toUtf8();
+    const QByteArray fromEnvironment = environmentValue(environmentName).toUtf8();
     if (!fromEnvironment.isEmpty()) {
         if (fromEnvironment.size() < JwtCodec::kMinimumSecretBytes)
-            return Error::badRequest(
-                QStringLiteral("TWINOPS_JWT_SECRET must be at least %1 bytes").arg(JwtCodec::kMinimumSecretBytes));
+            return Error::badRequest(QStringLiteral("%1 must be at least %2 bytes")
+                                         .arg(QLatin1String(environmentName))
+                                         .arg(JwtCodec::kMinimumSecretBytes));
         return fromEnvironment;
     }
-    auto stored = store.read(kJwtSecretKey);
+    auto stored = store.read(key);
     if (stored.ok() && stored->size() >= JwtCodec::kMinimumSecretBytes)
         return stored;
     if (!stored.ok() && stored.error().code != ErrorCode::NotFound)
         return stored.error();
     const QByteArray secret = crypto::randomToken(48).toLatin1();
-    TWINOPS_TRY(store.write(kJwtSecretKey, secret));
+    TWINOPS_TRY(store.write(key, secret));
     return secret;
+}
+
+Result<QByteArray> loadOrCreateJwtSecret(SecretStore &store)
+{
+    return loadOrCreateSecret(store, "TWINOPS_JWT_SECRET", kJwtSecretKey);
 }
 
 } // namespace twinops

@@ -57,7 +57,10 @@ private:
     QString m_directory;
 };
 
-// The JWT signing secret: TWINOPS_JWT_SECRET if set (at least 32 bytes), else the store's, created on first use.
+// A secret of at least 32 bytes: the environment variable's if set, else the store's under `key`, created (random)
+// on first use.
+Result<QByteArray> loadOrCreateSecret(SecretStore &store, const char *environmentName, const QString &key);
+// The JWT signing secret: TWINOPS_JWT_SECRET, else the store's "jwt-signing-secret".
 Result<QByteArray> loadOrCreateJwtSecret(SecretStore &store);
 
 } // namespace twinops

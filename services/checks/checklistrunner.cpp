@@ -4,6 +4,8 @@
 #include "core/json.h"
 #include "core/logging.h"
 
+#include <QHash>
+
 namespace twinops {
 
 namespace {
@@ -122,6 +124,41 @@ Result<QList<ChecklistRun>> ChecklistRunRepository::recent(int limit)
     for (const Row row : rows)
         runs.append(runFromRow(row));
     return runs;
+}
+
+Result<QList<ChecklistRun>> ChecklistRunRepository::finishedRuns(const QString &checklistId, int limit,
+                                                                 const QString &startedBy)
+{
+    const QString runs
+        = QStringLiteral("SELECT %1 FROM checklist_runs WHERE checklist_id = $1 AND status IN ('passed', "
+                         "'warning', 'failed') AND ($2 = '' OR started_by = $2) "
+                         "ORDER BY started_at DESC, id DESC LIMIT $3")
+              .arg(kRunColumns);
+    TWINOPS_TRY_ASSIGN(const auto rows, m_db.query(runs, {checklistId, startedBy, limit}));
+    QList<ChecklistRun> found;
+    QHash<QString, qsizetype> index;
+    for (const Row row : rows) {
+        index.insert(row.text(0), found.size());
+        found.append(runFromRow(row));
+    }
+    if (found.isEmpty())
+        return found;
+    // One query for the items of every run found: the same selection again, joined.
+    TWINOPS_TRY_ASSIGN(const auto results,
+                       m_db.query(QStringLiteral("SELECT r.run_id, r.item_id, r.section, r.title, r.kind, r.check_id, "
+                                                 "r.status, r.message FROM checklist_results r JOIN (%1) runs ON "
+                                                 "runs.id = r.run_id ORDER BY r.run_id, r.ordinal")
+                                      .arg(runs),
+                                  {checklistId, startedBy, limit}));
+    for (const Row row : results) {
+        ChecklistItemResult item;
+        item.item = {row.text(1), row.text(2), row.text(2), row.text(3),
+                     row.text(4) == QLatin1String("automated") ? row.text(5) : QString()};
+        item.result.status = checkStatusFromString(row.text(6)).value_or(CheckStatus::Pending);
+        item.result.message = row.text(7);
+        found[index.value(row.text(0))].items.append(item);
+    }
+    return found;
 }
 
 Result<ChecklistRun> ChecklistRunRepository::tickManual(const QString &runId, const QString &itemId, CheckStatus status,

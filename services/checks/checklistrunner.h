@@ -24,6 +24,10 @@ public:
     Result<ChecklistRun> get(const QString &runId);
     // Newest first, without their items.
     Result<QList<ChecklistRun>> recent(int limit);
+    // The newest finished runs (passed, warning or failed; not running or cancelled) of one checklist, newest first,
+    // each with its items' status and message only (the trend and the checklist_item_failed alert). `startedBy`
+    // empty: every run.
+    Result<QList<ChecklistRun>> finishedRuns(const QString &checklistId, int limit, const QString &startedBy = {});
     // A person ticks a manual item: pass, fail or skipped, with a note. The run's status follows (a failed manual
     // item fails the run). NotFound for an unknown run or item, Conflict for an automated item.
     Result<ChecklistRun> tickManual(const QString &runId, const QString &itemId, CheckStatus status,

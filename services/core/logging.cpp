@@ -22,6 +22,9 @@ Q_LOGGING_CATEGORY(lcHttp, "twinops.http", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcAuth, "twinops.auth", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcJobs, "twinops.jobs", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcChecks, "twinops.checks", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcNotify, "twinops.notify", QtInfoMsg)
+
+Q_LOGGING_CATEGORY(lcAlerts, "twinops.alerts", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcConfig, "twinops.config", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcAccess, "twinops.access", QtInfoMsg)
 

@@ -27,6 +27,7 @@ namespace twinops {
 
 class Counter;
 class Histogram;
+class WebhookNotifier;
 class WorkerHeartbeats;
 class MetricsRegistry;
 
@@ -44,6 +45,11 @@ struct ApiSettings
     AuthLimits authLimits; // the login, sign-up and share-link budgets
     // This process's job workers, for /health (ServiceCore's); null when the API runs without a core.
     const WorkerHeartbeats *workerHeartbeats = nullptr;
+    // Sends the test notifications of the admin route (ServiceCore's); null when the API runs without a core.
+    WebhookNotifier *alertNotifier = nullptr;
+
+    // The evaluator's damping, written into the Prometheus export as keep_firing_for (ServiceCore's).
+    std::chrono::milliseconds alertKeepFiring{std::chrono::seconds(60)};
 };
 
 // Per-route request metrics, created on first use and then found under a read lock. Keyed by the parts

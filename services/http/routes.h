@@ -25,6 +25,9 @@ void registerOperationsRoutes(Router &router);
 void registerPublicRoutes(Router &router);
 void registerChatRoutes(Router &router);
 void registerJobRoutes(Router &router);
+void registerNotificationRoutes(Router &router);
+
+void registerAlertRoutes(Router &router);
 
 // Sets the twinops_jobs{state} and queue-age gauges from the database: they are read from the jobs table, not
 // counted, so they are right whichever process did the work. Called by /metrics, /admin/metrics and the rollups.

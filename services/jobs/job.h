@@ -19,6 +19,10 @@ std::optional<JobState> jobStateFromString(const QString &text);
 namespace jobtypes {
 inline const QString sourceIndex = QStringLiteral("source_index");
 inline const QString graphExtraction = QStringLiteral("graph_extraction");
+// Alert notifications (services/notify). Named here because the queue treats them apart: a worker of their own
+// delivers them in every process that has receivers, and its claims do not tell that the queue is alive
+// (QueueStats::lastStarted), or the stall alert would end itself by being sent.
+inline const QString webhookNotification = QStringLiteral("webhook_notification");
 } // namespace jobtypes
 
 struct Job

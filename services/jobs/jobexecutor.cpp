@@ -25,4 +25,10 @@ RetryPolicy JobExecutor::retryPolicy(const QString &type) const
     return handler ? handler->retryPolicy() : RetryPolicy();
 }
 
+bool JobExecutor::callsNetwork(const QString &type) const
+{
+    JobHandler *handler = m_handlers.find(type);
+    return handler && handler->callsNetwork();
+}
+
 } // namespace twinops

@@ -32,6 +32,8 @@ public:
     JobExecution execute(Database &db, const Job &job) const;
     // How a failed job of this type is retried (the default policy when the type has no handler).
     RetryPolicy retryPolicy(const QString &type) const;
+    // Whether the type's handler runs outside the worker's transaction (JobHandler::callsNetwork).
+    bool callsNetwork(const QString &type) const;
 
 private:
     const JobHandlers &m_handlers;

@@ -77,6 +77,10 @@ public:
     virtual ~JobHandler() = default;
     virtual QString type() const = 0;
     virtual RetryPolicy retryPolicy() const { return {}; }
+    // A handler that calls the network (a webhook) must not hold the worker's transaction open meanwhile (on
+    // SQLite that is the one write lock): it runs alone, outside any transaction, and its completion commits after
+    // it returns. Its effect is then at least once, not exactly once: a lost lease or a failed commit runs it again.
+    virtual bool callsNetwork() const { return false; }
     virtual Result<QJsonObject> run(JobContext &context) = 0;
 };
 

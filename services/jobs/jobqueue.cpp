@@ -300,13 +300,17 @@ Result<QList<Job>> JobQueue::retryMany(const QString &tenantId, const QStringLis
     return changed;
 }
 
-Result<Claim> JobQueue::claim(const QString &owner, int limit, std::chrono::milliseconds lease)
+Result<Claim> JobQueue::claim(const QString &owner, int limit, std::chrono::milliseconds lease,
+                              const QString &platformType)
 {
     const QDateTime now = nowUtc();
     Claim claim{{}, crypto::randomToken(16), now.addMSecs(lease.count())};
+    QVariantList params{claim.leaseToken, owner, claim.leaseExpiresAt, now};
+    if (!platformType.isEmpty())
+        params << platformType;
     TWINOPS_TRY_ASSIGN(Transaction tx, Transaction::begin(m_db));
     TWINOPS_TRY_ASSIGN(const Rows rows,
-                       m_db.query(m_sql.claim.arg(limit), {claim.leaseToken, owner, claim.leaseExpiresAt, now}));
+                       m_db.query((platformType.isEmpty() ? m_sql.claim : m_sql.claimOfType).arg(limit), params));
     TWINOPS_TRY(tx.commit());
     for (const Row row : rows)
         claim.jobs.append(jobFromRow(row));

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QList>
 
+#include <limits>
 #include <optional>
 
 namespace twinops {
@@ -40,6 +41,19 @@ struct QueueStats
     QDateTime lastStarted; // the most recent claim; invalid if never
     qint64 available = 0;
     qint64 running = 0;
+
+    // The stall watchdog's rule (/health, twinops_job_queue_stalled and the queue_stalled alert): jobs have waited
+    // over kStallSeconds and none was claimed meanwhile (no worker runs in any process, or every worker is wedged).
+    static constexpr qint64 kStallSeconds = 60;
+    double oldestAvailableAgeSeconds(const QDateTime &now) const
+    {
+        return oldestAvailable.isValid() ? double(oldestAvailable.msecsTo(now)) / 1000.0 : 0.0;
+    }
+    bool stalled(const QDateTime &now) const
+    {
+        const qint64 sinceClaim = lastStarted.isValid() ? lastStarted.secsTo(now) : std::numeric_limits<qint64>::max();
+        return oldestAvailableAgeSeconds(now) > kStallSeconds && sinceClaim > kStallSeconds;
+    }
 };
 
 // A claimed job and the lease that lets its worker finish it.
@@ -83,7 +97,9 @@ public:
     Result<QStringList> ids(const JobFilter &filter, int limit);
 
     // --- the worker's side ---
-    Result<Claim> claim(const QString &owner, int limit, std::chrono::milliseconds lease);
+    // The next jobs by priority, or with `platformType` only the platform (tenantless) jobs of that type.
+    Result<Claim> claim(const QString &owner, int limit, std::chrono::milliseconds lease,
+                        const QString &platformType = {});
     // Extends the lease of every job still running under the token; returns how many it holds.
     Result<int> heartbeat(const QString &leaseToken, std::chrono::milliseconds lease);
     // Marks jobs completed if they still hold the lease; returns how many did.

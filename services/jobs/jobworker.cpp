@@ -40,7 +40,7 @@ void JobWorker::run()
         beat();
         if (m_rescuer)
             m_rescuer->rescueIfDue(queue);
-        auto claim = queue.claim(m_owner, m_options.batchSize, m_options.lease);
+        auto claim = queue.claim(m_owner, m_options.batchSize, m_options.lease, m_options.platformJobType);
         if (!claim.ok()) {
             qCWarning(lcJobs).noquote() << m_owner << "cannot claim:" << claim.error().message;
             m_signal.waitForWork(m_options.pollInterval);
@@ -96,6 +96,8 @@ void JobWorker::process(JobQueue &queue, JobCompleter &completer, const Claim &c
 int JobWorker::runTransaction(JobCompleter &completer, const QString &leaseToken, const QList<Job> &jobs,
                               bool oneAtATime)
 {
+    if (m_executor.callsNetwork(jobs.front().type))
+        return runOutsideTransaction(completer, leaseToken, jobs.front());
     QElapsedTimer elapsed;
     elapsed.start();
     QList<JobExecution> finished;
@@ -110,6 +112,8 @@ int JobWorker::runTransaction(JobCompleter &completer, const QString &leaseToken
         for (const Job &job : jobs) {
             if (!finished.isEmpty() && (oneAtATime || elapsed.elapsed() >= m_options.batchTime.count()))
                 break;
+            if (m_executor.callsNetwork(job.type))
+                break; // it runs alone, after this transaction
             JobExecution execution = m_executor.execute(*m_db, job);
             if (!execution.result.ok()) {
                 failed = std::move(execution);
@@ -129,6 +133,25 @@ int JobWorker::runTransaction(JobCompleter &completer, const QString &leaseToken
         }
     } // the failed job's transaction rolls back here: none of its writes survive
     completer.fail(leaseToken, *failed, m_executor.retryPolicy(failed->job.type));
+    return 1;
+}
+
+// A job whose handler calls the network: it runs with no transaction open, then its completion commits in one
+// of its own. Always consumes the job (a lost lease or a failed commit leaves it to the rescuer, as in a batch).
+int JobWorker::runOutsideTransaction(JobCompleter &completer, const QString &leaseToken, const Job &job)
+{
+    JobExecution execution = m_executor.execute(*m_db, job);
+    if (!execution.result.ok()) {
+        completer.fail(leaseToken, execution, m_executor.retryPolicy(job.type));
+        return 1;
+    }
+    auto tx = Transaction::begin(*m_db);
+    if (!tx.ok()) {
+        qCWarning(lcJobs).noquote() << "cannot begin the completion of" << job.id
+                                    << "; its lease will expire:" << tx.error().message;
+        return 1;
+    }
+    (void)completer.complete(*tx, leaseToken, {execution}); // every outcome leaves the job to its owner or rescuer
     return 1;
 }
 

@@ -35,6 +35,7 @@ private:
     void beat(); // tells the pool's heartbeats (WorkerPoolOptions) that this worker came round
     void process(JobQueue &queue, JobCompleter &completer, const Claim &claim);
     int runTransaction(JobCompleter &completer, const QString &leaseToken, const QList<Job> &jobs, bool oneAtATime);
+    int runOutsideTransaction(JobCompleter &completer, const QString &leaseToken, const Job &job);
 
     const DatabaseUrl m_url;
     PoolSignal &m_signal;

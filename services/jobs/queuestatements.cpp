@@ -1,5 +1,7 @@
 #include "jobs/queuestatements.h"
 
+#include "jobs/job.h"
+
 namespace twinops {
 
 namespace {
@@ -32,9 +34,10 @@ QueueStatements shared()
     // One statement per shape, with or without the tenant predicate, so every parameter has a type to infer.
     const QString queueTimes
         = QStringLiteral("SELECT (SELECT min(run_at) FROM jobs WHERE state IN ('available', 'retryable', 'scheduled') "
-                         "AND run_at <= $1%1), (SELECT max(started_at) FROM jobs WHERE started_at <= $1%1)");
-    s.queueTimes = queueTimes.arg(QString());
-    s.queueTimesOfTenant = queueTimes.arg(QStringLiteral(" AND tenant_id = $2"));
+                         "AND run_at <= $1%1), (SELECT max(started_at) FROM jobs WHERE started_at <= $1 "
+                         "AND type <> '%2'%1)");
+    s.queueTimes = queueTimes.arg(QString(), jobtypes::webhookNotification);
+    s.queueTimesOfTenant = queueTimes.arg(QStringLiteral(" AND tenant_id = $2"), jobtypes::webhookNotification);
 
     // Not yet running: cancelled at once. Running: the handler is asked to stop and decides.
     s.cancel = QStringLiteral("UPDATE jobs SET "
@@ -57,15 +60,23 @@ QueueStatements shared()
     return s;
 }
 
-// The claim: the sub-select's lock (%1) and index (%2) are the dialect's; the batch size (%3) is left for arg().
-// The batch size is part of the text (an integer, not input): with LIMIT $n PostgreSQL may switch the prepared
-// claim to a generic plan that scans the whole table.
-const QString kClaim
-    = QStringLiteral("UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_token = $1, lease_owner = $2, "
-                     "lease_expires_at = $3, started_at = $4, heartbeat_at = $4, updated_at = $4 "
-                     "WHERE id IN (SELECT id FROM jobs%2 WHERE state IN ('available', 'retryable', 'scheduled') AND "
-                     "run_at <= $4 "
-                     "ORDER BY priority DESC, run_at, id LIMIT %3%1) RETURNING ");
+// A claim: the sub-select picks the jobs (`choice`: more predicates, the order and LIMIT %1); its `index` and `lock`
+// are the dialect's. The batch size (%1) is left for arg(): it is part of the text (an integer, not input), since
+// with LIMIT $n PostgreSQL may switch the prepared claim to a generic plan that scans the whole table.
+QString claimStatement(const QString &index, const QString &choice, const QString &lock, const QString &columns)
+{
+    return QStringLiteral(
+               "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_token = $1, lease_owner = $2, "
+               "lease_expires_at = $3, started_at = $4, heartbeat_at = $4, updated_at = $4 "
+               "WHERE id IN (SELECT id FROM jobs%1 WHERE state IN ('available', 'retryable', 'scheduled') "
+               "AND run_at <= $4 %2%3) RETURNING %4")
+        .arg(index, choice, lock, columns);
+}
+const QString kAnyJob = QStringLiteral("ORDER BY priority DESC, run_at, id LIMIT %1");
+// The platform (tenantless) jobs of one type ($5), oldest first, through the (tenant_id, type, created_at) index:
+// a worker of their own finds its few jobs without walking the backlog of all the others.
+const QString kPlatformJobsOfType
+    = QStringLiteral("AND tenant_id IS NULL AND type = $5 ORDER BY created_at, id LIMIT %1");
 
 // run_at stays as it was: a rescued job keeps its place at the front of the queue. %1 = the dialect's index.
 const QString kRescueExpired = QStringLiteral(
@@ -103,7 +114,8 @@ QueueStatements postgres()
     s.listen = QStringLiteral("LISTEN ") + QLatin1String(QueueStatements::kNotifyChannel);
     s.idsFilter = QStringLiteral(" AND id IN (SELECT jsonb_array_elements_text($%1::jsonb)::uuid)");
     // SKIP LOCKED lets many workers in many processes claim side by side.
-    s.claim = kClaim.arg(QStringLiteral(" FOR UPDATE SKIP LOCKED"), QString()) + s.jobColumns;
+    s.claim = claimStatement({}, kAnyJob, QStringLiteral(" FOR UPDATE SKIP LOCKED"), s.jobColumns);
+    s.claimOfType = claimStatement({}, kPlatformJobsOfType, QStringLiteral(" FOR UPDATE SKIP LOCKED"), s.jobColumns);
     s.completeMany
         = QStringLiteral("UPDATE public.jobs AS j SET state = 'completed', result = x.result, lease_token = NULL, "
                          "lease_expires_at = NULL, last_error = NULL, finished_at = $2, updated_at = $2 "
@@ -133,7 +145,9 @@ QueueStatements sqlite()
     // SQLite has one writer at a time anyway (BEGIN IMMEDIATE), so the plain sub-select is already exclusive.
     // Without statistics SQLite picks the (state, created_at) index and sorts every waiting job on each claim,
     // which makes a claim O(queue length); the partial claim index serves the ORDER BY … LIMIT directly.
-    s.claim = kClaim.arg(QString(), QStringLiteral(" INDEXED BY idx_jobs_claim")) + s.jobColumns;
+    s.claim = claimStatement(QStringLiteral(" INDEXED BY idx_jobs_claim"), kAnyJob, {}, s.jobColumns);
+    s.claimOfType = claimStatement(QStringLiteral(" INDEXED BY idx_jobs_tenant_type_created"), kPlatformJobsOfType, {},
+                                   s.jobColumns);
     // In-process statements cost microseconds, and SQLite's UPDATE … FROM json_each rescans the array for every
     // running row: one primary-key update per job (completeOne) is the cheap form here.
     s.release = kRelease.arg(QStringLiteral("SELECT value FROM json_each($2)"));

@@ -32,15 +32,16 @@ struct QueueStatements
     QString idsWhere;
     QString idsFilter; // the filter's predicate for a list of ids: %1 = the number of its one JSON array parameter
     QString logs;
-    QString queueTimes; // the oldest waiting run_at and the newest claim ($1 = now)
+    QString queueTimes; // the oldest waiting run_at and the newest claim but a notification's ($1 = now)
     QString queueTimesOfTenant; // the same for one tenant ($2)
 
     // Manual operations: the caller appends the tenant predicate and RETURNING.
     QString cancel;
     QString retry;
 
-    // The worker's side. `claim` leaves one placeholder for arg(): the batch size (see queuestatements.cpp).
+    // The worker's side. The claims leave one placeholder for arg(): the batch size (see queuestatements.cpp).
     QString claim;
+    QString claimOfType; // only the platform jobs of one type ($5)
     QString heartbeat;
     QString completeOne;
     QString completeMany; // empty: complete one job per statement

@@ -32,7 +32,10 @@ void WorkerPool::start()
     for (auto &thread : m_threads)
         thread->start();
     if (m_options.workers > 0)
-        qCInfo(lcJobs).noquote() << "started" << m_options.workers << "job workers as" << m_options.owner;
+        qCInfo(lcJobs).noquote() << "started" << m_options.workers << "job workers as" << m_options.owner
+                                 << (m_options.platformJobType.isEmpty()
+                                         ? QString()
+                                         : QStringLiteral("for ") + m_options.platformJobType);
 }
 
 void WorkerPool::stop()

@@ -28,6 +28,7 @@ struct WorkerPoolOptions
     int maxCrashes = 3; // a job that crashed its worker this often is discarded
     QString owner; // names this process in lease_owner (host:pid)
     WorkerHeartbeats *heartbeats = nullptr; // where the workers say they are alive (the process's /health), or none
+    QString platformJobType; // non-empty: claim only the platform (tenantless) jobs of this type (JobQueue::claim)
 };
 
 // Worker threads, each with its own database connection, that claim jobs in batches and run them. A job's

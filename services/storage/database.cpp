@@ -55,6 +55,16 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url)
     return Error::internal(QStringLiteral("unknown database dialect"));
 }
 
+Result<std::unique_ptr<Database>> Database::openReadOnly(const DatabaseUrl &url)
+{
+    switch (url.dialect()) {
+    case Dialect::Sqlite: return SqliteDatabase::open(url.sqlitePath(), SqliteDatabase::Access::ReadOnly);
+    case Dialect::Postgres:
+        return PostgresDatabase::open(url.postgresUri(), url.redacted(), PostgresDatabase::Access::ReadOnly);
+    }
+    return Error::internal(QStringLiteral("unknown database dialect"));
+}
+
 static QString savepointName(int level)
 {
     return QStringLiteral("twinops_sp_%1").arg(level);

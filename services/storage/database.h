@@ -110,6 +110,10 @@ public:
     // Opens (and for SQLite creates) the database the URL names. Fails with Unavailable when it cannot be
     // reached and with Internal when the file is not a database; a failed open never modifies anything.
     static Result<std::unique_ptr<Database>> open(const DatabaseUrl &url);
+    // Opens an existing database for reading only, for looking at a database this process does not own (a remote
+    // environment's): PostgreSQL sessions get default_transaction_read_only (set again on every reconnect) and a
+    // statement timeout; a SQLite file is opened with SQLITE_OPEN_READONLY and never created or configured.
+    static Result<std::unique_ptr<Database>> openReadOnly(const DatabaseUrl &url);
 
     virtual Dialect dialect() const = 0;
     // Where this connection points, without credentials: safe for logs and the UI.

@@ -43,13 +43,15 @@ Status appendPaging(QString &sql, QVariantList &params, const PageRequest &reque
     const QString prefix = tableAlias.isEmpty() ? QString() : tableAlias + u'.';
     if (!request.cursor.isEmpty()) {
         TWINOPS_TRY_ASSIGN(const auto position, decodeCursor(request.cursor));
-        sql += QStringLiteral(" AND (%1created_at, %1id) > ($%2, $%3)")
-                   .arg(prefix)
+        sql += QStringLiteral(" AND (%1created_at, %1id) %2 ($%3, $%4)")
+                   .arg(prefix, request.newestFirst ? QStringLiteral("<") : QStringLiteral(">"))
                    .arg(params.size() + 1)
                    .arg(params.size() + 2);
         params << position.createdAt << position.id;
     }
-    sql += QStringLiteral(" ORDER BY %1created_at, %1id LIMIT $%2").arg(prefix).arg(params.size() + 1);
+    sql += QStringLiteral(" ORDER BY %1created_at%2, %1id%2 LIMIT $%3")
+               .arg(prefix, request.newestFirst ? QStringLiteral(" DESC") : QString())
+               .arg(params.size() + 1);
     params << std::clamp(request.limit, 1, PageRequest::kMaxLimit) + 1;
     return {};
 }

@@ -18,6 +18,7 @@ struct PageRequest
     static constexpr int kMaxLimit = 200;
     int limit = kDefaultLimit;
     QString cursor; // opaque; empty = first page
+    bool newestFirst = false; // the order of the pages; a cursor goes on in the order it was made in
 };
 
 template<typename T> struct Page
@@ -35,8 +36,8 @@ struct CursorPosition
 QString encodeCursor(const QDateTime &createdAt, const QString &id);
 Result<CursorPosition> decodeCursor(const QString &cursor); // BadRequest for anything we did not make
 
-// Appends "AND (created_at, id) > ($n, $n+1)" when the request has a cursor, then ORDER BY and LIMIT, binding the
-// parameters; `limit + 1` rows are fetched so that the caller knows whether a next page exists.
+// Appends "AND (created_at, id) > ($n, $n+1)" (< newest first) when the request has a cursor, then ORDER BY and LIMIT,
+// binding the parameters; `limit + 1` rows are fetched so that the caller knows whether a next page exists.
 Status appendPaging(QString &sql, QVariantList &params, const PageRequest &request, const QString &tableAlias = {});
 
 // Completes `sql` (a SELECT … WHERE …) with appendPaging, maps each row with fromRow, cuts the extra row and sets

@@ -106,9 +106,10 @@ void forwardNotice(void *, const char *message)
 
 } // namespace
 
-PostgresDatabase::PostgresDatabase(QString uri, QString description)
+PostgresDatabase::PostgresDatabase(QString uri, QString description, Access access)
     : m_uri(std::move(uri))
     , m_description(std::move(description))
+    , m_access(access)
 { }
 
 PostgresDatabase::~PostgresDatabase()
@@ -117,9 +118,9 @@ PostgresDatabase::~PostgresDatabase()
         PQfinish(m_conn);
 }
 
-Result<std::unique_ptr<Database>> PostgresDatabase::open(const QString &uri, const QString &description)
+Result<std::unique_ptr<Database>> PostgresDatabase::open(const QString &uri, const QString &description, Access access)
 {
-    std::unique_ptr<PostgresDatabase> db(new PostgresDatabase(uri, description));
+    std::unique_ptr<PostgresDatabase> db(new PostgresDatabase(uri, description, access));
     TWINOPS_TRY(db->connect());
     return std::unique_ptr<Database>(std::move(db));
 }
@@ -149,6 +150,20 @@ Status PostgresDatabase::connect()
             QStringLiteral("cannot connect to %1: %2").arg(m_description, reason.section(u'\n', 0, 0)));
     }
     PQsetNoticeProcessor(m_conn, forwardNotice, nullptr);
+    if (m_access == Access::ReadOnly) {
+        // Set here rather than in the options keyword, which an `options` in the URI would replace. A read-only
+        // look at someone else's database must not hold their server either: statements end after 15 s.
+        PGresult *set = PQexec(m_conn, "SET default_transaction_read_only = on; SET statement_timeout = '15s'");
+        const bool ok = set && PQresultStatus(set) == PGRES_COMMAND_OK;
+        PQclear(set);
+        if (!ok) {
+            const QString reason = QString::fromUtf8(PQerrorMessage(m_conn)).trimmed().section(u'\n', 0, 0);
+            PQfinish(m_conn);
+            m_conn = nullptr;
+            return Error::unavailable(
+                QStringLiteral("cannot make the session on %1 read-only: %2").arg(m_description, reason));
+        }
+    }
     return {};
 }
 

@@ -15,7 +15,9 @@ namespace twinops {
 class PostgresDatabase final : public Database
 {
 public:
-    static Result<std::unique_ptr<Database>> open(const QString &uri, const QString &description);
+    enum class Access { ReadWrite, ReadOnly };
+    static Result<std::unique_ptr<Database>> open(const QString &uri, const QString &description,
+                                                  Access access = Access::ReadWrite);
     ~PostgresDatabase() override;
 
     Dialect dialect() const override { return Dialect::Postgres; }
@@ -25,7 +27,7 @@ public:
     Result<bool> waitForNotification(std::chrono::milliseconds timeout) override;
 
 private:
-    PostgresDatabase(QString uri, QString description);
+    PostgresDatabase(QString uri, QString description, Access access);
     QString beginStatement() const override { return QStringLiteral("BEGIN"); }
     Status ensureConnected();
     Status connect();
@@ -34,6 +36,7 @@ private:
 
     QString m_uri;
     QString m_description;
+    Access m_access;
     pg_conn *m_conn = nullptr;
     QHash<QString, QByteArray> m_statements; // SQL text -> prepared statement name
     quint64 m_nextStatement = 0;

@@ -129,22 +129,30 @@ SqliteDatabase::~SqliteDatabase()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-Result<std::unique_ptr<Database>> SqliteDatabase::open(const QString &path)
+Result<std::unique_ptr<Database>> SqliteDatabase::open(const QString &path, Access access)
 {
     const QFileInfo info(path);
     if (info.exists() && !info.isFile())
         return Error::unavailable(QStringLiteral("%1 is not a file").arg(path));
-    // The database holds every tenant's data: created readable by its owner only (folders 0700, file 0600), and
-    // SQLite gives the WAL and shared-memory files the database file's mode. What exists keeps its owner's mode.
-    TWINOPS_TRY(makePrivateDirectory(info.absolutePath()));
-    TWINOPS_TRY(createPrivateFileIfMissing(path));
+    if (access == Access::ReadOnly) {
+        if (!info.exists())
+            return Error::unavailable(QStringLiteral("%1 does not exist").arg(path));
+    } else {
+        // The database holds every tenant's data: created readable by its owner only (folders 0700, file 0600), and
+        // SQLite gives the WAL and shared-memory files the database file's mode. What exists keeps its owner's mode.
+        TWINOPS_TRY(makePrivateDirectory(info.absolutePath()));
+        TWINOPS_TRY(createPrivateFileIfMissing(path));
+    }
 
     std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(path));
     db->m_connection = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), db->m_connectionName);
     if (!db->m_connection.isValid())
         return Error::internal(QStringLiteral("the Qt SQLite driver (QSQLITE) is not installed"));
     db->m_connection.setDatabaseName(path);
-    db->m_connection.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
+    QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs);
+    if (access == Access::ReadOnly)
+        options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    db->m_connection.setConnectOptions(options);
     if (!db->m_connection.open())
         return Error::unavailable(QStringLiteral("cannot open %1: %2").arg(path, db->m_connection.lastError().text()));
     const QVariant handle = db->m_connection.driver()->handle();
@@ -152,16 +160,18 @@ Result<std::unique_ptr<Database>> SqliteDatabase::open(const QString &path)
         return Error::internal(QStringLiteral("unexpected SQLite driver handle"));
     db->m_handle = *static_cast<sqlite3 *const *>(handle.constData());
     sqlite3_extended_result_codes(db->m_handle, 1);
-    TWINOPS_TRY(db->configure());
+    TWINOPS_TRY(db->configure(access));
     return std::unique_ptr<Database>(std::move(db));
 }
 
-Status SqliteDatabase::configure()
+Status SqliteDatabase::configure(Access access)
 {
     // Read the header before anything writes: a file that is not a database fails here and stays untouched.
     if (auto header = query(QStringLiteral("PRAGMA schema_version")); !header.ok())
         return Error::internal(
             QStringLiteral("%1 is not a usable SQLite database: %2").arg(m_path, header.error().message));
+    if (access == Access::ReadOnly)
+        return {};
     // wal_autocheckpoint: a checkpoint every ~32 MB of WAL rather than SQLite's 4 MB. The job queue rewrites the
     // same pages over and over, and each checkpoint (with its fsync) copies them back; a longer interval copies a
     // page once for many commits (SQLite job processing: 19k → 24k jobs/s, docs/benchmarks.md).

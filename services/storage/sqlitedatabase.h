@@ -19,7 +19,9 @@ namespace twinops {
 class SqliteDatabase final : public Database
 {
 public:
-    static Result<std::unique_ptr<Database>> open(const QString &path);
+    // ReadOnly: the file must exist; it is neither created nor configured (no WAL switch, no pragmas that write).
+    enum class Access { ReadWrite, ReadOnly };
+    static Result<std::unique_ptr<Database>> open(const QString &path, Access access = Access::ReadWrite);
     ~SqliteDatabase() override;
 
     Dialect dialect() const override { return Dialect::Sqlite; }
@@ -33,7 +35,7 @@ private:
     // BEGIN DEFERRED upgrades its lock at the first write and fails with SQLITE_BUSY, which the busy timeout
     // cannot help with; IMMEDIATE takes the write lock up front so that concurrent writers queue instead.
     QString beginStatement() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
-    Status configure();
+    Status configure(Access access);
     Error lastError(const QString &context) const;
     struct Finalizer
     {

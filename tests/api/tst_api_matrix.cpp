@@ -4,13 +4,17 @@
 //
 // The expected policy of each route is written here from resources/api/openapi.json, independently of the router's own
 // Access table, and the test fails when a route is registered without a row here (or a row names no route).
+#include "alerts/alertengine.h"
+#include "alerts/alertrepository.h"
 #include "apiharness.h"
 #include "auth/crypto.h"
 #include "auth/jwt.h"
 #include "checks/checklistrunner.h"
 #include "core/ids.h"
+#include "core/jsonio.h"
 #include "http/routes.h"
 #include "jobs/jobqueue.h"
+#include "notify/webhooknotifier.h"
 
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>
@@ -35,7 +39,10 @@ enum class Target {
     Job,
     FinishedJob,
     ChecklistRun,
-    AdminKey
+    AdminKey,
+    AlertRule,
+    Alert, // a firing alert's fingerprint
+    AlertSilence
 };
 enum class Kind { Public, Tenant, Admin };
 
@@ -114,7 +121,39 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/checks/runs/{id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun, 200},
     {"PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun,
      200},
+    {"GET /api/v1/admin/checks/schedule", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"PUT /api/v1/admin/checks/schedule", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"GET /api/v1/admin/checks/trend", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/alerts/test-notification", Kind::Admin, Role::Owner, nullptr, Target::None, 202},
+
+    {"GET /api/v1/admin/alerts/rules", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/alerts/rules", Kind::Admin, Role::Owner, nullptr, Target::None, 201},
+    {"GET /api/v1/admin/alerts/rules/prometheus", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"GET /api/v1/admin/alerts/rules/{id}", Kind::Admin, Role::Owner, nullptr, Target::AlertRule, 200},
+    {"PATCH /api/v1/admin/alerts/rules/{id}", Kind::Admin, Role::Owner, nullptr, Target::AlertRule, 200},
+    {"DELETE /api/v1/admin/alerts/rules/{id}", Kind::Admin, Role::Owner, nullptr, Target::AlertRule, 204},
+    {"GET /api/v1/admin/alerts", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"GET /api/v1/admin/alerts/history", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/alerts/{fingerprint}/acknowledge", Kind::Admin, Role::Owner, nullptr, Target::Alert, 204},
+    {"GET /api/v1/admin/alerts/silences", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/alerts/silences", Kind::Admin, Role::Owner, nullptr, Target::None, 201},
+    {"POST /api/v1/admin/alerts/silences/{id}/expire", Kind::Admin, Role::Owner, nullptr, Target::AlertSilence, 204},
 };
+
+// The test notification needs a receiver to enqueue for; no worker runs here, so nothing is ever sent to it.
+WebhookNotifier &matrixNotifier()
+{
+    static WebhookNotifier notifier([] {
+        WebhookSettings settings;
+        WebhookReceiver receiver;
+        receiver.name = QStringLiteral("matrix");
+        receiver.url = QUrl(QStringLiteral("http://127.0.0.1:9/never-called"));
+        receiver.secret = QByteArray(kMinimumWebhookSecretBytes, 's');
+        settings.receivers = {receiver};
+        return settings;
+    }());
+    return notifier;
+}
 
 // The callers of the matrix.
 const char *const kCredentials[] = {
@@ -233,7 +272,9 @@ TestApiMatrix::Fixture *TestApiMatrix::fixture()
 TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
 {
     auto f = std::make_unique<Fixture>();
-    f->api = ApiHarness::create(dialect);
+    ApiSettings settings;
+    settings.alertNotifier = &matrixNotifier();
+    f->api = ApiHarness::create(dialect, settings);
     if (!f->api)
         return nullptr;
     ApiHarness &api = *f->api;
@@ -453,6 +494,40 @@ QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &cr
                   {{QStringLiteral("name"), QStringLiteral("target %1").arg(n)}}, f.platformAdmin)
             .json[QStringLiteral("id")]
             .toString();
+    case Target::AlertRule:
+    case Target::Alert:
+    case Target::AlertSilence: {
+        AlertRepository alerts(api.db());
+        twinops::AlertRule rule;
+        rule.name = QStringLiteral("matrix rule %1").arg(n);
+        rule.kind = QStringLiteral("queue_stalled");
+        rule.comparison = QStringLiteral(">=");
+        rule.threshold = 1;
+        rule.severity = QStringLiteral("warning");
+        const auto created = alerts.createRule(rule, nowUtc());
+        if (!created.ok())
+            return {};
+        if (target == Target::AlertRule)
+            return created->id;
+        if (target == Target::AlertSilence) {
+            const QDateTime now = nowUtc();
+            const auto silence = alerts.createSilence({{},
+                                                       created->id,
+                                                       {},
+                                                       now.addSecs(-60),
+                                                       now.addSecs(3600),
+                                                       QStringLiteral("matrix"),
+                                                       QStringLiteral("matrix"),
+                                                       now});
+            return silence.ok() ? silence->id : QString();
+        }
+        AlertStateRow firing;
+        firing.ruleId = created->id;
+        firing.fingerprint = alertFingerprint(created->id, {});
+        firing.state = QStringLiteral("firing");
+        firing.since = firing.activeAt = firing.lastEvaluatedAt = nowUtc();
+        return alerts.saveState(firing).ok() ? firing.fingerprint : QString();
+    }
     case Target::Tenant:
         return api
             .call("POST", QStringLiteral("/api/v1/admin/tenants"),
@@ -537,8 +612,22 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
     if (route == QLatin1String("PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}"))
         return {{QStringLiteral("status"), QStringLiteral("pass")},
                 {QStringLiteral("note"), QStringLiteral("seen %1").arg(n)}};
+    if (route == QLatin1String("PUT /api/v1/admin/checks/schedule")) // off: the matrix starts no scheduled run
+        return {{QStringLiteral("interval_minutes"), 0}};
     if (route == QLatin1String("PATCH /api/v1/admin/tenants/{id}"))
         return {{QStringLiteral("status"), QStringLiteral("suspended")}};
+    if (route == QLatin1String("POST /api/v1/admin/alerts/rules"))
+        return {{QStringLiteral("name"), QStringLiteral("made rule %1").arg(n)},
+                {QStringLiteral("kind"), QStringLiteral("error_rate")},
+                {QStringLiteral("comparison"), QStringLiteral(">")},
+                {QStringLiteral("threshold"), 0.02},
+                {QStringLiteral("severity"), QStringLiteral("warning")}};
+    if (route == QLatin1String("PATCH /api/v1/admin/alerts/rules/{id}"))
+        return {{QStringLiteral("threshold"), 2}};
+    if (route == QLatin1String("POST /api/v1/admin/alerts/silences"))
+        return {{QStringLiteral("matchers"), QJsonObject{{QStringLiteral("route"), QStringLiteral("/made/%1").arg(n)}}},
+                {QStringLiteral("comment"), QStringLiteral("matrix %1").arg(n)},
+                {QStringLiteral("ends_at"), isoTime(nowUtc().addSecs(3600))}};
     return {};
 }
 
@@ -556,7 +645,10 @@ QString TestApiMatrix::fingerprint(Database &db)
         "(SELECT count(*) FROM refresh_tokens), (SELECT count(revoked_at) FROM refresh_tokens), "
         "(SELECT count(*) FROM audit_log), (SELECT count(*) FROM conversations), (SELECT count(*) FROM messages), "
         // Runs started and manual ticks; a started run's automated results arrive in the background.
-        "(SELECT count(*) FROM checklist_runs), (SELECT count(*) FROM checklist_results WHERE checked_by IS NOT NULL)");
+        "(SELECT count(*) FROM checklist_runs), (SELECT count(*) FROM checklist_results WHERE checked_by IS NOT NULL), "
+        "(SELECT count(*) FROM alert_rules), (SELECT max(updated_at) FROM alert_rules), "
+        "(SELECT count(acknowledged_at) FROM alert_states), (SELECT count(*) FROM alert_silences), "
+        "(SELECT max(ends_at) FROM alert_silences)");
     auto rows = db.query(sql);
     if (!rows.ok())
         return rows.error().message;
@@ -661,6 +753,7 @@ void TestApiMatrix::matrix()
         credential);
     QString path = pattern;
     path.replace(QLatin1String("{id}"), targetId).replace(QLatin1String("{token}"), targetId);
+    path.replace(QLatin1String("{fingerprint}"), targetId);
     path.replace(QLatin1String("{item_id}"), QLatin1String("startup-logs")); // a manual item of the staging checklist
     const QJsonObject body = successBody(*f, route, targetId, credential);
 

@@ -82,6 +82,7 @@ private slots:
     void batchEnqueueSkipsDuplicates();
     void backoffSchedule();
     void claimTakesAvailableJobsInOrderWithALease();
+    void aPlatformTypeClaimTakesOnlyItsJobsAndIsNotTheQueuesClaim();
     void expiredLeasesAreRescuedAndCrashLoopsDiscarded();
     void aStaleWorkerCannotComplete();
     void failureRetriesWithBackoffThenDiscards();
@@ -285,6 +286,36 @@ void TestJobQueue::claimTakesAvailableJobsInOrderWithALease()
     QCOMPARE(running.leaseOwner, QStringLiteral("w1"));
     QVERIFY(queue.claim(QStringLiteral("w2"), 10, 30s)->jobs.isEmpty()); // nothing left that may run now
     QCOMPARE(*queue.heartbeat(claim->leaseToken, 60s), 2);
+}
+
+// The notification worker's claim (ServiceCore): only tenantless jobs of its type, and the stall watchdog does not
+// take it for a sign that the queue's workers are alive.
+void TestJobQueue::aPlatformTypeClaimTakesOnlyItsJobsAndIsNotTheQueuesClaim()
+{
+    JobQueue queue(*m_db);
+    NewJob waiting = countJob(m_tenant);
+    waiting.runAt = nowUtc().addSecs(-120);
+    NewJob tenantsOwn = countJob(m_tenant);
+    tenantsOwn.type = jobtypes::webhookNotification; // a tenant's job of the same type is not a platform job
+    NewJob notification;
+    notification.type = jobtypes::webhookNotification;
+    const QString waitingId = queue.enqueue(waiting)->id;
+    QVERIFY(queue.enqueue(tenantsOwn).ok());
+    const QString notificationId = queue.enqueue(notification)->id;
+    const auto claim = queue.claim(QStringLiteral("notifier"), 10, 30s, jobtypes::webhookNotification);
+    TWINOPS_VERIFY_OK(claim);
+    QCOMPARE(claim->jobs.size(), 1);
+    QCOMPARE(claim->jobs.first().id, notificationId);
+    const auto stats = queue.stats();
+    TWINOPS_VERIFY_OK(stats);
+    QVERIFY(!stats->lastStarted.isValid());
+    QVERIFY(stats->stalled(nowUtc()));
+    // Any other claim counts: the queue is alive again.
+    const auto queueClaim = queue.claim(QStringLiteral("worker"), 1, 30s);
+    TWINOPS_VERIFY_OK(queueClaim);
+    QCOMPARE(queueClaim->jobs.size(), 1);
+    QCOMPARE(queueClaim->jobs.first().id, waitingId);
+    QVERIFY(!queue.stats()->stalled(nowUtc()));
 }
 
 void TestJobQueue::expiredLeasesAreRescuedAndCrashLoopsDiscarded()

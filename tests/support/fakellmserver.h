@@ -1,5 +1,7 @@
 #pragma once
 
+#include "recordedrequest.h"
+
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,12 +23,7 @@ class FakeLlmServer final
 {
 public:
     enum class Mode { Stream, ServerError, Silent, CutMidway };
-    struct Request
-    {
-        QByteArray requestLine;
-        QHash<QByteArray, QByteArray> headers; // names lower case
-        QByteArray body;
-    };
+    using Request = RecordedRequest;
 
     FakeLlmServer(Mode mode, QStringList tokens, int delayMs = 20)
         : m_mode(mode)
@@ -86,26 +83,13 @@ private:
         auto buffer = std::make_shared<QByteArray>();
         QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
             *buffer += socket->readAll();
-            const qsizetype end = buffer->indexOf("\r\n\r\n");
-            if (end < 0)
+            std::optional<Request> request = takeRequest(*buffer);
+            if (!request)
                 return;
-            Request request;
-            const QList<QByteArray> lines = buffer->left(end).split('\n');
-            request.requestLine = lines.first().trimmed();
-            for (qsizetype i = 1; i < lines.size(); ++i) {
-                const qsizetype colon = lines.at(i).indexOf(':');
-                if (colon > 0)
-                    request.headers.insert(lines.at(i).left(colon).trimmed().toLower(),
-                                           lines.at(i).mid(colon + 1).trimmed());
-            }
-            const qsizetype length = request.headers.value("content-length").toLongLong();
-            if (buffer->size() < end + 4 + length)
-                return;
-            request.body = buffer->mid(end + 4, length);
             buffer->clear();
             {
                 QMutexLocker locker(&m_mutex);
-                m_requests.append(request);
+                m_requests.append(*request);
             }
             respond(socket);
         });

@@ -7,6 +7,7 @@
 #include "servicecore.h"
 #include "testdatabase.h"
 
+#include <functional>
 #include <memory>
 
 namespace twinops::test {
@@ -17,8 +18,10 @@ struct ConsoleFixture
     std::unique_ptr<ServiceCore> core;
     std::unique_ptr<AdminClient> local;
 
-    // Fails the current test (returns nullptr) when the database or the core cannot start.
-    static std::unique_ptr<ConsoleFixture> create(Dialect dialect)
+    // Fails the current test (returns nullptr) when the database or the core cannot start. `adjust` changes the
+    // core's options before it starts.
+    static std::unique_ptr<ConsoleFixture> create(Dialect dialect,
+                                                  const std::function<void(CoreOptions &)> &adjust = {})
     {
         auto fixture = std::make_unique<ConsoleFixture>();
         fixture->database = TestDatabase::create(dialect);
@@ -26,6 +29,8 @@ struct ConsoleFixture
             return nullptr;
         CoreOptions options{fixture->database->url()};
         options.passwordCost = PasswordHasher::Cost::Minimal;
+        if (adjust)
+            adjust(options);
         auto core = ServiceCore::start(std::move(options));
         if (!core.ok()) {
             QTest::qFail(qPrintable(core.error().message), __FILE__, __LINE__);

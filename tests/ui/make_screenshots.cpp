@@ -1,11 +1,16 @@
 // Screenshots of every console panel for the docs (scripts/screenshots.sh runs this under Xvfb): a throwaway
 // database with demo data, the real main window, one PNG per section.
 #include "admin/inprocessadminapi.h"
+#include "alertsmodel.h"
+#include "alertspanel.h"
+#include "auth/apikeyrepository.h"
 #include "auth/secretstore.h"
 #include "checks/apiclient.h"
 #include "config/consolesettings.h"
+#include "config/environmentstore.h"
 #include "jobs/jobqueue.h"
 #include "mainwindow.h"
+#include "overviewpanel.h"
 #include "servicecore.h"
 #include "settingspanel.h"
 
@@ -133,6 +138,31 @@ std::optional<Demo> seed(ServiceCore &core, const QString &baseUrl)
     return Demo{token, support};
 }
 
+// Alert rules the demo traffic breaks (its 4 % of bad tokens), one held pending by its `for`.
+bool addDemoAlertRules(ServiceCore &core)
+{
+    InProcessAdminApi admin(core);
+    const auto rule = [&](const char *name, const char *kind, double threshold, int forSeconds, const char *severity,
+                          const QJsonObject &labels) {
+        return admin
+                   .call("POST", QStringLiteral("/api/v1/admin/alerts/rules"),
+                         QJsonObject{{QStringLiteral("name"), QLatin1String(name)},
+                                     {QStringLiteral("kind"), QLatin1String(kind)},
+                                     {QStringLiteral("params"), QJsonObject{{QStringLiteral("window_seconds"), 300}}},
+                                     {QStringLiteral("comparison"), QStringLiteral(">")},
+                                     {QStringLiteral("threshold"), threshold},
+                                     {QStringLiteral("for_seconds"), forSeconds},
+                                     {QStringLiteral("severity"), QLatin1String(severity)},
+                                     {QStringLiteral("labels"), labels},
+                                     {QStringLiteral("runbook"), QStringLiteral("See docs/runbook.md.")}})
+                   .status
+            == 201;
+    };
+    const QJsonObject platform{{QStringLiteral("team"), QStringLiteral("platform")}};
+    return rule("401/403 over 3 %", "auth_failure_rate", 0.03, 0, "critical", platform)
+        && rule("401/403 over 2 % for an hour", "auth_failure_rate", 0.02, 3600, "warning", platform);
+}
+
 // Live traffic for the dashboards: the owner's list calls, a few chats and some requests with a bad token.
 class DemoTraffic final : public QObject
 {
@@ -176,14 +206,21 @@ private:
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: make_screenshots OUTPUT_DIRECTORY\n");
+    if (argc < 2) {
+        std::fprintf(stderr,
+                     "usage: make_screenshots OUTPUT_DIRECTORY [SECTION...]\n"
+                     "  SECTION: a section's name in lower case (overview, tenants…); every one when none\n");
         return 2;
     }
     const QDir output(QString::fromLocal8Bit(argv[1]));
+    QStringList sections;
+    for (int i = 2; i < argc; ++i)
+        sections << QString::fromLocal8Bit(argv[i]);
     QTemporaryDir home;
     CoreOptions options{DatabaseUrl::sqliteFile(home.filePath(QStringLiteral("demo.db")))};
     options.passwordCost = PasswordHasher::Cost::Minimal;
+    options.metricsRollupInterval = std::chrono::seconds(2); // the Overview's 15-minute figures within seconds
+    options.alerts.interval = std::chrono::seconds(1); // the demo's alert rules fire within seconds
     auto core = ServiceCore::start(std::move(options));
     if (!core.ok() || !QDir().mkpath(output.path())) {
         std::fprintf(stderr, "make_screenshots: cannot start: %s\n",
@@ -201,7 +238,39 @@ int main(int argc, char **argv)
         return 1;
     }
     DemoTraffic traffic((*core)->endpoint()->baseUrl(), demo->token, demo->twin);
-    MainWindow window(**core);
+    if (!addDemoAlertRules(**core)) {
+        std::fprintf(stderr, "make_screenshots: the demo alert rules were refused\n");
+        return 1;
+    }
+    // The checklist on a schedule, as an operator sets it: its first run starts within a quarter minute.
+    if (InProcessAdminApi(**core)
+                .call("PUT", QStringLiteral("/api/v1/admin/checks/schedule"),
+                      QJsonObject{{QStringLiteral("interval_minutes"), 15}})
+                .status
+            != 200
+        || !(*core)->startCheckScheduler().ok()) {
+        std::fprintf(stderr, "make_screenshots: the checklist schedule was refused\n");
+        return 1;
+    }
+    // Two saved environments for the Overview: this demo over HTTP with its database file as the DSN (read
+    // read-only), and one where nothing listens.
+    auto environments = std::make_shared<EnvironmentStore>(
+        home.filePath(QStringLiteral("environments.ini")),
+        std::make_unique<FileSecretStore>(home.filePath(QStringLiteral("environment-secrets"))));
+    auto adminKey = ApiKeyRepository((*core)->database()).createPlatformAdmin(QStringLiteral("screenshots"));
+    if (!adminKey.ok()
+        || !environments
+                ->add(QStringLiteral("staging"), QUrl((*core)->endpoint()->baseUrl()), adminKey->secret,
+                      QStringLiteral("sqlite://") + (*core)->databaseUrl().sqlitePath())
+                .ok()
+        || !environments
+                ->add(QStringLiteral("production"), QUrl(QStringLiteral("http://127.0.0.1:9")),
+                      QStringLiteral("twk_unused"))
+                .ok()) {
+        std::fprintf(stderr, "make_screenshots: cannot save the demo environments\n");
+        return 1;
+    }
+    MainWindow window(**core, environments);
     // Settings as a user saved them, with the values this demo runs with in effect.
     ConsoleSettings effective = ConsoleSettings::defaults();
     effective.databaseUrl = QStringLiteral("sqlite://") + (*core)->databaseUrl().sqlitePath();
@@ -225,8 +294,44 @@ int main(int argc, char **argv)
         return 1;
     auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
     for (int section = 0; section < MainWindow::SectionCount; ++section) {
+        const QString name = navigation->item(section)->text().toLower();
+        if (!sections.isEmpty() && !sections.contains(name))
+            continue;
         window.showSection(MainWindow::Section(section));
         QTest::qWait(1500); // panels load asynchronously; give them time to show their data
+        if (auto *alerts = window.findChild<AlertsPanel *>(); alerts && alerts->isVisible()) {
+            // The demo rules fire once the first rollups of the traffic are in; the info one is acknowledged.
+            if (!QTest::qWaitFor([&] { return alerts->alerts()->rowCount() >= 3; }, 60'000))
+                std::fprintf(stderr, "make_screenshots: the demo alerts did not all fire\n");
+            QTest::qWait(1500);
+            InProcessAdminApi admin(**core);
+            for (int row = 0; row < alerts->alerts()->rowCount(); ++row) {
+                const QJsonObject alert = alerts->alerts()->alert(row);
+                if (alert.value(QLatin1String("severity")).toString() == QLatin1String("info")
+                    && alert.value(QLatin1String("state")).toString() == QLatin1String("firing"))
+                    admin.call("POST",
+                               QStringLiteral("/api/v1/admin/alerts/%1/acknowledge")
+                                   .arg(alert.value(QLatin1String("fingerprint")).toString()));
+            }
+            alerts->alerts()->refresh();
+            QTest::qWait(1500);
+            if (auto *table = alerts->findChild<QTableView *>(QStringLiteral("firingAlertsTable")))
+                table->selectRow(0);
+            QTest::qWait(500);
+        }
+        if (auto *overview = window.findChild<OverviewPanel *>(); overview && overview->isVisible()) {
+            QTest::qWait(4000); // the first rollups of the demo traffic, then a refresh that reads them
+            // ... and the first scheduled checklist run.
+            const auto scheduledRunDone = [&] {
+                const auto done = (*core)->database().query(QStringLiteral(
+                    "SELECT count(*) FROM checklist_runs WHERE started_by = 'schedule' AND status <> 'running'"));
+                return done.ok() && done->first().integer(0) > 0;
+            };
+            if (!QTest::qWaitFor(scheduledRunDone, 60'000))
+                std::fprintf(stderr, "make_screenshots: no scheduled checklist run finished\n");
+            overview->model()->refresh();
+            QTest::qWait(1500);
+        }
         // The tenant and the twin with data, where a panel lets the user pick one.
         if (auto *tenants = window.findChild<QTableView *>(QStringLiteral("tenantsTable"));
             tenants && tenants->isVisible()) {
@@ -263,7 +368,7 @@ int main(int argc, char **argv)
             runs->setCurrentIndex(runs->model()->index(0, 0)); // show the newest run's results
             QTest::qWait(1000);
         }
-        const QString file = output.filePath(navigation->item(section)->text().toLower() + QStringLiteral(".png"));
+        const QString file = output.filePath(name + QStringLiteral(".png"));
         if (!window.grab().save(file)) {
             std::fprintf(stderr, "make_screenshots: cannot write %s\n", qPrintable(file));
             return 1;

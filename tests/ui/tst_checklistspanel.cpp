@@ -1,10 +1,12 @@
 // The Checklists panel driven like a user: run the staging checklist against the core's own HTTP endpoint, follow
-// it to the end, read evidence, tick a manual item, browse past runs and export the run, on both backends.
+// it to the end, read evidence, tick a manual item, browse past runs and export the run, on both backends; set the
+// environment's schedule and read the trend of the scheduled runs.
 #include "checklistspanel.h"
 #include "consolefixture.h"
 #include "uitesting.h"
 
 #include <QAbstractItemModelTester>
+#include <QBrush>
 #include <QComboBox>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -47,6 +49,7 @@ class TestChecklistsPanel final : public QObject
 private slots:
     void initTestCase_data() { addBackendRows(); }
     void runTickBrowseAndExport();
+    void scheduleAndTrend();
 };
 
 void TestChecklistsPanel::runTickBrowseAndExport()
@@ -230,6 +233,86 @@ void TestChecklistsPanel::runTickBrowseAndExport()
     QTRY_COMPARE(exported.count(), 3);
     QCOMPARE(exported.at(2).at(1).toBool(), false);
     QVERIFY(error->isVisible() && error->text().contains(QLatin1String("Could not write")));
+}
+
+void TestChecklistsPanel::scheduleAndTrend()
+{
+    // A schedule minute of half a second: "every 1 min" runs twice a second.
+    auto fixture = ConsoleFixture::create(
+        currentDialect(), [](CoreOptions &options) { options.checkSchedule.minute = std::chrono::milliseconds(500); });
+    if (!fixture)
+        return;
+    EndpointOptions endpoint;
+    endpoint.port = 0;
+    TWINOPS_VERIFY_OK(fixture->core->serveHttp(endpoint, QByteArray(32, 's')));
+    TWINOPS_VERIFY_OK(fixture->core->startCheckScheduler());
+
+    ChecklistsPanel panel(*fixture->local, fixture->core->endpoint()->baseUrl());
+    panel.resize(1400, 900);
+    auto *interval = child<QSpinBox>(panel, "checkScheduleInterval");
+    auto *save = child<QPushButton>(panel, "saveScheduleButton");
+    auto *scheduleStatus = child<QLabel>(panel, "checkScheduleStatus");
+    auto *refresh = child<QPushButton>(panel, "refreshChecklistsButton");
+    auto *trendView = child<QTableView>(panel, "checklistTrend");
+    auto *error = child<QLabel>(panel, "checklistsError");
+    QVERIFY(interval && save && scheduleStatus && refresh && trendView && error);
+    auto *trend = qobject_cast<ChecklistTrendModel *>(trendView->model());
+    QVERIFY(trend);
+    QAbstractItemModelTester trendTester(trend, QAbstractItemModelTester::FailureReportingMode::Fatal);
+
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTRY_VERIFY(save->isEnabled());
+    QCOMPARE(interval->value(), 0);
+    QCOMPARE(interval->text(), QStringLiteral("off"));
+    QVERIFY2(scheduleStatus->text().contains(QLatin1String("off; no scheduled run yet")),
+             qPrintable(scheduleStatus->text()));
+    QCOMPARE(trend->runCount(), 0);
+    QTRY_VERIFY(trend->rowOfItem(QStringLiteral("health")) >= 0); // every automated item has its row, runs or not
+
+    // Every minute: stored for the environment, and the core's scheduler starts running it.
+    interval->setValue(1);
+    QTest::mouseClick(save, Qt::LeftButton);
+    QTRY_VERIFY2(scheduleStatus->text().contains(QLatin1String("every 1 minute")), qPrintable(scheduleStatus->text()));
+    const auto stored = fixture->core->database().query(QStringLiteral("SELECT interval_minutes FROM check_schedule"));
+    TWINOPS_VERIFY_OK(stored);
+    QCOMPARE(stored->first().integer(0), 1);
+    const auto finishedScheduledRuns = [&] {
+        const auto rows = fixture->core->database().query(QStringLiteral(
+            "SELECT count(*) FROM checklist_runs WHERE started_by = 'schedule' AND status <> 'running'"));
+        return rows.ok() ? rows->first().integer(0) : -1;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(finishedScheduledRuns() >= 2, kRunTimeoutMs);
+
+    // The trend: one coloured cell per run, newest right, a tooltip saying when and what.
+    QTest::mouseClick(refresh, Qt::LeftButton);
+    QTRY_VERIFY(trend->runCount() >= 2);
+    QCOMPARE(trend->columnCount(), trend->runCount() + 1);
+    const int health = trend->rowOfItem(QStringLiteral("health"));
+    const int smoke = trend->rowOfItem(QStringLiteral("smoke-auth"));
+    QVERIFY(health >= 0 && smoke >= 0);
+    for (int column = 1; column < trend->columnCount(); ++column) {
+        const QModelIndex cell = trend->index(health, column);
+        QCOMPARE(cell.data(ChecklistTrendModel::StatusRole).toString(), QStringLiteral("pass"));
+        QVERIFY(cell.data(Qt::BackgroundRole).value<QBrush>().color().isValid());
+        QVERIFY2(cell.data(Qt::ToolTipRole).toString().contains(QLatin1String("started by schedule")),
+                 qPrintable(cell.data(Qt::ToolTipRole).toString()));
+        QVERIFY(cell.data(Qt::ToolTipRole).toString().contains(QLatin1String("pass: healthy")));
+        // Scheduled runs sign up no throwaway tenants: their smoke cells stay empty.
+        QVERIFY(trend->index(smoke, column).data(ChecklistTrendModel::StatusRole).toString().isEmpty());
+        QVERIFY(!trend->index(smoke, column).data(Qt::BackgroundRole).isValid());
+    }
+    QVERIFY(trend->headerData(1, Qt::Horizontal, Qt::ToolTipRole).toString().contains(QLatin1String("schedule")));
+    QVERIFY(!error->isVisible());
+
+    // Off again.
+    interval->setValue(0);
+    QTest::mouseClick(save, Qt::LeftButton);
+    QTRY_VERIFY2(scheduleStatus->text().contains(QLatin1String("Stored: off; last scheduled run")),
+                 qPrintable(scheduleStatus->text()));
+    const auto off = fixture->core->database().query(QStringLiteral("SELECT interval_minutes FROM check_schedule"));
+    TWINOPS_VERIFY_OK(off);
+    QCOMPARE(off->first().integer(0), 0);
 }
 
 QTEST_MAIN(TestChecklistsPanel)

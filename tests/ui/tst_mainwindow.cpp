@@ -67,9 +67,9 @@ void TestMainWindow::navigationShowsEverySection()
     QVERIFY(navigation && panels);
     QCOMPARE(navigation->count(), int(MainWindow::SectionCount));
 
-    const QStringList expected{QStringLiteral("Tenants"), QStringLiteral("Twins"),      QStringLiteral("Sources"),
-                               QStringLiteral("Jobs"),    QStringLiteral("Dashboards"), QStringLiteral("Checklists"),
-                               QStringLiteral("Settings")};
+    const QStringList expected{QStringLiteral("Overview"),   QStringLiteral("Alerts"),     QStringLiteral("Tenants"),
+                               QStringLiteral("Twins"),      QStringLiteral("Sources"),    QStringLiteral("Jobs"),
+                               QStringLiteral("Dashboards"), QStringLiteral("Checklists"), QStringLiteral("Settings")};
     for (int row = navigation->count() - 1; row >= 0; --row) {
         QListWidgetItem *item = navigation->item(row);
         QCOMPARE(item->text(), expected.at(row));
@@ -79,7 +79,7 @@ void TestMainWindow::navigationShowsEverySection()
         QCOMPARE(panels->currentWidget()->objectName(), expected.at(row).toLower() + QStringLiteral("Panel"));
         QVERIFY(panels->currentWidget()->isVisible());
     }
-    QCOMPARE(window.currentSection(), MainWindow::Tenants);
+    QCOMPARE(window.currentSection(), MainWindow::Overview);
 }
 
 // The same panel, written once, shows Local (in process) and a remote twinopsd (over HTTP with an admin key).
@@ -113,6 +113,7 @@ void TestMainWindow::environmentsShowTheirOwnTenants()
     MainWindow window(*m_core);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.showSection(MainWindow::Tenants); // the first page is the Overview
     const auto tenantNames = [&window] {
         QStringList names;
         if (auto *table = window.findChild<QTableView *>(QStringLiteral("tenantsTable"))) {

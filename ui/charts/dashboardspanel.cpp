@@ -248,14 +248,40 @@ void DashboardsPanel::hideEvent(QHideEvent *event)
 
 void DashboardsPanel::updateRoutes(const QStringList &routes)
 {
-    const QString current = m_route->currentData().toString();
-    const QSignalBlocker blocker(m_route);
-    while (m_route->count() > 1)
-        m_route->removeItem(1);
-    for (const QString &route : routes)
-        m_route->addItem(route, route);
-    const int index = m_route->findData(current);
-    m_route->setCurrentIndex(index < 0 ? 0 : index);
+    const QString shown = m_route->currentData().toString();
+    const QString current = m_wantedRoute.isEmpty() ? shown : m_wantedRoute;
+    {
+        const QSignalBlocker blocker(m_route);
+        while (m_route->count() > 1)
+            m_route->removeItem(1);
+        for (const QString &route : routes)
+            m_route->addItem(route, route);
+        const int index = m_route->findData(current);
+        m_route->setCurrentIndex(index < 0 ? 0 : index);
+    }
+    if (routes.contains(m_wantedRoute)) {
+        m_wantedRoute.clear();
+        if (m_route->currentData().toString() != shown)
+            m_model->setLatencyRoute(m_route->currentData().toString());
+    }
+}
+
+void DashboardsPanel::showRangeCovering(const QDateTime &since, const QString &route)
+{
+    const qint64 back = since.isValid() ? since.msecsTo(QDateTime::currentDateTimeUtc()) : 0;
+    auto range = MetricsSeriesModel::Range::Day;
+    for (const auto shorter : {MetricsSeriesModel::Range::Live, MetricsSeriesModel::Range::Hour}) {
+        if (back <= spanOf(shorter)) {
+            range = shorter;
+            break;
+        }
+    }
+    m_range->setCurrentIndex(m_range->findData(int(range)));
+    const int index = route.isEmpty() ? 0 : m_route->findData(route);
+    if (index >= 0)
+        m_route->setCurrentIndex(index);
+    else
+        m_wantedRoute = route; // the model lists the routes it has seen: selected once it does
 }
 
 void DashboardsPanel::rescale()

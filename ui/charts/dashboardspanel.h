@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QWidget>
 
 class QComboBox;
@@ -22,6 +23,9 @@ public:
     ~DashboardsPanel() override;
 
     MetricsSeriesModel *model() const { return m_model; }
+    // Shows the shortest range that reaches back to `since` (live 15 min, last hour, last 24 hours) and the latency
+    // of `route` when given: where an alert that became active then leads.
+    void showRangeCovering(const QDateTime &since, const QString &route = {});
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -37,6 +41,7 @@ private:
     QComboBox *m_route;
     QLabel *m_error;
     QList<Chart *> m_charts;
+    QString m_wantedRoute; // selected once the model lists it (showRangeCovering)
     bool m_rescalePending = false;
 };
 

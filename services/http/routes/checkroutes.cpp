@@ -1,11 +1,16 @@
 // Platform admin: the runbook's checklists, their runs and the manual ticks (services/checks; docs/checks.md).
 #include "checks/checklist.h"
 #include "checks/checklistrunner.h"
+#include "checks/checkschedule.h"
+#include "core/ids.h"
+#include "core/jsonio.h"
 #include "http/apicontext.h"
 #include "http/jsonio.h"
 #include "http/routes.h"
 
 #include <QJsonArray>
+
+#include <algorithm>
 
 namespace twinops {
 
@@ -13,6 +18,7 @@ namespace {
 
 constexpr int kRecentRuns = 20;
 constexpr int kMaxWindowSeconds = 300;
+constexpr int kMaxTrendRuns = 100;
 
 // A run without its items: what lists show.
 QJsonObject runSummaryJson(const ChecklistRun &run)
@@ -26,6 +32,84 @@ QJsonObject runSummaryJson(const ChecklistRun &run)
 QString actor(const RequestContext &c)
 {
     return QStringLiteral("api-key %1").arg(c.principal.apiKeyId);
+}
+
+QJsonObject scheduleJson(const CheckSchedule &schedule, const std::optional<ChecklistRun> &lastRun)
+{
+    return {
+        {QStringLiteral("interval_minutes"), schedule.intervalMinutes},
+        {QStringLiteral("checklist"), schedule.checklistId},
+        {QStringLiteral("updated_by"), schedule.updatedBy.isEmpty() ? QJsonValue() : QJsonValue(schedule.updatedBy)},
+        {QStringLiteral("updated_at"),
+         schedule.updatedAt.isValid() ? QJsonValue(isoTime(schedule.updatedAt)) : QJsonValue()},
+        {QStringLiteral("last_run"), lastRun ? QJsonValue(runSummaryJson(*lastRun)) : QJsonValue()}};
+}
+
+Result<HttpResponse> scheduleResponse(Database &db)
+{
+    CheckScheduleRepository schedules(db);
+    TWINOPS_TRY_ASSIGN(const auto schedule, schedules.get());
+    TWINOPS_TRY_ASSIGN(const auto lastRun, schedules.lastScheduledRun());
+    return HttpResponse::json(200, scheduleJson(schedule, lastRun));
+}
+
+// ?limit=N (1..100, default 20), ?checklist= (default staging), ?scheduled=true for the scheduled runs only.
+Result<HttpResponse> trendResponse(RequestContext &c)
+{
+    int limit = kRecentRuns;
+    if (const QString text = c.request.queryValue(QStringLiteral("limit")); !text.isEmpty()) {
+        bool ok = false;
+        limit = text.toInt(&ok);
+        if (!ok || limit < 1 || limit > kMaxTrendRuns)
+            return Error::badRequest(QStringLiteral("limit must be an integer from 1 to %1").arg(kMaxTrendRuns));
+    }
+    const QString scheduled = c.request.queryValue(QStringLiteral("scheduled"));
+    if (!scheduled.isEmpty() && scheduled != QLatin1String("true") && scheduled != QLatin1String("false"))
+        return Error::badRequest(QStringLiteral("scheduled must be true or false"));
+    QString checklistId = c.request.queryValue(QStringLiteral("checklist"));
+    if (checklistId.isEmpty())
+        checklistId = QStringLiteral("staging");
+    auto checklist = builtInChecklist(checklistId);
+    if (!checklist.ok())
+        return Error::badRequest(checklist.error().message);
+    TWINOPS_TRY_ASSIGN(
+        QList<ChecklistRun> runs,
+        ChecklistRunRepository(c.api.db())
+            .finishedRuns(checklistId, limit,
+                          scheduled == QLatin1String("true") ? QString::fromLatin1(kScheduledRunStarter) : QString()));
+    std::reverse(runs.begin(), runs.end()); // oldest first: the newest is the rightmost cell
+    QJsonArray runsJson;
+    for (const ChecklistRun &run : std::as_const(runs))
+        runsJson.append(QJsonObject{{QStringLiteral("id"), run.id},
+                                    {QStringLiteral("started_by"), run.startedBy},
+                                    {QStringLiteral("started_at"), isoTime(run.startedAt)},
+                                    {QStringLiteral("status"), run.status}});
+    // One row per automated item of the checklist; a run that did not run an item (a scheduled run skips the smoke
+    // tests) has null in its cell.
+    QJsonArray items;
+    for (const ChecklistItem &item : std::as_const(checklist->items)) {
+        if (item.manual())
+            continue;
+        QJsonArray results;
+        for (const ChecklistRun &run : std::as_const(runs)) {
+            const auto found = std::find_if(run.items.cbegin(), run.items.cend(),
+                                            [&item](const ChecklistItemResult &r) { return r.item.id == item.id; });
+            results.append(
+                found == run.items.cend()
+                    ? QJsonValue()
+                    : QJsonValue(QJsonObject{{QStringLiteral("status"), checkStatusName(found->result.status)},
+                                             {QStringLiteral("message"), found->result.message}}));
+        }
+        items.append(QJsonObject{{QStringLiteral("id"), item.id},
+                                 {QStringLiteral("title"), item.title},
+                                 {QStringLiteral("section"), item.sectionTitle},
+                                 {QStringLiteral("check"), item.checkId},
+                                 {QStringLiteral("results"), results}});
+    }
+    return HttpResponse::json(200,
+                              QJsonObject{{QStringLiteral("checklist"), checklistId},
+                                          {QStringLiteral("runs"), runsJson},
+                                          {QStringLiteral("items"), items}});
 }
 
 } // namespace
@@ -96,6 +180,40 @@ void registerCheckRoutes(Router &router)
                        return Error::badRequest(QStringLiteral("format must be json or markdown"));
                    return HttpResponse::json(200, run.toJson());
                });
+
+    // The environment's schedule (docs/checks.md, "Scheduled runs"), shared by every instance on this database.
+    router.add({"GET", QStringLiteral("/api/v1/admin/checks/schedule"), admin},
+               [](RequestContext &c) { return scheduleResponse(c.api.db()); });
+
+    router.add({"PUT", QStringLiteral("/api/v1/admin/checks/schedule"), admin},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+                   JsonFields fields(body);
+                   CheckSchedule schedule;
+                   const QJsonValue given = body.value(QStringLiteral("interval_minutes"));
+                   const std::optional<int> interval = fields.optionalInt(QStringLiteral("interval_minutes"));
+                   if (interval ? *interval < 0 || *interval > kMaxCheckScheduleMinutes
+                                : given.isUndefined() || given.isNull()) // else optionalInt named the problem
+                       fields.problem(
+                           QStringLiteral("interval_minutes"),
+                           QStringLiteral("must be a whole number from 0 (off) to %1").arg(kMaxCheckScheduleMinutes));
+                   schedule.intervalMinutes = interval.value_or(0);
+                   schedule.checklistId
+                       = fields.optionalString(QStringLiteral("checklist"), 100).value_or(QStringLiteral("staging"));
+                   if (fields.status().ok() && !builtInChecklist(schedule.checklistId).ok())
+                       fields.problem(QStringLiteral("checklist"), QStringLiteral("is not a built-in checklist"));
+                   TWINOPS_TRY(fields.status());
+                   schedule.updatedBy = actor(c);
+                   schedule.updatedAt = nowUtc();
+                   TWINOPS_TRY(CheckScheduleRepository(c.api.db()).set(schedule));
+                   audit(c, QStringLiteral("checklist.schedule"), QStringLiteral("check_schedule"), QStringLiteral("1"),
+                         QJsonObject{{QStringLiteral("interval_minutes"), schedule.intervalMinutes},
+                                     {QStringLiteral("checklist"), schedule.checklistId}});
+                   return scheduleResponse(c.api.db());
+               });
+
+    // Each automated item's status over the newest finished runs, oldest first.
+    router.add({"GET", QStringLiteral("/api/v1/admin/checks/trend"), admin}, trendResponse);
 
     // A person ticks a manual item: pass, fail or skipped, with a note saying what they saw.
     router.add({"PATCH", QStringLiteral("/api/v1/admin/checks/runs/{id}/items/{item_id}"), admin},

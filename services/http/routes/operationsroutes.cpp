@@ -12,18 +12,13 @@ namespace twinops {
 
 namespace {
 
-constexpr qint64 kStallSeconds = 60;
-
 // The stall watchdog: jobs are waiting but nothing has claimed one for a minute (no worker running in any
 // process, or every worker wedged). It reads the database, so it sees every process's workers.
 QJsonObject queueHealth(const QueueStats &stats)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const double oldestAge
-        = stats.oldestAvailable.isValid() ? double(stats.oldestAvailable.msecsTo(now)) / 1000.0 : 0.0;
-    const qint64 sinceClaim
-        = stats.lastStarted.isValid() ? stats.lastStarted.secsTo(now) : std::numeric_limits<qint64>::max();
-    const bool stalled = oldestAge > kStallSeconds && sinceClaim > kStallSeconds;
+    const double oldestAge = stats.oldestAvailableAgeSeconds(now);
+    const bool stalled = stats.stalled(now);
     QJsonObject jobs{{QStringLiteral("ok"), !stalled},
                      {QStringLiteral("available"), stats.available},
                      {QStringLiteral("running"), stats.running},
@@ -35,7 +30,7 @@ QJsonObject queueHealth(const QueueStats &stats)
             QStringLiteral("%1 jobs are waiting and none was claimed for over %2 s: no job worker is running, or the "
                            "workers are wedged")
                 .arg(stats.available)
-                .arg(kStallSeconds));
+                .arg(QueueStats::kStallSeconds));
     return jobs;
 }
 
@@ -99,6 +94,11 @@ void registerOperationsRoutes(Router &router)
                                    {QStringLiteral("latency_ms"), double(timer.nsecsElapsed()) / 1e6}};
                        if (auto stats = JobQueue(c.api.db()).stats(); stats.ok())
                            jobs = queueHealth(*stats);
+                       // The schema in use, which a rolling upgrade moves ahead of some instances' version.
+                       if (auto schema = c.api.db().query(
+                               QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+                           schema.ok())
+                           database.insert(QStringLiteral("schema_version"), schema->first().integer(0));
                    }
                    const QJsonObject workers = workersHealth(shared.settings.workerHeartbeats);
                    const bool ready = databaseOk && workers.value(QStringLiteral("ok")).toBool();

@@ -22,9 +22,11 @@ void registerRoutes(Router &router)
     registerPeopleRoutes(router);
     registerChatRoutes(router);
     registerJobRoutes(router);
+    registerAlertRoutes(router);
     registerPublicRoutes(router);
     registerAdminRoutes(router);
     registerCheckRoutes(router);
+    registerNotificationRoutes(router);
 }
 
 QJsonDocument openApiDocument(const Router &)
