@@ -22,7 +22,7 @@ Result<QJsonObject> jsonBody(const HttpRequest &request)
     return document.object();
 }
 
-Result<PageRequest> pageRequest(const HttpRequest &request)
+Result<PageRequest> pageRequest(const HttpRequest &request, CursorId kind)
 {
     PageRequest page;
     const QString limit = request.queryValue(QStringLiteral("limit"));
@@ -35,7 +35,7 @@ Result<PageRequest> pageRequest(const HttpRequest &request)
     }
     page.cursor = request.queryValue(QStringLiteral("cursor"));
     if (!page.cursor.isEmpty())
-        TWINOPS_TRY(decodeCursor(page.cursor)); // only its validity matters here
+        TWINOPS_TRY(decodeCursor(page.cursor, kind)); // only its validity matters here
     return page;
 }
 

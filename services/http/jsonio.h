@@ -11,8 +11,8 @@ namespace twinops {
 
 // The request's body as a JSON object: 400 for a wrong content type, malformed JSON or anything but an object.
 Result<QJsonObject> jsonBody(const HttpRequest &request);
-// ?limit=&cursor= : 400 for a limit that is not 1..200.
-Result<PageRequest> pageRequest(const HttpRequest &request);
+// ?limit=&cursor= : 400 for a limit that is not 1..200 or a cursor we did not make for this kind of id.
+Result<PageRequest> pageRequest(const HttpRequest &request, CursorId kind = CursorId::Uuid);
 // A path parameter that must be a UUID: 400 otherwise (resources/api/openapi.json: "not a UUID: 400").
 Result<QString> uuidParam(const QString &value);
 

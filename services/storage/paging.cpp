@@ -22,7 +22,7 @@ constexpr qint64 kLastCursorMSecs = 253'402'300'799'999;
 
 } // namespace
 
-Result<CursorPosition> decodeCursor(const QString &cursor)
+Result<CursorPosition> decodeCursor(const QString &cursor, CursorId kind)
 {
     const auto decoded = QByteArray::fromBase64Encoding(
         cursor.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
@@ -33,21 +33,25 @@ Result<CursorPosition> decodeCursor(const QString &cursor)
     bool ok = false;
     const qint64 msecs = parts.size() == 2 ? parts.at(0).toLongLong(&ok) : 0;
     const QString id = parts.size() == 2 ? QString::fromLatin1(parts.at(1)) : QString();
-    if (!ok || msecs < kFirstCursorMSecs || msecs > kLastCursorMSecs || !isUuid(id))
+    bool serialOk = false;
+    const bool idOk = kind == CursorId::Uuid ? isUuid(id) : id.toLongLong(&serialOk) > 0 && serialOk;
+    if (!ok || msecs < kFirstCursorMSecs || msecs > kLastCursorMSecs || !idOk)
         return invalid;
     return CursorPosition{utcFromMSecs(msecs), id.toLower()};
 }
 
-Status appendPaging(QString &sql, QVariantList &params, const PageRequest &request, const QString &tableAlias)
+Status appendPaging(QString &sql, QVariantList &params, const PageRequest &request, const QString &tableAlias,
+                    CursorId kind)
 {
     const QString prefix = tableAlias.isEmpty() ? QString() : tableAlias + u'.';
     if (!request.cursor.isEmpty()) {
-        TWINOPS_TRY_ASSIGN(const auto position, decodeCursor(request.cursor));
+        TWINOPS_TRY_ASSIGN(const auto position, decodeCursor(request.cursor, kind));
         sql += QStringLiteral(" AND (%1created_at, %1id) %2 ($%3, $%4)")
                    .arg(prefix, request.newestFirst ? QStringLiteral("<") : QStringLiteral(">"))
                    .arg(params.size() + 1)
                    .arg(params.size() + 2);
-        params << position.createdAt << position.id;
+        params << position.createdAt
+               << (kind == CursorId::Uuid ? QVariant(position.id) : QVariant(position.id.toLongLong()));
     }
     sql += QStringLiteral(" ORDER BY %1created_at%2, %1id%2 LIMIT $%3")
                .arg(prefix, request.newestFirst ? QStringLiteral(" DESC") : QString())

@@ -33,21 +33,28 @@ struct CursorPosition
     QString id;
 };
 
+// What a table's id is: a UUID made by the application, or a bigint identity (audit_log), which a cursor binds as
+// a number so that both databases compare it as one.
+enum class CursorId { Uuid, Serial };
+
 QString encodeCursor(const QDateTime &createdAt, const QString &id);
-Result<CursorPosition> decodeCursor(const QString &cursor); // BadRequest for anything we did not make
+// BadRequest for anything we did not make
+Result<CursorPosition> decodeCursor(const QString &cursor, CursorId kind = CursorId::Uuid);
 
 // Appends "AND (created_at, id) > ($n, $n+1)" (< newest first) when the request has a cursor, then ORDER BY and LIMIT,
 // binding the parameters; `limit + 1` rows are fetched so that the caller knows whether a next page exists.
-Status appendPaging(QString &sql, QVariantList &params, const PageRequest &request, const QString &tableAlias = {});
+Status appendPaging(QString &sql, QVariantList &params, const PageRequest &request, const QString &tableAlias = {},
+                    CursorId kind = CursorId::Uuid);
 
 // Completes `sql` (a SELECT … WHERE …) with appendPaging, maps each row with fromRow, cuts the extra row and sets
 // nextCursor from the last item, whose type has `createdAt` and `id`.
 template<typename FromRow>
 auto fetchPage(Database &db, QString sql, QVariantList params, const PageRequest &request, FromRow fromRow,
-               const QString &tableAlias = {}) -> Result<Page<decltype(fromRow(std::declval<Row>()))>>
+               const QString &tableAlias = {}, CursorId kind = CursorId::Uuid)
+    -> Result<Page<decltype(fromRow(std::declval<Row>()))>>
 {
     using Item = decltype(fromRow(std::declval<Row>()));
-    TWINOPS_TRY(appendPaging(sql, params, request, tableAlias));
+    TWINOPS_TRY(appendPaging(sql, params, request, tableAlias, kind));
     TWINOPS_TRY_ASSIGN(const auto rows, db.query(sql, params));
     Page<Item> page;
     page.items.reserve(rows.size());

@@ -6,6 +6,7 @@
 #include "http/routes.h"
 #include "metrics/metricsregistry.h"
 #include "metrics/metricsrollup.h"
+#include "tenancy/auditlogrepository.h"
 #include "tenancy/tenantrepository.h"
 #include "tenancy/userrepository.h"
 
@@ -43,6 +44,68 @@ Result<HttpResponse> setRevoked(RequestContext &c, bool revoked)
     audit(c, revoked ? QStringLiteral("user.revoke") : QStringLiteral("user.restore"), QStringLiteral("user"), id);
     TWINOPS_TRY(tx.commit());
     return HttpResponse::json(200, userJson(user));
+}
+
+std::optional<QString> orNull(const QString &text)
+{
+    return text.isEmpty() ? std::nullopt : std::optional<QString>(text);
+}
+
+JsonObjectWriter auditJson(const AuditRecord &record)
+{
+    auto named = [](const QString &type, const QString &id, const QString &name) {
+        return JsonObjectWriter().insert("id", orNull(id)).insert("name", orNull(name)).insert("type", type);
+    };
+    JsonObjectWriter json;
+    json.insert("action", record.action)
+        .insert("actor", named(record.actorType, record.actorId, record.actorName))
+        .insert("client_address", orNull(record.clientAddress))
+        .insert("created_at", isoTime(record.createdAt))
+        .insert("details", record.details)
+        .insert("id", record.id)
+        .insert("request_id", orNull(record.requestId));
+    if (record.targetType.isEmpty())
+        json.insert("target", nullptr);
+    else
+        json.insert("target", named(record.targetType, record.targetId, record.targetName));
+    if (record.tenantId.isEmpty())
+        json.insert("tenant", nullptr);
+    else
+        json.insert("tenant",
+                    JsonObjectWriter().insert("id", record.tenantId).insert("name", orNull(record.tenantName)));
+    return json;
+}
+
+// The filters of GET /api/v1/admin/audit, each refused with a one-line 400 naming the parameter.
+Result<AuditFilter> auditFilterFrom(const HttpRequest &request)
+{
+    AuditFilter filter;
+    if (const QString tenant = request.queryValue(QStringLiteral("tenant_id")); !tenant.isEmpty()) {
+        TWINOPS_TRY_ASSIGN(filter.tenantId, uuidParam(tenant));
+    }
+    auto text = [&request](const QString &name, int maxLength) -> Result<QString> {
+        const QString value = request.queryValue(name).trimmed();
+        if (value.size() > maxLength)
+            return Error::badRequest(QStringLiteral("%1 must be at most %2 characters").arg(name).arg(maxLength));
+        return value;
+    };
+    TWINOPS_TRY_ASSIGN(filter.actor, text(QStringLiteral("actor"), 320));
+    TWINOPS_TRY_ASSIGN(filter.action, text(QStringLiteral("action"), 100));
+    TWINOPS_TRY_ASSIGN(filter.text, text(QStringLiteral("q"), 200));
+    auto time = [&request](const QString &name) -> Result<QDateTime> {
+        const QString value = request.queryValue(name);
+        if (value.isEmpty())
+            return QDateTime();
+        const QDateTime parsed = QDateTime::fromString(value, Qt::ISODateWithMs);
+        if (!parsed.isValid() || parsed.date().year() < 1 || parsed.date().year() > 9999)
+            return Error::badRequest(QStringLiteral("%1 must be an ISO 8601 time, e.g. 2026-12-07T08:00:00Z").arg(name));
+        return parsed.toUTC();
+    };
+    TWINOPS_TRY_ASSIGN(filter.since, time(QStringLiteral("since")));
+    TWINOPS_TRY_ASSIGN(filter.until, time(QStringLiteral("until")));
+    if (filter.since.isValid() && filter.until.isValid() && filter.since >= filter.until)
+        return Error::badRequest(QStringLiteral("since must be before until"));
+    return filter;
 }
 
 } // namespace
@@ -116,6 +179,14 @@ void registerAdminRoutes(Router &router)
                [](RequestContext &c) { return setRevoked(c, true); });
     router.add({"POST", QStringLiteral("/api/v1/admin/users/{id}/restore"), admin},
                [](RequestContext &c) { return setRevoked(c, false); });
+
+    router.add({"GET", QStringLiteral("/api/v1/admin/audit"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+        TWINOPS_TRY_ASSIGN(auto page, pageRequest(c.request, CursorId::Serial));
+        page.newestFirst = true; // a log reads from the latest entry back
+        TWINOPS_TRY_ASSIGN(const auto filter, auditFilterFrom(c.request));
+        TWINOPS_TRY_ASSIGN(const auto entries, AuditLogRepository(c.api.db()).list(filter, page));
+        return HttpResponse::json(200, pageJson(entries, auditJson));
+    });
 
     router.add({"GET", QStringLiteral("/api/v1/admin/keys"), admin}, [](RequestContext &c) {
         return pagedItems(
