@@ -101,6 +101,7 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/users", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/users/{id}/revoke", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"POST /api/v1/admin/users/{id}/restore", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
+    {"GET /api/v1/admin/audit", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"GET /api/v1/admin/keys", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/keys", Kind::Admin, Role::Owner, nullptr, Target::None, 201},
     {"DELETE /api/v1/admin/keys/{id}", Kind::Admin, Role::Owner, nullptr, Target::AdminKey, 204},

@@ -53,8 +53,10 @@ void audit(RequestContext &context, const QString &action, const QString &target
         : who.kind == Principal::Kind::ApiKey                   ? QStringLiteral("api_key")
         : who.kind == Principal::Kind::PlatformAdmin            ? QStringLiteral("platform_admin")
                                                                 : QStringLiteral("anonymous");
+    // A platform admin's change to a tenant is about that tenant, so that the log's tenant filter finds it.
+    const QString tenantId = who.tenantId.isEmpty() && targetType == QLatin1String("tenant") ? targetId : who.tenantId;
     const Status written = writeAudit(context.api.db(),
-                                      {who.tenantId, actorType, who.actorId(), action, targetType, targetId, details,
+                                      {tenantId, actorType, who.actorId(), action, targetType, targetId, details,
                                        context.request.requestId, context.request.client});
     if (!written.ok())
         qCWarning(lcHttp).noquote() << "audit log write failed:" << written.error().message;
