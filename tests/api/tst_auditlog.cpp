@@ -71,16 +71,15 @@ QStringList TestAuditLog::actions(const ApiHarness::Reply &reply)
 void TestAuditLog::write(const QString &tenantId, const QString &actorId, const QString &action,
                          const QString &targetId, const QString &at)
 {
-    TWINOPS_VERIFY_OK(writeAudit(m_api->db(),
-                                 {tenantId,
-                                  QStringLiteral("user"),
-                                  actorId,
-                                  action,
-                                  QStringLiteral("thing"),
-                                  targetId,
-                                  QJsonObject{{QStringLiteral("note"), QStringLiteral("Note of ") + action}},
-                                  {},
-                                  {}}));
+    AuditEntry entry;
+    entry.tenantId = tenantId;
+    entry.actorType = QStringLiteral("user");
+    entry.actorId = actorId;
+    entry.action = action;
+    entry.targetType = QStringLiteral("thing");
+    entry.targetId = targetId;
+    entry.details = {{QStringLiteral("note"), QString(QStringLiteral("Note of ") + action)}};
+    TWINOPS_VERIFY_OK(writeAudit(m_api->db(), entry));
     if (!at.isEmpty())
         TWINOPS_VERIFY_OK(m_api->db().query(
             QStringLiteral("UPDATE audit_log SET created_at = $1 WHERE id = (SELECT max(id) FROM audit_log)"),
