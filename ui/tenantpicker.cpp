@@ -23,6 +23,8 @@ void TenantPicker::reload()
     {
         const QSignalBlocker quiet(this);
         clear();
+        if (!m_anyTenantLabel.isEmpty())
+            addItem(m_anyTenantLabel, QString());
     }
     fetch({}, ++m_generation, keep);
 }

@@ -15,6 +15,8 @@ public:
     explicit TenantPicker(AdminClient &client, QWidget *parent = nullptr);
 
     QString tenantId() const { return currentData().toString(); }
+    // Offers "every tenant" (an empty tenantId) as the first choice, under `label`; call before reload().
+    void setAnyTenantLabel(const QString &label) { m_anyTenantLabel = label; }
     // Lists the tenants again; the current one stays selected if it still exists.
     void reload();
 
@@ -26,6 +28,7 @@ private:
     void fetch(const QString &cursor, quint64 generation, const QString &keep);
 
     AdminClient &m_client;
+    QString m_anyTenantLabel;
     quint64 m_generation = 0;
 };
 
