@@ -5,6 +5,7 @@
 #include "admin/inprocessadminapi.h"
 #include "alertspanel.h"
 #include "alertstray.h"
+#include "auditlogpanel.h"
 #include "auth/secretstore.h"
 #include "charts/dashboardspanel.h"
 #include "checklistspanel.h"
@@ -80,6 +81,7 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
     addSection(Jobs, tr("Jobs"), new QWidget(this));
     addSection(Dashboards, tr("Dashboards"), new QWidget(this));
     addSection(Checklists, tr("Checklists"), new QWidget(this));
+    addSection(AuditLog, tr("Audit log"), new QWidget(this));
     addSection(Settings, tr("Settings"), new SettingsPanel(SettingsPanelOptions{}, this));
 
     auto *splitter = new QSplitter(this);
@@ -121,7 +123,7 @@ void MainWindow::addSection(Section section, const QString &name, QWidget *panel
     Q_ASSERT(m_navigation->count() == section);
     auto *item = new QListWidgetItem(name, m_navigation);
     item->setData(Qt::UserRole, int(section));
-    panel->setObjectName(name.toLower() + QStringLiteral("Panel"));
+    panel->setObjectName(QString(name).remove(u' ').toLower() + QStringLiteral("Panel")); // "auditlogPanel"
     m_panels->addWidget(panel);
 }
 
@@ -160,6 +162,7 @@ void MainWindow::showEnvironment(int index)
     replacePanel(Dashboards, new DashboardsPanel(client, this));
     // A remote server checks itself when no target is given; Local checks its embedded API when it runs.
     replacePanel(Checklists, new ChecklistsPanel(client, index == 0 ? m_localEndpoint : QString(), this));
+    replacePanel(AuditLog, new AuditLogPanel(client, this));
 }
 
 void MainWindow::setEndpointStatus(const QString &text, const QString &details)

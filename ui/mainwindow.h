@@ -33,7 +33,19 @@ class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Section { Overview, Alerts, Tenants, Twins, Sources, Jobs, Dashboards, Checklists, Settings, SectionCount };
+    enum Section {
+        Overview,
+        Alerts,
+        Tenants,
+        Twins,
+        Sources,
+        Jobs,
+        Dashboards,
+        Checklists,
+        AuditLog,
+        Settings,
+        SectionCount
+    };
 
     // `environments`, when given, lists the saved remote environments (their keys are read from it on each
     // environment's own thread, never here) and backs the Environments dialog. Shared: a call still running when

@@ -69,14 +69,16 @@ void TestMainWindow::navigationShowsEverySection()
 
     const QStringList expected{QStringLiteral("Overview"),   QStringLiteral("Alerts"),     QStringLiteral("Tenants"),
                                QStringLiteral("Twins"),      QStringLiteral("Sources"),    QStringLiteral("Jobs"),
-                               QStringLiteral("Dashboards"), QStringLiteral("Checklists"), QStringLiteral("Settings")};
+                               QStringLiteral("Dashboards"), QStringLiteral("Checklists"), QStringLiteral("Audit log"),
+                               QStringLiteral("Settings")};
     for (int row = navigation->count() - 1; row >= 0; --row) {
         QListWidgetItem *item = navigation->item(row);
         QCOMPARE(item->text(), expected.at(row));
         const QRect rect = navigation->visualItemRect(item);
         QTest::mouseClick(navigation->viewport(), Qt::LeftButton, {}, rect.center());
         QTRY_COMPARE(panels->currentIndex(), row);
-        QCOMPARE(panels->currentWidget()->objectName(), expected.at(row).toLower() + QStringLiteral("Panel"));
+        QCOMPARE(panels->currentWidget()->objectName(),
+                 QString(expected.at(row)).remove(u' ').toLower() + QStringLiteral("Panel"));
         QVERIFY(panels->currentWidget()->isVisible());
     }
     QCOMPARE(window.currentSection(), MainWindow::Overview);
