@@ -108,7 +108,8 @@ Status AuditLogRepository::addNames(QList<AuditRecord> &records)
         else if (record.targetType == apiKey)
             keys << record.targetId;
     }
-    TWINOPS_TRY_ASSIGN(const auto tenantNames, namesById(m_db, QStringLiteral("tenants"), QStringLiteral("name"), tenants));
+    TWINOPS_TRY_ASSIGN(const auto tenantNames,
+                       namesById(m_db, QStringLiteral("tenants"), QStringLiteral("name"), tenants));
     TWINOPS_TRY_ASSIGN(const auto userEmails, namesById(m_db, QStringLiteral("users"), QStringLiteral("email"), users));
     TWINOPS_TRY_ASSIGN(const auto twinNames, namesById(m_db, QStringLiteral("twins"), QStringLiteral("name"), twins));
     TWINOPS_TRY_ASSIGN(const auto keyNames, namesById(m_db, QStringLiteral("api_keys"), QStringLiteral("name"), keys));

@@ -98,7 +98,8 @@ Result<AuditFilter> auditFilterFrom(const HttpRequest &request)
             return QDateTime();
         const QDateTime parsed = QDateTime::fromString(value, Qt::ISODateWithMs);
         if (!parsed.isValid() || parsed.date().year() < 1 || parsed.date().year() > 9999)
-            return Error::badRequest(QStringLiteral("%1 must be an ISO 8601 time, e.g. 2026-12-07T08:00:00Z").arg(name));
+            return Error::badRequest(
+                QStringLiteral("%1 must be an ISO 8601 time, e.g. 2026-12-07T08:00:00Z").arg(name));
         return parsed.toUTC();
     };
     TWINOPS_TRY_ASSIGN(filter.since, time(QStringLiteral("since")));
