@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -14,6 +15,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QPlainTextEdit>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -41,7 +43,8 @@ qint64 rangeSeconds(AuditLogPanel::Range range)
     case AuditLogPanel::Range::LastDay: return 24 * 3600;
     case AuditLogPanel::Range::LastWeek: return 7 * 24 * 3600;
     case AuditLogPanel::Range::LastMonth: return 30 * 24 * 3600;
-    case AuditLogPanel::Range::Any: break;
+    case AuditLogPanel::Range::Any:
+    case AuditLogPanel::Range::Custom: break;
     }
     return 0;
 }
@@ -56,6 +59,8 @@ AuditLogPanel::AuditLogPanel(AdminClient &client, QWidget *parent)
     , m_action(filterEdit(QStringLiteral("auditAction"), tr("Action, e.g. tenant.update"), this))
     , m_search(filterEdit(QStringLiteral("auditSearch"), tr("Search action, target, actor, address, details"), this))
     , m_range(new QComboBox(this))
+    , m_from(new QDateTimeEdit(this))
+    , m_to(new QDateTimeEdit(this))
     , m_typingDelay(new QTimer(this))
     , m_error(new QLabel(this))
     , m_table(new QTableView(this))
@@ -69,6 +74,17 @@ AuditLogPanel::AuditLogPanel(AdminClient &client, QWidget *parent)
     m_range->addItem(tr("Last 24 hours"), int(Range::LastDay));
     m_range->addItem(tr("Last 7 days"), int(Range::LastWeek));
     m_range->addItem(tr("Last 30 days"), int(Range::LastMonth));
+    m_range->addItem(tr("Custom…"), int(Range::Custom));
+    for (QDateTimeEdit *edit : {m_from, m_to}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
+        edit->setTimeSpec(Qt::LocalTime);
+        edit->hide();
+    }
+    m_from->setObjectName(QStringLiteral("auditFrom"));
+    m_from->setToolTip(tr("From (inclusive), local time"));
+    m_to->setObjectName(QStringLiteral("auditTo"));
+    m_to->setToolTip(tr("To (exclusive), local time"));
     m_typingDelay->setSingleShot(true);
     m_typingDelay->setInterval(kTypingDelayMs);
     m_error->setObjectName(QStringLiteral("auditError"));
@@ -101,6 +117,8 @@ AuditLogPanel::AuditLogPanel(AdminClient &client, QWidget *parent)
     filters->addWidget(m_action, 1);
     filters->addWidget(m_search, 2);
     filters->addWidget(m_range);
+    filters->addWidget(m_from);
+    filters->addWidget(m_to);
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_table);
     split->addWidget(m_details);
@@ -115,15 +133,11 @@ AuditLogPanel::AuditLogPanel(AdminClient &client, QWidget *parent)
         connect(edit, &QLineEdit::textChanged, m_typingDelay, qOverload<>(&QTimer::start));
     connect(m_typingDelay, &QTimer::timeout, this, &AuditLogPanel::applyFilter);
     connect(m_tenant, &TenantPicker::tenantChanged, this, &AuditLogPanel::applyFilter);
-    connect(m_range, &QComboBox::currentIndexChanged, this, &AuditLogPanel::applyFilter);
-    connect(m_tenant, &TenantPicker::errorOccurred, m_error, [this](const QString &message) {
-        m_error->setText(message);
-        m_error->show();
-    });
-    connect(m_model, &AuditLogModel::errorOccurred, m_error, [this](const QString &message) {
-        m_error->setText(message);
-        m_error->show();
-    });
+    connect(m_range, &QComboBox::currentIndexChanged, this, &AuditLogPanel::rangeChanged);
+    for (QDateTimeEdit *edit : {m_from, m_to})
+        connect(edit, &QDateTimeEdit::dateTimeChanged, m_typingDelay, qOverload<>(&QTimer::start));
+    connect(m_tenant, &TenantPicker::errorOccurred, this, &AuditLogPanel::showError);
+    connect(m_model, &AuditLogModel::errorOccurred, this, &AuditLogPanel::showError);
     connect(m_model, &QAbstractItemModel::modelReset, m_error, &QLabel::hide);
     connect(m_model, &QAbstractItemModel::modelReset, this, &AuditLogPanel::showDetails);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AuditLogPanel::showDetails);
@@ -131,6 +145,26 @@ AuditLogPanel::AuditLogPanel(AdminClient &client, QWidget *parent)
 
     m_tenant->reload();
     m_model->reload();
+}
+
+void AuditLogPanel::rangeChanged()
+{
+    const bool custom = Range(m_range->currentData().toInt()) == Range::Custom;
+    if (custom && !m_from->isVisible()) { // starts as the last 24 hours, to the next minute
+        const QDateTime now = QDateTime::currentDateTime();
+        const QSignalBlocker quietFrom(m_from), quietTo(m_to);
+        m_to->setDateTime(now.addSecs(60 - now.time().second()));
+        m_from->setDateTime(m_to->dateTime().addDays(-1));
+    }
+    m_from->setVisible(custom);
+    m_to->setVisible(custom);
+    applyFilter();
+}
+
+void AuditLogPanel::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->show();
 }
 
 void AuditLogPanel::applyFilter()
@@ -142,8 +176,18 @@ void AuditLogPanel::applyFilter()
     filter.action = m_action->text().trimmed();
     filter.text = m_search->text().trimmed();
     // A range ends now: it is taken when the filter is applied, and F5 (a new filter) moves it on.
-    if (const qint64 seconds = rangeSeconds(Range(m_range->currentData().toInt())); seconds > 0)
+    const Range range = Range(m_range->currentData().toInt());
+    if (const qint64 seconds = rangeSeconds(range); seconds > 0)
         filter.since = QDateTime::currentDateTimeUtc().addSecs(-seconds);
+    if (range == Range::Custom) {
+        filter.since = m_from->dateTime().toUTC();
+        filter.until = m_to->dateTime().toUTC();
+        if (filter.since >= filter.until) {
+            showError(tr("The range is empty: From must be before To."));
+            return;
+        }
+        m_error->hide();
+    }
     m_model->setFilter(filter);
 }
 

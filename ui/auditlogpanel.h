@@ -3,6 +3,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QDateTimeEdit;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -27,10 +28,12 @@ public:
     AuditLogModel *model() const { return m_model; }
 
     // The time ranges offered, as the range box lists them.
-    enum class Range { Any, LastHour, LastDay, LastWeek, LastMonth };
+    enum class Range { Any, LastHour, LastDay, LastWeek, LastMonth, Custom };
 
 private:
     void applyFilter();
+    void rangeChanged();
+    void showError(const QString &message);
     void showContextMenu(const QPoint &position);
     void showDetails();
 
@@ -40,6 +43,8 @@ private:
     QLineEdit *m_action;
     QLineEdit *m_search;
     QComboBox *m_range;
+    QDateTimeEdit *m_from; // the custom range, shown only for it
+    QDateTimeEdit *m_to;
     QTimer *m_typingDelay;
     QLabel *m_error;
     QTableView *m_table;

@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -126,6 +127,28 @@ void TestAuditLogPanel::filtersSearchAndCopy()
     QTRY_COMPARE(shownActions(table), all.mid(0, 3));
     range->setCurrentIndex(0);
     QTRY_COMPARE(shownActions(table), all);
+
+    // A custom range, From and To in local time: four to two days ago holds the three-day-old entry only.
+    auto *from = child<QDateTimeEdit>(panel, QStringLiteral("auditFrom"));
+    auto *to = child<QDateTimeEdit>(panel, QStringLiteral("auditTo"));
+    QVERIFY(from && to);
+    QVERIFY(from->isHidden() && to->isHidden());
+    range->setCurrentIndex(range->findText(QStringLiteral("Custom…")));
+    QVERIFY(from->isVisible() && to->isVisible());
+    QTRY_COMPARE(shownActions(table), all.mid(0, 3)); // it starts as the last 24 hours
+    const QDateTime now = QDateTime::currentDateTime();
+    from->setDateTime(now.addDays(-4));
+    to->setDateTime(now.addDays(-2));
+    QTRY_COMPARE(shownActions(table), QStringList{QStringLiteral("share_link.create")});
+    // From after To: said in words, and the table keeps what it showed.
+    from->setDateTime(now.addDays(-1));
+    QTRY_VERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QLatin1String("From must be before To")), qPrintable(error->text()));
+    QCOMPARE(shownActions(table), QStringList{QStringLiteral("share_link.create")});
+    range->setCurrentIndex(0);
+    QVERIFY(from->isHidden());
+    QTRY_COMPARE(shownActions(table), all);
+    QVERIFY(error->isHidden());
 
     // Selecting a row shows its details.
     clickRow(table, 0);
