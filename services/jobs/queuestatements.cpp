@@ -48,14 +48,25 @@ QueueStatements shared()
     s.retry = QStringLiteral("UPDATE jobs SET state = 'available', attempt = 0, crash_count = 0, run_at = $2, "
                              "cancel_requested = $3, finished_at = NULL, updated_at = $2 "
                              "WHERE id = $1 AND state IN ('discarded', 'cancelled', 'completed')");
+    // Given up by hand: only a job that waits to run (a running one is cancelled instead, and its handler decides).
+    s.discard = QStringLiteral("UPDATE jobs SET state = 'discarded', finished_at = $2, updated_at = $2 "
+                               "WHERE id = $1 AND state IN ('scheduled', 'available', 'retryable')");
+
+    // updated_at is when the job last changed; for a job with an error that is its failure, unless it was
+    // cancelled or retried by hand since.
+    s.errorGroupsWhere = QStringLiteral("SELECT error_signature, state, tenant_id, count(*), min(updated_at), "
+                                        "max(updated_at) FROM jobs WHERE error_signature IS NOT NULL");
+    s.errorExampleWhere
+        = QStringLiteral("SELECT id, last_error FROM jobs WHERE error_signature IS NOT NULL AND error_signature = $1");
+    s.setErrorSignature = QStringLiteral("UPDATE jobs SET error_signature = $2 WHERE id = $1");
 
     s.heartbeat = QStringLiteral(
         "UPDATE jobs SET lease_expires_at = $2, heartbeat_at = $3 WHERE lease_token = $1 AND state = 'running'");
     s.completeOne = QStringLiteral("UPDATE jobs SET state = 'completed', result = $2, lease_token = NULL, "
-                                   "lease_expires_at = NULL, last_error = NULL, finished_at = $3, updated_at = $3 "
-                                   "WHERE id = $1 AND lease_token = $4 AND state = 'running'");
-    s.fail = QStringLiteral("UPDATE jobs SET state = $3, run_at = $4, last_error = $5, lease_token = NULL, "
-                            "lease_expires_at = NULL, updated_at = $6, finished_at = $7 "
+                                   "lease_expires_at = NULL, last_error = NULL, error_signature = NULL, finished_at = $3, "
+                                   "updated_at = $3 WHERE id = $1 AND lease_token = $4 AND state = 'running'");
+    s.fail = QStringLiteral("UPDATE jobs SET state = $3, run_at = $4, last_error = $5, error_signature = $8, "
+                            "lease_token = NULL, lease_expires_at = NULL, updated_at = $6, finished_at = $7 "
                             "WHERE id = $1 AND lease_token = $2 AND state = 'running'");
     return s;
 }
@@ -118,8 +129,8 @@ QueueStatements postgres()
     s.claimOfType = claimStatement({}, kPlatformJobsOfType, QStringLiteral(" FOR UPDATE SKIP LOCKED"), s.jobColumns);
     s.completeMany
         = QStringLiteral("UPDATE public.jobs AS j SET state = 'completed', result = x.result, lease_token = NULL, "
-                         "lease_expires_at = NULL, last_error = NULL, finished_at = $2, updated_at = $2 "
-                         "FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, result jsonb) "
+                         "lease_expires_at = NULL, last_error = NULL, error_signature = NULL, finished_at = $2, "
+                         "updated_at = $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, result jsonb) "
                          "WHERE j.id = x.id AND j.lease_token = $3 AND j.state = 'running'");
     s.release = kRelease.arg(QStringLiteral("SELECT jsonb_array_elements_text($2::jsonb)::uuid"));
     s.rescueExpired = kRescueExpired.arg(QString()) + s.jobColumns;
