@@ -62,9 +62,10 @@ QueueStatements shared()
 
     s.heartbeat = QStringLiteral(
         "UPDATE jobs SET lease_expires_at = $2, heartbeat_at = $3 WHERE lease_token = $1 AND state = 'running'");
-    s.completeOne = QStringLiteral("UPDATE jobs SET state = 'completed', result = $2, lease_token = NULL, "
-                                   "lease_expires_at = NULL, last_error = NULL, error_signature = NULL, finished_at = $3, "
-                                   "updated_at = $3 WHERE id = $1 AND lease_token = $4 AND state = 'running'");
+    s.completeOne
+        = QStringLiteral("UPDATE jobs SET state = 'completed', result = $2, lease_token = NULL, "
+                         "lease_expires_at = NULL, last_error = NULL, error_signature = NULL, finished_at = $3, "
+                         "updated_at = $3 WHERE id = $1 AND lease_token = $4 AND state = 'running'");
     s.fail = QStringLiteral("UPDATE jobs SET state = $3, run_at = $4, last_error = $5, error_signature = $8, "
                             "lease_token = NULL, lease_expires_at = NULL, updated_at = $6, finished_at = $7 "
                             "WHERE id = $1 AND lease_token = $2 AND state = 'running'");

@@ -195,10 +195,9 @@ void TestErrorGroups::completionLeavesTheGroup()
 void TestErrorGroups::retryTouchesOnlyFinishedJobsOfTheGroup()
 {
     const QStringList retryable = fail(m_tenantA, {QStringLiteral("timeout after 1 s talking to 'a'")}, false);
-    const QStringList discarded = fail(m_tenantB,
-                                       {QStringLiteral("timeout after 2 s talking to 'b'"),
-                                        QStringLiteral("timeout after 3 s talking to 'c'")},
-                                       true);
+    const QStringList discarded = fail(
+        m_tenantB,
+        {QStringLiteral("timeout after 2 s talking to 'b'"), QStringLiteral("timeout after 3 s talking to 'c'")}, true);
     const QStringList other = fail(m_tenantA, {QStringLiteral("row deadbeef42 not found in shard 1")}, true);
     QCOMPARE(retryable.size() + discarded.size() + other.size(), 4);
 
@@ -220,10 +219,10 @@ void TestErrorGroups::retryTouchesOnlyFinishedJobsOfTheGroup()
 
 void TestErrorGroups::discardAndCancelTouchOnlyWaitingJobsOfTheGroup()
 {
-    const QStringList retryable = fail(m_tenantA,
-                                       {QStringLiteral("timeout after 1 s talking to 'a'"),
-                                        QStringLiteral("timeout after 2 s talking to 'b'")},
-                                       false);
+    const QStringList retryable
+        = fail(m_tenantA,
+               {QStringLiteral("timeout after 1 s talking to 'a'"), QStringLiteral("timeout after 2 s talking to 'b'")},
+               false);
     const QStringList discarded = fail(m_tenantB, {QStringLiteral("timeout after 3 s talking to 'c'")}, true);
     const QStringList other = fail(m_tenantA, {QStringLiteral("row deadbeef42 not found in shard 1")}, false);
     QCOMPARE(retryable.size() + discarded.size() + other.size(), 4);
@@ -253,11 +252,12 @@ void TestErrorGroups::refusesABadSignature()
 {
     QCOMPARE(fail(m_tenantA, {QStringLiteral("timeout after 1 s talking to 'a'")}, false).size(), 1);
     // A raw message is not a signature: its numbers and quoted values were never stripped.
-    const auto raw = act(QStringLiteral("cancel"), {{QStringLiteral("signature"), QStringLiteral("timeout after 1 s "
-                                                                                                 "talking to 'a'")}});
+    const auto raw = act(QStringLiteral("cancel"),
+                         {{QStringLiteral("signature"), QStringLiteral("timeout after 1 s talking to 'a'")}});
     QCOMPARE(raw.status, 422);
     QVERIFY(raw.body.contains("is not an error signature"));
-    const auto unknown = act(QStringLiteral("cancel"), {{QStringLiteral("signature"), QStringLiteral("no such error")}});
+    const auto unknown
+        = act(QStringLiteral("cancel"), {{QStringLiteral("signature"), QStringLiteral("no such error")}});
     QCOMPARE(unknown.status, 404);
     QVERIFY(unknown.body.contains("no job has the error signature"));
     QCOMPARE(act(QStringLiteral("cancel"), {}).status, 422);

@@ -224,7 +224,7 @@ Result<HttpResponse> errorGroupAction(RequestContext &c, GroupAction action)
     }
     const QString by = QStringLiteral("platform admin");
     TWINOPS_TRY_ASSIGN(const auto changed,
-                       action == GroupAction::Retry  ? queue.retryMany({}, targets, by)
+                       action == GroupAction::Retry        ? queue.retryMany({}, targets, by)
                            : action == GroupAction::Cancel ? queue.cancelMany({}, targets, by)
                                                            : queue.discardMany({}, targets, by));
     const QString name = action == GroupAction::Retry ? QStringLiteral("retry")
