@@ -32,6 +32,7 @@ private slots:
     void groupsBySignature();
     void filtersNarrowTheGroups();
     void completionLeavesTheGroup();
+    void rescuedJobsHaveASignature();
     void retryTouchesOnlyFinishedJobsOfTheGroup();
     void discardAndCancelTouchOnlyWaitingJobsOfTheGroup();
     void refusesABadSignature();
@@ -190,6 +191,29 @@ void TestErrorGroups::completionLeavesTheGroup()
     TWINOPS_VERIFY_OK(completed);
     QCOMPARE(*completed, 1);
     QCOMPARE(groups().size(), 0);
+}
+
+// A lease rescue writes its own message in SQL; its signature is still the normaliser's (which reads "-7" as a
+// signed number).
+void TestErrorGroups::rescuedJobsHaveASignature()
+{
+    JobQueue queue(m_api->db());
+    NewJob job;
+    job.type = QStringLiteral("test.crashes");
+    job.tenantId = m_tenantA;
+    TWINOPS_VERIFY_OK(queue.enqueue(job));
+    auto claim = queue.claim(QStringLiteral("host-7:4242"), 1, std::chrono::minutes(1));
+    TWINOPS_VERIFY_OK(claim);
+    QCOMPARE(claim->jobs.size(), 1);
+    TWINOPS_VERIFY_OK(m_api->db().query(QStringLiteral("UPDATE jobs SET lease_expires_at = $1"),
+                                        {nowUtc().addSecs(-1)})); // its worker died a minute ago
+    auto rescued = queue.rescueExpired(3);
+    TWINOPS_VERIFY_OK(rescued);
+    QCOMPARE(rescued->size(), 1);
+    const QJsonObject lost = group(QStringLiteral("attempt <n> lost its lease (host<n>:<n> crashed or stalled)"));
+    QCOMPARE(lost[QStringLiteral("count")].toInt(), 1);
+    QCOMPARE(lost[QStringLiteral("example_message")].toString(),
+             QStringLiteral("attempt 1 lost its lease (host-7:4242 crashed or stalled)"));
 }
 
 void TestErrorGroups::retryTouchesOnlyFinishedJobsOfTheGroup()
