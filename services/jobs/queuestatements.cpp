@@ -51,13 +51,6 @@ QueueStatements shared()
     // Given up by hand: only a job that waits to run (a running one is cancelled instead, and its handler decides).
     s.discard = QStringLiteral("UPDATE jobs SET state = 'discarded', finished_at = $2, updated_at = $2 "
                                "WHERE id = $1 AND state IN ('scheduled', 'available', 'retryable')");
-
-    // updated_at is when the job last changed; for a job with an error that is its failure, unless it was
-    // cancelled or retried by hand since.
-    s.errorGroupsWhere = QStringLiteral("SELECT error_signature, state, tenant_id, count(*), min(updated_at), "
-                                        "max(updated_at) FROM jobs WHERE error_signature IS NOT NULL");
-    s.errorExampleWhere
-        = QStringLiteral("SELECT id, last_error FROM jobs WHERE error_signature IS NOT NULL AND error_signature = $1");
     s.setErrorSignature = QStringLiteral("UPDATE jobs SET error_signature = $2 WHERE id = $1");
 
     s.heartbeat = QStringLiteral(
@@ -71,6 +64,13 @@ QueueStatements shared()
                             "WHERE id = $1 AND lease_token = $2 AND state = 'running'");
     return s;
 }
+
+// updated_at is when the job last changed; for a job with an error that is its failure, unless it was cancelled or
+// retried by hand since. %1 = the dialect's index.
+const QString kErrorGroupsWhere = QStringLiteral("SELECT error_signature, state, tenant_id, count(*), min(updated_at), "
+                                                 "max(updated_at) FROM jobs%1 WHERE error_signature IS NOT NULL");
+const QString kErrorExampleWhere
+    = QStringLiteral("SELECT id, last_error FROM jobs%1 WHERE error_signature IS NOT NULL AND error_signature = $1");
 
 // A claim: the sub-select picks the jobs (`choice`: more predicates, the order and LIMIT %1); its `index` and `lock`
 // are the dialect's. The batch size (%1) is left for arg(): it is part of the text (an integer, not input), since
@@ -135,6 +135,8 @@ QueueStatements postgres()
                          "WHERE j.id = x.id AND j.lease_token = $3 AND j.state = 'running'");
     s.release = kRelease.arg(QStringLiteral("SELECT jsonb_array_elements_text($2::jsonb)::uuid"));
     s.rescueExpired = kRescueExpired.arg(QString()) + s.jobColumns;
+    s.errorGroupsWhere = kErrorGroupsWhere.arg(QString());
+    s.errorExampleWhere = kErrorExampleWhere.arg(QString());
     s.insertLogs
         = QStringLiteral("INSERT INTO public.job_logs (job_id, tenant_id, attempt, level, message, created_at) "
                          "SELECT x.job_id, x.tenant_id, x.attempt, x.level, x.message, $2 "
@@ -164,6 +166,10 @@ QueueStatements sqlite()
     // running row: one primary-key update per job (completeOne) is the cheap form here.
     s.release = kRelease.arg(QStringLiteral("SELECT value FROM json_each($2)"));
     s.rescueExpired = kRescueExpired.arg(QStringLiteral(" INDEXED BY idx_jobs_lease_expiry")) + s.jobColumns;
+    // Left to itself SQLite serves a state or tenant filter from that column's index and visits the table for every
+    // row (0.5 s at 1,000,000 failed jobs); the covering signature index answers from the index alone.
+    s.errorGroupsWhere = kErrorGroupsWhere.arg(QStringLiteral(" INDEXED BY idx_jobs_error_signature"));
+    s.errorExampleWhere = kErrorExampleWhere.arg(QStringLiteral(" INDEXED BY idx_jobs_error_signature"));
     s.insertLogs = QStringLiteral("INSERT INTO job_logs (job_id, tenant_id, attempt, level, message, created_at) "
                                   "SELECT value ->> 'job_id', value ->> 'tenant_id', value ->> 'attempt', "
                                   "value ->> 'level', value ->> 'message', $2 FROM json_each($1)");

@@ -40,7 +40,8 @@ int envInt(const char *name, int fallback)
     return value > 0 ? value : fallback;
 }
 
-// `count` failed jobs over the last `count` seconds: job i has signature i % 50, tenant i % 5 and one of the three
+// `count` failed jobs over the last `count` seconds: job i has signature i % 50, tenant i / 50 % 5 (so every tenant has
+// every signature) and one of the three
 // failed states, and a message of its own (the numbers differ, as real ones do).
 QStringList fill(Database &db, int count)
 {
@@ -58,14 +59,14 @@ QStringList fill(Database &db, int count)
     // Signature k reads "stage <letter><letter> failed: timeout after <n> ms talking to "…"": a normalised text.
     const QString sql = db.dialect() == Dialect::Sqlite
         ? QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2) %1 "
-                         "SELECT 'job-' || i, json_extract($3, '$[' || (i % 5) || ']'), 'bench.fails', "
+                         "SELECT 'job-' || i, json_extract($3, '$[' || (i / 50 % 5) || ']'), 'bench.fails', "
                          "CASE i % 3 WHEN 0 THEN 'retryable' WHEN 1 THEN 'discarded' ELSE 'cancelled' END, "
                          "$1 - i * 1000, $1 - i * 1000, $1 - i * 1000, "
                          "'stage ' || char(65 + i % 50 % 26) || char(65 + i % 50 / 26) || ' failed: timeout after ' "
                          "|| (i % 997) || ' ms talking to ''host-' || i || '''', "
                          "'stage ' || char(65 + i % 50 % 26) || char(65 + i % 50 / 26) || ' failed: timeout after "
                          "<n> ms talking to \"…\"' FROM n")
-        : QStringLiteral("%1 SELECT gen_random_uuid(), ($3::jsonb ->> (i % 5))::uuid, 'bench.fails', "
+        : QStringLiteral("%1 SELECT gen_random_uuid(), ($3::jsonb ->> (i / 50 % 5))::uuid, 'bench.fails', "
                          "CASE i % 3 WHEN 0 THEN 'retryable' WHEN 1 THEN 'discarded' ELSE 'cancelled' END, "
                          "$1::timestamptz - make_interval(secs => i), $1::timestamptz - make_interval(secs => i), "
                          "$1::timestamptz - make_interval(secs => i), "
