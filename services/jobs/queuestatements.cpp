@@ -166,8 +166,8 @@ QueueStatements sqlite()
     // running row: one primary-key update per job (completeOne) is the cheap form here.
     s.release = kRelease.arg(QStringLiteral("SELECT value FROM json_each($2)"));
     s.rescueExpired = kRescueExpired.arg(QStringLiteral(" INDEXED BY idx_jobs_lease_expiry")) + s.jobColumns;
-    // Left to itself SQLite serves a state or tenant filter from that column's index and visits the table for every
-    // row (0.5 s at 1,000,000 failed jobs); the covering signature index answers from the index alone.
+    // Left to itself SQLite may serve a state or tenant filter from that column's index and visit the table for
+    // every row; the covering signature index answers from the index alone (docs/benchmarks.md, issue #16).
     s.errorGroupsWhere = kErrorGroupsWhere.arg(QStringLiteral(" INDEXED BY idx_jobs_error_signature"));
     s.errorExampleWhere = kErrorExampleWhere.arg(QStringLiteral(" INDEXED BY idx_jobs_error_signature"));
     s.insertLogs = QStringLiteral("INSERT INTO job_logs (job_id, tenant_id, attempt, level, message, created_at) "
