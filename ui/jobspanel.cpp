@@ -1,6 +1,7 @@
 #include "jobspanel.h"
 
 #include "admin/adminclient.h"
+#include "errorgroupsview.h"
 #include "jobs/jobhandler.h"
 #include "jobsmodel.h"
 
@@ -20,6 +21,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -146,7 +148,8 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     confirmLayout->addWidget(dismiss);
     m_confirmBar->hide();
 
-    auto *layout = new QVBoxLayout(this);
+    auto *jobsPage = new QWidget(this);
+    auto *layout = new QVBoxLayout(jobsPage);
     layout->addLayout(filterBar);
     layout->addWidget(m_counts);
     layout->addWidget(m_newerJobs);
@@ -155,6 +158,14 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     layout->addWidget(m_confirmBar);
     layout->addLayout(actions);
     layout->addWidget(m_status);
+    m_errorGroups = new ErrorGroupsView(client, this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("jobsTabs"));
+    m_tabs->addTab(jobsPage, tr("Jobs"));
+    m_tabs->addTab(m_errorGroups, tr("Error groups"));
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(m_tabs);
 
     connect(apply, &QPushButton::clicked, this, &JobsPanel::applyFilter);
     for (QLineEdit *edit : {m_type, m_tenant, m_twin, m_text})
@@ -211,6 +222,7 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
 
 void JobsPanel::showJobs(const QString &state, const QString &type)
 {
+    m_tabs->setCurrentIndex(0);
     m_state->setCurrentIndex(std::max(0, m_state->findData(state)));
     m_type->setText(type);
     for (QLineEdit *edit : {m_tenant, m_twin, m_text})

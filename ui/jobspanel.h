@@ -10,12 +10,14 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
 namespace twinops {
 
 class AdminClient;
+class ErrorGroupsView;
 class JobsModel;
 struct AdminReply;
 
@@ -24,6 +26,7 @@ struct AdminReply;
 // in the confirm bar). Everything goes through the environment's AdminClient; nothing waits on the GUI thread.
 // While visible and "Live" is on, the counts, the rows on screen and the selected job's detail follow the environment
 // (JobsModel::refresh, one tick at a time, the next one a pause after the previous answered).
+// A second tab, "Error groups" (ErrorGroupsView), groups the failed jobs by error signature.
 class JobsPanel final : public QWidget
 {
     Q_OBJECT
@@ -31,6 +34,7 @@ public:
     explicit JobsPanel(AdminClient &client, QWidget *parent = nullptr);
 
     JobsModel *model() const { return m_model; }
+    ErrorGroupsView *errorGroups() const { return m_errorGroups; }
     // Lists the jobs in `state` (a job state's name; empty: any) of `type` (empty: any), the other filters cleared:
     // where an alert about jobs leads.
     void showJobs(const QString &state, const QString &type);
@@ -81,6 +85,8 @@ private:
     QLabel *m_confirmText;
     QPushButton *m_confirm;
     QTimer *m_liveTimer;
+    QTabWidget *m_tabs;
+    ErrorGroupsView *m_errorGroups; // the "Error groups" tab
     QElapsedTimer m_tickClock;
     int m_liveInterval = 2000;
     qint64 m_lastTickMs = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QComboBox>
+#include <QHash>
 
 namespace twinops {
 
@@ -15,18 +16,25 @@ public:
     explicit TenantPicker(AdminClient &client, QWidget *parent = nullptr);
 
     QString tenantId() const { return currentData().toString(); }
+    // A first item with no tenant (its tenantId() is empty), for a filter: "Any tenant". Call before reload().
+    void setAnyTenantText(const QString &text) { m_anyTenantText = text; }
+    // Every tenant listed so far, id → name (without the " (suspended)" mark).
+    QHash<QString, QString> names() const { return m_names; }
     // Lists the tenants again; the current one stays selected if it still exists.
     void reload();
 
 signals:
     void tenantChanged(const QString &tenantId);
     void errorOccurred(const QString &message);
+    void namesChanged(); // another page of tenants arrived
 
 private:
     void fetch(const QString &cursor, quint64 generation, const QString &keep);
 
     AdminClient &m_client;
     quint64 m_generation = 0;
+    QString m_anyTenantText;
+    QHash<QString, QString> m_names;
 };
 
 } // namespace twinops
