@@ -185,14 +185,14 @@ void ErrorGroupsView::ask(Action action)
     const QString signature = elided(m_pendingSignature);
     switch (action) {
     case Action::Retry:
-        m_confirmText->setText(tr("Retry %n job(s) of the group \"%1\" (its discarded and cancelled ones)?", nullptr,
-                                  int(count))
-                                   .arg(signature));
+        m_confirmText->setText(
+            tr("Retry %n job(s) of the group \"%1\" (its discarded and cancelled ones)?", nullptr, int(count))
+                .arg(signature));
         break;
     case Action::Cancel:
-        m_confirmText->setText(tr("Cancel %n job(s) of the group \"%1\" (running ones are asked to stop)?", nullptr,
-                                  int(count))
-                                   .arg(signature));
+        m_confirmText->setText(
+            tr("Cancel %n job(s) of the group \"%1\" (running ones are asked to stop)?", nullptr, int(count))
+                .arg(signature));
         break;
     case Action::Discard:
         m_confirmText->setText(
@@ -201,6 +201,10 @@ void ErrorGroupsView::ask(Action action)
                 .arg(signature));
         break;
     }
+    if (m_model->filter().state) // the routes take no state: the action reaches the group's jobs in its other states
+        m_confirmText->setText(m_confirmText->text()
+                               + tr(" The state filter does not narrow it: the group's jobs in the other states it "
+                                    "applies to change too."));
     m_confirmBar->show();
 }
 
@@ -229,13 +233,10 @@ void ErrorGroupsView::showResult(Action action, const QString &signature, qint64
         return;
     }
     const QString verb = action == Action::Retry ? tr("Retried")
-        : action == Action::Cancel              ? tr("Cancelled")
-                                                : tr("Discarded");
-    m_status->setText(tr("%1 %2 of the %3 jobs of the group \"%4\".")
-                          .arg(verb)
-                          .arg(changed)
-                          .arg(inGroup)
-                          .arg(elided(signature)));
+        : action == Action::Cancel               ? tr("Cancelled")
+                                                 : tr("Discarded");
+    m_status->setText(
+        tr("%1 %2 of the %3 jobs of the group \"%4\".").arg(verb).arg(changed).arg(inGroup).arg(elided(signature)));
 }
 
 void ErrorGroupsView::showError(const QString &message)

@@ -601,7 +601,6 @@ void TestJobsPanel::stateTheConsoleDoesNotKnowShowsAsUnknown()
     QCOMPARE(filter.toJson().value(QStringLiteral("state")).toString(), QStringLiteral("cancelled"));
 }
 
-
 // Jobs that really failed: enqueued, claimed and failed through the queue as a worker does (`permanent`: discarded,
 // otherwise retryable), so they carry the error signature the groups are made of.
 QStringList TestJobsPanel::failJobs(const QString &tenant, const QStringList &messages, bool permanent)
@@ -637,7 +636,8 @@ void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
                                   {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
     QVERIFY(!acme.isEmpty());
     const QStringList timeouts = failJobs(
-        acme, {QStringLiteral("timeout after 5 s talking to 'cache'"), QStringLiteral("timeout after 7 s talking to 'db'")},
+        acme,
+        {QStringLiteral("timeout after 5 s talking to 'cache'"), QStringLiteral("timeout after 7 s talking to 'db'")},
         true);
     QCOMPARE(timeouts.size(), 2);
     QCOMPARE(failJobs({}, {QStringLiteral("twin 4711 not found")}, false).size(), 1);
@@ -666,9 +666,8 @@ void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
     QVERIFY(table && retry && cancel && discard && confirmText && confirm && status && state && tenant && apply);
 
     QTRY_COMPARE(model->rowCount(), 2);
-    const auto cell = [&](int row, ErrorGroupsModel::Column column) {
-        return model->index(row, column).data().toString();
-    };
+    const auto cell
+        = [&](int row, ErrorGroupsModel::Column column) { return model->index(row, column).data().toString(); };
     // Largest group first; the tenant by the name the console knows, platform jobs as "platform".
     QVERIFY2(cell(0, ErrorGroupsModel::Signature).startsWith(QLatin1String("timeout after")),
              qPrintable(cell(0, ErrorGroupsModel::Signature)));
@@ -691,7 +690,8 @@ void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
     const QString signature = cell(0, ErrorGroupsModel::Signature);
     QTest::mouseClick(retry, Qt::LeftButton);
     QVERIFY(confirm->isVisible());
-    QVERIFY2(confirmText->text().contains(QLatin1String("Retry 2 job(s) of the group")), qPrintable(confirmText->text()));
+    QVERIFY2(confirmText->text().contains(QLatin1String("Retry 2 job(s) of the group")),
+             qPrintable(confirmText->text()));
     QVERIFY2(confirmText->text().contains(signature), qPrintable(confirmText->text()));
     QCOMPARE(countInState(QStringLiteral("discarded")), 2); // nothing happens before the confirmation
     QTest::mouseClick(confirm, Qt::LeftButton);
