@@ -83,11 +83,13 @@ ErrorGroupsView::ErrorGroupsView(AdminClient &client, QWidget *parent)
     m_retry->setToolTip(tr("Runs the group's discarded and cancelled jobs again"));
     m_cancel->setToolTip(tr("Cancels the group's waiting jobs and asks its running ones to stop"));
     m_discard->setToolTip(tr("Gives up the group's waiting jobs (scheduled, available, retryable)"));
+    m_showJobs = button(QStringLiteral("showGroupJobsButton"), tr("Show jobs"), this);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_retry);
     actions->addWidget(m_cancel);
     actions->addWidget(m_discard);
     actions->addStretch();
+    actions->addWidget(m_showJobs);
 
     // The Jobs tab's inline confirmation: the window stays live and a test can press it.
     m_confirmBar = new QWidget(this);
@@ -130,6 +132,11 @@ ErrorGroupsView::ErrorGroupsView(AdminClient &client, QWidget *parent)
     connect(m_retry, &QPushButton::clicked, this, [this] { ask(Action::Retry); });
     connect(m_cancel, &QPushButton::clicked, this, [this] { ask(Action::Cancel); });
     connect(m_discard, &QPushButton::clicked, this, [this] { ask(Action::Discard); });
+    connect(m_showJobs, &QPushButton::clicked, this, [this] {
+        const QString signature = selectedGroup().value(QLatin1String("signature")).toString();
+        if (!signature.isEmpty())
+            emit showJobsRequested(signature, m_model->filter().tenantId, m_model->filter().type);
+    });
     connect(confirmButton, &QPushButton::clicked, this, &ErrorGroupsView::confirm);
     connect(dismissButton, &QPushButton::clicked, this, &ErrorGroupsView::dismiss);
 
@@ -172,6 +179,7 @@ void ErrorGroupsView::updateButtons()
     m_retry->setEnabled(ErrorGroupsModel::applicableCount(Action::Retry, group) > 0);
     m_cancel->setEnabled(ErrorGroupsModel::applicableCount(Action::Cancel, group) > 0);
     m_discard->setEnabled(ErrorGroupsModel::applicableCount(Action::Discard, group) > 0);
+    m_showJobs->setEnabled(!group.isEmpty());
 }
 
 void ErrorGroupsView::ask(Action action)

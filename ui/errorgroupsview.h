@@ -28,6 +28,10 @@ public:
     ErrorGroupsModel *model() const { return m_model; }
     void reload();
 
+signals:
+    // "Show jobs": the Jobs tab filtered to the group, as narrowed here (tenant and type).
+    void showJobsRequested(const QString &signature, const QString &tenantId, const QString &type);
+
 protected:
     // The groups change as jobs fail: the tab reads them each time it is shown, not while hidden.
     void showEvent(QShowEvent *event) override;
@@ -54,6 +58,7 @@ private:
     QPushButton *m_retry;
     QPushButton *m_cancel;
     QPushButton *m_discard;
+    QPushButton *m_showJobs;
     QWidget *m_confirmBar;
     QLabel *m_confirmText;
     std::optional<Action> m_pending;

@@ -38,6 +38,9 @@ public:
     // Lists the jobs in `state` (a job state's name; empty: any) of `type` (empty: any), the other filters cleared:
     // where an alert about jobs leads.
     void showJobs(const QString &state, const QString &type);
+    // Lists the jobs of one error group (narrowed to a tenant and a type when given), the other filters cleared; the
+    // group shows above the list until its "clear" link is followed.
+    void showErrorGroup(const QString &signature, const QString &tenantId = {}, const QString &type = {});
     // The least pause between live ticks (2 s); a slow environment gets twice what its last tick took.
     void setLiveInterval(int ms) { m_liveInterval = qMax(1, ms); }
 
@@ -73,6 +76,8 @@ private:
     QCheckBox *m_live;
     QLabel *m_counts;
     QLabel *m_newerJobs;
+    QLabel *m_errorGroup; // the error group the list is narrowed to, with a link that clears it
+    QString m_errorSignature;
     QLabel *m_error;
     QLabel *m_status;
     QTableView *m_table;

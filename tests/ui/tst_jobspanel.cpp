@@ -702,6 +702,28 @@ void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
     // The list reloads: the group is still there (retry keeps the last error), its jobs now waiting to run.
     QTRY_COMPARE(cell(0, ErrorGroupsModel::States), QStringLiteral("available: 2"));
 
+    // Show jobs: the Jobs tab lists the group's jobs only, until the group is cleared.
+    auto *showJobs = child<QPushButton>(panel, "showGroupJobsButton");
+    auto *jobsTable = child<QTableView>(panel, "jobsTable");
+    auto *errorGroup = child<QLabel>(panel, "jobsErrorGroup");
+    QVERIFY(showJobs && jobsTable && errorGroup);
+    table->selectRow(0);
+    QVERIFY(showJobs->isEnabled());
+    QTest::mouseClick(showJobs, Qt::LeftButton);
+    QCOMPARE(tabs->currentIndex(), 0);
+    QTRY_COMPARE(jobsTable->model()->rowCount(), 2);
+    QVERIFY(!panel.model()->isLoading());
+    QStringList shown{panel.model()->jobId(0), panel.model()->jobId(1)};
+    shown.sort();
+    QStringList expected = timeouts;
+    expected.sort();
+    QCOMPARE(shown, expected);
+    QVERIFY(errorGroup->isVisible() && errorGroup->text().contains(signature.toHtmlEscaped()));
+    emit errorGroup->linkActivated(QStringLiteral("clear")); // what a click on its link does
+    QTRY_COMPARE(jobsTable->model()->rowCount(), 3);
+    QVERIFY(!errorGroup->isVisible());
+    tabs->setCurrentWidget(panel.errorGroups());
+
     // Filters: state, then tenant (by its name in the picker).
     state->setCurrentIndex(state->findData(QStringLiteral("retryable")));
     QTest::mouseClick(apply, Qt::LeftButton);

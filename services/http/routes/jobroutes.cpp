@@ -27,6 +27,8 @@ Result<JobFilter> filterFrom(const HttpRequest &request, const QString &tenantId
         TWINOPS_TRY_ASSIGN(filter.twinId, uuidParam(twin));
     }
     filter.text = request.queryValue(QStringLiteral("q"));
+    // The jobs of one error group (GET /api/v1/admin/jobs/error-groups lists the signatures).
+    filter.errorSignature = request.queryValue(QStringLiteral("error_signature"));
     return filter;
 }
 
