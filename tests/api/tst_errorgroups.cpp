@@ -31,6 +31,7 @@ private slots:
 
     void groupsBySignature();
     void filtersNarrowTheGroups();
+    void jobsListFiltersByTheSignature();
     void completionLeavesTheGroup();
     void rescuedJobsHaveASignature();
     void retryTouchesOnlyFinishedJobsOfTheGroup();
@@ -173,6 +174,34 @@ void TestErrorGroups::filtersNarrowTheGroups()
         const auto reply = m_api->call("GET", QStringLiteral("/api/v1/admin/jobs/error-groups") + bad, {}, m_admin);
         QVERIFY2(reply.status == 400, qPrintable(bad));
     }
+}
+
+// "Show jobs" of a group in the console: the jobs list and its counts take the signature as a filter.
+void TestErrorGroups::jobsListFiltersByTheSignature()
+{
+    const QStringList timeouts = fail(m_tenantA, {QStringLiteral("timeout after 1 s talking to 'a'")}, false)
+        + fail(m_tenantB, {QStringLiteral("timeout after 2 s talking to 'b'")}, true);
+    QCOMPARE(timeouts.size(), 2);
+    QCOMPARE(fail(m_tenantA, {QStringLiteral("row 42 not found in shard 7")}, true).size(), 1);
+    const QString query = QStringLiteral("?error_signature=") + QString::fromLatin1(QUrl::toPercentEncoding(kTimeout));
+
+    const auto list = m_api->call("GET", QStringLiteral("/api/v1/admin/jobs") + query, {}, m_admin);
+    QCOMPARE(list.status, 200);
+    QStringList listed;
+    for (const QJsonValue &job : list.json[QStringLiteral("items")].toArray())
+        listed << job[QStringLiteral("id")].toString();
+    listed.sort();
+    QStringList expected = timeouts;
+    expected.sort();
+    QCOMPARE(listed, expected);
+
+    const auto stats = m_api->call("GET", QStringLiteral("/api/v1/admin/jobs/stats") + query, {}, m_admin);
+    QCOMPARE(stats.status, 200);
+    QCOMPARE(stats.json[QStringLiteral("matching")].toInt(), 2);
+    const auto none
+        = m_api->call("GET", QStringLiteral("/api/v1/admin/jobs?error_signature=nothing%20like%20it"), {}, m_admin);
+    QCOMPARE(none.status, 200);
+    QCOMPARE(none.json[QStringLiteral("items")].toArray().size(), 0);
 }
 
 void TestErrorGroups::completionLeavesTheGroup()
