@@ -49,6 +49,7 @@ QJsonObject JobsFilter::toJson() const
     add("type", type);
     add("tenant_id", tenantId);
     add("twin_id", twinId);
+    add("error_signature", errorSignature);
     add("q", text);
     return object;
 }

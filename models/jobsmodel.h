@@ -25,6 +25,7 @@ struct JobsFilter
     QString tenantId;
     QString twinId;
     QString text;
+    QString errorSignature; // the jobs of one error group
 
     QString queryString() const; // percent-encoded "key=value&…"
     QJsonObject toJson() const; // the "filter" of a bulk retry/cancel

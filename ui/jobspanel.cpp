@@ -1,6 +1,7 @@
 #include "jobspanel.h"
 
 #include "admin/adminclient.h"
+#include "errorgroupsview.h"
 #include "jobs/jobhandler.h"
 #include "jobsmodel.h"
 
@@ -20,6 +21,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -85,6 +87,10 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     m_newerJobs = new QLabel(tr("Newer jobs match the filter. <a href=\"reload\">Reload the list</a>"), this);
     m_newerJobs->setObjectName(QStringLiteral("jobsNewerHint"));
     m_newerJobs->hide();
+    m_errorGroup = new QLabel(this);
+    m_errorGroup->setObjectName(QStringLiteral("jobsErrorGroup"));
+    m_errorGroup->setTextFormat(Qt::RichText);
+    m_errorGroup->hide();
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("jobsError"));
     m_error->setWordWrap(true);
@@ -146,15 +152,25 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     confirmLayout->addWidget(dismiss);
     m_confirmBar->hide();
 
-    auto *layout = new QVBoxLayout(this);
+    auto *jobsPage = new QWidget(this);
+    auto *layout = new QVBoxLayout(jobsPage);
     layout->addLayout(filterBar);
     layout->addWidget(m_counts);
+    layout->addWidget(m_errorGroup);
     layout->addWidget(m_newerJobs);
     layout->addWidget(m_error);
     layout->addWidget(splitter, 1);
     layout->addWidget(m_confirmBar);
     layout->addLayout(actions);
     layout->addWidget(m_status);
+    m_errorGroups = new ErrorGroupsView(client, this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("jobsTabs"));
+    m_tabs->addTab(jobsPage, tr("Jobs"));
+    m_tabs->addTab(m_errorGroups, tr("Error groups"));
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(m_tabs);
 
     connect(apply, &QPushButton::clicked, this, &JobsPanel::applyFilter);
     for (QLineEdit *edit : {m_type, m_tenant, m_twin, m_text})
@@ -173,6 +189,11 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
             m_liveTimer->stop();
     });
     connect(m_model, &JobsModel::newerJobsChanged, m_newerJobs, &QLabel::setVisible);
+    connect(m_errorGroup, &QLabel::linkActivated, this, [this] {
+        m_errorSignature.clear();
+        applyFilter();
+    });
+    connect(m_errorGroups, &ErrorGroupsView::showJobsRequested, this, &JobsPanel::showErrorGroup);
     connect(m_newerJobs, &QLabel::linkActivated, this, [this] {
         m_model->reload(); // the filter applied, not what the fields may say by now
         m_model->requestStats();
@@ -211,9 +232,23 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
 
 void JobsPanel::showJobs(const QString &state, const QString &type)
 {
+    m_tabs->setCurrentIndex(0);
+    m_errorSignature.clear();
     m_state->setCurrentIndex(std::max(0, m_state->findData(state)));
     m_type->setText(type);
     for (QLineEdit *edit : {m_tenant, m_twin, m_text})
+        edit->clear();
+    applyFilter();
+}
+
+void JobsPanel::showErrorGroup(const QString &signature, const QString &tenantId, const QString &type)
+{
+    m_tabs->setCurrentIndex(0);
+    m_errorSignature = signature;
+    m_state->setCurrentIndex(0);
+    m_type->setText(type);
+    m_tenant->setText(tenantId);
+    for (QLineEdit *edit : {m_twin, m_text})
         edit->clear();
     applyFilter();
 }
@@ -226,6 +261,9 @@ void JobsPanel::applyFilter()
     filter.tenantId = m_tenant->text().trimmed();
     filter.twinId = m_twin->text().trimmed();
     filter.text = m_text->text().trimmed();
+    filter.errorSignature = m_errorSignature;
+    m_errorGroup->setText(tr("Error group: %1 <a href=\"clear\">clear</a>").arg(m_errorSignature.toHtmlEscaped()));
+    m_errorGroup->setVisible(!m_errorSignature.isEmpty());
     dismissBulk();
     m_error->hide();
     m_status->clear();

@@ -10,12 +10,14 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
 namespace twinops {
 
 class AdminClient;
+class ErrorGroupsView;
 class JobsModel;
 struct AdminReply;
 
@@ -24,6 +26,7 @@ struct AdminReply;
 // in the confirm bar). Everything goes through the environment's AdminClient; nothing waits on the GUI thread.
 // While visible and "Live" is on, the counts, the rows on screen and the selected job's detail follow the environment
 // (JobsModel::refresh, one tick at a time, the next one a pause after the previous answered).
+// A second tab, "Error groups" (ErrorGroupsView), groups the failed jobs by error signature.
 class JobsPanel final : public QWidget
 {
     Q_OBJECT
@@ -31,9 +34,13 @@ public:
     explicit JobsPanel(AdminClient &client, QWidget *parent = nullptr);
 
     JobsModel *model() const { return m_model; }
+    ErrorGroupsView *errorGroups() const { return m_errorGroups; }
     // Lists the jobs in `state` (a job state's name; empty: any) of `type` (empty: any), the other filters cleared:
     // where an alert about jobs leads.
     void showJobs(const QString &state, const QString &type);
+    // Lists the jobs of one error group (narrowed to a tenant and a type when given), the other filters cleared; the
+    // group shows above the list until its "clear" link is followed.
+    void showErrorGroup(const QString &signature, const QString &tenantId = {}, const QString &type = {});
     // The least pause between live ticks (2 s); a slow environment gets twice what its last tick took.
     void setLiveInterval(int ms) { m_liveInterval = qMax(1, ms); }
 
@@ -69,6 +76,8 @@ private:
     QCheckBox *m_live;
     QLabel *m_counts;
     QLabel *m_newerJobs;
+    QLabel *m_errorGroup; // the error group the list is narrowed to, with a link that clears it
+    QString m_errorSignature;
     QLabel *m_error;
     QLabel *m_status;
     QTableView *m_table;
@@ -81,6 +90,8 @@ private:
     QLabel *m_confirmText;
     QPushButton *m_confirm;
     QTimer *m_liveTimer;
+    QTabWidget *m_tabs;
+    ErrorGroupsView *m_errorGroups; // the "Error groups" tab
     QElapsedTimer m_tickClock;
     int m_liveInterval = 2000;
     qint64 m_lastTickMs = 0;

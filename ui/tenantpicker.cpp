@@ -26,6 +26,7 @@ void TenantPicker::reload()
         if (!m_anyTenantLabel.isEmpty())
             addItem(m_anyTenantLabel, QString());
     }
+    m_names.clear();
     fetch({}, ++m_generation, keep);
 }
 
@@ -51,10 +52,13 @@ void TenantPicker::fetch(const QString &cursor, quint64 generation, const QStrin
                 if (tenant.value(QLatin1String("status")).toString() == QLatin1String("suspended"))
                     label += tr(" (suspended)");
                 addItem(label, tenant.value(QLatin1String("id")).toString());
+                m_names.insert(tenant.value(QLatin1String("id")).toString(),
+                               tenant.value(QLatin1String("name")).toString());
             }
             if (const int kept = findData(keep); kept >= 0)
                 setCurrentIndex(kept);
         }
+        emit namesChanged();
         if (tenantId() != before)
             emit tenantChanged(tenantId());
         const QString next = reply.body.value(QLatin1String("next_cursor")).toString();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QComboBox>
+#include <QHash>
 
 namespace twinops {
 
@@ -17,12 +18,15 @@ public:
     QString tenantId() const { return currentData().toString(); }
     // Offers "every tenant" (an empty tenantId) as the first choice, under `label`; call before reload().
     void setAnyTenantLabel(const QString &label) { m_anyTenantLabel = label; }
+    // Every tenant listed so far, id → name (without the " (suspended)" mark).
+    QHash<QString, QString> names() const { return m_names; }
     // Lists the tenants again; the current one stays selected if it still exists.
     void reload();
 
 signals:
     void tenantChanged(const QString &tenantId);
     void errorOccurred(const QString &message);
+    void namesChanged(); // another page of tenants arrived
 
 private:
     void fetch(const QString &cursor, quint64 generation, const QString &keep);
@@ -30,6 +34,7 @@ private:
     AdminClient &m_client;
     QString m_anyTenantLabel;
     quint64 m_generation = 0;
+    QHash<QString, QString> m_names;
 };
 
 } // namespace twinops

@@ -3,6 +3,7 @@
 #include "auth/crypto.h"
 #include "core/ids.h"
 #include "core/json.h"
+#include "jobs/errorsignature.h"
 #include "tenancy/tenantrepository.h"
 
 #include <QJsonArray>
@@ -156,6 +157,10 @@ void appendFilter(const QueueStatements &statements, const JobFilter &filter, QS
     }
     if (!filter.ids.isEmpty()) // one JSON array parameter, so the statement text does not depend on the count
         add(statements.idsFilter, compactJson(QJsonArray::fromStringList(filter.ids)));
+    if (!filter.errorSignature.isEmpty())
+        add(QStringLiteral(" AND error_signature = $%1"), filter.errorSignature);
+    if (filter.updatedSince.isValid())
+        add(QStringLiteral(" AND updated_at >= $%1"), filter.updatedSince);
 }
 
 } // namespace
@@ -272,32 +277,87 @@ Result<Job> JobQueue::retry(const QString &tenantId, const QString &id, const QS
                       QStringLiteral("manual retry by %1").arg(actor));
 }
 
-Result<QList<Job>> JobQueue::cancelMany(const QString &tenantId, const QStringList &ids, const QString &actor)
+Result<Job> JobQueue::discard(const QString &tenantId, const QString &id, const QString &actor)
+{
+    return transition(tenantId, id, m_sql.discard, {},
+                      QStringLiteral("a %1 job cannot be discarded; only scheduled, available or retryable ones"),
+                      QStringLiteral("discarded by %1").arg(actor));
+}
+
+Result<QList<Job>> JobQueue::many(const QString &tenantId, const QStringList &ids,
+                                  const std::function<Result<Job>(const QString &id)> &operation)
 {
     TWINOPS_TRY_ASSIGN(Transaction tx, Transaction::begin(m_db));
     for (const QString &id : ids)
         TWINOPS_TRY(get(tenantId, id)); // every id must exist (and be the tenant's) before anything changes
     QList<Job> changed;
     for (const QString &id : ids) {
-        TWINOPS_TRY_ASSIGN(const Job job, cancel(tenantId, id, actor));
+        TWINOPS_TRY_ASSIGN(const Job job, operation(id));
         changed << job;
     }
     TWINOPS_TRY(tx.commit());
     return changed;
 }
 
+Result<QList<Job>> JobQueue::cancelMany(const QString &tenantId, const QStringList &ids, const QString &actor)
+{
+    return many(tenantId, ids, [&](const QString &id) { return cancel(tenantId, id, actor); });
+}
+
 Result<QList<Job>> JobQueue::retryMany(const QString &tenantId, const QStringList &ids, const QString &actor)
 {
-    TWINOPS_TRY_ASSIGN(Transaction tx, Transaction::begin(m_db));
-    for (const QString &id : ids)
-        TWINOPS_TRY(get(tenantId, id));
-    QList<Job> changed;
-    for (const QString &id : ids) {
-        TWINOPS_TRY_ASSIGN(const Job job, retry(tenantId, id, actor));
-        changed << job;
+    return many(tenantId, ids, [&](const QString &id) { return retry(tenantId, id, actor); });
+}
+
+Result<QList<Job>> JobQueue::discardMany(const QString &tenantId, const QStringList &ids, const QString &actor)
+{
+    return many(tenantId, ids, [&](const QString &id) { return discard(tenantId, id, actor); });
+}
+
+Result<QList<ErrorGroup>> JobQueue::errorGroups(const JobFilter &filter, int limit)
+{
+    if (!filter.tenantId.isEmpty() && !isUuid(filter.tenantId))
+        return QList<ErrorGroup>{};
+    QString sql = m_sql.errorGroupsWhere;
+    QVariantList params;
+    appendFilter(m_sql, filter, sql, params);
+    // A few rows per signature (states × tenants), folded here: cheaper than a second pass in SQL.
+    TWINOPS_TRY_ASSIGN(const Rows rows,
+                       m_db.query(sql + QStringLiteral(" GROUP BY error_signature, state, tenant_id"), params));
+    QHash<QString, ErrorGroup> groups;
+    for (const Row row : rows) {
+        ErrorGroup &group = groups[row.text(0)];
+        group.signature = row.text(0);
+        const qint64 count = row.integer(3);
+        group.count += count;
+        group.byState[row.text(1)] += count;
+        group.byTenant[row.text(2)] += count;
+        const QDateTime first = row.time(4);
+        const QDateTime last = row.time(5);
+        if (!group.firstSeen.isValid() || first < group.firstSeen)
+            group.firstSeen = first;
+        if (!group.lastSeen.isValid() || last > group.lastSeen)
+            group.lastSeen = last;
     }
-    TWINOPS_TRY(tx.commit());
-    return changed;
+    QList<ErrorGroup> largest = groups.values();
+    std::sort(largest.begin(), largest.end(), [](const ErrorGroup &a, const ErrorGroup &b) {
+        return std::tie(b.count, a.signature) < std::tie(a.count, b.signature);
+    });
+    if (largest.size() > limit)
+        largest.resize(limit);
+    for (ErrorGroup &group : largest) {
+        JobFilter ofGroup = filter;
+        ofGroup.errorSignature.clear(); // the example statement names the signature itself ($1)
+        QString example = m_sql.errorExampleWhere;
+        QVariantList exampleParams{group.signature};
+        appendFilter(m_sql, ofGroup, example, exampleParams);
+        TWINOPS_TRY_ASSIGN(const Rows found, m_db.query(example + QStringLiteral(" LIMIT 1"), exampleParams));
+        if (!found.isEmpty()) {
+            group.exampleJobId = found.first().text(0);
+            group.exampleMessage = found.first().text(1);
+        }
+    }
+    return largest;
 }
 
 Result<Claim> JobQueue::claim(const QString &owner, int limit, std::chrono::milliseconds lease,
@@ -357,11 +417,12 @@ Result<bool> JobQueue::fail(const Job &job, const QString &leaseToken, const Err
         : (permanent || job.attempt >= job.maxAttempts) ? JobState::Discarded
                                                         : JobState::Retryable;
     const bool final = next != JobState::Retryable;
+    const QString message = error.describe().left(2000);
     TWINOPS_TRY_ASSIGN(
         const Rows rows,
         m_db.query(m_sql.fail,
                    {job.id, leaseToken, jobStateName(next), final ? job.runAt : now.addMSecs(retryDelay.count()),
-                    error.describe().left(2000), now, final ? QVariant(now) : QVariant()}));
+                    message, now, final ? QVariant(now) : QVariant(), errorSignature(message)}));
     return rows.rowsAffected() == 1;
 }
 
@@ -383,6 +444,9 @@ Result<QList<Job>> JobQueue::rescueExpired(int maxCrashes)
         rescued.append(jobFromRow(row));
         lines.append({rescued.last().id, rescued.last().tenantId, rescued.last().attempt, QStringLiteral("error"),
                       rescued.last().lastError});
+        // The statement wrote the message; its signature is the normaliser's (rescues are few, one update each).
+        TWINOPS_TRY(discardRows(
+            m_db.query(m_sql.setErrorSignature, {rescued.last().id, errorSignature(rescued.last().lastError)})));
     }
     TWINOPS_TRY(writeLogs(lines));
     TWINOPS_TRY(tx.commit());

@@ -8,7 +8,9 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 
+#include <functional>
 #include <limits>
 #include <optional>
 
@@ -23,6 +25,8 @@ struct JobFilter
     QString text; // in the payload or the last error
     QStringList ids = {}; // only these jobs (well-formed uuids); empty = no restriction. The initialiser
                           // keeps brace-initialisations that name only the fields above complete.
+    QString errorSignature = {}; // only the jobs whose last error has this signature (jobs/errorsignature.h)
+    QDateTime updatedSince = {}; // only the jobs changed at or after this time
 };
 
 struct JobLogLine
@@ -32,6 +36,19 @@ struct JobLogLine
     QString level;
     QString message;
     QDateTime createdAt;
+};
+
+// The jobs whose last errors share a signature (GET /api/v1/admin/jobs/error-groups).
+struct ErrorGroup
+{
+    QString signature;
+    QString exampleJobId; // one job of the group and its full message
+    QString exampleMessage;
+    qint64 count = 0;
+    QDateTime firstSeen; // the group's oldest and newest updated_at
+    QDateTime lastSeen;
+    QMap<QString, qint64> byTenant; // "" = platform jobs
+    QMap<QString, qint64> byState;
 };
 
 struct QueueStats
@@ -95,6 +112,13 @@ public:
     Result<QList<Job>> cancelMany(const QString &tenantId, const QStringList &ids, const QString &actor);
     Result<QList<Job>> retryMany(const QString &tenantId, const QStringList &ids, const QString &actor);
     Result<QStringList> ids(const JobFilter &filter, int limit);
+    // Gives up jobs that wait to run (scheduled, available, retryable): discarded, never run again unless retried.
+    Result<Job> discard(const QString &tenantId, const QString &id, const QString &actor);
+    Result<QList<Job>> discardMany(const QString &tenantId, const QStringList &ids, const QString &actor);
+
+    // The jobs matching the filter that have an error signature, grouped by it: the largest groups first, at most
+    // `limit` of them.
+    Result<QList<ErrorGroup>> errorGroups(const JobFilter &filter, int limit);
 
     // --- the worker's side ---
     // The next jobs by priority, or with `platformType` only the platform (tenantless) jobs of that type.
@@ -128,6 +152,9 @@ public:
     Status writeLogs(const QList<LogEntry> &entries);
 
 private:
+    // All or nothing: every id must exist (and be the tenant's) and allow the operation.
+    Result<QList<Job>> many(const QString &tenantId, const QStringList &ids,
+                            const std::function<Result<Job>(const QString &id)> &operation);
     Result<Job> transition(const QString &tenantId, const QString &id, const QString &sql, const QVariantList &extra,
                            const QString &refusal, const QString &logLine);
     // Wakes idle workers in every process (PostgreSQL's NOTIFY); nothing where the dialect has no notifications.

@@ -48,17 +48,29 @@ QueueStatements shared()
     s.retry = QStringLiteral("UPDATE jobs SET state = 'available', attempt = 0, crash_count = 0, run_at = $2, "
                              "cancel_requested = $3, finished_at = NULL, updated_at = $2 "
                              "WHERE id = $1 AND state IN ('discarded', 'cancelled', 'completed')");
+    // Given up by hand: only a job that waits to run (a running one is cancelled instead, and its handler decides).
+    s.discard = QStringLiteral("UPDATE jobs SET state = 'discarded', finished_at = $2, updated_at = $2 "
+                               "WHERE id = $1 AND state IN ('scheduled', 'available', 'retryable')");
+    s.setErrorSignature = QStringLiteral("UPDATE jobs SET error_signature = $2 WHERE id = $1");
 
     s.heartbeat = QStringLiteral(
         "UPDATE jobs SET lease_expires_at = $2, heartbeat_at = $3 WHERE lease_token = $1 AND state = 'running'");
-    s.completeOne = QStringLiteral("UPDATE jobs SET state = 'completed', result = $2, lease_token = NULL, "
-                                   "lease_expires_at = NULL, last_error = NULL, finished_at = $3, updated_at = $3 "
-                                   "WHERE id = $1 AND lease_token = $4 AND state = 'running'");
-    s.fail = QStringLiteral("UPDATE jobs SET state = $3, run_at = $4, last_error = $5, lease_token = NULL, "
-                            "lease_expires_at = NULL, updated_at = $6, finished_at = $7 "
+    s.completeOne
+        = QStringLiteral("UPDATE jobs SET state = 'completed', result = $2, lease_token = NULL, "
+                         "lease_expires_at = NULL, last_error = NULL, error_signature = NULL, finished_at = $3, "
+                         "updated_at = $3 WHERE id = $1 AND lease_token = $4 AND state = 'running'");
+    s.fail = QStringLiteral("UPDATE jobs SET state = $3, run_at = $4, last_error = $5, error_signature = $8, "
+                            "lease_token = NULL, lease_expires_at = NULL, updated_at = $6, finished_at = $7 "
                             "WHERE id = $1 AND lease_token = $2 AND state = 'running'");
     return s;
 }
+
+// updated_at is when the job last changed; for a job with an error that is its failure, unless it was cancelled or
+// retried by hand since. %1 = the dialect's index.
+const QString kErrorGroupsWhere = QStringLiteral("SELECT error_signature, state, tenant_id, count(*), min(updated_at), "
+                                                 "max(updated_at) FROM jobs%1 WHERE error_signature IS NOT NULL");
+const QString kErrorExampleWhere
+    = QStringLiteral("SELECT id, last_error FROM jobs%1 WHERE error_signature IS NOT NULL AND error_signature = $1");
 
 // A claim: the sub-select picks the jobs (`choice`: more predicates, the order and LIMIT %1); its `index` and `lock`
 // are the dialect's. The batch size (%1) is left for arg(): it is part of the text (an integer, not input), since
@@ -118,11 +130,13 @@ QueueStatements postgres()
     s.claimOfType = claimStatement({}, kPlatformJobsOfType, QStringLiteral(" FOR UPDATE SKIP LOCKED"), s.jobColumns);
     s.completeMany
         = QStringLiteral("UPDATE public.jobs AS j SET state = 'completed', result = x.result, lease_token = NULL, "
-                         "lease_expires_at = NULL, last_error = NULL, finished_at = $2, updated_at = $2 "
-                         "FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, result jsonb) "
+                         "lease_expires_at = NULL, last_error = NULL, error_signature = NULL, finished_at = $2, "
+                         "updated_at = $2 FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, result jsonb) "
                          "WHERE j.id = x.id AND j.lease_token = $3 AND j.state = 'running'");
     s.release = kRelease.arg(QStringLiteral("SELECT jsonb_array_elements_text($2::jsonb)::uuid"));
     s.rescueExpired = kRescueExpired.arg(QString()) + s.jobColumns;
+    s.errorGroupsWhere = kErrorGroupsWhere.arg(QString());
+    s.errorExampleWhere = kErrorExampleWhere.arg(QString());
     s.insertLogs
         = QStringLiteral("INSERT INTO public.job_logs (job_id, tenant_id, attempt, level, message, created_at) "
                          "SELECT x.job_id, x.tenant_id, x.attempt, x.level, x.message, $2 "
@@ -152,6 +166,10 @@ QueueStatements sqlite()
     // running row: one primary-key update per job (completeOne) is the cheap form here.
     s.release = kRelease.arg(QStringLiteral("SELECT value FROM json_each($2)"));
     s.rescueExpired = kRescueExpired.arg(QStringLiteral(" INDEXED BY idx_jobs_lease_expiry")) + s.jobColumns;
+    // Left to itself SQLite may serve a state or tenant filter from that column's index and visit the table for
+    // every row; the covering signature index answers from the index alone (docs/benchmarks.md, issue #16).
+    s.errorGroupsWhere = kErrorGroupsWhere.arg(QStringLiteral(" INDEXED BY idx_jobs_error_signature"));
+    s.errorExampleWhere = kErrorExampleWhere.arg(QStringLiteral(" INDEXED BY idx_jobs_error_signature"));
     s.insertLogs = QStringLiteral("INSERT INTO job_logs (job_id, tenant_id, attempt, level, message, created_at) "
                                   "SELECT value ->> 'job_id', value ->> 'tenant_id', value ->> 'attempt', "
                                   "value ->> 'level', value ->> 'message', $2 FROM json_each($1)");

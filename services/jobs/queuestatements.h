@@ -38,6 +38,12 @@ struct QueueStatements
     // Manual operations: the caller appends the tenant predicate and RETURNING.
     QString cancel;
     QString retry;
+    QString discard;
+
+    // Error groups: the jobs with a signature by (signature, state, tenant); then one job's message per group ($1).
+    QString errorGroupsWhere;
+    QString errorExampleWhere;
+    QString setErrorSignature; // $1 = the job, $2 = its signature
 
     // The worker's side. The claims leave one placeholder for arg(): the batch size (see queuestatements.cpp).
     QString claim;

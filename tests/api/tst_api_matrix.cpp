@@ -46,6 +46,8 @@ enum class Target {
 };
 enum class Kind { Public, Tenant, Admin };
 
+constexpr QLatin1StringView kMatrixErrorSignature("matrix failure");
+
 // What resources/api/openapi.json says of a route.
 struct Policy
 {
@@ -117,6 +119,10 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/jobs/{id}/logs", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
     {"POST /api/v1/admin/jobs/retry", Kind::Admin, Role::Owner, nullptr, Target::FinishedJob, 200},
     {"POST /api/v1/admin/jobs/cancel", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
+    {"GET /api/v1/admin/jobs/error-groups", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/jobs/error-groups/retry", Kind::Admin, Role::Owner, nullptr, Target::FinishedJob, 200},
+    {"POST /api/v1/admin/jobs/error-groups/cancel", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
+    {"POST /api/v1/admin/jobs/error-groups/discard", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
     {"GET /api/v1/admin/checks", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/checks/run", Kind::Admin, Role::Owner, nullptr, Target::None, 202},
     {"GET /api/v1/admin/checks/runs/{id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun, 200},
@@ -542,6 +548,9 @@ QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &cr
         job.tenantId = f.tenantA;
         job.twinId = twin();
         const QString id = JobQueue(api.db()).enqueue(job)->id;
+        // Failed, so that the error-group routes find it by its signature (kMatrixErrorSignature).
+        (void)api.db().query(QStringLiteral("UPDATE jobs SET last_error = $2, error_signature = $2 WHERE id = $1"),
+                             {id, QString(kMatrixErrorSignature)});
         if (target == Target::FinishedJob)
             (void)api.db().query(QStringLiteral("UPDATE jobs SET state = 'discarded' WHERE id = $1"), {id});
         return id;
@@ -603,6 +612,8 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
     if (route == QLatin1String("POST /api/v1/admin/jobs/retry")
         || route == QLatin1String("POST /api/v1/admin/jobs/cancel"))
         return {{QStringLiteral("job_ids"), QJsonArray{targetId}}};
+    if (route.startsWith(QLatin1String("POST /api/v1/admin/jobs/error-groups/")))
+        return {{QStringLiteral("signature"), QString(kMatrixErrorSignature)}};
     if (route == QLatin1String("POST /api/v1/admin/tenants"))
         return {{QStringLiteral("name"), QStringLiteral("admin-made %1").arg(n)}};
     if (route == QLatin1String("POST /api/v1/admin/keys"))

@@ -1,6 +1,8 @@
 // The Jobs panel (support view) on the Local environment, driven like a user: filter, select, retry, bulk cancel;
 // counts that follow the filter; live refresh of the rows shown, the selected job and new jobs, without a reset.
 #include "consolefixture.h"
+#include "errorgroupsmodel.h"
+#include "errorgroupsview.h"
 #include "jobs/jobqueue.h"
 #include "jobsmodel.h"
 #include "jobspanel.h"
@@ -15,6 +17,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -40,11 +43,13 @@ private slots:
     void liveOffOrHiddenChangesNothing();
     void oneRefreshAtATime();
     void stateTheConsoleDoesNotKnowShowsAsUnknown();
+    void errorGroupsShowAndRetryOneGroup();
 
 private:
     void enqueue(const QString &type, int count, const QString &marker = QStringLiteral("plain"));
     void discard(const QString &type, const QString &error);
     qint64 countInState(const QString &state);
+    QStringList failJobs(const QString &tenant, const QStringList &messages, bool permanent);
 
     static QString stateOf(QAbstractItemModel *model, int row)
     {
@@ -594,6 +599,142 @@ void TestJobsPanel::stateTheConsoleDoesNotKnowShowsAsUnknown()
     QVERIFY(!filter.toJson().contains(QStringLiteral("state")));
     filter.state = JobState::Cancelled;
     QCOMPARE(filter.toJson().value(QStringLiteral("state")).toString(), QStringLiteral("cancelled"));
+}
+
+// Jobs that really failed: enqueued, claimed and failed through the queue as a worker does (`permanent`: discarded,
+// otherwise retryable), so they carry the error signature the groups are made of.
+QStringList TestJobsPanel::failJobs(const QString &tenant, const QStringList &messages, bool permanent)
+{
+    JobQueue queue(m_fixture->core->database());
+    QStringList ids;
+    for (int i = 0; i < messages.size(); ++i) {
+        NewJob job;
+        job.type = QStringLiteral("test.fails");
+        job.tenantId = tenant;
+        job.maxAttempts = 3;
+        job.idempotencyKey = QStringLiteral("k%1").arg(++m_serial);
+        auto added = queue.enqueue(job);
+        if (!added.ok())
+            return {};
+        ids << added->id;
+    }
+    auto claim = queue.claim(QStringLiteral("test worker"), int(ids.size()), std::chrono::minutes(1));
+    if (!claim.ok() || claim->jobs.size() != ids.size())
+        return {};
+    for (const Job &job : std::as_const(claim->jobs)) {
+        const QString message = messages.at(ids.indexOf(job.id));
+        auto failed = queue.fail(job, claim->leaseToken, Error::internal(message), std::chrono::minutes(5), permanent);
+        if (!failed.ok() || !*failed)
+            return {};
+    }
+    return ids;
+}
+
+void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
+{
+    const QString acme = postJson(*m_fixture->core, QStringLiteral("/api/v1/admin/tenants"),
+                                  {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
+    QVERIFY(!acme.isEmpty());
+    const QStringList timeouts = failJobs(
+        acme,
+        {QStringLiteral("timeout after 5 s talking to 'cache'"), QStringLiteral("timeout after 7 s talking to 'db'")},
+        true);
+    QCOMPARE(timeouts.size(), 2);
+    QCOMPARE(failJobs({}, {QStringLiteral("twin 4711 not found")}, false).size(), 1);
+
+    JobsPanel panel(*m_fixture->local);
+    panel.resize(1200, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto *tabs = child<QTabWidget>(panel, "jobsTabs");
+    QVERIFY(tabs);
+    ErrorGroupsModel *model = panel.errorGroups()->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model->rowCount(), 0); // read when the tab is first shown, not before
+    tabs->setCurrentWidget(panel.errorGroups());
+
+    auto *table = child<QTableView>(panel, "errorGroupsTable");
+    auto *retry = child<QPushButton>(panel, "retryGroupButton");
+    auto *cancel = child<QPushButton>(panel, "cancelGroupButton");
+    auto *discard = child<QPushButton>(panel, "discardGroupButton");
+    auto *confirmText = child<QLabel>(panel, "errorGroupsConfirmText");
+    auto *confirm = child<QPushButton>(panel, "confirmGroupButton");
+    auto *status = child<QLabel>(panel, "errorGroupsStatus");
+    auto *state = child<QComboBox>(panel, "errorGroupsState");
+    auto *tenant = child<QComboBox>(panel, "errorGroupsTenant");
+    auto *apply = child<QPushButton>(panel, "applyErrorGroupsFilter");
+    QVERIFY(table && retry && cancel && discard && confirmText && confirm && status && state && tenant && apply);
+
+    QTRY_COMPARE(model->rowCount(), 2);
+    const auto cell
+        = [&](int row, ErrorGroupsModel::Column column) { return model->index(row, column).data().toString(); };
+    // Largest group first; the tenant by the name the console knows, platform jobs as "platform".
+    QVERIFY2(cell(0, ErrorGroupsModel::Signature).startsWith(QLatin1String("timeout after")),
+             qPrintable(cell(0, ErrorGroupsModel::Signature)));
+    QCOMPARE(cell(0, ErrorGroupsModel::Count), QStringLiteral("2"));
+    QCOMPARE(cell(0, ErrorGroupsModel::States), QStringLiteral("discarded: 2"));
+    QTRY_COMPARE(cell(0, ErrorGroupsModel::Tenants), QStringLiteral("Acme Robotics: 2"));
+    QVERIFY(cell(0, ErrorGroupsModel::Example).startsWith(QLatin1String("timeout after")));
+    QVERIFY(!cell(0, ErrorGroupsModel::FirstSeen).isEmpty() && !cell(0, ErrorGroupsModel::LastSeen).isEmpty());
+    QVERIFY(cell(1, ErrorGroupsModel::Signature).startsWith(QLatin1String("twin")));
+    QCOMPARE(cell(1, ErrorGroupsModel::States), QStringLiteral("retryable: 1"));
+    QCOMPARE(cell(1, ErrorGroupsModel::Tenants), QStringLiteral("platform: 1"));
+
+    // Each action only where the group has jobs in a state it applies to.
+    QVERIFY(!retry->isEnabled() && !cancel->isEnabled() && !discard->isEnabled());
+    table->selectRow(1);
+    QVERIFY(!retry->isEnabled() && cancel->isEnabled() && discard->isEnabled());
+    table->selectRow(0);
+    QVERIFY(retry->isEnabled() && !cancel->isEnabled() && !discard->isEnabled());
+
+    const QString signature = cell(0, ErrorGroupsModel::Signature);
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QVERIFY(confirm->isVisible());
+    QVERIFY2(confirmText->text().contains(QLatin1String("Retry 2 job(s) of the group")),
+             qPrintable(confirmText->text()));
+    QVERIFY2(confirmText->text().contains(signature), qPrintable(confirmText->text()));
+    QCOMPARE(countInState(QStringLiteral("discarded")), 2); // nothing happens before the confirmation
+    QTest::mouseClick(confirm, Qt::LeftButton);
+    QTRY_VERIFY2(status->text().startsWith(QLatin1String("Retried 2 of the 2 jobs")), qPrintable(status->text()));
+    QCOMPARE(countInState(QStringLiteral("discarded")), 0);
+    QCOMPARE(countInState(QStringLiteral("available")), 2); // the retried group; the other one stays retryable
+    QCOMPARE(countInState(QStringLiteral("retryable")), 1);
+    // The list reloads: the group is still there (retry keeps the last error), its jobs now waiting to run.
+    QTRY_COMPARE(cell(0, ErrorGroupsModel::States), QStringLiteral("available: 2"));
+
+    // Show jobs: the Jobs tab lists the group's jobs only, until the group is cleared.
+    auto *showJobs = child<QPushButton>(panel, "showGroupJobsButton");
+    auto *jobsTable = child<QTableView>(panel, "jobsTable");
+    auto *errorGroup = child<QLabel>(panel, "jobsErrorGroup");
+    QVERIFY(showJobs && jobsTable && errorGroup);
+    table->selectRow(0);
+    QVERIFY(showJobs->isEnabled());
+    QTest::mouseClick(showJobs, Qt::LeftButton);
+    QCOMPARE(tabs->currentIndex(), 0);
+    QTRY_COMPARE(jobsTable->model()->rowCount(), 2);
+    QVERIFY(!panel.model()->isLoading());
+    QStringList shown{panel.model()->jobId(0), panel.model()->jobId(1)};
+    shown.sort();
+    QStringList expected = timeouts;
+    expected.sort();
+    QCOMPARE(shown, expected);
+    QVERIFY(errorGroup->isVisible() && errorGroup->text().contains(signature.toHtmlEscaped()));
+    emit errorGroup->linkActivated(QStringLiteral("clear")); // what a click on its link does
+    QTRY_COMPARE(jobsTable->model()->rowCount(), 3);
+    QVERIFY(!errorGroup->isVisible());
+    tabs->setCurrentWidget(panel.errorGroups());
+
+    // Filters: state, then tenant (by its name in the picker).
+    state->setCurrentIndex(state->findData(QStringLiteral("retryable")));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QTRY_COMPARE(model->rowCount(), 1);
+    QVERIFY(cell(0, ErrorGroupsModel::Signature).startsWith(QLatin1String("twin")));
+    state->setCurrentIndex(0);
+    const int acmeItem = tenant->findData(acme);
+    QVERIFY(acmeItem > 0); // after "Any tenant"
+    tenant->setCurrentIndex(acmeItem);
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QTRY_VERIFY(model->rowCount() == 1 && cell(0, ErrorGroupsModel::Signature) == signature);
 }
 
 QTEST_MAIN(TestJobsPanel)

@@ -3,6 +3,7 @@
 #include "http/jsonio.h"
 #include "http/resources.h"
 #include "http/routes.h"
+#include "jobs/errorsignature.h"
 #include "jobs/jobqueue.h"
 
 namespace twinops {
@@ -26,6 +27,8 @@ Result<JobFilter> filterFrom(const HttpRequest &request, const QString &tenantId
         TWINOPS_TRY_ASSIGN(filter.twinId, uuidParam(twin));
     }
     filter.text = request.queryValue(QStringLiteral("q"));
+    // The jobs of one error group (GET /api/v1/admin/jobs/error-groups lists the signatures).
+    filter.errorSignature = request.queryValue(QStringLiteral("error_signature"));
     return filter;
 }
 
@@ -132,6 +135,111 @@ Result<HttpResponse> bulk(RequestContext &c, bool retry)
     return HttpResponse::json(200, result);
 }
 
+constexpr int kDefaultErrorGroups = 100;
+constexpr int kMaxErrorGroups = 1000;
+
+// GET /api/v1/admin/jobs/error-groups?state=&type=&tenant_id=&since=&limit=
+Result<HttpResponse> errorGroups(RequestContext &c)
+{
+    const QString tenant = c.request.queryValue(QStringLiteral("tenant_id"));
+    if (!tenant.isEmpty())
+        TWINOPS_TRY(uuidParam(tenant));
+    TWINOPS_TRY_ASSIGN(auto filter, filterFrom(c.request, tenant));
+    if (!filter.text.isEmpty())
+        return Error::badRequest(QStringLiteral("error groups take no q filter"));
+    if (const QString since = c.request.queryValue(QStringLiteral("since")); !since.isEmpty()) {
+        filter.updatedSince = QDateTime::fromString(since, Qt::ISODateWithMs).toUTC();
+        if (!filter.updatedSince.isValid())
+            return Error::badRequest(QStringLiteral("since must be an ISO 8601 time"));
+    }
+    int limit = kDefaultErrorGroups;
+    if (const QString text = c.request.queryValue(QStringLiteral("limit")); !text.isEmpty()) {
+        bool ok = false;
+        limit = text.toInt(&ok);
+        if (!ok || limit < 1 || limit > kMaxErrorGroups)
+            return Error::badRequest(QStringLiteral("limit must be an integer from 1 to %1").arg(kMaxErrorGroups));
+    }
+    TWINOPS_TRY_ASSIGN(const auto groups, JobQueue(c.api.db()).errorGroups(filter, limit));
+    QList<JsonObjectWriter> items;
+    for (const ErrorGroup &group : groups) {
+        QList<JsonObjectWriter> tenants;
+        for (auto it = group.byTenant.constBegin(); it != group.byTenant.constEnd(); ++it) {
+            JsonObjectWriter tenantCount;
+            tenantCount.insert("count", it.value());
+            tenantCount.insert("tenant_id", it.key().isEmpty() ? std::optional<QString>() : it.key());
+            tenants.append(tenantCount);
+        }
+        QJsonObject states;
+        for (auto it = group.byState.constBegin(); it != group.byState.constEnd(); ++it)
+            states.insert(it.key(), it.value());
+        JsonObjectWriter item;
+        item.insert("count", group.count);
+        item.insert("example_job_id", group.exampleJobId);
+        item.insert("example_message", group.exampleMessage);
+        item.insert("first_seen", isoTime(group.firstSeen));
+        item.insert("last_seen", isoTime(group.lastSeen));
+        item.insert("signature", group.signature);
+        item.insert("states", states);
+        item.insert("tenants", tenants);
+        items.append(item);
+    }
+    return HttpResponse::json(200, JsonObjectWriter().insert("items", items));
+}
+
+// POST /api/v1/admin/jobs/error-groups/{retry,cancel,discard}: {"signature", "tenant_id"?, "type"?}. The action
+// applies to the group's jobs in the states that allow it and leaves the others as they are (a group mixes
+// retryable jobs, which can be cancelled or discarded, with discarded ones, which can be retried).
+enum class GroupAction { Retry, Cancel, Discard };
+
+Result<HttpResponse> errorGroupAction(RequestContext &c, GroupAction action)
+{
+    TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+    JsonFields fields(body);
+    const QString signature = fields.requiredString(QStringLiteral("signature"), 200);
+    const auto tenant = fields.optionalString(QStringLiteral("tenant_id"), 36);
+    const auto type = fields.optionalString(QStringLiteral("type"), 200);
+    if (fields.status().ok() && errorSignature(signature) != signature)
+        fields.problem(QStringLiteral("signature"),
+                       QStringLiteral("is not an error signature (numbers, ids and quoted values stripped), as "
+                                      "GET /api/v1/admin/jobs/error-groups lists them"));
+    TWINOPS_TRY(fields.status());
+    JobFilter filter;
+    if (tenant) {
+        TWINOPS_TRY_ASSIGN(filter.tenantId, uuidParam(*tenant));
+    }
+    filter.type = type.value_or(QString());
+    filter.errorSignature = signature;
+    JobQueue queue(c.api.db());
+    TWINOPS_TRY_ASSIGN(const qint64 inGroup, queue.count(filter));
+    if (inGroup == 0)
+        return Error::notFound(QStringLiteral("no job has the error signature \"%1\"").arg(signature.left(80)));
+    const QList<JobState> valid = action == GroupAction::Retry
+        ? QList<JobState>{JobState::Discarded, JobState::Cancelled}
+        : action == GroupAction::Cancel
+        ? QList<JobState>{JobState::Scheduled, JobState::Available, JobState::Retryable, JobState::Running}
+        : QList<JobState>{JobState::Scheduled, JobState::Available, JobState::Retryable};
+    QStringList targets;
+    for (JobState state : valid) {
+        filter.state = state;
+        TWINOPS_TRY_ASSIGN(const QStringList ofState, queue.ids(filter, kMaxBulk - int(targets.size())));
+        targets << ofState;
+    }
+    const QString by = QStringLiteral("platform admin");
+    TWINOPS_TRY_ASSIGN(const auto changed,
+                       action == GroupAction::Retry        ? queue.retryMany({}, targets, by)
+                           : action == GroupAction::Cancel ? queue.cancelMany({}, targets, by)
+                                                           : queue.discardMany({}, targets, by));
+    const QString name = action == GroupAction::Retry ? QStringLiteral("retry")
+        : action == GroupAction::Cancel               ? QStringLiteral("cancel")
+                                                      : QStringLiteral("discard");
+    audit(c, QStringLiteral("jobs.error_group.") + name, QStringLiteral("job"), QString(),
+          {{QStringLiteral("count"), int(changed.size())}, {QStringLiteral("signature"), signature}});
+    JsonObjectWriter result;
+    result.insert("changed", int(changed.size()));
+    result.insert("in_group", inGroup);
+    return HttpResponse::json(200, result);
+}
+
 } // namespace
 
 void registerJobRoutes(Router &router)
@@ -199,6 +307,13 @@ void registerJobRoutes(Router &router)
                    return HttpResponse::json(
                        200, QJsonObject{{QStringLiteral("counts"), counts}, {QStringLiteral("matching"), matching}});
                });
+    router.add(RouteSpec{"GET", QStringLiteral("/api/v1/admin/jobs/error-groups"), admin}.on(Lane::Work), errorGroups);
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/error-groups/retry"), admin}.on(Lane::Work),
+               [](RequestContext &c) { return errorGroupAction(c, GroupAction::Retry); });
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/error-groups/cancel"), admin}.on(Lane::Work),
+               [](RequestContext &c) { return errorGroupAction(c, GroupAction::Cancel); });
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/error-groups/discard"), admin}.on(Lane::Work),
+               [](RequestContext &c) { return errorGroupAction(c, GroupAction::Discard); });
     router.add({"GET", QStringLiteral("/api/v1/admin/jobs/{id}/logs"), admin},
                [](RequestContext &c) -> Result<HttpResponse> {
                    TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
