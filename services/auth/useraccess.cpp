@@ -5,7 +5,7 @@
 
 namespace twinops {
 
-Result<QStringList> endUserAccess(Database &db, const QString &userId, KeyRevocation reason)
+Status endUserSessions(Database &db, const QString &userId)
 {
     const QDateTime now = nowUtc();
     // An access token's iat has second precision: the next whole second is the first time no token of the ended
@@ -16,6 +16,12 @@ Result<QStringList> endUserAccess(Database &db, const QString &userId, KeyRevoca
     TWINOPS_TRY(
         db.query(QStringLiteral("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"),
                  {userId, now}));
+    return {};
+}
+
+Result<QStringList> endUserAccess(Database &db, const QString &userId, KeyRevocation reason)
+{
+    TWINOPS_TRY(endUserSessions(db, userId));
     return ApiKeyRepository(db).revokeCreatedBy(userId, reason);
 }
 

@@ -33,7 +33,8 @@ public:
     // Unscoped, for login (email is unique across the platform) and for the platform admin.
     Result<User> findByEmail(const QString &email);
     Result<User> getAnyTenant(const QString &id);
-    Result<Page<User>> listAllTenants(const PageRequest &page);
+    // `search` (optional) matches the email or the tenant's name, case-insensitive.
+    Result<Page<User>> listAllTenants(const PageRequest &page, const QString &search = {});
     Result<User> setRevoked(const QString &id, bool revoked);
 
 private:
