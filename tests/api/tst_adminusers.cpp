@@ -37,7 +37,9 @@ private:
     }
     QJsonArray search(const QString &text)
     {
-        return admin("GET", QStringLiteral("/api/v1/admin/users?search=") + text).json[QStringLiteral("items")].toArray();
+        return admin("GET", QStringLiteral("/api/v1/admin/users?search=") + text)
+            .json[QStringLiteral("items")]
+            .toArray();
     }
 
     std::unique_ptr<ApiHarness> m_api;
@@ -110,14 +112,18 @@ void TestAdminUsers::addingValidates()
                     {{QStringLiteral("email"), QStringLiteral("not an address")},
                      {QStringLiteral("role"), QStringLiteral("viewer")}},
                     422));
-    QVERIFY(refused(path, {{QStringLiteral("email"), QStringLiteral("owner@b.example")}, {QStringLiteral("role"), QStringLiteral("viewer")}},
+    QVERIFY(refused(path,
+                    {{QStringLiteral("email"), QStringLiteral("owner@b.example")},
+                     {QStringLiteral("role"), QStringLiteral("viewer")}},
                     409));
-    QVERIFY(refused(QStringLiteral("/api/v1/admin/tenants/00000000-0000-4000-8000-000000000000/users"),
-                    {{QStringLiteral("email"), QStringLiteral("x@a.example")}, {QStringLiteral("role"), QStringLiteral("viewer")}},
-                    404));
-    QVERIFY(refused(QStringLiteral("/api/v1/admin/tenants/nope/users"),
-                    {{QStringLiteral("email"), QStringLiteral("x@a.example")}, {QStringLiteral("role"), QStringLiteral("viewer")}},
-                    400));
+    QVERIFY(refused(
+        QStringLiteral("/api/v1/admin/tenants/00000000-0000-4000-8000-000000000000/users"),
+        {{QStringLiteral("email"), QStringLiteral("x@a.example")}, {QStringLiteral("role"), QStringLiteral("viewer")}},
+        404));
+    QVERIFY(refused(
+        QStringLiteral("/api/v1/admin/tenants/nope/users"),
+        {{QStringLiteral("email"), QStringLiteral("x@a.example")}, {QStringLiteral("role"), QStringLiteral("viewer")}},
+        400));
     QCOMPARE(search(QStringLiteral("x@a")).size(), 0);
 }
 
@@ -143,8 +149,9 @@ void TestAdminUsers::changeRole()
     const QByteArray bearer = ApiHarness::bearer(session.json[QStringLiteral("access_token")].toString());
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/users"), {}, bearer).status, 403);
 
-    const auto promoted = admin("PATCH", QStringLiteral("/api/v1/admin/users/%1").arg(added.json[QStringLiteral("id")].toString()),
-                                {{QStringLiteral("role"), QStringLiteral("owner")}});
+    const auto promoted
+        = admin("PATCH", QStringLiteral("/api/v1/admin/users/%1").arg(added.json[QStringLiteral("id")].toString()),
+                {{QStringLiteral("role"), QStringLiteral("owner")}});
     QCOMPARE(promoted.status, 200);
     QCOMPARE(promoted.json[QStringLiteral("role")].toString(), QStringLiteral("owner"));
     // The role is re-read on every request: the same access token now manages people.
@@ -168,13 +175,14 @@ void TestAdminUsers::endSessions()
 
     QCOMPARE(admin("POST", QStringLiteral("/api/v1/admin/users/%1/end-sessions").arg(id)).status, 200);
     QCOMPARE(admin("POST", QStringLiteral("/api/v1/admin/users/nope/end-sessions")).status, 400);
-    QCOMPARE(admin("POST", QStringLiteral("/api/v1/admin/users/00000000-0000-4000-8000-000000000000/end-sessions"))
-                 .status,
-             404);
+    QCOMPARE(
+        admin("POST", QStringLiteral("/api/v1/admin/users/00000000-0000-4000-8000-000000000000/end-sessions")).status,
+        404);
 
     QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/users"), {}, bearer).status, 401);
-    const auto refreshed = m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"),
-                                       {{QStringLiteral("refresh_token"), session.json[QStringLiteral("refresh_token")]}});
+    const auto refreshed
+        = m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                      {{QStringLiteral("refresh_token"), session.json[QStringLiteral("refresh_token")]}});
     QCOMPARE(refreshed.status, 401);
     // The password still works: ending sessions is not revoking the user.
     const auto again = login(QStringLiteral("ended@b.example"), password);
@@ -217,10 +225,7 @@ void TestAdminUsers::anotherTenantsOwnerIsRefused()
         QVERIFY2(reply.status == 403, qPrintable(path));
     }
     QCOMPARE(search(QStringLiteral("intruder")).size(), 0);
-    QCOMPARE(search(QStringLiteral("owner@a"))
-                 .first()[QStringLiteral("role")]
-                 .toString(),
-             QStringLiteral("owner"));
+    QCOMPARE(search(QStringLiteral("owner@a")).first()[QStringLiteral("role")].toString(), QStringLiteral("owner"));
 }
 
 QTEST_GUILESS_MAIN(TestAdminUsers)

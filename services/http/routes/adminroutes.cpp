@@ -116,46 +116,47 @@ void registerAdminRoutes(Router &router)
 
     // The platform admin adds a user to a tenant without choosing a password: one is generated, answered this once
     // (only its hash is stored) and handed over by the admin.
-    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/tenants/{id}/users"), admin}.on(Lane::Work),
-               [](RequestContext &c) -> Result<HttpResponse> {
-                   TWINOPS_TRY_ASSIGN(const auto tenantId, uuidParam(c.param(QStringLiteral("id"))));
-                   TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
-                   JsonFields fields(body);
-                   const QString email = fields.requiredString(QStringLiteral("email"), 254);
-                   const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
-                   if (!role && !body.value(QStringLiteral("role")).isUndefined())
-                       fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
-                   TWINOPS_TRY(fields.status());
-                   TWINOPS_TRY(TenantRepository(c.api.db()).get(tenantId));
-                   const QString password = crypto::randomToken(18);
-                   TWINOPS_TRY_ASSIGN(const auto hash, c.api.auth().hashPassword(password));
-                   TWINOPS_TRY_ASSIGN(const auto user,
-                                      UserRepository(c.api.db()).create(tenantId, {email, hash, *role}));
-                   audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user.id,
-                         {{QStringLiteral("role"), roleName(*role)}, {QStringLiteral("tenant_id"), tenantId}});
-                   return HttpResponse::json(201, userJson(user).insert("password", password));
-               });
+    router.add(
+        RouteSpec{"POST", QStringLiteral("/api/v1/admin/tenants/{id}/users"), admin}.on(Lane::Work),
+        [](RequestContext &c) -> Result<HttpResponse> {
+            TWINOPS_TRY_ASSIGN(const auto tenantId, uuidParam(c.param(QStringLiteral("id"))));
+            TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+            JsonFields fields(body);
+            const QString email = fields.requiredString(QStringLiteral("email"), 254);
+            const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
+            if (!role && !body.value(QStringLiteral("role")).isUndefined())
+                fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
+            TWINOPS_TRY(fields.status());
+            TWINOPS_TRY(TenantRepository(c.api.db()).get(tenantId));
+            const QString password = crypto::randomToken(18);
+            TWINOPS_TRY_ASSIGN(const auto hash, c.api.auth().hashPassword(password));
+            TWINOPS_TRY_ASSIGN(const auto user, UserRepository(c.api.db()).create(tenantId, {email, hash, *role}));
+            audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user.id,
+                  {{QStringLiteral("role"), roleName(*role)}, {QStringLiteral("tenant_id"), tenantId}});
+            return HttpResponse::json(201, userJson(user).insert("password", password));
+        });
 
-    router.add({"PATCH", QStringLiteral("/api/v1/admin/users/{id}"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-        TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
-        TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
-        JsonFields fields(body);
-        const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
-        if (!role && !body.value(QStringLiteral("role")).isUndefined())
-            fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
-        TWINOPS_TRY(fields.status());
-        UserRepository users(c.api.db());
-        TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(c.api.db()));
-        TWINOPS_TRY_ASSIGN(const auto user, users.getAnyTenant(id));
-        TWINOPS_TRY(keepsAnOwner(users, user, *role == Role::Owner));
-        UserPatch patch;
-        patch.role = role;
-        TWINOPS_TRY_ASSIGN(const auto updated, users.update(user.tenantId, id, patch));
-        audit(c, QStringLiteral("user.update"), QStringLiteral("user"), id,
-              {{QStringLiteral("role"), roleName(*role)}, {QStringLiteral("previous_role"), roleName(user.role)}});
-        TWINOPS_TRY(tx.commit());
-        return HttpResponse::json(200, userJson(updated));
-    });
+    router.add(
+        {"PATCH", QStringLiteral("/api/v1/admin/users/{id}"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+            TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+            TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+            JsonFields fields(body);
+            const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
+            if (!role && !body.value(QStringLiteral("role")).isUndefined())
+                fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
+            TWINOPS_TRY(fields.status());
+            UserRepository users(c.api.db());
+            TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(c.api.db()));
+            TWINOPS_TRY_ASSIGN(const auto user, users.getAnyTenant(id));
+            TWINOPS_TRY(keepsAnOwner(users, user, *role == Role::Owner));
+            UserPatch patch;
+            patch.role = role;
+            TWINOPS_TRY_ASSIGN(const auto updated, users.update(user.tenantId, id, patch));
+            audit(c, QStringLiteral("user.update"), QStringLiteral("user"), id,
+                  {{QStringLiteral("role"), roleName(*role)}, {QStringLiteral("previous_role"), roleName(user.role)}});
+            TWINOPS_TRY(tx.commit());
+            return HttpResponse::json(200, userJson(updated));
+        });
 
     // Ends the user's sessions (refresh tokens and access tokens alike), not the user's API keys.
     router.add({"POST", QStringLiteral("/api/v1/admin/users/{id}/end-sessions"), admin},
