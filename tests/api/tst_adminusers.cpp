@@ -208,6 +208,9 @@ void TestAdminUsers::searchAcrossTenants()
     QCOMPARE(emails(search(QStringLiteral("beta"))), QStringList{"owner@b.example"}); // the tenant's name
     QCOMPARE(emails(search(QStringLiteral("%25"))), QStringList{}); // LIKE wildcards are literal
     QCOMPARE(search(QStringLiteral("nobody")).size(), 0);
+    // Within one tenant.
+    QCOMPARE(emails(search(QStringLiteral("owner&tenant_id=") + m_tenantA)), QStringList{"owner@a.example"});
+    QCOMPARE(admin("GET", QStringLiteral("/api/v1/admin/users?search=owner&tenant_id=nope")).status, 400);
 }
 
 void TestAdminUsers::anotherTenantsOwnerIsRefused()

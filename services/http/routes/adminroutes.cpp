@@ -100,18 +100,14 @@ void registerAdminRoutes(Router &router)
 
     router.add({"GET", QStringLiteral("/api/v1/admin/users"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
         TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
-        UserRepository repository(c.api.db());
-        const QString tenantId = c.request.queryValue(QStringLiteral("tenant_id"));
-        Result<Page<User>> users = Page<User>{};
-        if (tenantId.isEmpty()) {
-            users = repository.listAllTenants(page, c.request.queryValue(QStringLiteral("search")));
-        } else {
-            TWINOPS_TRY_ASSIGN(const auto id, uuidParam(tenantId));
-            users = repository.list(id, page);
+        QString tenantId = c.request.queryValue(QStringLiteral("tenant_id"));
+        if (!tenantId.isEmpty()) {
+            TWINOPS_TRY_ASSIGN(tenantId, uuidParam(tenantId));
         }
-        if (!users.ok())
-            return users.error();
-        return HttpResponse::json(200, pageJson(*users, userJson));
+        TWINOPS_TRY_ASSIGN(
+            const auto users,
+            UserRepository(c.api.db()).listAllTenants(page, c.request.queryValue(QStringLiteral("search")), tenantId));
+        return HttpResponse::json(200, pageJson(users, userJson));
     });
 
     // The platform admin adds a user to a tenant without choosing a password: one is generated, answered this once
