@@ -25,6 +25,13 @@ QVariant UsersModel::cellData(const QModelIndex &index, int role) const
         if (isRevoked(index.row()))
             return tr("revoked");
         return user.value(QLatin1String("is_active")).toBool() ? tr("active") : tr("inactive");
+    case LastLogin: {
+        const QDateTime lastLogin
+            = QDateTime::fromString(user.value(QLatin1String("last_login_at")).toString(), Qt::ISODateWithMs);
+        if (role == SortRole)
+            return lastLogin;
+        return lastLogin.isValid() ? QLocale().toString(lastLogin.toLocalTime(), QLocale::ShortFormat) : tr("never");
+    }
     case Created: {
         const QDateTime created
             = QDateTime::fromString(user.value(QLatin1String("created_at")).toString(), Qt::ISODateWithMs);
@@ -44,6 +51,7 @@ QVariant UsersModel::headerData(int section, Qt::Orientation orientation, int ro
     case Email: return tr("Email");
     case Role: return tr("Role");
     case State: return tr("State");
+    case LastLogin: return tr("Last login");
     case Created: return tr("Created");
     default: return {};
     }

@@ -9,7 +9,7 @@ class UsersModel final : public TenantScopedModel
 {
     Q_OBJECT
 public:
-    enum Column { Email, Role, State, Created, ColumnCount };
+    enum Column { Email, Role, State, LastLogin, Created, ColumnCount };
 
     explicit UsersModel(AdminClient &client, QObject *parent = nullptr);
 

@@ -195,6 +195,9 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     QTRY_COMPARE(ui.users->model()->rowCount(), 1);
     QCOMPARE(cellText(ui.users->model(), 0, UsersModel::Email), email);
     QCOMPARE(cellText(ui.users->model(), 0, UsersModel::State), QStringLiteral("active"));
+    QCOMPARE(cellText(ui.users->model(), 0, UsersModel::LastLogin), QStringLiteral("never")); // signed up, not in
+    QCOMPARE(ui.users->model()->headerData(UsersModel::LastLogin, Qt::Horizontal).toString(),
+             QStringLiteral("Last login"));
     QVERIFY(!ui.revoke->isEnabled());
 
     // Their key, as the keys tab lists it before the revocation.
