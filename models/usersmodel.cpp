@@ -71,6 +71,19 @@ void UsersModel::setRevoked(const QString &userId, bool revoked)
     });
 }
 
+void UsersModel::endSessions(const QString &userId)
+{
+    client().call("POST", QStringLiteral("/api/v1/admin/users/%1/end-sessions").arg(encoded(userId)),
+                  QJsonValue(QJsonValue::Undefined), this, [this](const AdminReply &reply) {
+                      if (!reply.ok()) {
+                          reportError(reply);
+                          return;
+                      }
+                      upsert(reply.body, false);
+                      emit sessionsEnded(reply.body.value(QLatin1String("id")).toString());
+                  });
+}
+
 QString UsersModel::listPath() const
 {
     if (tenantId().isEmpty())

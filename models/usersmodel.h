@@ -16,9 +16,12 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void setRevoked(const QString &userId, bool revoked);
+    // Ends the user's sessions (not the keys); sessionsEnded once the API confirmed it.
+    void endSessions(const QString &userId);
 
 signals:
     void userUpdated(const QString &userId);
+    void sessionsEnded(const QString &userId);
 
 protected:
     QString listPath() const override;
