@@ -25,6 +25,13 @@ QVariant UsersModel::cellData(const QModelIndex &index, int role) const
         if (isRevoked(index.row()))
             return tr("revoked");
         return user.value(QLatin1String("is_active")).toBool() ? tr("active") : tr("inactive");
+    case LastLogin: {
+        const QDateTime lastLogin
+            = QDateTime::fromString(user.value(QLatin1String("last_login_at")).toString(), Qt::ISODateWithMs);
+        if (role == SortRole)
+            return lastLogin;
+        return lastLogin.isValid() ? QLocale().toString(lastLogin.toLocalTime(), QLocale::ShortFormat) : tr("never");
+    }
     case Created: {
         const QDateTime created
             = QDateTime::fromString(user.value(QLatin1String("created_at")).toString(), Qt::ISODateWithMs);
@@ -44,6 +51,7 @@ QVariant UsersModel::headerData(int section, Qt::Orientation orientation, int ro
     case Email: return tr("Email");
     case Role: return tr("Role");
     case State: return tr("State");
+    case LastLogin: return tr("Last login");
     case Created: return tr("Created");
     default: return {};
     }
@@ -61,6 +69,19 @@ void UsersModel::setRevoked(const QString &userId, bool revoked)
         upsert(reply.body, false);
         emit userUpdated(reply.body.value(QLatin1String("id")).toString());
     });
+}
+
+void UsersModel::endSessions(const QString &userId)
+{
+    client().call("POST", QStringLiteral("/api/v1/admin/users/%1/end-sessions").arg(encoded(userId)),
+                  QJsonValue(QJsonValue::Undefined), this, [this](const AdminReply &reply) {
+                      if (!reply.ok()) {
+                          reportError(reply);
+                          return;
+                      }
+                      upsert(reply.body, false);
+                      emit sessionsEnded(reply.body.value(QLatin1String("id")).toString());
+                  });
 }
 
 QString UsersModel::listPath() const

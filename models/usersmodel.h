@@ -9,16 +9,19 @@ class UsersModel final : public TenantScopedModel
 {
     Q_OBJECT
 public:
-    enum Column { Email, Role, State, Created, ColumnCount };
+    enum Column { Email, Role, State, LastLogin, Created, ColumnCount };
 
     explicit UsersModel(AdminClient &client, QObject *parent = nullptr);
 
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void setRevoked(const QString &userId, bool revoked);
+    // Ends the user's sessions (not the keys); sessionsEnded once the API confirmed it.
+    void endSessions(const QString &userId);
 
 signals:
     void userUpdated(const QString &userId);
+    void sessionsEnded(const QString &userId);
 
 protected:
     QString listPath() const override;

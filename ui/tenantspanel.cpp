@@ -72,6 +72,7 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     , m_usersTable(makeTable(QStringLiteral("usersTable"), m_usersProxy, UsersModel::Created, this))
     , m_revokeButton(new QPushButton(tr("Revoke"), this))
     , m_restoreButton(new QPushButton(tr("Restore"), this))
+    , m_endSessionsButton(new QPushButton(tr("End sessions…"), this))
     , m_keysTitle(new QLabel(this))
     , m_keysTable(makeTable(QStringLiteral("apiKeysTable"), m_keysProxy, ApiKeysModel::Created, this))
     , m_createKeyButton(new QPushButton(tr("Create key…"), this))
@@ -94,6 +95,8 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     m_suspendButton->setObjectName(QStringLiteral("suspendTenantButton"));
     m_revokeButton->setObjectName(QStringLiteral("revokeUserButton"));
     m_restoreButton->setObjectName(QStringLiteral("restoreUserButton"));
+    m_endSessionsButton->setObjectName(QStringLiteral("endUserSessionsButton"));
+    m_endSessionsButton->setToolTip(tr("Sign the user out everywhere; their password and API keys keep working"));
     m_keysTitle->setObjectName(QStringLiteral("apiKeysTitle"));
     m_keysTitle->setWordWrap(true);
     // The prefix is what tells keys apart: shown whole.
@@ -113,6 +116,7 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     userActions->addStretch();
     userActions->addWidget(m_revokeButton);
     userActions->addWidget(m_restoreButton);
+    userActions->addWidget(m_endSessionsButton);
     auto *usersLayout = new QVBoxLayout(usersPage);
     usersLayout->addWidget(m_usersTitle);
     usersLayout->addWidget(m_usersTable, 1);
@@ -155,6 +159,7 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     connect(m_suspendButton, &QPushButton::clicked, this, &TenantsPanel::toggleSuspended);
     connect(m_revokeButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(true); });
     connect(m_restoreButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(false); });
+    connect(m_endSessionsButton, &QPushButton::clicked, this, &TenantsPanel::confirmEndSessions);
     connect(m_createKeyButton, &QPushButton::clicked, this, &TenantsPanel::openCreateKeyDialog);
     connect(m_revokeKeyButton, &QPushButton::clicked, this, &TenantsPanel::confirmRevokeKey);
 
@@ -252,6 +257,7 @@ void TenantsPanel::updateButtons()
     const int user = selectedUserRow();
     m_revokeButton->setEnabled(user >= 0 && !m_users->isRevoked(user));
     m_restoreButton->setEnabled(user >= 0 && m_users->isRevoked(user));
+    m_endSessionsButton->setEnabled(user >= 0 && !m_users->isRevoked(user));
     m_createKeyButton->setEnabled(!m_keys->tenantId().isEmpty());
     const int key = selectedKeyRow();
     m_revokeKeyButton->setEnabled(key >= 0 && !m_keys->isRevoked(key));
@@ -338,6 +344,31 @@ void TenantsPanel::confirmRevokeKey()
     connect(question, &QMessageBox::buttonClicked, this, [this, confirm, keyId](QAbstractButton *button) {
         if (button == confirm)
             m_keys->revokeKey(keyId);
+    });
+    question->open();
+}
+
+void TenantsPanel::confirmEndSessions()
+{
+    const int row = selectedUserRow();
+    if (row < 0 || m_users->isRevoked(row))
+        return;
+    clearError();
+    const QString userId = m_users->idAt(row);
+    auto *question = new QMessageBox(QMessageBox::Question, tr("End sessions?"),
+                                     tr("End every session of %1? They are signed out everywhere at once and sign "
+                                        "in again with their password; their API keys keep working.")
+                                         .arg(m_users->item(row).value(QLatin1String("email")).toString()),
+                                     QMessageBox::Cancel, this);
+    question->setObjectName(QStringLiteral("confirmEndSessions"));
+    question->setTextFormat(Qt::PlainText);
+    QPushButton *confirm = question->addButton(tr("End sessions"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(QStringLiteral("confirmEndSessionsButton"));
+    question->setDefaultButton(QMessageBox::Cancel);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    connect(question, &QMessageBox::buttonClicked, this, [this, confirm, userId](QAbstractButton *button) {
+        if (button == confirm)
+            m_users->endSessions(userId);
     });
     question->open();
 }

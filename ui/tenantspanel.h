@@ -48,6 +48,7 @@ private:
     void openCreateKeyDialog();
     void showCreatedKey(const QString &tenantId, const QJsonObject &key, const QString &secret);
     void confirmRevokeKey();
+    void confirmEndSessions();
     void showError(const QString &message);
     void clearError();
 
@@ -69,6 +70,7 @@ private:
     QTableView *m_usersTable;
     QPushButton *m_revokeButton;
     QPushButton *m_restoreButton;
+    QPushButton *m_endSessionsButton;
     QLabel *m_keysTitle;
     QTableView *m_keysTable;
     QPushButton *m_createKeyButton;

@@ -15,4 +15,8 @@ class Database;
 // back. Runs inside the caller's transaction; returns the ids of the keys it revoked, for the audit log.
 Result<QStringList> endUserAccess(Database &db, const QString &userId, KeyRevocation reason);
 
+// Ends every session of the user (the first half of endUserAccess) and leaves the user's API keys alone: the user
+// signs in again with the password. Runs inside the caller's transaction.
+Status endUserSessions(Database &db, const QString &userId);
+
 } // namespace twinops

@@ -11,6 +11,7 @@ namespace twinops {
 
 class Database;
 class MetricsRegistry;
+class UserRepository;
 
 // Every route of resources/api/openapi.json, registered in one place per resource (http/routes/*.cpp).
 void registerRoutes(Router &router);
@@ -63,6 +64,10 @@ Result<HttpResponse> twinItems(RequestContext &context, List list, ToJson toJson
 // an audit entry per revoked key.
 enum class KeyRevocation;
 Status endAccessAudited(RequestContext &context, const QString &userId, KeyRevocation reason);
+
+// The last active owner must stay: a tenant without one could never be administered again. A conflict when `user` is
+// the tenant's last active owner and would no longer be one (`stillActiveOwner` false).
+Status keepsAnOwner(UserRepository &users, const User &user, bool stillActiveOwner);
 
 // An entry in audit_log for security-relevant changes; a failure to write it is logged, never fatal.
 void audit(RequestContext &context, const QString &action, const QString &targetType, const QString &targetId,

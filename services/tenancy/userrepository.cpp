@@ -1,6 +1,7 @@
 #include "tenancy/userrepository.h"
 
 #include "core/ids.h"
+#include "tenancy/tenantrepository.h"
 
 #include <QRegularExpression>
 
@@ -127,10 +128,22 @@ Result<User> UserRepository::getAnyTenant(const QString &id)
     return single(m_db.query(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE id = $1"), {id}));
 }
 
-Result<Page<User>> UserRepository::listAllTenants(const PageRequest &page)
+Result<Page<User>> UserRepository::listAllTenants(const PageRequest &page, const QString &search,
+                                                  const QString &tenantId)
 {
-    return fetchPage(m_db, QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE 1 = 1"), {}, page,
-                     userFromRow);
+    QString sql = QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM users WHERE 1 = 1");
+    QVariantList params;
+    if (!tenantId.isEmpty()) {
+        params << tenantId;
+        sql += QStringLiteral(" AND tenant_id = $%1").arg(params.size());
+    }
+    if (!search.isEmpty()) {
+        params << likePattern(search);
+        sql += QStringLiteral(" AND (lower(email) LIKE $%1 ESCAPE '\\' OR tenant_id IN "
+                              "(SELECT id FROM tenants WHERE lower(name) LIKE $%1 ESCAPE '\\'))")
+                   .arg(params.size());
+    }
+    return fetchPage(m_db, sql, params, page, userFromRow);
 }
 
 Result<User> UserRepository::setRevoked(const QString &id, bool revoked)

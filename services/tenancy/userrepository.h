@@ -33,7 +33,10 @@ public:
     // Unscoped, for login (email is unique across the platform) and for the platform admin.
     Result<User> findByEmail(const QString &email);
     Result<User> getAnyTenant(const QString &id);
-    Result<Page<User>> listAllTenants(const PageRequest &page);
+    // `search` (optional) matches the email or the tenant's name, case-insensitive; `tenantId` (optional, a UUID)
+    // narrows the listing to one tenant.
+    Result<Page<User>> listAllTenants(const PageRequest &page, const QString &search = {},
+                                      const QString &tenantId = {});
     Result<User> setRevoked(const QString &id, bool revoked);
 
 private:

@@ -101,6 +101,9 @@ const Policy kPolicies[] = {
     {"POST /api/v1/admin/tenants", Kind::Admin, Role::Owner, nullptr, Target::None, 201},
     {"PATCH /api/v1/admin/tenants/{id}", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 200},
     {"GET /api/v1/admin/users", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/tenants/{id}/users", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 201},
+    {"PATCH /api/v1/admin/users/{id}", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
+    {"POST /api/v1/admin/users/{id}/end-sessions", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"POST /api/v1/admin/users/{id}/revoke", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"POST /api/v1/admin/users/{id}/restore", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"GET /api/v1/admin/audit", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
@@ -604,8 +607,11 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
         return {{QStringLiteral("email"), QStringLiteral("made%1@a.example").arg(n)},
                 {QStringLiteral("password"), QStringLiteral("correct horse battery")},
                 {QStringLiteral("role"), QStringLiteral("viewer")}};
-    if (route == QLatin1String("PATCH /api/v1/users/{id}"))
+    if (route == QLatin1String("PATCH /api/v1/users/{id}") || route == QLatin1String("PATCH /api/v1/admin/users/{id}"))
         return {{QStringLiteral("role"), QStringLiteral("admin")}};
+    if (route == QLatin1String("POST /api/v1/admin/tenants/{id}/users"))
+        return {{QStringLiteral("email"), QStringLiteral("added%1@a.example").arg(n)},
+                {QStringLiteral("role"), QStringLiteral("viewer")}};
     if (route == QLatin1String("POST /api/v1/api-keys"))
         return {{QStringLiteral("name"), QStringLiteral("made %1").arg(n)},
                 {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}};

@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -195,6 +196,9 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     QTRY_COMPARE(ui.users->model()->rowCount(), 1);
     QCOMPARE(cellText(ui.users->model(), 0, UsersModel::Email), email);
     QCOMPARE(cellText(ui.users->model(), 0, UsersModel::State), QStringLiteral("active"));
+    QCOMPARE(cellText(ui.users->model(), 0, UsersModel::LastLogin), QStringLiteral("never")); // signed up, not in
+    QCOMPARE(ui.users->model()->headerData(UsersModel::LastLogin, Qt::Horizontal).toString(),
+             QStringLiteral("Last login"));
     QVERIFY(!ui.revoke->isEnabled());
 
     // Their key, as the keys tab lists it before the revocation.
@@ -232,8 +236,45 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
                                     QJsonObject{{QStringLiteral("email"), email},
                                                 {QStringLiteral("password"), QStringLiteral("correct horse battery")}});
     QCOMPARE(login.status, 200);
-    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {},
-                      login.object().value(QLatin1String("access_token")).toString())
+    const QString newToken = login.object().value(QLatin1String("access_token")).toString();
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, newToken).status, 200);
+
+    // End sessions: asked first (Cancel changes nothing), then the new session ends while the password still works.
+    auto *endSessions = panel.findChild<QPushButton *>(QStringLiteral("endUserSessionsButton"));
+    QVERIFY(endSessions);
+    // Selected afresh before each click: on PostgreSQL the tenant list was seen reloaded (its selection gone) during
+    // the calls above; see docs/wip-issue16-users.md.
+    auto selectUser = [&] {
+        QTRY_COMPARE_WITH_TIMEOUT(ui.tenants->model()->rowCount(), 1, 10000);
+        if (ui.tenants->selectionModel()->selectedRows().isEmpty())
+            clickRow(ui.tenants, 0);
+        QTRY_COMPARE(ui.users->model()->rowCount(), 1);
+        clickRow(ui.users, 0);
+        QTRY_VERIFY(endSessions->isEnabled());
+    };
+    selectUser();
+    if (QTest::currentTestFailed())
+        return;
+    QTest::mouseClick(endSessions, Qt::LeftButton);
+    QMessageBox *question = nullptr;
+    QTRY_VERIFY((question = panel.findChild<QMessageBox *>(QStringLiteral("confirmEndSessions"))));
+    QVERIFY(question->text().contains(email));
+    QTest::mouseClick(question->button(QMessageBox::Cancel), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QMessageBox *>(QStringLiteral("confirmEndSessions")));
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, newToken).status, 200);
+    QSignalSpy ended(panel.usersModel(), &UsersModel::sessionsEnded);
+    selectUser();
+    if (QTest::currentTestFailed())
+        return;
+    QTest::mouseClick(endSessions, Qt::LeftButton);
+    QTRY_VERIFY((question = panel.findChild<QMessageBox *>(QStringLiteral("confirmEndSessions"))));
+    QTest::mouseClick(question->findChild<QPushButton *>(QStringLiteral("confirmEndSessionsButton")), Qt::LeftButton);
+    QTRY_COMPARE(ended.count(), 1);
+    QVERIFY(ui.error->isHidden());
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, newToken).status, 401);
+    QCOMPARE(httpCall(base, "POST", QStringLiteral("/api/v1/auth/login"),
+                      QJsonObject{{QStringLiteral("email"), email},
+                                  {QStringLiteral("password"), QStringLiteral("correct horse battery")}})
                  .status,
              200);
 }

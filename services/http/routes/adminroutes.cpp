@@ -1,5 +1,7 @@
 // Platform admin: every tenant and user, and the platform-admin keys, with an admin key (or the console in process).
 #include "auth/apikeyrepository.h"
+#include "auth/crypto.h"
+#include "auth/useraccess.h"
 #include "http/apicontext.h"
 #include "http/jsonio.h"
 #include "http/resources.h"
@@ -162,19 +164,71 @@ void registerAdminRoutes(Router &router)
 
     router.add({"GET", QStringLiteral("/api/v1/admin/users"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
         TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
-        UserRepository repository(c.api.db());
-        const QString tenantId = c.request.queryValue(QStringLiteral("tenant_id"));
-        Result<Page<User>> users = Page<User>{};
-        if (tenantId.isEmpty()) {
-            users = repository.listAllTenants(page);
-        } else {
-            TWINOPS_TRY_ASSIGN(const auto id, uuidParam(tenantId));
-            users = repository.list(id, page);
+        QString tenantId = c.request.queryValue(QStringLiteral("tenant_id"));
+        if (!tenantId.isEmpty()) {
+            TWINOPS_TRY_ASSIGN(tenantId, uuidParam(tenantId));
         }
-        if (!users.ok())
-            return users.error();
-        return HttpResponse::json(200, pageJson(*users, userJson));
+        TWINOPS_TRY_ASSIGN(
+            const auto users,
+            UserRepository(c.api.db()).listAllTenants(page, c.request.queryValue(QStringLiteral("search")), tenantId));
+        return HttpResponse::json(200, pageJson(users, userJson));
     });
+
+    // The platform admin adds a user to a tenant without choosing a password: one is generated, answered this once
+    // (only its hash is stored) and handed over by the admin.
+    router.add(
+        RouteSpec{"POST", QStringLiteral("/api/v1/admin/tenants/{id}/users"), admin}.on(Lane::Work),
+        [](RequestContext &c) -> Result<HttpResponse> {
+            TWINOPS_TRY_ASSIGN(const auto tenantId, uuidParam(c.param(QStringLiteral("id"))));
+            TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+            JsonFields fields(body);
+            const QString email = fields.requiredString(QStringLiteral("email"), 254);
+            const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
+            if (!role && !body.value(QStringLiteral("role")).isUndefined())
+                fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
+            TWINOPS_TRY(fields.status());
+            TWINOPS_TRY(TenantRepository(c.api.db()).get(tenantId));
+            const QString password = crypto::randomToken(18);
+            TWINOPS_TRY_ASSIGN(const auto hash, c.api.auth().hashPassword(password));
+            TWINOPS_TRY_ASSIGN(const auto user, UserRepository(c.api.db()).create(tenantId, {email, hash, *role}));
+            audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user.id,
+                  {{QStringLiteral("role"), roleName(*role)}, {QStringLiteral("tenant_id"), tenantId}});
+            return HttpResponse::json(201, userJson(user).insert("password", password));
+        });
+
+    router.add(
+        {"PATCH", QStringLiteral("/api/v1/admin/users/{id}"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
+            TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+            TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+            JsonFields fields(body);
+            const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
+            if (!role && !body.value(QStringLiteral("role")).isUndefined())
+                fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
+            TWINOPS_TRY(fields.status());
+            UserRepository users(c.api.db());
+            TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(c.api.db()));
+            TWINOPS_TRY_ASSIGN(const auto user, users.getAnyTenant(id));
+            TWINOPS_TRY(keepsAnOwner(users, user, *role == Role::Owner));
+            UserPatch patch;
+            patch.role = role;
+            TWINOPS_TRY_ASSIGN(const auto updated, users.update(user.tenantId, id, patch));
+            audit(c, QStringLiteral("user.update"), QStringLiteral("user"), id,
+                  {{QStringLiteral("role"), roleName(*role)}, {QStringLiteral("previous_role"), roleName(user.role)}});
+            TWINOPS_TRY(tx.commit());
+            return HttpResponse::json(200, userJson(updated));
+        });
+
+    // Ends the user's sessions (refresh tokens and access tokens alike), not the user's API keys.
+    router.add({"POST", QStringLiteral("/api/v1/admin/users/{id}/end-sessions"), admin},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(c.api.db()));
+                   TWINOPS_TRY_ASSIGN(const auto user, UserRepository(c.api.db()).getAnyTenant(id));
+                   TWINOPS_TRY(endUserSessions(c.api.db(), id));
+                   audit(c, QStringLiteral("user.end_sessions"), QStringLiteral("user"), id);
+                   TWINOPS_TRY(tx.commit());
+                   return HttpResponse::json(200, userJson(user));
+               });
 
     router.add({"POST", QStringLiteral("/api/v1/admin/users/{id}/revoke"), admin},
                [](RequestContext &c) { return setRevoked(c, true); });

@@ -18,17 +18,6 @@ Status mayManage(const Principal &principal, Role targetRole)
     return {};
 }
 
-// The last active owner must stay: a tenant without one could never be administered again.
-Status keepsAnOwner(UserRepository &users, const User &user, bool stillActiveOwner)
-{
-    if (user.role != Role::Owner || !user.canAuthenticate() || stillActiveOwner)
-        return {};
-    TWINOPS_TRY_ASSIGN(const auto owners, users.countActiveOwners(user.tenantId));
-    if (owners <= 1)
-        return Error::conflict(QStringLiteral("the tenant's last owner cannot be removed, demoted or deactivated"));
-    return {};
-}
-
 } // namespace
 
 void registerPeopleRoutes(Router &router)

@@ -7,6 +7,7 @@
 #include "http/jsonio.h"
 #include "storage/auditlog.h"
 #include "tenancy/twinrepository.h"
+#include "tenancy/userrepository.h"
 
 #include <QFile>
 
@@ -60,6 +61,16 @@ void audit(RequestContext &context, const QString &action, const QString &target
                                        context.request.requestId, context.request.client});
     if (!written.ok())
         qCWarning(lcHttp).noquote() << "audit log write failed:" << written.error().message;
+}
+
+Status keepsAnOwner(UserRepository &users, const User &user, bool stillActiveOwner)
+{
+    if (user.role != Role::Owner || !user.canAuthenticate() || stillActiveOwner)
+        return {};
+    TWINOPS_TRY_ASSIGN(const auto owners, users.countActiveOwners(user.tenantId));
+    if (owners <= 1)
+        return Error::conflict(QStringLiteral("the tenant's last owner cannot be removed, demoted or deactivated"));
+    return {};
 }
 
 Status endAccessAudited(RequestContext &c, const QString &userId, KeyRevocation reason)
