@@ -39,11 +39,6 @@ const QByteArray kWebhookSecret = "alerts-test-webhook-secret-0123456789-abcdefg
 constexpr int kTimeoutMs = 30'000;
 const QString kStalledRule = QStringLiteral("00000000-0000-4000-8000-000000000006"); // migration 0009
 
-QString databaseArgument(const TestDatabase &database)
-{
-    return database.url().dialect() == Dialect::Sqlite ? database.url().sqlitePath() : database.url().postgresUri();
-}
-
 // The transitions of one rule in alert_history, oldest first: "pending", "firing"… with " (silenced)" where marked.
 QStringList historyOf(Database &db, const QString &ruleId)
 {
@@ -156,7 +151,6 @@ private:
     // with no job workers, and `arguments` after `serve`.
     bool serve(Daemon &daemon, QTemporaryDir &home, const TestDatabase &database, const QString &name,
                const QStringList &arguments = {});
-    QString adminKey(QTemporaryDir &home, const TestDatabase &database);
 };
 
 void TestAlerts::shippedDefaultsAreTheRunbooksThresholds()
@@ -464,16 +458,6 @@ void TestAlerts::newJobErrorIsNewForADay()
     QCOMPARE(*t.value, 2.0);
 }
 
-QString TestAlerts::adminKey(QTemporaryDir &home, const TestDatabase &database)
-{
-    QByteArray key;
-    if (!runTwinopsd({QStringLiteral("--database"), databaseArgument(database), QStringLiteral("admin"),
-                      QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("alerts")},
-                     daemonEnvironment(home.path(), kSecret), &key))
-        return {};
-    return QString::fromLatin1(key.trimmed());
-}
-
 bool TestAlerts::serve(Daemon &daemon, QTemporaryDir &home, const TestDatabase &database, const QString &name,
                        const QStringList &arguments)
 {
@@ -497,7 +481,7 @@ void TestAlerts::stalledQueueFiresAfterItsForAndResolves()
 {
     TWINOPS_FRESH_DATABASE(database);
     QTemporaryDir home;
-    const QString key = adminKey(home, *database);
+    const QString key = createAdminKey(*database, daemonEnvironment(home.path(), kSecret));
     QVERIFY(key.startsWith(QLatin1String("twk_")));
     Daemon daemon;
     if (!serve(daemon, home, *database, QStringLiteral("serve")))
@@ -583,7 +567,7 @@ void TestAlerts::twoInstancesEvaluateOnce()
         QSKIP("two instances share a PostgreSQL database");
     TWINOPS_FRESH_DATABASE(database);
     QTemporaryDir home;
-    const QString key = adminKey(home, *database);
+    const QString key = createAdminKey(*database, daemonEnvironment(home.path(), kSecret));
     QVERIFY(key.startsWith(QLatin1String("twk_")));
     Daemon first;
     Daemon second;
@@ -608,7 +592,7 @@ void TestAlerts::stalledQueueIsToldToTheWebhook()
 {
     TWINOPS_FRESH_DATABASE(database);
     QTemporaryDir home;
-    const QString key = adminKey(home, *database);
+    const QString key = createAdminKey(*database, daemonEnvironment(home.path(), kSecret));
     QVERIFY(key.startsWith(QLatin1String("twk_")));
     TestWebhookReceiver receiver;
     receiver.goDown();

@@ -26,11 +26,6 @@ constexpr char kSecret[] = "schedule-test-secret-0123456789-abcdefghij";
 constexpr int kTimeoutMs = 60'000;
 const QString kScheduledFailedRule = QStringLiteral("00000000-0000-4000-8000-00000000000b"); // shippedAlertRules()
 
-QString databaseArgument(const TestDatabase &database)
-{
-    return database.url().dialect() == Dialect::Sqlite ? database.url().sqlitePath() : database.url().postgresUri();
-}
-
 // Polls `read` until `done` holds for what it read or the deadline passes; returns the last value read.
 QJsonObject pollUntil(const std::function<QJsonObject()> &read, const std::function<bool(const QJsonObject &)> &done)
 {
@@ -94,7 +89,6 @@ private slots:
 private:
     // A daemon whose schedule minute lasts 1 s, evaluating alerts every 200 ms.
     bool serve(Daemon &daemon, QTemporaryDir &home, const TestDatabase &database, const QString &name);
-    QString adminKey(QTemporaryDir &home, const TestDatabase &database);
 };
 
 void TestCheckSchedule::scheduledChecklistLeavesOutManualAndSmokeItems()
@@ -119,7 +113,7 @@ void TestCheckSchedule::scheduleIsValidatedAndStored()
 {
     TWINOPS_FRESH_DATABASE(database);
     QTemporaryDir home;
-    const QString key = adminKey(home, *database);
+    const QString key = createAdminKey(*database, daemonEnvironment(home.path(), kSecret));
     QVERIFY(key.startsWith(QLatin1String("twk_")));
     Daemon daemon;
     if (!serve(daemon, home, *database, QStringLiteral("serve")))
@@ -171,7 +165,7 @@ void TestCheckSchedule::scheduledRunsAreStoredAndFailuresAlert()
 {
     TWINOPS_FRESH_DATABASE(database);
     QTemporaryDir home;
-    const QString key = adminKey(home, *database);
+    const QString key = createAdminKey(*database, daemonEnvironment(home.path(), kSecret));
     QVERIFY(key.startsWith(QLatin1String("twk_")));
     Daemon daemon;
     if (!serve(daemon, home, *database, QStringLiteral("serve")))
@@ -253,7 +247,7 @@ void TestCheckSchedule::twoInstancesStartEachRunOnce()
         QSKIP("two instances share a PostgreSQL database");
     TWINOPS_FRESH_DATABASE(database);
     QTemporaryDir home;
-    const QString key = adminKey(home, *database);
+    const QString key = createAdminKey(*database, daemonEnvironment(home.path(), kSecret));
     QVERIFY(key.startsWith(QLatin1String("twk_")));
     Daemon first;
     Daemon second;
@@ -293,16 +287,6 @@ void TestCheckSchedule::twoInstancesStartEachRunOnce()
                                 .arg(times.at(i - 1).msecsTo(times.at(i)))));
     QVERIFY2(first.stop(), qPrintable(first.describe()));
     QVERIFY2(second.stop(), qPrintable(second.describe()));
-}
-
-QString TestCheckSchedule::adminKey(QTemporaryDir &home, const TestDatabase &database)
-{
-    QByteArray key;
-    if (!runTwinopsd({QStringLiteral("--database"), databaseArgument(database), QStringLiteral("admin"),
-                      QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("schedule")},
-                     daemonEnvironment(home.path(), kSecret), &key))
-        return {};
-    return QString::fromLatin1(key.trimmed());
 }
 
 bool TestCheckSchedule::serve(Daemon &daemon, QTemporaryDir &home, const TestDatabase &database, const QString &name)

@@ -21,12 +21,6 @@ namespace {
 const QByteArray kJwtSecret = "jwt-secret-for-the-alert-webhook-test-0123456789";
 const QByteArray kWebhookSecret = "webhook-secret-for-the-alert-webhook-test-9876543210";
 
-QString databaseArgument(const TestDatabase &db)
-{
-    return db.url().dialect() == Dialect::Sqlite ? QStringLiteral("sqlite://") + db.url().sqlitePath()
-                                                 : db.url().postgresUri();
-}
-
 } // namespace
 
 class TestAlertWebhook final : public QObject
@@ -42,7 +36,6 @@ private slots:
     void badUrlRefusedAtStart();
 
 private:
-    QString adminKey(const TestDatabase &db, const QProcessEnvironment &environment);
     // Sends a test notification through the daemon and waits for the receiver to accept it; returns that request.
     std::optional<TestWebhookReceiver::Request> sendTest(const Daemon &daemon, const QString &key,
                                                          TestWebhookReceiver &receiver);
@@ -59,16 +52,6 @@ void TestAlertWebhook::init()
 void TestAlertWebhook::cleanup()
 {
     m_home.reset();
-}
-
-QString TestAlertWebhook::adminKey(const TestDatabase &db, const QProcessEnvironment &environment)
-{
-    QByteArray output;
-    if (!runTwinopsd({QStringLiteral("--database"), databaseArgument(db), QStringLiteral("admin"),
-                      QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("ops")},
-                     environment, &output))
-        return {};
-    return QString::fromLatin1(output).trimmed();
 }
 
 std::optional<TestWebhookReceiver::Request> TestAlertWebhook::sendTest(const Daemon &daemon, const QString &key,
@@ -124,7 +107,7 @@ void TestAlertWebhook::testNotificationFromTheCommandLine()
                   receiver.url()},
                  environment, m_home->filePath(QStringLiteral("daemon.log")));
     QVERIFY2(daemon.waitUntilServing(30'000), qPrintable(daemon.describe()));
-    const QString key = adminKey(*db, environment);
+    const QString key = createAdminKey(*db, environment);
     QVERIFY(!key.isEmpty());
 
     const auto request = sendTest(daemon, key, receiver);
@@ -173,7 +156,7 @@ void TestAlertWebhook::configurationFileAndGeneratedSecret()
                   QStringLiteral("serve")},
                  environment, m_home->filePath(QStringLiteral("daemon.log")));
     QVERIFY2(daemon.waitUntilServing(30'000), qPrintable(daemon.describe()));
-    const QString key = adminKey(*db, environment);
+    const QString key = createAdminKey(*db, environment);
     QVERIFY(!key.isEmpty());
 
     // The generated secret is where the documentation says, readable by its owner only, and it signs.

@@ -32,12 +32,6 @@ const QString kPassword = QStringLiteral("correct horse battery");
 constexpr int kPrefilledProbes = 20'000;
 constexpr int kWriterBatch = 10;
 
-QString databaseArgument(const TestDatabase &db)
-{
-    return db.url().dialect() == Dialect::Sqlite ? QStringLiteral("sqlite://") + db.url().sqlitePath()
-                                                 : db.url().postgresUri();
-}
-
 qint64 count(Database &db, const QString &sql)
 {
     const auto rows = db.query(sql);

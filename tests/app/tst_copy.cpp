@@ -21,12 +21,6 @@ namespace {
 const QByteArray kSecret = "twinops-copy-test-secret-0123456789abcdef";
 const QString kPassword = QStringLiteral("correct horse battery");
 
-QString databaseArgument(const TestDatabase &db)
-{
-    return db.url().dialect() == Dialect::Sqlite ? QStringLiteral("sqlite://") + db.url().sqlitePath()
-                                                 : db.url().postgresUri();
-}
-
 struct Request
 {
     QString path;

@@ -67,11 +67,6 @@ Reply fetch(const QString &url, const QByteArray &method = "GET", const QByteArr
     return result;
 }
 
-QString databaseArgument(const TestDatabase &database)
-{
-    return database.url().dialect() == Dialect::Sqlite ? database.url().sqlitePath() : database.url().postgresUri();
-}
-
 // A self-signed certificate for localhost and its key, made by openssl(1) at test time.
 bool makeCertificate(const QString &directory, const QString &name)
 {

@@ -1,5 +1,7 @@
 #include "daemon.h"
 
+#include "testdatabase.h"
+
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QHostAddress>
@@ -113,6 +115,22 @@ TwinopsdRun twinopsd(const QStringList &arguments, const QProcessEnvironment &ex
         return {-2, {}, QStringLiteral("crashed")};
     return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
             QString::fromUtf8(process.readAllStandardError())};
+}
+
+QString databaseArgument(const TestDatabase &database)
+{
+    return database.url().dialect() == Dialect::Sqlite ? QStringLiteral("sqlite://") + database.url().sqlitePath()
+                                                       : database.url().postgresUri();
+}
+
+QString createAdminKey(const TestDatabase &database, const QProcessEnvironment &environment)
+{
+    QByteArray key;
+    if (!runTwinopsd({QStringLiteral("--database"), databaseArgument(database), QStringLiteral("admin"),
+                      QStringLiteral("create-key"), QStringLiteral("--name"), QStringLiteral("tests")},
+                     environment, &key))
+        return {};
+    return QString::fromLatin1(key.trimmed());
 }
 
 bool runTwinopsd(const QStringList &arguments, const QProcessEnvironment &environment, QByteArray *output)

@@ -7,6 +7,10 @@
 #include <QStringList>
 
 namespace twinops::test {
+class TestDatabase;
+}
+
+namespace twinops::test {
 
 // A `twinopsd serve` (the binary named by the TWINOPSD environment variable) whose stderr goes to a file, so that
 // a chatty daemon can never block on a full pipe while the test is busy elsewhere; stopped with SIGTERM (then
@@ -64,5 +68,10 @@ TwinopsdRun twinopsd(const QStringList &arguments, const QProcessEnvironment &ex
 // Runs a short twinopsd command (migrate, admin …) to completion; fails the current test and returns false if it
 // does not finish or exits non-zero. `output` receives its stdout.
 bool runTwinopsd(const QStringList &arguments, const QProcessEnvironment &environment, QByteArray *output);
+
+// The --database argument twinopsd takes for `database` (a sqlite:// URL or its PostgreSQL URI).
+QString databaseArgument(const TestDatabase &database);
+// A new platform-admin API key (`twinopsd admin create-key`) on `database`; empty, the test failed, if refused.
+QString createAdminKey(const TestDatabase &database, const QProcessEnvironment &environment);
 
 } // namespace twinops::test
