@@ -208,6 +208,18 @@ QString TwinsPanel::selectedTwinId() const
     return row < 0 ? QString() : m_twins->idAt(row);
 }
 
+void TwinsPanel::refresh()
+{
+    clearError();
+    m_tenant->reload();
+    m_twins->reload();
+}
+
+void TwinsPanel::deleteSelected()
+{
+    confirmDeleteTwin();
+}
+
 void TwinsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);

@@ -34,6 +34,11 @@ public:
     ShareLinksModel *shareLinksModel() const { return m_links; }
     QString selectedTwinId() const;
 
+public slots:
+    // The main window's F5 and Del (see MainWindow).
+    void refresh();
+    void deleteSelected();
+
 protected:
     void showEvent(QShowEvent *event) override;
 
