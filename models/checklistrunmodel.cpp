@@ -127,6 +127,13 @@ QVariant ChecklistRunModel::data(const QModelIndex &index, int role) const
     case EvidenceRole: return row.evidence;
     case ItemIdRole: return row.itemId;
     case ManualRole: return manual;
+    case SeverityRole: {
+        static const QStringList order{QStringLiteral("fail"),    QStringLiteral("warn"),    QStringLiteral("manual"),
+                                       QStringLiteral("skipped"), QStringLiteral("pending"), QStringLiteral("pass")};
+        const QString key = manual && row.status == QLatin1String("pending") ? QStringLiteral("manual") : row.status;
+        const qsizetype at = order.indexOf(key);
+        return int(at < 0 ? order.size() : at);
+    }
     case Qt::ForegroundRole:
         if (index.column() == Status) {
             const QColor color = statusColor(row.status);

@@ -19,6 +19,7 @@ public:
         EvidenceRole, // the item's evidence, a QJsonObject
         ItemIdRole, // the checklist item id ("startup-logs")
         ManualRole, // true for an item a person ticks
+        SeverityRole, // for "failures first": fail 0, warn 1, pending manual 2, skipped 3, pending 4, pass 5
     };
 
     explicit ChecklistRunModel(QObject *parent = nullptr);

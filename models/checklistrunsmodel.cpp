@@ -139,7 +139,7 @@ QVariant ChecklistRunsModel::data(const QModelIndex &index, int role) const
     switch (Column(index.column())) {
     case Title: return row.title;
     case Target: return row.target;
-    case Status: return row.status;
+    case Status: return raw ? row.status : checklistStatusText(row.status, row.summary);
     case Started: return raw ? QVariant(row.started) : QVariant(timeText(row.started));
     case Finished: return raw ? QVariant(row.finished) : QVariant(timeText(row.finished));
     case Summary:

@@ -4,6 +4,7 @@
 #include "checks/checklist.h"
 #include "checks/checkschedule.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -18,6 +19,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
@@ -63,10 +65,13 @@ ChecklistsPanel::ChecklistsPanel(AdminClient &client, QString defaultBaseUrl, QW
     , m_target(new QLineEdit(this))
     , m_window(new QSpinBox(this))
     , m_runButton(new QPushButton(tr("Run"), this))
+    , m_cancelButton(new QPushButton(tr("Cancel run"), this))
     , m_status(new QLabel(tr("No run selected."), this))
     , m_progress(new QProgressBar(this))
     , m_error(new QLabel(this))
-    , m_results(makeTable(QStringLiteral("checklistResults"), &m_runModel, this))
+    , m_resultsProxy(new QSortFilterProxyModel(this))
+    , m_failuresFirst(new QCheckBox(tr("Failures first"), this))
+    , m_results(makeTable(QStringLiteral("checklistResults"), m_resultsProxy, this))
     , m_evidence(new QPlainTextEdit(this))
     , m_tickStatus(new QComboBox(this))
     , m_tickNote(new QLineEdit(this))
@@ -80,6 +85,23 @@ ChecklistsPanel::ChecklistsPanel(AdminClient &client, QString defaultBaseUrl, QW
     , m_scheduleStatus(new QLabel(this))
 {
     setObjectName(QStringLiteral("checklistsPanel"));
+    m_resultsProxy->setSourceModel(&m_runModel);
+    m_resultsProxy->setSortRole(ChecklistRunModel::SeverityRole);
+    m_failuresFirst->setObjectName(QStringLiteral("failuresFirst"));
+    m_failuresFirst->setToolTip(tr("Failed items first, then warnings, manual items to tick, skipped, pending and "
+                                   "passed; the checklist's order within each"));
+    m_cancelButton->setObjectName(QStringLiteral("cancelRunButton"));
+    m_cancelButton->setToolTip(tr("Stops the run: the check in progress is interrupted, the rest are skipped"));
+    m_cancelButton->setEnabled(false);
+    // Item and Details take the width; the short columns keep to their contents.
+    QHeaderView *resultsHeader = m_results->horizontalHeader();
+    resultsHeader->setStretchLastSection(false);
+    for (const int column :
+         {ChecklistRunModel::Section, ChecklistRunModel::Kind, ChecklistRunModel::Status, ChecklistRunModel::Duration})
+        resultsHeader->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    resultsHeader->setSectionResizeMode(ChecklistRunModel::Item, QHeaderView::Stretch);
+    resultsHeader->setSectionResizeMode(ChecklistRunModel::Message, QHeaderView::Stretch);
+    m_results->setTextElideMode(Qt::ElideMiddle);
     m_checklistPicker->setObjectName(QStringLiteral("checklistPicker"));
     m_target->setObjectName(QStringLiteral("checkTarget"));
     m_target->setPlaceholderText(m_defaultBaseUrl.isEmpty() ? tr("the environment checks itself") : m_defaultBaseUrl);
@@ -135,6 +157,7 @@ ChecklistsPanel::ChecklistsPanel(AdminClient &client, QString defaultBaseUrl, QW
     top->addWidget(new QLabel(tr("Metrics window:"), this));
     top->addWidget(m_window);
     top->addWidget(m_runButton);
+    top->addWidget(m_cancelButton);
 
     auto *tickBox = new QGroupBox(tr("Tick a manual item"), this);
     auto *tickLayout = new QFormLayout(tickBox);
@@ -149,8 +172,14 @@ ChecklistsPanel::ChecklistsPanel(AdminClient &client, QString defaultBaseUrl, QW
     sideLayout->addWidget(m_evidence, 1);
     sideLayout->addWidget(tickBox);
 
+    auto *resultsPane = new QWidget(this);
+    auto *resultsLayout = new QVBoxLayout(resultsPane);
+    resultsLayout->setContentsMargins(0, 0, 0, 0);
+    resultsLayout->addWidget(m_failuresFirst, 0, Qt::AlignRight);
+    resultsLayout->addWidget(m_results, 1);
     auto *resultsSplitter = new QSplitter(Qt::Horizontal, this);
-    resultsSplitter->addWidget(m_results);
+    resultsSplitter->setObjectName(QStringLiteral("checklistResultsSplitter"));
+    resultsSplitter->addWidget(resultsPane);
     resultsSplitter->addWidget(side);
     resultsSplitter->setStretchFactor(0, 3);
     resultsSplitter->setStretchFactor(1, 1);
@@ -205,6 +234,8 @@ ChecklistsPanel::ChecklistsPanel(AdminClient &client, QString defaultBaseUrl, QW
     connect(&m_refreshTimer, &QTimer::timeout, this, &ChecklistsPanel::refreshOverview);
     connect(m_saveSchedule, &QPushButton::clicked, this, &ChecklistsPanel::saveSchedule);
     connect(m_runButton, &QPushButton::clicked, this, &ChecklistsPanel::startRun);
+    connect(m_cancelButton, &QPushButton::clicked, this, &ChecklistsPanel::cancelRun);
+    connect(m_failuresFirst, &QCheckBox::toggled, this, &ChecklistsPanel::setFailuresFirst);
     connect(m_tickButton, &QPushButton::clicked, this, &ChecklistsPanel::tickCurrentItem);
     connect(m_tickNote, &QLineEdit::returnPressed, this, &ChecklistsPanel::tickCurrentItem);
     connect(m_exportMarkdown, &QPushButton::clicked, this, [this] { exportWithDialog(Format::Markdown); });
@@ -214,7 +245,7 @@ ChecklistsPanel::ChecklistsPanel(AdminClient &client, QString defaultBaseUrl, QW
     // A poll that changes the selected row refreshes what the evidence pane and the tick controls show.
     connect(&m_runModel, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &from, const QModelIndex &to) {
-                const int current = m_results->currentIndex().row();
+                const int current = m_resultsProxy->mapToSource(m_results->currentIndex()).row();
                 if (current >= from.row() && current <= to.row())
                     showCurrentItem();
             });
@@ -380,6 +411,35 @@ void ChecklistsPanel::startRun()
     });
 }
 
+void ChecklistsPanel::cancelRun()
+{
+    const QString runId = m_runModel.runId();
+    if (runId.isEmpty() || m_runModel.status() != QLatin1String("running"))
+        return;
+    clearError();
+    m_cancelButton->setEnabled(false);
+    m_status->setText(tr("Stopping the run…"));
+    m_client.call("POST", runPath(runId) + QStringLiteral("/cancel"), QJsonObject(), this,
+                  [this, runId](const AdminReply &reply) {
+                      if (!reply.ok()) {
+                          showError(tr("Could not stop the run: %1").arg(reply.errorText()));
+                          if (runId == m_runModel.runId())
+                              showRun(m_runModel.run());
+                          return;
+                      }
+                      // The poll already running shows the run once it is stored as cancelled.
+                  });
+}
+
+void ChecklistsPanel::setFailuresFirst(bool on)
+{
+    const QString itemId = m_results->currentIndex().data(ChecklistRunModel::ItemIdRole).toString();
+    // The proxy's stable sort keeps the checklist's order within each severity; -1 is the checklist's order.
+    m_resultsProxy->sort(on ? ChecklistRunModel::Status : -1);
+    if (const QModelIndex item = m_runModel.indexOfItem(itemId); item.isValid())
+        m_results->setCurrentIndex(m_resultsProxy->mapFromSource(item));
+}
+
 void ChecklistsPanel::loadRun(const QString &id)
 {
     clearError();
@@ -439,9 +499,11 @@ void ChecklistsPanel::showRun(const QJsonObject &run)
     if (row >= 0 && m_pastRuns->currentIndex().row() != row)
         m_pastRuns->setCurrentIndex(m_runsModel.index(row, 0)); // m_runId already names it: nothing reloads
 
+    const QJsonObject summary = run.value(QLatin1String("summary")).toObject();
     m_status->setText(tr("%1: %2 · %3")
-                          .arg(run.value(QLatin1String("title")).toString(), m_runModel.status(),
-                               checklistSummaryLine(run.value(QLatin1String("summary")).toObject())));
+                          .arg(run.value(QLatin1String("title")).toString(),
+                               checklistStatusText(m_runModel.status(), summary), checklistSummaryLine(summary)));
+    m_cancelButton->setEnabled(m_runModel.status() == QLatin1String("running"));
     const int automated = m_runModel.automatedCount();
     m_progress->setRange(0, qMax(1, automated));
     m_progress->setValue(m_runModel.automatedFinishedCount());
@@ -455,8 +517,22 @@ void ChecklistsPanel::showCurrentItem()
     if (!current.isValid()) {
         m_evidence->clear();
     } else {
+        // The whole message (the table elides it), who ticked a manual item and when, then the evidence.
+        const QModelIndex source = m_resultsProxy->mapToSource(current);
+        const auto cell = [&](int column) { return m_runModel.index(source.row(), column).data().toString(); };
+        QString text = tr("%1 — %2\n%3\n")
+                           .arg(cell(ChecklistRunModel::Item), cell(ChecklistRunModel::Status),
+                                m_runModel.index(source.row(), ChecklistRunModel::Message)
+                                    .data(ChecklistRunModel::RawValueRole)
+                                    .toString());
+        if (const QString ticked
+            = m_runModel.index(source.row(), ChecklistRunModel::Message).data(Qt::ToolTipRole).toString();
+            !ticked.isEmpty())
+            text += ticked + u'\n';
         const QJsonObject evidence = current.data(ChecklistRunModel::EvidenceRole).toJsonObject();
-        const QString text = QString::fromUtf8(QJsonDocument(evidence).toJson(QJsonDocument::Indented));
+        if (!evidence.isEmpty())
+            text += u'\n' + tr("Evidence:") + u'\n'
+                + QString::fromUtf8(QJsonDocument(evidence).toJson(QJsonDocument::Indented));
         if (m_evidence->toPlainText() != text)
             m_evidence->setPlainText(text);
     }

@@ -7,12 +7,14 @@
 #include <QTimer>
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QSortFilterProxyModel;
 class QSpinBox;
 class QTableView;
 
@@ -41,6 +43,7 @@ public:
     ChecklistRunModel *runModel() { return &m_runModel; }
     ChecklistRunsModel *runsModel() { return &m_runsModel; }
     ChecklistTrendModel *trendModel() { return &m_trendModel; }
+    QSortFilterProxyModel *resultsProxy() { return m_resultsProxy; }
 public slots:
     // Reloads the checklists, the past runs, the schedule and the trend (also every 30 s while shown; F5).
     void refresh() { refreshOverview(); }
@@ -58,6 +61,8 @@ private:
     void saveSchedule();
     void showSchedule(const QJsonObject &schedule);
     void startRun();
+    void cancelRun();
+    void setFailuresFirst(bool on);
     void loadRun(const QString &id);
     void poll();
     void schedulePoll();
@@ -84,9 +89,12 @@ private:
     QLineEdit *m_target;
     QSpinBox *m_window;
     QPushButton *m_runButton;
+    QPushButton *m_cancelButton;
     QLabel *m_status;
     QProgressBar *m_progress;
     QLabel *m_error;
+    QSortFilterProxyModel *m_resultsProxy;
+    QCheckBox *m_failuresFirst;
     QTableView *m_results;
     QPlainTextEdit *m_evidence;
     QComboBox *m_tickStatus;

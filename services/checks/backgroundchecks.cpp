@@ -22,10 +22,11 @@ Result<ChecklistRun> BackgroundChecks::start(Database &db, const Checklist &chec
     ChecklistRun run = newRun(checklist, target, startedBy);
     TWINOPS_TRY(ChecklistRunRepository(db).create(run));
     m_runningId = run.id;
+    m_cancelled = false;
     m_thread = std::thread([this, run, target]() mutable {
         if (auto opened = Database::open(m_database); opened.ok()) {
             ChecklistRunRepository repository(**opened);
-            executeRun(run, target, &repository, {}, [this] { return m_stopping.load(); });
+            executeRun(run, target, &repository, {}, [this] { return m_stopping.load() || m_cancelled.load(); });
         } else {
             // The run stays "running" in the database; the next start may begin a new one.
             qCWarning(lcChecks).noquote()
@@ -35,6 +36,15 @@ Result<ChecklistRun> BackgroundChecks::start(Database &db, const Checklist &chec
         m_runningId.clear();
     });
     return run;
+}
+
+bool BackgroundChecks::cancel(const QString &runId)
+{
+    const std::lock_guard lock(m_mutex);
+    if (runId.isEmpty() || runId != m_runningId)
+        return false;
+    m_cancelled = true;
+    return true;
 }
 
 } // namespace twinops

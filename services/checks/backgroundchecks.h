@@ -26,6 +26,9 @@ public:
     // Stores the run through `db` (every item pending) and returns it; its items run in the background.
     Result<ChecklistRun> start(Database &db, const Checklist &checklist, const TargetEnvironment &target,
                                const QString &startedBy);
+    // Asks the run `runId` to stop as the destructor does (its current check is interrupted where it waits, the rest
+    // skipped, the run stored as cancelled). False when that run is not running here.
+    bool cancel(const QString &runId);
 
 private:
     const DatabaseUrl m_database;
@@ -33,6 +36,7 @@ private:
     std::thread m_thread;
     QString m_runningId; // guarded by m_mutex; empty when idle
     std::atomic<bool> m_stopping{false};
+    std::atomic<bool> m_cancelled{false}; // the running run's, reset by start()
 };
 
 } // namespace twinops

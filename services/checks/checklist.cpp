@@ -245,6 +245,14 @@ QString checklistSummaryLine(const QJsonObject &summary)
         .arg(summary.value(QLatin1String("total")).toInt());
 }
 
+QString checklistStatusText(const QString &status, const QJsonObject &summary)
+{
+    const int pending = summary.value(QLatin1String("pending")).toInt();
+    if (status == QLatin1String("passed") && pending > 0)
+        return QCoreApplication::translate("Checklist", "passed with %1 manual pending").arg(pending);
+    return status;
+}
+
 QString ChecklistRun::toMarkdown() const
 {
     QString out;

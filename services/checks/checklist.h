@@ -42,6 +42,9 @@ Result<Checklist> builtInChecklist(const QString &id);
 // One line for a ChecklistRun::summary(): "5 pass, 0 warn, 1 fail, 0 skipped, 2 manual pending (of 8)" (the
 // exports, the console's run view and its list of runs).
 QString checklistSummaryLine(const QJsonObject &summary);
+// A run's status in words: "passed with 2 manual pending" rather than "passed" while people still have items to
+// tick; every other status as it is.
+QString checklistStatusText(const QString &status, const QJsonObject &summary);
 
 // One item's outcome in a run. For manual items, checkedBy / checkedAt / note say who ticked it.
 struct ChecklistItemResult

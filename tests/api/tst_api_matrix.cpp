@@ -131,6 +131,8 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/checks/runs/{id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun, 200},
     {"PATCH /api/v1/admin/checks/runs/{id}/items/{item_id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun,
      200},
+    // The target run is stored as running but runs nowhere: only the instance running a run can stop it.
+    {"POST /api/v1/admin/checks/runs/{id}/cancel", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun, 409},
     {"GET /api/v1/admin/checks/schedule", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"PUT /api/v1/admin/checks/schedule", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"GET /api/v1/admin/checks/trend", Kind::Admin, Role::Owner, nullptr, Target::None, 200},

@@ -310,10 +310,43 @@ private slots:
             overview.value(QLatin1String("runs")).toArray().first().toObject().value(QLatin1String("id")).toString(),
             runId);
 
-        // A server stopping in the middle of a long window cancels the run instead of waiting it out.
-        const ApiReply longRun = client.post(QStringLiteral("/api/v1/admin/checks/run"),
-                                             QJsonObject{{QStringLiteral("window_seconds"), 300}}, admin);
-        QCOMPARE(longRun.status, 202);
+        // Cancel stops a long run where it waits: the rest is skipped and the run stored as cancelled, long before
+        // its 300 s window; a finished run and an unknown one cannot be cancelled.
+        const ApiReply toCancel = client.post(QStringLiteral("/api/v1/admin/checks/run"),
+                                              QJsonObject{{QStringLiteral("window_seconds"), 300}}, admin);
+        QCOMPARE(toCancel.status, 202);
+        const QString cancelId = toCancel.object().value(QLatin1String("id")).toString();
+        const QString cancelPath = QStringLiteral("/api/v1/admin/checks/runs/%1/cancel").arg(cancelId);
+        const ApiReply cancelling = client.post(cancelPath, QJsonObject{}, admin);
+        QCOMPARE(cancelling.status, 202);
+        QCOMPARE(cancelling.object().value(QLatin1String("id")).toString(), cancelId);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (run = client.get(QStringLiteral("/api/v1/admin/checks/runs/") + cancelId, admin).object(),
+             run.value(QLatin1String("status")).toString() == QLatin1String("cancelled")),
+            30'000);
+        QVERIFY2(QJsonDocument(run).toJson().contains("not run: the run was stopped"),
+                 qPrintable(QJsonDocument(run).toJson()));
+        const ApiReply again = client.post(cancelPath, QJsonObject{}, admin);
+        QCOMPARE(again.status, 409);
+        QVERIFY2(again.describe().contains(QLatin1String("already finished")), qPrintable(again.describe()));
+        QCOMPARE(client
+                     .post(QStringLiteral("/api/v1/admin/checks/runs/%1/cancel")
+                               .arg(QStringLiteral("00000000-0000-4000-8000-000000000000")),
+                           QJsonObject{}, admin)
+                     .status,
+                 404);
+
+        // A server stopping in the middle of a long window cancels the run instead of waiting it out. (The
+        // cancelled run's thread lets go of its slot just after storing it.)
+        ApiReply longRun;
+        (void)QTest::qWaitFor(
+            [&] {
+                longRun = client.post(QStringLiteral("/api/v1/admin/checks/run"),
+                                      QJsonObject{{QStringLiteral("window_seconds"), 300}}, admin);
+                return longRun.status != 409;
+            },
+            10'000);
+        QVERIFY2(longRun.status == 202, qPrintable(longRun.describe()));
         QTest::qWait(1500); // into the smoke tests or the window
         QElapsedTimer stopping;
         stopping.start();

@@ -7,6 +7,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QBrush>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,6 +17,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -80,11 +82,20 @@ void TestChecklistsPanel::runTickBrowseAndExport()
     QVERIFY(picker && target && window && run && status && progress && error && results && evidence && tickStatus
             && tickNote && tick && pastRuns && child<QPushButton>(panel, "exportMarkdownButton")
             && child<QPushButton>(panel, "exportJsonButton"));
-    auto *model = qobject_cast<ChecklistRunModel *>(results->model());
+    ChecklistRunModel *model = panel.runModel();
+    QSortFilterProxyModel *shownRows = panel.resultsProxy();
+    QCOMPARE(results->model(), shownRows);
     auto *runs = qobject_cast<ChecklistRunsModel *>(pastRuns->model());
-    QVERIFY(model && runs);
+    auto *cancel = child<QPushButton>(panel, "cancelRunButton");
+    auto *failuresFirst = child<QCheckBox>(panel, "failuresFirst");
+    QVERIFY(runs && cancel && failuresFirst);
+    // A cell of the checklist item `id` as the table shows it.
+    const auto shownIndex = [&](const QString &id, int column = ChecklistRunModel::Item) {
+        return shownRows->mapFromSource(model->indexOfItem(id, column));
+    };
     QAbstractItemModelTester runTester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     QAbstractItemModelTester runsTester(runs, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QAbstractItemModelTester proxyTester(shownRows, QAbstractItemModelTester::FailureReportingMode::Fatal);
 
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -110,6 +121,9 @@ void TestChecklistsPanel::runTickBrowseAndExport()
 
     QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QLatin1String(": passed")), qPrintable(status->text()),
                               kRunTimeoutMs);
+    // Passed, but people still have items to tick: the status says so.
+    QVERIFY2(status->text().contains(QLatin1String(": passed with 7 manual pending")), qPrintable(status->text()));
+    QVERIFY(!cancel->isEnabled());
     QCOMPARE(resets.count(), 0); // polling updated the rows in place
     QCOMPARE(progress->value(), 14);
     QCOMPARE(model->rowCount(), 21);
@@ -118,18 +132,20 @@ void TestChecklistsPanel::runTickBrowseAndExport()
              7);
     QCOMPARE(countRows(model, ChecklistRunModel::Status, QStringLiteral("fail")), 0);
 
-    // Evidence of an automated item, pretty-printed.
-    clickIndex(results, model->indexOfItem(QStringLiteral("health")));
-    QJsonParseError parseError;
-    const QJsonDocument shown = QJsonDocument::fromJson(evidence->toPlainText().toUtf8(), &parseError);
-    QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(evidence->toPlainText()));
-    QVERIFY2(!shown.object().isEmpty(), qPrintable(evidence->toPlainText()));
-    QVERIFY(evidence->toPlainText().contains(QLatin1Char('\n')));
+    // An automated item: its whole message, then its evidence pretty-printed.
+    clickIndex(results, shownIndex(QStringLiteral("health")));
+    const QString healthText = evidence->toPlainText();
+    const QString healthMessage
+        = model->index(model->indexOfItem(QStringLiteral("health")).row(), ChecklistRunModel::Message)
+              .data(ChecklistRunModel::RawValueRole)
+              .toString();
+    QVERIFY2(!healthMessage.isEmpty() && healthText.contains(healthMessage), qPrintable(healthText));
+    QVERIFY2(!shownEvidence(healthText).isEmpty(), qPrintable(healthText));
     QVERIFY(!tick->isEnabled()); // automated items are not ticked
 
     // Tick the manual "startup-logs" item.
     const QModelIndex startupLogs = model->indexOfItem(QStringLiteral("startup-logs"));
-    clickIndex(results, startupLogs);
+    clickIndex(results, shownIndex(QStringLiteral("startup-logs")));
     QVERIFY(tick->isEnabled());
     tickStatus->setCurrentIndex(tickStatus->findData(QStringLiteral("pass")));
     QTest::keyClicks(tickNote, QStringLiteral("no errors since 10:02"));
@@ -142,6 +158,9 @@ void TestChecklistsPanel::runTickBrowseAndExport()
                 .contains(QLatin1String("no errors since 10:02")));
     QVERIFY(tickNote->text().isEmpty());
     QVERIFY(status->text().contains(QLatin1String("6 manual pending")));
+    // Who ticked it, in the pane.
+    QTRY_VERIFY2(evidence->toPlainText().contains(QLatin1String("Ticked by api-key console")),
+                 qPrintable(evidence->toPlainText()));
     QCOMPARE(resets.count(), 0);
     QVERIFY(!error->isVisible());
 
@@ -157,7 +176,8 @@ void TestChecklistsPanel::runTickBrowseAndExport()
     // The run is listed with its outcome and counts.
     const int listed = runs->rowOfRun(firstRun);
     QVERIFY(listed >= 0);
-    QTRY_COMPARE(runs->index(listed, ChecklistRunsModel::Status).data().toString(), QStringLiteral("passed"));
+    QTRY_COMPARE(runs->index(listed, ChecklistRunsModel::Status).data().toString(),
+                 QStringLiteral("passed with 6 manual pending"));
     QTRY_VERIFY(runs->index(listed, ChecklistRunsModel::Summary)
                     .data()
                     .toString()
@@ -184,6 +204,7 @@ void TestChecklistsPanel::runTickBrowseAndExport()
     QCOMPARE(exported.at(1).at(1).toBool(), true);
     QFile json(jsonPath);
     QVERIFY(json.open(QIODevice::ReadOnly));
+    QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json.readAll(), &parseError);
     QCOMPARE(parseError.error, QJsonParseError::NoError);
     QCOMPARE(document.object().value(QLatin1String("id")).toString(), firstRun);
@@ -233,6 +254,36 @@ void TestChecklistsPanel::runTickBrowseAndExport()
     QTRY_COMPARE(exported.count(), 3);
     QCOMPARE(exported.at(2).at(1).toBool(), false);
     QVERIFY(error->isVisible() && error->text().contains(QLatin1String("Could not write")));
+
+    // Failures first: a manual item ticked as failed comes to the top, the checklist's order comes back after.
+    const QModelIndex rollback = model->indexOfItem(QStringLiteral("rollback-release"));
+    QVERIFY(rollback.isValid());
+    clickIndex(results, shownIndex(QStringLiteral("rollback-release")));
+    tickStatus->setCurrentIndex(tickStatus->findData(QStringLiteral("fail")));
+    QTest::keyClicks(tickNote, QStringLiteral("no rollback tested"));
+    QTest::mouseClick(tick, Qt::LeftButton);
+    QTRY_COMPARE(
+        model->index(rollback.row(), ChecklistRunModel::Status).data(ChecklistRunModel::RawValueRole).toString(),
+        QStringLiteral("fail"));
+    QVERIFY(shownIndex(QStringLiteral("rollback-release")).row() != 0);
+    failuresFirst->setChecked(true);
+    QCOMPARE(shownIndex(QStringLiteral("rollback-release")).row(), 0);
+    QCOMPARE(results->currentIndex().data(ChecklistRunModel::ItemIdRole).toString(),
+             QStringLiteral("rollback-release"));
+    failuresFirst->setChecked(false);
+    QCOMPARE(shownIndex(QStringLiteral("rollback-release")).row(), rollback.row());
+    QTRY_VERIFY2(status->text().contains(QLatin1String(": failed")), qPrintable(status->text()));
+
+    // Cancel run: a long run stops where it waits, long before its window, and says so.
+    window->setValue(120);
+    QTest::mouseClick(run, Qt::LeftButton);
+    QTRY_VERIFY(model->runId() != firstRun && model->runId() != secondRun && model->runId() != thirdRun);
+    QTRY_VERIFY(cancel->isEnabled());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QLatin1String(": cancelled")), qPrintable(status->text()),
+                              30'000);
+    QVERIFY(!cancel->isEnabled());
+    QVERIFY(countRows(model, ChecklistRunModel::Status, QStringLiteral("skipped")) > 0);
 }
 
 void TestChecklistsPanel::scheduleAndTrend()

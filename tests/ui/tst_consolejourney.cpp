@@ -492,15 +492,13 @@ void TestConsoleJourney::operatorJourney()
     QCOMPARE(queryText(db, QStringLiteral("SELECT status FROM checklist_runs WHERE id = $1"), {runId}),
              QStringLiteral("passed"));
     // The evidence of an automated item, by a click on its row.
-    const QModelIndex healthItem = runModel->indexOfItem(QStringLiteral("health"));
+    const QModelIndex healthItem
+        = checklistsPanel->resultsProxy()->mapFromSource(runModel->indexOfItem(QStringLiteral("health")));
     QVERIFY(healthItem.isValid());
     results->scrollTo(healthItem);
     QTest::mouseClick(results->viewport(), Qt::LeftButton, {}, results->visualRect(healthItem).center());
     QTRY_VERIFY(!evidence->toPlainText().isEmpty());
-    QJsonParseError parseError;
-    const QJsonDocument shownEvidence = QJsonDocument::fromJson(evidence->toPlainText().toUtf8(), &parseError);
-    QVERIFY2(parseError.error == QJsonParseError::NoError && !shownEvidence.object().isEmpty(),
-             qPrintable(evidence->toPlainText()));
+    QVERIFY2(!shownEvidence(evidence->toPlainText()).isEmpty(), qPrintable(evidence->toPlainText()));
 
     // ---- Revoke the user in the Tenants panel: their very next call with the same token is refused.
     QCOMPARE(httpCall(m_baseUrl, "GET", QStringLiteral("/api/v1/twins"), {}, token).status, 200);

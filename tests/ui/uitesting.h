@@ -10,6 +10,7 @@
 #include <QAbstractItemModel>
 #include <QAbstractItemView>
 #include <QFile>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
@@ -92,6 +93,14 @@ inline QString postJson(ServiceCore &core, const QString &path, const QJsonObjec
     InProcessAdminApi api(core);
     const AdminReply reply = api.call("POST", path, body, tenant);
     return reply.status == 201 ? reply.body.value(QLatin1String("id")).toString() : QString();
+}
+
+// The evidence the Checklists panel shows below an item's message ("Evidence:" and the JSON), or an empty object.
+inline QJsonObject shownEvidence(const QString &paneText)
+{
+    static const QLatin1String heading("Evidence:\n");
+    const qsizetype at = paneText.indexOf(heading);
+    return at < 0 ? QJsonObject() : QJsonDocument::fromJson(paneText.mid(at + heading.size()).toUtf8()).object();
 }
 
 // A small manual for the sources tests to upload and index: two sections, a few facts.

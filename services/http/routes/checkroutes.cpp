@@ -181,6 +181,24 @@ void registerCheckRoutes(Router &router)
                    return HttpResponse::json(200, run.toJson());
                });
 
+    // Stops a run started over this API on this instance: its current check is interrupted, the rest are skipped and
+    // the run is stored as cancelled shortly after (202 with the run as it is now). A scheduled run, another
+    // instance's or one whose process died cannot be stopped from here (409, in words).
+    router.add({"POST", QStringLiteral("/api/v1/admin/checks/runs/{id}/cancel"), admin},
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(const auto run, ChecklistRunRepository(c.api.db()).get(id));
+                   if (run.status != QLatin1String("running"))
+                       return Error::conflict(QStringLiteral("the run has already finished (%1)").arg(run.status));
+                   if (!c.api.shared().checks.cancel(id))
+                       return Error::conflict(
+                           QStringLiteral("the run is not running on this instance (started by %1): only the "
+                                          "instance that runs it can stop it")
+                               .arg(run.startedBy));
+                   audit(c, QStringLiteral("checklist.cancel"), QStringLiteral("checklist_run"), id);
+                   return HttpResponse::json(202, run.toJson());
+               });
+
     // The environment's schedule (docs/checks.md, "Scheduled runs"), shared by every instance on this database.
     router.add({"GET", QStringLiteral("/api/v1/admin/checks/schedule"), admin},
                [](RequestContext &c) { return scheduleResponse(c.api.db()); });
