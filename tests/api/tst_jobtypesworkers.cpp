@@ -32,6 +32,15 @@ qint64 scalar(Database &db, const QString &sql)
     return rows.ok() && !rows->isEmpty() ? rows->first().integer(0) : -1;
 }
 
+NewJob platformJob(const QString &type, int priority, int maxAttempts = 8)
+{
+    NewJob job;
+    job.type = type;
+    job.priority = priority;
+    job.maxAttempts = maxAttempts;
+    return job;
+}
+
 // Polls `done` until it holds or 30 s pass.
 bool eventually(const std::function<bool()> &done)
 {
@@ -130,9 +139,9 @@ void TestJobTypesWorkers::pausedTypeWaitsWhileOthersRun()
     JobQueue queue(*connection);
     QList<NewJob> probes;
     for (int i = 0; i < 5; ++i)
-        probes.append(NewJob{jobtypes::probe, {}, {}, {}, {}, 10});
+        probes.append(platformJob(jobtypes::probe, 10));
     TWINOPS_VERIFY_OK(queue.enqueueBatch(probes));
-    TWINOPS_VERIFY_OK(queue.enqueue(NewJob{kOtherType, {}, {}, {}, {}, 0, 1}));
+    TWINOPS_VERIFY_OK(queue.enqueue(platformJob(kOtherType, 0, 1)));
     QVERIFY2(eventually([&] {
                  return scalar(*connection,
                                QStringLiteral("SELECT count(*) FROM jobs WHERE type = '%1' AND attempt > 0")
@@ -257,7 +266,7 @@ void TestJobTypesWorkers::twoDaemonsHonourAPauseAndBothAreListed()
     JobQueue queue(*connection);
     QList<NewJob> probes;
     for (int i = 0; i < 20; ++i)
-        probes.append(NewJob{jobtypes::probe, {}, {}, {}, {}, 10});
+        probes.append(platformJob(jobtypes::probe, 10));
     TWINOPS_VERIFY_OK(queue.enqueueBatch(probes));
     // Jobs of the other type one at a time, until each daemon has claimed one: each of those claims passed over
     // the waiting, higher-priority probes.
@@ -270,7 +279,7 @@ void TestJobTypesWorkers::twoDaemonsHonourAPauseAndBothAreListed()
     QVERIFY2(eventually([&] {
                  if (claimedBy(first) > 0 && claimedBy(second) > 0)
                      return true;
-                 (void)queue.enqueue(NewJob{kOtherType, {}, {}, {}, {}, 0, 1});
+                 (void)queue.enqueue(platformJob(kOtherType, 0, 1));
                  return false;
              }),
              qPrintable(first.describe() + second.describe()));
