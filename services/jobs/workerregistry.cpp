@@ -60,14 +60,12 @@ Result<int> WorkerRegistry::pruneGone(const QDateTime &before)
     return int(rows.rowsAffected());
 }
 
-Result<QList<WorkerInstance>> WorkerRegistry::list()
+Result<QList<WorkerInstance>> WorkerRegistry::list(const QDateTime &now)
 {
     TWINOPS_TRY_ASSIGN(const auto instances,
                        m_db.query(QStringLiteral("SELECT id, name, host, pid, version, job_type, lease_ms, started_at, "
-                                                 "heartbeat_at, stopped_at FROM job_instances "
-                                                 "ORDER BY stopped_at IS NOT NULL, name, started_at DESC")));
+                                                 "heartbeat_at, stopped_at FROM job_instances ORDER BY name, started_at DESC")));
     QList<WorkerInstance> result;
-    QHash<QString, qsizetype> byId;
     for (const Row row : instances) {
         WorkerInstance instance;
         instance.id = row.text(0);
@@ -80,9 +78,16 @@ Result<QList<WorkerInstance>> WorkerRegistry::list()
         instance.startedAt = row.time(7);
         instance.heartbeatAt = row.time(8);
         instance.stoppedAt = row.time(9);
-        byId.insert(instance.id, result.size());
         result.append(instance);
     }
+    const auto rank = [&now](const WorkerInstance &instance) {
+        return instance.stoppedAt.isValid() ? 2 : instance.stale(now) ? 1 : 0;
+    };
+    std::stable_sort(result.begin(), result.end(),
+                     [&rank](const WorkerInstance &a, const WorkerInstance &b) { return rank(a) < rank(b); });
+    QHash<QString, qsizetype> byId;
+    for (qsizetype i = 0; i < result.size(); ++i)
+        byId.insert(result.at(i).id, i);
     TWINOPS_TRY_ASSIGN(const auto workers,
                        m_db.query(QStringLiteral("SELECT instance_id, worker, beat_at, job_id, job_type, "
                                                  "job_started_at, jobs_in_hand FROM job_worker_heartbeats "

@@ -67,8 +67,9 @@ public:
     Status stopped(const QString &instanceId, const QDateTime &now);
     // Deletes the instances not heard of since `before`; returns how many.
     Result<int> pruneGone(const QDateTime &before);
-    // Every instance with its workers, the running ones first, then by name.
-    Result<QList<WorkerInstance>> list();
+    // Every instance with its workers: the running ones, then the stale ones (as of `now`), then the stopped ones;
+    // by name within each, so that a view refreshed on a timer keeps its order.
+    Result<QList<WorkerInstance>> list(const QDateTime &now);
 
 private:
     Database &m_db;

@@ -105,8 +105,8 @@ void registerWorkerRoutes(Router &router)
     router.add({"POST", QStringLiteral("/api/v1/admin/jobs/types/{type}/resume"), admin},
                [](RequestContext &c) { return setPaused(c, false); });
     router.add({"GET", QStringLiteral("/api/v1/admin/workers"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
-        TWINOPS_TRY_ASSIGN(const auto instances, WorkerRegistry(c.api.db()).list());
         const QDateTime now = nowUtc();
+        TWINOPS_TRY_ASSIGN(const auto instances, WorkerRegistry(c.api.db()).list(now));
         QList<JsonObjectWriter> items;
         for (const WorkerInstance &instance : instances)
             items.append(instanceJson(instance, now));
