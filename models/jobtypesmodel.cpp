@@ -127,8 +127,7 @@ QVariant JobTypesModel::data(const QModelIndex &index, int role) const
         }
         return type.value(QLatin1String("platform")).toBool() ? tr("Running (platform)") : tr("Running");
     case ColumnCount: return {};
-    default:
-        return type.value(QLatin1String("counts")).toObject().value(QLatin1String(stateOf(column))).toInteger();
+    default: return type.value(QLatin1String("counts")).toObject().value(QLatin1String(stateOf(column))).toInteger();
     }
 }
 

@@ -15,7 +15,18 @@ class JobTypesModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Type, Status, Available, Scheduled, Retryable, Running, Completed, Discarded, Cancelled, ColumnCount };
+    enum Column {
+        Type,
+        Status,
+        Available,
+        Scheduled,
+        Retryable,
+        Running,
+        Completed,
+        Discarded,
+        Cancelled,
+        ColumnCount
+    };
     enum Role { PausedRole = Qt::UserRole + 1, PlatformRole };
 
     explicit JobTypesModel(AdminClient &client, QObject *parent = nullptr);

@@ -89,8 +89,9 @@ int WorkersModel::stuckWorkers() const
 
 int WorkersModel::staleInstances() const
 {
-    return int(std::count_if(m_instances.begin(), m_instances.end(),
-                             [](const QJsonObject &instance) { return instance.value(QLatin1String("stale")).toBool(); }));
+    return int(std::count_if(m_instances.begin(), m_instances.end(), [](const QJsonObject &instance) {
+        return instance.value(QLatin1String("stale")).toBool();
+    }));
 }
 
 QModelIndex WorkersModel::index(int row, int column, const QModelIndex &parent) const
@@ -165,8 +166,7 @@ QVariant WorkersModel::instanceData(const QJsonObject &instance, int column, int
             inHand += worker[QLatin1String("jobs_in_hand")].toInteger();
         return inHand;
     }
-    case Status:
-        return stale ? tr("Stale") : stopped ? tr("Stopped") : tr("Running");
+    case Status: return stale ? tr("Stale") : stopped ? tr("Stopped") : tr("Running");
     case ColumnCount: break;
     }
     return {};
@@ -195,8 +195,7 @@ QVariant WorkersModel::workerData(const QJsonObject &instance, const QJsonObject
             ? QString()
             : QStringLiteral("%1 %2").arg(worker.value(QLatin1String("job_type")).toString(), jobId.left(8));
     case JobsInHand: return worker.value(QLatin1String("jobs_in_hand")).toInteger();
-    case Status:
-        return stuck ? tr("Stuck") : stopped ? tr("Stopped") : jobId.isEmpty() ? tr("Idle") : tr("Busy");
+    case Status: return stuck ? tr("Stuck") : stopped ? tr("Stopped") : jobId.isEmpty() ? tr("Idle") : tr("Busy");
     case Host:
     case Pid:
     case Version:

@@ -97,9 +97,8 @@ void WorkersView::showSummary()
     if (const int stale = m_model->staleInstances(); stale > 0)
         text += tr(", %n stale instance(s)", nullptr, stale);
     m_summary->setText(text);
-    m_summary->setStyleSheet(m_model->stuckWorkers() + m_model->staleInstances() > 0
-                                 ? QStringLiteral("color: #b00020;")
-                                 : QString());
+    m_summary->setStyleSheet(m_model->stuckWorkers() + m_model->staleInstances() > 0 ? QStringLiteral("color: #b00020;")
+                                                                                     : QString());
 }
 
 } // namespace twinops

@@ -46,9 +46,8 @@ void InstanceHeartbeat::run()
     while (!m_signal.stopping()) {
         if (!sincePrune.isValid() || sincePrune.elapsed() >= std::chrono::milliseconds(kPruneInterval).count()) {
             sincePrune.start();
-            auto pruned = registry.pruneGone(nowUtc().addMSecs(-std::chrono::milliseconds(
-                                                                    WorkerRegistry::kGoneRetention)
-                                                                    .count()));
+            auto pruned = registry.pruneGone(
+                nowUtc().addMSecs(-std::chrono::milliseconds(WorkerRegistry::kGoneRetention).count()));
             if (pruned.ok() && *pruned > 0)
                 qCInfo(lcJobs) << "deleted" << *pruned << "job instances gone for a week";
         }
@@ -64,8 +63,8 @@ void InstanceHeartbeat::write(WorkerRegistry &registry)
     m_instance.workers.clear();
     int index = 0;
     for (const WorkerHeartbeats::Worker &worker : m_heartbeats.workers())
-        m_instance.workers.append(WorkerRecord{index++, worker.beatAt, worker.jobId, worker.jobType,
-                                               worker.jobStartedAt, worker.jobsInHand});
+        m_instance.workers.append(
+            WorkerRecord{index++, worker.beatAt, worker.jobId, worker.jobType, worker.jobStartedAt, worker.jobsInHand});
     if (auto recorded = registry.record(m_instance, nowUtc()); !recorded.ok())
         qCWarning(lcJobs).noquote() << "cannot write the heartbeat of" << m_instance.name << ":"
                                     << recorded.error().message;

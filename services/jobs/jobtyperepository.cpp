@@ -12,8 +12,8 @@ Status JobTypeRepository::validType(const QString &type)
 {
     static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9_.:-]{1,%1}$").arg(kMaxTypeLength));
     if (!pattern.match(type).hasMatch())
-        return Error::badRequest(QStringLiteral("a job type is 1 to %1 letters, digits, '_', '-', '.' or ':'")
-                                     .arg(kMaxTypeLength));
+        return Error::badRequest(
+            QStringLiteral("a job type is 1 to %1 letters, digits, '_', '-', '.' or ':'").arg(kMaxTypeLength));
     return {};
 }
 
@@ -70,10 +70,9 @@ Result<QList<JobTypeStatus>> JobTypeRepository::read(const QString &onlyType)
         status.platform = type == jobtypes::webhookNotification;
         return status;
     };
-    TWINOPS_TRY_ASSIGN(const auto counts,
-                       m_db.query(QStringLiteral("SELECT type, state, count(*) FROM jobs%1 GROUP BY type, state")
-                                      .arg(where),
-                                  params));
+    TWINOPS_TRY_ASSIGN(
+        const auto counts,
+        m_db.query(QStringLiteral("SELECT type, state, count(*) FROM jobs%1 GROUP BY type, state").arg(where), params));
     for (const Row row : counts)
         entry(row.text(0)).byState.insert(row.text(1), row.integer(2));
     TWINOPS_TRY_ASSIGN(

@@ -1,7 +1,7 @@
 #include "jobs/workerpool.h"
 
-#include "core/logging.h"
 #include "core/ids.h"
+#include "core/logging.h"
 #include "jobs/enqueuelistener.h"
 #include "jobs/instanceheartbeat.h"
 #include "jobs/jobworker.h"

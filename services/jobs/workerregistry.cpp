@@ -62,9 +62,10 @@ Result<int> WorkerRegistry::pruneGone(const QDateTime &before)
 
 Result<QList<WorkerInstance>> WorkerRegistry::list(const QDateTime &now)
 {
-    TWINOPS_TRY_ASSIGN(const auto instances,
-                       m_db.query(QStringLiteral("SELECT id, name, host, pid, version, job_type, lease_ms, started_at, "
-                                                 "heartbeat_at, stopped_at FROM job_instances ORDER BY name, started_at DESC")));
+    TWINOPS_TRY_ASSIGN(
+        const auto instances,
+        m_db.query(QStringLiteral("SELECT id, name, host, pid, version, job_type, lease_ms, started_at, "
+                                  "heartbeat_at, stopped_at FROM job_instances ORDER BY name, started_at DESC")));
     QList<WorkerInstance> result;
     for (const Row row : instances) {
         WorkerInstance instance;
@@ -96,8 +97,8 @@ Result<QList<WorkerInstance>> WorkerRegistry::list(const QDateTime &now)
         const auto at = byId.constFind(row.text(0));
         if (at == byId.constEnd())
             continue; // its instance was pruned between the two reads
-        result[*at].workers.append(WorkerRecord{int(row.integer(1)), row.time(2), row.text(3), row.text(4),
-                                                row.time(5), int(row.integer(6))});
+        result[*at].workers.append(
+            WorkerRecord{int(row.integer(1)), row.time(2), row.text(3), row.text(4), row.time(5), int(row.integer(6))});
     }
     return result;
 }

@@ -38,10 +38,7 @@ struct WorkerInstance
     QList<WorkerRecord> workers;
 
     // Not heard of for longer than its lease while not stopped: its process died or hangs.
-    bool stale(const QDateTime &now) const
-    {
-        return !stoppedAt.isValid() && heartbeatAt.msecsTo(now) > lease.count();
-    }
+    bool stale(const QDateTime &now) const { return !stoppedAt.isValid() && heartbeatAt.msecsTo(now) > lease.count(); }
     // A worker that has not come round its loop for longer than the lease (the instance's own stale or not).
     bool stuck(const WorkerRecord &worker, const QDateTime &now) const
     {

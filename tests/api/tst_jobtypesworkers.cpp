@@ -95,8 +95,7 @@ void TestJobTypesWorkers::startDaemon(Daemon &daemon, const TestDatabase &db, co
                           QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
     if (!extra.contains(QLatin1String("--workers")))
         arguments << QStringLiteral("--workers") << QStringLiteral("2");
-    daemon.start(arguments + extra,
-                 m_environment, m_home->filePath(QStringLiteral("daemon-%1.log").arg(++m_daemons)));
+    daemon.start(arguments + extra, m_environment, m_home->filePath(QStringLiteral("daemon-%1.log").arg(++m_daemons)));
     QVERIFY2(daemon.waitUntilServing(30'000), qPrintable(daemon.describe()));
 }
 
@@ -126,8 +125,9 @@ void TestJobTypesWorkers::pausedTypeWaitsWhileOthersRun()
     QVERIFY(!key.isEmpty());
     ApiClient client(QUrl(daemon.baseUrl()));
 
-    const ApiReply paused = client.post(QStringLiteral("/api/v1/admin/jobs/types/probe/pause"),
-                                        QJsonObject{{QStringLiteral("reason"), QStringLiteral("  noisy probes ")}}, key);
+    const ApiReply paused
+        = client.post(QStringLiteral("/api/v1/admin/jobs/types/probe/pause"),
+                      QJsonObject{{QStringLiteral("reason"), QStringLiteral("  noisy probes ")}}, key);
     QVERIFY2(paused.status == 200, qPrintable(paused.describe()));
     QCOMPARE(paused.object().value(QStringLiteral("paused")).toBool(), true);
     QCOMPARE(paused.object().value(QStringLiteral("reason")).toString(), QStringLiteral("noisy probes"));
@@ -142,13 +142,13 @@ void TestJobTypesWorkers::pausedTypeWaitsWhileOthersRun()
         probes.append(platformJob(jobtypes::probe, 10));
     TWINOPS_VERIFY_OK(queue.enqueueBatch(probes));
     TWINOPS_VERIFY_OK(queue.enqueue(platformJob(kOtherType, 0, 1)));
-    QVERIFY2(eventually([&] {
-                 return scalar(*connection,
-                               QStringLiteral("SELECT count(*) FROM jobs WHERE type = '%1' AND attempt > 0")
-                                   .arg(kOtherType))
-                     == 1;
-             }),
-             qPrintable(daemon.describe()));
+    QVERIFY2(
+        eventually([&] {
+            return scalar(*connection,
+                          QStringLiteral("SELECT count(*) FROM jobs WHERE type = '%1' AND attempt > 0").arg(kOtherType))
+                == 1;
+        }),
+        qPrintable(daemon.describe()));
     QCOMPARE(scalar(*connection,
                     QStringLiteral("SELECT count(*) FROM jobs WHERE type = 'probe' AND state = 'available' "
                                    "AND attempt = 0")),
@@ -178,8 +178,9 @@ void TestJobTypesWorkers::pausedTypeWaitsWhileOthersRun()
              qPrintable(daemon.describe()));
 
     // Both changes are in the audit log, with the reason.
-    QCOMPARE(scalar(*connection, QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'jobs.type.pause' "
-                                                "AND target_id = 'probe' AND CAST(details AS TEXT) LIKE '%noisy probes%'")),
+    QCOMPARE(scalar(*connection,
+                    QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'jobs.type.pause' "
+                                   "AND target_id = 'probe' AND CAST(details AS TEXT) LIKE '%noisy probes%'")),
              qint64(1));
     QCOMPARE(scalar(*connection, QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'jobs.type.resume'")),
              qint64(1));
@@ -201,7 +202,8 @@ void TestJobTypesWorkers::pauseRules()
     // Idempotent: the second pause keeps the first one's reason and time, and audits nothing more.
     const ApiReply first = pause(QStringLiteral("graph_extraction"), {{QStringLiteral("reason"), QStringLiteral("a")}});
     QCOMPARE(first.status, 200);
-    const ApiReply second = pause(QStringLiteral("graph_extraction"), {{QStringLiteral("reason"), QStringLiteral("b")}});
+    const ApiReply second
+        = pause(QStringLiteral("graph_extraction"), {{QStringLiteral("reason"), QStringLiteral("b")}});
     QCOMPARE(second.status, 200);
     QCOMPARE(second.object().value(QStringLiteral("reason")).toString(), QStringLiteral("a"));
     QCOMPARE(second.object().value(QStringLiteral("paused_at")), first.object().value(QStringLiteral("paused_at")));
@@ -271,10 +273,11 @@ void TestJobTypesWorkers::twoDaemonsHonourAPauseAndBothAreListed()
     // Jobs of the other type one at a time, until each daemon has claimed one: each of those claims passed over
     // the waiting, higher-priority probes.
     const auto claimedBy = [&](const Daemon &daemon) {
-        return scalar(*connection, QStringLiteral("SELECT count(*) FROM jobs WHERE type = '%1' AND lease_owner LIKE "
-                                                  "'%:%2/%'")
-                                       .arg(kOtherType)
-                                       .arg(daemon.pid()));
+        return scalar(*connection,
+                      QStringLiteral("SELECT count(*) FROM jobs WHERE type = '%1' AND lease_owner LIKE "
+                                     "'%:%2/%'")
+                          .arg(kOtherType)
+                          .arg(daemon.pid()));
     };
     QVERIFY2(eventually([&] {
                  if (claimedBy(first) > 0 && claimedBy(second) > 0)
@@ -283,8 +286,9 @@ void TestJobTypesWorkers::twoDaemonsHonourAPauseAndBothAreListed()
                  return false;
              }),
              qPrintable(first.describe() + second.describe()));
-    QCOMPARE(scalar(*connection, QStringLiteral("SELECT count(*) FROM jobs WHERE type = 'probe' AND attempt = 0 "
-                                                "AND state = 'available'")),
+    QCOMPARE(scalar(*connection,
+                    QStringLiteral("SELECT count(*) FROM jobs WHERE type = 'probe' AND attempt = 0 "
+                                   "AND state = 'available'")),
              qint64(20));
 
     QCOMPARE(client.post(QStringLiteral("/api/v1/admin/jobs/types/probe/resume"), QJsonObject(), key).status, 200);
@@ -321,8 +325,9 @@ void TestJobTypesWorkers::wedgedWorkerIsStuckAndAKilledDaemonStale()
     m_environment.insert(QStringLiteral("TWINOPS_ALERT_WEBHOOK_SECRET"),
                          QStringLiteral("webhook-secret-for-the-workers-test-0123456789"));
     Daemon daemon;
-    startDaemon(daemon, *db,
-                {QStringLiteral("--job-lease"), QStringLiteral("2"), QStringLiteral("--alert-webhook"), receiver.url()});
+    startDaemon(
+        daemon, *db,
+        {QStringLiteral("--job-lease"), QStringLiteral("2"), QStringLiteral("--alert-webhook"), receiver.url()});
     const QString key = createAdminKey(*db, m_environment);
     QVERIFY(!key.isEmpty());
     ApiClient client(QUrl(daemon.baseUrl()));

@@ -138,7 +138,7 @@ void TestWorkersView::pauseAndResumeATypeFromTheTypesTab()
     m_fixture->core->startWorkers(2);
     enqueue(jobtypes::sourceIndex, 1, 0);
     QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("SELECT count(*) FROM jobs WHERE type = 'source_index' "
-                                                    "AND attempt > 0")),
+                                                   "AND attempt > 0")),
                               qint64(1), 30'000);
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM jobs WHERE type = 'probe' AND state = 'available'")),
              qint64(3));
@@ -200,10 +200,11 @@ void TestWorkersView::workersTabShowsTheRunningPoolAndAStaleInstance()
             == QColor(0xb0, 0x00, 0x20));
     const QModelIndex deadWorker = model->index(0, WorkersModel::Status, model->index(1, 0));
     QCOMPARE(deadWorker.data().toString(), QStringLiteral("Stuck"));
-    QVERIFY(model->index(0, WorkersModel::Job, model->index(1, 0)).data().toString().startsWith(
-        jobtypes::graphExtraction));
+    QVERIFY(
+        model->index(0, WorkersModel::Job, model->index(1, 0)).data().toString().startsWith(jobtypes::graphExtraction));
     QCOMPARE(cellText(model, 1, WorkersModel::JobsInHand), QStringLiteral("4"));
-    QVERIFY2(summary->text().contains(QLatin1String("1 running pool")) && summary->text().contains(QLatin1String("2 stuck"))
+    QVERIFY2(summary->text().contains(QLatin1String("1 running pool"))
+                 && summary->text().contains(QLatin1String("2 stuck"))
                  && summary->text().contains(QLatin1String("1 stale instance")),
              qPrintable(summary->text()));
 

@@ -65,7 +65,8 @@ JsonObjectWriter instanceJson(const WorkerInstance &instance, const QDateTime &n
         json.insert("job_id", worker.jobId.isEmpty() ? std::optional<QString>() : worker.jobId);
         json.insert("job_type", worker.jobType.isEmpty() ? std::optional<QString>() : worker.jobType);
         json.insert("job_started_at",
-                    worker.jobStartedAt.isValid() ? std::optional<QString>(isoTime(worker.jobStartedAt)) : std::nullopt);
+                    worker.jobStartedAt.isValid() ? std::optional<QString>(isoTime(worker.jobStartedAt))
+                                                  : std::nullopt);
         json.insert("jobs_in_hand", worker.jobsInHand);
         json.insert("stuck", instance.stuck(worker, now));
         workers.append(json);
