@@ -130,6 +130,7 @@ int main(int argc, char *argv[])
     auto keychain = std::make_shared<twinops::KeychainSecretStore>(QStringLiteral("TwinOps"), std::chrono::minutes(5));
     twinops::MainWindow window(**core, environments);
     window.setSettings(twinops::SettingsPanelOptions{settingsPath, keychain, effective, overrides});
+    window.restoreViewState(configDirectory.filePath(QStringLiteral("window-state.ini")));
     window.show();
     // The local endpoint is a convenience: the console works without it, and says why it is off.
     window.startLocalApi(effective, keychain);

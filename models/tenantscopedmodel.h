@@ -4,8 +4,9 @@
 
 namespace twinops {
 
-// A paged list of one tenant's rows that can be revoked (users, API keys): the tenant switch, the revoked state and
-// the roles every such table answers alike. A subclass gives its columns (cellData, headerData) and its routes.
+// A paged list of one tenant's rows that can be revoked (users, API keys, share links): the tenant switch, the revoked
+// state and the roles every such table answers alike. A subclass gives its columns (cellData, headerData) and its
+// routes.
 class TenantScopedModel : public PagedAdminModel
 {
     Q_OBJECT

@@ -23,7 +23,7 @@ QVariant TwinsModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const QJsonObject twin = item(index.row());
-    const bool archived = twin.value(QLatin1String("status")).toString() == QLatin1String("archived");
+    const bool archived = isArchived(index.row());
     if (role == IdRole)
         return twin.value(QLatin1String("id")).toString();
     if (role == Qt::ForegroundRole)
@@ -86,6 +86,49 @@ void TwinsModel::createTwin(const QString &name)
             emit twinCreated(reply.body.value(QLatin1String("id")).toString());
         },
         m_tenantId);
+}
+
+void TwinsModel::updateTwin(const QString &twinId, const QJsonObject &patch)
+{
+    if (m_tenantId.isEmpty() || twinId.isEmpty())
+        return;
+    client().call(
+        "PATCH", QStringLiteral("/api/v1/twins/") + encoded(twinId), patch, this,
+        [this, tenant = m_tenantId, twinId](const AdminReply &reply) {
+            if (!reply.ok()) {
+                emit errorOccurred(tr("The twin was not changed: %1").arg(reply.errorText()));
+                return;
+            }
+            if (tenant == m_tenantId)
+                upsert(reply.body, false);
+            emit twinUpdated(twinId);
+        },
+        m_tenantId);
+}
+
+void TwinsModel::deleteTwin(const QString &twinId)
+{
+    const int row = rowOf(twinId);
+    if (m_tenantId.isEmpty() || row < 0)
+        return;
+    client().call(
+        "DELETE", QStringLiteral("/api/v1/twins/") + encoded(twinId), QJsonValue(QJsonValue::Undefined), this,
+        [this, tenant = m_tenantId, twinId,
+         name = item(row).value(QLatin1String("name")).toString()](const AdminReply &reply) {
+            if (!reply.ok()) {
+                emit errorOccurred(tr("The twin \"%1\" was not deleted: %2").arg(name, reply.errorText()));
+                return;
+            }
+            if (tenant == m_tenantId)
+                remove(twinId);
+            emit twinDeleted(twinId, name);
+        },
+        m_tenantId);
+}
+
+bool TwinsModel::isArchived(int row) const
+{
+    return item(row).value(QLatin1String("status")).toString() == QLatin1String("archived");
 }
 
 QString TwinsModel::listPath() const

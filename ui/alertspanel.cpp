@@ -343,15 +343,20 @@ void AlertsPanel::rulesChanged()
     updateActions();
 }
 
-void AlertsPanel::showEvent(QShowEvent *event)
+void AlertsPanel::refresh()
 {
-    QWidget::showEvent(event);
     m_rules->reload();
     m_alerts->refresh();
     if (m_tabs->currentIndex() == Silenced)
         m_silences->reload();
     else if (m_tabs->currentIndex() == History)
         m_history->reload();
+}
+
+void AlertsPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refresh();
     m_timer->start();
 }
 

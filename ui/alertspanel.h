@@ -50,6 +50,10 @@ public:
     static std::optional<std::pair<QString, QString>> jobsFilterFor(const QString &kind, const QJsonObject &params,
                                                                     const QJsonObject &labels);
 
+public slots:
+    // F5 (MainWindow): the rules, the alerts and the open tab's list read again.
+    void refresh();
+
 signals:
     // The Dashboards panel should show a range that begins at or before `since`, with the latency of `route` when
     // the alert is about one route.

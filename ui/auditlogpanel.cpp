@@ -167,6 +167,18 @@ void AuditLogPanel::showError(const QString &message)
     m_error->show();
 }
 
+void AuditLogPanel::refresh()
+{
+    m_tenant->reload();
+    m_model->reload();
+}
+
+void AuditLogPanel::focusSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
 void AuditLogPanel::applyFilter()
 {
     m_typingDelay->stop();

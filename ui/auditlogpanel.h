@@ -30,6 +30,11 @@ public:
     // The time ranges offered, as the range box lists them.
     enum class Range { Any, LastHour, LastDay, LastWeek, LastMonth, Custom };
 
+public slots:
+    // F5 and Ctrl+F (MainWindow).
+    void refresh();
+    void focusSearch();
+
 private:
     void applyFilter();
     void rangeChanged();

@@ -41,7 +41,8 @@ public:
     ChecklistRunModel *runModel() { return &m_runModel; }
     ChecklistRunsModel *runsModel() { return &m_runsModel; }
     ChecklistTrendModel *trendModel() { return &m_trendModel; }
-    // Reloads the checklists, the past runs, the schedule and the trend (also every 30 s while shown).
+public slots:
+    // Reloads the checklists, the past runs, the schedule and the trend (also every 30 s while shown; F5).
     void refresh() { refreshOverview(); }
 
 signals:

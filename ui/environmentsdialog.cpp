@@ -1,5 +1,7 @@
 #include "environmentsdialog.h"
 
+#include "admin/httpadminapi.h"
+
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -43,6 +45,8 @@ EnvironmentsDialog::EnvironmentsDialog(std::shared_ptr<EnvironmentStore> store, 
     , m_addButton(new QPushButton(tr("Add environment"), this))
     , m_saveButton(new QPushButton(tr("Save changes"), this))
     , m_removeButton(new QPushButton(tr("Remove"), this))
+    , m_testButton(new QPushButton(tr("Test connection"), this))
+    , m_testResult(new QLabel(this))
     , m_backendLabel(new QLabel(this))
     , m_fallbackBox(new QWidget(this))
     , m_fallbackMessage(new QLabel(m_fallbackBox))
@@ -63,6 +67,13 @@ EnvironmentsDialog::EnvironmentsDialog(std::shared_ptr<EnvironmentStore> store, 
     m_dsn->setPlaceholderText(dsnPlaceholder());
     m_addButton->setObjectName(QStringLiteral("addEnvironmentButton"));
     m_saveButton->setObjectName(QStringLiteral("saveEnvironmentButton"));
+    m_testButton->setObjectName(QStringLiteral("testEnvironmentButton"));
+    m_testButton->setToolTip(tr("Reaches the base URL with the admin key typed above, or with the selected "
+                                "environment's saved key when the field is empty."));
+    m_testResult->setObjectName(QStringLiteral("environmentTestResult"));
+    m_testResult->setWordWrap(true);
+    m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_testResult->hide();
     m_saveButton->setToolTip(tr("Saves the name and URL of the selected environment, and the admin key and DSN "
                                 "when typed (left empty, the stored ones are kept)."));
     m_removeButton->setObjectName(QStringLiteral("removeEnvironmentButton"));
@@ -92,6 +103,7 @@ EnvironmentsDialog::EnvironmentsDialog(std::shared_ptr<EnvironmentStore> store, 
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_addButton);
     actions->addWidget(m_saveButton);
+    actions->addWidget(m_testButton);
     actions->addStretch();
     actions->addWidget(m_removeButton);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
@@ -104,11 +116,13 @@ EnvironmentsDialog::EnvironmentsDialog(std::shared_ptr<EnvironmentStore> store, 
     layout->addWidget(m_list, 1);
     layout->addLayout(form);
     layout->addLayout(actions);
+    layout->addWidget(m_testResult);
     layout->addWidget(buttons);
 
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_addButton, &QPushButton::clicked, this, &EnvironmentsDialog::addEnvironment);
     connect(m_saveButton, &QPushButton::clicked, this, &EnvironmentsDialog::saveEnvironment);
+    connect(m_testButton, &QPushButton::clicked, this, &EnvironmentsDialog::testConnection);
     connect(m_removeButton, &QPushButton::clicked, this, &EnvironmentsDialog::removeEnvironment);
     connect(m_fallbackButton, &QPushButton::clicked, this, &EnvironmentsDialog::confirmFileFallback);
     connect(m_list, &QListWidget::itemClicked, this, &EnvironmentsDialog::showSelected);
@@ -334,6 +348,73 @@ void EnvironmentsDialog::enableFileFallback()
             applySnapshot(request, enabled.snapshot);
             if (!enabled.result.ok())
                 showError(tr("The file fallback was not enabled: %1").arg(enabled.result.error().message));
+        });
+}
+
+void EnvironmentsDialog::testConnection()
+{
+    const QString typedUrl = m_url->text().trimmed();
+    const QUrl url = QUrl::fromUserInput(typedUrl);
+    if (typedUrl.isEmpty() || !url.isValid() || url.host().isEmpty()) {
+        m_testResult->setText(tr("Enter the base URL first, e.g. https://twinops.example.com or "
+                                 "http://127.0.0.1:8080."));
+        m_testResult->show();
+        return;
+    }
+    const QString typedKey = m_adminKey->text();
+    const QListWidgetItem *item = m_list->currentItem();
+    const QString id = typedKey.isEmpty() && item ? item->data(Qt::UserRole).toString() : QString();
+    m_testResult->setText(tr("Testing %1…").arg(url.toString(QUrl::RemoveUserInfo)));
+    m_testResult->show();
+    m_testButton->setEnabled(false);
+    struct Outcome
+    {
+        AdminReply health;
+        AdminReply admin;
+        bool haveKey = false;
+    };
+    m_calls.run(
+        [store = m_store, url, typedKey, id] {
+            Outcome outcome;
+            QString key = typedKey;
+            if (key.isEmpty() && !id.isEmpty()) {
+                if (auto stored = store->adminKey(id); stored.ok())
+                    key = *stored;
+            }
+            outcome.haveKey = !key.isEmpty();
+            HttpAdminApi api(url, key, 10'000);
+            outcome.health = api.get(QStringLiteral("/health"));
+            if (outcome.health.status != 0 && outcome.haveKey)
+                outcome.admin = api.get(QStringLiteral("/api/v1/admin/tenants?limit=1"));
+            return outcome;
+        },
+        [this, url](const Outcome &outcome) {
+            m_testButton->setEnabled(true);
+            const QString where = url.toString(QUrl::RemoveUserInfo);
+            QString text;
+            if (outcome.health.status == 0) {
+                text = tr("Could not reach %1: %2. Check the address and that twinopsd runs there and listens on "
+                          "that address (twinopsd serve --listen).")
+                           .arg(where, outcome.health.transportError);
+            } else {
+                const QString version = outcome.health.body.value(QLatin1String("version")).toString();
+                const QString server = version.isEmpty() ? tr("a server") : tr("twinopsd %1").arg(version);
+                if (!outcome.haveKey)
+                    text = tr("Reached %1 at %2. Enter its admin API key to test it too.").arg(server, where);
+                else if (outcome.admin.ok())
+                    text = tr("Connected to %1 at %2: the admin API key works.").arg(server, where);
+                else if (outcome.admin.status == 401)
+                    text = tr("Reached %1, but the admin API key was refused: check it, or make a new one on the "
+                              "server with twinopsd admin create-key.")
+                               .arg(server);
+                else if (outcome.admin.status == 403)
+                    text = tr("Reached %1, but the key is not a platform admin key: the console needs one (twinopsd "
+                              "admin create-key on the server).")
+                               .arg(server);
+                else
+                    text = tr("Reached %1, but its admin API answered: %2").arg(server, outcome.admin.errorText());
+            }
+            m_testResult->setText(text);
         });
 }
 

@@ -61,6 +61,9 @@ private:
     void applySnapshot(quint64 request, const Snapshot &snapshot);
     void addEnvironment();
     void saveEnvironment();
+    // Reaches the form's URL with the form's key (or the selected environment's stored key when the field is empty)
+    // and says in words what works and what to do about what does not.
+    void testConnection();
     void removeEnvironment();
     void showSelected();
     void clearForm();
@@ -84,6 +87,8 @@ private:
     QPushButton *m_addButton;
     QPushButton *m_saveButton;
     QPushButton *m_removeButton;
+    QPushButton *m_testButton;
+    QLabel *m_testResult;
     QLabel *m_backendLabel;
     QWidget *m_fallbackBox;
     QLabel *m_fallbackMessage;

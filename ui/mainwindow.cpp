@@ -22,9 +22,13 @@
 #include "twinspanel.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -42,6 +46,7 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
     , m_navigation(new QListWidget(this))
     , m_panels(new QStackedWidget(this))
     , m_endpointLabel(new QLabel(this))
+    , m_environmentStatus(new QLabel(this))
     , m_alertsTray(new AlertsTray(m_alertMonitor, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -85,12 +90,15 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
     addSection(Settings, tr("Settings"), new SettingsPanel(SettingsPanelOptions{}, this));
 
     auto *splitter = new QSplitter(this);
+    splitter->setObjectName(QStringLiteral("navigationSplitter"));
     splitter->addWidget(m_navigation);
     splitter->addWidget(m_panels);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({m_navigation->maximumWidth(), 1000}); // no empty strip beside the navigation
     setCentralWidget(splitter);
 
+    m_environmentStatus->setObjectName(QStringLiteral("environmentStatus"));
+    statusBar()->addWidget(m_environmentStatus, 1);
     auto *databaseLabel = new QLabel(core.database().description(), this);
     databaseLabel->setObjectName(QStringLiteral("databaseLabel"));
     statusBar()->addPermanentWidget(databaseLabel);
@@ -103,8 +111,126 @@ MainWindow::MainWindow(ServiceCore &core, std::shared_ptr<EnvironmentStore> envi
     rebuildOverview();
     m_navigation->setCurrentRow(Overview);
     connect(m_alertsTray, &AlertsTray::openAlertsRequested, this, &MainWindow::openAlerts);
+    connect(&m_alertMonitor, &AlertMonitor::environmentPolled, this, [this](int environment) {
+        if (environment == m_environmentPicker->currentIndex())
+            updateEnvironmentStatus();
+    });
+    buildMenus();
     m_alertMonitor.start();
     resize(1200, 760);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu"));
+    if (m_environmentStore)
+        file->addAction(tr("&Environments…"), this, &MainWindow::openEnvironmentsDialog);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setObjectName(QStringLiteral("quitAction"));
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->setObjectName(QStringLiteral("editMenu"));
+    QAction *find = edit->addAction(tr("&Find"), this, [this] { invokeOnPanel("focusSearch()"); });
+    find->setShortcut(QKeySequence::Find);
+    find->setObjectName(QStringLiteral("findAction"));
+    QAction *remove = edit->addAction(tr("&Delete selected…"), this, [this] {
+        if (!invokeOnPanel("deleteSelected()"))
+            statusBar()->showMessage(tr("Nothing to delete here: select a tenant, twin, source or job first."), 5000);
+    });
+    remove->setShortcut(QKeySequence::Delete);
+    remove->setObjectName(QStringLiteral("deleteAction"));
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    QAction *refresh = view->addAction(tr("&Refresh"), this, [this] { invokeOnPanel("refresh()"); });
+    refresh->setShortcut(QKeySequence::Refresh);
+    refresh->setObjectName(QStringLiteral("refreshAction"));
+    view->addSeparator();
+    // Ctrl+1 … Ctrl+9 for the first nine sections, Ctrl+0 for the tenth (Settings).
+    for (int section = 0; section < SectionCount; ++section) {
+        QAction *show = view->addAction(m_navigation->item(section)->text(), this,
+                                        [this, section] { showSection(Section(section)); });
+        if (section < 10)
+            show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + (section + 1) % 10)));
+        show->setObjectName(QStringLiteral("showSection%1").arg(section));
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    help->addAction(tr("&About TwinOps"), this, [this] {
+        QMessageBox::about(this, tr("About TwinOps"),
+                           tr("TwinOps %1\nThe operations console of the digital-twin platform.")
+                               .arg(QApplication::applicationVersion()));
+    });
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+bool MainWindow::invokeOnPanel(const char *method)
+{
+    QWidget *panel = m_panels->currentWidget();
+    if (!panel || panel->metaObject()->indexOfMethod(method) < 0)
+        return false;
+    const QByteArray name = QByteArray(method).chopped(2); // "refresh()" → "refresh"
+    return QMetaObject::invokeMethod(panel, name.constData());
+}
+
+void MainWindow::updateEnvironmentStatus()
+{
+    const int index = m_environmentPicker->currentIndex();
+    if (index < 0 || index >= int(m_environments.size()))
+        return;
+    const QString name = m_environments[size_t(index)]->name();
+    const QList<AlertMonitor::Environment> polled = m_alertMonitor.environments();
+    QString health;
+    if (index < polled.size()) {
+        const AlertMonitor::Environment &e = polled.at(index);
+        switch (e.status) {
+        case AlertMonitor::Status::Unknown: health = tr("checking…"); break;
+        case AlertMonitor::Status::Ok: health = tr("ok"); break;
+        case AlertMonitor::Status::Unreachable: health = tr("unreachable"); break;
+        case AlertMonitor::Status::Pending: health = tr("%n alert(s) pending", nullptr, e.pending); break;
+        case AlertMonitor::Status::Warning:
+        case AlertMonitor::Status::Critical:
+            health = e.status == AlertMonitor::Status::Critical ? tr("%n alert(s) firing, critical", nullptr, e.firing)
+                                                                : tr("%n alert(s) firing", nullptr, e.firing);
+            break;
+        }
+        m_environmentStatus->setToolTip(e.status == AlertMonitor::Status::Unreachable
+                                            ? tr("Its alerts cannot be read: %1. Check that it runs and that its "
+                                                 "address and admin key are right (File → Environments…).")
+                                                  .arg(e.error)
+                                            : QString());
+    }
+    setWindowTitle(health.isEmpty() ? tr("TwinOps — %1").arg(name) : tr("TwinOps — %1 (%2)").arg(name, health));
+    m_environmentStatus->setText(health.isEmpty() ? name : tr("%1: %2").arg(name, health));
+}
+
+void MainWindow::restoreViewState(const QString &path)
+{
+    m_viewState = ViewState(path);
+    m_viewState.restoreWindow(*this);
+    for (int section = 0; section < m_panels->count(); ++section) {
+        QWidget *panel = m_panels->widget(section);
+        m_viewState.restore(*panel, panel->objectName());
+    }
+    const QString environment = m_viewState.environment();
+    if (!environment.isEmpty()) {
+        if (const int index = m_environmentPicker->findData(environment); index > 0)
+            selectEnvironment(index);
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_viewState.saveWindow(*this);
+    for (int section = 0; section < m_panels->count(); ++section) {
+        QWidget *panel = m_panels->widget(section);
+        m_viewState.save(*panel, panel->objectName());
+    }
+    QMainWindow::closeEvent(event);
 }
 
 MainWindow::~MainWindow()
@@ -131,10 +257,12 @@ void MainWindow::replacePanel(Section section, QWidget *panel)
 {
     QWidget *old = m_panels->widget(section);
     const int current = m_panels->currentIndex();
+    m_viewState.save(*old, old->objectName());
     panel->setObjectName(old->objectName());
     m_panels->removeWidget(old);
     m_panels->insertWidget(section, panel);
     m_panels->setCurrentIndex(current);
+    m_viewState.restore(*panel, panel->objectName());
     delete old;
 }
 
@@ -163,6 +291,8 @@ void MainWindow::showEnvironment(int index)
     // A remote server checks itself when no target is given; Local checks its embedded API when it runs.
     replacePanel(Checklists, new ChecklistsPanel(client, index == 0 ? m_localEndpoint : QString(), this));
     replacePanel(AuditLog, new AuditLogPanel(client, this));
+    m_viewState.saveEnvironment(m_environmentIds[size_t(index)]);
+    updateEnvironmentStatus();
 }
 
 void MainWindow::setEndpointStatus(const QString &text, const QString &details)

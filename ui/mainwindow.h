@@ -2,6 +2,7 @@
 
 #include "alertmonitor.h"
 #include "backgroundcalls.h"
+#include "viewstate.h"
 
 #include <QMainWindow>
 
@@ -26,9 +27,13 @@ class ServiceCore;
 struct Error;
 struct SettingsPanelOptions;
 
-// The console's frame: the environment picker on top, navigation on the left, one panel per section on the right.
-// Every panel works on the selected environment through its AdminClient: "Local" is the embedded core, in
-// process; a remote environment is a twinopsd reached over HTTP with an admin key.
+// The console's frame: a menu bar, the environment picker on top, navigation on the left, one panel per section on the
+// right, and the environment's alert status in the title and the status bar. Every panel works on the selected
+// environment through its AdminClient: "Local" is the embedded core, in process; a remote environment is a twinopsd
+// reached over HTTP with an admin key.
+//
+// The menu's panel commands reach the shown panel through public slots it may have, by name: refresh() (F5),
+// focusSearch() (Ctrl+F) and deleteSelected() (Del: the selected object's destructive action, which asks first).
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -70,11 +75,21 @@ public:
     // Adds a remote environment for this session and selects it (saved ones come from the EnvironmentStore).
     void addRemoteEnvironment(const QString &name, const QUrl &baseUrl, const QString &adminKey);
     void selectEnvironment(int index);
+    // Remembers the layout (geometry, column widths, splitters, the last environment) in `path` from now on, and
+    // applies what it holds.
+    void restoreViewState(const QString &path);
     // The alerts of every environment, polled for the tray whatever section is shown.
     AlertMonitor &alertMonitor() { return m_alertMonitor; }
     AlertsTray &alertsTray() { return *m_alertsTray; }
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
+    void buildMenus();
+    // Calls the shown panel's slot `method` ("refresh()"); false when the panel has none.
+    bool invokeOnPanel(const char *method);
+    void updateEnvironmentStatus();
     void addSection(Section section, const QString &name, QWidget *panel);
     void replacePanel(Section section, QWidget *panel);
     void showEnvironment(int index);
@@ -101,6 +116,8 @@ private:
     QListWidget *m_navigation;
     QStackedWidget *m_panels;
     QLabel *m_endpointLabel;
+    QLabel *m_environmentStatus;
+    ViewState m_viewState;
     AlertMonitor m_alertMonitor;
     AlertsTray *m_alertsTray;
 };

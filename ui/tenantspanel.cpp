@@ -1,8 +1,8 @@
 #include "tenantspanel.h"
 
-#include "apikeysecretdialog.h"
 #include "apikeysmodel.h"
 #include "createapikeydialog.h"
+#include "onetimesecretdialog.h"
 #include "tenantsmodel.h"
 #include "usersmodel.h"
 
@@ -314,7 +314,9 @@ void TenantsPanel::showCreatedKey(const QString &tenantId, const QJsonObject &ke
     const int row = m_tenants->rowOf(tenantId);
     const QString tenantName
         = row < 0 ? tr("the tenant") : m_tenants->item(row).value(QLatin1String("name")).toString();
-    auto *dialog = new ApiKeySecretDialog(key.value(QLatin1String("name")).toString(), tenantName, secret, this);
+    auto *dialog = new OneTimeSecretDialog(
+        tr("API key created"),
+        tr("The API key \"%1\" of %2").arg(key.value(QLatin1String("name")).toString(), tenantName), secret, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
     const int keyRow = m_keys->rowOf(key.value(QLatin1String("id")).toString());

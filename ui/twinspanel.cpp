@@ -1,9 +1,14 @@
 #include "twinspanel.h"
 
 #include "admin/adminclient.h"
+#include "onetimesecretdialog.h"
+#include "sharelinksmodel.h"
 #include "tenantpicker.h"
+#include "twineditdialog.h"
 #include "twinsmodel.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHash>
@@ -12,9 +17,13 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QShowEvent>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -27,6 +36,22 @@ namespace {
 
 constexpr int kGraphNodeLimit = 1000; // the route's maximum: counts beyond it are shown as "at least"
 constexpr int kTopNodes = 5;
+constexpr int kDefaultLinkExpiryDays = 30;
+constexpr int kMaxLinkExpiryDays = 3650; // the route's maximum
+
+void setupTable(QTableView *table, const QString &name, QSortFilterProxyModel *proxy, int sortColumn)
+{
+    table->setObjectName(name);
+    table->setModel(proxy);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setSortingEnabled(true);
+    table->sortByColumn(sortColumn, Qt::AscendingOrder);
+    table->setContextMenuPolicy(Qt::CustomContextMenu);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+}
 
 } // namespace
 
@@ -35,32 +60,55 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     , m_client(client)
     , m_twins(new TwinsModel(client, this))
     , m_twinsProxy(new QSortFilterProxyModel(this))
+    , m_links(new ShareLinksModel(client, this))
+    , m_linksProxy(new QSortFilterProxyModel(this))
     , m_error(new QLabel(this))
+    , m_feedback(new QLabel(this))
     , m_tenant(new TenantPicker(client, this))
     , m_twinsTable(new QTableView(this))
     , m_newTwinName(new QLineEdit(this))
     , m_createButton(new QPushButton(tr("Create twin"), this))
+    , m_editButton(new QPushButton(tr("Edit…"), this))
+    , m_archiveButton(new QPushButton(tr("Archive"), this))
+    , m_deleteButton(new QPushButton(tr("Delete…"), this))
+    , m_details(new QTabWidget(this))
     , m_graphSummary(new QLabel(this))
     , m_refreshGraphButton(new QPushButton(tr("Refresh graph"), this))
+    , m_linksTable(new QTableView(this))
+    , m_linkExpiry(new QSpinBox(this))
+    , m_createLinkButton(new QPushButton(tr("Create link"), this))
+    , m_revokeLinkButton(new QPushButton(tr("Revoke…"), this))
 {
     m_twinsProxy->setSourceModel(m_twins);
     m_twinsProxy->setSortRole(PagedAdminModel::SortRole);
+    m_linksProxy->setSourceModel(m_links);
+    m_linksProxy->setSortRole(PagedAdminModel::SortRole);
     m_error->setObjectName(QStringLiteral("twinsError"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
     m_error->hide();
+    m_feedback->setObjectName(QStringLiteral("twinsFeedback"));
+    m_feedback->setWordWrap(true);
+    m_feedback->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_feedback->hide();
     m_tenant->setObjectName(QStringLiteral("twinsTenant"));
-    m_twinsTable->setObjectName(QStringLiteral("twinsTable"));
-    m_twinsTable->setModel(m_twinsProxy);
-    m_twinsTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_twinsTable->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_twinsTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_twinsTable->setSortingEnabled(true);
-    m_twinsTable->sortByColumn(TwinsModel::Created, Qt::AscendingOrder);
-    m_twinsTable->verticalHeader()->hide();
-    m_twinsTable->horizontalHeader()->setStretchLastSection(true);
+    setupTable(m_twinsTable, QStringLiteral("twinsTable"), m_twinsProxy, TwinsModel::Created);
     m_twinsTable->horizontalHeader()->resizeSection(0, 240);
+    setupTable(m_linksTable, QStringLiteral("shareLinksTable"), m_linksProxy, ShareLinksModel::Created);
+    m_linksTable->horizontalHeader()->resizeSection(ShareLinksModel::Prefix, 180);
+    m_editButton->setObjectName(QStringLiteral("editTwinButton"));
+    m_archiveButton->setObjectName(QStringLiteral("archiveTwinButton"));
+    m_deleteButton->setObjectName(QStringLiteral("deleteTwinButton"));
+    m_details->setObjectName(QStringLiteral("twinDetails"));
+    m_linkExpiry->setObjectName(QStringLiteral("shareLinkExpiry"));
+    m_linkExpiry->setRange(0, kMaxLinkExpiryDays);
+    m_linkExpiry->setSpecialValueText(tr("never expires"));
+    m_linkExpiry->setPrefix(tr("expires after "));
+    m_linkExpiry->setSuffix(tr(" days"));
+    m_linkExpiry->setValue(kDefaultLinkExpiryDays);
+    m_createLinkButton->setObjectName(QStringLiteral("createShareLinkButton"));
+    m_revokeLinkButton->setObjectName(QStringLiteral("revokeShareLinkButton"));
     m_newTwinName->setObjectName(QStringLiteral("newTwinName"));
     m_newTwinName->setPlaceholderText(tr("New twin name"));
     m_newTwinName->setMaxLength(100);
@@ -76,18 +124,38 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     auto *twinActions = new QHBoxLayout;
     twinActions->addWidget(m_newTwinName, 1);
     twinActions->addWidget(m_createButton);
+    twinActions->addSpacing(24);
+    twinActions->addWidget(m_editButton);
+    twinActions->addWidget(m_archiveButton);
+    twinActions->addWidget(m_deleteButton);
     twinActions->addStretch();
+
+    auto *graphPage = new QWidget(m_details);
     auto *graphHeader = new QHBoxLayout;
-    graphHeader->addWidget(new QLabel(tr("Knowledge graph"), this));
     graphHeader->addStretch();
     graphHeader->addWidget(m_refreshGraphButton);
+    auto *graphLayout = new QVBoxLayout(graphPage);
+    graphLayout->addLayout(graphHeader);
+    graphLayout->addWidget(m_graphSummary, 1);
+    auto *linksPage = new QWidget(m_details);
+    auto *linkActions = new QHBoxLayout;
+    linkActions->addWidget(m_linkExpiry);
+    linkActions->addWidget(m_createLinkButton);
+    linkActions->addStretch();
+    linkActions->addWidget(m_revokeLinkButton);
+    auto *linksLayout = new QVBoxLayout(linksPage);
+    linksLayout->addWidget(m_linksTable, 1);
+    linksLayout->addLayout(linkActions);
+    m_details->addTab(graphPage, tr("Knowledge graph"));
+    m_details->addTab(linksPage, tr("Share links"));
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_error);
+    layout->addWidget(m_feedback);
     layout->addLayout(tenantRow);
     layout->addWidget(m_twinsTable, 3);
     layout->addLayout(twinActions);
-    layout->addLayout(graphHeader);
-    layout->addWidget(m_graphSummary, 1);
+    layout->addWidget(m_details, 2);
 
     connect(m_tenant, &TenantPicker::tenantChanged, this, [this](const QString &tenantId) {
         clearError();
@@ -98,11 +166,28 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     connect(m_newTwinName, &QLineEdit::textChanged, this, &TwinsPanel::updateButtons);
     connect(m_newTwinName, &QLineEdit::returnPressed, this, &TwinsPanel::createTwin);
     connect(m_createButton, &QPushButton::clicked, this, &TwinsPanel::createTwin);
+    connect(m_editButton, &QPushButton::clicked, this, &TwinsPanel::editTwin);
+    connect(m_archiveButton, &QPushButton::clicked, this, &TwinsPanel::toggleArchived);
+    connect(m_deleteButton, &QPushButton::clicked, this, &TwinsPanel::confirmDeleteTwin);
+    connect(m_twinsTable, &QWidget::customContextMenuRequested, this, &TwinsPanel::showTwinMenu);
+    connect(m_twinsTable, &QAbstractItemView::doubleClicked, this, &TwinsPanel::editTwin);
     connect(m_refreshGraphButton, &QPushButton::clicked, this, &TwinsPanel::loadGraph);
+    connect(m_createLinkButton, &QPushButton::clicked, this, &TwinsPanel::createLink);
+    connect(m_revokeLinkButton, &QPushButton::clicked, this, &TwinsPanel::confirmRevokeLink);
+    connect(m_linksTable, &QWidget::customContextMenuRequested, this, &TwinsPanel::showLinkMenu);
+    connect(m_linksTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TwinsPanel::updateButtons);
+    connect(m_links, &QAbstractItemModel::dataChanged, this, &TwinsPanel::updateButtons);
+    connect(m_links, &ShareLinksModel::errorOccurred, this, &TwinsPanel::showError);
+    connect(m_links, &ShareLinksModel::linkCreated, this, &TwinsPanel::showCreatedLink);
     connect(m_twinsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &TwinsPanel::twinSelectionChanged);
     connect(m_twins, &QAbstractItemModel::modelReset, this, &TwinsPanel::twinSelectionChanged);
+    connect(m_twins, &QAbstractItemModel::rowsRemoved, this, &TwinsPanel::twinSelectionChanged);
+    connect(m_twins, &QAbstractItemModel::dataChanged, this, &TwinsPanel::updateButtons);
     connect(m_twins, &TwinsModel::errorOccurred, this, &TwinsPanel::showError);
+    connect(m_twins, &TwinsModel::twinDeleted, this, [this](const QString &, const QString &name) {
+        showFeedback(tr("The twin \"%1\" was deleted.").arg(name));
+    });
     connect(m_twins, &TwinsModel::twinCreated, this, [this](const QString &id) {
         m_newTwinName->clear();
         const int row = m_twins->rowOf(id);
@@ -123,6 +208,18 @@ QString TwinsPanel::selectedTwinId() const
     return row < 0 ? QString() : m_twins->idAt(row);
 }
 
+void TwinsPanel::refresh()
+{
+    clearError();
+    m_tenant->reload();
+    m_twins->reload();
+}
+
+void TwinsPanel::deleteSelected()
+{
+    confirmDeleteTwin();
+}
+
 void TwinsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
@@ -137,16 +234,32 @@ int TwinsPanel::selectedTwinRow() const
     return rows.isEmpty() ? -1 : m_twinsProxy->mapToSource(rows.first()).row();
 }
 
+int TwinsPanel::selectedLinkRow() const
+{
+    const QModelIndexList rows = m_linksTable->selectionModel()->selectedRows();
+    return rows.isEmpty() ? -1 : m_linksProxy->mapToSource(rows.first()).row();
+}
+
 void TwinsPanel::twinSelectionChanged()
 {
     loadGraph();
+    m_links->setTwin(m_twins->tenantId(), selectedTwinId());
     updateButtons();
 }
 
 void TwinsPanel::updateButtons()
 {
+    const int row = selectedTwinRow();
     m_createButton->setEnabled(!m_twins->tenantId().isEmpty() && !m_newTwinName->text().trimmed().isEmpty());
-    m_refreshGraphButton->setEnabled(selectedTwinRow() >= 0);
+    m_editButton->setEnabled(row >= 0);
+    m_archiveButton->setEnabled(row >= 0);
+    m_archiveButton->setText(row >= 0 && m_twins->isArchived(row) ? tr("Restore") : tr("Archive"));
+    m_deleteButton->setEnabled(row >= 0);
+    m_refreshGraphButton->setEnabled(row >= 0);
+    m_linkExpiry->setEnabled(row >= 0);
+    m_createLinkButton->setEnabled(row >= 0);
+    const int link = selectedLinkRow();
+    m_revokeLinkButton->setEnabled(link >= 0 && !m_links->isRevoked(link));
 }
 
 void TwinsPanel::createTwin()
@@ -156,6 +269,148 @@ void TwinsPanel::createTwin()
         return;
     clearError();
     m_twins->createTwin(name);
+}
+
+void TwinsPanel::editTwin()
+{
+    const int row = selectedTwinRow();
+    if (row < 0)
+        return;
+    clearError();
+    // Not exec(): no nested event loop while answers arrive; the dialog is window-modal all the same.
+    auto *dialog = new TwinEditDialog(m_twins->item(row), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, twinId = m_twins->idAt(row)] {
+        if (const QJsonObject patch = dialog->patch(); !patch.isEmpty())
+            m_twins->updateTwin(twinId, patch);
+    });
+    dialog->open();
+}
+
+// Archiving is undone with one click (Restore), so it needs no question: an archived twin keeps everything and only
+// stops answering.
+void TwinsPanel::toggleArchived()
+{
+    const int row = selectedTwinRow();
+    if (row < 0)
+        return;
+    clearError();
+    const bool archived = m_twins->isArchived(row);
+    m_twins->updateTwin(
+        m_twins->idAt(row),
+        QJsonObject{{QStringLiteral("status"), archived ? QStringLiteral("active") : QStringLiteral("archived")}});
+}
+
+void TwinsPanel::confirmDeleteTwin()
+{
+    const int row = selectedTwinRow();
+    if (row < 0)
+        return;
+    clearError();
+    const QString twinId = m_twins->idAt(row);
+    const QString name = m_twins->item(row).value(QLatin1String("name")).toString();
+    auto *question = new QMessageBox(
+        QMessageBox::Warning, tr("Delete twin?"),
+        tr("Delete the twin \"%1\" with its sources, conversations, knowledge graph and share links? This cannot be "
+           "undone; Archive keeps everything instead.")
+            .arg(name),
+        QMessageBox::Cancel, this);
+    question->setObjectName(QStringLiteral("confirmDeleteTwin"));
+    question->setTextFormat(Qt::PlainText);
+    QPushButton *confirm = question->addButton(tr("Delete twin"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(QStringLiteral("confirmDeleteTwinButton"));
+    question->setDefaultButton(QMessageBox::Cancel);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    connect(question, &QMessageBox::buttonClicked, this, [this, confirm, twinId](QAbstractButton *button) {
+        if (button == confirm)
+            m_twins->deleteTwin(twinId);
+    });
+    question->open();
+}
+
+void TwinsPanel::showTwinMenu(const QPoint &position)
+{
+    const QModelIndex index = m_twinsTable->indexAt(position);
+    if (!index.isValid())
+        return;
+    m_twinsTable->selectRow(index.row());
+    const int row = selectedTwinRow();
+    if (row < 0)
+        return;
+    QMenu menu(this);
+    menu.addAction(tr("Edit…"), this, &TwinsPanel::editTwin);
+    menu.addAction(m_twins->isArchived(row) ? tr("Restore") : tr("Archive"), this, &TwinsPanel::toggleArchived);
+    menu.addAction(tr("Delete…"), this, &TwinsPanel::confirmDeleteTwin);
+    menu.addSeparator();
+    menu.addAction(tr("Copy full id"), this, [id = m_twins->idAt(row)] { QApplication::clipboard()->setText(id); });
+    menu.exec(m_twinsTable->viewport()->mapToGlobal(position));
+}
+
+void TwinsPanel::createLink()
+{
+    if (selectedTwinRow() < 0)
+        return;
+    clearError();
+    const int days = m_linkExpiry->value();
+    m_links->createLink(days == 0 ? std::nullopt : std::optional<int>(days));
+}
+
+void TwinsPanel::showCreatedLink(const QString &twinId, const QJsonObject &link, const QString &token)
+{
+    const int row = m_twins->rowOf(twinId);
+    const QString twinName = row < 0 ? tr("the twin") : m_twins->item(row).value(QLatin1String("name")).toString();
+    auto *dialog = new OneTimeSecretDialog(
+        tr("Share link created"),
+        tr("A share link to \"%1\" (anyone with it can chat with the twin at /api/v1/public/share/TOKEN)")
+            .arg(twinName),
+        token, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    const int linkRow = m_links->rowOf(link.value(QLatin1String("id")).toString());
+    if (linkRow >= 0)
+        m_linksTable->selectRow(m_linksProxy->mapFromSource(m_links->index(linkRow, 0)).row());
+}
+
+void TwinsPanel::confirmRevokeLink()
+{
+    const int row = selectedLinkRow();
+    if (row < 0 || m_links->isRevoked(row))
+        return;
+    clearError();
+    const QString linkId = m_links->idAt(row);
+    auto *question = new QMessageBox(
+        QMessageBox::Question, tr("Revoke share link?"),
+        tr("Revoke the share link %1…? Everyone holding it loses access to the twin at once; this cannot be undone.")
+            .arg(m_links->item(row).value(QLatin1String("token_prefix")).toString()),
+        QMessageBox::Cancel, this);
+    question->setObjectName(QStringLiteral("confirmRevokeShareLink"));
+    question->setTextFormat(Qt::PlainText);
+    QPushButton *confirm = question->addButton(tr("Revoke link"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(QStringLiteral("confirmRevokeShareLinkButton"));
+    question->setDefaultButton(QMessageBox::Cancel);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    connect(question, &QMessageBox::buttonClicked, this, [this, confirm, linkId](QAbstractButton *button) {
+        if (button == confirm)
+            m_links->revokeLink(linkId);
+    });
+    question->open();
+}
+
+void TwinsPanel::showLinkMenu(const QPoint &position)
+{
+    const QModelIndex index = m_linksTable->indexAt(position);
+    if (!index.isValid())
+        return;
+    m_linksTable->selectRow(index.row());
+    const int row = selectedLinkRow();
+    if (row < 0)
+        return;
+    QMenu menu(this);
+    QAction *revoke = menu.addAction(tr("Revoke…"), this, &TwinsPanel::confirmRevokeLink);
+    revoke->setEnabled(!m_links->isRevoked(row));
+    menu.addSeparator();
+    menu.addAction(tr("Copy full id"), this, [id = m_links->idAt(row)] { QApplication::clipboard()->setText(id); });
+    menu.exec(m_linksTable->viewport()->mapToGlobal(position));
 }
 
 void TwinsPanel::loadGraph()
@@ -223,14 +478,23 @@ void TwinsPanel::showGraph(const AdminReply &reply)
 
 void TwinsPanel::showError(const QString &message)
 {
+    m_feedback->hide();
     m_error->setText(message);
     m_error->show();
+}
+
+void TwinsPanel::showFeedback(const QString &message)
+{
+    m_error->hide();
+    m_feedback->setText(message);
+    m_feedback->show();
 }
 
 void TwinsPanel::clearError()
 {
     m_error->clear();
     m_error->hide();
+    m_feedback->hide();
 }
 
 } // namespace twinops

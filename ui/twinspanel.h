@@ -2,22 +2,27 @@
 
 #include <QWidget>
 
+class QJsonObject;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
+class QSpinBox;
 class QTableView;
+class QTabWidget;
 
 namespace twinops {
 
 class AdminClient;
+class ShareLinksModel;
 class TenantPicker;
 class TwinsModel;
 struct AdminReply;
 
-// The twins of one tenant: pick the tenant, see and create its twins, and a summary of the selected twin's knowledge
-// graph (node and edge counts, the most connected nodes). Works inside the tenant as the platform admin
-// (X-Twinops-Tenant), on any AdminClient; errors are shown in the panel, in words.
+// The twins of one tenant: pick the tenant, see, create, edit, archive (and restore) and delete its twins; the
+// selected twin's knowledge graph summary (node and edge counts, the most connected nodes) and its share links
+// (create with an expiry, the token shown once; revoke; last used). Works inside the tenant as the platform admin
+// (X-Twinops-Tenant), on any AdminClient; errors are shown in the panel, in words. Destructive actions ask first.
 class TwinsPanel final : public QWidget
 {
     Q_OBJECT
@@ -26,7 +31,13 @@ public:
 
     TwinsModel *twinsModel() const { return m_twins; }
     QSortFilterProxyModel *twinsProxy() const { return m_twinsProxy; }
+    ShareLinksModel *shareLinksModel() const { return m_links; }
     QString selectedTwinId() const;
+
+public slots:
+    // The main window's F5 and Del (see MainWindow).
+    void refresh();
+    void deleteSelected();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -34,23 +45,44 @@ protected:
 private:
     int selectedTwinRow() const; // in TwinsModel, or -1
     void twinSelectionChanged();
+    int selectedLinkRow() const; // in ShareLinksModel, or -1
     void updateButtons();
     void createTwin();
+    void editTwin();
+    void toggleArchived();
+    void confirmDeleteTwin();
+    void showTwinMenu(const QPoint &position);
+    void createLink();
+    void showCreatedLink(const QString &twinId, const QJsonObject &link, const QString &token);
+    void confirmRevokeLink();
+    void showLinkMenu(const QPoint &position);
     void loadGraph();
     void showGraph(const AdminReply &reply);
     void showError(const QString &message);
+    void showFeedback(const QString &message);
     void clearError();
 
     AdminClient &m_client;
     TwinsModel *m_twins;
     QSortFilterProxyModel *m_twinsProxy;
+    ShareLinksModel *m_links;
+    QSortFilterProxyModel *m_linksProxy;
     QLabel *m_error;
+    QLabel *m_feedback;
     TenantPicker *m_tenant;
     QTableView *m_twinsTable;
     QLineEdit *m_newTwinName;
     QPushButton *m_createButton;
+    QPushButton *m_editButton;
+    QPushButton *m_archiveButton;
+    QPushButton *m_deleteButton;
+    QTabWidget *m_details;
     QLabel *m_graphSummary;
     QPushButton *m_refreshGraphButton;
+    QTableView *m_linksTable;
+    QSpinBox *m_linkExpiry;
+    QPushButton *m_createLinkButton;
+    QPushButton *m_revokeLinkButton;
     quint64 m_graphGeneration = 0; // answers for an earlier selection are dropped
 };
 

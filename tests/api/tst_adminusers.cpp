@@ -37,9 +37,7 @@ private:
     }
     QJsonArray search(const QString &text)
     {
-        return admin("GET", QStringLiteral("/api/v1/admin/users?search=") + text)
-            .json[QStringLiteral("items")]
-            .toArray();
+        return admin("GET", QStringLiteral("/api/v1/admin/users?q=") + text).json[QStringLiteral("items")].toArray();
     }
 
     std::unique_ptr<ApiHarness> m_api;
@@ -219,7 +217,7 @@ void TestAdminUsers::searchAcrossTenants()
     QCOMPARE(search(QStringLiteral("nobody")).size(), 0);
     // Within one tenant.
     QCOMPARE(emails(search(QStringLiteral("owner&tenant_id=") + m_tenantA)), QStringList{"owner@a.example"});
-    QCOMPARE(admin("GET", QStringLiteral("/api/v1/admin/users?search=owner&tenant_id=nope")).status, 400);
+    QCOMPARE(admin("GET", QStringLiteral("/api/v1/admin/users?q=owner&tenant_id=nope")).status, 400);
 }
 
 void TestAdminUsers::anotherTenantsOwnerIsRefused()
@@ -228,7 +226,7 @@ void TestAdminUsers::anotherTenantsOwnerIsRefused()
         {"POST", QStringLiteral("/api/v1/admin/tenants/%1/users").arg(m_tenantA)},
         {"PATCH", QStringLiteral("/api/v1/admin/users/%1").arg(m_ownerAId)},
         {"POST", QStringLiteral("/api/v1/admin/users/%1/end-sessions").arg(m_ownerAId)},
-        {"GET", QStringLiteral("/api/v1/admin/users?search=a.example")}};
+        {"GET", QStringLiteral("/api/v1/admin/users?q=a.example")}};
     for (const auto &[method, path] : routes) {
         const auto reply = m_api->call(method, path,
                                        {{QStringLiteral("email"), QStringLiteral("intruder@a.example")},

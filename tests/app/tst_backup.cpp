@@ -48,6 +48,28 @@ int highestVersion()
     return shipped.ok() ? int(shipped->size()) : -1;
 }
 
+// The newest shipped migration that creates a table, and that table: a database past it holds a table an older
+// backup lacks (migrations that only add columns or indexes leave nothing behind a forced restore).
+struct TableMigration
+{
+    int version = -1;
+    QString table;
+};
+
+TableMigration newestTableMigration()
+{
+    static const QRegularExpression createTable(QStringLiteral("CREATE TABLE (?:IF NOT EXISTS )?(?:public\\.)?(\\w+)"),
+                                                QRegularExpression::CaseInsensitiveOption);
+    const auto shipped = Migrator::embedded(currentDialect());
+    if (!shipped.ok())
+        return {};
+    for (auto it = shipped->crbegin(); it != shipped->crend(); ++it) {
+        if (const auto match = createTable.match(it->sql); match.hasMatch())
+            return {it->version, match.captured(1)};
+    }
+    return {};
+}
+
 // Enqueues batches of probe jobs, each batch in one transaction, until stopped: rows written while a backup runs.
 class Writer final : public QThread
 {
@@ -300,7 +322,9 @@ void TestBackup::restoreIntoAnEmptyDatabaseServesTheData()
 // result migrates again. PostgreSQL's --clean would leave the newer migration's table behind: it says so first.
 void TestBackup::forcedRestoreOfAnOlderBackupCanBeMigrated()
 {
-    const QString previous = QString::number(highestVersion() - 1);
+    const TableMigration newest = newestTableMigration();
+    QVERIFY2(newest.version > 1, "no shipped migration creates a table");
+    const QString previous = QString::number(newest.version - 1);
     TWINOPS_FRESH_DATABASE(source);
     const QStringList atSource{QStringLiteral("--database"), databaseArgument(*source)};
     QCOMPARE(run(atSource + QStringList{QStringLiteral("migrate"), QStringLiteral("--to"), previous}).exitCode, 0);
@@ -315,7 +339,7 @@ void TestBackup::forcedRestoreOfAnOlderBackupCanBeMigrated()
     if (currentDialect() == Dialect::Postgres) {
         const TwinopsdRun refused = run(restore);
         QCOMPARE(refused.exitCode, 1);
-        QVERIFY2(refused.err.contains(QLatin1String("check_schedule")) // the newest migration's table
+        QVERIFY2(refused.err.contains(newest.table)
                      && refused.err.contains(QStringLiteral("twinopsd migrate --to %1").arg(previous)),
                  qPrintable(refused.err));
         QCOMPARE(run(atTarget + QStringList{QStringLiteral("migrate"), QStringLiteral("--to"), previous}).exitCode, 0);

@@ -2,13 +2,13 @@
 // platform-admin key, as the console reaches a twinopsd): a key is created through the dialogs, shown once, works
 // against the tenant API within its scopes and twins, and after a confirmed revoke in the panel gets 401.
 #include "admin/httpadminapi.h"
-#include "apikeysecretdialog.h"
 #include "apikeysmodel.h"
 #include "auth/apikeyrepository.h"
 #include "checks/apiclient.h"
 #include "consolefixture.h"
 #include "createapikeydialog.h"
 #include "http/httpendpoint.h"
+#include "onetimesecretdialog.h"
 #include "tenantsmodel.h"
 #include "tenantspanel.h"
 #include "uitesting.h"
@@ -274,13 +274,13 @@ void TestApiKeys::createUseAndRevoke()
     QTest::mouseClick(confirmCreate, Qt::LeftButton);
 
     // The key, once: read-only, with Copy and the warning.
-    ApiKeySecretDialog *shown = nullptr;
-    QTRY_VERIFY((shown = panel.findChild<ApiKeySecretDialog *>(QStringLiteral("apiKeySecretDialog"))));
+    OneTimeSecretDialog *shown = nullptr;
+    QTRY_VERIFY((shown = panel.findChild<OneTimeSecretDialog *>(QStringLiteral("oneTimeSecretDialog"))));
     QVERIFY(QTest::qWaitForWindowExposed(shown));
-    auto *secretField = child<QLineEdit>(*shown, QStringLiteral("apiKeySecret"));
-    auto *notice = child<QLabel>(*shown, QStringLiteral("apiKeySecretNotice"));
-    auto *copy = child<QPushButton>(*shown, QStringLiteral("copyApiKeyButton"));
-    auto *close = child<QPushButton>(*shown, QStringLiteral("closeApiKeySecretButton"));
+    auto *secretField = child<QLineEdit>(*shown, QStringLiteral("oneTimeSecret"));
+    auto *notice = child<QLabel>(*shown, QStringLiteral("oneTimeSecretNotice"));
+    auto *copy = child<QPushButton>(*shown, QStringLiteral("copySecretButton"));
+    auto *close = child<QPushButton>(*shown, QStringLiteral("closeSecretButton"));
     QVERIFY(secretField && notice && copy && close);
     const QString secret = secretField->text();
     QVERIFY2(secret.startsWith(QLatin1String("twk_")) && secret.size() > 30, qPrintable(secret.left(16)));
@@ -291,7 +291,7 @@ void TestApiKeys::createUseAndRevoke()
     QCOMPARE(QGuiApplication::clipboard()->text(), secret);
     QGuiApplication::clipboard()->clear();
     QTest::mouseClick(close, Qt::LeftButton);
-    QTRY_VERIFY(!panel.findChild<ApiKeySecretDialog *>());
+    QTRY_VERIFY(!panel.findChild<OneTimeSecretDialog *>());
     QTRY_VERIFY(!panel.findChild<CreateApiKeyDialog *>());
 
     // One row appended, not a reset; it shows what the key is, never the key itself.

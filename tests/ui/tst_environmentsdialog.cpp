@@ -1,11 +1,15 @@
 // The environments dialog driven like a user: type, click, wait for the answer from the store's thread. Most
 // functions stand in for the keychain (a file store that answers, or one that reports no keychain), so they are the
 // same on every machine; the realKeyring… ones use the system keychain (scripts/test.sh provides gnome-keyring).
+#include "auth/apikeyrepository.h"
 #include "config/environmentstore.h"
 #include "environmentsdialog.h"
 #include "fakesecretstores.h"
 #include "gate.h"
+#include "http/httpendpoint.h"
 #include "keychaintesting.h"
+#include "servicecore.h"
+#include "testdatabase.h"
 #include "testfiles.h"
 #include "uitesting.h"
 
@@ -18,6 +22,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -74,10 +79,72 @@ class TestEnvironmentsDialog final : public QObject
 private slots:
     void addAndRemoveWithKeychain();
     void invalidInputIsExplained();
+    void testConnectionSaysWhatWorks();
     void noKeychainOffersTheFileFallback();
     void realKeyringAddEditAndRemove();
     void realKeyringClosingMidWriteNeverWaits();
 };
+
+// Test connection against a real endpoint on loopback: a good key, a wrong key, the saved key of the selected
+// environment, and an address where nothing listens — each said in words.
+void TestEnvironmentsDialog::testConnectionSaysWhatWorks()
+{
+    QTemporaryDir dir;
+    auto core = ServiceCore::start(CoreOptions{DatabaseUrl::sqliteFile(dir.filePath(QStringLiteral("remote.db")))});
+    QVERIFY2(core.ok(), core.ok() ? "" : qPrintable(core.error().message));
+    EndpointOptions http;
+    http.port = 0;
+    TWINOPS_VERIFY_OK((*core)->serveHttp(http, QByteArray(32, 'e')));
+    const QString base = (*core)->endpoint()->baseUrl();
+    const auto key = ApiKeyRepository((*core)->database()).createPlatformAdmin(QStringLiteral("console"));
+    QVERIFY(key.ok());
+    quint16 closedPort = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        closedPort = probe.serverPort();
+    }
+
+    auto store = std::make_shared<EnvironmentStore>(
+        dir.filePath(QStringLiteral("environments.ini")),
+        std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keychain"))));
+    QVERIFY(store->add(QStringLiteral("Staging"), QUrl(base), key->secret).ok());
+    EnvironmentsDialog dialog(store);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *url = child<QLineEdit>(dialog, QStringLiteral("environmentUrl"));
+    auto *adminKey = child<QLineEdit>(dialog, QStringLiteral("environmentAdminKey"));
+    auto *test = child<QPushButton>(dialog, QStringLiteral("testEnvironmentButton"));
+    auto *result = child<QLabel>(dialog, QStringLiteral("environmentTestResult"));
+    auto *list = child<QListWidget>(dialog, QStringLiteral("environmentsList"));
+    QVERIFY(url && adminKey && test && result && list);
+    const auto testWith = [&](const QString &address, const QString &typedKey) {
+        url->setText(address);
+        adminKey->setText(typedKey);
+        QTest::mouseClick(test, Qt::LeftButton);
+        if (!QTest::qWaitFor([&] { return test->isEnabled() && !result->text().startsWith(QLatin1String("Testing")); },
+                             20'000))
+            return QStringLiteral("still testing");
+        return result->text();
+    };
+
+    QString said = testWith(QString(), QString());
+    QVERIFY2(said.startsWith(QLatin1String("Enter the base URL")), qPrintable(said));
+    said = testWith(base, key->secret);
+    QVERIFY2(said.contains(QLatin1String("the admin API key works")) && said.contains(QLatin1String("twinopsd")),
+             qPrintable(said));
+    said = testWith(base, QStringLiteral("twk_wrong_wrong_wrong"));
+    QVERIFY2(said.contains(QLatin1String("was refused")), qPrintable(said));
+    said = testWith(QStringLiteral("http://127.0.0.1:%1").arg(closedPort), key->secret);
+    QVERIFY2(said.startsWith(QLatin1String("Could not reach")), qPrintable(said));
+    // The selected environment's saved key, read off the GUI thread, when the field is empty.
+    QTRY_COMPARE(list->count(), 1);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
+    QTRY_COMPARE(url->text(), base);
+    said = testWith(base, QString());
+    QVERIFY2(said.contains(QLatin1String("the admin API key works")), qPrintable(said));
+    QVERIFY(!said.contains(key->secret));
+}
 
 void TestEnvironmentsDialog::addAndRemoveWithKeychain()
 {

@@ -3,17 +3,29 @@
 #include "auth/secretstore.h"
 #include "checks/apiclient.h"
 #include "config/consolesettings.h"
+#include "config/environmentstore.h"
 #include "daemon.h"
+#include "fakesecretstores.h"
 #include "keychaintesting.h"
 #include "mainwindow.h"
 #include "servicecore.h"
+#include "twinsmodel.h"
+#include "twinspanel.h"
 
 #include <QAbstractItemModel>
+#include <QApplication>
+#include <QComboBox>
 #include <QDBusConnection>
+#include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QProcess>
+#include <QPushButton>
+#include <QSplitter>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -29,6 +41,9 @@ private slots:
     void createsTheDatabaseOnFirstStart();
     void navigationShowsEverySection();
     void environmentsShowTheirOwnTenants();
+    void menusAndShortcutsReachThePanels();
+    void layoutAndEnvironmentAreRemembered();
+    void titleAndStatusBarShowTheEnvironmentsHealth();
     void withoutKeychainTheStatusSaysWhatToDo();
     void noKeychainChild();
 
@@ -131,6 +146,137 @@ void TestMainWindow::environmentsShowTheirOwnTenants()
     window.selectEnvironment(0);
     QTRY_COMPARE(tenantNames(), QStringList{QStringLiteral("Local tenant")});
     QVERIFY2(remote.stop(), qPrintable(remote.describe()));
+}
+
+// Ctrl+1…9 and Ctrl+0 switch sections; F5 refreshes and Del asks to delete on the shown panel, from the menu bar's
+// actions.
+void TestMainWindow::menusAndShortcutsReachThePanels()
+{
+    InProcessAdminApi api(*m_core);
+    const AdminReply tenant = api.call("POST", QStringLiteral("/api/v1/admin/tenants"),
+                                       QJsonObject{{QStringLiteral("name"), QStringLiteral("Acme")}});
+    QCOMPARE(tenant.status, 201);
+    const QString tenantId = tenant.body.value(QLatin1String("id")).toString();
+
+    MainWindow window(*m_core);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QStringList menus;
+    for (QAction *menu : window.menuBar()->actions())
+        menus << menu->text().remove(u'&');
+    QCOMPARE(
+        menus,
+        (QStringList{QStringLiteral("File"), QStringLiteral("Edit"), QStringLiteral("View"), QStringLiteral("Help")}));
+
+    QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);
+    QTRY_COMPARE(window.currentSection(), MainWindow::Sources);
+    QTest::keyClick(&window, Qt::Key_0, Qt::ControlModifier);
+    QTRY_COMPARE(window.currentSection(), MainWindow::Settings);
+    QTest::keyClick(&window, Qt::Key_4, Qt::ControlModifier);
+    QTRY_COMPARE(window.currentSection(), MainWindow::Twins);
+
+    // F5: a twin made behind the panel's back shows up.
+    auto *twins = window.findChild<QTableView *>(QStringLiteral("twinsTable"));
+    QVERIFY(twins);
+    auto *picker = window.findChild<QComboBox *>(QStringLiteral("twinsTenant"));
+    QVERIFY(picker);
+    QTRY_VERIFY(picker->findText(QStringLiteral("Acme")) >= 0);
+    picker->setCurrentIndex(picker->findText(QStringLiteral("Acme")));
+    auto *twinsPanel = window.findChild<TwinsPanel *>();
+    QVERIFY(twinsPanel);
+    QTRY_VERIFY(twinsPanel->twinsModel()->tenantId() == tenantId && !twinsPanel->twinsModel()->isLoading());
+    QCOMPARE(twins->model()->rowCount(), 0);
+    QCOMPARE(api.call("POST", QStringLiteral("/api/v1/twins"),
+                      QJsonObject{{QStringLiteral("name"), QStringLiteral("Pump")}}, tenantId)
+                 .status,
+             201);
+    QTest::qWait(300);
+    QCOMPARE(twins->model()->rowCount(), 0); // not polled: only F5 brings it
+    QTest::keyClick(&window, Qt::Key_F5);
+    QTRY_COMPARE(twins->model()->rowCount(), 1);
+
+    // Del with the twin selected asks (Cancel keeps it); with nothing selected it says so.
+    twins->selectRow(0);
+    QTest::keyClick(twins, Qt::Key_Delete);
+    QMessageBox *question = nullptr;
+    QTRY_VERIFY((question = window.findChild<QMessageBox *>(QStringLiteral("confirmDeleteTwin"))));
+    QVERIFY(question->text().contains(QLatin1String("Pump")));
+    QTest::mouseClick(question->button(QMessageBox::Cancel), Qt::LeftButton);
+    QTRY_VERIFY(!window.findChild<QMessageBox *>(QStringLiteral("confirmDeleteTwin")));
+    QCOMPARE(twins->model()->rowCount(), 1);
+    window.activateWindow(); // the question had it
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    // Ctrl+F: the audit log's search field takes the keys.
+    QTest::keyClick(&window, Qt::Key_9, Qt::ControlModifier);
+    QTRY_COMPARE(window.currentSection(), MainWindow::AuditLog);
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(QApplication::focusWidget()
+                && QApplication::focusWidget()->objectName() == QStringLiteral("auditSearch"));
+    QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
+    QTRY_COMPARE(window.currentSection(), MainWindow::Alerts);
+    QTest::keyClick(&window, Qt::Key_Delete);
+    QTRY_VERIFY(window.statusBar()->currentMessage().startsWith(QLatin1String("Nothing to delete here")));
+}
+
+// Column widths, the navigation's width and the last environment come back in the next window from the state file.
+void TestMainWindow::layoutAndEnvironmentAreRemembered()
+{
+    QTemporaryDir dir;
+    const QString stateFile = dir.filePath(QStringLiteral("window-state.ini"));
+    auto store
+        = std::make_shared<EnvironmentStore>(dir.filePath(QStringLiteral("environments.ini")),
+                                             std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keys"))));
+    // Nothing listens there: the panels say so, which does not matter here.
+    const auto staging = store->add(QStringLiteral("staging"), QUrl(QStringLiteral("http://127.0.0.1:9")),
+                                    QStringLiteral("twk_unused"));
+    QVERIFY(staging.ok());
+    {
+        MainWindow window(*m_core, store);
+        window.restoreViewState(stateFile);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.showSection(MainWindow::Twins);
+        auto *twins = window.findChild<QTableView *>(QStringLiteral("twinsTable"));
+        QVERIFY(twins);
+        twins->horizontalHeader()->resizeSection(0, 333);
+        window.findChild<QSplitter *>(QStringLiteral("navigationSplitter"))->setSizes({150, 1000});
+        window.selectEnvironment(1);
+        // The remote environment's own panel: widths are per panel, not per environment.
+        twins = window.findChild<QTableView *>(QStringLiteral("twinsTable"));
+        QCOMPARE(twins->horizontalHeader()->sectionSize(0), 333);
+        twins->horizontalHeader()->resizeSection(0, 311);
+        window.close();
+    }
+    MainWindow window(*m_core, store);
+    window.restoreViewState(stateFile);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.findChild<QComboBox *>(QStringLiteral("environmentPicker"))->currentIndex(), 1);
+    QCOMPARE(window.findChild<QTableView *>(QStringLiteral("twinsTable"))->horizontalHeader()->sectionSize(0), 311);
+    QCOMPARE(window.findChild<QSplitter *>(QStringLiteral("navigationSplitter"))->sizes().first(), 150);
+}
+
+// The window title and the status bar name the environment and its alert health, and follow the picker.
+void TestMainWindow::titleAndStatusBarShowTheEnvironmentsHealth()
+{
+    QTemporaryDir dir;
+    auto store
+        = std::make_shared<EnvironmentStore>(dir.filePath(QStringLiteral("environments.ini")),
+                                             std::make_unique<FileSecretStore>(dir.filePath(QStringLiteral("keys"))));
+    QVERIFY(
+        store->add(QStringLiteral("staging"), QUrl(QStringLiteral("http://127.0.0.1:9")), QStringLiteral("twk_unused"))
+            .ok());
+    MainWindow window(*m_core, store);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("environmentStatus"));
+    QVERIFY(status);
+    QTRY_COMPARE(window.windowTitle(), QStringLiteral("TwinOps — Local (ok)"));
+    QCOMPARE(status->text(), QStringLiteral("Local: ok"));
+    window.selectEnvironment(1);
+    QTRY_COMPARE(window.windowTitle(), QStringLiteral("TwinOps — staging (unreachable)"));
+    QCOMPARE(status->text(), QStringLiteral("staging: unreachable"));
+    QVERIFY2(status->toolTip().contains(QStringLiteral("File → Environments")), qPrintable(status->toolTip()));
 }
 
 // Qt connects to the session bus once per process, so "no keychain" is a process of its own: this test binary

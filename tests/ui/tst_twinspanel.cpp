@@ -2,7 +2,10 @@
 // its graph summary; the database then shows the twin in that tenant. The panel works inside the tenant through
 // the platform admin's X-Twinops-Tenant.
 #include "consolefixture.h"
+#include "onetimesecretdialog.h"
+#include "sharelinksmodel.h"
 #include "tenantpicker.h"
+#include "twineditdialog.h"
 #include "twinsmodel.h"
 #include "twinspanel.h"
 #include "uitesting.h"
@@ -10,12 +13,17 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDeadlineTimer>
+#include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -32,7 +40,40 @@ class TestTwinsPanel final : public QObject
 private slots:
     void initTestCase_data() { addBackendRows(); }
     void createTwinAndSeeItsGraph();
+    void editArchiveAndDeleteTwin();
+    void createUseAndRevokeShareLinks();
 };
+
+namespace {
+
+// The first row of `table` whose first column shows `text` selected, as a click would.
+void selectRowWithText(QTableView *table, const QString &text)
+{
+    const int row = rowWithText(table->model(), text);
+    QVERIFY2(row >= 0, qPrintable(text));
+    clickRow(table, row);
+}
+
+// The question `name` answered with the button `buttonName` (or Cancel when empty), once it shows.
+void answer(QWidget &panel, const QString &name, const QString &buttonName)
+{
+    QMessageBox *question = nullptr;
+    QTRY_VERIFY((question = panel.findChild<QMessageBox *>(name)));
+    QVERIFY(QTest::qWaitForWindowExposed(question));
+    QAbstractButton *button = buttonName.isEmpty() ? question->button(QMessageBox::Cancel)
+                                                   : question->findChild<QAbstractButton *>(buttonName);
+    QVERIFY(button);
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QMessageBox *>(name));
+}
+
+QString twinField(ServiceCore &core, const QString &twinId, const QString &column)
+{
+    const auto rows = core.database().query(QStringLiteral("SELECT %1 FROM twins WHERE id = $1").arg(column), {twinId});
+    return rows.ok() && !rows->isEmpty() ? rows->first().text(0) : QStringLiteral("<none>");
+}
+
+} // namespace
 
 void TestTwinsPanel::createTwinAndSeeItsGraph()
 {
@@ -141,6 +182,171 @@ void TestTwinsPanel::createTwinAndSeeItsGraph()
     QCOMPARE(table->model()->rowCount(), 1);
     clickRow(table, 0);
     QTRY_VERIFY(summary->text().startsWith(QLatin1String("0 nodes")));
+    QVERIFY2(error->isHidden(), qPrintable(error->text()));
+}
+
+// Edit changes only what was edited; Archive and Restore flip the status in place; Delete asks first (Cancel keeps
+// the twin), then the row and the twin's rows in the database are gone and the feedback line says so.
+void TestTwinsPanel::editArchiveAndDeleteTwin()
+{
+    auto fixture = ConsoleFixture::create(currentDialect());
+    if (!fixture)
+        return;
+    const QString acme = postJson(*fixture->core, QStringLiteral("/api/v1/admin/tenants"),
+                                  {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
+    const QString twinId = postJson(*fixture->core, QStringLiteral("/api/v1/twins"),
+                                    {{QStringLiteral("name"), QStringLiteral("Pump station")}}, acme);
+    QVERIFY(!twinId.isEmpty());
+
+    TwinsPanel panel(*fixture->local);
+    QAbstractItemModelTester modelTester(panel.twinsModel(), kFatal);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto *tenant = panel.findChild<QComboBox *>(QStringLiteral("twinsTenant"));
+    auto *table = panel.findChild<QTableView *>(QStringLiteral("twinsTable"));
+    auto *edit = panel.findChild<QPushButton *>(QStringLiteral("editTwinButton"));
+    auto *archive = panel.findChild<QPushButton *>(QStringLiteral("archiveTwinButton"));
+    auto *remove = panel.findChild<QPushButton *>(QStringLiteral("deleteTwinButton"));
+    auto *feedback = panel.findChild<QLabel *>(QStringLiteral("twinsFeedback"));
+    auto *error = panel.findChild<QLabel *>(QStringLiteral("twinsError"));
+    QVERIFY(tenant && table && edit && archive && remove && feedback && error);
+    QTRY_VERIFY(tenant->findText(QStringLiteral("Acme Robotics")) >= 0);
+    tenant->setCurrentIndex(tenant->findText(QStringLiteral("Acme Robotics")));
+    QTRY_VERIFY(rowWithText(table->model(), QStringLiteral("Pump station")) >= 0);
+    QVERIFY(!edit->isEnabled() && !archive->isEnabled() && !remove->isEnabled());
+    selectRowWithText(table, QStringLiteral("Pump station"));
+    QTRY_COMPARE(panel.selectedTwinId(), twinId);
+    QVERIFY(edit->isEnabled() && archive->isEnabled() && remove->isEnabled());
+
+    // Edit: Save is enabled only once something changed.
+    QTest::mouseClick(edit, Qt::LeftButton);
+    TwinEditDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = panel.findChild<TwinEditDialog *>(QStringLiteral("twinEditDialog"))));
+    auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("twinEditName"));
+    auto *description = dialog->findChild<QPlainTextEdit *>(QStringLiteral("twinEditDescription"));
+    auto *save = dialog->findChild<QPushButton *>(QStringLiteral("twinEditSave"));
+    QVERIFY(name && description && save);
+    QCOMPARE(name->text(), QStringLiteral("Pump station"));
+    QVERIFY(!save->isEnabled());
+    name->selectAll();
+    QTest::keyClicks(name, QStringLiteral("Pump station North"));
+    description->setPlainText(QStringLiteral("Answers about the north pumps."));
+    QVERIFY(save->isEnabled());
+    QTest::mouseClick(save, Qt::LeftButton);
+    QTRY_COMPARE(twinField(*fixture->core, twinId, QStringLiteral("name")), QStringLiteral("Pump station North"));
+    QCOMPARE(twinField(*fixture->core, twinId, QStringLiteral("description")),
+             QStringLiteral("Answers about the north pumps."));
+    QTRY_VERIFY(rowWithText(table->model(), QStringLiteral("Pump station North")) >= 0);
+
+    // Archive, then Restore, in place.
+    QCOMPARE(archive->text(), QStringLiteral("Archive"));
+    QTest::mouseClick(archive, Qt::LeftButton);
+    QTRY_COMPARE(twinField(*fixture->core, twinId, QStringLiteral("status")), QStringLiteral("archived"));
+    QTRY_COMPARE(archive->text(), QStringLiteral("Restore"));
+    QCOMPARE(cellText(table, QStringLiteral("Pump station North"), TwinsModel::Status), QStringLiteral("archived"));
+    QTest::mouseClick(archive, Qt::LeftButton);
+    QTRY_COMPARE(twinField(*fixture->core, twinId, QStringLiteral("status")), QStringLiteral("active"));
+    QTRY_COMPARE(archive->text(), QStringLiteral("Archive"));
+
+    // Delete: Cancel keeps it; confirmed, it is gone.
+    QTest::mouseClick(remove, Qt::LeftButton);
+    answer(panel, QStringLiteral("confirmDeleteTwin"), QString());
+    QTest::qWait(200); // a delete that would go out anyway has time to arrive
+    QCOMPARE(twinField(*fixture->core, twinId, QStringLiteral("name")), QStringLiteral("Pump station North"));
+    QTest::mouseClick(remove, Qt::LeftButton);
+    answer(panel, QStringLiteral("confirmDeleteTwin"), QStringLiteral("confirmDeleteTwinButton"));
+    QTRY_COMPARE(twinField(*fixture->core, twinId, QStringLiteral("name")), QStringLiteral("<none>"));
+    QTRY_COMPARE(table->model()->rowCount(), 0);
+    QTRY_VERIFY(feedback->isVisible());
+    QVERIFY2(feedback->text().contains(QLatin1String("Pump station North")), qPrintable(feedback->text()));
+    QVERIFY(!edit->isEnabled() && !remove->isEnabled());
+    QVERIFY2(error->isHidden(), qPrintable(error->text()));
+}
+
+// A link with an expiry: its token shown once, it works for the public chat (which marks it used), Revoke asks
+// (Cancel keeps it), and the revoked token is refused.
+void TestTwinsPanel::createUseAndRevokeShareLinks()
+{
+    auto fixture = ConsoleFixture::create(currentDialect());
+    if (!fixture)
+        return;
+    const QString acme = postJson(*fixture->core, QStringLiteral("/api/v1/admin/tenants"),
+                                  {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
+    const QString twinId = postJson(*fixture->core, QStringLiteral("/api/v1/twins"),
+                                    {{QStringLiteral("name"), QStringLiteral("Pump station")}}, acme);
+    QVERIFY(!twinId.isEmpty());
+
+    TwinsPanel panel(*fixture->local);
+    QAbstractItemModelTester linksTester(panel.shareLinksModel(), kFatal);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto *tenant = panel.findChild<QComboBox *>(QStringLiteral("twinsTenant"));
+    auto *table = panel.findChild<QTableView *>(QStringLiteral("twinsTable"));
+    auto *details = panel.findChild<QTabWidget *>(QStringLiteral("twinDetails"));
+    auto *links = panel.findChild<QTableView *>(QStringLiteral("shareLinksTable"));
+    auto *expiry = panel.findChild<QSpinBox *>(QStringLiteral("shareLinkExpiry"));
+    auto *create = panel.findChild<QPushButton *>(QStringLiteral("createShareLinkButton"));
+    auto *revoke = panel.findChild<QPushButton *>(QStringLiteral("revokeShareLinkButton"));
+    auto *error = panel.findChild<QLabel *>(QStringLiteral("twinsError"));
+    QVERIFY(tenant && table && details && links && expiry && create && revoke && error);
+    QTRY_VERIFY(tenant->findText(QStringLiteral("Acme Robotics")) >= 0);
+    tenant->setCurrentIndex(tenant->findText(QStringLiteral("Acme Robotics")));
+    QTRY_VERIFY(rowWithText(table->model(), QStringLiteral("Pump station")) >= 0);
+    QVERIFY(!create->isEnabled());
+    selectRowWithText(table, QStringLiteral("Pump station"));
+    QTRY_COMPARE(panel.shareLinksModel()->twinId(), twinId);
+    details->setCurrentIndex(1);
+    QTRY_VERIFY(!panel.shareLinksModel()->isLoading());
+    QCOMPARE(links->model()->rowCount(), 0);
+    QVERIFY(create->isEnabled() && !revoke->isEnabled());
+
+    expiry->setValue(7);
+    QTest::mouseClick(create, Qt::LeftButton);
+    OneTimeSecretDialog *shown = nullptr;
+    QTRY_VERIFY((shown = panel.findChild<OneTimeSecretDialog *>(QStringLiteral("oneTimeSecretDialog"))));
+    auto *tokenField = shown->findChild<QLineEdit *>(QStringLiteral("oneTimeSecret"));
+    auto *close = shown->findChild<QPushButton *>(QStringLiteral("closeSecretButton"));
+    QVERIFY(tokenField && close);
+    const QString token = tokenField->text();
+    QVERIFY2(token.startsWith(QLatin1String("tws_")), qPrintable(token.left(8)));
+    QTest::mouseClick(close, Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<OneTimeSecretDialog *>());
+    QTRY_COMPARE(links->model()->rowCount(), 1);
+    // Listed by its prefix only, expiring in a week, never used, active.
+    QVERIFY(!cellText(links->model(), 0, ShareLinksModel::Prefix).contains(token));
+    QVERIFY(
+        token.startsWith(links->model()->index(0, ShareLinksModel::Prefix).data(PagedAdminModel::SortRole).toString()));
+    const QDateTime expires
+        = links->model()->index(0, ShareLinksModel::Expires).data(PagedAdminModel::SortRole).toDateTime();
+    QVERIFY2(qAbs(QDateTime::currentDateTimeUtc().secsTo(expires) - 7 * 86400) < 600, qPrintable(expires.toString()));
+    QCOMPARE(cellText(links->model(), 0, ShareLinksModel::LastUsed), QStringLiteral("never"));
+    QCOMPARE(cellText(links->model(), 0, ShareLinksModel::State), QStringLiteral("active"));
+
+    // The link works, and is marked used.
+    InProcessAdminApi api(*fixture->core);
+    const QString publicPath = QStringLiteral("/api/v1/public/share/") + token;
+    QCOMPARE(api.get(publicPath).status, 200);
+    QCOMPARE(api.call("POST", publicPath + QStringLiteral("/chat"),
+                      QJsonObject{{QStringLiteral("message"), QStringLiteral("Hello?")}})
+                 .status,
+             200);
+    panel.shareLinksModel()->reload();
+    QTRY_VERIFY(links->model()->rowCount() == 1
+                && cellText(links->model(), 0, ShareLinksModel::LastUsed) != QStringLiteral("never"));
+
+    // Revoke: Cancel keeps it, confirmed it is refused.
+    clickRow(links, 0);
+    QTRY_VERIFY(revoke->isEnabled());
+    QTest::mouseClick(revoke, Qt::LeftButton);
+    answer(panel, QStringLiteral("confirmRevokeShareLink"), QString());
+    QCOMPARE(api.get(publicPath).status, 200);
+    QTest::mouseClick(revoke, Qt::LeftButton);
+    answer(panel, QStringLiteral("confirmRevokeShareLink"), QStringLiteral("confirmRevokeShareLinkButton"));
+    QTRY_COMPARE(cellText(links->model(), 0, ShareLinksModel::State), QStringLiteral("revoked"));
+    QTRY_VERIFY(!revoke->isEnabled());
+    QCOMPARE(api.get(publicPath).status, 404);
     QVERIFY2(error->isHidden(), qPrintable(error->text()));
 }
 

@@ -170,7 +170,7 @@ void registerAdminRoutes(Router &router)
         }
         TWINOPS_TRY_ASSIGN(
             const auto users,
-            UserRepository(c.api.db()).listAllTenants(page, c.request.queryValue(QStringLiteral("search")), tenantId));
+            UserRepository(c.api.db()).listAllTenants(page, c.request.queryValue(QStringLiteral("q")), tenantId));
         return HttpResponse::json(200, pageJson(users, userJson));
     });
 

@@ -1,4 +1,4 @@
-#include "apikeysecretdialog.h"
+#include "onetimesecretdialog.h"
 
 #include <QClipboard>
 #include <QDialogButtonBox>
@@ -12,29 +12,29 @@
 
 namespace twinops {
 
-ApiKeySecretDialog::ApiKeySecretDialog(const QString &keyName, const QString &tenantName, const QString &secret,
-                                       QWidget *parent)
+OneTimeSecretDialog::OneTimeSecretDialog(const QString &title, const QString &what, const QString &secret,
+                                         QWidget *parent)
     : QDialog(parent)
     , m_secret(new QLineEdit(secret, this))
 {
-    setObjectName(QStringLiteral("apiKeySecretDialog"));
-    setWindowTitle(tr("API key created"));
+    setObjectName(QStringLiteral("oneTimeSecretDialog"));
+    setWindowTitle(title);
 
-    auto *notice = new QLabel(tr("The API key \"%1\" of %2 was created. Copy it now and keep it somewhere safe: it "
-                                 "will not be shown again. If it is lost, revoke it and create a new one.")
-                                  .arg(keyName, tenantName),
+    auto *notice = new QLabel(tr("%1 was created. Copy it now and keep it somewhere safe: it will not be shown again. "
+                                 "If it is lost, revoke it and create a new one.")
+                                  .arg(what),
                               this);
-    notice->setObjectName(QStringLiteral("apiKeySecretNotice"));
+    notice->setObjectName(QStringLiteral("oneTimeSecretNotice"));
     notice->setWordWrap(true);
     notice->setTextFormat(Qt::PlainText);
-    m_secret->setObjectName(QStringLiteral("apiKeySecret"));
+    m_secret->setObjectName(QStringLiteral("oneTimeSecret"));
     m_secret->setReadOnly(true);
     m_secret->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_secret->setMinimumWidth(m_secret->fontMetrics().horizontalAdvance(secret) + 16);
     auto *copy = new QPushButton(tr("Copy"), this);
-    copy->setObjectName(QStringLiteral("copyApiKeyButton"));
+    copy->setObjectName(QStringLiteral("copySecretButton"));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    buttons->button(QDialogButtonBox::Close)->setObjectName(QStringLiteral("closeApiKeySecretButton"));
+    buttons->button(QDialogButtonBox::Close)->setObjectName(QStringLiteral("closeSecretButton"));
 
     auto *field = new QHBoxLayout;
     field->addWidget(m_secret, 1);
@@ -53,7 +53,7 @@ ApiKeySecretDialog::ApiKeySecretDialog(const QString &keyName, const QString &te
     m_secret->setFocus();
 }
 
-void ApiKeySecretDialog::done(int result)
+void OneTimeSecretDialog::done(int result)
 {
     m_secret->clear();
     QDialog::done(result);
