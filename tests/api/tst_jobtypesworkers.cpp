@@ -4,9 +4,11 @@
 // version and an advancing heartbeat; a worker wedged in a job shows as stuck, and a daemon killed with a job in
 // hand as stale.
 #include "checks/apiclient.h"
+#include "core/ids.h"
 #include "daemon.h"
 #include "jobs/jobqueue.h"
 #include "jobs/probehandler.h"
+#include "jobs/workerregistry.h"
 #include "testdatabase.h"
 #include "webhookreceiver.h"
 
@@ -67,6 +69,7 @@ private slots:
     void pauseRules();
     void twoDaemonsHonourAPauseAndBothAreListed();
     void wedgedWorkerIsStuckAndAKilledDaemonStale();
+    void instancesGoneForAWeekArePruned();
 
 private:
     void startDaemon(Daemon &daemon, const TestDatabase &db, const QStringList &extra = {});
@@ -385,6 +388,49 @@ void TestJobTypesWorkers::wedgedWorkerIsStuckAndAKilledDaemonStale()
         return false;
     }));
     QVERIFY(observer.stop());
+}
+
+// A starting pool deletes the rows of instances not heard of for WorkerRegistry::kGoneRetention, and keeps the others.
+void TestJobTypesWorkers::instancesGoneForAWeekArePruned()
+{
+    TWINOPS_FRESH_DATABASE(db);
+    auto connection = db->connectMigrated();
+    QVERIFY(connection);
+    const auto leftBehind = [&](const QString &name, int daysAgo) {
+        WorkerInstance instance;
+        instance.id = newId();
+        instance.name = name;
+        instance.host = QStringLiteral("old-host");
+        instance.pid = 1;
+        instance.version = QStringLiteral("0.0.1");
+        instance.lease = std::chrono::seconds(60);
+        const QDateTime then = nowUtc().addDays(-daysAgo);
+        instance.startedAt = then;
+        instance.workers = {WorkerRecord{0, then, {}, {}, {}, 0}};
+        TWINOPS_VERIFY_OK(WorkerRegistry(*connection).record(instance, then));
+    };
+    leftBehind(QStringLiteral("eight-days-ago"), 8);
+    leftBehind(QStringLiteral("six-days-ago"), 6);
+    const auto names = [&] {
+        QStringList found;
+        auto rows = connection->query(QStringLiteral("SELECT name FROM job_instances ORDER BY name"));
+        if (rows.ok())
+            for (const Row row : *rows)
+                found << row.text(0);
+        return found;
+    };
+    QCOMPARE(names().size(), 2);
+
+    Daemon daemon;
+    startDaemon(daemon, *db);
+    QVERIFY2(eventually([&] { return !names().contains(QStringLiteral("eight-days-ago")) && names().size() == 2; }),
+             qPrintable(names().join(u',')));
+    QVERIFY(names().contains(QStringLiteral("six-days-ago")));
+    QCOMPARE(scalar(*connection,
+                    QStringLiteral("SELECT count(*) FROM job_worker_heartbeats WHERE instance_id NOT IN "
+                                   "(SELECT id FROM job_instances)")),
+             qint64(0));
+    QVERIFY(daemon.stop());
 }
 
 QTEST_GUILESS_MAIN(TestJobTypesWorkers)
