@@ -4,6 +4,8 @@
 #include "errorgroupsview.h"
 #include "jobs/jobhandler.h"
 #include "jobsmodel.h"
+#include "jobtypesview.h"
+#include "workersview.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -168,6 +170,8 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     m_tabs->setObjectName(QStringLiteral("jobsTabs"));
     m_tabs->addTab(jobsPage, tr("Jobs"));
     m_tabs->addTab(m_errorGroups, tr("Error groups"));
+    m_tabs->addTab(new JobTypesView(client, m_tabs), tr("Types"));
+    m_tabs->addTab(new WorkersView(client, m_tabs), tr("Workers"));
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(m_tabs);

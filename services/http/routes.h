@@ -26,6 +26,7 @@ void registerOperationsRoutes(Router &router);
 void registerPublicRoutes(Router &router);
 void registerChatRoutes(Router &router);
 void registerJobRoutes(Router &router);
+void registerWorkerRoutes(Router &router); // job types (pause, resume) and worker heartbeats
 void registerNotificationRoutes(Router &router);
 
 void registerAlertRoutes(Router &router);

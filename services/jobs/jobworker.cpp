@@ -62,6 +62,12 @@ void JobWorker::beat()
         m_options.heartbeats->beat(m_index);
 }
 
+void JobWorker::hold(const QString &jobId, const QString &jobType, int inHand)
+{
+    if (m_options.heartbeats)
+        m_options.heartbeats->holding(m_index, jobId, jobType, inHand);
+}
+
 void JobWorker::process(JobQueue &queue, JobCompleter &completer, const Claim &claim)
 {
     QList<Job> remaining = claim.jobs;
@@ -75,12 +81,14 @@ void JobWorker::process(JobQueue &queue, JobCompleter &completer, const Claim &c
                 ids << job.id;
             if (auto released = queue.release(claim.leaseToken, ids); !released.ok())
                 qCWarning(lcJobs).noquote() << "could not release jobs on shutdown:" << released.error().message;
+            hold({}, {}, 0);
             return;
         }
         if (sinceHeartbeat.elapsed() > m_options.lease.count() / 3) {
             (void)queue.heartbeat(claim.leaseToken, m_options.lease);
             sinceHeartbeat.restart();
         }
+        hold(remaining.front().id, remaining.front().type, int(remaining.size()));
         const int consumed = runTransaction(completer, claim.leaseToken, remaining, oneAtATime);
         beat();
         if (consumed < 0) {
@@ -89,6 +97,7 @@ void JobWorker::process(JobQueue &queue, JobCompleter &completer, const Claim &c
         }
         remaining.remove(0, consumed);
     }
+    hold({}, {}, 0);
 }
 
 // Runs jobs from the front of `jobs` in one transaction. Returns how many it finished (completed or failed),

@@ -33,6 +33,7 @@ protected:
 
 private:
     void beat(); // tells the pool's heartbeats (WorkerPoolOptions) that this worker came round
+    void hold(const QString &jobId, const QString &jobType, int inHand); // and what it runs (none: empty id)
     void process(JobQueue &queue, JobCompleter &completer, const Claim &claim);
     int runTransaction(JobCompleter &completer, const QString &leaseToken, const QList<Job> &jobs, bool oneAtATime);
     int runOutsideTransaction(JobCompleter &completer, const QString &leaseToken, const Job &job);

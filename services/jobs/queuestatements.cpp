@@ -84,7 +84,10 @@ QString claimStatement(const QString &index, const QString &choice, const QStrin
                "AND run_at <= $4 %2%3) RETURNING %4")
         .arg(index, choice, lock, columns);
 }
-const QString kAnyJob = QStringLiteral("ORDER BY priority DESC, run_at, id LIMIT %1");
+// Paused types (paused_job_types, POST /api/v1/admin/jobs/types/{type}/pause) wait: read by every claim, so a pause
+// holds in every instance at once. The platform jobs' claim below needs no such test: their type cannot be paused.
+const QString kAnyJob
+    = QStringLiteral("AND type NOT IN (SELECT type FROM paused_job_types) ORDER BY priority DESC, run_at, id LIMIT %1");
 // The platform (tenantless) jobs of one type ($5), oldest first, through the (tenant_id, type, created_at) index:
 // a worker of their own finds its few jobs without walking the backlog of all the others.
 const QString kPlatformJobsOfType

@@ -14,6 +14,7 @@ class QThread;
 
 namespace twinops {
 
+class InstanceHeartbeat;
 class MetricsRegistry;
 class WorkerHeartbeats;
 
@@ -29,13 +30,17 @@ struct WorkerPoolOptions
     QString owner; // names this process in lease_owner (host:pid)
     WorkerHeartbeats *heartbeats = nullptr; // where the workers say they are alive (the process's /health), or none
     QString platformJobType; // non-empty: claim only the platform (tenantless) jobs of this type (JobQueue::claim)
+    // How often the pool writes its workers' heartbeats into the workers table (InstanceHeartbeat); at most a third
+    // of the lease, so that a live worker never looks stuck.
+    std::chrono::milliseconds registryInterval{5'000};
 };
 
 // Worker threads, each with its own database connection, that claim jobs in batches and run them. A job's
 // effects and its completion commit in one transaction, conditional on the lease, so a job is done exactly once
 // in effect even when workers die mid-batch: its claim expires and the rescuer hands it to another worker.
 // The pool composes the units and owns their threads: JobWorker (claims; worker 0 also runs the JobRescuer),
-// JobExecutor and JobCompleter inside each worker, and on PostgreSQL an EnqueueListener.
+// JobExecutor and JobCompleter inside each worker, on PostgreSQL an EnqueueListener, and the InstanceHeartbeat that
+// shows the pool and its workers in the workers table.
 class WorkerPool
 {
 public:
@@ -56,6 +61,8 @@ private:
     WorkerPoolOptions m_options;
     PoolSignal m_signal;
     std::vector<std::unique_ptr<QThread>> m_threads;
+    std::unique_ptr<WorkerHeartbeats> m_ownHeartbeats; // when the options name none
+    std::unique_ptr<InstanceHeartbeat> m_instanceHeartbeat;
 };
 
 } // namespace twinops

@@ -126,6 +126,10 @@ const Policy kPolicies[] = {
     {"POST /api/v1/admin/jobs/error-groups/retry", Kind::Admin, Role::Owner, nullptr, Target::FinishedJob, 200},
     {"POST /api/v1/admin/jobs/error-groups/cancel", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
     {"POST /api/v1/admin/jobs/error-groups/discard", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
+    {"GET /api/v1/admin/jobs/types", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/jobs/types/{type}/pause", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"POST /api/v1/admin/jobs/types/{type}/resume", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
+    {"GET /api/v1/admin/workers", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"GET /api/v1/admin/checks", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/checks/run", Kind::Admin, Role::Owner, nullptr, Target::None, 202},
     {"GET /api/v1/admin/checks/runs/{id}", Kind::Admin, Role::Owner, nullptr, Target::ChecklistRun, 200},
@@ -668,7 +672,7 @@ QString TestApiMatrix::fingerprint(Database &db)
         "(SELECT count(*) FROM checklist_runs), (SELECT count(*) FROM checklist_results WHERE checked_by IS NOT NULL), "
         "(SELECT count(*) FROM alert_rules), (SELECT max(updated_at) FROM alert_rules), "
         "(SELECT count(acknowledged_at) FROM alert_states), (SELECT count(*) FROM alert_silences), "
-        "(SELECT max(ends_at) FROM alert_silences)");
+        "(SELECT max(ends_at) FROM alert_silences), (SELECT count(*) FROM paused_job_types)");
     auto rows = db.query(sql);
     if (!rows.ok())
         return rows.error().message;
@@ -775,6 +779,7 @@ void TestApiMatrix::matrix()
     path.replace(QLatin1String("{id}"), targetId).replace(QLatin1String("{token}"), targetId);
     path.replace(QLatin1String("{fingerprint}"), targetId);
     path.replace(QLatin1String("{item_id}"), QLatin1String("startup-logs")); // a manual item of the staging checklist
+    path.replace(QLatin1String("{type}"), QLatin1String("matrix_type")); // a type with no job: pausing it stops nothing
     const QJsonObject body = successBody(*f, route, targetId, credential);
 
     ApiHarness &api = *f->api;

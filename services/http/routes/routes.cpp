@@ -23,6 +23,7 @@ void registerRoutes(Router &router)
     registerPeopleRoutes(router);
     registerChatRoutes(router);
     registerJobRoutes(router);
+    registerWorkerRoutes(router);
     registerAlertRoutes(router);
     registerPublicRoutes(router);
     registerAdminRoutes(router);

@@ -1,0 +1,189 @@
+#include "jobtypesview.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace twinops {
+
+namespace {
+
+QPushButton *button(const QString &name, const QString &text, QWidget *parent)
+{
+    auto *result = new QPushButton(text, parent);
+    result->setObjectName(name);
+    return result;
+}
+
+} // namespace
+
+JobTypesView::JobTypesView(AdminClient &client, QWidget *parent)
+    : QWidget(parent)
+    , m_model(new JobTypesModel(client, this))
+{
+    auto *reloadButton = button(QStringLiteral("reloadJobTypes"), tr("Reload"), this);
+    auto *topBar = new QHBoxLayout;
+    auto *hint = new QLabel(tr("A paused type's jobs wait in their state on every instance until it is resumed; "
+                               "jobs already running finish."),
+                            this);
+    hint->setWordWrap(true);
+    topBar->addWidget(hint, 1);
+    topBar->addWidget(reloadButton);
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("jobTypesError"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_error->hide();
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("jobTypesStatus"));
+    m_status->setWordWrap(true);
+
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("jobTypesTable"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->resizeSection(JobTypesModel::Type, 180);
+    m_table->horizontalHeader()->resizeSection(JobTypesModel::Status, 220);
+    m_table->setWordWrap(false);
+
+    m_reason = new QLineEdit(this);
+    m_reason->setObjectName(QStringLiteral("pauseReason"));
+    m_reason->setPlaceholderText(tr("Reason for pausing (optional, shown to the other admins)"));
+    m_reason->setMaxLength(500);
+    m_pause = button(QStringLiteral("pauseTypeButton"), tr("Pause…"), this);
+    m_resume = button(QStringLiteral("resumeTypeButton"), tr("Resume…"), this);
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_reason, 1);
+    actions->addWidget(m_pause);
+    actions->addWidget(m_resume);
+
+    m_confirmBar = new QWidget(this);
+    m_confirmBar->setObjectName(QStringLiteral("jobTypesConfirmBar"));
+    m_confirmText = new QLabel(m_confirmBar);
+    m_confirmText->setObjectName(QStringLiteral("jobTypesConfirmText"));
+    m_confirmText->setWordWrap(true);
+    auto *confirmButton = button(QStringLiteral("confirmTypeButton"), tr("Confirm"), m_confirmBar);
+    auto *dismissButton = button(QStringLiteral("dismissTypeButton"), tr("Don't"), m_confirmBar);
+    auto *confirmLayout = new QHBoxLayout(m_confirmBar);
+    confirmLayout->setContentsMargins(0, 0, 0, 0);
+    confirmLayout->addWidget(m_confirmText, 1);
+    confirmLayout->addWidget(confirmButton);
+    confirmLayout->addWidget(dismissButton);
+    m_confirmBar->hide();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(topBar);
+    layout->addWidget(m_error);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_confirmBar);
+    layout->addLayout(actions);
+    layout->addWidget(m_status);
+
+    connect(reloadButton, &QPushButton::clicked, this, &JobTypesView::reload);
+    connect(m_model, &JobTypesModel::errorOccurred, this, &JobTypesView::showError);
+    connect(m_model, &JobTypesModel::loaded, this, [this] {
+        m_error->hide();
+        updateButtons();
+    });
+    connect(m_model, &JobTypesModel::pauseFinished, this, &JobTypesView::showResult);
+    connect(m_model, &JobTypesModel::modelReset, this, &JobTypesView::updateButtons);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobTypesView::updateButtons);
+    connect(m_pause, &QPushButton::clicked, this, [this] { ask(true); });
+    connect(m_resume, &QPushButton::clicked, this, [this] { ask(false); });
+    connect(confirmButton, &QPushButton::clicked, this, &JobTypesView::confirm);
+    connect(dismissButton, &QPushButton::clicked, this, &JobTypesView::dismiss);
+    updateButtons();
+}
+
+void JobTypesView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    reload();
+}
+
+void JobTypesView::reload()
+{
+    m_model->reload();
+}
+
+QJsonObject JobTypesView::selectedType() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QJsonObject() : m_model->type(rows.first().row());
+}
+
+void JobTypesView::updateButtons()
+{
+    const QJsonObject type = selectedType();
+    const bool paused = type.value(QLatin1String("paused")).toBool();
+    m_pause->setEnabled(!type.isEmpty() && !paused && !type.value(QLatin1String("platform")).toBool());
+    m_resume->setEnabled(paused);
+    m_pause->setToolTip(type.value(QLatin1String("platform")).toBool()
+                            ? tr("The alert notifications cannot be paused: they tell you when something is wrong")
+                            : tr("Every instance stops claiming this type's jobs"));
+}
+
+void JobTypesView::ask(bool pause)
+{
+    const QJsonObject type = selectedType();
+    if (type.isEmpty())
+        return;
+    m_pending = pause;
+    m_pendingType = type.value(QLatin1String("type")).toString();
+    m_pendingReason = pause ? m_reason->text().trimmed() : QString();
+    const qint64 waiting = type.value(QLatin1String("counts"))[QLatin1String("available")].toInteger()
+        + type.value(QLatin1String("counts"))[QLatin1String("retryable")].toInteger()
+        + type.value(QLatin1String("counts"))[QLatin1String("scheduled")].toInteger();
+    m_confirmText->setText(
+        pause ? tr("Pause \"%1\"? No instance will start its jobs (%n waiting now) until it is resumed.", nullptr,
+                   int(waiting))
+                    .arg(m_pendingType)
+              : tr("Resume \"%1\"? Its %n waiting job(s) become claimable at once.", nullptr, int(waiting))
+                    .arg(m_pendingType));
+    m_confirmBar->show();
+}
+
+void JobTypesView::confirm()
+{
+    if (!m_pending)
+        return;
+    m_model->setPaused(m_pendingType, *m_pending, m_pendingReason);
+    m_status->setText(tr("Working…"));
+    if (*m_pending)
+        m_reason->clear();
+    dismiss();
+}
+
+void JobTypesView::dismiss()
+{
+    m_pending.reset();
+    m_pendingType.clear();
+    m_pendingReason.clear();
+    m_confirmBar->hide();
+}
+
+void JobTypesView::showResult(const QString &type, bool paused, const QString &error)
+{
+    if (!error.isEmpty()) {
+        m_status->clear();
+        showError(error);
+        return;
+    }
+    m_status->setText(paused ? tr("Paused \"%1\".").arg(type) : tr("Resumed \"%1\".").arg(type));
+}
+
+void JobTypesView::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->show();
+}
+
+} // namespace twinops
