@@ -100,6 +100,8 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/tenants", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/tenants", Kind::Admin, Role::Owner, nullptr, Target::None, 201},
     {"PATCH /api/v1/admin/tenants/{id}", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 200},
+    {"DELETE /api/v1/admin/tenants/{id}", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 200},
+    {"GET /api/v1/admin/tenants/{id}/export", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 200},
     {"GET /api/v1/admin/users", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/tenants/{id}/users", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 201},
     {"PATCH /api/v1/admin/users/{id}", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
@@ -773,6 +775,13 @@ void TestApiMatrix::matrix()
     path.replace(QLatin1String("{id}"), targetId).replace(QLatin1String("{token}"), targetId);
     path.replace(QLatin1String("{fingerprint}"), targetId);
     path.replace(QLatin1String("{item_id}"), QLatin1String("startup-logs")); // a manual item of the staging checklist
+    if (route == QLatin1String("DELETE /api/v1/admin/tenants/{id}")) // the tenant's name confirms the deletion
+        path += QStringLiteral("?confirm=")
+            + QString::fromUtf8(QUrl::toPercentEncoding(
+                f->api->db()
+                    .query(QStringLiteral("SELECT name FROM tenants WHERE id = $1"), {targetId})
+                    ->first()
+                    .text(0)));
     const QJsonObject body = successBody(*f, route, targetId, credential);
 
     ApiHarness &api = *f->api;
