@@ -84,6 +84,21 @@ void PagedAdminModel::upsert(const QJsonObject &fields, bool append)
     }
 }
 
+void PagedAdminModel::removeItem(const QString &id)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_items.removeAt(row);
+    m_rows.remove(id);
+    for (auto it = m_rows.begin(); it != m_rows.end(); ++it) {
+        if (it.value() > row)
+            --it.value();
+    }
+    endRemoveRows();
+}
+
 void PagedAdminModel::reportError(const AdminReply &reply)
 {
     emit errorOccurred(reply.errorText());

@@ -12,8 +12,8 @@ struct AdminReply;
 
 // A table over one paged list route of the admin API ({items, next_cursor} with keyset paging, as
 // resources/api/openapi.json pages lists). Pages arrive through fetchMore(), asynchronously; answers to a list that was
-// since replaced (new search, other tenant) are dropped. Rows are only ever appended or updated in place, so a row
-// keeps its number until the next reset.
+// since replaced (new search, other tenant) are dropped. Rows are appended, updated in place or removed (a deleted
+// object), never moved.
 class PagedAdminModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -55,6 +55,8 @@ protected:
     AdminClient &client() const { return m_client; }
     // Merges `fields` into the row of the same id (dataChanged), or appends it (rowsInserted) when `append` is set.
     void upsert(const QJsonObject &fields, bool append);
+    // Removes the row of that id (rowsRemoved), if listed.
+    void removeItem(const QString &id);
     void reportError(const AdminReply &reply);
     static QString encoded(const QString &value);
 
