@@ -212,6 +212,8 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     connect(m_tenants, &TenantsModel::errorOccurred, this, &TenantsPanel::showError);
     connect(m_tenants, &QAbstractItemModel::rowsRemoved, this, &TenantsPanel::tenantSelectionChanged);
     connect(m_tenants, &TenantsModel::tenantDeleted, this, [this](const QJsonObject &deleted) {
+        // Nothing stays selected: the view moves the current row to a neighbour, which Del would delete next.
+        m_tenantsTable->selectionModel()->clear();
         const QJsonObject counts = deleted.value(QLatin1String("deleted")).toObject();
         auto count = [&counts](const char *key) { return int(counts.value(QLatin1String(key)).toInteger()); };
         m_feedback->showDone(tr("Deleted tenant %1 with %2 users, %3 twins, %4 sources and %5 jobs.")
