@@ -62,6 +62,7 @@ private:
     void addEnvironment();
     void saveEnvironment();
     void removeEnvironment();
+    void removeConfirmed(const QString &id, const QString &name);
     void showSelected();
     void clearForm();
     void confirmFileFallback();

@@ -465,6 +465,7 @@ void TestRemoteConsole::sourcesUploadApproveAndReject()
     clickRow(table, rowWithText(table->model(), QStringLiteral("spam.txt")));
     QTRY_VERIFY(reject->isEnabled());
     QTest::mouseClick(reject, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmRejectSource")));
     QTRY_COMPARE_WITH_TIMEOUT(cellText(table, QStringLiteral("spam.txt"), SourcesModel::Status),
                               QStringLiteral("rejected"), kAnswerMs);
     QCOMPARE(onServer(QStringLiteral("spam.txt")).value(QLatin1String("status")).toString(),
