@@ -60,6 +60,17 @@ QSortFilterProxyModel *makeProxy(QAbstractItemModel *source, QObject *parent)
     return proxy;
 }
 
+// "3 users, 2 twins, 5 sources and 140 jobs" from the API's counts of a tenant.
+QString countsText(const QJsonObject &counts)
+{
+    auto count = [&counts](const char *key) { return int(counts.value(QLatin1String(key)).toInteger()); };
+    return TenantsPanel::tr("%1 users, %2 twins, %3 sources and %4 jobs")
+        .arg(count("users"))
+        .arg(count("twins"))
+        .arg(count("sources"))
+        .arg(count("jobs"));
+}
+
 } // namespace
 
 TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
@@ -214,14 +225,9 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     connect(m_tenants, &TenantsModel::tenantDeleted, this, [this](const QJsonObject &deleted) {
         // Nothing stays selected: the view moves the current row to a neighbour, which Del would delete next.
         m_tenantsTable->selectionModel()->clear();
-        const QJsonObject counts = deleted.value(QLatin1String("deleted")).toObject();
-        auto count = [&counts](const char *key) { return int(counts.value(QLatin1String(key)).toInteger()); };
-        m_feedback->showDone(tr("Deleted tenant %1 with %2 users, %3 twins, %4 sources and %5 jobs.")
-                                 .arg(deleted.value(QLatin1String("name")).toString())
-                                 .arg(count("users"))
-                                 .arg(count("twins"))
-                                 .arg(count("sources"))
-                                 .arg(count("jobs")));
+        m_feedback->showDone(tr("Deleted tenant %1 with %2.")
+                                 .arg(deleted.value(QLatin1String("name")).toString(),
+                                      countsText(deleted.value(QLatin1String("deleted")).toObject())));
     });
     connect(m_users, &UsersModel::errorOccurred, this, &TenantsPanel::showError);
     // Revoking a user revokes the keys the user created (docs/decisions.md): the key list says so at once.
@@ -352,18 +358,12 @@ void TenantsPanel::confirmDeleteTenant()
     clearError();
     const QString id = m_tenants->idAt(row);
     const QString name = tenantName(row);
-    const QJsonObject counts = m_tenants->item(row).value(QLatin1String("counts")).toObject();
-    auto count = [&counts](const char *key) { return int(counts.value(QLatin1String(key)).toInteger()); };
     ConfirmDialog::ask(
         this, QStringLiteral("confirmDeleteTenant"),
         {tr("Delete tenant?"), tr("Delete tenant"), name,
-         tr("Deletes the tenant with its %1 users, %2 twins, %3 sources and %4 jobs, and its conversations, graph, "
-            "sessions and API keys. Running jobs of the tenant are abandoned. This cannot be undone: export the "
-            "tenant first to keep a copy.")
-             .arg(count("users"))
-             .arg(count("twins"))
-             .arg(count("sources"))
-             .arg(count("jobs")),
+         tr("Deletes the tenant with its %1, and its conversations, graph, sessions and API keys. Running jobs of "
+            "the tenant are abandoned. This cannot be undone: export the tenant first to keep a copy.")
+             .arg(countsText(m_tenants->item(row).value(QLatin1String("counts")).toObject())),
          true},
         [this, id, name] { m_tenants->deleteTenant(id, name); });
 }

@@ -194,6 +194,9 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     QVERIFY(ui.complete());
 
     QTest::keyClicks(ui.search, QStringLiteral("analytical"));
+    // The only tenant is listed before the search too: wait for the search itself, or its reload (250 ms after the
+    // last key, later on a busy machine) would clear the selection made below.
+    QTRY_COMPARE(panel.tenantsModel()->search(), QStringLiteral("analytical"));
     QTRY_COMPARE(ui.tenants->model()->rowCount(), 1);
     QTRY_VERIFY(!panel.tenantsModel()->isLoading());
     QCOMPARE(cellText(ui.tenants->model(), 0, TenantsModel::Users), QStringLiteral("1"));
