@@ -84,7 +84,7 @@ void PagedAdminModel::upsert(const QJsonObject &fields, bool append)
     }
 }
 
-void PagedAdminModel::remove(const QString &id)
+void PagedAdminModel::removeItem(const QString &id)
 {
     const int row = rowOf(id);
     if (row < 0)

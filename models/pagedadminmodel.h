@@ -56,7 +56,7 @@ protected:
     // Merges `fields` into the row of the same id (dataChanged), or appends it (rowsInserted) when `append` is set.
     void upsert(const QJsonObject &fields, bool append);
     // Takes the row of `id` away (rowsRemoved); the rows after it move up by one.
-    void remove(const QString &id);
+    void removeItem(const QString &id);
     void reportError(const AdminReply &reply);
     static QString encoded(const QString &value);
 

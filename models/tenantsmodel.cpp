@@ -55,6 +55,8 @@ QVariant TenantsModel::data(const QModelIndex &index, int role) const
 
     const QDateTime created
         = QDateTime::fromString(tenant.value(QLatin1String("created_at")).toString(), Qt::ISODateWithMs);
+    const QDateTime active
+        = QDateTime::fromString(tenant.value(QLatin1String("last_activity_at")).toString(), Qt::ISODateWithMs);
     switch (index.column()) {
     case Name: {
         const QString name = tenant.value(QLatin1String("name")).toString();
@@ -67,6 +69,12 @@ QVariant TenantsModel::data(const QModelIndex &index, int role) const
     case Jobs:
         // A tenant just created here has no counts from the server yet: it has nothing.
         return tenant.value(QLatin1String("counts")).toObject().value(countKey(index.column())).toInteger();
+    case LastActivity:
+        if (role == SortRole)
+            return active; // "never" (invalid) sorts first
+        if (role == Qt::ToolTipRole)
+            return tr("The latest login, API key use, chat message or job of the tenant");
+        return active.isValid() ? QLocale().toString(active.toLocalTime(), QLocale::ShortFormat) : tr("never");
     case Created:
         if (role == SortRole)
             return created;
@@ -86,6 +94,7 @@ QVariant TenantsModel::headerData(int section, Qt::Orientation orientation, int 
     case Twins: return tr("Twins");
     case Sources: return tr("Sources");
     case Jobs: return tr("Jobs");
+    case LastActivity: return tr("Last activity");
     case Created: return tr("Created");
     default: return {};
     }
@@ -97,6 +106,14 @@ void TenantsModel::setSearch(const QString &search)
     if (trimmed == m_search)
         return;
     m_search = trimmed;
+    reload();
+}
+
+void TenantsModel::setStatus(const QString &status)
+{
+    if (status == m_status)
+        return;
+    m_status = status;
     reload();
 }
 
@@ -117,12 +134,14 @@ void TenantsModel::createTenant(const QString &name)
                       const QString created = tenant.value(QLatin1String("name")).toString();
                       // Shown at once when the current search would list it; the server's own order (by creation)
                       // puts it last, where it goes.
-                      if (m_search.isEmpty() || created.contains(m_search, Qt::CaseInsensitive)) {
+                      if ((m_search.isEmpty() || created.contains(m_search, Qt::CaseInsensitive))
+                          && (m_status.isEmpty() || m_status == QLatin1String("active"))) {
                           tenant.insert(QStringLiteral("counts"),
                                         QJsonObject{{QStringLiteral("jobs"), 0},
                                                     {QStringLiteral("sources"), 0},
                                                     {QStringLiteral("twins"), 0},
                                                     {QStringLiteral("users"), 0}});
+                          tenant.insert(QStringLiteral("last_activity_at"), QJsonValue::Null);
                           upsert(tenant, true);
                       }
                       emit tenantCreated(tenant.value(QLatin1String("id")).toString());
@@ -145,12 +164,27 @@ void TenantsModel::setSuspended(const QString &tenantId, bool suspended)
                   });
 }
 
+void TenantsModel::deleteTenant(const QString &tenantId, const QString &name)
+{
+    client().call("DELETE", QStringLiteral("/api/v1/admin/tenants/%1?confirm=%2").arg(encoded(tenantId), encoded(name)),
+                  QJsonValue(QJsonValue::Undefined), this, [this, tenantId](const AdminReply &reply) {
+                      if (!reply.ok()) {
+                          reportError(reply);
+                          return;
+                      }
+                      removeItem(tenantId);
+                      emit tenantDeleted(reply.body);
+                  });
+}
+
 QString TenantsModel::listPath() const
 {
-    QString path = QStringLiteral("/api/v1/admin/tenants");
+    QStringList query;
     if (!m_search.isEmpty())
-        path += QStringLiteral("?search=") + encoded(m_search);
-    return path;
+        query << QStringLiteral("search=") + encoded(m_search);
+    if (!m_status.isEmpty())
+        query << QStringLiteral("status=") + encoded(m_status);
+    return QStringLiteral("/api/v1/admin/tenants") + (query.isEmpty() ? QString() : u'?' + query.join(u'&'));
 }
 
 } // namespace twinops

@@ -120,7 +120,7 @@ void TwinsModel::deleteTwin(const QString &twinId)
                 return;
             }
             if (tenant == m_tenantId)
-                remove(twinId);
+                removeItem(twinId);
             emit twinDeleted(twinId, name);
         },
         m_tenantId);

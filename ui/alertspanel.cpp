@@ -6,6 +6,7 @@
 #include "alertrulesmodel.h"
 #include "alertsilencesmodel.h"
 #include "alertsmodel.h"
+#include "confirmdialog.h"
 #include "silencedialog.h"
 
 #include <QAction>
@@ -287,8 +288,15 @@ void AlertsPanel::silence()
 void AlertsPanel::expireSilence()
 {
     const QModelIndex current = m_silencesTable->selectionModel()->currentIndex();
-    if (current.isValid())
-        m_silences->expire(m_silences->idAt(current.row()));
+    if (!current.isValid())
+        return;
+    const QString id = m_silences->idAt(current.row());
+    const QString rule = m_silences->index(current.row(), AlertSilencesModel::Rule).data(Qt::DisplayRole).toString();
+    ConfirmDialog::ask(this, QStringLiteral("confirmExpireSilence"),
+                       {tr("Expire silence?"), tr("Expire silence"), rule.isEmpty() ? tr("the silence") : rule,
+                        tr("The alerts it silences notify again from their next evaluation; the silence cannot be "
+                           "brought back (create a new one).")},
+                       [this, id] { m_silences->expire(id); });
 }
 
 void AlertsPanel::openRule()

@@ -1,6 +1,7 @@
 #include "environmentsdialog.h"
 
 #include "admin/httpadminapi.h"
+#include "confirmdialog.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -243,6 +244,14 @@ void EnvironmentsDialog::removeEnvironment()
     m_error->hide();
     const QString id = item->data(Qt::UserRole).toString();
     const QString name = item->text();
+    ConfirmDialog::ask(this, QStringLiteral("confirmRemoveEnvironment"),
+                       {tr("Remove environment?"), tr("Remove"), name,
+                        tr("The console forgets it and the secrets stored for it; the server itself is not touched.")},
+                       [this, id, name] { removeConfirmed(id, name); });
+}
+
+void EnvironmentsDialog::removeConfirmed(const QString &id, const QString &name)
+{
     const quint64 request = m_calls.nextRequest();
     m_calls.run(
         [store = m_store, id] {

@@ -65,6 +65,7 @@ private:
     // and says in words what works and what to do about what does not.
     void testConnection();
     void removeEnvironment();
+    void removeConfirmed(const QString &id, const QString &name);
     void showSelected();
     void clearForm();
     void confirmFileFallback();

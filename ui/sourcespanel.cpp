@@ -1,6 +1,7 @@
 #include "sourcespanel.h"
 
 #include "admin/adminclient.h"
+#include "confirmdialog.h"
 #include "sourcesmodel.h"
 #include "tenantpicker.h"
 
@@ -313,7 +314,13 @@ void SourcesPanel::rejectSelected()
     if (ids.size() != 1)
         return;
     clearError();
-    m_sources->reject(ids.first());
+    const QString id = ids.first();
+    const int row = m_sources->rowOf(id);
+    const QString name = row < 0 ? id : m_sources->item(row).value(QLatin1String("filename")).toString();
+    ConfirmDialog::ask(this, QStringLiteral("confirmRejectSource"),
+                       {tr("Reject source?"), tr("Reject"), name,
+                        tr("It will not be indexed, and the twin's answers will not draw on it.")},
+                       [this, id] { m_sources->reject(id); });
 }
 
 void SourcesPanel::loadHealth()

@@ -1,19 +1,29 @@
 #include "tenantspanel.h"
 
+#include "admin/adminclient.h"
 #include "apikeysmodel.h"
+#include "backgroundcalls.h"
+#include "confirmdialog.h"
 #include "createapikeydialog.h"
+#include "feedbackline.h"
 #include "onetimesecretdialog.h"
 #include "tenantsmodel.h"
 #include "usersmodel.h"
 
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
+#include <QLocale>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
@@ -50,6 +60,17 @@ QSortFilterProxyModel *makeProxy(QAbstractItemModel *source, QObject *parent)
     return proxy;
 }
 
+// "3 users, 2 twins, 5 sources and 140 jobs" from the API's counts of a tenant.
+QString countsText(const QJsonObject &counts)
+{
+    auto count = [&counts](const char *key) { return int(counts.value(QLatin1String(key)).toInteger()); };
+    return TenantsPanel::tr("%1 users, %2 twins, %3 sources and %4 jobs")
+        .arg(count("users"))
+        .arg(count("twins"))
+        .arg(count("sources"))
+        .arg(count("jobs"));
+}
+
 } // namespace
 
 TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
@@ -61,28 +82,32 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     , m_tenantsProxy(makeProxy(m_tenants, this))
     , m_usersProxy(makeProxy(m_users, this))
     , m_keysProxy(makeProxy(m_keys, this))
-    , m_error(new QLabel(this))
+    , m_feedback(new FeedbackLine(this))
     , m_search(new QLineEdit(this))
+    , m_statusFilter(new QComboBox(this))
     , m_searchDelay(new QTimer(this))
     , m_tenantsTable(makeTable(QStringLiteral("tenantsTable"), m_tenantsProxy, TenantsModel::Created, this))
     , m_newTenantName(new QLineEdit(this))
     , m_createButton(new QPushButton(tr("Create tenant"), this))
-    , m_suspendButton(new QPushButton(tr("Suspend"), this))
+    , m_suspendButton(new QPushButton(tr("Suspend…"), this))
+    , m_exportButton(new QPushButton(tr("Export…"), this))
+    , m_deleteButton(new QPushButton(tr("Delete…"), this))
+    , m_files(std::make_unique<BackgroundCalls>(this, [this] { updateButtons(); }))
     , m_usersTitle(new QLabel(this))
     , m_usersTable(makeTable(QStringLiteral("usersTable"), m_usersProxy, UsersModel::Created, this))
-    , m_revokeButton(new QPushButton(tr("Revoke"), this))
+    , m_revokeButton(new QPushButton(tr("Revoke…"), this))
     , m_restoreButton(new QPushButton(tr("Restore"), this))
     , m_endSessionsButton(new QPushButton(tr("End sessions…"), this))
     , m_keysTitle(new QLabel(this))
     , m_keysTable(makeTable(QStringLiteral("apiKeysTable"), m_keysProxy, ApiKeysModel::Created, this))
     , m_createKeyButton(new QPushButton(tr("Create key…"), this))
-    , m_revokeKeyButton(new QPushButton(tr("Revoke"), this))
+    , m_revokeKeyButton(new QPushButton(tr("Revoke…"), this))
 {
-    m_error->setObjectName(QStringLiteral("tenantsError"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
-    m_error->hide();
+    m_feedback->setObjectName(QStringLiteral("tenantsError")); // the name tests and the journey know it by
+    m_statusFilter->setObjectName(QStringLiteral("tenantsStatusFilter"));
+    m_statusFilter->addItem(tr("All statuses"), QString());
+    m_statusFilter->addItem(tr("Active"), QStringLiteral("active"));
+    m_statusFilter->addItem(tr("Suspended"), QStringLiteral("suspended"));
     m_search->setObjectName(QStringLiteral("tenantsSearch"));
     m_search->setPlaceholderText(tr("Search tenants by name"));
     m_search->setClearButtonEnabled(true);
@@ -93,6 +118,10 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     m_newTenantName->setMaxLength(100);
     m_createButton->setObjectName(QStringLiteral("createTenantButton"));
     m_suspendButton->setObjectName(QStringLiteral("suspendTenantButton"));
+    m_exportButton->setObjectName(QStringLiteral("exportTenantButton"));
+    m_exportButton->setToolTip(tr("Save the tenant's data (users, twins, sources, conversations, graph) as JSON"));
+    m_deleteButton->setObjectName(QStringLiteral("deleteTenantButton"));
+    m_deleteButton->setToolTip(tr("Delete the tenant and all of its data (Del)"));
     m_revokeButton->setObjectName(QStringLiteral("revokeUserButton"));
     m_restoreButton->setObjectName(QStringLiteral("restoreUserButton"));
     m_endSessionsButton->setObjectName(QStringLiteral("endUserSessionsButton"));
@@ -109,6 +138,8 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     tenantActions->addWidget(m_createButton);
     tenantActions->addStretch();
     tenantActions->addWidget(m_suspendButton);
+    tenantActions->addWidget(m_exportButton);
+    tenantActions->addWidget(m_deleteButton);
     auto *details = new QTabWidget(this); // "Users" and "API keys" of the selected tenant
     details->setObjectName(QStringLiteral("tenantDetailsTabs"));
     auto *usersPage = new QWidget(details);
@@ -133,8 +164,11 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     keysLayout->addLayout(keyActions);
     details->addTab(keysPage, tr("API keys"));
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_error);
-    layout->addWidget(m_search);
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(m_search, 1);
+    filters->addWidget(m_statusFilter);
+    layout->addWidget(m_feedback);
+    layout->addLayout(filters);
     layout->addWidget(m_tenantsTable, 3);
     layout->addLayout(tenantActions);
     layout->addWidget(details, 2);
@@ -153,10 +187,19 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
         else
             m_tenants->setSearch(m_search->text());
     });
+    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this] {
+        clearError();
+        m_tenants->setStatus(m_statusFilter->currentData().toString());
+    });
     connect(m_newTenantName, &QLineEdit::textChanged, this, &TenantsPanel::updateButtons);
     connect(m_newTenantName, &QLineEdit::returnPressed, this, &TenantsPanel::createTenant);
     connect(m_createButton, &QPushButton::clicked, this, &TenantsPanel::createTenant);
     connect(m_suspendButton, &QPushButton::clicked, this, &TenantsPanel::toggleSuspended);
+    connect(m_exportButton, &QPushButton::clicked, this, &TenantsPanel::chooseExportFile);
+    connect(m_deleteButton, &QPushButton::clicked, this, &TenantsPanel::confirmDeleteTenant);
+    auto *deleteKey = new QShortcut(QKeySequence::Delete, m_tenantsTable);
+    deleteKey->setContext(Qt::WidgetShortcut);
+    connect(deleteKey, &QShortcut::activated, this, &TenantsPanel::confirmDeleteTenant);
     connect(m_revokeButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(true); });
     connect(m_restoreButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(false); });
     connect(m_endSessionsButton, &QPushButton::clicked, this, &TenantsPanel::confirmEndSessions);
@@ -178,6 +221,14 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     connect(m_keys, &ApiKeysModel::errorOccurred, this, &TenantsPanel::showError);
     connect(m_keys, &ApiKeysModel::keyCreated, this, &TenantsPanel::showCreatedKey);
     connect(m_tenants, &TenantsModel::errorOccurred, this, &TenantsPanel::showError);
+    connect(m_tenants, &QAbstractItemModel::rowsRemoved, this, &TenantsPanel::tenantSelectionChanged);
+    connect(m_tenants, &TenantsModel::tenantDeleted, this, [this](const QJsonObject &deleted) {
+        // Nothing stays selected: the view moves the current row to a neighbour, which Del would delete next.
+        m_tenantsTable->selectionModel()->clear();
+        m_feedback->showDone(tr("Deleted tenant %1 with %2.")
+                                 .arg(deleted.value(QLatin1String("name")).toString(),
+                                      countsText(deleted.value(QLatin1String("deleted")).toObject())));
+    });
     connect(m_users, &UsersModel::errorOccurred, this, &TenantsPanel::showError);
     // Revoking a user revokes the keys the user created (docs/decisions.md): the key list says so at once.
     connect(m_users, &UsersModel::userUpdated, m_keys, [this] {
@@ -197,6 +248,8 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     tenantSelectionChanged();
     m_tenants->reload();
 }
+
+TenantsPanel::~TenantsPanel() = default;
 
 QString TenantsPanel::selectedTenantId() const
 {
@@ -253,7 +306,9 @@ void TenantsPanel::updateButtons()
     m_createButton->setEnabled(!m_newTenantName->text().trimmed().isEmpty());
     const int tenant = selectedTenantRow();
     m_suspendButton->setEnabled(tenant >= 0);
-    m_suspendButton->setText(tenant >= 0 && m_tenants->isSuspended(tenant) ? tr("Reactivate") : tr("Suspend"));
+    m_suspendButton->setText(tenant >= 0 && m_tenants->isSuspended(tenant) ? tr("Reactivate") : tr("Suspend…"));
+    m_exportButton->setEnabled(tenant >= 0 && m_files->idle());
+    m_deleteButton->setEnabled(tenant >= 0);
     const int user = selectedUserRow();
     m_revokeButton->setEnabled(user >= 0 && !m_users->isRevoked(user));
     m_restoreButton->setEnabled(user >= 0 && m_users->isRevoked(user));
@@ -272,13 +327,98 @@ void TenantsPanel::createTenant()
     m_tenants->createTenant(name);
 }
 
+QString TenantsPanel::tenantName(int row) const
+{
+    return m_tenants->item(row).value(QLatin1String("name")).toString();
+}
+
 void TenantsPanel::toggleSuspended()
 {
     const int row = selectedTenantRow();
     if (row < 0)
         return;
     clearError();
-    m_tenants->setSuspended(m_tenants->idAt(row), !m_tenants->isSuspended(row));
+    const QString id = m_tenants->idAt(row);
+    if (m_tenants->isSuspended(row)) { // reactivating takes nothing away
+        m_tenants->setSuspended(id, false);
+        return;
+    }
+    ConfirmDialog::ask(this, QStringLiteral("confirmSuspendTenant"),
+                       {tr("Suspend tenant?"), tr("Suspend"), tenantName(row),
+                        tr("Its users and API keys are refused from their next request until it is reactivated; "
+                           "nothing is deleted.")},
+                       [this, id] { m_tenants->setSuspended(id, true); });
+}
+
+void TenantsPanel::confirmDeleteTenant()
+{
+    const int row = selectedTenantRow();
+    if (row < 0)
+        return;
+    clearError();
+    const QString id = m_tenants->idAt(row);
+    const QString name = tenantName(row);
+    ConfirmDialog::ask(
+        this, QStringLiteral("confirmDeleteTenant"),
+        {tr("Delete tenant?"), tr("Delete tenant"), name,
+         tr("Deletes the tenant with its %1, and its conversations, graph, sessions and API keys. Running jobs of "
+            "the tenant are abandoned. This cannot be undone: export the tenant first to keep a copy.")
+             .arg(countsText(m_tenants->item(row).value(QLatin1String("counts")).toObject())),
+         true},
+        [this, id, name] { m_tenants->deleteTenant(id, name); });
+}
+
+void TenantsPanel::chooseExportFile()
+{
+    const int row = selectedTenantRow();
+    if (row < 0)
+        return;
+    clearError();
+    const QString id = m_tenants->idAt(row);
+    const QString name = tenantName(row);
+    // Not the static getSaveFileName(): no nested event loop while answers arrive.
+    auto *dialog
+        = new QFileDialog(this, tr("Export %1").arg(name), QDir::homePath(), tr("JSON files (*.json);;All files (*)"));
+    dialog->setObjectName(QStringLiteral("exportTenantDialog"));
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(QStringLiteral("json"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->selectFile(
+        QStringLiteral("tenant-%1.json")
+            .arg(name.toLower().replace(QRegularExpression(QStringLiteral("[^a-z0-9]+")), QStringLiteral("-"))));
+    connect(dialog, &QFileDialog::fileSelected, this,
+            [this, id, name](const QString &path) { exportTenant(id, name, path); });
+    dialog->open();
+}
+
+void TenantsPanel::exportTenant(const QString &tenantId, const QString &name, const QString &path)
+{
+    m_feedback->showDone(tr("Exporting %1…").arg(name));
+    m_client.get(QStringLiteral("/api/v1/admin/tenants/%1/export").arg(tenantId), this,
+                 [this, name, path](const AdminReply &reply) {
+                     if (!reply.ok()) {
+                         showError(tr("Could not export %1: %2").arg(name, reply.errorText()));
+                         return;
+                     }
+                     // The archive can be large: written off the GUI thread, atomically (no half file on failure).
+                     const QByteArray archive = reply.raw;
+                     m_files->run(
+                         [archive, path]() -> QString {
+                             QSaveFile file(path);
+                             if (!file.open(QIODevice::WriteOnly) || file.write(archive) != archive.size()
+                                 || !file.commit())
+                                 return file.errorString();
+                             return {};
+                         },
+                         [this, name, path, size = archive.size()](const QString &error) {
+                             if (!error.isEmpty())
+                                 showError(tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), error));
+                             else
+                                 m_feedback->showDone(
+                                     tr("Exported %1 to %2 (%3).")
+                                         .arg(name, QDir::toNativeSeparators(path), QLocale().formattedDataSize(size)));
+                         });
+                 });
 }
 
 void TenantsPanel::setSelectedUserRevoked(bool revoked)
@@ -287,7 +427,17 @@ void TenantsPanel::setSelectedUserRevoked(bool revoked)
     if (row < 0)
         return;
     clearError();
-    m_users->setRevoked(m_users->idAt(row), revoked);
+    const QString id = m_users->idAt(row);
+    if (!revoked) { // restoring gives back the password only: nothing to lose
+        m_users->setRevoked(id, false);
+        return;
+    }
+    ConfirmDialog::ask(this, QStringLiteral("confirmRevokeUser"),
+                       {tr("Revoke user?"), tr("Revoke user"),
+                        m_users->item(row).value(QLatin1String("email")).toString(),
+                        tr("They are signed out everywhere, their password stops working and the API keys they "
+                           "created are revoked for good. Restoring gives back the password, not the keys.")},
+                       [this, id] { m_users->setRevoked(id, true); });
 }
 
 void TenantsPanel::openCreateKeyDialog()
@@ -331,23 +481,13 @@ void TenantsPanel::confirmRevokeKey()
         return;
     clearError();
     const QString keyId = m_keys->idAt(row);
-    const QString name = m_keys->item(row).value(QLatin1String("name")).toString();
-    auto *question = new QMessageBox(QMessageBox::Question, tr("Revoke API key?"),
-                                     tr("Revoke the API key \"%1\" (%2)? Every request made with it fails from then "
-                                        "on; this cannot be undone.")
-                                         .arg(name, m_keys->item(row).value(QLatin1String("prefix")).toString()),
-                                     QMessageBox::Cancel, this);
-    question->setObjectName(QStringLiteral("confirmRevokeApiKey"));
-    question->setTextFormat(Qt::PlainText);
-    QPushButton *confirm = question->addButton(tr("Revoke key"), QMessageBox::DestructiveRole);
-    confirm->setObjectName(QStringLiteral("confirmRevokeApiKeyButton"));
-    question->setDefaultButton(QMessageBox::Cancel);
-    question->setAttribute(Qt::WA_DeleteOnClose);
-    connect(question, &QMessageBox::buttonClicked, this, [this, confirm, keyId](QAbstractButton *button) {
-        if (button == confirm)
-            m_keys->revokeKey(keyId);
-    });
-    question->open();
+    const QJsonObject key = m_keys->item(row);
+    ConfirmDialog::ask(this, QStringLiteral("confirmRevokeApiKey"),
+                       {tr("Revoke API key?"), tr("Revoke key"),
+                        QStringLiteral("%1 (%2)").arg(key.value(QLatin1String("name")).toString(),
+                                                      key.value(QLatin1String("prefix")).toString()),
+                        tr("Every request made with it fails from then on; this cannot be undone.")},
+                       [this, keyId] { m_keys->revokeKey(keyId); });
 }
 
 void TenantsPanel::confirmEndSessions()
@@ -357,34 +497,22 @@ void TenantsPanel::confirmEndSessions()
         return;
     clearError();
     const QString userId = m_users->idAt(row);
-    auto *question = new QMessageBox(QMessageBox::Question, tr("End sessions?"),
-                                     tr("End every session of %1? They are signed out everywhere at once and sign "
-                                        "in again with their password; their API keys keep working.")
-                                         .arg(m_users->item(row).value(QLatin1String("email")).toString()),
-                                     QMessageBox::Cancel, this);
-    question->setObjectName(QStringLiteral("confirmEndSessions"));
-    question->setTextFormat(Qt::PlainText);
-    QPushButton *confirm = question->addButton(tr("End sessions"), QMessageBox::DestructiveRole);
-    confirm->setObjectName(QStringLiteral("confirmEndSessionsButton"));
-    question->setDefaultButton(QMessageBox::Cancel);
-    question->setAttribute(Qt::WA_DeleteOnClose);
-    connect(question, &QMessageBox::buttonClicked, this, [this, confirm, userId](QAbstractButton *button) {
-        if (button == confirm)
-            m_users->endSessions(userId);
-    });
-    question->open();
+    ConfirmDialog::ask(this, QStringLiteral("confirmEndSessions"),
+                       {tr("End sessions?"), tr("End sessions"),
+                        m_users->item(row).value(QLatin1String("email")).toString(),
+                        tr("They are signed out everywhere at once and sign in again with their password; their API "
+                           "keys keep working.")},
+                       [this, userId] { m_users->endSessions(userId); });
 }
 
 void TenantsPanel::showError(const QString &message)
 {
-    m_error->setText(message);
-    m_error->show();
+    m_feedback->showError(message);
 }
 
 void TenantsPanel::clearError()
 {
-    m_error->clear();
-    m_error->hide();
+    m_feedback->clear();
 }
 
 } // namespace twinops

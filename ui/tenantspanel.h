@@ -2,6 +2,9 @@
 
 #include <QWidget>
 
+#include <memory>
+
+class QComboBox;
 class QJsonObject;
 class QLabel;
 class QLineEdit;
@@ -14,17 +17,22 @@ namespace twinops {
 
 class AdminClient;
 class ApiKeysModel;
+class BackgroundCalls;
+class FeedbackLine;
 class TenantsModel;
 class UsersModel;
 
-// Tenants of the selected environment: search, counts, create, suspend/reactivate; for the selected tenant its users
-// with revoke/restore and its API keys with create (the key shown once) and revoke. Works on any AdminClient (Local
-// or remote); every answer arrives asynchronously and errors are shown in the panel, in words.
+// Tenants of the selected environment: search, status filter, counts, last activity, create, suspend/reactivate,
+// export (a JSON file) and delete (the name typed to confirm); for the selected tenant its users with
+// revoke/restore/end sessions and its API keys with create (the key shown once) and revoke. Works on any AdminClient
+// (Local or remote); every answer arrives asynchronously and the panel's feedback line says how each action ended.
+// Every destructive action is asked first (ConfirmDialog).
 class TenantsPanel final : public QWidget
 {
     Q_OBJECT
 public:
     explicit TenantsPanel(AdminClient &client, QWidget *parent = nullptr);
+    ~TenantsPanel() override;
 
     TenantsModel *tenantsModel() const { return m_tenants; }
     UsersModel *usersModel() const { return m_users; }
@@ -44,6 +52,9 @@ private:
     void updateButtons();
     void createTenant();
     void toggleSuspended();
+    void confirmDeleteTenant();
+    void chooseExportFile();
+    void exportTenant(const QString &tenantId, const QString &name, const QString &path);
     void setSelectedUserRevoked(bool revoked);
     void openCreateKeyDialog();
     void showCreatedKey(const QString &tenantId, const QJsonObject &key, const QString &secret);
@@ -51,6 +62,7 @@ private:
     void confirmEndSessions();
     void showError(const QString &message);
     void clearError();
+    QString tenantName(int row) const;
 
     AdminClient &m_client;
     TenantsModel *m_tenants;
@@ -59,13 +71,17 @@ private:
     QSortFilterProxyModel *m_tenantsProxy;
     QSortFilterProxyModel *m_usersProxy;
     QSortFilterProxyModel *m_keysProxy;
-    QLabel *m_error;
+    FeedbackLine *m_feedback;
     QLineEdit *m_search;
+    QComboBox *m_statusFilter;
     QTimer *m_searchDelay;
     QTableView *m_tenantsTable;
     QLineEdit *m_newTenantName;
     QPushButton *m_createButton;
     QPushButton *m_suspendButton;
+    QPushButton *m_exportButton;
+    QPushButton *m_deleteButton;
+    std::unique_ptr<BackgroundCalls> m_files; // writing an export
     QLabel *m_usersTitle;
     QTableView *m_usersTable;
     QPushButton *m_revokeButton;

@@ -60,7 +60,7 @@ struct TargetEnvironment
     QString postgresDsn; // optional: libpq URL or key=value DSN for migrations and the database lint
     std::optional<DatabaseUrl> localDatabase; // the embedded instance's database, when the checks run beside it
     // The database of the server that runs the checks (set by POST /admin/checks/run): without an admin key, smoke
-    // cleanup suspends its throwaway tenants there. A tenant it does not hold (the target is another server) stays.
+    // cleanup deletes its throwaway tenants there. A tenant it does not hold (the target is another server) stays.
     std::optional<DatabaseUrl> runnerDatabase;
     // Set when the checks run on the machine of the target (twinopsd check without --target): the environment
     // check then inspects this process's settings and the daemon's secrets directory.

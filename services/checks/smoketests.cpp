@@ -175,7 +175,8 @@ public:
         return false;
     }
 
-    // Signs up a throwaway tenant; it is logged out (and suspended, given an admin key) in cleanup.
+    // Signs up a throwaway tenant; it is logged out and, given an admin key or this server's database, deleted in
+    // cleanup.
     Account *signup(const QString &label)
     {
         const QString uuid = newUuid();
@@ -298,7 +299,7 @@ public:
         evidence.insert(QStringLiteral("cleanup"), m_cleanupSteps);
         if (!problems.isEmpty())
             evidence.insert(QStringLiteral("cleanup_problems"), QJsonArray::fromStringList(problems));
-        if (m_env.adminApiKey.isEmpty() && m_suspendedHere < int(m_accounts.size()))
+        if (m_env.adminApiKey.isEmpty() && m_deletedHere < int(m_accounts.size()))
             evidence.insert(QStringLiteral("cleanup_note"),
                             QStringLiteral("no admin API key: the throwaway tenants stay active (logged out)"));
 
@@ -376,7 +377,7 @@ private:
             if (reply.status != 204)
                 problems->append(QStringLiteral("delete twin: ") + reply.describe());
         }
-        // 3. Sessions, then (given an admin key) the tenants themselves: the API cannot delete a tenant.
+        // 3. Sessions, then (given an admin key, or in this server's own database) the tenants themselves.
         for (const Account &account : m_accounts) {
             for (const QString &refreshToken : account.refreshTokens) {
                 const ApiReply reply = cleanupCall(QStringLiteral("log out ") + account.label, "POST",
@@ -389,49 +390,51 @@ private:
                 continue;
             if (m_env.adminApiKey.isEmpty()) {
                 if (m_env.runnerDatabase)
-                    suspendInRunnerDatabase(account, problems);
+                    deleteInRunnerDatabase(account, problems);
                 continue;
             }
-            // The admin key acts on the target: first make sure the tenant it would suspend holds this run's account.
+            // The admin key acts on the target: first make sure the tenant it would delete holds this run's account.
             const ApiReply users = cleanupCall(QStringLiteral("find the tenant's users"), "GET",
                                                QStringLiteral("/api/v1/admin/users?tenant_id=")
                                                    + QString::fromLatin1(QUrl::toPercentEncoding(account.tenantId)),
                                                noBody(), m_env.adminApiKey);
             if (users.status != 200 || !containsEmail(itemsOf(users), account.email)) {
                 problems->append(
-                    QStringLiteral("suspend tenant: tenant %1 of the target does not hold this run's account; "
+                    QStringLiteral("delete tenant: tenant %1 of the target does not hold this run's account; "
                                    "left alone")
                         .arg(account.tenantId));
                 continue;
             }
+            // Confirmed with the name this run chose, so a target that answered another tenant's id deletes nothing.
             const ApiReply reply = cleanupCall(
-                QStringLiteral("suspend tenant"), "PATCH", QStringLiteral("/api/v1/admin/tenants/") + account.tenantId,
-                QJsonObject{{QStringLiteral("status"), QStringLiteral("suspended")}}, m_env.adminApiKey);
+                QStringLiteral("delete tenant"), "DELETE",
+                QStringLiteral("/api/v1/admin/tenants/%1?confirm=%2")
+                    .arg(account.tenantId, QString::fromLatin1(QUrl::toPercentEncoding(account.tenantName))),
+                noBody(), m_env.adminApiKey);
             if (reply.status != 200)
-                problems->append(QStringLiteral("suspend tenant: ") + reply.describe());
+                problems->append(QStringLiteral("delete tenant: ") + reply.describe());
         }
     }
 
     // The server running the checks is the target more often than not (the console's Local environment, or a
-    // remote one checking itself): then the run's own throwaway tenants are in its database and get suspended there.
+    // remote one checking itself): then the run's own throwaway tenants are in its database and get deleted there.
     // Which tenant that is follows from what this run chose itself (its account's random address and the tenant's
     // name), never from the id the target answered: a hostile target could answer with any tenant of this server.
-    void suspendInRunnerDatabase(const Account &account, QStringList *problems)
+    void deleteInRunnerDatabase(const Account &account, QStringList *problems)
     {
-        QJsonObject step{{QStringLiteral("step"), QStringLiteral("suspend tenant in this server's database")},
+        QJsonObject step{{QStringLiteral("step"), QStringLiteral("delete tenant in this server's database")},
                          {QStringLiteral("tenant_id"), account.tenantId}};
-        const Status suspended = suspendOwnTenant(account, &step);
-        if (!suspended.ok()) {
-            step.insert(QStringLiteral("result"), suspended.error().message);
-            problems->append(QStringLiteral("suspend tenant: ") + suspended.error().message);
+        const Status deleted = deleteOwnTenant(account, &step);
+        if (!deleted.ok()) {
+            step.insert(QStringLiteral("result"), deleted.error().message);
+            problems->append(QStringLiteral("delete tenant: ") + deleted.error().message);
         }
         m_cleanupSteps.append(step);
     }
 
-    Status suspendOwnTenant(const Account &account, QJsonObject *step)
+    Status deleteOwnTenant(const Account &account, QJsonObject *step)
     {
         TWINOPS_TRY_ASSIGN(const auto db, runnerDatabase());
-        TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(*db));
         TWINOPS_TRY_ASSIGN(const auto own,
                            db->query(QStringLiteral("SELECT t.id FROM users u JOIN tenants t ON t.id = u.tenant_id "
                                                     "WHERE u.email = $1 AND t.name = $2"),
@@ -447,27 +450,28 @@ private:
             step->insert(QStringLiteral("note"),
                          QStringLiteral("the target answered another tenant id than the one "
                                         "this run's account is in; that one was left alone"));
-        TWINOPS_TRY(TenantRepository(*db).update(tenantId, {{}, TenantStatus::Suspended}));
-        TWINOPS_TRY(writeAudit(*db,
-                               {tenantId,
-                                QStringLiteral("system"),
-                                {},
-                                QStringLiteral("tenant.suspend"),
-                                QStringLiteral("tenant"),
-                                tenantId,
-                                QJsonObject{{QStringLiteral("reason"), QStringLiteral("checklist cleanup")},
-                                            {QStringLiteral("target"), m_env.baseUrl.toString(QUrl::RemoveUserInfo)},
-                                            {QStringLiteral("account"), account.email}},
-                                {},
-                                {}}));
-        TWINOPS_TRY(tx.commit());
-        step->insert(QStringLiteral("result"), QStringLiteral("suspended"));
+        TWINOPS_TRY(TenantRepository(*db).removeWithData(tenantId, [&] {
+            return writeAudit(*db,
+                              {tenantId,
+                               QStringLiteral("system"),
+                               {},
+                               QStringLiteral("tenant.delete"),
+                               QStringLiteral("tenant"),
+                               tenantId,
+                               QJsonObject{{QStringLiteral("reason"), QStringLiteral("checklist cleanup")},
+                                           {QStringLiteral("name"), account.tenantName},
+                                           {QStringLiteral("target"), m_env.baseUrl.toString(QUrl::RemoveUserInfo)},
+                                           {QStringLiteral("account"), account.email}},
+                               {},
+                               {}});
+        }));
+        step->insert(QStringLiteral("result"), QStringLiteral("deleted"));
         step->insert(QStringLiteral("tenant_id"), tenantId);
-        ++m_suspendedHere;
+        ++m_deletedHere;
         return {};
     }
 
-    // This server's database, opened at the first tenant to suspend and kept for the rest of the cleanup.
+    // This server's database, opened at the first tenant to delete and kept for the rest of the cleanup.
     Result<Database *> runnerDatabase()
     {
         if (!m_runnerDb) {
@@ -477,7 +481,7 @@ private:
     }
 
     const TargetEnvironment &m_env;
-    int m_suspendedHere = 0;
+    int m_deletedHere = 0;
     std::unique_ptr<Database> m_runnerDb;
     ApiClient m_client;
     QElapsedTimer m_timer;

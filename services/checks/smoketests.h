@@ -6,7 +6,7 @@ namespace twinops {
 
 // The runbook's post-deployment smoke tests, run over HTTP against env.baseUrl. Each one is independent: it signs
 // up its own throwaway tenants ("smoke-<uuid>@example.invalid"), and afterwards deletes the twins it created,
-// logs its sessions out and, when env.adminApiKey is set, suspends those tenants (the API has no tenant deletion).
+// logs its sessions out and, when env.adminApiKey is set, deletes those tenants (DELETE /api/v1/admin/tenants/{id}).
 // A cleanup problem turns a pass into a warn and is appended to a failure, never replacing it.
 //
 // The message names the first step that failed and what came back; the evidence lists every step with its

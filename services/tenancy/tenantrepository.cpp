@@ -1,6 +1,7 @@
 #include "tenancy/tenantrepository.h"
 
 #include "core/ids.h"
+#include "storage/batchdelete.h"
 
 namespace twinops {
 
@@ -65,13 +66,18 @@ Result<Tenant> TenantRepository::get(const QString &id)
     return tenantFromRow(rows.first());
 }
 
-Result<Page<Tenant>> TenantRepository::list(const PageRequest &page, const QString &search)
+Result<Page<Tenant>> TenantRepository::list(const PageRequest &page, const QString &search,
+                                            std::optional<TenantStatus> status)
 {
     QString sql = QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM tenants WHERE 1 = 1");
     QVariantList params;
     if (!search.isEmpty()) {
-        sql += QStringLiteral(" AND lower(name) LIKE $1 ESCAPE '\\'");
         params << likePattern(search);
+        sql += QStringLiteral(" AND lower(name) LIKE $%1 ESCAPE '\\'").arg(params.size());
+    }
+    if (status) {
+        params << tenantStatusName(*status);
+        sql += QStringLiteral(" AND status = $%1").arg(params.size());
     }
     return fetchPage(m_db, sql, params, page, tenantFromRow);
 }
@@ -98,6 +104,28 @@ Result<Tenant> TenantRepository::update(const QString &id, const TenantPatch &pa
     if (rows->isEmpty())
         return Error::notFound(QStringLiteral("tenant not found"));
     return tenantFromRow(rows->first());
+}
+
+Status TenantRepository::removeWithData(const QString &id, const std::function<Status()> &inTransaction)
+{
+    TWINOPS_TRY_ASSIGN(const auto tenant, get(id));
+    if (tenant.status != TenantStatus::Suspended) {
+        TWINOPS_TRY(update(id, {{}, TenantStatus::Suspended}));
+    }
+    // Children before parents, so that each batch's own cascade stays small; each table has an index led by
+    // tenant_id. job_logs go with their jobs. A worker still holding one of these jobs loses its lease: its
+    // completion finds no row and its work is discarded, and nothing it writes can name the tenant again (foreign
+    // keys).
+    static const char *const kTables[]
+        = {"graph_edge_evidence", "graph_edges", "graph_nodes", "chunks", "messages", "jobs"};
+    constexpr int kBatchSize = 1000;
+    for (const char *table : kTables) {
+        TWINOPS_TRY(deleteInBatches(m_db, QLatin1String(table), QStringLiteral("tenant_id = $1"), {id}, kBatchSize));
+    }
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
+    TWINOPS_TRY(remove(id));
+    TWINOPS_TRY(inTransaction());
+    return tx.commit();
 }
 
 Status TenantRepository::remove(const QString &id)

@@ -100,6 +100,8 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/tenants", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/tenants", Kind::Admin, Role::Owner, nullptr, Target::None, 201},
     {"PATCH /api/v1/admin/tenants/{id}", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 200},
+    {"DELETE /api/v1/admin/tenants/{id}", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 200},
+    {"GET /api/v1/admin/tenants/{id}/export", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 200},
     {"GET /api/v1/admin/users", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/tenants/{id}/users", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 201},
     {"PATCH /api/v1/admin/users/{id}", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
@@ -780,6 +782,13 @@ void TestApiMatrix::matrix()
     path.replace(QLatin1String("{fingerprint}"), targetId);
     path.replace(QLatin1String("{item_id}"), QLatin1String("startup-logs")); // a manual item of the staging checklist
     path.replace(QLatin1String("{type}"), QLatin1String("matrix_type")); // a type with no job: pausing it stops nothing
+    if (route == QLatin1String("DELETE /api/v1/admin/tenants/{id}")) // the tenant's name confirms the deletion
+        path += QStringLiteral("?confirm=")
+            + QString::fromUtf8(QUrl::toPercentEncoding(
+                f->api->db()
+                    .query(QStringLiteral("SELECT name FROM tenants WHERE id = $1"), {targetId})
+                    ->first()
+                    .text(0)));
     const QJsonObject body = successBody(*f, route, targetId, credential);
 
     ApiHarness &api = *f->api;

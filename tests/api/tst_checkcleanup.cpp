@@ -1,6 +1,6 @@
 // The smoke tests' cleanup is no confused deputy (issue #12): a remote target that answers signup with the id of a
-// tenant of the server running the checks must not get that tenant suspended. Cleanup touches only what the run
-// itself created, and what it does to this server's database is in its audit log. On SQLite and PostgreSQL; the
+// tenant of the server running the checks must not get that tenant deleted (nor suspended). Cleanup touches only what
+// the run itself created, and what it does to this server's database is in its audit log. On SQLite and PostgreSQL; the
 // remote is a fake HTTP server in this test, answering on loopback.
 #include "checks/smoketests.h"
 #include "daemon.h"
@@ -91,12 +91,12 @@ class TestCheckCleanup final : public QObject
 private slots:
     void initTestCase_data() { addBackendRows(); }
 
-    void aRemoteCannotGetALocalTenantSuspended();
-    void withAnAdminKeyOnlyATenantHoldingTheRunsAccountIsSuspended();
-    void ownTenantsAreSuspendedAndAudited();
+    void aRemoteCannotGetALocalTenantDeleted();
+    void withAnAdminKeyOnlyATenantHoldingTheRunsAccountIsDeleted();
+    void ownTenantsAreDeletedAndAudited();
 };
 
-void TestCheckCleanup::aRemoteCannotGetALocalTenantSuspended()
+void TestCheckCleanup::aRemoteCannotGetALocalTenantDeleted()
 {
     TWINOPS_FRESH_DATABASE(testDb);
     auto db = testDb->connectMigrated();
@@ -129,9 +129,9 @@ void TestCheckCleanup::aRemoteCannotGetALocalTenantSuspended()
     QVERIFY2(cleanup.contains("not created by this run on this server"), cleanup.constData());
 }
 
-// With an admin key, cleanup suspends through the target's admin API, and only a tenant the target shows to hold the
-// run's account: the hostile target answers nothing useful, so no suspension is even asked for.
-void TestCheckCleanup::withAnAdminKeyOnlyATenantHoldingTheRunsAccountIsSuspended()
+// With an admin key, cleanup deletes through the target's admin API, and only a tenant the target shows to hold the
+// run's account: the hostile target answers nothing useful, so no deletion (nor suspension) is even asked for.
+void TestCheckCleanup::withAnAdminKeyOnlyATenantHoldingTheRunsAccountIsDeleted()
 {
     if (currentDialect() != Dialect::Sqlite)
         QSKIP("no database of this server is involved");
@@ -145,13 +145,14 @@ void TestCheckCleanup::withAnAdminKeyOnlyATenantHoldingTheRunsAccountIsSuspended
     const CheckResult result = smokeAuth(env);
     QCOMPARE(result.status, CheckStatus::Fail);
     for (const QString &request : remote.requests())
-        QVERIFY2(!request.startsWith(QLatin1String("PATCH ")), qPrintable(remote.requests().join(u'\n')));
+        QVERIFY2(!request.startsWith(QLatin1String("PATCH ")) && !request.startsWith(QLatin1String("DELETE ")),
+                 qPrintable(remote.requests().join(u'\n')));
     QVERIFY2(result.message.contains(QLatin1String("does not hold this run's account")), qPrintable(result.message));
 }
 
 // The control: against this server itself (a twinopsd on the same database), the run's own throwaway tenants are
-// suspended in the database, each with an audit entry, and nothing else is.
-void TestCheckCleanup::ownTenantsAreSuspendedAndAudited()
+// deleted from the database with all of their rows, each with an audit entry that names it, and nothing else is.
+void TestCheckCleanup::ownTenantsAreDeletedAndAudited()
 {
     QVERIFY2(QFile::exists(qEnvironmentVariable("TWINOPSD")), "TWINOPSD must name the twinopsd binary");
     TWINOPS_FRESH_DATABASE(testDb);
@@ -181,15 +182,19 @@ void TestCheckCleanup::ownTenantsAreSuspendedAndAudited()
     QCOMPARE(used.size(), 2);
     for (const QJsonValue &tenant : used) {
         const QString id = tenant.toObject().value(QLatin1String("tenant_id")).toString();
-        auto stored = TenantRepository(*db).get(id);
-        TWINOPS_VERIFY_OK(stored);
-        QCOMPARE(stored->status, TenantStatus::Suspended);
+        QCOMPARE(TenantRepository(*db).get(id).error().code, ErrorCode::NotFound);
+        for (const char *table : {"users", "twins", "sources", "jobs", "refresh_tokens", "conversations"}) {
+            auto left = db->query(
+                QStringLiteral("SELECT count(*) FROM %1 WHERE tenant_id = $1").arg(QLatin1String(table)), {id});
+            QVERIFY2(left->first().integer(0) == 0, table);
+        }
         auto audited = db->query(QStringLiteral("SELECT actor_type, details FROM audit_log "
-                                                "WHERE action = 'tenant.suspend' AND target_id = $1"),
+                                                "WHERE action = 'tenant.delete' AND target_id = $1"),
                                  {id});
         QCOMPARE(audited->size(), 1);
         QCOMPARE(audited->first().text(0), QStringLiteral("system"));
-        QVERIFY2(audited->first().text(1).contains(QLatin1String("checklist cleanup")),
+        QVERIFY2(audited->first().text(1).contains(QLatin1String("checklist cleanup"))
+                     && audited->first().text(1).contains(QLatin1String("Smoke test ")),
                  qPrintable(audited->first().text(1)));
     }
     QCOMPARE(TenantRepository(*db).get(bystander->id)->status, TenantStatus::Active);

@@ -260,9 +260,9 @@ private slots:
 
     void healthyTargetPasses_data();
     void healthyTargetPasses();
-    void cleanupSuspendsThrowawayTenants();
+    void cleanupDeletesThrowawayTenants();
     void withoutAdminKeyTenantsStayButPass();
-    void runnerDatabaseSuspendsItsOwnTenants();
+    void runnerDatabaseDeletesItsOwnTenants();
     void brokenTargetFails_data();
     void brokenTargetFails();
     void closedPortFailsFast();
@@ -270,8 +270,8 @@ private slots:
 
 private:
     TargetEnvironment target(quint16 port, bool withAdminKey = true) const;
-    // The two throwaway tenants the smoke run used, as the admin API lists them: suspended.
-    void verifyUsedTenantsSuspended(const CheckResult &result);
+    // The two throwaway tenants the smoke run used: no longer listed by the admin API, and their deletion audited.
+    void verifyUsedTenantsDeleted(const CheckResult &result);
 
     QTemporaryDir m_home;
     Daemon m_daemon;
@@ -355,23 +355,28 @@ void TestSmoke::healthyTargetPasses()
     }
 }
 
-void TestSmoke::verifyUsedTenantsSuspended(const CheckResult &result)
+void TestSmoke::verifyUsedTenantsDeleted(const CheckResult &result)
 {
     ApiClient admin(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_daemon.port())));
     const ApiReply tenants = admin.get(QStringLiteral("/api/v1/admin/tenants?limit=200"), m_adminKey);
     QCOMPARE(tenants.status, 200);
-    QHash<QString, QString> statusById;
+    QSet<QString> listed;
     for (const QJsonValue &tenant : tenants.object().value(QLatin1String("items")).toArray())
-        statusById.insert(tenant.toObject().value(QLatin1String("id")).toString(),
-                          tenant.toObject().value(QLatin1String("status")).toString());
+        listed.insert(tenant.toObject().value(QLatin1String("id")).toString());
     const QJsonArray used = result.evidence.value(QLatin1String("tenants")).toArray();
     QCOMPARE(used.size(), 2);
-    for (const QJsonValue &tenant : used)
-        QCOMPARE(statusById.value(tenant.toObject().value(QLatin1String("tenant_id")).toString()),
-                 QStringLiteral("suspended"));
+    for (const QJsonValue &tenant : used) {
+        const QString id = tenant.toObject().value(QLatin1String("tenant_id")).toString();
+        QVERIFY(!id.isEmpty());
+        QVERIFY2(!listed.contains(id), qPrintable(id));
+        const ApiReply audit
+            = admin.get(QStringLiteral("/api/v1/admin/audit?action=tenant.delete&tenant_id=") + id, m_adminKey);
+        QCOMPARE(audit.status, 200);
+        QCOMPARE(audit.object().value(QLatin1String("items")).toArray().size(), 1);
+    }
 }
 
-void TestSmoke::cleanupSuspendsThrowawayTenants()
+void TestSmoke::cleanupDeletesThrowawayTenants()
 {
     const CheckResult result = smokeTwins(target(m_daemon.port()));
     QVERIFY2(result.status == CheckStatus::Pass, qPrintable(describe(result)));
@@ -380,7 +385,7 @@ void TestSmoke::cleanupSuspendsThrowawayTenants()
         cleaned << step.toObject().value(QLatin1String("step")).toString();
     QVERIFY2(cleaned.contains(QLatin1String("delete twin")), qPrintable(cleaned.join(u',')));
 
-    verifyUsedTenantsSuspended(result);
+    verifyUsedTenantsDeleted(result);
 }
 
 void TestSmoke::withoutAdminKeyTenantsStayButPass()
@@ -391,8 +396,8 @@ void TestSmoke::withoutAdminKeyTenantsStayButPass()
 }
 
 // Checks the server runs on itself (POST /admin/checks/run) need no admin key to clean up: the throwaway tenants are
-// suspended in its own database.
-void TestSmoke::runnerDatabaseSuspendsItsOwnTenants()
+// deleted from its own database.
+void TestSmoke::runnerDatabaseDeletesItsOwnTenants()
 {
     TargetEnvironment env = target(m_daemon.port(), false);
     env.runnerDatabase = DatabaseUrl::sqliteFile(m_home.filePath(QStringLiteral("smoke.db")));
@@ -400,7 +405,7 @@ void TestSmoke::runnerDatabaseSuspendsItsOwnTenants()
     QVERIFY2(result.status == CheckStatus::Pass, qPrintable(describe(result)));
     QVERIFY2(!result.evidence.contains(QLatin1String("cleanup_note")), qPrintable(describe(result)));
 
-    verifyUsedTenantsSuspended(result);
+    verifyUsedTenantsDeleted(result);
 }
 
 void TestSmoke::brokenTargetFails_data()
@@ -455,7 +460,7 @@ void TestSmoke::brokenTargetFails()
     for (const QString &mention : mentions)
         QVERIFY2(result.message.contains(mention),
                  qPrintable(QStringLiteral("\"%1\" not in: %2").arg(mention, result.message)));
-    // A failure still cleans up: the twins go, the tenants are suspended.
+    // A failure still cleans up: the twins go, the tenants are deleted.
     QVERIFY2(!result.evidence.contains(QLatin1String("cleanup_problems")), qPrintable(describe(result)));
 }
 

@@ -395,7 +395,8 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
     QVERIFY(!expire->isEnabled());
     clickRow(silences, 0);
     QTRY_VERIFY_WITH_TIMEOUT(expire->isEnabled(), kAnswerMs);
-    QTest::mouseClick(expire, Qt::LeftButton);
+    QTest::mouseClick(expire, Qt::LeftButton); // asked first
+    QVERIFY(confirmAction(*panel, QStringLiteral("confirmExpireSilence")));
     QTRY_VERIFY_WITH_TIMEOUT(httpCall(m_base, "GET", QStringLiteral("/api/v1/admin/alerts/silences"), {}, m_adminKey)
                                  .object()
                                  .value(QLatin1String("items"))

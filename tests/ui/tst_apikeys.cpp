@@ -22,7 +22,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
-#include <QMessageBox>
 #include <QMutex>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -332,19 +331,18 @@ void TestApiKeys::createUseAndRevoke()
     clickRow(keys, 0);
     QTRY_VERIFY(revoke->isEnabled());
     QTest::mouseClick(revoke, Qt::LeftButton);
-    QMessageBox *question = nullptr;
-    QTRY_VERIFY((question = panel.findChild<QMessageBox *>(QStringLiteral("confirmRevokeApiKey"))));
-    QVERIFY(question->text().contains(QLatin1String("CI reader")));
-    QTest::mouseClick(question->button(QMessageBox::Cancel), Qt::LeftButton);
-    QTRY_VERIFY(!panel.findChild<QMessageBox *>(QStringLiteral("confirmRevokeApiKey")));
+    QDialog *question = waitForConfirmation(panel, QStringLiteral("confirmRevokeApiKey"));
+    QVERIFY(question);
+    QVERIFY(child<QLabel>(*question, QStringLiteral("confirmObject"))->text().contains(QLatin1String("CI reader")));
+    QTest::mouseClick(child<QPushButton>(*question, QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmRevokeApiKey")));
     QCOMPARE(httpCall(environment->base, "GET", QStringLiteral("/api/v1/twins"), {}, secret).status, 200);
     QCOMPARE(cellText(rows, 0, ApiKeysModel::State), QStringLiteral("active"));
 
     // Confirmed: the row says revoked, the database agrees, and the key's next call is refused.
     QSignalSpy revoked(panel.apiKeysModel(), &ApiKeysModel::keyRevoked);
     QTest::mouseClick(revoke, Qt::LeftButton);
-    QTRY_VERIFY((question = panel.findChild<QMessageBox *>(QStringLiteral("confirmRevokeApiKey"))));
-    QTest::mouseClick(question->findChild<QPushButton *>(QStringLiteral("confirmRevokeApiKeyButton")), Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmRevokeApiKey")));
     QTRY_COMPARE(cellText(rows, 0, ApiKeysModel::State), QStringLiteral("revoked"));
     QCOMPARE(revoked.count(), 1);
     QVERIFY(!revoke->isEnabled());
@@ -421,6 +419,7 @@ void TestApiKeys::suspendedTenantHasNoKeysToManage()
 
     // The routes of a suspended tenant answer 403: the panel says why there is nothing instead of failing.
     QTest::mouseClick(suspend, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmSuspendTenant")));
     QTRY_VERIFY(title->text().contains(QLatin1String("suspended")));
     QVERIFY(!create->isEnabled());
     QVERIFY(panel.apiKeysModel()->tenantId().isEmpty());

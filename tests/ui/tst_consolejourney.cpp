@@ -518,6 +518,7 @@ void TestConsoleJourney::operatorJourney()
     clickRow(usersTable, 0);
     QTRY_VERIFY(revoke->isEnabled());
     QTest::mouseClick(revoke, Qt::LeftButton);
+    QVERIFY(confirmAction(*tenantsPanel, QStringLiteral("confirmRevokeUser")));
     QTRY_COMPARE(cellText(usersTable, kEmail, UsersModel::State), QStringLiteral("revoked"));
     QVERIFY(!revoke->isEnabled());
     QVERIFY2(tenantsError->isHidden(), qPrintable(tenantsError->text()));

@@ -182,6 +182,7 @@ void TestEnvironmentsDialog::addAndRemoveWithKeychain()
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
     QTRY_VERIFY(remove->isEnabled());
     QTest::mouseClick(remove, Qt::LeftButton);
+    QVERIFY(confirmAction(dialog, QStringLiteral("confirmRemoveEnvironment")));
     QTRY_COMPARE(list->count(), 0);
     QVERIFY(store->list()->isEmpty());
     QCOMPARE(store->adminKey(id).error().code, ErrorCode::NotFound);
@@ -320,6 +321,7 @@ void TestEnvironmentsDialog::realKeyringAddEditAndRemove()
         QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(0)).center());
     QTRY_VERIFY_WITH_TIMEOUT(remove->isEnabled(), kKeychainWaitMs);
     QTest::mouseClick(remove, Qt::LeftButton);
+    QVERIFY(confirmAction(dialog, QStringLiteral("confirmRemoveEnvironment")));
     QTRY_VERIFY_WITH_TIMEOUT(list->count() == 0 || error->isVisible(), kKeychainWaitMs);
     QVERIFY2(!error->isVisible(), qPrintable(error->text()));
     QCOMPARE(keychainSecret(EnvironmentStore::adminKeyName(id)).error().code, ErrorCode::NotFound);

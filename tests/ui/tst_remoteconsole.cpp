@@ -269,14 +269,15 @@ void TestRemoteConsole::tenantsCreateSuspendAndRevoke()
     // Suspend and reactivate: the row changes in place, and so does the daemon.
     clickRow(tenants, rowWithText(tenants->model(), kTenant));
     QTRY_VERIFY(suspend->isEnabled());
-    QCOMPARE(suspend->text(), QStringLiteral("Suspend"));
+    QCOMPARE(suspend->text(), QStringLiteral("Suspend…"));
     QTest::mouseClick(suspend, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmSuspendTenant")));
     QTRY_COMPARE_WITH_TIMEOUT(cellText(tenants, kTenant, TenantsModel::Status), QStringLiteral("suspended"), kAnswerMs);
     QCOMPARE(suspend->text(), QStringLiteral("Reactivate"));
     QCOMPARE(statusOnServer(), QStringLiteral("suspended"));
     QTest::mouseClick(suspend, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(cellText(tenants, kTenant, TenantsModel::Status), QStringLiteral("active"), kAnswerMs);
-    QCOMPARE(suspend->text(), QStringLiteral("Suspend"));
+    QCOMPARE(suspend->text(), QStringLiteral("Suspend…"));
     QCOMPARE(statusOnServer(), QStringLiteral("active"));
 
     // Someone signs up on the daemon; the panel finds their tenant and them.
@@ -307,6 +308,7 @@ void TestRemoteConsole::tenantsCreateSuspendAndRevoke()
     QTRY_VERIFY(revoke->isEnabled());
     QVERIFY(!restore->isEnabled());
     QTest::mouseClick(revoke, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmRevokeUser")));
     QTRY_COMPARE_WITH_TIMEOUT(cellText(users, email, UsersModel::State), QStringLiteral("revoked"), kAnswerMs);
     QVERIFY(!revoke->isEnabled());
     QVERIFY(restore->isEnabled());
@@ -463,6 +465,7 @@ void TestRemoteConsole::sourcesUploadApproveAndReject()
     clickRow(table, rowWithText(table->model(), QStringLiteral("spam.txt")));
     QTRY_VERIFY(reject->isEnabled());
     QTest::mouseClick(reject, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmRejectSource")));
     QTRY_COMPARE_WITH_TIMEOUT(cellText(table, QStringLiteral("spam.txt"), SourcesModel::Status),
                               QStringLiteral("rejected"), kAnswerMs);
     QCOMPARE(onServer(QStringLiteral("spam.txt")).value(QLatin1String("status")).toString(),

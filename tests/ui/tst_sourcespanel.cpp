@@ -111,6 +111,7 @@ void TestSourcesPanel::uploadApproveRejectAndBulk()
     clickRow(table, rowWithText(table->model(), QStringLiteral("spam.txt")));
     QTRY_VERIFY(reject->isEnabled());
     QTest::mouseClick(reject, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmRejectSource")));
     QTRY_COMPARE(cellText(table, QStringLiteral("spam.txt"), SourcesModel::Status), QStringLiteral("rejected"));
     QTRY_VERIFY(!reject->isEnabled());
 

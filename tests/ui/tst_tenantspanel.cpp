@@ -10,15 +10,18 @@
 #include "usersmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QFileDialog>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace twinops;
@@ -80,6 +83,7 @@ private slots:
     void createSearchAndSuspend();
     void revokedUserIsRefusedOnTheirNextCall();
     void pagesThroughEveryTenant();
+    void statusFilterLastActivityExportAndDelete();
 };
 
 void TestTenantsPanel::createSearchAndSuspend()
@@ -132,7 +136,7 @@ void TestTenantsPanel::createSearchAndSuspend()
     // Suspend, then reactivate: the row changes in place, and the database says the same.
     clickRow(ui.tenants, 0);
     QTRY_VERIFY(ui.suspend->isEnabled());
-    QCOMPARE(ui.suspend->text(), QStringLiteral("Suspend"));
+    QCOMPARE(ui.suspend->text(), QStringLiteral("Suspend…"));
     const int resetsBefore = resets.count();
     const auto statusInDatabase = [&] {
         auto rows = fixture->core->database().query(QStringLiteral("SELECT status FROM tenants WHERE name = $1"),
@@ -140,12 +144,13 @@ void TestTenantsPanel::createSearchAndSuspend()
         return rows.ok() && rows->size() == 1 ? rows->first().text(0) : QStringLiteral("(query failed)");
     };
     QTest::mouseClick(ui.suspend, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmSuspendTenant")));
     QTRY_COMPARE(cellText(ui.tenants->model(), 0, TenantsModel::Status), QStringLiteral("suspended"));
     QCOMPARE(ui.suspend->text(), QStringLiteral("Reactivate"));
     QCOMPARE(statusInDatabase(), QStringLiteral("suspended"));
     QTest::mouseClick(ui.suspend, Qt::LeftButton);
     QTRY_COMPARE(cellText(ui.tenants->model(), 0, TenantsModel::Status), QStringLiteral("active"));
-    QCOMPARE(ui.suspend->text(), QStringLiteral("Suspend"));
+    QCOMPARE(ui.suspend->text(), QStringLiteral("Suspend…"));
     QCOMPARE(statusInDatabase(), QStringLiteral("active"));
     QCOMPARE(resets.count(), resetsBefore);
 
@@ -189,6 +194,9 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     QVERIFY(ui.complete());
 
     QTest::keyClicks(ui.search, QStringLiteral("analytical"));
+    // The only tenant is listed before the search too: wait for the search itself, or its reload (250 ms after the
+    // last key, later on a busy machine) would clear the selection made below.
+    QTRY_COMPARE(panel.tenantsModel()->search(), QStringLiteral("analytical"));
     QTRY_COMPARE(ui.tenants->model()->rowCount(), 1);
     QTRY_VERIFY(!panel.tenantsModel()->isLoading());
     QCOMPARE(cellText(ui.tenants->model(), 0, TenantsModel::Users), QStringLiteral("1"));
@@ -212,6 +220,7 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     QTRY_VERIFY(ui.revoke->isEnabled());
     QVERIFY(!ui.restore->isEnabled());
     QTest::mouseClick(ui.revoke, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmRevokeUser")));
     QTRY_COMPARE(cellText(ui.users->model(), 0, UsersModel::State), QStringLiteral("revoked"));
     // The keys the user made went with them, and the key list says why.
     QTRY_COMPARE(cellText(panel.apiKeysModel(), 0, ApiKeysModel::State), QStringLiteral("revoked (creator revoked)"));
@@ -256,19 +265,18 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     if (QTest::currentTestFailed())
         return;
     QTest::mouseClick(endSessions, Qt::LeftButton);
-    QMessageBox *question = nullptr;
-    QTRY_VERIFY((question = panel.findChild<QMessageBox *>(QStringLiteral("confirmEndSessions"))));
-    QVERIFY(question->text().contains(email));
-    QTest::mouseClick(question->button(QMessageBox::Cancel), Qt::LeftButton);
-    QTRY_VERIFY(!panel.findChild<QMessageBox *>(QStringLiteral("confirmEndSessions")));
+    QDialog *question = waitForConfirmation(panel, QStringLiteral("confirmEndSessions"));
+    QVERIFY(question);
+    QCOMPARE(child<QLabel>(*question, QStringLiteral("confirmObject"))->text(), email);
+    QTest::mouseClick(child<QPushButton>(*question, QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmEndSessions")));
     QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, newToken).status, 200);
     QSignalSpy ended(panel.usersModel(), &UsersModel::sessionsEnded);
     selectUser();
     if (QTest::currentTestFailed())
         return;
     QTest::mouseClick(endSessions, Qt::LeftButton);
-    QTRY_VERIFY((question = panel.findChild<QMessageBox *>(QStringLiteral("confirmEndSessions"))));
-    QTest::mouseClick(question->findChild<QPushButton *>(QStringLiteral("confirmEndSessionsButton")), Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmEndSessions")));
     QTRY_COMPARE(ended.count(), 1);
     QVERIFY(ui.error->isHidden());
     QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, newToken).status, 401);
@@ -340,6 +348,146 @@ void TestTenantsPanel::pagesThroughEveryTenant()
     QTRY_VERIFY(!panel.tenantsModel()->isLoading());
     QVERIFY(!panel.tenantsModel()->canFetchMore({}));
     QCOMPARE(rowWithText(ui.tenants->model(), QStringLiteral("Unrelated")), -1);
+}
+
+// The status filter and Last activity column; Export… writes the tenant's archive to the file chosen; Delete… asks
+// for the tenant's name typed exactly (a wrong one keeps the button disabled) and then the tenant and its rows are
+// gone from the database, with the outcome in the feedback line.
+void TestTenantsPanel::statusFilterLastActivityExportAndDelete()
+{
+    auto fixture = ConsoleFixture::create(currentDialect());
+    if (!fixture)
+        return;
+    EndpointOptions http;
+    http.port = 0;
+    TWINOPS_VERIFY_OK(fixture->core->serveHttp(http, QByteArray(32, 's')));
+    const QUrl base(fixture->core->endpoint()->baseUrl());
+    const QString password = QStringLiteral("correct horse battery");
+    for (const auto &[email, tenant] : {std::pair{QStringLiteral("wile@doomed.test"), QStringLiteral("Doomed Corp")},
+                                        std::pair{QStringLiteral("road@keeper.test"), QStringLiteral("Keeper")}}) {
+        QCOMPARE(httpCall(base, "POST", QStringLiteral("/api/v1/auth/signup"),
+                          QJsonObject{{QStringLiteral("email"), email},
+                                      {QStringLiteral("password"), password},
+                                      {QStringLiteral("tenant_name"), tenant}})
+                     .status,
+                 201);
+    }
+    Database &db = fixture->core->database();
+    TWINOPS_VERIFY_OK(db.query(QStringLiteral("UPDATE tenants SET status = 'suspended' WHERE name = 'Keeper'")));
+
+    TenantsPanel panel(*fixture->local);
+    PanelModelTesters testers(panel);
+    panel.resize(1280, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const PanelWidgets ui(panel);
+    QVERIFY(ui.complete());
+    auto *status = child<QComboBox>(panel, QStringLiteral("tenantsStatusFilter"));
+    auto *exportButton = child<QPushButton>(panel, QStringLiteral("exportTenantButton"));
+    auto *deleteButton = child<QPushButton>(panel, QStringLiteral("deleteTenantButton"));
+    QVERIFY(status && exportButton && deleteButton);
+    QTRY_VERIFY(!panel.tenantsModel()->isLoading());
+    QTRY_COMPARE(ui.tenants->model()->rowCount(), 2);
+    QVERIFY(!exportButton->isEnabled() && !deleteButton->isEnabled());
+
+    // The status filter asks the server for the tenants in that status only.
+    auto showStatus = [&](const QString &label) {
+        status->setCurrentIndex(status->findText(label));
+        QTRY_VERIFY(!panel.tenantsModel()->isLoading());
+    };
+    showStatus(QStringLiteral("Suspended"));
+    QTRY_COMPARE(ui.tenants->model()->rowCount(), 1);
+    QCOMPARE(cellText(ui.tenants->model(), 0, TenantsModel::Name), QStringLiteral("Keeper"));
+    showStatus(QStringLiteral("Active"));
+    QTRY_COMPARE(cellText(ui.tenants->model(), 0, TenantsModel::Name), QStringLiteral("Doomed Corp"));
+    QCOMPARE(ui.tenants->model()->rowCount(), 1);
+    // Signed up, never signed in: no activity yet. A login is activity.
+    QCOMPARE(cellText(ui.tenants->model(), 0, TenantsModel::LastActivity), QStringLiteral("never"));
+    QCOMPARE(httpCall(base, "POST", QStringLiteral("/api/v1/auth/login"),
+                      QJsonObject{{QStringLiteral("email"), QStringLiteral("wile@doomed.test")},
+                                  {QStringLiteral("password"), password}})
+                 .status,
+             200);
+    showStatus(QStringLiteral("All statuses"));
+    QTRY_COMPARE(ui.tenants->model()->rowCount(), 2);
+    const int doomed = rowWithText(ui.tenants->model(), QStringLiteral("Doomed Corp"));
+    QVERIFY(doomed >= 0);
+    QVERIFY(cellText(ui.tenants->model(), doomed, TenantsModel::LastActivity) != QStringLiteral("never"));
+    QCOMPARE(cellText(ui.tenants->model(), rowWithText(ui.tenants->model(), QStringLiteral("Keeper")),
+                      TenantsModel::LastActivity),
+             QStringLiteral("never"));
+
+    // Export…: a save dialog, then the file is written in the background.
+    clickRow(ui.tenants, doomed);
+    QTRY_VERIFY(exportButton->isEnabled());
+    QTest::mouseClick(exportButton, Qt::LeftButton);
+    QFileDialog *save = nullptr;
+    QTRY_VERIFY((save = panel.findChild<QFileDialog *>(QStringLiteral("exportTenantDialog"))) && save->isVisible());
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("doomed.json"));
+    save->selectFile(path);
+    QVERIFY(QMetaObject::invokeMethod(save, "accept")); // as the Save button does
+    QTRY_VERIFY(ui.error->text().startsWith(QLatin1String("Exported Doomed Corp")));
+    QVERIFY(ui.error->isVisible());
+    QFile written(path);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QByteArray archive = written.readAll();
+    const QJsonObject exported = QJsonDocument::fromJson(archive).object();
+    QCOMPARE(exported.value(QLatin1String("tenant")).toObject().value(QLatin1String("name")).toString(),
+             QStringLiteral("Doomed Corp"));
+    QVERIFY(archive.contains("wile@doomed.test"));
+    QVERIFY(!archive.contains("road@keeper.test"));
+    QVERIFY(!archive.contains("password_hash"));
+
+    // Delete…: Cancel changes nothing.
+    auto tenantRows = [&db] {
+        auto rows = db.query(QStringLiteral("SELECT (SELECT count(*) FROM tenants WHERE name = 'Doomed Corp'), "
+                                            "(SELECT count(*) FROM users WHERE email = 'wile@doomed.test')"));
+        return rows.ok() ? rows->first().integer(0) * 10 + rows->first().integer(1) : -1;
+    };
+    QCOMPARE(tenantRows(), 11);
+    QTest::mouseClick(deleteButton, Qt::LeftButton);
+    QDialog *question = waitForConfirmation(panel, QStringLiteral("confirmDeleteTenant"));
+    QVERIFY(question);
+    QCOMPARE(child<QLabel>(*question, QStringLiteral("confirmObject"))->text(), QStringLiteral("Doomed Corp"));
+    QVERIFY(child<QLabel>(*question, QStringLiteral("confirmConsequence"))->text().contains(QLatin1String("1 users")));
+    QTest::mouseClick(child<QPushButton>(*question, QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmDeleteTenant")));
+    QCOMPARE(tenantRows(), 11);
+
+    // Del on the table asks the same. A wrong name (another case, another tenant) keeps the button disabled; Enter
+    // does not delete either.
+    panel.activateWindow(); // shortcuts reach only the active window
+    QVERIFY(QTest::qWaitForWindowActive(&panel));
+    ui.tenants->setFocus();
+    QTest::keyClick(ui.tenants, Qt::Key_Delete);
+    question = waitForConfirmation(panel, QStringLiteral("confirmDeleteTenant"));
+    QVERIFY(question);
+    auto *name = child<QLineEdit>(*question, QStringLiteral("confirmNameField"));
+    auto *confirm = child<QPushButton>(*question, QStringLiteral("confirmDeleteTenantButton"));
+    QVERIFY(name && confirm);
+    QVERIFY(!confirm->isEnabled());
+    for (const QString &wrong :
+         {QStringLiteral("doomed corp"), QStringLiteral("Keeper"), QStringLiteral("Doomed Cor")}) {
+        name->clear();
+        QTest::keyClicks(name, wrong);
+        QVERIFY2(!confirm->isEnabled(), qPrintable(wrong));
+    }
+    QTest::keyClick(name, Qt::Key_Return); // Enter presses Cancel, the default, never the destructive button
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmDeleteTenant")));
+    QCOMPARE(tenantRows(), 11);
+
+    // The name typed exactly: deleted.
+    QSignalSpy deleted(panel.tenantsModel(), &TenantsModel::tenantDeleted);
+    QTest::mouseClick(deleteButton, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmDeleteTenant"), QStringLiteral("Doomed Corp")));
+    QTRY_COMPARE(deleted.count(), 1);
+    QTRY_COMPARE(ui.tenants->model()->rowCount(), 1);
+    QCOMPARE(cellText(ui.tenants->model(), 0, TenantsModel::Name), QStringLiteral("Keeper"));
+    QVERIFY2(ui.error->text().startsWith(QLatin1String("Deleted tenant Doomed Corp with 1 users")),
+             qPrintable(ui.error->text()));
+    QCOMPARE(tenantRows(), 0);
+    QVERIFY(!deleteButton->isEnabled()); // the selection went with the row
 }
 
 QTEST_MAIN(TestTenantsPanel)

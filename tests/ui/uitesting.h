@@ -9,9 +9,12 @@
 
 #include <QAbstractItemModel>
 #include <QAbstractItemView>
+#include <QDialog>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtCharts/QChart>
@@ -67,6 +70,39 @@ inline void clickIndex(QAbstractItemView *view, const QModelIndex &index, Qt::Ke
 inline void clickRow(QAbstractItemView *view, int row, Qt::KeyboardModifiers modifiers = {})
 {
     clickIndex(view, view->model()->index(row, 0), modifiers);
+}
+
+// The confirmation dialog (ui/confirmdialog.h) named `name` that `parent` opened, once it shows; null after 5 s.
+inline QDialog *waitForConfirmation(const QObject &parent, const QString &name)
+{
+    QDialog *dialog = nullptr;
+    const bool shown = QTest::qWaitFor(
+        [&] {
+            dialog = parent.findChild<QDialog *>(name);
+            return dialog && dialog->isVisible();
+        },
+        5000);
+    return shown ? dialog : nullptr;
+}
+
+// Confirms it as a user does: types `typed` into its name field (when given), then clicks its destructive button.
+// False when the dialog never showed or its button stayed disabled.
+inline bool confirmAction(const QObject &parent, const QString &name, const QString &typed = {})
+{
+    QDialog *dialog = waitForConfirmation(parent, name);
+    if (!dialog)
+        return false;
+    if (!typed.isEmpty()) {
+        auto *field = dialog->findChild<QLineEdit *>(QStringLiteral("confirmNameField"));
+        if (!field)
+            return false;
+        QTest::keyClicks(field, typed);
+    }
+    auto *button = dialog->findChild<QPushButton *>(name + QStringLiteral("Button"));
+    if (!button || !button->isEnabled())
+        return false;
+    QTest::mouseClick(button, Qt::LeftButton);
+    return true;
 }
 
 // A request to a running endpoint. ApiClient blocks in an event loop of its own, so it runs off the GUI thread while

@@ -2,6 +2,7 @@
 #include "auth/apikeyrepository.h"
 #include "auth/crypto.h"
 #include "auth/useraccess.h"
+#include "core/ids.h"
 #include "http/apicontext.h"
 #include "http/jsonio.h"
 #include "http/resources.h"
@@ -12,27 +13,224 @@
 #include "tenancy/tenantrepository.h"
 #include "tenancy/userrepository.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 namespace twinops {
 
 namespace {
 
-// Counts shown next to each tenant in the console: one query per tenant of the page, its four counts each read from
-// an index that starts with tenant_id, so a page of N tenants costs N queries.
-Result<JsonObjectWriter> tenantWithCounts(Database &db, const Tenant &tenant)
+// Counts and last activity shown next to each tenant in the console: one query per tenant of the page, each part read
+// from an index that starts with tenant_id, so a page of N tenants costs N queries. Last activity is the latest of a
+// user's login, an API key's use (written at most once a minute), a conversation's last message and a job's
+// creation: each already stored, none a scan of the tenant's rows. A session's plain API calls are not counted (no
+// row records them).
+struct TenantStats
 {
-    TWINOPS_TRY_ASSIGN(const auto counts,
+    qint64 users = 0, twins = 0, sources = 0, jobs = 0;
+    QDateTime lastActivity; // invalid: none recorded
+
+    QJsonObject counts() const
+    {
+        return {{QStringLiteral("jobs"), jobs},
+                {QStringLiteral("sources"), sources},
+                {QStringLiteral("twins"), twins},
+                {QStringLiteral("users"), users}};
+    }
+};
+
+Result<TenantStats> tenantStats(Database &db, const QString &tenantId)
+{
+    TWINOPS_TRY_ASSIGN(const auto rows,
                        db.query(QStringLiteral("SELECT (SELECT count(*) FROM users WHERE tenant_id = $1), "
                                                "(SELECT count(*) FROM twins WHERE tenant_id = $1), "
                                                "(SELECT count(*) FROM sources WHERE tenant_id = $1), "
-                                               "(SELECT count(*) FROM jobs WHERE tenant_id = $1)"),
-                                {tenant.id}));
-    const Row row = counts.first();
-    return tenantJson(tenant).insert("counts",
-                                     JsonObjectWriter()
-                                         .insert("jobs", row.integer(3))
-                                         .insert("sources", row.integer(2))
-                                         .insert("twins", row.integer(1))
-                                         .insert("users", row.integer(0)));
+                                               "(SELECT count(*) FROM jobs WHERE tenant_id = $1), "
+                                               "(SELECT max(last_login_at) FROM users WHERE tenant_id = $1), "
+                                               "(SELECT max(last_used_at) FROM api_keys WHERE tenant_id = $1), "
+                                               "(SELECT max(updated_at) FROM conversations WHERE tenant_id = $1), "
+                                               "(SELECT max(created_at) FROM jobs WHERE tenant_id = $1)"),
+                                {tenantId}));
+    const Row row = rows.first();
+    TenantStats stats{row.integer(0), row.integer(1), row.integer(2), row.integer(3), {}};
+    for (int column = 4; column < 8; ++column) {
+        const QDateTime at = row.time(column);
+        if (at.isValid() && (!stats.lastActivity.isValid() || at > stats.lastActivity))
+            stats.lastActivity = at;
+    }
+    return stats;
+}
+
+Result<JsonObjectWriter> tenantWithCounts(Database &db, const Tenant &tenant)
+{
+    TWINOPS_TRY_ASSIGN(const auto stats, tenantStats(db, tenant.id));
+    return tenantJson(tenant)
+        .insert("counts", stats.counts())
+        .insert("last_activity_at",
+                stats.lastActivity.isValid() ? std::optional<QString>(isoTime(stats.lastActivity)) : std::nullopt);
+}
+
+// A column of the export: its name and how its value reads.
+struct ExportColumn
+{
+    const char *name;
+    char kind; // s text, i integer, r real, b boolean, t time, o JSON object, a JSON array
+};
+
+QJsonValue exportValue(const Row &row, int column, char kind)
+{
+    if (row.isNull(column))
+        return QJsonValue::Null;
+    switch (kind) {
+    case 'i': return row.integer(column);
+    case 'r': return row.real(column);
+    case 'b': return row.boolean(column);
+    case 't': return isoTime(row.time(column));
+    case 'o': return row.jsonObject(column);
+    case 'a': return row.jsonArray(column);
+    default: return row.text(column);
+    }
+}
+
+// Every row of the tenant in `table`, oldest first, with the listed columns only (never a hash or secret).
+Result<QJsonArray> exportRows(Database &db, const QString &tenantId, const char *table,
+                              std::initializer_list<ExportColumn> columns)
+{
+    QStringList names;
+    for (const ExportColumn &column : columns)
+        names.append(QLatin1String(column.name));
+    TWINOPS_TRY_ASSIGN(const auto rows,
+                       db.query(QStringLiteral("SELECT %1 FROM %2 WHERE tenant_id = $1 ORDER BY created_at, id")
+                                    .arg(names.join(QLatin1String(", ")), QLatin1String(table)),
+                                {tenantId}));
+    QJsonArray items;
+    for (const Row row : rows) {
+        QJsonObject item;
+        int index = 0;
+        for (const ExportColumn &column : columns) {
+            item.insert(QLatin1String(column.name), exportValue(row, index, column.kind));
+            ++index;
+        }
+        items.append(item);
+    }
+    return items;
+}
+
+// GET /api/v1/admin/tenants/{id}/export: the tenant's own data as one JSON document. Built whole in memory on the work
+// pool (the route's lane); chunks (derived from the sources), sessions, keys and share links are left out.
+Result<QJsonObject> tenantExport(Database &db, const Tenant &tenant)
+{
+    const QString id = tenant.id;
+    QJsonObject archive{{QStringLiteral("format"), QStringLiteral("twinops-tenant-export/1")},
+                        {QStringLiteral("exported_at"), isoTime(nowUtc())},
+                        {QStringLiteral("tenant"),
+                         QJsonObject{{QStringLiteral("id"), tenant.id},
+                                     {QStringLiteral("name"), tenant.name},
+                                     {QStringLiteral("status"), tenantStatusName(tenant.status)},
+                                     {QStringLiteral("created_at"), isoTime(tenant.createdAt)}}}};
+    auto add = [&](const char *key, const char *table, std::initializer_list<ExportColumn> columns) -> Status {
+        TWINOPS_TRY_ASSIGN(const auto rows, exportRows(db, id, table, columns));
+        archive.insert(QLatin1String(key), rows);
+        return {};
+    };
+    TWINOPS_TRY(add("users", "users",
+                    {{"id", 's'},
+                     {"email", 's'},
+                     {"role", 's'},
+                     {"is_active", 'b'},
+                     {"revoked_at", 't'},
+                     {"last_login_at", 't'},
+                     {"created_at", 't'},
+                     {"updated_at", 't'}}));
+    TWINOPS_TRY(add("twins", "twins",
+                    {{"id", 's'},
+                     {"name", 's'},
+                     {"description", 's'},
+                     {"settings", 'o'},
+                     {"status", 's'},
+                     {"created_at", 't'},
+                     {"updated_at", 't'}}));
+    TWINOPS_TRY(add("sources", "sources",
+                    {{"id", 's'},
+                     {"twin_id", 's'},
+                     {"filename", 's'},
+                     {"mime_type", 's'},
+                     {"content", 's'},
+                     {"content_hash", 's'},
+                     {"size_bytes", 'i'},
+                     {"status", 's'},
+                     {"health", 's'},
+                     {"health_checks", 'a'},
+                     {"chunk_count", 'i'},
+                     {"last_error", 's'},
+                     {"created_by", 's'},
+                     {"approved_at", 't'},
+                     {"indexed_at", 't'},
+                     {"created_at", 't'},
+                     {"updated_at", 't'}}));
+    TWINOPS_TRY(add("conversations", "conversations",
+                    {{"id", 's'}, {"twin_id", 's'}, {"title", 's'}, {"created_at", 't'}, {"updated_at", 't'}}));
+    TWINOPS_TRY(add("messages", "messages",
+                    {{"id", 's'},
+                     {"conversation_id", 's'},
+                     {"twin_id", 's'},
+                     {"seq", 'i'},
+                     {"role", 's'},
+                     {"content", 's'},
+                     {"citations", 'a'},
+                     {"provider", 's'},
+                     {"model", 's'},
+                     {"ttft_ms", 'i'},
+                     {"latency_ms", 'i'},
+                     {"partial", 'b'},
+                     {"fallback", 'b'},
+                     {"created_at", 't'}}));
+    TWINOPS_TRY(add("graph_nodes", "graph_nodes",
+                    {{"id", 's'},
+                     {"twin_id", 's'},
+                     {"name", 's'},
+                     {"type", 's'},
+                     {"description", 's'},
+                     {"mention_count", 'i'},
+                     {"created_at", 't'},
+                     {"updated_at", 't'}}));
+    TWINOPS_TRY(add("graph_edges", "graph_edges",
+                    {{"id", 's'},
+                     {"twin_id", 's'},
+                     {"from_node_id", 's'},
+                     {"to_node_id", 's'},
+                     {"type", 's'},
+                     {"weight", 'r'},
+                     {"created_at", 't'}}));
+    // Jobs as a summary: their payloads are the platform's work items, and a tenant can have millions.
+    TWINOPS_TRY_ASSIGN(const auto jobs,
+                       db.query(QStringLiteral("SELECT type, state, count(*) FROM jobs WHERE "
+                                               "tenant_id = $1 GROUP BY type, state ORDER BY 1, 2"),
+                                {id}));
+    QJsonArray jobSummary;
+    for (const Row row : jobs)
+        jobSummary.append(QJsonObject{{QStringLiteral("type"), row.text(0)},
+                                      {QStringLiteral("state"), row.text(1)},
+                                      {QStringLiteral("count"), row.integer(2)}});
+    archive.insert(QStringLiteral("jobs"), jobSummary);
+    return archive;
+}
+
+// "tenant-acme-corp-2026-12-07.json": the name reduced to what every file system takes.
+QString exportFilename(const Tenant &tenant)
+{
+    QString slug;
+    for (const QChar ch : tenant.name.toLower()) {
+        if ((ch >= u'a' && ch <= u'z') || (ch >= u'0' && ch <= u'9'))
+            slug += ch;
+        else if (!slug.isEmpty() && !slug.endsWith(u'-'))
+            slug += u'-';
+    }
+    while (slug.endsWith(u'-'))
+        slug.chop(1);
+    if (slug.isEmpty())
+        slug = tenant.id.left(8);
+    return QStringLiteral("tenant-%1-%2.json").arg(slug, nowUtc().date().toString(Qt::ISODate));
 }
 
 Result<HttpResponse> setRevoked(RequestContext &c, bool revoked)
@@ -111,6 +309,13 @@ Result<AuditFilter> auditFilterFrom(const HttpRequest &request)
     return filter;
 }
 
+// Free-text search is `q` on every list; the tenants list also takes `search`, its name before `q` was chosen.
+QString freeText(const HttpRequest &request)
+{
+    const QString q = request.queryValue(QStringLiteral("q"));
+    return q.isEmpty() ? request.queryValue(QStringLiteral("search")) : q;
+}
+
 } // namespace
 
 void registerAdminRoutes(Router &router)
@@ -119,8 +324,15 @@ void registerAdminRoutes(Router &router)
 
     router.add({"GET", QStringLiteral("/api/v1/admin/tenants"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
         TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
-        TWINOPS_TRY_ASSIGN(const auto tenants,
-                           TenantRepository(c.api.db()).list(page, c.request.queryValue(QStringLiteral("search"))));
+        std::optional<TenantStatus> status;
+        if (const QString text = c.request.queryValue(QStringLiteral("status")); !text.isEmpty()) {
+            status = tenantStatusFromString(text);
+            if (!status)
+                return Error::badRequest(QStringLiteral("status must be active or suspended"));
+        }
+        TWINOPS_TRY_ASSIGN(
+            const auto tenants,
+            TenantRepository(c.api.db()).list(page, freeText(c.request), status));
         QList<JsonObjectWriter> items;
         for (const Tenant &tenant : tenants.items) {
             TWINOPS_TRY_ASSIGN(const auto json, tenantWithCounts(c.api.db(), tenant));
@@ -160,6 +372,52 @@ void registerAdminRoutes(Router &router)
                    TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(c.api.db()).update(id, patch));
                    audit(c, QStringLiteral("tenant.update"), QStringLiteral("tenant"), id, body);
                    return HttpResponse::json(200, tenantJson(tenant));
+               });
+
+    // Deletes the tenant and everything of it (TenantRepository::removeWithData); `confirm` must repeat the tenant's
+    // name, so that no stray call (a wrong id, a replayed request) deletes one.
+    router.add(
+        RouteSpec{"DELETE", QStringLiteral("/api/v1/admin/tenants/{id}"), admin}.on(Lane::Work),
+        [](RequestContext &c) -> Result<HttpResponse> {
+            TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+            TenantRepository tenants(c.api.db());
+            TWINOPS_TRY_ASSIGN(const auto tenant, tenants.get(id));
+            const QString confirm = c.request.queryValue(QStringLiteral("confirm"));
+            if (confirm.isEmpty())
+                return Error::validation(QStringLiteral("confirm"),
+                                         QStringLiteral("is required: the tenant's name, to confirm the deletion"));
+            if (confirm != tenant.name)
+                return Error::validation(QStringLiteral("confirm"),
+                                         QStringLiteral("does not match the tenant's name; nothing was deleted"));
+            TWINOPS_TRY_ASSIGN(const auto stats, tenantStats(c.api.db(), id));
+            const QJsonObject counts = stats.counts();
+            TWINOPS_TRY(tenants.removeWithData(id, [&]() -> Status {
+                // The entry keeps the tenant's id and, in its details, the name and what went with it: the
+                // log outlives the tenant (audit_log has no foreign key to it).
+                audit(c, QStringLiteral("tenant.delete"), QStringLiteral("tenant"), id,
+                      {{QStringLiteral("name"), tenant.name}, {QStringLiteral("counts"), counts}});
+                return {};
+            }));
+            return HttpResponse::json(200,
+                                      QJsonObject{{QStringLiteral("id"), id},
+                                                  {QStringLiteral("name"), tenant.name},
+                                                  {QStringLiteral("deleted"), counts}});
+        });
+
+    router.add(RouteSpec{"GET", QStringLiteral("/api/v1/admin/tenants/{id}/export"), admin}.on(Lane::Work),
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(c.api.db()).get(id));
+                   TWINOPS_TRY_ASSIGN(const auto archive, tenantExport(c.api.db(), tenant));
+                   audit(c, QStringLiteral("tenant.export"), QStringLiteral("tenant"), id,
+                         {{QStringLiteral("name"), tenant.name}});
+                   HttpResponse response
+                       = HttpResponse::text(200, QJsonDocument(archive).toJson(QJsonDocument::Compact),
+                                            QByteArrayLiteral("application/json"));
+                   response.headers.append(
+                       {QByteArrayLiteral("Content-Disposition"),
+                        QStringLiteral("attachment; filename=\"%1\"").arg(exportFilename(tenant)).toLatin1()});
+                   return response;
                });
 
     router.add({"GET", QStringLiteral("/api/v1/admin/users"), admin}, [](RequestContext &c) -> Result<HttpResponse> {

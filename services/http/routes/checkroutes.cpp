@@ -159,7 +159,7 @@ void registerCheckRoutes(Router &router)
                                QStringLiteral("is required when the request names no Host"));
             }
             TWINOPS_TRY(fields.status());
-            target.runnerDatabase = c.api.shared().databaseUrl; // smoke cleanup suspends its tenants here
+            target.runnerDatabase = c.api.shared().databaseUrl; // smoke cleanup deletes its tenants here
             target.thresholds.windowSeconds = window;
             auto checklist = builtInChecklist(checklistId);
             if (!checklist.ok())
