@@ -15,6 +15,7 @@
 namespace twinops {
 
 class AdminClient;
+class NameDirectory;
 struct AdminReply;
 
 // What the Jobs panel filters on: the query parameters of GET /api/v1/admin/jobs (empty = any).
@@ -65,10 +66,22 @@ class JobsModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Type, State, Tenant, Twin, Attempt, RunAt, Updated, LastError, ColumnCount };
+    enum Column { Type, State, Tenant, Twin, Attempt, RunAt, Updated, Created, LastError, ColumnCount };
     enum Role { RawRole = Qt::UserRole + 1, IdRole };
 
     explicit JobsModel(AdminClient &client, QObject *parent = nullptr);
+
+    // Shows tenants and twins by name (the id's first 8 characters until the name is known) and asks `names` for the
+    // twins of the tenants in the pages that arrive. Not owned; set once, before the first page.
+    void setNames(NameDirectory *names);
+    NameDirectory *names() const { return m_names; }
+
+    // The order of the list: by creation, oldest first (Qt::AscendingOrder, the default) or newest first. The server
+    // sorts (keyset paging over (created_at, id), either way): only the Created column sorts; sorting by another one
+    // is ignored. Reloads when the order changes. Newest first, jobs created later are not appended by refresh()
+    // (they belong at the top): a reload shows them.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    Qt::SortOrder order() const { return m_newestFirst ? Qt::DescendingOrder : Qt::AscendingOrder; }
 
     void setPageSize(int size); // 1..200; reloads
     int pageSize() const { return m_pageSize; }
@@ -144,8 +157,13 @@ private:
     void act(const QString &action, const QStringList &ids);
     void actOnFilter(const QString &action);
     QString listPath(const QString &cursor) const;
+    void askNamesOf(const QList<JobRecord> &jobs);
+    QString tenantName(const JobRecord &job) const;
+    QString twinName(const JobRecord &job) const;
 
     AdminClient &m_client;
+    NameDirectory *m_names = nullptr;
+    bool m_newestFirst = false;
     JobsFilter m_filter;
     int m_pageSize = 200;
     int m_maxCachedPages = 40;

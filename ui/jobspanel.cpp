@@ -2,28 +2,31 @@
 
 #include "admin/adminclient.h"
 #include "errorgroupsview.h"
-#include "jobs/jobhandler.h"
+#include "jobactions.h"
+#include "jobdetailview.h"
 #include "jobsmodel.h"
+#include "namedirectory.h"
+#include "tenantpicker.h"
 
+#include <QAction>
 #include <QCheckBox>
-#include <QComboBox>
-#include <QDateTime>
-#include <QFormLayout>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QPlainTextEdit>
+#include <QMenu>
 #include <QPushButton>
-#include <QScrollBar>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QUuid>
 #include <QVBoxLayout>
 
 namespace twinops {
@@ -55,15 +58,18 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     : QWidget(parent)
     , m_client(client)
     , m_model(new JobsModel(client, this))
+    , m_names(new NameDirectory(client, this))
 {
-    m_state = new QComboBox(this);
-    m_state->setObjectName(QStringLiteral("jobsState"));
-    m_state->addItem(tr("Any state"), QString());
-    for (const JobState state : kJobStates)
-        m_state->addItem(jobStateName(state), jobStateName(state)); // the data is the API's name, as in the filter
+    m_model->setNames(m_names);
     m_type = filterEdit(QStringLiteral("jobsType"), tr("Type"), this);
-    m_tenant = filterEdit(QStringLiteral("jobsTenant"), tr("Tenant id"), this);
-    m_twin = filterEdit(QStringLiteral("jobsTwin"), tr("Twin id"), this);
+    m_tenant = new TenantPicker(client, this);
+    m_tenant->setObjectName(QStringLiteral("jobsTenant"));
+    m_tenant->setAnyTenantLabel(tr("Every tenant"));
+    m_tenant->setEditable(true); // a name (completed as typed) or an id prefix
+    m_tenant->setInsertPolicy(QComboBox::NoInsert);
+    m_tenant->setToolTip(tr("A tenant's name or the start of its id"));
+    m_tenant->reload();
+    m_twin = filterEdit(QStringLiteral("jobsTwin"), tr("Twin name or id"), this);
     m_text = filterEdit(QStringLiteral("jobsText"), tr("Text in payload or error"), this);
     auto *apply = button(QStringLiteral("applyJobsFilter"), tr("Apply"), this);
     m_live = new QCheckBox(tr("Live"), this);
@@ -71,11 +77,22 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     m_live->setToolTip(tr("Keep the counts, the rows shown and the selected job current while this panel is visible"));
     m_live->setChecked(true);
 
+    m_stateTabs = new QTabBar(this);
+    m_stateTabs->setObjectName(QStringLiteral("jobsStateTabs"));
+    m_stateTabs->setDrawBase(false);
+    m_stateTabs->setExpanding(false);
+    m_stateTabs->addTab(tr("All"));
+    m_stateTabs->setTabData(0, QString());
+    for (const JobState state : kJobStates) {
+        const int tab = m_stateTabs->addTab(jobStateName(state));
+        m_stateTabs->setTabData(tab, jobStateName(state)); // the API's name, as in the filter
+        m_stateTabs->setTabTextColor(tab, jobStateColor(state));
+    }
+
     auto *filterBar = new QHBoxLayout;
-    filterBar->addWidget(m_state);
-    filterBar->addWidget(m_type);
     filterBar->addWidget(m_tenant);
     filterBar->addWidget(m_twin);
+    filterBar->addWidget(m_type);
     filterBar->addWidget(m_text, 2);
     filterBar->addWidget(apply);
     filterBar->addWidget(m_live);
@@ -113,12 +130,16 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     m_table->horizontalHeader()->resizeSection(JobsModel::Attempt, 70);
     m_table->horizontalHeader()->resizeSection(JobsModel::RunAt, 150);
     m_table->horizontalHeader()->resizeSection(JobsModel::Updated, 150);
+    m_table->horizontalHeader()->resizeSection(JobsModel::Created, 150);
     m_table->setWordWrap(false);
+    // The server sorts, by creation only (JobsModel::sort); the indicator stays on Created.
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicator(JobsModel::Created, Qt::AscendingOrder);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
 
-    m_detail = new QPlainTextEdit(this);
+    m_detail = new JobDetailView(this);
     m_detail->setObjectName(QStringLiteral("jobDetail"));
-    m_detail->setReadOnly(true);
-    m_detail->setPlaceholderText(tr("Select a job to see its payload, attempts and log lines."));
+    m_detail->setNames(m_names);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
@@ -130,6 +151,8 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     m_cancel = button(QStringLiteral("cancelJobsButton"), tr("Cancel selected"), this);
     m_retryMatching = button(QStringLiteral("retryMatchingButton"), tr("Retry all matching…"), this);
     m_cancelMatching = button(QStringLiteral("cancelMatchingButton"), tr("Cancel all matching…"), this);
+    m_retryAction = new QAction(tr("Retry"), this);
+    m_cancelAction = new QAction(tr("Cancel"), this);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_retry);
     actions->addWidget(m_cancel);
@@ -155,6 +178,7 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     auto *jobsPage = new QWidget(this);
     auto *layout = new QVBoxLayout(jobsPage);
     layout->addLayout(filterBar);
+    layout->addWidget(m_stateTabs);
     layout->addWidget(m_counts);
     layout->addWidget(m_errorGroup);
     layout->addWidget(m_newerJobs);
@@ -173,11 +197,29 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     outer->addWidget(m_tabs);
 
     connect(apply, &QPushButton::clicked, this, &JobsPanel::applyFilter);
-    for (QLineEdit *edit : {m_type, m_tenant, m_twin, m_text})
+    for (QLineEdit *edit : {m_type, m_twin, m_text})
         connect(edit, &QLineEdit::returnPressed, this, &JobsPanel::applyFilter);
-    connect(m_state, &QComboBox::activated, this, &JobsPanel::applyFilter);
+    connect(m_tenant->lineEdit(), &QLineEdit::returnPressed, this, &JobsPanel::applyFilter);
+    connect(m_tenant, &QComboBox::activated, this, &JobsPanel::applyFilter);
+    connect(m_tenant, &TenantPicker::namesChanged, this, [this] { m_names->setTenantNames(m_tenant->names()); });
+    connect(m_stateTabs, &QTabBar::tabBarClicked, this, [this](int tab) {
+        if (tab < 0)
+            return;
+        m_stateTabs->setCurrentIndex(tab);
+        applyFilter();
+    });
+    connect(m_names, &NameDirectory::namesChanged, m_detail, &JobDetailView::render);
+    connect(m_names, &NameDirectory::listingFinished, this, [this] {
+        if (std::exchange(m_awaitingTwins, false))
+            applyFilter();
+    });
+    connect(m_detail, &JobDetailView::openRequested, this, &JobsPanel::openRequested);
+    connect(m_detail, &JobDetailView::copied, this,
+            [this](const QString &text) { m_status->setText(tr("Copied %1").arg(text)); });
+    connect(m_table, &QWidget::customContextMenuRequested, this, &JobsPanel::showContextMenu);
     connect(m_model, &JobsModel::errorOccurred, this, &JobsPanel::showError);
     connect(m_model, &JobsModel::statsReady, this, &JobsPanel::showCounts);
+    connect(m_model, &JobsModel::statsReady, this, &JobsPanel::showStateTabs);
     m_liveTimer = new QTimer(this);
     m_liveTimer->setSingleShot(true); // re-armed when a tick has answered: never two in flight
     connect(m_liveTimer, &QTimer::timeout, this, &JobsPanel::liveTick);
@@ -203,14 +245,14 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
         updateButtons();
     });
     connect(m_model, &JobsModel::modelReset, this, [this] {
-        m_detail->clear();
-        m_detailJobId.clear();
+        m_detail->clearJob();
         updateButtons();
     });
     connect(m_model, &JobsModel::dataChanged, this, [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
         const QModelIndex current = m_table->selectionModel()->currentIndex();
         if (current.isValid() && current.row() >= topLeft.row() && current.row() <= bottomRight.row())
             showDetail();
+        updateButtons(); // a selected job's state may have changed
     });
     connect(m_model, &JobsModel::actionFinished, this, [this](const QString &action, int changed) {
         m_status->setText(action == QLatin1String("retry") ? tr("%n job(s) retried.", nullptr, changed)
@@ -221,6 +263,8 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobsPanel::updateButtons);
     connect(m_retry, &QPushButton::clicked, this, [this] { actOnSelection(true); });
     connect(m_cancel, &QPushButton::clicked, this, [this] { actOnSelection(false); });
+    connect(m_retryAction, &QAction::triggered, this, [this] { actOnSelection(true); });
+    connect(m_cancelAction, &QAction::triggered, this, [this] { actOnSelection(false); });
     connect(m_retryMatching, &QPushButton::clicked, this, [this] { askBulk(Bulk::Retry); });
     connect(m_cancelMatching, &QPushButton::clicked, this, [this] { askBulk(Bulk::Cancel); });
     connect(m_confirm, &QPushButton::clicked, this, &JobsPanel::confirmBulk);
@@ -234,9 +278,13 @@ void JobsPanel::showJobs(const QString &state, const QString &type)
 {
     m_tabs->setCurrentIndex(0);
     m_errorSignature.clear();
-    m_state->setCurrentIndex(std::max(0, m_state->findData(state)));
+    m_stateTabs->setCurrentIndex(0);
+    for (int tab = 1; tab < m_stateTabs->count(); ++tab)
+        if (m_stateTabs->tabData(tab).toString() == state)
+            m_stateTabs->setCurrentIndex(tab);
     m_type->setText(type);
-    for (QLineEdit *edit : {m_tenant, m_twin, m_text})
+    m_tenant->setCurrentIndex(0);
+    for (QLineEdit *edit : {m_twin, m_text})
         edit->clear();
     applyFilter();
 }
@@ -245,21 +293,74 @@ void JobsPanel::showErrorGroup(const QString &signature, const QString &tenantId
 {
     m_tabs->setCurrentIndex(0);
     m_errorSignature = signature;
-    m_state->setCurrentIndex(0);
+    m_stateTabs->setCurrentIndex(0);
     m_type->setText(type);
-    m_tenant->setText(tenantId);
+    const int tenant = m_tenant->findData(tenantId);
+    if (tenant >= 0)
+        m_tenant->setCurrentIndex(tenant);
+    else
+        m_tenant->setEditText(tenantId); // not listed (yet): the id itself
     for (QLineEdit *edit : {m_twin, m_text})
         edit->clear();
     applyFilter();
 }
 
+bool JobsPanel::resolveFilter(QString &tenantId, QString &twinId)
+{
+    const QString tenantText = m_tenant->currentText().trimmed();
+    const bool isUuid = [](const QString &text) { return !QUuid::fromString(text).isNull(); }(tenantText);
+    if (m_tenant->currentIndex() >= 0 && m_tenant->itemText(m_tenant->currentIndex()) == m_tenant->currentText()) {
+        tenantId = m_tenant->currentData().toString(); // a tenant chosen from the list ("Every tenant": none)
+    } else if (!tenantText.isEmpty()) {
+        const QStringList tenants = m_names->matchTenants(tenantText);
+        if (tenants.size() == 1) {
+            tenantId = tenants.first();
+        } else if (tenants.isEmpty() && isUuid) {
+            tenantId = tenantText.toLower(); // a tenant not listed (yet): the API says whether it exists
+        } else {
+            showError(tenants.isEmpty()
+                          ? tr("No tenant is named \"%1\" or has an id starting with it.").arg(tenantText)
+                          : tr("\"%1\" matches %2 tenants: type more of the name or id.")
+                                .arg(tenantText)
+                                .arg(tenants.size()));
+            return false;
+        }
+    }
+    const QString twinText = m_twin->text().trimmed();
+    if (twinText.isEmpty() || !QUuid::fromString(twinText).isNull()) {
+        twinId = twinText.toLower();
+        return true;
+    }
+    // A name or an id prefix: among the twins of the tenant chosen, or of every tenant, listed once.
+    const QStringList tenantsToList = tenantId.isEmpty() ? m_tenant->names().keys() : QStringList{tenantId};
+    for (const QString &tenant : tenantsToList)
+        m_names->wantTwinsOf(tenant);
+    if (m_names->isListing()) {
+        m_awaitingTwins = true;
+        m_status->setText(tr("Looking up twin names…"));
+        return false;
+    }
+    const QStringList twins = m_names->matchTwins(twinText, tenantId);
+    if (twins.size() != 1) {
+        showError(twins.isEmpty() ? tr("No twin is named \"%1\" or has an id starting with it%2.")
+                                        .arg(twinText, tenantId.isEmpty() ? QString() : tr(" in this tenant"))
+                                  : tr("\"%1\" matches %2 twins: type more of the name or id, or choose the tenant.")
+                                        .arg(twinText)
+                                        .arg(twins.size()));
+        return false;
+    }
+    twinId = twins.first();
+    return true;
+}
+
 void JobsPanel::applyFilter()
 {
     JobsFilter filter;
-    filter.state = jobStateFromString(m_state->currentData().toString()); // "Any state" has no name: none
+    if (!resolveFilter(filter.tenantId, filter.twinId))
+        return;
+    // "All" has no state name: none
+    filter.state = jobStateFromString(m_stateTabs->tabData(m_stateTabs->currentIndex()).toString());
     filter.type = m_type->text().trimmed();
-    filter.tenantId = m_tenant->text().trimmed();
-    filter.twinId = m_twin->text().trimmed();
     filter.text = m_text->text().trimmed();
     filter.errorSignature = m_errorSignature;
     m_errorGroup->setText(tr("Error group: %1 <a href=\"clear\">clear</a>").arg(m_errorSignature.toHtmlEscaped()));
@@ -355,57 +456,29 @@ void JobsPanel::showCounts(const QJsonObject &counts, qint64 matching, quint64 s
     }
 }
 
+void JobsPanel::showStateTabs(const QJsonObject &counts)
+{
+    // The breakdown leaves the state filter out (the stats route), so every tab counts what it would list.
+    const QLocale locale;
+    qint64 all = 0;
+    for (int tab = 1; tab < m_stateTabs->count(); ++tab) {
+        const QString state = m_stateTabs->tabData(tab).toString();
+        const auto count = qint64(counts.value(state).toDouble());
+        all += count;
+        m_stateTabs->setTabText(tab, QStringLiteral("%1 (%2)").arg(state, locale.toString(count)));
+    }
+    m_stateTabs->setTabText(0, tr("All (%1)").arg(locale.toString(all)));
+}
+
 void JobsPanel::showDetail()
 {
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     const JobRecord *job = current.isValid() ? m_model->job(current.row()) : nullptr;
     if (!job) {
-        m_detail->clear();
-        m_detailJobId.clear();
+        m_detail->clearJob();
         return;
     }
-    const QLocale locale;
-    const auto time = [&](const QDateTime &value) {
-        return value.isValid() ? value.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : tr("—");
-    };
-    QString text;
-    text += tr("Job %1 (%2)\n").arg(job->id, job->type);
-    const QString state = job->state ? jobStateName(*job->state) : tr("unknown");
-    text += tr("State: %1%2\n").arg(state, job->cancelRequested ? tr(", cancel requested") : QString());
-    text += tr("Tenant: %1   Twin: %2\n")
-                .arg(job->tenantId.isEmpty() ? tr("platform") : job->tenantId,
-                     job->twinId.isEmpty() ? tr("—") : job->twinId);
-    const bool waiting
-        = job->state == JobState::Available || job->state == JobState::Retryable || job->state == JobState::Scheduled;
-    const bool running = job->state == JobState::Running;
-    // A finished job has no attempts left, whatever its maximum was (a retry starts it afresh).
-    text += waiting || running ? tr("Attempts: %1 of %2 (%3 left)\n")
-                                     .arg(job->attempt)
-                                     .arg(job->maxAttempts)
-                                     .arg(qMax(0, job->maxAttempts - job->attempt))
-                               : tr("Attempts: %1 of %2\n").arg(job->attempt).arg(job->maxAttempts);
-    text += waiting ? tr("Next run: %1\n").arg(time(job->runAt)) : tr("Next run: none (%1)\n").arg(state);
-    // The retries ahead, with the default backoff every built-in job type uses (services/jobs/jobhandler.h).
-    const QList<RetryPolicy::Window> ahead = waiting
-        ? RetryPolicy().schedule(job->attempt + 1, job->runAt, job->maxAttempts)
-        : running ? RetryPolicy().schedule(job->attempt, QDateTime::currentDateTimeUtc(), job->maxAttempts)
-                  : QList<RetryPolicy::Window>();
-    if (!ahead.isEmpty()) {
-        text += running ? tr("Retries ahead if this attempt fails now and every later one fails:\n")
-                        : tr("Retries ahead if every attempt fails:\n");
-        for (const RetryPolicy::Window &window : ahead)
-            text += tr("  attempt %1: %2 … %3\n").arg(window.attempt).arg(time(window.earliest), time(window.latest));
-    }
-    text += tr("Created: %1   Started: %2   Finished: %3   Updated: %4\n")
-                .arg(time(job->createdAt), time(job->startedAt), time(job->finishedAt), time(job->updatedAt));
-    text += tr("Last error: %1\n").arg(job->lastError.isEmpty() ? tr("none") : job->lastError);
-    text += tr("\nPayload:\n%1\n")
-                .arg(QString::fromUtf8(QJsonDocument::fromJson(job->payload).toJson(QJsonDocument::Indented)));
-    const bool sameJob = m_detailJobId == job->id;
-    m_detailText = text;
-    if (!sameJob || m_detail->toPlainText().isEmpty())
-        m_detail->setPlainText(text + tr("\nLog lines: loading…"));
-    m_detailJobId = job->id;
+    m_detail->showJob(*job);
     const QString jobId = job->id;
     m_client.get(QStringLiteral("/api/v1/admin/jobs/%1/logs").arg(jobId), this,
                  [this, jobId](const AdminReply &reply) { showLogs(jobId, reply); });
@@ -413,26 +486,56 @@ void JobsPanel::showDetail()
 
 void JobsPanel::showLogs(const QString &jobId, const AdminReply &reply)
 {
-    if (jobId != m_detailJobId)
-        return; // the selection moved on
-    QString logs;
-    if (!reply.ok()) {
-        logs = tr("\nLog lines could not be read: %1").arg(reply.errorText());
-    } else {
-        const QJsonArray items = reply.body.value(QLatin1String("items")).toArray();
-        logs = tr("\nLog lines (%1):\n").arg(items.size());
-        for (const QJsonValue &value : items) {
-            const QJsonObject line = value.toObject();
-            logs += QStringLiteral("[attempt %1] %2 %3: %4\n")
-                        .arg(line.value(QLatin1String("attempt")).toInt())
-                        .arg(line.value(QLatin1String("created_at")).toString(),
-                             line.value(QLatin1String("level")).toString(),
-                             line.value(QLatin1String("message")).toString());
+    if (!reply.ok())
+        m_detail->setLogsError(jobId, tr("Log lines could not be read: %1").arg(reply.errorText()));
+    else
+        m_detail->setLogs(jobId, reply.body.value(QLatin1String("items")).toArray());
+}
+
+void JobsPanel::copy(const QString &text)
+{
+    QGuiApplication::clipboard()->setText(text);
+    m_status->setText(tr("Copied %1").arg(text));
+}
+
+void JobsPanel::showContextMenu(const QPoint &position)
+{
+    const QModelIndex index = m_table->indexAt(position);
+    if (index.isValid() && !m_table->selectionModel()->isRowSelected(index.row(), {}))
+        m_table->selectRow(index.row()); // as file managers do: the menu acts on the row under the mouse
+    const JobRecord *job = index.isValid() ? m_model->job(index.row()) : nullptr;
+    QMenu menu(this);
+    menu.setObjectName(QStringLiteral("jobsContextMenu"));
+    menu.addAction(m_retryAction);
+    menu.addAction(m_cancelAction);
+    if (job) {
+        const JobRecord row = *job; // the page may be evicted while the menu is open
+        menu.addSeparator();
+        menu.addAction(tr("Copy job id"), this, [this, row] { copy(row.id); });
+        if (!row.tenantId.isEmpty())
+            menu.addAction(tr("Copy tenant id"), this, [this, row] { copy(row.tenantId); });
+        if (!row.twinId.isEmpty())
+            menu.addAction(tr("Copy twin id"), this, [this, row] { copy(row.twinId); });
+        menu.addSeparator();
+        if (!row.tenantId.isEmpty()) {
+            menu.addAction(tr("Open tenant"), this,
+                           [this, row] { emit openRequested(QStringLiteral("tenant"), row.tenantId, row.tenantId, {}); });
+            menu.addAction(tr("Only this tenant's jobs"), this, [this, row] {
+                const int tenant = m_tenant->findData(row.tenantId);
+                if (tenant >= 0)
+                    m_tenant->setCurrentIndex(tenant);
+                else
+                    m_tenant->setEditText(row.tenantId);
+                applyFilter();
+            });
         }
+        if (!row.twinId.isEmpty())
+            menu.addAction(tr("Open twin"), this, [this, row] {
+                emit openRequested(QStringLiteral("twin"), row.twinId, row.tenantId, row.twinId);
+            });
     }
-    const int scrolled = m_detail->verticalScrollBar()->value();
-    m_detail->setPlainText(m_detailText + logs);
-    m_detail->verticalScrollBar()->setValue(scrolled); // a live update keeps the reader's place
+    // Tests find the open menu among the top-level widgets; a user sees it where they clicked.
+    menu.exec(m_table->viewport()->mapToGlobal(position));
 }
 
 QStringList JobsPanel::selectedIds() const
@@ -500,11 +603,23 @@ void JobsPanel::showError(const QString &message)
         dismissBulk();
 }
 
+QList<const JobRecord *> JobsPanel::selectedJobs() const
+{
+    QList<const JobRecord *> jobs;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows)
+        jobs << m_model->job(row.row());
+    return jobs;
+}
+
 void JobsPanel::updateButtons()
 {
-    const bool selected = m_table->selectionModel()->hasSelection();
-    m_retry->setEnabled(selected);
-    m_cancel->setEnabled(selected);
+    // The buttons and the context menu offer the same thing: what every selected job's state allows.
+    const JobActions actions = JobActions::ofAll(selectedJobs());
+    m_retry->setEnabled(actions.retry);
+    m_retryAction->setEnabled(actions.retry);
+    m_cancel->setEnabled(actions.cancel);
+    m_cancelAction->setEnabled(actions.cancel);
 }
 
 } // namespace twinops

@@ -69,12 +69,18 @@ QString actor(const Principal &principal)
                                                    : QStringLiteral("key ") + principal.apiKeyId;
 }
 
-Result<HttpResponse> listJobs(RequestContext &c, const QString &tenantId, bool byIds = false)
+// The admin list also takes ids= and order=newest|oldest (the console's sort by creation; oldest first by default).
+Result<HttpResponse> listJobs(RequestContext &c, const QString &tenantId, bool admin = false)
 {
-    TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
+    TWINOPS_TRY_ASSIGN(auto page, pageRequest(c.request));
     TWINOPS_TRY_ASSIGN(auto filter, filterFrom(c.request, tenantId));
-    if (byIds)
+    if (admin) {
         TWINOPS_TRY(idsFrom(c.request, filter));
+        const QString order = c.request.queryValue(QStringLiteral("order"));
+        if (!order.isEmpty() && order != QLatin1String("newest") && order != QLatin1String("oldest"))
+            return Error::badRequest(QStringLiteral("order must be newest or oldest"));
+        page.newestFirst = order == QLatin1String("newest");
+    }
     TWINOPS_TRY_ASSIGN(auto jobs, JobQueue(c.api.db()).list(filter, page));
     // Allow-listed keys see their twins' jobs only (a page may come back shorter than the limit).
     jobs.items.removeIf([&](const Job &job) { return !tenantId.isEmpty() && !visible(c.principal, job); });
