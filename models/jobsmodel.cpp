@@ -34,11 +34,6 @@ QString shownName(const QString &name, const QString &id)
     return name.isEmpty() ? id.left(8) : name;
 }
 
-QString named(const QString &name, const QString &id)
-{
-    return name.isEmpty() ? id : name + QLatin1Char('\n') + id;
-}
-
 } // namespace
 
 QString JobsFilter::queryString() const
@@ -101,6 +96,11 @@ void JobsModel::setNames(NameDirectory *names)
         if (m_rowCount > 0)
             emit dataChanged(index(0, Tenant), index(m_rowCount - 1, Twin), {Qt::DisplayRole, Qt::ToolTipRole});
     });
+    askNames();
+}
+
+void JobsModel::askNames()
+{
     for (const PageSlot &page : std::as_const(m_pages))
         askNamesOf(page.jobs);
 }
@@ -584,11 +584,11 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DecorationRole && index.column() == State && job.state)
         return jobStateColor(*job.state); // beside the state's name, never instead of it
     if (role == Qt::ToolTipRole) {
-        // The full id under the name (the context menu copies it).
+        // The full id behind the name (the panel's context menu copies it).
         if (index.column() == Tenant)
-            return job.tenantId.isEmpty() ? tr("platform job (no tenant)") : named(tenantName(job), job.tenantId);
+            return job.tenantId;
         if (index.column() == Twin)
-            return job.twinId.isEmpty() ? QString() : named(twinName(job), job.twinId);
+            return job.twinId;
         if (index.column() == LastError)
             return job.lastError;
         return {};

@@ -75,6 +75,7 @@ public:
     // twins of the tenants in the pages that arrive. Not owned; set once, before the first page.
     void setNames(NameDirectory *names);
     NameDirectory *names() const { return m_names; }
+    void askNames(); // the twins of the loaded pages' tenants, again after NameDirectory::reload()
 
     // The order of the list: by creation, oldest first (Qt::AscendingOrder, the default) or newest first. The server
     // sorts (keyset paging over (created_at, id), either way): only the Created column sorts; sorting by another one

@@ -72,9 +72,10 @@ QString linked(const QString &kind, const QString &id, const QString &name)
         + (name.isEmpty() ? QString() : QStringLiteral(" <code>%1</code>").arg(html(id))) + copyLink(id);
 }
 
+// "Label: value" lines: what a reader (and a copy of the text) sees is "State: running".
 QString row(const QString &label, const QString &value)
 {
-    return QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(html(label), value);
+    return QStringLiteral("<b>%1:</b> %2<br>").arg(html(label), value);
 }
 
 } // namespace
@@ -128,6 +129,8 @@ QList<JobDetailView::Attempt> JobDetailView::attemptsOf(const JobRecord &job, co
     // nothing is written when an attempt starts or succeeds, so only the latest attempt has a start (started_at).
     static const QRegularExpression failure(QStringLiteral("^attempt \\d+ by (.+?) failed: (.*)$"),
                                             QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression then(QStringLiteral("^(.*); (retrying in [0-9.]+ s|not retried)$"),
+                                         QRegularExpression::DotMatchesEverythingOption);
     QList<Attempt> attempts;
     for (const QJsonValue &value : lines) {
         const QJsonObject line = value.toObject();
@@ -136,11 +139,16 @@ QList<JobDetailView::Attempt> JobDetailView::attemptsOf(const JobRecord &job, co
         Attempt attempt;
         attempt.number = line.value(QLatin1String("attempt")).toInt();
         attempt.ended = QDateTime::fromString(line.value(QLatin1String("created_at")).toString(), Qt::ISODateWithMs);
-        attempt.outcome = QStringLiteral("failed");
+        attempt.outcome = tr("failed");
         const QString message = line.value(QLatin1String("message")).toString();
         if (const QRegularExpressionMatch match = failure.match(message); match.hasMatch()) {
             attempt.worker = match.captured(1);
             attempt.error = match.captured(2);
+            // What happened next ends the line: "; retrying in 15.0 s" or "; not retried".
+            if (const QRegularExpressionMatch next = then.match(attempt.error); next.hasMatch()) {
+                attempt.error = next.captured(1);
+                attempt.outcome = tr("failed, %1").arg(next.captured(2));
+            }
         } else {
             attempt.error = message;
         }
@@ -173,14 +181,14 @@ void JobDetailView::render()
     const QString twinName = m_names ? m_names->twinName(job.twinId) : QString();
     const QJsonObject payload = QJsonDocument::fromJson(job.payload).object();
     const QString state = job.state ? jobStateName(*job.state) : tr("unknown");
-    const QString swatch = job.state ? QStringLiteral("<span style=\"color:%1\">&#9679;</span> ")
+    const QString swatch = job.state ? QStringLiteral(" <span style=\"color:%1\">&#9679;</span>")
                                            .arg(jobStateColor(*job.state).name())
                                      : QString();
 
-    QString text = QStringLiteral("<h3>%1</h3><table cellspacing=\"0\" cellpadding=\"2\">").arg(html(job.type));
+    QString text = QStringLiteral("<h3>%1</h3><p>").arg(html(job.type));
     text += row(tr("Job"), QStringLiteral("<code>%1</code>").arg(html(job.id)) + copyLink(job.id));
     text += row(tr("State"),
-                swatch + html(state) + (job.cancelRequested ? html(tr(", cancel requested")) : QString()));
+                html(state) + (job.cancelRequested ? html(tr(", cancel requested")) : QString()) + swatch);
     text += row(tr("Tenant"), job.tenantId.isEmpty() ? html(tr("platform (no tenant)"))
                                                      : linked(QStringLiteral("tenant"), job.tenantId, tenantName));
     if (!job.twinId.isEmpty())
@@ -207,7 +215,7 @@ void JobDetailView::render()
     text += row(tr("Started"), html(localTime(job.startedAt)));
     text += row(tr("Finished"), html(localTime(job.finishedAt)));
     text += row(tr("Updated"), html(localTime(job.updatedAt)));
-    text += QStringLiteral("</table><p><i>%1</i></p>").arg(html(tr("Times are local: %1.").arg(localZone())));
+    text += QStringLiteral("</p><p><i>%1</i></p>").arg(html(tr("Times are local: %1.").arg(localZone())));
 
     // The retries ahead, with the default backoff every built-in job type uses (services/jobs/jobhandler.h).
     const QList<RetryPolicy::Window> ahead = waiting
@@ -226,7 +234,7 @@ void JobDetailView::render()
         text += QStringLiteral("</ul>");
     }
 
-    text += QStringLiteral("<p><b>%1</b></p>").arg(html(tr("Attempts")));
+    text += QStringLiteral("<p><b>%1</b></p>").arg(html(tr("Attempt timeline")));
     if (!m_logs) {
         text += QStringLiteral("<p>%1</p>").arg(html(m_logsError.isEmpty() ? tr("loading…") : m_logsError));
     } else {
@@ -259,8 +267,11 @@ void JobDetailView::render()
         }
     }
 
-    text += QStringLiteral("<p><b>%1</b></p><pre>%2</pre>")
-                .arg(html(tr("Last error")), html(job.lastError.isEmpty() ? tr("none") : pretty(job.lastError)));
+    // One line stays on the label's line; JSON or several lines go below it, indented.
+    const QString error = job.lastError.isEmpty() ? tr("none") : pretty(job.lastError);
+    text += error.contains(QLatin1Char('\n'))
+        ? QStringLiteral("<p><b>%1:</b></p><pre>%2</pre>").arg(html(tr("Last error")), html(error))
+        : QStringLiteral("<p><b>%1:</b> <code>%2</code></p>").arg(html(tr("Last error")), html(error));
     text += QStringLiteral("<p><b>%1</b></p><pre>%2</pre>")
                 .arg(html(tr("Payload")),
                      html(QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Indented)).trimmed()));

@@ -68,7 +68,6 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     m_tenant->setEditable(true); // a name (completed as typed) or an id prefix
     m_tenant->setInsertPolicy(QComboBox::NoInsert);
     m_tenant->setToolTip(tr("A tenant's name or the start of its id"));
-    m_tenant->reload();
     m_twin = filterEdit(QStringLiteral("jobsTwin"), tr("Twin name or id"), this);
     m_text = filterEdit(QStringLiteral("jobsText"), tr("Text in payload or error"), this);
     auto *apply = button(QStringLiteral("applyJobsFilter"), tr("Apply"), this);
@@ -217,6 +216,11 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     connect(m_detail, &JobDetailView::copied, this,
             [this](const QString &text) { m_status->setText(tr("Copied %1").arg(text)); });
     connect(m_table, &QWidget::customContextMenuRequested, this, &JobsPanel::showContextMenu);
+    // Only Created sorts (the server's keyset order): a click on another header puts the indicator back.
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this](int column) {
+        if (column != JobsModel::Created)
+            m_table->horizontalHeader()->setSortIndicator(JobsModel::Created, m_model->order());
+    });
     connect(m_model, &JobsModel::errorOccurred, this, &JobsPanel::showError);
     connect(m_model, &JobsModel::statsReady, this, &JobsPanel::showCounts);
     connect(m_model, &JobsModel::statsReady, this, &JobsPanel::showStateTabs);
@@ -315,6 +319,7 @@ bool JobsPanel::resolveFilter(QString &tenantId, QString &twinId)
         const QStringList tenants = m_names->matchTenants(tenantText);
         if (tenants.size() == 1) {
             tenantId = tenants.first();
+            m_tenant->setCurrentIndex(m_tenant->findData(tenantId)); // shows the name of the tenant typed
         } else if (tenants.isEmpty() && isUuid) {
             tenantId = tenantText.toLower(); // a tenant not listed (yet): the API says whether it exists
         } else {
@@ -379,6 +384,10 @@ void JobsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     m_shown = true;
+    // Tenants and twins made elsewhere meanwhile get their names.
+    m_tenant->reload();
+    m_names->reload();
+    m_model->askNames();
     scheduleLive();
 }
 

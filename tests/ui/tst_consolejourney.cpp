@@ -42,7 +42,9 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
+#include <QTabBar>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -339,22 +341,27 @@ void TestConsoleJourney::operatorJourney()
     QVERIFY(navigate(MainWindow::Jobs));
     auto *jobsPanel = m_window->findChild<JobsPanel *>();
     auto *jobsTable = child<QTableView>(*jobsPanel, "jobsTable");
-    auto *jobsState = child<QComboBox>(*jobsPanel, "jobsState");
-    auto *jobsTenant = child<QLineEdit>(*jobsPanel, "jobsTenant");
+    auto *jobsState = child<QTabBar>(*jobsPanel, "jobsStateTabs");
+    auto *jobsTenant = child<QComboBox>(*jobsPanel, "jobsTenant");
     auto *jobsType = child<QLineEdit>(*jobsPanel, "jobsType");
-    auto *jobDetail = child<QPlainTextEdit>(*jobsPanel, "jobDetail");
+    auto *jobDetail = child<QTextBrowser>(*jobsPanel, "jobDetail");
     auto *retry = child<QPushButton>(*jobsPanel, "retryJobsButton");
     auto *jobsStatus = child<QLabel>(*jobsPanel, "jobsStatus");
     auto *jobsError = child<QLabel>(*jobsPanel, "jobsError");
     QVERIFY(jobsTable && jobsState && jobsTenant && jobsType && jobDetail && retry && jobsStatus && jobsError);
     JobsModel *jobs = jobsPanel->model();
-    QTest::keyClicks(jobsTenant, tenantId);
+    // The tenant by its name, as support knows it (the picker lists the tenants again when the panel is shown).
+    QTRY_VERIFY(jobsTenant->findText(kTenant) >= 0);
+    QVERIFY(pickInComboBox(jobsTenant, kTenant));
     QTest::keyClicks(jobsType, QStringLiteral("source_index"));
     QVERIFY(applyJobsFilterUntil([&] {
         return jobs->rowCount() == 1
             && jobs->index(0, JobsModel::State).data().toString() == QLatin1String("completed");
     }));
     QCOMPARE(jobs->index(0, JobsModel::Type).data().toString(), QStringLiteral("source_index"));
+    QCOMPARE(jobs->filter().tenantId, tenantId);
+    QTRY_COMPARE(jobs->index(0, JobsModel::Tenant).data().toString(), kTenant);
+    QTRY_COMPARE(jobs->index(0, JobsModel::Twin).data().toString(), kTwin);
     QCOMPARE(jobs->index(0, JobsModel::Tenant).data(Qt::ToolTipRole).toString(), tenantId);
     QCOMPARE(jobs->index(0, JobsModel::Twin).data(Qt::ToolTipRole).toString(), twinId);
     clickRow(jobsTable, 0);
@@ -400,7 +407,7 @@ void TestConsoleJourney::operatorJourney()
     QVERIFY(navigate(MainWindow::Jobs));
     m_fixture->core->startWorkers(2);
 
-    QVERIFY(pickInComboBox(jobsState, QStringLiteral("discarded")));
+    QVERIFY(clickTab(jobsState, QStringLiteral("discarded")));
     QVERIFY(applyJobsFilterUntil([&] { return jobs->rowCount() == 1; }));
     const QString failedJob = jobs->jobId(0);
     QCOMPARE(jobs->index(0, JobsModel::State).data().toString(), QStringLiteral("discarded"));

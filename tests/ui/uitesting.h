@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QTabBar>
 #include <QTest>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
@@ -60,6 +61,17 @@ inline void clickIndex(QAbstractItemView *view, const QModelIndex &index, Qt::Ke
 {
     view->scrollTo(index);
     QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, view->visualRect(index).center());
+}
+
+// Clicks the tab whose data is `data` (the Jobs panel's state tabs: a state's name, "" for All); false if none has.
+inline bool clickTab(QTabBar *tabs, const QVariant &data)
+{
+    for (int tab = 0; tab < tabs->count(); ++tab)
+        if (tabs->tabData(tab) == data) {
+            QTest::mouseClick(tabs, Qt::LeftButton, {}, tabs->tabRect(tab).center());
+            return tabs->currentIndex() == tab;
+        }
+    return false;
 }
 
 // Clicks the first column of `row`.
