@@ -35,8 +35,8 @@ QString localZone()
                        .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
                        .arg(qAbs(offset) / 3600, 2, 10, QLatin1Char('0'))
                        .arg(qAbs(offset) % 3600 / 60, 2, 10, QLatin1Char('0'));
-    if (const QString abbreviation = now.timeZoneAbbreviation(); !abbreviation.isEmpty() && !abbreviation.contains(u'+')
-        && !abbreviation.startsWith(QLatin1String("UTC")))
+    if (const QString abbreviation = now.timeZoneAbbreviation();
+        !abbreviation.isEmpty() && !abbreviation.contains(u'+') && !abbreviation.startsWith(QLatin1String("UTC")))
         zone += QStringLiteral(" (%1)").arg(abbreviation);
     return zone;
 }
@@ -181,16 +181,16 @@ void JobDetailView::render()
     const QString twinName = m_names ? m_names->twinName(job.twinId) : QString();
     const QJsonObject payload = QJsonDocument::fromJson(job.payload).object();
     const QString state = job.state ? jobStateName(*job.state) : tr("unknown");
-    const QString swatch = job.state ? QStringLiteral(" <span style=\"color:%1\">&#9679;</span>")
-                                           .arg(jobStateColor(*job.state).name())
-                                     : QString();
+    const QString swatch = job.state
+        ? QStringLiteral(" <span style=\"color:%1\">&#9679;</span>").arg(jobStateColor(*job.state).name())
+        : QString();
 
     QString text = QStringLiteral("<h3>%1</h3><p>").arg(html(job.type));
     text += row(tr("Job"), QStringLiteral("<code>%1</code>").arg(html(job.id)) + copyLink(job.id));
-    text += row(tr("State"),
-                html(state) + (job.cancelRequested ? html(tr(", cancel requested")) : QString()) + swatch);
-    text += row(tr("Tenant"), job.tenantId.isEmpty() ? html(tr("platform (no tenant)"))
-                                                     : linked(QStringLiteral("tenant"), job.tenantId, tenantName));
+    text += row(tr("State"), html(state) + (job.cancelRequested ? html(tr(", cancel requested")) : QString()) + swatch);
+    text += row(tr("Tenant"),
+                job.tenantId.isEmpty() ? html(tr("platform (no tenant)"))
+                                       : linked(QStringLiteral("tenant"), job.tenantId, tenantName));
     if (!job.twinId.isEmpty())
         text += row(tr("Twin"), linked(QStringLiteral("twin"), job.twinId, twinName));
     // The objects a job works on are named in its payload (source_index: source_id; graph_extraction:
@@ -205,11 +205,12 @@ void JobDetailView::render()
         = job.state == JobState::Available || job.state == JobState::Retryable || job.state == JobState::Scheduled;
     const bool running = job.state == JobState::Running;
     // A finished job has no attempts left, whatever its maximum was (a retry starts it afresh).
-    text += row(tr("Attempts"), html(waiting || running ? tr("%1 of %2 (%3 left)")
-                                                              .arg(job.attempt)
-                                                              .arg(job.maxAttempts)
-                                                              .arg(qMax(0, job.maxAttempts - job.attempt))
-                                                        : tr("%1 of %2").arg(job.attempt).arg(job.maxAttempts)));
+    text += row(tr("Attempts"),
+                html(waiting || running ? tr("%1 of %2 (%3 left)")
+                                              .arg(job.attempt)
+                                              .arg(job.maxAttempts)
+                                              .arg(qMax(0, job.maxAttempts - job.attempt))
+                                        : tr("%1 of %2").arg(job.attempt).arg(job.maxAttempts)));
     text += row(tr("Next run"), html(waiting ? localTime(job.runAt) : tr("none (%1)").arg(state)));
     text += row(tr("Created"), html(localTime(job.createdAt)));
     text += row(tr("Started"), html(localTime(job.startedAt)));
@@ -247,12 +248,11 @@ void JobDetailView::render()
                         .arg(html(tr("#")), html(tr("Worker")), html(tr("Started")), html(tr("Ended")),
                              html(tr("Duration")), html(tr("Outcome")));
             for (const Attempt &attempt : attempts) {
-                const QDateTime end = attempt.outcome == QLatin1String("running") ? QDateTime::currentDateTimeUtc()
-                                                                                 : attempt.ended;
-                const QString took = attempt.started.isValid() && end.isValid()
-                    ? duration(attempt.started.msecsTo(end))
+                const QDateTime end
+                    = attempt.outcome == QLatin1String("running") ? QDateTime::currentDateTimeUtc() : attempt.ended;
+                const QString took = attempt.started.isValid() && end.isValid() ? duration(attempt.started.msecsTo(end))
                         + (attempt.outcome == QLatin1String("running") ? tr(" so far") : QString())
-                    : tr("—");
+                                                                                : tr("—");
                 text += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td></tr>")
                             .arg(attempt.number)
                             .arg(html(attempt.worker.isEmpty() ? tr("not recorded") : attempt.worker),

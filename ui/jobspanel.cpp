@@ -323,11 +323,10 @@ bool JobsPanel::resolveFilter(QString &tenantId, QString &twinId)
         } else if (tenants.isEmpty() && isUuid) {
             tenantId = tenantText.toLower(); // a tenant not listed (yet): the API says whether it exists
         } else {
-            showError(tenants.isEmpty()
-                          ? tr("No tenant is named \"%1\" or has an id starting with it.").arg(tenantText)
-                          : tr("\"%1\" matches %2 tenants: type more of the name or id.")
-                                .arg(tenantText)
-                                .arg(tenants.size()));
+            showError(tenants.isEmpty() ? tr("No tenant is named \"%1\" or has an id starting with it.").arg(tenantText)
+                                        : tr("\"%1\" matches %2 tenants: type more of the name or id.")
+                                              .arg(tenantText)
+                                              .arg(tenants.size()));
             return false;
         }
     }
@@ -527,8 +526,9 @@ void JobsPanel::showContextMenu(const QPoint &position)
             menu.addAction(tr("Copy twin id"), this, [this, row] { copy(row.twinId); });
         menu.addSeparator();
         if (!row.tenantId.isEmpty()) {
-            menu.addAction(tr("Open tenant"), this,
-                           [this, row] { emit openRequested(QStringLiteral("tenant"), row.tenantId, row.tenantId, {}); });
+            menu.addAction(tr("Open tenant"), this, [this, row] {
+                emit openRequested(QStringLiteral("tenant"), row.tenantId, row.tenantId, {});
+            });
             menu.addAction(tr("Only this tenant's jobs"), this, [this, row] {
                 const int tenant = m_tenant->findData(row.tenantId);
                 if (tenant >= 0)

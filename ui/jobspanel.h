@@ -28,10 +28,11 @@ struct AdminReply;
 // The support view of the queue: every tenant's jobs, filtered (tenant and twin by name or id prefix), one tab per
 // state with its live count, sorted by creation either way, one job's structured detail (JobDetailView), and
 // retry/cancel on the selection (buttons and a context menu, offered only where the job's state allows it:
-// JobActions) or on everything matching the filter (after a count and a confirmation in the confirm bar). Everything goes through the environment's AdminClient; nothing waits on the GUI thread.
-// While visible and "Live" is on, the counts, the rows on screen and the selected job's detail follow the environment
-// (JobsModel::refresh, one tick at a time, the next one a pause after the previous answered).
-// A second tab, "Error groups" (ErrorGroupsView), groups the failed jobs by error signature.
+// JobActions) or on everything matching the filter (after a count and a confirmation in the confirm bar). Everything
+// goes through the environment's AdminClient; nothing waits on the GUI thread. While visible and "Live" is on, the
+// counts, the rows on screen and the selected job's detail follow the environment (JobsModel::refresh, one tick at a
+// time, the next one a pause after the previous answered). A second tab, "Error groups" (ErrorGroupsView), groups the
+// failed jobs by error signature.
 class JobsPanel final : public QWidget
 {
     Q_OBJECT

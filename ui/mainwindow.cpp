@@ -161,9 +161,7 @@ void MainWindow::showEnvironment(int index)
     auto *jobs = new JobsPanel(client, this);
     // The panel of what a job belongs to (a conversation is the twin's); choosing the object there is the user's.
     connect(jobs, &JobsPanel::openRequested, this, [this](const QString &kind) {
-        showSection(kind == QLatin1String("tenant")     ? Tenants
-                        : kind == QLatin1String("source") ? Sources
-                                                          : Twins);
+        showSection(kind == QLatin1String("tenant") ? Tenants : kind == QLatin1String("source") ? Sources : Twins);
     });
     replacePanel(Jobs, jobs);
     replacePanel(Dashboards, new DashboardsPanel(client, this));

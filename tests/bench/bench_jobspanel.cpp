@@ -15,15 +15,15 @@
 #include "servicecore.h"
 
 #include <QApplication>
-#include <QHeaderView>
-#include <QTabBar>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QTabBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QThread>
@@ -150,9 +150,9 @@ QList<std::pair<QString, QString>> makeTenants(ServiceCore &core)
         const AdminReply tenant = api.call("POST", QStringLiteral("/api/v1/admin/tenants"),
                                            QJsonObject{{QStringLiteral("name"), QStringLiteral("Tenant %1").arg(i)}});
         const QString tenantId = tenant.body.value(QLatin1String("id")).toString();
-        const AdminReply twin = api.call("POST", QStringLiteral("/api/v1/twins"),
-                                         QJsonObject{{QStringLiteral("name"), QStringLiteral("Twin %1").arg(i)}},
-                                         tenantId);
+        const AdminReply twin
+            = api.call("POST", QStringLiteral("/api/v1/twins"),
+                       QJsonObject{{QStringLiteral("name"), QStringLiteral("Twin %1").arg(i)}}, tenantId);
         if (tenant.status != 201 || twin.status != 201)
             die(QStringLiteral("making the tenants failed: %1 %2").arg(tenant.status).arg(twin.status));
         made.append({tenantId, twin.body.value(QLatin1String("id")).toString()});
@@ -390,7 +390,6 @@ int main(int argc, char **argv)
                 "newest_first_ms=%lld sort_stall_ms=%lld scroll_s=%.1f scroll_rows=%d filter_ms=%lld "
                 "filtered_rows=%d live_stretch_ms=%.1f rss_mb=%.0f\n",
                 jobs, firstRowsMs, tabCountsMs, namesMs, openStallMs, newestFirstMs, sortStallMs, scrollMs / 1000.0,
-                scrolledRows, filterMs, filteredRows,
-                std::max(filteredStretch, everyStretch), rssMb());
+                scrolledRows, filterMs, filteredRows, std::max(filteredStretch, everyStretch), rssMb());
     return 0;
 }

@@ -44,9 +44,9 @@
 #include <QStackedWidget>
 #include <QTabBar>
 #include <QTableView>
-#include <QTextBrowser>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QTimer>
 
 #include <functional>

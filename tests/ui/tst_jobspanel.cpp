@@ -1,10 +1,10 @@
 // The Jobs panel (support view) on the Local environment, driven like a user: filter, select, retry, bulk cancel;
 // counts that follow the filter; live refresh of the rows shown, the selected job and new jobs, without a reset.
 #include "consolefixture.h"
-#include "jobactions.h"
-#include "jobdetailview.h"
 #include "errorgroupsmodel.h"
 #include "errorgroupsview.h"
+#include "jobactions.h"
+#include "jobdetailview.h"
 #include "jobs/jobqueue.h"
 #include "jobsmodel.h"
 #include "jobspanel.h"
@@ -13,24 +13,24 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
+#include <QComboBox>
 #include <QContextMenuEvent>
 #include <QHeaderView>
-#include <QMenu>
-#include <QTextBlock>
-#include <QTimer>
-#include <QCheckBox>
-#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTextBrowser>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextBrowser>
+#include <QTimer>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -320,8 +320,7 @@ void TestJobsPanel::detailAndRetryOfAFailedJob()
     // Attempt 1 runs next; if it and attempt 2 fail, attempts 2 and 3 follow with the backoff; nothing after 3.
     const QString retried = detail->toPlainText();
     QVERIFY2(retried.contains(QLatin1String("Retries ahead if every attempt fails:\nattempt 2: "))
-                 && retried.contains(QLatin1String("\nattempt 3: "))
-                 && !retried.contains(QLatin1String("attempt 4: ")),
+                 && retried.contains(QLatin1String("\nattempt 3: ")) && !retried.contains(QLatin1String("attempt 4: ")),
              qPrintable(retried));
     QCOMPARE(countInState(QStringLiteral("discarded")), 0);
     QCOMPARE(countInState(QStringLiteral("available")), 3);
@@ -834,8 +833,8 @@ void TestJobsPanel::namesInColumnsDetailAndFilters()
     const QString globex
         = postJson(core, QStringLiteral("/api/v1/admin/tenants"), {{QStringLiteral("name"), QStringLiteral("Globex")}});
     QVERIFY(!acme.isEmpty() && !globex.isEmpty());
-    const QString pump
-        = postJson(core, QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("Pump station")}}, acme);
+    const QString pump = postJson(core, QStringLiteral("/api/v1/twins"),
+                                  {{QStringLiteral("name"), QStringLiteral("Pump station")}}, acme);
     const QString boiler
         = postJson(core, QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("Boiler")}}, globex);
     QVERIFY(!pump.isEmpty() && !boiler.isEmpty());
@@ -1074,9 +1073,9 @@ void TestJobsPanel::sortsByCreationOnTheServer()
     QCOMPARE(header->sortIndicatorOrder(), Qt::AscendingOrder);
 
     const auto clickHeader = [&](int column) {
-        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
-                          QPoint(header->sectionViewportPosition(column) + header->sectionSize(column) / 2,
-                                 header->height() / 2));
+        QTest::mouseClick(
+            header->viewport(), Qt::LeftButton, {},
+            QPoint(header->sectionViewportPosition(column) + header->sectionSize(column) / 2, header->height() / 2));
     };
     clickHeader(JobsModel::Created);
     QCOMPARE(model->order(), Qt::DescendingOrder);
@@ -1103,8 +1102,8 @@ void TestJobsPanel::sortsByCreationOnTheServer()
 void TestJobsPanel::detailAttemptTimelineAndLinks()
 {
     const QString conversation = QStringLiteral("0c0c0c0c-1111-4222-8333-444455556666");
-    const QString failing = enqueueOne(QStringLiteral("test.nohandler"), {}, {},
-                                       {{QStringLiteral("conversation_id"), conversation}});
+    const QString failing
+        = enqueueOne(QStringLiteral("test.nohandler"), {}, {}, {{QStringLiteral("conversation_id"), conversation}});
     QVERIFY(!failing.isEmpty());
     m_fixture->core->startWorkers(1);
     QTRY_COMPARE_WITH_TIMEOUT(countInState(QStringLiteral("discarded")), 1, 30'000);

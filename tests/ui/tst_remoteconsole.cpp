@@ -42,9 +42,9 @@
 #include <QSpinBox>
 #include <QTabBar>
 #include <QTableView>
-#include <QTextBrowser>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QUrlQuery>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>

@@ -11,8 +11,8 @@
 #include <QAbstractItemView>
 #include <QFile>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QTabBar>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
