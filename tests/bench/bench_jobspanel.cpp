@@ -264,8 +264,8 @@ int main(int argc, char **argv)
     const qint64 openStallMs = stalls.maxGapMs();
     std::printf("open:   first rows after %lld ms, tab counts after %lld ms (%s), names after %lld ms, max GUI stall "
                 "%lld ms (longest event %.1f ms), RSS %.0f MB, rows %d\n",
-                firstRowsMs, tabCountsMs, qPrintable(stateTabs->tabText(0)), namesMs, openStallMs,
-                app.longestEventMs(), rssMb(), model->rowCount());
+                firstRowsMs, tabCountsMs, qPrintable(stateTabs->tabText(0)), namesMs, openStallMs, app.longestEventMs(),
+                rssMb(), model->rowCount());
 
     // 1b. Newest first: a click on the Created header, served by the server's keyset order the other way.
     stalls.reset();
@@ -326,8 +326,9 @@ int main(int argc, char **argv)
         die(QStringLiteral("no filtered rows within 120 s"));
     const qint64 filterMs = timer.elapsed();
     spinUntil([] { return false; }, 500);
-    std::printf("filter: first rows after %lld ms, max GUI stall %lld ms (longest event %.1f ms), RSS %.0f MB, rows %d\n",
-                filterMs, stalls.maxGapMs(), app.longestEventMs(), rssMb(), model->rowCount());
+    std::printf(
+        "filter: first rows after %lld ms, max GUI stall %lld ms (longest event %.1f ms), RSS %.0f MB, rows %d\n",
+        filterMs, stalls.maxGapMs(), app.longestEventMs(), rssMb(), model->rowCount());
     const int filteredRows = model->rowCount();
 
     // 4. Live ticks alone (every 250 ms here instead of 2 s, to have a few quickly): for each, from the request to
