@@ -21,6 +21,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTabBar>
 #include <QTabWidget>
@@ -201,12 +202,7 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     connect(m_tenant->lineEdit(), &QLineEdit::returnPressed, this, &JobsPanel::applyFilter);
     connect(m_tenant, &QComboBox::activated, this, &JobsPanel::applyFilter);
     connect(m_tenant, &TenantPicker::namesChanged, this, [this] { m_names->setTenantNames(m_tenant->names()); });
-    connect(m_stateTabs, &QTabBar::tabBarClicked, this, [this](int tab) {
-        if (tab < 0)
-            return;
-        m_stateTabs->setCurrentIndex(tab);
-        applyFilter();
-    });
+    connect(m_stateTabs, &QTabBar::currentChanged, this, &JobsPanel::applyFilter); // a click or the arrow keys
     connect(m_names, &NameDirectory::namesChanged, m_detail, &JobDetailView::render);
     connect(m_names, &NameDirectory::listingFinished, this, [this] {
         if (std::exchange(m_awaitingTwins, false))
@@ -282,6 +278,7 @@ void JobsPanel::showJobs(const QString &state, const QString &type)
 {
     m_tabs->setCurrentIndex(0);
     m_errorSignature.clear();
+    const QSignalBlocker quiet(m_stateTabs); // applied once, below
     m_stateTabs->setCurrentIndex(0);
     for (int tab = 1; tab < m_stateTabs->count(); ++tab)
         if (m_stateTabs->tabData(tab).toString() == state)
@@ -297,6 +294,7 @@ void JobsPanel::showErrorGroup(const QString &signature, const QString &tenantId
 {
     m_tabs->setCurrentIndex(0);
     m_errorSignature = signature;
+    const QSignalBlocker quiet(m_stateTabs); // applied once, below
     m_stateTabs->setCurrentIndex(0);
     m_type->setText(type);
     const int tenant = m_tenant->findData(tenantId);
