@@ -15,7 +15,10 @@ JobActions JobActions::of(const JobRecord &job)
     case JobState::Cancelled: actions.retry = true; break;
     case JobState::Scheduled:
     case JobState::Available:
-    case JobState::Retryable: actions.cancel = true; break;
+    case JobState::Retryable:
+        actions.cancel = true;
+        actions.discard = true;
+        break;
     case JobState::Running: actions.cancel = !job.cancelRequested; break;
     }
     return actions;
@@ -25,11 +28,12 @@ JobActions JobActions::ofAll(const QList<const JobRecord *> &jobs)
 {
     if (jobs.isEmpty())
         return {};
-    JobActions all{true, true};
+    JobActions all{true, true, true};
     for (const JobRecord *job : jobs) {
         const JobActions one = job ? of(*job) : JobActions();
         all.retry = all.retry && one.retry;
         all.cancel = all.cancel && one.cancel;
+        all.discard = all.discard && one.discard;
     }
     return all;
 }

@@ -16,6 +16,7 @@ struct JobActions
 {
     bool retry = false; // a finished job: completed, discarded or cancelled
     bool cancel = false; // a waiting or running job not already asked to stop
+    bool discard = false; // a waiting job (scheduled, available, retryable): given up, until a retry
 
     static JobActions of(const JobRecord &job);
     // What every job given allows (the bulk calls by ids are all or nothing); nothing for an empty list or an

@@ -115,6 +115,7 @@ public:
     // Bulk actions; the changed rows are updated in place (by ids) or the list reloads (by filter).
     void retry(const QStringList &ids) { act(QStringLiteral("retry"), ids); }
     void cancel(const QStringList &ids) { act(QStringLiteral("cancel"), ids); }
+    void discard(const QStringList &ids) { act(QStringLiteral("discard"), ids); }
     void retryMatching() { actOnFilter(QStringLiteral("retry")); }
     void cancelMatching() { actOnFilter(QStringLiteral("cancel")); }
 

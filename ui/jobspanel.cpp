@@ -149,13 +149,17 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
 
     m_retry = button(QStringLiteral("retryJobsButton"), tr("Retry selected"), this);
     m_cancel = button(QStringLiteral("cancelJobsButton"), tr("Cancel selected"), this);
+    m_discard = button(QStringLiteral("discardJobsButton"), tr("Discard selected"), this);
+    m_discard->setToolTip(tr("Give up jobs that wait to run; a retry brings them back"));
     m_retryMatching = button(QStringLiteral("retryMatchingButton"), tr("Retry all matching…"), this);
     m_cancelMatching = button(QStringLiteral("cancelMatchingButton"), tr("Cancel all matching…"), this);
     m_retryAction = new QAction(tr("Retry"), this);
     m_cancelAction = new QAction(tr("Cancel"), this);
+    m_discardAction = new QAction(tr("Discard"), this);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_retry);
     actions->addWidget(m_cancel);
+    actions->addWidget(m_discard);
     actions->addStretch();
     actions->addWidget(m_retryMatching);
     actions->addWidget(m_cancelMatching);
@@ -255,16 +259,19 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
         updateButtons(); // a selected job's state may have changed
     });
     connect(m_model, &JobsModel::actionFinished, this, [this](const QString &action, int changed) {
-        m_status->setText(action == QLatin1String("retry") ? tr("%n job(s) retried.", nullptr, changed)
-                                                           : tr("%n job(s) cancelled.", nullptr, changed));
+        m_status->setText(action == QLatin1String("retry")        ? tr("%n job(s) retried.", nullptr, changed)
+                              : action == QLatin1String("cancel") ? tr("%n job(s) cancelled.", nullptr, changed)
+                                                                  : tr("%n job(s) discarded.", nullptr, changed));
         m_model->requestStats();
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &JobsPanel::showDetail);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobsPanel::updateButtons);
-    connect(m_retry, &QPushButton::clicked, this, [this] { actOnSelection(true); });
-    connect(m_cancel, &QPushButton::clicked, this, [this] { actOnSelection(false); });
-    connect(m_retryAction, &QAction::triggered, this, [this] { actOnSelection(true); });
-    connect(m_cancelAction, &QAction::triggered, this, [this] { actOnSelection(false); });
+    connect(m_retry, &QPushButton::clicked, this, [this] { actOnSelection(Action::Retry); });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { actOnSelection(Action::Cancel); });
+    connect(m_discard, &QPushButton::clicked, this, [this] { actOnSelection(Action::Discard); });
+    connect(m_retryAction, &QAction::triggered, this, [this] { actOnSelection(Action::Retry); });
+    connect(m_cancelAction, &QAction::triggered, this, [this] { actOnSelection(Action::Cancel); });
+    connect(m_discardAction, &QAction::triggered, this, [this] { actOnSelection(Action::Discard); });
     connect(m_retryMatching, &QPushButton::clicked, this, [this] { askBulk(Bulk::Retry); });
     connect(m_cancelMatching, &QPushButton::clicked, this, [this] { askBulk(Bulk::Cancel); });
     connect(m_confirm, &QPushButton::clicked, this, &JobsPanel::confirmBulk);
@@ -514,6 +521,7 @@ void JobsPanel::showContextMenu(const QPoint &position)
     menu.setObjectName(QStringLiteral("jobsContextMenu"));
     menu.addAction(m_retryAction);
     menu.addAction(m_cancelAction);
+    menu.addAction(m_discardAction);
     if (job) {
         const JobRecord row = *job; // the page may be evicted while the menu is open
         menu.addSeparator();
@@ -555,18 +563,27 @@ QStringList JobsPanel::selectedIds() const
     return ids;
 }
 
-void JobsPanel::actOnSelection(bool retry)
+void JobsPanel::actOnSelection(Action action)
 {
     const QStringList ids = selectedIds();
     if (ids.isEmpty())
         return;
     m_error->hide();
-    m_status->setText(retry ? tr("Retrying %n job(s)…", nullptr, int(ids.size()))
-                            : tr("Cancelling %n job(s)…", nullptr, int(ids.size())));
-    if (retry)
+    const int count = int(ids.size());
+    switch (action) {
+    case Action::Retry:
+        m_status->setText(tr("Retrying %n job(s)…", nullptr, count));
         m_model->retry(ids);
-    else
+        break;
+    case Action::Cancel:
+        m_status->setText(tr("Cancelling %n job(s)…", nullptr, count));
         m_model->cancel(ids);
+        break;
+    case Action::Discard:
+        m_status->setText(tr("Discarding %n job(s)…", nullptr, count));
+        m_model->discard(ids);
+        break;
+    }
 }
 
 void JobsPanel::askBulk(Bulk bulk)
@@ -627,6 +644,8 @@ void JobsPanel::updateButtons()
     m_retryAction->setEnabled(actions.retry);
     m_cancel->setEnabled(actions.cancel);
     m_cancelAction->setEnabled(actions.cancel);
+    m_discard->setEnabled(actions.discard);
+    m_discardAction->setEnabled(actions.discard);
 }
 
 } // namespace twinops

@@ -74,7 +74,8 @@ private:
     void showDetail();
     void showLogs(const QString &jobId, const AdminReply &reply);
     void copy(const QString &text);
-    void actOnSelection(bool retry);
+    enum class Action { Retry, Cancel, Discard };
+    void actOnSelection(Action action);
     void askBulk(Bulk bulk);
     void confirmBulk();
     void dismissBulk();
@@ -102,8 +103,10 @@ private:
     JobDetailView *m_detail;
     QPushButton *m_retry;
     QPushButton *m_cancel;
+    QPushButton *m_discard;
     QAction *m_retryAction; // the context menu's; enabled with the buttons (updateButtons)
     QAction *m_cancelAction;
+    QAction *m_discardAction;
     QPushButton *m_retryMatching;
     QPushButton *m_cancelMatching;
     QWidget *m_confirmBar;

@@ -995,12 +995,13 @@ void TestJobsPanel::actionsOnlyWhereTheStateAllows()
                                                               {QStringLiteral("state"), QLatin1String(state)},
                                                               {QStringLiteral("cancel_requested"), cancelRequested}}));
     };
-    QVERIFY(actions("discarded").retry && !actions("discarded").cancel);
-    QVERIFY(actions("cancelled").retry && !actions("cancelled").cancel);
-    QVERIFY(actions("completed").retry && !actions("completed").cancel);
-    QVERIFY(!actions("retryable").retry && actions("retryable").cancel);
-    QVERIFY(actions("running").cancel && !actions("running", true).cancel);
-    QVERIFY(!actions("paused").retry && !actions("paused").cancel);
+    QVERIFY(actions("discarded").retry && !actions("discarded").cancel && !actions("discarded").discard);
+    QVERIFY(actions("cancelled").retry && !actions("cancelled").cancel && !actions("cancelled").discard);
+    QVERIFY(actions("completed").retry && !actions("completed").cancel && !actions("completed").discard);
+    QVERIFY(!actions("retryable").retry && actions("retryable").cancel && actions("retryable").discard);
+    QVERIFY(actions("scheduled").cancel && actions("scheduled").discard);
+    QVERIFY(actions("running").cancel && !actions("running", true).cancel && !actions("running").discard);
+    QVERIFY(!actions("paused").retry && !actions("paused").cancel && !actions("paused").discard);
     QVERIFY(!JobActions::ofAll({nullptr}).retry && !JobActions::ofAll({}).cancel);
 
     enqueue(QStringLiteral("test.waiting"), 2);
@@ -1013,7 +1014,8 @@ void TestJobsPanel::actionsOnlyWhereTheStateAllows()
     auto *table = child<QTableView>(panel, "jobsTable");
     auto *retry = child<QPushButton>(panel, "retryJobsButton");
     auto *cancel = child<QPushButton>(panel, "cancelJobsButton");
-    QVERIFY(table && retry && cancel);
+    auto *discardButton = child<QPushButton>(panel, "discardJobsButton");
+    QVERIFY(table && retry && cancel && discardButton);
     JobsModel *model = panel.model();
     QTRY_COMPARE(model->rowCount(), 3);
     const int failed = rowWithText(model, QStringLiteral("discarded"), JobsModel::State);
@@ -1022,16 +1024,16 @@ void TestJobsPanel::actionsOnlyWhereTheStateAllows()
 
     // A discarded job: Retry, never Cancel (which the API refuses).
     clickRow(table, failed);
-    QVERIFY(retry->isEnabled() && !cancel->isEnabled());
+    QVERIFY(retry->isEnabled() && !cancel->isEnabled() && !discardButton->isEnabled());
     QHash<QString, bool> offered = contextMenu(table, failed);
     QCOMPARE(offered.value(QStringLiteral("Retry")), true);
     QVERIFY(offered.contains(QStringLiteral("Cancel")) && !offered.value(QStringLiteral("Cancel")));
     QVERIFY(offered.contains(QStringLiteral("Copy job id")));
     QVERIFY(!offered.contains(QStringLiteral("Copy twin id"))); // it has none
 
-    // A waiting job: Cancel only; both selected: neither (the calls by ids are all or nothing).
+    // A waiting job: Cancel or Discard; both selected: nothing (the calls by ids are all or nothing).
     clickRow(table, waiting);
-    QVERIFY(!retry->isEnabled() && cancel->isEnabled());
+    QVERIFY(!retry->isEnabled() && cancel->isEnabled() && discardButton->isEnabled());
     clickRow(table, failed, Qt::ControlModifier);
     QCOMPARE(table->selectionModel()->selectedRows().size(), 2);
     QVERIFY(!retry->isEnabled() && !cancel->isEnabled());
@@ -1050,6 +1052,15 @@ void TestJobsPanel::actionsOnlyWhereTheStateAllows()
     QTRY_VERIFY(retry->isEnabled() && !cancel->isEnabled());
     contextMenu(table, failed, QStringLiteral("Copy job id"));
     QCOMPARE(QGuiApplication::clipboard()->text(), model->jobId(failed));
+
+    // Discard, from the button: a waiting job given up (a retry would bring it back).
+    clickRow(table, waiting);
+    QVERIFY(discardButton->isEnabled());
+    QTest::mouseClick(discardButton, Qt::LeftButton);
+    QTRY_COMPARE(stateOf(model, waiting), QStringLiteral("discarded"));
+    QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(QLatin1String("1 job(s) discarded")));
+    QTRY_VERIFY(retry->isEnabled() && !discardButton->isEnabled());
+    QCOMPARE(countInState(QStringLiteral("discarded")), 1);
 }
 
 // Created sorts either way, on the server (the list pages); the other columns do not sort.

@@ -99,8 +99,11 @@ QJsonObject logsJson(const QList<JobLogLine> &lines)
     return {{QStringLiteral("items"), items}};
 }
 
-// POST /api/v1/admin/jobs/{retry,cancel}: {"job_ids": [...]} or {"filter": {state, type, tenant_id, twin_id, q}}.
-Result<HttpResponse> bulk(RequestContext &c, bool retry)
+// POST /api/v1/admin/jobs/{retry,cancel,discard}: {"job_ids": [...]} or {"filter": {state, type, tenant_id, twin_id,
+// q}}. All or nothing: every job must allow the action (409 otherwise).
+enum class BulkAction { Retry, Cancel, Discard };
+
+Result<HttpResponse> bulk(RequestContext &c, BulkAction action)
 {
     TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
     JsonFields fields(body);
@@ -125,10 +128,15 @@ Result<HttpResponse> bulk(RequestContext &c, bool retry)
             TWINOPS_TRY(uuidParam(filter.tenantId));
         TWINOPS_TRY_ASSIGN(targets, queue.ids(filter, kMaxBulk));
     }
+    const QString by = QStringLiteral("platform admin");
     TWINOPS_TRY_ASSIGN(const auto changed,
-                       retry ? queue.retryMany({}, targets, QStringLiteral("platform admin"))
-                             : queue.cancelMany({}, targets, QStringLiteral("platform admin")));
-    audit(c, retry ? QStringLiteral("jobs.retry") : QStringLiteral("jobs.cancel"), QStringLiteral("job"), QString(),
+                       action == BulkAction::Retry        ? queue.retryMany({}, targets, by)
+                           : action == BulkAction::Cancel ? queue.cancelMany({}, targets, by)
+                                                          : queue.discardMany({}, targets, by));
+    const QString name = action == BulkAction::Retry ? QStringLiteral("retry")
+        : action == BulkAction::Cancel               ? QStringLiteral("cancel")
+                                                     : QStringLiteral("discard");
+    audit(c, QStringLiteral("jobs.") + name, QStringLiteral("job"), QString(),
           {{QStringLiteral("count"), int(changed.size())}});
     JsonObjectWriter result;
     result.insert("changed", int(changed.size()));
@@ -327,9 +335,11 @@ void registerJobRoutes(Router &router)
                    return HttpResponse::json(200, logsJson(lines));
                });
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/retry"), admin}.on(Lane::Work),
-               [](RequestContext &c) { return bulk(c, true); });
+               [](RequestContext &c) { return bulk(c, BulkAction::Retry); });
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/cancel"), admin}.on(Lane::Work),
-               [](RequestContext &c) { return bulk(c, false); });
+               [](RequestContext &c) { return bulk(c, BulkAction::Cancel); });
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/discard"), admin}.on(Lane::Work),
+               [](RequestContext &c) { return bulk(c, BulkAction::Discard); });
 }
 
 } // namespace twinops
