@@ -185,12 +185,12 @@ QString JobsModel::jobId(int row) const
     return record ? record->id : QString();
 }
 
-QString JobsModel::listPath(const QString &cursor) const
+QString JobsModel::listPath(const QString &cursor, int limit) const
 {
     QString query = m_filter.queryString();
     if (!query.isEmpty())
         query += QLatin1Char('&');
-    query += QStringLiteral("limit=") + QString::number(m_pageSize);
+    query += QStringLiteral("limit=") + QString::number(limit > 0 ? limit : m_pageSize);
     if (!cursor.isEmpty())
         query += QStringLiteral("&cursor=") + QString::fromLatin1(QUrl::toPercentEncoding(cursor));
     if (m_newestFirst)
@@ -362,6 +362,20 @@ bool JobsModel::refresh(int first, int last, int current)
         m_client.get(listPath(cursor), this,
                      [this, generation, pageCount = lastPage + 1, cursor](const AdminReply &reply) {
                          tailArrived(generation, pageCount, cursor, reply);
+                     });
+    }
+    if (m_newestFirst && m_rowCount > 0 && !m_newerJobs && m_pages.first().loaded) {
+        // Newest first, new jobs belong above the first row: is the newest matching job still the one shown first?
+        ++m_refreshPending;
+        m_client.get(listPath({}, 1), this,
+                     [this, generation, shownFirst = m_pages.first().jobs.first().id](const AdminReply &reply) {
+                         const QJsonArray items = reply.body.value(QLatin1String("items")).toArray();
+                         if (generation == m_generation && reply.ok() && !items.isEmpty()
+                             && items.first().toObject().value(QLatin1String("id")).toString() != shownFirst)
+                             setNewerJobs(true);
+                         else if (generation == m_generation && !reply.ok())
+                             failed(true, tr("Could not refresh the jobs shown: %1").arg(reply.errorText()));
+                         refreshAnswered();
                      });
     }
     sendStats(true);

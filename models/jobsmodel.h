@@ -79,8 +79,8 @@ public:
 
     // The order of the list: by creation, oldest first (Qt::AscendingOrder, the default) or newest first. The server
     // sorts (keyset paging over (created_at, id), either way): only the Created column sorts; sorting by another one
-    // is ignored. Reloads when the order changes. Newest first, jobs created later are not appended by refresh()
-    // (they belong at the top): a reload shows them.
+    // is ignored. Reloads when the order changes. Newest first, jobs created later are not inserted by refresh()
+    // (above the rows shown, which would move them): it announces them (hasNewerJobs) and a reload shows them.
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     Qt::SortOrder order() const { return m_newestFirst ? Qt::DescendingOrder : Qt::AscendingOrder; }
 
@@ -158,7 +158,7 @@ private:
     void setNewerJobs(bool newer);
     void act(const QString &action, const QStringList &ids);
     void actOnFilter(const QString &action);
-    QString listPath(const QString &cursor) const;
+    QString listPath(const QString &cursor, int limit = 0) const; // limit 0: a page
     void askNamesOf(const QList<JobRecord> &jobs);
     QString tenantName(const JobRecord &job) const;
     QString twinName(const JobRecord &job) const;

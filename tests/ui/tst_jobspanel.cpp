@@ -1103,9 +1103,20 @@ void TestJobsPanel::sortsByCreationOnTheServer()
     QCOMPARE(header->sortIndicatorSection(), int(JobsModel::Created));
     QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
     QCOMPARE(resets.size(), 0);
+    // Newest first, a new job belongs above the first row: announced, shown at the top by a reload.
+    panel.setLiveInterval(20);
+    auto *hint = child<QLabel>(panel, "jobsNewerHint");
+    QVERIFY(hint && hint->isHidden());
+    enqueue(QStringLiteral("test.sorted"), 1);
+    QTRY_VERIFY(hint->isVisible());
+    QCOMPARE(model->rowCount(), 12);
+    emit hint->linkActivated(QStringLiteral("reload"));
+    QTRY_VERIFY(model->rowCount() == 13 && !model->isLoading() && !oldestFirst.contains(model->jobId(0)));
+    QTRY_VERIFY(hint->isHidden());
+
     clickHeader(JobsModel::Created);
     QCOMPARE(model->order(), Qt::AscendingOrder);
-    QTRY_VERIFY(model->rowCount() == 12 && !model->isLoading() && model->jobId(0) == oldestFirst.first());
+    QTRY_VERIFY(model->rowCount() == 13 && !model->isLoading() && model->jobId(0) == oldestFirst.first());
 }
 
 // The detail of a job a real worker failed: its attempt in the timeline (worker, start, end, duration, error), times
