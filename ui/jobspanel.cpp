@@ -638,8 +638,13 @@ QList<const JobRecord *> JobsPanel::selectedJobs() const
 
 void JobsPanel::updateButtons()
 {
-    // The buttons and the context menu offer the same thing: what every selected job's state allows.
-    const JobActions actions = JobActions::ofAll(selectedJobs());
+    // The buttons and the context menu offer the same thing: what every selected job's state allows. A selection
+    // larger than one call by ids may name (Ctrl+A over many pages) offers nothing, and is not walked on every tick:
+    // "… all matching" is for that.
+    qint64 selected = 0;
+    for (const QItemSelectionRange &range : m_table->selectionModel()->selection())
+        selected += range.height();
+    const JobActions actions = selected <= kMaxBulk ? JobActions::ofAll(selectedJobs()) : JobActions();
     m_retry->setEnabled(actions.retry);
     m_retryAction->setEnabled(actions.retry);
     m_cancel->setEnabled(actions.cancel);
