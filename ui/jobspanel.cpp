@@ -16,6 +16,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -29,6 +30,8 @@
 #include <QTimer>
 #include <QUuid>
 #include <QVBoxLayout>
+
+#include <tuple>
 
 namespace twinops {
 
@@ -548,6 +551,15 @@ void JobsPanel::showContextMenu(const QPoint &position)
             menu.addAction(tr("Open twin"), this, [this, row] {
                 emit openRequested(QStringLiteral("twin"), row.twinId, row.tenantId, row.twinId);
             });
+        // What the job works on, as its payload names it (the detail links the same).
+        const QJsonObject payload = QJsonDocument::fromJson(row.payload).object();
+        for (const auto &[kind, key, label] :
+             {std::tuple{QStringLiteral("source"), QLatin1String("source_id"), tr("Open source")},
+              std::tuple{QStringLiteral("conversation"), QLatin1String("conversation_id"), tr("Open conversation")}})
+            if (const QString id = payload.value(key).toString(); !id.isEmpty())
+                menu.addAction(label, this, [this, row, kind = kind, id] {
+                    emit openRequested(kind, id, row.tenantId, row.twinId);
+                });
     }
     // Tests find the open menu among the top-level widgets; a user sees it where they clicked.
     menu.exec(m_table->viewport()->mapToGlobal(position));

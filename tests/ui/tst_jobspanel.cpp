@@ -935,6 +935,10 @@ void TestJobsPanel::namesInColumnsDetailAndFilters()
     contextMenu(table, 0, QStringLiteral("Open twin"));
     QTRY_COMPARE(opened.size(), 4);
     QCOMPARE(opened.at(3).at(0).toString(), QStringLiteral("twin"));
+    const QHash<QString, bool> offered = contextMenu(table, rowOf(model, acmeJob), QStringLiteral("Open source"));
+    QVERIFY(!offered.contains(QStringLiteral("Open conversation"))); // its payload names none
+    QTRY_COMPARE(opened.size(), 5);
+    QCOMPARE(opened.at(4), (QVariantList{QStringLiteral("source"), source, acme, pump}));
 }
 
 // One tab per state with its count, kept current while the panel is shown; a click lists that state.
