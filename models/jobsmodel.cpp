@@ -1,6 +1,8 @@
 #include "jobsmodel.h"
 
 #include "admin/adminclient.h"
+#include "jobactions.h"
+#include "namedirectory.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,6 +26,12 @@ QDateTime timeFrom(const QJsonValue &value)
 QString shownTime(const QDateTime &time)
 {
     return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QString();
+}
+
+// A name when known, else the id's first 8 characters (enough to tell ids apart on screen).
+QString shownName(const QString &name, const QString &id)
+{
+    return name.isEmpty() ? id.left(8) : name;
 }
 
 } // namespace
@@ -80,6 +88,53 @@ JobsModel::JobsModel(AdminClient &client, QObject *parent)
     , m_client(client)
 { }
 
+void JobsModel::setNames(NameDirectory *names)
+{
+    m_names = names;
+    // One signal for every row: the view repaints what it shows, nothing else is read.
+    connect(names, &NameDirectory::namesChanged, this, [this] {
+        if (m_rowCount > 0)
+            emit dataChanged(index(0, Tenant), index(m_rowCount - 1, Twin), {Qt::DisplayRole, Qt::ToolTipRole});
+    });
+    askNames();
+}
+
+void JobsModel::askNames()
+{
+    for (const PageSlot &page : std::as_const(m_pages))
+        askNamesOf(page.jobs);
+}
+
+void JobsModel::askNamesOf(const QList<JobRecord> &jobs)
+{
+    if (!m_names)
+        return;
+    QString last; // pages are mostly runs of one tenant's jobs
+    for (const JobRecord &job : jobs)
+        if (!job.twinId.isEmpty() && job.tenantId != last) {
+            last = job.tenantId;
+            m_names->wantTwinsOf(job.tenantId);
+        }
+}
+
+QString JobsModel::tenantName(const JobRecord &job) const
+{
+    return m_names ? m_names->tenantName(job.tenantId) : QString();
+}
+
+QString JobsModel::twinName(const JobRecord &job) const
+{
+    return m_names ? m_names->twinName(job.twinId) : QString();
+}
+
+void JobsModel::sort(int column, Qt::SortOrder order)
+{
+    if (column != Created || (order == Qt::DescendingOrder) == m_newestFirst)
+        return;
+    m_newestFirst = order == Qt::DescendingOrder;
+    reload();
+}
+
 void JobsModel::setPageSize(int size)
 {
     m_pageSize = qBound(1, size, 200); // the API's maximum page
@@ -130,14 +185,16 @@ QString JobsModel::jobId(int row) const
     return record ? record->id : QString();
 }
 
-QString JobsModel::listPath(const QString &cursor) const
+QString JobsModel::listPath(const QString &cursor, int limit) const
 {
     QString query = m_filter.queryString();
     if (!query.isEmpty())
         query += QLatin1Char('&');
-    query += QStringLiteral("limit=") + QString::number(m_pageSize);
+    query += QStringLiteral("limit=") + QString::number(limit > 0 ? limit : m_pageSize);
     if (!cursor.isEmpty())
         query += QStringLiteral("&cursor=") + QString::fromLatin1(QUrl::toPercentEncoding(cursor));
+    if (m_newestFirst)
+        query += QStringLiteral("&order=newest");
     return kJobsPath + QLatin1Char('?') + query;
 }
 
@@ -186,6 +243,7 @@ void JobsModel::pageArrived(quint64 generation, int page, const QString &cursor,
     jobs.reserve(items.size());
     for (const QJsonValue &item : items)
         jobs.append(JobRecord::fromJson(item.toObject()));
+    askNamesOf(jobs);
 
     if (page < m_pages.size()) {
         // An evicted page again. The list may have changed under the filter; the row count stays as it was.
@@ -274,7 +332,7 @@ bool JobsModel::refresh(int first, int last, int current)
     // At the end of the list the last page is asked again as a whole: that refreshes its rows and brings the jobs
     // created after them. Not while it is evicted (nobody looks at it then).
     const int lastPage = int(m_pages.size()) - 1;
-    const bool tail = m_atEnd && lastPage >= 0 && m_pages.at(lastPage).loaded;
+    const bool tail = !m_newestFirst && m_atEnd && lastPage >= 0 && m_pages.at(lastPage).loaded;
 
     // By id, including rows of the last page: the page itself no longer brings the ones that left the filter.
     QStringList ids;
@@ -304,6 +362,20 @@ bool JobsModel::refresh(int first, int last, int current)
         m_client.get(listPath(cursor), this,
                      [this, generation, pageCount = lastPage + 1, cursor](const AdminReply &reply) {
                          tailArrived(generation, pageCount, cursor, reply);
+                     });
+    }
+    if (m_newestFirst && m_rowCount > 0 && !m_newerJobs && m_pages.first().loaded) {
+        // Newest first, new jobs belong above the first row: is the newest matching job still the one shown first?
+        ++m_refreshPending;
+        m_client.get(listPath({}, 1), this,
+                     [this, generation, shownFirst = m_pages.first().jobs.first().id](const AdminReply &reply) {
+                         const QJsonArray items = reply.body.value(QLatin1String("items")).toArray();
+                         if (generation == m_generation && reply.ok() && !items.isEmpty()
+                             && items.first().toObject().value(QLatin1String("id")).toString() != shownFirst)
+                             setNewerJobs(true);
+                         else if (generation == m_generation && !reply.ok())
+                             failed(true, tr("Could not refresh the jobs shown: %1").arg(reply.errorText()));
+                         refreshAnswered();
                      });
     }
     sendStats(true);
@@ -517,12 +589,16 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
         case Attempt: return job.attempt;
         case RunAt: return job.runAt;
         case Updated: return job.updatedAt;
+        case Created: return job.createdAt;
         case LastError: return job.lastError;
         case ColumnCount: break;
         }
         return {};
     }
+    if (role == Qt::DecorationRole && index.column() == State && job.state)
+        return jobStateColor(*job.state); // beside the state's name, never instead of it
     if (role == Qt::ToolTipRole) {
+        // The full id behind the name (the panel's context menu copies it).
         if (index.column() == Tenant)
             return job.tenantId;
         if (index.column() == Twin)
@@ -540,11 +616,12 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
             return tr("unknown");
         return job.cancelRequested && job.state == JobState::Running ? tr("running (cancel requested)")
                                                                      : jobStateName(*job.state);
-    case Tenant: return job.tenantId.isEmpty() ? tr("platform") : job.tenantId.left(8);
-    case Twin: return job.twinId.left(8);
+    case Tenant: return job.tenantId.isEmpty() ? tr("platform") : shownName(tenantName(job), job.tenantId);
+    case Twin: return job.twinId.isEmpty() ? QString() : shownName(twinName(job), job.twinId);
     case Attempt: return QStringLiteral("%1/%2").arg(job.attempt).arg(job.maxAttempts);
     case RunAt: return shownTime(job.runAt);
     case Updated: return shownTime(job.updatedAt);
+    case Created: return shownTime(job.createdAt);
     case LastError: return job.lastError.section(QLatin1Char('\n'), 0, 0).left(200);
     case ColumnCount: break;
     }
@@ -563,6 +640,7 @@ QVariant JobsModel::headerData(int section, Qt::Orientation orientation, int rol
     case Attempt: return tr("Attempt");
     case RunAt: return tr("Next run");
     case Updated: return tr("Updated");
+    case Created: return tr("Created");
     case LastError: return tr("Last error");
     case ColumnCount: break;
     }

@@ -15,6 +15,7 @@
 namespace twinops {
 
 class AdminClient;
+class NameDirectory;
 struct AdminReply;
 
 // What the Jobs panel filters on: the query parameters of GET /api/v1/admin/jobs (empty = any).
@@ -65,10 +66,23 @@ class JobsModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Type, State, Tenant, Twin, Attempt, RunAt, Updated, LastError, ColumnCount };
+    enum Column { Type, State, Tenant, Twin, Attempt, RunAt, Updated, Created, LastError, ColumnCount };
     enum Role { RawRole = Qt::UserRole + 1, IdRole };
 
     explicit JobsModel(AdminClient &client, QObject *parent = nullptr);
+
+    // Shows tenants and twins by name (the id's first 8 characters until the name is known) and asks `names` for the
+    // twins of the tenants in the pages that arrive. Not owned; set once, before the first page.
+    void setNames(NameDirectory *names);
+    NameDirectory *names() const { return m_names; }
+    void askNames(); // the twins of the loaded pages' tenants, again after NameDirectory::reload()
+
+    // The order of the list: by creation, oldest first (Qt::AscendingOrder, the default) or newest first. The server
+    // sorts (keyset paging over (created_at, id), either way): only the Created column sorts; sorting by another one
+    // is ignored. Reloads when the order changes. Newest first, jobs created later are not inserted by refresh()
+    // (above the rows shown, which would move them): it announces them (hasNewerJobs) and a reload shows them.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    Qt::SortOrder order() const { return m_newestFirst ? Qt::DescendingOrder : Qt::AscendingOrder; }
 
     void setPageSize(int size); // 1..200; reloads
     int pageSize() const { return m_pageSize; }
@@ -101,6 +115,7 @@ public:
     // Bulk actions; the changed rows are updated in place (by ids) or the list reloads (by filter).
     void retry(const QStringList &ids) { act(QStringLiteral("retry"), ids); }
     void cancel(const QStringList &ids) { act(QStringLiteral("cancel"), ids); }
+    void discard(const QStringList &ids) { act(QStringLiteral("discard"), ids); }
     void retryMatching() { actOnFilter(QStringLiteral("retry")); }
     void cancelMatching() { actOnFilter(QStringLiteral("cancel")); }
 
@@ -143,9 +158,14 @@ private:
     void setNewerJobs(bool newer);
     void act(const QString &action, const QStringList &ids);
     void actOnFilter(const QString &action);
-    QString listPath(const QString &cursor) const;
+    QString listPath(const QString &cursor, int limit = 0) const; // limit 0: a page
+    void askNamesOf(const QList<JobRecord> &jobs);
+    QString tenantName(const JobRecord &job) const;
+    QString twinName(const JobRecord &job) const;
 
     AdminClient &m_client;
+    NameDirectory *m_names = nullptr;
+    bool m_newestFirst = false;
     JobsFilter m_filter;
     int m_pageSize = 200;
     int m_maxCachedPages = 40;

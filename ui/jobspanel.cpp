@@ -2,15 +2,18 @@
 
 #include "admin/adminclient.h"
 #include "errorgroupsview.h"
-#include "jobs/jobhandler.h"
+#include "jobactions.h"
+#include "jobdetailview.h"
 #include "jobsmodel.h"
 #include "jobtypesview.h"
 #include "workersview.h"
+#include "namedirectory.h"
+#include "tenantpicker.h"
 
+#include <QAction>
 #include <QCheckBox>
-#include <QComboBox>
-#include <QDateTime>
-#include <QFormLayout>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -19,14 +22,18 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QPlainTextEdit>
+#include <QMenu>
 #include <QPushButton>
-#include <QScrollBar>
+#include <QSignalBlocker>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QUuid>
 #include <QVBoxLayout>
+
+#include <tuple>
 
 namespace twinops {
 
@@ -57,15 +64,17 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     : QWidget(parent)
     , m_client(client)
     , m_model(new JobsModel(client, this))
+    , m_names(new NameDirectory(client, this))
 {
-    m_state = new QComboBox(this);
-    m_state->setObjectName(QStringLiteral("jobsState"));
-    m_state->addItem(tr("Any state"), QString());
-    for (const JobState state : kJobStates)
-        m_state->addItem(jobStateName(state), jobStateName(state)); // the data is the API's name, as in the filter
+    m_model->setNames(m_names);
     m_type = filterEdit(QStringLiteral("jobsType"), tr("Type"), this);
-    m_tenant = filterEdit(QStringLiteral("jobsTenant"), tr("Tenant id"), this);
-    m_twin = filterEdit(QStringLiteral("jobsTwin"), tr("Twin id"), this);
+    m_tenant = new TenantPicker(client, this);
+    m_tenant->setObjectName(QStringLiteral("jobsTenant"));
+    m_tenant->setAnyTenantLabel(tr("Every tenant"));
+    m_tenant->setEditable(true); // a name (completed as typed) or an id prefix
+    m_tenant->setInsertPolicy(QComboBox::NoInsert);
+    m_tenant->setToolTip(tr("A tenant's name or the start of its id"));
+    m_twin = filterEdit(QStringLiteral("jobsTwin"), tr("Twin name or id"), this);
     m_text = filterEdit(QStringLiteral("jobsText"), tr("Text in payload or error"), this);
     auto *apply = button(QStringLiteral("applyJobsFilter"), tr("Apply"), this);
     m_live = new QCheckBox(tr("Live"), this);
@@ -73,11 +82,22 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     m_live->setToolTip(tr("Keep the counts, the rows shown and the selected job current while this panel is visible"));
     m_live->setChecked(true);
 
+    m_stateTabs = new QTabBar(this);
+    m_stateTabs->setObjectName(QStringLiteral("jobsStateTabs"));
+    m_stateTabs->setDrawBase(false);
+    m_stateTabs->setExpanding(false);
+    m_stateTabs->addTab(tr("All"));
+    m_stateTabs->setTabData(0, QString());
+    for (const JobState state : kJobStates) {
+        const int tab = m_stateTabs->addTab(jobStateName(state));
+        m_stateTabs->setTabData(tab, jobStateName(state)); // the API's name, as in the filter
+        m_stateTabs->setTabTextColor(tab, jobStateColor(state));
+    }
+
     auto *filterBar = new QHBoxLayout;
-    filterBar->addWidget(m_state);
-    filterBar->addWidget(m_type);
     filterBar->addWidget(m_tenant);
     filterBar->addWidget(m_twin);
+    filterBar->addWidget(m_type);
     filterBar->addWidget(m_text, 2);
     filterBar->addWidget(apply);
     filterBar->addWidget(m_live);
@@ -115,12 +135,16 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     m_table->horizontalHeader()->resizeSection(JobsModel::Attempt, 70);
     m_table->horizontalHeader()->resizeSection(JobsModel::RunAt, 150);
     m_table->horizontalHeader()->resizeSection(JobsModel::Updated, 150);
+    m_table->horizontalHeader()->resizeSection(JobsModel::Created, 150);
     m_table->setWordWrap(false);
+    // The server sorts, by creation only (JobsModel::sort); the indicator stays on Created.
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicator(JobsModel::Created, Qt::AscendingOrder);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
 
-    m_detail = new QPlainTextEdit(this);
+    m_detail = new JobDetailView(this);
     m_detail->setObjectName(QStringLiteral("jobDetail"));
-    m_detail->setReadOnly(true);
-    m_detail->setPlaceholderText(tr("Select a job to see its payload, attempts and log lines."));
+    m_detail->setNames(m_names);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
@@ -130,11 +154,17 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
 
     m_retry = button(QStringLiteral("retryJobsButton"), tr("Retry selected"), this);
     m_cancel = button(QStringLiteral("cancelJobsButton"), tr("Cancel selected"), this);
+    m_discard = button(QStringLiteral("discardJobsButton"), tr("Discard selected"), this);
+    m_discard->setToolTip(tr("Give up jobs that wait to run; a retry brings them back"));
     m_retryMatching = button(QStringLiteral("retryMatchingButton"), tr("Retry all matching…"), this);
     m_cancelMatching = button(QStringLiteral("cancelMatchingButton"), tr("Cancel all matching…"), this);
+    m_retryAction = new QAction(tr("Retry"), this);
+    m_cancelAction = new QAction(tr("Cancel"), this);
+    m_discardAction = new QAction(tr("Discard"), this);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_retry);
     actions->addWidget(m_cancel);
+    actions->addWidget(m_discard);
     actions->addStretch();
     actions->addWidget(m_retryMatching);
     actions->addWidget(m_cancelMatching);
@@ -157,6 +187,7 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     auto *jobsPage = new QWidget(this);
     auto *layout = new QVBoxLayout(jobsPage);
     layout->addLayout(filterBar);
+    layout->addWidget(m_stateTabs);
     layout->addWidget(m_counts);
     layout->addWidget(m_errorGroup);
     layout->addWidget(m_newerJobs);
@@ -177,11 +208,29 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     outer->addWidget(m_tabs);
 
     connect(apply, &QPushButton::clicked, this, &JobsPanel::applyFilter);
-    for (QLineEdit *edit : {m_type, m_tenant, m_twin, m_text})
+    for (QLineEdit *edit : {m_type, m_twin, m_text})
         connect(edit, &QLineEdit::returnPressed, this, &JobsPanel::applyFilter);
-    connect(m_state, &QComboBox::activated, this, &JobsPanel::applyFilter);
+    connect(m_tenant->lineEdit(), &QLineEdit::returnPressed, this, &JobsPanel::applyFilter);
+    connect(m_tenant, &QComboBox::activated, this, &JobsPanel::applyFilter);
+    connect(m_tenant, &TenantPicker::namesChanged, this, [this] { m_names->setTenantNames(m_tenant->names()); });
+    connect(m_stateTabs, &QTabBar::currentChanged, this, &JobsPanel::applyFilter); // a click or the arrow keys
+    connect(m_names, &NameDirectory::namesChanged, m_detail, &JobDetailView::render);
+    connect(m_names, &NameDirectory::listingFinished, this, [this] {
+        if (std::exchange(m_awaitingTwins, false))
+            applyFilter();
+    });
+    connect(m_detail, &JobDetailView::openRequested, this, &JobsPanel::openRequested);
+    connect(m_detail, &JobDetailView::copied, this,
+            [this](const QString &text) { m_status->setText(tr("Copied %1").arg(text)); });
+    connect(m_table, &QWidget::customContextMenuRequested, this, &JobsPanel::showContextMenu);
+    // Only Created sorts (the server's keyset order): a click on another header puts the indicator back.
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this](int column) {
+        if (column != JobsModel::Created)
+            m_table->horizontalHeader()->setSortIndicator(JobsModel::Created, m_model->order());
+    });
     connect(m_model, &JobsModel::errorOccurred, this, &JobsPanel::showError);
     connect(m_model, &JobsModel::statsReady, this, &JobsPanel::showCounts);
+    connect(m_model, &JobsModel::statsReady, this, &JobsPanel::showStateTabs);
     m_liveTimer = new QTimer(this);
     m_liveTimer->setSingleShot(true); // re-armed when a tick has answered: never two in flight
     connect(m_liveTimer, &QTimer::timeout, this, &JobsPanel::liveTick);
@@ -207,24 +256,29 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
         updateButtons();
     });
     connect(m_model, &JobsModel::modelReset, this, [this] {
-        m_detail->clear();
-        m_detailJobId.clear();
+        m_detail->clearJob();
         updateButtons();
     });
     connect(m_model, &JobsModel::dataChanged, this, [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
         const QModelIndex current = m_table->selectionModel()->currentIndex();
         if (current.isValid() && current.row() >= topLeft.row() && current.row() <= bottomRight.row())
             showDetail();
+        updateButtons(); // a selected job's state may have changed
     });
     connect(m_model, &JobsModel::actionFinished, this, [this](const QString &action, int changed) {
-        m_status->setText(action == QLatin1String("retry") ? tr("%n job(s) retried.", nullptr, changed)
-                                                           : tr("%n job(s) cancelled.", nullptr, changed));
+        m_status->setText(action == QLatin1String("retry")        ? tr("%n job(s) retried.", nullptr, changed)
+                              : action == QLatin1String("cancel") ? tr("%n job(s) cancelled.", nullptr, changed)
+                                                                  : tr("%n job(s) discarded.", nullptr, changed));
         m_model->requestStats();
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &JobsPanel::showDetail);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobsPanel::updateButtons);
-    connect(m_retry, &QPushButton::clicked, this, [this] { actOnSelection(true); });
-    connect(m_cancel, &QPushButton::clicked, this, [this] { actOnSelection(false); });
+    connect(m_retry, &QPushButton::clicked, this, [this] { actOnSelection(Action::Retry); });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { actOnSelection(Action::Cancel); });
+    connect(m_discard, &QPushButton::clicked, this, [this] { actOnSelection(Action::Discard); });
+    connect(m_retryAction, &QAction::triggered, this, [this] { actOnSelection(Action::Retry); });
+    connect(m_cancelAction, &QAction::triggered, this, [this] { actOnSelection(Action::Cancel); });
+    connect(m_discardAction, &QAction::triggered, this, [this] { actOnSelection(Action::Discard); });
     connect(m_retryMatching, &QPushButton::clicked, this, [this] { askBulk(Bulk::Retry); });
     connect(m_cancelMatching, &QPushButton::clicked, this, [this] { askBulk(Bulk::Cancel); });
     connect(m_confirm, &QPushButton::clicked, this, &JobsPanel::confirmBulk);
@@ -238,9 +292,14 @@ void JobsPanel::showJobs(const QString &state, const QString &type)
 {
     m_tabs->setCurrentIndex(0);
     m_errorSignature.clear();
-    m_state->setCurrentIndex(std::max(0, m_state->findData(state)));
+    const QSignalBlocker quiet(m_stateTabs); // applied once, below
+    m_stateTabs->setCurrentIndex(0);
+    for (int tab = 1; tab < m_stateTabs->count(); ++tab)
+        if (m_stateTabs->tabData(tab).toString() == state)
+            m_stateTabs->setCurrentIndex(tab);
     m_type->setText(type);
-    for (QLineEdit *edit : {m_tenant, m_twin, m_text})
+    m_tenant->setCurrentIndex(0);
+    for (QLineEdit *edit : {m_twin, m_text})
         edit->clear();
     applyFilter();
 }
@@ -249,21 +308,75 @@ void JobsPanel::showErrorGroup(const QString &signature, const QString &tenantId
 {
     m_tabs->setCurrentIndex(0);
     m_errorSignature = signature;
-    m_state->setCurrentIndex(0);
+    const QSignalBlocker quiet(m_stateTabs); // applied once, below
+    m_stateTabs->setCurrentIndex(0);
     m_type->setText(type);
-    m_tenant->setText(tenantId);
+    const int tenant = m_tenant->findData(tenantId);
+    if (tenant >= 0)
+        m_tenant->setCurrentIndex(tenant);
+    else
+        m_tenant->setEditText(tenantId); // not listed (yet): the id itself
     for (QLineEdit *edit : {m_twin, m_text})
         edit->clear();
     applyFilter();
 }
 
+bool JobsPanel::resolveFilter(QString &tenantId, QString &twinId)
+{
+    const QString tenantText = m_tenant->currentText().trimmed();
+    const bool isUuid = [](const QString &text) { return !QUuid::fromString(text).isNull(); }(tenantText);
+    if (m_tenant->currentIndex() >= 0 && m_tenant->itemText(m_tenant->currentIndex()) == m_tenant->currentText()) {
+        tenantId = m_tenant->currentData().toString(); // a tenant chosen from the list ("Every tenant": none)
+    } else if (!tenantText.isEmpty()) {
+        const QStringList tenants = m_names->matchTenants(tenantText);
+        if (tenants.size() == 1) {
+            tenantId = tenants.first();
+            m_tenant->setCurrentIndex(m_tenant->findData(tenantId)); // shows the name of the tenant typed
+        } else if (tenants.isEmpty() && isUuid) {
+            tenantId = tenantText.toLower(); // a tenant not listed (yet): the API says whether it exists
+        } else {
+            showError(tenants.isEmpty() ? tr("No tenant is named \"%1\" or has an id starting with it.").arg(tenantText)
+                                        : tr("\"%1\" matches %2 tenants: type more of the name or id.")
+                                              .arg(tenantText)
+                                              .arg(tenants.size()));
+            return false;
+        }
+    }
+    const QString twinText = m_twin->text().trimmed();
+    if (twinText.isEmpty() || !QUuid::fromString(twinText).isNull()) {
+        twinId = twinText.toLower();
+        return true;
+    }
+    // A name or an id prefix: among the twins of the tenant chosen, or of every tenant, listed once.
+    const QStringList tenantsToList = tenantId.isEmpty() ? m_tenant->names().keys() : QStringList{tenantId};
+    for (const QString &tenant : tenantsToList)
+        m_names->wantTwinsOf(tenant);
+    if (m_names->isListing()) {
+        m_awaitingTwins = true;
+        m_status->setText(tr("Looking up twin names…"));
+        return false;
+    }
+    const QStringList twins = m_names->matchTwins(twinText, tenantId);
+    if (twins.size() != 1) {
+        showError(twins.isEmpty() ? tr("No twin is named \"%1\" or has an id starting with it%2.")
+                                        .arg(twinText, tenantId.isEmpty() ? QString() : tr(" in this tenant"))
+                                  : tr("\"%1\" matches %2 twins: type more of the name or id, or choose the tenant.")
+                                        .arg(twinText)
+                                        .arg(twins.size()));
+        return false;
+    }
+    twinId = twins.first();
+    return true;
+}
+
 void JobsPanel::applyFilter()
 {
     JobsFilter filter;
-    filter.state = jobStateFromString(m_state->currentData().toString()); // "Any state" has no name: none
+    if (!resolveFilter(filter.tenantId, filter.twinId))
+        return;
+    // "All" has no state name: none
+    filter.state = jobStateFromString(m_stateTabs->tabData(m_stateTabs->currentIndex()).toString());
     filter.type = m_type->text().trimmed();
-    filter.tenantId = m_tenant->text().trimmed();
-    filter.twinId = m_twin->text().trimmed();
     filter.text = m_text->text().trimmed();
     filter.errorSignature = m_errorSignature;
     m_errorGroup->setText(tr("Error group: %1 <a href=\"clear\">clear</a>").arg(m_errorSignature.toHtmlEscaped()));
@@ -282,6 +395,10 @@ void JobsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     m_shown = true;
+    // Tenants and twins made elsewhere meanwhile get their names.
+    m_tenant->reload();
+    m_names->reload();
+    m_model->askNames();
     scheduleLive();
 }
 
@@ -359,57 +476,29 @@ void JobsPanel::showCounts(const QJsonObject &counts, qint64 matching, quint64 s
     }
 }
 
+void JobsPanel::showStateTabs(const QJsonObject &counts)
+{
+    // The breakdown leaves the state filter out (the stats route), so every tab counts what it would list.
+    const QLocale locale;
+    qint64 all = 0;
+    for (int tab = 1; tab < m_stateTabs->count(); ++tab) {
+        const QString state = m_stateTabs->tabData(tab).toString();
+        const auto count = qint64(counts.value(state).toDouble());
+        all += count;
+        m_stateTabs->setTabText(tab, QStringLiteral("%1 (%2)").arg(state, locale.toString(count)));
+    }
+    m_stateTabs->setTabText(0, tr("All (%1)").arg(locale.toString(all)));
+}
+
 void JobsPanel::showDetail()
 {
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     const JobRecord *job = current.isValid() ? m_model->job(current.row()) : nullptr;
     if (!job) {
-        m_detail->clear();
-        m_detailJobId.clear();
+        m_detail->clearJob();
         return;
     }
-    const QLocale locale;
-    const auto time = [&](const QDateTime &value) {
-        return value.isValid() ? value.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : tr("—");
-    };
-    QString text;
-    text += tr("Job %1 (%2)\n").arg(job->id, job->type);
-    const QString state = job->state ? jobStateName(*job->state) : tr("unknown");
-    text += tr("State: %1%2\n").arg(state, job->cancelRequested ? tr(", cancel requested") : QString());
-    text += tr("Tenant: %1   Twin: %2\n")
-                .arg(job->tenantId.isEmpty() ? tr("platform") : job->tenantId,
-                     job->twinId.isEmpty() ? tr("—") : job->twinId);
-    const bool waiting
-        = job->state == JobState::Available || job->state == JobState::Retryable || job->state == JobState::Scheduled;
-    const bool running = job->state == JobState::Running;
-    // A finished job has no attempts left, whatever its maximum was (a retry starts it afresh).
-    text += waiting || running ? tr("Attempts: %1 of %2 (%3 left)\n")
-                                     .arg(job->attempt)
-                                     .arg(job->maxAttempts)
-                                     .arg(qMax(0, job->maxAttempts - job->attempt))
-                               : tr("Attempts: %1 of %2\n").arg(job->attempt).arg(job->maxAttempts);
-    text += waiting ? tr("Next run: %1\n").arg(time(job->runAt)) : tr("Next run: none (%1)\n").arg(state);
-    // The retries ahead, with the default backoff every built-in job type uses (services/jobs/jobhandler.h).
-    const QList<RetryPolicy::Window> ahead = waiting
-        ? RetryPolicy().schedule(job->attempt + 1, job->runAt, job->maxAttempts)
-        : running ? RetryPolicy().schedule(job->attempt, QDateTime::currentDateTimeUtc(), job->maxAttempts)
-                  : QList<RetryPolicy::Window>();
-    if (!ahead.isEmpty()) {
-        text += running ? tr("Retries ahead if this attempt fails now and every later one fails:\n")
-                        : tr("Retries ahead if every attempt fails:\n");
-        for (const RetryPolicy::Window &window : ahead)
-            text += tr("  attempt %1: %2 … %3\n").arg(window.attempt).arg(time(window.earliest), time(window.latest));
-    }
-    text += tr("Created: %1   Started: %2   Finished: %3   Updated: %4\n")
-                .arg(time(job->createdAt), time(job->startedAt), time(job->finishedAt), time(job->updatedAt));
-    text += tr("Last error: %1\n").arg(job->lastError.isEmpty() ? tr("none") : job->lastError);
-    text += tr("\nPayload:\n%1\n")
-                .arg(QString::fromUtf8(QJsonDocument::fromJson(job->payload).toJson(QJsonDocument::Indented)));
-    const bool sameJob = m_detailJobId == job->id;
-    m_detailText = text;
-    if (!sameJob || m_detail->toPlainText().isEmpty())
-        m_detail->setPlainText(text + tr("\nLog lines: loading…"));
-    m_detailJobId = job->id;
+    m_detail->showJob(*job);
     const QString jobId = job->id;
     m_client.get(QStringLiteral("/api/v1/admin/jobs/%1/logs").arg(jobId), this,
                  [this, jobId](const AdminReply &reply) { showLogs(jobId, reply); });
@@ -417,26 +506,67 @@ void JobsPanel::showDetail()
 
 void JobsPanel::showLogs(const QString &jobId, const AdminReply &reply)
 {
-    if (jobId != m_detailJobId)
-        return; // the selection moved on
-    QString logs;
-    if (!reply.ok()) {
-        logs = tr("\nLog lines could not be read: %1").arg(reply.errorText());
-    } else {
-        const QJsonArray items = reply.body.value(QLatin1String("items")).toArray();
-        logs = tr("\nLog lines (%1):\n").arg(items.size());
-        for (const QJsonValue &value : items) {
-            const QJsonObject line = value.toObject();
-            logs += QStringLiteral("[attempt %1] %2 %3: %4\n")
-                        .arg(line.value(QLatin1String("attempt")).toInt())
-                        .arg(line.value(QLatin1String("created_at")).toString(),
-                             line.value(QLatin1String("level")).toString(),
-                             line.value(QLatin1String("message")).toString());
+    if (!reply.ok())
+        m_detail->setLogsError(jobId, tr("Log lines could not be read: %1").arg(reply.errorText()));
+    else
+        m_detail->setLogs(jobId, reply.body.value(QLatin1String("items")).toArray());
+}
+
+void JobsPanel::copy(const QString &text)
+{
+    QGuiApplication::clipboard()->setText(text);
+    m_status->setText(tr("Copied %1").arg(text));
+}
+
+void JobsPanel::showContextMenu(const QPoint &position)
+{
+    const QModelIndex index = m_table->indexAt(position);
+    if (index.isValid() && !m_table->selectionModel()->isRowSelected(index.row(), {}))
+        m_table->selectRow(index.row()); // as file managers do: the menu acts on the row under the mouse
+    const JobRecord *job = index.isValid() ? m_model->job(index.row()) : nullptr;
+    QMenu menu(this);
+    menu.setObjectName(QStringLiteral("jobsContextMenu"));
+    menu.addAction(m_retryAction);
+    menu.addAction(m_cancelAction);
+    menu.addAction(m_discardAction);
+    if (job) {
+        const JobRecord row = *job; // the page may be evicted while the menu is open
+        menu.addSeparator();
+        menu.addAction(tr("Copy job id"), this, [this, row] { copy(row.id); });
+        if (!row.tenantId.isEmpty())
+            menu.addAction(tr("Copy tenant id"), this, [this, row] { copy(row.tenantId); });
+        if (!row.twinId.isEmpty())
+            menu.addAction(tr("Copy twin id"), this, [this, row] { copy(row.twinId); });
+        menu.addSeparator();
+        if (!row.tenantId.isEmpty()) {
+            menu.addAction(tr("Open tenant"), this, [this, row] {
+                emit openRequested(QStringLiteral("tenant"), row.tenantId, row.tenantId, {});
+            });
+            menu.addAction(tr("Only this tenant's jobs"), this, [this, row] {
+                const int tenant = m_tenant->findData(row.tenantId);
+                if (tenant >= 0)
+                    m_tenant->setCurrentIndex(tenant);
+                else
+                    m_tenant->setEditText(row.tenantId);
+                applyFilter();
+            });
         }
+        if (!row.twinId.isEmpty())
+            menu.addAction(tr("Open twin"), this, [this, row] {
+                emit openRequested(QStringLiteral("twin"), row.twinId, row.tenantId, row.twinId);
+            });
+        // What the job works on, as its payload names it (the detail links the same).
+        const QJsonObject payload = QJsonDocument::fromJson(row.payload).object();
+        for (const auto &[kind, key, label] :
+             {std::tuple{QStringLiteral("source"), QLatin1String("source_id"), tr("Open source")},
+              std::tuple{QStringLiteral("conversation"), QLatin1String("conversation_id"), tr("Open conversation")}})
+            if (const QString id = payload.value(key).toString(); !id.isEmpty())
+                menu.addAction(label, this, [this, row, kind = kind, id] {
+                    emit openRequested(kind, id, row.tenantId, row.twinId);
+                });
     }
-    const int scrolled = m_detail->verticalScrollBar()->value();
-    m_detail->setPlainText(m_detailText + logs);
-    m_detail->verticalScrollBar()->setValue(scrolled); // a live update keeps the reader's place
+    // Tests find the open menu among the top-level widgets; a user sees it where they clicked.
+    menu.exec(m_table->viewport()->mapToGlobal(position));
 }
 
 QStringList JobsPanel::selectedIds() const
@@ -449,18 +579,27 @@ QStringList JobsPanel::selectedIds() const
     return ids;
 }
 
-void JobsPanel::actOnSelection(bool retry)
+void JobsPanel::actOnSelection(Action action)
 {
     const QStringList ids = selectedIds();
     if (ids.isEmpty())
         return;
     m_error->hide();
-    m_status->setText(retry ? tr("Retrying %n job(s)…", nullptr, int(ids.size()))
-                            : tr("Cancelling %n job(s)…", nullptr, int(ids.size())));
-    if (retry)
+    const int count = int(ids.size());
+    switch (action) {
+    case Action::Retry:
+        m_status->setText(tr("Retrying %n job(s)…", nullptr, count));
         m_model->retry(ids);
-    else
+        break;
+    case Action::Cancel:
+        m_status->setText(tr("Cancelling %n job(s)…", nullptr, count));
         m_model->cancel(ids);
+        break;
+    case Action::Discard:
+        m_status->setText(tr("Discarding %n job(s)…", nullptr, count));
+        m_model->discard(ids);
+        break;
+    }
 }
 
 void JobsPanel::askBulk(Bulk bulk)
@@ -504,11 +643,30 @@ void JobsPanel::showError(const QString &message)
         dismissBulk();
 }
 
+QList<const JobRecord *> JobsPanel::selectedJobs() const
+{
+    QList<const JobRecord *> jobs;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows)
+        jobs << m_model->job(row.row());
+    return jobs;
+}
+
 void JobsPanel::updateButtons()
 {
-    const bool selected = m_table->selectionModel()->hasSelection();
-    m_retry->setEnabled(selected);
-    m_cancel->setEnabled(selected);
+    // The buttons and the context menu offer the same thing: what every selected job's state allows. A selection
+    // larger than one call by ids may name (Ctrl+A over many pages) offers nothing, and is not walked on every tick:
+    // "… all matching" is for that.
+    qint64 selected = 0;
+    for (const QItemSelectionRange &range : m_table->selectionModel()->selection())
+        selected += range.height();
+    const JobActions actions = selected <= kMaxBulk ? JobActions::ofAll(selectedJobs()) : JobActions();
+    m_retry->setEnabled(actions.retry);
+    m_retryAction->setEnabled(actions.retry);
+    m_cancel->setEnabled(actions.cancel);
+    m_cancelAction->setEnabled(actions.cancel);
+    m_discard->setEnabled(actions.discard);
+    m_discardAction->setEnabled(actions.discard);
 }
 
 } // namespace twinops

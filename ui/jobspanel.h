@@ -4,12 +4,12 @@
 #include <QJsonObject>
 #include <QWidget>
 
+class QAction;
 class QCheckBox;
-class QComboBox;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
+class QTabBar;
 class QTabWidget;
 class QTableView;
 class QTimer;
@@ -18,15 +18,21 @@ namespace twinops {
 
 class AdminClient;
 class ErrorGroupsView;
+class JobDetailView;
 class JobsModel;
+class NameDirectory;
+class TenantPicker;
+struct JobRecord;
 struct AdminReply;
 
-// The support view of the queue: every tenant's jobs, filtered, counted per state, one job's detail with its log
-// lines, and retry/cancel on the selection or on everything matching the filter (after a count and a confirmation
-// in the confirm bar). Everything goes through the environment's AdminClient; nothing waits on the GUI thread.
-// While visible and "Live" is on, the counts, the rows on screen and the selected job's detail follow the environment
-// (JobsModel::refresh, one tick at a time, the next one a pause after the previous answered).
-// A second tab, "Error groups" (ErrorGroupsView), groups the failed jobs by error signature.
+// The support view of the queue: every tenant's jobs, filtered (tenant and twin by name or id prefix), one tab per
+// state with its live count, sorted by creation either way, one job's structured detail (JobDetailView), and
+// retry/cancel on the selection (buttons and a context menu, offered only where the job's state allows it:
+// JobActions) or on everything matching the filter (after a count and a confirmation in the confirm bar). Everything
+// goes through the environment's AdminClient; nothing waits on the GUI thread. While visible and "Live" is on, the
+// counts, the rows on screen and the selected job's detail follow the environment (JobsModel::refresh, one tick at a
+// time, the next one a pause after the previous answered). A second tab, "Error groups" (ErrorGroupsView), groups the
+// failed jobs by error signature.
 class JobsPanel final : public QWidget
 {
     Q_OBJECT
@@ -44,6 +50,10 @@ public:
     // The least pause between live ticks (2 s); a slow environment gets twice what its last tick took.
     void setLiveInterval(int ms) { m_liveInterval = qMax(1, ms); }
 
+signals:
+    // A tenant, twin, source or conversation link followed (detail or context menu): the main window opens its panel.
+    void openRequested(const QString &kind, const QString &id, const QString &tenantId, const QString &twinId);
+
 protected:
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
@@ -52,25 +62,34 @@ private:
     enum class Bulk { None, Retry, Cancel };
 
     void applyFilter();
+    // The tenant and twin fields as ids (names and id prefixes resolved), or a sentence saying what is wrong; twin
+    // names may have to be listed first, then the filter is applied when they are.
+    bool resolveFilter(QString &tenantId, QString &twinId);
+    void showStateTabs(const QJsonObject &counts);
+    void showContextMenu(const QPoint &position);
     void showCounts(const QJsonObject &counts, qint64 matching, quint64 serial);
     void liveTick();
     void scheduleLive(bool soon = false);
     void liveTickFinished(const QString &error);
     void showDetail();
     void showLogs(const QString &jobId, const AdminReply &reply);
-    void actOnSelection(bool retry);
+    void copy(const QString &text);
+    enum class Action { Retry, Cancel, Discard };
+    void actOnSelection(Action action);
     void askBulk(Bulk bulk);
     void confirmBulk();
     void dismissBulk();
     void showError(const QString &message);
     void updateButtons();
     QStringList selectedIds() const;
+    QList<const JobRecord *> selectedJobs() const;
 
     AdminClient &m_client;
     JobsModel *m_model;
-    QComboBox *m_state;
+    NameDirectory *m_names;
+    QTabBar *m_stateTabs; // "All" and one tab per state, each with its count; the data is the state's API name
     QLineEdit *m_type;
-    QLineEdit *m_tenant;
+    TenantPicker *m_tenant; // editable: a name or an id prefix may be typed
     QLineEdit *m_twin;
     QLineEdit *m_text;
     QCheckBox *m_live;
@@ -81,9 +100,13 @@ private:
     QLabel *m_error;
     QLabel *m_status;
     QTableView *m_table;
-    QPlainTextEdit *m_detail;
+    JobDetailView *m_detail;
     QPushButton *m_retry;
     QPushButton *m_cancel;
+    QPushButton *m_discard;
+    QAction *m_retryAction; // the context menu's; enabled with the buttons (updateButtons)
+    QAction *m_cancelAction;
+    QAction *m_discardAction;
     QPushButton *m_retryMatching;
     QPushButton *m_cancelMatching;
     QWidget *m_confirmBar;
@@ -101,8 +124,7 @@ private:
     bool m_awaitingCount = false;
     quint64 m_countSerial = 0; // the count a pending bulk action waits for
     qint64 m_matching = -1;
-    QString m_detailJobId;
-    QString m_detailText;
+    bool m_awaitingTwins = false; // the filter is applied once the twin names are listed
 };
 
 } // namespace twinops

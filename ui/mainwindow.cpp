@@ -286,7 +286,12 @@ void MainWindow::showEnvironment(int index)
     replacePanel(Tenants, new TenantsPanel(client, this));
     replacePanel(Twins, new TwinsPanel(client, this));
     replacePanel(Sources, new SourcesPanel(client, this));
-    replacePanel(Jobs, new JobsPanel(client, this));
+    auto *jobs = new JobsPanel(client, this);
+    // The panel of what a job belongs to (a conversation is the twin's); choosing the object there is the user's.
+    connect(jobs, &JobsPanel::openRequested, this, [this](const QString &kind) {
+        showSection(kind == QLatin1String("tenant") ? Tenants : kind == QLatin1String("source") ? Sources : Twins);
+    });
+    replacePanel(Jobs, jobs);
     replacePanel(Dashboards, new DashboardsPanel(client, this));
     // A remote server checks itself when no target is given; Local checks its embedded API when it runs.
     replacePanel(Checklists, new ChecklistsPanel(client, index == 0 ? m_localEndpoint : QString(), this));

@@ -1,11 +1,14 @@
 // The platform admin's job routes beyond the access matrix, on SQLite and PostgreSQL: GET /api/v1/admin/jobs/stats
 // counts per state under the same filters as the list (the state filter narrows `matching`, not the breakdown), and
-// GET /api/v1/admin/jobs?ids=… returns exactly the jobs named, which is how the console refreshes the rows it shows.
+// GET /api/v1/admin/jobs?ids=… returns exactly the jobs named, which is how the console refreshes the rows it shows;
+// order=newest pages the other way; POST /api/v1/admin/jobs/discard gives up waiting jobs, all or nothing.
 #include "apiharness.h"
 #include "jobs/jobqueue.h"
 
 #include <QJsonArray>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -23,6 +26,8 @@ private slots:
     void statsRefuseABadFilter_data();
     void statsRefuseABadFilter();
     void listByIds();
+    void listNewestFirst();
+    void discardByIds();
 
 private:
     QStringList enqueue(const QString &tenant, const QString &twin, const QString &type, int count);
@@ -198,6 +203,61 @@ void TestAdminJobs::listByIds()
     reply = get(QStringLiteral("/api/v1/admin/jobs?ids=%1,not-a-uuid").arg(m_alphaA.at(0)));
     QCOMPARE(reply.status, 400);
     QCOMPARE(reply.errorCode(), QStringLiteral("bad_request"));
+}
+
+void TestAdminJobs::listNewestFirst()
+{
+    QStringList oldest, newest;
+    for (const QString &order : {QStringLiteral("oldest"), QStringLiteral("newest")}) {
+        QString cursor;
+        do { // pages of 2 across the six jobs: the cursor goes on in its own order
+            const auto reply = get(QStringLiteral("/api/v1/admin/jobs?limit=2&order=%1%2")
+                                       .arg(order, cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor));
+            QCOMPARE(reply.status, 200);
+            for (const QJsonValue &item : reply.json[QStringLiteral("items")].toArray())
+                (order == QLatin1String("oldest") ? oldest : newest) << item[QStringLiteral("id")].toString();
+            cursor = reply.json[QStringLiteral("next_cursor")].toString();
+        } while (!cursor.isEmpty());
+    }
+    QCOMPARE(oldest.size(), 6);
+    std::reverse(newest.begin(), newest.end());
+    QCOMPARE(newest, oldest);
+    QStringList byDefault;
+    for (const QJsonValue &item : get(QStringLiteral("/api/v1/admin/jobs")).json[QStringLiteral("items")].toArray())
+        byDefault << item[QStringLiteral("id")].toString();
+    QCOMPARE(byDefault, oldest); // oldest first by default
+    const auto refused = get(QStringLiteral("/api/v1/admin/jobs?order=sideways"));
+    QCOMPARE(refused.status, 400);
+    QCOMPARE(refused.errorCode(), QStringLiteral("bad_request"));
+}
+
+void TestAdminJobs::discardByIds()
+{
+    const auto post = [&](const QJsonObject &body) {
+        return m_api->call("POST", QStringLiteral("/api/v1/admin/jobs/discard"), body, m_admin);
+    };
+    const auto matching = [&](const QString &query) {
+        return get(QStringLiteral("/api/v1/admin/jobs/stats?") + query).json[QStringLiteral("matching")].toInt();
+    };
+    // A waiting job with a discarded one: refused as a whole, nothing changed.
+    auto reply = post({{QStringLiteral("job_ids"), QJsonArray{m_alphaA.at(0), m_betaA.at(0)}}});
+    QCOMPARE(reply.status, 409);
+    QCOMPARE(matching(QStringLiteral("state=available")), 3);
+    // Waiting jobs: given up, answered with their new state.
+    reply = post({{QStringLiteral("job_ids"), QJsonArray{m_alphaA.at(0), m_alphaA.at(1)}}});
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json[QStringLiteral("changed")].toInt(), 2);
+    const QJsonArray jobs = reply.json[QStringLiteral("jobs")].toArray();
+    QCOMPARE(jobs.size(), 2);
+    for (const QJsonValue &job : jobs)
+        QCOMPARE(job[QStringLiteral("state")].toString(), QStringLiteral("discarded"));
+    // By filter: the rest of tenant A's waiting jobs.
+    reply = post({{QStringLiteral("filter"),
+                   QJsonObject{{QStringLiteral("tenant_id"), m_tenantA},
+                               {QStringLiteral("state"), QStringLiteral("available")}}}});
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json[QStringLiteral("changed")].toInt(), 1);
+    QCOMPARE(matching(QStringLiteral("tenant_id={tenantA}&state=discarded")), 5);
 }
 
 QTEST_GUILESS_MAIN(TestAdminJobs)

@@ -124,6 +124,7 @@ const Policy kPolicies[] = {
     {"GET /api/v1/admin/jobs/{id}/logs", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
     {"POST /api/v1/admin/jobs/retry", Kind::Admin, Role::Owner, nullptr, Target::FinishedJob, 200},
     {"POST /api/v1/admin/jobs/cancel", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
+    {"POST /api/v1/admin/jobs/discard", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
     {"GET /api/v1/admin/jobs/error-groups", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
     {"POST /api/v1/admin/jobs/error-groups/retry", Kind::Admin, Role::Owner, nullptr, Target::FinishedJob, 200},
     {"POST /api/v1/admin/jobs/error-groups/cancel", Kind::Admin, Role::Owner, nullptr, Target::Job, 200},
@@ -624,7 +625,8 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
         return {{QStringLiteral("name"), QStringLiteral("made %1").arg(n)},
                 {QStringLiteral("scopes"), QJsonArray{QStringLiteral("twins:read")}}};
     if (route == QLatin1String("POST /api/v1/admin/jobs/retry")
-        || route == QLatin1String("POST /api/v1/admin/jobs/cancel"))
+        || route == QLatin1String("POST /api/v1/admin/jobs/cancel")
+        || route == QLatin1String("POST /api/v1/admin/jobs/discard"))
         return {{QStringLiteral("job_ids"), QJsonArray{targetId}}};
     if (route.startsWith(QLatin1String("POST /api/v1/admin/jobs/error-groups/")))
         return {{QStringLiteral("signature"), QString(kMatrixErrorSignature)}};

@@ -35,6 +35,7 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSystemTrayIcon>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -466,8 +467,8 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
     QTRY_VERIFY_WITH_TIMEOUT(jobs->isEnabled(), kAnswerMs);
     QTest::mouseClick(jobs, Qt::LeftButton);
     QCOMPARE(window->currentSection(), MainWindow::Jobs);
-    QCOMPARE(child<QComboBox>(*window, QStringLiteral("jobsState"))->currentData().toString(),
-             QStringLiteral("available"));
+    auto *stateTabs = child<QTabBar>(*window, QStringLiteral("jobsStateTabs"));
+    QCOMPARE(stateTabs->tabData(stateTabs->currentIndex()).toString(), QStringLiteral("available"));
 
     // Show on dashboard: the Dashboards panel at a range covering the alert (it became active seconds ago).
     window->showSection(MainWindow::Alerts);

@@ -3,26 +3,94 @@
 #include "consolefixture.h"
 #include "errorgroupsmodel.h"
 #include "errorgroupsview.h"
+#include "jobactions.h"
+#include "jobdetailview.h"
 #include "jobs/jobqueue.h"
 #include "jobsmodel.h"
 #include "jobspanel.h"
 #include "uitesting.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
+#include <QContextMenuEvent>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextBrowser>
+#include <QTimer>
 
 using namespace twinops;
 using namespace twinops::test;
+
+namespace {
+
+// Opens the table's context menu on `row` as a right click does; returns what it offers (text → enabled) and
+// triggers `trigger` when it is offered and enabled (otherwise just closes the menu).
+QHash<QString, bool> contextMenu(QTableView *table, int row, const QString &trigger = {})
+{
+    QHash<QString, bool> offered;
+    QTimer poll; // the menu runs its own event loop: answer it from there
+    poll.setInterval(10);
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        if (!menu)
+            return;
+        poll.stop();
+        QAction *chosen = nullptr;
+        for (QAction *action : menu->actions()) {
+            if (action->isSeparator())
+                continue;
+            offered.insert(action->text(), action->isEnabled());
+            if (action->text() == trigger && action->isEnabled())
+                chosen = action;
+        }
+        menu->close();
+        if (chosen)
+            chosen->trigger();
+    });
+    poll.start();
+    const QPoint at = table->visualRect(table->model()->index(row, 0)).center();
+    QContextMenuEvent event(QContextMenuEvent::Mouse, at, table->viewport()->mapToGlobal(at));
+    QApplication::sendEvent(table->viewport(), &event);
+    return offered;
+}
+
+// Clicks `text` in the detail (the first occurrence after `after`, if given), as a user clicks a link there.
+bool clickText(QTextBrowser *browser, const QString &text, const QString &after = {})
+{
+    QTextDocument *document = browser->document();
+    QTextCursor from(document);
+    if (!after.isEmpty()) {
+        from = document->find(after);
+        if (from.isNull())
+            return false;
+    }
+    const QTextCursor found = document->find(text, from);
+    if (found.isNull())
+        return false;
+    QTextCursor inside(document);
+    inside.setPosition(found.selectionStart() + 1);
+    browser->setTextCursor(inside);
+    browser->ensureCursorVisible();
+    const QPoint at = browser->cursorRect(inside).center();
+    QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, at);
+    return true;
+}
+
+} // namespace
 
 class TestJobsPanel final : public QObject
 {
@@ -44,6 +112,11 @@ private slots:
     void oneRefreshAtATime();
     void stateTheConsoleDoesNotKnowShowsAsUnknown();
     void errorGroupsShowAndRetryOneGroup();
+    void namesInColumnsDetailAndFilters();
+    void stateTabsCountLiveAndFilter();
+    void actionsOnlyWhereTheStateAllows();
+    void sortsByCreationOnTheServer();
+    void detailAttemptTimelineAndLinks();
 
 private:
     void enqueue(const QString &type, int count, const QString &marker = QStringLiteral("plain"));
@@ -56,6 +129,7 @@ private:
         return model->index(row, JobsModel::State).data().toString();
     }
     std::unique_ptr<JobsPanel> livePanel(int pageSize = 0);
+    QString enqueueOne(const QString &type, const QString &tenant, const QString &twin, const QJsonObject &payload);
     int rowOf(JobsModel *model, const QString &id);
 
     std::unique_ptr<ConsoleFixture> m_fixture;
@@ -74,6 +148,20 @@ std::unique_ptr<JobsPanel> TestJobsPanel::livePanel(int pageSize)
     if (!QTest::qWaitForWindowExposed(panel.get()))
         qWarning("the panel was not exposed");
     return panel;
+}
+
+QString TestJobsPanel::enqueueOne(const QString &type, const QString &tenant, const QString &twin,
+                                  const QJsonObject &payload)
+{
+    NewJob job;
+    job.type = type;
+    job.tenantId = tenant;
+    job.twinId = twin;
+    job.payload = payload;
+    job.maxAttempts = 3;
+    job.idempotencyKey = QStringLiteral("k%1").arg(++m_serial);
+    auto added = JobQueue(m_fixture->core->database()).enqueue(job);
+    return added.ok() ? added->id : QString();
 }
 
 int TestJobsPanel::rowOf(JobsModel *model, const QString &id)
@@ -146,7 +234,7 @@ void TestJobsPanel::showsJobsAndFilters()
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
     auto *table = child<QTableView>(panel, "jobsTable");
     auto *counts = child<QLabel>(panel, "jobsCounts");
-    auto *state = child<QComboBox>(panel, "jobsState");
+    auto *state = child<QTabBar>(panel, "jobsStateTabs");
     auto *type = child<QLineEdit>(panel, "jobsType");
     auto *text = child<QLineEdit>(panel, "jobsText");
     auto *apply = child<QPushButton>(panel, "applyJobsFilter");
@@ -157,14 +245,13 @@ void TestJobsPanel::showsJobsAndFilters()
     QVERIFY2(counts->text().contains(QLatin1String("available: 5")), qPrintable(counts->text()));
     QVERIFY(counts->text().startsWith(QLatin1String("8 matching")));
 
-    state->setCurrentIndex(state->findData(QStringLiteral("discarded")));
-    QTest::mouseClick(apply, Qt::LeftButton);
+    QVERIFY(clickTab(state, QStringLiteral("discarded")));
     QTRY_COMPARE(table->model()->rowCount(), 3);
     for (int row = 0; row < 3; ++row)
         QCOMPARE(table->model()->index(row, JobsModel::State).data().toString(), QStringLiteral("discarded"));
     QTRY_VERIFY2(counts->text().startsWith(QLatin1String("3 matching")), qPrintable(counts->text()));
 
-    state->setCurrentIndex(0);
+    QVERIFY(clickTab(state, QString()));
     type->setText(QStringLiteral("test.alpha"));
     QTest::mouseClick(apply, Qt::LeftButton);
     QTRY_COMPARE(table->model()->rowCount(), 5);
@@ -177,14 +264,20 @@ void TestJobsPanel::showsJobsAndFilters()
     QTest::keyClick(text, Qt::Key_Return);
     QTRY_COMPARE(table->model()->rowCount(), 3);
 
-    // An invalid tenant id is refused by the API: said in words.
-    auto *tenant = child<QLineEdit>(panel, "jobsTenant");
+    // A tenant that is neither a name nor an id prefix: said in words, the list left as it was.
+    auto *tenant = child<QComboBox>(panel, "jobsTenant");
     auto *error = child<QLabel>(panel, "jobsError");
     QVERIFY(tenant && error);
     text->clear();
-    tenant->setText(QStringLiteral("not-a-uuid"));
+    tenant->setEditText(QStringLiteral("not-a-tenant"));
     QTest::mouseClick(apply, Qt::LeftButton);
-    QTRY_VERIFY(error->isVisible() && !error->text().isEmpty());
+    QTRY_VERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QLatin1String("No tenant is named \"not-a-tenant\"")), qPrintable(error->text()));
+    // A well-formed id of no tenant goes to the API, which lists nothing for it.
+    tenant->setEditText(QStringLiteral("00000000-0000-4000-8000-000000000000"));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QTRY_COMPARE(panel.model()->filter().tenantId, QStringLiteral("00000000-0000-4000-8000-000000000000"));
+    QTRY_VERIFY(table->model()->rowCount() == 0 && !panel.model()->isLoading());
 }
 
 void TestJobsPanel::detailAndRetryOfAFailedJob()
@@ -198,15 +291,14 @@ void TestJobsPanel::detailAndRetryOfAFailedJob()
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
     auto *table = child<QTableView>(panel, "jobsTable");
-    auto *state = child<QComboBox>(panel, "jobsState");
-    auto *detail = child<QPlainTextEdit>(panel, "jobDetail");
+    auto *state = child<QTabBar>(panel, "jobsStateTabs");
+    auto *detail = child<QTextBrowser>(panel, "jobDetail");
     auto *retry = child<QPushButton>(panel, "retryJobsButton");
     QVERIFY(table && state && detail && retry);
     QTRY_COMPARE(table->model()->rowCount(), 3);
     QVERIFY(!retry->isEnabled()); // nothing selected
 
-    state->setCurrentIndex(state->findData(QStringLiteral("discarded")));
-    QTest::mouseClick(child<QPushButton>(panel, "applyJobsFilter"), Qt::LeftButton);
+    QVERIFY(clickTab(state, QStringLiteral("discarded")));
     QTRY_COMPARE(table->model()->rowCount(), 1);
     clickRow(table, 0);
     QTRY_VERIFY2(detail->toPlainText().contains(QLatin1String("attempt 3: boom: the provider said 500")),
@@ -214,7 +306,7 @@ void TestJobsPanel::detailAndRetryOfAFailedJob()
     const QString shown = detail->toPlainText();
     QVERIFY(shown.contains(QLatin1String("Last error: boom: the provider said 500")));
     QVERIFY(shown.contains(QLatin1String("Attempts: 3 of 3")));
-    QVERIFY(shown.contains(QLatin1String("\"marker\": \"plain\"")));
+    QVERIFY(shown.contains(QLatin1String("    \"marker\": \"plain\""))); // indented
     QVERIFY(shown.contains(QLatin1String("test.failing")));
     QVERIFY(!shown.contains(QLatin1String("Retries ahead"))); // discarded: nothing ahead
 
@@ -227,20 +319,16 @@ void TestJobsPanel::detailAndRetryOfAFailedJob()
     QTRY_VERIFY(detail->toPlainText().contains(QLatin1String("State: available")));
     // Attempt 1 runs next; if it and attempt 2 fail, attempts 2 and 3 follow with the backoff; nothing after 3.
     const QString retried = detail->toPlainText();
-    QVERIFY2(retried.contains(QLatin1String("Retries ahead if every attempt fails:\n  attempt 2: "))
-                 && retried.contains(QLatin1String("\n  attempt 3: "))
-                 && !retried.contains(QLatin1String("attempt 4: ")),
+    QVERIFY2(retried.contains(QLatin1String("Retries ahead if every attempt fails:\nattempt 2: "))
+                 && retried.contains(QLatin1String("\nattempt 3: ")) && !retried.contains(QLatin1String("attempt 4: ")),
              qPrintable(retried));
     QCOMPARE(countInState(QStringLiteral("discarded")), 0);
     QCOMPARE(countInState(QStringLiteral("available")), 3);
     QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(QLatin1String("retried")));
 
-    // Retrying it again is refused (it is not finished): the error is shown, the row unchanged.
-    QTest::mouseClick(retry, Qt::LeftButton);
-    auto *error = child<QLabel>(panel, "jobsError");
-    QTRY_VERIFY(error->isVisible());
-    QVERIFY2(error->text().contains(QLatin1String("retry")), qPrintable(error->text()));
-    QCOMPARE(table->model()->index(0, JobsModel::State).data().toString(), QStringLiteral("available"));
+    // Retrying it again is not offered (it is not finished), cancelling it is.
+    QVERIFY(!retry->isEnabled());
+    QVERIFY(child<QPushButton>(panel, "cancelJobsButton")->isEnabled());
 }
 
 void TestJobsPanel::bulkCancelMatchingAsksFirst()
@@ -358,7 +446,7 @@ void TestJobsPanel::countsFollowTheFilter()
 
     auto panel = livePanel(); // the counts of every tick follow the filter too
     auto *counts = child<QLabel>(*panel, "jobsCounts");
-    auto *state = child<QComboBox>(*panel, "jobsState");
+    auto *state = child<QTabBar>(*panel, "jobsStateTabs");
     auto *type = child<QLineEdit>(*panel, "jobsType");
     auto *text = child<QLineEdit>(*panel, "jobsText");
     auto *apply = child<QPushButton>(*panel, "applyJobsFilter");
@@ -384,8 +472,7 @@ void TestJobsPanel::countsFollowTheFilter()
 
     // The state narrows what matches, not the breakdown: where the other matching jobs are stays in view.
     text->clear();
-    state->setCurrentIndex(state->findData(QStringLiteral("discarded")));
-    QTest::mouseClick(apply, Qt::LeftButton);
+    QVERIFY(clickTab(state, QStringLiteral("discarded")));
     QTRY_VERIFY2(shows("3 matching", {"available: 7", "discarded: 3"}), qPrintable(counts->text()));
     text->setText(QStringLiteral("needle-a"));
     QTest::mouseClick(apply, Qt::LeftButton);
@@ -399,7 +486,7 @@ void TestJobsPanel::liveRefreshUpdatesRowsInPlace()
     JobsModel *model = panel->model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     auto *table = child<QTableView>(*panel, "jobsTable");
-    auto *detail = child<QPlainTextEdit>(*panel, "jobDetail");
+    auto *detail = child<QTextBrowser>(*panel, "jobDetail");
     auto *counts = child<QLabel>(*panel, "jobsCounts");
     auto *error = child<QLabel>(*panel, "jobsError");
     auto *live = child<QCheckBox>(*panel, "jobsLive");
@@ -487,11 +574,10 @@ void TestJobsPanel::newerJobsHintWhenTheLastPageChanged()
     auto panel = livePanel(5);
     JobsModel *model = panel->model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
-    auto *state = child<QComboBox>(*panel, "jobsState");
+    auto *state = child<QTabBar>(*panel, "jobsStateTabs");
     auto *hint = child<QLabel>(*panel, "jobsNewerHint");
     QVERIFY(state && hint);
-    state->setCurrentIndex(state->findData(QStringLiteral("available")));
-    QTest::mouseClick(child<QPushButton>(*panel, "applyJobsFilter"), Qt::LeftButton);
+    QVERIFY(clickTab(state, QStringLiteral("available")));
     QTRY_VERIFY(model->rowCount() == 3 && !model->isLoading());
     QVERIFY(hint->isHidden());
 
@@ -735,6 +821,377 @@ void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
     tenant->setCurrentIndex(acmeItem);
     QTest::mouseClick(apply, Qt::LeftButton);
     QTRY_VERIFY(model->rowCount() == 1 && cell(0, ErrorGroupsModel::Signature) == signature);
+}
+
+// Tenants and twins by name: in the columns (the full id behind them), in the filters (a name or an id prefix, the
+// tenant through its picker) and in the detail, whose links open their panels and copy full ids.
+void TestJobsPanel::namesInColumnsDetailAndFilters()
+{
+    ServiceCore &core = *m_fixture->core;
+    const QString acme = postJson(core, QStringLiteral("/api/v1/admin/tenants"),
+                                  {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
+    const QString globex
+        = postJson(core, QStringLiteral("/api/v1/admin/tenants"), {{QStringLiteral("name"), QStringLiteral("Globex")}});
+    QVERIFY(!acme.isEmpty() && !globex.isEmpty());
+    const QString pump = postJson(core, QStringLiteral("/api/v1/twins"),
+                                  {{QStringLiteral("name"), QStringLiteral("Pump station")}}, acme);
+    const QString boiler
+        = postJson(core, QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("Boiler")}}, globex);
+    QVERIFY(!pump.isEmpty() && !boiler.isEmpty());
+    const QString source = QStringLiteral("5f1e2d3c-4b5a-4978-8877-665544332211");
+    const QString acmeJob
+        = enqueueOne(QStringLiteral("test.named"), acme, pump, {{QStringLiteral("source_id"), source}});
+    QVERIFY(!enqueueOne(QStringLiteral("test.named"), acme, pump, {}).isEmpty());
+    QVERIFY(!enqueueOne(QStringLiteral("test.named"), globex, boiler, {}).isEmpty());
+    QVERIFY(!enqueueOne(QStringLiteral("test.platform"), {}, {}, {}).isEmpty());
+
+    JobsPanel panel(*m_fixture->local);
+    panel.resize(1200, 900);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    JobsModel *model = panel.model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    auto *table = child<QTableView>(panel, "jobsTable");
+    auto *tenant = child<QComboBox>(panel, "jobsTenant");
+    auto *twin = child<QLineEdit>(panel, "jobsTwin");
+    auto *error = child<QLabel>(panel, "jobsError");
+    auto *detail = child<JobDetailView>(panel, "jobDetail");
+    QVERIFY(table && tenant && twin && error && detail);
+    QTRY_COMPARE(model->rowCount(), 4);
+
+    // Columns: names once known, the full id behind them.
+    const int row = rowOf(model, acmeJob);
+    QTRY_COMPARE(model->index(row, JobsModel::Tenant).data().toString(), QStringLiteral("Acme Robotics"));
+    QTRY_COMPARE(model->index(row, JobsModel::Twin).data().toString(), QStringLiteral("Pump station"));
+    QCOMPARE(model->index(row, JobsModel::Tenant).data(Qt::ToolTipRole).toString(), acme);
+    QCOMPARE(model->index(row, JobsModel::Twin).data(Qt::ToolTipRole).toString(), pump);
+    QTRY_COMPARE(cellText(table, QStringLiteral("test.platform"), JobsModel::Tenant), QStringLiteral("platform"));
+
+    // The tenant filter: a name in any case, then an id prefix; the picker then shows the tenant's name.
+    QTRY_VERIFY(tenant->findData(globex) > 0);
+    tenant->setEditText(QStringLiteral("acme robotics"));
+    QTest::keyClick(tenant->lineEdit(), Qt::Key_Return);
+    QTRY_COMPARE(model->filter().tenantId, acme);
+    QTRY_VERIFY(model->rowCount() == 2 && !model->isLoading());
+    QCOMPARE(tenant->currentText(), QStringLiteral("Acme Robotics"));
+    tenant->setEditText(globex.left(6));
+    QTest::keyClick(tenant->lineEdit(), Qt::Key_Return);
+    QTRY_COMPARE(model->filter().tenantId, globex);
+    QTRY_VERIFY(model->rowCount() == 1 && !model->isLoading());
+
+    // The twin filter: by name across every tenant (the twins are listed first), by id prefix, or refused in words.
+    tenant->setCurrentIndex(0); // "Every tenant"
+    QCOMPARE(tenant->currentData().toString(), QString());
+    twin->setText(QStringLiteral("PUMP STATION"));
+    QTest::keyClick(twin, Qt::Key_Return);
+    QTRY_COMPARE(model->filter().twinId, pump);
+    QTRY_VERIFY(model->rowCount() == 2 && !model->isLoading());
+    QCOMPARE(model->filter().tenantId, QString());
+    twin->setText(boiler.left(8));
+    QTest::keyClick(twin, Qt::Key_Return);
+    QTRY_COMPARE(model->filter().twinId, boiler);
+    twin->setText(QStringLiteral("no such twin"));
+    QTest::keyClick(twin, Qt::Key_Return);
+    QTRY_VERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QLatin1String("No twin is named \"no such twin\"")), qPrintable(error->text()));
+    QCOMPARE(model->filter().twinId, boiler); // the list stays as it was
+
+    // The detail: names linked, full ids with a copy link, the source the payload names.
+    twin->clear();
+    QTest::keyClick(twin, Qt::Key_Return);
+    QTRY_VERIFY(model->rowCount() == 4 && !model->isLoading());
+    clickRow(table, rowOf(model, acmeJob));
+    QTRY_VERIFY2(detail->toPlainText().contains(QStringLiteral("Tenant: Acme Robotics %1").arg(acme))
+                     && detail->toPlainText().contains(QStringLiteral("Twin: Pump station %1").arg(pump))
+                     && detail->toPlainText().contains(QStringLiteral("Source: %1").arg(source)),
+                 qPrintable(detail->toPlainText()));
+    QSignalSpy opened(&panel, &JobsPanel::openRequested);
+    QVERIFY(clickText(detail, QStringLiteral("Acme Robotics")));
+    QTRY_COMPARE(opened.size(), 1);
+    QCOMPARE(opened.at(0), (QVariantList{QStringLiteral("tenant"), acme, acme, pump}));
+    QVERIFY(clickText(detail, QStringLiteral("Pump station")));
+    QTRY_COMPARE(opened.size(), 2);
+    QCOMPARE(opened.at(1).at(0).toString(), QStringLiteral("twin"));
+    QCOMPARE(opened.at(1).at(1).toString(), pump);
+    QVERIFY(clickText(detail, source));
+    QTRY_COMPARE(opened.size(), 3);
+    QCOMPARE(opened.at(2), (QVariantList{QStringLiteral("source"), source, acme, pump}));
+    QGuiApplication::clipboard()->clear();
+    QVERIFY(clickText(detail, QStringLiteral("copy"), acme)); // the copy link after the tenant's id
+    QTRY_COMPARE(QGuiApplication::clipboard()->text(), acme);
+    QVERIFY(clickText(detail, QStringLiteral("copy"), QStringLiteral("Job:")));
+    QTRY_COMPARE(QGuiApplication::clipboard()->text(), acmeJob);
+    QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(acmeJob));
+
+    // The table's context menu copies the full ids of the row and filters on its tenant.
+    const int acmeRow = rowOf(model, acmeJob);
+    contextMenu(table, acmeRow, QStringLiteral("Copy twin id"));
+    QCOMPARE(QGuiApplication::clipboard()->text(), pump);
+    contextMenu(table, acmeRow, QStringLiteral("Copy tenant id"));
+    QCOMPARE(QGuiApplication::clipboard()->text(), acme);
+    contextMenu(table, acmeRow, QStringLiteral("Only this tenant's jobs"));
+    QTRY_COMPARE(model->filter().tenantId, acme);
+    QTRY_VERIFY(model->rowCount() == 2 && !model->isLoading());
+    contextMenu(table, 0, QStringLiteral("Open twin"));
+    QTRY_COMPARE(opened.size(), 4);
+    QCOMPARE(opened.at(3).at(0).toString(), QStringLiteral("twin"));
+    const QHash<QString, bool> offered = contextMenu(table, rowOf(model, acmeJob), QStringLiteral("Open source"));
+    QVERIFY(!offered.contains(QStringLiteral("Open conversation"))); // its payload names none
+    QTRY_COMPARE(opened.size(), 5);
+    QCOMPARE(opened.at(4), (QVariantList{QStringLiteral("source"), source, acme, pump}));
+}
+
+// One tab per state with its count, kept current while the panel is shown; a click lists that state.
+void TestJobsPanel::stateTabsCountLiveAndFilter()
+{
+    enqueue(QStringLiteral("test.alpha"), 5);
+    enqueue(QStringLiteral("test.beta"), 3);
+    discard(QStringLiteral("test.beta"), QStringLiteral("provider timeout"));
+
+    auto panel = livePanel();
+    JobsModel *model = panel->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    auto *tabs = child<QTabBar>(*panel, "jobsStateTabs");
+    auto *table = child<QTableView>(*panel, "jobsTable");
+    QVERIFY(tabs && table);
+    QCOMPARE(tabs->count(), 1 + int(kJobStates.size()));
+    const auto tabText = [&](const QString &state) {
+        for (int tab = 0; tab < tabs->count(); ++tab)
+            if (tabs->tabData(tab).toString() == state)
+                return tabs->tabText(tab);
+        return QString();
+    };
+    QTRY_COMPARE(tabText(QString()), QStringLiteral("All (8)"));
+    QCOMPARE(tabText(QStringLiteral("available")), QStringLiteral("available (5)"));
+    QCOMPARE(tabText(QStringLiteral("discarded")), QStringLiteral("discarded (3)"));
+    QCOMPARE(tabText(QStringLiteral("running")), QStringLiteral("running (0)"));
+
+    QVERIFY(clickTab(tabs, QStringLiteral("discarded")));
+    QTRY_VERIFY(model->rowCount() == 3 && !model->isLoading());
+    QCOMPARE(model->filter().state, JobState::Discarded);
+    for (int row = 0; row < 3; ++row) {
+        QCOMPARE(stateOf(model, row), QStringLiteral("discarded")); // the name, with the colour beside it
+        QCOMPARE(model->index(row, JobsModel::State).data(Qt::DecorationRole).value<QColor>(),
+                 jobStateColor(JobState::Discarded));
+    }
+    // Live: the counts follow the queue; every tab counts what it would list, whichever is open.
+    enqueue(QStringLiteral("test.alpha"), 2);
+    QTRY_COMPARE(tabText(QStringLiteral("available")), QStringLiteral("available (7)"));
+    QTRY_COMPARE(tabText(QString()), QStringLiteral("All (10)"));
+    QCOMPARE(model->rowCount(), 3);
+
+    QVERIFY(clickTab(tabs, QString()));
+    QTRY_VERIFY(model->rowCount() == 10 && !model->isLoading());
+    QVERIFY(!model->filter().state);
+
+    // Where an alert leads: the state's tab is the open one.
+    panel->showJobs(QStringLiteral("available"), QStringLiteral("test.alpha"));
+    QCOMPARE(tabs->tabData(tabs->currentIndex()).toString(), QStringLiteral("available"));
+    QTRY_VERIFY(model->rowCount() == 7 && !model->isLoading());
+}
+
+// Retry and Cancel, on the buttons and in the context menu alike, only where every selected job's state allows them.
+void TestJobsPanel::actionsOnlyWhereTheStateAllows()
+{
+    // The rules themselves, including the states no list here shows.
+    const auto actions = [](const char *state, bool cancelRequested = false) {
+        return JobActions::of(JobRecord::fromJson(QJsonObject{{QStringLiteral("id"), QStringLiteral("j")},
+                                                              {QStringLiteral("state"), QLatin1String(state)},
+                                                              {QStringLiteral("cancel_requested"), cancelRequested}}));
+    };
+    QVERIFY(actions("discarded").retry && !actions("discarded").cancel && !actions("discarded").discard);
+    QVERIFY(actions("cancelled").retry && !actions("cancelled").cancel && !actions("cancelled").discard);
+    QVERIFY(actions("completed").retry && !actions("completed").cancel && !actions("completed").discard);
+    QVERIFY(!actions("retryable").retry && actions("retryable").cancel && actions("retryable").discard);
+    QVERIFY(actions("scheduled").cancel && actions("scheduled").discard);
+    QVERIFY(actions("running").cancel && !actions("running", true).cancel && !actions("running").discard);
+    QVERIFY(!actions("paused").retry && !actions("paused").cancel && !actions("paused").discard);
+    QVERIFY(!JobActions::ofAll({nullptr}).retry && !JobActions::ofAll({}).cancel);
+
+    enqueue(QStringLiteral("test.waiting"), 2);
+    enqueue(QStringLiteral("test.failed"), 1);
+    discard(QStringLiteral("test.failed"), QStringLiteral("boom"));
+    JobsPanel panel(*m_fixture->local);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto *table = child<QTableView>(panel, "jobsTable");
+    auto *retry = child<QPushButton>(panel, "retryJobsButton");
+    auto *cancel = child<QPushButton>(panel, "cancelJobsButton");
+    auto *discardButton = child<QPushButton>(panel, "discardJobsButton");
+    QVERIFY(table && retry && cancel && discardButton);
+    JobsModel *model = panel.model();
+    QTRY_COMPARE(model->rowCount(), 3);
+    const int failed = rowWithText(model, QStringLiteral("discarded"), JobsModel::State);
+    const int waiting = rowWithText(model, QStringLiteral("available"), JobsModel::State);
+    QVERIFY(failed >= 0 && waiting >= 0);
+
+    // A discarded job: Retry, never Cancel (which the API refuses).
+    clickRow(table, failed);
+    QVERIFY(retry->isEnabled() && !cancel->isEnabled() && !discardButton->isEnabled());
+    QHash<QString, bool> offered = contextMenu(table, failed);
+    QCOMPARE(offered.value(QStringLiteral("Retry")), true);
+    QVERIFY(offered.contains(QStringLiteral("Cancel")) && !offered.value(QStringLiteral("Cancel")));
+    QVERIFY(offered.contains(QStringLiteral("Copy job id")));
+    QVERIFY(!offered.contains(QStringLiteral("Copy twin id"))); // it has none
+
+    // A waiting job: Cancel or Discard; both selected: nothing (the calls by ids are all or nothing).
+    clickRow(table, waiting);
+    QVERIFY(!retry->isEnabled() && cancel->isEnabled() && discardButton->isEnabled());
+    clickRow(table, failed, Qt::ControlModifier);
+    QCOMPARE(table->selectionModel()->selectedRows().size(), 2);
+    QVERIFY(!retry->isEnabled() && !cancel->isEnabled());
+    offered = contextMenu(table, failed); // on a selected row the menu keeps the selection
+    QCOMPARE(table->selectionModel()->selectedRows().size(), 2);
+    QVERIFY(!offered.value(QStringLiteral("Retry")) && !offered.value(QStringLiteral("Cancel")));
+
+    // From the menu: on an unselected row it selects that row, then acts.
+    clickRow(table, waiting);
+    contextMenu(table, failed, QStringLiteral("Retry"));
+    QTRY_COMPARE(stateOf(model, failed), QStringLiteral("available"));
+    QCOMPARE(countInState(QStringLiteral("discarded")), 0);
+    QTRY_VERIFY(!retry->isEnabled() && cancel->isEnabled()); // its new state decides
+    contextMenu(table, failed, QStringLiteral("Cancel"));
+    QTRY_COMPARE(stateOf(model, failed), QStringLiteral("cancelled"));
+    QTRY_VERIFY(retry->isEnabled() && !cancel->isEnabled());
+    contextMenu(table, failed, QStringLiteral("Copy job id"));
+    QCOMPARE(QGuiApplication::clipboard()->text(), model->jobId(failed));
+
+    // Discard, from the button: a waiting job given up (a retry would bring it back).
+    clickRow(table, waiting);
+    QVERIFY(discardButton->isEnabled());
+    QTest::mouseClick(discardButton, Qt::LeftButton);
+    QTRY_COMPARE(stateOf(model, waiting), QStringLiteral("discarded"));
+    QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(QLatin1String("1 job(s) discarded")));
+    QTRY_VERIFY(retry->isEnabled() && !discardButton->isEnabled());
+    QCOMPARE(countInState(QStringLiteral("discarded")), 1);
+}
+
+// Created sorts either way, on the server (the list pages); the other columns do not sort.
+void TestJobsPanel::sortsByCreationOnTheServer()
+{
+    enqueue(QStringLiteral("test.sorted"), 12);
+    JobsPanel panel(*m_fixture->local);
+    panel.resize(1200, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    JobsModel *model = panel.model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model->setPageSize(5); // several pages: the order must hold across cursors
+    auto *table = child<QTableView>(panel, "jobsTable");
+    QHeaderView *header = table->horizontalHeader();
+    QTRY_VERIFY(model->rowCount() == 12 && !model->isLoading());
+    QStringList oldestFirst;
+    for (int row = 0; row < 12; ++row)
+        oldestFirst << model->jobId(row);
+    QCOMPARE(header->sortIndicatorSection(), int(JobsModel::Created));
+    QCOMPARE(header->sortIndicatorOrder(), Qt::AscendingOrder);
+
+    const auto clickHeader = [&](int column) {
+        QTest::mouseClick(
+            header->viewport(), Qt::LeftButton, {},
+            QPoint(header->sectionViewportPosition(column) + header->sectionSize(column) / 2, header->height() / 2));
+    };
+    clickHeader(JobsModel::Created);
+    QCOMPARE(model->order(), Qt::DescendingOrder);
+    QTRY_VERIFY(model->rowCount() == 12 && !model->isLoading());
+    QStringList newestFirst;
+    for (int row = 0; row < 12; ++row)
+        newestFirst << model->jobId(row);
+    std::reverse(newestFirst.begin(), newestFirst.end());
+    QCOMPARE(newestFirst, oldestFirst);
+
+    // Another column: nothing reloads, the indicator stays on Created.
+    QSignalSpy resets(model, &QAbstractItemModel::modelReset);
+    clickHeader(JobsModel::Type);
+    QCOMPARE(header->sortIndicatorSection(), int(JobsModel::Created));
+    QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+    QCOMPARE(resets.size(), 0);
+    // Newest first, a new job belongs above the first row: announced, shown at the top by a reload.
+    panel.setLiveInterval(20);
+    auto *hint = child<QLabel>(panel, "jobsNewerHint");
+    QVERIFY(hint && hint->isHidden());
+    enqueue(QStringLiteral("test.sorted"), 1);
+    QTRY_VERIFY(hint->isVisible());
+    QCOMPARE(model->rowCount(), 12);
+    emit hint->linkActivated(QStringLiteral("reload"));
+    QTRY_VERIFY(model->rowCount() == 13 && !model->isLoading() && !oldestFirst.contains(model->jobId(0)));
+    QTRY_VERIFY(hint->isHidden());
+
+    clickHeader(JobsModel::Created);
+    QCOMPARE(model->order(), Qt::AscendingOrder);
+    QTRY_VERIFY(model->rowCount() == 13 && !model->isLoading() && model->jobId(0) == oldestFirst.first());
+}
+
+// The detail of a job a real worker failed: its attempt in the timeline (worker, start, end, duration, error), times
+// in one zone, the error and payload pretty-printed.
+void TestJobsPanel::detailAttemptTimelineAndLinks()
+{
+    const QString conversation = QStringLiteral("0c0c0c0c-1111-4222-8333-444455556666");
+    const QString failing
+        = enqueueOne(QStringLiteral("test.nohandler"), {}, {}, {{QStringLiteral("conversation_id"), conversation}});
+    QVERIFY(!failing.isEmpty());
+    m_fixture->core->startWorkers(1);
+    QTRY_COMPARE_WITH_TIMEOUT(countInState(QStringLiteral("discarded")), 1, 30'000);
+    m_fixture->core->startWorkers(0);
+    // What the worker wrote: "attempt 1 by <worker> failed: …".
+    auto line = m_fixture->core->database().query(
+        QStringLiteral("SELECT message FROM job_logs WHERE job_id = $1 AND level = 'error'"), {failing});
+    TWINOPS_VERIFY_OK(line);
+    QCOMPARE(line->size(), 1);
+    const QString message = line->first().text(0);
+    const QString worker = message.section(QLatin1String(" by "), 1).section(QLatin1String(" failed: "), 0, 0);
+    QVERIFY2(!worker.isEmpty(), qPrintable(message));
+    // And a job whose error is JSON, discarded by hand.
+    enqueue(QStringLiteral("test.json"), 1);
+    discard(QStringLiteral("test.json"), QStringLiteral("{\"code\":\"timeout\",\"after_ms\":500}"));
+
+    JobsPanel panel(*m_fixture->local);
+    panel.resize(1200, 900);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    JobsModel *model = panel.model();
+    auto *table = child<QTableView>(panel, "jobsTable");
+    auto *detail = child<JobDetailView>(panel, "jobDetail");
+    QVERIFY(table && detail);
+    QTRY_COMPARE(model->rowCount(), 2);
+    clickRow(table, rowOf(model, failing));
+    QTRY_VERIFY2(detail->toPlainText().contains(QLatin1String("Log lines (1)")), qPrintable(detail->toPlainText()));
+    const QString shown = detail->toPlainText();
+    QVERIFY2(shown.contains(QLatin1String("Attempt timeline")) && shown.contains(worker)
+                 && shown.contains(QLatin1String("failed, not retried")),
+             qPrintable(shown));
+    QVERIFY2(!shown.contains(QLatin1String("not recorded")), qPrintable(shown)); // one attempt: all of it is known
+    QVERIFY2(shown.contains(QLatin1String("Times are local: UTC")), qPrintable(shown));
+    QVERIFY2(shown.contains(QStringLiteral("Conversation: %1").arg(conversation)), qPrintable(shown));
+
+    // The timeline as parsed: one attempt, its worker, a start, an end not before it.
+    const JobRecord *job = model->job(rowOf(model, failing));
+    QVERIFY(job);
+    const QJsonArray logs{QJsonObject{{QStringLiteral("attempt"), 1},
+                                      {QStringLiteral("level"), QStringLiteral("error")},
+                                      {QStringLiteral("message"), message},
+                                      {QStringLiteral("created_at"), job->finishedAt.toString(Qt::ISODateWithMs)}}};
+    const QList<JobDetailView::Attempt> attempts = JobDetailView::attemptsOf(*job, logs);
+    QCOMPARE(attempts.size(), 1);
+    QCOMPARE(attempts.first().worker, worker);
+    QVERIFY(attempts.first().started.isValid() && attempts.first().started <= attempts.first().ended);
+    QCOMPARE(attempts.first().outcome, QStringLiteral("failed, not retried"));
+    QVERIFY(!attempts.first().error.endsWith(QLatin1String("not retried")));
+
+    QSignalSpy opened(&panel, &JobsPanel::openRequested);
+    QVERIFY(clickText(detail, conversation));
+    QTRY_COMPARE(opened.size(), 1);
+    QCOMPARE(opened.at(0).at(0).toString(), QStringLiteral("conversation"));
+    QCOMPARE(opened.at(0).at(1).toString(), conversation);
+
+    // A JSON error, indented like the payload, in monospace.
+    clickRow(table, rowWithText(model, QStringLiteral("test.json")));
+    QTRY_VERIFY2(detail->toPlainText().contains(QLatin1String("Last error:\n{\n    \"after_ms\": 500,")),
+                 qPrintable(detail->toPlainText()));
+    const QTextCursor error = detail->document()->find(QStringLiteral("\"after_ms\": 500"));
+    QVERIFY(!error.isNull());
+    QVERIFY(error.charFormat().fontFixedPitch() || error.block().blockFormat().nonBreakableLines());
 }
 
 QTEST_MAIN(TestJobsPanel)

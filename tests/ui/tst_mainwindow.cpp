@@ -6,6 +6,7 @@
 #include "config/environmentstore.h"
 #include "daemon.h"
 #include "fakesecretstores.h"
+#include "jobspanel.h"
 #include "keychaintesting.h"
 #include "mainwindow.h"
 #include "servicecore.h"
@@ -46,6 +47,7 @@ private slots:
     void titleAndStatusBarShowTheEnvironmentsHealth();
     void withoutKeychainTheStatusSaysWhatToDo();
     void noKeychainChild();
+    void jobLinksOpenTheirPanels();
 
 private:
     QTemporaryDir m_dir;
@@ -307,6 +309,29 @@ void TestMainWindow::noKeychainChild()
     QVERIFY2(!status->text().contains(QLatin1String("D-Bus")), qPrintable(status->text()));
     QVERIFY2(status->toolTip().contains(QLatin1String("D-Bus")), qPrintable(status->toolTip()));
     QVERIFY(m_core->endpoint() == nullptr);
+}
+
+// The Jobs panel's links (its detail and context menu, driven in tst_jobspanel) open the panel of what a job
+// belongs to.
+void TestMainWindow::jobLinksOpenTheirPanels()
+{
+    MainWindow window(*m_core);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.showSection(MainWindow::Jobs);
+    auto *jobs = window.findChild<JobsPanel *>();
+    QVERIFY(jobs);
+    const QString tenant = QStringLiteral("11111111-1111-4111-8111-111111111111");
+    const QString twin = QStringLiteral("22222222-2222-4222-8222-222222222222");
+    const QList<std::pair<QString, MainWindow::Section>> links{{QStringLiteral("tenant"), MainWindow::Tenants},
+                                                               {QStringLiteral("twin"), MainWindow::Twins},
+                                                               {QStringLiteral("source"), MainWindow::Sources},
+                                                               {QStringLiteral("conversation"), MainWindow::Twins}};
+    for (const auto &[kind, section] : links) {
+        window.showSection(MainWindow::Jobs);
+        emit jobs->openRequested(kind, twin, tenant, twin);
+        QCOMPARE(window.currentSection(), section);
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

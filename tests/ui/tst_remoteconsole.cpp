@@ -40,9 +40,11 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
+#include <QTabBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QUrlQuery>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
@@ -509,11 +511,11 @@ void TestRemoteConsole::jobsShowIndexingAndRetryAFailure()
     QAbstractItemModelTester tester(panel.model(), kFatal);
     showPanel(panel);
     auto *table = child<QTableView>(panel, "jobsTable");
-    auto *state = child<QComboBox>(panel, "jobsState");
+    auto *state = child<QTabBar>(panel, "jobsStateTabs");
     auto *twinFilter = child<QLineEdit>(panel, "jobsTwin");
     auto *apply = child<QPushButton>(panel, "applyJobsFilter");
     auto *counts = child<QLabel>(panel, "jobsCounts");
-    auto *detail = child<QPlainTextEdit>(panel, "jobDetail");
+    auto *detail = child<QTextBrowser>(panel, "jobDetail");
     auto *retry = child<QPushButton>(panel, "retryJobsButton");
     auto *status = child<QLabel>(panel, "jobsStatus");
     auto *error = child<QLabel>(panel, "jobsError");
@@ -541,14 +543,12 @@ void TestRemoteConsole::jobsShowIndexingAndRetryAFailure()
                               qPrintable(counts->text()), kAnswerMs);
 
     // Filtered by state.
-    state->setCurrentIndex(state->findData(QStringLiteral("completed")));
-    QTest::mouseClick(apply, Qt::LeftButton);
+    QVERIFY(clickTab(state, QStringLiteral("completed")));
     QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, kAnswerMs);
     QTRY_VERIFY_WITH_TIMEOUT(table->model()->index(0, JobsModel::Type).data().toString() == jobtypes::sourceIndex,
                              kAnswerMs);
     QCOMPARE(table->model()->index(0, JobsModel::State).data().toString(), QStringLiteral("completed"));
-    state->setCurrentIndex(state->findData(QStringLiteral("discarded")));
-    QTest::mouseClick(apply, Qt::LeftButton);
+    QVERIFY(clickTab(state, QStringLiteral("discarded")));
     QTRY_VERIFY_WITH_TIMEOUT(table->model()->rowCount() == 1
                                  && table->model()->index(0, JobsModel::Type).data().toString() == kUnknownJobType,
                              kAnswerMs);

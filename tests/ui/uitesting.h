@@ -15,6 +15,7 @@
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTabBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtCharts/QChart>
@@ -64,6 +65,17 @@ inline void clickIndex(QAbstractItemView *view, const QModelIndex &index, Qt::Ke
 {
     view->scrollTo(index);
     QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, view->visualRect(index).center());
+}
+
+// Clicks the tab whose data is `data` (the Jobs panel's state tabs: a state's name, "" for All); false if none has.
+inline bool clickTab(QTabBar *tabs, const QVariant &data)
+{
+    for (int tab = 0; tab < tabs->count(); ++tab)
+        if (tabs->tabData(tab) == data) {
+            QTest::mouseClick(tabs, Qt::LeftButton, {}, tabs->tabRect(tab).center());
+            return tabs->currentIndex() == tab;
+        }
+    return false;
 }
 
 // Clicks the first column of `row`.

@@ -69,12 +69,18 @@ QString actor(const Principal &principal)
                                                    : QStringLiteral("key ") + principal.apiKeyId;
 }
 
-Result<HttpResponse> listJobs(RequestContext &c, const QString &tenantId, bool byIds = false)
+// The admin list also takes ids= and order=newest|oldest (the console's sort by creation; oldest first by default).
+Result<HttpResponse> listJobs(RequestContext &c, const QString &tenantId, bool admin = false)
 {
-    TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
+    TWINOPS_TRY_ASSIGN(auto page, pageRequest(c.request));
     TWINOPS_TRY_ASSIGN(auto filter, filterFrom(c.request, tenantId));
-    if (byIds)
+    if (admin) {
         TWINOPS_TRY(idsFrom(c.request, filter));
+        const QString order = c.request.queryValue(QStringLiteral("order"));
+        if (!order.isEmpty() && order != QLatin1String("newest") && order != QLatin1String("oldest"))
+            return Error::badRequest(QStringLiteral("order must be newest or oldest"));
+        page.newestFirst = order == QLatin1String("newest");
+    }
     TWINOPS_TRY_ASSIGN(auto jobs, JobQueue(c.api.db()).list(filter, page));
     // Allow-listed keys see their twins' jobs only (a page may come back shorter than the limit).
     jobs.items.removeIf([&](const Job &job) { return !tenantId.isEmpty() && !visible(c.principal, job); });
@@ -93,8 +99,11 @@ QJsonObject logsJson(const QList<JobLogLine> &lines)
     return {{QStringLiteral("items"), items}};
 }
 
-// POST /api/v1/admin/jobs/{retry,cancel}: {"job_ids": [...]} or {"filter": {state, type, tenant_id, twin_id, q}}.
-Result<HttpResponse> bulk(RequestContext &c, bool retry)
+// POST /api/v1/admin/jobs/{retry,cancel,discard}: {"job_ids": [...]} or {"filter": {state, type, tenant_id, twin_id,
+// q}}. All or nothing: every job must allow the action (409 otherwise).
+enum class BulkAction { Retry, Cancel, Discard };
+
+Result<HttpResponse> bulk(RequestContext &c, BulkAction action)
 {
     TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
     JsonFields fields(body);
@@ -119,10 +128,15 @@ Result<HttpResponse> bulk(RequestContext &c, bool retry)
             TWINOPS_TRY(uuidParam(filter.tenantId));
         TWINOPS_TRY_ASSIGN(targets, queue.ids(filter, kMaxBulk));
     }
+    const QString by = QStringLiteral("platform admin");
     TWINOPS_TRY_ASSIGN(const auto changed,
-                       retry ? queue.retryMany({}, targets, QStringLiteral("platform admin"))
-                             : queue.cancelMany({}, targets, QStringLiteral("platform admin")));
-    audit(c, retry ? QStringLiteral("jobs.retry") : QStringLiteral("jobs.cancel"), QStringLiteral("job"), QString(),
+                       action == BulkAction::Retry        ? queue.retryMany({}, targets, by)
+                           : action == BulkAction::Cancel ? queue.cancelMany({}, targets, by)
+                                                          : queue.discardMany({}, targets, by));
+    const QString name = action == BulkAction::Retry ? QStringLiteral("retry")
+        : action == BulkAction::Cancel               ? QStringLiteral("cancel")
+                                                     : QStringLiteral("discard");
+    audit(c, QStringLiteral("jobs.") + name, QStringLiteral("job"), QString(),
           {{QStringLiteral("count"), int(changed.size())}});
     JsonObjectWriter result;
     result.insert("changed", int(changed.size()));
@@ -321,9 +335,11 @@ void registerJobRoutes(Router &router)
                    return HttpResponse::json(200, logsJson(lines));
                });
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/retry"), admin}.on(Lane::Work),
-               [](RequestContext &c) { return bulk(c, true); });
+               [](RequestContext &c) { return bulk(c, BulkAction::Retry); });
     router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/cancel"), admin}.on(Lane::Work),
-               [](RequestContext &c) { return bulk(c, false); });
+               [](RequestContext &c) { return bulk(c, BulkAction::Cancel); });
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/jobs/discard"), admin}.on(Lane::Work),
+               [](RequestContext &c) { return bulk(c, BulkAction::Discard); });
 }
 
 } // namespace twinops
