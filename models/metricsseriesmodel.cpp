@@ -99,6 +99,8 @@ void setRates(std::array<double, MetricsSeriesModel::ColumnCount> &values, const
     values[M::ErrorRatePercent] = interval.requests > 0 ? 100.0 * interval.serverErrors / interval.requests : 0.0;
     values[M::UnauthorizedPerSecond] = interval.unauthorized / seconds;
     values[M::ForbiddenPerSecond] = interval.forbidden / seconds;
+    values[M::AuthFailurePercent]
+        = interval.requests > 0 ? 100.0 * (interval.unauthorized + interval.forbidden) / interval.requests : 0.0;
     values[M::TtftP95Seconds] = Histogram::quantile(interval.ttft, 0.95);
     values[M::JobsCompletedPerSecond] = interval.completed / seconds;
     const double finished = interval.completed + interval.unsuccessful;
@@ -164,6 +166,7 @@ QVariant MetricsSeriesModel::headerData(int section, Qt::Orientation orientation
     case JobSuccessPercent: return tr("Job success %");
     case QueueDepth: return tr("Queue depth");
     case OldestWaitingSeconds: return tr("Oldest waiting (s)");
+    case AuthFailurePercent: return tr("401/403 %");
     default: return {};
     }
 }
@@ -203,6 +206,10 @@ void MetricsSeriesModel::setRange(Range range)
     beginResetModel();
     m_points.clear();
     endResetModel();
+    if (!m_instances.isEmpty()) {
+        m_instances.clear();
+        emit instancesChanged(m_instances);
+    }
     m_timer.stop();
     m_timer.setInterval(range == Range::Live ? m_pollIntervalMs : 60'000);
     if (m_active) {
@@ -419,9 +426,13 @@ void MetricsSeriesModel::setHistory(const QHash<QString, QJsonArray> &pointsByNa
     // Queue gauges: every instance reads the same jobs table, so take the largest reading, never the sum.
     std::vector<QHash<QString, double>> waiting(static_cast<size_t>(minutes));
     QStringList seen;
+    QStringList instances;
     auto each = [&](const QString &name, auto handle) {
         for (const QJsonValue &entry : pointsByName.value(name)) {
             const QJsonObject point = entry.toObject();
+            const QString instance = point.value(QStringLiteral("instance")).toString();
+            if (!instance.isEmpty() && !instances.contains(instance))
+                instances.append(instance);
             const QDateTime at
                 = QDateTime::fromString(point.value(QStringLiteral("minute_at")).toString(), Qt::ISODate);
             const qint64 minute = at.isValid() ? start.secsTo(at) / 60 : -1;
@@ -454,6 +465,11 @@ void MetricsSeriesModel::setHistory(const QHash<QString, QJsonArray> &pointsByNa
         intervals[m].oldest = std::max(intervals[m].oldest, p.value(QStringLiteral("sum")).toDouble());
     });
     noteRoutes(seen);
+    instances.sort();
+    if (instances != m_instances) {
+        m_instances = instances;
+        emit instancesChanged(m_instances);
+    }
 
     beginResetModel();
     m_points.clear();

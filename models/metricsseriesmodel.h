@@ -47,6 +47,7 @@ public:
         JobSuccessPercent, // completed / (completed + retried + discarded + lost); cancelled says nothing
         QueueDepth, // jobs available or waiting for a retry
         OldestWaitingSeconds,
+        AuthFailurePercent, // (401 + 403) share of all requests: what the runbook's auth failure limit is about
         ColumnCount
     };
     enum Role { RawRole = Qt::UserRole + 1 };
@@ -74,6 +75,9 @@ public:
     const QString &latencyRoute() const { return m_latencyRoute; }
     // The routes seen so far, sorted.
     const QStringList &routes() const { return m_routes; }
+    // Hour / Day: the instances whose rollups the rows sum, sorted (every instance sharing the database that wrote
+    // one in the range). Live reads one instance's own counters, so this is empty there.
+    const QStringList &instances() const { return m_instances; }
 
     // One snapshot of GET /admin/metrics taken at `at`: from the second one on, appends a row. Public for tests.
     void addSnapshot(const QJsonObject &snapshot, const QDateTime &at);
@@ -87,6 +91,7 @@ signals:
     // Words for the panel; an empty message means the last request succeeded again.
     void errorOccurred(const QString &message);
     void routesChanged(const QStringList &routes);
+    void instancesChanged(const QStringList &instances);
     void loadingChanged(bool loading);
 
 private:
@@ -114,6 +119,7 @@ private:
     std::deque<Point> m_points;
     QString m_latencyRoute;
     QStringList m_routes;
+    QStringList m_instances;
     QString m_lastError;
 
     // Live

@@ -5,6 +5,7 @@
 
 class QComboBox;
 class QLabel;
+class QLineSeries;
 
 namespace twinops {
 
@@ -14,7 +15,9 @@ class MetricsSeriesModel;
 // The dashboards (issue #6): requests, errors, 401/403, latency of one route, time to first token, jobs and the
 // queue, live from the environment's metrics snapshot (every second while visible, nothing while hidden) or from
 // the per-minute rollups for the last hour or day. Every chart is fed from MetricsSeriesModel through model
-// mappers; the runbook's thresholds are dashed lines. This folder is the only one that includes QtCharts.
+// mappers; the runbook's thresholds are dashed lines. Stat tiles above the charts give the latest values, judged in
+// words against the runbook; hovering a line names the nearest point's time and value; the charts follow a dark
+// palette. This folder is the only one that includes QtCharts.
 class DashboardsPanel final : public QWidget
 {
     Q_OBJECT
@@ -30,17 +33,28 @@ public:
 protected:
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     struct Chart;
+    struct Tile;
     void rescale();
+    void updateTiles();
+    void updateCoverage();
+    void applyPalette();
+    void showNearest(const Chart &chart, const QLineSeries &series, const QPointF &at);
     void updateRoutes(const QStringList &routes);
+    bool isDark() const;
 
     MetricsSeriesModel *m_model;
     QComboBox *m_range;
     QComboBox *m_route;
     QLabel *m_error;
+    QLabel *m_coverage; // which instances the range describes
+    QLabel *m_hovered; // the hovered point, also shown as a tooltip
     QList<Chart *> m_charts;
+    QList<Tile *> m_tiles;
+    int m_themeDark = -1; // the palette the charts were last themed for (-1: none yet)
     QString m_wantedRoute; // selected once the model lists it (showRangeCovering)
     bool m_rescalePending = false;
 };
