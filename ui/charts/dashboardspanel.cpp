@@ -50,14 +50,10 @@ QPen thresholdPen(bool dark)
     return pen;
 }
 
-// Three significant digits, without switching to an exponent for large rates.
+// Three significant digits (0.004, 12.5, 95), without switching to an exponent for large rates.
 QString formatValue(double value)
 {
-    if (std::abs(value) >= 100)
-        return QString::number(value, 'f', 0);
-    if (std::abs(value) >= 10)
-        return QString::number(value, 'f', 1);
-    return QString::number(value, 'g', 3);
+    return std::abs(value) >= 1000 ? QString::number(value, 'f', 0) : QString::number(value, 'g', 3);
 }
 
 } // namespace
