@@ -192,8 +192,19 @@ void MetricsSeriesModel::setActive(bool active)
 
 void MetricsSeriesModel::setRange(Range range)
 {
-    if (range == m_range)
-        return;
+    if (range != m_range)
+        restart(range);
+}
+
+void MetricsSeriesModel::setCustomRange(const QDateTime &from, const QDateTime &to)
+{
+    m_customFrom = from.toUTC();
+    m_customTo = to.toUTC();
+    restart(Range::Custom);
+}
+
+void MetricsSeriesModel::restart(Range range)
+{
     m_range = range;
     ++m_generation; // late answers for the old range are dropped
     m_pollInFlight = false;
@@ -382,7 +393,17 @@ void MetricsSeriesModel::loadHistory()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     // Whole minutes only: the current one is still being written.
     m_historyTo = MetricsRollup::minuteOf(now);
-    m_historyFrom = m_historyTo.addSecs(m_range == Range::Day ? -24 * 3600 : -3600);
+    if (m_range == Range::Custom) {
+        const QDateTime toMinute = MetricsRollup::minuteOf(m_customTo);
+        m_historyTo = std::min(m_historyTo, toMinute < m_customTo ? toMinute.addSecs(60) : toMinute);
+        m_historyFrom = std::min(MetricsRollup::minuteOf(m_customFrom), m_historyTo);
+    } else {
+        m_historyFrom = m_historyTo.addSecs(m_range == Range::Day ? -24 * 3600 : -3600);
+    }
+    if (m_historyFrom >= m_historyTo) { // a custom range in the future: no whole minute to ask for yet
+        setHistory({}, m_historyFrom, m_historyTo);
+        return;
+    }
     m_history.clear();
     const QStringList names = historyMetricNames();
     m_historyPending = int(names.size());

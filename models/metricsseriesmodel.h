@@ -51,7 +51,7 @@ public:
         ColumnCount
     };
     enum Role { RawRole = Qt::UserRole + 1 };
-    enum class Range { Live, Hour, Day };
+    enum class Range { Live, Hour, Day, Custom };
 
     static constexpr int kLiveCapacity = 15 * 60; // rows at one snapshot a second
 
@@ -65,8 +65,12 @@ public:
     // Polls (Live) or loads and refreshes (Hour, Day) only while active: the panel is active while visible.
     void setActive(bool active);
     bool isActive() const { return m_active; }
-    void setRange(Range range); // resets the rows
+    void setRange(Range range); // resets the rows; Custom keeps the bounds of the last setCustomRange
     Range range() const { return m_range; }
+    // The rollups' minutes from `from` to `to` (rounded out to whole minutes, the current one left out); resets.
+    void setCustomRange(const QDateTime &from, const QDateTime &to);
+    const QDateTime &customFrom() const { return m_customFrom; }
+    const QDateTime &customTo() const { return m_customTo; }
     void setPollInterval(std::chrono::milliseconds interval);
     void setLiveCapacity(int rows); // for tests; at least 2
 
@@ -102,6 +106,7 @@ private:
         QHash<QString, Histogram::Snapshot> latencyByRoute; // the interval's observations, by route pattern
     };
 
+    void restart(Range range);
     void poll();
     void loadHistory();
     void historyArrived(quint64 generation, const QString &name, const AdminReply &reply);
@@ -114,6 +119,8 @@ private:
     QTimer m_timer;
     bool m_active = false;
     Range m_range = Range::Live;
+    QDateTime m_customFrom;
+    QDateTime m_customTo;
     int m_liveCapacity = kLiveCapacity;
     int m_pollIntervalMs = 1000;
     std::deque<Point> m_points;

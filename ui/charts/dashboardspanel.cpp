@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QCursor>
 #include <QDateTime>
+#include <QDateTimeEdit>
 #include <QEvent>
 #include <QFrame>
 #include <QGridLayout>
@@ -13,8 +14,10 @@
 #include <QLabel>
 #include <QPainter>
 #include <QPen>
+#include <QPushButton>
 #include <QTimer>
 #include <QToolTip>
+#include <QScopedValueRollback>
 #include <QVBoxLayout>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
@@ -131,15 +134,19 @@ double highest(const QList<QLineSeries *> &series)
     return top;
 }
 
+// A custom range's is rangeSpanMs().
 qint64 spanOf(MetricsSeriesModel::Range range)
 {
     switch (range) {
     case MetricsSeriesModel::Range::Live: return 15 * 60 * 1000;
     case MetricsSeriesModel::Range::Hour: return 3600 * 1000;
-    case MetricsSeriesModel::Range::Day: return 24 * 3600 * 1000;
+    case MetricsSeriesModel::Range::Day:
+    case MetricsSeriesModel::Range::Custom: return 24 * 3600 * 1000;
     }
     return 0;
 }
+
+constexpr qint64 kLongestCustomRangeDays = 7; // a minute a row: 10 080 rows, what a chart still draws smoothly
 
 } // namespace
 
@@ -148,6 +155,10 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
     , m_model(new MetricsSeriesModel(client, this))
     , m_range(new QComboBox(this))
     , m_route(new QComboBox(this))
+    , m_from(new QDateTimeEdit(this))
+    , m_to(new QDateTimeEdit(this))
+    , m_apply(new QPushButton(tr("Apply"), this))
+    , m_resetZoom(new QPushButton(tr("Reset zoom"), this))
     , m_error(new QLabel(this))
     , m_coverage(new QLabel(this))
     , m_hovered(new QLabel(this))
@@ -156,6 +167,19 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
     m_range->addItem(tr("Live (15 min)"), int(MetricsSeriesModel::Range::Live));
     m_range->addItem(tr("Last hour"), int(MetricsSeriesModel::Range::Hour));
     m_range->addItem(tr("Last 24 hours"), int(MetricsSeriesModel::Range::Day));
+    m_range->addItem(tr("Custom…"), int(MetricsSeriesModel::Range::Custom));
+    for (QDateTimeEdit *edit : {m_from, m_to}) {
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
+        edit->setCalendarPopup(true);
+        edit->hide();
+    }
+    m_from->setObjectName(QStringLiteral("customFrom"));
+    m_to->setObjectName(QStringLiteral("customTo"));
+    m_apply->setObjectName(QStringLiteral("applyCustomRange"));
+    m_apply->hide();
+    m_resetZoom->setObjectName(QStringLiteral("resetZoom"));
+    m_resetZoom->setToolTip(tr("Drag across a chart to zoom every chart to that time span"));
+    m_resetZoom->setEnabled(false);
     m_route->setObjectName(QStringLiteral("latencyRoute"));
     m_route->addItem(tr("All routes"), QString());
     m_route->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -171,6 +195,10 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Range:"), this));
     bar->addWidget(m_range);
+    bar->addWidget(m_from);
+    bar->addWidget(m_to);
+    bar->addWidget(m_apply);
+    bar->addWidget(m_resetZoom);
     bar->addSpacing(16);
     bar->addWidget(new QLabel(tr("Latency of:"), this));
     bar->addWidget(m_route);
@@ -235,6 +263,7 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
         chart->view->setObjectName(objectName);
         chart->view->setRenderHint(QPainter::Antialiasing);
         chart->view->setMinimumSize(280, 200);
+        chart->view->setRubberBand(QChartView::HorizontalRubberBand);
         grid->addWidget(chart->view, row, column);
         m_charts.append(chart);
         return chart;
@@ -308,11 +337,30 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
 
     connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
         const auto range = MetricsSeriesModel::Range(m_range->currentData().toInt());
+        const bool custom = range == MetricsSeriesModel::Range::Custom;
+        for (QWidget *widget : std::initializer_list<QWidget *>{m_from, m_to, m_apply})
+            widget->setVisible(custom);
+        if (custom) {
+            if (!m_model->customFrom().isValid()) { // the last six hours to start from
+                m_to->setDateTime(QDateTime::currentDateTime());
+                m_from->setDateTime(m_to->dateTime().addSecs(-6 * 3600));
+            }
+            applyCustomRange();
+            return;
+        }
         for (Chart *chart : std::as_const(m_charts))
             chart->x->setFormat(range == MetricsSeriesModel::Range::Live ? QStringLiteral("HH:mm:ss")
                                                                          : QStringLiteral("HH:mm"));
+        m_zoom.reset();
+        m_resetZoom->setEnabled(false);
         m_model->setRange(range);
         updateCoverage();
+    });
+    connect(m_apply, &QPushButton::clicked, this, &DashboardsPanel::applyCustomRange);
+    connect(m_resetZoom, &QPushButton::clicked, this, [this] {
+        m_zoom.reset();
+        m_resetZoom->setEnabled(false);
+        rescale();
     });
     connect(m_model, &MetricsSeriesModel::instancesChanged, this, &DashboardsPanel::updateCoverage);
     connect(m_route, &QComboBox::currentIndexChanged, this,
@@ -341,6 +389,13 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
     rescale();
     updateTiles();
     updateCoverage();
+    // Connected last: building the charts moves the axes too.
+    for (Chart *chart : std::as_const(m_charts)) {
+        connect(chart->x, &QDateTimeAxis::rangeChanged, this, [this](const QDateTime &from, const QDateTime &to) {
+            if (!m_settingTimeAxes)
+                zoomTo(from, to);
+        });
+    }
 }
 
 DashboardsPanel::~DashboardsPanel()
@@ -432,8 +487,7 @@ void DashboardsPanel::showNearest(const Chart &chart, const QLineSeries &series,
     const auto nearest = std::min_element(points.cbegin(), points.cend(), [&at](const QPointF &a, const QPointF &b) {
         return std::abs(a.x() - at.x()) < std::abs(b.x() - at.x());
     });
-    const QString format = m_model->range() == MetricsSeriesModel::Range::Live ? QStringLiteral("HH:mm:ss")
-                                                                                : QStringLiteral("HH:mm");
+    const QString format = chart.x->format();
     const QString text = tr("%1 · %2 at %3: %4")
                              .arg(chart.chart->title(), series.name(),
                                   QDateTime::fromMSecsSinceEpoch(qint64(nearest->x())).toString(format),
@@ -492,11 +546,49 @@ void DashboardsPanel::showRangeCovering(const QDateTime &since, const QString &r
         m_wantedRoute = route; // the model lists the routes it has seen: selected once it does
 }
 
+void DashboardsPanel::applyCustomRange()
+{
+    const QDateTime from = m_from->dateTime();
+    const QDateTime to = m_to->dateTime();
+    QString problem;
+    if (from >= to)
+        problem = tr("The custom range must start before it ends.");
+    else if (from.daysTo(to) > kLongestCustomRangeDays
+             || (from.daysTo(to) == kLongestCustomRangeDays && from.time() < to.time()))
+        problem = tr("The custom range is at most %1 days.").arg(kLongestCustomRangeDays);
+    m_error->setText(problem);
+    m_error->setVisible(!problem.isEmpty());
+    if (!problem.isEmpty())
+        return;
+    const QString format = from.daysTo(to) >= 1 ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm");
+    for (Chart *chart : std::as_const(m_charts))
+        chart->x->setFormat(format);
+    m_zoom.reset();
+    m_resetZoom->setEnabled(false);
+    m_model->setCustomRange(from, to);
+    updateCoverage();
+}
+
+void DashboardsPanel::zoomTo(const QDateTime &from, const QDateTime &to)
+{
+    m_zoom = std::make_pair(from, to);
+    m_resetZoom->setEnabled(true);
+    rescale();
+}
+
+qint64 DashboardsPanel::rangeSpanMs() const
+{
+    if (m_model->range() == MetricsSeriesModel::Range::Custom)
+        return m_model->customFrom().msecsTo(m_model->customTo());
+    return spanOf(m_model->range());
+}
+
 void DashboardsPanel::rescale()
 {
+    const QScopedValueRollback<bool> ours(m_settingTimeAxes, true);
     const int rows = m_model->rowCount();
     qint64 last = QDateTime::currentMSecsSinceEpoch();
-    qint64 first = last - spanOf(m_model->range());
+    qint64 first = last - rangeSpanMs();
     if (rows > 0) {
         first = m_model->index(0, MetricsSeriesModel::Time)
                     .data(MetricsSeriesModel::RawRole)
@@ -509,7 +601,10 @@ void DashboardsPanel::rescale()
         last = std::max(last, first + 10'000);
     }
     for (Chart *chart : std::as_const(m_charts)) {
-        chart->x->setRange(QDateTime::fromMSecsSinceEpoch(first), QDateTime::fromMSecsSinceEpoch(last));
+        if (m_zoom)
+            chart->x->setRange(m_zoom->first, m_zoom->second);
+        else
+            chart->x->setRange(QDateTime::fromMSecsSinceEpoch(first), QDateTime::fromMSecsSinceEpoch(last));
         double leftTop = std::max(chart->leftAtLeast, highest(chart->leftSeries));
         double rightTop = std::max(chart->rightAtLeast, highest(chart->rightSeries));
         for (const Chart::Threshold &threshold : std::as_const(chart->thresholds)) {

@@ -3,8 +3,13 @@
 #include <QDateTime>
 #include <QWidget>
 
+#include <optional>
+#include <utility>
+
 class QComboBox;
+class QDateTimeEdit;
 class QLabel;
+class QPushButton;
 class QLineSeries;
 
 namespace twinops {
@@ -17,7 +22,8 @@ class MetricsSeriesModel;
 // the per-minute rollups for the last hour or day. Every chart is fed from MetricsSeriesModel through model
 // mappers; the runbook's thresholds are dashed lines. Stat tiles above the charts give the latest values, judged in
 // words against the runbook; hovering a line names the nearest point's time and value; the charts follow a dark
-// palette. This folder is the only one that includes QtCharts.
+// palette. Dragging across a chart zooms every chart to that time span (Reset zoom undoes it); a custom range reads
+// the rollups between two times. This folder is the only one that includes QtCharts.
 class DashboardsPanel final : public QWidget
 {
     Q_OBJECT
@@ -39,6 +45,9 @@ private:
     struct Chart;
     struct Tile;
     void rescale();
+    void applyCustomRange();
+    void zoomTo(const QDateTime &from, const QDateTime &to);
+    qint64 rangeSpanMs() const;
     void updateTiles();
     void updateCoverage();
     void applyPalette();
@@ -49,6 +58,10 @@ private:
     MetricsSeriesModel *m_model;
     QComboBox *m_range;
     QComboBox *m_route;
+    QDateTimeEdit *m_from; // the custom range, shown while it is picked
+    QDateTimeEdit *m_to;
+    QPushButton *m_apply;
+    QPushButton *m_resetZoom;
     QLabel *m_error;
     QLabel *m_coverage; // which instances the range describes
     QLabel *m_hovered; // the hovered point, also shown as a tooltip
@@ -57,6 +70,8 @@ private:
     int m_themeDark = -1; // the palette the charts were last themed for (-1: none yet)
     QString m_wantedRoute; // selected once the model lists it (showRangeCovering)
     bool m_rescalePending = false;
+    std::optional<std::pair<QDateTime, QDateTime>> m_zoom; // the time span every chart shows while zoomed
+    bool m_settingTimeAxes = false; // the axes move because of us, not because of a drag
 };
 
 } // namespace twinops
