@@ -12,11 +12,14 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QLabel>
 #include <QPalette>
+#include <QPushButton>
 #include <QTest>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
+#include <QtCharts/QDateTimeAxis>
 #include <QtCharts/QLineSeries>
 
 using namespace twinops;
@@ -35,6 +38,7 @@ private slots:
     void tilesJudgeTheLatestValues();
     void hoveringALineShowsItsNearestPoint();
     void chartsFollowADarkPalette();
+    void draggingZoomsEveryChart();
 
 private:
     std::unique_ptr<ConsoleFixture> m_fixture;
@@ -185,6 +189,37 @@ void TestDashboardsPanel::historyRangeLoadsMinutes()
     QVERIFY(model->instances().isEmpty());
     range->setCurrentIndex(2);
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 24 * 60, 10'000);
+
+    // A custom range: the four minutes up to and with the refused requests, one row per minute.
+    auto *from = panel.findChild<QDateTimeEdit *>(QStringLiteral("customFrom"));
+    auto *to = panel.findChild<QDateTimeEdit *>(QStringLiteral("customTo"));
+    auto *apply = panel.findChild<QPushButton *>(QStringLiteral("applyCustomRange"));
+    QVERIFY(from && to && apply);
+    QVERIFY(from->isHidden());
+    range->setCurrentIndex(range->findData(int(MetricsSeriesModel::Range::Custom)));
+    QVERIFY(from->isVisible() && to->isVisible());
+    QCOMPARE(model->range(), MetricsSeriesModel::Range::Custom);
+    const QDateTime start = MetricsRollup::minuteOf(twoMinutesAgo).addSecs(-3 * 60);
+    from->setDateTime(start.toLocalTime());
+    to->setDateTime(start.addSecs(4 * 60).toLocalTime());
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 4, 10'000);
+    QCOMPARE(model->index(0, MetricsSeriesModel::Time).data(MetricsSeriesModel::RawRole).toDateTime(), start);
+    QCOMPARE(model->index(3, MetricsSeriesModel::UnauthorizedPerSecond).data().toDouble(), 2.0);
+    QCOMPARE(model->index(2, MetricsSeriesModel::UnauthorizedPerSecond).data().toDouble(), 0.0);
+    QCOMPARE(model->instances(), QStringList{QStringLiteral("test:1")});
+    QVERIFY(panel.findChild<QLabel *>(QStringLiteral("dashboardsError"))->isHidden());
+    // A range that ends before it starts, or spans over a week, is refused in words; the rows stay.
+    to->setDateTime(from->dateTime().addSecs(-60));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    auto *error = panel.findChild<QLabel *>(QStringLiteral("dashboardsError"));
+    QCOMPARE(error->text(), QStringLiteral("The custom range must start before it ends."));
+    QVERIFY(error->isVisible());
+    to->setDateTime(from->dateTime().addDays(8));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QCOMPARE(error->text(), QStringLiteral("The custom range is at most 7 days."));
+    QCOMPARE(model->rowCount(), 4);
+    QCOMPARE(model->customFrom(), start);
 }
 
 namespace {
@@ -302,6 +337,62 @@ void TestDashboardsPanel::chartsFollowADarkPalette()
     panel.setPalette(light);
     QVERIFY(backgroundLightness("authChart") > 128);
     QCOMPARE(chartSeries(panel, "authChart", QStringLiteral("authFailureThreshold"))->pen().style(), Qt::DashLine);
+}
+
+void TestDashboardsPanel::draggingZoomsEveryChart()
+{
+    DashboardsPanel panel(*m_fixture->local);
+    MetricsSeriesModel *model = panel.model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model->setPollInterval(std::chrono::milliseconds(100));
+    panel.resize(1400, 1000);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 5, 10'000);
+    auto *resetZoom = panel.findChild<QPushButton *>(QStringLiteral("resetZoom"));
+    QVERIFY(resetZoom);
+    QVERIFY(!resetZoom->isEnabled()); // new points move the axes, which is no zoom
+    auto timeAxis = [&panel](const char *chart) {
+        return qobject_cast<QDateTimeAxis *>(
+            panel.findChild<QChartView *>(QLatin1String(chart))->chart()->axes(Qt::Horizontal).constFirst());
+    };
+    QDateTimeAxis *requestsAxis = timeAxis("requestsChart");
+    QDateTimeAxis *queueAxis = timeAxis("queueChart");
+    QCOMPARE(queueAxis->min(), requestsAxis->min());
+    const qint64 before = requestsAxis->min().msecsTo(requestsAxis->max());
+
+    // Drag across the middle half of the requests chart's plot area.
+    auto *view = panel.findChild<QChartView *>(QStringLiteral("requestsChart"));
+    const QRectF plot = view->chart()->plotArea();
+    const QPoint left = view->mapFromScene(QPointF(plot.left() + plot.width() / 4, plot.center().y()));
+    const QPoint right = view->mapFromScene(QPointF(plot.right() - plot.width() / 4, plot.center().y()));
+    QTest::mousePress(view->viewport(), Qt::LeftButton, {}, left);
+    QTest::mouseMove(view->viewport(), right);
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, right);
+    QVERIFY(resetZoom->isEnabled());
+    const QDateTime zoomedFrom = requestsAxis->min();
+    const QDateTime zoomedTo = requestsAxis->max();
+    const qint64 zoomed = zoomedFrom.msecsTo(zoomedTo);
+    QVERIFY2(zoomed < before * 3 / 4 && zoomed > before / 4, qPrintable(QString::number(zoomed)));
+    // Every chart shows the same span, and it stays while new points arrive.
+    QCOMPARE(queueAxis->min(), zoomedFrom);
+    QCOMPARE(queueAxis->max(), zoomedTo);
+    const int rows = model->rowCount();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > rows + 2, 10'000);
+    QCOMPARE(requestsAxis->max(), zoomedTo);
+
+    // Reset zoom: the axes follow the data again, from the oldest row to the newest or further (hidden, so that no
+    // newer one comes).
+    panel.hide();
+    QTest::mouseClick(resetZoom, Qt::LeftButton);
+    QVERIFY(!resetZoom->isEnabled());
+    auto timeOfRow = [model](int row) {
+        return model->index(row, MetricsSeriesModel::Time).data(MetricsSeriesModel::RawRole).toDateTime();
+    };
+    QCOMPARE(requestsAxis->min(), timeOfRow(0));
+    QVERIFY(requestsAxis->max() >= timeOfRow(model->rowCount() - 1));
+    QVERIFY(requestsAxis->max() > zoomedTo);
+    QCOMPARE(queueAxis->max(), requestsAxis->max());
 }
 
 QTEST_MAIN(TestDashboardsPanel)
