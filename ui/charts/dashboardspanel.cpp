@@ -15,9 +15,9 @@
 #include <QPainter>
 #include <QPen>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QTimer>
 #include <QToolTip>
-#include <QScopedValueRollback>
 #include <QVBoxLayout>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
@@ -305,8 +305,7 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
     Chart *ttft = make(QStringLiteral("ttftChart"), tr("Chat time to first token, p95 (s)"), 1, 1);
     ttft->addSeries(m_model, M::TtftP95Seconds, tr("TTFT p95"));
     ttft->addThreshold(QStringLiteral("ttftThreshold"),
-                       tr("runbook limit %1 s").arg(formatValue(runbook.maxTtftP95Seconds)),
-                       runbook.maxTtftP95Seconds);
+                       tr("runbook limit %1 s").arg(formatValue(runbook.maxTtftP95Seconds)), runbook.maxTtftP95Seconds);
 
     Chart *jobs = make(QStringLiteral("jobsChart"), tr("Jobs"), 1, 2);
     addRight(jobs);
@@ -457,8 +456,7 @@ void DashboardsPanel::updateTiles()
         else
             tile->verdict->setText(within ? tr("OK: above the runbook minimum of %1").arg(limit)
                                           : tr("Below the runbook minimum of %1").arg(limit));
-        const QString colour
-            = QStringLiteral("color: %1;").arg((within ? goodColour(dark) : badColour(dark)).name());
+        const QString colour = QStringLiteral("color: %1;").arg((within ? goodColour(dark) : badColour(dark)).name());
         tile->value->setStyleSheet(colour);
         tile->verdict->setStyleSheet(colour);
     }
@@ -488,10 +486,10 @@ void DashboardsPanel::showNearest(const Chart &chart, const QLineSeries &series,
         return std::abs(a.x() - at.x()) < std::abs(b.x() - at.x());
     });
     const QString format = chart.x->format();
-    const QString text = tr("%1 · %2 at %3: %4")
-                             .arg(chart.chart->title(), series.name(),
-                                  QDateTime::fromMSecsSinceEpoch(qint64(nearest->x())).toString(format),
-                                  formatValue(nearest->y()));
+    const QString text
+        = tr("%1 · %2 at %3: %4")
+              .arg(chart.chart->title(), series.name(),
+                   QDateTime::fromMSecsSinceEpoch(qint64(nearest->x())).toString(format), formatValue(nearest->y()));
     m_hovered->setText(text);
     QToolTip::showText(QCursor::pos(), text, chart.view);
 }
