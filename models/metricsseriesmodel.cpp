@@ -99,6 +99,8 @@ void setRates(std::array<double, MetricsSeriesModel::ColumnCount> &values, const
     values[M::ErrorRatePercent] = interval.requests > 0 ? 100.0 * interval.serverErrors / interval.requests : 0.0;
     values[M::UnauthorizedPerSecond] = interval.unauthorized / seconds;
     values[M::ForbiddenPerSecond] = interval.forbidden / seconds;
+    values[M::AuthFailurePercent]
+        = interval.requests > 0 ? 100.0 * (interval.unauthorized + interval.forbidden) / interval.requests : 0.0;
     values[M::TtftP95Seconds] = Histogram::quantile(interval.ttft, 0.95);
     values[M::JobsCompletedPerSecond] = interval.completed / seconds;
     const double finished = interval.completed + interval.unsuccessful;
@@ -164,6 +166,7 @@ QVariant MetricsSeriesModel::headerData(int section, Qt::Orientation orientation
     case JobSuccessPercent: return tr("Job success %");
     case QueueDepth: return tr("Queue depth");
     case OldestWaitingSeconds: return tr("Oldest waiting (s)");
+    case AuthFailurePercent: return tr("401/403 %");
     default: return {};
     }
 }
@@ -189,8 +192,19 @@ void MetricsSeriesModel::setActive(bool active)
 
 void MetricsSeriesModel::setRange(Range range)
 {
-    if (range == m_range)
-        return;
+    if (range != m_range)
+        restart(range);
+}
+
+void MetricsSeriesModel::setCustomRange(const QDateTime &from, const QDateTime &to)
+{
+    m_customFrom = from.toUTC();
+    m_customTo = to.toUTC();
+    restart(Range::Custom);
+}
+
+void MetricsSeriesModel::restart(Range range)
+{
     m_range = range;
     ++m_generation; // late answers for the old range are dropped
     m_pollInFlight = false;
@@ -203,6 +217,10 @@ void MetricsSeriesModel::setRange(Range range)
     beginResetModel();
     m_points.clear();
     endResetModel();
+    if (!m_instances.isEmpty()) {
+        m_instances.clear();
+        emit instancesChanged(m_instances);
+    }
     m_timer.stop();
     m_timer.setInterval(range == Range::Live ? m_pollIntervalMs : 60'000);
     if (m_active) {
@@ -375,7 +393,17 @@ void MetricsSeriesModel::loadHistory()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     // Whole minutes only: the current one is still being written.
     m_historyTo = MetricsRollup::minuteOf(now);
-    m_historyFrom = m_historyTo.addSecs(m_range == Range::Day ? -24 * 3600 : -3600);
+    if (m_range == Range::Custom) {
+        const QDateTime toMinute = MetricsRollup::minuteOf(m_customTo);
+        m_historyTo = std::min(m_historyTo, toMinute < m_customTo ? toMinute.addSecs(60) : toMinute);
+        m_historyFrom = std::min(MetricsRollup::minuteOf(m_customFrom), m_historyTo);
+    } else {
+        m_historyFrom = m_historyTo.addSecs(m_range == Range::Day ? -24 * 3600 : -3600);
+    }
+    if (m_historyFrom >= m_historyTo) { // a custom range in the future: no whole minute to ask for yet
+        setHistory({}, m_historyFrom, m_historyTo);
+        return;
+    }
     m_history.clear();
     const QStringList names = historyMetricNames();
     m_historyPending = int(names.size());
@@ -419,9 +447,13 @@ void MetricsSeriesModel::setHistory(const QHash<QString, QJsonArray> &pointsByNa
     // Queue gauges: every instance reads the same jobs table, so take the largest reading, never the sum.
     std::vector<QHash<QString, double>> waiting(static_cast<size_t>(minutes));
     QStringList seen;
+    QStringList instances;
     auto each = [&](const QString &name, auto handle) {
         for (const QJsonValue &entry : pointsByName.value(name)) {
             const QJsonObject point = entry.toObject();
+            const QString instance = point.value(QStringLiteral("instance")).toString();
+            if (!instance.isEmpty() && !instances.contains(instance))
+                instances.append(instance);
             const QDateTime at
                 = QDateTime::fromString(point.value(QStringLiteral("minute_at")).toString(), Qt::ISODate);
             const qint64 minute = at.isValid() ? start.secsTo(at) / 60 : -1;
@@ -454,6 +486,11 @@ void MetricsSeriesModel::setHistory(const QHash<QString, QJsonArray> &pointsByNa
         intervals[m].oldest = std::max(intervals[m].oldest, p.value(QStringLiteral("sum")).toDouble());
     });
     noteRoutes(seen);
+    instances.sort();
+    if (instances != m_instances) {
+        m_instances = instances;
+        emit instancesChanged(m_instances);
+    }
 
     beginResetModel();
     m_points.clear();

@@ -47,10 +47,11 @@ public:
         JobSuccessPercent, // completed / (completed + retried + discarded + lost); cancelled says nothing
         QueueDepth, // jobs available or waiting for a retry
         OldestWaitingSeconds,
+        AuthFailurePercent, // (401 + 403) share of all requests: what the runbook's auth failure limit is about
         ColumnCount
     };
     enum Role { RawRole = Qt::UserRole + 1 };
-    enum class Range { Live, Hour, Day };
+    enum class Range { Live, Hour, Day, Custom };
 
     static constexpr int kLiveCapacity = 15 * 60; // rows at one snapshot a second
 
@@ -64,8 +65,12 @@ public:
     // Polls (Live) or loads and refreshes (Hour, Day) only while active: the panel is active while visible.
     void setActive(bool active);
     bool isActive() const { return m_active; }
-    void setRange(Range range); // resets the rows
+    void setRange(Range range); // resets the rows; Custom keeps the bounds of the last setCustomRange
     Range range() const { return m_range; }
+    // The rollups' minutes from `from` to `to` (rounded out to whole minutes, the current one left out); resets.
+    void setCustomRange(const QDateTime &from, const QDateTime &to);
+    const QDateTime &customFrom() const { return m_customFrom; }
+    const QDateTime &customTo() const { return m_customTo; }
     void setPollInterval(std::chrono::milliseconds interval);
     void setLiveCapacity(int rows); // for tests; at least 2
 
@@ -74,6 +79,9 @@ public:
     const QString &latencyRoute() const { return m_latencyRoute; }
     // The routes seen so far, sorted.
     const QStringList &routes() const { return m_routes; }
+    // Hour / Day: the instances whose rollups the rows sum, sorted (every instance sharing the database that wrote
+    // one in the range). Live reads one instance's own counters, so this is empty there.
+    const QStringList &instances() const { return m_instances; }
 
     // One snapshot of GET /admin/metrics taken at `at`: from the second one on, appends a row. Public for tests.
     void addSnapshot(const QJsonObject &snapshot, const QDateTime &at);
@@ -87,6 +95,7 @@ signals:
     // Words for the panel; an empty message means the last request succeeded again.
     void errorOccurred(const QString &message);
     void routesChanged(const QStringList &routes);
+    void instancesChanged(const QStringList &instances);
     void loadingChanged(bool loading);
 
 private:
@@ -97,6 +106,7 @@ private:
         QHash<QString, Histogram::Snapshot> latencyByRoute; // the interval's observations, by route pattern
     };
 
+    void restart(Range range);
     void poll();
     void loadHistory();
     void historyArrived(quint64 generation, const QString &name, const AdminReply &reply);
@@ -109,11 +119,14 @@ private:
     QTimer m_timer;
     bool m_active = false;
     Range m_range = Range::Live;
+    QDateTime m_customFrom;
+    QDateTime m_customTo;
     int m_liveCapacity = kLiveCapacity;
     int m_pollIntervalMs = 1000;
     std::deque<Point> m_points;
     QString m_latencyRoute;
     QStringList m_routes;
+    QStringList m_instances;
     QString m_lastError;
 
     // Live
