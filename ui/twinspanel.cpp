@@ -1,6 +1,8 @@
 #include "twinspanel.h"
 
 #include "admin/adminclient.h"
+#include "confirmdialog.h"
+#include "feedbackline.h"
 #include "onetimesecretdialog.h"
 #include "sharelinksmodel.h"
 #include "tenantpicker.h"
@@ -18,7 +20,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QShowEvent>
 #include <QSortFilterProxyModel>
@@ -62,8 +63,7 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     , m_twinsProxy(new QSortFilterProxyModel(this))
     , m_links(new ShareLinksModel(client, this))
     , m_linksProxy(new QSortFilterProxyModel(this))
-    , m_error(new QLabel(this))
-    , m_feedback(new QLabel(this))
+    , m_feedback(new FeedbackLine(this))
     , m_tenant(new TenantPicker(client, this))
     , m_twinsTable(new QTableView(this))
     , m_newTwinName(new QLineEdit(this))
@@ -83,15 +83,7 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     m_twinsProxy->setSortRole(PagedAdminModel::SortRole);
     m_linksProxy->setSourceModel(m_links);
     m_linksProxy->setSortRole(PagedAdminModel::SortRole);
-    m_error->setObjectName(QStringLiteral("twinsError"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
-    m_error->hide();
-    m_feedback->setObjectName(QStringLiteral("twinsFeedback"));
-    m_feedback->setWordWrap(true);
-    m_feedback->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_feedback->hide();
+    m_feedback->setObjectName(QStringLiteral("twinsError")); // the name tests know it by
     m_tenant->setObjectName(QStringLiteral("twinsTenant"));
     setupTable(m_twinsTable, QStringLiteral("twinsTable"), m_twinsProxy, TwinsModel::Created);
     m_twinsTable->horizontalHeader()->resizeSection(0, 240);
@@ -150,7 +142,6 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     m_details->addTab(linksPage, tr("Share links"));
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_error);
     layout->addWidget(m_feedback);
     layout->addLayout(tenantRow);
     layout->addWidget(m_twinsTable, 3);
@@ -186,7 +177,7 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     connect(m_twins, &QAbstractItemModel::dataChanged, this, &TwinsPanel::updateButtons);
     connect(m_twins, &TwinsModel::errorOccurred, this, &TwinsPanel::showError);
     connect(m_twins, &TwinsModel::twinDeleted, this, [this](const QString &, const QString &name) {
-        showFeedback(tr("The twin \"%1\" was deleted.").arg(name));
+        m_feedback->showDone(tr("The twin \"%1\" was deleted.").arg(name));
     });
     connect(m_twins, &TwinsModel::twinCreated, this, [this](const QString &id) {
         m_newTwinName->clear();
@@ -307,25 +298,11 @@ void TwinsPanel::confirmDeleteTwin()
     if (row < 0)
         return;
     clearError();
-    const QString twinId = m_twins->idAt(row);
-    const QString name = m_twins->item(row).value(QLatin1String("name")).toString();
-    auto *question = new QMessageBox(
-        QMessageBox::Warning, tr("Delete twin?"),
-        tr("Delete the twin \"%1\" with its sources, conversations, knowledge graph and share links? This cannot be "
-           "undone; Archive keeps everything instead.")
-            .arg(name),
-        QMessageBox::Cancel, this);
-    question->setObjectName(QStringLiteral("confirmDeleteTwin"));
-    question->setTextFormat(Qt::PlainText);
-    QPushButton *confirm = question->addButton(tr("Delete twin"), QMessageBox::DestructiveRole);
-    confirm->setObjectName(QStringLiteral("confirmDeleteTwinButton"));
-    question->setDefaultButton(QMessageBox::Cancel);
-    question->setAttribute(Qt::WA_DeleteOnClose);
-    connect(question, &QMessageBox::buttonClicked, this, [this, confirm, twinId](QAbstractButton *button) {
-        if (button == confirm)
-            m_twins->deleteTwin(twinId);
-    });
-    question->open();
+    ConfirmDialog::ask(this, QStringLiteral("confirmDeleteTwin"),
+                       {tr("Delete twin?"), tr("Delete twin"), m_twins->item(row).value(QLatin1String("name")).toString(),
+                        tr("Deletes the twin with its sources, conversations, knowledge graph and share links. This "
+                           "cannot be undone; Archive keeps everything instead.")},
+                       [this, twinId = m_twins->idAt(row)] { m_twins->deleteTwin(twinId); });
 }
 
 void TwinsPanel::showTwinMenu(const QPoint &position)
@@ -377,23 +354,11 @@ void TwinsPanel::confirmRevokeLink()
     if (row < 0 || m_links->isRevoked(row))
         return;
     clearError();
-    const QString linkId = m_links->idAt(row);
-    auto *question = new QMessageBox(
-        QMessageBox::Question, tr("Revoke share link?"),
-        tr("Revoke the share link %1…? Everyone holding it loses access to the twin at once; this cannot be undone.")
-            .arg(m_links->item(row).value(QLatin1String("token_prefix")).toString()),
-        QMessageBox::Cancel, this);
-    question->setObjectName(QStringLiteral("confirmRevokeShareLink"));
-    question->setTextFormat(Qt::PlainText);
-    QPushButton *confirm = question->addButton(tr("Revoke link"), QMessageBox::DestructiveRole);
-    confirm->setObjectName(QStringLiteral("confirmRevokeShareLinkButton"));
-    question->setDefaultButton(QMessageBox::Cancel);
-    question->setAttribute(Qt::WA_DeleteOnClose);
-    connect(question, &QMessageBox::buttonClicked, this, [this, confirm, linkId](QAbstractButton *button) {
-        if (button == confirm)
-            m_links->revokeLink(linkId);
-    });
-    question->open();
+    ConfirmDialog::ask(this, QStringLiteral("confirmRevokeShareLink"),
+                       {tr("Revoke share link?"), tr("Revoke link"),
+                        m_links->item(row).value(QLatin1String("token_prefix")).toString() + QStringLiteral("…"),
+                        tr("Everyone holding the link loses access to the twin at once. This cannot be undone.")},
+                       [this, linkId = m_links->idAt(row)] { m_links->revokeLink(linkId); });
 }
 
 void TwinsPanel::showLinkMenu(const QPoint &position)
@@ -478,23 +443,12 @@ void TwinsPanel::showGraph(const AdminReply &reply)
 
 void TwinsPanel::showError(const QString &message)
 {
-    m_feedback->hide();
-    m_error->setText(message);
-    m_error->show();
-}
-
-void TwinsPanel::showFeedback(const QString &message)
-{
-    m_error->hide();
-    m_feedback->setText(message);
-    m_feedback->show();
+    m_feedback->showError(message);
 }
 
 void TwinsPanel::clearError()
 {
-    m_error->clear();
-    m_error->hide();
-    m_feedback->hide();
+    m_feedback->clear();
 }
 
 } // namespace twinops

@@ -14,6 +14,7 @@ class QTabWidget;
 namespace twinops {
 
 class AdminClient;
+class FeedbackLine;
 class ShareLinksModel;
 class TenantPicker;
 class TwinsModel;
@@ -59,7 +60,6 @@ private:
     void loadGraph();
     void showGraph(const AdminReply &reply);
     void showError(const QString &message);
-    void showFeedback(const QString &message);
     void clearError();
 
     AdminClient &m_client;
@@ -67,8 +67,7 @@ private:
     QSortFilterProxyModel *m_twinsProxy;
     ShareLinksModel *m_links;
     QSortFilterProxyModel *m_linksProxy;
-    QLabel *m_error;
-    QLabel *m_feedback;
+    FeedbackLine *m_feedback;
     TenantPicker *m_tenant;
     QTableView *m_twinsTable;
     QLineEdit *m_newTwinName;

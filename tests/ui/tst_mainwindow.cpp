@@ -16,12 +16,12 @@
 #include <QAbstractItemModel>
 #include <QApplication>
 #include <QComboBox>
+#include <QDialog>
 #include <QDBusConnection>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
 #include <QSplitter>
@@ -200,11 +200,11 @@ void TestMainWindow::menusAndShortcutsReachThePanels()
     // Del with the twin selected asks (Cancel keeps it); with nothing selected it says so.
     twins->selectRow(0);
     QTest::keyClick(twins, Qt::Key_Delete);
-    QMessageBox *question = nullptr;
-    QTRY_VERIFY((question = window.findChild<QMessageBox *>(QStringLiteral("confirmDeleteTwin"))));
-    QVERIFY(question->text().contains(QLatin1String("Pump")));
-    QTest::mouseClick(question->button(QMessageBox::Cancel), Qt::LeftButton);
-    QTRY_VERIFY(!window.findChild<QMessageBox *>(QStringLiteral("confirmDeleteTwin")));
+    QDialog *question = nullptr;
+    QTRY_VERIFY((question = window.findChild<QDialog *>(QStringLiteral("confirmDeleteTwin"))));
+    QCOMPARE(question->findChild<QLabel *>(QStringLiteral("confirmObject"))->text(), QStringLiteral("Pump"));
+    QTest::mouseClick(question->findChild<QPushButton *>(QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!window.findChild<QDialog *>(QStringLiteral("confirmDeleteTwin")));
     QCOMPARE(twins->model()->rowCount(), 1);
     window.activateWindow(); // the question had it
     QVERIFY(QTest::qWaitForWindowActive(&window));
