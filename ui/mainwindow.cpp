@@ -163,6 +163,13 @@ void MainWindow::showEnvironment(int index)
     // A remote server checks itself when no target is given; Local checks its embedded API when it runs.
     replacePanel(Checklists, new ChecklistsPanel(client, index == 0 ? m_localEndpoint : QString(), this));
     replacePanel(AuditLog, new AuditLogPanel(client, this));
+    // An answer's graph job (Twins panel, Conversations) opens in the Jobs panel.
+    connect(qobject_cast<TwinsPanel *>(m_panels->widget(Twins)), &TwinsPanel::openJob, this,
+            [this](const QString &jobId) {
+                showSection(Jobs);
+                if (auto *jobs = qobject_cast<JobsPanel *>(m_panels->widget(Jobs)))
+                    jobs->showJob(jobId);
+            });
 }
 
 void MainWindow::setEndpointStatus(const QString &text, const QString &details)

@@ -1,6 +1,8 @@
 #include "twinspanel.h"
 
 #include "admin/adminclient.h"
+#include "conversationsview.h"
+#include "graphbrowser.h"
 #include "onetimesecretdialog.h"
 #include "sharelinksmodel.h"
 #include "tenantpicker.h"
@@ -74,6 +76,8 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     , m_details(new QTabWidget(this))
     , m_graphSummary(new QLabel(this))
     , m_refreshGraphButton(new QPushButton(tr("Refresh graph"), this))
+    , m_graphBrowser(new GraphBrowser(client, this))
+    , m_conversations(new ConversationsView(client, this))
     , m_linksTable(new QTableView(this))
     , m_linkExpiry(new QSpinBox(this))
     , m_createLinkButton(new QPushButton(tr("Create link"), this))
@@ -136,7 +140,8 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     graphHeader->addWidget(m_refreshGraphButton);
     auto *graphLayout = new QVBoxLayout(graphPage);
     graphLayout->addLayout(graphHeader);
-    graphLayout->addWidget(m_graphSummary, 1);
+    graphLayout->addWidget(m_graphSummary);
+    graphLayout->addWidget(m_graphBrowser, 1);
     auto *linksPage = new QWidget(m_details);
     auto *linkActions = new QHBoxLayout;
     linkActions->addWidget(m_linkExpiry);
@@ -148,14 +153,15 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     linksLayout->addLayout(linkActions);
     m_details->addTab(graphPage, tr("Knowledge graph"));
     m_details->addTab(linksPage, tr("Share links"));
+    m_details->addTab(m_conversations, tr("Conversations"));
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_error);
     layout->addWidget(m_feedback);
     layout->addLayout(tenantRow);
-    layout->addWidget(m_twinsTable, 3);
+    layout->addWidget(m_twinsTable, 2);
     layout->addLayout(twinActions);
-    layout->addWidget(m_details, 2);
+    layout->addWidget(m_details, 3);
 
     connect(m_tenant, &TenantPicker::tenantChanged, this, [this](const QString &tenantId) {
         clearError();
@@ -172,6 +178,13 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     connect(m_twinsTable, &QWidget::customContextMenuRequested, this, &TwinsPanel::showTwinMenu);
     connect(m_twinsTable, &QAbstractItemView::doubleClicked, this, &TwinsPanel::editTwin);
     connect(m_refreshGraphButton, &QPushButton::clicked, this, &TwinsPanel::loadGraph);
+    connect(m_graphBrowser, &GraphBrowser::errorOccurred, this, &TwinsPanel::showError);
+    connect(m_graphBrowser, &GraphBrowser::conversationRequested, this, [this](const QString &conversationId) {
+        m_details->setCurrentWidget(m_conversations);
+        m_conversations->showConversation(conversationId);
+    });
+    connect(m_conversations, &ConversationsView::errorOccurred, this, &TwinsPanel::showError);
+    connect(m_conversations, &ConversationsView::openJob, this, &TwinsPanel::openJob);
     connect(m_createLinkButton, &QPushButton::clicked, this, &TwinsPanel::createLink);
     connect(m_revokeLinkButton, &QPushButton::clicked, this, &TwinsPanel::confirmRevokeLink);
     connect(m_linksTable, &QWidget::customContextMenuRequested, this, &TwinsPanel::showLinkMenu);
@@ -232,6 +245,7 @@ void TwinsPanel::twinSelectionChanged()
 {
     loadGraph();
     m_links->setTwin(m_twins->tenantId(), selectedTwinId());
+    m_conversations->setTwin(m_twins->tenantId(), selectedTwinId());
     updateButtons();
 }
 
@@ -407,6 +421,7 @@ void TwinsPanel::loadGraph()
     const QString twinId = selectedTwinId();
     if (twinId.isEmpty()) {
         m_graphSummary->setText(tr("Select a twin to see its knowledge graph."));
+        m_graphBrowser->setGraph({}, {}, {});
         return;
     }
     m_graphSummary->setText(tr("Loading the graph…"));
@@ -415,9 +430,11 @@ void TwinsPanel::loadGraph()
             .arg(QString::fromLatin1(QUrl::toPercentEncoding(twinId)))
             .arg(kGraphNodeLimit),
         this,
-        [this, generation](const AdminReply &reply) {
-            if (generation == m_graphGeneration)
-                showGraph(reply);
+        [this, generation, tenantId = m_twins->tenantId(), twinId](const AdminReply &reply) {
+            if (generation != m_graphGeneration)
+                return;
+            showGraph(reply);
+            m_graphBrowser->setGraph(tenantId, twinId, reply.ok() ? reply.body : QJsonObject());
         },
         m_twins->tenantId());
 }

@@ -14,14 +14,17 @@ class QTabWidget;
 namespace twinops {
 
 class AdminClient;
+class ConversationsView;
+class GraphBrowser;
 class ShareLinksModel;
 class TenantPicker;
 class TwinsModel;
 struct AdminReply;
 
 // The twins of one tenant: pick the tenant, see, create, edit, archive (and restore) and delete its twins; the
-// selected twin's knowledge graph summary (node and edge counts, the most connected nodes) and its share links
-// (create with an expiry, the token shown once; revoke; last used). Works inside the tenant as the platform admin
+// selected twin's knowledge graph (a summary: node and edge counts, the most connected nodes; and a browser of its
+// nodes, their edges and each edge's evidence: GraphBrowser), its conversations with their messages
+// (ConversationsView) and its share links (create with an expiry, the token shown once; revoke; last used). Works inside the tenant as the platform admin
 // (X-Twinops-Tenant), on any AdminClient; errors are shown in the panel, in words. Destructive actions ask first.
 class TwinsPanel final : public QWidget
 {
@@ -32,7 +35,13 @@ public:
     TwinsModel *twinsModel() const { return m_twins; }
     QSortFilterProxyModel *twinsProxy() const { return m_twinsProxy; }
     ShareLinksModel *shareLinksModel() const { return m_links; }
+    ConversationsView *conversations() const { return m_conversations; }
+    GraphBrowser *graphBrowser() const { return m_graphBrowser; }
     QString selectedTwinId() const;
+
+signals:
+    // The graph_extraction job of an answer, to open in the Jobs panel.
+    void openJob(const QString &jobId);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -74,6 +83,8 @@ private:
     QTabWidget *m_details;
     QLabel *m_graphSummary;
     QPushButton *m_refreshGraphButton;
+    GraphBrowser *m_graphBrowser;
+    ConversationsView *m_conversations;
     QTableView *m_linksTable;
     QSpinBox *m_linkExpiry;
     QPushButton *m_createLinkButton;
