@@ -19,10 +19,7 @@ public:
 
     const QString &conversationId() const { return ownerId(); }
     // Lists the messages of `conversationId` of `tenantId` (none when either is empty); reloads when it changed.
-    void setConversation(const QString &tenantId, const QString &conversationId)
-    {
-        setOwner(tenantId, conversationId);
-    }
+    void setConversation(const QString &tenantId, const QString &conversationId) { setOwner(tenantId, conversationId); }
 
     // The id of the graph_extraction job the answer of `row` enqueued; empty for a question, or once it was pruned.
     QString graphJobId(int row) const;

@@ -65,9 +65,9 @@ QString messageHtml(const QJsonObject &message)
                                 : QStringLiteral("<a href=\"%1:%2\">%3</a>")
                                       .arg(kJobScheme, job, escaped(ConversationsView::tr("graph job %1").arg(job))));
     }
-    QString html = QStringLiteral("<p>%1</p><p style=\"white-space: pre-wrap\">%2</p>")
-                       .arg(facts.join(QStringLiteral(" · ")),
-                            escaped(message.value(QLatin1String("content")).toString()));
+    QString html
+        = QStringLiteral("<p>%1</p><p style=\"white-space: pre-wrap\">%2</p>")
+              .arg(facts.join(QStringLiteral(" · ")), escaped(message.value(QLatin1String("content")).toString()));
     const QJsonArray citations = message.value(QLatin1String("citations")).toArray();
     if (!citations.isEmpty()) {
         html += QStringLiteral("<p><b>%1</b></p><ol>").arg(escaped(ConversationsView::tr("Citations")));
@@ -146,8 +146,7 @@ ConversationsView::ConversationsView(AdminClient &client, QWidget *parent)
     connect(m_openJobButton, &QPushButton::clicked, this, &ConversationsView::openSelectedJob);
     connect(m_conversationsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ConversationsView::conversationSelectionChanged);
-    connect(m_conversationsTable, &QWidget::customContextMenuRequested, this,
-            &ConversationsView::showConversationMenu);
+    connect(m_conversationsTable, &QWidget::customContextMenuRequested, this, &ConversationsView::showConversationMenu);
     connect(m_conversations, &QAbstractItemModel::rowsInserted, this, &ConversationsView::selectListedConversation);
     connect(m_conversations, &QAbstractItemModel::modelReset, this, [this] {
         m_state->setText(m_conversations->twinId().isEmpty() ? tr("Select a twin to see its conversations.")
@@ -155,11 +154,11 @@ ConversationsView::ConversationsView(AdminClient &client, QWidget *parent)
     });
     connect(m_conversations, &PagedAdminModel::loadingChanged, this, [this](bool loading) {
         if (!loading && !m_conversations->twinId().isEmpty())
-            m_state->setText(m_conversations->rowCount() == 0
-                                 ? tr("No conversations yet: chat with the twin to start one.")
-                                 : tr("%n conversation(s)%1", nullptr, m_conversations->rowCount())
-                                       .arg(m_conversations->canFetchMore({}) ? tr(" (more when you scroll)")
-                                                                              : QString()));
+            m_state->setText(
+                m_conversations->rowCount() == 0
+                    ? tr("No conversations yet: chat with the twin to start one.")
+                    : tr("%n conversation(s)%1", nullptr, m_conversations->rowCount())
+                          .arg(m_conversations->canFetchMore({}) ? tr(" (more when you scroll)") : QString()));
     });
     connect(m_conversations, &PagedAdminModel::errorOccurred, this, &ConversationsView::errorOccurred);
     connect(m_messagesTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,

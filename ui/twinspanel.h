@@ -24,8 +24,9 @@ struct AdminReply;
 // The twins of one tenant: pick the tenant, see, create, edit, archive (and restore) and delete its twins; the
 // selected twin's knowledge graph (a summary: node and edge counts, the most connected nodes; and a browser of its
 // nodes, their edges and each edge's evidence: GraphBrowser), its conversations with their messages
-// (ConversationsView) and its share links (create with an expiry, the token shown once; revoke; last used). Works inside the tenant as the platform admin
-// (X-Twinops-Tenant), on any AdminClient; errors are shown in the panel, in words. Destructive actions ask first.
+// (ConversationsView) and its share links (create with an expiry, the token shown once; revoke; last used). Works
+// inside the tenant as the platform admin (X-Twinops-Tenant), on any AdminClient; errors are shown in the panel, in
+// words. Destructive actions ask first.
 class TwinsPanel final : public QWidget
 {
     Q_OBJECT

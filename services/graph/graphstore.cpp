@@ -279,8 +279,8 @@ Result<GraphSummary> GraphStore::summary(const QString &tenantId, const QString 
     return summary;
 }
 
-Result<Page<GraphEvidence>> GraphStore::evidence(const QString &tenantId, const QString &twinId,
-                                                 const QString &edgeId, const PageRequest &page)
+Result<Page<GraphEvidence>> GraphStore::evidence(const QString &tenantId, const QString &twinId, const QString &edgeId,
+                                                 const PageRequest &page)
 {
     TWINOPS_TRY(requireTwin(tenantId, twinId));
     if (!isUuid(edgeId))

@@ -235,7 +235,7 @@ QString ConversationRepository::graphJobKey(const QString &conversationId, const
 }
 
 Result<QHash<QString, QString>> ConversationRepository::graphJobIds(const QString &tenantId,
-                                                                   const QList<Message> &messages)
+                                                                    const QList<Message> &messages)
 {
     QHash<QString, QString> messageOfKey;
     QStringList placeholders;

@@ -192,27 +192,28 @@ void TestPipeline::sourceToChatToGraph()
                  qPrintable(evidence[QStringLiteral("snippet")].toString()));
         evidenceMessages << evidence[QStringLiteral("message_id")].toString();
     }
-    QCOMPARE(evidenceMessages, (QStringList{chat.json[QStringLiteral("message")][QStringLiteral("id")].toString(),
-                                            second.json[QStringLiteral("message")][QStringLiteral("id")].toString()}));
+    QCOMPARE(evidenceMessages,
+             (QStringList{chat.json[QStringLiteral("message")][QStringLiteral("id")].toString(),
+                          second.json[QStringLiteral("message")][QStringLiteral("id")].toString()}));
 
     // Scoped like the graph: through another twin, or from another tenant, the edge does not exist.
-    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins/%1/graph/edges/not-a-uuid/evidence").arg(twin), {},
-                         m_owner)
-                 .status,
-             400);
-    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins/%1/graph/edges/%2/evidence").arg(twin, newId()), {},
-                         m_owner)
-                 .status,
-             404);
+    QCOMPARE(
+        m_api->call("GET", QStringLiteral("/api/v1/twins/%1/graph/edges/not-a-uuid/evidence").arg(twin), {}, m_owner)
+            .status,
+        400);
+    QCOMPARE(
+        m_api->call("GET", QStringLiteral("/api/v1/twins/%1/graph/edges/%2/evidence").arg(twin, newId()), {}, m_owner)
+            .status,
+        404);
     const QString otherTwin = m_api
                                   ->call("POST", QStringLiteral("/api/v1/twins"),
                                          {{QStringLiteral("name"), QStringLiteral("Other")}}, m_owner)
                                   .json[QStringLiteral("id")]
                                   .toString();
-    QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/twins/%1/graph/edges/%2/evidence").arg(otherTwin, edge), {},
-                         m_owner)
-                 .status,
-             404);
+    QCOMPARE(
+        m_api->call("GET", QStringLiteral("/api/v1/twins/%1/graph/edges/%2/evidence").arg(otherTwin, edge), {}, m_owner)
+            .status,
+        404);
     const QByteArray stranger = ApiHarness::bearer(
         m_api->signup(QStringLiteral("eve@example.com"), QStringLiteral("Elsewhere"))[QStringLiteral("access_token")]
             .toString());

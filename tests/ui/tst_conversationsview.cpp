@@ -100,10 +100,10 @@ void TestConversationsView::init()
     QVERIFY(!sourceId.isEmpty());
     QCOMPARE(api.call("POST", QStringLiteral("/api/v1/sources/%1/approve").arg(sourceId), QJsonObject(), m_acme).status,
              202);
-    QTRY_VERIFY_WITH_TIMEOUT(api.get(QStringLiteral("/api/v1/sources/%1").arg(sourceId), m_acme)
-                                     .body.value(QLatin1String("status"))
-                                 == QLatin1String("indexed"),
-                             30'000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        api.get(QStringLiteral("/api/v1/sources/%1").arg(sourceId), m_acme).body.value(QLatin1String("status"))
+            == QLatin1String("indexed"),
+        30'000);
     m_conversationId.clear();
     m_graphJobs.clear();
     m_answers.clear();
@@ -218,7 +218,8 @@ void TestConversationsView::conversationsAndMessages()
                 .query(QStringLiteral("UPDATE messages SET fallback = $2, partial = $2 WHERE id = $1"),
                        {m_answers.at(1), true})
                 .ok());
-    QVERIFY(m_fixture->core->database().query(QStringLiteral("DELETE FROM jobs WHERE id = $1"), {m_graphJobs.at(0)}).ok());
+    QVERIFY(
+        m_fixture->core->database().query(QStringLiteral("DELETE FROM jobs WHERE id = $1"), {m_graphJobs.at(0)}).ok());
     QTest::mouseClick(refresh, Qt::LeftButton);
     QTRY_COMPARE(cellText(messages->model(), 3, MessagesModel::Outcome),
                  QStringLiteral("fell back to grounded, cut short"));
@@ -321,11 +322,8 @@ void TestConversationsView::graphNodesEdgesAndEvidence()
     QCOMPARE(details->currentWidget(), panel.conversations());
     QCOMPARE(panel.conversations()->messagesModel()->conversationId(), m_conversationId);
     QTRY_COMPARE(messages->model()->rowCount(), 4);
-    QTRY_COMPARE(child<QTableView>(panel, QStringLiteral("conversationsTable"))
-                     ->selectionModel()
-                     ->selectedRows()
-                     .size(),
-                 1);
+    QTRY_COMPARE(
+        child<QTableView>(panel, QStringLiteral("conversationsTable"))->selectionModel()->selectedRows().size(), 1);
 
     // A refresh keeps the node and edge selected.
     details->setCurrentIndex(0);

@@ -194,12 +194,12 @@ void registerChatRoutes(Router &router)
                                       conversations.messages(c.principal.tenantId, conversation.id, page));
                    TWINOPS_TRY_ASSIGN(const auto graphJobs,
                                       conversations.graphJobIds(c.principal.tenantId, messages.items));
-                   return HttpResponse::json(200, pageJson(messages, [&](const Message &message) {
-                                                 const auto job = graphJobs.constFind(message.id);
-                                                 return messageJson(message, job == graphJobs.constEnd()
-                                                                                 ? std::nullopt
-                                                                                 : std::optional<QString>(*job));
-                                             }));
+                   return HttpResponse::json(
+                       200, pageJson(messages, [&](const Message &message) {
+                           const auto job = graphJobs.constFind(message.id);
+                           return messageJson(
+                               message, job == graphJobs.constEnd() ? std::nullopt : std::optional<QString>(*job));
+                       }));
                });
 
     router.add(

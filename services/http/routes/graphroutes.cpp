@@ -69,16 +69,16 @@ void registerGraphRoutes(Router &router)
                                       QJsonObject{{QStringLiteral("nodes"), nodes}, {QStringLiteral("edges"), edges}});
         });
 
-    router.add(RouteSpec{"GET", QStringLiteral("/api/v1/twins/{id}/graph/edges/{edge_id}/evidence"), read}.on(
-                   Lane::Work),
-               [](RequestContext &c) -> Result<HttpResponse> {
-                   TWINOPS_TRY_ASSIGN(const auto twin, visibleTwin(c, c.param(QStringLiteral("id"))));
-                   TWINOPS_TRY_ASSIGN(const auto edgeId, uuidParam(c.param(QStringLiteral("edge_id"))));
-                   TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request, CursorId::Serial));
-                   TWINOPS_TRY_ASSIGN(const auto evidence,
-                                      GraphStore(c.api.db()).evidence(c.principal.tenantId, twin.id, edgeId, page));
-                   return HttpResponse::json(200, pageJson(evidence, graphEvidenceJson));
-               });
+    router.add(
+        RouteSpec{"GET", QStringLiteral("/api/v1/twins/{id}/graph/edges/{edge_id}/evidence"), read}.on(Lane::Work),
+        [](RequestContext &c) -> Result<HttpResponse> {
+            TWINOPS_TRY_ASSIGN(const auto twin, visibleTwin(c, c.param(QStringLiteral("id"))));
+            TWINOPS_TRY_ASSIGN(const auto edgeId, uuidParam(c.param(QStringLiteral("edge_id"))));
+            TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request, CursorId::Serial));
+            TWINOPS_TRY_ASSIGN(const auto evidence,
+                               GraphStore(c.api.db()).evidence(c.principal.tenantId, twin.id, edgeId, page));
+            return HttpResponse::json(200, pageJson(evidence, graphEvidenceJson));
+        });
 }
 
 } // namespace twinops
