@@ -2,6 +2,7 @@
 
 #include "conversationsmodel.h"
 #include "messagesmodel.h"
+#include "rowtable.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -24,17 +25,6 @@ namespace twinops {
 namespace {
 
 const QString kJobScheme = QStringLiteral("twinops-job"); // the graph job link in the message detail
-
-void setupTable(QTableView *table, const QString &name)
-{
-    table->setObjectName(name);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setSelectionMode(QAbstractItemView::SingleSelection);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setContextMenuPolicy(Qt::CustomContextMenu);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
-}
 
 QString escaped(const QString &text)
 {
@@ -101,14 +91,12 @@ ConversationsView::ConversationsView(AdminClient &client, QWidget *parent)
 {
     m_conversationsProxy->setSourceModel(m_conversations);
     m_conversationsProxy->setSortRole(PagedAdminModel::SortRole);
-    setupTable(m_conversationsTable, QStringLiteral("conversationsTable"));
-    m_conversationsTable->setModel(m_conversationsProxy);
+    setupRowTable(m_conversationsTable, QStringLiteral("conversationsTable"), m_conversationsProxy);
     m_conversationsTable->setSortingEnabled(true);
     m_conversationsTable->sortByColumn(ConversationsModel::LastActive, Qt::DescendingOrder);
     m_conversationsTable->horizontalHeader()->resizeSection(ConversationsModel::Title, 240);
     // A transcript reads in the order it was said: no sorting.
-    setupTable(m_messagesTable, QStringLiteral("messagesTable"));
-    m_messagesTable->setModel(m_messages);
+    setupRowTable(m_messagesTable, QStringLiteral("messagesTable"), m_messages);
     m_messagesTable->horizontalHeader()->resizeSection(MessagesModel::Content, 320);
     m_detail->setObjectName(QStringLiteral("messageDetail"));
     m_detail->setOpenLinks(false);

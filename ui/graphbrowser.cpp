@@ -3,6 +3,7 @@
 #include "graphedgesmodel.h"
 #include "graphevidencemodel.h"
 #include "graphnodesmodel.h"
+#include "rowtable.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -21,18 +22,6 @@
 namespace twinops {
 
 namespace {
-
-void setupTable(QTableView *table, const QString &name, QAbstractItemModel *model)
-{
-    table->setObjectName(name);
-    table->setModel(model);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setSelectionMode(QAbstractItemView::SingleSelection);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table->setContextMenuPolicy(Qt::CustomContextMenu);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
-}
 
 QSortFilterProxyModel *sortedProxy(QAbstractItemModel *source, int sortRole, QObject *parent)
 {
@@ -71,15 +60,15 @@ GraphBrowser::GraphBrowser(AdminClient &client, QWidget *parent)
     m_filter->setObjectName(QStringLiteral("graphNodeFilter"));
     m_filter->setPlaceholderText(tr("Filter nodes by name or type"));
     m_filter->setClearButtonEnabled(true);
-    setupTable(m_nodesTable, QStringLiteral("graphNodesTable"), m_nodesProxy);
+    setupRowTable(m_nodesTable, QStringLiteral("graphNodesTable"), m_nodesProxy);
     m_nodesTable->setSortingEnabled(true);
     m_nodesTable->sortByColumn(GraphNodesModel::Degree, Qt::DescendingOrder);
     m_nodesTable->horizontalHeader()->resizeSection(GraphNodesModel::Name, 200);
-    setupTable(m_edgesTable, QStringLiteral("graphEdgesTable"), m_edgesProxy);
+    setupRowTable(m_edgesTable, QStringLiteral("graphEdgesTable"), m_edgesProxy);
     m_edgesTable->setSortingEnabled(true);
     m_edgesTable->sortByColumn(GraphEdgesModel::Weight, Qt::DescendingOrder);
     auto *evidenceProxy = sortedProxy(m_evidence, PagedAdminModel::SortRole, this);
-    setupTable(m_evidenceTable, QStringLiteral("graphEvidenceTable"), evidenceProxy);
+    setupRowTable(m_evidenceTable, QStringLiteral("graphEvidenceTable"), evidenceProxy);
     m_evidenceTable->setWordWrap(true);
     m_evidenceTable->horizontalHeader()->setSectionResizeMode(GraphEvidenceModel::Snippet, QHeaderView::Stretch);
     m_evidenceTable->horizontalHeader()->setStretchLastSection(false);
