@@ -211,8 +211,40 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
         m_twinsTable->scrollTo(index);
     });
 
+    // showConversation waits for its tenant in the picker and its twin in the table.
+    connect(m_tenant->model(), &QAbstractItemModel::rowsInserted, this, &TwinsPanel::showPendingConversation);
+    connect(m_twins, &QAbstractItemModel::rowsInserted, this, &TwinsPanel::showPendingConversation);
+
     twinSelectionChanged();
     m_tenant->reload();
+}
+
+void TwinsPanel::showConversation(const QString &tenantId, const QString &twinId, const QString &conversationId)
+{
+    m_pendingConversation = PendingConversation{tenantId, twinId, conversationId};
+    showPendingConversation();
+}
+
+void TwinsPanel::showPendingConversation()
+{
+    if (!m_pendingConversation)
+        return;
+    const PendingConversation &pending = *m_pendingConversation;
+    if (m_tenant->tenantId() != pending.tenantId) {
+        const int index = m_tenant->findData(pending.tenantId);
+        if (index < 0)
+            return; // not listed yet
+        m_tenant->setCurrentIndex(index);
+    }
+    const int row = m_twins->tenantId() == pending.tenantId ? m_twins->rowOf(pending.twinId) : -1;
+    if (row < 0)
+        return;
+    const QModelIndex index = m_twinsProxy->mapFromSource(m_twins->index(row, 0));
+    m_twinsTable->selectRow(index.row());
+    m_twinsTable->scrollTo(index);
+    m_details->setCurrentWidget(m_conversations);
+    m_conversations->showConversation(pending.conversationId);
+    m_pendingConversation.reset();
 }
 
 QString TwinsPanel::selectedTwinId() const

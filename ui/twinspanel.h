@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QJsonObject;
 class QLabel;
 class QLineEdit;
@@ -39,6 +41,9 @@ public:
     ConversationsView *conversations() const { return m_conversations; }
     GraphBrowser *graphBrowser() const { return m_graphBrowser; }
     QString selectedTwinId() const;
+    // Shows the conversation `conversationId` of the twin `twinId` of `tenantId` (Conversations tab), choosing the
+    // tenant and the twin as a user would, once they are listed: where a link to a conversation leads.
+    void showConversation(const QString &tenantId, const QString &twinId, const QString &conversationId);
 
 signals:
     // The graph_extraction job of an answer, to open in the Jobs panel.
@@ -61,6 +66,7 @@ private:
     void showCreatedLink(const QString &twinId, const QJsonObject &link, const QString &token);
     void confirmRevokeLink();
     void showLinkMenu(const QPoint &position);
+    void showPendingConversation();
     void loadGraph();
     void showGraph(const AdminReply &reply);
     void showError(const QString &message);
@@ -91,6 +97,11 @@ private:
     QPushButton *m_createLinkButton;
     QPushButton *m_revokeLinkButton;
     quint64 m_graphGeneration = 0; // answers for an earlier selection are dropped
+    struct PendingConversation
+    {
+        QString tenantId, twinId, conversationId;
+    };
+    std::optional<PendingConversation> m_pendingConversation; // showConversation's, until its twin is listed
 };
 
 } // namespace twinops

@@ -50,6 +50,7 @@ private slots:
     void conversationsAndMessages();
     void graphNodesEdgesAndEvidence();
     void graphJobOpensInTheJobsPanel();
+    void conversationLinkChoosesTenantAndTwin();
 
 private:
     // Waits (with a deadline) until the job `id` has completed.
@@ -352,6 +353,31 @@ void TestConversationsView::graphJobOpensInTheJobsPanel()
     // Upper case, as pasted from elsewhere, finds it too.
     jobs.showJob(m_graphJobs.at(0).toUpper());
     QTRY_VERIFY(jobs.model()->rowCount() == 1 && jobs.model()->jobId(0) == m_graphJobs.at(0));
+}
+
+// Where a link to a conversation leads (a job's detail): the panel picks the tenant and the twin once they are listed
+// and shows that conversation's messages.
+void TestConversationsView::conversationLinkChoosesTenantAndTwin()
+{
+    QVERIFY(!postJson(*m_fixture->core, QStringLiteral("/api/v1/admin/tenants"),
+                      {{QStringLiteral("name"), QStringLiteral("Aardvark Mills")}})
+                 .isEmpty());
+    TwinsPanel panel(*m_fixture->local);
+    QAbstractItemModelTester messagesTester(panel.conversations()->messagesModel(), kFatal);
+    panel.resize(1280, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    // Asked before the tenants are even listed.
+    panel.showConversation(m_acme, m_twinId, m_conversationId);
+    QTRY_COMPARE(panel.selectedTwinId(), m_twinId);
+    QCOMPARE(child<QComboBox>(panel, QStringLiteral("twinsTenant"))->currentText(), QStringLiteral("Acme Robotics"));
+    QCOMPARE(child<QTabWidget>(panel, QStringLiteral("twinDetails"))->currentWidget(), panel.conversations());
+    QCOMPARE(panel.conversations()->messagesModel()->conversationId(), m_conversationId);
+    auto *messages = child<QTableView>(panel, QStringLiteral("messagesTable"));
+    QVERIFY(messages);
+    QTRY_COMPARE(messages->model()->rowCount(), 4);
+    QTRY_COMPARE(
+        child<QTableView>(panel, QStringLiteral("conversationsTable"))->selectionModel()->selectedRows().size(), 1);
 }
 
 QTEST_MAIN(TestConversationsView)
