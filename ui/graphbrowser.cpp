@@ -1,5 +1,6 @@
 #include "graphbrowser.h"
 
+#include "graphdrawing.h"
 #include "graphedgesmodel.h"
 #include "graphevidencemodel.h"
 #include "graphnodesmodel.h"
@@ -16,6 +17,7 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -50,6 +52,8 @@ GraphBrowser::GraphBrowser(AdminClient &client, QWidget *parent)
     , m_evidence(new GraphEvidenceModel(client, this))
     , m_filter(new QLineEdit(this))
     , m_nodesTable(new QTableView(this))
+    , m_nodeViews(new QTabWidget(this))
+    , m_drawing(new GraphDrawing(this))
     , m_edgesTable(new QTableView(this))
     , m_evidenceTable(new QTableView(this))
     , m_edgesTitle(new QLabel(this))
@@ -76,11 +80,17 @@ GraphBrowser::GraphBrowser(AdminClient &client, QWidget *parent)
     m_edgesTitle->setWordWrap(true);
     m_showConversationButton->setObjectName(QStringLiteral("showEvidenceConversationButton"));
 
+    m_drawing->setObjectName(QStringLiteral("graphDrawing"));
+    m_nodeViews->setObjectName(QStringLiteral("graphNodeViews"));
     auto *nodesPage = new QWidget(this);
     auto *nodesLayout = new QVBoxLayout(nodesPage);
     nodesLayout->setContentsMargins(0, 0, 0, 0);
     nodesLayout->addWidget(m_filter);
     nodesLayout->addWidget(m_nodesTable, 1);
+    m_nodeViews->addTab(nodesPage, tr("Nodes"));
+    m_nodeViews->addTab(m_drawing, tr("Drawing"));
+    m_nodeViews->setTabToolTip(
+        1, tr("The %1 most connected nodes and their edges; click a node to select it").arg(GraphDrawing::kMaxNodes));
     auto *edgesPage = new QWidget(this);
     auto *edgesLayout = new QVBoxLayout(edgesPage);
     edgesLayout->setContentsMargins(0, 0, 0, 0);
@@ -99,7 +109,7 @@ GraphBrowser::GraphBrowser(AdminClient &client, QWidget *parent)
     details->addWidget(evidencePage);
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->setObjectName(QStringLiteral("graphSplitter"));
-    split->addWidget(nodesPage);
+    split->addWidget(m_nodeViews);
     split->addWidget(details);
     split->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);
@@ -107,6 +117,11 @@ GraphBrowser::GraphBrowser(AdminClient &client, QWidget *parent)
     layout->addWidget(split);
 
     connect(m_filter, &QLineEdit::textChanged, m_nodesProxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_drawing, &GraphDrawing::nodeClicked, this, [this](const QString &nodeId) {
+        if (!m_nodesProxy->mapFromSource(m_nodes->index(m_nodes->rowOf(nodeId), 0)).isValid())
+            m_filter->clear(); // a node the filter hides is shown again to be selected
+        selectNode(nodeId);
+    });
     connect(m_nodesTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &GraphBrowser::nodeSelectionChanged);
     connect(m_edgesTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -151,6 +166,7 @@ void GraphBrowser::setGraph(const QString &tenantId, const QString &twinId, cons
     if (!sameTwin)
         m_edges->setEdges({}); // no edge of another twin is carried over
     m_nodes->setGraph(graph);
+    m_drawing->draw(*m_nodes);
     selectNode(node); // nodeSelectionChanged keeps the selected edge
     nodeSelectionChanged();
 }
@@ -190,6 +206,7 @@ void GraphBrowser::nodeSelectionChanged()
 {
     const QString node = selectedNodeId();
     const QString edge = selectedEdgeId();
+    m_drawing->setSelectedNode(node);
     m_edges->setEdges(node.isEmpty() ? QList<GraphEdgeRow>() : m_nodes->edgesOf(node));
     if (m_twinId.isEmpty())
         m_edgesTitle->setText(tr("Select a twin to browse its knowledge graph."));

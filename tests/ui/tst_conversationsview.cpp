@@ -7,6 +7,7 @@
 #include "conversationsmodel.h"
 #include "conversationsview.h"
 #include "graphbrowser.h"
+#include "graphdrawing.h"
 #include "graphedgesmodel.h"
 #include "graphevidencemodel.h"
 #include "graphnodesmodel.h"
@@ -326,13 +327,34 @@ void TestConversationsView::graphNodesEdgesAndEvidence()
     QTRY_COMPARE(
         child<QTableView>(panel, QStringLiteral("conversationsTable"))->selectionModel()->selectedRows().size(), 1);
 
+    // The drawing: every node (the graph is small), the selected one highlighted; a click on another node selects
+    // it in the list, with its edges.
+    auto *views = child<QTabWidget>(panel, QStringLiteral("graphNodeViews"));
+    QVERIFY(views);
+    details->setCurrentIndex(0);
+    views->setCurrentWidget(graph->drawing());
+    QVERIFY(QTest::qWaitForWindowExposed(graph->drawing()));
+    int lastRow = nodes->model()->rowCount() - 1; // the least connected node that has an edge, not the top one
+    while (lastRow > 1 && cellText(nodes->model(), lastRow, GraphNodesModel::Degree).toInt() == 0)
+        --lastRow;
+    QVERIFY(lastRow >= 1 && cellText(nodes->model(), lastRow, GraphNodesModel::Degree).toInt() >= 1);
+    const QString lastName = cellText(nodes->model(), lastRow, GraphNodesModel::Name);
+    const QString lastId = nodes->model()->index(lastRow, 0).data(GraphNodesModel::IdRole).toString();
+    const QPointF at = graph->drawing()->nodePosition(lastId);
+    QVERIFY(!at.isNull());
+    QTest::mouseClick(graph->drawing()->viewport(), Qt::LeftButton, {}, graph->drawing()->mapFromScene(at));
+    QTRY_COMPARE(nodes->selectionModel()->selectedRows().value(0).data().toString(), lastName);
+    QTRY_COMPARE(edges->model()->rowCount(), cellText(nodes->model(), lastRow, GraphNodesModel::Degree).toInt());
+    clickRow(edges, 0);
+    views->setCurrentIndex(0);
+
     // A refresh keeps the node and edge selected.
     details->setCurrentIndex(0);
     QTest::mouseClick(child<QPushButton>(panel, QStringLiteral("refreshGraphButton")), Qt::LeftButton);
     QTRY_VERIFY(!summary->text().startsWith(QLatin1String("Loading")));
-    QTRY_COMPARE(edges->model()->rowCount(), topDegree);
+    QTRY_COMPARE(edges->model()->rowCount(), cellText(nodes->model(), lastRow, GraphNodesModel::Degree).toInt());
     QCOMPARE(edges->selectionModel()->selectedRows().size(), 1);
-    QCOMPARE(evidence->model()->rowCount(), weight);
+    QTRY_VERIFY(evidence->model()->rowCount() >= 1);
     QVERIFY2(error->isHidden(), qPrintable(error->text()));
 }
 
