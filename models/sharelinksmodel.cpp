@@ -64,17 +64,6 @@ QVariant ShareLinksModel::headerData(int section, Qt::Orientation orientation, i
     }
 }
 
-void ShareLinksModel::setTwin(const QString &tenantId, const QString &twinId)
-{
-    if (tenantId == this->tenantId() && twinId == m_twinId)
-        return;
-    m_twinId = twinId;
-    if (tenantId != this->tenantId())
-        setTenantId(tenantId); // reloads, with the new twin
-    else
-        reload();
-}
-
 void ShareLinksModel::createLink(std::optional<int> expiresInDays)
 {
     if (listPath().isEmpty())
@@ -83,8 +72,8 @@ void ShareLinksModel::createLink(std::optional<int> expiresInDays)
     if (expiresInDays)
         body.insert(QStringLiteral("expires_in_days"), *expiresInDays);
     client().call(
-        "POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(encoded(m_twinId)), body, this,
-        [this, twin = m_twinId](const AdminReply &reply) {
+        "POST", QStringLiteral("/api/v1/twins/%1/share-links").arg(encoded(twinId())), body, this,
+        [this, twin = twinId()](const AdminReply &reply) {
             if (!reply.ok()) {
                 emit errorOccurred(tr("The share link was not created: %1").arg(reply.errorText()));
                 return;
@@ -93,7 +82,7 @@ void ShareLinksModel::createLink(std::optional<int> expiresInDays)
             const QString token = row.take(QLatin1String("token")).toString();
             // The answer for a twin no longer shown belongs to no row here; its token is still handed on, since
             // it can never be read again.
-            if (twin == m_twinId)
+            if (twin == twinId())
                 upsert(row, true);
             emit linkCreated(twin, row, token);
         },
@@ -106,13 +95,13 @@ void ShareLinksModel::revokeLink(const QString &linkId)
         return;
     client().call(
         "DELETE", QStringLiteral("/api/v1/share-links/") + encoded(linkId), QJsonValue(QJsonValue::Undefined), this,
-        [this, linkId, twin = m_twinId](const AdminReply &reply) {
+        [this, linkId, twin = twinId()](const AdminReply &reply) {
             if (!reply.ok()) {
                 emit errorOccurred(tr("The share link was not revoked: %1").arg(reply.errorText()));
                 return;
             }
             // 204 has no body: the row takes this moment as its revocation time (the server's differs by the trip).
-            if (twin == m_twinId) {
+            if (twin == twinId()) {
                 upsert(QJsonObject{{QStringLiteral("id"), linkId},
                                    {QStringLiteral("revoked_at"),
                                     QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}},
@@ -124,9 +113,9 @@ void ShareLinksModel::revokeLink(const QString &linkId)
 
 QString ShareLinksModel::listPath() const
 {
-    return tenantId().isEmpty() || m_twinId.isEmpty()
+    return tenantId().isEmpty() || twinId().isEmpty()
         ? QString()
-        : QStringLiteral("/api/v1/twins/%1/share-links").arg(encoded(m_twinId));
+        : QStringLiteral("/api/v1/twins/%1/share-links").arg(encoded(twinId()));
 }
 
 } // namespace twinops

@@ -19,9 +19,9 @@ public:
 
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    const QString &twinId() const { return m_twinId; }
+    const QString &twinId() const { return ownerId(); }
     // Lists the links of `twinId` of `tenantId` (none when either is empty); reloads when it changed.
-    void setTwin(const QString &tenantId, const QString &twinId);
+    void setTwin(const QString &tenantId, const QString &twinId) { setOwner(tenantId, twinId); }
     // expiresInDays: none, a link that never expires.
     void createLink(std::optional<int> expiresInDays);
     void revokeLink(const QString &linkId);
@@ -34,9 +34,6 @@ protected:
     QString listPath() const override;
     QString actingTenant() const override { return tenantId(); }
     QVariant cellData(const QModelIndex &index, int role) const override;
-
-private:
-    QString m_twinId;
 };
 
 } // namespace twinops

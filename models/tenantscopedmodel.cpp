@@ -38,6 +38,15 @@ void TenantScopedModel::setTenantId(const QString &tenantId)
     reload();
 }
 
+void TenantScopedModel::setOwner(const QString &tenantId, const QString &ownerId)
+{
+    if (tenantId == m_tenantId && ownerId == m_ownerId)
+        return;
+    m_tenantId = tenantId;
+    m_ownerId = ownerId;
+    reload();
+}
+
 bool TenantScopedModel::isRevoked(int row) const
 {
     const QJsonValue revokedAt = item(row).value(QLatin1String("revoked_at"));

@@ -22,6 +22,11 @@ public:
     const QString &tenantId() const { return m_tenantId; }
     // Lists the rows of `tenantId` (none when empty); reloads when it changed.
     void setTenantId(const QString &tenantId);
+    // The object of the tenant whose rows are listed (a twin, a conversation, a graph edge); empty for the tenant's
+    // own lists.
+    const QString &ownerId() const { return m_ownerId; }
+    // Lists the rows of `ownerId` of `tenantId`; reloads once when either changed.
+    void setOwner(const QString &tenantId, const QString &ownerId);
 
     // A row is revoked once it has a revoked_at time.
     bool isRevoked(int row) const;
@@ -35,6 +40,7 @@ protected:
 private:
     const int m_columnCount;
     QString m_tenantId;
+    QString m_ownerId;
 };
 
 } // namespace twinops

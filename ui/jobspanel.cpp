@@ -288,6 +288,13 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     applyFilter();
 }
 
+void JobsPanel::showJob(const QString &jobId)
+{
+    showJobs({}, {});
+    m_text->setText(jobId);
+    applyFilter();
+}
+
 void JobsPanel::showJobs(const QString &state, const QString &type)
 {
     m_tabs->setCurrentIndex(0);

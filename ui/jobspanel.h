@@ -44,6 +44,9 @@ public:
     // Lists the jobs in `state` (a job state's name; empty: any) of `type` (empty: any), the other filters cleared:
     // where an alert about jobs leads.
     void showJobs(const QString &state, const QString &type);
+    // Lists the one job `jobId` (the search field holds its id), the other filters cleared: where a link to a job
+    // leads.
+    void showJob(const QString &jobId);
     // Lists the jobs of one error group (narrowed to a tenant and a type when given), the other filters cleared; the
     // group shows above the list until its "clear" link is followed.
     void showErrorGroup(const QString &signature, const QString &tenantId = {}, const QString &type = {});

@@ -2,7 +2,9 @@
 
 #include "admin/adminclient.h"
 #include "confirmdialog.h"
+#include "conversationsview.h"
 #include "feedbackline.h"
+#include "graphbrowser.h"
 #include "onetimesecretdialog.h"
 #include "sharelinksmodel.h"
 #include "tenantpicker.h"
@@ -74,6 +76,8 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     , m_details(new QTabWidget(this))
     , m_graphSummary(new QLabel(this))
     , m_refreshGraphButton(new QPushButton(tr("Refresh graph"), this))
+    , m_graphBrowser(new GraphBrowser(client, this))
+    , m_conversations(new ConversationsView(client, this))
     , m_linksTable(new QTableView(this))
     , m_linkExpiry(new QSpinBox(this))
     , m_createLinkButton(new QPushButton(tr("Create link"), this))
@@ -128,7 +132,8 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     graphHeader->addWidget(m_refreshGraphButton);
     auto *graphLayout = new QVBoxLayout(graphPage);
     graphLayout->addLayout(graphHeader);
-    graphLayout->addWidget(m_graphSummary, 1);
+    graphLayout->addWidget(m_graphSummary);
+    graphLayout->addWidget(m_graphBrowser, 1);
     auto *linksPage = new QWidget(m_details);
     auto *linkActions = new QHBoxLayout;
     linkActions->addWidget(m_linkExpiry);
@@ -140,13 +145,14 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     linksLayout->addLayout(linkActions);
     m_details->addTab(graphPage, tr("Knowledge graph"));
     m_details->addTab(linksPage, tr("Share links"));
+    m_details->addTab(m_conversations, tr("Conversations"));
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_feedback);
     layout->addLayout(tenantRow);
-    layout->addWidget(m_twinsTable, 3);
+    layout->addWidget(m_twinsTable, 2);
     layout->addLayout(twinActions);
-    layout->addWidget(m_details, 2);
+    layout->addWidget(m_details, 3);
 
     connect(m_tenant, &TenantPicker::tenantChanged, this, [this](const QString &tenantId) {
         clearError();
@@ -163,6 +169,13 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     connect(m_twinsTable, &QWidget::customContextMenuRequested, this, &TwinsPanel::showTwinMenu);
     connect(m_twinsTable, &QAbstractItemView::doubleClicked, this, &TwinsPanel::editTwin);
     connect(m_refreshGraphButton, &QPushButton::clicked, this, &TwinsPanel::loadGraph);
+    connect(m_graphBrowser, &GraphBrowser::errorOccurred, this, &TwinsPanel::showError);
+    connect(m_graphBrowser, &GraphBrowser::conversationRequested, this, [this](const QString &conversationId) {
+        m_details->setCurrentWidget(m_conversations);
+        m_conversations->showConversation(conversationId);
+    });
+    connect(m_conversations, &ConversationsView::errorOccurred, this, &TwinsPanel::showError);
+    connect(m_conversations, &ConversationsView::openJob, this, &TwinsPanel::openJob);
     connect(m_createLinkButton, &QPushButton::clicked, this, &TwinsPanel::createLink);
     connect(m_revokeLinkButton, &QPushButton::clicked, this, &TwinsPanel::confirmRevokeLink);
     connect(m_linksTable, &QWidget::customContextMenuRequested, this, &TwinsPanel::showLinkMenu);
@@ -189,8 +202,40 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
         m_twinsTable->scrollTo(index);
     });
 
+    // showConversation waits for its tenant in the picker and its twin in the table.
+    connect(m_tenant->model(), &QAbstractItemModel::rowsInserted, this, &TwinsPanel::showPendingConversation);
+    connect(m_twins, &QAbstractItemModel::rowsInserted, this, &TwinsPanel::showPendingConversation);
+
     twinSelectionChanged();
     m_tenant->reload();
+}
+
+void TwinsPanel::showConversation(const QString &tenantId, const QString &twinId, const QString &conversationId)
+{
+    m_pendingConversation = PendingConversation{tenantId, twinId, conversationId};
+    showPendingConversation();
+}
+
+void TwinsPanel::showPendingConversation()
+{
+    if (!m_pendingConversation)
+        return;
+    const PendingConversation &pending = *m_pendingConversation;
+    if (m_tenant->tenantId() != pending.tenantId) {
+        const int index = m_tenant->findData(pending.tenantId);
+        if (index < 0)
+            return; // not listed yet
+        m_tenant->setCurrentIndex(index);
+    }
+    const int row = m_twins->tenantId() == pending.tenantId ? m_twins->rowOf(pending.twinId) : -1;
+    if (row < 0)
+        return;
+    const QModelIndex index = m_twinsProxy->mapFromSource(m_twins->index(row, 0));
+    m_twinsTable->selectRow(index.row());
+    m_twinsTable->scrollTo(index);
+    m_details->setCurrentWidget(m_conversations);
+    m_conversations->showConversation(pending.conversationId);
+    m_pendingConversation.reset();
 }
 
 QString TwinsPanel::selectedTwinId() const
@@ -235,6 +280,7 @@ void TwinsPanel::twinSelectionChanged()
 {
     loadGraph();
     m_links->setTwin(m_twins->tenantId(), selectedTwinId());
+    m_conversations->setTwin(m_twins->tenantId(), selectedTwinId());
     updateButtons();
 }
 
@@ -384,6 +430,7 @@ void TwinsPanel::loadGraph()
     const QString twinId = selectedTwinId();
     if (twinId.isEmpty()) {
         m_graphSummary->setText(tr("Select a twin to see its knowledge graph."));
+        m_graphBrowser->setGraph({}, {}, {});
         return;
     }
     m_graphSummary->setText(tr("Loading the graph…"));
@@ -392,9 +439,11 @@ void TwinsPanel::loadGraph()
             .arg(QString::fromLatin1(QUrl::toPercentEncoding(twinId)))
             .arg(kGraphNodeLimit),
         this,
-        [this, generation](const AdminReply &reply) {
-            if (generation == m_graphGeneration)
-                showGraph(reply);
+        [this, generation, tenantId = m_twins->tenantId(), twinId](const AdminReply &reply) {
+            if (generation != m_graphGeneration)
+                return;
+            showGraph(reply);
+            m_graphBrowser->setGraph(tenantId, twinId, reply.ok() ? reply.body : QJsonObject());
         },
         m_twins->tenantId());
 }

@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QJsonObject;
 class QLabel;
 class QLineEdit;
@@ -14,16 +16,20 @@ class QTabWidget;
 namespace twinops {
 
 class AdminClient;
+class ConversationsView;
 class FeedbackLine;
+class GraphBrowser;
 class ShareLinksModel;
 class TenantPicker;
 class TwinsModel;
 struct AdminReply;
 
 // The twins of one tenant: pick the tenant, see, create, edit, archive (and restore) and delete its twins; the
-// selected twin's knowledge graph summary (node and edge counts, the most connected nodes) and its share links
-// (create with an expiry, the token shown once; revoke; last used). Works inside the tenant as the platform admin
-// (X-Twinops-Tenant), on any AdminClient; errors are shown in the panel, in words. Destructive actions ask first.
+// selected twin's knowledge graph (a summary: node and edge counts, the most connected nodes; and a browser of its
+// nodes, their edges and each edge's evidence: GraphBrowser), its conversations with their messages
+// (ConversationsView) and its share links (create with an expiry, the token shown once; revoke; last used). Works
+// inside the tenant as the platform admin (X-Twinops-Tenant), on any AdminClient; errors are shown in the panel, in
+// words. Destructive actions ask first.
 class TwinsPanel final : public QWidget
 {
     Q_OBJECT
@@ -33,7 +39,16 @@ public:
     TwinsModel *twinsModel() const { return m_twins; }
     QSortFilterProxyModel *twinsProxy() const { return m_twinsProxy; }
     ShareLinksModel *shareLinksModel() const { return m_links; }
+    ConversationsView *conversations() const { return m_conversations; }
+    GraphBrowser *graphBrowser() const { return m_graphBrowser; }
     QString selectedTwinId() const;
+    // Shows the conversation `conversationId` of the twin `twinId` of `tenantId` (Conversations tab), choosing the
+    // tenant and the twin as a user would, once they are listed: where a link to a conversation leads.
+    void showConversation(const QString &tenantId, const QString &twinId, const QString &conversationId);
+
+signals:
+    // The graph_extraction job of an answer, to open in the Jobs panel.
+    void openJob(const QString &jobId);
 
 public slots:
     // The main window's F5 and Del (see MainWindow).
@@ -57,6 +72,7 @@ private:
     void showCreatedLink(const QString &twinId, const QJsonObject &link, const QString &token);
     void confirmRevokeLink();
     void showLinkMenu(const QPoint &position);
+    void showPendingConversation();
     void loadGraph();
     void showGraph(const AdminReply &reply);
     void showError(const QString &message);
@@ -78,11 +94,18 @@ private:
     QTabWidget *m_details;
     QLabel *m_graphSummary;
     QPushButton *m_refreshGraphButton;
+    GraphBrowser *m_graphBrowser;
+    ConversationsView *m_conversations;
     QTableView *m_linksTable;
     QSpinBox *m_linkExpiry;
     QPushButton *m_createLinkButton;
     QPushButton *m_revokeLinkButton;
     quint64 m_graphGeneration = 0; // answers for an earlier selection are dropped
+    struct PendingConversation
+    {
+        QString tenantId, twinId, conversationId;
+    };
+    std::optional<PendingConversation> m_pendingConversation; // showConversation's, until its twin is listed
 };
 
 } // namespace twinops

@@ -279,4 +279,38 @@ Result<GraphSummary> GraphStore::summary(const QString &tenantId, const QString 
     return summary;
 }
 
+Result<Page<GraphEvidence>> GraphStore::evidence(const QString &tenantId, const QString &twinId, const QString &edgeId,
+                                                 const PageRequest &page)
+{
+    TWINOPS_TRY(requireTwin(tenantId, twinId));
+    if (!isUuid(edgeId))
+        return Error::notFound(QStringLiteral("edge not found"));
+    TWINOPS_TRY_ASSIGN(const Rows edge,
+                       m_db.query(QStringLiteral("SELECT 1 FROM graph_edges WHERE tenant_id = $1 AND twin_id = $2 "
+                                                 "AND id = $3"),
+                                  {tenantId, twinId, edgeId}));
+    if (edge.isEmpty())
+        return Error::notFound(QStringLiteral("edge not found"));
+    // One edge's rows through the (edge_id, message_id) key: as many as messages stated the fact, so sorting them
+    // for the page is cheap. The conversation's title is read by its primary key.
+    return fetchPage(
+        m_db,
+        QStringLiteral("SELECT v.id, v.message_id, v.conversation_id, c.title, v.snippet, v.created_at "
+                       "FROM graph_edge_evidence v LEFT JOIN conversations c ON c.id = v.conversation_id "
+                       "AND c.tenant_id = v.tenant_id WHERE v.tenant_id = $1 AND v.edge_id = $2"),
+        {tenantId, edgeId}, page,
+        [](const Row &row) {
+            GraphEvidence evidence;
+            evidence.id = row.text(0);
+            evidence.messageId = row.text(1);
+            evidence.conversationId = row.text(2);
+            if (!row.isNull(3))
+                evidence.conversationTitle = row.text(3);
+            evidence.snippet = row.text(4);
+            evidence.createdAt = row.time(5);
+            return evidence;
+        },
+        QStringLiteral("v"), CursorId::Serial);
+}
+
 } // namespace twinops

@@ -3,10 +3,13 @@
 #include "core/result.h"
 #include "graph/extractor.h"
 #include "storage/database.h"
+#include "storage/paging.h"
 
 #include <QDateTime>
 #include <QList>
 #include <QString>
+
+#include <optional>
 
 namespace twinops {
 
@@ -31,6 +34,17 @@ struct GraphEdge
     double weight = 0; // the number of messages that stated the fact
     QDateTime createdAt;
     QDateTime updatedAt;
+};
+
+// One message that stated an edge's fact (graph_edge_evidence), with the conversation it belongs to.
+struct GraphEvidence
+{
+    QString id; // a bigint identity, as text
+    QString messageId;
+    QString conversationId;
+    std::optional<QString> conversationTitle; // none when the conversation is gone
+    QString snippet; // the sentence that stated it
+    QDateTime createdAt;
 };
 
 struct Graph
@@ -84,6 +98,10 @@ public:
     // The most mentioned nodes (nodeLimit clamped to 1..kMaxNodeLimit) and the heaviest edges between them.
     Result<Graph> graph(const QString &tenantId, const QString &twinId, int nodeLimit = kDefaultNodeLimit);
     Result<GraphSummary> summary(const QString &tenantId, const QString &twinId);
+    // The evidence of one edge of the twin, oldest first, paged by (created_at, id) with a serial cursor. NotFound
+    // for a twin or an edge that is missing, foreign or another twin's.
+    Result<Page<GraphEvidence>> evidence(const QString &tenantId, const QString &twinId, const QString &edgeId,
+                                         const PageRequest &page);
 
 private:
     Status requireTwin(const QString &tenantId, const QString &twinId);

@@ -151,9 +151,16 @@ void appendFilter(const QueueStatements &statements, const JobFilter &filter, QS
         add(QStringLiteral(" AND twin_id = $%1"), filter.twinId);
     if (!filter.text.isEmpty()) {
         params << likePattern(filter.text);
-        sql += QStringLiteral(" AND (lower(CAST(payload AS TEXT)) LIKE $%1 ESCAPE '\\' OR lower(COALESCE(last_error, "
-                              "'')) LIKE $%1 ESCAPE '\\')")
-                   .arg(params.size());
+        QString search = QStringLiteral(" AND (lower(CAST(payload AS TEXT)) LIKE $%1 ESCAPE '\\' OR lower(COALESCE("
+                                        "last_error, '')) LIKE $%1 ESCAPE '\\'")
+                             .arg(params.size());
+        // A whole job id finds that job (a link to a job, a pasted id); a part of one is never compared, so that a
+        // word made of hex letters does not match ids by chance.
+        if (const QString id = filter.text.trimmed().toLower(); isUuid(id)) {
+            params << id;
+            search += QStringLiteral(" OR id = $%1").arg(params.size());
+        }
+        sql += search + u')';
     }
     if (!filter.ids.isEmpty()) // one JSON array parameter, so the statement text does not depend on the count
         add(statements.idsFilter, compactJson(QJsonArray::fromStringList(filter.ids)));

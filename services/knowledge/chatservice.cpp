@@ -275,7 +275,7 @@ Result<ChatTurn> ChatService::run(const PreparedChat &chat, const ChatEventSink 
         job.payload = {{QStringLiteral("conversation_id"), turn.conversation.id},
                        {QStringLiteral("message_id"), assistantId},
                        {QStringLiteral("user_message_id"), turn.userMessage.id}};
-        job.idempotencyKey = turn.conversation.id + u':' + assistantId;
+        job.idempotencyKey = ConversationRepository::graphJobKey(turn.conversation.id, assistantId);
         auto enqueued = JobQueue(m_db).enqueue(job);
         if (!enqueued.ok())
             return failed(enqueued.error());

@@ -1,6 +1,7 @@
 #include "knowledge/conversationrepository.h"
 
 #include "core/ids.h"
+#include "jobs/job.h"
 
 #include <QJsonDocument>
 
@@ -226,6 +227,38 @@ Result<QList<Message>> ConversationRepository::recent(const QString &tenantId, c
     for (const Row row : rows)
         messages.prepend(messageFromRow(row));
     return messages;
+}
+
+QString ConversationRepository::graphJobKey(const QString &conversationId, const QString &messageId)
+{
+    return conversationId + u':' + messageId;
+}
+
+Result<QHash<QString, QString>> ConversationRepository::graphJobIds(const QString &tenantId,
+                                                                    const QList<Message> &messages)
+{
+    QHash<QString, QString> messageOfKey;
+    QStringList placeholders;
+    QVariantList params{tenantId, jobtypes::graphExtraction};
+    for (const Message &message : messages) {
+        if (message.role != messageroles::assistant)
+            continue;
+        const QString key = graphJobKey(message.conversationId, message.id);
+        messageOfKey.insert(key, message.id);
+        params << key;
+        placeholders << QStringLiteral("$%1").arg(params.size());
+    }
+    QHash<QString, QString> jobs;
+    if (placeholders.isEmpty())
+        return jobs;
+    TWINOPS_TRY_ASSIGN(const Rows rows,
+                       m_db.query(QStringLiteral("SELECT idempotency_key, id FROM jobs WHERE tenant_id = $1 "
+                                                 "AND type = $2 AND idempotency_key IN (%1)")
+                                      .arg(placeholders.join(QStringLiteral(", "))),
+                                  params));
+    for (const Row row : rows)
+        jobs.insert(messageOfKey.value(row.text(0)), row.text(1));
+    return jobs;
 }
 
 } // namespace twinops

@@ -5,6 +5,7 @@
 #include "storage/database.h"
 #include "storage/paging.h"
 
+#include <QHash>
 #include <QList>
 
 namespace twinops {
@@ -33,6 +34,13 @@ public:
     Result<Page<Message>> messages(const QString &tenantId, const QString &conversationId, const PageRequest &page);
     // The newest `count` messages before seq `beforeSeq`, oldest first: the history a provider sees.
     Result<QList<Message>> recent(const QString &tenantId, const QString &conversationId, int count, qint64 beforeSeq);
+
+    // The idempotency key of the graph_extraction job an assistant message enqueues: jobs' unique
+    // (type, idempotency_key) finds the job of a message without reading payloads.
+    static QString graphJobKey(const QString &conversationId, const QString &messageId);
+    // Message id → the id of the graph_extraction job it enqueued, for the assistant messages of a page, in one query
+    // on that key; a message whose job was since pruned has none.
+    Result<QHash<QString, QString>> graphJobIds(const QString &tenantId, const QList<Message> &messages);
 
     // The first message on one line, at most kMaxTitleLength characters.
     static QString titleFrom(const QString &message);

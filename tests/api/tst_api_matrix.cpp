@@ -12,6 +12,8 @@
 #include "checks/checklistrunner.h"
 #include "core/ids.h"
 #include "core/jsonio.h"
+#include "graph/extractor.h"
+#include "graph/graphstore.h"
 #include "http/routes.h"
 #include "jobs/jobqueue.h"
 #include "notify/webhooknotifier.h"
@@ -42,7 +44,8 @@ enum class Target {
     AdminKey,
     AlertRule,
     Alert, // a firing alert's fingerprint
-    AlertSilence
+    AlertSilence,
+    GraphEdge // a twin with a graph: {id} is the twin, {edge_id} one of its edges
 };
 enum class Kind { Public, Tenant, Admin };
 
@@ -82,6 +85,8 @@ const Policy kPolicies[] = {
     {"POST /api/v1/sources/{id}/reject", Kind::Tenant, Role::Admin, "sources:write", Target::Source, 200},
     {"POST /api/v1/sources/bulk-approve", Kind::Tenant, Role::Admin, "sources:write", Target::Source, 202},
     {"GET /api/v1/twins/{id}/graph", Kind::Tenant, Role::Viewer, "twins:read", Target::Twin, 200},
+    {"GET /api/v1/twins/{id}/graph/edges/{edge_id}/evidence", Kind::Tenant, Role::Viewer, "twins:read",
+     Target::GraphEdge, 200},
     {"GET /api/v1/twins/{id}/share-links", Kind::Tenant, Role::Viewer, "twins:read", Target::Twin, 200},
     {"POST /api/v1/twins/{id}/share-links", Kind::Tenant, Role::Admin, "twins:write", Target::Twin, 201},
     {"DELETE /api/v1/share-links/{id}", Kind::Tenant, Role::Admin, "twins:write", Target::ShareLink, 204},
@@ -250,6 +255,7 @@ private:
         QString shareBad, shareExpired, shareRevoked;
         QString restoredRefreshToken; // restored_user's refresh token of before the revocation
         QByteArray platformAdmin;
+        QHash<QString, QString> edgeOfTwin; // Target::GraphEdge: twin id → an edge of its graph
         int serial = 0;
     };
     Fixture *fixture();
@@ -502,6 +508,18 @@ QString TestApiMatrix::createTarget(Fixture &f, Target target, const QString &cr
                   {{QStringLiteral("message"), QStringLiteral("Who wrote the first program?")}}, owner)
             .json[QStringLiteral("conversation_id")]
             .toString();
+    case Target::GraphEdge: {
+        const QString twinId = twin();
+        const Extraction extraction = GraphExtractor().extract(QStringLiteral("Ada Lovelace works at Babbage Ltd."));
+        if (!GraphStore(api.db()).record(f.tenantA, twinId, newId(), newId(), extraction).ok())
+            return {};
+        const auto edge
+            = api.db().query(QStringLiteral("SELECT id FROM graph_edges WHERE twin_id = $1 LIMIT 1"), {twinId});
+        if (!edge.ok() || edge->isEmpty())
+            return {};
+        f.edgeOfTwin.insert(twinId, edge->first().text(0));
+        return twinId;
+    }
     case Target::ChecklistRun: {
         const ChecklistRun run
             = newRun(*builtInChecklist(QStringLiteral("staging")), TargetEnvironment(), QStringLiteral("matrix"));
@@ -782,6 +800,7 @@ void TestApiMatrix::matrix()
     QString path = pattern;
     path.replace(QLatin1String("{id}"), targetId).replace(QLatin1String("{token}"), targetId);
     path.replace(QLatin1String("{fingerprint}"), targetId);
+    path.replace(QLatin1String("{edge_id}"), f->edgeOfTwin.value(targetId));
     path.replace(QLatin1String("{item_id}"), QLatin1String("startup-logs")); // a manual item of the staging checklist
     path.replace(QLatin1String("{type}"), QLatin1String("matrix_type")); // a type with no job: pausing it stops nothing
     if (route == QLatin1String("DELETE /api/v1/admin/tenants/{id}")) // the tenant's name confirms the deletion

@@ -1,5 +1,6 @@
 // The whole pipeline through the API with real workers, on SQLite and PostgreSQL: upload and approve a source,
-// the indexing job runs, chat cites it, the graph job runs, the graph is visible; retrying the graph job changes
+// the indexing job runs, chat cites it, the graph job runs, the graph is visible with the evidence of its edges (paged,
+// never another twin's or tenant's), and each assistant message names its graph job; retrying the graph job changes
 // nothing; job routes enforce their state rules; the stall watchdog reports a queue nobody works, without taking the
 // instance out of service; a wedged worker of the instance does.
 #include "apiharness.h"
@@ -13,6 +14,7 @@
 
 #include <QJsonArray>
 #include <QTest>
+#include <QUrl>
 
 using namespace twinops;
 using namespace twinops::test;
@@ -137,6 +139,95 @@ void TestPipeline::sourceToChatToGraph()
                  .toArray()
                  .size(),
              1);
+
+    // The same question again: its answer states the same facts, so an edge has two messages of evidence.
+    const QString conversation = chat.json[QStringLiteral("conversation_id")].toString();
+    const auto second = m_api->call("POST", QStringLiteral("/api/v1/twins/%1/chat").arg(twin),
+                                    {{QStringLiteral("message"), QStringLiteral("What did Ada Lovelace write?")},
+                                     {QStringLiteral("conversation_id"), conversation}},
+                                    m_owner);
+    QCOMPARE(second.status, 200);
+    const QString secondJob = second.json[QStringLiteral("graph_job_id")].toString();
+    QCOMPARE(waitForJob(secondJob, QStringLiteral("completed")), QStringLiteral("completed"));
+
+    // Each assistant message names the graph job it enqueued; user messages have none.
+    const auto messages
+        = m_api->call("GET", QStringLiteral("/api/v1/conversations/%1/messages").arg(conversation), {}, m_owner);
+    QCOMPARE(messages.status, 200);
+    QStringList jobsOfMessages;
+    for (const QJsonValue &value : messages.json[QStringLiteral("items")].toArray()) {
+        const QJsonObject message = value.toObject();
+        if (message[QStringLiteral("role")].toString() == QLatin1String("assistant"))
+            jobsOfMessages << message[QStringLiteral("graph_job_id")].toString();
+        else
+            QVERIFY(!message.contains(QStringLiteral("graph_job_id")));
+    }
+    QCOMPARE(jobsOfMessages, (QStringList{graphJob, secondJob}));
+
+    const auto grown = m_api->call("GET", QStringLiteral("/api/v1/twins/%1/graph").arg(twin), {}, m_owner);
+    QJsonObject heaviest = grown.json[QStringLiteral("edges")].toArray().first().toObject();
+    QCOMPARE(heaviest[QStringLiteral("weight")].toDouble(), 2.0);
+    const QString edge = heaviest[QStringLiteral("id")].toString();
+    const QString evidencePath = QStringLiteral("/api/v1/twins/%1/graph/edges/%2/evidence").arg(twin, edge);
+    const auto firstPage = m_api->call("GET", evidencePath + QStringLiteral("?limit=1"), {}, m_owner);
+    QCOMPARE(firstPage.status, 200);
+    const QJsonArray firstItems = firstPage.json[QStringLiteral("items")].toArray();
+    QCOMPARE(firstItems.size(), 1);
+    const QString cursor = firstPage.json[QStringLiteral("next_cursor")].toString();
+    QVERIFY(!cursor.isEmpty());
+    const auto secondPage = m_api->call(
+        "GET", evidencePath + QStringLiteral("?limit=1&cursor=") + QString::fromLatin1(QUrl::toPercentEncoding(cursor)),
+        {}, m_owner);
+    QCOMPARE(secondPage.status, 200);
+    QVERIFY(secondPage.json[QStringLiteral("next_cursor")].isNull());
+    const QJsonArray secondItems = secondPage.json[QStringLiteral("items")].toArray();
+    QCOMPARE(secondItems.size(), 1);
+    QStringList evidenceMessages;
+    for (const QJsonArray &items : {firstItems, secondItems}) {
+        const QJsonObject evidence = items.first().toObject();
+        QCOMPARE(evidence[QStringLiteral("conversation_id")].toString(), conversation);
+        QCOMPARE(evidence[QStringLiteral("conversation_title")].toString(),
+                 QStringLiteral("What did Ada Lovelace write?"));
+        QVERIFY2(evidence[QStringLiteral("snippet")].toString().contains(QLatin1String("Ada Lovelace")),
+                 qPrintable(evidence[QStringLiteral("snippet")].toString()));
+        evidenceMessages << evidence[QStringLiteral("message_id")].toString();
+    }
+    QCOMPARE(evidenceMessages,
+             (QStringList{chat.json[QStringLiteral("message")][QStringLiteral("id")].toString(),
+                          second.json[QStringLiteral("message")][QStringLiteral("id")].toString()}));
+
+    // Scoped like the graph: through another twin, or from another tenant, the edge does not exist.
+    QCOMPARE(
+        m_api->call("GET", QStringLiteral("/api/v1/twins/%1/graph/edges/not-a-uuid/evidence").arg(twin), {}, m_owner)
+            .status,
+        400);
+    QCOMPARE(
+        m_api->call("GET", QStringLiteral("/api/v1/twins/%1/graph/edges/%2/evidence").arg(twin, newId()), {}, m_owner)
+            .status,
+        404);
+    const QString otherTwin = m_api
+                                  ->call("POST", QStringLiteral("/api/v1/twins"),
+                                         {{QStringLiteral("name"), QStringLiteral("Other")}}, m_owner)
+                                  .json[QStringLiteral("id")]
+                                  .toString();
+    QCOMPARE(
+        m_api->call("GET", QStringLiteral("/api/v1/twins/%1/graph/edges/%2/evidence").arg(otherTwin, edge), {}, m_owner)
+            .status,
+        404);
+    const QByteArray stranger = ApiHarness::bearer(
+        m_api->signup(QStringLiteral("eve@example.com"), QStringLiteral("Elsewhere"))[QStringLiteral("access_token")]
+            .toString());
+    const QString strangerTwin = m_api
+                                     ->call("POST", QStringLiteral("/api/v1/twins"),
+                                            {{QStringLiteral("name"), QStringLiteral("Theirs")}}, stranger)
+                                     .json[QStringLiteral("id")]
+                                     .toString();
+    QVERIFY(isUuid(strangerTwin));
+    QCOMPARE(m_api->call("GET", evidencePath, {}, stranger).status, 404);
+    const auto foreign = m_api->call(
+        "GET", QStringLiteral("/api/v1/twins/%1/graph/edges/%2/evidence").arg(strangerTwin, edge), {}, stranger);
+    QCOMPARE(foreign.status, 404);
+    QVERIFY(!foreign.body.contains(edge.toLatin1()));
 }
 
 void TestPipeline::stalledQueueIsReportedButTheInstanceStaysReady()

@@ -29,7 +29,8 @@ JsonObjectWriter conversationJson(const Conversation &conversation)
         .insert("updated_at", isoTime(conversation.updatedAt));
 }
 
-JsonObjectWriter messageJson(const Message &message)
+// graphJobId: an assistant message's graph_extraction job, none once it was pruned.
+JsonObjectWriter messageJson(const Message &message, const std::optional<QString> &graphJobId = std::nullopt)
 {
     const bool assistant = message.role == messageroles::assistant;
     JsonObjectWriter json;
@@ -38,7 +39,7 @@ JsonObjectWriter messageJson(const Message &message)
         .insert("conversation_id", message.conversationId)
         .insert("created_at", isoTime(message.createdAt));
     if (assistant)
-        json.insert("fallback", message.fallback);
+        json.insert("fallback", message.fallback).insert("graph_job_id", graphJobId);
     json.insert("id", message.id);
     if (message.latencyMs)
         json.insert("latency_ms", *message.latencyMs);
@@ -63,7 +64,7 @@ JsonObjectWriter turnJson(const ChatTurn &turn)
         .insert("fallback", turn.fallback)
         .insert("graph_job_id", turn.jobId)
         .insert("latency_ms", std::optional<qint64>(assistant.latencyMs))
-        .insert("message", messageJson(assistant))
+        .insert("message", messageJson(assistant, turn.jobId))
         .insert("partial", turn.partial)
         .insert("provider", turn.provider)
         .insert("ttft_ms", std::optional<qint64>(assistant.ttftMs))
@@ -191,7 +192,14 @@ void registerChatRoutes(Router &router)
                    TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request));
                    TWINOPS_TRY_ASSIGN(const auto messages,
                                       conversations.messages(c.principal.tenantId, conversation.id, page));
-                   return HttpResponse::json(200, pageJson(messages, messageJson));
+                   TWINOPS_TRY_ASSIGN(const auto graphJobs,
+                                      conversations.graphJobIds(c.principal.tenantId, messages.items));
+                   return HttpResponse::json(
+                       200, pageJson(messages, [&](const Message &message) {
+                           const auto job = graphJobs.constFind(message.id);
+                           return messageJson(
+                               message, job == graphJobs.constEnd() ? std::nullopt : std::optional<QString>(*job));
+                       }));
                });
 
     router.add(

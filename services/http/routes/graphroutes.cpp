@@ -1,4 +1,4 @@
-// /api/v1/twins/{id}/graph
+// /api/v1/twins/{id}/graph and the evidence of its edges
 #include "graph/graphstore.h"
 #include "http/apicontext.h"
 #include "http/jsonio.h"
@@ -28,6 +28,18 @@ QJsonObject graphEdgeJson(const GraphEdge &edge)
             {QStringLiteral("weight"), edge.weight}};
 }
 
+// Fields in alphabetical order, as in resources.cpp.
+JsonObjectWriter graphEvidenceJson(const GraphEvidence &evidence)
+{
+    return JsonObjectWriter()
+        .insert("conversation_id", evidence.conversationId)
+        .insert("conversation_title", evidence.conversationTitle)
+        .insert("created_at", isoTime(evidence.createdAt))
+        .insert("id", evidence.id)
+        .insert("message_id", evidence.messageId)
+        .insert("snippet", evidence.snippet);
+}
+
 } // namespace
 
 void registerGraphRoutes(Router &router)
@@ -55,6 +67,17 @@ void registerGraphRoutes(Router &router)
                 edges.append(graphEdgeJson(edge));
             return HttpResponse::json(200,
                                       QJsonObject{{QStringLiteral("nodes"), nodes}, {QStringLiteral("edges"), edges}});
+        });
+
+    router.add(
+        RouteSpec{"GET", QStringLiteral("/api/v1/twins/{id}/graph/edges/{edge_id}/evidence"), read}.on(Lane::Work),
+        [](RequestContext &c) -> Result<HttpResponse> {
+            TWINOPS_TRY_ASSIGN(const auto twin, visibleTwin(c, c.param(QStringLiteral("id"))));
+            TWINOPS_TRY_ASSIGN(const auto edgeId, uuidParam(c.param(QStringLiteral("edge_id"))));
+            TWINOPS_TRY_ASSIGN(const auto page, pageRequest(c.request, CursorId::Serial));
+            TWINOPS_TRY_ASSIGN(const auto evidence,
+                               GraphStore(c.api.db()).evidence(c.principal.tenantId, twin.id, edgeId, page));
+            return HttpResponse::json(200, pageJson(evidence, graphEvidenceJson));
         });
 }
 
