@@ -305,10 +305,9 @@ void MainWindow::showEnvironment(int index)
     replacePanel(AuditLog, new AuditLogPanel(client, this));
     // An answer's graph job (Twins panel, Conversations) opens in the Jobs panel.
     connect(qobject_cast<TwinsPanel *>(m_panels->widget(Twins)), &TwinsPanel::openJob, this,
-            [this](const QString &jobId) {
+            [this, jobs](const QString &jobId) {
                 showSection(Jobs);
-                if (auto *jobs = qobject_cast<JobsPanel *>(m_panels->widget(Jobs)))
-                    jobs->showJob(jobId);
+                jobs->showJob(jobId);
             });
     m_viewState.saveEnvironment(m_environmentIds[size_t(index)]);
     updateEnvironmentStatus();
