@@ -288,6 +288,12 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     applyFilter();
 }
 
+void JobsPanel::focusSearch()
+{
+    m_text->setFocus(Qt::ShortcutFocusReason);
+    m_text->selectAll();
+}
+
 void JobsPanel::showJob(const QString &jobId)
 {
     showJobs({}, {});

@@ -53,6 +53,11 @@ public:
     // The least pause between live ticks (2 s); a slow environment gets twice what its last tick took.
     void setLiveInterval(int ms) { m_liveInterval = qMax(1, ms); }
 
+public slots:
+    // The main window's F5 and Ctrl+F (see MainWindow).
+    void refresh() { applyFilter(); }
+    void focusSearch();
+
 signals:
     // A tenant, twin, source or conversation link followed (detail or context menu): the main window opens its panel.
     void openRequested(const QString &kind, const QString &id, const QString &tenantId, const QString &twinId);

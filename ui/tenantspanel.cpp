@@ -23,7 +23,6 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
-#include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
 #include <QTableView>
@@ -197,9 +196,6 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     connect(m_suspendButton, &QPushButton::clicked, this, &TenantsPanel::toggleSuspended);
     connect(m_exportButton, &QPushButton::clicked, this, &TenantsPanel::chooseExportFile);
     connect(m_deleteButton, &QPushButton::clicked, this, &TenantsPanel::confirmDeleteTenant);
-    auto *deleteKey = new QShortcut(QKeySequence::Delete, m_tenantsTable);
-    deleteKey->setContext(Qt::WidgetShortcut);
-    connect(deleteKey, &QShortcut::activated, this, &TenantsPanel::confirmDeleteTenant);
     connect(m_revokeButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(true); });
     connect(m_restoreButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(false); });
     connect(m_endSessionsButton, &QPushButton::clicked, this, &TenantsPanel::confirmEndSessions);
@@ -272,6 +268,23 @@ int TenantsPanel::selectedKeyRow() const
 {
     const QModelIndexList rows = m_keysTable->selectionModel()->selectedRows();
     return rows.isEmpty() ? -1 : m_keysProxy->mapToSource(rows.first()).row();
+}
+
+void TenantsPanel::refresh()
+{
+    clearError();
+    m_tenants->reload();
+}
+
+void TenantsPanel::focusSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
+void TenantsPanel::deleteSelected()
+{
+    confirmDeleteTenant();
 }
 
 void TenantsPanel::tenantSelectionChanged()

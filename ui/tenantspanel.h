@@ -43,6 +43,12 @@ public:
     // The id of the tenant whose users are shown, or empty.
     QString selectedTenantId() const;
 
+public slots:
+    // The main window's F5, Ctrl+F and Del (see MainWindow).
+    void refresh();
+    void focusSearch();
+    void deleteSelected();
+
 private:
     int selectedTenantRow() const; // in TenantsModel, or -1
     int selectedUserRow() const; // in UsersModel, or -1
