@@ -252,7 +252,21 @@ QList<QJsonDocument> TestCopy::answers(const Daemon &daemon, const QList<Request
         const ApiReply reply = client.get(request.path, request.bearer);
         if (reply.status != 200)
             QTest::qFail(qPrintable(reply.describe()), __FILE__, __LINE__);
-        bodies.append(QJsonDocument::fromJson(reply.body));
+        QJsonDocument body = QJsonDocument::fromJson(reply.body);
+        // A tenant's last activity moves with each daemon's own use of it (the logins and key uses of these very
+        // requests, at each daemon's time): not copied data, so not compared.
+        if (request.path == QLatin1String("/api/v1/admin/tenants")) {
+            QJsonObject page = body.object();
+            QJsonArray items;
+            for (const QJsonValue &item : page.value(QLatin1String("items")).toArray()) {
+                QJsonObject tenant = item.toObject();
+                tenant.remove(QLatin1String("last_activity_at"));
+                items.append(tenant);
+            }
+            page.insert(QStringLiteral("items"), items);
+            body = QJsonDocument(page);
+        }
+        bodies.append(body);
     }
     return bodies;
 }

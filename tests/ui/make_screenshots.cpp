@@ -21,6 +21,7 @@
 #include <QListWidget>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QPalette>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -201,11 +202,42 @@ private:
     int m_ticks = 0;
 };
 
+// A dark palette like the desktops' dark themes give Qt applications (Fusion, as Qt's own dark example), for the
+// screenshots that show the console in one: TWINOPS_SCREENSHOT_DARK=1.
+void useDarkPalette()
+{
+    QApplication::setStyle(QStringLiteral("Fusion"));
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(45, 45, 48));
+    dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    dark.setColor(QPalette::Base, QColor(30, 30, 32));
+    dark.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+    dark.setColor(QPalette::ToolTipBase, QColor(30, 30, 32));
+    dark.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
+    dark.setColor(QPalette::Text, QColor(230, 230, 230));
+    dark.setColor(QPalette::Button, QColor(53, 53, 56));
+    dark.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+    dark.setColor(QPalette::BrightText, Qt::red);
+    dark.setColor(QPalette::Link, QColor(90, 160, 255));
+    dark.setColor(QPalette::Highlight, QColor(42, 110, 200));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
+    dark.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
+    dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
+    QApplication::setPalette(dark);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
+    // The window's size (TWINOPS_SCREENSHOT_SIZE=1920x1080; 1280x800 by default) and the palette.
+    QSize size(1280, 800);
+    if (const QStringList parts = qEnvironmentVariable("TWINOPS_SCREENSHOT_SIZE").split(u'x'); parts.size() == 2)
+        size = QSize(parts.at(0).toInt(), parts.at(1).toInt());
+    if (qEnvironmentVariableIntValue("TWINOPS_SCREENSHOT_DARK") == 1)
+        useDarkPalette();
     if (argc < 2) {
         std::fprintf(stderr,
                      "usage: make_screenshots OUTPUT_DIRECTORY [SECTION...]\n"
@@ -288,13 +320,14 @@ int main(int argc, char **argv)
         settingsPath, secrets, effective, {QStringLiteral("--port 0 (a free port) is used over the saved port")}});
     window.setLocalEndpoint((*core)->endpoint()->baseUrl());
     window.setEndpointStatus(QStringLiteral("Local API: %1").arg((*core)->endpoint()->baseUrl()));
-    window.resize(1280, 800);
+    window.resize(size);
     window.show();
     if (!QTest::qWaitForWindowExposed(&window))
         return 1;
     auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
     for (int section = 0; section < MainWindow::SectionCount; ++section) {
         const QString name = navigation->item(section)->text().toLower();
+        const QString fileName = QString(name).remove(u' ') + QStringLiteral(".png"); // "auditlog.png"
         if (!sections.isEmpty() && !sections.contains(name))
             continue;
         window.showSection(MainWindow::Section(section));
@@ -368,7 +401,7 @@ int main(int argc, char **argv)
             runs->setCurrentIndex(runs->model()->index(0, 0)); // show the newest run's results
             QTest::qWait(1000);
         }
-        const QString file = output.filePath(name + QStringLiteral(".png"));
+        const QString file = output.filePath(fileName);
         if (!window.grab().save(file)) {
             std::fprintf(stderr, "make_screenshots: cannot write %s\n", qPrintable(file));
             return 1;

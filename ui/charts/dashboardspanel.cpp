@@ -230,6 +230,7 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
         t->value->setFont(big);
         t->verdict->setObjectName(objectName + QStringLiteral("Verdict"));
         t->verdict->setVisible(limit.has_value());
+        t->verdict->setWordWrap(true); // seven tiles side by side fit a 1280 px window
         box->addWidget(new QLabel(caption, frame));
         box->addWidget(t->value);
         box->addWidget(t->verdict);

@@ -92,16 +92,17 @@ QJsonValue exportValue(const Row &row, int column, char kind)
     }
 }
 
-// Every row of the tenant in `table`, oldest first, with the listed columns only (never a hash or secret).
+// Every row of the tenant in `table` in `order` (oldest first unless told), with the listed columns only (never a hash
+// or secret).
 Result<QJsonArray> exportRows(Database &db, const QString &tenantId, const char *table,
-                              std::initializer_list<ExportColumn> columns)
+                              std::initializer_list<ExportColumn> columns, const char *order = "created_at, id")
 {
     QStringList names;
     for (const ExportColumn &column : columns)
         names.append(QLatin1String(column.name));
     TWINOPS_TRY_ASSIGN(const auto rows,
-                       db.query(QStringLiteral("SELECT %1 FROM %2 WHERE tenant_id = $1 ORDER BY created_at, id")
-                                    .arg(names.join(QLatin1String(", ")), QLatin1String(table)),
+                       db.query(QStringLiteral("SELECT %1 FROM %2 WHERE tenant_id = $1 ORDER BY %3")
+                                    .arg(names.join(QLatin1String(", ")), QLatin1String(table), QLatin1String(order)),
                                 {tenantId}));
     QJsonArray items;
     for (const Row row : rows) {
@@ -128,8 +129,9 @@ Result<QJsonObject> tenantExport(Database &db, const Tenant &tenant)
                                      {QStringLiteral("name"), tenant.name},
                                      {QStringLiteral("status"), tenantStatusName(tenant.status)},
                                      {QStringLiteral("created_at"), isoTime(tenant.createdAt)}}}};
-    auto add = [&](const char *key, const char *table, std::initializer_list<ExportColumn> columns) -> Status {
-        TWINOPS_TRY_ASSIGN(const auto rows, exportRows(db, id, table, columns));
+    auto add = [&](const char *key, const char *table, std::initializer_list<ExportColumn> columns,
+                   const char *order = "created_at, id") -> Status {
+        TWINOPS_TRY_ASSIGN(const auto rows, exportRows(db, id, table, columns, order));
         archive.insert(QLatin1String(key), rows);
         return {};
     };
@@ -184,7 +186,8 @@ Result<QJsonObject> tenantExport(Database &db, const Tenant &tenant)
                      {"latency_ms", 'i'},
                      {"partial", 'b'},
                      {"fallback", 'b'},
-                     {"created_at", 't'}}));
+                     {"created_at", 't'}},
+                    "conversation_id, seq")); // a question and its answer can share a millisecond
     TWINOPS_TRY(add("graph_nodes", "graph_nodes",
                     {{"id", 's'},
                      {"twin_id", 's'},
