@@ -6,9 +6,9 @@
 #include "jobdetailview.h"
 #include "jobsmodel.h"
 #include "jobtypesview.h"
-#include "workersview.h"
 #include "namedirectory.h"
 #include "tenantpicker.h"
+#include "workersview.h"
 
 #include <QAction>
 #include <QCheckBox>

@@ -288,16 +288,15 @@ void MainWindow::showEnvironment(int index)
     replacePanel(Sources, new SourcesPanel(client, this));
     auto *jobs = new JobsPanel(client, this);
     // The panel of what a job belongs to (a conversation is the twin's); choosing the object there is the user's.
-    connect(jobs, &JobsPanel::openRequested, this,
-            [this](const QString &kind, const QString &id, const QString &tenantId, const QString &twinId) {
-                showSection(kind == QLatin1String("tenant")   ? Tenants
-                                : kind == QLatin1String("source") ? Sources
-                                                                  : Twins);
-                // A conversation opens at itself; the other links open their panel.
-                if (kind == QLatin1String("conversation"))
-                    if (auto *twins = qobject_cast<TwinsPanel *>(m_panels->widget(Twins)))
-                        twins->showConversation(tenantId, twinId, id);
-            });
+    connect(
+        jobs, &JobsPanel::openRequested, this,
+        [this](const QString &kind, const QString &id, const QString &tenantId, const QString &twinId) {
+            showSection(kind == QLatin1String("tenant") ? Tenants : kind == QLatin1String("source") ? Sources : Twins);
+            // A conversation opens at itself; the other links open their panel.
+            if (kind == QLatin1String("conversation"))
+                if (auto *twins = qobject_cast<TwinsPanel *>(m_panels->widget(Twins)))
+                    twins->showConversation(tenantId, twinId, id);
+        });
     replacePanel(Jobs, jobs);
     replacePanel(Dashboards, new DashboardsPanel(client, this));
     // A remote server checks itself when no target is given; Local checks its embedded API when it runs.

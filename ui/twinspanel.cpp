@@ -345,7 +345,8 @@ void TwinsPanel::confirmDeleteTwin()
         return;
     clearError();
     ConfirmDialog::ask(this, QStringLiteral("confirmDeleteTwin"),
-                       {tr("Delete twin?"), tr("Delete twin"), m_twins->item(row).value(QLatin1String("name")).toString(),
+                       {tr("Delete twin?"), tr("Delete twin"),
+                        m_twins->item(row).value(QLatin1String("name")).toString(),
                         tr("Deletes the twin with its sources, conversations, knowledge graph and share links. This "
                            "cannot be undone; Archive keeps everything instead.")},
                        [this, twinId = m_twins->idAt(row)] { m_twins->deleteTwin(twinId); });

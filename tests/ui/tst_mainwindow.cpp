@@ -16,8 +16,8 @@
 #include <QAbstractItemModel>
 #include <QApplication>
 #include <QComboBox>
-#include <QDialog>
 #include <QDBusConnection>
+#include <QDialog>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>

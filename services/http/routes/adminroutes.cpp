@@ -333,9 +333,7 @@ void registerAdminRoutes(Router &router)
             if (!status)
                 return Error::badRequest(QStringLiteral("status must be active or suspended"));
         }
-        TWINOPS_TRY_ASSIGN(
-            const auto tenants,
-            TenantRepository(c.api.db()).list(page, freeText(c.request), status));
+        TWINOPS_TRY_ASSIGN(const auto tenants, TenantRepository(c.api.db()).list(page, freeText(c.request), status));
         QList<JsonObjectWriter> items;
         for (const Tenant &tenant : tenants.items) {
             TWINOPS_TRY_ASSIGN(const auto json, tenantWithCounts(c.api.db(), tenant));
