@@ -84,6 +84,43 @@ void UsersModel::endSessions(const QString &userId)
                   });
 }
 
+void UsersModel::addUser(const QString &email, const QString &role)
+{
+    if (tenantId().isEmpty())
+        return;
+    client().call("POST", QStringLiteral("/api/v1/admin/tenants/%1/users").arg(encoded(tenantId())),
+                  QJsonObject{{QStringLiteral("email"), email}, {QStringLiteral("role"), role}}, this,
+                  [this, tenant = tenantId()](const AdminReply &reply) {
+                      if (!reply.ok()) {
+                          emit errorOccurred(tr("The user was not added: %1").arg(reply.errorText()));
+                          return;
+                      }
+                      QJsonObject user = reply.body;
+                      const QString password = user.take(QLatin1String("password")).toString();
+                      if (tenant == tenantId())
+                          upsert(user, true);
+                      emit userAdded(tenant, user, password);
+                  });
+}
+
+void UsersModel::changeRole(const QString &userId, const QString &role)
+{
+    client().call("PATCH", QStringLiteral("/api/v1/admin/users/") + encoded(userId),
+                  QJsonObject{{QStringLiteral("role"), role}}, this, [this](const AdminReply &reply) {
+                      if (!reply.ok()) {
+                          emit errorOccurred(tr("The role was not changed: %1").arg(reply.errorText()));
+                          return;
+                      }
+                      upsert(reply.body, false);
+                      emit userUpdated(reply.body.value(QLatin1String("id")).toString());
+                  });
+}
+
+QStringList UsersModel::roles()
+{
+    return {QStringLiteral("owner"), QStringLiteral("admin"), QStringLiteral("viewer")};
+}
+
 QString UsersModel::listPath() const
 {
     if (tenantId().isEmpty())

@@ -2,6 +2,8 @@
 
 #include "tenantscopedmodel.h"
 
+#include <QStringList>
+
 namespace twinops {
 
 // The users of one tenant, paged; revoke and restore change the one row they act on.
@@ -18,10 +20,18 @@ public:
     void setRevoked(const QString &userId, bool revoked);
     // Ends the user's sessions (not the keys); sessionsEnded once the API confirmed it.
     void endSessions(const QString &userId);
+    // Adds a user to the shown tenant with a generated password (POST /api/v1/admin/tenants/{id}/users); the password
+    // is handed on once, in userAdded, and never kept here.
+    void addUser(const QString &email, const QString &role);
+    void changeRole(const QString &userId, const QString &role);
+
+    // The roles a tenant's user may have, most powerful first (the API's enum).
+    static QStringList roles();
 
 signals:
     void userUpdated(const QString &userId);
     void sessionsEnded(const QString &userId);
+    void userAdded(const QString &tenantId, const QJsonObject &user, const QString &password);
 
 protected:
     QString listPath() const override;

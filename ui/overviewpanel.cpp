@@ -247,6 +247,12 @@ void OverviewPanel::showDatabaseDetails(int row)
     databaseDialog(m_model.data(m_model.index(row, Column::Name)).toString(), shown, this)->open();
 }
 
+void OverviewPanel::refresh()
+{
+    m_model.refresh();
+    inspectDatabases();
+}
+
 void OverviewPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);

@@ -44,6 +44,10 @@ public:
     // Opens the database details of environment `row` (what a click on its Database figure does).
     void showDatabaseDetails(int row);
 
+public slots:
+    // The main window's F5 (see MainWindow): every environment's figures and database read again.
+    void refresh();
+
 signals:
     void openRequested(int environment, twinops::OverviewPanel::Destination destination);
 

@@ -232,6 +232,13 @@ void SourcesPanel::loadTwins(const QString &cursor, quint64 generation)
         tenantId);
 }
 
+void SourcesPanel::refresh()
+{
+    clearError();
+    m_tenant->reload();
+    m_sources->reload();
+}
+
 void SourcesPanel::twinChanged()
 {
     m_sources->setTwin(m_tenant->tenantId(), m_twin->currentData().toString());

@@ -34,6 +34,10 @@ public:
     // is read off the GUI thread; a file that cannot be uploaded is reported in the panel when the read ends.
     void uploadFile(const QString &path);
 
+public slots:
+    // The main window's F5 (see MainWindow): the tenants and the twin's sources read again.
+    void refresh();
+
 protected:
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;

@@ -97,6 +97,11 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     , m_revokeButton(new QPushButton(tr("Revoke…"), this))
     , m_restoreButton(new QPushButton(tr("Restore"), this))
     , m_endSessionsButton(new QPushButton(tr("End sessions…"), this))
+    , m_roleBox(new QComboBox(this))
+    , m_changeRoleButton(new QPushButton(tr("Change role"), this))
+    , m_newUserEmail(new QLineEdit(this))
+    , m_newUserRole(new QComboBox(this))
+    , m_addUserButton(new QPushButton(tr("Add user"), this))
     , m_keysTitle(new QLabel(this))
     , m_keysTable(makeTable(QStringLiteral("apiKeysTable"), m_keysProxy, ApiKeysModel::Created, this))
     , m_createKeyButton(new QPushButton(tr("Create key…"), this))
@@ -125,6 +130,19 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     m_restoreButton->setObjectName(QStringLiteral("restoreUserButton"));
     m_endSessionsButton->setObjectName(QStringLiteral("endUserSessionsButton"));
     m_endSessionsButton->setToolTip(tr("Sign the user out everywhere; their password and API keys keep working"));
+    m_roleBox->setObjectName(QStringLiteral("userRoleBox"));
+    m_newUserRole->setObjectName(QStringLiteral("newUserRole"));
+    for (const QString &role : UsersModel::roles()) {
+        m_roleBox->addItem(role, role);
+        m_newUserRole->addItem(role, role);
+    }
+    m_newUserRole->setCurrentIndex(m_newUserRole->findData(QStringLiteral("viewer")));
+    m_changeRoleButton->setObjectName(QStringLiteral("changeUserRoleButton"));
+    m_newUserEmail->setObjectName(QStringLiteral("newUserEmail"));
+    m_newUserEmail->setPlaceholderText(tr("New user's email"));
+    m_newUserEmail->setMaxLength(254);
+    m_addUserButton->setObjectName(QStringLiteral("addUserButton"));
+    m_addUserButton->setToolTip(tr("Adds the user with a generated password, shown once, for you to hand over"));
     m_keysTitle->setObjectName(QStringLiteral("apiKeysTitle"));
     m_keysTitle->setWordWrap(true);
     // The prefix is what tells keys apart: shown whole.
@@ -143,7 +161,12 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     details->setObjectName(QStringLiteral("tenantDetailsTabs"));
     auto *usersPage = new QWidget(details);
     auto *userActions = new QHBoxLayout;
+    userActions->addWidget(m_newUserEmail, 1);
+    userActions->addWidget(m_newUserRole);
+    userActions->addWidget(m_addUserButton);
     userActions->addStretch();
+    userActions->addWidget(m_roleBox);
+    userActions->addWidget(m_changeRoleButton);
     userActions->addWidget(m_revokeButton);
     userActions->addWidget(m_restoreButton);
     userActions->addWidget(m_endSessionsButton);
@@ -199,12 +222,19 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     connect(m_revokeButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(true); });
     connect(m_restoreButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(false); });
     connect(m_endSessionsButton, &QPushButton::clicked, this, &TenantsPanel::confirmEndSessions);
+    connect(m_addUserButton, &QPushButton::clicked, this, &TenantsPanel::addUser);
+    connect(m_newUserEmail, &QLineEdit::returnPressed, this, &TenantsPanel::addUser);
+    connect(m_newUserEmail, &QLineEdit::textChanged, this, &TenantsPanel::updateButtons);
+    connect(m_changeRoleButton, &QPushButton::clicked, this, &TenantsPanel::changeRole);
+    connect(m_roleBox, &QComboBox::currentIndexChanged, this, &TenantsPanel::updateButtons);
+    connect(m_users, &UsersModel::userAdded, this, &TenantsPanel::showAddedUser);
     connect(m_createKeyButton, &QPushButton::clicked, this, &TenantsPanel::openCreateKeyDialog);
     connect(m_revokeKeyButton, &QPushButton::clicked, this, &TenantsPanel::confirmRevokeKey);
 
     connect(m_tenantsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &TenantsPanel::tenantSelectionChanged);
-    connect(m_usersTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TenantsPanel::updateButtons);
+    connect(m_usersTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TenantsPanel::showUserRole);
+    connect(m_users, &UsersModel::userUpdated, this, &TenantsPanel::showUserRole);
     connect(m_keysTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TenantsPanel::updateButtons);
     // A reset (new search) clears the selection without selectionChanged.
     connect(m_tenants, &QAbstractItemModel::modelReset, this, &TenantsPanel::tenantSelectionChanged);
@@ -326,6 +356,10 @@ void TenantsPanel::updateButtons()
     m_revokeButton->setEnabled(user >= 0 && !m_users->isRevoked(user));
     m_restoreButton->setEnabled(user >= 0 && m_users->isRevoked(user));
     m_endSessionsButton->setEnabled(user >= 0 && !m_users->isRevoked(user));
+    const QString role = user >= 0 ? m_users->item(user).value(QLatin1String("role")).toString() : QString();
+    m_roleBox->setEnabled(user >= 0 && !m_users->isRevoked(user));
+    m_changeRoleButton->setEnabled(m_roleBox->isEnabled() && m_roleBox->currentData().toString() != role);
+    m_addUserButton->setEnabled(!m_users->tenantId().isEmpty() && m_newUserEmail->text().contains(u'@'));
     m_createKeyButton->setEnabled(!m_keys->tenantId().isEmpty());
     const int key = selectedKeyRow();
     m_revokeKeyButton->setEnabled(key >= 0 && !m_keys->isRevoked(key));
@@ -470,6 +504,48 @@ void TenantsPanel::openCreateKeyDialog()
             m_keys->createKey(dialog->newKey());
     });
     dialog->open();
+}
+
+// The role box shows the selected user's role until another is picked for Change role.
+void TenantsPanel::showUserRole()
+{
+    const int row = selectedUserRow();
+    if (row >= 0)
+        m_roleBox->setCurrentIndex(m_roleBox->findData(m_users->item(row).value(QLatin1String("role")).toString()));
+    updateButtons();
+}
+
+void TenantsPanel::addUser()
+{
+    const QString email = m_newUserEmail->text().trimmed();
+    if (m_users->tenantId().isEmpty() || !email.contains(u'@'))
+        return;
+    clearError();
+    m_users->addUser(email, m_newUserRole->currentData().toString());
+}
+
+void TenantsPanel::showAddedUser(const QString &tenantId, const QJsonObject &user, const QString &password)
+{
+    m_newUserEmail->clear();
+    const int row = m_tenants->rowOf(tenantId);
+    auto *dialog = new OneTimeSecretDialog(tr("User added"),
+                                           tr("The password of %1 (%2 of %3)")
+                                               .arg(user.value(QLatin1String("email")).toString(),
+                                                    user.value(QLatin1String("role")).toString(),
+                                                    row < 0 ? tr("the tenant") : tenantName(row)),
+                                           password, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+// A role change is undone by another one: it needs no question (the API refuses to demote the last owner).
+void TenantsPanel::changeRole()
+{
+    const int row = selectedUserRow();
+    if (row < 0)
+        return;
+    clearError();
+    m_users->changeRole(m_users->idAt(row), m_roleBox->currentData().toString());
 }
 
 void TenantsPanel::showCreatedKey(const QString &tenantId, const QJsonObject &key, const QString &secret)

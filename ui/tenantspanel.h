@@ -66,6 +66,10 @@ private:
     void showCreatedKey(const QString &tenantId, const QJsonObject &key, const QString &secret);
     void confirmRevokeKey();
     void confirmEndSessions();
+    void showUserRole();
+    void addUser();
+    void showAddedUser(const QString &tenantId, const QJsonObject &user, const QString &password);
+    void changeRole();
     void showError(const QString &message);
     void clearError();
     QString tenantName(int row) const;
@@ -93,6 +97,11 @@ private:
     QPushButton *m_revokeButton;
     QPushButton *m_restoreButton;
     QPushButton *m_endSessionsButton;
+    QComboBox *m_roleBox; // the selected user's role, to change
+    QPushButton *m_changeRoleButton;
+    QLineEdit *m_newUserEmail;
+    QComboBox *m_newUserRole;
+    QPushButton *m_addUserButton;
     QLabel *m_keysTitle;
     QTableView *m_keysTable;
     QPushButton *m_createKeyButton;

@@ -4,6 +4,7 @@
 #include "checks/apiclient.h"
 #include "consolefixture.h"
 #include "http/httpendpoint.h"
+#include "onetimesecretdialog.h"
 #include "tenantsmodel.h"
 #include "tenantspanel.h"
 #include "uitesting.h"
@@ -84,6 +85,7 @@ private slots:
     void revokedUserIsRefusedOnTheirNextCall();
     void pagesThroughEveryTenant();
     void statusFilterLastActivityExportAndDelete();
+    void addUserAndChangeRole();
 };
 
 void TestTenantsPanel::createSearchAndSuspend()
@@ -485,6 +487,89 @@ void TestTenantsPanel::statusFilterLastActivityExportAndDelete()
              qPrintable(ui.error->text()));
     QCOMPARE(tenantRows(), 0);
     QVERIFY(!deleteButton->isEnabled()); // the selection went with the row
+}
+
+// Add user: the generated password is shown once and logs in; Change role takes effect on the user's next call; the
+// last owner cannot be demoted, said in words.
+void TestTenantsPanel::addUserAndChangeRole()
+{
+    auto fixture = ConsoleFixture::create(currentDialect());
+    if (!fixture)
+        return;
+    EndpointOptions http;
+    http.port = 0;
+    TWINOPS_VERIFY_OK(fixture->core->serveHttp(http, QByteArray(32, 'u')));
+    const QUrl base(fixture->core->endpoint()->baseUrl());
+    const ApiReply signup = httpCall(base, "POST", QStringLiteral("/api/v1/auth/signup"),
+                                     QJsonObject{{QStringLiteral("email"), QStringLiteral("owner@lovelace.test")},
+                                                 {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                                                 {QStringLiteral("tenant_name"), QStringLiteral("Lovelace Labs")}});
+    QCOMPARE(signup.status, 201);
+
+    TenantsPanel panel(*fixture->local);
+    PanelModelTesters testers(panel);
+    panel.resize(1100, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const PanelWidgets ui(panel);
+    QVERIFY(ui.complete());
+    auto *email = child<QLineEdit>(panel, QStringLiteral("newUserEmail"));
+    auto *newRole = child<QComboBox>(panel, QStringLiteral("newUserRole"));
+    auto *add = child<QPushButton>(panel, QStringLiteral("addUserButton"));
+    auto *roleBox = child<QComboBox>(panel, QStringLiteral("userRoleBox"));
+    auto *changeRole = child<QPushButton>(panel, QStringLiteral("changeUserRoleButton"));
+    QVERIFY(email && newRole && add && roleBox && changeRole);
+    QTRY_COMPARE(ui.tenants->model()->rowCount(), 1);
+    clickRow(ui.tenants, 0);
+    QTRY_COMPARE(ui.users->model()->rowCount(), 1);
+    QVERIFY(!add->isEnabled());
+
+    // Add: one row appended, the password once.
+    QTest::keyClicks(email, QStringLiteral("grace@lovelace.test"));
+    newRole->setCurrentIndex(newRole->findData(QStringLiteral("viewer")));
+    QVERIFY(add->isEnabled());
+    QTest::mouseClick(add, Qt::LeftButton);
+    OneTimeSecretDialog *shown = nullptr;
+    QTRY_VERIFY((shown = panel.findChild<OneTimeSecretDialog *>(QStringLiteral("oneTimeSecretDialog"))));
+    const QString password = child<QLineEdit>(*shown, QStringLiteral("oneTimeSecret"))->text();
+    QVERIFY(password.size() >= 16);
+    QVERIFY(child<QLabel>(*shown, QStringLiteral("oneTimeSecretNotice"))->text().contains(QLatin1String("grace@")));
+    QTest::mouseClick(child<QPushButton>(*shown, QStringLiteral("closeSecretButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<OneTimeSecretDialog *>());
+    QTRY_COMPARE(ui.users->model()->rowCount(), 2);
+    QVERIFY(email->text().isEmpty());
+    const int grace = rowWithText(ui.users->model(), QStringLiteral("grace@lovelace.test"), UsersModel::Email);
+    QVERIFY(grace >= 0);
+    QCOMPARE(cellText(ui.users->model(), grace, UsersModel::Role), QStringLiteral("viewer"));
+    const ApiReply login = httpCall(base, "POST", QStringLiteral("/api/v1/auth/login"),
+                                    QJsonObject{{QStringLiteral("email"), QStringLiteral("grace@lovelace.test")},
+                                                {QStringLiteral("password"), password}});
+    QCOMPARE(login.status, 200);
+    const QString token = login.object().value(QLatin1String("access_token")).toString();
+    // A viewer may not create a twin.
+    const QJsonObject twin{{QStringLiteral("name"), QStringLiteral("Analytical")}};
+    QCOMPARE(httpCall(base, "POST", QStringLiteral("/api/v1/twins"), twin, token).status, 403);
+
+    // Change role: the box shows the user's role; another one enables the button; the next call has the new role.
+    clickRow(ui.users, grace);
+    QTRY_COMPARE(roleBox->currentData().toString(), QStringLiteral("viewer"));
+    QVERIFY(!changeRole->isEnabled());
+    roleBox->setCurrentIndex(roleBox->findData(QStringLiteral("admin")));
+    QVERIFY(changeRole->isEnabled());
+    QTest::mouseClick(changeRole, Qt::LeftButton);
+    QTRY_COMPARE(cellText(ui.users->model(), grace, UsersModel::Role), QStringLiteral("admin"));
+    QTRY_VERIFY(!changeRole->isEnabled());
+    QCOMPARE(httpCall(base, "POST", QStringLiteral("/api/v1/twins"), twin, token).status, 201);
+
+    // The last owner stays: refused, in words, and the row keeps its role.
+    const int owner = rowWithText(ui.users->model(), QStringLiteral("owner@lovelace.test"), UsersModel::Email);
+    clickRow(ui.users, owner);
+    QTRY_COMPARE(roleBox->currentData().toString(), QStringLiteral("owner"));
+    roleBox->setCurrentIndex(roleBox->findData(QStringLiteral("viewer")));
+    QTest::mouseClick(changeRole, Qt::LeftButton);
+    QTRY_VERIFY(ui.error->isVisible());
+    QVERIFY2(ui.error->text().startsWith(QLatin1String("The role was not changed")), qPrintable(ui.error->text()));
+    QCOMPARE(cellText(ui.users->model(), owner, UsersModel::Role), QStringLiteral("owner"));
 }
 
 QTEST_MAIN(TestTenantsPanel)
