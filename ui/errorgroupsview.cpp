@@ -1,5 +1,6 @@
 #include "errorgroupsview.h"
 
+#include "confirmdialog.h"
 #include "tenantpicker.h"
 
 #include <QComboBox>
@@ -91,26 +92,10 @@ ErrorGroupsView::ErrorGroupsView(AdminClient &client, QWidget *parent)
     actions->addStretch();
     actions->addWidget(m_showJobs);
 
-    // The Jobs tab's inline confirmation: the window stays live and a test can press it.
-    m_confirmBar = new QWidget(this);
-    m_confirmBar->setObjectName(QStringLiteral("errorGroupsConfirmBar"));
-    m_confirmText = new QLabel(m_confirmBar);
-    m_confirmText->setObjectName(QStringLiteral("errorGroupsConfirmText"));
-    m_confirmText->setWordWrap(true);
-    auto *confirmButton = button(QStringLiteral("confirmGroupButton"), tr("Confirm"), m_confirmBar);
-    auto *dismissButton = button(QStringLiteral("dismissGroupButton"), tr("Don't"), m_confirmBar);
-    auto *confirmLayout = new QHBoxLayout(m_confirmBar);
-    confirmLayout->setContentsMargins(0, 0, 0, 0);
-    confirmLayout->addWidget(m_confirmText, 1);
-    confirmLayout->addWidget(confirmButton);
-    confirmLayout->addWidget(dismissButton);
-    m_confirmBar->hide();
-
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(filterBar);
     layout->addWidget(m_error);
     layout->addWidget(m_table, 1);
-    layout->addWidget(m_confirmBar);
     layout->addLayout(actions);
     layout->addWidget(m_status);
 
@@ -137,8 +122,6 @@ ErrorGroupsView::ErrorGroupsView(AdminClient &client, QWidget *parent)
         if (!signature.isEmpty())
             emit showJobsRequested(signature, m_model->filter().tenantId, m_model->filter().type);
     });
-    connect(confirmButton, &QPushButton::clicked, this, &ErrorGroupsView::confirm);
-    connect(dismissButton, &QPushButton::clicked, this, &ErrorGroupsView::dismiss);
 
     updateButtons();
 }
@@ -162,7 +145,6 @@ void ErrorGroupsView::applyFilter()
     filter.state = jobStateFromString(m_state->currentData().toString());
     filter.type = m_type->text().trimmed();
     filter.tenantId = m_tenant->tenantId();
-    dismiss();
     m_error->hide();
     m_model->setFilter(filter);
 }
@@ -188,48 +170,36 @@ void ErrorGroupsView::ask(Action action)
     const qint64 count = ErrorGroupsModel::applicableCount(action, group);
     if (count == 0)
         return;
-    m_pending = action;
-    m_pendingSignature = group.value(QLatin1String("signature")).toString();
-    const QString signature = elided(m_pendingSignature);
+    const QString signature = group.value(QLatin1String("signature")).toString();
+    ConfirmDialog::Question question;
+    question.object = elided(signature);
     switch (action) {
     case Action::Retry:
-        m_confirmText->setText(
-            tr("Retry %n job(s) of the group \"%1\" (its discarded and cancelled ones)?", nullptr, int(count))
-                .arg(signature));
+        question.title = tr("Retry the group?");
+        question.action = tr("Retry %n job(s)", nullptr, int(count));
+        question.consequence
+            = tr("Retry %n job(s) of the group (its discarded and cancelled ones).", nullptr, int(count));
         break;
     case Action::Cancel:
-        m_confirmText->setText(
-            tr("Cancel %n job(s) of the group \"%1\" (running ones are asked to stop)?", nullptr, int(count))
-                .arg(signature));
+        question.title = tr("Cancel the group?");
+        question.action = tr("Cancel %n job(s)", nullptr, int(count));
+        question.consequence
+            = tr("Cancel %n job(s) of the group (running ones are asked to stop).", nullptr, int(count));
         break;
     case Action::Discard:
-        m_confirmText->setText(
-            tr("Discard %n waiting job(s) of the group \"%1\"? They will not run again unless retried.", nullptr,
-               int(count))
-                .arg(signature));
+        question.title = tr("Discard the group?");
+        question.action = tr("Discard %n job(s)", nullptr, int(count));
+        question.consequence = tr("Discard %n waiting job(s) of the group. They will not run again unless retried.",
+                                  nullptr, int(count));
         break;
     }
     if (m_model->filter().state) // the routes take no state: the action reaches the group's jobs in its other states
-        m_confirmText->setText(m_confirmText->text()
-                               + tr(" The state filter does not narrow it: the group's jobs in the other states it "
-                                    "applies to change too."));
-    m_confirmBar->show();
-}
-
-void ErrorGroupsView::confirm()
-{
-    if (!m_pending)
-        return;
-    m_model->act(*m_pending, m_pendingSignature);
-    m_status->setText(tr("Working…"));
-    dismiss();
-}
-
-void ErrorGroupsView::dismiss()
-{
-    m_pending.reset();
-    m_pendingSignature.clear();
-    m_confirmBar->hide();
+        question.consequence += tr(" The state filter does not narrow it: the group's jobs in the other states it "
+                                   "applies to change too.");
+    ConfirmDialog::ask(this, QStringLiteral("confirmGroupAction"), question, [this, action, signature] {
+        m_model->act(action, signature);
+        m_status->setText(tr("Working…"));
+    });
 }
 
 void ErrorGroupsView::showResult(Action action, const QString &signature, qint64 changed, qint64 inGroup,

@@ -41,8 +41,6 @@ private:
 
     void applyFilter();
     void ask(Action action);
-    void confirm();
-    void dismiss();
     void showResult(Action action, const QString &signature, qint64 changed, qint64 inGroup, const QString &error);
     void showError(const QString &message);
     void updateButtons();
@@ -59,10 +57,6 @@ private:
     QPushButton *m_cancel;
     QPushButton *m_discard;
     QPushButton *m_showJobs;
-    QWidget *m_confirmBar;
-    QLabel *m_confirmText;
-    std::optional<Action> m_pending;
-    QString m_pendingSignature;
     bool m_tenantsListed = false;
 };
 

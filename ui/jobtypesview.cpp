@@ -1,5 +1,7 @@
 #include "jobtypesview.h"
 
+#include "confirmdialog.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -65,25 +67,10 @@ JobTypesView::JobTypesView(AdminClient &client, QWidget *parent)
     actions->addWidget(m_pause);
     actions->addWidget(m_resume);
 
-    m_confirmBar = new QWidget(this);
-    m_confirmBar->setObjectName(QStringLiteral("jobTypesConfirmBar"));
-    m_confirmText = new QLabel(m_confirmBar);
-    m_confirmText->setObjectName(QStringLiteral("jobTypesConfirmText"));
-    m_confirmText->setWordWrap(true);
-    auto *confirmButton = button(QStringLiteral("confirmTypeButton"), tr("Confirm"), m_confirmBar);
-    auto *dismissButton = button(QStringLiteral("dismissTypeButton"), tr("Don't"), m_confirmBar);
-    auto *confirmLayout = new QHBoxLayout(m_confirmBar);
-    confirmLayout->setContentsMargins(0, 0, 0, 0);
-    confirmLayout->addWidget(m_confirmText, 1);
-    confirmLayout->addWidget(confirmButton);
-    confirmLayout->addWidget(dismissButton);
-    m_confirmBar->hide();
-
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(topBar);
     layout->addWidget(m_error);
     layout->addWidget(m_table, 1);
-    layout->addWidget(m_confirmBar);
     layout->addLayout(actions);
     layout->addWidget(m_status);
 
@@ -98,8 +85,6 @@ JobTypesView::JobTypesView(AdminClient &client, QWidget *parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobTypesView::updateButtons);
     connect(m_pause, &QPushButton::clicked, this, [this] { ask(true); });
     connect(m_resume, &QPushButton::clicked, this, [this] { ask(false); });
-    connect(confirmButton, &QPushButton::clicked, this, &JobTypesView::confirm);
-    connect(dismissButton, &QPushButton::clicked, this, &JobTypesView::dismiss);
     updateButtons();
 }
 
@@ -136,38 +121,24 @@ void JobTypesView::ask(bool pause)
     const QJsonObject type = selectedType();
     if (type.isEmpty())
         return;
-    m_pending = pause;
-    m_pendingType = type.value(QLatin1String("type")).toString();
-    m_pendingReason = pause ? m_reason->text().trimmed() : QString();
-    const qint64 waiting = type.value(QLatin1String("counts"))[QLatin1String("available")].toInteger()
-        + type.value(QLatin1String("counts"))[QLatin1String("retryable")].toInteger()
-        + type.value(QLatin1String("counts"))[QLatin1String("scheduled")].toInteger();
-    m_confirmText->setText(
-        pause ? tr("Pause \"%1\"? No instance will start its jobs (%n waiting now) until it is resumed.", nullptr,
-                   int(waiting))
-                    .arg(m_pendingType)
-              : tr("Resume \"%1\"? Its %n waiting job(s) become claimable at once.", nullptr, int(waiting))
-                    .arg(m_pendingType));
-    m_confirmBar->show();
-}
-
-void JobTypesView::confirm()
-{
-    if (!m_pending)
-        return;
-    m_model->setPaused(m_pendingType, *m_pending, m_pendingReason);
-    m_status->setText(tr("Working…"));
-    if (*m_pending)
-        m_reason->clear();
-    dismiss();
-}
-
-void JobTypesView::dismiss()
-{
-    m_pending.reset();
-    m_pendingType.clear();
-    m_pendingReason.clear();
-    m_confirmBar->hide();
+    const QString name = type.value(QLatin1String("type")).toString();
+    const QString reason = pause ? m_reason->text().trimmed() : QString();
+    const QJsonObject counts = type.value(QLatin1String("counts")).toObject();
+    const int waiting
+        = int(counts[QLatin1String("available")].toInteger() + counts[QLatin1String("retryable")].toInteger()
+              + counts[QLatin1String("scheduled")].toInteger());
+    const ConfirmDialog::Question question = pause
+        ? ConfirmDialog::Question{tr("Pause the job type?"), tr("Pause"), name,
+                                  tr("No instance will start its jobs (%n waiting now) until it is resumed.", nullptr,
+                                     waiting)}
+        : ConfirmDialog::Question{tr("Resume the job type?"), tr("Resume"), name,
+                                  tr("Its %n waiting job(s) become claimable at once.", nullptr, waiting)};
+    ConfirmDialog::ask(this, QStringLiteral("confirmTypeAction"), question, [this, name, pause, reason] {
+        m_model->setPaused(name, pause, reason);
+        m_status->setText(tr("Working…"));
+        if (pause)
+            m_reason->clear();
+    });
 }
 
 void JobTypesView::showResult(const QString &type, bool paused, const QString &error)

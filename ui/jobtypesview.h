@@ -31,8 +31,6 @@ protected:
 
 private:
     void ask(bool pause);
-    void confirm();
-    void dismiss();
     void showResult(const QString &type, bool paused, const QString &error);
     void showError(const QString &message);
     void updateButtons();
@@ -45,11 +43,6 @@ private:
     QLineEdit *m_reason;
     QPushButton *m_pause;
     QPushButton *m_resume;
-    QWidget *m_confirmBar;
-    QLabel *m_confirmText;
-    std::optional<bool> m_pending; // pause (true) or resume (false) of m_pendingType, awaiting confirmation
-    QString m_pendingType;
-    QString m_pendingReason;
 };
 
 } // namespace twinops

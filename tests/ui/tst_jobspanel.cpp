@@ -743,13 +743,11 @@ void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
     auto *retry = child<QPushButton>(panel, "retryGroupButton");
     auto *cancel = child<QPushButton>(panel, "cancelGroupButton");
     auto *discard = child<QPushButton>(panel, "discardGroupButton");
-    auto *confirmText = child<QLabel>(panel, "errorGroupsConfirmText");
-    auto *confirm = child<QPushButton>(panel, "confirmGroupButton");
     auto *status = child<QLabel>(panel, "errorGroupsStatus");
     auto *state = child<QComboBox>(panel, "errorGroupsState");
     auto *tenant = child<QComboBox>(panel, "errorGroupsTenant");
     auto *apply = child<QPushButton>(panel, "applyErrorGroupsFilter");
-    QVERIFY(table && retry && cancel && discard && confirmText && confirm && status && state && tenant && apply);
+    QVERIFY(table && retry && cancel && discard && status && state && tenant && apply);
 
     QTRY_COMPARE(model->rowCount(), 2);
     const auto cell
@@ -775,12 +773,13 @@ void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
 
     const QString signature = cell(0, ErrorGroupsModel::Signature);
     QTest::mouseClick(retry, Qt::LeftButton);
-    QVERIFY(confirm->isVisible());
-    QVERIFY2(confirmText->text().contains(QLatin1String("Retry 2 job(s) of the group")),
-             qPrintable(confirmText->text()));
-    QVERIFY2(confirmText->text().contains(signature), qPrintable(confirmText->text()));
+    QDialog *question = waitForConfirmation(panel, QStringLiteral("confirmGroupAction"));
+    QVERIFY(question);
+    const QString consequence = child<QLabel>(*question, QStringLiteral("confirmConsequence"))->text();
+    QVERIFY2(consequence.contains(QLatin1String("Retry 2 job(s) of the group")), qPrintable(consequence));
+    QCOMPARE(child<QLabel>(*question, QStringLiteral("confirmObject"))->text(), signature); // short: not elided
     QCOMPARE(countInState(QStringLiteral("discarded")), 2); // nothing happens before the confirmation
-    QTest::mouseClick(confirm, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmGroupAction")));
     QTRY_VERIFY2(status->text().startsWith(QLatin1String("Retried 2 of the 2 jobs")), qPrintable(status->text()));
     QCOMPARE(countInState(QStringLiteral("discarded")), 0);
     QCOMPARE(countInState(QStringLiteral("available")), 2); // the retried group; the other one stays retryable

@@ -110,10 +110,8 @@ void TestWorkersView::pauseAndResumeATypeFromTheTypesTab()
     auto *pause = child<QPushButton>(*view, QStringLiteral("pauseTypeButton"));
     auto *resume = child<QPushButton>(*view, QStringLiteral("resumeTypeButton"));
     auto *reason = child<QLineEdit>(*view, QStringLiteral("pauseReason"));
-    auto *confirmText = child<QLabel>(*view, QStringLiteral("jobTypesConfirmText"));
-    auto *confirm = child<QPushButton>(*view, QStringLiteral("confirmTypeButton"));
     auto *status = child<QLabel>(*view, QStringLiteral("jobTypesStatus"));
-    QVERIFY(table && pause && resume && reason && confirmText && confirm && status);
+    QVERIFY(table && pause && resume && reason && status);
 
     QTRY_COMPARE(model->rowOf(jobtypes::probe), 0);
     QCOMPARE(cellText(model, 0, JobTypesModel::Available), QStringLiteral("3"));
@@ -125,11 +123,12 @@ void TestWorkersView::pauseAndResumeATypeFromTheTypesTab()
 
     reason->setText(QStringLiteral("probe storm"));
     QTest::mouseClick(pause, Qt::LeftButton);
-    QVERIFY(confirmText->isVisible());
-    QVERIFY2(confirmText->text().contains(QLatin1String("\"probe\"")) && confirmText->text().contains(u'3'),
-             qPrintable(confirmText->text()));
+    QDialog *question = waitForConfirmation(*view, QStringLiteral("confirmTypeAction"));
+    QVERIFY(question);
+    QCOMPARE(child<QLabel>(*question, QStringLiteral("confirmObject"))->text(), QStringLiteral("probe"));
+    QVERIFY(child<QLabel>(*question, QStringLiteral("confirmConsequence"))->text().contains(u'3'));
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM paused_job_types")), qint64(0)); // not on one click
-    QTest::mouseClick(confirm, Qt::LeftButton);
+    QVERIFY(confirmAction(*view, QStringLiteral("confirmTypeAction")));
     QTRY_COMPARE(model->index(0, 0).data(JobTypesModel::PausedRole).toBool(), true);
     QTRY_COMPARE(status->text(), QStringLiteral("Paused \"probe\"."));
     QCOMPARE(cellText(model, 0, JobTypesModel::Status), QStringLiteral("Paused: probe storm"));
@@ -147,8 +146,10 @@ void TestWorkersView::pauseAndResumeATypeFromTheTypesTab()
     QVERIFY(resume->isEnabled());
     QVERIFY(!pause->isEnabled());
     QTest::mouseClick(resume, Qt::LeftButton);
-    QVERIFY(confirmText->text().startsWith(QLatin1String("Resume \"probe\"")));
-    QTest::mouseClick(confirm, Qt::LeftButton);
+    QDialog *resumeQuestion = waitForConfirmation(*view, QStringLiteral("confirmTypeAction"));
+    QVERIFY(resumeQuestion);
+    QCOMPARE(resumeQuestion->windowTitle(), QStringLiteral("Resume the job type?"));
+    QVERIFY(confirmAction(*view, QStringLiteral("confirmTypeAction")));
     QTRY_COMPARE(status->text(), QStringLiteral("Resumed \"probe\"."));
     QTRY_COMPARE_WITH_TIMEOUT(
         count(QStringLiteral("SELECT count(*) FROM jobs WHERE type = 'probe' AND state = 'completed'")), qint64(3),
