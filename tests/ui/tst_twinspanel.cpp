@@ -62,6 +62,30 @@ void cancelConfirmation(QWidget &panel, const QString &name)
     QTRY_VERIFY(!panel.findChild<QDialog *>(name));
 }
 
+// The tenant "Acme Robotics" with the twin "Pump station", made through the admin API; the twin's id.
+QString seedPumpStation(ServiceCore &core)
+{
+    const QString acme = postJson(core, QStringLiteral("/api/v1/admin/tenants"),
+                                  {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
+    return postJson(core, QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("Pump station")}},
+                    acme);
+}
+
+// The panel on screen with Acme Robotics picked and its Pump station listed.
+bool showPumpStation(TwinsPanel &panel)
+{
+    panel.resize(1000, 700);
+    panel.show();
+    if (!QTest::qWaitForWindowExposed(&panel))
+        return false;
+    auto *tenant = panel.findChild<QComboBox *>(QStringLiteral("twinsTenant"));
+    auto *table = panel.findChild<QTableView *>(QStringLiteral("twinsTable"));
+    if (!tenant || !table || !QTest::qWaitFor([&] { return tenant->findText(QStringLiteral("Acme Robotics")) >= 0; }))
+        return false;
+    tenant->setCurrentIndex(tenant->findText(QStringLiteral("Acme Robotics")));
+    return QTest::qWaitFor([&] { return rowWithText(table->model(), QStringLiteral("Pump station")) >= 0; });
+}
+
 QString twinField(ServiceCore &core, const QString &twinId, const QString &column)
 {
     const auto rows = core.database().query(QStringLiteral("SELECT %1 FROM twins WHERE id = $1").arg(column), {twinId});
@@ -187,27 +211,18 @@ void TestTwinsPanel::editArchiveAndDeleteTwin()
     auto fixture = ConsoleFixture::create(currentDialect());
     if (!fixture)
         return;
-    const QString acme = postJson(*fixture->core, QStringLiteral("/api/v1/admin/tenants"),
-                                  {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
-    const QString twinId = postJson(*fixture->core, QStringLiteral("/api/v1/twins"),
-                                    {{QStringLiteral("name"), QStringLiteral("Pump station")}}, acme);
+    const QString twinId = seedPumpStation(*fixture->core);
     QVERIFY(!twinId.isEmpty());
 
     TwinsPanel panel(*fixture->local);
     QAbstractItemModelTester modelTester(panel.twinsModel(), kFatal);
-    panel.resize(1000, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
-    auto *tenant = panel.findChild<QComboBox *>(QStringLiteral("twinsTenant"));
+    QVERIFY(showPumpStation(panel));
     auto *table = panel.findChild<QTableView *>(QStringLiteral("twinsTable"));
     auto *edit = panel.findChild<QPushButton *>(QStringLiteral("editTwinButton"));
     auto *archive = panel.findChild<QPushButton *>(QStringLiteral("archiveTwinButton"));
     auto *remove = panel.findChild<QPushButton *>(QStringLiteral("deleteTwinButton"));
     auto *feedback = panel.findChild<QLabel *>(QStringLiteral("twinsError")); // errors and outcomes, one line
-    QVERIFY(tenant && table && edit && archive && remove && feedback);
-    QTRY_VERIFY(tenant->findText(QStringLiteral("Acme Robotics")) >= 0);
-    tenant->setCurrentIndex(tenant->findText(QStringLiteral("Acme Robotics")));
-    QTRY_VERIFY(rowWithText(table->model(), QStringLiteral("Pump station")) >= 0);
+    QVERIFY(table && edit && archive && remove && feedback);
     QVERIFY(!edit->isEnabled() && !archive->isEnabled() && !remove->isEnabled());
     selectRowWithText(table, QStringLiteral("Pump station"));
     QTRY_COMPARE(panel.selectedTwinId(), twinId);
@@ -264,18 +279,12 @@ void TestTwinsPanel::createUseAndRevokeShareLinks()
     auto fixture = ConsoleFixture::create(currentDialect());
     if (!fixture)
         return;
-    const QString acme = postJson(*fixture->core, QStringLiteral("/api/v1/admin/tenants"),
-                                  {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
-    const QString twinId = postJson(*fixture->core, QStringLiteral("/api/v1/twins"),
-                                    {{QStringLiteral("name"), QStringLiteral("Pump station")}}, acme);
+    const QString twinId = seedPumpStation(*fixture->core);
     QVERIFY(!twinId.isEmpty());
 
     TwinsPanel panel(*fixture->local);
     QAbstractItemModelTester linksTester(panel.shareLinksModel(), kFatal);
-    panel.resize(1000, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
-    auto *tenant = panel.findChild<QComboBox *>(QStringLiteral("twinsTenant"));
+    QVERIFY(showPumpStation(panel));
     auto *table = panel.findChild<QTableView *>(QStringLiteral("twinsTable"));
     auto *details = panel.findChild<QTabWidget *>(QStringLiteral("twinDetails"));
     auto *links = panel.findChild<QTableView *>(QStringLiteral("shareLinksTable"));
@@ -283,10 +292,7 @@ void TestTwinsPanel::createUseAndRevokeShareLinks()
     auto *create = panel.findChild<QPushButton *>(QStringLiteral("createShareLinkButton"));
     auto *revoke = panel.findChild<QPushButton *>(QStringLiteral("revokeShareLinkButton"));
     auto *error = panel.findChild<QLabel *>(QStringLiteral("twinsError"));
-    QVERIFY(tenant && table && details && links && expiry && create && revoke && error);
-    QTRY_VERIFY(tenant->findText(QStringLiteral("Acme Robotics")) >= 0);
-    tenant->setCurrentIndex(tenant->findText(QStringLiteral("Acme Robotics")));
-    QTRY_VERIFY(rowWithText(table->model(), QStringLiteral("Pump station")) >= 0);
+    QVERIFY(table && details && links && expiry && create && revoke && error);
     QVERIFY(!create->isEnabled());
     selectRowWithText(table, QStringLiteral("Pump station"));
     QTRY_COMPARE(panel.shareLinksModel()->twinId(), twinId);
