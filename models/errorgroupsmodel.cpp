@@ -52,19 +52,14 @@ void ErrorGroupsModel::setFilter(const ErrorGroupsFilter &filter)
 
 void ErrorGroupsModel::reload()
 {
-    const quint64 generation = ++m_generation;
-    m_loading = true;
     QString path = QStringLiteral("/api/v1/admin/jobs/error-groups");
     if (const QString query = m_filter.queryString(); !query.isEmpty())
         path += QLatin1Char('?') + query;
-    m_client.get(path, this, [this, generation](const AdminReply &reply) { arrived(generation, reply); });
+    m_request.get(m_client, path, this, [this](const AdminReply &reply) { arrived(reply); });
 }
 
-void ErrorGroupsModel::arrived(quint64 generation, const AdminReply &reply)
+void ErrorGroupsModel::arrived(const AdminReply &reply)
 {
-    if (generation != m_generation)
-        return;
-    m_loading = false;
     if (!reply.ok()) {
         emit errorOccurred(reply.errorText());
         return;

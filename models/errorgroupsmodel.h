@@ -1,6 +1,7 @@
 #pragma once
 
 #include "jobs/job.h"
+#include "latestrequest.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -10,9 +11,6 @@
 #include <optional>
 
 namespace twinops {
-
-class AdminClient;
-struct AdminReply;
 
 // What the error groups are narrowed to: the query parameters of GET /api/v1/admin/jobs/error-groups (empty = any).
 struct ErrorGroupsFilter
@@ -41,7 +39,7 @@ public:
     void setFilter(const ErrorGroupsFilter &filter); // reloads
     const ErrorGroupsFilter &filter() const { return m_filter; }
     void reload();
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_request.isLoading(); }
     // Tenant ids → names for the Tenants column (the API gives ids); ids without a name show as ids.
     void setTenantNames(const QHash<QString, QString> &names);
 
@@ -64,15 +62,14 @@ signals:
                         qint64 inGroup, const QString &error);
 
 private:
-    void arrived(quint64 generation, const AdminReply &reply);
+    void arrived(const AdminReply &reply);
     QString tenantsText(const QJsonObject &group) const;
 
     AdminClient &m_client;
     ErrorGroupsFilter m_filter;
     QList<QJsonObject> m_groups;
     QHash<QString, QString> m_tenantNames;
-    quint64 m_generation = 0;
-    bool m_loading = false;
+    LatestRequest m_request;
 };
 
 } // namespace twinops

@@ -38,17 +38,12 @@ JobTypesModel::JobTypesModel(AdminClient &client, QObject *parent)
 
 void JobTypesModel::reload()
 {
-    const quint64 generation = ++m_generation;
-    m_loading = true;
-    m_client.get(QStringLiteral("/api/v1/admin/jobs/types"), this,
-                 [this, generation](const AdminReply &reply) { arrived(generation, reply); });
+    m_request.get(m_client, QStringLiteral("/api/v1/admin/jobs/types"), this,
+                  [this](const AdminReply &reply) { arrived(reply); });
 }
 
-void JobTypesModel::arrived(quint64 generation, const AdminReply &reply)
+void JobTypesModel::arrived(const AdminReply &reply)
 {
-    if (generation != m_generation)
-        return;
-    m_loading = false;
     if (!reply.ok()) {
         emit errorOccurred(reply.errorText());
         return;

@@ -1,13 +1,12 @@
 #pragma once
 
+#include "latestrequest.h"
+
 #include <QAbstractTableModel>
 #include <QJsonObject>
 #include <QList>
 
 namespace twinops {
-
-class AdminClient;
-struct AdminReply;
 
 // The job types of every tenant (GET /api/v1/admin/jobs/types, by name, one request: the route is not paged) with
 // their jobs by state and whether they are paused, and pausing / resuming one (POST …/types/{type}/pause|resume).
@@ -32,7 +31,7 @@ public:
     explicit JobTypesModel(AdminClient &client, QObject *parent = nullptr);
 
     void reload();
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_request.isLoading(); }
     QJsonObject type(int row) const { return m_types.value(row); }
     int rowOf(const QString &type) const; // -1 if not listed
     // `reason` only when pausing; the list reloads after the answer.
@@ -50,12 +49,11 @@ signals:
     void pauseFinished(const QString &type, bool paused, const QString &error);
 
 private:
-    void arrived(quint64 generation, const AdminReply &reply);
+    void arrived(const AdminReply &reply);
 
     AdminClient &m_client;
     QList<QJsonObject> m_types;
-    quint64 m_generation = 0;
-    bool m_loading = false;
+    LatestRequest m_request;
 };
 
 } // namespace twinops

@@ -42,17 +42,12 @@ WorkersModel::WorkersModel(AdminClient &client, QObject *parent)
 
 void WorkersModel::reload()
 {
-    const quint64 generation = ++m_generation;
-    m_loading = true;
-    m_client.get(QStringLiteral("/api/v1/admin/workers"), this,
-                 [this, generation](const AdminReply &reply) { arrived(generation, reply); });
+    m_request.get(m_client, QStringLiteral("/api/v1/admin/workers"), this,
+                  [this](const AdminReply &reply) { arrived(reply); });
 }
 
-void WorkersModel::arrived(quint64 generation, const AdminReply &reply)
+void WorkersModel::arrived(const AdminReply &reply)
 {
-    if (generation != m_generation)
-        return;
-    m_loading = false;
     if (!reply.ok()) {
         emit errorOccurred(reply.errorText());
         return;

@@ -1,13 +1,12 @@
 #pragma once
 
+#include "latestrequest.h"
+
 #include <QAbstractItemModel>
 #include <QJsonObject>
 #include <QList>
 
 namespace twinops {
-
-class AdminClient;
-struct AdminReply;
 
 // The worker pools of every instance (GET /api/v1/admin/workers) as a tree: an instance per top-level row, its
 // workers below it. A stuck worker (silent for longer than its lease) and a stale instance (its process gone or
@@ -23,7 +22,7 @@ public:
     explicit WorkersModel(AdminClient &client, QObject *parent = nullptr);
 
     void reload();
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_request.isLoading(); }
     QJsonObject instance(int row) const { return m_instances.value(row); }
     int stuckWorkers() const; // in running instances and stale ones
     int staleInstances() const;
@@ -40,14 +39,13 @@ signals:
     void errorOccurred(const QString &message);
 
 private:
-    void arrived(quint64 generation, const AdminReply &reply);
+    void arrived(const AdminReply &reply);
     QVariant instanceData(const QJsonObject &instance, int column, int role) const;
     QVariant workerData(const QJsonObject &instance, const QJsonObject &worker, int column, int role) const;
 
     AdminClient &m_client;
     QList<QJsonObject> m_instances;
-    quint64 m_generation = 0;
-    bool m_loading = false;
+    LatestRequest m_request;
 };
 
 } // namespace twinops

@@ -126,9 +126,12 @@ void JobDetailView::clearJob()
 QList<JobDetailView::Attempt> JobDetailView::attemptsOf(const JobRecord &job, const QJsonArray &lines)
 {
     // The worker writes one error line per failed attempt (JobCompleter::fail), the rescuer one per expired lease;
-    // nothing is written when an attempt starts or succeeds, so only the latest attempt has a start (started_at).
-    static const QRegularExpression failure(QStringLiteral("^attempt \\d+ by (.+?) failed: (.*)$"),
-                                            QRegularExpression::DotMatchesEverythingOption);
+    // nothing is written when an attempt starts or succeeds. A failure line says how long the attempt ran ("failed
+    // after 1.250 s", since #16; older lines do not), which gives its start; the latest attempt's is the row's
+    // started_at; an expired lease's attempt has none.
+    static const QRegularExpression failure(
+        QStringLiteral("^attempt \\d+ by (.+?) failed(?: after ([0-9.]+) s)?: (.*)$"),
+        QRegularExpression::DotMatchesEverythingOption);
     static const QRegularExpression then(QStringLiteral("^(.*); (retrying in [0-9.]+ s|not retried)$"),
                                          QRegularExpression::DotMatchesEverythingOption);
     QList<Attempt> attempts;
@@ -143,7 +146,9 @@ QList<JobDetailView::Attempt> JobDetailView::attemptsOf(const JobRecord &job, co
         const QString message = line.value(QLatin1String("message")).toString();
         if (const QRegularExpressionMatch match = failure.match(message); match.hasMatch()) {
             attempt.worker = match.captured(1);
-            attempt.error = match.captured(2);
+            if (const QString ran = match.captured(2); !ran.isEmpty() && attempt.ended.isValid())
+                attempt.started = attempt.ended.addMSecs(-qRound64(ran.toDouble() * 1000));
+            attempt.error = match.captured(3);
             // What happened next ends the line: "; retrying in 15.0 s" or "; not retried".
             if (const QRegularExpressionMatch next = then.match(attempt.error); next.hasMatch()) {
                 attempt.error = next.captured(1);

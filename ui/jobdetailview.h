@@ -35,8 +35,8 @@ public:
     struct Attempt
     {
         int number = 0;
-        QString worker; // from the failure line "attempt N by <worker> failed: …"; the row's lease_owner is not served
-        QDateTime started; // the jobs row keeps started_at for the latest attempt only
+        QString worker; // from the failure line "attempt N by <worker> failed after S s: …" (lease_owner is not served)
+        QDateTime started; // the failure line's time less S; the jobs row's started_at for the latest attempt
         QDateTime ended; // the failure line's time, or finished_at for the latest
         QString outcome; // "failed", "running", "completed", …
         QString error;

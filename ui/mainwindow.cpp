@@ -230,6 +230,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         QWidget *panel = m_panels->widget(section);
         m_viewState.save(*panel, panel->objectName());
     }
+    m_viewState.sync();
     QMainWindow::closeEvent(event);
 }
 

@@ -37,15 +37,21 @@ QHeaderView *horizontalHeader(QAbstractItemView *view)
 
 } // namespace
 
-ViewState::ViewState(QString path)
-    : m_path(std::move(path))
+ViewState::ViewState(const QString &path)
+    : m_settings(path.isEmpty() ? nullptr : std::make_unique<QSettings>(path, QSettings::IniFormat))
 { }
 
-void ViewState::save(const QWidget &root, const QString &scope) const
+void ViewState::sync()
+{
+    if (enabled())
+        m_settings->sync();
+}
+
+void ViewState::save(const QWidget &root, const QString &scope)
 {
     if (!enabled() || scope.isEmpty())
         return;
-    QSettings settings(m_path, QSettings::IniFormat);
+    QSettings &settings = *m_settings;
     for (QAbstractItemView *view : root.findChildren<QAbstractItemView *>()) {
         const QString key = headerKey(scope, *view);
         QHeaderView *header = horizontalHeader(view);
@@ -62,7 +68,7 @@ void ViewState::restore(QWidget &root, const QString &scope) const
 {
     if (!enabled() || scope.isEmpty())
         return;
-    const QSettings settings(m_path, QSettings::IniFormat);
+    const QSettings &settings = *m_settings;
     for (QAbstractItemView *view : root.findChildren<QAbstractItemView *>()) {
         const QString key = headerKey(scope, *view);
         QHeaderView *header = horizontalHeader(view);
@@ -80,11 +86,11 @@ void ViewState::restore(QWidget &root, const QString &scope) const
     }
 }
 
-void ViewState::saveWindow(const QMainWindow &window) const
+void ViewState::saveWindow(const QMainWindow &window)
 {
     if (!enabled())
         return;
-    QSettings settings(m_path, QSettings::IniFormat);
+    QSettings &settings = *m_settings;
     settings.setValue(QStringLiteral("window/geometry"), window.saveGeometry());
     if (const auto *splitter = qobject_cast<const QSplitter *>(window.centralWidget()))
         settings.setValue(QStringLiteral("window/splitter"), splitter->saveState());
@@ -94,7 +100,7 @@ void ViewState::restoreWindow(QMainWindow &window) const
 {
     if (!enabled())
         return;
-    const QSettings settings(m_path, QSettings::IniFormat);
+    const QSettings &settings = *m_settings;
     if (settings.contains(QStringLiteral("window/geometry")))
         window.restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     auto *splitter = qobject_cast<QSplitter *>(window.centralWidget());
@@ -102,11 +108,11 @@ void ViewState::restoreWindow(QMainWindow &window) const
         splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
 }
 
-void ViewState::saveEnvironment(const QString &id) const
+void ViewState::saveEnvironment(const QString &id)
 {
     if (!enabled())
         return;
-    QSettings settings(m_path, QSettings::IniFormat);
+    QSettings &settings = *m_settings;
     settings.setValue(QStringLiteral("window/environment"), id);
 }
 
@@ -114,7 +120,7 @@ QString ViewState::environment() const
 {
     if (!enabled())
         return {};
-    const QSettings settings(m_path, QSettings::IniFormat);
+    const QSettings &settings = *m_settings;
     return settings.value(QStringLiteral("window/environment")).toString();
 }
 

@@ -3,7 +3,10 @@
 #include "core/logging.h"
 #include "metrics/metricsregistry.h"
 
+#include <QDateTime>
 #include <QRandomGenerator>
+
+#include <algorithm>
 
 namespace twinops {
 
@@ -66,10 +69,15 @@ void JobCompleter::fail(const QString &leaseToken, const JobExecution &failed, c
     for (const JobContext::Line &line : failed.lines)
         logs.append({job.id, job.tenantId, job.attempt, jobLogLevelName(line.level), line.message});
     const bool retried = !permanent && job.attempt < job.maxAttempts && !job.cancelRequested;
+    // How long the attempt ran since its claim: the line's own time minus this is when it started, which the jobs row
+    // keeps for the latest attempt only (the job detail's attempt timeline reads it back).
+    const qint64 ranMs = job.startedAt.isValid()
+        ? std::max<qint64>(0, job.startedAt.msecsTo(QDateTime::currentDateTimeUtc()))
+        : qint64(failed.seconds * 1000);
     logs.append({job.id, job.tenantId, job.attempt, QStringLiteral("error"),
-                 QStringLiteral("attempt %1 by %2 failed: %3%4")
+                 QStringLiteral("attempt %1 by %2 failed after %3 s: %4%5")
                      .arg(job.attempt)
-                     .arg(m_owner, error.describe(),
+                     .arg(m_owner, QString::number(double(ranMs) / 1000.0, 'f', 3), error.describe(),
                           retried ? QStringLiteral("; retrying in %1 s").arg(double(delay.count()) / 1000.0, 0, 'f', 1)
                                   : QStringLiteral("; not retried"))});
     (void)m_queue.writeLogs(logs);

@@ -5,6 +5,7 @@
 #include "apiharness.h"
 #include "core/ids.h"
 #include "core/jsonio.h"
+#include "failedjobs.h"
 #include "jobs/jobqueue.h"
 
 #include <QJsonArray>
@@ -41,7 +42,10 @@ private slots:
 private:
     // Enqueues one job per message, claims them and fails each with its message: permanent = discarded, otherwise
     // retryable (three attempts allowed). Returns the ids in the order of the messages.
-    QStringList fail(const QString &tenant, const QStringList &messages, bool permanent);
+    QStringList fail(const QString &tenant, const QStringList &messages, bool permanent)
+    {
+        return failJobs(m_api->db(), tenant, messages, permanent);
+    }
     QJsonArray groups(const QString &query = {});
     QJsonObject group(const QString &signature, const QString &query = {});
     QString stateOf(const QString &id);
@@ -53,7 +57,6 @@ private:
     std::unique_ptr<ApiHarness> m_api;
     QByteArray m_admin;
     QString m_tenantA, m_tenantB;
-    int m_serial = 0;
 };
 
 void TestErrorGroups::init()
@@ -64,33 +67,6 @@ void TestErrorGroups::init()
     m_tenantB = ApiHarness::tenantIdOf(m_api->signup(QStringLiteral("owner@b.example"), QStringLiteral("Tenant B")));
     m_admin = m_api->platformAdmin(QStringLiteral("errors"));
     QVERIFY(!m_admin.isEmpty());
-}
-
-QStringList TestErrorGroups::fail(const QString &tenant, const QStringList &messages, bool permanent)
-{
-    JobQueue queue(m_api->db());
-    QStringList ids;
-    for (int i = 0; i < messages.size(); ++i) {
-        NewJob job;
-        job.type = QStringLiteral("test.fails");
-        job.tenantId = tenant;
-        job.maxAttempts = 3;
-        job.idempotencyKey = QStringLiteral("k%1").arg(++m_serial);
-        auto added = queue.enqueue(job);
-        if (!added.ok())
-            return {};
-        ids << added->id;
-    }
-    auto claim = queue.claim(QStringLiteral("test worker"), int(ids.size()), std::chrono::minutes(1));
-    if (!claim.ok() || claim->jobs.size() != ids.size())
-        return {};
-    for (const Job &job : std::as_const(claim->jobs)) {
-        const QString message = messages.at(ids.indexOf(job.id));
-        auto failed = queue.fail(job, claim->leaseToken, Error::internal(message), std::chrono::minutes(5), permanent);
-        if (!failed.ok() || !*failed)
-            return {};
-    }
-    return ids;
 }
 
 QJsonArray TestErrorGroups::groups(const QString &query)

@@ -3,6 +3,7 @@
 #include "consolefixture.h"
 #include "errorgroupsmodel.h"
 #include "errorgroupsview.h"
+#include "failedjobs.h"
 #include "jobactions.h"
 #include "jobdetailview.h"
 #include "jobs/jobqueue.h"
@@ -30,6 +31,7 @@
 #include <QTest>
 #include <QTextBlock>
 #include <QTextBrowser>
+#include <QTimeZone>
 #include <QTimer>
 
 using namespace twinops;
@@ -122,7 +124,6 @@ private:
     void enqueue(const QString &type, int count, const QString &marker = QStringLiteral("plain"));
     void discard(const QString &type, const QString &error);
     qint64 countInState(const QString &state);
-    QStringList failJobs(const QString &tenant, const QStringList &messages, bool permanent);
 
     static QString stateOf(QAbstractItemModel *model, int row)
     {
@@ -687,46 +688,17 @@ void TestJobsPanel::stateTheConsoleDoesNotKnowShowsAsUnknown()
     QCOMPARE(filter.toJson().value(QStringLiteral("state")).toString(), QStringLiteral("cancelled"));
 }
 
-// Jobs that really failed: enqueued, claimed and failed through the queue as a worker does (`permanent`: discarded,
-// otherwise retryable), so they carry the error signature the groups are made of.
-QStringList TestJobsPanel::failJobs(const QString &tenant, const QStringList &messages, bool permanent)
-{
-    JobQueue queue(m_fixture->core->database());
-    QStringList ids;
-    for (int i = 0; i < messages.size(); ++i) {
-        NewJob job;
-        job.type = QStringLiteral("test.fails");
-        job.tenantId = tenant;
-        job.maxAttempts = 3;
-        job.idempotencyKey = QStringLiteral("k%1").arg(++m_serial);
-        auto added = queue.enqueue(job);
-        if (!added.ok())
-            return {};
-        ids << added->id;
-    }
-    auto claim = queue.claim(QStringLiteral("test worker"), int(ids.size()), std::chrono::minutes(1));
-    if (!claim.ok() || claim->jobs.size() != ids.size())
-        return {};
-    for (const Job &job : std::as_const(claim->jobs)) {
-        const QString message = messages.at(ids.indexOf(job.id));
-        auto failed = queue.fail(job, claim->leaseToken, Error::internal(message), std::chrono::minutes(5), permanent);
-        if (!failed.ok() || !*failed)
-            return {};
-    }
-    return ids;
-}
-
 void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
 {
     const QString acme = postJson(*m_fixture->core, QStringLiteral("/api/v1/admin/tenants"),
                                   {{QStringLiteral("name"), QStringLiteral("Acme Robotics")}});
     QVERIFY(!acme.isEmpty());
     const QStringList timeouts = failJobs(
-        acme,
+        m_fixture->core->database(), acme,
         {QStringLiteral("timeout after 5 s talking to 'cache'"), QStringLiteral("timeout after 7 s talking to 'db'")},
         true);
     QCOMPARE(timeouts.size(), 2);
-    QCOMPARE(failJobs({}, {QStringLiteral("twin 4711 not found")}, false).size(), 1);
+    QCOMPARE(failJobs(m_fixture->core->database(), {}, {QStringLiteral("twin 4711 not found")}, false).size(), 1);
 
     JobsPanel panel(*m_fixture->local);
     panel.resize(1200, 700);
@@ -1133,13 +1105,13 @@ void TestJobsPanel::detailAttemptTimelineAndLinks()
     m_fixture->core->startWorkers(1);
     QTRY_COMPARE_WITH_TIMEOUT(countInState(QStringLiteral("discarded")), 1, 30'000);
     m_fixture->core->startWorkers(0);
-    // What the worker wrote: "attempt 1 by <worker> failed: …".
+    // What the worker wrote: "attempt 1 by <worker> failed after <seconds> s: …".
     auto line = m_fixture->core->database().query(
         QStringLiteral("SELECT message FROM job_logs WHERE job_id = $1 AND level = 'error'"), {failing});
     TWINOPS_VERIFY_OK(line);
     QCOMPARE(line->size(), 1);
     const QString message = line->first().text(0);
-    const QString worker = message.section(QLatin1String(" by "), 1).section(QLatin1String(" failed: "), 0, 0);
+    const QString worker = message.section(QLatin1String(" by "), 1).section(QLatin1String(" failed after "), 0, 0);
     QVERIFY2(!worker.isEmpty(), qPrintable(message));
     // And a job whose error is JSON, discarded by hand.
     enqueue(QStringLiteral("test.json"), 1);
@@ -1177,6 +1149,31 @@ void TestJobsPanel::detailAttemptTimelineAndLinks()
     QVERIFY(attempts.first().started.isValid() && attempts.first().started <= attempts.first().ended);
     QCOMPARE(attempts.first().outcome, QStringLiteral("failed, not retried"));
     QVERIFY(!attempts.first().error.endsWith(QLatin1String("not retried")));
+
+    // Earlier failed attempts get their start from their own line: its time less how long it ran. A line from before
+    // the duration was written, or an expired lease, has none (the view says "not recorded").
+    const QDateTime ended = QDateTime(QDate(2026, 12, 7), QTime(12, 0, 10, 500), QTimeZone::utc());
+    const auto failureLine = [&](int number, const QString &text) {
+        return QJsonObject{{QStringLiteral("attempt"), number},
+                           {QStringLiteral("level"), QStringLiteral("error")},
+                           {QStringLiteral("message"), text},
+                           {QStringLiteral("created_at"), ended.addSecs(number).toString(Qt::ISODateWithMs)}};
+    };
+    JobRecord thrice = *job;
+    thrice.attempt = 3;
+    const QList<JobDetailView::Attempt> three = JobDetailView::attemptsOf(
+        thrice,
+        {failureLine(1, QStringLiteral("attempt 1 by old/w1 failed: boom; retrying in 1.0 s")),
+         failureLine(2, QStringLiteral("attempt 2 by host:1/w0 failed after 2.250 s: boom; retrying in 4.0 s")),
+         failureLine(3, QStringLiteral("attempt 3 by host:1/w0 failed after 0.005 s: boom; not retried"))});
+    QCOMPARE(three.size(), 3);
+    QVERIFY(!three.at(0).started.isValid());
+    QCOMPARE(three.at(0).worker, QStringLiteral("old/w1"));
+    QCOMPARE(three.at(1).worker, QStringLiteral("host:1/w0"));
+    QCOMPARE(three.at(1).started, ended.addSecs(2).addMSecs(-2250));
+    QCOMPARE(three.at(1).error, QStringLiteral("boom"));
+    QCOMPARE(three.at(1).outcome, QStringLiteral("failed, retrying in 4.0 s"));
+    QCOMPARE(three.at(2).started, job->startedAt); // the latest attempt's start is the row's
 
     QSignalSpy opened(&panel, &JobsPanel::openRequested);
     QVERIFY(clickText(detail, conversation));
