@@ -465,12 +465,8 @@ bool TestAlerts::serve(Daemon &daemon, QTemporaryDir &home, const TestDatabase &
     environment.insert(QStringLiteral("TWINOPS_ALERT_INTERVAL_MS"), QStringLiteral("200"));
     environment.insert(QStringLiteral("TWINOPS_ALERT_KEEP_FIRING_MS"), QStringLiteral("500"));
     environment.insert(QStringLiteral("TWINOPS_ALERT_WEBHOOK_SECRET"), QString::fromLatin1(kWebhookSecret));
-    daemon.start(QStringList{QStringLiteral("--database"), databaseArgument(database), QStringLiteral("serve"),
-                             QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"),
-                             QStringLiteral("0")}
-                     + arguments,
-                 environment, home.filePath(name + QStringLiteral(".log")));
-    if (!daemon.waitUntilServing(kTimeoutMs)) {
+    if (!daemon.serve(databaseArgument(database), environment, home.filePath(name + QStringLiteral(".log")),
+                      arguments)) {
         QTest::qFail(qPrintable(QStringLiteral("twinopsd did not start: ") + daemon.describe()), __FILE__, __LINE__);
         return false;
     }

@@ -295,11 +295,7 @@ bool TestCheckSchedule::serve(Daemon &daemon, QTemporaryDir &home, const TestDat
     environment.insert(QStringLiteral("TWINOPS_CHECK_SCHEDULE_UNIT_MS"), QStringLiteral("1000"));
     environment.insert(QStringLiteral("TWINOPS_ALERT_INTERVAL_MS"), QStringLiteral("200"));
     environment.insert(QStringLiteral("TWINOPS_ALERT_KEEP_FIRING_MS"), QStringLiteral("500"));
-    daemon.start({QStringLiteral("--database"), databaseArgument(database), QStringLiteral("serve"),
-                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"),
-                  QStringLiteral("0")},
-                 environment, home.filePath(name + QStringLiteral(".log")));
-    if (!daemon.waitUntilServing(kTimeoutMs)) {
+    if (!daemon.serve(databaseArgument(database), environment, home.filePath(name + QStringLiteral(".log")))) {
         QTest::qFail(qPrintable(QStringLiteral("twinopsd did not start: ") + daemon.describe()), __FILE__, __LINE__);
         return false;
     }

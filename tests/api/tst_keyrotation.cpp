@@ -113,11 +113,8 @@ void TestKeyRotation::cleanup()
 
 bool TestKeyRotation::serve(Daemon &daemon, const QString &name)
 {
-    daemon.start(QStringList{QStringLiteral("--database"), m_database, QStringLiteral("serve"),
-                             QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"),
-                             QStringLiteral("0")},
-                 daemonEnvironment(m_home->path(), kSecret), m_home->filePath(name + QStringLiteral(".log")));
-    return daemon.waitUntilServing(30'000);
+    return daemon.serve(m_database, daemonEnvironment(m_home->path(), kSecret),
+                        m_home->filePath(name + QStringLiteral(".log")));
 }
 
 QJsonObject TestKeyRotation::signup(ApiClient &client)

@@ -85,12 +85,7 @@ bool TestProxies::serve(Daemon &daemon, const QString &name, const QStringList &
 {
     QProcessEnvironment environment = daemonEnvironment(m_home->path(), kSecret);
     environment.insert(QStringLiteral("TWINOPS_LOGIN_FAILURES_PER_ADDRESS"), QString::number(kLoginFailuresPerAddress));
-    daemon.start(QStringList{QStringLiteral("--database"), m_database, QStringLiteral("serve"),
-                             QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"),
-                             QStringLiteral("0")}
-                     + extra,
-                 environment, m_home->filePath(name + QStringLiteral(".log")));
-    return daemon.waitUntilServing(30'000);
+    return daemon.serve(m_database, environment, m_home->filePath(name + QStringLiteral(".log")), extra);
 }
 
 QString TestProxies::shareLink(ApiClient &client, const Headers &headers)

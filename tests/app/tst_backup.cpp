@@ -163,11 +163,8 @@ TwinopsdRun TestBackup::run(const QStringList &arguments, const QProcessEnvironm
 
 bool TestBackup::serve(Daemon &daemon, const TestDatabase &db, const QString &name, int workers) const
 {
-    daemon.start({QStringLiteral("--database"), databaseArgument(db), QStringLiteral("serve"),
-                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"),
-                  QString::number(workers)},
-                 daemonEnvironment(m_home->path(), kSecret), file(name + QStringLiteral(".log")));
-    return daemon.waitUntilServing(30'000);
+    return daemon.serve(databaseArgument(db), daemonEnvironment(m_home->path(), kSecret),
+                        file(name + QStringLiteral(".log")), {}, workers);
 }
 
 void TestBackup::backupWhileTheServerWritesIsOneSnapshot()

@@ -23,6 +23,16 @@ void Daemon::start(const QStringList &arguments, const QProcessEnvironment &envi
     m_process.start(qEnvironmentVariable("TWINOPSD"), arguments);
 }
 
+bool Daemon::serve(const QString &database, const QProcessEnvironment &environment, const QString &logFile,
+                   const QStringList &extra, int workers)
+{
+    start(QStringList{QStringLiteral("--database"), database, QStringLiteral("serve"), QStringLiteral("--listen"),
+                      QStringLiteral("127.0.0.1:0"), QStringLiteral("--workers"), QString::number(workers)}
+              + extra,
+          environment, logFile);
+    return waitUntilServing(kProcessTimeoutMs);
+}
+
 bool Daemon::waitUntilServing(int timeoutMs)
 {
     if (!m_process.waitForStarted(kProcessTimeoutMs))

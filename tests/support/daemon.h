@@ -28,6 +28,10 @@ public:
     void start(const QStringList &arguments, const QProcessEnvironment &environment, const QString &logFile);
     // Waits for "twinopsd: serving http(s)://127.0.0.1:PORT " in the log and remembers the port.
     bool waitUntilServing(int timeoutMs);
+    // start() and waitUntilServing() of `twinopsd --database <database> serve` on an ephemeral loopback port with
+    // `workers` workers (none by default: the test drives the queue), plus `extra` arguments.
+    bool serve(const QString &database, const QProcessEnvironment &environment, const QString &logFile,
+               const QStringList &extra = {}, int workers = 0);
     void kill(); // SIGKILL
     // SIGTERM: the daemon finishes its transaction, gives back what it has not started and exits 0.
     bool stop();
