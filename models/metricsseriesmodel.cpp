@@ -3,6 +3,7 @@
 #include "admin/adminclient.h"
 #include "checks/check.h"
 #include "checks/monitoring.h"
+#include "metrics/metricfamilies.h"
 #include "metrics/metricsrollup.h"
 
 #include <QUrlQuery>
@@ -13,13 +14,6 @@
 namespace twinops {
 
 namespace {
-
-const QString kRequests = QStringLiteral("twinops_http_requests_total");
-const QString kLatency = QStringLiteral("twinops_http_request_duration_seconds");
-const QString kTtft = QStringLiteral("twinops_chat_ttft_seconds");
-const QString kJobs = QStringLiteral("twinops_job_attempts_total");
-const QString kQueue = QStringLiteral("twinops_jobs");
-const QString kOldest = QStringLiteral("twinops_job_queue_oldest_available_seconds");
 
 // What one row is computed from, whether two live snapshots or one minute of rollups.
 struct Interval
@@ -255,7 +249,8 @@ void MetricsSeriesModel::setLatencyRoute(const QString &route)
 
 QStringList MetricsSeriesModel::historyMetricNames()
 {
-    return {kRequests, kLatency, kTtft, kJobs, kQueue, kOldest};
+    return {metricfamily::httpRequests(), metricfamily::httpRequestDuration(), metricfamily::chatTtft(),
+            metricfamily::jobAttempts(),  metricfamily::jobsByState(),         metricfamily::jobQueueOldestAvailable()};
 }
 
 void MetricsSeriesModel::poll()
@@ -281,7 +276,7 @@ void MetricsSeriesModel::poll()
 void MetricsSeriesModel::addSnapshot(const QJsonObject &snapshot, const QDateTime &at)
 {
     QStringList seen;
-    for (const QJsonValue &entry : seriesOf(snapshot, kLatency))
+    for (const QJsonValue &entry : seriesOf(snapshot, metricfamily::httpRequestDuration()))
         seen.append(routeOf(entry.toObject()));
     noteRoutes(seen);
 
@@ -307,11 +302,14 @@ void MetricsSeriesModel::addSnapshot(const QJsonObject &snapshot, const QDateTim
                 count(labels, amount);
         }
     };
-    counters(kRequests, [&](const QJsonObject &labels, double amount) { interval.countRequest(labels, amount); });
-    counters(kJobs, [&](const QJsonObject &labels, double amount) { interval.countJob(labels, amount); });
+    counters(metricfamily::httpRequests(),
+             [&](const QJsonObject &labels, double amount) { interval.countRequest(labels, amount); });
+    counters(metricfamily::jobAttempts(),
+             [&](const QJsonObject &labels, double amount) { interval.countJob(labels, amount); });
 
-    const QHash<QString, QJsonObject> latencyBefore = MetricsRollup::seriesByLabels(seriesOf(previous, kLatency));
-    for (const QJsonValue &entry : seriesOf(snapshot, kLatency)) {
+    const QHash<QString, QJsonObject> latencyBefore
+        = MetricsRollup::seriesByLabels(seriesOf(previous, metricfamily::httpRequestDuration()));
+    for (const QJsonValue &entry : seriesOf(snapshot, metricfamily::httpRequestDuration())) {
         const QJsonObject item = entry.toObject();
         const Histogram::Snapshot moved = histogramIncrease(
             item, latencyBefore.value(MetricsRollup::canonicalLabels(item.value(QStringLiteral("labels")).toObject())));
@@ -320,20 +318,21 @@ void MetricsSeriesModel::addSnapshot(const QJsonObject &snapshot, const QDateTim
             route = mergeHistograms(route, moved);
         }
     }
-    const QHash<QString, QJsonObject> ttftBefore = MetricsRollup::seriesByLabels(seriesOf(previous, kTtft));
-    for (const QJsonValue &entry : seriesOf(snapshot, kTtft)) {
+    const QHash<QString, QJsonObject> ttftBefore
+        = MetricsRollup::seriesByLabels(seriesOf(previous, metricfamily::chatTtft()));
+    for (const QJsonValue &entry : seriesOf(snapshot, metricfamily::chatTtft())) {
         const QJsonObject item = entry.toObject();
         interval.ttft = mergeHistograms(interval.ttft,
                                         histogramIncrease(item,
                                                           ttftBefore.value(MetricsRollup::canonicalLabels(
                                                               item.value(QStringLiteral("labels")).toObject()))));
     }
-    for (const QJsonValue &entry : seriesOf(snapshot, kQueue)) {
+    for (const QJsonValue &entry : seriesOf(snapshot, metricfamily::jobsByState())) {
         const QJsonObject item = entry.toObject();
         if (Interval::waiting(item.value(QStringLiteral("labels")).toObject()))
             interval.queueDepth += item.value(QStringLiteral("value")).toDouble();
     }
-    for (const QJsonValue &entry : seriesOf(snapshot, kOldest))
+    for (const QJsonValue &entry : seriesOf(snapshot, metricfamily::jobQueueOldestAvailable()))
         interval.oldest = std::max(interval.oldest, entry.toObject().value(QStringLiteral("value")).toDouble());
 
     Point point;
@@ -461,28 +460,28 @@ void MetricsSeriesModel::setHistory(const QHash<QString, QJsonArray> &pointsByNa
                 handle(size_t(minute), point, point.value(QStringLiteral("labels")).toObject());
         }
     };
-    each(kRequests, [&](size_t m, const QJsonObject &p, const QJsonObject &labels) {
+    each(metricfamily::httpRequests(), [&](size_t m, const QJsonObject &p, const QJsonObject &labels) {
         intervals[m].countRequest(labels, p.value(QStringLiteral("count")).toDouble());
     });
-    each(kJobs, [&](size_t m, const QJsonObject &p, const QJsonObject &labels) {
+    each(metricfamily::jobAttempts(), [&](size_t m, const QJsonObject &p, const QJsonObject &labels) {
         intervals[m].countJob(labels, p.value(QStringLiteral("count")).toDouble());
     });
-    each(kLatency, [&](size_t m, const QJsonObject &p, const QJsonObject &labels) {
+    each(metricfamily::httpRequestDuration(), [&](size_t m, const QJsonObject &p, const QJsonObject &labels) {
         const QString route = labels.value(QStringLiteral("route")).toString();
         seen.append(route);
         Histogram::Snapshot &merged = intervals[m].latencyByRoute[route];
         merged = mergeHistograms(merged, histogramOf(p));
     });
-    each(kTtft, [&](size_t m, const QJsonObject &p, const QJsonObject &) {
+    each(metricfamily::chatTtft(), [&](size_t m, const QJsonObject &p, const QJsonObject &) {
         intervals[m].ttft = mergeHistograms(intervals[m].ttft, histogramOf(p));
     });
-    each(kQueue, [&](size_t m, const QJsonObject &p, const QJsonObject &labels) {
+    each(metricfamily::jobsByState(), [&](size_t m, const QJsonObject &p, const QJsonObject &labels) {
         if (Interval::waiting(labels)) {
             const QString state = labels.value(QStringLiteral("state")).toString();
             waiting[m][state] = std::max(waiting[m].value(state), p.value(QStringLiteral("sum")).toDouble());
         }
     });
-    each(kOldest, [&](size_t m, const QJsonObject &p, const QJsonObject &) {
+    each(metricfamily::jobQueueOldestAvailable(), [&](size_t m, const QJsonObject &p, const QJsonObject &) {
         intervals[m].oldest = std::max(intervals[m].oldest, p.value(QStringLiteral("sum")).toDouble());
     });
     noteRoutes(seen);

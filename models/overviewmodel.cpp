@@ -3,6 +3,7 @@
 #include "admin/adminclient.h"
 #include "checks/monitoring.h"
 #include "metrics/histogram.h"
+#include "metrics/metricfamilies.h"
 
 #include <QJsonObject>
 #include <QLocale>
@@ -11,9 +12,6 @@
 namespace twinops {
 
 namespace {
-
-const QString kRequests = QStringLiteral("twinops_http_requests_total");
-const QString kLatency = QStringLiteral("twinops_http_request_duration_seconds");
 
 QString historyPath(const QString &name, const QDateTime &from, const QDateTime &to)
 {
@@ -282,7 +280,8 @@ void OverviewModel::refreshRow(int row)
                 changed(row, ErrorRatePercent, LatencyP95Seconds);
                 return;
             }
-            (name == kRequests ? e.requests : e.latency) = reply.body.value(QLatin1String("points")).toArray();
+            (name == metricfamily::httpRequests() ? e.requests : e.latency)
+                = reply.body.value(QLatin1String("points")).toArray();
             double requests = 0;
             double serverErrors = 0;
             for (const QJsonValue &point : std::as_const(e.requests)) {
@@ -308,8 +307,8 @@ void OverviewModel::refreshRow(int row)
             changed(row, ErrorRatePercent, LatencyP95Seconds);
         };
     };
-    ask(row, historyPath(kRequests, from, to), history(kRequests));
-    ask(row, historyPath(kLatency, from, to), history(kLatency));
+    ask(row, historyPath(metricfamily::httpRequests(), from, to), history(metricfamily::httpRequests()));
+    ask(row, historyPath(metricfamily::httpRequestDuration(), from, to), history(metricfamily::httpRequestDuration()));
 }
 
 void OverviewModel::setFiringAlerts(int row, std::optional<qint64> count)

@@ -2,6 +2,7 @@
 
 #include "checks/checkschedule.h"
 #include "jobs/errorsignature.h"
+#include "metrics/metricfamilies.h"
 #include "metrics/metricsrollup.h"
 #include "storage/database.h"
 
@@ -15,12 +16,6 @@
 namespace twinops {
 
 namespace {
-
-// The families the metric kinds read (docs/metrics.md).
-const QString kRequests = QStringLiteral("twinops_http_requests_total");
-const QString kTtft = QStringLiteral("twinops_chat_ttft_seconds");
-const QString kAttempts = QStringLiteral("twinops_job_attempts_total");
-const QString kDatabaseErrors = QStringLiteral("twinops_database_errors_total");
 
 QMap<QString, QString> labelMap(const QString &canonical)
 {
@@ -52,11 +47,11 @@ QList<AlertSample> one(std::optional<double> value)
 
 Result<MetricsWindow> AlertInputs::rollupWindow(Database &db, const QDateTime &now, int seconds)
 {
-    TWINOPS_TRY_ASSIGN(
-        const Rows rows,
-        db.query(QStringLiteral("SELECT name, labels, count, sum, buckets FROM metric_rollups "
-                                "WHERE name IN ($1, $2, $3, $4) AND minute_at >= $5"),
-                 {kRequests, kTtft, kAttempts, kDatabaseErrors, MetricsRollup::minuteOf(now.addSecs(-seconds))}));
+    TWINOPS_TRY_ASSIGN(const Rows rows,
+                       db.query(QStringLiteral("SELECT name, labels, count, sum, buckets FROM metric_rollups "
+                                               "WHERE name IN ($1, $2, $3, $4) AND minute_at >= $5"),
+                                {metricfamily::httpRequests(), metricfamily::chatTtft(), metricfamily::jobAttempts(),
+                                 metricfamily::databaseErrors(), MetricsRollup::minuteOf(now.addSecs(-seconds))}));
     // Summed per series over the minutes and instances first: a few samples per series, whatever the row count.
     std::map<std::pair<QString, QString>, double> sums;
     for (const Row row : rows) {
@@ -119,23 +114,24 @@ Result<QList<AlertSample>> AlertInputs::evaluate(const AlertRule &rule)
     TWINOPS_TRY_ASSIGN(const MetricsWindow *w, window(seconds));
     const double minutes = seconds / 60.0;
     if (kind == QLatin1String("error_rate"))
-        return one(ratio(w->increase(kRequests, [](const auto &l) { return statusStartsWith(l, u'5'); }),
-                         w->increase(kRequests)));
+        return one(
+            ratio(w->increase(metricfamily::httpRequests(), [](const auto &l) { return statusStartsWith(l, u'5'); }),
+                  w->increase(metricfamily::httpRequests())));
     if (kind == QLatin1String("ttft_p95"))
-        return one(w->quantile(kTtft, 0.95));
+        return one(w->quantile(metricfamily::chatTtft(), 0.95));
     if (kind == QLatin1String("auth_failure_rate"))
-        return one(ratio(w->increase(kRequests,
+        return one(ratio(w->increase(metricfamily::httpRequests(),
                                      [](const auto &l) {
                                          const QString status = l.value(QStringLiteral("status"));
                                          return status == QLatin1String("401") || status == QLatin1String("403");
                                      }),
-                         w->increase(kRequests)));
+                         w->increase(metricfamily::httpRequests())));
     if (kind == QLatin1String("database_errors"))
-        return one(w->increase(kDatabaseErrors));
+        return one(w->increase(metricfamily::databaseErrors()));
     const QString type = rule.params.value(QStringLiteral("type")).toString();
     if (kind == QLatin1String("job_success_rate")) {
         const auto outcome = [&](const char *which) {
-            return w->increase(kAttempts, [&](const auto &l) {
+            return w->increase(metricfamily::jobAttempts(), [&](const auto &l) {
                 return l.value(QStringLiteral("type")) == type
                     && l.value(QStringLiteral("outcome")) == QLatin1String(which);
             });
@@ -145,19 +141,19 @@ Result<QList<AlertSample>> AlertInputs::evaluate(const AlertRule &rule)
         return one(ratio(completed, completed + outcome("retried") + outcome("discarded") + outcome("lost")));
     }
     if (kind == QLatin1String("discarded_jobs_per_minute"))
-        return one(w->increase(kAttempts, [&](const auto &l) {
+        return one(w->increase(metricfamily::jobAttempts(), [&](const auto &l) {
             return l.value(QStringLiteral("outcome")) == QLatin1String("discarded")
                 && (type.isEmpty() || l.value(QStringLiteral("type")) == type);
         }) / minutes);
     if (kind == QLatin1String("login_failures_per_minute"))
-        return one(w->increase(kRequests, [](const auto &l) {
+        return one(w->increase(metricfamily::httpRequests(), [](const auto &l) {
             return l.value(QStringLiteral("route")) == QLatin1String("/api/v1/auth/login")
                 && l.value(QStringLiteral("status")) == QLatin1String("401");
         }) / minutes);
     if (kind == QLatin1String("route_server_errors_per_minute")) {
         QMap<QString, double> byRoute;
         for (const MetricSample &sample : w->after) {
-            if (sample.name == kRequests && statusStartsWith(sample.labels, u'5'))
+            if (sample.name == metricfamily::httpRequests() && statusStartsWith(sample.labels, u'5'))
                 byRoute[sample.labels.value(QStringLiteral("route"))] += sample.value;
         }
         QList<AlertSample> samples;

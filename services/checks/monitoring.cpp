@@ -1,6 +1,7 @@
 #include "checks/monitoring.h"
 
 #include "checks/apiclient.h"
+#include "metrics/metricfamilies.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
@@ -234,7 +235,7 @@ Result<MetricsWindow> scrapeMetricsWindow(const TargetEnvironment &target, const
 
 CheckResult errorRateCheck(const MetricsWindow &window, const Thresholds &thresholds)
 {
-    const QString name = QStringLiteral("twinops_http_requests_total");
+    const QString name = metricfamily::httpRequests();
     const double total = window.increase(name);
     const double errors = window.increase(name, [](const auto &labels) { return statusIs(labels, u'5'); });
     const QJsonObject evidence{{QStringLiteral("requests"), total},
@@ -253,7 +254,7 @@ CheckResult errorRateCheck(const MetricsWindow &window, const Thresholds &thresh
 
 CheckResult ttftCheck(const MetricsWindow &window, const Thresholds &thresholds)
 {
-    const QString name = QStringLiteral("twinops_chat_ttft_seconds");
+    const QString name = metricfamily::chatTtft();
     const std::optional<double> p95 = window.quantile(name, 0.95);
     const double chats = window.increase(name + QStringLiteral("_count"));
     QJsonObject evidence{{QStringLiteral("chats"), chats},
@@ -271,7 +272,7 @@ CheckResult ttftCheck(const MetricsWindow &window, const Thresholds &thresholds)
 
 CheckResult jobSuccessCheck(const MetricsWindow &window, const Thresholds &thresholds)
 {
-    const QString name = QStringLiteral("twinops_job_attempts_total");
+    const QString name = metricfamily::jobAttempts();
     auto outcome = [&](const QString &which) {
         return window.increase(name, [&which](const auto &labels) {
             return labels.value(QStringLiteral("type")) == QLatin1String("graph_extraction")
@@ -298,7 +299,7 @@ CheckResult jobSuccessCheck(const MetricsWindow &window, const Thresholds &thres
 
 CheckResult authFailureCheck(const MetricsWindow &window, const Thresholds &thresholds)
 {
-    const QString name = QStringLiteral("twinops_http_requests_total");
+    const QString name = metricfamily::httpRequests();
     const double total = window.increase(name);
     const double unauthorised = window.increase(
         name, [](const auto &labels) { return labels.value(QStringLiteral("status")) == QLatin1String("401"); });
@@ -323,9 +324,9 @@ CheckResult authFailureCheck(const MetricsWindow &window, const Thresholds &thre
 
 CheckResult databaseErrorCheck(const MetricsWindow &window, const Thresholds &thresholds)
 {
-    const double errors = window.increase(QStringLiteral("twinops_database_errors_total"));
+    const double errors = window.increase(metricfamily::databaseErrors());
     const bool exported = std::any_of(window.after.cbegin(), window.after.cend(), [](const MetricSample &sample) {
-        return sample.name == QLatin1String("twinops_database_errors_total");
+        return sample.name == metricfamily::databaseErrors();
     });
     const QJsonObject evidence{{QStringLiteral("database_errors"), errors},
                                {QStringLiteral("window_s"), window.seconds},

@@ -2,13 +2,14 @@
 
 #include "core/logging.h"
 #include "http/routes.h"
+#include "metrics/metricfamilies.h"
 #include "metrics/metricsregistry.h"
 
 namespace twinops {
 
 HttpMetrics::HttpMetrics(MetricsRegistry &registry)
     : m_registry(registry)
-    , m_databaseErrors(registry.counter(QStringLiteral("twinops_database_errors_total"),
+    , m_databaseErrors(registry.counter(metricfamily::databaseErrors(),
                                         QStringLiteral("Requests that failed because the database was unavailable")))
 { }
 
@@ -28,11 +29,11 @@ void HttpMetrics::record(const QString &route, const QByteArray &method, int sta
         QWriteLocker locker(&m_lock);
         const MetricsRegistry::Labels labels{{QStringLiteral("method"), QString::fromLatin1(method)},
                                              {QStringLiteral("route"), route}};
-        series.latency = &m_registry.histogram(QStringLiteral("twinops_http_request_duration_seconds"),
+        series.latency = &m_registry.histogram(metricfamily::httpRequestDuration(),
                                                QStringLiteral("HTTP request latency by route"), labels);
         MetricsRegistry::Labels withStatus = labels;
         withStatus.append({QStringLiteral("status"), QString::number(status)});
-        series.requests = &m_registry.counter(QStringLiteral("twinops_http_requests_total"),
+        series.requests = &m_registry.counter(metricfamily::httpRequests(),
                                               QStringLiteral("HTTP requests by route and status"), withStatus);
         m_series.insert(key, series);
     }

@@ -1,6 +1,7 @@
 #include "jobs/jobcompleter.h"
 
 #include "core/logging.h"
+#include "metrics/metricfamilies.h"
 #include "metrics/metricsregistry.h"
 
 #include <QDateTime>
@@ -91,7 +92,7 @@ void JobCompleter::fail(const QString &leaseToken, const JobExecution &failed, c
 void JobCompleter::count(const QString &type, const QString &outcome)
 {
     m_metrics
-        .counter(QStringLiteral("twinops_job_attempts_total"), QStringLiteral("Job attempts by type and outcome"),
+        .counter(metricfamily::jobAttempts(), QStringLiteral("Job attempts by type and outcome"),
                  {{QStringLiteral("type"), type}, {QStringLiteral("outcome"), outcome}})
         .inc();
 }

@@ -4,6 +4,7 @@
 #include "jobs/jobqueue.h"
 #include "knowledge/conversationrepository.h"
 #include "knowledge/retriever.h"
+#include "metrics/metricfamilies.h"
 #include "metrics/metricsregistry.h"
 #include "tenancy/twinrepository.h"
 
@@ -87,7 +88,7 @@ ChatService::ChatService(Database &db, const ChatSettings &settings, MetricsRegi
                      : m_owned ? m_owned.get()
                                : &m_grounded)
     , m_ttft(metrics.histogram(
-          QStringLiteral("twinops_chat_ttft_seconds"),
+          metricfamily::chatTtft(),
           QStringLiteral("Chat time to first token: request start to the first token handed to the client")))
     , m_duration(metrics.histogram(QStringLiteral("twinops_chat_duration_seconds"),
                                    QStringLiteral("Chat duration: request start to the stored answer")))

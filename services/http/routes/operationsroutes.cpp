@@ -3,6 +3,7 @@
 #include "http/routes.h"
 #include "jobs/jobqueue.h"
 #include "jobs/workerheartbeats.h"
+#include "metrics/metricfamilies.h"
 #include "metrics/metricsregistry.h"
 #include "metrics/processmetrics.h"
 
@@ -62,13 +63,11 @@ void refreshQueueGauges(Database &db, MetricsRegistry &metrics)
                                  QStringLiteral("retryable"), QStringLiteral("completed"), QStringLiteral("discarded"),
                                  QStringLiteral("cancelled")})
         metrics
-            .gauge(QStringLiteral("twinops_jobs"), QStringLiteral("Jobs in the queue by state"),
+            .gauge(metricfamily::jobsByState(), QStringLiteral("Jobs in the queue by state"),
                    {{QStringLiteral("state"), state}})
             .set(double(stats->byState.value(state)));
     const QJsonObject health = queueHealth(*stats);
-    metrics
-        .gauge(QStringLiteral("twinops_job_queue_oldest_available_seconds"),
-               QStringLiteral("Age of the oldest job waiting to run"))
+    metrics.gauge(metricfamily::jobQueueOldestAvailable(), QStringLiteral("Age of the oldest job waiting to run"))
         .set(health.value(QStringLiteral("oldest_available_age_s")).toDouble());
     metrics
         .gauge(QStringLiteral("twinops_job_queue_stalled"),
