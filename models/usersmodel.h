@@ -11,7 +11,7 @@ class UsersModel final : public TenantScopedModel
 {
     Q_OBJECT
 public:
-    enum Column { Email, Role, State, LastLogin, Created, ColumnCount };
+    enum Column { Email, Role, State, Password, LastLogin, Created, ColumnCount };
 
     explicit UsersModel(AdminClient &client, QObject *parent = nullptr);
 
@@ -24,6 +24,9 @@ public:
     // is handed on once, in userAdded, and never kept here.
     void addUser(const QString &email, const QString &role);
     void changeRole(const QString &userId, const QString &role);
+    // A new generated password for the user (POST /api/v1/admin/users/{id}/password-reset): handed on once, in
+    // passwordReset, and never kept here. The user's sessions end and the user must change it at the next sign-in.
+    void resetPassword(const QString &userId);
 
     // The roles a tenant's user may have, most powerful first (the API's enum).
     static QStringList roles();
@@ -32,6 +35,7 @@ signals:
     void userUpdated(const QString &userId);
     void sessionsEnded(const QString &userId);
     void userAdded(const QString &tenantId, const QJsonObject &user, const QString &password);
+    void passwordReset(const QString &tenantId, const QJsonObject &user, const QString &password);
 
 protected:
     QString listPath() const override;

@@ -97,6 +97,7 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     , m_revokeButton(new QPushButton(tr("Revoke…"), this))
     , m_restoreButton(new QPushButton(tr("Restore"), this))
     , m_endSessionsButton(new QPushButton(tr("End sessions…"), this))
+    , m_resetPasswordButton(new QPushButton(tr("Reset password…"), this))
     , m_roleBox(new QComboBox(this))
     , m_changeRoleButton(new QPushButton(tr("Change role"), this))
     , m_newUserEmail(new QLineEdit(this))
@@ -130,6 +131,9 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     m_restoreButton->setObjectName(QStringLiteral("restoreUserButton"));
     m_endSessionsButton->setObjectName(QStringLiteral("endUserSessionsButton"));
     m_endSessionsButton->setToolTip(tr("Sign the user out everywhere; their password and API keys keep working"));
+    m_resetPasswordButton->setObjectName(QStringLiteral("resetUserPasswordButton"));
+    m_resetPasswordButton->setToolTip(
+        tr("Generate a new password, shown once, for you to hand over; the user must change it at the next sign-in"));
     m_roleBox->setObjectName(QStringLiteral("userRoleBox"));
     m_newUserRole->setObjectName(QStringLiteral("newUserRole"));
     for (const QString &role : UsersModel::roles()) {
@@ -170,6 +174,7 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     userActions->addWidget(m_revokeButton);
     userActions->addWidget(m_restoreButton);
     userActions->addWidget(m_endSessionsButton);
+    userActions->addWidget(m_resetPasswordButton);
     auto *usersLayout = new QVBoxLayout(usersPage);
     usersLayout->addWidget(m_usersTitle);
     usersLayout->addWidget(m_usersTable, 1);
@@ -222,6 +227,8 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     connect(m_revokeButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(true); });
     connect(m_restoreButton, &QPushButton::clicked, this, [this] { setSelectedUserRevoked(false); });
     connect(m_endSessionsButton, &QPushButton::clicked, this, &TenantsPanel::confirmEndSessions);
+    connect(m_resetPasswordButton, &QPushButton::clicked, this, &TenantsPanel::confirmResetPassword);
+    connect(m_users, &UsersModel::passwordReset, this, &TenantsPanel::showResetPassword);
     connect(m_addUserButton, &QPushButton::clicked, this, &TenantsPanel::addUser);
     connect(m_newUserEmail, &QLineEdit::returnPressed, this, &TenantsPanel::addUser);
     connect(m_newUserEmail, &QLineEdit::textChanged, this, &TenantsPanel::updateButtons);
@@ -356,6 +363,7 @@ void TenantsPanel::updateButtons()
     m_revokeButton->setEnabled(user >= 0 && !m_users->isRevoked(user));
     m_restoreButton->setEnabled(user >= 0 && m_users->isRevoked(user));
     m_endSessionsButton->setEnabled(user >= 0 && !m_users->isRevoked(user));
+    m_resetPasswordButton->setEnabled(user >= 0 && !m_users->isRevoked(user));
     const QString role = user >= 0 ? m_users->item(user).value(QLatin1String("role")).toString() : QString();
     m_roleBox->setEnabled(user >= 0 && !m_users->isRevoked(user));
     m_changeRoleButton->setEnabled(m_roleBox->isEnabled() && m_roleBox->currentData().toString() != role);
@@ -592,6 +600,33 @@ void TenantsPanel::confirmEndSessions()
                         tr("They are signed out everywhere at once and sign in again with their password; their API "
                            "keys keep working.")},
                        [this, userId] { m_users->endSessions(userId); });
+}
+
+void TenantsPanel::confirmResetPassword()
+{
+    const int row = selectedUserRow();
+    if (row < 0 || m_users->isRevoked(row))
+        return;
+    clearError();
+    const QString userId = m_users->idAt(row);
+    ConfirmDialog::ask(this, QStringLiteral("confirmResetPassword"),
+                       {tr("Reset password?"), tr("Reset password"),
+                        m_users->item(row).value(QLatin1String("email")).toString(),
+                        tr("A new password is shown once, for you to hand over. The current password stops working, "
+                           "their current sessions end, and they must change the new one when they sign in.")},
+                       [this, userId] { m_users->resetPassword(userId); });
+}
+
+void TenantsPanel::showResetPassword(const QString &tenantId, const QJsonObject &user, const QString &password)
+{
+    const int row = m_tenants->rowOf(tenantId);
+    auto *dialog = new OneTimeSecretDialog(
+        tr("Password reset"),
+        tr("The new password of %1 (of %2); they must change it when they sign in")
+            .arg(user.value(QLatin1String("email")).toString(), row < 0 ? tr("the tenant") : tenantName(row)),
+        password, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void TenantsPanel::showError(const QString &message)

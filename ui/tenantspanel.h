@@ -66,6 +66,8 @@ private:
     void showCreatedKey(const QString &tenantId, const QJsonObject &key, const QString &secret);
     void confirmRevokeKey();
     void confirmEndSessions();
+    void confirmResetPassword();
+    void showResetPassword(const QString &tenantId, const QJsonObject &user, const QString &password);
     void showUserRole();
     void addUser();
     void showAddedUser(const QString &tenantId, const QJsonObject &user, const QString &password);
@@ -97,6 +99,7 @@ private:
     QPushButton *m_revokeButton;
     QPushButton *m_restoreButton;
     QPushButton *m_endSessionsButton;
+    QPushButton *m_resetPasswordButton;
     QComboBox *m_roleBox; // the selected user's role, to change
     QPushButton *m_changeRoleButton;
     QLineEdit *m_newUserEmail;

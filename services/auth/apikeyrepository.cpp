@@ -213,12 +213,13 @@ Result<Principal> ApiKeyRepository::authenticate(const QString &presentedKey)
         return invalid;
     TWINOPS_TRY_ASSIGN(
         const auto rows,
-        m_db.query(QStringLiteral(
-                       "SELECT k.key_hash, k.id, k.tenant_id, k.name, k.prefix, k.scopes, k.twin_ids, k.is_admin, "
-                       "k.created_by, k.expires_at, k.revoked_at, k.last_used_at, k.created_at, k.revoked_reason, "
-                       "t.status, u.is_active, u.revoked_at FROM api_keys k LEFT JOIN tenants t ON t.id = k.tenant_id "
-                       "LEFT JOIN users u ON u.id = k.created_by WHERE k.prefix = $1"),
-                   {prefix}));
+        m_db.query(
+            QStringLiteral("SELECT k.key_hash, k.id, k.tenant_id, k.name, k.prefix, k.scopes, k.twin_ids, k.is_admin, "
+                           "k.created_by, k.expires_at, k.revoked_at, k.last_used_at, k.created_at, k.revoked_reason, "
+                           "t.status, u.is_active, u.revoked_at, u.must_change_password FROM api_keys k LEFT JOIN "
+                           "tenants t ON t.id = k.tenant_id "
+                           "LEFT JOIN users u ON u.id = k.created_by WHERE k.prefix = $1"),
+            {prefix}));
     // Hash and compare even when the prefix is unknown, so timing does not tell which prefixes exist.
     const QByteArray presentedHash = crypto::sha256Hex(presentedKey.toUtf8()).toLatin1();
     const QByteArray storedHash = rows.isEmpty() ? QByteArray(64, '0') : rows.first().text(0).toLatin1();
@@ -252,6 +253,7 @@ Result<Principal> ApiKeyRepository::authenticate(const QString &presentedKey)
     principal.apiKeyId = key.id;
     principal.scopes = key.scopes;
     principal.twinAllowList = key.twinIds;
+    principal.mustChangePassword = !row.isNull(17) && row.boolean(17);
     return principal;
 }
 

@@ -2,6 +2,7 @@
 
 #include "auth/apikeyrepository.h"
 #include "auth/crypto.h"
+#include "auth/useraccess.h"
 #include "core/ids.h"
 #include "core/logging.h"
 #include "tenancy/tenantrepository.h"
@@ -37,6 +38,13 @@ Result<QString> AuthService::hashPassword(const QString &password) const
 {
     TWINOPS_TRY(m_config.passwordPolicy.check(password));
     return m_config.hasher.hash(password);
+}
+
+Result<GeneratedPassword> AuthService::generatePassword() const
+{
+    GeneratedPassword generated{crypto::randomToken(18), {}};
+    TWINOPS_TRY_ASSIGN(generated.hash, hashPassword(generated.password));
+    return generated;
 }
 
 Result<Session> AuthService::signup(const QString &email, const QString &password, const QString &tenantName,
@@ -134,30 +142,41 @@ Status AuthService::takeShareChatOnLink(const QString &linkId)
                                     nowUtc(), QStringLiteral("too many chat requests on this link; try again later"));
 }
 
-Result<Session> AuthService::login(const QString &email, const QString &password, const QString &clientAddress)
+Result<AuthService::PasswordAttempt> AuthService::takePasswordAttempt(const QString &normalisedEmail,
+                                                                      const QString &clientAddress)
 {
-    const QString normalised = email.trimmed().toLower();
     const QString client = AuthThrottle::clientOf(clientAddress);
-    const QString accountKey = QStringLiteral("login:") + normalised + u'|' + client;
+    PasswordAttempt attempt{QStringLiteral("login:") + normalisedEmail + u'|' + client, std::nullopt};
     const QDateTime now = nowUtc();
     AuthThrottle throttle(m_db);
     const AuthLimits limits = m_config.limits.get();
 
     // Both budgets are taken before the password is verified, so that concurrent guesses can never together get
     // more evaluations than the limits allow. In one transaction: a refusal by either takes nothing from the other.
-    std::optional<AuthThrottle::Taken> fromAddress;
-    {
-        TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
-        if (const ThrottleRule &rule = limits.loginPerAddress; rule.limit > 0) {
-            TWINOPS_TRY_ASSIGN(const auto taken,
-                               throttle.take(loginAddressKey(client), rule, now, loginAddressRefusal()));
-            fromAddress = taken;
-        }
-        TWINOPS_TRY(throttle.take(accountKey, limits.loginPerAccount, now,
-                                  QStringLiteral("too many failed logins; try again later")));
-        TWINOPS_TRY(tx.commit());
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
+    if (const ThrottleRule &rule = limits.loginPerAddress; rule.limit > 0) {
+        TWINOPS_TRY_ASSIGN(attempt.fromAddress,
+                           throttle.take(loginAddressKey(client), rule, now, loginAddressRefusal()));
     }
+    TWINOPS_TRY(throttle.take(attempt.accountKey, limits.loginPerAccount, now,
+                              QStringLiteral("too many failed logins; try again later")));
+    TWINOPS_TRY(tx.commit());
+    return attempt;
+}
 
+Status AuthService::passwordAttemptSucceeded(const PasswordAttempt &attempt)
+{
+    AuthThrottle throttle(m_db);
+    TWINOPS_TRY(throttle.clear(attempt.accountKey));
+    if (attempt.fromAddress)
+        TWINOPS_TRY(throttle.giveBack(*attempt.fromAddress));
+    return {};
+}
+
+Result<Session> AuthService::login(const QString &email, const QString &password, const QString &clientAddress)
+{
+    const QString normalised = email.trimmed().toLower();
+    TWINOPS_TRY_ASSIGN(const auto attempt, takePasswordAttempt(normalised, clientAddress));
     auto user = UserRepository(m_db).findByEmail(normalised);
     if (!user.ok() && user.error().code != ErrorCode::NotFound)
         return user.error();
@@ -166,9 +185,7 @@ Result<Session> AuthService::login(const QString &email, const QString &password
         qCInfo(lcAuth).noquote() << "failed login from" << clientAddress;
         return invalidLogin(); // the attempts taken stay taken: they were failures
     }
-    TWINOPS_TRY(throttle.clear(accountKey));
-    if (fromAddress)
-        TWINOPS_TRY(throttle.giveBack(*fromAddress));
+    TWINOPS_TRY(passwordAttemptSucceeded(attempt));
 
     TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(m_db).get(user->tenantId));
     if (tenant.status != TenantStatus::Active)
@@ -178,8 +195,38 @@ Result<Session> AuthService::login(const QString &email, const QString &password
             (void)m_db.query(QStringLiteral("UPDATE users SET password_hash = $2 WHERE id = $1"),
                              {user->id, *rehashed});
     }
-    TWINOPS_TRY(m_db.query(QStringLiteral("UPDATE users SET last_login_at = $2 WHERE id = $1"), {user->id, now}));
+    TWINOPS_TRY(m_db.query(QStringLiteral("UPDATE users SET last_login_at = $2 WHERE id = $1"), {user->id, nowUtc()}));
     return openSession(*user, tenant, newId());
+}
+
+Result<Session> AuthService::changePassword(const QString &userId, const QString &currentPassword,
+                                            const QString &newPassword, const QString &clientAddress)
+{
+    const QString field = QStringLiteral("new_password");
+    if (newPassword == currentPassword)
+        return Error::validation(field, QStringLiteral("must differ from the current password"));
+    if (const Status acceptable = m_config.passwordPolicy.check(newPassword); !acceptable.ok()) {
+        if (acceptable.error().code != ErrorCode::ValidationFailed)
+            return acceptable.error();
+        return Error::validation(field, acceptable.error().details.value(QStringLiteral("password")));
+    }
+    TWINOPS_TRY_ASSIGN(const auto user, UserRepository(m_db).getAnyTenant(userId));
+    TWINOPS_TRY_ASSIGN(const auto attempt, takePasswordAttempt(user.email, clientAddress));
+    if (!m_config.hasher.verify(user.passwordHash, currentPassword)) {
+        qCInfo(lcAuth).noquote() << "failed password change from" << clientAddress;
+        return Error::unauthorized(QStringLiteral("the current password is wrong"));
+    }
+    TWINOPS_TRY(passwordAttemptSucceeded(attempt));
+    TWINOPS_TRY_ASSIGN(const auto hash, m_config.hasher.hash(newPassword));
+    TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(m_db).get(user.tenantId));
+
+    TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(m_db));
+    TWINOPS_TRY_ASSIGN(const auto changed, UserRepository(m_db).setPassword(user.id, hash, false));
+    // Whoever else held a session (the one who handed the password over, a thief) is out; this one goes on.
+    TWINOPS_TRY(endUserSessions(m_db, user.id));
+    TWINOPS_TRY_ASSIGN(auto session, openSession(changed, tenant, newId()));
+    TWINOPS_TRY(tx.commit());
+    return session;
 }
 
 Result<Session> AuthService::openSession(const User &user, const Tenant &tenant, const QString &familyId)
@@ -290,8 +337,8 @@ Result<Principal> AuthService::authenticateJwt(const QString &token)
     TWINOPS_TRY_ASSIGN(const auto claims, std::move(verified));
     TWINOPS_TRY_ASSIGN(
         const auto rows,
-        m_db.query(QStringLiteral("SELECT u.role, u.is_active, u.revoked_at, t.status, u.sessions_valid_after "
-                                  "FROM users u JOIN tenants t ON t.id = u.tenant_id "
+        m_db.query(QStringLiteral("SELECT u.role, u.is_active, u.revoked_at, t.status, u.sessions_valid_after, "
+                                  "u.must_change_password FROM users u JOIN tenants t ON t.id = u.tenant_id "
                                   "WHERE u.id = $1 AND u.tenant_id = $2"),
                    {claims.userId, claims.tenantId}));
     if (rows.isEmpty())
@@ -309,6 +356,7 @@ Result<Principal> AuthService::authenticateJwt(const QString &token)
     principal.tenantId = claims.tenantId;
     principal.userId = claims.userId;
     principal.role = roleFromString(row.text(0)).value_or(Role::Viewer);
+    principal.mustChangePassword = row.boolean(5);
     return principal;
 }
 

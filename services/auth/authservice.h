@@ -9,6 +9,8 @@
 #include "storage/database.h"
 #include "tenancy/tenancy.h"
 
+#include <optional>
+
 namespace twinops {
 
 // What the auth service needs that outlives one request; shared read-only by every HTTP thread.
@@ -24,6 +26,13 @@ struct AuthConfig
     LiveAuthLimits limits; // replaceable while the threads run
     // Serialises the reloads of jwt's signing keys, so that the threads of a fresh instance make one first key.
     mutable QMutex signingKeysReload;
+};
+
+// A password made for a user by an admin (adding the user, resetting the password), answered once and never stored.
+struct GeneratedPassword
+{
+    QString password;
+    QString hash;
 };
 
 struct Session
@@ -49,6 +58,11 @@ public:
     Result<Session> signup(const QString &email, const QString &password, const QString &tenantName,
                            const QString &clientAddress);
     Result<Session> login(const QString &email, const QString &password, const QString &clientAddress);
+    // The user's own change (POST /api/v1/auth/password): the new password must pass the policy and differ from the
+    // current one, which is verified like a login's (a wrong one takes from the same budgets). Clears
+    // must_change_password, ends every session of the user and opens a new one, which is answered.
+    Result<Session> changePassword(const QString &userId, const QString &currentPassword, const QString &newPassword,
+                                   const QString &clientAddress);
     // RateLimited while the client address's login (or sign-up) budget is spent: one read and no password work, so
     // the HTTP thread refuses a flood at once instead of queueing it for the work pool (Lane::Work admission).
     Status admitLogin(const QString &clientAddress);
@@ -66,8 +80,19 @@ public:
     // The hash a new password gets, once it passed the password policy (user management; signup checks the policy
     // before it takes from the sign-up budget).
     Result<QString> hashPassword(const QString &password) const;
+    // 18 random bytes, base64url, through the policy and the hasher like any other password. The one generator of
+    // the passwords an admin hands over; the user must change it (User::mustChangePassword).
+    Result<GeneratedPassword> generatePassword() const;
 
 private:
+    // The budgets one password attempt took (login, password change): kept when it fails, given back when it succeeds.
+    struct PasswordAttempt
+    {
+        QString accountKey;
+        std::optional<AuthThrottle::Taken> fromAddress;
+    };
+    Result<PasswordAttempt> takePasswordAttempt(const QString &normalisedEmail, const QString &clientAddress);
+    Status passwordAttemptSucceeded(const PasswordAttempt &attempt);
     static QString loginAddressKey(const QString &client);
     static QString loginAddressRefusal();
     static QString signupKey(const QString &client);

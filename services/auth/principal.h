@@ -23,6 +23,9 @@ struct Principal
     std::optional<QStringList> twinAllowList; // ApiKey: twins outside it are invisible
     QString shareLinkId; // ShareLink
     QString shareTwinId; // ShareLink
+    // User, or an API key the user created: the user's password is one an admin generated, so the router lets the
+    // request reach only the routes that allow it (Access::beforePasswordChange).
+    bool mustChangePassword = false;
 
     // A twin outside an API key's allow-list does not exist for that key.
     bool canSeeTwin(const QString &twinId) const { return !twinAllowList || twinAllowList->contains(twinId); }

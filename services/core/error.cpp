@@ -22,6 +22,7 @@ QString errorCodeName(ErrorCode code)
     case ErrorCode::BadRequest: return QStringLiteral("bad_request");
     case ErrorCode::Unauthorized: return QStringLiteral("unauthorized");
     case ErrorCode::Forbidden: return QStringLiteral("forbidden");
+    case ErrorCode::PasswordChangeRequired: return QStringLiteral("password_change_required");
     case ErrorCode::NotFound: return QStringLiteral("not_found");
     case ErrorCode::MethodNotAllowed: return QStringLiteral("method_not_allowed");
     case ErrorCode::Conflict:

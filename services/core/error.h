@@ -11,6 +11,7 @@ enum class ErrorCode {
     BadRequest, // malformed input (JSON, ids, query parameters)
     Unauthorized, // missing/invalid/expired/revoked credentials
     Forbidden, // authenticated, but role/scope/tenant status does not allow it
+    PasswordChangeRequired, // authenticated, but the user must first replace a password an admin generated (403)
     NotFound, // missing, or belonging to another tenant: never tell which
     MethodNotAllowed, // the path exists, the method does not
     Conflict, // unique constraint, invalid state transition

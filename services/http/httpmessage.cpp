@@ -46,7 +46,8 @@ int httpStatus(ErrorCode code)
     switch (code) {
     case ErrorCode::BadRequest: return 400;
     case ErrorCode::Unauthorized: return 401;
-    case ErrorCode::Forbidden: return 403;
+    case ErrorCode::Forbidden:
+    case ErrorCode::PasswordChangeRequired: return 403;
     case ErrorCode::NotFound: return 404;
     case ErrorCode::MethodNotAllowed: return 405;
     case ErrorCode::Conflict:

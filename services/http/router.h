@@ -25,10 +25,18 @@ struct Access
     Kind kind = Kind::Public;
     Role minimumRole = Role::Viewer;
     QString scope;
+    // Open to a user who must change a generated password first (Principal::mustChangePassword), and to the API
+    // keys that user created: the password change itself and /auth/me. Every other route refuses them.
+    bool beforePasswordChange = false;
 
     static Access publicRoute() { return {}; }
     static Access platformAdmin() { return {Kind::PlatformAdmin, Role::Owner, {}}; }
     static Access tenant(Role minimumRole, QString scope) { return {Kind::Tenant, minimumRole, std::move(scope)}; }
+    Access openBeforePasswordChange() &&
+    {
+        beforePasswordChange = true;
+        return std::move(*this);
+    }
 };
 
 // Where the transport runs a route's handler. The HTTP threads only parse, route, authorise and write; a handler

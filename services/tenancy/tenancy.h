@@ -40,6 +40,9 @@ struct User
     QDateTime createdAt;
     QDateTime updatedAt;
     QDateTime lastLoginAt;
+    // Set while the password is one an admin generated: every credential of the user reaches only the password
+    // change (and /auth/me, /auth/refresh, /auth/logout) until the user sets one of their own.
+    bool mustChangePassword = false;
 
     bool canAuthenticate() const { return isActive && !revokedAt.isValid(); }
 };

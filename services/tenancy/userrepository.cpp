@@ -9,13 +9,14 @@ namespace twinops {
 
 namespace {
 
-const QString kColumns = QStringLiteral(
-    "id, tenant_id, email, password_hash, role, is_active, revoked_at, created_at, updated_at, last_login_at");
+const QString kColumns = QStringLiteral("id, tenant_id, email, password_hash, role, is_active, revoked_at, created_at, "
+                                        "updated_at, last_login_at, must_change_password");
 
 User userFromRow(const Row &row)
 {
     return {row.text(0),    row.text(1), row.text(2), row.text(3), roleFromString(row.text(4)).value_or(Role::Viewer),
-            row.boolean(5), row.time(6), row.time(7), row.time(8), row.time(9)};
+            row.boolean(5), row.time(6), row.time(7), row.time(8), row.time(9),
+            row.boolean(10)};
 }
 
 Error userNotFound()
@@ -47,10 +48,13 @@ Result<User> UserRepository::create(const QString &tenantId, const NewUser &newU
 {
     TWINOPS_TRY_ASSIGN(const auto email, validatedEmail(newUser.email));
     const QDateTime now = nowUtc();
-    User user{newId(), tenantId, email, newUser.passwordHash, newUser.role, true, {}, now, now, {}};
-    auto result = m_db.query(QStringLiteral("INSERT INTO users (id, tenant_id, email, password_hash, role, is_active, "
-                                            "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
-                             {user.id, tenantId, user.email, user.passwordHash, roleName(user.role), true, now, now});
+    User user{newId(), tenantId, email, newUser.passwordHash,      newUser.role, true, {},
+              now,     now,      {},    newUser.mustChangePassword};
+    auto result = m_db.query(
+        QStringLiteral("INSERT INTO users (id, tenant_id, email, password_hash, role, is_active, created_at, "
+                       "updated_at, must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+        {user.id, tenantId, user.email, user.passwordHash, roleName(user.role), true, now, now,
+         user.mustChangePassword});
     if (!result.ok()) {
         if (result.error().code == ErrorCode::Conflict)
             return Error::conflict(QStringLiteral("a user with this email already exists"));
@@ -154,6 +158,16 @@ Result<User> UserRepository::setRevoked(const QString &id, bool revoked)
     return single(m_db.query(
         QStringLiteral("UPDATE users SET revoked_at = $2, updated_at = $3 WHERE id = $1 RETURNING ") + kColumns,
         {id, revoked ? QVariant(now) : QVariant(), now}));
+}
+
+Result<User> UserRepository::setPassword(const QString &id, const QString &passwordHash, bool mustChangePassword)
+{
+    if (!isUuid(id))
+        return userNotFound();
+    return single(m_db.query(QStringLiteral("UPDATE users SET password_hash = $2, must_change_password = $3, "
+                                            "updated_at = $4 WHERE id = $1 RETURNING ")
+                                 + kColumns,
+                             {id, passwordHash, mustChangePassword, nowUtc()}));
 }
 
 } // namespace twinops

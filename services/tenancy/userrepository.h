@@ -12,6 +12,7 @@ struct NewUser
     QString email;
     QString passwordHash; // already hashed by the auth service
     Role role = Role::Viewer;
+    bool mustChangePassword = false; // the password was generated for the user (User::mustChangePassword)
 };
 
 // Users of one tenant. Every statement but the login lookup and the platform-admin revoke carries
@@ -38,6 +39,8 @@ public:
     Result<Page<User>> listAllTenants(const PageRequest &page, const QString &search = {},
                                       const QString &tenantId = {});
     Result<User> setRevoked(const QString &id, bool revoked);
+    // Any tenant's user (the platform admin's reset, and the user's own change, whose principal names the user).
+    Result<User> setPassword(const QString &id, const QString &passwordHash, bool mustChangePassword);
 
 private:
     Database &m_db;

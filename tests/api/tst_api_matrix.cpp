@@ -71,6 +71,7 @@ const Policy kPolicies[] = {
     {"POST /api/v1/auth/refresh", Kind::Public, Role::Viewer, nullptr, Target::None, 200},
     {"POST /api/v1/auth/logout", Kind::Public, Role::Viewer, nullptr, Target::None, 204},
     {"GET /api/v1/auth/me", Kind::Tenant, Role::Viewer, "twins:read", Target::None, 200},
+    {"POST /api/v1/auth/password", Kind::Tenant, Role::Viewer, nullptr, Target::None, 200},
     {"GET /api/v1/twins", Kind::Tenant, Role::Viewer, "twins:read", Target::None, 200},
     {"POST /api/v1/twins", Kind::Tenant, Role::Admin, "twins:write", Target::None, 201},
     {"GET /api/v1/twins/{id}", Kind::Tenant, Role::Viewer, "twins:read", Target::Twin, 200},
@@ -111,6 +112,7 @@ const Policy kPolicies[] = {
     {"POST /api/v1/admin/tenants/{id}/users", Kind::Admin, Role::Owner, nullptr, Target::Tenant, 201},
     {"PATCH /api/v1/admin/users/{id}", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"POST /api/v1/admin/users/{id}/end-sessions", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
+    {"POST /api/v1/admin/users/{id}/password-reset", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"POST /api/v1/admin/users/{id}/revoke", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"POST /api/v1/admin/users/{id}/restore", Kind::Admin, Role::Owner, nullptr, Target::AdminUser, 200},
     {"GET /api/v1/admin/audit", Kind::Admin, Role::Owner, nullptr, Target::None, 200},
@@ -208,7 +210,12 @@ const char *const kCredentials[] = {
     "restored_user",
     "admin_key_revoked",
     "admin_key_expired",
+    // Issue #16: a user the platform admin added, signed in with the generated password and not yet changed it.
+    "must_change_password",
 };
+
+constexpr QLatin1StringView kPassword("correct horse battery");
+constexpr QLatin1StringView kChangedPassword("correct horse battery staple");
 
 QString base64Url(const QByteArray &data)
 {
@@ -254,6 +261,7 @@ private:
         QString disallowedTwinA; // a twin of A outside key_outside_allow_list's list
         QString shareBad, shareExpired, shareRevoked;
         QString restoredRefreshToken; // restored_user's refresh token of before the revocation
+        QString generatedPassword; // must_change_password's
         QByteArray platformAdmin;
         QHash<QString, QString> edgeOfTwin; // Target::GraphEdge: twin id → an edge of its graph
         int serial = 0;
@@ -374,6 +382,17 @@ TestApiMatrix::Fixture *TestApiMatrix::buildFixture(Dialect dialect)
                      QStringLiteral("/api/v1/admin/users/%1/revoke").arg(created.json[QStringLiteral("id")].toString()),
                      {}, f->platformAdmin);
     }
+    const auto added = api.call("POST", QStringLiteral("/api/v1/admin/tenants/%1/users").arg(f->tenantA),
+                                {{QStringLiteral("email"), QStringLiteral("added@a.example")},
+                                 {QStringLiteral("role"), QStringLiteral("admin")}},
+                                f->platformAdmin);
+    f->generatedPassword = added.json[QStringLiteral("password")].toString();
+    c[QStringLiteral("must_change_password")]
+        = ApiHarness::bearer(api.call("POST", QStringLiteral("/api/v1/auth/login"),
+                                      {{QStringLiteral("email"), QStringLiteral("added@a.example")},
+                                       {QStringLiteral("password"), f->generatedPassword}})
+                                 .json[QStringLiteral("access_token")]
+                                 .toString());
     api.call("PATCH", QStringLiteral("/api/v1/admin/tenants/%1").arg(ApiHarness::tenantIdOf(s)),
              {{QStringLiteral("status"), QStringLiteral("suspended")}}, f->platformAdmin);
 
@@ -618,6 +637,12 @@ QJsonObject TestApiMatrix::successBody(Fixture &f, const QString &route, const Q
                                           {QStringLiteral("password"), QStringLiteral("correct horse battery")}});
         return {{QStringLiteral("refresh_token"), session.json[QStringLiteral("refresh_token")].toString()}};
     }
+    if (route == QLatin1String("POST /api/v1/auth/password") && credential == QLatin1String("must_change_password"))
+        return {{QStringLiteral("current_password"), f.generatedPassword}, // refused (422), so it stays flagged
+                {QStringLiteral("new_password"), f.generatedPassword}};
+    if (route == QLatin1String("POST /api/v1/auth/password"))
+        return {{QStringLiteral("current_password"), QString(kPassword)},
+                {QStringLiteral("new_password"), QString(kChangedPassword)}};
     if (route == QLatin1String("POST /api/v1/twins"))
         return {{QStringLiteral("name"), QStringLiteral("created %1").arg(n)}};
     if (route == QLatin1String("PATCH /api/v1/twins/{id}"))
@@ -747,6 +772,11 @@ void TestApiMatrix::matrix_data()
                 expected = 401;
             } else if (credential == QLatin1String("suspended_tenant")) {
                 expected = 403;
+            } else if (credential == QLatin1String("must_change_password")) {
+                // Only the password change (its body repeats the password: 422) and /auth/me; 403 everywhere else.
+                expected = route == QLatin1String("GET /api/v1/auth/me")   ? p.success
+                    : route == QLatin1String("POST /api/v1/auth/password") ? 422
+                                                                           : 403;
             } else if (p.kind == Kind::Admin) {
                 expected = credential == QLatin1String("platform_admin") ? p.success : 403;
             } else if (credential == QLatin1String("platform_admin")) {
@@ -822,6 +852,17 @@ void TestApiMatrix::matrix()
                             .arg(expected)
                             .arg(reply.status)
                             .arg(QString::fromUtf8(reply.body.left(300)))));
+    if (route == QLatin1String("POST /api/v1/auth/password") && reply.status == 200) {
+        // The change ended the user's sessions: the fixture goes on with the new one and the password of before.
+        const auto back = api.call("POST", path,
+                                   {{QStringLiteral("current_password"), QString(kChangedPassword)},
+                                    {QStringLiteral("new_password"), QString(kPassword)}},
+                                   ApiHarness::bearer(reply.json[QStringLiteral("access_token")].toString()));
+        QCOMPARE(back.status, 200);
+        f->credentials[credential] = ApiHarness::bearer(back.json[QStringLiteral("access_token")].toString());
+    }
+    if (expected == 403 && credential == QLatin1String("must_change_password"))
+        QCOMPARE(reply.errorCode(), QStringLiteral("password_change_required"));
     if (expected >= 400) {
         QVERIFY2(!reply.errorCode().isEmpty(), "error responses carry the error body of openapi.json");
         if (expected == 401)

@@ -86,6 +86,7 @@ private slots:
     void pagesThroughEveryTenant();
     void statusFilterLastActivityExportAndDelete();
     void addUserAndChangeRole();
+    void resetPasswordIsShownOnceAndMustBeChanged();
 };
 
 void TestTenantsPanel::createSearchAndSuspend()
@@ -541,14 +542,26 @@ void TestTenantsPanel::addUserAndChangeRole()
     const int grace = rowWithText(ui.users->model(), QStringLiteral("grace@lovelace.test"), UsersModel::Email);
     QVERIFY(grace >= 0);
     QCOMPARE(cellText(ui.users->model(), grace, UsersModel::Role), QStringLiteral("viewer"));
+    QCOMPARE(cellText(ui.users->model(), grace, UsersModel::Password), QStringLiteral("must change"));
     const ApiReply login = httpCall(base, "POST", QStringLiteral("/api/v1/auth/login"),
                                     QJsonObject{{QStringLiteral("email"), QStringLiteral("grace@lovelace.test")},
                                                 {QStringLiteral("password"), password}});
     QCOMPARE(login.status, 200);
-    const QString token = login.object().value(QLatin1String("access_token")).toString();
-    // A viewer may not create a twin.
     const QJsonObject twin{{QStringLiteral("name"), QStringLiteral("Analytical")}};
-    QCOMPARE(httpCall(base, "POST", QStringLiteral("/api/v1/twins"), twin, token).status, 403);
+    // The generated password is changed first; nothing else is open before.
+    const QString firstToken = login.object().value(QLatin1String("access_token")).toString();
+    QCOMPARE(httpCall(base, "POST", QStringLiteral("/api/v1/twins"), twin, firstToken).errorCode(),
+             QStringLiteral("password_change_required"));
+    const ApiReply changed
+        = httpCall(base, "POST", QStringLiteral("/api/v1/auth/password"),
+                   QJsonObject{{QStringLiteral("current_password"), password},
+                               {QStringLiteral("new_password"), QStringLiteral("difference engine notes 1843")}},
+                   firstToken);
+    QCOMPARE(changed.status, 200);
+    const QString token = changed.object().value(QLatin1String("access_token")).toString();
+    // A viewer may not create a twin.
+    QCOMPARE(httpCall(base, "POST", QStringLiteral("/api/v1/twins"), twin, token).errorCode(),
+             QStringLiteral("forbidden"));
 
     // Change role: the box shows the user's role; another one enables the button; the next call has the new role.
     clickRow(ui.users, grace);
@@ -570,6 +583,97 @@ void TestTenantsPanel::addUserAndChangeRole()
     QTRY_VERIFY(ui.error->isVisible());
     QVERIFY2(ui.error->text().startsWith(QLatin1String("The role was not changed")), qPrintable(ui.error->text()));
     QCOMPARE(cellText(ui.users->model(), owner, UsersModel::Role), QStringLiteral("owner"));
+}
+
+// Reset password…: asked first (the user named, the sessions ending said), the new password shown once in the
+// one-time dialog; it signs in, must be changed before anything else, and the old password and session are gone.
+void TestTenantsPanel::resetPasswordIsShownOnceAndMustBeChanged()
+{
+    auto fixture = ConsoleFixture::create(currentDialect());
+    if (!fixture)
+        return;
+    EndpointOptions http;
+    http.port = 0;
+    TWINOPS_VERIFY_OK(fixture->core->serveHttp(http, QByteArray(32, 'r')));
+    const QUrl base(fixture->core->endpoint()->baseUrl());
+    const QString email = QStringLiteral("ada@babbage.test");
+    const ApiReply signup = httpCall(base, "POST", QStringLiteral("/api/v1/auth/signup"),
+                                     QJsonObject{{QStringLiteral("email"), email},
+                                                 {QStringLiteral("password"), QStringLiteral("correct horse battery")},
+                                                 {QStringLiteral("tenant_name"), QStringLiteral("Babbage Works")}});
+    QCOMPARE(signup.status, 201);
+    const QString oldToken = signup.object().value(QLatin1String("access_token")).toString();
+
+    TenantsPanel panel(*fixture->local);
+    PanelModelTesters testers(panel);
+    panel.resize(1100, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const PanelWidgets ui(panel);
+    QVERIFY(ui.complete());
+    auto *reset = child<QPushButton>(panel, QStringLiteral("resetUserPasswordButton"));
+    QVERIFY(reset);
+    QTRY_COMPARE(ui.tenants->model()->rowCount(), 1);
+    clickRow(ui.tenants, 0);
+    QTRY_COMPARE(ui.users->model()->rowCount(), 1);
+    QVERIFY(!reset->isEnabled());
+    QCOMPARE(cellText(ui.users->model(), 0, UsersModel::Password), QString());
+    clickRow(ui.users, 0);
+    QTRY_VERIFY(reset->isEnabled());
+
+    // Asked first: Cancel changes nothing.
+    QTest::mouseClick(reset, Qt::LeftButton);
+    QDialog *question = waitForConfirmation(panel, QStringLiteral("confirmResetPassword"));
+    QVERIFY(question);
+    QCOMPARE(child<QLabel>(*question, QStringLiteral("confirmObject"))->text(), email);
+    QVERIFY(question->findChild<QLabel *>(QStringLiteral("confirmConsequence"))
+                ->text()
+                .contains(QLatin1String("sessions end")));
+    QTest::mouseClick(child<QPushButton>(*question, QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmResetPassword")));
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, oldToken).status, 200);
+
+    QTest::mouseClick(reset, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmResetPassword")));
+    OneTimeSecretDialog *shown = nullptr;
+    QTRY_VERIFY((shown = panel.findChild<OneTimeSecretDialog *>(QStringLiteral("oneTimeSecretDialog"))));
+    const QString password = child<QLineEdit>(*shown, QStringLiteral("oneTimeSecret"))->text();
+    QVERIFY(password.size() >= 20);
+    QVERIFY(child<QLabel>(*shown, QStringLiteral("oneTimeSecretNotice"))->text().contains(email));
+    QTest::mouseClick(child<QPushButton>(*shown, QStringLiteral("closeSecretButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<OneTimeSecretDialog *>());
+    QTRY_COMPARE(cellText(ui.users->model(), 0, UsersModel::Password), QStringLiteral("must change"));
+    QVERIFY(ui.error->isHidden());
+
+    // The old session and password are gone; the shown one signs in and must be changed first.
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/auth/me"), {}, oldToken).status, 401);
+    QCOMPARE(httpCall(base, "POST", QStringLiteral("/api/v1/auth/login"),
+                      QJsonObject{{QStringLiteral("email"), email},
+                                  {QStringLiteral("password"), QStringLiteral("correct horse battery")}})
+                 .status,
+             401);
+    const ApiReply login
+        = httpCall(base, "POST", QStringLiteral("/api/v1/auth/login"),
+                   QJsonObject{{QStringLiteral("email"), email}, {QStringLiteral("password"), password}});
+    QCOMPARE(login.status, 200);
+    QVERIFY(login.object()[QStringLiteral("user")][QStringLiteral("must_change_password")].toBool());
+    const QString token = login.object().value(QLatin1String("access_token")).toString();
+    const ApiReply refused = httpCall(base, "GET", QStringLiteral("/api/v1/twins"), {}, token);
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(refused.errorCode(), QStringLiteral("password_change_required"));
+    const ApiReply changed
+        = httpCall(base, "POST", QStringLiteral("/api/v1/auth/password"),
+                   QJsonObject{{QStringLiteral("current_password"), password},
+                               {QStringLiteral("new_password"), QStringLiteral("analytical engine notes 1843")}},
+                   token);
+    QCOMPARE(changed.status, 200);
+    QCOMPARE(httpCall(base, "GET", QStringLiteral("/api/v1/twins"), {},
+                      changed.object().value(QLatin1String("access_token")).toString())
+                 .status,
+             200);
+    // The users' next read shows it changed.
+    panel.usersModel()->reload();
+    QTRY_COMPARE(cellText(ui.users->model(), 0, UsersModel::Password), QString());
 }
 
 QTEST_MAIN(TestTenantsPanel)

@@ -1,6 +1,5 @@
 // Platform admin: every tenant and user, and the platform-admin keys, with an admin key (or the console in process).
 #include "auth/apikeyrepository.h"
-#include "auth/crypto.h"
 #include "auth/useraccess.h"
 #include "core/ids.h"
 #include "http/apicontext.h"
@@ -434,26 +433,26 @@ void registerAdminRoutes(Router &router)
     });
 
     // The platform admin adds a user to a tenant without choosing a password: one is generated, answered this once
-    // (only its hash is stored) and handed over by the admin.
-    router.add(
-        RouteSpec{"POST", QStringLiteral("/api/v1/admin/tenants/{id}/users"), admin}.on(Lane::Work),
-        [](RequestContext &c) -> Result<HttpResponse> {
-            TWINOPS_TRY_ASSIGN(const auto tenantId, uuidParam(c.param(QStringLiteral("id"))));
-            TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
-            JsonFields fields(body);
-            const QString email = fields.requiredString(QStringLiteral("email"), 254);
-            const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
-            if (!role && !body.value(QStringLiteral("role")).isUndefined())
-                fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
-            TWINOPS_TRY(fields.status());
-            TWINOPS_TRY(TenantRepository(c.api.db()).get(tenantId));
-            const QString password = crypto::randomToken(18);
-            TWINOPS_TRY_ASSIGN(const auto hash, c.api.auth().hashPassword(password));
-            TWINOPS_TRY_ASSIGN(const auto user, UserRepository(c.api.db()).create(tenantId, {email, hash, *role}));
-            audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user.id,
-                  {{QStringLiteral("role"), roleName(*role)}, {QStringLiteral("tenant_id"), tenantId}});
-            return HttpResponse::json(201, userJson(user).insert("password", password));
-        });
+    // (only its hash is stored) and handed over by the admin; the user must change it before anything else.
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/tenants/{id}/users"), admin}.on(Lane::Work),
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto tenantId, uuidParam(c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+                   JsonFields fields(body);
+                   const QString email = fields.requiredString(QStringLiteral("email"), 254);
+                   const auto role = roleFromString(fields.requiredString(QStringLiteral("role"), 20));
+                   if (!role && !body.value(QStringLiteral("role")).isUndefined())
+                       fields.problem(QStringLiteral("role"), QStringLiteral("must be owner, admin or viewer"));
+                   TWINOPS_TRY(fields.status());
+                   TWINOPS_TRY(TenantRepository(c.api.db()).get(tenantId));
+                   TWINOPS_TRY_ASSIGN(const auto generated, c.api.auth().generatePassword());
+                   TWINOPS_TRY_ASSIGN(
+                       const auto user,
+                       UserRepository(c.api.db()).create(tenantId, {email, generated.hash, *role, true}));
+                   audit(c, QStringLiteral("user.create"), QStringLiteral("user"), user.id,
+                         {{QStringLiteral("role"), roleName(*role)}, {QStringLiteral("tenant_id"), tenantId}});
+                   return HttpResponse::json(201, userJson(user).insert("password", generated.password));
+               });
 
     router.add(
         {"PATCH", QStringLiteral("/api/v1/admin/users/{id}"), admin}, [](RequestContext &c) -> Result<HttpResponse> {
@@ -487,6 +486,22 @@ void registerAdminRoutes(Router &router)
                    audit(c, QStringLiteral("user.end_sessions"), QStringLiteral("user"), id);
                    TWINOPS_TRY(tx.commit());
                    return HttpResponse::json(200, userJson(user));
+               });
+
+    // A new generated password, answered once like a new user's: the old one stops working, every session ends (the
+    // API keys stay, closed until the change), and the user must change it at the next login.
+    router.add(RouteSpec{"POST", QStringLiteral("/api/v1/admin/users/{id}/password-reset"), admin}.on(Lane::Work),
+               [](RequestContext &c) -> Result<HttpResponse> {
+                   TWINOPS_TRY_ASSIGN(const auto id, uuidParam(c.param(QStringLiteral("id"))));
+                   TWINOPS_TRY_ASSIGN(const auto generated, c.api.auth().generatePassword());
+                   TWINOPS_TRY_ASSIGN(auto tx, Transaction::begin(c.api.db()));
+                   TWINOPS_TRY_ASSIGN(const auto user,
+                                      UserRepository(c.api.db()).setPassword(id, generated.hash, true));
+                   TWINOPS_TRY(endUserSessions(c.api.db(), id));
+                   audit(c, QStringLiteral("user.password_reset"), QStringLiteral("user"), id,
+                         {{QStringLiteral("tenant_id"), user.tenantId}});
+                   TWINOPS_TRY(tx.commit());
+                   return HttpResponse::json(200, userJson(user).insert("password", generated.password));
                });
 
     router.add({"POST", QStringLiteral("/api/v1/admin/users/{id}/revoke"), admin},

@@ -1,4 +1,4 @@
-// POST /api/v1/auth/{signup,login,refresh,logout}, GET /api/v1/auth/me
+// POST /api/v1/auth/{signup,login,refresh,logout,password}, GET /api/v1/auth/me
 #include "http/apicontext.h"
 #include "http/jsonio.h"
 #include "http/resources.h"
@@ -77,7 +77,29 @@ void registerAuthRoutes(Router &router)
                    return HttpResponse::noContent();
                });
 
-    router.add({"GET", QStringLiteral("/api/v1/auth/me"), Access::tenant(Role::Viewer, scopes::twinsRead)},
+    // The user's own password change, open while must_change_password is set (it is how the flag is cleared). A user
+    // only: API keys have no password. Answered like a login, as every other session of the user has ended.
+    router.add(
+        RouteSpec{"POST", QStringLiteral("/api/v1/auth/password"),
+                  Access::tenant(Role::Viewer, {}).openBeforePasswordChange()}
+            .on(Lane::Work,
+                [](const HttpRequest &request, ApiContext &api) { return api.auth().admitLogin(request.client); }),
+        [](RequestContext &c) -> Result<HttpResponse> {
+            if (c.principal.kind != Principal::Kind::User) // a platform admin acting in the tenant
+                return Error::forbidden(QStringLiteral("only a signed-in user changes their own password"));
+            TWINOPS_TRY_ASSIGN(const auto body, jsonBody(c.request));
+            JsonFields fields(body);
+            const QString current = fields.requiredString(QStringLiteral("current_password"), 1024);
+            const QString next = fields.requiredString(QStringLiteral("new_password"), 1024);
+            TWINOPS_TRY(fields.status());
+            TWINOPS_TRY_ASSIGN(const auto session,
+                               c.api.auth().changePassword(c.principal.userId, current, next, c.request.client));
+            audit(c, QStringLiteral("user.password_change"), QStringLiteral("user"), c.principal.userId);
+            return sessionResponse(200, session);
+        });
+
+    router.add({"GET", QStringLiteral("/api/v1/auth/me"),
+                Access::tenant(Role::Viewer, scopes::twinsRead).openBeforePasswordChange()},
                [](RequestContext &c) -> Result<HttpResponse> {
                    TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(c.api.db()).get(c.principal.tenantId));
                    JsonObjectWriter me; // fields in alphabetical order, as in the resources
@@ -89,6 +111,7 @@ void registerAuthRoutes(Router &router)
                                    JsonObjectWriter()
                                        .insert("email", user.email)
                                        .insert("id", user.id)
+                                       .insert("must_change_password", user.mustChangePassword)
                                        .insert("role", roleName(user.role))
                                        .insert("tenant_id", user.tenantId));
                    } else {
