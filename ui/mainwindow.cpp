@@ -133,12 +133,19 @@ void MainWindow::buildMenus()
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->setObjectName(QStringLiteral("editMenu"));
-    QAction *find = edit->addAction(tr("&Find"), this, [this] { invokeOnPanel("focusSearch()"); });
+    QAction *find = edit->addAction(tr("&Find"), this, [this] {
+        if (!invokeOnPanel("focusSearch()"))
+            statusBar()->showMessage(tr("Nothing to search here: Find works in Tenants, Twins (the knowledge graph), "
+                                        "Jobs and Audit log."),
+                                     5000);
+    });
     find->setShortcut(QKeySequence::Find);
     find->setObjectName(QStringLiteral("findAction"));
     QAction *remove = edit->addAction(tr("&Delete selected…"), this, [this] {
         if (!invokeOnPanel("deleteSelected()"))
-            statusBar()->showMessage(tr("Nothing to delete here: select a tenant, twin, source or job first."), 5000);
+            statusBar()->showMessage(tr("Nothing to delete here: Delete works on the selected tenant, twin, source, "
+                                        "job, error group or alert silence."),
+                                     5000);
     });
     remove->setShortcut(QKeySequence::Delete);
     remove->setObjectName(QStringLiteral("deleteAction"));
