@@ -305,10 +305,12 @@ void AlertsPanel::expireSilence()
                        [this, id] { m_silences->expire(id); });
 }
 
-void AlertsPanel::deleteSelected()
+bool AlertsPanel::deleteSelected()
 {
-    if (m_expire->isEnabled())
-        m_expire->trigger();
+    if (!m_expire->isEnabled())
+        return false;
+    m_expire->trigger();
+    return true;
 }
 
 void AlertsPanel::openRule()

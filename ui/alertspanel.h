@@ -54,7 +54,7 @@ public slots:
     // F5 (MainWindow): the rules, the alerts and the open tab's list read again.
     void refresh();
     // Del (MainWindow): Expire silence on the selected silence (it asks first).
-    void deleteSelected();
+    bool deleteSelected();
 
 signals:
     // The Dashboards panel should show a range that begins at or before `since`, with the latency of `route` when

@@ -143,9 +143,9 @@ void ErrorGroupsView::focusSearch()
     m_type->selectAll();
 }
 
-void ErrorGroupsView::deleteSelected()
+bool ErrorGroupsView::deleteSelected()
 {
-    ask(Action::Discard);
+    return clickIfEnabled(m_discard);
 }
 
 void ErrorGroupsView::showEvent(QShowEvent *event)

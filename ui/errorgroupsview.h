@@ -29,7 +29,7 @@ public:
     void reload();
     // The Jobs panel's Ctrl+F and Del on this tab: the type filter; Discard group… (it asks first).
     void focusSearch();
-    void deleteSelected();
+    bool deleteSelected();
 
 signals:
     // "Show jobs": the Jobs tab filtered to the group, as narrowed here (tenant and type).

@@ -302,14 +302,12 @@ void JobsPanel::focusSearch()
     m_text->selectAll();
 }
 
-void JobsPanel::deleteSelected()
+bool JobsPanel::deleteSelected()
 {
-    if (m_tabs->currentWidget() == m_errorGroups) {
-        m_errorGroups->deleteSelected();
-        return;
-    }
+    if (m_tabs->currentWidget() == m_errorGroups)
+        return m_errorGroups->deleteSelected();
     if (m_tabs->currentIndex() != 0 || !m_discardAction->isEnabled())
-        return;
+        return false;
     const QStringList ids = selectedIds();
     ConfirmDialog::ask(
         this, QStringLiteral("confirmDiscardJobs"),
@@ -317,6 +315,7 @@ void JobsPanel::deleteSelected()
          ids.size() == 1 ? tr("job %1").arg(ids.first()) : tr("%n selected jobs", nullptr, int(ids.size())),
          tr("They will not run again unless retried.")},
         [this, ids] { act(Action::Discard, ids); });
+    return true;
 }
 
 void JobsPanel::showJob(const QString &jobId)

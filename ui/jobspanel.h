@@ -58,7 +58,7 @@ public slots:
     // the selected jobs (asked first), the Error groups tab's type filter and Discard group….
     void refresh() { applyFilter(); }
     void focusSearch();
-    void deleteSelected();
+    bool deleteSelected();
 
 signals:
     // A tenant, twin, source or conversation link followed (detail or context menu): the main window opens its panel.

@@ -29,6 +29,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMetaMethod>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -178,10 +179,14 @@ void MainWindow::buildMenus()
 bool MainWindow::invokeOnPanel(const char *method)
 {
     QWidget *panel = m_panels->currentWidget();
-    if (!panel || panel->metaObject()->indexOfMethod(method) < 0)
+    const int index = panel ? panel->metaObject()->indexOfMethod(method) : -1;
+    if (index < 0)
         return false;
-    const QByteArray name = QByteArray(method).chopped(2); // "refresh()" → "refresh"
-    return QMetaObject::invokeMethod(panel, name.constData());
+    const QMetaMethod slot = panel->metaObject()->method(index);
+    if (slot.returnMetaType() != QMetaType::fromType<bool>())
+        return slot.invoke(panel);
+    bool acted = false;
+    return slot.invoke(panel, Q_RETURN_ARG(bool, acted)) && acted;
 }
 
 void MainWindow::updateEnvironmentStatus()

@@ -34,6 +34,14 @@ QAction *addButtonAction(QMenu &menu, QAbstractButton *button)
     return action;
 }
 
+bool clickIfEnabled(QAbstractButton *button)
+{
+    if (!button->isEnabled())
+        return false;
+    button->click();
+    return true;
+}
+
 QAction *addCopyAction(QMenu &menu, const QString &label, const QString &text)
 {
     QAction *action = menu.addAction(label, &menu, [text] { QApplication::clipboard()->setText(text); });

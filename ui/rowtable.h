@@ -30,6 +30,9 @@ inline void setupRowTable(QTableView *table, const QString &name, QAbstractItemM
 void setRowMenu(QAbstractItemView *view, const std::function<void(QMenu &menu, const QModelIndex &index)> &fill);
 // A menu entry that does what `button` does, named and enabled as it is now (after the row was selected).
 QAction *addButtonAction(QMenu &menu, QAbstractButton *button);
+// Clicks `button` if it is enabled: how Del reaches a panel's destructive button (which asks first). False when it
+// is disabled: nothing is selected that it applies to.
+bool clickIfEnabled(QAbstractButton *button);
 // "Copy …": puts `text` on the clipboard; disabled when there is nothing to copy.
 QAction *addCopyAction(QMenu &menu, const QString &label, const QString &text);
 

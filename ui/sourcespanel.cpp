@@ -339,9 +339,9 @@ void SourcesPanel::rejectSelected()
                        [this, id] { m_sources->reject(id); });
 }
 
-void SourcesPanel::deleteSelected()
+bool SourcesPanel::deleteSelected()
 {
-    confirmDeleteSelected();
+    return clickIfEnabled(m_deleteButton);
 }
 
 void SourcesPanel::confirmDeleteSelected()

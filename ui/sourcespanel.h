@@ -42,7 +42,7 @@ public slots:
     // The main window's F5 (see MainWindow): the tenants and the twin's sources read again.
     void refresh();
     // The main window's Del: Delete… on the selected source (it asks first).
-    void deleteSelected();
+    bool deleteSelected();
 
 protected:
     void showEvent(QShowEvent *event) override;

@@ -329,9 +329,9 @@ void TenantsPanel::focusSearch()
     m_search->selectAll();
 }
 
-void TenantsPanel::deleteSelected()
+bool TenantsPanel::deleteSelected()
 {
-    confirmDeleteTenant();
+    return clickIfEnabled(m_deleteButton);
 }
 
 void TenantsPanel::tenantSelectionChanged()

@@ -256,9 +256,9 @@ void TwinsPanel::focusSearch()
     m_graphBrowser->focusFilter();
 }
 
-void TwinsPanel::deleteSelected()
+bool TwinsPanel::deleteSelected()
 {
-    confirmDeleteTwin();
+    return clickIfEnabled(m_deleteButton);
 }
 
 void TwinsPanel::showEvent(QShowEvent *event)

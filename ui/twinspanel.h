@@ -55,7 +55,7 @@ public slots:
     // The main window's F5, Ctrl+F (the knowledge graph's node filter, its tab shown) and Del (see MainWindow).
     void refresh();
     void focusSearch();
-    void deleteSelected();
+    bool deleteSelected();
 
 protected:
     void showEvent(QShowEvent *event) override;
