@@ -37,37 +37,6 @@ using namespace twinops::test;
 
 namespace {
 
-// Opens the table's context menu on `row` as a right click does; returns what it offers (text → enabled) and
-// triggers `trigger` when it is offered and enabled (otherwise just closes the menu).
-QHash<QString, bool> contextMenu(QTableView *table, int row, const QString &trigger = {})
-{
-    QHash<QString, bool> offered;
-    QTimer poll; // the menu runs its own event loop: answer it from there
-    poll.setInterval(10);
-    QObject::connect(&poll, &QTimer::timeout, [&] {
-        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
-        if (!menu)
-            return;
-        poll.stop();
-        QAction *chosen = nullptr;
-        for (QAction *action : menu->actions()) {
-            if (action->isSeparator())
-                continue;
-            offered.insert(action->text(), action->isEnabled());
-            if (action->text() == trigger && action->isEnabled())
-                chosen = action;
-        }
-        menu->close();
-        if (chosen)
-            chosen->trigger();
-    });
-    poll.start();
-    const QPoint at = table->visualRect(table->model()->index(row, 0)).center();
-    QContextMenuEvent event(QContextMenuEvent::Mouse, at, table->viewport()->mapToGlobal(at));
-    QApplication::sendEvent(table->viewport(), &event);
-    return offered;
-}
-
 // Clicks `text` in the detail (the first occurrence after `after`, if given), as a user clicks a link there.
 bool clickText(QTextBrowser *browser, const QString &text, const QString &after = {})
 {
