@@ -271,7 +271,7 @@ void TestMainWindow::deleteOnSourcesAsksFirst()
 {
     InProcessAdminApi api(*m_core);
     const QString tenantId = api.call("POST", QStringLiteral("/api/v1/admin/tenants"),
-                                      QJsonObject{{QStringLiteral("name"), QStringLiteral("Acme")}})
+                                      QJsonObject{{QStringLiteral("name"), QStringLiteral("Sources Co")}})
                                  .body.value(QLatin1String("id"))
                                  .toString();
     const QString twinId
@@ -293,7 +293,10 @@ void TestMainWindow::deleteOnSourcesAsksFirst()
     QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);
     QTRY_COMPARE(window.currentSection(), MainWindow::Sources);
     auto *table = window.findChild<QTableView *>(QStringLiteral("sourcesTable"));
-    QVERIFY(table);
+    auto *tenant = window.findChild<QComboBox *>(QStringLiteral("sourcesTenant"));
+    QVERIFY(table && tenant);
+    QTRY_VERIFY(tenant->findData(tenantId) >= 0); // the database is shared with the tests before
+    tenant->setCurrentIndex(tenant->findData(tenantId));
     QTRY_COMPARE(table->model()->rowCount(), 1);
 
     QTest::keyClick(&window, Qt::Key_Delete);
