@@ -274,11 +274,10 @@ void TestMainWindow::deleteOnSourcesAsksFirst()
                                       QJsonObject{{QStringLiteral("name"), QStringLiteral("Sources Co")}})
                                  .body.value(QLatin1String("id"))
                                  .toString();
-    const QString twinId
-        = api.call("POST", QStringLiteral("/api/v1/twins"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Pump")}},
-                   tenantId)
-              .body.value(QLatin1String("id"))
-              .toString();
+    const QString twinId = api.call("POST", QStringLiteral("/api/v1/twins"),
+                                    QJsonObject{{QStringLiteral("name"), QStringLiteral("Pump")}}, tenantId)
+                               .body.value(QLatin1String("id"))
+                               .toString();
     QVERIFY(!twinId.isEmpty());
     const AdminReply source = api.call("POST", QStringLiteral("/api/v1/twins/%1/sources").arg(twinId),
                                        QJsonObject{{QStringLiteral("filename"), QStringLiteral("manual.md")},
@@ -311,7 +310,8 @@ void TestMainWindow::deleteOnSourcesAsksFirst()
     QCOMPARE(question->findChild<QLabel *>(QStringLiteral("confirmObject"))->text(), QStringLiteral("manual.md"));
     QTest::mouseClick(question->findChild<QPushButton *>(QStringLiteral("confirmCancelButton")), Qt::LeftButton);
     QTRY_VERIFY(!window.findChild<QDialog *>(QStringLiteral("confirmDeleteSource")));
-    QCOMPARE(api.call("GET", sourcePath, QJsonValue(QJsonValue::Undefined), tenantId).status, 200); // asked, not deleted
+    QCOMPARE(api.call("GET", sourcePath, QJsonValue(QJsonValue::Undefined), tenantId).status,
+             200); // asked, not deleted
     QCOMPARE(table->model()->rowCount(), 1);
 
     window.activateWindow(); // the question had it

@@ -186,9 +186,10 @@ void TestSourcesPanel::contextMenuActsOnTheRowUnderTheMouse()
     // On a pending source: everything but the empty last error; the row under the mouse is the one acted on.
     clickRow(table, rowOf(QStringLiteral("a.md")));
     QHash<QString, bool> offered = contextMenu(table, rowOf(QStringLiteral("b.md")), QStringLiteral("Copy full id"));
-    const QHash<QString, bool> pending{{QStringLiteral("Approve"), true},        {QStringLiteral("Reject…"), true},
-                                       {QStringLiteral("Delete…"), true},        {QStringLiteral("Copy full id"), true},
-                                       {QStringLiteral("Copy file name"), true}, {QStringLiteral("Copy last error"), false}};
+    const QHash<QString, bool> pending{
+        {QStringLiteral("Approve"), true},        {QStringLiteral("Reject…"), true},
+        {QStringLiteral("Delete…"), true},        {QStringLiteral("Copy full id"), true},
+        {QStringLiteral("Copy file name"), true}, {QStringLiteral("Copy last error"), false}};
     QCOMPARE(offered, pending);
     QCOMPARE(table->selectionModel()->selectedRows().size(), 1);
     QCOMPARE(table->selectionModel()->selectedRows().first().row(), rowOf(QStringLiteral("b.md")));
@@ -216,8 +217,8 @@ void TestSourcesPanel::contextMenuActsOnTheRowUnderTheMouse()
     QCOMPARE(rowOf(QStringLiteral("b.md")), -1);
     QTRY_VERIFY(feedback->isVisible());
     QCOMPARE(feedback->text(), QStringLiteral("The source \"b.md\" was deleted."));
-    auto left = fixture->core->database().query(QStringLiteral("SELECT filename FROM sources WHERE twin_id = $1"),
-                                                {twinId});
+    auto left
+        = fixture->core->database().query(QStringLiteral("SELECT filename FROM sources WHERE twin_id = $1"), {twinId});
     QVERIFY(left.ok());
     QCOMPARE(left->size(), 1);
     QCOMPARE(left->first().text(0), QStringLiteral("a.md"));
