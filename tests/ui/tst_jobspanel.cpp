@@ -739,6 +739,22 @@ void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
     QVERIFY(!retry->isEnabled() && cancel->isEnabled() && discard->isEnabled());
     table->selectRow(0);
     QVERIFY(retry->isEnabled() && !cancel->isEnabled() && !discard->isEnabled());
+    // The context menu offers them on the row under the mouse, enabled by the same rule, and copies.
+    const QHash<QString, bool> twinGroup{
+        {QStringLiteral("Retry group…"), false},  {QStringLiteral("Cancel group…"), true},
+        {QStringLiteral("Discard group…"), true}, {QStringLiteral("Show jobs"), true},
+        {QStringLiteral("Copy signature"), true}, {QStringLiteral("Copy example message"), true}};
+    QCOMPARE(contextMenu(table, 1, QStringLiteral("Copy signature")), twinGroup);
+    QCOMPARE(QApplication::clipboard()->text(), cell(1, ErrorGroupsModel::Signature));
+    // Del (the main window's) on this tab is Discard group…: asked, and Cancel keeps the jobs.
+    QVERIFY(panel.deleteSelected());
+    QDialog *discardQuestion = waitForConfirmation(panel, QStringLiteral("confirmGroupAction"));
+    QVERIFY(discardQuestion);
+    QCOMPARE(discardQuestion->windowTitle(), QStringLiteral("Discard the group?"));
+    QTest::mouseClick(child<QPushButton>(*discardQuestion, QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmGroupAction")));
+    QCOMPARE(countInState(QStringLiteral("retryable")), 1);
+    QCOMPARE(contextMenu(table, 0).value(QStringLiteral("Retry group…")), true);
 
     const QString signature = cell(0, ErrorGroupsModel::Signature);
     QTest::mouseClick(retry, Qt::LeftButton);
