@@ -324,7 +324,8 @@ void SourcesPanel::approveSelected()
     m_sources->approve(ids);
 }
 
-void SourcesPanel::rejectSelected()
+void SourcesPanel::askAboutSelected(const QString &dialogName, ConfirmDialog::Question question,
+                                    const std::function<void(const QString &sourceId)> &confirmed)
 {
     const QStringList ids = selectedSourceIds();
     if (ids.size() != 1)
@@ -332,11 +333,18 @@ void SourcesPanel::rejectSelected()
     clearError();
     const QString id = ids.first();
     const int row = m_sources->rowOf(id);
-    const QString name = row < 0 ? id : m_sources->item(row).value(QLatin1String("filename")).toString();
-    ConfirmDialog::ask(this, QStringLiteral("confirmRejectSource"),
-                       {tr("Reject source?"), tr("Reject"), name,
-                        tr("It will not be indexed, and the twin's answers will not draw on it.")},
-                       [this, id] { m_sources->reject(id); });
+    question.object = row < 0 ? id : m_sources->item(row).value(QLatin1String("filename")).toString();
+    ConfirmDialog::ask(this, dialogName, question, [confirmed, id] { confirmed(id); });
+}
+
+void SourcesPanel::rejectSelected()
+{
+    askAboutSelected(QStringLiteral("confirmRejectSource"),
+                     {tr("Reject source?"),
+                      tr("Reject"),
+                      {},
+                      tr("It will not be indexed, and the twin's answers will not draw on it.")},
+                     [this](const QString &id) { m_sources->reject(id); });
 }
 
 bool SourcesPanel::deleteSelected()
@@ -346,18 +354,13 @@ bool SourcesPanel::deleteSelected()
 
 void SourcesPanel::confirmDeleteSelected()
 {
-    const QStringList ids = selectedSourceIds();
-    if (ids.size() != 1)
-        return;
-    clearError();
-    const QString id = ids.first();
-    const int row = m_sources->rowOf(id);
-    const QString name = row < 0 ? id : m_sources->item(row).value(QLatin1String("filename")).toString();
-    ConfirmDialog::ask(this, QStringLiteral("confirmDeleteSource"),
-                       {tr("Delete source?"), tr("Delete source"), name,
-                        tr("Deletes the source with its indexed chunks: the twin's answers stop drawing on it. This "
-                           "cannot be undone; Reject keeps a pending source's record instead.")},
-                       [this, id] { m_sources->deleteSource(id); });
+    askAboutSelected(QStringLiteral("confirmDeleteSource"),
+                     {tr("Delete source?"),
+                      tr("Delete source"),
+                      {},
+                      tr("Deletes the source with its indexed chunks: the twin's answers stop drawing on it. This "
+                         "cannot be undone; Reject keeps a pending source's record instead.")},
+                     [this](const QString &id) { m_sources->deleteSource(id); });
 }
 
 // The buttons' actions on the row (selected by now, so enabled by their rules), then its copies.

@@ -1,8 +1,11 @@
 #pragma once
 
 #include "backgroundcalls.h"
+#include "confirmdialog.h"
 
 #include <QWidget>
+
+#include <functional>
 
 class QComboBox;
 class QLabel;
@@ -56,6 +59,9 @@ private:
     void updateButtons();
     void chooseFile();
     void approveSelected();
+    // Asks `question` about the one selected source, named by its file name, and runs `confirmed` on its id.
+    void askAboutSelected(const QString &dialogName, ConfirmDialog::Question question,
+                          const std::function<void(const QString &sourceId)> &confirmed);
     void rejectSelected();
     void confirmDeleteSelected();
     void fillRowMenu(QMenu &menu, const QModelIndex &index);
