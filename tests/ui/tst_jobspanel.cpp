@@ -1049,6 +1049,23 @@ void TestJobsPanel::actionsOnlyWhereTheStateAllows()
     QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(QLatin1String("1 job(s) discarded")));
     QTRY_VERIFY(retry->isEnabled() && !discardButton->isEnabled());
     QCOMPARE(countInState(QStringLiteral("discarded")), 1);
+
+    // Del (the main window's): nothing on a job Discard does not apply to; on one it does, asked first.
+    QVERIFY(!panel.deleteSelected());
+    QVERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmDiscardJobs")));
+    const int other = rowWithText(model, QStringLiteral("available"), JobsModel::State);
+    QVERIFY(other >= 0);
+    clickRow(table, other);
+    QVERIFY(panel.deleteSelected());
+    QDialog *question = waitForConfirmation(panel, QStringLiteral("confirmDiscardJobs"));
+    QVERIFY(question);
+    QTest::mouseClick(child<QPushButton>(*question, QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmDiscardJobs")));
+    QCOMPARE(stateOf(model, other), QStringLiteral("available"));
+    QVERIFY(panel.deleteSelected());
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmDiscardJobs")));
+    QTRY_COMPARE(stateOf(model, other), QStringLiteral("discarded"));
+    QCOMPARE(countInState(QStringLiteral("discarded")), 2);
 }
 
 // Created sorts either way, on the server (the list pages); the other columns do not sort.
