@@ -41,18 +41,12 @@ constexpr int kTopNodes = 5;
 constexpr int kDefaultLinkExpiryDays = 30;
 constexpr int kMaxLinkExpiryDays = 3650; // the route's maximum
 
+// A row table (setupRowTable) that sorts, first by `sortColumn`.
 void setupTable(QTableView *table, const QString &name, QSortFilterProxyModel *proxy, int sortColumn)
 {
-    table->setObjectName(name);
-    table->setModel(proxy);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setSelectionMode(QAbstractItemView::SingleSelection);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    setupRowTable(table, name, proxy);
     table->setSortingEnabled(true);
     table->sortByColumn(sortColumn, Qt::AscendingOrder);
-    table->setContextMenuPolicy(Qt::CustomContextMenu);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
 }
 
 } // namespace
