@@ -160,6 +160,18 @@ void SourcesModel::reject(const QString &sourceId)
              });
 }
 
+void SourcesModel::deleteSource(const QString &sourceId)
+{
+    const int row = rowOf(sourceId);
+    if (row < 0)
+        return;
+    callHere("DELETE", QStringLiteral("/api/v1/sources/%1").arg(encoded(sourceId)), QJsonValue(QJsonValue::Undefined),
+             [this, sourceId, name = item(row).value(QLatin1String("filename")).toString()](const AdminReply &) {
+                 removeItem(sourceId);
+                 emit sourceDeleted(sourceId, name);
+             });
+}
+
 void SourcesModel::refreshInProgress()
 {
     for (int row = 0; row < rowCount(); ++row) {

@@ -10,7 +10,7 @@
 namespace twinops {
 
 // The sources of one twin (inside its tenant), paged: state, health, chunk count, last error. Upload, approve
-// (one or in bulk), reject and refresh change rows in place; only another twin resets the table.
+// (one or in bulk), reject, delete and refresh change rows in place; only another twin resets the table.
 class SourcesModel final : public PagedAdminModel
 {
     Q_OBJECT
@@ -36,12 +36,15 @@ public:
     // One source through its own route, several through bulk-approve (all or nothing).
     void approve(const QStringList &sourceIds);
     void reject(const QString &sourceId);
+    // Deletes the source with its chunks; its row goes when the server has done it (sourceDeleted).
+    void deleteSource(const QString &sourceId);
     // Asks again for every row the workers are still busy with.
     void refreshInProgress();
 
 signals:
     void sourceUploaded(const QString &sourceId);
     void sourcesChanged(const QStringList &sourceIds);
+    void sourceDeleted(const QString &sourceId, const QString &filename);
 
 protected:
     QString listPath() const override;

@@ -2,6 +2,7 @@
 
 #include "alertrulesmodel.h"
 #include "alertsmodel.h"
+#include "rowtable.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -13,6 +14,7 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -142,6 +144,11 @@ AlertRulesDialog::AlertRulesDialog(AlertRulesModel &model, const QString &ruleId
     });
     connect(m_delete, &QPushButton::clicked, this, &AlertRulesDialog::removeSelected);
     connect(m_save, &QPushButton::clicked, this, &AlertRulesDialog::save);
+    setRowMenu(m_rules, [this](QMenu &menu, const QModelIndex &index) {
+        addButtonAction(menu, m_delete);
+        menu.addSeparator();
+        addCopyAction(menu, tr("Copy name"), index.siblingAtColumn(AlertRulesModel::Name).data().toString());
+    });
     connect(&m_model, &AlertRulesModel::saved, this, [this](const QJsonObject &rule, const QString &error) {
         if (!error.isEmpty()) {
             m_status->setText(error);

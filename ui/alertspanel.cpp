@@ -7,6 +7,7 @@
 #include "alertsilencesmodel.h"
 #include "alertsmodel.h"
 #include "confirmdialog.h"
+#include "rowtable.h"
 #include "silencedialog.h"
 
 #include <QAction>
@@ -14,6 +15,7 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
+#include <QMenu>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTabWidget>
@@ -97,6 +99,10 @@ AlertsPanel::AlertsPanel(AdminClient &client, QWidget *parent)
     historyOrder->setSortRole(PagedAdminModel::SortRole);
     m_historyTable = makeTable(QStringLiteral("alertHistoryTable"), historyOrder);
     m_historyTable->sortByColumn(AlertHistoryModel::Time, Qt::DescendingOrder);
+    setRowMenu(m_historyTable, [](QMenu &menu, const QModelIndex &index) {
+        addCopyAction(menu, tr("Copy rule"), index.siblingAtColumn(AlertHistoryModel::Rule).data().toString());
+        addCopyAction(menu, tr("Copy labels"), index.siblingAtColumn(AlertHistoryModel::Labels).data().toString());
+    });
     m_silencesTable = makeTable(QStringLiteral("silencesTable"), m_silences);
     m_silencesTable->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_silencesTable->addAction(m_expire);
@@ -297,6 +303,14 @@ void AlertsPanel::expireSilence()
                         tr("The alerts it silences notify again from their next evaluation; the silence cannot be "
                            "brought back (create a new one).")},
                        [this, id] { m_silences->expire(id); });
+}
+
+bool AlertsPanel::deleteSelected()
+{
+    if (!m_expire->isEnabled())
+        return false;
+    m_expire->trigger();
+    return true;
 }
 
 void AlertsPanel::openRule()

@@ -53,6 +53,8 @@ public:
 public slots:
     // F5 (MainWindow): the rules, the alerts and the open tab's list read again.
     void refresh();
+    // Del (MainWindow): Expire silence on the selected silence (it asks first).
+    bool deleteSelected();
 
 signals:
     // The Dashboards panel should show a range that begins at or before `since`, with the latency of `route` when

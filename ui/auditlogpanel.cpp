@@ -1,10 +1,9 @@
 #include "auditlogpanel.h"
 
 #include "auditlogmodel.h"
+#include "rowtable.h"
 #include "tenantpicker.h"
 
-#include <QApplication>
-#include <QClipboard>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QHBoxLayout>
@@ -99,7 +98,6 @@ AuditLogPanel::AuditLogPanel(AdminClient &client, QWidget *parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->resizeSection(AuditLogModel::Time, 160);
@@ -141,7 +139,12 @@ AuditLogPanel::AuditLogPanel(AdminClient &client, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, m_error, &QLabel::hide);
     connect(m_model, &QAbstractItemModel::modelReset, this, &AuditLogPanel::showDetails);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AuditLogPanel::showDetails);
-    connect(m_table, &QWidget::customContextMenuRequested, this, &AuditLogPanel::showContextMenu);
+    setRowMenu(m_table, [this](QMenu &menu, const QModelIndex &index) {
+        // The id of what the cell shows (the tenant's on the Tenant cell), in full.
+        addCopyAction(menu, tr("Copy full id"), index.data(AuditLogModel::FullIdRole).toString())
+            ->setObjectName(QStringLiteral("copyFullId"));
+        addCopyAction(menu, tr("Copy action"), m_model->index(index.row(), AuditLogModel::Action).data().toString());
+    });
 
     m_tenant->reload();
     m_model->reload();
@@ -201,23 +204,6 @@ void AuditLogPanel::applyFilter()
         m_error->hide();
     }
     m_model->setFilter(filter);
-}
-
-void AuditLogPanel::showContextMenu(const QPoint &position)
-{
-    const QModelIndex index = m_table->indexAt(position);
-    if (!index.isValid())
-        return;
-    const QString id = index.data(AuditLogModel::FullIdRole).toString();
-    QMenu menu(this);
-    QAction *copyId = menu.addAction(tr("Copy full id"));
-    copyId->setObjectName(QStringLiteral("copyFullId"));
-    copyId->setEnabled(!id.isEmpty());
-    connect(copyId, &QAction::triggered, this, [id] { QApplication::clipboard()->setText(id); });
-    QAction *copyAction = menu.addAction(tr("Copy action"));
-    const QString action = m_model->index(index.row(), AuditLogModel::Action).data().toString();
-    connect(copyAction, &QAction::triggered, this, [action] { QApplication::clipboard()->setText(action); });
-    menu.exec(m_table->viewport()->mapToGlobal(position));
 }
 
 void AuditLogPanel::showDetails()

@@ -39,7 +39,6 @@ private:
     void applyFilter();
     void rangeChanged();
     void showError(const QString &message);
-    void showContextMenu(const QPoint &position);
     void showDetails();
 
     AuditLogModel *m_model;

@@ -3,6 +3,7 @@
 #include "admin/adminclient.h"
 #include "checks/checklist.h"
 #include "checks/checkschedule.h"
+#include "rowtable.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -15,6 +16,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -256,6 +258,20 @@ ChecklistsPanel::ChecklistsPanel(AdminClient &client, QString defaultBaseUrl, QW
                 if (!id.isEmpty() && id != m_runId)
                     loadRun(id);
             });
+    setRowMenu(m_results, [this](QMenu &menu, const QModelIndex &index) {
+        addButtonAction(menu, m_tickButton);
+        menu.addSeparator();
+        addCopyAction(menu, tr("Copy item id"), index.data(ChecklistRunModel::ItemIdRole).toString());
+        addCopyAction(
+            menu, tr("Copy message"),
+            index.siblingAtColumn(ChecklistRunModel::Message).data(ChecklistRunModel::RawValueRole).toString());
+    });
+    setRowMenu(m_pastRuns, [](QMenu &menu, const QModelIndex &index) {
+        addCopyAction(menu, tr("Copy run id"), index.data(ChecklistRunsModel::RunIdRole).toString());
+    });
+    setRowMenu(m_trend, [](QMenu &menu, const QModelIndex &index) {
+        addCopyAction(menu, tr("Copy item id"), index.data(ChecklistTrendModel::ItemIdRole).toString());
+    });
     showCurrentItem();
     m_exportMarkdown->setEnabled(false);
     m_exportJson->setEnabled(false);

@@ -4,8 +4,6 @@
 #include "messagesmodel.h"
 #include "rowtable.h"
 
-#include <QApplication>
-#include <QClipboard>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -134,7 +132,9 @@ ConversationsView::ConversationsView(AdminClient &client, QWidget *parent)
     connect(m_openJobButton, &QPushButton::clicked, this, &ConversationsView::openSelectedJob);
     connect(m_conversationsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ConversationsView::conversationSelectionChanged);
-    connect(m_conversationsTable, &QWidget::customContextMenuRequested, this, &ConversationsView::showConversationMenu);
+    setRowMenu(m_conversationsTable, [this](QMenu &menu, const QModelIndex &index) {
+        addCopyAction(menu, tr("Copy full id"), m_conversations->idAt(m_conversationsProxy->mapToSource(index).row()));
+    });
     connect(m_conversations, &QAbstractItemModel::rowsInserted, this, &ConversationsView::selectListedConversation);
     connect(m_conversations, &QAbstractItemModel::modelReset, this, [this] {
         m_state->setText(m_conversations->twinId().isEmpty() ? tr("Select a twin to see its conversations.")
@@ -152,7 +152,12 @@ ConversationsView::ConversationsView(AdminClient &client, QWidget *parent)
     connect(m_messagesTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ConversationsView::showMessage);
     connect(m_messagesTable, &QAbstractItemView::doubleClicked, this, &ConversationsView::openSelectedJob);
-    connect(m_messagesTable, &QWidget::customContextMenuRequested, this, &ConversationsView::showMessageMenu);
+    setRowMenu(m_messagesTable, [this](QMenu &menu, const QModelIndex &index) {
+        addButtonAction(menu, m_openJobButton);
+        menu.addSeparator();
+        addCopyAction(menu, tr("Copy full id"), m_messages->idAt(index.row()));
+        addCopyAction(menu, tr("Copy graph job id"), m_messages->graphJobId(index.row()));
+    });
     connect(m_messages, &QAbstractItemModel::modelReset, this, &ConversationsView::showMessage);
     connect(m_messages, &QAbstractItemModel::rowsInserted, this, [this] {
         // The newest answer is what one usually looks at first.
@@ -236,35 +241,6 @@ void ConversationsView::openSelectedJob()
         return;
     if (const QString job = m_messages->graphJobId(row); !job.isEmpty())
         emit openJob(job);
-}
-
-void ConversationsView::showConversationMenu(const QPoint &position)
-{
-    const QModelIndex index = m_conversationsTable->indexAt(position);
-    if (!index.isValid())
-        return;
-    const QString id = m_conversations->idAt(m_conversationsProxy->mapToSource(index).row());
-    QMenu menu(this);
-    menu.addAction(tr("Copy full id"), this, [id] { QApplication::clipboard()->setText(id); });
-    menu.exec(m_conversationsTable->viewport()->mapToGlobal(position));
-}
-
-void ConversationsView::showMessageMenu(const QPoint &position)
-{
-    const QModelIndex index = m_messagesTable->indexAt(position);
-    if (!index.isValid())
-        return;
-    m_messagesTable->selectRow(index.row());
-    const QString job = m_messages->graphJobId(index.row());
-    QMenu menu(this);
-    QAction *open = menu.addAction(tr("Show graph job"), this, &ConversationsView::openSelectedJob);
-    open->setEnabled(!job.isEmpty());
-    menu.addSeparator();
-    menu.addAction(tr("Copy full id"),
-                   [id = m_messages->idAt(index.row())] { QApplication::clipboard()->setText(id); });
-    if (!job.isEmpty())
-        menu.addAction(tr("Copy graph job id"), [job] { QApplication::clipboard()->setText(job); });
-    menu.exec(m_messagesTable->viewport()->mapToGlobal(position));
 }
 
 void ConversationsView::refresh()

@@ -44,8 +44,6 @@ private:
     void selectListedConversation();
     void showMessage();
     void openSelectedJob();
-    void showConversationMenu(const QPoint &position);
-    void showMessageMenu(const QPoint &position);
     void refresh();
 
     ConversationsModel *m_conversations;

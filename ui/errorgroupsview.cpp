@@ -1,6 +1,7 @@
 #include "errorgroupsview.h"
 
 #include "confirmdialog.h"
+#include "rowtable.h"
 #include "tenantpicker.h"
 
 #include <QComboBox>
@@ -9,6 +10,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -123,7 +125,27 @@ ErrorGroupsView::ErrorGroupsView(AdminClient &client, QWidget *parent)
             emit showJobsRequested(signature, m_model->filter().tenantId, m_model->filter().type);
     });
 
+    setRowMenu(m_table, [this](QMenu &menu, const QModelIndex &index) {
+        for (QPushButton *action : {m_retry, m_cancel, m_discard, m_showJobs})
+            addButtonAction(menu, action);
+        menu.addSeparator();
+        const QJsonObject group = m_model->group(index.row());
+        addCopyAction(menu, tr("Copy signature"), group.value(QLatin1String("signature")).toString());
+        addCopyAction(menu, tr("Copy example message"), group.value(QLatin1String("example_message")).toString());
+    });
+
     updateButtons();
+}
+
+void ErrorGroupsView::focusSearch()
+{
+    m_type->setFocus(Qt::ShortcutFocusReason);
+    m_type->selectAll();
+}
+
+bool ErrorGroupsView::deleteSelected()
+{
+    return clickIfEnabled(m_discard);
 }
 
 void ErrorGroupsView::showEvent(QShowEvent *event)

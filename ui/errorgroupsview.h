@@ -27,6 +27,9 @@ public:
 
     ErrorGroupsModel *model() const { return m_model; }
     void reload();
+    // The Jobs panel's Ctrl+F and Del on this tab: the type filter; Discard group… (it asks first).
+    void focusSearch();
+    bool deleteSelected();
 
 signals:
     // "Show jobs": the Jobs tab filtered to the group, as narrowed here (tenant and type).

@@ -6,14 +6,11 @@
 #include "graphnodesmodel.h"
 #include "rowtable.h"
 
-#include <QApplication>
-#include <QClipboard>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMenu>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -31,14 +28,6 @@ QSortFilterProxyModel *sortedProxy(QAbstractItemModel *source, int sortRole, QOb
     proxy->setSourceModel(source);
     proxy->setSortRole(sortRole);
     return proxy;
-}
-
-// "Copy full id" (and what else is given) on the row under `position`.
-void showCopyMenu(QTableView *table, const QPoint &position, const QString &id)
-{
-    QMenu menu(table);
-    menu.addAction(GraphBrowser::tr("Copy full id"), table, [id] { QApplication::clipboard()->setText(id); });
-    menu.exec(table->viewport()->mapToGlobal(position));
 }
 
 } // namespace
@@ -132,26 +121,16 @@ GraphBrowser::GraphBrowser(AdminClient &client, QWidget *parent)
     connect(m_showConversationButton, &QPushButton::clicked, this, &GraphBrowser::showSelectedConversation);
     connect(m_evidence, &QAbstractItemModel::modelReset, this, &GraphBrowser::updateButtons);
     connect(m_evidence, &PagedAdminModel::errorOccurred, this, &GraphBrowser::errorOccurred);
-    connect(m_nodesTable, &QWidget::customContextMenuRequested, this, [this](const QPoint &position) {
-        if (const QModelIndex index = m_nodesTable->indexAt(position); index.isValid())
-            showCopyMenu(m_nodesTable, position, index.data(GraphNodesModel::IdRole).toString());
+    setRowMenu(m_nodesTable, [](QMenu &menu, const QModelIndex &index) {
+        addCopyAction(menu, tr("Copy full id"), index.data(GraphNodesModel::IdRole).toString());
     });
-    connect(m_edgesTable, &QWidget::customContextMenuRequested, this, [this](const QPoint &position) {
-        if (const QModelIndex index = m_edgesTable->indexAt(position); index.isValid())
-            showCopyMenu(m_edgesTable, position, index.data(GraphEdgesModel::IdRole).toString());
+    setRowMenu(m_edgesTable, [](QMenu &menu, const QModelIndex &index) {
+        addCopyAction(menu, tr("Copy full id"), index.data(GraphEdgesModel::IdRole).toString());
     });
-    connect(m_evidenceTable, &QWidget::customContextMenuRequested, this, [this, evidenceProxy](const QPoint &position) {
-        const QModelIndex index = m_evidenceTable->indexAt(position);
-        if (!index.isValid())
-            return;
-        m_evidenceTable->selectRow(index.row());
-        QMenu menu(this);
-        menu.addAction(tr("Show conversation"), this, &GraphBrowser::showSelectedConversation);
-        menu.addAction(tr("Copy conversation id"),
-                       [id = m_evidence->conversationId(evidenceProxy->mapToSource(index).row())] {
-                           QApplication::clipboard()->setText(id);
-                       });
-        menu.exec(m_evidenceTable->viewport()->mapToGlobal(position));
+    setRowMenu(m_evidenceTable, [this, evidenceProxy](QMenu &menu, const QModelIndex &index) {
+        addButtonAction(menu, m_showConversationButton);
+        addCopyAction(menu, tr("Copy conversation id"),
+                      m_evidence->conversationId(evidenceProxy->mapToSource(index).row()));
     });
 
     nodeSelectionChanged();
@@ -236,6 +215,12 @@ void GraphBrowser::showSelectedConversation()
     const int row = selectedEvidenceRow();
     if (row >= 0)
         emit conversationRequested(m_evidence->conversationId(row));
+}
+
+void GraphBrowser::focusFilter()
+{
+    m_filter->setFocus(Qt::ShortcutFocusReason);
+    m_filter->selectAll();
 }
 
 void GraphBrowser::updateButtons()

@@ -35,6 +35,8 @@ public:
     QSortFilterProxyModel *edgesProxy() const { return m_edgesProxy; }
     GraphEvidenceModel *evidenceModel() const { return m_evidence; }
     GraphDrawing *drawing() const { return m_drawing; }
+    // Ctrl+F in the Twins panel: the nodes' filter, its text selected.
+    void focusFilter();
 
     // Shows `graph` ({nodes, edges} of GET /api/v1/twins/{id}/graph; empty: none) of `twinId` of `tenantId`, keeping
     // the selected node and edge when they are still there.

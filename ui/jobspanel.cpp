@@ -1,6 +1,7 @@
 #include "jobspanel.h"
 
 #include "admin/adminclient.h"
+#include "confirmdialog.h"
 #include "errorgroupsview.h"
 #include "jobactions.h"
 #include "jobdetailview.h"
@@ -202,7 +203,9 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     m_tabs->addTab(jobsPage, tr("Jobs"));
     m_tabs->addTab(m_errorGroups, tr("Error groups"));
     m_tabs->addTab(new JobTypesView(client, m_tabs), tr("Types"));
-    m_tabs->addTab(new WorkersView(client, m_tabs), tr("Workers"));
+    auto *workers = new WorkersView(client, m_tabs);
+    m_tabs->addTab(workers, tr("Workers"));
+    connect(workers, &WorkersView::jobRequested, this, &JobsPanel::showJob);
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(m_tabs);
@@ -290,8 +293,29 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
 
 void JobsPanel::focusSearch()
 {
+    if (m_tabs->currentWidget() == m_errorGroups) {
+        m_errorGroups->focusSearch();
+        return;
+    }
+    m_tabs->setCurrentIndex(0); // Types and Workers have no filter: the jobs' search is what is looked for
     m_text->setFocus(Qt::ShortcutFocusReason);
     m_text->selectAll();
+}
+
+bool JobsPanel::deleteSelected()
+{
+    if (m_tabs->currentWidget() == m_errorGroups)
+        return m_errorGroups->deleteSelected();
+    if (m_tabs->currentIndex() != 0 || !m_discardAction->isEnabled())
+        return false;
+    const QStringList ids = selectedIds();
+    ConfirmDialog::ask(
+        this, QStringLiteral("confirmDiscardJobs"),
+        {tr("Discard jobs?"), tr("Discard %n job(s)", nullptr, int(ids.size())),
+         ids.size() == 1 ? tr("job %1").arg(ids.first()) : tr("%n selected jobs", nullptr, int(ids.size())),
+         tr("They will not run again unless retried.")},
+        [this, ids] { act(Action::Discard, ids); });
+    return true;
 }
 
 void JobsPanel::showJob(const QString &jobId)
@@ -594,7 +618,11 @@ QStringList JobsPanel::selectedIds() const
 
 void JobsPanel::actOnSelection(Action action)
 {
-    const QStringList ids = selectedIds();
+    act(action, selectedIds());
+}
+
+void JobsPanel::act(Action action, const QStringList &ids)
+{
     if (ids.isEmpty())
         return;
     m_error->hide();

@@ -54,9 +54,11 @@ public:
     void setLiveInterval(int ms) { m_liveInterval = qMax(1, ms); }
 
 public slots:
-    // The main window's F5 and Ctrl+F (see MainWindow).
+    // The main window's F5, Ctrl+F and Del (see MainWindow), on the shown tab: the Jobs tab's search and Discard of
+    // the selected jobs (asked first), the Error groups tab's type filter and Discard group….
     void refresh() { applyFilter(); }
     void focusSearch();
+    bool deleteSelected();
 
 signals:
     // A tenant, twin, source or conversation link followed (detail or context menu): the main window opens its panel.
@@ -84,6 +86,7 @@ private:
     void copy(const QString &text);
     enum class Action { Retry, Cancel, Discard };
     void actOnSelection(Action action);
+    void act(Action action, const QStringList &ids);
     void askBulk(Bulk bulk);
     void confirmBulk();
     void dismissBulk();

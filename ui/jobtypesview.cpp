@@ -1,12 +1,14 @@
 #include "jobtypesview.h"
 
 #include "confirmdialog.h"
+#include "rowtable.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -85,6 +87,12 @@ JobTypesView::JobTypesView(AdminClient &client, QWidget *parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &JobTypesView::updateButtons);
     connect(m_pause, &QPushButton::clicked, this, [this] { ask(true); });
     connect(m_resume, &QPushButton::clicked, this, [this] { ask(false); });
+    setRowMenu(m_table, [this](QMenu &menu, const QModelIndex &index) {
+        addButtonAction(menu, m_pause);
+        addButtonAction(menu, m_resume);
+        menu.addSeparator();
+        addCopyAction(menu, tr("Copy type"), m_model->type(index.row()).value(QLatin1String("type")).toString());
+    });
     updateButtons();
 }
 

@@ -29,6 +29,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMetaMethod>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -133,12 +134,19 @@ void MainWindow::buildMenus()
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->setObjectName(QStringLiteral("editMenu"));
-    QAction *find = edit->addAction(tr("&Find"), this, [this] { invokeOnPanel("focusSearch()"); });
+    QAction *find = edit->addAction(tr("&Find"), this, [this] {
+        if (!invokeOnPanel("focusSearch()"))
+            statusBar()->showMessage(tr("Nothing to search here: Find works in Tenants, Twins (the knowledge graph), "
+                                        "Jobs and Audit log."),
+                                     5000);
+    });
     find->setShortcut(QKeySequence::Find);
     find->setObjectName(QStringLiteral("findAction"));
     QAction *remove = edit->addAction(tr("&Delete selected…"), this, [this] {
         if (!invokeOnPanel("deleteSelected()"))
-            statusBar()->showMessage(tr("Nothing to delete here: select a tenant, twin, source or job first."), 5000);
+            statusBar()->showMessage(tr("Nothing to delete here: Delete works on the selected tenant, twin, source, "
+                                        "job, error group or alert silence."),
+                                     5000);
     });
     remove->setShortcut(QKeySequence::Delete);
     remove->setObjectName(QStringLiteral("deleteAction"));
@@ -171,10 +179,14 @@ void MainWindow::buildMenus()
 bool MainWindow::invokeOnPanel(const char *method)
 {
     QWidget *panel = m_panels->currentWidget();
-    if (!panel || panel->metaObject()->indexOfMethod(method) < 0)
+    const int index = panel ? panel->metaObject()->indexOfMethod(method) : -1;
+    if (index < 0)
         return false;
-    const QByteArray name = QByteArray(method).chopped(2); // "refresh()" → "refresh"
-    return QMetaObject::invokeMethod(panel, name.constData());
+    const QMetaMethod slot = panel->metaObject()->method(index);
+    if (slot.returnMetaType() != QMetaType::fromType<bool>())
+        return slot.invoke(panel);
+    bool acted = false;
+    return slot.invoke(panel, Q_RETURN_ARG(bool, acted)) && acted;
 }
 
 void MainWindow::updateEnvironmentStatus()

@@ -87,7 +87,8 @@ protected:
 
 private:
     void buildMenus();
-    // Calls the shown panel's slot `method` ("refresh()"); false when the panel has none.
+    // Calls the shown panel's slot `method` ("refresh()"); false when the panel has none, or when the slot returns a
+    // bool and says false (deleteSelected(): nothing selected to delete).
     bool invokeOnPanel(const char *method);
     void updateEnvironmentStatus();
     void addSection(Section section, const QString &name, QWidget *panel);

@@ -2,6 +2,7 @@
 
 #include "admin/adminclient.h"
 #include "checks/databaseinspection.h"
+#include "rowtable.h"
 
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -11,6 +12,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QShowEvent>
@@ -84,6 +86,12 @@ QDialog *databaseDialog(const QString &environment, const Result<DatabaseInspect
                 item->setToolTip(3, f.detail + QStringLiteral("\n\n") + f.remediation);
             }
         }
+        setRowMenu(lint, [](QMenu &menu, const QModelIndex &index) {
+            addCopyAction(menu, QObject::tr("Copy object"), index.siblingAtColumn(2).data().toString());
+            addCopyAction(menu, QObject::tr("Copy problem and remedy"),
+                          index.siblingAtColumn(3).data().toString() + u'\n'
+                              + index.siblingAtColumn(3).data(Qt::ToolTipRole).toString());
+        });
         tabs->addTab(lint, QObject::tr("Lint"));
         auto *tables = new QTreeWidget(tabs);
         tables->setObjectName(QStringLiteral("tableSizes"));
@@ -98,6 +106,9 @@ QDialog *databaseDialog(const QString &environment, const Result<DatabaseInspect
         } else {
             tables->setHeaderLabels({inspection->tables.error().message});
         }
+        setRowMenu(tables, [](QMenu &menu, const QModelIndex &index) {
+            addCopyAction(menu, QObject::tr("Copy table name"), index.siblingAtColumn(0).data().toString());
+        });
         tabs->addTab(tables, QObject::tr("Tables"));
         layout->addWidget(tabs);
     }

@@ -2,6 +2,8 @@
 
 #include "admin/adminclient.h"
 #include "confirmdialog.h"
+#include "feedbackline.h"
+#include "rowtable.h"
 #include "sourcesmodel.h"
 #include "tenantpicker.h"
 
@@ -15,6 +17,7 @@
 #include <QItemSelectionModel>
 #include <QJsonArray>
 #include <QLabel>
+#include <QMenu>
 #include <QMimeDatabase>
 #include <QPushButton>
 #include <QShowEvent>
@@ -78,13 +81,14 @@ SourcesPanel::SourcesPanel(AdminClient &client, QWidget *parent)
     , m_client(client)
     , m_sources(new SourcesModel(client, this))
     , m_sourcesProxy(new QSortFilterProxyModel(this))
-    , m_error(new QLabel(this))
+    , m_error(new FeedbackLine(this))
     , m_tenant(new TenantPicker(client, this))
     , m_twin(new QComboBox(this))
     , m_sourcesTable(new QTableView(this))
     , m_uploadButton(new QPushButton(tr("Upload file…"), this))
     , m_approveButton(new QPushButton(tr("Approve"), this))
-    , m_rejectButton(new QPushButton(tr("Reject"), this))
+    , m_rejectButton(new QPushButton(tr("Reject…"), this))
+    , m_deleteButton(new QPushButton(tr("Delete…"), this))
     , m_health(new QLabel(this))
     , m_poll(new QTimer(this))
     , m_fileReads(this, [this] { updateButtons(); })
@@ -92,10 +96,6 @@ SourcesPanel::SourcesPanel(AdminClient &client, QWidget *parent)
     m_sourcesProxy->setSourceModel(m_sources);
     m_sourcesProxy->setSortRole(PagedAdminModel::SortRole);
     m_error->setObjectName(QStringLiteral("sourcesError"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("color: #b00020;"));
-    m_error->hide();
     m_tenant->setObjectName(QStringLiteral("sourcesTenant"));
     m_twin->setObjectName(QStringLiteral("sourcesTwin"));
     m_twin->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -114,6 +114,7 @@ SourcesPanel::SourcesPanel(AdminClient &client, QWidget *parent)
     m_uploadButton->setObjectName(QStringLiteral("uploadSourceButton"));
     m_approveButton->setObjectName(QStringLiteral("approveSourcesButton"));
     m_rejectButton->setObjectName(QStringLiteral("rejectSourceButton"));
+    m_deleteButton->setObjectName(QStringLiteral("deleteSourceButton"));
     m_health->setObjectName(QStringLiteral("sourceHealth"));
     m_health->setWordWrap(true);
     m_health->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -128,6 +129,7 @@ SourcesPanel::SourcesPanel(AdminClient &client, QWidget *parent)
     actions->addStretch();
     actions->addWidget(m_approveButton);
     actions->addWidget(m_rejectButton);
+    actions->addWidget(m_deleteButton);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_error);
     layout->addLayout(pickers);
@@ -150,6 +152,8 @@ SourcesPanel::SourcesPanel(AdminClient &client, QWidget *parent)
     connect(m_uploadButton, &QPushButton::clicked, this, &SourcesPanel::chooseFile);
     connect(m_approveButton, &QPushButton::clicked, this, &SourcesPanel::approveSelected);
     connect(m_rejectButton, &QPushButton::clicked, this, &SourcesPanel::rejectSelected);
+    connect(m_deleteButton, &QPushButton::clicked, this, &SourcesPanel::confirmDeleteSelected);
+    setRowMenu(m_sourcesTable, [this](QMenu &menu, const QModelIndex &index) { fillRowMenu(menu, index); });
     connect(m_sourcesTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &SourcesPanel::selectionChanged);
     connect(m_sources, &QAbstractItemModel::modelReset, this, &SourcesPanel::selectionChanged);
@@ -160,6 +164,10 @@ SourcesPanel::SourcesPanel(AdminClient &client, QWidget *parent)
         const QStringList selected = selectedSourceIds();
         if (selected.size() == 1 && ids.contains(selected.first()))
             loadHealth();
+    });
+    connect(m_sources, &QAbstractItemModel::rowsRemoved, this, &SourcesPanel::selectionChanged);
+    connect(m_sources, &SourcesModel::sourceDeleted, this, [this](const QString &, const QString &name) {
+        m_error->showDone(tr("The source \"%1\" was deleted.").arg(name));
     });
     connect(m_sources, &SourcesModel::sourceUploaded, this, [this](const QString &id) {
         const int row = m_sources->rowOf(id);
@@ -273,6 +281,7 @@ void SourcesPanel::updateButtons()
     m_approveButton->setEnabled(approvable);
     m_approveButton->setText(ids.size() > 1 ? tr("Approve %1").arg(ids.size()) : tr("Approve"));
     m_rejectButton->setEnabled(rejectable);
+    m_deleteButton->setEnabled(ids.size() == 1);
     if (isVisible() && m_sources->hasWorkInProgress() && !m_poll->isActive())
         m_poll->start();
 }
@@ -315,7 +324,8 @@ void SourcesPanel::approveSelected()
     m_sources->approve(ids);
 }
 
-void SourcesPanel::rejectSelected()
+void SourcesPanel::askAboutSelected(const QString &dialogName, ConfirmDialog::Question question,
+                                    const std::function<void(const QString &sourceId)> &confirmed)
 {
     const QStringList ids = selectedSourceIds();
     if (ids.size() != 1)
@@ -323,11 +333,46 @@ void SourcesPanel::rejectSelected()
     clearError();
     const QString id = ids.first();
     const int row = m_sources->rowOf(id);
-    const QString name = row < 0 ? id : m_sources->item(row).value(QLatin1String("filename")).toString();
-    ConfirmDialog::ask(this, QStringLiteral("confirmRejectSource"),
-                       {tr("Reject source?"), tr("Reject"), name,
-                        tr("It will not be indexed, and the twin's answers will not draw on it.")},
-                       [this, id] { m_sources->reject(id); });
+    question.object = row < 0 ? id : m_sources->item(row).value(QLatin1String("filename")).toString();
+    ConfirmDialog::ask(this, dialogName, question, [confirmed, id] { confirmed(id); });
+}
+
+void SourcesPanel::rejectSelected()
+{
+    askAboutSelected(QStringLiteral("confirmRejectSource"),
+                     {tr("Reject source?"),
+                      tr("Reject"),
+                      {},
+                      tr("It will not be indexed, and the twin's answers will not draw on it.")},
+                     [this](const QString &id) { m_sources->reject(id); });
+}
+
+bool SourcesPanel::deleteSelected()
+{
+    return clickIfEnabled(m_deleteButton);
+}
+
+void SourcesPanel::confirmDeleteSelected()
+{
+    askAboutSelected(QStringLiteral("confirmDeleteSource"),
+                     {tr("Delete source?"),
+                      tr("Delete source"),
+                      {},
+                      tr("Deletes the source with its indexed chunks: the twin's answers stop drawing on it. This "
+                         "cannot be undone; Reject keeps a pending source's record instead.")},
+                     [this](const QString &id) { m_sources->deleteSource(id); });
+}
+
+// The buttons' actions on the row (selected by now, so enabled by their rules), then its copies.
+void SourcesPanel::fillRowMenu(QMenu &menu, const QModelIndex &index)
+{
+    for (QPushButton *button : {m_approveButton, m_rejectButton, m_deleteButton})
+        addButtonAction(menu, button);
+    menu.addSeparator();
+    const QJsonObject source = m_sources->item(m_sourcesProxy->mapToSource(index).row());
+    addCopyAction(menu, tr("Copy full id"), source.value(QLatin1String("id")).toString());
+    addCopyAction(menu, tr("Copy file name"), source.value(QLatin1String("filename")).toString());
+    addCopyAction(menu, tr("Copy last error"), source.value(QLatin1String("last_error")).toString());
 }
 
 void SourcesPanel::loadHealth()
@@ -380,14 +425,12 @@ void SourcesPanel::showHealth(const AdminReply &reply)
 
 void SourcesPanel::showError(const QString &message)
 {
-    m_error->setText(message);
-    m_error->show();
+    m_error->showError(message);
 }
 
 void SourcesPanel::clearError()
 {
     m_error->clear();
-    m_error->hide();
 }
 
 } // namespace twinops

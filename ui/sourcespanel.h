@@ -1,11 +1,16 @@
 #pragma once
 
 #include "backgroundcalls.h"
+#include "confirmdialog.h"
 
 #include <QWidget>
 
+#include <functional>
+
 class QComboBox;
 class QLabel;
+class QMenu;
+class QModelIndex;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
@@ -14,12 +19,14 @@ class QTimer;
 namespace twinops {
 
 class AdminClient;
+class FeedbackLine;
 class SourcesModel;
 class TenantPicker;
 struct AdminReply;
 
 // The sources of one twin: pick tenant and twin, see each source's state, health, chunk count and last error,
-// upload a file, approve (one or in bulk) or reject, and the health detail of the selected source. Rows the
+// upload a file, approve (one or in bulk), reject or delete (after a confirmation), and the health detail of the
+// selected source; the table's context menu offers the same actions and copies. Rows the
 // workers are busy with are polled until they settle. Works inside the tenant as the platform admin
 // (X-Twinops-Tenant), on any AdminClient; errors are shown in the panel, in words.
 class SourcesPanel final : public QWidget
@@ -37,6 +44,8 @@ public:
 public slots:
     // The main window's F5 (see MainWindow): the tenants and the twin's sources read again.
     void refresh();
+    // The main window's Del: Delete… on the selected source (it asks first).
+    bool deleteSelected();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -50,7 +59,12 @@ private:
     void updateButtons();
     void chooseFile();
     void approveSelected();
+    // Asks `question` about the one selected source, named by its file name, and runs `confirmed` on its id.
+    void askAboutSelected(const QString &dialogName, ConfirmDialog::Question question,
+                          const std::function<void(const QString &sourceId)> &confirmed);
     void rejectSelected();
+    void confirmDeleteSelected();
+    void fillRowMenu(QMenu &menu, const QModelIndex &index);
     void loadHealth();
     void showHealth(const AdminReply &reply);
     void showError(const QString &message);
@@ -59,13 +73,14 @@ private:
     AdminClient &m_client;
     SourcesModel *m_sources;
     QSortFilterProxyModel *m_sourcesProxy;
-    QLabel *m_error;
+    FeedbackLine *m_error;
     TenantPicker *m_tenant;
     QComboBox *m_twin;
     QTableView *m_sourcesTable;
     QPushButton *m_uploadButton;
     QPushButton *m_approveButton;
     QPushButton *m_rejectButton;
+    QPushButton *m_deleteButton;
     QLabel *m_health;
     QTimer *m_poll; // runs only while visible and a row waits for the workers
     BackgroundCalls m_fileReads; // upload files are read here, never on the GUI thread

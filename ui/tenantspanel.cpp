@@ -7,6 +7,7 @@
 #include "createapikeydialog.h"
 #include "feedbackline.h"
 #include "onetimesecretdialog.h"
+#include "rowtable.h"
 #include "tenantsmodel.h"
 #include "usersmodel.h"
 
@@ -20,6 +21,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
@@ -237,6 +239,21 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     connect(m_users, &UsersModel::userAdded, this, &TenantsPanel::showAddedUser);
     connect(m_createKeyButton, &QPushButton::clicked, this, &TenantsPanel::openCreateKeyDialog);
     connect(m_revokeKeyButton, &QPushButton::clicked, this, &TenantsPanel::confirmRevokeKey);
+    setRowMenu(m_tenantsTable, [this](QMenu &menu, const QModelIndex &index) {
+        for (QPushButton *button : {m_suspendButton, m_exportButton, m_deleteButton})
+            addButtonAction(menu, button);
+        menu.addSeparator();
+        const int row = m_tenantsProxy->mapToSource(index).row();
+        addCopyAction(menu, tr("Copy full id"), m_tenants->idAt(row));
+        addCopyAction(menu, tr("Copy name"), m_tenants->item(row).value(QLatin1String("name")).toString());
+    });
+    setRowMenu(m_keysTable, [this](QMenu &menu, const QModelIndex &index) {
+        addButtonAction(menu, m_revokeKeyButton);
+        menu.addSeparator();
+        const int row = m_keysProxy->mapToSource(index).row();
+        addCopyAction(menu, tr("Copy full id"), m_keys->idAt(row));
+        addCopyAction(menu, tr("Copy prefix"), m_keys->index(row, ApiKeysModel::Prefix).data().toString());
+    });
 
     connect(m_tenantsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &TenantsPanel::tenantSelectionChanged);
@@ -319,9 +336,9 @@ void TenantsPanel::focusSearch()
     m_search->selectAll();
 }
 
-void TenantsPanel::deleteSelected()
+bool TenantsPanel::deleteSelected()
 {
-    confirmDeleteTenant();
+    return clickIfEnabled(m_deleteButton);
 }
 
 void TenantsPanel::tenantSelectionChanged()

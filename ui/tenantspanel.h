@@ -47,7 +47,7 @@ public slots:
     // The main window's F5, Ctrl+F and Del (see MainWindow).
     void refresh();
     void focusSearch();
-    void deleteSelected();
+    bool deleteSelected();
 
 private:
     int selectedTenantRow() const; // in TenantsModel, or -1

@@ -6,13 +6,12 @@
 #include "feedbackline.h"
 #include "graphbrowser.h"
 #include "onetimesecretdialog.h"
+#include "rowtable.h"
 #include "sharelinksmodel.h"
 #include "tenantpicker.h"
 #include "twineditdialog.h"
 #include "twinsmodel.h"
 
-#include <QApplication>
-#include <QClipboard>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHash>
@@ -42,18 +41,12 @@ constexpr int kTopNodes = 5;
 constexpr int kDefaultLinkExpiryDays = 30;
 constexpr int kMaxLinkExpiryDays = 3650; // the route's maximum
 
+// A row table (setupRowTable) that sorts, first by `sortColumn`.
 void setupTable(QTableView *table, const QString &name, QSortFilterProxyModel *proxy, int sortColumn)
 {
-    table->setObjectName(name);
-    table->setModel(proxy);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setSelectionMode(QAbstractItemView::SingleSelection);
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    setupRowTable(table, name, proxy);
     table->setSortingEnabled(true);
     table->sortByColumn(sortColumn, Qt::AscendingOrder);
-    table->setContextMenuPolicy(Qt::CustomContextMenu);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
 }
 
 } // namespace
@@ -166,7 +159,7 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     connect(m_editButton, &QPushButton::clicked, this, &TwinsPanel::editTwin);
     connect(m_archiveButton, &QPushButton::clicked, this, &TwinsPanel::toggleArchived);
     connect(m_deleteButton, &QPushButton::clicked, this, &TwinsPanel::confirmDeleteTwin);
-    connect(m_twinsTable, &QWidget::customContextMenuRequested, this, &TwinsPanel::showTwinMenu);
+    setRowMenu(m_twinsTable, [this](QMenu &menu, const QModelIndex &) { fillTwinMenu(menu); });
     connect(m_twinsTable, &QAbstractItemView::doubleClicked, this, &TwinsPanel::editTwin);
     connect(m_refreshGraphButton, &QPushButton::clicked, this, &TwinsPanel::loadGraph);
     connect(m_graphBrowser, &GraphBrowser::errorOccurred, this, &TwinsPanel::showError);
@@ -178,7 +171,7 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
     connect(m_conversations, &ConversationsView::openJob, this, &TwinsPanel::openJob);
     connect(m_createLinkButton, &QPushButton::clicked, this, &TwinsPanel::createLink);
     connect(m_revokeLinkButton, &QPushButton::clicked, this, &TwinsPanel::confirmRevokeLink);
-    connect(m_linksTable, &QWidget::customContextMenuRequested, this, &TwinsPanel::showLinkMenu);
+    setRowMenu(m_linksTable, [this](QMenu &menu, const QModelIndex &) { fillLinkMenu(menu); });
     connect(m_linksTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TwinsPanel::updateButtons);
     connect(m_links, &QAbstractItemModel::dataChanged, this, &TwinsPanel::updateButtons);
     connect(m_links, &ShareLinksModel::errorOccurred, this, &TwinsPanel::showError);
@@ -251,9 +244,15 @@ void TwinsPanel::refresh()
     m_twins->reload();
 }
 
-void TwinsPanel::deleteSelected()
+void TwinsPanel::focusSearch()
 {
-    confirmDeleteTwin();
+    m_details->setCurrentIndex(m_details->indexOf(m_graphBrowser->parentWidget()));
+    m_graphBrowser->focusFilter();
+}
+
+bool TwinsPanel::deleteSelected()
+{
+    return clickIfEnabled(m_deleteButton);
 }
 
 void TwinsPanel::showEvent(QShowEvent *event)
@@ -352,22 +351,14 @@ void TwinsPanel::confirmDeleteTwin()
                        [this, twinId = m_twins->idAt(row)] { m_twins->deleteTwin(twinId); });
 }
 
-void TwinsPanel::showTwinMenu(const QPoint &position)
+void TwinsPanel::fillTwinMenu(QMenu &menu)
 {
-    const QModelIndex index = m_twinsTable->indexAt(position);
-    if (!index.isValid())
-        return;
-    m_twinsTable->selectRow(index.row());
-    const int row = selectedTwinRow();
-    if (row < 0)
-        return;
-    QMenu menu(this);
-    menu.addAction(tr("Edit…"), this, &TwinsPanel::editTwin);
-    menu.addAction(m_twins->isArchived(row) ? tr("Restore") : tr("Archive"), this, &TwinsPanel::toggleArchived);
-    menu.addAction(tr("Delete…"), this, &TwinsPanel::confirmDeleteTwin);
+    for (QPushButton *button : {m_editButton, m_archiveButton, m_deleteButton})
+        addButtonAction(menu, button);
     menu.addSeparator();
-    menu.addAction(tr("Copy full id"), this, [id = m_twins->idAt(row)] { QApplication::clipboard()->setText(id); });
-    menu.exec(m_twinsTable->viewport()->mapToGlobal(position));
+    const int row = selectedTwinRow();
+    addCopyAction(menu, tr("Copy full id"), m_twins->idAt(row));
+    addCopyAction(menu, tr("Copy name"), m_twins->item(row).value(QLatin1String("name")).toString());
 }
 
 void TwinsPanel::createLink()
@@ -408,21 +399,11 @@ void TwinsPanel::confirmRevokeLink()
                        [this, linkId = m_links->idAt(row)] { m_links->revokeLink(linkId); });
 }
 
-void TwinsPanel::showLinkMenu(const QPoint &position)
+void TwinsPanel::fillLinkMenu(QMenu &menu)
 {
-    const QModelIndex index = m_linksTable->indexAt(position);
-    if (!index.isValid())
-        return;
-    m_linksTable->selectRow(index.row());
-    const int row = selectedLinkRow();
-    if (row < 0)
-        return;
-    QMenu menu(this);
-    QAction *revoke = menu.addAction(tr("Revoke…"), this, &TwinsPanel::confirmRevokeLink);
-    revoke->setEnabled(!m_links->isRevoked(row));
+    addButtonAction(menu, m_revokeLinkButton);
     menu.addSeparator();
-    menu.addAction(tr("Copy full id"), this, [id = m_links->idAt(row)] { QApplication::clipboard()->setText(id); });
-    menu.exec(m_linksTable->viewport()->mapToGlobal(position));
+    addCopyAction(menu, tr("Copy full id"), m_links->idAt(selectedLinkRow()));
 }
 
 void TwinsPanel::loadGraph()

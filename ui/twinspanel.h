@@ -7,6 +7,7 @@
 class QJsonObject;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QPushButton;
 class QSortFilterProxyModel;
 class QSpinBox;
@@ -51,9 +52,10 @@ signals:
     void openJob(const QString &jobId);
 
 public slots:
-    // The main window's F5 and Del (see MainWindow).
+    // The main window's F5, Ctrl+F (the knowledge graph's node filter, its tab shown) and Del (see MainWindow).
     void refresh();
-    void deleteSelected();
+    void focusSearch();
+    bool deleteSelected();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -67,11 +69,11 @@ private:
     void editTwin();
     void toggleArchived();
     void confirmDeleteTwin();
-    void showTwinMenu(const QPoint &position);
+    void fillTwinMenu(QMenu &menu); // the buttons' actions on the selected twin, and its copies
     void createLink();
     void showCreatedLink(const QString &twinId, const QJsonObject &link, const QString &token);
     void confirmRevokeLink();
-    void showLinkMenu(const QPoint &position);
+    void fillLinkMenu(QMenu &menu);
     void showPendingConversation();
     void loadGraph();
     void showGraph(const AdminReply &reply);

@@ -1,8 +1,11 @@
 #include "workersview.h"
 
+#include "rowtable.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QPushButton>
 #include <QTimer>
 #include <QTreeView>
@@ -53,6 +56,22 @@ WorkersView::WorkersView(AdminClient &client, QWidget *parent)
         m_error->show();
     });
     connect(m_model, &WorkersModel::loaded, this, &WorkersView::showSummary);
+    setRowMenu(m_tree, [this](QMenu &menu, const QModelIndex &index) {
+        const auto cell = [&](WorkersModel::Column column, int role = Qt::DisplayRole) {
+            return index.siblingAtColumn(column).data(role).toString();
+        };
+        const QString jobId = cell(WorkersModel::Job, Qt::ToolTipRole); // a worker's job, in full
+        if (index.parent().isValid()) {
+            QAction *show = menu.addAction(tr("Show job"), this, [this, jobId] { emit jobRequested(jobId); });
+            show->setEnabled(!jobId.isEmpty());
+            menu.addSeparator();
+            addCopyAction(menu, tr("Copy job id"), jobId);
+        } else {
+            addCopyAction(menu, tr("Copy name"),
+                          m_model->instance(index.row()).value(QLatin1String("name")).toString());
+            addCopyAction(menu, tr("Copy host"), cell(WorkersModel::Host));
+        }
+    });
     // Running instances open, so that their workers (and a stuck one) show without a click.
     connect(m_model, &WorkersModel::modelReset, this, [this] {
         for (int row = 0; row < m_model->rowCount(); ++row)

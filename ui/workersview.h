@@ -14,7 +14,8 @@ class AdminClient;
 
 // The Jobs panel's "Workers" tab: the worker pools of every instance and their workers (host, pid, version, started,
 // last heartbeat, the job in hand), stuck workers and stale instances in the warning colour and counted in the summary
-// line. Refreshed every kRefreshMs while visible (never two reads in flight), not while hidden.
+// line; a context menu copies an instance's name and host, or shows and copies a worker's job. Refreshed every
+// kRefreshMs while visible (never two reads in flight), not while hidden.
 class WorkersView final : public QWidget
 {
     Q_OBJECT
@@ -26,6 +27,10 @@ public:
     WorkersModel *model() const { return m_model; }
     QTimer *refreshTimer() const { return m_refresh; }
     void reload();
+
+signals:
+    // "Show job" in a busy worker's context menu: the job it holds, for the Jobs tab.
+    void jobRequested(const QString &jobId);
 
 protected:
     void showEvent(QShowEvent *event) override;

@@ -327,10 +327,12 @@ void TestApiKeys::createUseAndRevoke()
                  .status,
              403);
 
-    // Revoke asks first; Cancel changes nothing.
-    clickRow(keys, 0);
-    QTRY_VERIFY(revoke->isEnabled());
-    QTest::mouseClick(revoke, Qt::LeftButton);
+    // Revoke asks first (here from the row's context menu, which offers what the button does); Cancel changes nothing.
+    QCOMPARE(contextMenu(keys, 0, QStringLiteral("Revoke…")),
+             (QHash<QString, bool>{{QStringLiteral("Revoke…"), true},
+                                   {QStringLiteral("Copy full id"), true},
+                                   {QStringLiteral("Copy prefix"), true}}));
+    QVERIFY(revoke->isEnabled());
     QDialog *question = waitForConfirmation(panel, QStringLiteral("confirmRevokeApiKey"));
     QVERIFY(question);
     QVERIFY(child<QLabel>(*question, QStringLiteral("confirmObject"))->text().contains(QLatin1String("CI reader")));
@@ -346,6 +348,7 @@ void TestApiKeys::createUseAndRevoke()
     QTRY_COMPARE(cellText(rows, 0, ApiKeysModel::State), QStringLiteral("revoked"));
     QCOMPARE(revoked.count(), 1);
     QVERIFY(!revoke->isEnabled());
+    QCOMPARE(contextMenu(keys, 0).value(QStringLiteral("Revoke…")), false);
     QVERIFY(error->isHidden());
     QCOMPARE(resets.count(), 0);
     auto stored = environment->fixture->core->database().query(

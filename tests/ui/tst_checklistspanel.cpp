@@ -6,8 +6,10 @@
 #include "uitesting.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QBrush>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -142,6 +144,12 @@ void TestChecklistsPanel::runTickBrowseAndExport()
     QVERIFY2(!healthMessage.isEmpty() && healthText.contains(healthMessage), qPrintable(healthText));
     QVERIFY2(!shownEvidence(healthText).isEmpty(), qPrintable(healthText));
     QVERIFY(!tick->isEnabled()); // automated items are not ticked
+    // Its context menu: Tick item as the button is (disabled), and the copies of its id and whole message.
+    QCOMPARE(contextMenu(results, shownIndex(QStringLiteral("health")), QStringLiteral("Copy message")),
+             (QHash<QString, bool>{{QStringLiteral("Tick item"), false},
+                                   {QStringLiteral("Copy item id"), true},
+                                   {QStringLiteral("Copy message"), true}}));
+    QCOMPARE(QApplication::clipboard()->text(), healthMessage);
 
     // Tick the manual "startup-logs" item.
     const QModelIndex startupLogs = model->indexOfItem(QStringLiteral("startup-logs"));
@@ -149,7 +157,9 @@ void TestChecklistsPanel::runTickBrowseAndExport()
     QVERIFY(tick->isEnabled());
     tickStatus->setCurrentIndex(tickStatus->findData(QStringLiteral("pass")));
     QTest::keyClicks(tickNote, QStringLiteral("no errors since 10:02"));
-    QTest::mouseClick(tick, Qt::LeftButton);
+    QCOMPARE(contextMenu(results, shownIndex(QStringLiteral("startup-logs")), QStringLiteral("Tick item"))
+                 .value(QStringLiteral("Tick item")),
+             true);
     const QModelIndex startupStatus = model->index(startupLogs.row(), ChecklistRunModel::Status);
     QTRY_COMPARE(startupStatus.data(ChecklistRunModel::RawValueRole).toString(), QStringLiteral("pass"));
     QVERIFY(model->index(startupLogs.row(), ChecklistRunModel::Message)

@@ -39,37 +39,6 @@ using namespace twinops::test;
 
 namespace {
 
-// Opens the table's context menu on `row` as a right click does; returns what it offers (text → enabled) and
-// triggers `trigger` when it is offered and enabled (otherwise just closes the menu).
-QHash<QString, bool> contextMenu(QTableView *table, int row, const QString &trigger = {})
-{
-    QHash<QString, bool> offered;
-    QTimer poll; // the menu runs its own event loop: answer it from there
-    poll.setInterval(10);
-    QObject::connect(&poll, &QTimer::timeout, [&] {
-        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
-        if (!menu)
-            return;
-        poll.stop();
-        QAction *chosen = nullptr;
-        for (QAction *action : menu->actions()) {
-            if (action->isSeparator())
-                continue;
-            offered.insert(action->text(), action->isEnabled());
-            if (action->text() == trigger && action->isEnabled())
-                chosen = action;
-        }
-        menu->close();
-        if (chosen)
-            chosen->trigger();
-    });
-    poll.start();
-    const QPoint at = table->visualRect(table->model()->index(row, 0)).center();
-    QContextMenuEvent event(QContextMenuEvent::Mouse, at, table->viewport()->mapToGlobal(at));
-    QApplication::sendEvent(table->viewport(), &event);
-    return offered;
-}
-
 // Clicks `text` in the detail (the first occurrence after `after`, if given), as a user clicks a link there.
 bool clickText(QTextBrowser *browser, const QString &text, const QString &after = {})
 {
@@ -742,6 +711,22 @@ void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
     QVERIFY(!retry->isEnabled() && cancel->isEnabled() && discard->isEnabled());
     table->selectRow(0);
     QVERIFY(retry->isEnabled() && !cancel->isEnabled() && !discard->isEnabled());
+    // The context menu offers them on the row under the mouse, enabled by the same rule, and copies.
+    const QHash<QString, bool> twinGroup{
+        {QStringLiteral("Retry group…"), false},  {QStringLiteral("Cancel group…"), true},
+        {QStringLiteral("Discard group…"), true}, {QStringLiteral("Show jobs"), true},
+        {QStringLiteral("Copy signature"), true}, {QStringLiteral("Copy example message"), true}};
+    QCOMPARE(contextMenu(table, 1, QStringLiteral("Copy signature")), twinGroup);
+    QCOMPARE(QApplication::clipboard()->text(), cell(1, ErrorGroupsModel::Signature));
+    // Del (the main window's) on this tab is Discard group…: asked, and Cancel keeps the jobs.
+    QVERIFY(panel.deleteSelected());
+    QDialog *discardQuestion = waitForConfirmation(panel, QStringLiteral("confirmGroupAction"));
+    QVERIFY(discardQuestion);
+    QCOMPARE(discardQuestion->windowTitle(), QStringLiteral("Discard the group?"));
+    QTest::mouseClick(child<QPushButton>(*discardQuestion, QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmGroupAction")));
+    QCOMPARE(countInState(QStringLiteral("retryable")), 1);
+    QCOMPARE(contextMenu(table, 0).value(QStringLiteral("Retry group…")), true);
 
     const QString signature = cell(0, ErrorGroupsModel::Signature);
     QTest::mouseClick(retry, Qt::LeftButton);
@@ -1036,6 +1021,23 @@ void TestJobsPanel::actionsOnlyWhereTheStateAllows()
     QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(QLatin1String("1 job(s) discarded")));
     QTRY_VERIFY(retry->isEnabled() && !discardButton->isEnabled());
     QCOMPARE(countInState(QStringLiteral("discarded")), 1);
+
+    // Del (the main window's): nothing on a job Discard does not apply to; on one it does, asked first.
+    QVERIFY(!panel.deleteSelected());
+    QVERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmDiscardJobs")));
+    const int other = rowWithText(model, QStringLiteral("available"), JobsModel::State);
+    QVERIFY(other >= 0);
+    clickRow(table, other);
+    QVERIFY(panel.deleteSelected());
+    QDialog *question = waitForConfirmation(panel, QStringLiteral("confirmDiscardJobs"));
+    QVERIFY(question);
+    QTest::mouseClick(child<QPushButton>(*question, QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmDiscardJobs")));
+    QCOMPARE(stateOf(model, other), QStringLiteral("available"));
+    QVERIFY(panel.deleteSelected());
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmDiscardJobs")));
+    QTRY_COMPARE(stateOf(model, other), QStringLiteral("discarded"));
+    QCOMPARE(countInState(QStringLiteral("discarded")), 2);
 }
 
 // Created sorts either way, on the server (the list pages); the other columns do not sort.

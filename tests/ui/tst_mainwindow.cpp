@@ -27,6 +27,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -43,6 +44,8 @@ private slots:
     void navigationShowsEverySection();
     void environmentsShowTheirOwnTenants();
     void menusAndShortcutsReachThePanels();
+    void findFocusesEveryPanelsSearch();
+    void deleteOnSourcesAsksFirst();
     void layoutAndEnvironmentAreRemembered();
     void titleAndStatusBarShowTheEnvironmentsHealth();
     void withoutKeychainTheStatusSaysWhatToDo();
@@ -218,6 +221,107 @@ void TestMainWindow::menusAndShortcutsReachThePanels()
     QTRY_COMPARE(window.currentSection(), MainWindow::Alerts);
     QTest::keyClick(&window, Qt::Key_Delete);
     QTRY_VERIFY(window.statusBar()->currentMessage().startsWith(QLatin1String("Nothing to delete here")));
+}
+
+namespace {
+
+// What has the keyboard focus: its object name, or empty.
+QString focusedName()
+{
+    return QApplication::focusWidget() ? QApplication::focusWidget()->objectName() : QString();
+}
+
+} // namespace
+
+// Ctrl+F puts the cursor in the shown panel's search or filter field (on the Jobs panel, the shown tab's), and says
+// where it works on a panel that has none.
+void TestMainWindow::findFocusesEveryPanelsSearch()
+{
+    MainWindow window(*m_core);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    const auto find = [&](MainWindow::Section section) {
+        window.showSection(section);
+        QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    };
+    find(MainWindow::Tenants);
+    QTRY_COMPARE(focusedName(), QStringLiteral("tenantsSearch"));
+    find(MainWindow::Twins); // the knowledge graph's node filter, its tab brought forward
+    QTRY_COMPARE(focusedName(), QStringLiteral("graphNodeFilter"));
+    QCOMPARE(window.findChild<QTabWidget *>(QStringLiteral("twinDetails"))->currentIndex(), 0);
+    auto *jobsTabs = window.findChild<QTabWidget *>(QStringLiteral("jobsTabs"));
+    QVERIFY(jobsTabs);
+    window.showSection(MainWindow::Jobs);
+    jobsTabs->setCurrentIndex(1); // Error groups
+    find(MainWindow::Jobs);
+    QTRY_COMPARE(focusedName(), QStringLiteral("errorGroupsType"));
+    jobsTabs->setCurrentIndex(3); // Workers: nothing to search, the jobs' search is brought forward
+    find(MainWindow::Jobs);
+    QTRY_COMPARE(focusedName(), QStringLiteral("jobsText"));
+    QCOMPARE(jobsTabs->currentIndex(), 0);
+    find(MainWindow::AuditLog);
+    QTRY_COMPARE(focusedName(), QStringLiteral("auditSearch"));
+    find(MainWindow::Sources);
+    QTRY_VERIFY(window.statusBar()->currentMessage().startsWith(QLatin1String("Nothing to search here")));
+}
+
+// Del on the Sources panel deletes the selected source only once its question is confirmed; with nothing selected it
+// says so.
+void TestMainWindow::deleteOnSourcesAsksFirst()
+{
+    InProcessAdminApi api(*m_core);
+    const QString tenantId = api.call("POST", QStringLiteral("/api/v1/admin/tenants"),
+                                      QJsonObject{{QStringLiteral("name"), QStringLiteral("Sources Co")}})
+                                 .body.value(QLatin1String("id"))
+                                 .toString();
+    const QString twinId = api.call("POST", QStringLiteral("/api/v1/twins"),
+                                    QJsonObject{{QStringLiteral("name"), QStringLiteral("Pump")}}, tenantId)
+                               .body.value(QLatin1String("id"))
+                               .toString();
+    QVERIFY(!twinId.isEmpty());
+    const AdminReply source = api.call("POST", QStringLiteral("/api/v1/twins/%1/sources").arg(twinId),
+                                       QJsonObject{{QStringLiteral("filename"), QStringLiteral("manual.md")},
+                                                   {QStringLiteral("content"), QStringLiteral("# Pump manual")}},
+                                       tenantId);
+    QCOMPARE(source.status, 201);
+    const QString sourcePath = QStringLiteral("/api/v1/sources/") + source.body.value(QLatin1String("id")).toString();
+
+    MainWindow window(*m_core);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);
+    QTRY_COMPARE(window.currentSection(), MainWindow::Sources);
+    auto *table = window.findChild<QTableView *>(QStringLiteral("sourcesTable"));
+    auto *tenant = window.findChild<QComboBox *>(QStringLiteral("sourcesTenant"));
+    QVERIFY(table && tenant);
+    QTRY_VERIFY(tenant->findData(tenantId) >= 0); // the database is shared with the tests before
+    tenant->setCurrentIndex(tenant->findData(tenantId));
+    QTRY_COMPARE(table->model()->rowCount(), 1);
+
+    QTest::keyClick(&window, Qt::Key_Delete);
+    QTRY_VERIFY(window.statusBar()->currentMessage().startsWith(QLatin1String("Nothing to delete here")));
+    QVERIFY(!window.findChild<QDialog *>(QStringLiteral("confirmDeleteSource")));
+
+    table->selectRow(0);
+    QTest::keyClick(table, Qt::Key_Delete);
+    QDialog *question = nullptr;
+    QTRY_VERIFY((question = window.findChild<QDialog *>(QStringLiteral("confirmDeleteSource"))));
+    QTRY_VERIFY(question->isVisible());
+    QCOMPARE(question->findChild<QLabel *>(QStringLiteral("confirmObject"))->text(), QStringLiteral("manual.md"));
+    QTest::mouseClick(question->findChild<QPushButton *>(QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!window.findChild<QDialog *>(QStringLiteral("confirmDeleteSource")));
+    QCOMPARE(api.call("GET", sourcePath, QJsonValue(QJsonValue::Undefined), tenantId).status,
+             200); // asked, not deleted
+    QCOMPARE(table->model()->rowCount(), 1);
+
+    window.activateWindow(); // the question had it
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(table, Qt::Key_Delete);
+    QTRY_VERIFY((question = window.findChild<QDialog *>(QStringLiteral("confirmDeleteSource"))));
+    QTRY_VERIFY(question->isVisible());
+    QTest::mouseClick(question->findChild<QPushButton *>(QStringLiteral("confirmDeleteSourceButton")), Qt::LeftButton);
+    QTRY_COMPARE(table->model()->rowCount(), 0);
+    QCOMPARE(api.call("GET", sourcePath, QJsonValue(QJsonValue::Undefined), tenantId).status, 404);
 }
 
 // Column widths, the navigation's width and the last environment come back in the next window from the state file.

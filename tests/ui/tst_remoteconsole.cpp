@@ -103,7 +103,7 @@ private slots:
     void cleanupTestCase();
     void tenantsCreateSuspendAndRevoke();
     void twinsCreateAndShowTheGraph();
-    void sourcesUploadApproveAndReject();
+    void sourcesUploadApproveRejectAndDelete();
     void jobsShowIndexingAndRetryAFailure();
     // Before the dashboards' deliberate 401s: the checklist's "no 401/403 spike" item reads them since start.
     void checklistRunsAgainstTheServerItself();
@@ -403,7 +403,7 @@ void TestRemoteConsole::twinsCreateAndShowTheGraph()
     QVERIFY2(error->isHidden(), qPrintable(error->text()));
 }
 
-void TestRemoteConsole::sourcesUploadApproveAndReject()
+void TestRemoteConsole::sourcesUploadApproveRejectAndDelete()
 {
     const QString tenant = tenantId(kTenant);
     QVERIFY(!tenant.isEmpty());
@@ -473,6 +473,13 @@ void TestRemoteConsole::sourcesUploadApproveAndReject()
     QCOMPARE(onServer(QStringLiteral("spam.txt")).value(QLatin1String("status")).toString(),
              QStringLiteral("rejected"));
     QVERIFY2(error->isHidden(), qPrintable(error->text()));
+
+    // Delete it (from the row's context menu, asked first): gone from the table and from the daemon.
+    contextMenu(table, rowWithText(table->model(), QStringLiteral("spam.txt")), QStringLiteral("Delete…"));
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmDeleteSource")));
+    QTRY_COMPARE_WITH_TIMEOUT(rowWithText(table->model(), QStringLiteral("spam.txt")), -1, kAnswerMs);
+    QVERIFY(onServer(QStringLiteral("spam.txt")).isEmpty());
+    QTRY_VERIFY2(error->text() == QStringLiteral("The source \"spam.txt\" was deleted."), qPrintable(error->text()));
 }
 
 void TestRemoteConsole::jobsShowIndexingAndRetryAFailure()

@@ -1,12 +1,15 @@
 // The Sources panel on the Local environment, driven like a user: pick tenant and twin, upload files, approve one
-// and watch it get indexed (state, chunk count, health detail), reject another, approve several in bulk. The
-// database then shows what the panel said. Workers run, so approval really indexes.
+// and watch it get indexed (state, chunk count, health detail), reject another, approve several in bulk, and the
+// same actions and a deletion from the table's context menu. The database then shows what the panel said. Workers
+// run, so approval really indexes.
 #include "consolefixture.h"
 #include "sourcesmodel.h"
 #include "sourcespanel.h"
 #include "uitesting.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
@@ -24,6 +27,23 @@ namespace {
 
 constexpr auto kFatal = QAbstractItemModelTester::FailureReportingMode::Fatal;
 
+struct Twin
+{
+    QString tenantId, twinId;
+};
+
+// Acme's "Pump station", which the panel picks by itself (the only tenant, its only twin).
+Twin seedTwin(ServiceCore &core)
+{
+    const QString tenantId
+        = postJson(core, QStringLiteral("/api/v1/admin/tenants"), {{QStringLiteral("name"), QStringLiteral("Acme")}});
+    const QString twinId = tenantId.isEmpty()
+        ? QString()
+        : postJson(core, QStringLiteral("/api/v1/twins"), {{QStringLiteral("name"), QStringLiteral("Pump station")}},
+                   tenantId);
+    return {tenantId, twinId};
+}
+
 } // namespace
 
 class TestSourcesPanel final : public QObject
@@ -32,6 +52,7 @@ class TestSourcesPanel final : public QObject
 private slots:
     void initTestCase_data() { addBackendRows(); }
     void uploadApproveRejectAndBulk();
+    void contextMenuActsOnTheRowUnderTheMouse();
 };
 
 void TestSourcesPanel::uploadApproveRejectAndBulk()
@@ -40,11 +61,7 @@ void TestSourcesPanel::uploadApproveRejectAndBulk()
     if (!fixture)
         return;
     fixture->core->startWorkers(2);
-    const QString tenantId = postJson(*fixture->core, QStringLiteral("/api/v1/admin/tenants"),
-                                      {{QStringLiteral("name"), QStringLiteral("Acme")}});
-    QVERIFY(!tenantId.isEmpty());
-    const QString twinId = postJson(*fixture->core, QStringLiteral("/api/v1/twins"),
-                                    {{QStringLiteral("name"), QStringLiteral("Pump station")}}, tenantId);
+    const auto [tenantId, twinId] = seedTwin(*fixture->core);
     QVERIFY(!twinId.isEmpty());
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -137,6 +154,74 @@ void TestSourcesPanel::uploadApproveRejectAndBulk()
         QCOMPARE(row.text(1), cellText(table, name, SourcesModel::Status));
         QCOMPARE(QString::number(row.integer(2)), cellText(table, name, SourcesModel::Chunks));
     }
+}
+
+// The menu selects the row under the mouse and offers the buttons' actions, enabled by the row's state (no workers
+// run: an approved source stays approved), and its copies; Delete… asks, and only Delete source deletes.
+void TestSourcesPanel::contextMenuActsOnTheRowUnderTheMouse()
+{
+    auto fixture = ConsoleFixture::create(currentDialect());
+    if (!fixture)
+        return;
+    const auto [tenantId, twinId] = seedTwin(*fixture->core);
+    QVERIFY(!twinId.isEmpty());
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    SourcesPanel panel(*fixture->local);
+    panel.resize(1100, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto *table = child<QTableView>(panel, QStringLiteral("sourcesTable"));
+    auto *feedback = child<QLabel>(panel, QStringLiteral("sourcesError"));
+    QVERIFY(table && feedback);
+    QTRY_COMPARE(panel.sourcesModel()->twinId(), twinId);
+    for (const char *name : {"a.md", "b.md"}) {
+        panel.uploadFile(writeFile(dir, QString::fromLatin1(name), kPumpManual));
+        QTRY_COMPARE(cellText(table, QString::fromLatin1(name), SourcesModel::Status), QStringLiteral("pending"));
+    }
+    const auto rowOf = [&](const QString &name) { return rowWithText(table->model(), name); };
+    const QString bId = panel.sourcesModel()->idAt(
+        panel.sourcesProxy()->mapToSource(table->model()->index(rowOf(QStringLiteral("b.md")), 0)).row());
+
+    // On a pending source: everything but the empty last error; the row under the mouse is the one acted on.
+    clickRow(table, rowOf(QStringLiteral("a.md")));
+    QHash<QString, bool> offered = contextMenu(table, rowOf(QStringLiteral("b.md")), QStringLiteral("Copy full id"));
+    const QHash<QString, bool> pending{
+        {QStringLiteral("Approve"), true},        {QStringLiteral("Reject…"), true},
+        {QStringLiteral("Delete…"), true},        {QStringLiteral("Copy full id"), true},
+        {QStringLiteral("Copy file name"), true}, {QStringLiteral("Copy last error"), false}};
+    QCOMPARE(offered, pending);
+    QCOMPARE(table->selectionModel()->selectedRows().size(), 1);
+    QCOMPARE(table->selectionModel()->selectedRows().first().row(), rowOf(QStringLiteral("b.md")));
+    QCOMPARE(QApplication::clipboard()->text(), bId);
+
+    // Approve from the menu: approved, it can no longer be approved or rejected, only deleted.
+    contextMenu(table, rowOf(QStringLiteral("b.md")), QStringLiteral("Approve"));
+    QTRY_COMPARE(cellText(table, QStringLiteral("b.md"), SourcesModel::Status), QStringLiteral("approved"));
+    offered = contextMenu(table, rowOf(QStringLiteral("b.md")));
+    QCOMPARE(offered.value(QStringLiteral("Approve")), false);
+    QCOMPARE(offered.value(QStringLiteral("Reject…")), false);
+    QCOMPARE(offered.value(QStringLiteral("Delete…")), true);
+
+    // Delete… asks, naming the file; Cancel keeps it, Delete source deletes it (its row and the database's).
+    contextMenu(table, rowOf(QStringLiteral("b.md")), QStringLiteral("Delete…"));
+    QDialog *question = waitForConfirmation(panel, QStringLiteral("confirmDeleteSource"));
+    QVERIFY(question);
+    QCOMPARE(child<QLabel>(*question, QStringLiteral("confirmObject"))->text(), QStringLiteral("b.md"));
+    QTest::mouseClick(child<QPushButton>(*question, QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmDeleteSource")));
+    QCOMPARE(table->model()->rowCount(), 2);
+    contextMenu(table, rowOf(QStringLiteral("b.md")), QStringLiteral("Delete…"));
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmDeleteSource")));
+    QTRY_COMPARE(table->model()->rowCount(), 1);
+    QCOMPARE(rowOf(QStringLiteral("b.md")), -1);
+    QTRY_VERIFY(feedback->isVisible());
+    QCOMPARE(feedback->text(), QStringLiteral("The source \"b.md\" was deleted."));
+    auto left
+        = fixture->core->database().query(QStringLiteral("SELECT filename FROM sources WHERE twin_id = $1"), {twinId});
+    QVERIFY(left.ok());
+    QCOMPARE(left->size(), 1);
+    QCOMPARE(left->first().text(0), QStringLiteral("a.md"));
 }
 
 QTEST_MAIN(TestSourcesPanel)

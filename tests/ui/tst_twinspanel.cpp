@@ -254,7 +254,14 @@ void TestTwinsPanel::editArchiveAndDeleteTwin()
     QTRY_COMPARE(twinField(*fixture->core, twinId, QStringLiteral("status")), QStringLiteral("archived"));
     QTRY_COMPARE(archive->text(), QStringLiteral("Restore"));
     QCOMPARE(cellText(table, QStringLiteral("Pump station North"), TwinsModel::Status), QStringLiteral("archived"));
-    QTest::mouseClick(archive, Qt::LeftButton);
+    // The row's context menu offers the buttons as they are now (Restore), and the copies.
+    QCOMPARE(contextMenu(table, rowWithText(table->model(), QStringLiteral("Pump station North")),
+                         QStringLiteral("Restore")),
+             (QHash<QString, bool>{{QStringLiteral("Edit…"), true},
+                                   {QStringLiteral("Restore"), true},
+                                   {QStringLiteral("Delete…"), true},
+                                   {QStringLiteral("Copy full id"), true},
+                                   {QStringLiteral("Copy name"), true}}));
     QTRY_COMPARE(twinField(*fixture->core, twinId, QStringLiteral("status")), QStringLiteral("active"));
     QTRY_COMPARE(archive->text(), QStringLiteral("Archive"));
 

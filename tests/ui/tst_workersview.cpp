@@ -16,7 +16,9 @@
 #include "workersview.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QBrush>
+#include <QClipboard>
 #include <QCoreApplication>
 #include <QLabel>
 #include <QLineEdit>
@@ -171,7 +173,8 @@ void TestWorkersView::workersTabShowsTheRunningPoolAndAStaleInstance()
     dead.version = QStringLiteral("0.0.9");
     dead.lease = std::chrono::seconds(60);
     dead.startedAt = longAgo.addSecs(-60);
-    dead.workers = {WorkerRecord{0, longAgo, newId(), jobtypes::graphExtraction, longAgo, 4},
+    const QString heldJob = newId();
+    dead.workers = {WorkerRecord{0, longAgo, heldJob, jobtypes::graphExtraction, longAgo, 4},
                     WorkerRecord{1, longAgo, {}, {}, {}, 0}};
     TWINOPS_VERIFY_OK(WorkerRegistry(m_fixture->core->database()).record(dead, longAgo));
     m_fixture->core->startWorkers(2, std::chrono::seconds(3));
@@ -213,9 +216,19 @@ void TestWorkersView::workersTabShowsTheRunningPoolAndAStaleInstance()
     view->refreshTimer()->setInterval(100);
     const QString beat = model->instance(0).value(QLatin1String("heartbeat_at")).toString();
     QTRY_VERIFY_WITH_TIMEOUT(model->instance(0).value(QLatin1String("heartbeat_at")).toString() > beat, 15'000);
-    // Hidden, it stops.
+    // The context menu: an instance's copies its name and host; a worker's shows the job in its hand in the Jobs tab
+    // (which hides this one: its timer stops).
+    const QModelIndex deadInstance = model->index(1, 0);
+    QCOMPARE(contextMenu(tree, deadInstance, QStringLiteral("Copy host")),
+             (QHash<QString, bool>{{QStringLiteral("Copy name"), true}, {QStringLiteral("Copy host"), true}}));
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("gone-host"));
+    tree->expand(deadInstance);
+    QCOMPARE(contextMenu(tree, model->index(1, 0, deadInstance)).value(QStringLiteral("Show job")), false); // idle
+    QCOMPARE(contextMenu(tree, model->index(0, 0, deadInstance), QStringLiteral("Show job")),
+             (QHash<QString, bool>{{QStringLiteral("Show job"), true}, {QStringLiteral("Copy job id"), true}}));
     auto *tabs = child<QTabWidget>(panel, QStringLiteral("jobsTabs"));
-    tabs->setCurrentIndex(0);
+    QCOMPARE(tabs->currentIndex(), 0);
+    QCOMPARE(child<QLineEdit>(panel, QStringLiteral("jobsText"))->text(), heldJob);
     QVERIFY(!view->refreshTimer()->isActive());
 }
 

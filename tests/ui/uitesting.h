@@ -1,23 +1,28 @@
 #pragma once
 
 // What the console (GUI) tests do the way a user does, one way each: find a widget by its object name, find and click
-// a row, read a cell, call the HTTP API without blocking the GUI thread, create through the admin API in process,
-// write a file to upload, read a chart's line.
+// a row, read a cell, open a context menu, call the HTTP API without blocking the GUI thread, create through the admin
+// API in process, write a file to upload, read a chart's line.
 #include "admin/inprocessadminapi.h"
 #include "checks/apiclient.h"
 #include "servicecore.h"
 
 #include <QAbstractItemModel>
 #include <QAbstractItemView>
+#include <QApplication>
+#include <QContextMenuEvent>
 #include <QDialog>
 #include <QFile>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QTabBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
 #include <QtCharts/QLineSeries>
@@ -115,6 +120,44 @@ inline bool confirmAction(const QObject &parent, const QString &name, const QStr
         return false;
     QTest::mouseClick(button, Qt::LeftButton);
     return true;
+}
+
+// Opens `view`'s context menu on `index` as a right click does; returns what it offers (text → enabled) and triggers
+// `trigger` when it is offered and enabled (otherwise just closes the menu).
+inline QHash<QString, bool> contextMenu(QAbstractItemView *view, const QModelIndex &index, const QString &trigger = {})
+{
+    QHash<QString, bool> offered;
+    QTimer poll; // the menu runs its own event loop: answer it from there
+    poll.setInterval(10);
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        if (!menu)
+            return;
+        poll.stop();
+        QAction *chosen = nullptr;
+        for (QAction *action : menu->actions()) {
+            if (action->isSeparator())
+                continue;
+            offered.insert(action->text(), action->isEnabled());
+            if (action->text() == trigger && action->isEnabled())
+                chosen = action;
+        }
+        menu->close();
+        if (chosen)
+            chosen->trigger();
+    });
+    poll.start();
+    view->scrollTo(index);
+    const QPoint at = view->visualRect(index).center();
+    QContextMenuEvent event(QContextMenuEvent::Mouse, at, view->viewport()->mapToGlobal(at));
+    QApplication::sendEvent(view->viewport(), &event);
+    return offered;
+}
+
+// The same on the first column of `row`.
+inline QHash<QString, bool> contextMenu(QAbstractItemView *view, int row, const QString &trigger = {})
+{
+    return contextMenu(view, view->model()->index(row, 0), trigger);
 }
 
 // A request to a running endpoint. ApiClient blocks in an event loop of its own, so it runs off the GUI thread while
