@@ -68,28 +68,6 @@ QHash<QString, bool> contextMenu(QTableView *table, int row, const QString &trig
     return offered;
 }
 
-// Clicks `text` in the detail (the first occurrence after `after`, if given), as a user clicks a link there.
-bool clickText(QTextBrowser *browser, const QString &text, const QString &after = {})
-{
-    QTextDocument *document = browser->document();
-    QTextCursor from(document);
-    if (!after.isEmpty()) {
-        from = document->find(after);
-        if (from.isNull())
-            return false;
-    }
-    const QTextCursor found = document->find(text, from);
-    if (found.isNull())
-        return false;
-    QTextCursor inside(document);
-    inside.setPosition(found.selectionStart() + 1);
-    browser->setTextCursor(inside);
-    browser->ensureCursorVisible();
-    const QPoint at = browser->cursorRect(inside).center();
-    QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, at);
-    return true;
-}
-
 } // namespace
 
 class TestJobsPanel final : public QObject
