@@ -342,12 +342,10 @@ void TenantsPanel::refresh()
     m_tenants->reload();
 }
 
-// Ctrl+F goes to the tenant search, and from there (pressed again) to the user search.
 void TenantsPanel::focusSearch()
 {
-    QLineEdit *search = m_search->hasFocus() ? m_userSearchText : m_search;
-    search->setFocus(Qt::ShortcutFocusReason);
-    search->selectAll();
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
 }
 
 void TenantsPanel::showTenant(const QString &tenantId, const QString &userId)

@@ -223,13 +223,6 @@ void TestMainWindow::menusAndShortcutsReachThePanels()
     QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
     QTRY_VERIFY(QApplication::focusWidget()
                 && QApplication::focusWidget()->objectName() == QStringLiteral("auditSearch"));
-    // On the Tenants panel, Ctrl+F goes to the tenant search, pressed again to the user search.
-    QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
-    QTRY_COMPARE(window.currentSection(), MainWindow::Tenants);
-    for (const QString &search : {QStringLiteral("tenantsSearch"), QStringLiteral("userSearch")}) {
-        QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
-        QTRY_VERIFY(QApplication::focusWidget() && QApplication::focusWidget()->objectName() == search);
-    }
     QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
     QTRY_COMPARE(window.currentSection(), MainWindow::Alerts);
     QTest::keyClick(&window, Qt::Key_Delete);
