@@ -255,13 +255,8 @@ void SourcesPanel::showPendingSelection()
     if (!m_pendingSelection)
         return;
     const PendingSelection pending = *m_pendingSelection;
-    if (m_tenant->tenantId() != pending.tenantId) {
-        const int index = m_tenant->findData(pending.tenantId);
-        if (index < 0)
-            return; // not listed yet
-        m_tenant->setCurrentIndex(index);
-        return; // its twins are listed next
-    }
+    if (!m_tenant->choose(pending.tenantId))
+        return; // not listed yet
     if (m_twin->currentData().toString() != pending.twinId) {
         const int index = m_twin->findData(pending.twinId);
         if (index < 0)
@@ -269,12 +264,9 @@ void SourcesPanel::showPendingSelection()
         m_twin->setCurrentIndex(index);
     }
     const bool listed = m_sources->tenantId() == pending.tenantId && m_sources->twinId() == pending.twinId;
-    const int row = listed ? m_sources->rowOf(pending.sourceId) : -1;
-    if (row < 0) {
-        if (listed && m_sources->canFetchMore({}))
-            m_sources->fetchMore({}); // not on the pages listed so far
+    const int row = listed ? m_sources->rowOrNextPage(pending.sourceId) : -1;
+    if (row < 0)
         return;
-    }
     const QModelIndex index = m_sourcesProxy->mapFromSource(m_sources->index(row, SourcesModel::Filename));
     m_sourcesTable->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_sourcesTable->setCurrentIndex(index);

@@ -366,25 +366,19 @@ void TenantsPanel::showPendingSelection()
     if (!m_pendingSelection)
         return;
     const PendingSelection pending = *m_pendingSelection;
-    const int tenantRow = m_tenants->rowOf(pending.tenantId);
-    if (tenantRow < 0) {
-        // Further pages until it comes (a tenant list is short); a vanished tenant ends in no selection.
-        if (m_tenants->canFetchMore({}))
-            m_tenants->fetchMore({});
+    // Further pages until it comes (a tenant list is short); a vanished tenant ends in no selection.
+    const int tenantRow = m_tenants->rowOrNextPage(pending.tenantId);
+    if (tenantRow < 0)
         return;
-    }
     if (selectedTenantId() != pending.tenantId) {
         const QModelIndex index = m_tenantsProxy->mapFromSource(m_tenants->index(tenantRow, TenantsModel::Name));
         m_tenantsTable->selectRow(index.row());
         m_tenantsTable->scrollTo(index);
     }
     if (!pending.userId.isEmpty()) {
-        const int userRow = m_users->tenantId() == pending.tenantId ? m_users->rowOf(pending.userId) : -1;
-        if (userRow < 0) {
-            if (m_users->tenantId() == pending.tenantId && m_users->canFetchMore({}))
-                m_users->fetchMore({});
+        const int userRow = m_users->tenantId() == pending.tenantId ? m_users->rowOrNextPage(pending.userId) : -1;
+        if (userRow < 0)
             return;
-        }
         const QModelIndex index = m_usersProxy->mapFromSource(m_users->index(userRow, UsersModel::Email));
         m_usersTable->selectRow(index.row());
         m_usersTable->scrollTo(index);

@@ -227,18 +227,11 @@ void TwinsPanel::showPendingSelection()
     if (!m_pendingSelection)
         return;
     const PendingSelection pending = *m_pendingSelection;
-    if (m_tenant->tenantId() != pending.tenantId) {
-        const int index = m_tenant->findData(pending.tenantId);
-        if (index < 0)
-            return; // not listed yet
-        m_tenant->setCurrentIndex(index);
-    }
-    const int row = m_twins->tenantId() == pending.tenantId ? m_twins->rowOf(pending.twinId) : -1;
-    if (row < 0) {
-        if (m_twins->tenantId() == pending.tenantId && m_twins->canFetchMore({}))
-            m_twins->fetchMore({}); // not on the pages listed so far
+    if (!m_tenant->choose(pending.tenantId))
+        return; // not listed yet
+    const int row = m_twins->tenantId() == pending.tenantId ? m_twins->rowOrNextPage(pending.twinId) : -1;
+    if (row < 0)
         return;
-    }
     const QModelIndex index = m_twinsProxy->mapFromSource(m_twins->index(row, 0));
     m_twinsTable->selectRow(index.row());
     m_twinsTable->scrollTo(index);
