@@ -51,6 +51,14 @@ QString PagedAdminModel::idAt(int row) const
     return m_items.value(row).value(QLatin1String("id")).toString();
 }
 
+int PagedAdminModel::rowOrNextPage(const QString &id)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        fetchMore({});
+    return row;
+}
+
 void PagedAdminModel::reload()
 {
     beginResetModel();

@@ -35,6 +35,9 @@ public:
     QJsonObject item(int row) const { return m_items.value(row); }
     QString idAt(int row) const;
     int rowOf(const QString &id) const { return m_rows.value(id, -1); }
+    // The row of `id`; while it is not listed, -1 and the next page asked for (if there is one): for selecting an
+    // item that may be further down the list once it arrives.
+    int rowOrNextPage(const QString &id);
 
     // Forgets every row and asks for the first page again.
     void reload();

@@ -14,15 +14,19 @@ UsersModel::UsersModel(AdminClient &client, QObject *parent)
 
 QVariant UsersModel::cellData(const QModelIndex &index, int role) const
 {
-    const QJsonObject user = item(index.row());
-    switch (index.column()) {
+    return userCell(item(index.row()), Column(index.column()), role);
+}
+
+QVariant UsersModel::userCell(const QJsonObject &user, Column column, int role)
+{
+    switch (column) {
     case Email: {
         const QString email = user.value(QLatin1String("email")).toString();
         return role == SortRole ? QVariant(email.toLower()) : QVariant(email);
     }
     case Role: return user.value(QLatin1String("role")).toString();
     case State:
-        if (isRevoked(index.row()))
+        if (!user.value(QLatin1String("revoked_at")).toString().isEmpty())
             return tr("revoked");
         return user.value(QLatin1String("is_active")).toBool() ? tr("active") : tr("inactive");
     case Password: {

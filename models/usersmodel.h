@@ -30,6 +30,9 @@ public:
 
     // The roles a tenant's user may have, most powerful first (the API's enum).
     static QStringList roles();
+    // The cell of `user` in `column` for Qt::DisplayRole, SortRole or Qt::ToolTipRole: every list of users (this one,
+    // UserSearchModel) shows a user alike.
+    static QVariant userCell(const QJsonObject &user, Column column, int role);
 
 signals:
     void userUpdated(const QString &userId);

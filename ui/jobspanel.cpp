@@ -35,6 +35,7 @@
 #include <QVBoxLayout>
 
 #include <tuple>
+#include <utility>
 
 namespace twinops {
 
@@ -170,21 +171,6 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     actions->addWidget(m_retryMatching);
     actions->addWidget(m_cancelMatching);
 
-    // An inline confirmation rather than a modal dialog: the window stays live and a test can press it.
-    m_confirmBar = new QWidget(this);
-    m_confirmBar->setObjectName(QStringLiteral("jobsConfirmBar"));
-    m_confirmText = new QLabel(m_confirmBar);
-    m_confirmText->setObjectName(QStringLiteral("jobsConfirmText"));
-    m_confirmText->setWordWrap(true);
-    m_confirm = button(QStringLiteral("confirmBulkButton"), tr("Confirm"), m_confirmBar);
-    auto *dismiss = button(QStringLiteral("dismissBulkButton"), tr("Don't"), m_confirmBar);
-    auto *confirmLayout = new QHBoxLayout(m_confirmBar);
-    confirmLayout->setContentsMargins(0, 0, 0, 0);
-    confirmLayout->addWidget(m_confirmText, 1);
-    confirmLayout->addWidget(m_confirm);
-    confirmLayout->addWidget(dismiss);
-    m_confirmBar->hide();
-
     auto *jobsPage = new QWidget(this);
     auto *layout = new QVBoxLayout(jobsPage);
     layout->addLayout(filterBar);
@@ -194,7 +180,6 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     layout->addWidget(m_newerJobs);
     layout->addWidget(m_error);
     layout->addWidget(splitter, 1);
-    layout->addWidget(m_confirmBar);
     layout->addLayout(actions);
     layout->addWidget(m_status);
     m_errorGroups = new ErrorGroupsView(client, this);
@@ -284,8 +269,6 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     connect(m_discardAction, &QAction::triggered, this, [this] { actOnSelection(Action::Discard); });
     connect(m_retryMatching, &QPushButton::clicked, this, [this] { askBulk(Bulk::Retry); });
     connect(m_cancelMatching, &QPushButton::clicked, this, [this] { askBulk(Bulk::Cancel); });
-    connect(m_confirm, &QPushButton::clicked, this, &JobsPanel::confirmBulk);
-    connect(dismiss, &QPushButton::clicked, this, &JobsPanel::dismissBulk);
 
     updateButtons();
     applyFilter();
@@ -418,7 +401,7 @@ void JobsPanel::applyFilter()
     filter.errorSignature = m_errorSignature;
     m_errorGroup->setText(tr("Error group: %1 <a href=\"clear\">clear</a>").arg(m_errorSignature.toHtmlEscaped()));
     m_errorGroup->setVisible(!m_errorSignature.isEmpty());
-    dismissBulk();
+    m_pendingBulk = Bulk::None; // a count asked for the previous filter asks nothing
     m_error->hide();
     m_status->clear();
     m_counts->setText(tr("Counting…"));
@@ -497,20 +480,9 @@ void JobsPanel::showCounts(const QJsonObject &counts, qint64 matching, quint64 s
     }
     m_matching = matching;
     m_counts->setText(tr("%1 matching · %2").arg(locale.toString(matching), parts.join(QStringLiteral(" · "))));
-    if (m_awaitingCount && serial >= m_countSerial) { // not a live tick's count asked before the button was pressed
-        m_awaitingCount = false;
-        if (matching == 0) {
-            m_confirmText->setText(tr("No job matches the filter."));
-            m_confirm->setEnabled(false);
-        } else {
-            const QString verb = m_pendingBulk == Bulk::Retry ? tr("Retry") : tr("Cancel");
-            m_confirmText->setText(matching > kMaxBulk
-                                       ? tr("%1 the first %2 of %3 matching jobs?")
-                                             .arg(verb, locale.toString(kMaxBulk), locale.toString(matching))
-                                       : tr("%1 %2 matching job(s)?").arg(verb, locale.toString(matching)));
-            m_confirm->setEnabled(true);
-        }
-    }
+    // Not a live tick's count asked before the button was pressed.
+    if (m_pendingBulk != Bulk::None && serial >= m_countSerial)
+        confirmBulk(matching);
 }
 
 void JobsPanel::showStateTabs(const QJsonObject &counts)
@@ -646,32 +618,69 @@ void JobsPanel::act(Action action, const QStringList &ids)
 void JobsPanel::askBulk(Bulk bulk)
 {
     m_pendingBulk = bulk;
-    m_awaitingCount = true;
-    m_confirm->setEnabled(false);
-    m_confirmText->setText(tr("Counting the jobs that match the filter…"));
-    m_confirmBar->show();
+    m_error->hide();
+    m_status->setText(tr("Counting the jobs that match the filter…"));
     m_countSerial = m_model->requestStats(); // a fresh count, not the one shown when the filter was applied
 }
 
-void JobsPanel::confirmBulk()
+void JobsPanel::confirmBulk(qint64 matching)
 {
-    const Bulk bulk = m_pendingBulk;
-    dismissBulk();
-    if (bulk == Bulk::None)
+    const Bulk bulk = std::exchange(m_pendingBulk, Bulk::None);
+    if (matching == 0) {
+        m_status->setText(tr("No job matches the filter."));
         return;
-    m_error->hide();
-    m_status->setText(bulk == Bulk::Retry ? tr("Retrying the matching jobs…") : tr("Cancelling the matching jobs…"));
-    if (bulk == Bulk::Retry)
-        m_model->retryMatching();
-    else
-        m_model->cancelMatching();
+    }
+    m_status->clear();
+    const QLocale locale;
+    // The API changes at most kMaxBulk jobs a call.
+    const QString jobs = matching > kMaxBulk
+        ? tr("the first %1 of the %2 jobs that match").arg(locale.toString(kMaxBulk), locale.toString(matching))
+        : tr("the %1 job(s) that match").arg(locale.toString(matching));
+    const int changed = int(qMin(matching, kMaxBulk));
+    const ConfirmDialog::Question question = bulk == Bulk::Retry
+        ? ConfirmDialog::Question{tr("Retry matching jobs?"), tr("Retry %n job(s)", nullptr, changed), filterInWords(),
+                                  tr("Retries %1 (counted just now): the finished ones run again.").arg(jobs)}
+        : ConfirmDialog::Question{tr("Cancel matching jobs?"), tr("Cancel %n job(s)", nullptr, changed),
+                                  filterInWords(),
+                                  tr("Cancels %1 (counted just now): waiting ones never run, running ones are "
+                                     "asked to stop; a retry brings them back.")
+                                      .arg(jobs)};
+    ConfirmDialog::ask(this, QStringLiteral("confirmBulkJobs"), question, [this, bulk, filter = m_model->filter()] {
+        if (m_model->filter() != filter) { // changed from elsewhere (an alert's link) while the dialog was up
+            showError(tr("The filter changed: nothing was done. Ask again for the jobs it lists now."));
+            return;
+        }
+        m_error->hide();
+        m_status->setText(bulk == Bulk::Retry ? tr("Retrying the matching jobs…")
+                                              : tr("Cancelling the matching jobs…"));
+        if (bulk == Bulk::Retry)
+            m_model->retryMatching();
+        else
+            m_model->cancelMatching();
+    });
 }
 
-void JobsPanel::dismissBulk()
+QString JobsPanel::filterInWords() const
 {
-    m_pendingBulk = Bulk::None;
-    m_awaitingCount = false;
-    m_confirmBar->hide();
+    const JobsFilter &filter = m_model->filter();
+    QStringList parts;
+    if (filter.state)
+        parts << tr("state %1").arg(jobStateName(*filter.state));
+    if (!filter.type.isEmpty())
+        parts << tr("type %1").arg(filter.type);
+    if (!filter.tenantId.isEmpty()) {
+        const QString name = m_names->tenantName(filter.tenantId);
+        parts << tr("tenant %1").arg(name.isEmpty() ? filter.tenantId : name);
+    }
+    if (!filter.twinId.isEmpty()) {
+        const QString name = m_names->twinName(filter.twinId);
+        parts << tr("twin %1").arg(name.isEmpty() ? filter.twinId : name);
+    }
+    if (!filter.text.isEmpty())
+        parts << tr("text \"%1\"").arg(filter.text);
+    if (!filter.errorSignature.isEmpty())
+        parts << tr("error group %1").arg(filter.errorSignature);
+    return parts.isEmpty() ? tr("Every job of every tenant") : tr("Jobs with %1").arg(parts.join(QStringLiteral(", ")));
 }
 
 void JobsPanel::showError(const QString &message)
@@ -680,8 +689,7 @@ void JobsPanel::showError(const QString &message)
     m_error->setText(message);
     m_error->show();
     m_status->clear();
-    if (m_awaitingCount)
-        dismissBulk();
+    m_pendingBulk = Bulk::None; // the count asked for will not come
 }
 
 QList<const JobRecord *> JobsPanel::selectedJobs() const

@@ -28,7 +28,7 @@ struct AdminReply;
 // The support view of the queue: every tenant's jobs, filtered (tenant and twin by name or id prefix), one tab per
 // state with its live count, sorted by creation either way, one job's structured detail (JobDetailView), and
 // retry/cancel on the selection (buttons and a context menu, offered only where the job's state allows it:
-// JobActions) or on everything matching the filter (after a count and a confirmation in the confirm bar). Everything
+// JobActions) or on everything matching the filter (counted first, then asked in a ConfirmDialog). Everything
 // goes through the environment's AdminClient; nothing waits on the GUI thread. While visible and "Live" is on, the
 // counts, the rows on screen and the selected job's detail follow the environment (JobsModel::refresh, one tick at a
 // time, the next one a pause after the previous answered). A second tab, "Error groups" (ErrorGroupsView), groups the
@@ -87,9 +87,10 @@ private:
     enum class Action { Retry, Cancel, Discard };
     void actOnSelection(Action action);
     void act(Action action, const QStringList &ids);
+    // Counts the jobs matching the filter; confirmBulk asks with that count once it arrives.
     void askBulk(Bulk bulk);
-    void confirmBulk();
-    void dismissBulk();
+    void confirmBulk(qint64 matching);
+    QString filterInWords() const; // "Jobs with state failed, type mail.send, tenant Acme"
     void showError(const QString &message);
     void updateButtons();
     QStringList selectedIds() const;
@@ -120,9 +121,6 @@ private:
     QAction *m_discardAction;
     QPushButton *m_retryMatching;
     QPushButton *m_cancelMatching;
-    QWidget *m_confirmBar;
-    QLabel *m_confirmText;
-    QPushButton *m_confirm;
     QTimer *m_liveTimer;
     QTabWidget *m_tabs;
     ErrorGroupsView *m_errorGroups; // the "Error groups" tab
@@ -131,8 +129,7 @@ private:
     qint64 m_lastTickMs = 0;
     bool m_shown = false;
     bool m_liveError = false; // the error shown is a live tick's, cleared by the next tick that succeeds
-    Bulk m_pendingBulk = Bulk::None;
-    bool m_awaitingCount = false;
+    Bulk m_pendingBulk = Bulk::None; // asked for, waiting for its count
     quint64 m_countSerial = 0; // the count a pending bulk action waits for
     qint64 m_matching = -1;
     bool m_awaitingTwins = false; // the filter is applied once the twin names are listed

@@ -300,16 +300,26 @@ void MainWindow::showEnvironment(int index)
     replacePanel(Twins, new TwinsPanel(client, this));
     replacePanel(Sources, new SourcesPanel(client, this));
     auto *jobs = new JobsPanel(client, this);
-    // The panel of what a job belongs to (a conversation is the twin's); choosing the object there is the user's.
-    connect(
-        jobs, &JobsPanel::openRequested, this,
-        [this](const QString &kind, const QString &id, const QString &tenantId, const QString &twinId) {
-            showSection(kind == QLatin1String("tenant") ? Tenants : kind == QLatin1String("source") ? Sources : Twins);
-            // A conversation opens at itself; the other links open their panel.
-            if (kind == QLatin1String("conversation"))
-                if (auto *twins = qobject_cast<TwinsPanel *>(m_panels->widget(Twins)))
-                    twins->showConversation(tenantId, twinId, id);
-        });
+    // The panel of what a job belongs to (a conversation is the twin's), with that object selected once listed.
+    connect(jobs, &JobsPanel::openRequested, this,
+            [this](const QString &kind, const QString &id, const QString &tenantId, const QString &twinId) {
+                if (kind == QLatin1String("tenant")) {
+                    showSection(Tenants);
+                    if (auto *tenants = qobject_cast<TenantsPanel *>(m_panels->widget(Tenants)))
+                        tenants->showTenant(id);
+                } else if (kind == QLatin1String("source")) {
+                    showSection(Sources);
+                    if (auto *sources = qobject_cast<SourcesPanel *>(m_panels->widget(Sources)))
+                        sources->showSource(tenantId, twinId, id);
+                } else {
+                    showSection(Twins);
+                    auto *twins = qobject_cast<TwinsPanel *>(m_panels->widget(Twins));
+                    if (twins && kind == QLatin1String("conversation"))
+                        twins->showConversation(tenantId, twinId, id);
+                    else if (twins)
+                        twins->showTwin(tenantId, id);
+                }
+            });
     replacePanel(Jobs, jobs);
     replacePanel(Dashboards, new DashboardsPanel(client, this));
     // A remote server checks itself when no target is given; Local checks its embedded API when it runs.

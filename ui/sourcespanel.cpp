@@ -179,6 +179,11 @@ SourcesPanel::SourcesPanel(AdminClient &client, QWidget *parent)
         m_sourcesTable->setCurrentIndex(index);
         m_sourcesTable->scrollTo(index);
     });
+    // showSource waits for the tenant and the twin in their pickers and the source in the table. The tenant picker is
+    // heard once a page of tenants is in: while it fills, it still puts back the tenant it had.
+    connect(m_tenant, &TenantPicker::namesChanged, this, &SourcesPanel::showPendingSelection);
+    connect(m_twin->model(), &QAbstractItemModel::rowsInserted, this, &SourcesPanel::showPendingSelection);
+    connect(m_sources, &QAbstractItemModel::rowsInserted, this, &SourcesPanel::showPendingSelection);
     connect(m_poll, &QTimer::timeout, this, [this] {
         if (m_sources->hasWorkInProgress())
             m_sources->refreshInProgress();
@@ -245,6 +250,36 @@ void SourcesPanel::refresh()
     clearError();
     m_tenant->reload();
     m_sources->reload();
+}
+
+void SourcesPanel::showSource(const QString &tenantId, const QString &twinId, const QString &sourceId)
+{
+    m_pendingSelection = PendingSelection{tenantId, twinId, sourceId};
+    showPendingSelection();
+}
+
+void SourcesPanel::showPendingSelection()
+{
+    if (!m_pendingSelection)
+        return;
+    const PendingSelection pending = *m_pendingSelection;
+    if (!m_tenant->choose(pending.tenantId))
+        return; // not listed yet
+    if (m_twin->currentData().toString() != pending.twinId) {
+        const int index = m_twin->findData(pending.twinId);
+        if (index < 0)
+            return;
+        m_twin->setCurrentIndex(index);
+    }
+    const bool listed = m_sources->tenantId() == pending.tenantId && m_sources->twinId() == pending.twinId;
+    const int row = listed ? m_sources->rowOrNextPage(pending.sourceId) : -1;
+    if (row < 0)
+        return;
+    const QModelIndex index = m_sourcesProxy->mapFromSource(m_sources->index(row, SourcesModel::Filename));
+    m_sourcesTable->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_sourcesTable->setCurrentIndex(index);
+    m_sourcesTable->scrollTo(index);
+    m_pendingSelection.reset();
 }
 
 void SourcesPanel::twinChanged()

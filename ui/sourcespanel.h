@@ -6,6 +6,7 @@
 #include <QWidget>
 
 #include <functional>
+#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -40,6 +41,9 @@ public:
     // Uploads the file at `path` to the selected twin (what the upload button does after its file dialog). The file
     // is read off the GUI thread; a file that cannot be uploaded is reported in the panel when the read ends.
     void uploadFile(const QString &path);
+    // Selects the source `sourceId` of the twin `twinId` of `tenantId`, choosing the tenant and the twin as a user
+    // would, once they are listed (further pages fetched): where a link to a source leads.
+    void showSource(const QString &tenantId, const QString &twinId, const QString &sourceId);
 
 public slots:
     // The main window's F5 (see MainWindow): the tenants and the twin's sources read again.
@@ -55,6 +59,7 @@ private:
     QStringList selectedSourceIds() const;
     void loadTwins(const QString &cursor, quint64 generation);
     void twinChanged();
+    void showPendingSelection();
     void selectionChanged();
     void updateButtons();
     void chooseFile();
@@ -86,6 +91,11 @@ private:
     BackgroundCalls m_fileReads; // upload files are read here, never on the GUI thread
     quint64 m_twinsGeneration = 0; // twin lists of an earlier tenant are dropped
     quint64 m_healthGeneration = 0; // health of an earlier selection is dropped
+    struct PendingSelection
+    {
+        QString tenantId, twinId, sourceId;
+    };
+    std::optional<PendingSelection> m_pendingSelection; // showSource's, until its source is listed
 };
 
 } // namespace twinops

@@ -17,6 +17,17 @@ TenantPicker::TenantPicker(AdminClient &client, QWidget *parent)
     connect(this, &QComboBox::currentIndexChanged, this, [this] { emit tenantChanged(tenantId()); });
 }
 
+bool TenantPicker::choose(const QString &tenantId)
+{
+    if (tenantId != this->tenantId()) {
+        const int index = findData(tenantId);
+        if (index < 0)
+            return false;
+        setCurrentIndex(index);
+    }
+    return true;
+}
+
 void TenantPicker::reload()
 {
     const QString keep = tenantId();

@@ -20,6 +20,8 @@ public:
     void setAnyTenantLabel(const QString &label) { m_anyTenantLabel = label; }
     // Every tenant listed so far, id → name (without the " (suspended)" mark).
     QHash<QString, QString> names() const { return m_names; }
+    // Makes `tenantId` the current tenant if it is listed; true when it is the current one.
+    bool choose(const QString &tenantId);
     // Lists the tenants again; the current one stays selected if it still exists.
     void reload();
 

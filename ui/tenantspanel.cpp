@@ -9,6 +9,7 @@
 #include "onetimesecretdialog.h"
 #include "rowtable.h"
 #include "tenantsmodel.h"
+#include "usersearchmodel.h"
 #include "usersmodel.h"
 
 #include <QComboBox>
@@ -83,10 +84,15 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     , m_tenantsProxy(makeProxy(m_tenants, this))
     , m_usersProxy(makeProxy(m_users, this))
     , m_keysProxy(makeProxy(m_keys, this))
+    , m_userSearch(new UserSearchModel(client, this))
+    , m_userSearchProxy(makeProxy(m_userSearch, this))
     , m_feedback(new FeedbackLine(this))
     , m_search(new QLineEdit(this))
     , m_statusFilter(new QComboBox(this))
     , m_searchDelay(new QTimer(this))
+    , m_userSearchText(new QLineEdit(this))
+    , m_userSearchDelay(new QTimer(this))
+    , m_userSearchTable(makeTable(QStringLiteral("userSearchTable"), m_userSearchProxy, UserSearchModel::Email, this))
     , m_tenantsTable(makeTable(QStringLiteral("tenantsTable"), m_tenantsProxy, TenantsModel::Created, this))
     , m_newTenantName(new QLineEdit(this))
     , m_createButton(new QPushButton(tr("Create tenant"), this))
@@ -94,6 +100,7 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     , m_exportButton(new QPushButton(tr("Export…"), this))
     , m_deleteButton(new QPushButton(tr("Delete…"), this))
     , m_files(std::make_unique<BackgroundCalls>(this, [this] { updateButtons(); }))
+    , m_details(new QTabWidget(this))
     , m_usersTitle(new QLabel(this))
     , m_usersTable(makeTable(QStringLiteral("usersTable"), m_usersProxy, UsersModel::Created, this))
     , m_revokeButton(new QPushButton(tr("Revoke…"), this))
@@ -120,6 +127,14 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     m_search->setClearButtonEnabled(true);
     m_searchDelay->setSingleShot(true);
     m_searchDelay->setInterval(kSearchDelayMs);
+    m_userSearchText->setObjectName(QStringLiteral("userSearch"));
+    m_userSearchText->setPlaceholderText(tr("Find a user in any tenant by email or tenant name"));
+    m_userSearchText->setClearButtonEnabled(true);
+    m_userSearchDelay->setSingleShot(true);
+    m_userSearchDelay->setInterval(kSearchDelayMs);
+    m_userSearchTable->setToolTip(tr("Choose a user to select their tenant and them below"));
+    m_userSearchTable->setMaximumHeight(180); // a few results above the tenants, not in their place
+    m_userSearchTable->hide();
     m_newTenantName->setObjectName(QStringLiteral("newTenantName"));
     m_newTenantName->setPlaceholderText(tr("New tenant name"));
     m_newTenantName->setMaxLength(100);
@@ -163,7 +178,7 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     tenantActions->addWidget(m_suspendButton);
     tenantActions->addWidget(m_exportButton);
     tenantActions->addWidget(m_deleteButton);
-    auto *details = new QTabWidget(this); // "Users" and "API keys" of the selected tenant
+    QTabWidget *details = m_details;
     details->setObjectName(QStringLiteral("tenantDetailsTabs"));
     auto *usersPage = new QWidget(details);
     auto *userActions = new QHBoxLayout;
@@ -196,8 +211,10 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
     auto *filters = new QHBoxLayout;
     filters->addWidget(m_search, 1);
     filters->addWidget(m_statusFilter);
+    filters->addWidget(m_userSearchText, 1);
     layout->addWidget(m_feedback);
     layout->addLayout(filters);
+    layout->addWidget(m_userSearchTable);
     layout->addWidget(m_tenantsTable, 3);
     layout->addLayout(tenantActions);
     layout->addWidget(details, 2);
@@ -216,6 +233,25 @@ TenantsPanel::TenantsPanel(AdminClient &client, QWidget *parent)
         else
             m_tenants->setSearch(m_search->text());
     });
+    connect(m_userSearchText, &QLineEdit::textChanged, m_userSearchDelay, qOverload<>(&QTimer::start));
+    auto searchUsers = [this] {
+        m_userSearchDelay->stop();
+        clearError();
+        m_userSearchTable->setVisible(!m_userSearchText->text().trimmed().isEmpty());
+        // Enter asks again for the same search: the retry after an error.
+        if (m_userSearch->search() == m_userSearchText->text().trimmed())
+            m_userSearch->reload();
+        else
+            m_userSearch->setSearch(m_userSearchText->text());
+    };
+    connect(m_userSearchDelay, &QTimer::timeout, this, searchUsers);
+    connect(m_userSearchText, &QLineEdit::returnPressed, this, searchUsers);
+    connect(m_userSearch, &UserSearchModel::errorOccurred, this, &TenantsPanel::showError);
+    connect(m_userSearchTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &TenantsPanel::chooseFoundUser);
+    // showTenant waits for the tenant in its table and the user in theirs.
+    connect(m_tenants, &QAbstractItemModel::rowsInserted, this, &TenantsPanel::showPendingSelection);
+    connect(m_users, &QAbstractItemModel::rowsInserted, this, &TenantsPanel::showPendingSelection);
     connect(m_statusFilter, &QComboBox::currentIndexChanged, this, [this] {
         clearError();
         m_tenants->setStatus(m_statusFilter->currentData().toString());
@@ -334,6 +370,54 @@ void TenantsPanel::focusSearch()
 {
     m_search->setFocus(Qt::ShortcutFocusReason);
     m_search->selectAll();
+}
+
+void TenantsPanel::showTenant(const QString &tenantId, const QString &userId)
+{
+    m_pendingSelection = PendingSelection{tenantId, userId};
+    if (m_tenants->rowOf(tenantId) < 0 && (!m_tenants->search().isEmpty() || !m_tenants->status().isEmpty())) {
+        // The filters may hide it: every tenant is listed again.
+        m_search->clear();
+        m_searchDelay->stop(); // the clearing is applied here, at once
+        m_statusFilter->setCurrentIndex(0);
+        m_tenants->setSearch({});
+    }
+    showPendingSelection();
+}
+
+void TenantsPanel::showPendingSelection()
+{
+    if (!m_pendingSelection)
+        return;
+    const PendingSelection pending = *m_pendingSelection;
+    // Further pages until it comes (a tenant list is short); a vanished tenant ends in no selection.
+    const int tenantRow = m_tenants->rowOrNextPage(pending.tenantId);
+    if (tenantRow < 0)
+        return;
+    if (selectedTenantId() != pending.tenantId) {
+        const QModelIndex index = m_tenantsProxy->mapFromSource(m_tenants->index(tenantRow, TenantsModel::Name));
+        m_tenantsTable->selectRow(index.row());
+        m_tenantsTable->scrollTo(index);
+    }
+    if (!pending.userId.isEmpty()) {
+        const int userRow = m_users->tenantId() == pending.tenantId ? m_users->rowOrNextPage(pending.userId) : -1;
+        if (userRow < 0)
+            return;
+        const QModelIndex index = m_usersProxy->mapFromSource(m_users->index(userRow, UsersModel::Email));
+        m_usersTable->selectRow(index.row());
+        m_usersTable->scrollTo(index);
+        m_details->setCurrentIndex(0); // the users tab
+    }
+    m_pendingSelection.reset();
+}
+
+void TenantsPanel::chooseFoundUser()
+{
+    const QModelIndexList rows = m_userSearchTable->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    const int row = m_userSearchProxy->mapToSource(rows.first()).row();
+    showTenant(m_userSearch->tenantIdAt(row), m_userSearch->idAt(row));
 }
 
 bool TenantsPanel::deleteSelected()

@@ -3,6 +3,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 class QComboBox;
 class QJsonObject;
@@ -10,6 +11,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
@@ -20,11 +22,13 @@ class ApiKeysModel;
 class BackgroundCalls;
 class FeedbackLine;
 class TenantsModel;
+class UserSearchModel;
 class UsersModel;
 
 // Tenants of the selected environment: search, status filter, counts, last activity, create, suspend/reactivate,
 // export (a JSON file) and delete (the name typed to confirm); for the selected tenant its users with
-// revoke/restore/end sessions and its API keys with create (the key shown once) and revoke. Works on any AdminClient
+// revoke/restore/end sessions and its API keys with create (the key shown once) and revoke; a search for users across
+// every tenant, whose result, chosen, selects the user's tenant and the user. Works on any AdminClient
 // (Local or remote); every answer arrives asynchronously and the panel's feedback line says how each action ended.
 // Every destructive action is asked first (ConfirmDialog).
 class TenantsPanel final : public QWidget
@@ -40,6 +44,8 @@ public:
     QSortFilterProxyModel *tenantsProxy() const { return m_tenantsProxy; }
     QSortFilterProxyModel *usersProxy() const { return m_usersProxy; }
     QSortFilterProxyModel *apiKeysProxy() const { return m_keysProxy; }
+    UserSearchModel *userSearchModel() const { return m_userSearch; }
+    QSortFilterProxyModel *userSearchProxy() const { return m_userSearchProxy; }
     // The id of the tenant whose users are shown, or empty.
     QString selectedTenantId() const;
 
@@ -49,11 +55,16 @@ public slots:
     void focusSearch();
     bool deleteSelected();
 
+    // Selects the tenant and, when given, its user, once they are listed (filters that hide the tenant are cleared).
+    void showTenant(const QString &tenantId, const QString &userId = {});
+
 private:
     int selectedTenantRow() const; // in TenantsModel, or -1
     int selectedUserRow() const; // in UsersModel, or -1
     int selectedKeyRow() const; // in ApiKeysModel, or -1
     void tenantSelectionChanged();
+    void showPendingSelection();
+    void chooseFoundUser();
     void updateKeysTenant();
     void updateButtons();
     void createTenant();
@@ -83,10 +94,15 @@ private:
     QSortFilterProxyModel *m_tenantsProxy;
     QSortFilterProxyModel *m_usersProxy;
     QSortFilterProxyModel *m_keysProxy;
+    UserSearchModel *m_userSearch;
+    QSortFilterProxyModel *m_userSearchProxy;
     FeedbackLine *m_feedback;
     QLineEdit *m_search;
     QComboBox *m_statusFilter;
     QTimer *m_searchDelay;
+    QLineEdit *m_userSearchText;
+    QTimer *m_userSearchDelay;
+    QTableView *m_userSearchTable; // shown while there is a user search
     QTableView *m_tenantsTable;
     QLineEdit *m_newTenantName;
     QPushButton *m_createButton;
@@ -94,6 +110,7 @@ private:
     QPushButton *m_exportButton;
     QPushButton *m_deleteButton;
     std::unique_ptr<BackgroundCalls> m_files; // writing an export
+    QTabWidget *m_details; // "Users" and "API keys" of the selected tenant
     QLabel *m_usersTitle;
     QTableView *m_usersTable;
     QPushButton *m_revokeButton;
@@ -109,6 +126,12 @@ private:
     QTableView *m_keysTable;
     QPushButton *m_createKeyButton;
     QPushButton *m_revokeKeyButton;
+    struct PendingSelection
+    {
+        QString tenantId;
+        QString userId; // empty: the tenant only
+    };
+    std::optional<PendingSelection> m_pendingSelection; // showTenant's, until the rows are listed
 };
 
 } // namespace twinops

@@ -195,40 +195,44 @@ TwinsPanel::TwinsPanel(AdminClient &client, QWidget *parent)
         m_twinsTable->scrollTo(index);
     });
 
-    // showConversation waits for its tenant in the picker and its twin in the table.
-    connect(m_tenant->model(), &QAbstractItemModel::rowsInserted, this, &TwinsPanel::showPendingConversation);
-    connect(m_twins, &QAbstractItemModel::rowsInserted, this, &TwinsPanel::showPendingConversation);
+    // showTwin and showConversation wait for the tenant in the picker and the twin in the table. The picker is heard
+    // once a page of tenants is in: while it fills, it still puts back the tenant it had.
+    connect(m_tenant, &TenantPicker::namesChanged, this, &TwinsPanel::showPendingSelection);
+    connect(m_twins, &QAbstractItemModel::rowsInserted, this, &TwinsPanel::showPendingSelection);
 
     twinSelectionChanged();
     m_tenant->reload();
 }
 
-void TwinsPanel::showConversation(const QString &tenantId, const QString &twinId, const QString &conversationId)
+void TwinsPanel::showTwin(const QString &tenantId, const QString &twinId)
 {
-    m_pendingConversation = PendingConversation{tenantId, twinId, conversationId};
-    showPendingConversation();
+    showConversation(tenantId, twinId, {});
 }
 
-void TwinsPanel::showPendingConversation()
+void TwinsPanel::showConversation(const QString &tenantId, const QString &twinId, const QString &conversationId)
 {
-    if (!m_pendingConversation)
+    m_pendingSelection = PendingSelection{tenantId, twinId, conversationId};
+    showPendingSelection();
+}
+
+void TwinsPanel::showPendingSelection()
+{
+    if (!m_pendingSelection)
         return;
-    const PendingConversation &pending = *m_pendingConversation;
-    if (m_tenant->tenantId() != pending.tenantId) {
-        const int index = m_tenant->findData(pending.tenantId);
-        if (index < 0)
-            return; // not listed yet
-        m_tenant->setCurrentIndex(index);
-    }
-    const int row = m_twins->tenantId() == pending.tenantId ? m_twins->rowOf(pending.twinId) : -1;
+    const PendingSelection pending = *m_pendingSelection;
+    if (!m_tenant->choose(pending.tenantId))
+        return; // not listed yet
+    const int row = m_twins->tenantId() == pending.tenantId ? m_twins->rowOrNextPage(pending.twinId) : -1;
     if (row < 0)
         return;
     const QModelIndex index = m_twinsProxy->mapFromSource(m_twins->index(row, 0));
     m_twinsTable->selectRow(index.row());
     m_twinsTable->scrollTo(index);
-    m_details->setCurrentWidget(m_conversations);
-    m_conversations->showConversation(pending.conversationId);
-    m_pendingConversation.reset();
+    if (!pending.conversationId.isEmpty()) {
+        m_details->setCurrentWidget(m_conversations);
+        m_conversations->showConversation(pending.conversationId);
+    }
+    m_pendingSelection.reset();
 }
 
 QString TwinsPanel::selectedTwinId() const

@@ -43,8 +43,11 @@ public:
     ConversationsView *conversations() const { return m_conversations; }
     GraphBrowser *graphBrowser() const { return m_graphBrowser; }
     QString selectedTwinId() const;
-    // Shows the conversation `conversationId` of the twin `twinId` of `tenantId` (Conversations tab), choosing the
-    // tenant and the twin as a user would, once they are listed: where a link to a conversation leads.
+    // Selects the twin `twinId` of `tenantId`, choosing the tenant and the twin as a user would, once they are listed
+    // (further pages fetched): where a link to a twin leads.
+    void showTwin(const QString &tenantId, const QString &twinId);
+    // As showTwin, then shows the twin's conversation `conversationId` (Conversations tab): where a link to a
+    // conversation leads.
     void showConversation(const QString &tenantId, const QString &twinId, const QString &conversationId);
 
 signals:
@@ -74,7 +77,7 @@ private:
     void showCreatedLink(const QString &twinId, const QJsonObject &link, const QString &token);
     void confirmRevokeLink();
     void fillLinkMenu(QMenu &menu);
-    void showPendingConversation();
+    void showPendingSelection();
     void loadGraph();
     void showGraph(const AdminReply &reply);
     void showError(const QString &message);
@@ -103,11 +106,11 @@ private:
     QPushButton *m_createLinkButton;
     QPushButton *m_revokeLinkButton;
     quint64 m_graphGeneration = 0; // answers for an earlier selection are dropped
-    struct PendingConversation
+    struct PendingSelection
     {
-        QString tenantId, twinId, conversationId;
+        QString tenantId, twinId, conversationId; // no conversation: the twin only
     };
-    std::optional<PendingConversation> m_pendingConversation; // showConversation's, until its twin is listed
+    std::optional<PendingSelection> m_pendingSelection; // showTwin's or showConversation's, until its twin is listed
 };
 
 } // namespace twinops

@@ -247,6 +247,13 @@ void TestAdminUsers::searchAcrossTenants()
     QCOMPARE(emails(search(QStringLiteral("OWNER@"))), (QStringList{"owner@a.example", "owner@b.example"}));
     QCOMPARE(emails(search(QStringLiteral("b.example"))), QStringList{"owner@b.example"});
     QCOMPARE(emails(search(QStringLiteral("beta"))), QStringList{"owner@b.example"}); // the tenant's name
+    // Each user comes with its tenant's name, which a search across tenants is read by.
+    const QJsonArray both = search(QStringLiteral("owner@"));
+    QCOMPARE(both.size(), 2);
+    for (const QJsonValue &user : both)
+        QCOMPARE(user[QStringLiteral("tenant_name")].toString(),
+                 user[QStringLiteral("tenant_id")].toString() == m_tenantA ? QStringLiteral("Tenant Alpha")
+                                                                           : QStringLiteral("Tenant Beta"));
     QCOMPARE(emails(search(QStringLiteral("%25"))), QStringList{}); // LIKE wildcards are literal
     QCOMPARE(search(QStringLiteral("nobody")).size(), 0);
     // Within one tenant.

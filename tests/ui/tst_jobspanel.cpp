@@ -37,32 +37,6 @@
 using namespace twinops;
 using namespace twinops::test;
 
-namespace {
-
-// Clicks `text` in the detail (the first occurrence after `after`, if given), as a user clicks a link there.
-bool clickText(QTextBrowser *browser, const QString &text, const QString &after = {})
-{
-    QTextDocument *document = browser->document();
-    QTextCursor from(document);
-    if (!after.isEmpty()) {
-        from = document->find(after);
-        if (from.isNull())
-            return false;
-    }
-    const QTextCursor found = document->find(text, from);
-    if (found.isNull())
-        return false;
-    QTextCursor inside(document);
-    inside.setPosition(found.selectionStart() + 1);
-    browser->setTextCursor(inside);
-    browser->ensureCursorVisible();
-    const QPoint at = browser->cursorRect(inside).center();
-    QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, at);
-    return true;
-}
-
-} // namespace
-
 class TestJobsPanel final : public QObject
 {
     Q_OBJECT
@@ -313,34 +287,44 @@ void TestJobsPanel::bulkCancelMatchingAsksFirst()
     auto *table = child<QTableView>(panel, "jobsTable");
     auto *type = child<QLineEdit>(panel, "jobsType");
     auto *cancelMatching = child<QPushButton>(panel, "cancelMatchingButton");
-    auto *confirm = child<QPushButton>(panel, "confirmBulkButton");
-    auto *dismiss = child<QPushButton>(panel, "dismissBulkButton");
-    auto *confirmText = child<QLabel>(panel, "jobsConfirmText");
-    QVERIFY(table && type && cancelMatching && confirm && dismiss && confirmText);
+    QVERIFY(table && type && cancelMatching);
     QTRY_COMPARE(table->model()->rowCount(), 8);
 
     type->setText(QStringLiteral("test.bulk"));
     QTest::keyClick(type, Qt::Key_Return);
     QTRY_COMPARE(table->model()->rowCount(), 6);
 
-    // Asked, then declined: nothing changes.
+    // Asked with the count made on the click and the filter in words, then declined: nothing changes.
+    enqueue(QStringLiteral("test.bulk"), 1); // not listed yet: the count is made when asked
     QTest::mouseClick(cancelMatching, Qt::LeftButton);
-    QTRY_VERIFY(confirm->isVisible() && confirm->isEnabled());
-    QVERIFY2(confirmText->text().contains(QLatin1String("Cancel 6 matching")), qPrintable(confirmText->text()));
-    QTest::mouseClick(dismiss, Qt::LeftButton);
-    QVERIFY(!confirm->isVisible());
+    QDialog *dialog = waitForConfirmation(panel, QStringLiteral("confirmBulkJobs"));
+    QVERIFY(dialog);
+    const QString object = child<QLabel>(*dialog, "confirmObject")->text();
+    QVERIFY2(object.contains(QLatin1String("type test.bulk")), qPrintable(object));
+    const QString consequence = child<QLabel>(*dialog, "confirmConsequence")->text();
+    QVERIFY2(consequence.contains(QLatin1String("the 7 job(s) that match")), qPrintable(consequence));
+    QCOMPARE(child<QPushButton>(*dialog, "confirmBulkJobsButton")->text(), QStringLiteral("Cancel 7 job(s)"));
+    QTest::mouseClick(child<QPushButton>(*dialog, "confirmCancelButton"), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmBulkJobs")));
     QCOMPARE(countInState(QStringLiteral("cancelled")), 0);
 
     // Asked, then confirmed: exactly the matching ones.
     QTest::mouseClick(cancelMatching, Qt::LeftButton);
-    QTRY_VERIFY(confirm->isVisible() && confirm->isEnabled());
-    QTest::mouseClick(confirm, Qt::LeftButton);
-    QTRY_COMPARE(countInState(QStringLiteral("cancelled")), 6);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmBulkJobs")));
+    QTRY_COMPARE(countInState(QStringLiteral("cancelled")), 7);
     QCOMPARE(countInState(QStringLiteral("available")), 2);
-    QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(QLatin1String("6 job(s) cancelled")));
-    QTRY_COMPARE(table->model()->rowCount(), 6);
-    QTRY_COMPARE(table->model()->index(5, JobsModel::State).data().toString(), QStringLiteral("cancelled"));
-    QTRY_VERIFY(child<QLabel>(panel, "jobsCounts")->text().contains(QLatin1String("cancelled: 6")));
+    QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(QLatin1String("7 job(s) cancelled")));
+    QTRY_COMPARE(table->model()->rowCount(), 7);
+    QTRY_COMPARE(table->model()->index(6, JobsModel::State).data().toString(), QStringLiteral("cancelled"));
+    QTRY_VERIFY(child<QLabel>(panel, "jobsCounts")->text().contains(QLatin1String("cancelled: 7")));
+
+    // Nothing matching: said, and nothing asked.
+    type->setText(QStringLiteral("test.none"));
+    QTest::keyClick(type, Qt::Key_Return);
+    QTRY_COMPARE(table->model()->rowCount(), 0);
+    QTest::mouseClick(cancelMatching, Qt::LeftButton);
+    QTRY_COMPARE(child<QLabel>(panel, "jobsStatus")->text(), QStringLiteral("No job matches the filter."));
+    QVERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmBulkJobs")));
 }
 
 void TestJobsPanel::modelPassesTheTester()

@@ -6,12 +6,20 @@
 #include "config/environmentstore.h"
 #include "daemon.h"
 #include "fakesecretstores.h"
+#include "jobdetailview.h"
+#include "jobs/jobqueue.h"
 #include "jobspanel.h"
 #include "keychaintesting.h"
 #include "mainwindow.h"
 #include "servicecore.h"
+#include "sourcesmodel.h"
+#include "sourcespanel.h"
+#include "tenantsmodel.h"
+#include "tenantspanel.h"
+#include "testdatabase.h"
 #include "twinsmodel.h"
 #include "twinspanel.h"
+#include "uitesting.h"
 
 #include <QAbstractItemModel>
 #include <QApplication>
@@ -33,6 +41,7 @@
 #include <QTest>
 
 using namespace twinops;
+using namespace twinops::test;
 
 class TestMainWindow final : public QObject
 {
@@ -415,27 +424,86 @@ void TestMainWindow::noKeychainChild()
     QVERIFY(m_core->endpoint() == nullptr);
 }
 
-// The Jobs panel's links (its detail and context menu, driven in tst_jobspanel) open the panel of what a job
-// belongs to.
+// The links of a job's detail open the panel of what the job belongs to with that object selected: the tenant, the
+// twin and the source (each the second of its kind, not what the panel would select by itself), and the conversation's
+// twin.
 void TestMainWindow::jobLinksOpenTheirPanels()
 {
+    QString beta, south, source;
+    {
+        InProcessAdminApi api(*m_core);
+        const auto created = [&api](const QString &path, const QJsonObject &body, const QString &tenant = {}) {
+            const AdminReply reply = api.call("POST", path, body, tenant);
+            return reply.status == 201 ? reply.body.value(QLatin1String("id")).toString() : QString();
+        };
+        const auto named = [](const QString &name) { return QJsonObject{{QStringLiteral("name"), name}}; };
+        QVERIFY(!created(QStringLiteral("/api/v1/admin/tenants"), named(QStringLiteral("Alpha Labs"))).isEmpty());
+        beta = created(QStringLiteral("/api/v1/admin/tenants"), named(QStringLiteral("Beta Works")));
+        QVERIFY(!created(QStringLiteral("/api/v1/twins"), named(QStringLiteral("North pump")), beta).isEmpty());
+        south = created(QStringLiteral("/api/v1/twins"), named(QStringLiteral("South pump")), beta);
+        const auto file = [](const QString &name) {
+            return QJsonObject{{QStringLiteral("filename"), name}, {QStringLiteral("content"), QStringLiteral("# A")}};
+        };
+        const QString sources = QStringLiteral("/api/v1/twins/%1/sources").arg(south);
+        QVERIFY(!created(sources, file(QStringLiteral("a.md")), beta).isEmpty());
+        source = created(sources, file(QStringLiteral("b.md")), beta);
+        QVERIFY(!beta.isEmpty() && !south.isEmpty() && !source.isEmpty());
+    }
+    const QString conversation = QStringLiteral("33333333-3333-4333-8333-333333333333");
+    NewJob job;
+    job.type = QStringLiteral("test.links");
+    job.tenantId = beta;
+    job.twinId = south;
+    job.payload = QJsonObject{{QStringLiteral("source_id"), source}, {QStringLiteral("conversation_id"), conversation}};
+    job.runAt = QDateTime::currentDateTimeUtc().addDays(1); // no worker takes it meanwhile
+    TWINOPS_VERIFY_OK(JobQueue(m_core->database()).enqueue(job));
+
     MainWindow window(*m_core);
+    window.resize(1280, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.showSection(MainWindow::Jobs);
-    auto *jobs = window.findChild<JobsPanel *>();
-    QVERIFY(jobs);
-    const QString tenant = QStringLiteral("11111111-1111-4111-8111-111111111111");
-    const QString twin = QStringLiteral("22222222-2222-4222-8222-222222222222");
-    const QList<std::pair<QString, MainWindow::Section>> links{{QStringLiteral("tenant"), MainWindow::Tenants},
-                                                               {QStringLiteral("twin"), MainWindow::Twins},
-                                                               {QStringLiteral("source"), MainWindow::Sources},
-                                                               {QStringLiteral("conversation"), MainWindow::Twins}};
-    for (const auto &[kind, section] : links) {
+    auto *tenants = window.findChild<TenantsPanel *>();
+    auto *twins = window.findChild<TwinsPanel *>();
+    auto *sourcesPanel = window.findChild<SourcesPanel *>();
+    auto *table = window.findChild<QTableView *>(QStringLiteral("jobsTable"));
+    auto *detail = window.findChild<JobDetailView *>(QStringLiteral("jobDetail"));
+    QVERIFY(tenants && twins && sourcesPanel && table && detail);
+    const auto follow = [&](const QString &text) {
         window.showSection(MainWindow::Jobs);
-        emit jobs->openRequested(kind, twin, tenant, twin);
-        QCOMPARE(window.currentSection(), section);
-    }
+        if (!QTest::qWaitFor([&] { return table->model()->rowCount() == 1; }))
+            return false;
+        clickRow(table, 0);
+        // The names come once the panel has listed them.
+        return QTest::qWaitFor([&] { return detail->toPlainText().contains(text); }) && clickText(detail, text);
+    };
+    const auto selected = [](const QTableView *view, int column) {
+        const QModelIndexList rows = view->selectionModel()->selectedRows(column);
+        return rows.size() == 1 ? rows.first().data().toString() : QString();
+    };
+
+    QVERIFY(follow(QStringLiteral("Beta Works")));
+    QCOMPARE(window.currentSection(), MainWindow::Tenants);
+    QTRY_COMPARE(tenants->selectedTenantId(), beta);
+    QCOMPARE(selected(child<QTableView>(*tenants, QStringLiteral("tenantsTable")), TenantsModel::Name),
+             QStringLiteral("Beta Works"));
+
+    QVERIFY(follow(QStringLiteral("South pump")));
+    QCOMPARE(window.currentSection(), MainWindow::Twins);
+    QTRY_COMPARE(twins->selectedTwinId(), south);
+
+    QVERIFY(follow(source));
+    QCOMPARE(window.currentSection(), MainWindow::Sources);
+    auto *sourcesTable = child<QTableView>(*sourcesPanel, QStringLiteral("sourcesTable"));
+    QTRY_COMPARE(selected(sourcesTable, SourcesModel::Filename), QStringLiteral("b.md"));
+    QCOMPARE(sourcesTable->selectionModel()->selectedRows().first().data(PagedAdminModel::IdRole).toString(), source);
+
+    // The conversation opens at its twin (the conversation itself: tst_conversationsview).
+    auto *twinsTable = child<QTableView>(*twins, QStringLiteral("twinsTable"));
+    clickRow(twinsTable, rowWithText(twinsTable->model(), QStringLiteral("North pump"), TwinsModel::Name));
+    QVERIFY(twins->selectedTwinId() != south);
+    QVERIFY(follow(conversation));
+    QCOMPARE(window.currentSection(), MainWindow::Twins);
+    QTRY_COMPARE(twins->selectedTwinId(), south);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -8,6 +8,7 @@
 #include "tenantsmodel.h"
 #include "tenantspanel.h"
 #include "uitesting.h"
+#include "usersearchmodel.h"
 #include "usersmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -65,12 +66,14 @@ struct PanelWidgets
 // Every model and proxy of the panel under QAbstractItemModelTester for as long as the test runs.
 struct PanelModelTesters
 {
-    QAbstractItemModelTester tenants, tenantsProxy, users, usersProxy;
+    QAbstractItemModelTester tenants, tenantsProxy, users, usersProxy, userSearch, userSearchProxy;
     explicit PanelModelTesters(const TenantsPanel &panel)
         : tenants(panel.tenantsModel(), kFatal)
         , tenantsProxy(panel.tenantsProxy(), kFatal)
         , users(panel.usersModel(), kFatal)
         , usersProxy(panel.usersProxy(), kFatal)
+        , userSearch(panel.userSearchModel(), kFatal)
+        , userSearchProxy(panel.userSearchProxy(), kFatal)
     { }
 };
 
@@ -87,6 +90,7 @@ private slots:
     void statusFilterLastActivityExportAndDelete();
     void addUserAndChangeRole();
     void resetPasswordIsShownOnceAndMustBeChanged();
+    void searchUsersAcrossTenants();
 };
 
 void TestTenantsPanel::createSearchAndSuspend()
@@ -674,6 +678,94 @@ void TestTenantsPanel::resetPasswordIsShownOnceAndMustBeChanged()
     // The users' next read shows it changed.
     panel.usersModel()->reload();
     QTRY_COMPARE(cellText(ui.users->model(), 0, UsersModel::Password), QString());
+}
+
+// The user search finds users of every tenant by email or tenant name; choosing one selects its tenant (the tenant
+// search that hid it cleared, further pages fetched) and the user in the users tab.
+void TestTenantsPanel::searchUsersAcrossTenants()
+{
+    auto fixture = ConsoleFixture::create(currentDialect());
+    if (!fixture)
+        return;
+    QHash<QString, QString> tenantIds; // name → id
+    QString graceId;
+    {
+        InProcessAdminApi api(*fixture->core);
+        for (const QString &name :
+             {QStringLiteral("Babbage Works"), QStringLiteral("Filler 1"), QStringLiteral("Filler 2"),
+              QStringLiteral("Filler 3"), QStringLiteral("Lovelace Labs")}) {
+            const AdminReply created = api.call("POST", QStringLiteral("/api/v1/admin/tenants"),
+                                                QJsonObject{{QStringLiteral("name"), name}});
+            QCOMPARE(created.status, 201);
+            tenantIds.insert(name, created.body.value(QLatin1String("id")).toString());
+        }
+        const auto addUser = [&api, &tenantIds](const QString &tenant, const QString &email, const QString &role) {
+            return api.call("POST", QStringLiteral("/api/v1/admin/tenants/%1/users").arg(tenantIds.value(tenant)),
+                            QJsonObject{{QStringLiteral("email"), email}, {QStringLiteral("role"), role}});
+        };
+        QCOMPARE(
+            addUser(QStringLiteral("Babbage Works"), QStringLiteral("charles@babbage.test"), QStringLiteral("owner"))
+                .status,
+            201);
+        QCOMPARE(addUser(QStringLiteral("Lovelace Labs"), QStringLiteral("ada@lovelace.test"), QStringLiteral("owner"))
+                     .status,
+                 201);
+        const AdminReply grace
+            = addUser(QStringLiteral("Lovelace Labs"), QStringLiteral("grace@lovelace.test"), QStringLiteral("viewer"));
+        QCOMPARE(grace.status, 201);
+        graceId = grace.body.value(QLatin1String("id")).toString();
+    }
+
+    TenantsPanel panel(*fixture->local);
+    PanelModelTesters testers(panel);
+    panel.resize(1100, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const PanelWidgets ui(panel);
+    QVERIFY(ui.complete());
+    auto *userSearch = child<QLineEdit>(panel, QStringLiteral("userSearch"));
+    auto *found = child<QTableView>(panel, QStringLiteral("userSearchTable"));
+    auto *details = child<QTabWidget>(panel, QStringLiteral("tenantDetailsTabs"));
+    QVERIFY(userSearch && found && details);
+    QVERIFY(!found->isVisible()); // no search, no results table
+
+    // Another tenant is shown, with the tenant search on it and its API keys in front; tenants come two a page.
+    panel.tenantsModel()->setPageSize(2);
+    QTest::keyClicks(ui.search, QStringLiteral("babbage"));
+    QTRY_VERIFY(panel.tenantsModel()->search() == QLatin1String("babbage") && !panel.tenantsModel()->isLoading());
+    QCOMPARE(ui.tenants->model()->rowCount(), 1);
+    clickRow(ui.tenants, 0);
+    QTRY_COMPARE(ui.users->model()->rowCount(), 1);
+    details->setCurrentIndex(1);
+
+    // The tenant's name finds its users (email, tenant, role, state, last login) ...
+    QTest::keyClicks(userSearch, QStringLiteral("LOVELACE labs"));
+    QTRY_VERIFY(found->isVisible());
+    QTRY_COMPARE(found->model()->rowCount(), 2);
+    // ... and an email finds the one user, shown whole.
+    userSearch->clear();
+    QTest::keyClicks(userSearch, QStringLiteral("grace@"));
+    QTRY_VERIFY(panel.userSearchModel()->search() == QLatin1String("grace@") && !panel.userSearchModel()->isLoading());
+    QCOMPARE(found->model()->rowCount(), 1);
+    QCOMPARE(cellText(found->model(), 0, UserSearchModel::Email), QStringLiteral("grace@lovelace.test"));
+    QCOMPARE(cellText(found->model(), 0, UserSearchModel::Tenant), QStringLiteral("Lovelace Labs"));
+    QCOMPARE(cellText(found->model(), 0, UserSearchModel::Role), QStringLiteral("viewer"));
+    QCOMPARE(cellText(found->model(), 0, UserSearchModel::State), QStringLiteral("active"));
+    QCOMPARE(cellText(found->model(), 0, UserSearchModel::LastLogin), QStringLiteral("never"));
+
+    // Choosing it selects Lovelace Labs (hidden by the tenant search, which is cleared) and Grace in its users.
+    clickRow(found, 0);
+    QTRY_COMPARE(panel.selectedTenantId(), tenantIds.value(QStringLiteral("Lovelace Labs")));
+    QVERIFY(ui.search->text().isEmpty());
+    const QModelIndexList tenantRows = ui.tenants->selectionModel()->selectedRows(TenantsModel::Name);
+    QCOMPARE(tenantRows.size(), 1);
+    QCOMPARE(tenantRows.first().data().toString(), QStringLiteral("Lovelace Labs"));
+    QTRY_COMPARE(ui.users->selectionModel()->selectedRows(UsersModel::Email).size(), 1);
+    const QModelIndex user = ui.users->selectionModel()->selectedRows(UsersModel::Email).first();
+    QCOMPARE(user.data().toString(), QStringLiteral("grace@lovelace.test"));
+    QCOMPARE(user.data(PagedAdminModel::IdRole).toString(), graceId);
+    QCOMPARE(details->currentIndex(), 0); // the users tab, in front
+    QCOMPARE(ui.revoke->isEnabled(), true); // the user's own actions apply to them
 }
 
 QTEST_MAIN(TestTenantsPanel)

@@ -22,6 +22,9 @@
 #include <QTabBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QTimer>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
@@ -40,6 +43,28 @@ template<typename T> T *child(const QObject &parent, const QString &name)
     if (!found)
         qWarning("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
     return found;
+}
+
+// Clicks `text` in a text browser (the first occurrence after `after`, if given), as a user clicks a link there.
+inline bool clickText(QTextBrowser *browser, const QString &text, const QString &after = {})
+{
+    QTextDocument *document = browser->document();
+    QTextCursor from(document);
+    if (!after.isEmpty()) {
+        from = document->find(after);
+        if (from.isNull())
+            return false;
+    }
+    const QTextCursor found = document->find(text, from);
+    if (found.isNull())
+        return false;
+    QTextCursor inside(document);
+    inside.setPosition(found.selectionStart() + 1);
+    browser->setTextCursor(inside);
+    browser->ensureCursorVisible();
+    const QPoint at = browser->cursorRect(inside).center();
+    QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, at);
+    return true;
 }
 
 // The first row whose `column` shows `text`, or -1.
