@@ -39,6 +39,7 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
@@ -406,8 +407,11 @@ void TestConsoleJourney::operatorJourney()
     QCOMPARE(jobs->index(0, JobsModel::LastError).data().toString(), QStringLiteral("source not found"));
     QCOMPARE(jobs->index(0, JobsModel::Attempt).data(JobsModel::RawRole).toInt(), 1);
     clickRow(jobsTable, 0);
-    QTRY_VERIFY2(jobDetail->toPlainText().contains(QLatin1String("failed: source not found; not retried")),
-                 qPrintable(jobDetail->toPlainText()));
+    // The log line of the failed attempt: "attempt 1 by <worker> failed after <seconds> s: source not found; …".
+    static const QRegularExpression failedLine(QStringLiteral("failed after [0-9.]+ s: source not found"));
+    QTRY_VERIFY2(
+        jobDetail->toPlainText().contains(QRegularExpression(failedLine.pattern() + QStringLiteral("; not retried"))),
+        qPrintable(jobDetail->toPlainText()));
     QVERIFY2(jobDetail->toPlainText().contains(obsoleteId), qPrintable(jobDetail->toPlainText()));
     const auto failures = [&] {
         return queryInteger(db, QStringLiteral("SELECT count(*) FROM job_logs WHERE job_id = $1 AND level = 'error'"),
@@ -438,7 +442,7 @@ void TestConsoleJourney::operatorJourney()
     }));
     clickRow(jobsTable, 0);
     QTRY_VERIFY2(jobDetail->toPlainText().contains(QLatin1String("manual retry by platform admin"))
-                     && jobDetail->toPlainText().count(QLatin1String("failed: source not found")) == 2,
+                     && jobDetail->toPlainText().count(failedLine) == 2,
                  qPrintable(jobDetail->toPlainText()));
     // manual.md's indexing job is still the tenant's only completed one: the retry touched nothing else.
     QCOMPARE(queryInteger(db, tenantJobs, {tenantId, QStringLiteral("completed")}), qint64(1));
