@@ -87,16 +87,13 @@ Result<ApiKeyRepository::Issued> ApiKeyRepository::insert(const QString &tenantI
         return Error::validation(problems);
     if (request.twinIds && !request.twinIds->isEmpty()) {
         // Every listed twin must be one of this tenant's: a foreign id is as unknown as a missing one.
-        QStringList placeholders;
         QVariantList params{tenantId};
-        for (const QString &id : *request.twinIds) {
-            params << id;
-            placeholders << QStringLiteral("$%1").arg(params.size());
-        }
-        TWINOPS_TRY_ASSIGN(const auto found,
-                           m_db.query(QStringLiteral("SELECT count(*) FROM twins WHERE tenant_id = $1 AND id IN (%1)")
-                                          .arg(placeholders.join(QStringLiteral(", "))),
-                                      params));
+        const QString placeholders = appendInList(params, *request.twinIds);
+        TWINOPS_TRY_ASSIGN(
+            const auto found,
+            m_db.query(
+                QStringLiteral("SELECT count(*) FROM twins WHERE tenant_id = $1 AND id IN (%1)").arg(placeholders),
+                params));
         if (found.first().integer(0) != QSet<QString>(request.twinIds->cbegin(), request.twinIds->cend()).size())
             return Error::notFound(QStringLiteral("twin not found"));
     }

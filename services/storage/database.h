@@ -96,6 +96,18 @@ inline Status discardRows(const Result<Rows> &result)
     return {};
 }
 
+// Appends each value to the statement's parameters and answers their placeholders for an IN list ("$3, $4").
+// Empty for no values: the caller decides what an empty list means (`IN ()` is not SQL).
+inline QString appendInList(QVariantList &params, const QStringList &values)
+{
+    QStringList placeholders;
+    for (const QString &value : values) {
+        params << value;
+        placeholders << QStringLiteral("$%1").arg(params.size());
+    }
+    return placeholders.join(QStringLiteral(", "));
+}
+
 // One connection to one database. Not thread-safe: every thread that touches the database opens its own
 // (docs/decisions.md, "Storage"). Statements use PostgreSQL's $1..$n placeholders on both drivers and
 // are prepared once per connection. Parameters may be QString, integers, double, bool, QByteArray, QDateTime

@@ -66,6 +66,24 @@ Result<Tenant> TenantRepository::get(const QString &id)
     return tenantFromRow(rows.first());
 }
 
+Result<QHash<QString, QString>> TenantRepository::names(const QStringList &ids)
+{
+    QStringList uuids = ids;
+    uuids.removeIf([](const QString &id) { return !isUuid(id); });
+    uuids.removeDuplicates();
+    QHash<QString, QString> names;
+    if (uuids.isEmpty())
+        return names;
+    QVariantList params;
+    const QString placeholders = appendInList(params, uuids);
+    TWINOPS_TRY_ASSIGN(
+        const auto rows,
+        m_db.query(QStringLiteral("SELECT id, name FROM tenants WHERE id IN (%1)").arg(placeholders), params));
+    for (const Row row : rows)
+        names.insert(row.text(0), row.text(1));
+    return names;
+}
+
 Result<Page<Tenant>> TenantRepository::list(const PageRequest &page, const QString &search,
                                             std::optional<TenantStatus> status)
 {

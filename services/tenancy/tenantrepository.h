@@ -20,6 +20,8 @@ public:
 
     Result<Tenant> create(const QString &name);
     Result<Tenant> get(const QString &id);
+    // The names of the given tenants in one query, by id; ids that are not tenants are left out.
+    Result<QHash<QString, QString>> names(const QStringList &ids);
     Result<Page<Tenant>> list(const PageRequest &page, const QString &search = {},
                               std::optional<TenantStatus> status = std::nullopt);
     Result<Tenant> update(const QString &id, const TenantPatch &patch);

@@ -77,15 +77,11 @@ Result<Page<Twin>> TwinRepository::list(const QString &tenantId, const PageReque
         sql += QStringLiteral(" AND status = $%1").arg(params.size());
     }
     if (onlyIds) {
-        QStringList placeholders;
-        for (const QString &id : *onlyIds) {
-            if (!isUuid(id))
-                continue;
-            params << id;
-            placeholders << QStringLiteral("$%1").arg(params.size());
-        }
+        QStringList uuids = *onlyIds;
+        uuids.removeIf([](const QString &id) { return !isUuid(id); });
+        const QString placeholders = appendInList(params, uuids);
         sql += placeholders.isEmpty() ? QStringLiteral(" AND 1 = 0")
-                                      : QStringLiteral(" AND id IN (%1)").arg(placeholders.join(QStringLiteral(", ")));
+                                      : QStringLiteral(" AND id IN (%1)").arg(placeholders);
     }
     return fetchPage(m_db, sql, params, page, twinFromRow);
 }

@@ -24,6 +24,7 @@ private slots:
     void tenantLifecycle();
     void tenantNamesAreUniqueAndValidated();
     void tenantSearchEscapesWildcards();
+    void tenantNamesByIdInOneCall();
     void pagingVisitsEveryRowOnce();
     void invalidCursorIsBadRequest();
     void userLifecycleAndEmailRules();
@@ -115,6 +116,24 @@ void TestRepositories::tenantSearchEscapesWildcards()
     QCOMPARE(underscore->items.size(), 1);
     auto caseInsensitive = tenants.list({}, QStringLiteral("ALPHA"));
     QCOMPARE(caseInsensitive->items.size(), 2);
+}
+
+void TestRepositories::tenantNamesByIdInOneCall()
+{
+    REQUIRE_DB();
+    TenantRepository tenants(*m_db);
+    auto acme = tenants.create(QStringLiteral("Acme"));
+    auto globex = tenants.create(QStringLiteral("Globex"));
+    QVERIFY(acme.ok() && globex.ok());
+    // Repeated ids, an unknown uuid and a non-uuid: one name per known tenant, the rest left out.
+    auto names = tenants.names({acme->id, globex->id, acme->id, newId(), QStringLiteral("1; DROP TABLE tenants")});
+    QVERIFY(names.ok());
+    QCOMPARE(names->size(), 2);
+    QCOMPARE(names->value(acme->id), QStringLiteral("Acme"));
+    QCOMPARE(names->value(globex->id), QStringLiteral("Globex"));
+    auto none = tenants.names({});
+    QVERIFY(none.ok());
+    QVERIFY(none->isEmpty());
 }
 
 void TestRepositories::pagingVisitsEveryRowOnce()

@@ -429,15 +429,11 @@ void registerAdminRoutes(Router &router)
         TWINOPS_TRY_ASSIGN(
             const auto users,
             UserRepository(c.api.db()).listAllTenants(page, c.request.queryValue(QStringLiteral("q")), tenantId));
-        // The tenant's name beside each user: a search across tenants is read by tenant name. A page holds few
-        // tenants; each is looked up once.
-        QHash<QString, QString> tenantNames;
-        for (const User &user : users.items) {
-            if (tenantNames.contains(user.tenantId))
-                continue;
-            TWINOPS_TRY_ASSIGN(const auto tenant, TenantRepository(c.api.db()).get(user.tenantId));
-            tenantNames.insert(user.tenantId, tenant.name);
-        }
+        // The tenant's name beside each user: a search across tenants is read by tenant name. One query for the page.
+        QStringList tenantIds;
+        for (const User &user : users.items)
+            tenantIds << user.tenantId;
+        TWINOPS_TRY_ASSIGN(const auto tenantNames, TenantRepository(c.api.db()).names(tenantIds));
         return HttpResponse::json(200, pageJson(users, [&tenantNames](const User &user) {
                                       return userJson(user).insert("tenant_name", tenantNames.value(user.tenantId));
                                   }));
