@@ -155,14 +155,14 @@ JobsPanel::JobsPanel(AdminClient &client, QWidget *parent)
     splitter->setStretchFactor(1, 1);
 
     m_retry = button(QStringLiteral("retryJobsButton"), tr("Retry selected"), this);
-    m_cancel = button(QStringLiteral("cancelJobsButton"), tr("Cancel selected"), this);
-    m_discard = button(QStringLiteral("discardJobsButton"), tr("Discard selected"), this);
+    m_cancel = button(QStringLiteral("cancelJobsButton"), tr("Cancel selected…"), this);
+    m_discard = button(QStringLiteral("discardJobsButton"), tr("Discard selected…"), this);
     m_discard->setToolTip(tr("Give up jobs that wait to run; a retry brings them back"));
     m_retryMatching = button(QStringLiteral("retryMatchingButton"), tr("Retry all matching…"), this);
     m_cancelMatching = button(QStringLiteral("cancelMatchingButton"), tr("Cancel all matching…"), this);
     m_retryAction = new QAction(tr("Retry"), this);
-    m_cancelAction = new QAction(tr("Cancel"), this);
-    m_discardAction = new QAction(tr("Discard"), this);
+    m_cancelAction = new QAction(tr("Cancel…"), this);
+    m_discardAction = new QAction(tr("Discard…"), this);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_retry);
     actions->addWidget(m_cancel);
@@ -291,14 +291,31 @@ bool JobsPanel::deleteSelected()
         return m_errorGroups->deleteSelected();
     if (m_tabs->currentIndex() != 0 || !m_discardAction->isEnabled())
         return false;
-    const QStringList ids = selectedIds();
-    ConfirmDialog::ask(
-        this, QStringLiteral("confirmDiscardJobs"),
-        {tr("Discard jobs?"), tr("Discard %n job(s)", nullptr, int(ids.size())),
-         ids.size() == 1 ? tr("job %1").arg(ids.first()) : tr("%n selected jobs", nullptr, int(ids.size())),
-         tr("They will not run again unless retried.")},
-        [this, ids] { act(Action::Discard, ids); });
+    actOnSelection(Action::Discard);
     return true;
+}
+
+void JobsPanel::actOnSelection(Action action)
+{
+    const QStringList ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    if (action == Action::Retry) { // loses nothing: one click
+        act(action, ids);
+        return;
+    }
+    // Cancel and Discard stop work (until someone retries it): the buttons, the menu and Del ask first.
+    const int count = int(ids.size());
+    const QString object = count == 1 ? tr("job %1").arg(ids.first()) : tr("%n selected jobs", nullptr, count);
+    const bool discard = action == Action::Discard;
+    ConfirmDialog::ask(this, discard ? QStringLiteral("confirmDiscardJobs") : QStringLiteral("confirmCancelJobs"),
+                       discard
+                           ? ConfirmDialog::Question{tr("Discard jobs?"), tr("Discard %n job(s)", nullptr, count),
+                                                     object, tr("They will not run again unless retried.")}
+                           : ConfirmDialog::Question{tr("Cancel jobs?"), tr("Cancel %n job(s)", nullptr, count), object,
+                                                     tr("A waiting job will not run, and a running one is asked "
+                                                        "to stop. A retry brings them back.")},
+                       [this, action, ids] { act(action, ids); });
 }
 
 void JobsPanel::showJob(const QString &jobId)
@@ -586,11 +603,6 @@ QStringList JobsPanel::selectedIds() const
         if (const QString id = m_model->jobId(row.row()); !id.isEmpty())
             ids << id;
     return ids;
-}
-
-void JobsPanel::actOnSelection(Action action)
-{
-    act(action, selectedIds());
 }
 
 void JobsPanel::act(Action action, const QStringList &ids)

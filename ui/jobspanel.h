@@ -85,6 +85,7 @@ private:
     void showLogs(const QString &jobId, const AdminReply &reply);
     void copy(const QString &text);
     enum class Action { Retry, Cancel, Discard };
+    // Retry at once; Cancel and Discard once confirmed.
     void actOnSelection(Action action);
     void act(Action action, const QStringList &ids);
     // Counts the jobs matching the filter; confirmBulk asks with that count once it arrives.

@@ -173,9 +173,7 @@ void TestJobsPanel::showsJobsAndFilters()
     discard(QStringLiteral("test.beta"), QStringLiteral("provider timeout"));
 
     JobsPanel panel(*m_fixture->local);
-    panel.resize(1000, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1000, 700}));
     auto *table = child<QTableView>(panel, "jobsTable");
     auto *counts = child<QLabel>(panel, "jobsCounts");
     auto *state = child<QTabBar>(panel, "jobsStateTabs");
@@ -231,9 +229,7 @@ void TestJobsPanel::detailAndRetryOfAFailedJob()
     discard(QStringLiteral("test.failing"), QStringLiteral("boom: the provider said 500"));
 
     JobsPanel panel(*m_fixture->local);
-    panel.resize(1000, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1000, 700}));
     auto *table = child<QTableView>(panel, "jobsTable");
     auto *state = child<QTabBar>(panel, "jobsStateTabs");
     auto *detail = child<QTextBrowser>(panel, "jobDetail");
@@ -281,9 +277,7 @@ void TestJobsPanel::bulkCancelMatchingAsksFirst()
     enqueue(QStringLiteral("test.keep"), 2);
 
     JobsPanel panel(*m_fixture->local);
-    panel.resize(1000, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1000, 700}));
     auto *table = child<QTableView>(panel, "jobsTable");
     auto *type = child<QLineEdit>(panel, "jobsType");
     auto *cancelMatching = child<QPushButton>(panel, "cancelMatchingButton");
@@ -654,9 +648,7 @@ void TestJobsPanel::errorGroupsShowAndRetryOneGroup()
     QCOMPARE(failJobs(m_fixture->core->database(), {}, {QStringLiteral("twin 4711 not found")}, false).size(), 1);
 
     JobsPanel panel(*m_fixture->local);
-    panel.resize(1200, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1200, 700}));
     auto *tabs = child<QTabWidget>(panel, "jobsTabs");
     QVERIFY(tabs);
     ErrorGroupsModel *model = panel.errorGroups()->model();
@@ -786,9 +778,7 @@ void TestJobsPanel::namesInColumnsDetailAndFilters()
     QVERIFY(!enqueueOne(QStringLiteral("test.platform"), {}, {}, {}).isEmpty());
 
     JobsPanel panel(*m_fixture->local);
-    panel.resize(1200, 900);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1200, 900}));
     JobsModel *model = panel.model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     auto *table = child<QTableView>(panel, "jobsTable");
@@ -930,7 +920,8 @@ void TestJobsPanel::stateTabsCountLiveAndFilter()
     QTRY_VERIFY(model->rowCount() == 7 && !model->isLoading());
 }
 
-// Retry and Cancel, on the buttons and in the context menu alike, only where every selected job's state allows them.
+// Retry, Cancel and Discard, on the buttons and in the context menu alike, only where every selected job's state
+// allows them; Cancel and Discard ask first, Retry does not.
 void TestJobsPanel::actionsOnlyWhereTheStateAllows()
 {
     // The rules themselves, including the states no list here shows.
@@ -952,9 +943,7 @@ void TestJobsPanel::actionsOnlyWhereTheStateAllows()
     enqueue(QStringLiteral("test.failed"), 1);
     discard(QStringLiteral("test.failed"), QStringLiteral("boom"));
     JobsPanel panel(*m_fixture->local);
-    panel.resize(1000, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1000, 700}));
     auto *table = child<QTableView>(panel, "jobsTable");
     auto *retry = child<QPushButton>(panel, "retryJobsButton");
     auto *cancel = child<QPushButton>(panel, "cancelJobsButton");
@@ -971,7 +960,7 @@ void TestJobsPanel::actionsOnlyWhereTheStateAllows()
     QVERIFY(retry->isEnabled() && !cancel->isEnabled() && !discardButton->isEnabled());
     QHash<QString, bool> offered = contextMenu(table, failed);
     QCOMPARE(offered.value(QStringLiteral("Retry")), true);
-    QVERIFY(offered.contains(QStringLiteral("Cancel")) && !offered.value(QStringLiteral("Cancel")));
+    QVERIFY(offered.contains(QStringLiteral("Cancel…")) && !offered.value(QStringLiteral("Cancel…")));
     QVERIFY(offered.contains(QStringLiteral("Copy job id")));
     QVERIFY(!offered.contains(QStringLiteral("Copy twin id"))); // it has none
 
@@ -983,7 +972,7 @@ void TestJobsPanel::actionsOnlyWhereTheStateAllows()
     QVERIFY(!retry->isEnabled() && !cancel->isEnabled());
     offered = contextMenu(table, failed); // on a selected row the menu keeps the selection
     QCOMPARE(table->selectionModel()->selectedRows().size(), 2);
-    QVERIFY(!offered.value(QStringLiteral("Retry")) && !offered.value(QStringLiteral("Cancel")));
+    QVERIFY(!offered.value(QStringLiteral("Retry")) && !offered.value(QStringLiteral("Cancel…")));
 
     // From the menu: on an unselected row it selects that row, then acts.
     clickRow(table, waiting);
@@ -991,16 +980,27 @@ void TestJobsPanel::actionsOnlyWhereTheStateAllows()
     QTRY_COMPARE(stateOf(model, failed), QStringLiteral("available"));
     QCOMPARE(countInState(QStringLiteral("discarded")), 0);
     QTRY_VERIFY(!retry->isEnabled() && cancel->isEnabled()); // its new state decides
-    contextMenu(table, failed, QStringLiteral("Cancel"));
+    contextMenu(table, failed, QStringLiteral("Cancel…")); // asked first, like Discard
+    QCOMPARE(stateOf(model, failed), QStringLiteral("available"));
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmCancelJobs")));
     QTRY_COMPARE(stateOf(model, failed), QStringLiteral("cancelled"));
     QTRY_VERIFY(retry->isEnabled() && !cancel->isEnabled());
     contextMenu(table, failed, QStringLiteral("Copy job id"));
     QCOMPARE(QGuiApplication::clipboard()->text(), model->jobId(failed));
 
-    // Discard, from the button: a waiting job given up (a retry would bring it back).
+    // Discard, from the button: asked first (Cancel keeps the job), then a waiting job given up (a retry would
+    // bring it back).
     clickRow(table, waiting);
     QVERIFY(discardButton->isEnabled());
     QTest::mouseClick(discardButton, Qt::LeftButton);
+    QDialog *asked = waitForConfirmation(panel, QStringLiteral("confirmDiscardJobs"));
+    QVERIFY(asked);
+    QTest::mouseClick(child<QPushButton>(*asked, QStringLiteral("confirmCancelButton")), Qt::LeftButton);
+    QTRY_VERIFY(!panel.findChild<QDialog *>(QStringLiteral("confirmDiscardJobs")));
+    QCOMPARE(stateOf(model, waiting), QStringLiteral("available"));
+    QCOMPARE(countInState(QStringLiteral("discarded")), 0);
+    QTest::mouseClick(discardButton, Qt::LeftButton);
+    QVERIFY(confirmAction(panel, QStringLiteral("confirmDiscardJobs")));
     QTRY_COMPARE(stateOf(model, waiting), QStringLiteral("discarded"));
     QTRY_VERIFY(child<QLabel>(panel, "jobsStatus")->text().contains(QLatin1String("1 job(s) discarded")));
     QTRY_VERIFY(retry->isEnabled() && !discardButton->isEnabled());
@@ -1029,9 +1029,7 @@ void TestJobsPanel::sortsByCreationOnTheServer()
 {
     enqueue(QStringLiteral("test.sorted"), 12);
     JobsPanel panel(*m_fixture->local);
-    panel.resize(1200, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1200, 700}));
     JobsModel *model = panel.model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model->setPageSize(5); // several pages: the order must hold across cursors
@@ -1104,9 +1102,7 @@ void TestJobsPanel::detailAttemptTimelineAndLinks()
     discard(QStringLiteral("test.json"), QStringLiteral("{\"code\":\"timeout\",\"after_ms\":500}"));
 
     JobsPanel panel(*m_fixture->local);
-    panel.resize(1200, 900);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1200, 900}));
     JobsModel *model = panel.model();
     auto *table = child<QTableView>(panel, "jobsTable");
     auto *detail = child<JobDetailView>(panel, "jobDetail");
