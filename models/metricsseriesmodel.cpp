@@ -208,6 +208,9 @@ void MetricsSeriesModel::restart(Range range)
     }
     m_previous = {};
     m_previousAt = {};
+    m_history.clear();
+    m_historyFrom = {};
+    m_historyTo = {};
     beginResetModel();
     m_points.clear();
     endResetModel();
@@ -258,6 +261,8 @@ void MetricsSeriesModel::poll()
     if (m_pollInFlight)
         return;
     m_pollInFlight = true;
+    if (m_previous.isEmpty())
+        askConnectedInstance(); // once per Live run: the coverage line names it
     const quint64 generation = m_generation;
     m_client.get(QStringLiteral("/api/v1/admin/metrics"), this, [this, generation](const AdminReply &reply) {
         if (generation != m_generation)
@@ -405,8 +410,9 @@ void MetricsSeriesModel::loadHistory()
     }
     m_history.clear();
     const QStringList names = historyMetricNames();
-    m_historyPending = int(names.size());
+    m_historyPending = int(names.size()) + 1;
     emit loadingChanged(true);
+    askConnectedInstance(); // the connected process may have been restarted (a new host:pid) since the last load
     for (const QString &name : names) {
         QUrlQuery query;
         query.addQueryItem(QStringLiteral("name"), name);
@@ -429,17 +435,51 @@ void MetricsSeriesModel::historyArrived(quint64 generation, const QString &name,
         return;
     }
     m_history.insert(name, reply.body.value(QStringLiteral("points")).toArray());
+    historyPartDone();
+}
+
+void MetricsSeriesModel::askConnectedInstance()
+{
+    const quint64 generation = m_generation;
+    m_client.get(QStringLiteral("/health"), this, [this, generation](const AdminReply &reply) {
+        // A degraded instance (503) still names itself; a failed call keeps the name known before.
+        const QString name = reply.body.value(QStringLiteral("instance")).toString();
+        if (!name.isEmpty() && name != m_connectedInstance) {
+            m_connectedInstance = name;
+            emit instancesChanged(m_instances);
+        }
+        if (generation == m_generation && m_historyPending > 0)
+            historyPartDone();
+    });
+}
+
+void MetricsSeriesModel::historyPartDone()
+{
     if (--m_historyPending > 0)
         return;
     emit loadingChanged(false);
     reportError(QString());
     setHistory(m_history, m_historyFrom, m_historyTo);
-    m_history.clear();
+}
+
+void MetricsSeriesModel::setScope(Scope scope)
+{
+    if (scope == m_scope)
+        return;
+    m_scope = scope;
+    // A load in flight applies the scope when it ends; otherwise the rows are rebuilt from the last one.
+    if (m_range != Range::Live && m_historyPending == 0 && m_historyFrom.isValid())
+        setHistory(QHash<QString, QJsonArray>(m_history), m_historyFrom, m_historyTo);
 }
 
 void MetricsSeriesModel::setHistory(const QHash<QString, QJsonArray> &pointsByName, const QDateTime &from,
                                     const QDateTime &to)
 {
+    if (&pointsByName != &m_history)
+        m_history = pointsByName; // kept for a change of scope
+    m_historyFrom = from;
+    m_historyTo = to;
+    const QString only = m_scope == Scope::ConnectedInstance ? m_connectedInstance : QString();
     const QDateTime start = MetricsRollup::minuteOf(from);
     const int minutes = std::max(0, int(start.secsTo(to) / 60));
     std::vector<Interval> intervals(size_t(minutes), Interval{});
@@ -453,6 +493,8 @@ void MetricsSeriesModel::setHistory(const QHash<QString, QJsonArray> &pointsByNa
             const QString instance = point.value(QStringLiteral("instance")).toString();
             if (!instance.isEmpty() && !instances.contains(instance))
                 instances.append(instance);
+            if (!only.isEmpty() && instance != only)
+                continue;
             const QDateTime at
                 = QDateTime::fromString(point.value(QStringLiteral("minute_at")).toString(), Qt::ISODate);
             const qint64 minute = at.isValid() ? start.secsTo(at) / 60 : -1;

@@ -79,13 +79,22 @@ public:
     const QString &latencyRoute() const { return m_latencyRoute; }
     // The routes seen so far, sorted.
     const QStringList &routes() const { return m_routes; }
-    // Hour / Day: the instances whose rollups the rows sum, sorted (every instance sharing the database that wrote
-    // one in the range). Live reads one instance's own counters, so this is empty there.
+    // Hour / Day: every instance sharing the database that wrote a rollup in the range, sorted. Live reads one
+    // instance's own counters, so this is empty there.
     const QStringList &instances() const { return m_instances; }
+    // Which of them the history rows describe. By default the instance this console is connected to (the name its
+    // GET /health answers, asked again with every load), so that Live and the history ranges describe the same
+    // process; or every instance, summed.
+    enum class Scope { ConnectedInstance, AllInstances };
+    void setScope(Scope scope); // rebuilds the rows from the history already loaded
+    Scope scope() const { return m_scope; }
+    // The connected instance's name, once GET /health has answered; empty before, or if it names none.
+    const QString &connectedInstance() const { return m_connectedInstance; }
 
     // One snapshot of GET /admin/metrics taken at `at`: from the second one on, appends a row. Public for tests.
     void addSnapshot(const QJsonObject &snapshot, const QDateTime &at);
-    // Replaces the rows with the minutes [from, to) built from history points by metric name.
+    // Replaces the rows with the minutes [from, to) built from history points by metric name, of the instances the
+    // scope takes (all of them while the connected one is not known).
     void setHistory(const QHash<QString, QJsonArray> &pointsByName, const QDateTime &from, const QDateTime &to);
 
     // The metric families the history ranges read.
@@ -95,6 +104,7 @@ signals:
     // Words for the panel; an empty message means the last request succeeded again.
     void errorOccurred(const QString &message);
     void routesChanged(const QStringList &routes);
+    // The instances in the range, or the connected instance, changed.
     void instancesChanged(const QStringList &instances);
     void loadingChanged(bool loading);
 
@@ -110,6 +120,8 @@ private:
     void poll();
     void loadHistory();
     void historyArrived(quint64 generation, const QString &name, const AdminReply &reply);
+    void askConnectedInstance();
+    void historyPartDone();
     void fillLatency(Point &point) const;
     void noteRoutes(const QStringList &seen);
     void append(Point point);
@@ -127,6 +139,8 @@ private:
     QString m_latencyRoute;
     QStringList m_routes;
     QStringList m_instances;
+    Scope m_scope = Scope::ConnectedInstance;
+    QString m_connectedInstance;
     QString m_lastError;
 
     // Live
@@ -136,8 +150,8 @@ private:
 
     // History: one request per metric name; an answer for an older generation (range switched) is dropped.
     quint64 m_generation = 0;
-    QHash<QString, QJsonArray> m_history;
-    int m_historyPending = 0;
+    QHash<QString, QJsonArray> m_history; // the last load's points, kept for a change of scope
+    int m_historyPending = 0; // answers still to come: one per metric name and GET /health
     QDateTime m_historyFrom;
     QDateTime m_historyTo;
 };

@@ -66,6 +66,8 @@ public:
 
     const DatabaseUrl &databaseUrl() const { return m_options.database; }
     PasswordHasher::Cost passwordCost() const { return m_options.passwordCost; }
+    // This process's name in /health, its rollups and its worker leases (CoreOptions::instance, or host:pid).
+    const QString &instance() const { return m_options.instance; }
     Database &database() { return *m_database; }
     MetricsRegistry &metrics() { return *m_metrics; }
     // Starts job workers running every built-in handler (source indexing, graph extraction); 0 workers is valid.

@@ -36,7 +36,8 @@ QString AdminReply::errorText() const
 InProcessAdminApi::InProcessAdminApi(ServiceCore &core)
 {
     ApiSettings settings;
-    settings.instance = QStringLiteral("console");
+    // The core's name: the Dashboards ask /health which instance's rollups are the console's own.
+    settings.instance = core.instance();
     // No token is ever issued or checked here (the console is trusted in process), so the signing secret is a
     // throwaway; the metrics are the core's, so the dashboards and /admin/metrics show the real process.
     m_shared = std::make_unique<ApiShared>(core.databaseUrl(), crypto::randomBytes(32), core.passwordCost(),

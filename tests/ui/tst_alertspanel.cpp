@@ -18,6 +18,7 @@
 #include "fakesecretstores.h"
 #include "jobspanel.h"
 #include "mainwindow.h"
+#include "metricsseriesmodel.h"
 #include "overviewmodel.h"
 #include "overviewpanel.h"
 #include "servicecore.h"
@@ -483,6 +484,9 @@ void TestAlertsPanel::panelAcknowledgesAndSilences()
     QTest::mouseClick(dashboard, Qt::LeftButton);
     QCOMPARE(window->currentSection(), MainWindow::Dashboards);
     QCOMPARE(child<QComboBox>(*window, QStringLiteral("dashboardRange"))->currentIndex(), 0); // live, 15 min
+    // The rules sum every instance's rollups: so do the history ranges from here.
+    QCOMPARE(child<QComboBox>(*window, QStringLiteral("dashboardInstances"))->currentData().toInt(),
+             int(MetricsSeriesModel::Scope::AllInstances));
 
     QVERIFY(announced->isEmpty());
     QVERIFY(resolved->isEmpty());

@@ -57,18 +57,15 @@ void TestDashboardsPanel::cleanup()
 
 void TestDashboardsPanel::liveChartsFollowRealTraffic()
 {
-    EndpointOptions http;
-    http.port = 0;
-    TWINOPS_VERIFY_OK(m_fixture->core->serveHttp(http, QByteArray(32, 'd')));
-    ApiClient client(QUrl(m_fixture->core->endpoint()->baseUrl()), 5'000);
+    const QUrl base = m_fixture->serveHttp();
+    QVERIFY(!base.isEmpty());
+    ApiClient client(base, 5'000);
 
     DashboardsPanel panel(*m_fixture->local);
     MetricsSeriesModel *model = panel.model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model->setPollInterval(std::chrono::milliseconds(100));
-    panel.resize(1200, 900);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1200, 900}));
     QVERIFY(model->isActive());
     QCOMPARE(panel.findChild<QComboBox *>(QStringLiteral("dashboardRange"))->currentIndex(), 0);
 
@@ -139,17 +136,25 @@ void TestDashboardsPanel::thresholdsAreTheRunbooks()
 
 void TestDashboardsPanel::historyRangeLoadsMinutes()
 {
-    // Two minutes ago, 120 requests were refused with 401: a rollup row the hour's history must show as 2/s.
+    // Two minutes ago, 120 requests to this console's own instance were refused with 401: a rollup row the hour's
+    // history must show as 2/s. Another instance sharing the database answered 60 in the same minute.
+    const auto requests = [](MetricsRegistry &registry, const char *status, int count) {
+        registry
+            .counter(QStringLiteral("twinops_http_requests_total"), QStringLiteral("requests"),
+                     {{QStringLiteral("route"), QStringLiteral("/api/v1/twins")},
+                      {QStringLiteral("method"), QStringLiteral("GET")},
+                      {QStringLiteral("status"), QLatin1String(status)}})
+            .add(count);
+    };
     MetricsRegistry registry;
-    registry
-        .counter(QStringLiteral("twinops_http_requests_total"), QStringLiteral("requests"),
-                 {{QStringLiteral("route"), QStringLiteral("/api/v1/twins")},
-                  {QStringLiteral("method"), QStringLiteral("GET")},
-                  {QStringLiteral("status"), QStringLiteral("401")}})
-        .add(120);
+    requests(registry, "401", 120);
+    MetricsRegistry elsewhere;
+    requests(elsewhere, "200", 60);
+    const QString connected = m_fixture->core->instance();
+    const QString other = QStringLiteral("other-host:2");
     const QDateTime twoMinutesAgo = QDateTime::currentDateTimeUtc().addSecs(-120);
-    TWINOPS_VERIFY_OK(
-        MetricsRollup(registry, QStringLiteral("test:1")).run(m_fixture->core->database(), twoMinutesAgo));
+    TWINOPS_VERIFY_OK(MetricsRollup(registry, connected).run(m_fixture->core->database(), twoMinutesAgo));
+    TWINOPS_VERIFY_OK(MetricsRollup(elsewhere, other).run(m_fixture->core->database(), twoMinutesAgo));
 
     DashboardsPanel panel(*m_fixture->local);
     MetricsSeriesModel *model = panel.model();
@@ -178,17 +183,42 @@ void TestDashboardsPanel::historyRangeLoadsMinutes()
     QCOMPARE(highest(chartSeries(panel, "authChart", QStringLiteral("401/s"))), 2.0);
     // Every request of that minute was refused: the share is over the runbook's limit.
     QCOMPARE(model->index(withTraffic, MetricsSeriesModel::AuthFailurePercent).data().toDouble(), 100.0);
-    // The history sums the rollups of every instance sharing the database, and says which.
-    QCOMPARE(model->instances(), QStringList{QStringLiteral("test:1")});
+    // By default the history describes the instance the console is connected to (what Live shows), names it, and
+    // names the instance it leaves out.
+    QCOMPARE(model->scope(), MetricsSeriesModel::Scope::ConnectedInstance);
+    QCOMPARE(model->connectedInstance(), connected);
+    QStringList both{connected, other};
+    both.sort();
+    QCOMPARE(model->instances(), both);
     auto *coverage = panel.findChild<QLabel *>(QStringLiteral("dashboardsCoverage"));
-    QVERIFY(coverage);
-    QTRY_VERIFY(coverage->text().contains(QStringLiteral("every instance sharing the database")));
-    QVERIFY(coverage->text().contains(QStringLiteral("test:1")));
+    auto *scope = panel.findChild<QComboBox *>(QStringLiteral("dashboardInstances"));
+    QVERIFY(coverage && scope);
+    QVERIFY(scope->isEnabled());
+    QCOMPARE(scope->currentText(), QStringLiteral("This instance (%1)").arg(connected));
+    QVERIFY(
+        coverage->text().contains(QStringLiteral("instance %1, the one this console is connected to").arg(connected)));
+    QVERIFY(coverage->text().contains(QStringLiteral("Not shown: %1").arg(other)));
+
+    // All instances: the same minute sums both (120 refused + 60 answered), without another load.
+    scope->setCurrentIndex(scope->findData(int(MetricsSeriesModel::Scope::AllInstances)));
+    QCOMPARE(model->rowCount(), 60);
+    QCOMPARE(model->index(withTraffic, MetricsSeriesModel::RequestsPerSecond).data().toDouble(), 3.0);
+    QCOMPARE(model->index(withTraffic, MetricsSeriesModel::UnauthorizedPerSecond).data().toDouble(), 2.0);
+    QCOMPARE(model->index(withTraffic, MetricsSeriesModel::AuthFailurePercent).data().toDouble(), 200.0 / 3.0);
+    QVERIFY(coverage->text().contains(QStringLiteral("every instance sharing the database, summed")));
+    QVERIFY(coverage->text().contains(connected) && coverage->text().contains(other));
+    scope->setCurrentIndex(scope->findData(int(MetricsSeriesModel::Scope::ConnectedInstance)));
+    QCOMPARE(model->index(withTraffic, MetricsSeriesModel::RequestsPerSecond).data().toDouble(), 2.0);
+
+    // Live reads the connected instance's own counters: the scope has nothing to pick there.
     range->setCurrentIndex(0);
-    QVERIFY(coverage->text().contains(QStringLiteral("one instance this console is connected to")));
+    QVERIFY(coverage->text().contains(QStringLiteral("the one this console is connected to, since it started")));
+    QVERIFY(coverage->text().contains(connected));
+    QVERIFY(!scope->isEnabled());
     QVERIFY(model->instances().isEmpty());
     range->setCurrentIndex(2);
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 24 * 60, 10'000);
+    QVERIFY(scope->isEnabled());
 
     // A custom range: the four minutes up to and with the refused requests, one row per minute.
     auto *from = panel.findChild<QDateTimeEdit *>(QStringLiteral("customFrom"));
@@ -207,7 +237,7 @@ void TestDashboardsPanel::historyRangeLoadsMinutes()
     QCOMPARE(model->index(0, MetricsSeriesModel::Time).data(MetricsSeriesModel::RawRole).toDateTime(), start);
     QCOMPARE(model->index(3, MetricsSeriesModel::UnauthorizedPerSecond).data().toDouble(), 2.0);
     QCOMPARE(model->index(2, MetricsSeriesModel::UnauthorizedPerSecond).data().toDouble(), 0.0);
-    QCOMPARE(model->instances(), QStringList{QStringLiteral("test:1")});
+    QCOMPARE(model->instances(), both);
     QVERIFY(panel.findChild<QLabel *>(QStringLiteral("dashboardsError"))->isHidden());
     // A range that ends before it starts, or spans over a week, is refused in words; the rows stay.
     to->setDateTime(from->dateTime().addSecs(-60));
@@ -345,9 +375,7 @@ void TestDashboardsPanel::draggingZoomsEveryChart()
     MetricsSeriesModel *model = panel.model();
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     model->setPollInterval(std::chrono::milliseconds(100));
-    panel.resize(1400, 1000);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1400, 1000}));
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 5, 10'000);
     auto *resetZoom = panel.findChild<QPushButton *>(QStringLiteral("resetZoom"));
     QVERIFY(resetZoom);

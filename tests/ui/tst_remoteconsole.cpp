@@ -86,12 +86,7 @@ bool pickOnceListed(QComboBox *picker, const QString &data)
     return picker->currentData().toString() == data;
 }
 
-void showPanel(QWidget &panel)
-{
-    panel.resize(1200, 800);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
-}
+constexpr QSize kPanelSize{1200, 800};
 
 } // namespace
 
@@ -240,7 +235,7 @@ void TestRemoteConsole::tenantsCreateSuspendAndRevoke()
     TenantsPanel panel(*m_client);
     QAbstractItemModelTester tenantsTester(panel.tenantsModel(), kFatal);
     QAbstractItemModelTester usersTester(panel.usersModel(), kFatal);
-    showPanel(panel);
+    QVERIFY(showAndWait(panel, kPanelSize));
     auto *error = child<QLabel>(panel, "tenantsError");
     auto *search = child<QLineEdit>(panel, "tenantsSearch");
     auto *tenants = child<QTableView>(panel, "tenantsTable");
@@ -340,7 +335,7 @@ void TestRemoteConsole::twinsCreateAndShowTheGraph()
     TwinsPanel panel(*m_client);
     QAbstractItemModelTester modelTester(panel.twinsModel(), kFatal);
     QAbstractItemModelTester proxyTester(panel.twinsProxy(), kFatal);
-    showPanel(panel);
+    QVERIFY(showAndWait(panel, kPanelSize));
     auto *picker = child<QComboBox>(panel, "twinsTenant");
     auto *table = child<QTableView>(panel, "twinsTable");
     auto *newName = child<QLineEdit>(panel, "newTwinName");
@@ -418,7 +413,7 @@ void TestRemoteConsole::sourcesUploadApproveRejectAndDelete()
     SourcesPanel panel(*m_client);
     QAbstractItemModelTester modelTester(panel.sourcesModel(), kFatal);
     QAbstractItemModelTester proxyTester(panel.sourcesProxy(), kFatal);
-    showPanel(panel);
+    QVERIFY(showAndWait(panel, kPanelSize));
     auto *tenantPicker = child<QComboBox>(panel, "sourcesTenant");
     auto *twinPicker = child<QComboBox>(panel, "sourcesTwin");
     auto *table = child<QTableView>(panel, "sourcesTable");
@@ -516,7 +511,7 @@ void TestRemoteConsole::jobsShowIndexingAndRetryAFailure()
 
     JobsPanel panel(*m_client);
     QAbstractItemModelTester tester(panel.model(), kFatal);
-    showPanel(panel);
+    QVERIFY(showAndWait(panel, kPanelSize));
     auto *table = child<QTableView>(panel, "jobsTable");
     auto *state = child<QTabBar>(panel, "jobsStateTabs");
     auto *twinFilter = child<QLineEdit>(panel, "jobsTwin");
@@ -636,7 +631,7 @@ void TestRemoteConsole::checklistRunsAgainstTheServerItself()
         = [&](const QString &id) { return panel.resultsProxy()->mapFromSource(model->indexOfItem(id)); };
     QAbstractItemModelTester runTester(model, kFatal);
     QAbstractItemModelTester runsTester(panel.runsModel(), kFatal);
-    showPanel(panel);
+    QVERIFY(showAndWait(panel, kPanelSize));
     QTRY_VERIFY_WITH_TIMEOUT(run->isEnabled(), kAnswerMs);
     QCOMPARE(picker->currentData().toString(), QStringLiteral("staging"));
     QVERIFY(target->text().isEmpty());
@@ -714,7 +709,7 @@ void TestRemoteConsole::dashboardsFollowLiveTraffic()
     MetricsSeriesModel *model = panel.model();
     QAbstractItemModelTester tester(model, kFatal);
     model->setPollInterval(std::chrono::milliseconds(200));
-    showPanel(panel);
+    QVERIFY(showAndWait(panel, kPanelSize));
     QVERIFY(model->isActive());
     auto *range = child<QComboBox>(panel, "dashboardRange");
     auto *error = child<QLabel>(panel, "dashboardsError");
@@ -743,6 +738,15 @@ void TestRemoteConsole::dashboardsFollowLiveTraffic()
         QRegularExpression::MultilineOption);
     QVERIFY2(refused.match(scraped).hasMatch(), qPrintable(scraped.left(3000)));
 
+    // The instance the history describes by default is the daemon's, as its /health names it.
+    const QString daemon = QJsonDocument::fromJson(httpCall(m_base, "GET", QStringLiteral("/health"), kNoBody, {}).body)
+                               .object()
+                               .value(QStringLiteral("instance"))
+                               .toString();
+    QVERIFY(!daemon.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(model->connectedInstance(), daemon, kAnswerMs);
+    QVERIFY(child<QLabel>(panel, "dashboardsCoverage")->text().contains(daemon));
+
     // The route picker lists the daemon's routes.
     auto *route = child<QComboBox>(panel, "latencyRoute");
     QVERIFY(route);
@@ -768,7 +772,7 @@ void TestRemoteConsole::wrongAdminKeyIsSaidInWords()
     AdminClient wrong(QStringLiteral("staging (wrong key)"),
                       [baseUrl, wrongKey] { return std::make_unique<HttpAdminApi>(baseUrl, wrongKey); });
     TenantsPanel tenants(wrong);
-    showPanel(tenants);
+    QVERIFY(showAndWait(tenants, kPanelSize));
     auto *error = child<QLabel>(tenants, "tenantsError");
     auto *table = child<QTableView>(tenants, "tenantsTable");
     QVERIFY(error && table);
@@ -779,13 +783,13 @@ void TestRemoteConsole::wrongAdminKeyIsSaidInWords()
 
     // The other panels refuse just as plainly, and nothing falls over.
     JobsPanel jobs(wrong);
-    showPanel(jobs);
+    QVERIFY(showAndWait(jobs, kPanelSize));
     auto *jobsError = child<QLabel>(jobs, "jobsError");
     QVERIFY(jobsError);
     QTRY_VERIFY_WITH_TIMEOUT(jobsError->isVisible(), kAnswerMs);
     QVERIFY2(jobsError->text().contains(message), qPrintable(jobsError->text()));
     TwinsPanel twins(wrong);
-    showPanel(twins);
+    QVERIFY(showAndWait(twins, kPanelSize));
     auto *twinsError = child<QLabel>(twins, "twinsError");
     QVERIFY(twinsError);
     QTRY_VERIFY_WITH_TIMEOUT(twinsError->isVisible(), kAnswerMs);
@@ -799,7 +803,7 @@ void TestRemoteConsole::stoppedDaemonIsSaidInWordsAndRecovers()
     const quint16 port = m_daemon->port();
     TenantsPanel panel(*m_client); // the session's environment, used by every test above
     QAbstractItemModelTester tester(panel.tenantsModel(), kFatal);
-    showPanel(panel);
+    QVERIFY(showAndWait(panel, kPanelSize));
     auto *error = child<QLabel>(panel, "tenantsError");
     auto *search = child<QLineEdit>(panel, "tenantsSearch");
     auto *table = child<QTableView>(panel, "tenantsTable");

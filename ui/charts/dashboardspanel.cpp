@@ -155,6 +155,7 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
     , m_model(new MetricsSeriesModel(client, this))
     , m_range(new QComboBox(this))
     , m_route(new QComboBox(this))
+    , m_scope(new QComboBox(this))
     , m_from(new QDateTimeEdit(this))
     , m_to(new QDateTimeEdit(this))
     , m_apply(new QPushButton(tr("Apply"), this))
@@ -183,6 +184,10 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
     m_route->setObjectName(QStringLiteral("latencyRoute"));
     m_route->addItem(tr("All routes"), QString());
     m_route->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_scope->setObjectName(QStringLiteral("dashboardInstances"));
+    m_scope->addItem(tr("This instance"), int(MetricsSeriesModel::Scope::ConnectedInstance));
+    m_scope->addItem(tr("All instances (summed)"), int(MetricsSeriesModel::Scope::AllInstances));
+    m_scope->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_error->setObjectName(QStringLiteral("dashboardsError"));
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
@@ -199,6 +204,9 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
     bar->addWidget(m_to);
     bar->addWidget(m_apply);
     bar->addWidget(m_resetZoom);
+    bar->addSpacing(16);
+    bar->addWidget(new QLabel(tr("Instances:"), this));
+    bar->addWidget(m_scope);
     bar->addSpacing(16);
     bar->addWidget(new QLabel(tr("Latency of:"), this));
     bar->addWidget(m_route);
@@ -363,6 +371,10 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
         rescale();
     });
     connect(m_model, &MetricsSeriesModel::instancesChanged, this, &DashboardsPanel::updateCoverage);
+    connect(m_scope, &QComboBox::currentIndexChanged, this, [this] {
+        m_model->setScope(MetricsSeriesModel::Scope(m_scope->currentData().toInt()));
+        updateCoverage();
+    });
     connect(m_route, &QComboBox::currentIndexChanged, this,
             [this] { m_model->setLatencyRoute(m_route->currentData().toString()); });
     connect(m_model, &MetricsSeriesModel::routesChanged, this, &DashboardsPanel::updateRoutes);
@@ -465,17 +477,40 @@ void DashboardsPanel::updateTiles()
 
 void DashboardsPanel::updateCoverage()
 {
-    if (m_model->range() == MetricsSeriesModel::Range::Live) {
-        m_coverage->setText(tr("Live: the counters of the one instance this console is connected to, since it "
-                               "started."));
+    const QString connected = m_model->connectedInstance();
+    const bool live = m_model->range() == MetricsSeriesModel::Range::Live;
+    m_scope->setItemText(0, connected.isEmpty() ? tr("This instance") : tr("This instance (%1)").arg(connected));
+    // Live reads the connected instance's own counters: there is nothing else to pick.
+    m_scope->setEnabled(!live);
+    m_scope->setToolTip(live ? tr("Live shows the instance this console is connected to; the history ranges can sum "
+                                  "every instance sharing the database")
+                             : QString());
+    // "instance a:1, the one this console is connected to"
+    const QString named = connected.isEmpty() ? tr("the one instance this console is connected to")
+                                              : tr("instance %1, the one this console is connected to").arg(connected);
+    if (live) {
+        m_coverage->setText(tr("Live: the counters of %1, since it started.").arg(named));
         return;
     }
     const QStringList &instances = m_model->instances();
-    m_coverage->setText(
-        instances.isEmpty()
-            ? tr("History: the per-minute rollups of every instance sharing the database (none in this range yet).")
-            : tr("History: the per-minute rollups of every instance sharing the database, summed (instances: %1).")
-                  .arg(instances.join(QStringLiteral(", "))));
+    if (m_model->scope() == MetricsSeriesModel::Scope::AllInstances || connected.isEmpty()) {
+        m_coverage->setText(
+            instances.isEmpty()
+                ? tr("History: the per-minute rollups of every instance sharing the database (none in this range "
+                     "yet).")
+                : tr("History: the per-minute rollups of every instance sharing the database, summed (instances: %1).")
+                      .arg(instances.join(QStringLiteral(", "))));
+        return;
+    }
+    QStringList others = instances;
+    others.removeAll(connected);
+    QString text = tr("History: the per-minute rollups of %1, as Live shows it").arg(named);
+    if (!instances.contains(connected))
+        text += tr(" (none in this range yet)");
+    text += others.isEmpty()
+        ? QStringLiteral(".")
+        : tr(". Not shown: %1 (pick All instances to sum them).").arg(others.join(QStringLiteral(", ")));
+    m_coverage->setText(text);
 }
 
 void DashboardsPanel::showNearest(const Chart &chart, const QLineSeries &series, const QPointF &at)
@@ -538,6 +573,7 @@ void DashboardsPanel::showRangeCovering(const QDateTime &since, const QString &r
         }
     }
     m_range->setCurrentIndex(m_range->findData(int(range)));
+    m_scope->setCurrentIndex(m_scope->findData(int(MetricsSeriesModel::Scope::AllInstances)));
     const int index = route.isEmpty() ? 0 : m_route->findData(route);
     if (index >= 0)
         m_route->setCurrentIndex(index);

@@ -23,7 +23,9 @@ class MetricsSeriesModel;
 // mappers; the runbook's thresholds are dashed lines. Stat tiles above the charts give the latest values, judged in
 // words against the runbook; hovering a line names the nearest point's time and value; the charts follow a dark
 // palette. Dragging across a chart zooms every chart to that time span (Reset zoom undoes it); a custom range reads
-// the rollups between two times. This folder is the only one that includes QtCharts.
+// the rollups between two times. Live and, by default, the history ranges describe the one instance the console is
+// connected to; the history can sum every instance sharing the database instead. This folder is the only one that
+// includes QtCharts.
 class DashboardsPanel final : public QWidget
 {
     Q_OBJECT
@@ -33,7 +35,8 @@ public:
 
     MetricsSeriesModel *model() const { return m_model; }
     // Shows the shortest range that reaches back to `since` (live 15 min, last hour, last 24 hours) and the latency
-    // of `route` when given: where an alert that became active then leads.
+    // of `route` when given: where an alert that became active then leads. The history ranges then sum every
+    // instance, as the alert rules do.
     void showRangeCovering(const QDateTime &since, const QString &route = {});
 
 protected:
@@ -49,7 +52,7 @@ private:
     void zoomTo(const QDateTime &from, const QDateTime &to);
     qint64 rangeSpanMs() const;
     void updateTiles();
-    void updateCoverage();
+    void updateCoverage(); // the line above the charts and the scope's wording: which instances are shown
     void applyPalette();
     void showNearest(const Chart &chart, const QLineSeries &series, const QPointF &at);
     void updateRoutes(const QStringList &routes);
@@ -58,6 +61,7 @@ private:
     MetricsSeriesModel *m_model;
     QComboBox *m_range;
     QComboBox *m_route;
+    QComboBox *m_scope; // the history's instances: the connected one, or all summed
     QDateTimeEdit *m_from; // the custom range, shown while it is picked
     QDateTimeEdit *m_to;
     QPushButton *m_apply;
