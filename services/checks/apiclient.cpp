@@ -1,12 +1,12 @@
 #include "checks/apiclient.h"
 
+#include "core/replywait.h"
+
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QTimer>
 
 namespace twinops {
 
@@ -87,18 +87,7 @@ ApiReply ApiClient::send(const QByteArray &method, const QString &path, const QJ
     elapsed.start();
     QNetworkReply *network = body.isUndefined() ? m_network.sendCustomRequest(request, method)
                                                 : m_network.sendCustomRequest(request, method, payload);
-    QEventLoop loop;
-    QTimer deadline;
-    deadline.setSingleShot(true);
-    bool timedOut = false;
-    QObject::connect(&deadline, &QTimer::timeout, &loop, [&] {
-        timedOut = true;
-        network->abort();
-    });
-    QObject::connect(network, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    deadline.start(m_timeoutMs);
-    if (!network->isFinished())
-        loop.exec();
+    const bool timedOut = waitForReply(*network, std::chrono::milliseconds(m_timeoutMs));
     reply.elapsedMs = elapsed.elapsed();
     reply.status = network->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (network->isOpen()) // an aborted reply is closed, and reading it only warns

@@ -1,12 +1,11 @@
 #include "notify/webhookdelivery.h"
 
 #include "auth/crypto.h"
+#include "core/replywait.h"
 
-#include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QTimer>
 
 namespace twinops {
 
@@ -31,15 +30,7 @@ WebhookAttempt postWebhook(const WebhookReceiver &receiver, const WebhookSetting
 
     WebhookAttempt attempt;
     QNetworkReply *reply = network.post(request, body);
-    QEventLoop loop;
-    QTimer deadline;
-    deadline.setSingleShot(true);
-    bool timedOut = false;
-    QObject::connect(&deadline, &QTimer::timeout, &loop, [&] {
-        timedOut = true;
-        reply->abort();
-    });
-    QObject::connect(reply, &QNetworkReply::readyRead, &loop, [&] {
+    QObject::connect(reply, &QNetworkReply::readyRead, reply, [&] {
         if (attempt.truncated || !reply->isOpen())
             return; // aborted: what was still on its way is dropped
         const qint64 room = settings.maxResponseBytes - attempt.body.size();
@@ -50,11 +41,7 @@ WebhookAttempt postWebhook(const WebhookReceiver &receiver, const WebhookSetting
             reply->abort(); // the status is all that matters; a receiver cannot make us read for ever
         }
     });
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    deadline.start(settings.timeout);
-    if (!reply->isFinished())
-        loop.exec(QEventLoop::ExcludeUserInputEvents);
-    if (timedOut) {
+    if (waitForReply(*reply, settings.timeout)) {
         attempt.status = 0; // a half answer is no answer: retried
         attempt.transportError = QStringLiteral("no complete answer within %1 s")
                                      .arg(double(settings.timeout.count()) / 1000.0, 0, 'f', 1);
