@@ -125,10 +125,10 @@ void JobDetailView::clearJob()
 
 QList<JobDetailView::Attempt> JobDetailView::attemptsOf(const JobRecord &job, const QJsonArray &lines)
 {
-    // The worker writes one error line per failed attempt (JobCompleter::fail), the rescuer one per expired lease;
-    // nothing is written when an attempt starts or succeeds. A failure line says how long the attempt ran ("failed
-    // after 1.250 s", since #16; older lines do not), which gives its start; the latest attempt's is the row's
-    // started_at; an expired lease's attempt has none.
+    // The worker writes one error line per failed attempt (JobCompleter::fail), the rescuer one per expired lease
+    // in the same shape (JobQueue::rescueExpired); nothing is written when an attempt starts or succeeds. A failure
+    // line says how long the attempt ran ("failed after 1.250 s", since #16; older lines do not), which gives its
+    // start; the latest attempt's is the row's started_at.
     static const QRegularExpression failure(
         QStringLiteral("^attempt \\d+ by (.+?) failed(?: after ([0-9.]+) s)?: (.*)$"),
         QRegularExpression::DotMatchesEverythingOption);

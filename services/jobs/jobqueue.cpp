@@ -448,12 +448,22 @@ Result<QList<Job>> JobQueue::rescueExpired(int maxCrashes)
     QList<Job> rescued;
     QList<LogEntry> lines;
     for (const Row row : rows) {
-        rescued.append(jobFromRow(row));
-        lines.append({rescued.last().id, rescued.last().tenantId, rescued.last().attempt, QStringLiteral("error"),
-                      rescued.last().lastError});
+        const Job &job = rescued.emplace_back(jobFromRow(row));
+        // The log line has the shape of a worker's failure line (JobCompleter), so that the job detail's attempt
+        // timeline shows the worker that held the lease and when the attempt started (the row's started_at is
+        // overwritten by the next claim). "After" runs until the rescue, which is when the loss was noticed.
+        QString line = job.lastError;
+        if (job.startedAt.isValid()) {
+            line = QStringLiteral("attempt %1 by %2 failed after %3 s: %4; %5")
+                       .arg(job.attempt)
+                       .arg(job.leaseOwner.isEmpty() ? QStringLiteral("an unknown worker") : job.leaseOwner,
+                            QString::number(double(job.startedAt.msecsTo(now)) / 1000.0, 'f', 3), job.lastError,
+                            job.state == JobState::Discarded ? QStringLiteral("not retried")
+                                                             : QStringLiteral("retrying in 0.0 s"));
+        }
+        lines.append({job.id, job.tenantId, job.attempt, QStringLiteral("error"), line});
         // The statement wrote the message; its signature is the normaliser's (rescues are few, one update each).
-        TWINOPS_TRY(discardRows(
-            m_db.query(m_sql.setErrorSignature, {rescued.last().id, errorSignature(rescued.last().lastError)})));
+        TWINOPS_TRY(discardRows(m_db.query(m_sql.setErrorSignature, {job.id, errorSignature(job.lastError)})));
     }
     TWINOPS_TRY(writeLogs(lines));
     TWINOPS_TRY(tx.commit());

@@ -339,6 +339,19 @@ void TestJobQueue::expiredLeasesAreRescuedAndCrashLoopsDiscarded()
     auto logs = queue.logs(m_tenant, id);
     QCOMPARE(logs->size(), 3);
     QCOMPARE(logs->first().level, QStringLiteral("error"));
+    // Each rescue is written as a failure line (the job detail's attempt timeline reads them): the worker that held
+    // the lease, how long since its claim, the error, and what happens next.
+    static const QRegularExpression failure(
+        QStringLiteral("^attempt (\\d) by doomed failed after ([0-9.]+) s: (.*); (retrying in 0.0 s|not retried)$"));
+    for (int n = 0; n < 3; ++n) {
+        const QRegularExpressionMatch match = failure.match(logs->at(n).message);
+        QVERIFY2(match.hasMatch(), qPrintable(logs->at(n).message));
+        QCOMPARE(match.captured(1).toInt(), n + 1);
+        QVERIFY(match.captured(2).toDouble() > 0);
+        QVERIFY(match.captured(3).contains(n < 2 ? QLatin1String("lost its lease")
+                                                 : QLatin1String("crashed its worker 3 times")));
+        QCOMPARE(match.captured(4), n < 2 ? QStringLiteral("retrying in 0.0 s") : QStringLiteral("not retried"));
+    }
     // A live lease is left alone.
     const QString live = queue.enqueue(countJob(m_tenant))->id;
     QVERIFY(queue.claim(QStringLiteral("alive"), 1, 60s)->jobs.size() == 1);
