@@ -2,6 +2,7 @@
 
 #include "admin/httpadminapi.h"
 #include "confirmdialog.h"
+#include "rowtable.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -9,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -45,7 +47,7 @@ EnvironmentsDialog::EnvironmentsDialog(std::shared_ptr<EnvironmentStore> store, 
     , m_dsn(new QLineEdit(this))
     , m_addButton(new QPushButton(tr("Add environment"), this))
     , m_saveButton(new QPushButton(tr("Save changes"), this))
-    , m_removeButton(new QPushButton(tr("Remove"), this))
+    , m_removeButton(new QPushButton(tr("Remove…"), this))
     , m_testButton(new QPushButton(tr("Test connection"), this))
     , m_testResult(new QLabel(this))
     , m_backendLabel(new QLabel(this))
@@ -128,6 +130,16 @@ EnvironmentsDialog::EnvironmentsDialog(std::shared_ptr<EnvironmentStore> store, 
     connect(m_fallbackButton, &QPushButton::clicked, this, &EnvironmentsDialog::confirmFileFallback);
     connect(m_list, &QListWidget::itemClicked, this, &EnvironmentsDialog::showSelected);
     connect(m_list, &QListWidget::currentRowChanged, this, &EnvironmentsDialog::updateButtons);
+    // The row's actions are the form's buttons: the right click shows the row in the form first, as a click does, so
+    // that Test connection tests what the form then holds.
+    setRowMenu(m_list, [this](QMenu &menu, const QModelIndex &index) {
+        showSelected();
+        addButtonAction(menu, m_testButton);
+        addButtonAction(menu, m_removeButton);
+        menu.addSeparator();
+        addCopyAction(menu, tr("Copy name"), index.data(kNameRole).toString());
+        addCopyAction(menu, tr("Copy base URL"), index.data(kUrlRole).toUrl().toString());
+    });
 
     updateButtons();
     refresh();

@@ -13,8 +13,10 @@
 #include "testfiles.h"
 #include "uitesting.h"
 
+#include <QClipboard>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -144,6 +146,18 @@ void TestEnvironmentsDialog::testConnectionSaysWhatWorks()
     said = testWith(base, QString());
     QVERIFY2(said.contains(QLatin1String("the admin API key works")), qPrintable(said));
     QVERIFY(!said.contains(key->secret));
+
+    // The row's context menu: the row goes into the form (as a click puts it), then Test connection tests it; the
+    // name and base URL can be copied.
+    url->clear();
+    result->clear();
+    const QHash<QString, bool> offered = contextMenu(list, 0, QStringLiteral("Test connection"));
+    QVERIFY(offered.value(QStringLiteral("Remove…")) && offered.value(QStringLiteral("Copy name")));
+    QCOMPARE(url->text(), base);
+    QTRY_VERIFY_WITH_TIMEOUT(test->isEnabled() && result->text().contains(QLatin1String("the admin API key works")),
+                             20'000);
+    contextMenu(list, 0, QStringLiteral("Copy base URL"));
+    QCOMPARE(QGuiApplication::clipboard()->text(), base);
 }
 
 void TestEnvironmentsDialog::addAndRemoveWithKeychain()
