@@ -4,8 +4,11 @@
 // (cheap password hashing), and the Local environment's AdminClient, exactly as the console builds them.
 #include "admin/adminclient.h"
 #include "admin/inprocessadminapi.h"
+#include "http/httpendpoint.h"
 #include "servicecore.h"
 #include "testdatabase.h"
+
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -41,6 +44,19 @@ struct ConsoleFixture
         fixture->local = std::make_unique<AdminClient>(QStringLiteral("Local"),
                                                        [raw] { return std::make_unique<InProcessAdminApi>(*raw); });
         return fixture;
+    }
+
+    // Starts the core's HTTP endpoint on a free loopback port and answers its base URL; an empty URL after failing
+    // the current test when it cannot start.
+    QUrl serveHttp()
+    {
+        EndpointOptions http;
+        http.port = 0;
+        if (const Status started = core->serveHttp(http, QByteArray(32, 's')); !started.ok()) {
+            QTest::qFail(qPrintable(started.error().message), __FILE__, __LINE__);
+            return {};
+        }
+        return QUrl(core->endpoint()->baseUrl());
     }
 
     ~ConsoleFixture()

@@ -82,9 +82,7 @@ void TestAuditLogPanel::filtersSearchAndCopy()
 
     AuditLogPanel panel(*fixture->local);
     QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
-    panel.resize(1280, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1280, 700}));
     auto *table = child<QTableView>(panel, QStringLiteral("auditTable"));
     auto *tenant = child<TenantPicker>(panel, QStringLiteral("auditTenant"));
     auto *action = child<QLineEdit>(panel, QStringLiteral("auditAction"));
@@ -187,9 +185,7 @@ void TestAuditLogPanel::pagesAsTheTableScrolls()
     AuditLogPanel panel(*fixture->local);
     QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
     panel.model()->setPageSize(20);
-    panel.resize(1000, 500);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1000, 500}));
     auto *table = child<QTableView>(panel, QStringLiteral("auditTable"));
     QVERIFY(table);
     QTRY_VERIFY(table->model()->rowCount() > 0 && !panel.model()->isLoading());

@@ -153,12 +153,9 @@ void TestConsoleJourney::init()
     m_window = std::make_unique<MainWindow>(*m_fixture->core);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    EndpointOptions http;
-    http.port = 0;
-    TWINOPS_VERIFY_OK(m_fixture->core->serveHttp(http, QByteArray(32, 'j')));
-    const QString baseUrl = m_fixture->core->endpoint()->baseUrl();
+    m_baseUrl = m_fixture->serveHttp();
+    const QString baseUrl = m_baseUrl.toString();
     QVERIFY(baseUrl.startsWith(QLatin1String("http://127.0.0.1:")));
-    m_baseUrl = QUrl(baseUrl);
     m_window->setLocalEndpoint(baseUrl);
     m_window->setEndpointStatus(QStringLiteral("Local API: %1").arg(baseUrl));
     watchModels();

@@ -149,9 +149,7 @@ void TestConversationsView::conversationsAndMessages()
     QAbstractItemModelTester conversationsTester(view->conversationsModel(), kFatal);
     QAbstractItemModelTester proxyTester(view->conversationsProxy(), kFatal);
     QAbstractItemModelTester messagesTester(view->messagesModel(), kFatal);
-    panel.resize(1280, 800);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1280, 800}));
     selectTwin(panel);
     auto *details = child<QTabWidget>(panel, QStringLiteral("twinDetails"));
     auto *conversations = child<QTableView>(panel, QStringLiteral("conversationsTable"));
@@ -244,9 +242,7 @@ void TestConversationsView::graphNodesEdgesAndEvidence()
     QAbstractItemModelTester edgesTester(graph->edgesModel(), kFatal);
     QAbstractItemModelTester edgesProxyTester(graph->edgesProxy(), kFatal);
     QAbstractItemModelTester evidenceTester(graph->evidenceModel(), kFatal);
-    panel.resize(1280, 800);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1280, 800}));
     selectTwin(panel);
     auto *details = child<QTabWidget>(panel, QStringLiteral("twinDetails"));
     auto *summary = child<QLabel>(panel, QStringLiteral("twinGraphSummary"));
@@ -365,9 +361,7 @@ void TestConversationsView::graphJobOpensInTheJobsPanel()
     QCOMPARE(m_graphJobs.size(), 2);
     JobsPanel jobs(*m_fixture->local);
     QAbstractItemModelTester jobsTester(jobs.model(), kFatal);
-    jobs.resize(1280, 800);
-    jobs.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&jobs));
+    QVERIFY(showAndWait(jobs, {1280, 800}));
     jobs.showJob(m_graphJobs.at(1));
     QTRY_VERIFY(!jobs.model()->isLoading());
     QTRY_COMPARE(jobs.model()->rowCount(), 1);
@@ -386,9 +380,7 @@ void TestConversationsView::conversationLinkChoosesTenantAndTwin()
                  .isEmpty());
     TwinsPanel panel(*m_fixture->local);
     QAbstractItemModelTester messagesTester(panel.conversations()->messagesModel(), kFatal);
-    panel.resize(1280, 800);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1280, 800}));
     // Asked before the tenants are even listed.
     panel.showConversation(m_acme, m_twinId, m_conversationId);
     QTRY_COMPARE(panel.selectedTwinId(), m_twinId);

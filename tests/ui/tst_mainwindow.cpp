@@ -459,9 +459,7 @@ void TestMainWindow::jobLinksOpenTheirPanels()
     TWINOPS_VERIFY_OK(JobQueue(m_core->database()).enqueue(job));
 
     MainWindow window(*m_core);
-    window.resize(1280, 800);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(showAndWait(window, {1280, 800}));
     auto *tenants = window.findChild<TenantsPanel *>();
     auto *twins = window.findChild<TwinsPanel *>();
     auto *sourcesPanel = window.findChild<SourcesPanel *>();

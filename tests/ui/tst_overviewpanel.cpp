@@ -194,9 +194,7 @@ void TestOverviewPanel::overviewShowsEveryEnvironment()
     TWINOPS_VERIFY_OK(store->add(QStringLiteral("wrong key"), QUrl(m_daemon.baseUrl()), QStringLiteral("twk_wrong")));
 
     MainWindow window(**core, store);
-    window.resize(1400, 900);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(showAndWait(window, {1400, 900}));
     QCOMPARE(window.currentSection(), MainWindow::Overview);
     auto *panel = window.findChild<OverviewPanel *>(QStringLiteral("overviewPanel"));
     QVERIFY(panel);

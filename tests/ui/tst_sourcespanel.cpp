@@ -75,9 +75,7 @@ void TestSourcesPanel::uploadApproveRejectAndBulk()
     SourcesPanel panel(*fixture->local);
     QAbstractItemModelTester modelTester(panel.sourcesModel(), kFatal);
     QAbstractItemModelTester proxyTester(panel.sourcesProxy(), kFatal);
-    panel.resize(1100, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1100, 700}));
     auto *tenant = panel.findChild<QComboBox *>(QStringLiteral("sourcesTenant"));
     auto *twin = panel.findChild<QComboBox *>(QStringLiteral("sourcesTwin"));
     auto *table = panel.findChild<QTableView *>(QStringLiteral("sourcesTable"));
@@ -168,9 +166,7 @@ void TestSourcesPanel::contextMenuActsOnTheRowUnderTheMouse()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     SourcesPanel panel(*fixture->local);
-    panel.resize(1100, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1100, 700}));
     auto *table = child<QTableView>(panel, QStringLiteral("sourcesTable"));
     auto *feedback = child<QLabel>(panel, QStringLiteral("sourcesError"));
     QVERIFY(table && feedback);

@@ -3,7 +3,6 @@
 #include "apikeysmodel.h"
 #include "checks/apiclient.h"
 #include "consolefixture.h"
-#include "http/httpendpoint.h"
 #include "onetimesecretdialog.h"
 #include "tenantsmodel.h"
 #include "tenantspanel.h"
@@ -84,6 +83,12 @@ class TestTenantsPanel final : public QObject
     Q_OBJECT
 private slots:
     void initTestCase_data() { addBackendRows(); }
+    void init()
+    {
+        m_fixture = ConsoleFixture::create(currentDialect());
+        QVERIFY(m_fixture);
+    }
+    void cleanup() { m_fixture.reset(); }
     void createSearchAndSuspend();
     void revokedUserIsRefusedOnTheirNextCall();
     void pagesThroughEveryTenant();
@@ -91,18 +96,16 @@ private slots:
     void addUserAndChangeRole();
     void resetPasswordIsShownOnceAndMustBeChanged();
     void searchUsersAcrossTenants();
+
+private:
+    std::unique_ptr<ConsoleFixture> m_fixture;
 };
 
 void TestTenantsPanel::createSearchAndSuspend()
 {
-    auto fixture = ConsoleFixture::create(currentDialect());
-    if (!fixture)
-        return;
-    TenantsPanel panel(*fixture->local);
+    TenantsPanel panel(*m_fixture->local);
     PanelModelTesters testers(panel);
-    panel.resize(1000, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1000, 700}));
     const PanelWidgets ui(panel);
     QVERIFY(ui.complete());
     QTRY_VERIFY(!panel.tenantsModel()->isLoading());
@@ -146,8 +149,8 @@ void TestTenantsPanel::createSearchAndSuspend()
     QCOMPARE(ui.suspend->text(), QStringLiteral("Suspend…"));
     const int resetsBefore = resets.count();
     const auto statusInDatabase = [&] {
-        auto rows = fixture->core->database().query(QStringLiteral("SELECT status FROM tenants WHERE name = $1"),
-                                                    {QStringLiteral("Acme Robotics")});
+        auto rows = m_fixture->core->database().query(QStringLiteral("SELECT status FROM tenants WHERE name = $1"),
+                                                      {QStringLiteral("Acme Robotics")});
         return rows.ok() && rows->size() == 1 ? rows->first().text(0) : QStringLiteral("(query failed)");
     };
     QTest::mouseClick(ui.suspend, Qt::LeftButton);
@@ -168,13 +171,8 @@ void TestTenantsPanel::createSearchAndSuspend()
 
 void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
 {
-    auto fixture = ConsoleFixture::create(currentDialect());
-    if (!fixture)
-        return;
-    EndpointOptions http;
-    http.port = 0;
-    TWINOPS_VERIFY_OK(fixture->core->serveHttp(http, QByteArray(32, 's')));
-    const QUrl base(fixture->core->endpoint()->baseUrl());
+    const QUrl base = m_fixture->serveHttp();
+    QVERIFY(!base.isEmpty());
 
     const QString email = QStringLiteral("ada@engines.test");
     const ApiReply signup
@@ -192,11 +190,9 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
                                   token);
     QCOMPARE(key.status, 201);
 
-    TenantsPanel panel(*fixture->local);
+    TenantsPanel panel(*m_fixture->local);
     PanelModelTesters testers(panel);
-    panel.resize(1000, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1000, 700}));
     const PanelWidgets ui(panel);
     QVERIFY(ui.complete());
 
@@ -235,7 +231,7 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
     QVERIFY(!ui.revoke->isEnabled());
     QVERIFY(ui.restore->isEnabled());
     auto revoked
-        = fixture->core->database().query(QStringLiteral("SELECT revoked_at FROM users WHERE email = $1"), {email});
+        = m_fixture->core->database().query(QStringLiteral("SELECT revoked_at FROM users WHERE email = $1"), {email});
     TWINOPS_VERIFY_OK(revoked);
     QCOMPARE(revoked->size(), 1);
     QVERIFY(!revoked->first().isNull(0));
@@ -296,12 +292,9 @@ void TestTenantsPanel::revokedUserIsRefusedOnTheirNextCall()
 
 void TestTenantsPanel::pagesThroughEveryTenant()
 {
-    auto fixture = ConsoleFixture::create(currentDialect());
-    if (!fixture)
-        return;
     QStringList names;
     {
-        InProcessAdminApi api(*fixture->core);
+        InProcessAdminApi api(*m_fixture->core);
         for (int i = 1; i <= 12; ++i) {
             names << QStringLiteral("Paged %1").arg(i, 2, 10, QLatin1Char('0'));
             const AdminReply created = api.call("POST", QStringLiteral("/api/v1/admin/tenants"),
@@ -316,7 +309,7 @@ void TestTenantsPanel::pagesThroughEveryTenant()
 
     // The model alone: one page per fetchMore until there is no next page. (The tester
     // itself calls fetchMore as rows arrive, so the pages are counted by their rowsInserted, not by our calls.)
-    TenantsModel model(*fixture->local);
+    TenantsModel model(*m_fixture->local);
     QAbstractItemModelTester tester(&model, kFatal);
     QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
@@ -342,12 +335,10 @@ void TestTenantsPanel::pagesThroughEveryTenant()
     QCOMPARE(resets.count(), 1); // the search, not the pages
 
     // The panel's table asks for more pages by itself while its last row is in view.
-    TenantsPanel panel(*fixture->local);
+    TenantsPanel panel(*m_fixture->local);
     PanelModelTesters testers(panel);
     panel.tenantsModel()->setPageSize(5);
-    panel.resize(1000, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1000, 700}));
     const PanelWidgets ui(panel);
     QTest::keyClicks(ui.search, QStringLiteral("Paged"));
     // A user scrolls down; at the bottom the view asks for the next page.
@@ -362,13 +353,8 @@ void TestTenantsPanel::pagesThroughEveryTenant()
 // gone from the database, with the outcome in the feedback line.
 void TestTenantsPanel::statusFilterLastActivityExportAndDelete()
 {
-    auto fixture = ConsoleFixture::create(currentDialect());
-    if (!fixture)
-        return;
-    EndpointOptions http;
-    http.port = 0;
-    TWINOPS_VERIFY_OK(fixture->core->serveHttp(http, QByteArray(32, 's')));
-    const QUrl base(fixture->core->endpoint()->baseUrl());
+    const QUrl base = m_fixture->serveHttp();
+    QVERIFY(!base.isEmpty());
     const QString password = QStringLiteral("correct horse battery");
     for (const auto &[email, tenant] : {std::pair{QStringLiteral("wile@doomed.test"), QStringLiteral("Doomed Corp")},
                                         std::pair{QStringLiteral("road@keeper.test"), QStringLiteral("Keeper")}}) {
@@ -379,14 +365,12 @@ void TestTenantsPanel::statusFilterLastActivityExportAndDelete()
                      .status,
                  201);
     }
-    Database &db = fixture->core->database();
+    Database &db = m_fixture->core->database();
     TWINOPS_VERIFY_OK(db.query(QStringLiteral("UPDATE tenants SET status = 'suspended' WHERE name = 'Keeper'")));
 
-    TenantsPanel panel(*fixture->local);
+    TenantsPanel panel(*m_fixture->local);
     PanelModelTesters testers(panel);
-    panel.resize(1280, 800);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1280, 800}));
     const PanelWidgets ui(panel);
     QVERIFY(ui.complete());
     auto *status = child<QComboBox>(panel, QStringLiteral("tenantsStatusFilter"));
@@ -498,24 +482,17 @@ void TestTenantsPanel::statusFilterLastActivityExportAndDelete()
 // last owner cannot be demoted, said in words.
 void TestTenantsPanel::addUserAndChangeRole()
 {
-    auto fixture = ConsoleFixture::create(currentDialect());
-    if (!fixture)
-        return;
-    EndpointOptions http;
-    http.port = 0;
-    TWINOPS_VERIFY_OK(fixture->core->serveHttp(http, QByteArray(32, 'u')));
-    const QUrl base(fixture->core->endpoint()->baseUrl());
+    const QUrl base = m_fixture->serveHttp();
+    QVERIFY(!base.isEmpty());
     const ApiReply signup = httpCall(base, "POST", QStringLiteral("/api/v1/auth/signup"),
                                      QJsonObject{{QStringLiteral("email"), QStringLiteral("owner@lovelace.test")},
                                                  {QStringLiteral("password"), QStringLiteral("correct horse battery")},
                                                  {QStringLiteral("tenant_name"), QStringLiteral("Lovelace Labs")}});
     QCOMPARE(signup.status, 201);
 
-    TenantsPanel panel(*fixture->local);
+    TenantsPanel panel(*m_fixture->local);
     PanelModelTesters testers(panel);
-    panel.resize(1100, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1100, 700}));
     const PanelWidgets ui(panel);
     QVERIFY(ui.complete());
     auto *email = child<QLineEdit>(panel, QStringLiteral("newUserEmail"));
@@ -593,13 +570,8 @@ void TestTenantsPanel::addUserAndChangeRole()
 // one-time dialog; it signs in, must be changed before anything else, and the old password and session are gone.
 void TestTenantsPanel::resetPasswordIsShownOnceAndMustBeChanged()
 {
-    auto fixture = ConsoleFixture::create(currentDialect());
-    if (!fixture)
-        return;
-    EndpointOptions http;
-    http.port = 0;
-    TWINOPS_VERIFY_OK(fixture->core->serveHttp(http, QByteArray(32, 'r')));
-    const QUrl base(fixture->core->endpoint()->baseUrl());
+    const QUrl base = m_fixture->serveHttp();
+    QVERIFY(!base.isEmpty());
     const QString email = QStringLiteral("ada@babbage.test");
     const ApiReply signup = httpCall(base, "POST", QStringLiteral("/api/v1/auth/signup"),
                                      QJsonObject{{QStringLiteral("email"), email},
@@ -608,11 +580,9 @@ void TestTenantsPanel::resetPasswordIsShownOnceAndMustBeChanged()
     QCOMPARE(signup.status, 201);
     const QString oldToken = signup.object().value(QLatin1String("access_token")).toString();
 
-    TenantsPanel panel(*fixture->local);
+    TenantsPanel panel(*m_fixture->local);
     PanelModelTesters testers(panel);
-    panel.resize(1100, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1100, 700}));
     const PanelWidgets ui(panel);
     QVERIFY(ui.complete());
     auto *reset = child<QPushButton>(panel, QStringLiteral("resetUserPasswordButton"));
@@ -684,13 +654,10 @@ void TestTenantsPanel::resetPasswordIsShownOnceAndMustBeChanged()
 // search that hid it cleared, further pages fetched) and the user in the users tab.
 void TestTenantsPanel::searchUsersAcrossTenants()
 {
-    auto fixture = ConsoleFixture::create(currentDialect());
-    if (!fixture)
-        return;
     QHash<QString, QString> tenantIds; // name → id
     QString graceId;
     {
-        InProcessAdminApi api(*fixture->core);
+        InProcessAdminApi api(*m_fixture->core);
         for (const QString &name :
              {QStringLiteral("Babbage Works"), QStringLiteral("Filler 1"), QStringLiteral("Filler 2"),
               QStringLiteral("Filler 3"), QStringLiteral("Lovelace Labs")}) {
@@ -716,11 +683,9 @@ void TestTenantsPanel::searchUsersAcrossTenants()
         graceId = grace.body.value(QLatin1String("id")).toString();
     }
 
-    TenantsPanel panel(*fixture->local);
+    TenantsPanel panel(*m_fixture->local);
     PanelModelTesters testers(panel);
-    panel.resize(1100, 800);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1100, 800}));
     const PanelWidgets ui(panel);
     QVERIFY(ui.complete());
     auto *userSearch = child<QLineEdit>(panel, QStringLiteral("userSearch"));

@@ -117,9 +117,7 @@ void TestTwinsPanel::createTwinAndSeeItsGraph()
     TwinsPanel panel(*fixture->local);
     QAbstractItemModelTester modelTester(panel.twinsModel(), kFatal);
     QAbstractItemModelTester proxyTester(panel.twinsProxy(), kFatal);
-    panel.resize(1000, 700);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(showAndWait(panel, {1000, 700}));
     auto *tenant = panel.findChild<QComboBox *>(QStringLiteral("twinsTenant"));
     auto *table = panel.findChild<QTableView *>(QStringLiteral("twinsTable"));
     auto *newName = panel.findChild<QLineEdit *>(QStringLiteral("newTwinName"));

@@ -1,8 +1,8 @@
 #pragma once
 
-// What the console (GUI) tests do the way a user does, one way each: find a widget by its object name, find and click
-// a row, read a cell, open a context menu, call the HTTP API without blocking the GUI thread, create through the admin
-// API in process, write a file to upload, read a chart's line.
+// What the console (GUI) tests do the way a user does, one way each: show a panel, find a widget by its object name,
+// find and click a row, read a cell, open a context menu, call the HTTP API without blocking the GUI thread, create
+// through the admin API in process, write a file to upload, read a chart's line.
 #include "admin/inprocessadminapi.h"
 #include "checks/apiclient.h"
 #include "servicecore.h"
@@ -35,6 +35,14 @@
 #include <future>
 
 namespace twinops::test {
+
+// Shows a top-level widget at `size` and waits until the window system has exposed it (what input and painting need).
+[[nodiscard]] inline bool showAndWait(QWidget &widget, QSize size)
+{
+    widget.resize(size);
+    widget.show();
+    return QTest::qWaitForWindowExposed(&widget);
+}
 
 // The widget (or other object) below `parent` named `name`; null, with a warning naming it, when there is none.
 template<typename T> T *child(const QObject &parent, const QString &name)
