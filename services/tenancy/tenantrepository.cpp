@@ -71,17 +71,17 @@ Result<QHash<QString, QString>> TenantRepository::names(const QStringList &ids)
     QStringList uuids = ids;
     uuids.removeIf([](const QString &id) { return !isUuid(id); });
     uuids.removeDuplicates();
-    QHash<QString, QString> names;
+    QHash<QString, QString> byId;
     if (uuids.isEmpty())
-        return names;
+        return byId;
     QVariantList params;
     const QString placeholders = appendInList(params, uuids);
     TWINOPS_TRY_ASSIGN(
         const auto rows,
         m_db.query(QStringLiteral("SELECT id, name FROM tenants WHERE id IN (%1)").arg(placeholders), params));
     for (const Row row : rows)
-        names.insert(row.text(0), row.text(1));
-    return names;
+        byId.insert(row.text(0), row.text(1));
+    return byId;
 }
 
 Result<Page<Tenant>> TenantRepository::list(const PageRequest &page, const QString &search,

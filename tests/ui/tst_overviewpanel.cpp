@@ -14,6 +14,7 @@
 #include "servicecore.h"
 #include "storage/databaseurl.h"
 #include "testdatabase.h"
+#include "uitesting.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>

@@ -267,6 +267,7 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
         chart->left = new QValueAxis(chart->chart);
         chart->left->setMin(0);
         chart->left->setLabelFormat(QStringLiteral("%.3g")); // 0.004 s, 250, 99.5: short enough for a small chart
+        chart->left->setTruncateLabels(false); // an elided "…" says nothing; the labels are short enough to fit
         chart->chart->addAxis(chart->left, Qt::AlignLeft);
         chart->view = new QChartView(chart->chart, this);
         chart->view->setObjectName(objectName);
@@ -282,6 +283,7 @@ DashboardsPanel::DashboardsPanel(AdminClient &client, QWidget *parent)
         chart->right = new QValueAxis(chart->chart);
         chart->right->setMin(0);
         chart->right->setLabelFormat(QStringLiteral("%.3g"));
+        chart->right->setTruncateLabels(false);
         chart->chart->addAxis(chart->right, Qt::AlignRight);
     };
 
