@@ -76,11 +76,10 @@ void JobCompleter::fail(const QString &leaseToken, const JobExecution &failed, c
         ? std::max<qint64>(0, job.startedAt.msecsTo(QDateTime::currentDateTimeUtc()))
         : qint64(failed.seconds * 1000);
     logs.append({job.id, job.tenantId, job.attempt, QStringLiteral("error"),
-                 QStringLiteral("attempt %1 by %2 failed after %3 s: %4%5")
-                     .arg(job.attempt)
-                     .arg(m_owner, QString::number(double(ranMs) / 1000.0, 'f', 3), error.describe(),
-                          retried ? QStringLiteral("; retrying in %1 s").arg(double(delay.count()) / 1000.0, 0, 'f', 1)
-                                  : QStringLiteral("; not retried"))});
+                 JobQueue::failedAttemptLine(
+                     job.attempt, m_owner, ranMs, error.describe(),
+                     retried ? QStringLiteral("retrying in %1 s").arg(double(delay.count()) / 1000.0, 0, 'f', 1)
+                             : QStringLiteral("not retried"))});
     (void)m_queue.writeLogs(logs);
     if (tx->commit().ok())
         count(job.type,

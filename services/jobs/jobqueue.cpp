@@ -440,6 +440,14 @@ Status JobQueue::release(const QString &leaseToken, const QStringList &ids)
     return discardRows(m_db.query(m_sql.release, {leaseToken, compactJson(QJsonArray::fromStringList(ids)), nowUtc()}));
 }
 
+QString JobQueue::failedAttemptLine(int attempt, const QString &worker, qint64 ranMs, const QString &error,
+                                    const QString &next)
+{
+    return QStringLiteral("attempt %1 by %2 failed after %3 s: %4; %5")
+        .arg(attempt)
+        .arg(worker, QString::number(double(ranMs) / 1000.0, 'f', 3), error, next);
+}
+
 Result<QList<Job>> JobQueue::rescueExpired(int maxCrashes)
 {
     const QDateTime now = nowUtc();
@@ -452,15 +460,12 @@ Result<QList<Job>> JobQueue::rescueExpired(int maxCrashes)
         // The log line has the shape of a worker's failure line (JobCompleter), so that the job detail's attempt
         // timeline shows the worker that held the lease and when the attempt started (the row's started_at is
         // overwritten by the next claim). "After" runs until the rescue, which is when the loss was noticed.
-        QString line = job.lastError;
-        if (job.startedAt.isValid()) {
-            line = QStringLiteral("attempt %1 by %2 failed after %3 s: %4; %5")
-                       .arg(job.attempt)
-                       .arg(job.leaseOwner.isEmpty() ? QStringLiteral("an unknown worker") : job.leaseOwner,
-                            QString::number(double(job.startedAt.msecsTo(now)) / 1000.0, 'f', 3), job.lastError,
-                            job.state == JobState::Discarded ? QStringLiteral("not retried")
-                                                             : QStringLiteral("retrying in 0.0 s"));
-        }
+        const QString line = job.startedAt.isValid()
+            ? failedAttemptLine(
+                job.attempt, job.leaseOwner.isEmpty() ? QStringLiteral("an unknown worker") : job.leaseOwner,
+                job.startedAt.msecsTo(now), job.lastError,
+                job.state == JobState::Discarded ? QStringLiteral("not retried") : QStringLiteral("retrying in 0.0 s"))
+            : job.lastError;
         lines.append({job.id, job.tenantId, job.attempt, QStringLiteral("error"), line});
         // The statement wrote the message; its signature is the normaliser's (rescues are few, one update each).
         TWINOPS_TRY(discardRows(m_db.query(m_sql.setErrorSignature, {job.id, errorSignature(job.lastError)})));

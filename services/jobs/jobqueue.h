@@ -149,6 +149,11 @@ public:
         QString level;
         QString message;
     };
+    // The error line of an attempt that did not succeed, written by the worker (JobCompleter) and the rescuer alike:
+    // the one shape the job detail's attempt timeline reads. `next` is "retrying in S s" or "not retried".
+    // "attempt 2 by host:1/worker-3 failed after 1.250 s: timeout; retrying in 15.0 s"
+    static QString failedAttemptLine(int attempt, const QString &worker, qint64 ranMs, const QString &error,
+                                     const QString &next);
     Status writeLogs(const QList<LogEntry> &entries);
 
 private:
